@@ -1,0 +1,3 @@
+"""csctools: data tools for children's services departments in England."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,40 @@
+"""Helpers shared by the commands: one-line errors, expanding folders into files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import NoReturn
+
+import typer
+from rich.console import Console
+
+from csctools.years import CollectionYear
+
+INPUT_SUFFIXES = (".csv", ".xml", ".xlsx", ".xlsm", ".xls")
+console = Console(stderr=True)
+
+
+def fail(message: str, code: int = 2) -> NoReturn:
+    """Stop with a one-line message and an exit code (2: the input could not be used)."""
+    typer.echo(f"csc: {message}", err=True)
+    raise typer.Exit(code)
+
+
+def parse_year(text: str | None) -> CollectionYear | None:
+    if text is None:
+        return None
+    try:
+        return CollectionYear.parse(text)
+    except ValueError as error:
+        fail(str(error))
+
+
+def expand_inputs(paths: list[Path]) -> list[Path]:
+    """Files as given; folders become the CSV, XML and workbook files inside them (sorted)."""
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files.extend(sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in INPUT_SUFFIXES))
+        else:
+            files.append(path)
+    return files

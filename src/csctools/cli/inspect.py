@@ -1,0 +1,81 @@
+"""`csc inspect`: what each file is, rows read, rows rejected and why, structural problems."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from csctools.cli.common import console as err_console
+from csctools.cli.common import expand_inputs, fail, parse_year
+from csctools.io.result import FileReport, Severity
+from csctools.read import read_files
+
+DATASET_TITLES = {"ssda903": "SSDA903", "cin": "CIN census", "annex_a": "Annex A", None: "not recognised"}
+REJECTED_SHOWN = 5
+
+
+def inspect_command(
+    files: Annotated[list[Path], typer.Argument(help="Files or folders to inspect")],
+    year: Annotated[str | None, typer.Option(help="Collection year, when the files cannot tell (e.g. 2025/26)")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the findings as JSON")] = False,
+) -> None:
+    """Say what each file holds and whether it can be read. Exit 2 when a file cannot be read."""
+    paths = expand_inputs(files)
+    if not paths:
+        fail("no input files found")
+    with err_console.status(f"reading {len(paths)} files"):
+        returns, others = read_files(paths, parse_year(year))
+    reports = [r for ret in returns for r in ret.files] + others
+    if as_json:
+        typer.echo(json.dumps([report_dict(r) for r in reports], indent=2))
+    else:
+        show(reports)
+    if any(not r.ok for r in reports):
+        raise typer.Exit(2)
+
+
+def report_dict(report: FileReport) -> dict[str, object]:
+    return {
+        "file": report.path,
+        "dataset": report.dataset,
+        "year": report.year.label if report.year else None,
+        "year_source": report.year_source,
+        "tables": [
+            {"table": t.name, "rows_in": t.rows_in, "rows_read": t.rows_read,
+             "rows_rejected": [{"row": r.row, "reason": r.reason} for r in t.rejected],
+             "values_not_parsed": t.unparsed_values}
+            for t in report.tables
+        ],
+        "problems": [
+            {"severity": p.severity.value, "kind": p.kind, "row": p.row, "column": p.column, "message": p.message}
+            for p in report.problems
+        ],
+    }
+
+
+def show(reports: list[FileReport]) -> None:
+    console = Console()
+    for report in reports:
+        year = f", {report.year} (from {report.year_source})" if report.year else ""
+        console.print(f"[bold]{report.path}[/bold]: {DATASET_TITLES.get(report.dataset, report.dataset)}{year}")
+        if report.tables:
+            table = Table(show_edge=False, pad_edge=False)
+            for heading in ("table", "rows in", "read", "rejected", "values kept as text (not parsed)"):
+                table.add_column(heading, justify="right" if heading in ("rows in", "read", "rejected") else "left")
+            for t in report.tables:
+                unparsed = ", ".join(f"{c}: {n}" for c, n in t.unparsed_values.items())
+                table.add_row(t.name, str(t.rows_in), str(t.rows_read), str(len(t.rejected)), unparsed)
+            console.print(table)
+        for t in report.tables:
+            for rejected in t.rejected[:REJECTED_SHOWN]:
+                console.print(f"  rejected: {t.name} row {rejected.row}: {rejected.reason}")
+            if len(t.rejected) > REJECTED_SHOWN:
+                console.print(f"  ... and {len(t.rejected) - REJECTED_SHOWN} more rejected rows in {t.name}")
+        for problem in report.problems:
+            style = "red" if problem.severity is Severity.ERROR else "yellow"
+            console.print(f"  [{style}]{problem.severity.value}[/{style}]: {problem.describe()}", highlight=False)

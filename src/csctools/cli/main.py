@@ -1,0 +1,35 @@
+"""The `csc` command: thin commands over the library."""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from csctools import __version__
+from csctools.cli.inspect import inspect_command
+from csctools.cli.synth import synth_command
+
+app = typer.Typer(
+    name="csc",
+    help="csctools: data tools for children's services in England (SSDA903, CIN census, Annex A).",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+app.command("synth")(synth_command)
+app.command("inspect")(inspect_command)
+
+
+@app.command("version")
+def version_command() -> None:
+    """Print the csctools version."""
+    typer.echo(__version__)
+
+
+def run() -> None:
+    try:
+        app()
+    except KeyboardInterrupt:
+        typer.echo("interrupted", err=True)
+        sys.exit(130)

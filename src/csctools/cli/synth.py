@@ -1,0 +1,58 @@
+"""`csc synth`: write synthetic returns for one or many authorities over consecutive years."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+from csctools.cli.common import console, fail, parse_year
+from csctools.reference.authorities import find_authority
+from csctools.synth.generate import SynthOptions, generate
+from csctools.synth.inject import BY_NAME
+
+
+def synth_command(
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder to write into")] = Path("synthetic"),
+    la: Annotated[list[str] | None, typer.Option("--la", help="Authority: 3-digit code, ONS code or name; "
+                                                  "repeat for several")] = None,
+    first_year: Annotated[str, typer.Option("--from", help="First collection year, e.g. 2024/25")] = "2024/25",
+    last_year: Annotated[str, typer.Option("--to", help="Last collection year, e.g. 2025/26")] = "2025/26",
+    children: Annotated[int, typer.Option(help="About how many children each return holds")] = 1000,
+    seed: Annotated[int, typer.Option(help="Random seed: the same seed gives the same files")] = 1,
+    formats: Annotated[list[str] | None, typer.Option("--format", help="903 format: csv, xml (repeatable)")] = None,
+    inject: Annotated[int, typer.Option(help="Errors to inject into each return (recorded in injections.csv)")] = 0,
+    mutation: Annotated[list[str] | None, typer.Option(help="Only these named mutations (repeatable)")] = None,
+    cin: Annotated[bool, typer.Option(help="Write the CIN census")] = True,
+    annex_a: Annotated[bool, typer.Option("--annex-a/--no-annex-a", help="Write the Annex A workbook")] = True,
+) -> None:
+    """Generate seeded synthetic SSDA903 (CSV and XML), CIN census (XML) and Annex A (XLSX) files."""
+    first, last = parse_year(first_year), parse_year(last_year)
+    assert first is not None and last is not None
+    if first > last:
+        fail(f"--from {first} is after --to {last}")
+    if children < 1:
+        fail("--children must be at least 1")
+    chosen = formats or ["csv", "xml"]
+    if unknown := [f for f in chosen if f not in ("csv", "xml")]:
+        fail(f"unknown --format {unknown[0]} (choose csv or xml)")
+    if bad := [m for m in mutation or [] if m not in BY_NAME]:
+        fail(f"unknown --mutation {bad[0]} (known: {', '.join(BY_NAME)})")
+    codes = la or ["383"]
+    for code in codes:
+        try:
+            find_authority(code)
+        except LookupError as error:
+            fail(str(error))
+    options = SynthOptions(codes, first, last, children, seed, tuple(chosen), inject, mutation, annex_a, cin)
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=console,
+                  transient=True) as progress:
+        task = progress.add_task("starting", total=None)
+        result = generate(options, out, lambda message: progress.update(task, description=message))
+    for number, folder in result.folders.items():
+        typer.echo(f"{find_authority(number).name} ({number}): {folder}")
+    typer.echo(f"{len(result.files)} files written under {out}")
+    if result.injections:
+        typer.echo(f"{len(result.injections)} injected errors recorded in {out / 'injections.csv'}")

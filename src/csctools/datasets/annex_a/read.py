@@ -1,0 +1,167 @@
+"""Reading Annex A workbooks: sheets found by name variants, header rows found below title rows."""
+
+from __future__ import annotations
+
+import io
+import re
+from datetime import date, datetime
+from pathlib import Path
+
+import polars as pl
+import python_calamine as calamine
+
+from csctools.datasets.annex_a.schema import ANNEX_A, SHEET_PATTERNS
+from csctools.io.result import FileReport, Problem, ReadError, RejectedRow, ReturnData, Severity, TableRead
+from csctools.io.typing import type_frame, unparsed_counts
+from csctools.model import SOURCE_FILE, SOURCE_ROW, Table
+
+HEADER_SEARCH_ROWS = 30
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ENCRYPTED_MARK = "EncryptedPackage".encode("utf-16-le")
+
+
+def normalise(text: object) -> str:
+    return re.sub(r"[^a-z0-9]+", " ", str(text).lower()).strip()
+
+
+def match_columns(table: Table, headers: list[object]) -> list[str | None]:
+    """The canonical column each header names (exact name first, then the column's patterns), or None."""
+    result: list[str | None] = [None] * len(headers)
+    taken: set[str] = set()
+    normalised = [normalise(h) for h in headers]
+    for i, text in enumerate(normalised):
+        for column in table.columns:
+            if column.name not in taken and text == normalise(column.name):
+                result[i] = column.name
+                taken.add(column.name)
+                break
+    for i, text in enumerate(normalised):
+        if result[i] is not None or not text:
+            continue
+        for column in table.columns:
+            if column.name not in taken and any(re.search(p, text) for p in column.aliases):
+                result[i] = column.name
+                taken.add(column.name)
+                break
+    return result
+
+
+def find_header(table: Table, rows: list[list[object]]) -> int | None:
+    """Index of the row that names most of the table's columns (at least three), searching the top rows."""
+    best, best_count = None, 2
+    for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        count = sum(1 for c in match_columns(table, row) if c)
+        if count > best_count:
+            best, best_count = index, count
+    return best
+
+
+def cell_text(value: object) -> str | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def open_workbook(name: str, content: bytes) -> calamine.CalamineWorkbook:
+    if content.startswith(OLE_MAGIC):
+        if ENCRYPTED_MARK in content:
+            raise ReadError(Problem(name, "password-protected",
+                "the workbook is password-protected: remove the password in Excel and save it again"))
+        raise ReadError(Problem(name, "old-excel-format",
+            "the workbook is in the old .xls format: save it as .xlsx in Excel"))
+    if not content.startswith(b"PK"):
+        raise ReadError(Problem(name, "not-a-workbook", "the file is not an Excel workbook (.xlsx)"))
+    try:
+        return calamine.CalamineWorkbook.from_filelike(io.BytesIO(content))
+    except Exception as error:  # calamine raises several types for damaged files
+        raise ReadError(Problem(name, "corrupt-workbook", f"the workbook cannot be opened ({error})")) from None
+
+
+def sheet_table(sheet_name: str) -> Table | None:
+    text = normalise(sheet_name)
+    for table in ANNEX_A.tables:
+        if SHEET_PATTERNS[table.name].search(text):
+            return table
+    return None
+
+
+def read_sheet(name: str, sheet_name: str, table: Table, rows: list[list[object]], report: FileReport
+               ) -> pl.DataFrame | None:
+    header_index = find_header(table, rows)
+    if header_index is None:
+        report.problems.append(Problem(name, "no-header-row",
+            f"sheet '{sheet_name}' has no header row naming the {table.aliases[0]} columns"))
+        return None
+    headers = rows[header_index]
+    canonical = match_columns(table, headers)
+    for column in table.columns:
+        if column.name not in canonical:
+            report.problems.append(Problem(name, "missing-column",
+                f"sheet '{sheet_name}' has no '{column.name}' column", Severity.WARNING, column=column.name))
+    for header, column in zip(headers, canonical, strict=True):
+        if column is None and cell_text(header):
+            report.problems.append(Problem(name, "unknown-column",
+                f"sheet '{sheet_name}': column '{header}' is not part of {table.aliases[0]} and was ignored",
+                Severity.WARNING, row=header_index + 1, column=str(header)))
+    positions = [(i, c) for i, c in enumerate(canonical) if c]
+    columns: dict[str, list[str | None]] = {c: [] for _, c in positions}
+    numbers: list[int] = []
+    read = TableRead(table.name, 0, 0)
+    for index in range(header_index + 1, len(rows)):
+        row = rows[index]
+        read.rows_in += 1
+        texts = [cell_text(v) for v in row]
+        if not any(t and t.strip() for t in texts):
+            read.rejected.append(RejectedRow(index + 1, "blank row"))
+            continue
+        for position, column in positions:
+            columns[column].append(texts[position] if position < len(texts) else None)
+        numbers.append(index + 1)
+    read.rows_read = len(numbers)
+    report.tables.append(read)
+    data = {c: pl.Series(c, v, dtype=pl.String) for c, v in columns.items()}
+    data[SOURCE_FILE] = pl.Series(SOURCE_FILE, [name] * len(numbers), dtype=pl.String)
+    data[SOURCE_ROW] = pl.Series(SOURCE_ROW, numbers, dtype=pl.Int64)
+    typed = type_frame(pl.DataFrame(data), table.columns, keep=(SOURCE_FILE, SOURCE_ROW))
+    read.unparsed_values = unparsed_counts(typed)
+    return typed
+
+
+def read_annex_a(path: Path, data: bytes | None = None) -> ReturnData:
+    """Read every Annex A list found in a workbook."""
+    name = str(path)
+    report = FileReport(name, dataset="annex_a")
+    content = path.read_bytes() if data is None else data
+    tables: dict[str, pl.DataFrame] = {}
+    try:
+        workbook = open_workbook(name, content)
+    except ReadError as error:
+        report.problems.append(error.problem)
+        return ReturnData("annex_a", None, tables, [report])
+    for sheet_name in workbook.sheet_names:
+        table = sheet_table(sheet_name)
+        if table is None:
+            report.problems.append(Problem(name, "unknown-sheet",
+                f"sheet '{sheet_name}' is not an Annex A list and was ignored", Severity.WARNING))
+            continue
+        if table.name in tables:
+            report.problems.append(Problem(name, "duplicate-sheet",
+                f"sheet '{sheet_name}' is a second {table.aliases[0]} sheet and was ignored", Severity.WARNING))
+            continue
+        try:
+            rows = workbook.get_sheet_by_name(sheet_name).to_python(skip_empty_area=False)
+        except Exception as error:
+            report.problems.append(Problem(name, "unreadable-sheet", f"sheet '{sheet_name}' cannot be read ({error})"))
+            continue
+        frame = read_sheet(name, sheet_name, table, rows, report)
+        if frame is not None:
+            tables[table.name] = frame
+    if not tables and report.ok:
+        report.problems.append(Problem(name, "no-lists", "the workbook holds no sheet recognisable as an Annex A list"))
+    return ReturnData("annex_a", None, tables, [report])

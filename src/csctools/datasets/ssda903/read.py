@@ -1,0 +1,267 @@
+"""Reading an SSDA903 return: CSV tables (any order, header variants, common encodings) or the DfE XML file."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+from lxml import etree
+
+from csctools.datasets.ssda903 import xml_layout as layout
+from csctools.datasets.ssda903.detect import canonical_columns, match_table, normalise_header, year_from_content
+from csctools.datasets.ssda903.schema import DERIVED_COLUMNS, SSDA903
+from csctools.io.result import FileReport, Problem, ReadError, RejectedRow, ReturnData, Severity, TableRead
+from csctools.io.text import decode, first_line, sniff_delimiter
+from csctools.io.typing import type_frame, unparsed_counts
+from csctools.model import SOURCE_FILE, SOURCE_ROW
+from csctools.years import CollectionYear, year_hint_from_name
+
+
+@dataclass
+class RawTable:
+    """A table as text, before typing: column -> values, plus the source row of each value."""
+
+    name: str
+    columns: dict[str, list[str | None]]
+    rows: list[int]
+    source: str
+
+    def frame(self) -> pl.DataFrame:
+        data: dict[str, pl.Series] = {
+            name: pl.Series(name, values, dtype=pl.String) for name, values in self.columns.items()
+        }
+        data[SOURCE_FILE] = pl.Series(SOURCE_FILE, [self.source] * len(self.rows), dtype=pl.String)
+        data[SOURCE_ROW] = pl.Series(SOURCE_ROW, self.rows, dtype=pl.Int64)
+        return pl.DataFrame(data)
+
+
+def read_csv_table(name: str, text: str, report: FileReport) -> RawTable | None:
+    """Parse one 903 CSV; records structural problems and rejected rows in the report."""
+    header_line = first_line(text)
+    if not header_line.strip():
+        report.problems.append(Problem(name, "empty-file", "the file is empty (no header row)"))
+        return None
+    delimiter = sniff_delimiter(header_line)
+    if delimiter != ",":
+        shown = {"\t": "tab", ";": "semicolon", "|": "pipe"}[delimiter]
+        report.problems.append(
+            Problem(name, "wrong-delimiter", f"columns are separated by {shown}s, not commas: save it as CSV (comma)")
+        )
+        return None
+    rows = csv.reader(text.splitlines())
+    headers = next(rows)
+    table, score = match_table(headers)
+    if table is None:
+        shown = ", ".join(h for h in headers[:8] if h.strip()) or "(blank)"
+        report.problems.append(
+            Problem(name, "unknown-table", f"the header row ({shown}) matches no SSDA903 table", row=1)
+        )
+        return None
+    canonical = canonical_columns(table, headers)
+    _report_columns(name, table.name, headers, canonical, report)
+    positions = [(i, c) for i, c in enumerate(canonical) if c]
+    seen: set[str] = set()
+    positions = [(i, c) for i, c in positions if not (c in seen or seen.add(c))]  # first of duplicate headers
+    columns: dict[str, list[str | None]] = {c: [] for _, c in positions}
+    kept_rows: list[int] = []
+    read = TableRead(table.name, 0, 0)
+    width = len(headers)
+    for number, record in enumerate(rows, start=2):
+        read.rows_in += 1
+        if not any(field.strip() for field in record):
+            read.rejected.append(RejectedRow(number, "blank row"))
+            continue
+        if len(record) != width and not (len(record) > width and not any(f.strip() for f in record[width:])):
+            read.rejected.append(RejectedRow(number, f"has {len(record)} fields where the header has {width}"))
+            continue
+        for index, column in positions:
+            columns[column].append(record[index])
+        kept_rows.append(number)
+    read.rows_read = len(kept_rows)
+    report.tables.append(read)
+    return RawTable(table.name, columns, kept_rows, name)
+
+
+def _report_columns(
+    name: str, table: str, headers: list[str], canonical: list[str | None], report: FileReport
+) -> None:
+    found = {c for c in canonical if c}
+    spec = SSDA903.table(table)
+    for missing in (c for c in spec.column_names() if c not in found):
+        report.problems.append(
+            Problem(name, "missing-column", f"the {table} table has no {missing} column", column=missing)
+        )
+    for header, column in zip(headers, canonical, strict=True):
+        if column is None and header.strip():
+            report.problems.append(
+                Problem(
+                    name, "unknown-column", f"column '{header}' is not part of the {table} table and was ignored",
+                    Severity.WARNING, column=header,
+                )
+            )
+    duplicates = {c for c in found if canonical.count(c) > 1}
+    for column in sorted(duplicates):
+        report.problems.append(
+            Problem(name, "duplicate-column", f"column {column} appears twice; the first was read",
+                    Severity.WARNING, column=column)
+        )
+
+
+def read_xml(name: str, data: bytes, report: FileReport) -> list[RawTable]:
+    """Stream the DfE XML: one CHILD element at a time, each row keeping its element's line."""
+    tables = {t.name: RawTable(t.name, {c: [] for c in t.column_names()}, [], name) for t in SSDA903.tables}
+    tables["Header"].columns["UASC"] = []
+    unknown: dict[str, tuple[int, int]] = {}  # tag -> (first line, count)
+
+    def add(table: str, values: dict[str, str | None], line: int) -> None:
+        target = tables[table]
+        for column, items in target.columns.items():
+            items.append(values.get(column))
+        target.rows.append(line)
+
+    def leaves(element: etree._Element) -> dict[str, str | None]:
+        return {layout.TAG_TO_COLUMN.get(str(e.tag), str(e.tag)): e.text for e in element if len(e) == 0}
+
+    def note_unknown(element: etree._Element) -> None:
+        first, count = unknown.get(str(element.tag), (element.sourceline or 0, 0))
+        unknown[str(element.tag)] = (first, count + 1)
+
+    try:
+        for _, child in etree.iterparse(_bytes_source(data), events=("end",), tag=layout.CHILD_TAG):
+            header = child.find(layout.HEADER_TAG)
+            header_el = header if header is not None else child
+            values = leaves(header_el) | leaves(child)
+            line = header_el.sourceline or 0
+            add("Header", values, line)
+            identity = {"CHILD": values.get("CHILD"), "DOB": values.get("DOB"), "SEX": values.get("SEX")}
+            if values.get("UASC") == "1" or values.get("DUC"):
+                add("UASC", values, line)
+            if any(values.get(f) for f in layout.OC3_FIELDS):
+                add("OC3", values, line)
+            if any(values.get(f) for f in layout.AD1_FIELDS):
+                add("AD1", values, line)
+            for parent, groups in ((child, layout.CHILD_GROUPS), (header_el, layout.HEADER_GROUPS)):
+                for element in parent:
+                    tag = str(element.tag)
+                    if tag in groups:
+                        group_values = leaves(element)
+                        for extra in group_values.keys() - tables[groups[tag]].columns.keys():
+                            note_unknown(next(e for e in element if e.tag == layout.COLUMN_TO_TAG.get(extra, extra)))
+                        add(groups[tag], identity | group_values, element.sourceline or 0)
+                    elif len(element) and tag not in (layout.HEADER_TAG, *layout.CHILD_GROUPS, *layout.HEADER_GROUPS):
+                        note_unknown(element)
+                    elif not len(element) and tag not in layout.HEADER_LEAVES and tag not in layout.TAG_TO_COLUMN:
+                        note_unknown(element)
+            child.clear(keep_tail=False)
+            while child.getprevious() is not None:
+                del child.getparent()[0]
+    except etree.XMLSyntaxError as error:
+        line = error.lineno if error.lineno else None
+        raise ReadError(Problem(name, "malformed-xml", f"the XML is not well-formed: {error.msg}", row=line)) from None
+    for tag, (line, count) in unknown.items():
+        report.problems.append(
+            Problem(name, "unknown-element", f"element <{tag}> is not part of the SSDA903 XML and was ignored "
+                    f"({count} times)", Severity.WARNING, row=line)
+        )
+    found = [t for t in tables.values() if t.rows]
+    report.tables.extend(TableRead(t.name, len(t.rows), len(t.rows)) for t in found)
+    return found
+
+
+def _bytes_source(data: bytes) -> io.BytesIO:
+    return io.BytesIO(data)
+
+
+def read_903_file(path: Path, data: bytes | None = None) -> tuple[FileReport, list[RawTable]]:
+    """Read one 903 file (CSV or XML) into raw tables; problems go in the report."""
+    name = str(path)
+    report = FileReport(name, dataset="ssda903")
+    content = path.read_bytes() if data is None else data
+    if content.lstrip(b"\xef\xbb\xbf \r\n\t").startswith(b"<"):
+        try:
+            return report, read_xml(name, content, report)
+        except ReadError as error:
+            report.problems.append(error.problem)
+            return report, []
+    text, _encoding = decode(content)
+    table = read_csv_table(name, text, report)
+    return report, [table] if table else []
+
+
+def assemble_903(
+    reports: list[FileReport], raw_tables: Iterable[RawTable], year: CollectionYear | None = None
+) -> ReturnData:
+    """Type the raw tables of one return, decide its collection year, derive Header.UASC."""
+    grouped: dict[str, list[pl.DataFrame]] = {}
+    for raw in raw_tables:
+        grouped.setdefault(raw.name, []).append(raw.frame())
+    texts = {name: pl.concat(frames, how="diagonal") for name, frames in grouped.items()}
+    for name, frames in grouped.items():
+        if len(frames) > 1:
+            for report in reports:
+                if any(t.name == name for t in report.tables):
+                    report.problems.append(Problem(report.path, "duplicate-table",
+                        f"more than one file holds the {name} table; their rows were combined", Severity.WARNING))
+    year_source = "given"
+    if year is None:
+        year, year_source = _decide_year(reports, texts)
+    typed: dict[str, pl.DataFrame] = {}
+    for name, frame in texts.items():
+        spec = SSDA903.table(name)
+        columns = (*spec.columns, *DERIVED_COLUMNS.get(name, ()))
+        typed[name] = type_frame(frame, columns, keep=(SOURCE_FILE, SOURCE_ROW))
+        if year is not None and year not in spec.years:
+            for report in reports:
+                if any(t.name == name for t in report.tables):
+                    report.problems.append(Problem(report.path, "table-not-in-year",
+                        f"the {name} table is not part of the {year} return ({spec.years.label()})", Severity.WARNING))
+    _derive_uasc(typed, "UASC" in texts.get("Header", pl.DataFrame()).columns)
+    for report in reports:
+        report.year, report.year_source = year, year_source
+        for table_read in report.tables:
+            frame = typed.get(table_read.name)
+            if frame is not None:
+                own = frame.filter(pl.col(SOURCE_FILE) == report.path)
+                table_read.unparsed_values = unparsed_counts(own)
+    return ReturnData("ssda903", year, typed, reports)
+
+
+def _derive_uasc(typed: dict[str, pl.DataFrame], given: bool) -> None:
+    header = typed.get("Header")
+    if header is None or given:
+        return
+    uasc = typed.get("UASC")
+    if uasc is None:
+        return
+    flagged = pl.col("CHILD").is_in(uasc["CHILD"].drop_nulls().implode())
+    typed["Header"] = header.with_columns(pl.when(flagged).then(pl.lit("1")).otherwise(pl.lit("0")).alias("UASC"))
+
+
+def _decide_year(reports: list[FileReport], texts: dict[str, pl.DataFrame]) -> tuple[CollectionYear | None, str]:
+    hints = {h for r in reports if (h := year_hint_from_name(Path(r.path).name))}
+    if len(hints) == 1:
+        return hints.pop(), "file name"
+    dated = {
+        name: type_frame(frame, SSDA903.table(name).columns)
+        for name, frame in texts.items()
+    }
+    found = year_from_content(dated)
+    return found, "content" if found else ""
+
+
+def read_903(paths: Iterable[Path], year: CollectionYear | None = None) -> ReturnData:
+    """Read the files of one SSDA903 return (all CSV tables, or one XML file)."""
+    reports: list[FileReport] = []
+    raw: list[RawTable] = []
+    for path in paths:
+        report, tables = read_903_file(path)
+        reports.append(report)
+        raw.extend(tables)
+    return assemble_903(reports, raw, year)
+
+
+__all__ = ["RawTable", "assemble_903", "normalise_header", "read_903", "read_903_file"]

@@ -1,0 +1,51 @@
+"""Which return a file holds, from its content (the file name is only a hint)."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from lxml import etree
+
+from csctools.datasets.annex_a.read import OLE_MAGIC
+from csctools.datasets.ssda903.detect import match_table
+from csctools.io.text import decode, first_line, sniff_delimiter
+
+SSDA903, CIN, ANNEX_A = "ssda903", "cin", "annex_a"
+
+
+def _xml_root(content: bytes) -> str | None:
+    """The local name of the root element, or None if the start of the file is not XML."""
+    try:
+        for _, element in etree.iterparse(io.BytesIO(content), events=("start",)):
+            return str(element.tag).rpartition("}")[2]
+    except etree.XMLSyntaxError:
+        return None
+    return None
+
+
+def detect(path: Path, content: bytes) -> str | None:
+    """'ssda903', 'cin', 'annex_a', or None when the file is none of them."""
+    if content.startswith((b"PK", OLE_MAGIC)):
+        return ANNEX_A
+    stripped = content.lstrip(b"\xef\xbb\xbf \r\n\t")
+    if stripped.startswith(b"<"):
+        root = _xml_root(content)
+        head = content[:20000]
+        if root == "Message" or b"<CINdetails" in head or b"<Children" in head:
+            return CIN
+        if root in ("EXPSSDA903", "CHILD") or b"<CHILD" in head or b"<EPISODE" in head:
+            return SSDA903
+        if root is None:  # not well-formed: trust the name so the reader reports the XML error with its line
+            name = path.name.lower()
+            return CIN if "cin" in name else SSDA903 if "903" in name else None
+        return None
+    text, _ = decode(content[:4096])
+    header = first_line(text)
+    fields = header.split(sniff_delimiter(header))
+    table, _score = match_table(fields)
+    if table is not None:
+        return SSDA903
+    if path.suffix.lower() == ".csv" and "903" in path.name:
+        return SSDA903
+    return None

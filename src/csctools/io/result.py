@@ -1,0 +1,104 @@
+"""What reading produces: typed tables, per-file reports, structural problems and rejected rows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+import polars as pl
+
+from csctools.years import CollectionYear
+
+
+class Severity(str, Enum):
+    ERROR = "error"  # the file (or part of it) could not be read
+    WARNING = "warning"  # read, but something was ignored or guessed
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A structural problem with a file, in words an analyst understands."""
+
+    file: str
+    kind: str  # stable code, e.g. "missing-column", "malformed-xml"
+    message: str
+    severity: Severity = Severity.ERROR
+    row: int | None = None  # spreadsheet row (header = 1) or XML line
+    column: str | None = None
+
+    def describe(self) -> str:
+        where = self.file
+        if self.row is not None:
+            where += f", row {self.row}" if not self.file.lower().endswith(".xml") else f", line {self.row}"
+        if self.column:
+            where += f", column {self.column}"
+        return f"{where}: {self.message}"
+
+
+@dataclass(frozen=True)
+class RejectedRow:
+    row: int
+    reason: str
+
+
+@dataclass
+class TableRead:
+    """One table found in a file: how many rows came in, were read, were rejected and why."""
+
+    name: str
+    rows_in: int
+    rows_read: int
+    rejected: list[RejectedRow] = field(default_factory=list)
+    unparsed_values: dict[str, int] = field(default_factory=dict)  # column -> values kept only as raw text
+
+
+@dataclass
+class FileReport:
+    path: str
+    dataset: str | None = None  # "ssda903", "cin", "annex_a" or None when not recognised
+    year: CollectionYear | None = None
+    year_source: str = ""  # how the year was found: "content", "file name", "given"
+    tables: list[TableRead] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not any(p.severity is Severity.ERROR for p in self.problems)
+
+    @property
+    def rows_in(self) -> int:
+        return sum(t.rows_in for t in self.tables)
+
+    @property
+    def rows_read(self) -> int:
+        return sum(t.rows_read for t in self.tables)
+
+    @property
+    def rows_rejected(self) -> int:
+        return sum(len(t.rejected) for t in self.tables)
+
+
+@dataclass
+class ReturnData:
+    """The typed tables of one return (one dataset, one collection year) and how each file was read."""
+
+    dataset: str
+    year: CollectionYear | None
+    tables: dict[str, pl.DataFrame]
+    files: list[FileReport]
+
+    @property
+    def problems(self) -> list[Problem]:
+        return [p for f in self.files for p in f.problems]
+
+    @property
+    def ok(self) -> bool:
+        return all(f.ok for f in self.files)
+
+
+class ReadError(Exception):
+    """A file could not be read at all; carries the problem to report."""
+
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(problem.describe())
+        self.problem = problem

@@ -1,0 +1,59 @@
+"""Reading any mix of files: each is recognised, grouped into returns and read.
+
+>>> from csctools.read import read_files
+>>> returns, unrecognised = read_files([Path("header.csv"), Path("episodes.csv")])  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from csctools.datasets.annex_a.read import read_annex_a
+from csctools.datasets.cin.read import read_cin
+from csctools.datasets.ssda903.read import RawTable, assemble_903, read_903_file
+from csctools.io.detect import ANNEX_A, CIN, SSDA903, detect
+from csctools.io.result import FileReport, Problem, ReturnData
+from csctools.years import CollectionYear
+
+
+def unreadable(path: Path, error: OSError) -> FileReport:
+    reason = error.strerror or str(error)
+    return FileReport(str(path), problems=[Problem(str(path), "unreadable-file", f"cannot open the file ({reason})")])
+
+
+def read_files(
+    paths: Iterable[Path], year: CollectionYear | None = None
+) -> tuple[list[ReturnData], list[FileReport]]:
+    """Read files of any kind: 903 CSV tables form one return; each XML or workbook is a return of its own.
+
+    Returns the returns read and the reports of files that are none of the three returns (or cannot be opened).
+    """
+    returns: list[ReturnData] = []
+    others: list[FileReport] = []
+    csv_reports: list[FileReport] = []
+    csv_tables: list[RawTable] = []
+    for path in paths:
+        try:
+            content = path.read_bytes()
+        except OSError as error:
+            others.append(unreadable(path, error))
+            continue
+        kind = detect(path, content)
+        if kind == SSDA903:
+            report, tables = read_903_file(path, content)
+            if content.lstrip(b"\xef\xbb\xbf \r\n\t").startswith(b"<"):
+                returns.append(assemble_903([report], tables, year))
+            else:
+                csv_reports.append(report)
+                csv_tables.extend(tables)
+        elif kind == CIN:
+            returns.append(read_cin(path, year, content))
+        elif kind == ANNEX_A:
+            returns.append(read_annex_a(path, content))
+        else:
+            others.append(FileReport(str(path), problems=[Problem(str(path), "not-recognised",
+                "this is not an SSDA903 table (CSV or XML), a CIN census (XML) or an Annex A workbook (XLSX)")]))
+    if csv_reports:
+        returns.insert(0, assemble_903(csv_reports, csv_tables, year))
+    return returns, others

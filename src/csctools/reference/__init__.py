@@ -1,0 +1,1 @@
+"""Reference data shipped with csctools (authorities, postcodes near each authority)."""

@@ -1,0 +1,288 @@
+"""Simulated care histories: children, periods of care and their episodes, over many years."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from datetime import date
+
+from csctools.synth.common import ETHNIC_WEIGHTS, Area, add_days, age_on, birthday, upn, weighted
+
+FOSTER_OWN = ("U1", "U2", "U3")  # with relatives or friends
+FOSTER_OTHER = ("U4", "U5", "U6")
+RETURN_HOME = {"E4A": 6, "E13": 2}
+PERMANENCE_ENDS = {"E41": 2, "E45": 2, "E46": 1}
+AT_EIGHTEEN = {"E5": 4, "E6": 2, "E8": 1}
+SW_REASONS = {"MANAGE": 2, "LEFTRL": 3, "ORGRST": 1, "TSPROC": 1, "ABSENC": 1, "CHCHAN": 1, "PCCHAN": 1}
+MOVE_REASONS = {"CARPL": 3, "CHILD": 2, "LAREQ": 3, "PLACE": 2, "ALLEG": 1, "STAND": 1, "CREQB": 1, "OTHER": 1}
+
+
+@dataclass
+class Episode:
+    start: date
+    end: date | None
+    rne: str
+    ls: str
+    cin: str
+    place: str
+    provider: str
+    home_post: str
+    pl_post: str
+    urn: str | None
+    rec: str | None = None
+    reason_change: str | None = None
+
+
+@dataclass
+class Adoption:
+    decision: date  # DATE_INT / DATE_PLACED
+    match: date | None = None
+    order: date | None = None  # adoption order (period end)
+    reversed_on: date | None = None
+    foster_carer: bool = False
+    adopters: tuple[str, str, str] = ("2", "MF", "L0")  # NB_ADOPTR, SEX_ADOPTR, LS_ADOPTR
+
+
+@dataclass
+class Period:
+    episodes: list[Episode]
+    prev_perm: tuple[str, str | None, date | None] = ("Z1", None, None)
+    adoption: Adoption | None = None
+
+    @property
+    def start(self) -> date:
+        return self.episodes[0].start
+
+    @property
+    def end(self) -> date | None:
+        return self.episodes[-1].end
+
+    @property
+    def reason_end(self) -> str | None:
+        return self.episodes[-1].rec
+
+
+@dataclass
+class CareChild:
+    child_id: str
+    sex: str  # M or F
+    dob: date
+    ethnic: str
+    upn: str
+    uasc: bool = False
+    mc_dob: date | None = None
+    periods: list[Period] = field(default_factory=list)
+    missing: list[tuple[str, date, date | None]] = field(default_factory=list)
+    dolo: list[tuple[date, date | None]] = field(default_factory=list)
+    oc3: dict[int, tuple[str, str, str]] = field(default_factory=dict)  # year end -> IN_TOUCH, ACTIV, ACCOM
+    social_workers: list[tuple[str, date, date | None, str | None]] = field(default_factory=list)
+
+    @property
+    def first_start(self) -> date:
+        return self.periods[0].start
+
+    @property
+    def last_end(self) -> date | None:
+        return self.periods[-1].end
+
+
+def entry_age(rng: random.Random) -> int:
+    band = weighted(rng, {"0": 20, "1-4": 15, "5-9": 18, "10-15": 37, "16-17": 10})
+    low, _, high = band.partition("-")
+    return rng.randint(int(low), int(high or low))
+
+
+def placement_for(rng: random.Random, age: int, uasc: bool) -> tuple[str, str]:
+    """A placement type and provider plausible for the child's age."""
+    if uasc or age >= 16:
+        place = weighted(rng, {"U4": 3, "U5": 2, "U6": 1, "K2": 2, "P1": 0.3 if not uasc else 0})
+    elif age >= 10:
+        place = weighted(rng, {"U1": 1, "U2": 1, "U4": 4, "U5": 2, "U6": 1, "K2": 3, "R1": 0.3, "P1": 0.5})
+    else:
+        place = weighted(rng, {"U1": 2, "U2": 1, "U3": 1, "U4": 5, "U5": 3, "U6": 1, "P1": 0.5})
+    if place == "P1":
+        return place, "PR0"
+    if place in ("K2", "R1"):
+        return place, weighted(rng, {"PR1": 1, "PR4": 3, "PR5": 0.5})
+    if place in FOSTER_OWN:
+        return place, "PR1"
+    return place, weighted(rng, {"PR1": 3, "PR4": 2, "PR5": 0.3})
+
+
+def urn_for(rng: random.Random, place: str) -> str | None:
+    if place in ("K2", "R1"):
+        return f"SC{rng.randint(100000, 999999)}"
+    if place.startswith("A"):
+        return "XXXXXXX"  # regional adoption agency
+    return None
+
+
+class CareSimulator:
+    """Generates children entering care between two dates, with whole care histories."""
+
+    def __init__(self, rng: random.Random, area: Area, until: date) -> None:
+        self.rng = rng
+        self.area = area
+        self.until = until
+        self.sw_counter = 0
+
+    def child(self, child_id: str, entry: date) -> CareChild:
+        rng = self.rng
+        uasc = rng.random() < 0.06
+        age = rng.randint(14, 17) if uasc else entry_age(rng)
+        dob = add_days(birthday(entry, -age), -rng.randint(1, 364))
+        if age_on(dob, entry) >= 18:
+            dob = add_days(dob, 30)
+        sex = ("M" if rng.random() < 0.9 else "F") if uasc else rng.choice("MF")
+        ethnic = weighted(rng, {"OOTH": 3, "AOTH": 3, "BAFR": 3, "ABAN": 1}) if uasc else weighted(rng, ETHNIC_WEIGHTS)
+        kid = CareChild(child_id, sex, dob, ethnic, upn(rng, self.area.authority.number), uasc=uasc)
+        kid.periods.append(self.period(kid, entry, first=True))
+        end = kid.periods[-1].end
+        if end and kid.periods[-1].reason_end in RETURN_HOME and rng.random() < 0.15:
+            again = add_days(end, rng.randint(60, 700))
+            if again <= self.until and age_on(dob, again) < 17:
+                kid.periods.append(self.period(kid, again, first=False))
+        self.add_missing(kid)
+        self.add_social_workers(kid)
+        if kid.sex == "F" and rng.random() < 0.02 and age_on(dob, entry) >= 15:
+            kid.mc_dob = add_days(entry, rng.randint(30, 300))
+        return kid
+
+    def period(self, kid: CareChild, start: date, first: bool) -> Period:
+        rng = self.rng
+        age = age_on(kid.dob, start)
+        eighteen = birthday(kid.dob, 18)
+        route = "adoption" if age < 2 and rng.random() < 0.45 else weighted(
+            rng, {"short": 40, "medium": 30, "long": 30}
+        )
+        if kid.uasc:
+            route = "long"
+        length = {
+            "adoption": rng.randint(420, 1100),
+            "short": rng.randint(10, 180),
+            "medium": rng.randint(180, 1100),
+            "long": rng.randint(1100, 6000),
+        }[route]
+        end: date | None = add_days(start, length)
+        assert end is not None
+        if end >= eighteen:
+            end, rec = eighteen, weighted(rng, AT_EIGHTEEN)
+        elif route == "adoption":
+            rec = rng.choice(("E11", "E12"))
+        elif route == "short":
+            rec = weighted(rng, RETURN_HOME)
+        else:
+            rec = weighted(rng, {**RETURN_HOME, **PERMANENCE_ENDS})
+        if end > self.until:
+            end, rec = None, None
+        legal = "V2" if kid.uasc or route == "short" or rng.random() < 0.3 else "C1"
+        cin = "N1" if legal == "C1" else weighted(rng, {"N1": 4, "N2": 1, "N4": 1, "N5": 1, "N8": 1})
+        if kid.uasc:
+            cin = "N7"
+        prev_perm = ("Z1", None, None)
+        if not first or rng.random() < 0.08:
+            option = rng.choice(("P1", "P2", "P3", "P4"))
+            prev_perm = (option, self.area.authority.number, add_days(start, -rng.randint(200, 2000)))
+            if prev_perm[2] is not None and prev_perm[2] <= kid.dob:
+                prev_perm = ("Z1", None, None)
+        adoption = self.plan_adoption(start, end) if route == "adoption" and rec in ("E11", "E12") else None
+        episodes = self.episodes(kid, start, end, rec, legal, cin, adoption)
+        return Period(episodes, prev_perm, adoption)
+
+    def plan_adoption(self, start: date, end: date | None) -> Adoption | None:
+        if end is None:
+            return None
+        rng = self.rng
+        decision = add_days(start, rng.randint(150, 250))
+        placed = add_days(end, -rng.randint(150, 250))
+        if placed <= decision:
+            return None
+        match = add_days(placed, -rng.randint(5, 25))
+        match = max(match, add_days(decision, 1))
+        adopters = rng.choice((("2", "MF", "L0"), ("2", "MF", "L11"), ("1", "F1", "L4"), ("2", "FF", "L12")))
+        return Adoption(decision, match, end, foster_carer=rng.random() < 0.15, adopters=adopters)
+
+    def episodes(
+        self, kid: CareChild, start: date, end: date | None, rec: str | None, legal: str, cin: str,
+        adoption: Adoption | None,
+    ) -> list[Episode]:
+        rng = self.rng
+        horizon = end or self.until
+        changes: dict[date, set[str]] = {}
+        days = (horizon - start).days
+        if legal == "C1" and days > 150:
+            changes.setdefault(add_days(start, rng.randint(90, min(300, days - 30))), set()).add("legal")
+        moves = min(8, int(rng.expovariate(1.0) * days / 500))
+        for _ in range(moves):
+            if days > 60:
+                changes.setdefault(add_days(start, rng.randint(20, days - 20)), set()).add("place")
+        if adoption:
+            placed = add_days(adoption.match or adoption.decision, 14)
+            changes.setdefault(add_days(adoption.decision, 1), set()).add("legal")
+            changes = {d: k for d, k in changes.items() if d < placed}
+            changes.setdefault(placed, set()).add("adopt")
+        home = self.area.home_postcode(rng)
+        place, provider = placement_for(rng, age_on(kid.dob, start), kid.uasc)
+        pl_post = home if place == "P1" else self.area.placement_postcode(rng)
+        current = Episode(start, None, "S", legal, cin, place, provider, home, pl_post, urn_for(rng, place))
+        episodes = [current]
+        for when in sorted(changes):
+            if when >= horizon or when <= current.start:
+                continue
+            kinds = changes[when]
+            ls, place, provider, pl_post, urn = current.ls, current.place, current.provider, current.pl_post, current.urn
+            if "legal" in kinds:
+                ls = "E1" if adoption else "C2"
+            if "adopt" in kinds:
+                place = "A3" if adoption and adoption.foster_carer else "A4"
+                provider, urn = "PR1", "XXXXXXX"
+            elif "place" in kinds:
+                place, provider = placement_for(rng, age_on(kid.dob, when), kid.uasc)
+                pl_post = current.home_post if place == "P1" else self.area.placement_postcode(rng)
+                urn = urn_for(rng, place)
+            changed_place = place != current.place or pl_post != current.pl_post
+            changed_legal = ls != current.ls
+            if not (changed_place or changed_legal):
+                continue
+            rne = "B" if changed_place and changed_legal else "L" if changed_legal else "P"
+            if "adopt" in kinds and adoption and adoption.foster_carer:
+                rne = "T"
+                pl_post = current.pl_post
+            current.end, current.rec = when, "X1"
+            if changed_place:
+                current.reason_change = weighted(rng, MOVE_REASONS)
+            current = Episode(when, None, rne, ls, current.cin, place, provider, current.home_post, pl_post, urn)
+            episodes.append(current)
+        current.end, current.rec = end, rec
+        return episodes
+
+    def add_missing(self, kid: CareChild) -> None:
+        rng = self.rng
+        for period in kid.periods:
+            stop = period.end or self.until
+            older = age_on(kid.dob, period.start) >= 11
+            if not older or rng.random() > 0.25:
+                continue
+            for _ in range(rng.randint(1, 6)):
+                span = (stop - period.start).days
+                if span < 10:
+                    break
+                begin = add_days(period.start, rng.randint(1, span - 5))
+                finish = add_days(begin, rng.randint(0, 4))
+                kid.missing.append((weighted(rng, {"M": 3, "A": 1}), begin, finish))
+
+    def add_social_workers(self, kid: CareChild) -> None:
+        """Social worker episodes covering each period of care, changing every few months."""
+        rng = self.rng
+        for period in kid.periods:
+            stop = period.end or self.until
+            begin = period.start
+            while begin < stop:
+                finish = add_days(begin, rng.randint(120, 420))
+                self.sw_counter += 1
+                worker = f"SW{self.sw_counter:06d}"
+                if finish >= stop:
+                    kid.social_workers.append((worker, begin, period.end, None if period.end is None else "OTHERS"))
+                    break
+                kid.social_workers.append((worker, begin, finish, weighted(rng, SW_REASONS)))
+                begin = finish

@@ -1,0 +1,194 @@
+"""Simulated children in need: referrals, assessments, plans, S47 enquiries, conferences, CP plans, reviews."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from datetime import date
+
+from csctools.synth.common import (
+    ETHNIC_WEIGHTS,
+    add_days,
+    age_on,
+    birthday,
+    upn,
+    weekday_on_or_after,
+    weighted,
+    working_days_after,
+)
+
+SOURCES = {"1A": 2, "1B": 1, "2A": 4, "2B": 1, "3A": 8, "3B": 1, "3C": 1, "3E": 1, "4": 2, "5A": 8, "5B": 3,
+           "5C": 1, "5D": 1, "6": 3, "7": 2, "8": 1, "9": 1, "10": 1}
+NEEDS = {"N1": 55, "N2": 5, "N3": 8, "N4": 3, "N5": 4, "N6": 2, "N7": 1, "N8": 6, "N9": 10}
+FACTORS = ("1A 1B 1C 2A 2B 2C 3A 3B 3C 4A 4B 4C 5A 5B 5C 6A 6B 6C 7A 8B 8C 8D 8E 8F 9A 10A 11A 12A 13A 14A "
+           "15A 16A 17A 18B 18C 19B 19C 20 22A 23A 24A").split()
+ABUSE = {"NEG": 50, "EMO": 35, "PHY": 8, "SAB": 4, "MUL": 3}
+DISABILITIES = ("MOB", "HAND", "PC", "INC", "COMM", "LD", "HEAR", "VIS", "BEH", "CON", "AUT", "DDA")
+
+
+@dataclass
+class Assessment:
+    start: date
+    authorised: date | None
+    factors: list[str]
+
+
+@dataclass
+class S47:
+    start: date
+    target: date
+    icpc: date | None
+    not_required: bool
+
+
+@dataclass
+class ProtectionPlan:
+    start: date
+    end: date | None
+    initial: str
+    latest: str
+    previous: int
+    reviews: list[date]
+
+
+@dataclass
+class PreProceedings:
+    start: date
+    letter: date
+    meeting: date
+    decision: date | None
+    fgdm_offered: str
+    fgdm_held: str
+    reviews: int
+    outcome: str | None
+
+
+@dataclass
+class CinEpisode:
+    referral: date
+    source: str
+    need: str | None
+    nfa: bool
+    closure: date | None = None
+    reason: str | None = None
+    assessments: list[Assessment] = field(default_factory=list)
+    plans: list[tuple[date, date | None]] = field(default_factory=list)
+    enquiries: list[S47] = field(default_factory=list)
+    protection: list[ProtectionPlan] = field(default_factory=list)
+    pre_proceedings: list[PreProceedings] = field(default_factory=list)
+
+
+@dataclass
+class CinChild:
+    child_id: str
+    upn: str | None
+    upn_unknown: str | None
+    dob: date | None
+    expected_dob: date | None
+    sex: str
+    ethnic: str
+    disabilities: list[str]
+    episodes: list[CinEpisode] = field(default_factory=list)
+
+
+class CinSimulator:
+    def __init__(self, rng: random.Random, la_number: str, until: date) -> None:
+        self.rng = rng
+        self.la_number = la_number
+        self.until = until
+
+    def child(self, child_id: str, referral: date) -> CinChild:
+        rng = self.rng
+        unborn = rng.random() < 0.03
+        age = rng.choice((0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17))
+        dob = None if unborn else add_days(birthday(referral, -age), -rng.randint(1, 364))
+        expected = add_days(referral, rng.randint(20, 150)) if unborn else None
+        if expected is not None and expected <= self.until:
+            dob, expected = expected, None  # born by the end of the simulation
+        has_upn = dob is not None and age >= 5 and rng.random() < 0.9
+        sex = rng.choice("MF") if dob else "U"
+        kid = CinChild(
+            child_id,
+            upn(rng, self.la_number) if has_upn else None,
+            None if has_upn else ("UN1" if age < 5 or dob is None else rng.choice(("UN2", "UN3", "UN5"))),
+            dob,
+            expected,
+            sex,
+            weighted(rng, ETHNIC_WEIGHTS),
+            ["NONE"] if rng.random() < 0.85 else rng.sample(DISABILITIES, rng.randint(1, 3)),
+        )
+        day = referral
+        while day <= self.until:
+            episode = self.episode(day)
+            kid.episodes.append(episode)
+            if episode.closure is None or rng.random() > 0.2:
+                break
+            day = add_days(episode.closure, rng.randint(30, 700))
+        return kid
+
+    def episode(self, referral: date) -> CinEpisode:
+        rng = self.rng
+        nfa = rng.random() < 0.12
+        episode = CinEpisode(referral, weighted(rng, SOURCES), None if nfa else weighted(rng, NEEDS), nfa)
+        if nfa:
+            episode.closure, episode.reason = referral, "RC8"
+            return self._clip(episode)
+        path = weighted(rng, {"close": 45, "plan": 35, "s47": 20})
+        assessment_start = add_days(referral, rng.randint(0, 5))
+        authorised = working_days_after(assessment_start, rng.randint(5, 40))
+        factors = ["21"] if rng.random() < 0.08 else rng.sample(FACTORS, rng.randint(1, 3))
+        episode.assessments.append(Assessment(assessment_start, authorised, factors))
+        after = authorised
+        if path == "s47":
+            after = self._enquiry(episode, referral, authorised)
+        if path == "plan" or (path == "s47" and rng.random() < 0.5):
+            start = add_days(after, rng.randint(1, 15))
+            end = add_days(start, rng.randint(90, 400))
+            episode.plans.append((start, end))
+            after = end
+        if path == "close" and not episode.protection:
+            episode.closure, episode.reason = add_days(authorised, rng.randint(0, 10)), weighted(
+                rng, {"RC8": 3, "RC9": 1}
+            )
+        else:
+            episode.closure = after
+            episode.reason = weighted(rng, {"RC7": 8, "RC5": 1, "RC4": 0.3, "RC3": 0.3, "RC6": 0.2})
+        return self._clip(episode)
+
+    def _enquiry(self, episode: CinEpisode, referral: date, authorised: date) -> date:
+        rng = self.rng
+        start = add_days(referral, rng.randint(0, 3))
+        target = working_days_after(start, 15)
+        if rng.random() < 0.45:
+            episode.enquiries.append(S47(start, target, None, True))
+            return authorised
+        icpc = weekday_on_or_after(add_days(start, rng.randint(7, 24)))
+        episode.enquiries.append(S47(start, target, icpc, False))
+        if rng.random() > 0.85:
+            return max(icpc, authorised)
+        initial = weighted(rng, ABUSE)
+        latest = initial if rng.random() < 0.9 else weighted(rng, ABUSE)
+        end = add_days(icpc, rng.randint(90, 600))
+        reviews = [add_days(icpc, rng.randint(70, 90))]
+        while (following := add_days(reviews[-1], rng.randint(150, 180))) < end:
+            reviews.append(following)
+        reviews = [r for r in reviews if r < end]
+        previous = 0 if rng.random() < 0.8 else rng.randint(1, 3)
+        episode.protection.append(ProtectionPlan(icpc, end, initial, latest, previous, reviews))
+        if rng.random() < 0.1:
+            pp_start = add_days(icpc, rng.randint(30, 120))
+            meeting = working_days_after(pp_start, rng.randint(5, 15))
+            decision = add_days(meeting, rng.randint(60, 120))
+            episode.pre_proceedings.append(PreProceedings(
+                pp_start, pp_start, meeting, decision, rng.choice("01"), "0", rng.randint(0, 4), "A"))
+        return max(end, authorised)
+
+    def _clip(self, episode: CinEpisode) -> CinEpisode:
+        """Nothing after the end of the simulation is known yet."""
+        if episode.closure is not None and episode.closure > self.until:
+            episode.closure, episode.reason = None, None
+        return episode
+
+
+def age_band_ok(kid: CinChild, day: date) -> bool:
+    return kid.dob is None or age_on(kid.dob, day) < 18

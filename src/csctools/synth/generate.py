@@ -1,0 +1,119 @@
+"""Synthetic returns for one or many authorities over consecutive years, written as authorities write them."""
+
+from __future__ import annotations
+
+import csv
+import random
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from pathlib import Path
+
+from csctools.datasets.annex_a.write import write_annex_a
+from csctools.datasets.cin.write import write_cin_xml
+from csctools.datasets.ssda903.write import write_csv_tables, write_xml
+from csctools.reference.authorities import Authority, find_authority
+from csctools.synth.annex_a import annex_a_lists
+from csctools.synth.care import CareChild, CareSimulator
+from csctools.synth.cin import CinChild, CinSimulator
+from csctools.synth.cin_census import census_tables
+from csctools.synth.common import Area, add_days
+from csctools.synth.inject import Injection, inject
+from csctools.synth.ssda903 import year_tables
+from csctools.years import CollectionYear, year_range
+
+# Entries per year, as a share of the children wanted in a year's return (measured on generated data).
+CARE_ENTRY_RATE = 0.2
+CIN_REFERRAL_RATE = 0.62
+CARE_HISTORY_YEARS = 18  # children who entered care this long ago can still be looked after
+CIN_HISTORY_YEARS = 3
+
+Progress = Callable[[str], None]
+
+
+@dataclass
+class SynthOptions:
+    authorities: list[str]
+    first_year: CollectionYear
+    last_year: CollectionYear
+    children: int = 1000
+    seed: int = 1
+    formats: tuple[str, ...] = ("csv", "xml")
+    inject: int = 0
+    mutations: list[str] | None = None
+    annex_a: bool = True
+    cin: bool = True
+
+
+@dataclass
+class SynthResult:
+    folders: dict[str, Path] = field(default_factory=dict)
+    files: list[Path] = field(default_factory=list)
+    injections: list[Injection] = field(default_factory=list)
+
+
+def simulate_care(authority: Authority, last: CollectionYear, first: CollectionYear, children: int, seed: int
+                  ) -> list[CareChild]:
+    rng = random.Random(f"{seed}:{authority.number}:care")
+    simulator = CareSimulator(rng, Area.of(authority), last.end_date)
+    start = date(first.end - CARE_HISTORY_YEARS, 4, 1)
+    span = (last.end_date - start).days
+    count = int(children * CARE_ENTRY_RATE * span / 365.25)
+    entries = sorted(add_days(start, rng.randrange(span)) for _ in range(count))
+    return [simulator.child(f"{authority.number}{n:07d}", day) for n, day in enumerate(entries, start=1)]
+
+
+def simulate_cin(authority: Authority, last: CollectionYear, first: CollectionYear, children: int, seed: int
+                 ) -> list[CinChild]:
+    rng = random.Random(f"{seed}:{authority.number}:cin")
+    simulator = CinSimulator(rng, authority.number, last.end_date)
+    start = date(first.end - CIN_HISTORY_YEARS, 4, 1)
+    span = (last.end_date - start).days
+    count = int(children * CIN_REFERRAL_RATE * span / 365.25)
+    referrals = sorted(add_days(start, rng.randrange(span)) for _ in range(count))
+    return [simulator.child(f"C{authority.number}{n:07d}", day) for n, day in enumerate(referrals, start=1)]
+
+
+def generate(options: SynthOptions, out: Path, progress: Progress | None = None) -> SynthResult:
+    """Simulate, cut each collection year, inject errors if asked, and write every file."""
+    note = progress or (lambda message: None)
+    result = SynthResult()
+    years = year_range(options.first_year, options.last_year)
+    for code in options.authorities:
+        authority = find_authority(code)
+        folder = out / authority.number
+        result.folders[authority.number] = folder
+        note(f"{authority.name}: simulating care histories")
+        care = simulate_care(authority, options.last_year, options.first_year, options.children, options.seed)
+        cin = simulate_cin(authority, options.last_year, options.first_year, options.children, options.seed) \
+            if options.cin or options.annex_a else []
+        for year in years:
+            note(f"{authority.name} {year}: writing returns")
+            rng = random.Random(f"{options.seed}:{authority.number}:{year.end}:inject")
+            tables = year_tables(care, year, options.seed)
+            result.injections += inject(tables, "ssda903", options.inject, rng, options.mutations)
+            target = folder / year.key
+            if "csv" in options.formats:
+                result.files += write_csv_tables(tables, target / "ssda903", year)
+            if "xml" in options.formats:
+                result.files.append(write_xml(tables, target / f"ssda903_{year.key}.xml"))
+            if options.cin and year.end <= 2026:
+                census = census_tables(cin, year, authority.number)
+                result.injections += inject(census, "cin", options.inject, rng, options.mutations)
+                result.files.append(write_cin_xml(census, target / f"cin_census_{year.key}.xml"))
+        if options.annex_a:
+            note(f"{authority.name}: writing Annex A")
+            lists = annex_a_lists(care, cin, options.last_year.end_date, options.seed)
+            result.files.append(write_annex_a(lists, folder / f"annex_a_{options.last_year.key}.xlsx"))
+    if result.injections:
+        result.files.append(write_injections(result.injections, out / "injections.csv"))
+    return result
+
+
+def write_injections(injections: list[Injection], path: Path) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(asdict(injections[0])))
+        writer.writeheader()
+        writer.writerows(asdict(i) for i in injections)
+    return path
