@@ -73,21 +73,19 @@ def main(la_codes_csv: str, records_json: str) -> None:
     by_la: dict[str, list[tuple[str, int, int]]] = {}
     for path in sorted(postcode_dir().glob("postcodes_*.msgpack.br")):
         data = msgpack.unpackb(brotli.decompress(path.read_bytes()), raw=False)["data"]
-        for pcd, laua, east, north in zip(
-            data["pcd"], data["laua"], data["oseast1m"], data["osnrth1m"], strict=True
-        ):
+        for pcd, laua, east, north in zip(data["pcd"], data["laua"], data["oseast1m"], data["osnrth1m"], strict=True):
             la = ltla_to_la.get(str(laua))
             if la and east == east and north == north:  # skip postcodes without a grid reference (NaN)
                 compact = str(pcd).replace(" ", "")
                 by_la.setdefault(la, []).append((f"{compact[:-3]} {compact[-3:]}", int(east), int(north)))
     rng = random.Random(903)
     with open(OUT / "postcodes_by_la.csv", "w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["la_number", "postcode", "easting", "northing"])
+        sample_writer = csv.writer(handle)
+        sample_writer.writerow(["la_number", "postcode", "easting", "northing"])
         for la in sorted(by_la, key=int):
             postcodes = by_la[la]
             for pcd, east, north in sorted(rng.sample(postcodes, min(SAMPLE_PER_LA, len(postcodes)))):
-                writer.writerow([la, pcd, east, north])
+                sample_writer.writerow([la, pcd, east, north])
     missing = [row["la_name"] for row in rows if row["la_number"] not in by_la]
     print(f"{len(rows)} authorities; postcodes for {len(by_la)}; without postcodes: {missing}")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 
 from csctools.years import CollectionYear
 
@@ -12,7 +12,7 @@ FIRST_YEAR = 2023  # 2022/23
 LAST_YEAR = 2027  # 2026/27
 
 
-class ColumnType(str, Enum):
+class ColumnType(StrEnum):
     TEXT = "text"  # free text, kept as written (trimmed)
     CODE = "code"  # a value from a code list; trimmed and upper-cased
     DATE = "date"

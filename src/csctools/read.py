@@ -16,15 +16,15 @@ from csctools.io.detect import ANNEX_A, CIN, SSDA903, detect
 from csctools.io.result import FileReport, Problem, ReturnData
 from csctools.years import CollectionYear
 
+NOT_RECOGNISED = "this is not an SSDA903 table (CSV or XML), a CIN census (XML) or an Annex A workbook (XLSX)"
+
 
 def unreadable(path: Path, error: OSError) -> FileReport:
     reason = error.strerror or str(error)
     return FileReport(str(path), problems=[Problem(str(path), "unreadable-file", f"cannot open the file ({reason})")])
 
 
-def read_files(
-    paths: Iterable[Path], year: CollectionYear | None = None
-) -> tuple[list[ReturnData], list[FileReport]]:
+def read_files(paths: Iterable[Path], year: CollectionYear | None = None) -> tuple[list[ReturnData], list[FileReport]]:
     """Read files of any kind: 903 CSV tables form one return; each XML or workbook is a return of its own.
 
     Returns the returns read and the reports of files that are none of the three returns (or cannot be opened).
@@ -52,8 +52,18 @@ def read_files(
         elif kind == ANNEX_A:
             returns.append(read_annex_a(path, content))
         else:
-            others.append(FileReport(str(path), problems=[Problem(str(path), "not-recognised",
-                "this is not an SSDA903 table (CSV or XML), a CIN census (XML) or an Annex A workbook (XLSX)")]))
+            others.append(
+                FileReport(
+                    str(path),
+                    problems=[
+                        Problem(
+                            str(path),
+                            "not-recognised",
+                            NOT_RECOGNISED,
+                        )
+                    ],
+                )
+            )
     if csv_reports:
         returns.insert(0, assemble_903(csv_reports, csv_tables, year))
     return returns, others

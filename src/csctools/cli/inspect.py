@@ -46,13 +46,23 @@ def report_dict(report: FileReport) -> dict[str, object]:
         "year": report.year.label if report.year else None,
         "year_source": report.year_source,
         "tables": [
-            {"table": t.name, "rows_in": t.rows_in, "rows_read": t.rows_read,
-             "rows_rejected": [{"row": r.row, "reason": r.reason} for r in t.rejected],
-             "values_not_parsed": t.unparsed_values}
+            {
+                "table": t.name,
+                "rows_in": t.rows_in,
+                "rows_read": t.rows_read,
+                "rows_rejected": [{"row": r.row, "reason": r.reason} for r in t.rejected],
+                "values_not_parsed": t.unparsed_values,
+            }
             for t in report.tables
         ],
         "problems": [
-            {"severity": p.severity.value, "kind": p.kind, "row": p.row, "column": p.column, "message": p.message}
+            {
+                "severity": p.severity.value,
+                "kind": p.kind,
+                "row": p.row,
+                "column": p.column,
+                "message": p.message,
+            }
             for p in report.problems
         ],
     }

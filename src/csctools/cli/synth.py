@@ -9,15 +9,17 @@ import typer
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from csctools.cli.common import console, fail, parse_year
-from csctools.reference.authorities import find_authority
+from csctools.reference.authorities import find_authority, postcodes_in
 from csctools.synth.generate import SynthOptions, generate
 from csctools.synth.inject import BY_NAME
 
 
 def synth_command(
     out: Annotated[Path, typer.Option("--out", "-o", help="Folder to write into")] = Path("synthetic"),
-    la: Annotated[list[str] | None, typer.Option("--la", help="Authority: 3-digit code, ONS code or name; "
-                                                  "repeat for several")] = None,
+    la: Annotated[
+        list[str] | None,
+        typer.Option("--la", help="Authority: 3-digit code, ONS code or name; repeat for several"),
+    ] = None,
     first_year: Annotated[str, typer.Option("--from", help="First collection year, e.g. 2024/25")] = "2024/25",
     last_year: Annotated[str, typer.Option("--to", help="Last collection year, e.g. 2025/26")] = "2025/26",
     children: Annotated[int, typer.Option(help="About how many children each return holds")] = 1000,
@@ -43,12 +45,17 @@ def synth_command(
     codes = la or ["383"]
     for code in codes:
         try:
-            find_authority(code)
+            postcodes_in(find_authority(code))
         except LookupError as error:
             fail(str(error))
     options = SynthOptions(codes, first, last, children, seed, tuple(chosen), inject, mutation, annex_a, cin)
-    with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=console,
-                  transient=True) as progress:
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+    ) as progress:
         task = progress.add_task("starting", total=None)
         result = generate(options, out, lambda message: progress.update(task, description=message))
     for number, folder in result.folders.items():

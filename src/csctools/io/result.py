@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 
 import polars as pl
 
 from csctools.years import CollectionYear
 
 
-class Severity(str, Enum):
+class Severity(StrEnum):
     ERROR = "error"  # the file (or part of it) could not be read
     WARNING = "warning"  # read, but something was ignored or guessed
 

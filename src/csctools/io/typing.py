@@ -51,7 +51,11 @@ def typed_expressions(column: Column, source: str | None = None) -> list[pl.Expr
         return [raw.alias(column.name)]
     if column.type is ColumnType.CODE:
         return [raw.str.to_uppercase().alias(column.name)]
-    parser = {ColumnType.DATE: parse_date, ColumnType.INTEGER: parse_integer, ColumnType.BOOLEAN: parse_boolean}
+    parser = {
+        ColumnType.DATE: parse_date,
+        ColumnType.INTEGER: parse_integer,
+        ColumnType.BOOLEAN: parse_boolean,
+    }
     typed = parser[column.type](raw)
     kept = pl.when(typed.is_null() & raw.is_not_null()).then(raw).otherwise(None)
     return [typed.alias(column.name), kept.alias(column.name + RAW_SUFFIX)]

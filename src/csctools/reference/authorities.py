@@ -31,9 +31,7 @@ def _data_text(name: str) -> str:
 @lru_cache(maxsize=1)
 def authorities() -> tuple[Authority, ...]:
     rows = csv.DictReader(_data_text("authorities.csv").splitlines())
-    return tuple(
-        Authority(r["la_number"], r["la_name"], r["region"], r["type"], r["ons_code"]) for r in rows
-    )
+    return tuple(Authority(r["la_number"], r["la_name"], r["region"], r["type"], r["ons_code"]) for r in rows)
 
 
 def la_numbers() -> tuple[str, ...]:
@@ -63,12 +61,15 @@ def _postcodes() -> dict[str, tuple[Postcode, ...]]:
 def postcodes_in(authority: Authority) -> tuple[Postcode, ...]:
     found = _postcodes().get(authority.number, ())
     if not found:
-        raise LookupError(f"no postcodes are known for {authority.name} ({authority.number})")
+        raise LookupError(
+            f"no postcodes are known for {authority.name} ({authority.number}): it no longer exists as an authority"
+        )
     return found
 
 
 def neighbouring_authorities(authority: Authority, count: int = 6) -> tuple[Authority, ...]:
     """The authorities whose postcodes lie closest to this one's (by centre of the postcode sample)."""
+    postcodes_in(authority)  # a clear error for an authority that no longer exists
     centres = {
         la: (sum(p.easting for p in pcs) / len(pcs), sum(p.northing for p in pcs) / len(pcs))
         for la, pcs in _postcodes().items()

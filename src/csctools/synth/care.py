@@ -14,7 +14,16 @@ RETURN_HOME = {"E4A": 6, "E13": 2}
 PERMANENCE_ENDS = {"E41": 2, "E45": 2, "E46": 1}
 AT_EIGHTEEN = {"E5": 4, "E6": 2, "E8": 1}
 SW_REASONS = {"MANAGE": 2, "LEFTRL": 3, "ORGRST": 1, "TSPROC": 1, "ABSENC": 1, "CHCHAN": 1, "PCCHAN": 1}
-MOVE_REASONS = {"CARPL": 3, "CHILD": 2, "LAREQ": 3, "PLACE": 2, "ALLEG": 1, "STAND": 1, "CREQB": 1, "OTHER": 1}
+MOVE_REASONS = {
+    "CARPL": 3,
+    "CHILD": 2,
+    "LAREQ": 3,
+    "PLACE": 2,
+    "ALLEG": 1,
+    "STAND": 1,
+    "CREQB": 1,
+    "OTHER": 1,
+}
 
 
 @dataclass
@@ -152,8 +161,8 @@ class CareSimulator:
         rng = self.rng
         age = age_on(kid.dob, start)
         eighteen = birthday(kid.dob, 18)
-        route = "adoption" if age < 2 and rng.random() < 0.45 else weighted(
-            rng, {"short": 40, "medium": 30, "long": 30}
+        route = (
+            "adoption" if age < 2 and rng.random() < 0.45 else weighted(rng, {"short": 40, "medium": 30, "long": 30})
         )
         if kid.uasc:
             route = "long"
@@ -165,6 +174,7 @@ class CareSimulator:
         }[route]
         end: date | None = add_days(start, length)
         assert end is not None
+        rec: str | None
         if end >= eighteen:
             end, rec = eighteen, weighted(rng, AT_EIGHTEEN)
         elif route == "adoption":
@@ -179,7 +189,7 @@ class CareSimulator:
         cin = "N1" if legal == "C1" else weighted(rng, {"N1": 4, "N2": 1, "N4": 1, "N5": 1, "N8": 1})
         if kid.uasc:
             cin = "N7"
-        prev_perm = ("Z1", None, None)
+        prev_perm: tuple[str, str | None, date | None] = ("Z1", None, None)
         if not first or rng.random() < 0.08:
             option = rng.choice(("P1", "P2", "P3", "P4"))
             prev_perm = (option, self.area.authority.number, add_days(start, -rng.randint(200, 2000)))
@@ -203,7 +213,13 @@ class CareSimulator:
         return Adoption(decision, match, end, foster_carer=rng.random() < 0.15, adopters=adopters)
 
     def episodes(
-        self, kid: CareChild, start: date, end: date | None, rec: str | None, legal: str, cin: str,
+        self,
+        kid: CareChild,
+        start: date,
+        end: date | None,
+        rec: str | None,
+        legal: str,
+        cin: str,
         adoption: Adoption | None,
     ) -> list[Episode]:
         rng = self.rng
@@ -230,7 +246,13 @@ class CareSimulator:
             if when >= horizon or when <= current.start:
                 continue
             kinds = changes[when]
-            ls, place, provider, pl_post, urn = current.ls, current.place, current.provider, current.pl_post, current.urn
+            ls, place, provider, pl_post, urn = (
+                current.ls,
+                current.place,
+                current.provider,
+                current.pl_post,
+                current.urn,
+            )
             if "legal" in kinds:
                 ls = "E1" if adoption else "C2"
             if "adopt" in kinds:

@@ -6,6 +6,7 @@ import random
 from dataclasses import dataclass, field
 from datetime import date
 
+from csctools.datasets.cin.schema import ASSESSMENT_FACTOR_CODES, DISABILITY_CODES
 from csctools.synth.common import (
     ETHNIC_WEIGHTS,
     add_days,
@@ -17,13 +18,31 @@ from csctools.synth.common import (
     working_days_after,
 )
 
-SOURCES = {"1A": 2, "1B": 1, "2A": 4, "2B": 1, "3A": 8, "3B": 1, "3C": 1, "3E": 1, "4": 2, "5A": 8, "5B": 3,
-           "5C": 1, "5D": 1, "6": 3, "7": 2, "8": 1, "9": 1, "10": 1}
+SOURCES = {
+    "1A": 2,
+    "1B": 1,
+    "2A": 4,
+    "2B": 1,
+    "3A": 8,
+    "3B": 1,
+    "3C": 1,
+    "3E": 1,
+    "4": 2,
+    "5A": 8,
+    "5B": 3,
+    "5C": 1,
+    "5D": 1,
+    "6": 3,
+    "7": 2,
+    "8": 1,
+    "9": 1,
+    "10": 1,
+}
 NEEDS = {"N1": 55, "N2": 5, "N3": 8, "N4": 3, "N5": 4, "N6": 2, "N7": 1, "N8": 6, "N9": 10}
-FACTORS = ("1A 1B 1C 2A 2B 2C 3A 3B 3C 4A 4B 4C 5A 5B 5C 6A 6B 6C 7A 8B 8C 8D 8E 8F 9A 10A 11A 12A 13A 14A "
-           "15A 16A 17A 18B 18C 19B 19C 20 22A 23A 24A").split()
+# 18A and 19A are discouraged from 2024/25; "21" (no factors) must stand alone.
+FACTORS = [c for c in ASSESSMENT_FACTOR_CODES.values if c not in ("18A", "19A", "21")]
 ABUSE = {"NEG": 50, "EMO": 35, "PHY": 8, "SAB": 4, "MUL": 3}
-DISABILITIES = ("MOB", "HAND", "PC", "INC", "COMM", "LD", "HEAR", "VIS", "BEH", "CON", "AUT", "DDA")
+DISABILITIES = [c for c in DISABILITY_CODES.values if c != "NONE"]
 
 
 @dataclass
@@ -147,8 +166,9 @@ class CinSimulator:
             episode.plans.append((start, end))
             after = end
         if path == "close" and not episode.protection:
-            episode.closure, episode.reason = add_days(authorised, rng.randint(0, 10)), weighted(
-                rng, {"RC8": 3, "RC9": 1}
+            episode.closure, episode.reason = (
+                add_days(authorised, rng.randint(0, 10)),
+                weighted(rng, {"RC8": 3, "RC9": 1}),
             )
         else:
             episode.closure = after
@@ -179,8 +199,9 @@ class CinSimulator:
             pp_start = add_days(icpc, rng.randint(30, 120))
             meeting = working_days_after(pp_start, rng.randint(5, 15))
             decision = add_days(meeting, rng.randint(60, 120))
-            episode.pre_proceedings.append(PreProceedings(
-                pp_start, pp_start, meeting, decision, rng.choice("01"), "0", rng.randint(0, 4), "A"))
+            episode.pre_proceedings.append(
+                PreProceedings(pp_start, pp_start, meeting, decision, rng.choice("01"), "0", rng.randint(0, 4), "A")
+            )
         return max(end, authorised)
 
     def _clip(self, episode: CinEpisode) -> CinEpisode:

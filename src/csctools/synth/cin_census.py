@@ -22,15 +22,33 @@ def _in_year(episode: CinEpisode, year: CollectionYear) -> bool:
 
 def census_header(year: CollectionYear, la_number: str) -> Row:
     return {
-        "Collection": "CIN", "Year": str(year.end), "ReferenceDate": fmt_iso(year.end_date), "SourceLevel": "L",
-        "LEA": la_number, "SoftwareCode": "csctools synthetic", "Release": "1", "SerialNo": "1",
+        "Collection": "CIN",
+        "Year": str(year.end),
+        "ReferenceDate": fmt_iso(year.end_date),
+        "SourceLevel": "L",
+        "LEA": la_number,
+        "SoftwareCode": "csctools synthetic",
+        "Release": "1",
+        "SerialNo": "1",
         "DateTime": f"{year.end}-04-15T09:00:00",
     }
 
 
 def census_tables(children: list[CinChild], year: CollectionYear, la_number: str) -> dict[str, list[Row]]:
-    names = ("Header", "ChildIdentifiers", "ChildCharacteristics", "Disabilities", "CINdetails", "Assessments",
-             "AssessmentFactors", "CINplanDates", "Section47", "ChildProtectionPlans", "Reviews", "PreProceedings")
+    names = (
+        "Header",
+        "ChildIdentifiers",
+        "ChildCharacteristics",
+        "Disabilities",
+        "CINdetails",
+        "Assessments",
+        "AssessmentFactors",
+        "CINplanDates",
+        "Section47",
+        "ChildProtectionPlans",
+        "Reviews",
+        "PreProceedings",
+    )
     tables: dict[str, list[Row]] = {name: [] for name in names}
     tables["Header"].append(census_header(year, la_number))
     for kid in children:
@@ -46,13 +64,19 @@ def _child_rows(kid: CinChild, episodes: list[CinEpisode], year: CollectionYear,
     cid = kid.child_id
     born = kid.dob is not None and kid.dob <= year.end_date
     sex = kid.sex if born else "U"
-    tables["ChildIdentifiers"].append({
-        "LAchildID": cid, "UPN": kid.upn, "FormerUPN": None, "UPNunknown": kid.upn_unknown,
-        "PersonBirthDate": fmt_iso(kid.dob) if born else None,
-        "ExpectedPersonBirthDate": None if born else fmt_iso(kid.expected_dob or kid.dob),
-        "GenderCurrent": GENDER[sex] if year.end <= 2024 else None,
-        "Sex": sex if year.end >= 2025 else None, "PersonDeathDate": None,
-    })
+    tables["ChildIdentifiers"].append(
+        {
+            "LAchildID": cid,
+            "UPN": kid.upn,
+            "FormerUPN": None,
+            "UPNunknown": kid.upn_unknown,
+            "PersonBirthDate": fmt_iso(kid.dob) if born else None,
+            "ExpectedPersonBirthDate": None if born else fmt_iso(kid.expected_dob or kid.dob),
+            "GenderCurrent": GENDER[sex] if year.end <= 2024 else None,
+            "Sex": sex if year.end >= 2025 else None,
+            "PersonDeathDate": None,
+        }
+    )
     tables["ChildCharacteristics"].append({"LAchildID": cid, "Ethnicity": kid.ethnic})
     for code in kid.disabilities:
         tables["Disabilities"].append({"LAchildID": cid, "Disability": code})
@@ -60,52 +84,84 @@ def _child_rows(kid: CinChild, episodes: list[CinEpisode], year: CollectionYear,
         _episode_rows(cid, str(number), episode, year, tables)
 
 
-def _episode_rows(cid: str, ep_id: str, episode: CinEpisode, year: CollectionYear, tables: dict[str, list[Row]]
-                  ) -> None:
+def _episode_rows(
+    cid: str, ep_id: str, episode: CinEpisode, year: CollectionYear, tables: dict[str, list[Row]]
+) -> None:
     key = {"LAchildID": cid, "CINdetailsID": ep_id}
     closed = _known(episode.closure, year)
-    tables["CINdetails"].append({
-        **key, "CINreferralDate": fmt_iso(episode.referral), "ReferralSource": episode.source,
-        "PrimaryNeedCode": episode.need, "CINclosureDate": closed,
-        "ReasonForClosure": episode.reason if closed else None, "DateOfInitialCPC": None,
-        "ReferralNFA": "true" if episode.nfa else "false",
-    })
+    tables["CINdetails"].append(
+        {
+            **key,
+            "CINreferralDate": fmt_iso(episode.referral),
+            "ReferralSource": episode.source,
+            "PrimaryNeedCode": episode.need,
+            "CINclosureDate": closed,
+            "ReasonForClosure": episode.reason if closed else None,
+            "DateOfInitialCPC": None,
+            "ReferralNFA": "true" if episode.nfa else "false",
+        }
+    )
     end = year.end_date
     for number, assessment in enumerate((a for a in episode.assessments if a.start <= end), start=1):
         authorised = _known(assessment.authorised, year)
-        tables["Assessments"].append({
-            **key, "AssessmentID": str(number), "AssessmentActualStartDate": fmt_iso(assessment.start),
-            "AssessmentInternalReviewDate": None, "AssessmentAuthorisationDate": authorised,
-        })
+        tables["Assessments"].append(
+            {
+                **key,
+                "AssessmentID": str(number),
+                "AssessmentActualStartDate": fmt_iso(assessment.start),
+                "AssessmentInternalReviewDate": None,
+                "AssessmentAuthorisationDate": authorised,
+            }
+        )
         for factor in assessment.factors if authorised else []:
             tables["AssessmentFactors"].append({**key, "AssessmentID": str(number), "AssessmentFactors": factor})
     for start, finish in episode.plans:
         if start <= end:
-            tables["CINplanDates"].append({**key, "CINPlanStartDate": fmt_iso(start),
-                                           "CINPlanEndDate": _known(finish, year)})
+            tables["CINplanDates"].append(
+                {**key, "CINPlanStartDate": fmt_iso(start), "CINPlanEndDate": _known(finish, year)}
+            )
     for enquiry in episode.enquiries:
         if enquiry.start <= end:
             icpc = _known(enquiry.icpc, year)
-            tables["Section47"].append({
-                **key, "S47ActualStartDate": fmt_iso(enquiry.start), "InitialCPCtarget": fmt_iso(enquiry.target),
-                "DateOfInitialCPC": icpc, "ICPCnotRequired": "true" if enquiry.not_required else "false",
-            })
+            tables["Section47"].append(
+                {
+                    **key,
+                    "S47ActualStartDate": fmt_iso(enquiry.start),
+                    "InitialCPCtarget": fmt_iso(enquiry.target),
+                    "DateOfInitialCPC": icpc,
+                    "ICPCnotRequired": "true" if enquiry.not_required else "false",
+                }
+            )
     for number, plan in enumerate((p for p in episode.protection if p.start <= end), start=1):
-        tables["ChildProtectionPlans"].append({
-            **key, "CPPID": str(number), "CPPstartDate": fmt_iso(plan.start), "CPPendDate": _known(plan.end, year),
-            "InitialCategoryOfAbuse": plan.initial, "LatestCategoryOfAbuse": plan.latest,
-            "NumberOfPreviousCPP": str(plan.previous),
-        })
+        tables["ChildProtectionPlans"].append(
+            {
+                **key,
+                "CPPID": str(number),
+                "CPPstartDate": fmt_iso(plan.start),
+                "CPPendDate": _known(plan.end, year),
+                "InitialCategoryOfAbuse": plan.initial,
+                "LatestCategoryOfAbuse": plan.latest,
+                "NumberOfPreviousCPP": str(plan.previous),
+            }
+        )
         for review in plan.reviews:
             if review <= end:
                 tables["Reviews"].append({**key, "CPPID": str(number), "CPPreviewDate": fmt_iso(review)})
     for pre in episode.pre_proceedings:
         if pre.start <= end:
             decided = _known(pre.decision, year)
-            tables["PreProceedings"].append({
-                **key, "PPStartDate": fmt_iso(pre.start), "LBPSentDate": fmt_iso(pre.letter),
-                "InitialPPMeetingDate": _known(pre.meeting, year), "StepDecisionDate": decided,
-                "CourtAppDate": None, "LetterInitCPDate": None, "FGDMMeetingOffer": pre.fgdm_offered,
-                "FGDMMeetingFac": pre.fgdm_held, "ReviewMeetingsCount": str(pre.reviews),
-                "PPOutcome": pre.outcome if decided else None,
-            })
+            tables["PreProceedings"].append(
+                {
+                    **key,
+                    "PPStartDate": fmt_iso(pre.start),
+                    "LBPSentDate": fmt_iso(pre.letter),
+                    "InitialPPMeetingDate": _known(pre.meeting, year),
+                    "StepDecisionDate": decided,
+                    "CourtAppDate": None,
+                    "LetterInitCPDate": None,
+                    "FGDMMeetingOffer": pre.fgdm_offered,
+                    "FGDMMeetingFac": pre.fgdm_held,
+                    "ReviewMeetingsCount": str(pre.reviews),
+                    "PPOutcome": pre.outcome if decided else None,
+                }
+            )

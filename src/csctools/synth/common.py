@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -12,14 +13,31 @@ from csctools.reference.authorities import Authority, Postcode, neighbouring_aut
 UPN_CHECK_LETTERS = "ABCDEFGHJKLMNPQRTUVWXYZ"
 # Rough shares of children's ethnicities in English children's social care.
 ETHNIC_WEIGHTS = {
-    "WBRI": 62, "WIRI": 1, "WOTH": 6, "WIRT": 1, "WROM": 1, "MWBC": 4, "MWBA": 1, "MWAS": 1, "MOTH": 3,
-    "AIND": 1, "APKN": 2, "ABAN": 1, "AOTH": 1, "BCRB": 1, "BAFR": 4, "BOTH": 2, "CHNE": 0.3, "OOTH": 3,
-    "REFU": 0.5, "NOBT": 1,
+    "WBRI": 62,
+    "WIRI": 1,
+    "WOTH": 6,
+    "WIRT": 1,
+    "WROM": 1,
+    "MWBC": 4,
+    "MWBA": 1,
+    "MWAS": 1,
+    "MOTH": 3,
+    "AIND": 1,
+    "APKN": 2,
+    "ABAN": 1,
+    "AOTH": 1,
+    "BCRB": 1,
+    "BAFR": 4,
+    "BOTH": 2,
+    "CHNE": 0.3,
+    "OOTH": 3,
+    "REFU": 0.5,
+    "NOBT": 1,
 }
 assert set(ETHNIC_WEIGHTS) == set(ETHNIC_CODES.values)
 
 
-def weighted(rng: random.Random, weights: dict[str, float]) -> str:
+def weighted(rng: random.Random, weights: Mapping[str, float]) -> str:
     return rng.choices(list(weights), weights=list(weights.values()))[0]
 
 

@@ -52,8 +52,9 @@ class SynthResult:
     injections: list[Injection] = field(default_factory=list)
 
 
-def simulate_care(authority: Authority, last: CollectionYear, first: CollectionYear, children: int, seed: int
-                  ) -> list[CareChild]:
+def simulate_care(
+    authority: Authority, last: CollectionYear, first: CollectionYear, children: int, seed: int
+) -> list[CareChild]:
     rng = random.Random(f"{seed}:{authority.number}:care")
     simulator = CareSimulator(rng, Area.of(authority), last.end_date)
     start = date(first.end - CARE_HISTORY_YEARS, 4, 1)
@@ -63,8 +64,9 @@ def simulate_care(authority: Authority, last: CollectionYear, first: CollectionY
     return [simulator.child(f"{authority.number}{n:07d}", day) for n, day in enumerate(entries, start=1)]
 
 
-def simulate_cin(authority: Authority, last: CollectionYear, first: CollectionYear, children: int, seed: int
-                 ) -> list[CinChild]:
+def simulate_cin(
+    authority: Authority, last: CollectionYear, first: CollectionYear, children: int, seed: int
+) -> list[CinChild]:
     rng = random.Random(f"{seed}:{authority.number}:cin")
     simulator = CinSimulator(rng, authority.number, last.end_date)
     start = date(first.end - CIN_HISTORY_YEARS, 4, 1)
@@ -85,8 +87,11 @@ def generate(options: SynthOptions, out: Path, progress: Progress | None = None)
         result.folders[authority.number] = folder
         note(f"{authority.name}: simulating care histories")
         care = simulate_care(authority, options.last_year, options.first_year, options.children, options.seed)
-        cin = simulate_cin(authority, options.last_year, options.first_year, options.children, options.seed) \
-            if options.cin or options.annex_a else []
+        cin = (
+            simulate_cin(authority, options.last_year, options.first_year, options.children, options.seed)
+            if options.cin or options.annex_a
+            else []
+        )
         for year in years:
             note(f"{authority.name} {year}: writing returns")
             rng = random.Random(f"{options.seed}:{authority.number}:{year.end}:inject")

@@ -45,19 +45,52 @@ MUTATIONS: tuple[Mutation, ...] = (
     Mutation("sdq_out_of_range", "ssda903", "OC2", "SDQ_SCORE", "180", _set("45"), _has("SDQ_SCORE")),
     Mutation("in_touch_invalid", "ssda903", "OC3", "IN_TOUCH", "131", _set("MAYBE")),
     Mutation("missing_code_invalid", "ssda903", "Missing", "MISSING", "1006", _set("X")),
-    Mutation("place_change_reason_invalid", "ssda903", "Episodes", "REASON_PLACE_CHANGE", "1009", _set("BADCODE"),
-             _has("REASON_PLACE_CHANGE")),
+    Mutation(
+        "place_change_reason_invalid",
+        "ssda903",
+        "Episodes",
+        "REASON_PLACE_CHANGE",
+        "1009",
+        _set("BADCODE"),
+        _has("REASON_PLACE_CHANGE"),
+    ),
     Mutation("cin_ethnicity_invalid", "cin", "ChildCharacteristics", "Ethnicity", "4220", _set("XXXX")),
     Mutation("cin_disability_invalid", "cin", "Disabilities", "Disability", "8540", _set("XYZ")),
-    Mutation("cin_primary_need_invalid", "cin", "CINdetails", "PrimaryNeedCode", "8650", _set("N11"),
-             _has("PrimaryNeedCode")),
-    Mutation("cin_closure_reason_invalid", "cin", "CINdetails", "ReasonForClosure", "8640", _set("RC0"),
-             _has("ReasonForClosure")),
+    Mutation(
+        "cin_primary_need_invalid",
+        "cin",
+        "CINdetails",
+        "PrimaryNeedCode",
+        "8650",
+        _set("N11"),
+        _has("PrimaryNeedCode"),
+    ),
+    Mutation(
+        "cin_closure_reason_invalid",
+        "cin",
+        "CINdetails",
+        "ReasonForClosure",
+        "8640",
+        _set("RC0"),
+        _has("ReasonForClosure"),
+    ),
     Mutation("cin_referral_source_invalid", "cin", "CINdetails", "ReferralSource", "8866", _set("99")),
-    Mutation("cin_abuse_category_invalid", "cin", "ChildProtectionPlans", "InitialCategoryOfAbuse", "8905",
-             _set("XYZ")),
-    Mutation("cin_assessment_before_referral", "cin", "Assessments", "AssessmentActualStartDate", "1103",
-             _set("2000-01-03")),
+    Mutation(
+        "cin_abuse_category_invalid",
+        "cin",
+        "ChildProtectionPlans",
+        "InitialCategoryOfAbuse",
+        "8905",
+        _set("XYZ"),
+    ),
+    Mutation(
+        "cin_assessment_before_referral",
+        "cin",
+        "Assessments",
+        "AssessmentActualStartDate",
+        "1103",
+        _set("2000-01-03"),
+    ),
 )
 BY_NAME = {m.name: m for m in MUTATIONS}
 
@@ -75,8 +108,9 @@ class Injection:
     value: str | None
 
 
-def inject(tables: Tables, dataset: str, count: int, rng: random.Random, names: list[str] | None = None
-           ) -> list[Injection]:
+def inject(
+    tables: Tables, dataset: str, count: int, rng: random.Random, names: list[str] | None = None
+) -> list[Injection]:
     """Apply `count` mutations of this dataset (chosen in turn from `names`, or all) to distinct cells."""
     pool = [BY_NAME[n] for n in names] if names else [m for m in MUTATIONS if m.dataset == dataset]
     pool = [m for m in pool if m.dataset == dataset and tables.get(m.table)]
@@ -95,6 +129,17 @@ def inject(tables: Tables, dataset: str, count: int, rng: random.Random, names: 
         touched.add((mutation.table, index))
         original, value = row.get(mutation.field), mutation.value(row)
         row[mutation.field] = value
-        done.append(Injection(mutation.name, dataset, mutation.table, row.get(child_key) or "", index + 2,
-                              mutation.field, mutation.rule, original, value))
+        done.append(
+            Injection(
+                mutation.name,
+                dataset,
+                mutation.table,
+                row.get(child_key) or "",
+                index + 2,
+                mutation.field,
+                mutation.rule,
+                original,
+                value,
+            )
+        )
     return done

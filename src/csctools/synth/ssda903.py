@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 from datetime import date
 
-from csctools.datasets.ssda903.schema import SSDA903
+from csctools.datasets.ssda903.schema import ACCOM_CODES, SSDA903
 from csctools.synth.care import CareChild, Period
 from csctools.synth.common import add_days, age_on, birthday, fmt_uk, weighted
 from csctools.years import CollectionYear
@@ -13,7 +13,8 @@ from csctools.years import CollectionYear
 Row = dict[str, str | None]
 IN_TOUCH = {"YES": 85, "NO": 5, "REFU": 3, "NREQ": 2, "RHOM": 1}
 ACTIVITY = {"F1": 2, "P1": 1, "F2": 6, "P2": 2, "F4": 5, "P4": 2, "G4": 2, "G5": 1, "G6": 4}
-ACCOMMODATION = {"B": 1, "C": 1, "D": 3, "E": 2, "G": 2, "H": 1, "K": 1, "R": 1, "S": 1, "T": 1, "U": 2, "V": 2}
+SUITABLE = [code for code in ACCOM_CODES.values if code.endswith("1")]  # e.g. B1: suitable
+UNSUITABLE = [code for code in ACCOM_CODES.values if code.endswith("2")]
 
 
 def _open_at(day: date | None, year: CollectionYear) -> date | None:
@@ -67,7 +68,11 @@ def header_row(kid: CareChild, year: CollectionYear) -> Row:
     if kid.sex == "F" and age_on(kid.dob, year.end_date) >= 12:
         mother = "1" if kid.mc_dob and kid.mc_dob <= year.end_date else "0"
     return {
-        **_identity(kid), "SEX": _sex(kid, year), "ETHNIC": kid.ethnic, "UPN": kid.upn, "MOTHER": mother,
+        **_identity(kid),
+        "SEX": _sex(kid, year),
+        "ETHNIC": kid.ethnic,
+        "UPN": kid.upn,
+        "MOTHER": mother,
         "MC_DOB": fmt_uk(kid.mc_dob) if mother == "1" else None,
     }
 
@@ -82,17 +87,31 @@ def _child_rows(
             if not _overlaps(ep.start, ep.end, year):
                 continue
             ended = _open_at(ep.end, year)
-            tables["Episodes"].append({
-                "CHILD": kid.child_id, "DECOM": fmt_uk(ep.start), "RNE": ep.rne, "LS": ep.ls, "CIN": ep.cin,
-                "PLACE": ep.place, "PLACE_PROVIDER": ep.provider, "DEC": fmt_uk(ended),
-                "REC": ep.rec if ended else None, "REASON_PLACE_CHANGE": ep.reason_change if ended else None,
-                "HOME_POST": ep.home_post, "PL_POST": ep.pl_post, "URN": ep.urn,
-            })
+            tables["Episodes"].append(
+                {
+                    "CHILD": kid.child_id,
+                    "DECOM": fmt_uk(ep.start),
+                    "RNE": ep.rne,
+                    "LS": ep.ls,
+                    "CIN": ep.cin,
+                    "PLACE": ep.place,
+                    "PLACE_PROVIDER": ep.provider,
+                    "DEC": fmt_uk(ended),
+                    "REC": ep.rec if ended else None,
+                    "REASON_PLACE_CHANGE": ep.reason_change if ended else None,
+                    "HOME_POST": ep.home_post,
+                    "PL_POST": ep.pl_post,
+                    "URN": ep.urn,
+                }
+            )
         rng = _child_rng(seed, kid, year, "reviews")
         for review in review_dates(period):
             if year.start_date <= review <= year.end_date:
-                code = "PN0" if age_on(kid.dob, review) < 4 else weighted(rng, {"PN1": 6, "PN2": 2, "PN3": 1,
-                                                                                 "PN4": 1, "PN5": 1, "PN6": 1})
+                code = (
+                    "PN0"
+                    if age_on(kid.dob, review) < 4
+                    else weighted(rng, {"PN1": 6, "PN2": 2, "PN3": 1, "PN4": 1, "PN5": 1, "PN6": 1})
+                )
                 tables["Reviews"].append({**ident, "REVIEW": fmt_uk(review), "REVIEW_CODE": code})
         if year.start_date <= period.start <= year.end_date:
             option, la, when = period.prev_perm
@@ -102,15 +121,23 @@ def _child_rows(
         tables["UASC"].append({**ident, "SEX": _sex(kid, year), "DUC": fmt_uk(birthday(kid.dob, 18))})
     for kind, start, end in kid.missing:
         if year.start_date <= start <= year.end_date:
-            tables["Missing"].append({**ident, "MISSING": kind, "MIS_START": fmt_uk(start),
-                                      "MIS_END": fmt_uk(_open_at(end, year))})
+            tables["Missing"].append(
+                {**ident, "MISSING": kind, "MIS_START": fmt_uk(start), "MIS_END": fmt_uk(_open_at(end, year))}
+            )
     _outcome_rows(kid, periods, year, seed, tables)
     if "SWEpisodes" in tables:
         for worker, start, end, reason in kid.social_workers:
             if _overlaps(start, end, year):
                 ended = _open_at(end, year)
-                tables["SWEpisodes"].append({**ident, "SW_ID": worker, "SW_DECOM": fmt_uk(start),
-                                             "SW_DEC": fmt_uk(ended), "SW_REASON": reason if ended else None})
+                tables["SWEpisodes"].append(
+                    {
+                        **ident,
+                        "SW_ID": worker,
+                        "SW_DECOM": fmt_uk(start),
+                        "SW_DEC": fmt_uk(ended),
+                        "SW_REASON": reason if ended else None,
+                    }
+                )
     if "DoLo" in tables:
         _dolo_rows(kid, periods, year, seed, tables)
 
@@ -119,15 +146,27 @@ def _adoption_rows(kid: CareChild, period: Period, year: CollectionYear, tables:
     adoption = period.adoption
     if adoption is None or adoption.decision > year.end_date:
         return
-    tables["PlacedAdoption"].append({**_identity(kid), "DATE_PLACED": fmt_uk(adoption.decision),
-                                     "DATE_PLACED_CEASED": None, "REASON_PLACED_CEASED": None})
+    tables["PlacedAdoption"].append(
+        {
+            **_identity(kid),
+            "DATE_PLACED": fmt_uk(adoption.decision),
+            "DATE_PLACED_CEASED": None,
+            "REASON_PLACED_CEASED": None,
+        }
+    )
     if period.end and year.start_date <= period.end <= year.end_date and period.reason_end in ("E11", "E12"):
         number, sexes, status = adoption.adopters
-        tables["AD1"].append({
-            **_identity(kid), "DATE_INT": fmt_uk(adoption.decision), "DATE_MATCH": fmt_uk(adoption.match),
-            "FOSTER_CARE": "1" if adoption.foster_carer else "0", "NB_ADOPTR": number,
-            "SEX_ADOPTR": sexes, "LS_ADOPTR": status,
-        })
+        tables["AD1"].append(
+            {
+                **_identity(kid),
+                "DATE_INT": fmt_uk(adoption.decision),
+                "DATE_MATCH": fmt_uk(adoption.match),
+                "FOSTER_CARE": "1" if adoption.foster_carer else "0",
+                "NB_ADOPTR": number,
+                "SEX_ADOPTR": sexes,
+                "LS_ADOPTR": status,
+            }
+        )
 
 
 def _outcome_rows(
@@ -146,17 +185,21 @@ def _outcome_rows(
         else:
             reason = weighted(rng, {"SDQ1": 3, "SDQ2": 2, "SDQ3": 1, "SDQ4": 1, "SDQ5": 1})
     misuse = "1" if age >= 11 and rng.random() < 0.04 else "0"
-    tables["OC2"].append({
-        **_identity(kid), "SDQ_SCORE": score, "SDQ_REASON": reason,
-        "CONVICTED": "1" if age >= 10 and rng.random() < 0.04 else "0",
-        "HEALTH_CHECK": "1" if rng.random() < 0.9 else "0",
-        "IMMUNISATIONS": "1" if rng.random() < 0.85 else "0",
-        "TEETH_CHECK": "1" if rng.random() < 0.8 else "0",
-        "HEALTH_ASSESSMENT": "1" if rng.random() < 0.9 else "0",
-        "SUBSTANCE_MISUSE": misuse,
-        "INTERVENTION_RECEIVED": ("1" if rng.random() < 0.6 else "0") if misuse == "1" else None,
-        "INTERVENTION_OFFERED": ("1" if rng.random() < 0.8 else "0") if misuse == "1" else None,
-    })
+    tables["OC2"].append(
+        {
+            **_identity(kid),
+            "SDQ_SCORE": score,
+            "SDQ_REASON": reason,
+            "CONVICTED": "1" if age >= 10 and rng.random() < 0.04 else "0",
+            "HEALTH_CHECK": "1" if rng.random() < 0.9 else "0",
+            "IMMUNISATIONS": "1" if rng.random() < 0.85 else "0",
+            "TEETH_CHECK": "1" if rng.random() < 0.8 else "0",
+            "HEALTH_ASSESSMENT": "1" if rng.random() < 0.9 else "0",
+            "SUBSTANCE_MISUSE": misuse,
+            "INTERVENTION_RECEIVED": ("1" if rng.random() < 0.6 else "0") if misuse == "1" else None,
+            "INTERVENTION_OFFERED": ("1" if rng.random() < 0.8 else "0") if misuse == "1" else None,
+        }
+    )
 
 
 def _care_leaver_rows(kid: CareChild, year: CollectionYear, seed: int, tables: dict[str, list[Row]]) -> bool:
@@ -172,7 +215,7 @@ def _care_leaver_rows(kid: CareChild, year: CollectionYear, seed: int, tables: d
             activity = accommodation = None
             if touch == "YES":
                 activity = weighted(rng, ACTIVITY)
-                accommodation = weighted(rng, ACCOMMODATION) + ("1" if rng.random() < 0.9 else "2")
+                accommodation = rng.choice(SUITABLE if rng.random() < 0.9 else UNSUITABLE)
             tables["OC3"].append({**_identity(kid), "IN_TOUCH": touch, "ACTIV": activity, "ACCOM": accommodation})
             return True
     return False
@@ -189,6 +232,7 @@ def _dolo_rows(
                 end = add_days(start, rng.randint(30, 200))
                 if ep.end is not None and end > ep.end:
                     end = ep.end
-                tables["DoLo"].append({**_identity(kid), "DOLO_START": fmt_uk(start),
-                                       "DOLO_END": fmt_uk(_open_at(end, year))})
+                tables["DoLo"].append(
+                    {**_identity(kid), "DOLO_START": fmt_uk(start), "DOLO_END": fmt_uk(_open_at(end, year))}
+                )
                 return

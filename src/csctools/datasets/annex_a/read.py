@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Sequence
 from datetime import date, datetime
 from pathlib import Path
 
@@ -24,7 +25,7 @@ def normalise(text: object) -> str:
     return re.sub(r"[^a-z0-9]+", " ", str(text).lower()).strip()
 
 
-def match_columns(table: Table, headers: list[object]) -> list[str | None]:
+def match_columns(table: Table, headers: Sequence[object]) -> list[str | None]:
     """The canonical column each header names (exact name first, then the column's patterns), or None."""
     result: list[str | None] = [None] * len(headers)
     taken: set[str] = set()
@@ -46,7 +47,7 @@ def match_columns(table: Table, headers: list[object]) -> list[str | None]:
     return result
 
 
-def find_header(table: Table, rows: list[list[object]]) -> int | None:
+def find_header(table: Table, rows: Sequence[Sequence[object]]) -> int | None:
     """Index of the row that names most of the table's columns (at least three), searching the top rows."""
     best, best_count = None, 2
     for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
@@ -71,10 +72,16 @@ def cell_text(value: object) -> str | None:
 def open_workbook(name: str, content: bytes) -> calamine.CalamineWorkbook:
     if content.startswith(OLE_MAGIC):
         if ENCRYPTED_MARK in content:
-            raise ReadError(Problem(name, "password-protected",
-                "the workbook is password-protected: remove the password in Excel and save it again"))
-        raise ReadError(Problem(name, "old-excel-format",
-            "the workbook is in the old .xls format: save it as .xlsx in Excel"))
+            raise ReadError(
+                Problem(
+                    name,
+                    "password-protected",
+                    "the workbook is password-protected: remove the password in Excel and save it again",
+                )
+            )
+        raise ReadError(
+            Problem(name, "old-excel-format", "the workbook is in the old .xls format: save it as .xlsx in Excel")
+        )
     if not content.startswith(b"PK"):
         raise ReadError(Problem(name, "not-a-workbook", "the file is not an Excel workbook (.xlsx)"))
     try:
@@ -91,24 +98,44 @@ def sheet_table(sheet_name: str) -> Table | None:
     return None
 
 
-def read_sheet(name: str, sheet_name: str, table: Table, rows: list[list[object]], report: FileReport
-               ) -> pl.DataFrame | None:
+def read_sheet(
+    name: str, sheet_name: str, table: Table, rows: Sequence[Sequence[object]], report: FileReport
+) -> pl.DataFrame | None:
     header_index = find_header(table, rows)
     if header_index is None:
-        report.problems.append(Problem(name, "no-header-row",
-            f"sheet '{sheet_name}' has no header row naming the {table.aliases[0]} columns"))
+        report.problems.append(
+            Problem(
+                name,
+                "no-header-row",
+                f"sheet '{sheet_name}' has no header row naming the {table.aliases[0]} columns",
+            )
+        )
         return None
     headers = rows[header_index]
     canonical = match_columns(table, headers)
-    for column in table.columns:
-        if column.name not in canonical:
-            report.problems.append(Problem(name, "missing-column",
-                f"sheet '{sheet_name}' has no '{column.name}' column", Severity.WARNING, column=column.name))
+    for spec in table.columns:
+        if spec.name not in canonical:
+            report.problems.append(
+                Problem(
+                    name,
+                    "missing-column",
+                    f"sheet '{sheet_name}' has no '{spec.name}' column",
+                    Severity.WARNING,
+                    column=spec.name,
+                )
+            )
     for header, column in zip(headers, canonical, strict=True):
         if column is None and cell_text(header):
-            report.problems.append(Problem(name, "unknown-column",
-                f"sheet '{sheet_name}': column '{header}' is not part of {table.aliases[0]} and was ignored",
-                Severity.WARNING, row=header_index + 1, column=str(header)))
+            report.problems.append(
+                Problem(
+                    name,
+                    "unknown-column",
+                    f"sheet '{sheet_name}': column '{header}' is not part of {table.aliases[0]} and was ignored",
+                    Severity.WARNING,
+                    row=header_index + 1,
+                    column=str(header),
+                )
+            )
     positions = [(i, c) for i, c in enumerate(canonical) if c]
     columns: dict[str, list[str | None]] = {c: [] for _, c in positions}
     numbers: list[int] = []
@@ -147,12 +174,24 @@ def read_annex_a(path: Path, data: bytes | None = None) -> ReturnData:
     for sheet_name in workbook.sheet_names:
         table = sheet_table(sheet_name)
         if table is None:
-            report.problems.append(Problem(name, "unknown-sheet",
-                f"sheet '{sheet_name}' is not an Annex A list and was ignored", Severity.WARNING))
+            report.problems.append(
+                Problem(
+                    name,
+                    "unknown-sheet",
+                    f"sheet '{sheet_name}' is not an Annex A list and was ignored",
+                    Severity.WARNING,
+                )
+            )
             continue
         if table.name in tables:
-            report.problems.append(Problem(name, "duplicate-sheet",
-                f"sheet '{sheet_name}' is a second {table.aliases[0]} sheet and was ignored", Severity.WARNING))
+            report.problems.append(
+                Problem(
+                    name,
+                    "duplicate-sheet",
+                    f"sheet '{sheet_name}' is a second {table.aliases[0]} sheet and was ignored",
+                    Severity.WARNING,
+                )
+            )
             continue
         try:
             rows = workbook.get_sheet_by_name(sheet_name).to_python(skip_empty_area=False)

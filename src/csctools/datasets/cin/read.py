@@ -11,6 +11,7 @@ from lxml import etree
 from csctools.datasets.cin.schema import CIN, CIN_TREE, HEADER_NODE, Node
 from csctools.io.result import FileReport, Problem, ReadError, ReturnData, Severity, TableRead
 from csctools.io.typing import type_frame, unparsed_counts
+from csctools.io.xml import line_of
 from csctools.model import SOURCE_FILE, SOURCE_ROW
 from csctools.years import CollectionYear, year_hint_from_name
 
@@ -26,7 +27,9 @@ class _Collector:
 
     def __init__(self, source: str) -> None:
         self.source = source
-        self.columns = {t.name: {c: [] for c in t.column_names()} for t in CIN.tables}
+        self.columns: dict[str, dict[str, list[object]]] = {
+            t.name: {c: [] for c in t.column_names()} for t in CIN.tables
+        }
         self.lines: dict[str, list[int]] = {t.name: [] for t in CIN.tables}
         self.unknown: dict[str, tuple[int, int]] = {}
 
@@ -37,14 +40,14 @@ class _Collector:
 
     def note_unknown(self, element: etree._Element, parent: str) -> None:
         key = f"{_local(element.tag)} in <{parent}>"
-        first, count = self.unknown.get(key, (element.sourceline or 0, 0))
+        first, count = self.unknown.get(key, (int(line_of(element)), 0))
         self.unknown[key] = (first, count + 1)
 
     def walk(self, element: etree._Element, node: Node, keys: dict[str, object]) -> None:
         row: dict[str, object] = {}
         self._collect(element, node, keys, row)
         if node.table and (row or not node.children or node.fields):
-            self.add(node.table, keys | row, element.sourceline or 0)
+            self.add(node.table, keys | row, line_of(element))
 
     def _collect(self, element: etree._Element, node: Node, keys: dict[str, object], row: dict[str, object]) -> None:
         counters: dict[str, int] = {}
@@ -62,7 +65,7 @@ class _Collector:
             elif spec.leaf_list:
                 for leaf in sub:
                     if isinstance(leaf.tag, str) and _local(leaf.tag) == spec.leaf_list:
-                        self.add(spec.table or "", keys | {spec.leaf_list: leaf.text}, leaf.sourceline or 0)
+                        self.add(spec.table or "", keys | {spec.leaf_list: leaf.text}, line_of(leaf))
                     elif isinstance(leaf.tag, str):
                         self.note_unknown(leaf, spec.tag)
             elif spec.table == node.table:
@@ -80,8 +83,10 @@ class _Collector:
             lines = self.lines[name]
             if not lines:
                 continue
-            data = {c: pl.Series(c, [None if v is None else str(v) for v in vals], dtype=pl.String)
-                    for c, vals in columns.items()}
+            data = {
+                c: pl.Series(c, [None if v is None else str(v) for v in vals], dtype=pl.String)
+                for c, vals in columns.items()
+            }
             data[SOURCE_FILE] = pl.Series(SOURCE_FILE, [self.source] * len(lines), dtype=pl.String)
             data[SOURCE_ROW] = pl.Series(SOURCE_ROW, lines, dtype=pl.Int64)
             out[name] = pl.DataFrame(data)
@@ -100,9 +105,16 @@ def read_cin(path: Path, year: CollectionYear | None = None, data: bytes | None 
         report.problems.append(error.problem)
         return ReturnData("cin", year, {}, [report])
     for key, (line, count) in collector.unknown.items():
-        report.problems.append(Problem(name, "unknown-element",
-            f"element <{key.replace(' in ', '> in ')} is not part of the CIN census and was ignored ({count} times)",
-            Severity.WARNING, row=line))
+        report.problems.append(
+            Problem(
+                name,
+                "unknown-element",
+                f"element <{key.replace(' in ', '> in ')} is not part of the CIN census "
+                f"and was ignored ({count} times)",
+                Severity.WARNING,
+                row=line,
+            )
+        )
     texts = collector.frames()
     typed = {
         table: type_frame(frame, CIN.table(table).columns, keep=(SOURCE_FILE, SOURCE_ROW))
@@ -133,8 +145,14 @@ def _parse(content: bytes, collector: _Collector) -> None:
             while element.getprevious() is not None:
                 del element.getparent()[0]
     except etree.XMLSyntaxError as error:
-        raise ReadError(Problem(collector.source, "malformed-xml",
-                                f"the XML is not well-formed: {error.msg}", row=error.lineno or None)) from None
+        raise ReadError(
+            Problem(
+                collector.source,
+                "malformed-xml",
+                f"the XML is not well-formed: {error.msg}",
+                row=error.lineno or None,
+            )
+        ) from None
 
 
 def _decide_year(

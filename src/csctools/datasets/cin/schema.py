@@ -72,10 +72,15 @@ CHILD_IDENTIFIERS = _table(
     Column("PersonDeathDate", DATE),
 )
 CHILD_CHARACTERISTICS = _table(
-    "ChildCharacteristics", "Ethnicity of each child", CHILD_KEY, Column("Ethnicity", CODE, codes=(ETHNICITY_CODES,))
+    "ChildCharacteristics",
+    "Ethnicity of each child",
+    CHILD_KEY,
+    Column("Ethnicity", CODE, codes=(ETHNICITY_CODES,)),
 )
 DISABILITIES = _table(
-    "Disabilities", "One row per disability code of a child", CHILD_KEY,
+    "Disabilities",
+    "One row per disability code of a child",
+    CHILD_KEY,
     Column("Disability", CODE, codes=(DISABILITY_CODES,)),
 )
 CIN_DETAILS = _table(
@@ -105,7 +110,11 @@ ASSESSMENT_FACTORS = _table(
     Column("AssessmentFactors", CODE, codes=(ASSESSMENT_FACTOR_CODES,)),
 )
 CIN_PLAN_DATES = _table(
-    "CINplanDates", "One row per CIN plan", CIN_KEY, Column("CINPlanStartDate", DATE), Column("CINPlanEndDate", DATE)
+    "CINplanDates",
+    "One row per CIN plan",
+    CIN_KEY,
+    Column("CINPlanStartDate", DATE),
+    Column("CINPlanEndDate", DATE),
 )
 SECTION47 = _table(
     "Section47",
@@ -208,7 +217,11 @@ CHILD_NODE = Node(
                     repeats=True,
                     id_column="AssessmentID",
                     children=(
-                        Node("FactorsIdentifiedAtAssessment", "AssessmentFactors", leaf_list="AssessmentFactors"),
+                        Node(
+                            "FactorsIdentifiedAtAssessment",
+                            "AssessmentFactors",
+                            leaf_list="AssessmentFactors",
+                        ),
                     ),
                 ),
                 Node("CINPlanDates", "CINplanDates", CIN_PLAN_DATES.column_names()[2:], repeats=True),
@@ -222,7 +235,10 @@ CHILD_NODE = Node(
                     children=(Node("Reviews", "Reviews", repeats=True, leaf_list="CPPreviewDate"),),
                 ),
                 Node(
-                    "PreProceedingsandFGDM", "PreProceedings", PRE_PROCEEDINGS.column_names()[2:], repeats=True
+                    "PreProceedingsandFGDM",
+                    "PreProceedings",
+                    PRE_PROCEEDINGS.column_names()[2:],
+                    repeats=True,
                 ),
             ),
         ),

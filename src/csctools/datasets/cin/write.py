@@ -45,8 +45,9 @@ class _TreeWriter:
             if items:
                 self.out.write(f"{indent}<{node.tag}>\n")
                 for item in items:
-                    self.out.write(f"{indent}  <{node.leaf_list}>{escape(item.get(node.leaf_list) or '')}"
-                                   f"</{node.leaf_list}>\n")
+                    self.out.write(
+                        f"{indent}  <{node.leaf_list}>{escape(item.get(node.leaf_list) or '')}</{node.leaf_list}>\n"
+                    )
                 self.out.write(f"{indent}</{node.tag}>\n")
             return
         own_rows = self.rows(node.table or "", scope, key) if node.table else [row]

@@ -13,8 +13,19 @@ from csctools.years import CollectionYear
 
 # Dates that mark activity in the year (not DOB, not DUC which may lie in the future).
 ACTIVITY_DATES = (
-    "DECOM", "DEC", "REVIEW", "MIS_START", "MIS_END", "DATE_PLACED", "DATE_PLACED_CEASED",
-    "DATE_INT", "DATE_MATCH", "SW_DECOM", "SW_DEC", "DOLO_START", "DOLO_END",
+    "DECOM",
+    "DEC",
+    "REVIEW",
+    "MIS_START",
+    "MIS_END",
+    "DATE_PLACED",
+    "DATE_PLACED_CEASED",
+    "DATE_INT",
+    "DATE_MATCH",
+    "SW_DECOM",
+    "SW_DEC",
+    "DOLO_START",
+    "DOLO_END",
 )
 
 

@@ -12,11 +12,17 @@ import polars as pl
 from lxml import etree
 
 from csctools.datasets.ssda903 import xml_layout as layout
-from csctools.datasets.ssda903.detect import canonical_columns, match_table, normalise_header, year_from_content
+from csctools.datasets.ssda903.detect import (
+    canonical_columns,
+    match_table,
+    normalise_header,
+    year_from_content,
+)
 from csctools.datasets.ssda903.schema import DERIVED_COLUMNS, SSDA903
 from csctools.io.result import FileReport, Problem, ReadError, RejectedRow, ReturnData, Severity, TableRead
 from csctools.io.text import decode, first_line, sniff_delimiter
 from csctools.io.typing import type_frame, unparsed_counts
+from csctools.io.xml import line_of
 from csctools.model import SOURCE_FILE, SOURCE_ROW
 from csctools.years import CollectionYear, year_hint_from_name
 
@@ -49,12 +55,16 @@ def read_csv_table(name: str, text: str, report: FileReport) -> RawTable | None:
     if delimiter != ",":
         shown = {"\t": "tab", ";": "semicolon", "|": "pipe"}[delimiter]
         report.problems.append(
-            Problem(name, "wrong-delimiter", f"columns are separated by {shown}s, not commas: save it as CSV (comma)")
+            Problem(
+                name,
+                "wrong-delimiter",
+                f"columns are separated by {shown}s, not commas: save it as CSV (comma)",
+            )
         )
         return None
     rows = csv.reader(text.splitlines())
     headers = next(rows)
-    table, score = match_table(headers)
+    table, _score = match_table(headers)
     if table is None:
         shown = ", ".join(h for h in headers[:8] if h.strip()) or "(blank)"
         report.problems.append(
@@ -64,8 +74,10 @@ def read_csv_table(name: str, text: str, report: FileReport) -> RawTable | None:
     canonical = canonical_columns(table, headers)
     _report_columns(name, table.name, headers, canonical, report)
     positions = [(i, c) for i, c in enumerate(canonical) if c]
-    seen: set[str] = set()
-    positions = [(i, c) for i, c in positions if not (c in seen or seen.add(c))]  # first of duplicate headers
+    first_positions: dict[str, int] = {}
+    for index, column in positions:
+        first_positions.setdefault(column, index)  # the first of duplicate headers is read
+    positions = [(index, column) for column, index in first_positions.items()]
     columns: dict[str, list[str | None]] = {c: [] for _, c in positions}
     kept_rows: list[int] = []
     read = TableRead(table.name, 0, 0)
@@ -86,9 +98,7 @@ def read_csv_table(name: str, text: str, report: FileReport) -> RawTable | None:
     return RawTable(table.name, columns, kept_rows, name)
 
 
-def _report_columns(
-    name: str, table: str, headers: list[str], canonical: list[str | None], report: FileReport
-) -> None:
+def _report_columns(name: str, table: str, headers: list[str], canonical: list[str | None], report: FileReport) -> None:
     found = {c for c in canonical if c}
     spec = SSDA903.table(table)
     for missing in (c for c in spec.column_names() if c not in found):
@@ -99,15 +109,23 @@ def _report_columns(
         if column is None and header.strip():
             report.problems.append(
                 Problem(
-                    name, "unknown-column", f"column '{header}' is not part of the {table} table and was ignored",
-                    Severity.WARNING, column=header,
+                    name,
+                    "unknown-column",
+                    f"column '{header}' is not part of the {table} table and was ignored",
+                    Severity.WARNING,
+                    column=header,
                 )
             )
     duplicates = {c for c in found if canonical.count(c) > 1}
     for column in sorted(duplicates):
         report.problems.append(
-            Problem(name, "duplicate-column", f"column {column} appears twice; the first was read",
-                    Severity.WARNING, column=column)
+            Problem(
+                name,
+                "duplicate-column",
+                f"column {column} appears twice; the first was read",
+                Severity.WARNING,
+                column=column,
+            )
         )
 
 
@@ -127,7 +145,7 @@ def read_xml(name: str, data: bytes, report: FileReport) -> list[RawTable]:
         return {layout.TAG_TO_COLUMN.get(str(e.tag), str(e.tag)): e.text for e in element if len(e) == 0}
 
     def note_unknown(element: etree._Element) -> None:
-        first, count = unknown.get(str(element.tag), (element.sourceline or 0, 0))
+        first, count = unknown.get(str(element.tag), (line_of(element), 0))
         unknown[str(element.tag)] = (first, count + 1)
 
     try:
@@ -135,7 +153,7 @@ def read_xml(name: str, data: bytes, report: FileReport) -> list[RawTable]:
             header = child.find(layout.HEADER_TAG)
             header_el = header if header is not None else child
             values = leaves(header_el) | leaves(child)
-            line = header_el.sourceline or 0
+            line = line_of(header_el)
             add("Header", values, line)
             identity = {"CHILD": values.get("CHILD"), "DOB": values.get("DOB"), "SEX": values.get("SEX")}
             if values.get("UASC") == "1" or values.get("DUC"):
@@ -151,21 +169,32 @@ def read_xml(name: str, data: bytes, report: FileReport) -> list[RawTable]:
                         group_values = leaves(element)
                         for extra in group_values.keys() - tables[groups[tag]].columns.keys():
                             note_unknown(next(e for e in element if e.tag == layout.COLUMN_TO_TAG.get(extra, extra)))
-                        add(groups[tag], identity | group_values, element.sourceline or 0)
-                    elif len(element) and tag not in (layout.HEADER_TAG, *layout.CHILD_GROUPS, *layout.HEADER_GROUPS):
-                        note_unknown(element)
-                    elif not len(element) and tag not in layout.HEADER_LEAVES and tag not in layout.TAG_TO_COLUMN:
+                        add(groups[tag], identity | group_values, line_of(element))
+                    elif (
+                        len(element)
+                        and tag
+                        not in (
+                            layout.HEADER_TAG,
+                            *layout.CHILD_GROUPS,
+                            *layout.HEADER_GROUPS,
+                        )
+                    ) or (not len(element) and tag not in layout.HEADER_LEAVES and tag not in layout.TAG_TO_COLUMN):
                         note_unknown(element)
             child.clear(keep_tail=False)
             while child.getprevious() is not None:
                 del child.getparent()[0]
     except etree.XMLSyntaxError as error:
-        line = error.lineno if error.lineno else None
-        raise ReadError(Problem(name, "malformed-xml", f"the XML is not well-formed: {error.msg}", row=line)) from None
+        problem = Problem(name, "malformed-xml", f"the XML is not well-formed: {error.msg}", row=error.lineno or None)
+        raise ReadError(problem) from None
     for tag, (line, count) in unknown.items():
         report.problems.append(
-            Problem(name, "unknown-element", f"element <{tag}> is not part of the SSDA903 XML and was ignored "
-                    f"({count} times)", Severity.WARNING, row=line)
+            Problem(
+                name,
+                "unknown-element",
+                f"element <{tag}> is not part of the SSDA903 XML and was ignored ({count} times)",
+                Severity.WARNING,
+                row=line,
+            )
         )
     found = [t for t in tables.values() if t.rows]
     report.tables.extend(TableRead(t.name, len(t.rows), len(t.rows)) for t in found)
@@ -204,8 +233,14 @@ def assemble_903(
         if len(frames) > 1:
             for report in reports:
                 if any(t.name == name for t in report.tables):
-                    report.problems.append(Problem(report.path, "duplicate-table",
-                        f"more than one file holds the {name} table; their rows were combined", Severity.WARNING))
+                    report.problems.append(
+                        Problem(
+                            report.path,
+                            "duplicate-table",
+                            f"more than one file holds the {name} table; their rows were combined",
+                            Severity.WARNING,
+                        )
+                    )
     year_source = "given"
     if year is None:
         year, year_source = _decide_year(reports, texts)
@@ -217,15 +252,21 @@ def assemble_903(
         if year is not None and year not in spec.years:
             for report in reports:
                 if any(t.name == name for t in report.tables):
-                    report.problems.append(Problem(report.path, "table-not-in-year",
-                        f"the {name} table is not part of the {year} return ({spec.years.label()})", Severity.WARNING))
+                    report.problems.append(
+                        Problem(
+                            report.path,
+                            "table-not-in-year",
+                            f"the {name} table is not part of the {year} return ({spec.years.label()})",
+                            Severity.WARNING,
+                        )
+                    )
     _derive_uasc(typed, "UASC" in texts.get("Header", pl.DataFrame()).columns)
     for report in reports:
         report.year, report.year_source = year, year_source
         for table_read in report.tables:
-            frame = typed.get(table_read.name)
-            if frame is not None:
-                own = frame.filter(pl.col(SOURCE_FILE) == report.path)
+            typed_frame = typed.get(table_read.name)
+            if typed_frame is not None:
+                own = typed_frame.filter(pl.col(SOURCE_FILE) == report.path)
                 table_read.unparsed_values = unparsed_counts(own)
     return ReturnData("ssda903", year, typed, reports)
 
@@ -245,10 +286,7 @@ def _decide_year(reports: list[FileReport], texts: dict[str, pl.DataFrame]) -> t
     hints = {h for r in reports if (h := year_hint_from_name(Path(r.path).name))}
     if len(hints) == 1:
         return hints.pop(), "file name"
-    dated = {
-        name: type_frame(frame, SSDA903.table(name).columns)
-        for name, frame in texts.items()
-    }
+    dated = {name: type_frame(frame, SSDA903.table(name).columns) for name, frame in texts.items()}
     found = year_from_content(dated)
     return found, "content" if found else ""
 

@@ -5,7 +5,7 @@ Source: ../shared/reference/903-schema.md (the DfE specification as the sector's
 
 from __future__ import annotations
 
-from csctools.model import Column, ColumnType, Dataset, Table, Years, codes
+from csctools.model import ALL_YEARS, Column, ColumnType, Dataset, Table, Years, codes
 from csctools.reference.authorities import la_numbers
 
 DATE = ColumnType.DATE
@@ -20,9 +20,7 @@ YES_NO = codes("0 1")
 RNE_CODES = codes("S P L T U B")
 LS_CODES = codes("C1 C2 D1 E1 V2 V3 V4 J1 J2 J3 L1 L2 L3")
 CIN_CODES = codes("N1 N2 N3 N4 N5 N6 N7 N8")
-PLACE_CODES = codes(
-    "A3 A4 A5 A6 K1 K2 K3 P1 P3 R1 R2 R3 R5 S1 T0 T1 T2 T3 T4 U1 U2 U3 U4 U5 U6 Z11 Z12 Z13 Z14"
-)
+PLACE_CODES = codes("A3 A4 A5 A6 K1 K2 K3 P1 P3 R1 R2 R3 R5 S1 T0 T1 T2 T3 T4 U1 U2 U3 U4 U5 U6 Z11 Z12 Z13 Z14")
 PLACE_PROVIDER_CODES = codes("PR0 PR1 PR2 PR3 PR4 PR5")
 REC_CODES = codes("E11 E12 E2 E3 E4A E4B E13 E41 E45 E46 E47 E48 E5 E6 E7 E8 E9 E14 E15 E16 E17 X1")
 REASON_PLACE_CHANGE_CODES = codes("CARPL CLOSE ALLEG STAND APPRR CREQB CREQO CHILD LAREQ PLACE CUSTOD OTHER")
@@ -30,9 +28,7 @@ REVIEW_CODES = codes("PN0 PN1 PN2 PN3 PN4 PN5 PN6 PN7")
 SDQ_REASON_CODES = codes("SDQ1 SDQ2 SDQ3 SDQ4 SDQ5")
 IN_TOUCH_CODES = codes("YES NO DIED REFU NREQ RHOM")
 ACTIV_CODES = codes("F1 P1 F2 P2 F4 P4 F5 P5 G4 G5 G6 0")
-ACCOM_CODES = codes(
-    "B1 B2 C1 C2 D1 D2 E1 E2 G1 G2 H1 H2 K1 K2 R1 R2 S2 T1 T2 U1 U2 V1 V2 W1 W2 X2 Y1 Y2 Z1 Z2 0"
-)
+ACCOM_CODES = codes("B1 B2 C1 C2 D1 D2 E1 E2 G1 G2 H1 H2 K1 K2 R1 R2 S2 T1 T2 U1 U2 V1 V2 W1 W2 X2 Y1 Y2 Z1 Z2 0")
 NB_ADOPTR_CODES = codes("1 2")
 SEX_ADOPTR_CODES = codes("M1 F1 MM FF MF")
 LS_ADOPTR_CODES = codes("L0 L11 L12 L2 L3 L4")
@@ -47,7 +43,7 @@ CHILD = Column("CHILD", description="The LA's identifier for the child", aliases
 DOB = Column("DOB", DATE, "Date of birth")
 
 
-def _table(name: str, description: str, *columns: Column, years: Years = Years(), key: tuple[str, ...] = ()) -> Table:
+def _table(name: str, description: str, *columns: Column, years: Years = ALL_YEARS, key: tuple[str, ...] = ()) -> Table:
     return Table(name, columns, description, years, key or ("CHILD",))
 
 

@@ -1,0 +1,44 @@
+# Two commands on a fresh machine with Python 3.11:  make demo   and   make test
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+DEMO := demo-output
+
+.PHONY: demo test lint unit bench clean
+
+$(STAMP): pyproject.toml
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "make: $(PYTHON) not found (set PYTHON=/path/to/python3.11)"; exit 2; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/csc synth --out $(DEMO) --la 383 --from 2024/25 --to 2025/26 --children 1000 --seed 1
+	$(BIN)/csc synth --out $(DEMO)/with-errors --la 383 --from 2025/26 --to 2025/26 --children 1000 --seed 1 --inject 10
+	$(BIN)/csc inspect $(DEMO)/383 --json > $(DEMO)/inspect.json
+	$(BIN)/csc inspect $(DEMO)/383/2025_26 $(DEMO)/383/annex_a_2025_26.xlsx
+	@echo ""
+	@echo "Synthetic returns (Leeds, 2024/25 and 2025/26):  $(DEMO)/383/"
+	@echo "  SSDA903 CSV tables:   $(DEMO)/383/2025_26/ssda903/"
+	@echo "  SSDA903 XML:          $(DEMO)/383/2025_26/ssda903_2025_26.xml"
+	@echo "  CIN census XML:       $(DEMO)/383/2025_26/cin_census_2025_26.xml"
+	@echo "  Annex A workbook:     $(DEMO)/383/annex_a_2025_26.xlsx"
+	@echo "A return with injected errors:  $(DEMO)/with-errors/ (what each error is: injections.csv)"
+	@echo "What csc inspect found, as JSON: $(DEMO)/inspect.json"
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests bench scripts
+	$(BIN)/mypy
+
+unit: $(STAMP)
+	$(BIN)/pytest
+
+test: lint unit
+
+bench: $(STAMP)
+	$(BIN)/python bench/bench_read.py --children 50000
+
+clean:
+	rm -rf $(VENV) $(DEMO) bench/_data

@@ -1,0 +1,75 @@
+"""The `csc` command: exit codes, one-line messages for user mistakes, never a traceback."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from csctools.cli.main import app
+
+runner = CliRunner()
+
+
+def test_synth_then_inspect(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = runner.invoke(
+        app,
+        [
+            "synth",
+            "--out",
+            str(out),
+            "--children",
+            "60",
+            "--from",
+            "2025/26",
+            "--to",
+            "2025/26",
+            "--inject",
+            "3",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert "Leeds (383)" in result.output and (out / "injections.csv").exists()
+    inspected = runner.invoke(app, ["inspect", str(out / "383"), "--json"])
+    assert inspected.exit_code == 0, inspected.output
+    reports = json.loads(inspected.output)
+    assert {r["dataset"] for r in reports} == {"ssda903", "cin", "annex_a"}
+    assert all(r["problems"] == [] for r in reports)
+
+
+def test_inspect_reports_structural_problems_with_exit_2(tmp_path: Path) -> None:
+    bad = tmp_path / "episodes.csv"
+    bad.write_text("CHILD;DECOM;RNE\n1;01/01/2025;S\n")
+    result = runner.invoke(app, ["inspect", str(bad)])
+    assert result.exit_code == 2
+    assert "separated by semicolons" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_inspect_unrecognised_file(tmp_path: Path) -> None:
+    other = tmp_path / "notes.txt"
+    other.write_text("hello")
+    result = runner.invoke(app, ["inspect", str(other)])
+    assert result.exit_code == 2 and "not an SSDA903 table" in result.output
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["synth", "--la", "999999"], "not an English local authority"),
+        (["synth", "--la", "909"], "no longer exists"),
+        (["synth", "--from", "2025/27"], "not a collection year"),
+        (["synth", "--from", "2026/27", "--to", "2024/25"], "is after"),
+        (["synth", "--format", "json"], "unknown --format"),
+        (["synth", "--mutation", "nonsense"], "unknown --mutation"),
+        (["inspect", "/no/such/folder/file.csv"], "cannot open the file"),
+    ],
+)
+def test_user_mistakes_give_one_line(tmp_path: Path, args: list[str], message: str) -> None:
+    result = runner.invoke(app, [*args, *(["--out", str(tmp_path)] if args[0] == "synth" else [])])
+    assert result.exit_code == 2, result.output
+    assert message in result.output
+    assert ("Traceback" not in result.output and result.exception is None) or isinstance(result.exception, SystemExit)

@@ -1,0 +1,169 @@
+"""SSDA903 readers: CSV variants found in the wild, the DfE XML, and a corpus of bad inputs."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from csctools.datasets.ssda903.read import read_903
+from csctools.io.result import ReturnData
+from csctools.years import CollectionYear
+
+HEADER = "CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,MC_DOB"
+ROWS = ["101,M,01/02/2015,WBRI,UN1,,", "102,F,2012-06-30,AOTH,UN2,0,"]
+
+
+def write(tmp_path: Path, name: str, text: str, encoding: str = "utf-8") -> Path:
+    path = tmp_path / name
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+YEAR = CollectionYear(2026)
+
+
+def read_one(path: Path, year: CollectionYear | None = YEAR) -> ReturnData:
+    return read_903([path], year)
+
+
+def kinds(data: ReturnData) -> list[str]:
+    return [p.kind for p in data.problems]
+
+
+def test_plain_header_file(tmp_path: Path) -> None:
+    data = read_one(write(tmp_path, "header.csv", "\n".join([HEADER, *ROWS]) + "\n"))
+    header = data.tables["Header"]
+    assert header["CHILD"].to_list() == ["101", "102"]
+    assert header["DOB"].to_list() == [date(2015, 2, 1), date(2012, 6, 30)]
+    assert header["_row"].to_list() == [2, 3]
+    assert data.problems == []
+
+
+def test_any_column_order_and_header_variants(tmp_path: Path) -> None:
+    text = " dob ,Child,ethnic,Sex,upn,Mother,mc dob\r\n01/02/2015,101,wbri,m,UN1,,\r\n"
+    header = read_one(write(tmp_path, "h.csv", text)).tables["Header"]
+    assert header.select("CHILD", "SEX", "ETHNIC", "DOB").row(0) == ("101", "M", "WBRI", date(2015, 2, 1))
+
+
+@pytest.mark.parametrize(("encoding", "prefix"), [("utf-8", "\ufeff"), ("utf-8", ""), ("cp1252", "")])
+def test_encodings(tmp_path: Path, encoding: str, prefix: str) -> None:
+    text = prefix + HEADER + "\n" + "10é1,M,01/02/2015,WBRI,UN1,,\n"
+    header = read_one(write(tmp_path, "h.csv", text, encoding)).tables["Header"]
+    assert header["CHILD"].to_list() == ["10é1"]
+
+
+def test_dates_in_wild_formats_and_raw_text_kept(tmp_path: Path) -> None:
+    rows = [
+        "1,M,01/02/2015,WBRI,UN1,,",
+        "2,M,2015-02-01,WBRI,UN1,,",
+        "3,M,42036,WBRI,UN1,,",
+        "4,M,31/02/2015,WBRI,UN1,,",
+        "5,M,2015-02-01 00:00:00,WBRI,UN1,,",
+    ]
+    data = read_one(write(tmp_path, "h.csv", "\n".join([HEADER, *rows])))
+    header = data.tables["Header"]
+    assert header["DOB"].to_list() == [date(2015, 2, 1)] * 3 + [None, date(2015, 2, 1)]
+    assert header["DOB_raw"].to_list() == [None, None, None, "31/02/2015", None]
+    assert data.files[0].tables[0].unparsed_values == {"DOB": 1}
+
+
+def test_nothing_dropped_silently(tmp_path: Path) -> None:
+    text = "\n".join([HEADER, ROWS[0], ",,,,,,", "103,M,01/01/2010", ROWS[1], "104,F,01/01/2010,WBRI,UN1,,,,"])
+    data = read_one(write(tmp_path, "h.csv", text))
+    read = data.files[0].tables[0]
+    assert (read.rows_in, read.rows_read, len(read.rejected)) == (5, 3, 2)
+    assert [(r.row, r.reason) for r in read.rejected] == [
+        (3, "blank row"),
+        (4, "has 3 fields where the header has 7"),
+    ]
+    assert data.tables["Header"]["_row"].to_list() == [2, 5, 6]
+
+
+def test_missing_and_unknown_columns(tmp_path: Path) -> None:
+    text = "CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,FAVOURITE_COLOUR\n1,M,01/01/2010,WBRI,UN1,,blue\n"
+    data = read_one(write(tmp_path, "h.csv", text))
+    problems = {p.kind: p for p in data.problems}
+    assert problems["missing-column"].column == "MC_DOB"
+    assert problems["unknown-column"].column == "FAVOURITE_COLOUR"
+    assert "MC_DOB" in data.tables["Header"].columns  # present, all null
+    assert not data.ok
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("", "empty-file"),
+        ("\n\n", "empty-file"),
+        ("CHILD;SEX;DOB;ETHNIC;UPN;MOTHER;MC_DOB\n1;M;01/01/2010;WBRI;UN1;;\n", "wrong-delimiter"),
+        ("name,address\nA,B\n", "unknown-table"),
+    ],
+)
+def test_structural_problems(tmp_path: Path, text: str, kind: str) -> None:
+    data = read_one(write(tmp_path, "bad.csv", text))
+    assert kinds(data) == [kind]
+    assert data.tables == {}
+    assert "bad.csv" in data.problems[0].describe()
+
+
+def test_uasc_derived_from_the_uasc_table(tmp_path: Path) -> None:
+    header = write(tmp_path, "header.csv", "\n".join([HEADER, *ROWS]))
+    uasc = write(tmp_path, "uasc.csv", "CHILD,SEX,DOB,DUC\n102,F,30/06/2012,30/06/2030\n")
+    data = read_903([header, uasc], CollectionYear(2026))
+    assert data.tables["Header"]["UASC"].to_list() == ["0", "1"]
+
+
+def test_year_from_file_name_then_content(tmp_path: Path) -> None:
+    text = "CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC,REASON_PLACE_CHANGE,HOME_POST,PL_POST,URN\n"
+    text += "1,01/05/2024,S,V2,N1,U4,PR1,10/01/2025,E4A,,LS1 1AA,LS2 2BB,\n"
+    by_content = read_903([write(tmp_path, "episodes.csv", text)])
+    assert (by_content.year, by_content.files[0].year_source) == (CollectionYear(2025), "content")
+    by_name = read_903([write(tmp_path, "episodes_2025-26.csv", text)])
+    assert (by_name.year, by_name.files[0].year_source) == (CollectionYear(2026), "file name")
+
+
+def test_xml_matches_csv(year_folder: Path) -> None:
+    from_csv = read_903(sorted((year_folder / "ssda903").glob("*.csv")))
+    from_xml = read_903([year_folder / "ssda903_2025_26.xml"])
+    assert from_csv.year == from_xml.year == CollectionYear(2026)
+    assert from_csv.ok and from_xml.ok, [p.describe() for p in from_csv.problems + from_xml.problems]
+    for name, frame in from_csv.tables.items():
+        data_columns = [c for c in frame.columns if not c.startswith("_")]
+        left = frame.select(data_columns).sort(data_columns, nulls_last=True)
+        right = from_xml.tables[name].select(data_columns).sort(data_columns, nulls_last=True)
+        assert left.equals(right), name
+
+
+def test_xml_rows_carry_element_lines(year_folder: Path) -> None:
+    path = year_folder / "ssda903_2025_26.xml"
+    episodes = read_903([path]).tables["Episodes"]
+    lines = path.read_text().splitlines()
+    first = episodes.row(0, named=True)
+    assert lines[first["_row"] - 1].strip() == "<EPISODE>"
+
+
+def test_malformed_xml_names_its_line(tmp_path: Path) -> None:
+    text = "<EXPSSDA903>\n<CHILD>\n<HEADER><CHILDID>1</CHILDID>\n</CHILD>\n</EXPSSDA903>\n"
+    data = read_one(write(tmp_path, "return.xml", text))
+    assert kinds(data) == ["malformed-xml"]
+    assert data.problems[0].row == 4
+
+
+def test_unknown_xml_element_reported(tmp_path: Path) -> None:
+    text = (
+        "<EXPSSDA903><CHILD><HEADER><CHILDID>1</CHILDID><SEX>M</SEX><SHOE_SIZE>4</SHOE_SIZE></HEADER>"
+        "<EPISODE><DECOM>01/05/2025</DECOM><PL>U4</PL><COLOUR>red</COLOUR></EPISODE></CHILD></EXPSSDA903>"
+    )
+    data = read_one(write(tmp_path, "return.xml", text))
+    assert sorted(p.message.split(">")[0] for p in data.problems) == ["element <COLOUR", "element <SHOE_SIZE"]
+    assert data.tables["Episodes"]["PLACE"].to_list() == ["U4"]
+    assert data.ok  # unknown elements are warnings: the rest was read
+
+
+def test_typed_columns(year_folder: Path) -> None:
+    data = read_903(sorted((year_folder / "ssda903").glob("*.csv")))
+    assert data.tables["Episodes"].schema["DECOM"] == pl.Date
+    assert data.tables["OC2"].schema["SDQ_SCORE"] == pl.Int64
+    assert data.tables["Header"].schema["_row"] == pl.Int64

@@ -1,0 +1,92 @@
+"""Annex A reader: sheet name variants, headers below title rows, column variants, bad workbooks."""
+
+from __future__ import annotations
+
+import io
+from datetime import date, datetime
+from pathlib import Path
+
+import msoffcrypto
+import pytest
+import xlsxwriter
+
+from csctools.datasets.annex_a.read import read_annex_a
+
+
+def workbook(path: Path, sheets: dict[str, list[list[object]]]) -> Path:
+    book = xlsxwriter.Workbook(str(path))
+    for name, rows in sheets.items():
+        sheet = book.add_worksheet(name)
+        for r, row in enumerate(rows):
+            for c, value in enumerate(row):
+                if isinstance(value, datetime):
+                    sheet.write_datetime(r, c, value, book.add_format({"num_format": "dd/mm/yyyy"}))
+                elif value is not None:
+                    sheet.write(r, c, value)
+    book.close()
+    return path
+
+
+def test_title_rows_and_header_variants(tmp_path: Path) -> None:
+    rows: list[list[object]] = [
+        ["Ofsted Annex A - List 1 Contacts"],
+        [],
+        ["Produced 1 March"],
+        ["Child ID", "gender", "Ethnicity", "DOB", "Age", "Contact date", "Source of contact", "Notes"],
+        ["X1", "a) Male", "a) WBRI", datetime(2015, 1, 2), 10, "03/02/2026", "5A", "n/a"],
+        [None] * 8,
+        ["X2", "b) Female", "a) WBRI", 42000, 11.0, datetime(2026, 2, 4), "1A", None],
+    ]
+    data = read_annex_a(workbook(tmp_path / "a.xlsx", {"L1 - Contacts": rows}))
+    contacts = data.tables["List1"]
+    assert contacts["Child Unique ID"].to_list() == ["X1", "X2"]
+    assert contacts["Date of Birth"].to_list() == [date(2015, 1, 2), date(2014, 12, 27)]
+    assert contacts["Date of Contact"].to_list() == [date(2026, 2, 3), date(2026, 2, 4)]
+    assert contacts["Age of Child (Years)"].to_list() == [10, 11]
+    assert contacts["_row"].to_list() == [5, 7]
+    read = data.files[0].tables[0]
+    assert (read.rows_in, read.rows_read, [r.row for r in read.rejected]) == (3, 2, [6])
+    assert [p.kind for p in data.problems] == ["unknown-column"]
+
+
+@pytest.mark.parametrize("sheet", ["List 8", "List_8 Children in care", "Annex A List 8", "children in care"])
+def test_sheet_name_variants(tmp_path: Path, sheet: str) -> None:
+    header = ["Child Unique ID", "Gender", "Ethnicity", "Date of Birth", "Placement Type"]
+    data = read_annex_a(workbook(tmp_path / "a.xlsx", {sheet: [header, ["C1", "a) Male", "a) WBRI", None, "U4"]]}))
+    assert data.tables["List8"]["Placement Type"].to_list() == ["U4"]
+
+
+def test_unknown_sheet_is_reported(tmp_path: Path) -> None:
+    data = read_annex_a(workbook(tmp_path / "a.xlsx", {"Notes": [["hello"]]}))
+    assert [p.kind for p in data.problems] == ["unknown-sheet", "no-lists"]
+    assert not data.ok
+
+
+def test_password_protected(tmp_path: Path) -> None:
+    plain = workbook(tmp_path / "plain.xlsx", {"List 1": [["Child Unique ID", "Gender", "Ethnicity"]]})
+    encrypted = io.BytesIO()
+    office = msoffcrypto.OfficeFile(io.BytesIO(plain.read_bytes()))
+    office.encrypt("secret", encrypted)
+    path = tmp_path / "locked.xlsx"
+    path.write_bytes(encrypted.getvalue())
+    data = read_annex_a(path)
+    assert [p.kind for p in data.problems] == ["password-protected"]
+
+
+@pytest.mark.parametrize(
+    ("content", "kind"),
+    [(b"PK\x03\x04 this is not really a zip", "corrupt-workbook"), (b"Child,Gender\n", "not-a-workbook")],
+)
+def test_corrupt_or_wrong_file(tmp_path: Path, content: bytes, kind: str) -> None:
+    path = tmp_path / "bad.xlsx"
+    path.write_bytes(content)
+    data = read_annex_a(path)
+    assert [p.kind for p in data.problems] == [kind]
+    assert "bad.xlsx" in data.problems[0].describe()
+
+
+def test_reads_the_synthetic_workbook(synthetic: tuple[Path, object]) -> None:
+    data = read_annex_a(synthetic[0] / "383" / "annex_a_2025_26.xlsx")
+    assert data.ok and data.problems == []
+    assert set(data.tables) == {f"List{n}" for n in range(1, 12)}
+    assert data.tables["List8"].height > 0

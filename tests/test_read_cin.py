@@ -1,0 +1,93 @@
+"""CIN census XML reader: linked tables, ids per parent, lines, the 2025/26 block, bad XML."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from csctools.datasets.cin.read import read_cin
+from csctools.years import CollectionYear
+
+SAMPLE = """<?xml version="1.0" encoding="utf-8"?>
+<Message>
+  <Header>
+    <CollectionDetails><Collection>CIN</Collection><Year>2026</Year><ReferenceDate>2026-03-31</ReferenceDate>
+    </CollectionDetails>
+    <Source><SourceLevel>L</SourceLevel><LEA>383</LEA></Source>
+  </Header>
+  <Children>
+    <Child>
+      <ChildIdentifiers><LAchildID>A1</LAchildID><PersonBirthDate>2015-01-02</PersonBirthDate><Sex>F</Sex>
+      </ChildIdentifiers>
+      <ChildCharacteristics><Ethnicity>WBRI</Ethnicity>
+        <Disabilities><Disability>HEAR</Disability><Disability>VIS</Disability></Disabilities>
+      </ChildCharacteristics>
+      <CINdetails>
+        <CINreferralDate>2025-05-01</CINreferralDate><ReferralNFA>false</ReferralNFA>
+        <Assessments><AssessmentActualStartDate>2025-05-02</AssessmentActualStartDate>
+          <FactorsIdentifiedAtAssessment><AssessmentFactors>2A</AssessmentFactors>
+          <AssessmentFactors>3B</AssessmentFactors></FactorsIdentifiedAtAssessment>
+        </Assessments>
+        <Assessments><AssessmentActualStartDate>2025-09-02</AssessmentActualStartDate></Assessments>
+        <ChildProtectionPlans><CPPstartDate>2025-06-01</CPPstartDate><NumberOfPreviousCPP>0</NumberOfPreviousCPP>
+          <Reviews><CPPreviewDate>2025-08-20</CPPreviewDate><CPPreviewDate>2026-02-10</CPPreviewDate></Reviews>
+        </ChildProtectionPlans>
+        <PreProceedingsandFGDM><PPStartDate>2025-07-01</PPStartDate><PPOutcome>A</PPOutcome>
+        </PreProceedingsandFGDM>
+      </CINdetails>
+      <CINdetails><CINreferralDate>2026-01-01</CINreferralDate><ReferralNFA>1</ReferralNFA></CINdetails>
+    </Child>
+  </Children>
+</Message>
+"""
+
+
+def write(tmp_path: Path, text: str, name: str = "cin.xml") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_linked_tables(tmp_path: Path) -> None:
+    data = read_cin(write(tmp_path, SAMPLE))
+    assert data.ok and data.year == CollectionYear(2026)
+    t = data.tables
+    assert t["Header"]["LEA"].to_list() == ["383"]
+    assert t["ChildIdentifiers"]["PersonBirthDate"].to_list() == [date(2015, 1, 2)]
+    assert t["Disabilities"]["Disability"].to_list() == ["HEAR", "VIS"]
+    assert t["CINdetails"]["CINdetailsID"].to_list() == [1, 2]
+    assert t["CINdetails"]["ReferralNFA"].to_list() == [False, True]
+    assert t["Assessments"]["AssessmentID"].to_list() == [1, 2]
+    assert t["AssessmentFactors"].select("AssessmentID", "AssessmentFactors").rows() == [(1, "2A"), (1, "3B")]
+    assert t["Reviews"].select("CINdetailsID", "CPPID").rows() == [(1, 1), (1, 1)]
+    assert t["PreProceedings"]["PPOutcome"].to_list() == ["A"]
+    assert t["CINdetails"]["_row"].to_list() == [15, 28]
+
+
+def test_reads_the_synthetic_census(year_folder: Path) -> None:
+    data = read_cin(year_folder / "cin_census_2025_26.xml")
+    assert data.ok, [p.describe() for p in data.problems]
+    ids = data.tables["ChildIdentifiers"]["LAchildID"]
+    assert ids.n_unique() == len(ids) > 50
+    assert set(data.tables["CINdetails"]["LAchildID"]) <= set(ids)
+
+
+def test_malformed_names_line(tmp_path: Path) -> None:
+    broken = SAMPLE.replace("</Ethnicity>", "</Ethnic>")
+    data = read_cin(write(tmp_path, broken))
+    assert [p.kind for p in data.problems] == ["malformed-xml"]
+    assert data.problems[0].row == 12
+    assert "line 12" in data.problems[0].describe()
+
+
+def test_unknown_elements_and_bad_values_are_reported(tmp_path: Path) -> None:
+    text = SAMPLE.replace("<Ethnicity>WBRI</Ethnicity>", "<Ethnicity>WBRI</Ethnicity><Hobby>chess</Hobby>")
+    text = text.replace("2025-05-02", "02/13/2025")
+    data = read_cin(write(tmp_path, text))
+    assert [p.kind for p in data.problems] == ["unknown-element"]
+    assert data.problems[0].row == 12
+    assert data.tables["Assessments"]["AssessmentActualStartDate_raw"].to_list() == ["02/13/2025", None]
+
+
+def test_year_given_wins(tmp_path: Path) -> None:
+    assert read_cin(write(tmp_path, SAMPLE), CollectionYear(2025)).year == CollectionYear(2025)

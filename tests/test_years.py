@@ -1,0 +1,36 @@
+from datetime import date
+
+import pytest
+
+from csctools.years import CollectionYear, year_hint_from_name
+
+
+@pytest.mark.parametrize("text", ["2025/26", "2025_26", "2025-26", "2025/2026", "2026", 2026])
+def test_parse_forms(text: str | int) -> None:
+    assert CollectionYear.parse(text) == CollectionYear(2026)
+
+
+@pytest.mark.parametrize("text", ["2025/27", "26", "last year", ""])
+def test_parse_rejects(text: str) -> None:
+    with pytest.raises(ValueError):
+        CollectionYear.parse(text)
+
+
+def test_span_and_labels() -> None:
+    year = CollectionYear(2026)
+    assert (year.start_date, year.end_date) == (date(2025, 4, 1), date(2026, 3, 31))
+    assert (year.label, year.key, str(year.previous())) == ("2025/26", "2025_26", "2024/25")
+    assert CollectionYear.containing(date(2025, 3, 31)) == CollectionYear(2025)
+    assert CollectionYear.containing(date(2025, 4, 1)) == CollectionYear(2026)
+
+
+@pytest.mark.parametrize(
+    ("name", "end"),
+    [("ssda903_2025_26_header.csv", 2026), ("CIN_Census_2026.xml", 2026), ("episodes 2024-25.csv", 2025)],
+)
+def test_hint_from_file_name(name: str, end: int) -> None:
+    assert year_hint_from_name(name) == CollectionYear(end)
+
+
+def test_no_hint() -> None:
+    assert year_hint_from_name("episodes.csv") is None
