@@ -44,39 +44,65 @@ def clean_text(text: pl.Expr) -> pl.Expr:
     return pl.when(stripped.str.len_chars() > 0).then(stripped).otherwise(None)
 
 
-def typed_expressions(column: Column, source: str | None = None) -> list[pl.Expr]:
-    """Expressions producing the typed column (and its raw companion) from a text column."""
-    raw = clean_text(pl.col(source or column.name))
-    if column.type is ColumnType.TEXT:
-        return [raw.alias(column.name)]
-    if column.type is ColumnType.CODE:
-        return [raw.str.to_uppercase().alias(column.name)]
-    parser = {
-        ColumnType.DATE: parse_date,
-        ColumnType.INTEGER: parse_integer,
-        ColumnType.BOOLEAN: parse_boolean,
-    }
-    typed = parser[column.type](raw)
-    kept = pl.when(typed.is_null() & raw.is_not_null()).then(raw).otherwise(None)
-    return [typed.alias(column.name), kept.alias(column.name + RAW_SUFFIX)]
+def _parse_dates(text: pl.Series) -> pl.Series:
+    """Parse the dominant format over every value, then the other formats only where that failed."""
+    sample = text.drop_nulls().head(1).to_list()
+    iso = bool(sample) and len(sample[0]) >= 10 and sample[0][4:5] == "-"
+    typed = text.str.strptime(pl.Date, "%Y-%m-%d" if iso else "%d/%m/%Y", strict=False)
+    failed = (typed.is_null() & text.is_not_null()).arg_true()
+    if len(failed):
+        retry = pl.select(parse_date(pl.lit(text.gather(failed)))).to_series()
+        typed = typed.scatter(failed, retry)
+    return typed
+
+
+def _typed_series(column: Column, text: pl.Series) -> pl.Series:
+    if column.type is ColumnType.DATE:
+        return _parse_dates(text)
+    parser = parse_integer if column.type is ColumnType.INTEGER else parse_boolean
+    return pl.select(parser(pl.lit(text))).to_series()
+
+
+NULL_TYPES = {
+    ColumnType.DATE: pl.Date,
+    ColumnType.INTEGER: pl.Int64,
+    ColumnType.BOOLEAN: pl.Boolean,
+    ColumnType.TEXT: pl.String,
+    ColumnType.CODE: pl.String,
+}
 
 
 def type_frame(frame: pl.DataFrame, columns: tuple[Column, ...], keep: tuple[str, ...] = ()) -> pl.DataFrame:
-    """Type every declared column of a frame of text; columns absent from the frame come out null."""
-    expressions: list[pl.Expr] = [pl.col(name) for name in keep]
+    """Type every declared column of a frame of text; columns absent from the frame come out null.
+
+    Each non-text column gets a `<column>_raw` companion holding the text of values that did not parse.
+    """
+    present = [c for c in columns if c.name in frame.columns]
+    cleaned = frame.select(
+        *(pl.col(name) for name in keep),
+        *(
+            (clean_text(pl.col(c.name)).str.to_uppercase() if c.type is ColumnType.CODE else clean_text(pl.col(c.name)))
+            for c in present
+        ),
+    )
+    series: list[pl.Series] = [cleaned[name] for name in keep]
+    height = frame.height
     for column in columns:
-        if column.name in frame.columns:
-            expressions.extend(typed_expressions(column))
-        else:
-            dtype = {
-                ColumnType.DATE: pl.Date,
-                ColumnType.INTEGER: pl.Int64,
-                ColumnType.BOOLEAN: pl.Boolean,
-            }.get(column.type, pl.String)
-            expressions.append(pl.lit(None, dtype=dtype).alias(column.name))
+        if column.name not in frame.columns:
+            series.append(pl.Series(column.name, [None] * height, dtype=NULL_TYPES[column.type]))
             if column.type not in (ColumnType.TEXT, ColumnType.CODE):
-                expressions.append(pl.lit(None, dtype=pl.String).alias(column.name + RAW_SUFFIX))
-    return frame.select(expressions)
+                series.append(pl.Series(column.name + RAW_SUFFIX, [None] * height, dtype=pl.String))
+            continue
+        text = cleaned[column.name]
+        if column.type in (ColumnType.TEXT, ColumnType.CODE):
+            series.append(text)
+            continue
+        typed = _typed_series(column, text).alias(column.name)
+        raw = pl.select(
+            pl.when(pl.lit(typed).is_null() & pl.lit(text).is_not_null()).then(pl.lit(text)).otherwise(None)
+        ).to_series()
+        series.extend([typed, raw.alias(column.name + RAW_SUFFIX)])
+    return pl.DataFrame(series)
 
 
 def unparsed_counts(frame: pl.DataFrame) -> dict[str, int]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime
 from pathlib import Path
 
@@ -67,6 +68,19 @@ def cell_text(value: object) -> str | None:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)
+
+
+def column_text(values: Sequence[object]) -> pl.Series:
+    """A column of cells as text (null for empty); the common all-text and text-with-dates cases run fast."""
+    kinds = set(map(type, values))
+    if kinds <= {str}:
+        series = pl.Series(values, dtype=pl.String)
+    elif kinds <= {str, date}:
+        series = pl.Series([v if type(v) is str else v.isoformat() for v in values], dtype=pl.String)  # type: ignore[attr-defined]
+    else:
+        series = pl.Series([cell_text(v) for v in values], dtype=pl.String)
+    stripped = series.str.strip_chars()
+    return pl.select(pl.when(pl.lit(stripped).str.len_chars() > 0).then(pl.lit(stripped))).to_series()
 
 
 def open_workbook(name: str, content: bytes) -> calamine.CalamineWorkbook:
@@ -136,28 +150,44 @@ def read_sheet(
                     column=str(header),
                 )
             )
-    positions = [(i, c) for i, c in enumerate(canonical) if c]
-    columns: dict[str, list[str | None]] = {c: [] for _, c in positions}
-    numbers: list[int] = []
-    read = TableRead(table.name, 0, 0)
-    for index in range(header_index + 1, len(rows)):
-        row = rows[index]
-        read.rows_in += 1
-        texts = [cell_text(v) for v in row]
-        if not any(t and t.strip() for t in texts):
-            read.rejected.append(RejectedRow(index + 1, "blank row"))
-            continue
-        for position, column in positions:
-            columns[column].append(texts[position] if position < len(texts) else None)
-        numbers.append(index + 1)
-    read.rows_read = len(numbers)
+    body = rows[header_index + 1 :]
+    width = max((len(r) for r in body), default=0)
+    cells = list(zip(*(list(r) + [""] * (width - len(r)) for r in body), strict=True)) if body else []
+    texts = [column_text(values) for values in cells]
+    numbers = pl.Series(SOURCE_ROW, range(header_index + 2, header_index + 2 + len(body)), dtype=pl.Int64)
+    blank = pl.Series([True] * len(body)) if body else pl.Series([], dtype=pl.Boolean)
+    for text in texts:
+        blank = blank & text.is_null()
+    read = TableRead(table.name, len(body), len(body) - int(blank.sum()))
+    read.rejected = [RejectedRow(row, "blank row") for row in numbers.filter(blank).to_list()]
     report.tables.append(read)
-    data = {c: pl.Series(c, v, dtype=pl.String) for c, v in columns.items()}
-    data[SOURCE_FILE] = pl.Series(SOURCE_FILE, [name] * len(numbers), dtype=pl.String)
-    data[SOURCE_ROW] = pl.Series(SOURCE_ROW, numbers, dtype=pl.Int64)
-    typed = type_frame(pl.DataFrame(data), table.columns, keep=(SOURCE_FILE, SOURCE_ROW))
+    data = {column: texts[i].alias(column) for i, column in enumerate(canonical) if column and i < len(texts)}
+    data[SOURCE_FILE] = pl.Series(SOURCE_FILE, [name] * len(body), dtype=pl.String)
+    data[SOURCE_ROW] = numbers
+    frame = pl.DataFrame(data) if body else pl.DataFrame(schema={SOURCE_FILE: pl.String, SOURCE_ROW: pl.Int64})
+    if body:
+        frame = frame.filter(~blank)
+    typed = type_frame(frame, table.columns, keep=(SOURCE_FILE, SOURCE_ROW))
     read.unparsed_values = unparsed_counts(typed)
     return typed
+
+
+SheetRows = Sequence[Sequence[object]]
+
+
+def _load_sheets(content: bytes, names: list[str]) -> dict[str, SheetRows | Exception]:
+    """Cells of each named sheet. Sheets load in two threads (calamine releases the GIL), each its own workbook."""
+
+    def load(sheet: str) -> SheetRows | Exception:
+        try:
+            book = calamine.CalamineWorkbook.from_filelike(io.BytesIO(content))
+            rows: SheetRows = book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+            return rows
+        except Exception as error:  # a damaged sheet is reported, the others still read
+            return error
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        return dict(zip(names, pool.map(load, names), strict=True))
 
 
 def read_annex_a(path: Path, data: bytes | None = None) -> ReturnData:
@@ -171,32 +201,21 @@ def read_annex_a(path: Path, data: bytes | None = None) -> ReturnData:
     except ReadError as error:
         report.problems.append(error.problem)
         return ReturnData("annex_a", None, tables, [report])
+    chosen: dict[str, Table] = {}
     for sheet_name in workbook.sheet_names:
         table = sheet_table(sheet_name)
         if table is None:
-            report.problems.append(
-                Problem(
-                    name,
-                    "unknown-sheet",
-                    f"sheet '{sheet_name}' is not an Annex A list and was ignored",
-                    Severity.WARNING,
-                )
-            )
-            continue
-        if table.name in tables:
-            report.problems.append(
-                Problem(
-                    name,
-                    "duplicate-sheet",
-                    f"sheet '{sheet_name}' is a second {table.aliases[0]} sheet and was ignored",
-                    Severity.WARNING,
-                )
-            )
-            continue
-        try:
-            rows = workbook.get_sheet_by_name(sheet_name).to_python(skip_empty_area=False)
-        except Exception as error:
-            report.problems.append(Problem(name, "unreadable-sheet", f"sheet '{sheet_name}' cannot be read ({error})"))
+            message = f"sheet '{sheet_name}' is not an Annex A list and was ignored"
+            report.problems.append(Problem(name, "unknown-sheet", message, Severity.WARNING))
+        elif table in chosen.values():
+            message = f"sheet '{sheet_name}' is a second {table.aliases[0]} sheet and was ignored"
+            report.problems.append(Problem(name, "duplicate-sheet", message, Severity.WARNING))
+        else:
+            chosen[sheet_name] = table
+    for sheet_name, rows in _load_sheets(content, list(chosen)).items():
+        table = chosen[sheet_name]
+        if isinstance(rows, Exception):
+            report.problems.append(Problem(name, "unreadable-sheet", f"sheet '{sheet_name}' cannot be read ({rows})"))
             continue
         frame = read_sheet(name, sheet_name, table, rows, report)
         if frame is not None:

@@ -8,7 +8,8 @@ from pathlib import Path
 import polars as pl
 from lxml import etree
 
-from csctools.datasets.cin.schema import CIN, CIN_TREE, HEADER_NODE, Node
+from csctools.datasets.cin.schema import CIN, CIN_TREE, HEADER_NODE
+from csctools.datasets.cin.walk import ChildWalker
 from csctools.io.result import FileReport, Problem, ReadError, ReturnData, Severity, TableRead
 from csctools.io.typing import type_frame, unparsed_counts
 from csctools.io.xml import line_of
@@ -23,73 +24,54 @@ def _local(tag: object) -> str:
 
 
 class _Collector:
-    """Accumulates rows per table as columns of text, with the XML line of each row."""
+    """Accumulates rows per table, with the XML line of each row, and the elements it did not know."""
 
     def __init__(self, source: str) -> None:
         self.source = source
-        self.columns: dict[str, dict[str, list[object]]] = {
-            t.name: {c: [] for c in t.column_names()} for t in CIN.tables
-        }
-        self.lines: dict[str, list[int]] = {t.name: [] for t in CIN.tables}
+        self.rows: dict[str, list[dict[str, object]]] = {t.name: [] for t in CIN.tables}
         self.unknown: dict[str, tuple[int, int]] = {}
+        self.child_walker = ChildWalker(CHILD_NODE)
 
-    def add(self, table: str, values: dict[str, object], line: int) -> None:
-        for column, items in self.columns[table].items():
-            items.append(values.get(column))
-        self.lines[table].append(line)
+    def add(self, table: str, row: dict[str, object]) -> None:
+        self.rows[table].append(row)
 
-    def note_unknown(self, element: etree._Element, parent: str) -> None:
-        key = f"{_local(element.tag)} in <{parent}>"
-        first, count = self.unknown.get(key, (int(line_of(element)), 0))
-        self.unknown[key] = (first, count + 1)
+    def note_unknown(self, tag: str, line: int) -> None:
+        first, count = self.unknown.get(tag, (line, 0))
+        self.unknown[tag] = (first, count + 1)
 
-    def walk(self, element: etree._Element, node: Node, keys: dict[str, object]) -> None:
-        row: dict[str, object] = {}
-        self._collect(element, node, keys, row)
-        if node.table and (row or not node.children or node.fields):
-            self.add(node.table, keys | row, line_of(element))
-
-    def _collect(self, element: etree._Element, node: Node, keys: dict[str, object], row: dict[str, object]) -> None:
-        counters: dict[str, int] = {}
-        groups = {n.tag: n for n in node.children}
-        for sub in element:
-            if not isinstance(sub.tag, str):
-                continue  # comments and processing instructions
-            tag = _local(sub.tag)
-            spec = groups.get(tag)
+    def header(self, element: etree._Element) -> None:
+        row: dict[str, object] = {SOURCE_ROW: line_of(element)}
+        parts = {part.tag: part for part in HEADER_NODE.children}
+        for part in element:
+            spec = parts.get(_local(part.tag))
             if spec is None:
-                if tag in node.fields and len(sub) == 0:
-                    row[tag] = sub.text
+                self.note_unknown(_local(part.tag), line_of(part))
+                continue
+            for leaf in part:
+                tag = _local(leaf.tag)
+                if tag in spec.fields:
+                    row[tag] = leaf.text
                 else:
-                    self.note_unknown(sub, node.tag)
-            elif spec.leaf_list:
-                for leaf in sub:
-                    if isinstance(leaf.tag, str) and _local(leaf.tag) == spec.leaf_list:
-                        self.add(spec.table or "", keys | {spec.leaf_list: leaf.text}, line_of(leaf))
-                    elif isinstance(leaf.tag, str):
-                        self.note_unknown(leaf, spec.tag)
-            elif spec.table == node.table:
-                self._collect(sub, spec, keys, row)
-            else:
-                child_keys = dict(keys)
-                if spec.id_column:
-                    counters[spec.tag] = counters.get(spec.tag, 0) + 1
-                    child_keys[spec.id_column] = counters[spec.tag]
-                self.walk(sub, spec, child_keys)
+                    self.note_unknown(tag, line_of(leaf))
+        self.add("Header", row)
+
+    def child(self, element: etree._Element) -> None:
+        self.child_walker.walk(element, self.rows, self.note_unknown)
 
     def frames(self) -> dict[str, pl.DataFrame]:
         out = {}
-        for name, columns in self.columns.items():
-            lines = self.lines[name]
-            if not lines:
+        for name, rows in self.rows.items():
+            if not rows:
                 continue
-            data = {
-                c: pl.Series(c, [None if v is None else str(v) for v in vals], dtype=pl.String)
-                for c, vals in columns.items()
-            }
-            data[SOURCE_FILE] = pl.Series(SOURCE_FILE, [self.source] * len(lines), dtype=pl.String)
-            data[SOURCE_ROW] = pl.Series(SOURCE_ROW, lines, dtype=pl.Int64)
-            out[name] = pl.DataFrame(data)
+            schema: dict[str, pl.DataType] = {c: pl.String() for c in CIN.table(name).column_names()}
+            schema[SOURCE_ROW] = pl.Int64()
+            frame = pl.DataFrame(
+                rows, schema={**schema, **{k: pl.Int64() for k in schema if k.endswith("ID") and k != "LAchildID"}}
+            )
+            out[name] = frame.with_columns(
+                *(pl.col(k).cast(pl.String) for k in frame.columns if k.endswith("ID") and k != "LAchildID"),
+                pl.lit(self.source, dtype=pl.String).alias(SOURCE_FILE),
+            )
         return out
 
 
@@ -109,8 +91,7 @@ def read_cin(path: Path, year: CollectionYear | None = None, data: bytes | None 
             Problem(
                 name,
                 "unknown-element",
-                f"element <{key.replace(' in ', '> in ')} is not part of the CIN census "
-                f"and was ignored ({count} times)",
+                f"element <{key}> is not part of the CIN census here and was ignored ({count} times)",
                 Severity.WARNING,
                 row=line,
             )
@@ -135,10 +116,9 @@ def _parse(content: bytes, collector: _Collector) -> None:
             tag = _local(element.tag)
             parent = element.getparent()
             if tag == "Header" and parent is not None and _local(parent.tag) == "Message":
-                collector.walk(element, HEADER_NODE, {})
+                collector.header(element)
             elif tag == "Child":
-                child_id = element.findtext("{*}ChildIdentifiers/{*}LAchildID")
-                collector.walk(element, CHILD_NODE, {"LAchildID": child_id})
+                collector.child(element)
             else:
                 continue
             element.clear(keep_tail=False)

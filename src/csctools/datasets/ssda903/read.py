@@ -29,20 +29,25 @@ from csctools.years import CollectionYear, year_hint_from_name
 
 @dataclass
 class RawTable:
-    """A table as text, before typing: column -> values, plus the source row of each value."""
+    """A table as text, before typing, with the source file and row (or XML line) of each row."""
 
     name: str
-    columns: dict[str, list[str | None]]
-    rows: list[int]
-    source: str
+    data: pl.DataFrame
 
-    def frame(self) -> pl.DataFrame:
-        data: dict[str, pl.Series] = {
-            name: pl.Series(name, values, dtype=pl.String) for name, values in self.columns.items()
-        }
-        data[SOURCE_FILE] = pl.Series(SOURCE_FILE, [self.source] * len(self.rows), dtype=pl.String)
-        data[SOURCE_ROW] = pl.Series(SOURCE_ROW, self.rows, dtype=pl.Int64)
-        return pl.DataFrame(data)
+    @classmethod
+    def from_columns(cls, name: str, columns: dict[str, list[str | None]], rows: list[int], source: str) -> RawTable:
+        data: dict[str, pl.Series] = {c: pl.Series(c, values, dtype=pl.String) for c, values in columns.items()}
+        data[SOURCE_FILE] = pl.Series(SOURCE_FILE, [source] * len(rows), dtype=pl.String)
+        data[SOURCE_ROW] = pl.Series(SOURCE_ROW, rows, dtype=pl.Int64)
+        return cls(name, pl.DataFrame(data))
+
+    @classmethod
+    def from_rows(cls, name: str, columns: tuple[str, ...], rows: list[dict[str, str | None]], source: str) -> RawTable:
+        """Rows as dicts; each must carry its line under SOURCE_ROW."""
+        schema: dict[str, pl.DataType] = {c: pl.String() for c in columns}
+        schema[SOURCE_ROW] = pl.Int64()
+        data = pl.DataFrame(rows, schema=schema).with_columns(pl.lit(source, dtype=pl.String).alias(SOURCE_FILE))
+        return cls(name, data)
 
 
 def read_csv_table(name: str, text: str, report: FileReport) -> RawTable | None:
@@ -95,7 +100,7 @@ def read_csv_table(name: str, text: str, report: FileReport) -> RawTable | None:
         kept_rows.append(number)
     read.rows_read = len(kept_rows)
     report.tables.append(read)
-    return RawTable(table.name, columns, kept_rows, name)
+    return RawTable.from_columns(table.name, columns, kept_rows, name)
 
 
 def _report_columns(name: str, table: str, headers: list[str], canonical: list[str | None], report: FileReport) -> None:
@@ -129,57 +134,74 @@ def _report_columns(name: str, table: str, headers: list[str], canonical: list[s
         )
 
 
+def _leaf_owners() -> dict[str, str | None]:
+    """Each leaf tag and the group that holds it (None: the child's HEADER). The 903 tags never overlap."""
+    owners: dict[str, str | None] = {layout.COLUMN_TO_TAG.get(c, c): None for c in layout.HEADER_LEAVES}
+    for tag, table in {**layout.CHILD_GROUPS, **layout.HEADER_GROUPS}.items():
+        for column in SSDA903.table(table).column_names():
+            if column not in ("CHILD", "DOB"):
+                owners[layout.COLUMN_TO_TAG.get(column, column)] = tag
+    return owners
+
+
+LEAF_OWNERS = _leaf_owners()
+GROUP_TABLES = {**layout.CHILD_GROUPS, **layout.HEADER_GROUPS}
+
+
 def read_xml(name: str, data: bytes, report: FileReport) -> list[RawTable]:
-    """Stream the DfE XML: one CHILD element at a time, each row keeping its element's line."""
-    tables = {t.name: RawTable(t.name, {c: [] for c in t.column_names()}, [], name) for t in SSDA903.tables}
-    tables["Header"].columns["UASC"] = []
+    """Stream the DfE XML one CHILD at a time, walking its elements once in document order.
+
+    Every row keeps the line of its element (HEADER for the child's own tables, EPISODE, AREVIEW, ...).
+    """
+    rows: dict[str, list[dict[str, str | None]]] = {t.name: [] for t in SSDA903.tables}
+    groups = GROUP_TABLES
+    # tag -> (column, owner): owner None for HEADER leaves; column "" for a group element itself.
+    dispatch: dict[str, tuple[str, str | None]] = {
+        tag: (layout.TAG_TO_COLUMN.get(tag, tag), owner) for tag, owner in LEAF_OWNERS.items()
+    }
+    dispatch.update({tag: ("", tag) for tag in groups})
+    dispatch[layout.HEADER_TAG] = ("-", layout.HEADER_TAG)
     unknown: dict[str, tuple[int, int]] = {}  # tag -> (first line, count)
 
-    def add(table: str, values: dict[str, str | None], line: int) -> None:
-        target = tables[table]
-        for column, items in target.columns.items():
-            items.append(values.get(column))
-        target.rows.append(line)
-
-    def leaves(element: etree._Element) -> dict[str, str | None]:
-        return {layout.TAG_TO_COLUMN.get(str(e.tag), str(e.tag)): e.text for e in element if len(e) == 0}
-
-    def note_unknown(element: etree._Element) -> None:
-        first, count = unknown.get(str(element.tag), (line_of(element), 0))
-        unknown[str(element.tag)] = (first, count + 1)
+    def note_unknown(tag: str, line: int) -> None:
+        first, count = unknown.get(tag, (line, 0))
+        unknown[tag] = (first, count + 1)
 
     try:
         for _, child in etree.iterparse(_bytes_source(data), events=("end",), tag=layout.CHILD_TAG):
-            header = child.find(layout.HEADER_TAG)
-            header_el = header if header is not None else child
-            values = leaves(header_el) | leaves(child)
-            line = line_of(header_el)
-            add("Header", values, line)
-            identity = {"CHILD": values.get("CHILD"), "DOB": values.get("DOB"), "SEX": values.get("SEX")}
-            if values.get("UASC") == "1" or values.get("DUC"):
-                add("UASC", values, line)
-            if any(values.get(f) for f in layout.OC3_FIELDS):
-                add("OC3", values, line)
-            if any(values.get(f) for f in layout.AD1_FIELDS):
-                add("AD1", values, line)
-            for parent, groups in ((child, layout.CHILD_GROUPS), (header_el, layout.HEADER_GROUPS)):
-                for element in parent:
-                    tag = str(element.tag)
-                    if tag in groups:
-                        group_values = leaves(element)
-                        for extra in group_values.keys() - tables[groups[tag]].columns.keys():
-                            note_unknown(next(e for e in element if e.tag == layout.COLUMN_TO_TAG.get(extra, extra)))
-                        add(groups[tag], identity | group_values, line_of(element))
-                    elif (
-                        len(element)
-                        and tag
-                        not in (
-                            layout.HEADER_TAG,
-                            *layout.CHILD_GROUPS,
-                            *layout.HEADER_GROUPS,
-                        )
-                    ) or (not len(element) and tag not in layout.HEADER_LEAVES and tag not in layout.TAG_TO_COLUMN):
-                        note_unknown(element)
+            header: dict[str, object] = {SOURCE_ROW: line_of(child)}
+            group_rows: list[tuple[str, dict[str, object]]] = []
+            group_tag: str | None = None
+            current: dict[str, object] = header
+            for element in child.iter():
+                action = dispatch.get(element.tag)
+                if action is None:
+                    if element.tag != layout.CHILD_TAG:
+                        note_unknown(str(element.tag), line_of(element))
+                    continue
+                column, owner = action
+                if owner is None:  # a leaf of the child's HEADER
+                    header[column] = element.text
+                elif column == "":  # a group element starts a row of its table
+                    group_tag, current = owner, {SOURCE_ROW: line_of(element)}
+                    group_rows.append((groups[owner], current))
+                elif owner == group_tag:
+                    current[column] = element.text
+                elif owner == layout.HEADER_TAG:
+                    header[SOURCE_ROW] = line_of(element)
+                else:
+                    note_unknown(f"{element.tag} outside <{owner}>", line_of(element))
+            identity = {"CHILD": header.get("CHILD"), "DOB": header.get("DOB")}
+            rows["Header"].append(header)  # type: ignore[arg-type]
+            if header.get("UASC") == "1" or header.get("DUC"):
+                rows["UASC"].append(header)  # type: ignore[arg-type]
+            if any(header.get(f) for f in layout.OC3_FIELDS):
+                rows["OC3"].append(header)  # type: ignore[arg-type]
+            if any(header.get(f) for f in layout.AD1_FIELDS):
+                rows["AD1"].append(header)  # type: ignore[arg-type]
+            for table, row in group_rows:
+                row.update(identity)
+                rows[table].append(row)  # type: ignore[arg-type]
             child.clear(keep_tail=False)
             while child.getprevious() is not None:
                 del child.getparent()[0]
@@ -196,8 +218,12 @@ def read_xml(name: str, data: bytes, report: FileReport) -> list[RawTable]:
                 row=line,
             )
         )
-    found = [t for t in tables.values() if t.rows]
-    report.tables.extend(TableRead(t.name, len(t.rows), len(t.rows)) for t in found)
+    found = []
+    for table, table_rows in rows.items():
+        if table_rows:
+            names = (*SSDA903.table(table).column_names(), *(("UASC",) if table == "Header" else ()))
+            found.append(RawTable.from_rows(table, names, table_rows, name))
+            report.tables.append(TableRead(table, len(table_rows), len(table_rows)))
     return found
 
 
@@ -227,7 +253,7 @@ def assemble_903(
     """Type the raw tables of one return, decide its collection year, derive Header.UASC."""
     grouped: dict[str, list[pl.DataFrame]] = {}
     for raw in raw_tables:
-        grouped.setdefault(raw.name, []).append(raw.frame())
+        grouped.setdefault(raw.name, []).append(raw.data)
     texts = {name: pl.concat(frames, how="diagonal") for name, frames in grouped.items()}
     for name, frames in grouped.items():
         if len(frames) > 1:
