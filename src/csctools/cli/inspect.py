@@ -72,7 +72,9 @@ def show(reports: list[FileReport]) -> None:
     console = Console()
     for report in reports:
         year = f", {report.year} (from {report.year_source})" if report.year else ""
-        console.print(f"[bold]{report.path}[/bold]: {DATASET_TITLES.get(report.dataset, report.dataset)}{year}")
+        console.print(
+            f"[bold]{report.path}[/bold]: {DATASET_TITLES.get(report.dataset, report.dataset)}{year}", highlight=False
+        )
         if report.tables:
             table = Table(show_edge=False, pad_edge=False)
             for heading in ("table", "rows in", "read", "rejected", "values kept as text (not parsed)"):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime
 from pathlib import Path
@@ -152,7 +152,9 @@ def read_sheet(
             )
     body = rows[header_index + 1 :]
     width = max((len(r) for r in body), default=0)
-    cells = list(zip(*(list(r) + [""] * (width - len(r)) for r in body), strict=True)) if body else []
+    if any(len(r) != width for r in body):
+        body = [list(r) + [""] * (width - len(r)) for r in body]
+    cells = list(zip(*body, strict=True)) if body else []
     texts = [column_text(values) for values in cells]
     numbers = pl.Series(SOURCE_ROW, range(header_index + 2, header_index + 2 + len(body)), dtype=pl.Int64)
     blank = pl.Series([True] * len(body)) if body else pl.Series([], dtype=pl.Boolean)
@@ -175,8 +177,12 @@ def read_sheet(
 SheetRows = Sequence[Sequence[object]]
 
 
-def _load_sheets(content: bytes, names: list[str]) -> dict[str, SheetRows | Exception]:
-    """Cells of each named sheet. Sheets load in two threads (calamine releases the GIL), each its own workbook."""
+def _load_sheets(content: bytes, names: list[str]) -> Iterator[tuple[str, SheetRows | Exception]]:
+    """Cells of each named sheet, in order, loaded ahead in two threads while the caller works on earlier ones.
+
+    calamine releases the GIL while it parses, so loading overlaps the Python work; each thread opens its own
+    workbook object.
+    """
 
     def load(sheet: str) -> SheetRows | Exception:
         try:
@@ -187,7 +193,7 @@ def _load_sheets(content: bytes, names: list[str]) -> dict[str, SheetRows | Exce
             return error
 
     with ThreadPoolExecutor(max_workers=2) as pool:
-        return dict(zip(names, pool.map(load, names), strict=True))
+        yield from zip(names, pool.map(load, names), strict=True)
 
 
 def read_annex_a(path: Path, data: bytes | None = None) -> ReturnData:
@@ -212,7 +218,7 @@ def read_annex_a(path: Path, data: bytes | None = None) -> ReturnData:
             report.problems.append(Problem(name, "duplicate-sheet", message, Severity.WARNING))
         else:
             chosen[sheet_name] = table
-    for sheet_name, rows in _load_sheets(content, list(chosen)).items():
+    for sheet_name, rows in _load_sheets(content, list(chosen)):
         table = chosen[sheet_name]
         if isinstance(rows, Exception):
             report.problems.append(Problem(name, "unreadable-sheet", f"sheet '{sheet_name}' cannot be read ({rows})"))
