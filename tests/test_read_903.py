@@ -120,8 +120,11 @@ def test_year_from_file_name_then_content(tmp_path: Path) -> None:
     text += "1,01/05/2024,S,V2,N1,U4,PR1,10/01/2025,E4A,,LS1 1AA,LS2 2BB,\n"
     by_content = read_903([write(tmp_path, "episodes.csv", text)])
     assert (by_content.year, by_content.files[0].year_source) == (CollectionYear(2025), "content")
-    by_name = read_903([write(tmp_path, "episodes_2025-26.csv", text)])
-    assert (by_name.year, by_name.files[0].year_source) == (CollectionYear(2026), "file name")
+    mismatch = read_903([write(tmp_path, "episodes_2025-26.csv", text)])
+    assert (mismatch.year, mismatch.files[0].year_source) == (CollectionYear(2025), "content")
+    assert [p.kind for p in mismatch.problems] == ["year-mismatch"]
+    header_only = read_903([write(tmp_path, "header_2025-26.csv", "\n".join([HEADER, *ROWS]))])
+    assert (header_only.year, header_only.files[0].year_source) == (CollectionYear(2026), "file name")
 
 
 def test_xml_matches_csv(year_folder: Path) -> None:

@@ -13,6 +13,7 @@ from lxml import etree
 
 from csctools.datasets.ssda903 import xml_layout as layout
 from csctools.datasets.ssda903.detect import (
+    ACTIVITY_DATES,
     canonical_columns,
     match_table,
     normalise_header,
@@ -309,12 +310,21 @@ def _derive_uasc(typed: dict[str, pl.DataFrame], given: bool) -> None:
 
 
 def _decide_year(reports: list[FileReport], texts: dict[str, pl.DataFrame]) -> tuple[CollectionYear | None, str]:
-    hints = {h for r in reports if (h := year_hint_from_name(Path(r.path).name))}
-    if len(hints) == 1:
-        return hints.pop(), "file name"
-    dated = {name: type_frame(frame, SSDA903.table(name).columns) for name, frame in texts.items()}
+    """The year from the dates in the files; the file names only when the dates cannot tell."""
+    dated = {}
+    for name, frame in texts.items():
+        columns = tuple(c for c in SSDA903.table(name).columns if c.name in ACTIVITY_DATES and c.name in frame.columns)
+        dated[name] = type_frame(frame.select(c.name for c in columns), columns)
     found = year_from_content(dated)
-    return found, "content" if found else ""
+    hints = {h for r in reports if (h := year_hint_from_name(Path(r.path).name))}
+    if found is None:
+        return (hints.pop(), "file name") if len(hints) == 1 else (None, "")
+    for report in reports:
+        hint = year_hint_from_name(Path(report.path).name)
+        if hint is not None and hint != found:
+            message = f"the file name says {hint} but the dates in the return are of {found}; {found} was used"
+            report.problems.append(Problem(report.path, "year-mismatch", message, Severity.WARNING))
+    return found, "content"
 
 
 def read_903(paths: Iterable[Path], year: CollectionYear | None = None) -> ReturnData:
