@@ -8,7 +8,9 @@ import typer
 
 from csctools import __version__
 from csctools.cli.inspect import inspect_command
+from csctools.cli.rules import app as rules_app
 from csctools.cli.synth import synth_command
+from csctools.cli.validate import validate_command
 
 app = typer.Typer(
     name="csc",
@@ -19,6 +21,8 @@ app = typer.Typer(
 )
 app.command("synth")(synth_command)
 app.command("inspect")(inspect_command)
+app.command("validate")(validate_command)
+app.add_typer(rules_app, name="rules")
 
 
 @app.command("version")

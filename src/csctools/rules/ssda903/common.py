@@ -1,0 +1,102 @@
+"""Building blocks shared by the SSDA903 rules: ages, code lists by year, episode neighbours, children in care."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+
+import polars as pl
+
+from csctools.datasets.ssda903.schema import SSDA903
+from csctools.model import RAW_SUFFIX
+from csctools.validate.context import Context
+from csctools.validate.registry import Failures, rule, table_rule
+
+DATASET = "ssda903"
+TEMPORARY = ("T0", "T1", "T2", "T3", "T4")
+NO_PROVIDER = ("T0", "T1", "T2", "T3", "Z11", "Z12", "Z13", "Z14")  # placements that take no provider code
+ADOPTED = ("E11", "E12")
+
+
+def age(dob: pl.Expr, on: pl.Expr | date) -> pl.Expr:
+    """Whole years between a date of birth and a day (the age on that day)."""
+    day = pl.lit(on) if isinstance(on, date) else on
+    before_birthday = (day.dt.month() < dob.dt.month()) | (
+        (day.dt.month() == dob.dt.month()) & (day.dt.day() < dob.dt.day())
+    )
+    return day.dt.year() - dob.dt.year() - before_birthday.cast(pl.Int32)
+
+
+def not_parsed(field: str) -> pl.Expr:
+    """The cell held text that is not a valid value of the column's type."""
+    return pl.col(field + RAW_SUFFIX).is_not_null()
+
+
+def in_codes(ctx: Context, table: str, field: str) -> pl.Expr:
+    codes = SSDA903.table(table).column(field).codes_for(ctx.year) or ()
+    return pl.col(field).is_in(list(codes))
+
+
+def code_rule(code: str, table: str, field: str, required: bool = False) -> None:
+    """Fails where a value is not in the field's code list for the year (or, if required, is blank)."""
+
+    def condition(ctx: Context) -> pl.Expr:
+        bad = pl.col(field).is_not_null() & ~in_codes(ctx, table, field)
+        return bad | pl.col(field).is_null() if required else bad
+
+    table_rule(DATASET, code, table)(condition)
+
+
+def date_rule(code: str, table: str, field: str, required: bool = False) -> None:
+    """Fails where a date cell does not hold a valid date (or, if required, is blank)."""
+
+    def condition(ctx: Context) -> pl.Expr:
+        bad = not_parsed(field)
+        return bad | pl.col(field).is_null() if required else bad
+
+    table_rule(DATASET, code, table)(condition)
+
+
+def header_dob(ctx: Context) -> pl.DataFrame:
+    return ctx.table("Header").select("CHILD", pl.col("DOB").alias("HEADER_DOB")).unique("CHILD", keep="first")
+
+
+def episodes(ctx: Context) -> pl.DataFrame:
+    """Episodes sorted by child and start, with the previous and next episode's fields alongside."""
+    cached = ctx.cache.get("episodes")
+    if cached is not None:
+        return cached
+    frame = ctx.table("Episodes").filter(pl.col("DECOM").is_not_null()).sort("CHILD", "DECOM")
+    neighbour = ["DECOM", "DEC", "REC", "RNE", "LS", "PLACE", "PLACE_PROVIDER", "PL_POST", "URN", "CIN"]
+    frame = frame.with_columns(
+        *(pl.col(c).shift(1).over("CHILD").alias(f"PREV_{c}") for c in neighbour),
+        *(pl.col(c).shift(-1).over("CHILD").alias(f"NEXT_{c}") for c in neighbour),
+        pl.col("DECOM").rank("ordinal").over("CHILD").alias("EPISODE_NUMBER"),
+        pl.len().over("CHILD").alias("EPISODES"),
+    ).join(header_dob(ctx), on="CHILD", how="left")
+    ctx.cache["episodes"] = frame
+    return frame
+
+
+def looked_after_12_months(ctx: Context) -> pl.Series:
+    """Children looked after continuously for at least 12 months at 31 March.
+
+    In care on 31 March in a period of care that began on or before 1 April (the start of the year): every episode
+    in the year continues (REC X1) and one episode is still open at the end.
+    """
+    frame = episodes(ctx)
+    per_child = frame.group_by("CHILD").agg(
+        pl.col("DECOM").min().alias("first_start"),
+        (pl.col("REC").is_null() | (pl.col("REC") == "X1")).all().alias("continuing"),
+        pl.col("DEC").is_null().any().alias("open_at_end"),
+    )
+    return per_child.filter(
+        pl.col("continuing") & pl.col("open_at_end") & (pl.col("first_start") <= ctx.start)
+    )["CHILD"]
+
+
+def fail_rows(table: str, rows: pl.DataFrame, fields: Iterable[str] | None = None) -> Failures:
+    return Failures(table, rows, tuple(fields) if fields is not None else None)
+
+
+__all__ = ["DATASET", "Context", "Failures", "age", "code_rule", "date_rule", "in_codes", "rule", "table_rule"]

@@ -1,0 +1,98 @@
+"""Header: sex, date of birth, ethnicity, UPN, motherhood."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+
+import polars as pl
+
+from csctools.rules.ssda903.common import DATASET, code_rule, date_rule, episodes
+from csctools.validate.context import Context
+from csctools.validate.registry import Failures, rule, table_rule
+
+code_rule("101", "Header", "SEX", required=True)
+date_rule("102", "Header", "DOB", required=True)
+code_rule("103", "Header", "ETHNIC", required=True)
+date_rule("171", "Header", "MC_DOB")
+
+UPN_PATTERN = r"^(([A-HJ-NP-RT-Z][0-9]{12})|([A-HJ-NP-RT-Z][0-9]{11}[A-Z])|(UN[1-5]))$"
+
+
+@table_rule(DATASET, "105", "Header")
+def uasc_flag(ctx: Context) -> pl.Expr:
+    return ~pl.col("UASC").is_in(["0", "1"]) | pl.col("UASC").is_null()
+
+
+@table_rule(DATASET, "168", "Header")
+def upn_format(ctx: Context) -> pl.Expr:
+    return pl.col("UPN").is_not_null() & ~pl.col("UPN").str.contains(UPN_PATTERN)
+
+
+@table_rule(DATASET, "174", "Header")
+def male_mother(ctx: Context) -> pl.Expr:
+    return pl.col("SEX").is_in(["M", "1"]) & pl.col("MC_DOB").is_not_null()
+
+
+@table_rule(DATASET, "232", "Header")
+def sex_unknown(ctx: Context) -> pl.Expr:
+    return pl.col("SEX") == "U"
+
+
+@table_rule(DATASET, "301", "Header")
+def born_after_year(ctx: Context) -> pl.Expr:
+    return pl.col("DOB") > ctx.end
+
+
+@table_rule(DATASET, "351", "Header")
+def over_25(ctx: Context) -> pl.Expr:
+    return pl.col("DOB").dt.offset_by("25y") < ctx.start
+
+
+@table_rule(DATASET, "611", "Header")
+def mother_without_child_dob(ctx: Context) -> pl.Expr:
+    return (pl.col("MOTHER") == "1") & pl.col("MC_DOB").is_null()
+
+
+@table_rule(DATASET, "612", "Header")
+def child_dob_not_mother(ctx: Context) -> pl.Expr:
+    female = pl.col("SEX").is_in(["F", "2"])
+    return female & ((pl.col("MOTHER") == "0") | pl.col("MOTHER").is_null()) & pl.col("MC_DOB").is_not_null()
+
+
+@table_rule(DATASET, "620", "Header")
+def mother_under_11(ctx: Context) -> pl.Expr:
+    return (pl.col("MOTHER") == "1") & (pl.col("DOB").dt.offset_by("11y") > ctx.start)
+
+
+@table_rule(DATASET, "621", "Header")
+def mother_younger_than_child(ctx: Context) -> pl.Expr:
+    return pl.col("MC_DOB") <= pl.col("DOB")
+
+
+@table_rule(DATASET, "209", "Header")
+def school_age_un1(ctx: Context) -> pl.Expr:
+    reference = date(ctx.start.year - 1, 8, 31)
+    return (pl.col("UPN") == "UN1") & (pl.col("DOB").dt.offset_by("4y") <= reference)
+
+
+@rule(DATASET, "302")
+def first_episode_before_birth(ctx: Context) -> Iterable[Failures]:
+    first = episodes(ctx).filter(pl.col("EPISODE_NUMBER") == 1)
+    bad = first.filter(pl.col("DECOM") < pl.col("HEADER_DOB"))
+    yield Failures("Episodes", bad, ("DECOM",))
+    yield Failures("Header", ctx.table("Header").filter(pl.col("CHILD").is_in(bad["CHILD"].implode())), ("DOB",))
+
+
+@rule(DATASET, "444")
+def duplicate_upn(ctx: Context) -> Iterable[Failures]:
+    header = ctx.table("Header")
+    known = pl.col("UPN").is_not_null() & ~pl.col("UPN").str.starts_with("UN")
+    yield Failures("Header", header.filter(known & pl.col("UPN").is_duplicated()))
+
+
+@rule(DATASET, "442")
+def upn_missing(ctx: Context) -> Iterable[Failures]:
+    in_care = episodes(ctx)["CHILD"].unique().implode()
+    header = ctx.table("Header")
+    yield Failures("Header", header.filter(pl.col("CHILD").is_in(in_care) & pl.col("UPN").is_null()), ("UPN",))

@@ -1,0 +1,51 @@
+"""The DfE rule catalogues (code, message, tables, fields, needs, years) shipped as data with the rule packs."""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+ERROR, QUERY = "error", "query"
+
+
+@dataclass(frozen=True)
+class RuleInfo:
+    code: str
+    message: str
+    tables: tuple[str, ...]
+    fields: tuple[str, ...]
+    needs: frozenset[str]
+    years: frozenset[int]  # end years of the collection years the rule applies to
+    severity: str = ERROR
+
+
+def _year_end(key: str) -> int:
+    """'2025_26' or 'cin2025_26' -> 2026."""
+    digits = key.removeprefix("cin")
+    return int(digits[:4]) + 1
+
+
+def _split(text: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in text.replace(";", ",").split(",") if part.strip())
+
+
+@lru_cache(maxsize=None)
+def catalogue(dataset: str) -> dict[str, RuleInfo]:
+    """Every DfE rule of a dataset ("ssda903"), keyed by code."""
+    text = resources.files(f"csctools.rules.{dataset}").joinpath("catalogue.tsv").read_text(encoding="utf-8")
+    rules = {}
+    for row in csv.DictReader(text.splitlines(), delimiter="\t"):
+        code = row.get("code") or row["rule_code"]
+        years = frozenset(_year_end(y) for y in _split(row.get("rulesets") or row.get("defined_in_rulesets", "")))
+        rules[code] = RuleInfo(
+            code=code,
+            message=row["message"].strip(),
+            tables=_split(row.get("tables") or row.get("table", "")),
+            fields=_split(row["affected_fields"]),
+            needs=frozenset(_split(row.get("needs", ""))),
+            years=years,
+            severity=QUERY if row.get("rule_type", "").lower() == "query" else ERROR,
+        )
+    return rules

@@ -1,0 +1,51 @@
+"""What a rule sees: this year's tables, last year's if given, the collection dates, the LA, the providers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+import polars as pl
+
+from csctools.io.typing import NULL_TYPES
+from csctools.model import RAW_SUFFIX, SOURCE_FILE, SOURCE_ROW, ColumnType, Dataset
+from csctools.reference.authorities import Authority
+from csctools.years import CollectionYear
+
+
+def empty_table(dataset: Dataset, name: str) -> pl.DataFrame:
+    """A typed table with no rows, for a table the return did not include."""
+    schema: dict[str, pl.DataType] = {SOURCE_FILE: pl.String(), SOURCE_ROW: pl.Int64()}
+    for column in dataset.table(name).columns:
+        schema[column.name] = NULL_TYPES[column.type]()
+        if column.type not in (ColumnType.TEXT, ColumnType.CODE):
+            schema[column.name + RAW_SUFFIX] = pl.String()
+    return pl.DataFrame(schema=schema)
+
+
+@dataclass
+class Context:
+    dataset: Dataset
+    year: CollectionYear
+    tables: dict[str, pl.DataFrame]
+    previous: dict[str, pl.DataFrame] | None = None
+    authority: Authority | None = None
+    providers: pl.DataFrame | None = None
+    cache: dict[str, pl.DataFrame] = field(default_factory=dict)
+
+    @property
+    def start(self) -> date:
+        return self.year.start_date
+
+    @property
+    def end(self) -> date:
+        return self.year.end_date
+
+    def table(self, name: str) -> pl.DataFrame:
+        frame = self.tables.get(name)
+        return frame if frame is not None else empty_table(self.dataset, name)
+
+    def last_year(self, name: str) -> pl.DataFrame:
+        """Last year's table (empty when last year's return did not include it)."""
+        frame = (self.previous or {}).get(name)
+        return frame if frame is not None else empty_table(self.dataset, name)

@@ -1,0 +1,146 @@
+"""Running a rule pack over a return: the error table and an outcome for every rule of the year."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import polars as pl
+
+from csctools.io.result import ReturnData
+from csctools.model import RAW_SUFFIX, SOURCE_FILE, SOURCE_ROW, Dataset
+from csctools.reference.authorities import Authority
+from csctools.validate.catalogue import ERROR, catalogue
+from csctools.validate.context import Context
+from csctools.validate.registry import REGISTRY, Failures, Registry, Rule
+from csctools.years import CollectionYear
+
+# Outcome of each rule: every rule of the year gets exactly one.
+PASSED, FAILED, NOT_RUN, COULD_NOT_RUN, NOT_IMPLEMENTED = (
+    "passed", "failed", "not run", "could not run", "not implemented",
+)
+NEED_WORDS = {
+    "prev_year": "last year's return (--previous)",
+    "la_code": "the authority's code (--la)",
+    "ofsted_provider_lists": "the Ofsted provider list (--providers)",
+    "postcode_derived": "placement postcode look-ups",
+}
+ERROR_COLUMNS = {
+    "rule_code": pl.String, "severity": pl.String, "table": pl.String, "row_number": pl.Int64,
+    "child_id": pl.String, "field": pl.String, "value": pl.String, "message": pl.String,
+    "source_file": pl.String,
+}
+
+
+@dataclass(frozen=True)
+class Outcome:
+    code: str
+    status: str
+    failures: int = 0  # rows of the error table (one per failing cell)
+    reason: str = ""
+    message: str = ""
+    severity: str = ERROR
+
+
+@dataclass
+class ValidationResult:
+    dataset: str
+    year: CollectionYear
+    authority: Authority | None
+    errors: pl.DataFrame
+    outcomes: list[Outcome] = field(default_factory=list)
+
+    @property
+    def error_count(self) -> int:
+        return int(self.errors.filter(pl.col("severity") == ERROR).height)
+
+    def counts(self) -> dict[str, int]:
+        totals: dict[str, int] = {}
+        for outcome in self.outcomes:
+            totals[outcome.status] = totals.get(outcome.status, 0) + 1
+        return totals
+
+
+def failure_rows(rule: Rule, failures: Failures, child_key: str) -> pl.DataFrame:
+    """One row per (failing row, field) with the value as written."""
+    rows = failures.rows
+    fields = failures.fields or tuple(f for f in rule.info.fields if f in rows.columns)
+    if rows.is_empty():
+        return pl.DataFrame(schema=ERROR_COLUMNS)
+    if not fields:
+        fields = (child_key,)
+    parts = []
+    for name in fields:
+        if name not in rows.columns:
+            continue
+        value = pl.col(name).cast(pl.String)
+        if name + RAW_SUFFIX in rows.columns:
+            value = pl.coalesce(pl.col(name + RAW_SUFFIX), value)
+        parts.append(
+            rows.select(
+                pl.lit(rule.code).alias("rule_code"),
+                pl.lit(rule.info.severity).alias("severity"),
+                pl.lit(failures.table).alias("table"),
+                pl.col(SOURCE_ROW).alias("row_number") if SOURCE_ROW in rows.columns else pl.lit(None, pl.Int64),
+                (pl.col(child_key).cast(pl.String) if child_key in rows.columns else pl.lit(None, pl.String)).alias(
+                    "child_id"
+                ),
+                pl.lit(name).alias("field"),
+                value.alias("value"),
+                pl.lit(rule.info.message).alias("message"),
+                (pl.col(SOURCE_FILE) if SOURCE_FILE in rows.columns else pl.lit(None, pl.String)).alias("source_file"),
+            )
+        )
+    return pl.concat(parts) if parts else pl.DataFrame(schema=ERROR_COLUMNS)
+
+
+def validate(
+    data: ReturnData,
+    dataset: Dataset,
+    year: CollectionYear,
+    child_key: str,
+    authority: Authority | None = None,
+    previous: ReturnData | None = None,
+    providers: pl.DataFrame | None = None,
+    registry: Registry = REGISTRY,
+    progress: Callable[[int, int], None] | None = None,
+) -> ValidationResult:
+    """Run every rule of the year; rules whose inputs are missing are 'not run', a rule that fails 'could not run'."""
+    context = Context(dataset, year, data.tables, previous.tables if previous else None, authority, providers)
+    available: set[str] = set()
+    if previous is not None:
+        available.add("prev_year")
+    if authority is not None:
+        available.add("la_code")
+    if providers is not None:
+        available.add("ofsted_provider_lists")
+    outcomes: list[Outcome] = []
+    parts: list[pl.DataFrame] = []
+    rules = registry.rules(dataset.name, year)
+    for index, rule in enumerate(rules):
+        if progress:
+            progress(index, len(rules))
+        info = rule.info
+        missing = sorted(rule.needs - available)
+        if missing:
+            reason = "needs " + " and ".join(NEED_WORDS.get(m, m) for m in missing)
+            outcomes.append(Outcome(rule.code, NOT_RUN, reason=reason, message=info.message, severity=info.severity))
+            continue
+        try:
+            found = [failure_rows(rule, f, child_key) for f in rule.check(context)]
+        except Exception as error:  # a broken rule is reported, never counted as passed
+            reason = f"{type(error).__name__}: {error}"
+            outcomes.append(Outcome(rule.code, COULD_NOT_RUN, reason=reason, message=info.message,
+                                    severity=info.severity))
+            continue
+        errors = pl.concat(found) if found else pl.DataFrame(schema=ERROR_COLUMNS)
+        parts.append(errors)
+        status = FAILED if errors.height else PASSED
+        outcomes.append(Outcome(rule.code, status, errors.height, message=info.message, severity=info.severity))
+    implemented = {r.code for r in rules}
+    for code, info in catalogue(dataset.name).items():
+        if year.end in info.years and code not in implemented:
+            outcomes.append(Outcome(code, NOT_IMPLEMENTED, message=info.message, severity=info.severity))
+    errors = pl.concat(parts) if parts else pl.DataFrame(schema=ERROR_COLUMNS)
+    errors = errors.sort("table", "row_number", "rule_code", "field", nulls_last=True)
+    return ValidationResult(dataset.name, year, authority, errors, sorted(outcomes, key=lambda o: o.code))

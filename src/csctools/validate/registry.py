@@ -1,0 +1,93 @@
+"""Rules: a catalogue record plus one function over the return's tables, registered with a decorator."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+import polars as pl
+
+from csctools.validate.catalogue import RuleInfo, catalogue
+from csctools.validate.context import Context
+from csctools.years import CollectionYear
+
+
+@dataclass(frozen=True)
+class Failures:
+    """Rows of one table that break a rule, and the fields to point at (default: the rule's fields in that table)."""
+
+    table: str
+    rows: pl.DataFrame
+    fields: tuple[str, ...] | None = None
+
+
+Check = Callable[[Context], Iterable[Failures]]
+
+
+@dataclass(frozen=True)
+class Rule:
+    dataset: str
+    info: RuleInfo
+    check: Check
+    needs: frozenset[str]
+
+    @property
+    def code(self) -> str:
+        return self.info.code
+
+    def applies_to(self, year: CollectionYear) -> bool:
+        return year.end in self.info.years
+
+
+class Registry:
+    def __init__(self) -> None:
+        self._rules: dict[tuple[str, str], Rule] = {}
+
+    def add(self, rule: Rule) -> None:
+        key = (rule.dataset, rule.code)
+        if key in self._rules:
+            raise ValueError(f"rule {rule.code} of {rule.dataset} is registered twice")
+        self._rules[key] = rule
+
+    def rules(self, dataset: str, year: CollectionYear | None = None) -> list[Rule]:
+        found = [r for (d, _), r in self._rules.items() if d == dataset and (year is None or r.applies_to(year))]
+        return sorted(found, key=lambda r: r.code)
+
+    def get(self, dataset: str, code: str) -> Rule | None:
+        return self._rules.get((dataset, code))
+
+
+REGISTRY = Registry()
+
+
+def rule(dataset: str, code: str, needs: Iterable[str] | None = None) -> Callable[[Check], Check]:
+    """Register `check` as the implementation of a catalogued DfE rule.
+
+    `needs` overrides the catalogue's list of inputs the rule needs (prev_year, la_code, postcode_derived,
+    ofsted_provider_lists); the collection dates are always known.
+    """
+    info = catalogue(dataset)[code]
+
+    def register(check: Check) -> Check:
+        wanted = frozenset(needs) if needs is not None else info.needs
+        REGISTRY.add(Rule(dataset, info, check, wanted - {"collection_dates"}))
+        return check
+
+    return register
+
+
+def table_rule(
+    dataset: str, code: str, table: str, needs: Iterable[str] | None = None
+) -> Callable[[Callable[[Context], pl.Expr]], Callable[[Context], pl.Expr]]:
+    """A rule that is one boolean expression over one table: true where a row fails."""
+
+    def register(condition: Callable[[Context], pl.Expr]) -> Callable[[Context], pl.Expr]:
+        def check(ctx: Context) -> Iterable[Failures]:
+            frame = ctx.table(table)
+            yield Failures(table, frame.filter(condition(ctx).fill_null(False)))
+
+        check.__module__, check.__doc__ = condition.__module__, condition.__doc__
+        rule(dataset, code, needs)(check)
+        return condition
+
+    return register

@@ -1,0 +1,36 @@
+"""Validating a return of a given dataset: picks the data model, the child key and the rule pack."""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+
+import polars as pl
+
+from csctools.datasets.cin import CIN
+from csctools.datasets.ssda903 import SSDA903
+from csctools.io.result import ReturnData
+from csctools.model import Dataset
+from csctools.reference.authorities import Authority
+from csctools.validate.engine import ValidationResult, validate
+from csctools.years import CollectionYear
+
+DATASETS: dict[str, tuple[Dataset, str]] = {"ssda903": (SSDA903, "CHILD"), "cin": (CIN, "LAchildID")}
+
+
+def load_rules(dataset: str) -> None:
+    importlib.import_module(f"csctools.rules.{dataset}")
+
+
+def validate_return(
+    data: ReturnData,
+    year: CollectionYear,
+    authority: Authority | None = None,
+    previous: ReturnData | None = None,
+    providers: pl.DataFrame | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> ValidationResult:
+    """Run every rule of the return's dataset for the year."""
+    model, child_key = DATASETS[data.dataset]
+    load_rules(data.dataset)
+    return validate(data, model, year, child_key, authority, previous, providers, progress=progress)

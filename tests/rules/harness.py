@@ -1,0 +1,50 @@
+"""Running one rule over tiny hand-made tables: the failing and passing examples of every rule."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from csctools.io.result import ReturnData
+from csctools.io.typing import type_frame
+from csctools.model import SOURCE_FILE, SOURCE_ROW
+from csctools.validate.engine import validate
+from csctools.validate.registry import REGISTRY, Registry
+from csctools.validate.run import DATASETS, load_rules
+from csctools.years import CollectionYear
+
+Tables = dict[str, list[dict[str, str | None]]]
+
+
+def typed(dataset: str, tables: Tables) -> dict[str, pl.DataFrame]:
+    model, _ = DATASETS[dataset]
+    out = {}
+    for name, rows in tables.items():
+        columns = model.table(name).columns
+        text = pl.DataFrame(
+            {c.name: [row.get(c.name) for row in rows] for c in columns}
+            | {SOURCE_FILE: [f"{name}.csv"] * len(rows), SOURCE_ROW: list(range(2, len(rows) + 2))},
+            schema={**{c.name: pl.String for c in columns}, SOURCE_FILE: pl.String, SOURCE_ROW: pl.Int64},
+        )
+        out[name] = type_frame(text, columns, keep=(SOURCE_FILE, SOURCE_ROW))
+    return out
+
+
+def failing_rows(
+    dataset: str, code: str, tables: Tables, year: int = 2026, previous: Tables | None = None, la: str | None = None
+) -> set[tuple[str, int]]:
+    """(table, row number) of every cell the rule flags; raises if the rule could not run."""
+    from csctools.reference.authorities import find_authority
+
+    load_rules(dataset)
+    model, child_key = DATASETS[dataset]
+    only = Registry()
+    found = REGISTRY.get(dataset, code)
+    assert found is not None, f"rule {code} is not implemented"
+    only.add(found)
+    data = ReturnData(dataset, CollectionYear(year), typed(dataset, tables), [])
+    last = ReturnData(dataset, CollectionYear(year - 1), typed(dataset, previous), []) if previous is not None else None
+    authority = find_authority(la) if la else None
+    result = validate(data, model, CollectionYear(year), child_key, authority, last, registry=only)
+    outcome = next(o for o in result.outcomes if o.code == code)
+    assert outcome.status in ("passed", "failed"), f"{code}: {outcome.status}: {outcome.reason}"
+    return {(t, r) for t, r in result.errors.select("table", "row_number").iter_rows()}
