@@ -16,10 +16,13 @@ Tables = dict[str, list[dict[str, str | None]]]
 
 
 def typed(dataset: str, tables: Tables) -> dict[str, pl.DataFrame]:
+    from csctools.datasets.ssda903.schema import DERIVED_COLUMNS
+
     model, _ = DATASETS[dataset]
     out = {}
     for name, rows in tables.items():
-        columns = model.table(name).columns
+        derived = DERIVED_COLUMNS.get(name, ()) if dataset == "ssda903" else ()
+        columns = (*model.table(name).columns, *derived)
         text = pl.DataFrame(
             {c.name: [row.get(c.name) for row in rows] for c in columns}
             | {SOURCE_FILE: [f"{name}.csv"] * len(rows), SOURCE_ROW: list(range(2, len(rows) + 2))},

@@ -67,22 +67,31 @@ def validate_command(
     if data.year is None:
         fail("the collection year cannot be told from the files: give --year (e.g. --year 2025/26)")
     last = read_return(kind, previous, None, "last year") if previous else None
-    with Progress(TextColumn("validating"), BarColumn(), TextColumn("{task.completed}/{task.total} rules"),
-                  console=console, transient=True) as bar:
+    with Progress(
+        TextColumn("validating"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total} rules"),
+        console=console,
+        transient=True,
+    ) as bar:
         task = bar.add_task("rules", total=None)
         result = validate_return(
             data, data.year, authority, last, progress=lambda done, total: bar.update(task, completed=done, total=total)
         )
     counts = result.counts()
     children = result.errors["child_id"].n_unique()
-    typer.echo(f"{kind.upper()} {data.year}: {result.error_count} failing cells for {children} children; "
-               + ", ".join(f"{n} rules {status}" for status, n in sorted(counts.items())))
+    typer.echo(
+        f"{kind.upper()} {data.year}: {result.error_count} failing cells for {children} children; "
+        + ", ".join(f"{n} rules {status}" for status, n in sorted(counts.items()))
+    )
     for outcome in result.outcomes:
         if outcome.status in (NOT_RUN, COULD_NOT_RUN):
             typer.echo(f"  {outcome.code}: {outcome.status}: {outcome.reason}")
     if counts.get(NOT_IMPLEMENTED):
-        typer.echo(f"  {counts[NOT_IMPLEMENTED]} rules of {data.year} are not implemented yet "
-                   "(listed in the reports and by `csc rules list`)")
+        typer.echo(
+            f"  {counts[NOT_IMPLEMENTED]} rules of {data.year} are not implemented yet "
+            "(listed in the reports and by `csc rules list`)"
+        )
     for path in output or []:
         write_report(result, data, path)
         typer.echo(f"report: {path}")

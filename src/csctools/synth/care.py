@@ -239,7 +239,7 @@ class CareSimulator:
             changes.setdefault(placed, set()).add("adopt")
         home = self.area.home_postcode(rng)
         place, provider = placement_for(rng, age_on(kid.dob, start), kid.uasc)
-        pl_post = home if place == "P1" else self.area.placement_postcode(rng)
+        pl_post = home if place == "P1" else self.area.placement_postcode(rng, home)
         current = Episode(start, None, "S", legal, cin, place, provider, home, pl_post, urn_for(rng, place))
         episodes = [current]
         for when in sorted(changes):
@@ -256,20 +256,22 @@ class CareSimulator:
             if "legal" in kinds:
                 ls = "E1" if adoption else "C2"
             if "adopt" in kinds:
-                place = "A3" if adoption and adoption.foster_carer else "A4"
+                with_carers = bool(adoption and adoption.foster_carer and current.place != "P1")
+                place = "A3" if with_carers else "A4"
                 provider, urn = "PR1", "XXXXXXX"
+                if not with_carers:
+                    pl_post = self.area.placement_postcode(rng, current.home_post)
             elif "place" in kinds:
                 place, provider = placement_for(rng, age_on(kid.dob, when), kid.uasc)
-                pl_post = current.home_post if place == "P1" else self.area.placement_postcode(rng)
+                pl_post = current.home_post if place == "P1" else self.area.placement_postcode(rng, current.home_post)
                 urn = urn_for(rng, place)
             changed_place = place != current.place or pl_post != current.pl_post
             changed_legal = ls != current.ls
             if not (changed_place or changed_legal):
                 continue
             rne = "B" if changed_place and changed_legal else "L" if changed_legal else "P"
-            if "adopt" in kinds and adoption and adoption.foster_carer:
-                rne = "T"
-                pl_post = current.pl_post
+            if place == "A3":
+                rne = "T"  # placed for adoption with the current foster carers: same address
             current.end, current.rec = when, "X1"
             if changed_place:
                 current.reason_change = weighted(rng, MOVE_REASONS)

@@ -104,6 +104,9 @@ class Area:
     def home_postcode(self, rng: random.Random) -> str:
         return rng.choice(self.home).postcode
 
-    def placement_postcode(self, rng: random.Random, out_of_area: float = 0.3) -> str:
+    def placement_postcode(self, rng: random.Random, home: str, out_of_area: float = 0.3) -> str:
+        """A placement postcode, never the child's home postcode (that is for placements with parents)."""
         pool = self.nearby if rng.random() < out_of_area else self.home
-        return rng.choice(pool).postcode
+        while (postcode := rng.choice(pool).postcode) == home:
+            pool = self.nearby
+        return postcode

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 
 ERROR, QUERY = "error", "query"
@@ -31,7 +31,7 @@ def _split(text: str) -> tuple[str, ...]:
     return tuple(part.strip() for part in text.replace(";", ",").split(",") if part.strip())
 
 
-@lru_cache(maxsize=None)
+@cache
 def catalogue(dataset: str) -> dict[str, RuleInfo]:
     """Every DfE rule of a dataset ("ssda903"), keyed by code."""
     text = resources.files(f"csctools.rules.{dataset}").joinpath("catalogue.tsv").read_text(encoding="utf-8")

@@ -17,7 +17,11 @@ from csctools.years import CollectionYear
 
 # Outcome of each rule: every rule of the year gets exactly one.
 PASSED, FAILED, NOT_RUN, COULD_NOT_RUN, NOT_IMPLEMENTED = (
-    "passed", "failed", "not run", "could not run", "not implemented",
+    "passed",
+    "failed",
+    "not run",
+    "could not run",
+    "not implemented",
 )
 NEED_WORDS = {
     "prev_year": "last year's return (--previous)",
@@ -26,8 +30,14 @@ NEED_WORDS = {
     "postcode_derived": "placement postcode look-ups",
 }
 ERROR_COLUMNS = {
-    "rule_code": pl.String, "severity": pl.String, "table": pl.String, "row_number": pl.Int64,
-    "child_id": pl.String, "field": pl.String, "value": pl.String, "message": pl.String,
+    "rule_code": pl.String,
+    "severity": pl.String,
+    "table": pl.String,
+    "row_number": pl.Int64,
+    "child_id": pl.String,
+    "field": pl.String,
+    "value": pl.String,
+    "message": pl.String,
     "source_file": pl.String,
 }
 
@@ -130,8 +140,9 @@ def validate(
             found = [failure_rows(rule, f, child_key) for f in rule.check(context)]
         except Exception as error:  # a broken rule is reported, never counted as passed
             reason = f"{type(error).__name__}: {error}"
-            outcomes.append(Outcome(rule.code, COULD_NOT_RUN, reason=reason, message=info.message,
-                                    severity=info.severity))
+            outcomes.append(
+                Outcome(rule.code, COULD_NOT_RUN, reason=reason, message=info.message, severity=info.severity)
+            )
             continue
         errors = pl.concat(found) if found else pl.DataFrame(schema=ERROR_COLUMNS)
         parts.append(errors)

@@ -30,9 +30,7 @@ def with_context(result: ValidationResult) -> pl.DataFrame:
 
 
 def summary(result: ValidationResult) -> list[dict[str, object]]:
-    counts = dict(
-        result.errors.group_by("rule_code").agg(pl.col("child_id").n_unique().alias("children")).iter_rows()
-    )
+    counts = dict(result.errors.group_by("rule_code").agg(pl.col("child_id").n_unique().alias("children")).iter_rows())
     return [{**asdict(o), "children": counts.get(o.code, 0)} for o in result.outcomes]
 
 
@@ -63,8 +61,19 @@ def write_xlsx(result: ValidationResult, data: ReturnData, path: Path) -> None:
     headings = ("rule", "status", "severity", "cells", "children", "message", "why not run")
     sheet.write_row(2, 0, headings, bold)
     for row, item in enumerate(summary(result), start=3):
-        sheet.write_row(row, 0, [item["code"], item["status"], item["severity"], item["failures"],
-                                 item["children"], item["message"], item["reason"]])
+        sheet.write_row(
+            row,
+            0,
+            [
+                item["code"],
+                item["status"],
+                item["severity"],
+                item["failures"],
+                item["children"],
+                item["message"],
+                item["reason"],
+            ],
+        )
     sheet.set_column(5, 5, 90)
     sheet.autofilter(2, 0, 2 + len(result.outcomes), len(headings) - 1)
     sheet.freeze_panes(3, 0)
@@ -77,8 +86,9 @@ def write_xlsx(result: ValidationResult, data: ReturnData, path: Path) -> None:
     book.close()
 
 
-def _table_sheet(book: xlsxwriter.Workbook, name: str, frame: pl.DataFrame, errors: pl.DataFrame,
-                 bold: object, flagged: object) -> None:
+def _table_sheet(
+    book: xlsxwriter.Workbook, name: str, frame: pl.DataFrame, errors: pl.DataFrame, bold: object, flagged: object
+) -> None:
     columns = [c for c in frame.columns if not c.startswith("_") and not c.endswith("_raw")]
     rows = errors.group_by("row_number", "source_file", "field").agg(pl.col("rule_code").unique().sort())
     keyed = frame.filter(pl.col(SOURCE_ROW).is_in(rows["row_number"].unique().implode()))
@@ -94,7 +104,7 @@ def _table_sheet(book: xlsxwriter.Workbook, name: str, frame: pl.DataFrame, erro
             text = value.strftime("%d/%m/%Y") if isinstance(value, date) else ("" if value is None else str(value))
             codes = comments.get((record[SOURCE_ROW], record[SOURCE_FILE], column))
             if codes:
-                sheet.write_string(out, col, text, flagged)  # type: ignore[arg-type]
+                sheet.write_string(out, col, text, flagged)
                 sheet.write_comment(out, col, "Rules: " + ", ".join(codes))
             else:
                 sheet.write_string(out, col, text)
@@ -106,9 +116,9 @@ def write_html(result: ValidationResult, data: ReturnData, path: Path) -> None:
     environment = Environment(autoescape=select_autoescape(default=True))
     payload = {
         "rules": summary(result),
-        "errors": result.errors.select(CSV_COLUMNS).with_columns(
-            pl.col("source_file").map_elements(lambda p: Path(p).name, return_dtype=pl.String)
-        ).to_dicts(),
+        "errors": result.errors.select(CSV_COLUMNS)
+        .with_columns(pl.col("source_file").map_elements(lambda p: Path(p).name, return_dtype=pl.String))
+        .to_dicts(),
     }
     html = environment.from_string(template).render(
         title=f"{result.dataset.upper()} {result.year.label} validation",

@@ -76,18 +76,35 @@ def rule(dataset: str, code: str, needs: Iterable[str] | None = None) -> Callabl
     return register
 
 
-def table_rule(
-    dataset: str, code: str, table: str, needs: Iterable[str] | None = None
-) -> Callable[[Callable[[Context], pl.Expr]], Callable[[Context], pl.Expr]]:
-    """A rule that is one boolean expression over one table: true where a row fails."""
+Condition = Callable[[Context], pl.Expr]
 
-    def register(condition: Callable[[Context], pl.Expr]) -> Callable[[Context], pl.Expr]:
+
+def frame_rule(
+    dataset: str,
+    code: str,
+    table: str,
+    frame: Callable[[Context], pl.DataFrame],
+    fields: tuple[str, ...] | None = None,
+    needs: Iterable[str] | None = None,
+) -> Callable[[Condition], Condition]:
+    """A rule that is one boolean expression over a frame of `table`'s rows (true where a row fails).
+
+    `frame` gives the rows, possibly with helper columns (previous episode, date of birth) joined on.
+    """
+
+    def register(condition: Condition) -> Condition:
         def check(ctx: Context) -> Iterable[Failures]:
-            frame = ctx.table(table)
-            yield Failures(table, frame.filter(condition(ctx).fill_null(False)))
+            yield Failures(table, frame(ctx).filter(condition(ctx).fill_null(False)), fields)
 
         check.__module__, check.__doc__ = condition.__module__, condition.__doc__
         rule(dataset, code, needs)(check)
         return condition
 
     return register
+
+
+def table_rule(
+    dataset: str, code: str, table: str, needs: Iterable[str] | None = None
+) -> Callable[[Condition], Condition]:
+    """A rule that is one boolean expression over one table: true where a row fails."""
+    return frame_rule(dataset, code, table, lambda ctx: ctx.table(table), needs=needs)

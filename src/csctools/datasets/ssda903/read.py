@@ -303,9 +303,8 @@ def _derive_uasc(typed: dict[str, pl.DataFrame], given: bool) -> None:
     if header is None or given:
         return
     uasc = typed.get("UASC")
-    if uasc is None:
-        return
-    flagged = pl.col("CHILD").is_in(uasc["CHILD"].drop_nulls().implode())
+    children = uasc["CHILD"].drop_nulls() if uasc is not None else pl.Series([], dtype=pl.String)
+    flagged = pl.col("CHILD").is_in(children.implode())  # no UASC table: no child is UASC
     typed["Header"] = header.with_columns(pl.when(flagged).then(pl.lit("1")).otherwise(pl.lit("0")).alias("UASC"))
 
 

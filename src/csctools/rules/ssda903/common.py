@@ -90,9 +90,9 @@ def looked_after_12_months(ctx: Context) -> pl.Series:
         (pl.col("REC").is_null() | (pl.col("REC") == "X1")).all().alias("continuing"),
         pl.col("DEC").is_null().any().alias("open_at_end"),
     )
-    return per_child.filter(
-        pl.col("continuing") & pl.col("open_at_end") & (pl.col("first_start") <= ctx.start)
-    )["CHILD"]
+    return per_child.filter(pl.col("continuing") & pl.col("open_at_end") & (pl.col("first_start") <= ctx.start))[
+        "CHILD"
+    ]
 
 
 def fail_rows(table: str, rows: pl.DataFrame, fields: Iterable[str] | None = None) -> Failures:

@@ -1,0 +1,180 @@
+"""A failing and a passing example for every implemented SSDA903 rule.
+
+Each case: the tables that break the rule, the (table, spreadsheet row) cells it must flag (rows start at 2),
+and tables that must pass. Year 2025/26 unless given.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from tests.rules.build903 import E, H
+
+Tables = dict[str, list[dict[str, str | None]]]
+
+
+@dataclass
+class Case:
+    fail: Tables
+    flagged: set[tuple[str, int]]
+    ok: Tables
+    year: int = 2026
+    previous: Tables | None = None
+    ok_previous: Tables | None = None
+    la: str | None = None
+    extra: dict[str, object] = field(default_factory=dict)
+
+
+def header_case(bad: dict[str, str | None], good: dict[str, str | None] | None = None, year: int = 2026) -> Case:
+    return Case({"Header": [H(), H(CHILD="2", **bad)]}, {("Header", 3)}, {"Header": [H(**(good or {}))]}, year)
+
+
+def episode_case(
+    bad: list[dict[str, str | None]],
+    rows: set[int],
+    good: list[dict[str, str | None]],
+    header: list[dict[str, str | None]] | None = None,
+) -> Case:
+    heads = header or [H()]
+    return Case(
+        {"Header": heads, "Episodes": bad}, {("Episodes", r) for r in rows}, {"Header": heads, "Episodes": good}
+    )
+
+
+X1_CHAIN = [
+    E(DEC="01/08/2025", REC="X1", REASON_PLACE_CHANGE="CARPL"),
+    E(DECOM="01/08/2025", RNE="P", PLACE="U5", PL_POST="LS3 3CC"),
+]
+
+CASES: dict[str, Case] = {
+    "101": header_case({"SEX": "1"}),
+    "102": header_case({"DOB": "31/02/2015"}),
+    "103": header_case({"ETHNIC": "XXXX"}),
+    "105": header_case({"UASC": "2"}),
+    "168": header_case({"UPN": "I123456789012"}, {"UPN": "UN3"}),
+    "171": header_case({"SEX": "F", "MOTHER": "1", "MC_DOB": "2025-13-01"}),
+    "174": header_case(
+        {"MC_DOB": "01/01/2025", "MOTHER": "1"},
+        {"SEX": "F", "MOTHER": "1", "MC_DOB": "01/01/2025", "DOB": "01/01/2008"},
+    ),
+    "232": header_case({"SEX": "U"}),
+    "301": header_case({"DOB": "01/04/2026"}),
+    "351": header_case({"DOB": "01/01/2000"}, {"DOB": "02/04/2000"}),
+    "611": header_case({"SEX": "F", "MOTHER": "1", "DOB": "01/01/2008"}),
+    "612": header_case({"SEX": "F", "MOTHER": "0", "MC_DOB": "01/01/2025", "DOB": "01/01/2008"}),
+    "620": header_case({"SEX": "F", "MOTHER": "1", "MC_DOB": "01/01/2025", "DOB": "01/01/2015"}),
+    "621": header_case({"SEX": "F", "MOTHER": "1", "MC_DOB": "01/01/2007", "DOB": "01/01/2008"}),
+    "209": header_case({"UPN": "UN1", "DOB": "01/01/2015"}, {"UPN": "UN1", "DOB": "01/01/2023"}),
+    "444": Case(
+        {"Header": [H(), H(CHILD="2")]},
+        {("Header", 2), ("Header", 3)},
+        {"Header": [H(), H(CHILD="2", UPN="UN2"), H(CHILD="3", UPN="UN2")]},
+    ),
+    "442": episode_case([E()], set(), [E()], header=[H(UPN=None)]),
+    "302": Case(
+        {"Header": [H(DOB="01/07/2025")], "Episodes": [E()]},
+        {("Episodes", 2), ("Header", 2)},
+        {"Header": [H()], "Episodes": [E()]},
+    ),
+    "141": episode_case([E(DECOM="2025-02-30")], {2}, [E(DECOM="2025-06-01")]),
+    "143": episode_case([E(RNE="Q")], {2}, [E()]),
+    "144": episode_case([E(LS="X")], {2}, [E()]),
+    "145": episode_case([E(CIN="N9")], {2}, [E()]),
+    "146": episode_case([E(PLACE="P2")], {2}, [E()]),
+    "147": episode_case([E(DEC="32/01/2026", REC="E4A")], {2}, [E(DEC="31/01/2026", REC="E4A")]),
+    "148": episode_case([E(DEC="31/01/2026")], {2}, [E(DEC="31/01/2026", REC="E4A")]),
+    "149": episode_case([E(DEC="31/01/2026", REC="E99")], {2}, [E(DEC="31/01/2026", REC="E13")]),
+    "1009": episode_case([E(DEC="31/01/2026", REC="E4A", REASON_PLACE_CHANGE="NOPE")], {2}, [E()]),
+    "178": episode_case([E(PLACE="T0", PLACE_PROVIDER="PR1")], {2}, [E(PLACE="T0", PLACE_PROVIDER=None, RNE="P")]),
+    "213": episode_case([E(PLACE="T1", PLACE_PROVIDER="PR4")], {2}, [E()]),
+    "526": episode_case([E(PLACE_PROVIDER=None)], {2}, [E()]),
+    "527": episode_case([E(PLACE="R2", PLACE_PROVIDER="PR1")], {2}, [E(PLACE="R2", PLACE_PROVIDER="PR3")]),
+    "528": episode_case([E(PLACE="R5", PLACE_PROVIDER="PR2")], {2}, [E(PLACE="R5", PLACE_PROVIDER="PR3")]),
+    "529": episode_case([E(PLACE="K2", PLACE_PROVIDER="PR3")], {2}, [E(PLACE="K2", PLACE_PROVIDER="PR4")]),
+    "530": episode_case([E(PLACE="P1", PLACE_PROVIDER="PR4")], {2}, [E(PLACE="P1", PLACE_PROVIDER="PR0")]),
+    "531": episode_case([E(PLACE="P1", PLACE_PROVIDER="PR5")], {2}, [E(PLACE="P1", PLACE_PROVIDER="PR0")]),
+    "550": episode_case([E(PLACE_PROVIDER="PR0")], {2}, [E(PLACE="P1", PLACE_PROVIDER="PR0")]),
+    "217": episode_case([E(PLACE="A3", RNE="P")], {2}, [E(PLACE="A3", RNE="S")]),
+    "217t": episode_case([E(PLACE="P2")], {2}, [E(PLACE="P1", PLACE_PROVIDER="PR0")]),
+    "233": episode_case([E(REASON_PLACE_CHANGE="CARPL")], {2}, X1_CHAIN),
+    "353": episode_case([E(DECOM="01/01/1990")], {2}, [E()]),
+    "354": episode_case([E(DECOM="01/04/2026")], {2}, [E(DECOM="31/03/2026")]),
+    "385": episode_case([E(DEC="01/04/2026", REC="E4A")], {2}, [E(DEC="31/03/2026", REC="E4A")]),
+    "355": episode_case([E(DEC="01/06/2025", REC="E4A")], {2}, [E(DEC="02/06/2025", REC="E4A")]),
+    "356": episode_case([E(DEC="01/05/2025", REC="E4A")], {2}, [E(DEC="02/06/2025", REC="E4A")]),
+    "380": episode_case([E(PLACE="T1", PLACE_PROVIDER=None)], {2}, [E()]),
+    "381": episode_case(
+        [E(PLACE="T1", PLACE_PROVIDER=None, RNE="P", DEC="01/07/2025", REC="E4A")],
+        {2},
+        [E(DEC="01/07/2025", REC="E4A")],
+    ),
+    "392d": episode_case([E(PL_POST="LS1 1AA")], {2}, [E(PLACE="P1", PLACE_PROVIDER="PR0", PL_POST="LS1 1AA")]),
+    "445": episode_case([E(LS="D1")], {2}, [E(LS="D1", DECOM="01/01/2005")]),
+    "446": episode_case([E(LS="E1", DECOM="01/01/2005")], {2}, [E(LS="E1")]),
+    "142": episode_case([E(), E(DECOM="01/08/2025", RNE="P", PL_POST="LS3 3CC")], {2}, X1_CHAIN),
+    "501": episode_case([X1_CHAIN[0], E(DECOM="01/07/2025", RNE="P", PL_POST="LS3 3CC")], {3}, X1_CHAIN),
+    "388": episode_case([E(DEC="01/08/2025", REC="X1", REASON_PLACE_CHANGE="CARPL")], {2}, X1_CHAIN),
+    "431": episode_case(
+        [E(DEC="01/08/2025", REC="E4A"), E(DECOM="01/08/2025")],
+        {3},
+        [E(DEC="01/08/2025", REC="E4A"), E(DECOM="02/08/2025")],
+    ),
+    "432": episode_case(
+        [E(DEC="01/08/2025", REC="E4A"), E(DECOM="05/08/2025", RNE="P")],
+        {3},
+        [E(DEC="01/08/2025", REC="E4A"), E(DECOM="05/08/2025")],
+    ),
+    "433": episode_case([X1_CHAIN[0], E(DECOM="02/08/2025", RNE="P", PL_POST="LS3 3CC")], {3}, X1_CHAIN),
+    "434": episode_case(
+        [X1_CHAIN[0], E(DECOM="01/08/2025", RNE="L", PL_POST="LS3 3CC", LS="C1")],
+        {3},
+        [X1_CHAIN[0], E(DECOM="01/08/2025", RNE="L", LS="E1")],
+    ),
+    "435": episode_case([X1_CHAIN[0], E(DECOM="01/08/2025", RNE="P")], {3}, X1_CHAIN),
+    "436": episode_case(
+        [X1_CHAIN[0], E(DECOM="01/08/2025", RNE="B", LS="C2", PL_POST="LS3 3CC")],
+        {3},
+        [X1_CHAIN[0], E(DECOM="01/08/2025", RNE="B", LS="E1", PL_POST="LS3 3CC")],
+    ),
+    "437": episode_case([E(DEC="01/08/2025", REC="E2"), E(DECOM="05/08/2025")], {2}, [E(DEC="01/08/2025", REC="E2")]),
+    "504": episode_case([X1_CHAIN[0], E(DECOM="01/08/2025", RNE="P", PL_POST="LS3 3CC", CIN="N2")], {3}, X1_CHAIN),
+    "225": episode_case([E(DEC="01/08/2025", REC="X1"), X1_CHAIN[1]], {2}, X1_CHAIN),
+    "226": episode_case(
+        [X1_CHAIN[0], E(DECOM="01/08/2025", RNE="P", PLACE="T1", PLACE_PROVIDER=None)],
+        {3},
+        [E(DEC="01/08/2025", REC="X1"), E(DECOM="01/08/2025", RNE="P", PLACE="T1", PLACE_PROVIDER=None)],
+    ),
+    "352": episode_case([E()], {2}, [E()], header=[H(DOB="01/01/2007")]),
+    "358": episode_case([E(LS="J1")], {2}, [E(LS="J1")], header=[H(DOB="01/01/2010")]),
+    "386": episode_case(
+        [E(DEC="02/01/2026", REC="E11")], {2}, [E(DEC="02/01/2026", REC="E11")], header=[H(DOB="01/01/2008")]
+    ),
+    "387": episode_case(
+        [E(DEC="02/01/2026", REC="E5")], {2}, [E(DEC="02/01/2026", REC="E5")], header=[H(DOB="01/01/2010")]
+    ),
+    "389": episode_case(
+        [E(DEC="02/01/2026", REC="E7")], {2}, [E(DEC="02/01/2026", REC="E7")], header=[H(DOB="01/01/2009")]
+    ),
+    "407": episode_case(
+        [E(DEC="02/01/2026", REC="E45")], {2}, [E(DEC="02/01/2026", REC="E45")], header=[H(DOB="01/01/2009")]
+    ),
+    "234": episode_case([E(DEC="01/08/2025", REC="X1", REASON_PLACE_CHANGE="CUSTOD"), X1_CHAIN[1]], {2}, X1_CHAIN),
+    "357": episode_case([E(RNE="P")], {2}, [E(DECOM="01/01/2025", RNE="P")]),
+}
+# 352 fails for a child born 2007 (18 on 1 Jan 2025, episode starts June 2025); passes for one born 2015.
+CASES["352"] = episode_case([E()], {2}, [E()], header=[H(DOB="01/01/2007")])
+CASES["352"].ok = {"Header": [H()], "Episodes": [E()]}
+CASES["358"].ok = {"Header": [H(DOB="01/01/2010")], "Episodes": [E(LS="J1", DECOM="02/01/2020")]}
+for code in ("386", "387", "389", "407"):
+    CASES[code].ok["Header"] = [
+        H(DOB={"386": "01/01/2009", "387": "01/01/2008", "389": "01/01/2008", "407": "01/01/2009"}[code])
+    ]
+CASES["386"].fail["Header"] = [H(DOB="01/01/2008")]
+CASES["387"].fail["Header"] = [H(DOB="01/01/2015")]
+CASES["389"].fail["Header"] = [H(DOB="01/01/2015")]
+CASES["407"].fail["Header"] = [H(DOB="01/01/2007")]
+CASES["442"] = Case({"Header": [H(UPN=None)], "Episodes": [E()]}, {("Header", 2)}, {"Header": [H()], "Episodes": [E()]})
+CASES["234"].fail["Header"] = [H(DOB="01/01/2017")]
+CASES["358"].fail["Header"] = [H(DOB="01/01/2017")]
+CASES["217t"].year = 2024
+CASES["445"].year = 2024

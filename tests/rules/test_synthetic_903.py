@@ -1,0 +1,75 @@
+"""The clean synthetic 903 return raises no errors in any year; each injected error trips its rule."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from csctools.datasets.ssda903.read import read_903
+from csctools.reference.authorities import find_authority
+from csctools.synth.generate import SynthOptions, generate
+from csctools.synth.inject import MUTATIONS
+from csctools.validate.registry import REGISTRY
+from csctools.validate.run import load_rules, validate_return
+from csctools.years import CollectionYear
+
+
+@pytest.fixture(scope="module")
+def returns(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("clean903")
+    generate(
+        SynthOptions(
+            ["383", "201"],
+            CollectionYear(2023),
+            CollectionYear(2027),
+            children=250,
+            seed=11,
+            formats=("csv",),
+            annex_a=False,
+            cin=False,
+        ),
+        out,
+    )
+    return out
+
+
+@pytest.mark.parametrize("end", [2023, 2024, 2025, 2026, 2027])
+@pytest.mark.parametrize("la", ["383", "201"])
+def test_clean_return_has_no_errors(returns: Path, end: int, la: str) -> None:
+    year = CollectionYear(end)
+    folder = returns / la / year.key / "ssda903"
+    data = read_903(sorted(folder.glob("*.csv")))
+    previous_folder = returns / la / year.previous().key / "ssda903"
+    previous = read_903(sorted(previous_folder.glob("*.csv"))) if previous_folder.exists() else None
+    result = validate_return(data, year, find_authority(la), previous)
+    assert [o for o in result.outcomes if o.status == "could not run"] == []
+    summary = result.errors.group_by("rule_code").len().sort("rule_code").rows()
+    assert result.errors.is_empty(), summary
+
+
+def test_each_injected_error_trips_its_rule(tmp_path: Path) -> None:
+    load_rules("ssda903")
+    names = [m.name for m in MUTATIONS if m.dataset == "ssda903" and REGISTRY.get("ssda903", m.rule)]
+    year = CollectionYear(2026)
+    result = generate(
+        SynthOptions(
+            ["383"],
+            year,
+            year,
+            children=200,
+            seed=5,
+            formats=("csv",),
+            annex_a=False,
+            cin=False,
+            inject=len(names),
+            mutations=names,
+        ),
+        tmp_path,
+    )
+    data = read_903(sorted((tmp_path / "383" / year.key / "ssda903").glob("*.csv")))
+    errors = validate_return(data, year).errors
+    flagged = {(r, t, n) for r, t, n in errors.select("rule_code", "table", "row_number").iter_rows()}
+    assert len(result.injections) == len(names)
+    for injection in result.injections:
+        assert (injection.rule, injection.table, injection.row_number) in flagged, injection
