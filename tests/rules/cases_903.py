@@ -178,3 +178,257 @@ CASES["234"].fail["Header"] = [H(DOB="01/01/2017")]
 CASES["358"].fail["Header"] = [H(DOB="01/01/2017")]
 CASES["217t"].year = 2024
 CASES["445"].year = 2024
+
+from tests.rules.build903 import O2, R, cla12, not_cla12  # noqa: E402
+
+
+def oc2_case(
+    bad: dict[str, str | None],
+    good: dict[str, str | None] | None = None,
+    in_care: bool = True,
+    good_in_care: bool | None = None,
+    dob: str = "01/01/2015",
+) -> Case:
+    base = cla12(DOB=dob) if in_care else not_cla12(DOB=dob)
+    good_base = base if good_in_care is None else (cla12(DOB=dob) if good_in_care else not_cla12(DOB=dob))
+    return Case(
+        {**base, "OC2": [O2(DOB=dob, **bad)]}, {("OC2", 2)}, {**good_base, "OC2": [O2(DOB=dob, **(good or {}))]}
+    )
+
+
+def review_case(bad: dict[str, str | None], good: dict[str, str | None] | None = None) -> Case:
+    return Case(
+        {"Header": [H()], "Reviews": [R(**bad)]}, {("Reviews", 2)}, {"Header": [H()], "Reviews": [R(**(good or {}))]}
+    )
+
+
+CASES.update(
+    {
+        "166": review_case({"REVIEW": None, "REVIEW_CODE": None}),
+        "167": review_case({"REVIEW_CODE": "PN8"}),
+        "440": review_case({"REVIEW_CODE": "PN0"}, {"REVIEW_CODE": "PN0", "DOB": "01/01/2023"}),
+        "441": review_case({"DOB": "01/01/2023"}, {"DOB": "01/01/2023", "REVIEW_CODE": "PN0"}),
+        "196": oc2_case({"SDQ_SCORE": None, "SDQ_REASON": "SDQ9"}, {"SDQ_SCORE": None, "SDQ_REASON": "SDQ2"}),
+        "180": oc2_case({"SDQ_SCORE": "41"}, {"SDQ_SCORE": "40"}),
+        "181": oc2_case({"TEETH_CHECK": "Y"}),
+        "182": oc2_case({"TEETH_CHECK": None}, {"TEETH_CHECK": None, "CONVICTED": None}, good_in_care=False),
+        "158": oc2_case(
+            {"SUBSTANCE_MISUSE": "1", "INTERVENTION_RECEIVED": "1", "INTERVENTION_OFFERED": "1"},
+            {"SUBSTANCE_MISUSE": "1", "INTERVENTION_RECEIVED": "1"},
+        ),
+        "159": oc2_case(
+            {"SUBSTANCE_MISUSE": "1", "INTERVENTION_RECEIVED": "0"},
+            {"SUBSTANCE_MISUSE": "1", "INTERVENTION_RECEIVED": "0", "INTERVENTION_OFFERED": "1"},
+        ),
+        "192": oc2_case({"SUBSTANCE_MISUSE": "1"}, {"SUBSTANCE_MISUSE": "1", "INTERVENTION_RECEIVED": "1"}),
+        "193": oc2_case({"INTERVENTION_OFFERED": "1"}),
+        "197a": oc2_case({"SDQ_REASON": "SDQ2"}),
+        "188": oc2_case({}, {"SDQ_SCORE": None, "CONVICTED": None, "HEALTH_CHECK": "1"}, dob="01/06/2022"),
+        "189": oc2_case({}, {"SDQ_SCORE": None}, dob="01/01/2008"),
+        "544": oc2_case({"CONVICTED": "1", "TEETH_CHECK": None}, {"CONVICTED": "1"}),
+        "547": oc2_case({"HEALTH_CHECK": "1", "TEETH_CHECK": None}, {"HEALTH_CHECK": "1"}),
+        "542": oc2_case({}, {"CONVICTED": None, "SDQ_SCORE": "3"}, dob="01/01/2018"),
+        "157": oc2_case({"SDQ_SCORE": None, "SDQ_REASON": "SDQ1"}, {"SDQ_SCORE": None, "SDQ_REASON": "SDQ2"}),
+        "185": oc2_case(
+            {},
+            {
+                "SDQ_SCORE": None,
+                "CONVICTED": None,
+                "IMMUNISATIONS": None,
+                "TEETH_CHECK": None,
+                "HEALTH_ASSESSMENT": None,
+                "SUBSTANCE_MISUSE": None,
+            },
+            in_care=False,
+        ),
+        "186": oc2_case({"SDQ_SCORE": None}),
+        "190": oc2_case(
+            {"SDQ_SCORE": None},
+            {
+                "SDQ_SCORE": None,
+                "CONVICTED": None,
+                "IMMUNISATIONS": None,
+                "TEETH_CHECK": None,
+                "HEALTH_ASSESSMENT": None,
+                "SUBSTANCE_MISUSE": None,
+            },
+            in_care=False,
+        ),
+        "197B": oc2_case({"SDQ_SCORE": None}, dob="01/01/2009"),
+        "198": oc2_case(
+            {
+                "SDQ_SCORE": None,
+                "SDQ_REASON": "SDQ2",
+                "CONVICTED": None,
+                "IMMUNISATIONS": None,
+                "TEETH_CHECK": None,
+                "HEALTH_ASSESSMENT": None,
+                "SUBSTANCE_MISUSE": None,
+            },
+            {
+                "SDQ_SCORE": None,
+                "CONVICTED": None,
+                "IMMUNISATIONS": None,
+                "TEETH_CHECK": None,
+                "HEALTH_ASSESSMENT": None,
+                "SUBSTANCE_MISUSE": None,
+            },
+            in_care=False,
+        ),
+        "543": oc2_case({"CONVICTED": None}),
+        "545": oc2_case(
+            {"SDQ_SCORE": None, "CONVICTED": None},
+            {"SDQ_SCORE": None, "CONVICTED": None, "HEALTH_CHECK": "1"},
+            dob="01/06/2022",
+        ),
+        "546": oc2_case({"HEALTH_CHECK": "1"}),
+        "191": Case({**cla12(), "OC2": [O2(TEETH_CHECK=None)]}, {("OC2", 2)}, {**cla12(), "OC2": [O2()]}),
+    }
+)
+CASES["186"].ok = {**cla12(), "OC2": [O2()]}
+CASES["197B"].ok = {**cla12(DOB="01/01/2009"), "OC2": [O2(DOB="01/01/2009", SDQ_SCORE=None, SDQ_REASON="SDQ2")]}
+CASES["188"].fail = {**cla12(DOB="01/06/2022"), "OC2": [O2(DOB="01/06/2022", CONVICTED=None, HEALTH_CHECK="1")]}
+CASES["189"].fail = {**cla12(DOB="01/01/2008"), "OC2": [O2(DOB="01/01/2008")]}
+CASES["542"].fail = {**cla12(DOB="01/01/2018"), "OC2": [O2(DOB="01/01/2018", SDQ_SCORE="3")]}
+
+from tests.rules.build903 import A1, O3, PA, adoption_history  # noqa: E402
+
+
+def oc3_case(bad: dict[str, str | None], good: dict[str, str | None] | None = None) -> Case:
+    head = [H(DOB="01/01/2007")]
+    return Case({"Header": head, "OC3": [O3(**bad)]}, {("OC3", 2)}, {"Header": head, "OC3": [O3(**(good or {}))]})
+
+
+def ad1_case(bad: dict[str, str | None], good: dict[str, str | None] | None = None) -> Case:
+    return Case({"AD1": [A1(**bad)]}, {("AD1", 2)}, {"AD1": [A1(**(good or {}))]})
+
+
+def pa_case(bad: dict[str, str | None], good: dict[str, str | None] | None = None) -> Case:
+    return Case({"PlacedAdoption": [PA(**bad)]}, {("PlacedAdoption", 2)}, {"PlacedAdoption": [PA(**(good or {}))]})
+
+
+ADOPTED_CHILD = {
+    "Header": [H(DOB="01/01/2023")],
+    "Episodes": adoption_history(),
+    "AD1": [A1()],
+    "PlacedAdoption": [PA()],
+}
+
+
+def adopted(**changes: object) -> dict[str, list[dict[str, str | None]]]:
+    return {**ADOPTED_CHILD, **changes}  # type: ignore[dict-item]
+
+
+CASES.update(
+    {
+        "131": oc3_case({"IN_TOUCH": "MAYBE"}),
+        "132": oc3_case({"ACTIV": "X"}),
+        "133": oc3_case({"ACCOM": "S1"}),
+        "153": oc3_case({"ACCOM": None}),
+        "344": oc3_case({"IN_TOUCH": "DIED"}, {"IN_TOUCH": "DIED", "ACTIV": "0", "ACCOM": "0"}),
+        "345": oc3_case({"ACTIV": "0"}),
+        "391": oc3_case({"DOB": "01/06/2009"}),
+        "3001": Case(
+            {"Header": [H(DOB="01/06/2008")], "OC3": [O3(DOB="01/06/2008", ACCOM="Z1")]},
+            {("OC3", 2)},
+            {"Header": [H(DOB="01/06/2008")], "OC3": [O3(DOB="01/06/2008")]},
+        ),
+        "134": Case({"OC3": [O3()], "AD1": [A1()]}, {("AD1", 2)}, {"OC3": [O3()], "AD1": [A1(CHILD="2")]}),
+        "112": ad1_case({"DATE_INT": "01/13/2024"}),
+        "113": ad1_case({"DATE_MATCH": "x"}),
+        "114": ad1_case({"FOSTER_CARE": "2"}),
+        "175": ad1_case({"NB_ADOPTR": "3"}),
+        "176": ad1_case({"SEX_ADOPTR": "XX"}),
+        "177": ad1_case({"LS_ADOPTR": "L9"}),
+        "514": ad1_case({"LS_ADOPTR": "L0"}, {"LS_ADOPTR": "L0", "NB_ADOPTR": "1", "SEX_ADOPTR": "F1"}),
+        "517": ad1_case({"LS_ADOPTR": "L3", "SEX_ADOPTR": "FF"}, {"LS_ADOPTR": "L3"}),
+        "518": ad1_case({"LS_ADOPTR": "L4"}, {"LS_ADOPTR": "L4", "SEX_ADOPTR": "MM"}),
+        "519": ad1_case({"LS_ADOPTR": "L2", "SEX_ADOPTR": "M1"}, {"LS_ADOPTR": "L2"}),
+        "520": ad1_case({"SEX_ADOPTR": "FF"}),
+        "524": ad1_case({"LS_ADOPTR": "L12"}, {"LS_ADOPTR": "L12", "SEX_ADOPTR": "FF"}),
+        "511": ad1_case({"SEX_ADOPTR": "M1"}),
+        "151": ad1_case({"LS_ADOPTR": None}),
+        "333": ad1_case({"DATE_INT": "01/10/2024"}),
+        "115": pa_case({"DATE_PLACED": "2024-02-30"}),
+        "116": pa_case({"DATE_PLACED_CEASED": "junk", "REASON_PLACED_CEASED": "RD1"}),
+        "120": pa_case({"DATE_PLACED_CEASED": "01/05/2025", "REASON_PLACED_CEASED": "RD9"}),
+        "119": pa_case(
+            {"DATE_PLACED_CEASED": "01/05/2025"}, {"DATE_PLACED_CEASED": "01/05/2025", "REASON_PLACED_CEASED": "RD1"}
+        ),
+        "522": pa_case({"DATE_PLACED_CEASED": "01/01/2024", "REASON_PLACED_CEASED": "RD1"}),
+        "563": pa_case({"DATE_PLACED": None, "DATE_PLACED_CEASED": "01/05/2025", "REASON_PLACED_CEASED": "RD1"}),
+        "390": Case(adopted(Episodes=adoption_history(PLACE="U4")), {("Episodes", 4)}, ADOPTED_CHILD),
+        "408": episode_case([E(PLACE="A5", LS="C2")], {2}, [E(PLACE="A5", LS="E1")]),
+        "184": Case(
+            {"Header": [H(DOB="01/05/2024")], "PlacedAdoption": [PA()]},
+            {("PlacedAdoption", 2)},
+            {"Header": [H(DOB="01/01/2023")], "PlacedAdoption": [PA()]},
+        ),
+        "331": Case(adopted(AD1=[A1(DATE_MATCH="01/10/2024")]), {("Episodes", 4), ("AD1", 2)}, ADOPTED_CHILD),
+        "334": Case(
+            adopted(AD1=[A1(DATE_INT="01/01/2023")], PlacedAdoption=[PA(DATE_PLACED="01/01/2023")]),
+            {("Episodes", 2), ("AD1", 2)},
+            ADOPTED_CHILD,
+        ),
+        "335": Case(adopted(AD1=[A1(FOSTER_CARE="1")]), {("Episodes", 4), ("AD1", 2)}, ADOPTED_CHILD),
+        "521": Case(
+            adopted(AD1=[A1(DATE_INT="01/10/2024", DATE_MATCH="02/10/2024")]),
+            {("Episodes", 4), ("AD1", 2)},
+            ADOPTED_CHILD,
+        ),
+        "336": Case(
+            adopted(
+                Episodes=[adoption_history()[0] | {"PLACE": "K2", "PLACE_PROVIDER": "PR4"}, *adoption_history()[1:]]
+            ),
+            set(),
+            ADOPTED_CHILD,
+        ),
+        "523": Case(
+            adopted(PlacedAdoption=[PA(DATE_PLACED="02/03/2024")]), {("PlacedAdoption", 2), ("AD1", 2)}, ADOPTED_CHILD
+        ),
+        "525": Case(
+            adopted(PlacedAdoption=[PA(DATE_PLACED_CEASED="01/05/2025", REASON_PLACED_CEASED="RD1")]),
+            {("PlacedAdoption", 2), ("AD1", 2)},
+            ADOPTED_CHILD,
+        ),
+        "551": Case(adopted(PlacedAdoption=[]), {("Episodes", 4)}, ADOPTED_CHILD),
+        "552": Case(
+            adopted(PlacedAdoption=[PA(DATE_PLACED="01/10/2024")]),
+            {("Episodes", 4), ("PlacedAdoption", 2)},
+            ADOPTED_CHILD,
+        ),
+        "553": Case(adopted(PlacedAdoption=[]), {("Episodes", 3), ("Episodes", 4)}, ADOPTED_CHILD),
+        "554": Case(
+            adopted(PlacedAdoption=[PA(DATE_PLACED="05/03/2024")]),
+            {("Episodes", 3), ("PlacedAdoption", 2)},
+            ADOPTED_CHILD,
+        ),
+        "1003": Case(
+            adopted(PlacedAdoption=[PA(DATE_PLACED="01/01/2023")]),
+            {("Episodes", 2), ("PlacedAdoption", 2)},
+            ADOPTED_CHILD,
+        ),
+        "583": Case(
+            {"PlacedAdoption": [PA(DATE_PLACED="01/03/2023"), PA()]},
+            {("PlacedAdoption", 2)},
+            {
+                "PlacedAdoption": [
+                    PA(DATE_PLACED="01/03/2023", DATE_PLACED_CEASED="01/01/2024", REASON_PLACED_CEASED="RD1"),
+                    PA(),
+                ]
+            },
+        ),
+    }
+)
+# 336: the adoption placement follows a children's home (K2), not foster care.
+CASES["336"] = Case(
+    adopted(
+        Episodes=[
+            *adoption_history()[:1],
+            adoption_history()[1] | {"PLACE": "K2", "PLACE_PROVIDER": "PR4"},
+            adoption_history()[2],
+        ]
+    ),
+    {("Episodes", 4)},
+    ADOPTED_CHILD,
+)

@@ -14,6 +14,16 @@ RETURN_HOME = {"E4A": 6, "E13": 2}
 PERMANENCE_ENDS = {"E41": 2, "E45": 2, "E46": 1}
 AT_EIGHTEEN = {"E5": 4, "E6": 2, "E8": 1}
 SW_REASONS = {"MANAGE": 2, "LEFTRL": 3, "ORGRST": 1, "TSPROC": 1, "ABSENC": 1, "CHCHAN": 1, "PCCHAN": 1}
+# Number, sexes and legal status of adopters, consistent with one another (single, married, civil partners, ...).
+ADOPTERS = (
+    ("1", "F1", "L0"),
+    ("1", "M1", "L0"),
+    ("2", "MF", "L11"),
+    ("2", "FF", "L12"),
+    ("2", "MM", "L2"),
+    ("2", "MF", "L3"),
+    ("2", "FF", "L4"),
+)
 MOVE_REASONS = {
     "CARPL": 3,
     "CHILD": 2,
@@ -209,7 +219,7 @@ class CareSimulator:
             return None
         match = add_days(placed, -rng.randint(5, 25))
         match = max(match, add_days(decision, 1))
-        adopters = rng.choice((("2", "MF", "L0"), ("2", "MF", "L11"), ("1", "F1", "L4"), ("2", "FF", "L12")))
+        adopters = rng.choice(ADOPTERS)
         return Adoption(decision, match, end, foster_carer=rng.random() < 0.15, adopters=adopters)
 
     def episodes(
@@ -227,18 +237,20 @@ class CareSimulator:
         changes: dict[date, set[str]] = {}
         days = (horizon - start).days
         if legal == "C1" and days > 150:
-            changes.setdefault(add_days(start, rng.randint(90, min(300, days - 30))), set()).add("legal")
+            changes.setdefault(add_days(start, rng.randint(90, min(300, days - 30))), set()).add("care_order")
         moves = min(8, int(rng.expovariate(1.0) * days / 500))
         for _ in range(moves):
             if days > 60:
                 changes.setdefault(add_days(start, rng.randint(20, days - 20)), set()).add("place")
         if adoption:
             placed = add_days(adoption.match or adoption.decision, 14)
-            changes.setdefault(add_days(adoption.decision, 1), set()).add("legal")
+            changes.setdefault(add_days(adoption.decision, 1), set()).add("placement_order")
             changes = {d: k for d, k in changes.items() if d < placed}
             changes.setdefault(placed, set()).add("adopt")
         home = self.area.home_postcode(rng)
         place, provider = placement_for(rng, age_on(kid.dob, start), kid.uasc)
+        while adoption and place not in FOSTER_OTHER:  # children placed for adoption come from foster care
+            place, provider = placement_for(rng, age_on(kid.dob, start), kid.uasc)
         pl_post = home if place == "P1" else self.area.placement_postcode(rng, home)
         current = Episode(start, None, "S", legal, cin, place, provider, home, pl_post, urn_for(rng, place))
         episodes = [current]
@@ -253,16 +265,22 @@ class CareSimulator:
                 current.pl_post,
                 current.urn,
             )
-            if "legal" in kinds:
-                ls = "E1" if adoption else "C2"
+            if "care_order" in kinds and ls == "C1":
+                ls = "C2"
+            if "placement_order" in kinds:
+                ls = "E1"
             if "adopt" in kinds:
                 with_carers = bool(adoption and adoption.foster_carer and current.place != "P1")
                 place = "A3" if with_carers else "A4"
                 provider, urn = "PR1", "XXXXXXX"
                 if not with_carers:
                     pl_post = self.area.placement_postcode(rng, current.home_post)
+                    if adoption:
+                        adoption.foster_carer = False
             elif "place" in kinds:
                 place, provider = placement_for(rng, age_on(kid.dob, when), kid.uasc)
+                while adoption and place not in FOSTER_OTHER:
+                    place, provider = placement_for(rng, age_on(kid.dob, when), kid.uasc)
                 pl_post = current.home_post if place == "P1" else self.area.placement_postcode(rng, current.home_post)
                 urn = urn_for(rng, place)
             changed_place = place != current.place or pl_post != current.pl_post

@@ -174,30 +174,31 @@ def _outcome_rows(
 ) -> None:
     """OC2 for children looked after continuously for 12 months at 31 March."""
     last = periods[-1]
-    if last.start > add_days(year.end_date, -365) or (last.end is not None and last.end <= year.end_date):
-        return
+    if last.start > year.start_date or (last.end is not None and last.end < year.end_date):
+        return  # not looked after continuously for 12 months at 31 March
     rng = _child_rng(seed, kid, year, "oc2")
     age = age_on(kid.dob, year.end_date)
     score, reason = None, None
-    if 4 <= age <= 16:
+    if birthday(kid.dob, 4) <= year.end_date and birthday(kid.dob, 17) >= year.start_date:  # SDQ age range
         if rng.random() < 0.85:
             score = str(min(40, max(0, int(rng.gauss(14, 7)))))
         else:
-            reason = weighted(rng, {"SDQ1": 3, "SDQ2": 2, "SDQ3": 1, "SDQ4": 1, "SDQ5": 1})
+            reason = weighted(rng, {"SDQ2": 2, "SDQ3": 1, "SDQ4": 1, "SDQ5": 1})  # SDQ1: outside the age range
     misuse = "1" if age >= 11 and rng.random() < 0.04 else "0"
+    received = ("1" if rng.random() < 0.6 else "0") if misuse == "1" else None
     tables["OC2"].append(
         {
             **_identity(kid),
             "SDQ_SCORE": score,
             "SDQ_REASON": reason,
-            "CONVICTED": "1" if age >= 10 and rng.random() < 0.04 else "0",
-            "HEALTH_CHECK": "1" if rng.random() < 0.9 else "0",
+            "CONVICTED": ("1" if rng.random() < 0.04 else "0") if age >= 10 else None,
+            "HEALTH_CHECK": ("1" if rng.random() < 0.9 else "0") if age < 5 else None,
             "IMMUNISATIONS": "1" if rng.random() < 0.85 else "0",
             "TEETH_CHECK": "1" if rng.random() < 0.8 else "0",
             "HEALTH_ASSESSMENT": "1" if rng.random() < 0.9 else "0",
             "SUBSTANCE_MISUSE": misuse,
-            "INTERVENTION_RECEIVED": ("1" if rng.random() < 0.6 else "0") if misuse == "1" else None,
-            "INTERVENTION_OFFERED": ("1" if rng.random() < 0.8 else "0") if misuse == "1" else None,
+            "INTERVENTION_RECEIVED": received,
+            "INTERVENTION_OFFERED": ("1" if rng.random() < 0.8 else "0") if received == "0" else None,
         }
     )
 
@@ -212,10 +213,13 @@ def _care_leaver_rows(kid: CareChild, year: CollectionYear, seed: int, tables: d
         if year.start_date <= day <= year.end_date and day > last.end:
             rng = _child_rng(seed, kid, year, "oc3")
             touch = weighted(rng, IN_TOUCH)
-            activity = accommodation = None
+            activity = accommodation = "0"  # not in touch, died or returned home: nothing to report
             if touch == "YES":
                 activity = weighted(rng, ACTIVITY)
-                accommodation = rng.choice(SUITABLE if rng.random() < 0.9 else UNSUITABLE)
+                pool = SUITABLE if rng.random() < 0.9 else UNSUITABLE
+                if age == 17:  # not with former foster carers (Z1, Z2) around the 17th birthday
+                    pool = [code for code in pool if not code.startswith("Z")]
+                accommodation = rng.choice(pool)
             tables["OC3"].append({**_identity(kid), "IN_TOUCH": touch, "ACTIV": activity, "ACCOM": accommodation})
             return True
     return False

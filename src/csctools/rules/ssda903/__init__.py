@@ -1,6 +1,10 @@
 """SSDA903 rule pack: importing it registers every implemented rule."""
 
-from csctools.rules.ssda903 import (
-    episodes,  # noqa: F401
-    header,  # noqa: F401
+from csctools.rules.ssda903 import (  # noqa: F401
+    adoption,
+    episodes,
+    header,
+    oc2,
+    oc3,
+    reviews,
 )

@@ -79,20 +79,36 @@ def episodes(ctx: Context) -> pl.DataFrame:
 
 
 def looked_after_12_months(ctx: Context) -> pl.Series:
-    """Children looked after continuously for at least 12 months at 31 March.
+    """Children looked after continuously for at least 12 months at 31 March (the DfE's definition).
 
-    In care on 31 March in a period of care that began on or before 1 April (the start of the year): every episode
-    in the year continues (REC X1) and one episode is still open at the end.
+    In care at some point in the year, and no episode that starts a period of care after 1 April (RNE S), ends
+    one before 31 March (REC other than X1) or is respite (V3, V4) during the year.
     """
-    frame = episodes(ctx)
-    per_child = frame.group_by("CHILD").agg(
-        pl.col("DECOM").min().alias("first_start"),
-        (pl.col("REC").is_null() | (pl.col("REC") == "X1")).all().alias("continuing"),
-        pl.col("DEC").is_null().any().alias("open_at_end"),
+    cached = ctx.cache.get("cla12")
+    if cached is not None:
+        return cached["CHILD"]
+    frame = ctx.table("Episodes")
+    during = (pl.col("DECOM") <= ctx.end) & ((pl.col("DEC") >= ctx.start) | pl.col("DEC").is_null())
+    enters = (pl.col("RNE") == "S") & (pl.col("DECOM") > ctx.start) & (pl.col("DECOM") <= ctx.end)
+    leaves = (pl.col("REC").fill_null("") != "X1") & (pl.col("DEC") >= ctx.start) & (pl.col("DEC") < ctx.end)
+    respite = pl.col("LS").is_in(["V3", "V4"]) & during
+    children = (
+        frame.group_by("CHILD")
+        .agg(
+            during.fill_null(False).any().alias("in_care"),
+            (enters | leaves | respite).fill_null(False).any().alias("broken"),
+        )
+        .filter(pl.col("in_care") & ~pl.col("broken"))
+        .select("CHILD")
     )
-    return per_child.filter(pl.col("continuing") & pl.col("open_at_end") & (pl.col("first_start") <= ctx.start))[
-        "CHILD"
-    ]
+    ctx.cache["cla12"] = children
+    return children["CHILD"]
+
+
+def with_cla12(ctx: Context, table: str) -> pl.DataFrame:
+    """A table's rows with CLA12 (looked after continuously for 12 months) and the child's age columns."""
+    cla = looked_after_12_months(ctx).implode()
+    return ctx.table(table).with_columns(pl.col("CHILD").is_in(cla).alias("CLA12"))
 
 
 def fail_rows(table: str, rows: pl.DataFrame, fields: Iterable[str] | None = None) -> Failures:

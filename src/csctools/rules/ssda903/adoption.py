@@ -1,0 +1,247 @@
+"""AD1 and PlacedAdoption: adoption details, decisions to place for adoption and their reversal."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import polars as pl
+
+from csctools.rules.ssda903.common import ADOPTED, DATASET, code_rule, date_rule, episodes
+from csctools.validate.context import Context
+from csctools.validate.registry import Failures, rule, table_rule
+
+ADOPTION_PLACEMENTS = ("A3", "A4", "A5", "A6")
+AD1_FIELDS = ("DATE_INT", "DATE_MATCH", "FOSTER_CARE", "NB_ADOPTR", "SEX_ADOPTR", "LS_ADOPTR")
+
+date_rule("112", "AD1", "DATE_INT")
+date_rule("113", "AD1", "DATE_MATCH")
+code_rule("114", "AD1", "FOSTER_CARE")
+date_rule("115", "PlacedAdoption", "DATE_PLACED")
+date_rule("116", "PlacedAdoption", "DATE_PLACED_CEASED")
+code_rule("120", "PlacedAdoption", "REASON_PLACED_CEASED")
+code_rule("175", "AD1", "NB_ADOPTR")
+code_rule("176", "AD1", "SEX_ADOPTR")
+code_rule("177", "AD1", "LS_ADOPTR")
+
+
+def sexes_for_status(code: str, status: str, allowed: tuple[str, ...]) -> None:
+    table_rule(DATASET, code, "AD1")(
+        lambda ctx: (pl.col("LS_ADOPTR") == status) & ~pl.col("SEX_ADOPTR").is_in(list(allowed))
+    )
+
+
+sexes_for_status("514", "L0", ("M1", "F1"))
+sexes_for_status("517", "L3", ("MF",))
+sexes_for_status("518", "L4", ("MM", "FF"))
+sexes_for_status("519", "L2", ("MM", "FF", "MF"))
+sexes_for_status("520", "L11", ("MF",))
+sexes_for_status("524", "L12", ("MM", "FF"))
+
+
+@table_rule(DATASET, "511", "AD1")
+def two_adopters_one_sex(ctx: Context) -> pl.Expr:
+    return (pl.col("NB_ADOPTR") == "2") & pl.col("SEX_ADOPTR").is_in(["M1", "F1"])
+
+
+@table_rule(DATASET, "119", "PlacedAdoption")
+def reversal_date_and_reason(ctx: Context) -> pl.Expr:
+    return pl.col("DATE_PLACED_CEASED").is_null() != pl.col("REASON_PLACED_CEASED").is_null()
+
+
+@table_rule(DATASET, "151", "AD1")
+def adoption_all_or_nothing(ctx: Context) -> pl.Expr:
+    filled = [pl.col(f).is_not_null() for f in AD1_FIELDS]
+    return pl.any_horizontal(filled) & ~pl.all_horizontal(filled)
+
+
+@table_rule(DATASET, "333", "AD1")
+def decision_before_match(ctx: Context) -> pl.Expr:
+    matched = pl.col("DATE_MATCH").is_not_null()
+    return matched & (pl.col("DATE_INT").is_null() | (pl.col("DATE_INT") > pl.col("DATE_MATCH")))
+
+
+@table_rule(DATASET, "522", "PlacedAdoption")
+def reversed_before_decided(ctx: Context) -> pl.Expr:
+    return pl.col("DATE_PLACED_CEASED") < pl.col("DATE_PLACED")
+
+
+@table_rule(DATASET, "563", "PlacedAdoption")
+def reversal_without_decision(ctx: Context) -> pl.Expr:
+    return (
+        pl.col("REASON_PLACED_CEASED").is_not_null()
+        & pl.col("DATE_PLACED_CEASED").is_not_null()
+        & pl.col("DATE_PLACED").is_null()
+    )
+
+
+@table_rule(DATASET, "390", "Episodes")
+def adopted_without_adoption_placement(ctx: Context) -> pl.Expr:
+    return pl.col("REC").is_in(ADOPTED) & ~pl.col("PLACE").is_in(ADOPTION_PLACEMENTS)
+
+
+@table_rule(DATASET, "408", "Episodes")
+def consent_placement_without_order(ctx: Context) -> pl.Expr:
+    return pl.col("PLACE").is_in(["A5", "A6"]) & (pl.col("LS") != "E1")
+
+
+@rule(DATASET, "184")
+def decision_before_birth(ctx: Context) -> Iterable[Failures]:
+    """The decision to place for adoption is before the child's date of birth (Header)."""
+    placed = ctx.table("PlacedAdoption").join(
+        ctx.table("Header").select("CHILD", pl.col("DOB").alias("HEADER_DOB")).unique("CHILD"), on="CHILD", how="left"
+    )
+    yield Failures("PlacedAdoption", placed.filter(pl.col("DATE_PLACED") < pl.col("HEADER_DOB")), ("DATE_PLACED",))
+
+
+def _ad1_by_child(ctx: Context) -> pl.DataFrame:
+    return ctx.table("AD1").select(
+        "CHILD", *(pl.col(f).alias(f"AD1_{f}") for f in AD1_FIELDS), pl.col("_row").alias("AD1_ROW")
+    )
+
+
+def _both(
+    ctx: Context, episode_rows: pl.DataFrame, fields: tuple[str, ...], ad1_fields: tuple[str, ...]
+) -> Iterable[Failures]:
+    yield Failures("Episodes", episode_rows, fields)
+    ad1 = ctx.table("AD1")
+    yield Failures("AD1", ad1.filter(pl.col("_row").is_in(episode_rows["AD1_ROW"].implode())), ad1_fields)
+
+
+@rule(DATASET, "331")
+def matched_after_placement(ctx: Context) -> Iterable[Failures]:
+    """Date matched with adopters is after the start of the episode that ended in adoption."""
+    frame = episodes(ctx).filter(pl.col("REC").is_in(ADOPTED)).join(_ad1_by_child(ctx), on="CHILD")
+    yield from _both(ctx, frame.filter(pl.col("AD1_DATE_MATCH") > pl.col("DECOM")), ("DECOM",), ("DATE_MATCH",))
+
+
+@rule(DATASET, "334")
+def decision_before_care(ctx: Context) -> Iterable[Failures]:
+    """The decision to place for adoption is before the latest period of care began."""
+    starts = episodes(ctx).filter(pl.col("RNE") == "S")
+    latest = starts.filter(pl.col("DECOM") == pl.col("DECOM").max().over("CHILD")).join(_ad1_by_child(ctx), on="CHILD")
+    yield from _both(ctx, latest.filter(pl.col("AD1_DATE_INT") < pl.col("DECOM")), ("DECOM",), ("DATE_INT",))
+
+
+@rule(DATASET, "335")
+def foster_carer_flag_and_placement(ctx: Context) -> Iterable[Failures]:
+    """Adopted by the current foster carer (A3, A5) needs FOSTER_CARE 1; other adoption placements need 0."""
+    frame = episodes(ctx).filter(pl.col("REC").is_in(["E1", *ADOPTED])).join(_ad1_by_child(ctx), on="CHILD")
+    bad = (pl.col("PLACE").is_in(["A2", "A3", "A5"]) & (pl.col("AD1_FOSTER_CARE") == "0")) | (
+        pl.col("PLACE").is_in(["A1", "A4", "A6"]) & (pl.col("AD1_FOSTER_CARE") == "1")
+    )
+    yield from _both(ctx, frame.filter(bad), ("PLACE",), ("FOSTER_CARE",))
+
+
+@rule(DATASET, "521")
+def decision_after_placement(ctx: Context) -> Iterable[Failures]:
+    """The decision that adoption is in the child's interests is after the child was placed for adoption."""
+    frame = episodes(ctx).filter(pl.col("PLACE").is_in(ADOPTION_PLACEMENTS)).join(_ad1_by_child(ctx), on="CHILD")
+    yield from _both(ctx, frame.filter(pl.col("AD1_DATE_INT") > pl.col("DECOM")), ("DECOM",), ("DATE_INT",))
+
+
+@rule(DATASET, "336")
+def adoption_not_from_foster_care(ctx: Context) -> Iterable[Failures]:
+    """A3/A4 adoption placements must follow a foster or adoption placement (not be a child's first episode)."""
+    frame = episodes(ctx)
+    previous_ok = pl.col("PREV_PLACE").is_in(["A3", "A4", "A5", "A6", "U1", "U2", "U3", "U4", "U5", "U6"])
+    bad = pl.col("PLACE").is_in(["A3", "A4"]) & (pl.col("EPISODE_NUMBER") > 1) & ~previous_ok
+    yield Failures("Episodes", frame.filter(bad), ("PLACE",))
+
+
+@rule(DATASET, "523")
+def two_decision_dates(ctx: Context) -> Iterable[Failures]:
+    """The decision date in PlacedAdoption and DATE_INT in AD1 should be the same."""
+    placed = ctx.table("PlacedAdoption").filter(pl.col("DATE_PLACED").is_not_null())
+    ad1 = ctx.table("AD1").filter(pl.col("DATE_INT").is_not_null())
+    pairs = (
+        placed.select("CHILD", "DATE_PLACED", pl.col("_row").alias("PA_ROW"))
+        .join(ad1.select("CHILD", "DATE_INT", pl.col("_row").alias("AD_ROW")), on="CHILD")
+        .filter(pl.col("DATE_INT") != pl.col("DATE_PLACED"))
+    )
+    yield Failures("PlacedAdoption", placed.filter(pl.col("_row").is_in(pairs["PA_ROW"].implode())), ("DATE_PLACED",))
+    yield Failures("AD1", ad1.filter(pl.col("_row").is_in(pairs["AD_ROW"].implode())), ("DATE_INT",))
+
+
+@rule(DATASET, "525")
+def adopted_after_reversal(ctx: Context) -> Iterable[Failures]:
+    """A child whose decision to place was reversed cannot be adopted in the year."""
+    reversed_ = ctx.table("PlacedAdoption").filter(pl.col("DATE_PLACED_CEASED").is_not_null())
+    ad1 = ctx.table("AD1").filter(pl.any_horizontal([pl.col(f).is_not_null() for f in AD1_FIELDS]))
+    both = set(reversed_["CHILD"]) & set(ad1["CHILD"])
+    yield Failures("PlacedAdoption", reversed_.filter(pl.col("CHILD").is_in(list(both))), ("DATE_PLACED_CEASED",))
+    yield Failures("AD1", ad1.filter(pl.col("CHILD").is_in(list(both))))
+
+
+@rule(DATASET, "551")
+def placed_without_decision(ctx: Context) -> Iterable[Failures]:
+    """Placed for adoption (A3-A6) but no date of the decision to place for adoption."""
+    decided = ctx.table("PlacedAdoption").filter(pl.col("DATE_PLACED").is_not_null())["CHILD"].implode()
+    frame = ctx.table("Episodes").filter(pl.col("PLACE").is_in(ADOPTION_PLACEMENTS) & ~pl.col("CHILD").is_in(decided))
+    yield Failures("Episodes", frame, ("PLACE",))
+
+
+@rule(DATASET, "552")
+def decided_after_placed(ctx: Context) -> Iterable[Failures]:
+    """The latest decision to place for adoption is after the first adoption placement began."""
+    placed = ctx.table("PlacedAdoption").filter(pl.col("DATE_PLACED").is_not_null())
+    last = placed.filter(pl.col("DATE_PLACED") == pl.col("DATE_PLACED").max().over("CHILD"))
+    first = (
+        episodes(ctx)
+        .filter(pl.col("PLACE").is_in(ADOPTION_PLACEMENTS))
+        .filter(pl.col("DECOM") == pl.col("DECOM").min().over("CHILD"))
+        .join(last.select("CHILD", "DATE_PLACED", pl.col("_row").alias("PA_ROW")), on="CHILD")
+        .filter(pl.col("DECOM") < pl.col("DATE_PLACED"))
+    )
+    yield Failures("Episodes", first, ("DECOM",))
+    yield Failures("PlacedAdoption", placed.filter(pl.col("_row").is_in(first["PA_ROW"].implode())), ("DATE_PLACED",))
+
+
+@rule(DATASET, "553")
+def placement_order_without_decision(ctx: Context) -> Iterable[Failures]:
+    """A placement order (E1) needs a decision to place for adoption; an open E1 cannot have a reversed decision."""
+    placed = ctx.table("PlacedAdoption")
+    frame = ctx.table("Episodes")
+    yield Failures(
+        "Episodes", frame.filter((pl.col("LS") == "E1") & ~pl.col("CHILD").is_in(placed["CHILD"].implode())), ("LS",)
+    )
+    open_e1 = frame.filter((pl.col("LS") == "E1") & pl.col("DEC").is_null())["CHILD"].implode()
+    reversed_ = pl.col("DATE_PLACED_CEASED").is_not_null() | pl.col("REASON_PLACED_CEASED").is_not_null()
+    yield Failures(
+        "PlacedAdoption",
+        placed.filter(pl.col("CHILD").is_in(open_e1) & reversed_),
+        ("DATE_PLACED_CEASED", "REASON_PLACED_CEASED"),
+    )
+
+
+@rule(DATASET, "554")
+def decision_after_order(ctx: Context) -> Iterable[Failures]:
+    """The decision to place for adoption is after the first placement order (E1) episode began."""
+    first_e1 = episodes(ctx).filter(pl.col("LS") == "E1")
+    first_e1 = first_e1.filter(pl.col("DECOM") == pl.col("DECOM").min().over("CHILD"))
+    placed = ctx.table("PlacedAdoption")
+    pairs = first_e1.join(placed.select("CHILD", "DATE_PLACED", pl.col("_row").alias("PA_ROW")), on="CHILD").filter(
+        pl.col("DATE_PLACED") > pl.col("DECOM")
+    )
+    yield Failures("Episodes", pairs, ("DECOM",))
+    yield Failures("PlacedAdoption", placed.filter(pl.col("_row").is_in(pairs["PA_ROW"].implode())), ("DATE_PLACED",))
+
+
+@rule(DATASET, "1003")
+def decision_before_care_started(ctx: Context) -> Iterable[Failures]:
+    """The decision to place for adoption is before the child's first period of care in the return began."""
+    starts = episodes(ctx).filter(pl.col("RNE") == "S")
+    first = starts.filter(pl.col("DECOM") == pl.col("DECOM").min().over("CHILD"))
+    placed = ctx.table("PlacedAdoption")
+    pairs = first.join(placed.select("CHILD", "DATE_PLACED", pl.col("_row").alias("PA_ROW")), on="CHILD").filter(
+        pl.col("DATE_PLACED") < pl.col("DECOM")
+    )
+    yield Failures("Episodes", pairs, ("DECOM",))
+    yield Failures("PlacedAdoption", placed.filter(pl.col("_row").is_in(pairs["PA_ROW"].implode())), ("DATE_PLACED",))
+
+
+@rule(DATASET, "583")
+def earlier_decision_open(ctx: Context) -> Iterable[Failures]:
+    """More than one decision to place, but an earlier one was not reversed."""
+    placed = ctx.table("PlacedAdoption")
+    latest = pl.col("DATE_PLACED") == pl.col("DATE_PLACED").max().over("CHILD")
+    yield Failures("PlacedAdoption", placed.filter(~latest & pl.col("DATE_PLACED_CEASED").is_null()))
