@@ -122,3 +122,15 @@ def adoption_history(**last: str | None) -> list[Row]:
         E(DECOM="02/03/2024", RNE="L", LS="E1", DEC="15/09/2024", REC="X1", REASON_PLACE_CHANGE="CARPL"),
         E(**final),
     ]
+
+
+def M(**kw: str | None) -> Row:
+    return {"CHILD": "1", "DOB": "01/01/2015", "MISSING": "M", "MIS_START": "01/07/2025", "MIS_END": "03/07/2025", **kw}
+
+
+def U(**kw: str | None) -> Row:
+    return {"CHILD": "1", "SEX": "M", "DOB": "01/01/2009", "DUC": "01/01/2027", **kw}
+
+
+def PP(**kw: str | None) -> Row:
+    return {"CHILD": "1", "DOB": "01/01/2015", "PREV_PERM": "Z1", "LA_PERM": None, "DATE_PERM": None, **kw}

@@ -432,3 +432,126 @@ CASES["336"] = Case(
     {("Episodes", 4)},
     ADOPTED_CHILD,
 )
+
+from tests.rules.build903 import PP, M, U  # noqa: E402
+
+
+def missing_case(bad: list[dict[str, str | None]], rows: set[int], good: list[dict[str, str | None]]) -> Case:
+    base = {"Header": [H()], "Episodes": [E()]}
+    return Case({**base, "Missing": bad}, {("Missing", r) for r in rows}, {**base, "Missing": good})
+
+
+def uasc_case(bad: dict[str, str | None], good: dict[str, str | None] | None = None) -> Case:
+    head = [H(DOB="01/01/2009", UASC="1")]
+    return Case({"Header": head, "UASC": [U(**bad)]}, {("UASC", 2)}, {"Header": head, "UASC": [U(**(good or {}))]})
+
+
+STARTED = {"Header": [H()], "Episodes": [E()]}
+CASES.update(
+    {
+        "1006": missing_case([M(MISSING="X")], {2}, [M()]),
+        "1004": missing_case([M(MIS_START="32/07/2025")], {2}, [M()]),
+        "1005": missing_case([M(MIS_END="32/07/2025")], {2}, [M(MIS_END=None)]),
+        "564": missing_case([M(MIS_START=None)], {2}, [M()]),
+        "565": missing_case([M(MISSING=None, MIS_END=None)], {2}, [M()]),
+        "566": missing_case([M(MISSING=None, MIS_START=None)], {2}, [M()]),
+        "567": missing_case([M(MIS_END="30/06/2025")], {2}, [M()]),
+        "570": missing_case([M(MIS_START="01/04/2026", MIS_END=None)], {2}, [M()]),
+        "571": missing_case([M(MIS_END="01/04/2026")], {2}, [M()]),
+        "586": missing_case([M(DOB="01/08/2025")], {2}, [M()]),
+        "574": missing_case(
+            [M(MIS_END=None), M(MIS_START="05/07/2025", MIS_END="06/07/2025")],
+            {3},
+            [M(), M(MIS_START="05/07/2025", MIS_END="06/07/2025")],
+        ),
+        "575": Case(
+            {"Header": [H()], "Episodes": [E(DEC="01/08/2025", REC="E4A")], "Missing": [M(MIS_END=None)]},
+            {("Missing", 2)},
+            {"Header": [H()], "Episodes": [E(DEC="01/08/2025", REC="E4A")], "Missing": [M()]},
+        ),
+        "581": missing_case([M(MIS_START="01/05/2025", MIS_END="02/05/2025")], {2}, [M()]),
+        "104": uasc_case({"DUC": "01/01/2025"}),
+        "304": uasc_case({"DUC": "01/06/2027"}),
+        "303": Case(
+            {"Header": [H(DOB="01/01/2009", UASC="0")], "UASC": [U()]},
+            {("UASC", 2), ("Header", 2)},
+            {"Header": [H(DOB="01/01/2009", UASC="1")], "UASC": [U()]},
+        ),
+        "631": Case({"PrevPerm": [PP(PREV_PERM="P9")]}, {("PrevPerm", 2)}, {"PrevPerm": [PP()]}),
+        "633": Case(
+            {"PrevPerm": [PP(PREV_PERM="P1", LA_PERM="123", DATE_PERM="01/01/2020")]},
+            {("PrevPerm", 2)},
+            {"PrevPerm": [PP(PREV_PERM="P1", LA_PERM="383", DATE_PERM="01/01/2020")]},
+        ),
+        "635": Case({"PrevPerm": [PP(PREV_PERM=None, LA_PERM="383")]}, {("PrevPerm", 2)}, {"PrevPerm": [PP()]}),
+        "630": Case(STARTED, {("Episodes", 2)}, {**STARTED, "PrevPerm": [PP()]}),
+        "632": Case(
+            {**STARTED, "PrevPerm": [PP(PREV_PERM="P1", LA_PERM="383", DATE_PERM="01/07/2025")]},
+            {("PrevPerm", 2)},
+            {**STARTED, "PrevPerm": [PP(PREV_PERM="P1", LA_PERM="383", DATE_PERM="01/07/2020")]},
+        ),
+        "634": Case(
+            {"Header": [H()], "Episodes": [E(DECOM="01/01/2024")], "PrevPerm": [PP()]},
+            {("PrevPerm", 2)},
+            {**STARTED, "PrevPerm": [PP()]},
+        ),
+    }
+)
+
+_TABLE_ROWS = {
+    "AD1": A1,
+    "PlacedAdoption": PA,
+    "Episodes": E,
+    "Missing": M,
+    "OC2": O2,
+    "OC3": O3,
+    "PrevPerm": PP,
+    "Reviews": R,
+    "UASC": U,
+}
+for _code, _table in {
+    "INT01": "AD1",
+    "INT02": "PlacedAdoption",
+    "INT03": "Episodes",
+    "INT04": "Missing",
+    "INT05": "OC2",
+    "INT06": "OC3",
+    "INT07": "PrevPerm",
+    "INT08": "Reviews",
+    "INT09": "UASC",
+}.items():
+    _row = _TABLE_ROWS[_table]
+    CASES[_code] = Case(
+        {"Header": [H()], _table: [_row(CHILD="9")]}, {(_table, 2)}, {"Header": [H()], _table: [_row()]}
+    )
+for _code, _table in {
+    "INT11": "AD1",
+    "INT12": "PlacedAdoption",
+    "INT13": "Missing",
+    "INT14": "OC2",
+    "INT15": "OC3",
+    "INT16": "PrevPerm",
+    "INT17": "Reviews",
+    "INT18": "UASC",
+}.items():
+    _row = _TABLE_ROWS[_table]
+    CASES[_code] = Case(
+        {"Header": [H()], _table: [_row(DOB="02/02/2015")]},
+        {(_table, 2)},
+        {"Header": [H()], _table: [_row(DOB="01/01/2015")]},
+    )
+CASES["INT21"] = Case(
+    {"Header": [H()], "UASC": [U(DOB="01/01/2015", SEX="F")]},
+    {("UASC", 2)},
+    {"Header": [H()], "UASC": [U(DOB="01/01/2015")]},
+)
+for _code, _table in {
+    "INT31": "AD1",
+    "INT32": "Header",
+    "INT33": "OC2",
+    "INT34": "OC3",
+    "INT35": "PrevPerm",
+    "INT36": "UASC",
+}.items():
+    _row = {**_TABLE_ROWS, "Header": H}[_table]
+    CASES[_code] = Case({_table: [_row(), _row()]}, {(_table, 2), (_table, 3)}, {_table: [_row(), _row(CHILD="2")]})

@@ -200,7 +200,7 @@ class CareSimulator:
         if kid.uasc:
             cin = "N7"
         prev_perm: tuple[str, str | None, date | None] = ("Z1", None, None)
-        if not first or rng.random() < 0.08:
+        if first and rng.random() < 0.08:  # an earlier adoption, SGO or residence order
             option = rng.choice(("P1", "P2", "P3", "P4"))
             prev_perm = (option, self.area.authority.number, add_days(start, -rng.randint(200, 2000)))
             if prev_perm[2] is not None and prev_perm[2] <= kid.dob:
@@ -299,19 +299,24 @@ class CareSimulator:
         return episodes
 
     def add_missing(self, kid: CareChild) -> None:
+        """Missing or away periods for some older children: one after another, never overlapping."""
         rng = self.rng
         for period in kid.periods:
             stop = period.end or self.until
-            older = age_on(kid.dob, period.start) >= 11
-            if not older or rng.random() > 0.25:
+            if age_on(kid.dob, period.start) < 11 or rng.random() > 0.25:
                 continue
-            for _ in range(rng.randint(1, 6)):
-                span = (stop - period.start).days
-                if span < 10:
-                    break
-                begin = add_days(period.start, rng.randint(1, span - 5))
-                finish = add_days(begin, rng.randint(0, 4))
-                kid.missing.append((weighted(rng, {"M": 3, "A": 1}), begin, finish))
+            span = (stop - period.start).days
+            if span < 10:
+                continue
+            starts = sorted({rng.randint(1, span - 5) for _ in range(rng.randint(1, 6))})
+            previous_end = -1
+            for offset in starts:
+                if offset <= previous_end:
+                    continue
+                length = rng.randint(0, 4)
+                begin = add_days(period.start, offset)
+                kid.missing.append((weighted(rng, {"M": 3, "A": 1}), begin, add_days(begin, length)))
+                previous_end = offset + length
 
     def add_social_workers(self, kid: CareChild) -> None:
         """Social worker episodes covering each period of care, changing every few months."""

@@ -113,7 +113,8 @@ def _child_rows(
                     else weighted(rng, {"PN1": 6, "PN2": 2, "PN3": 1, "PN4": 1, "PN5": 1, "PN6": 1})
                 )
                 tables["Reviews"].append({**ident, "REVIEW": fmt_uk(review), "REVIEW_CODE": code})
-        if year.start_date <= period.start <= year.end_date:
+        starts_in_year = [p for p in periods if year.start_date <= p.start <= year.end_date]
+        if starts_in_year and period is starts_in_year[-1]:  # one PrevPerm row: the latest start in the year
             option, la, when = period.prev_perm
             tables["PrevPerm"].append({**ident, "PREV_PERM": option, "LA_PERM": la, "DATE_PERM": fmt_uk(when)})
         _adoption_rows(kid, period, year, tables)

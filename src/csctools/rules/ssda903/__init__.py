@@ -8,3 +8,4 @@ from csctools.rules.ssda903 import (  # noqa: F401
     oc3,
     reviews,
 )
+from csctools.rules.ssda903 import integrity, missing, prevperm, uasc  # noqa: F401
