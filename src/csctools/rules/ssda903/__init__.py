@@ -1,11 +1,14 @@
 """SSDA903 rule pack: importing it registers every implemented rule."""
 
-from csctools.rules.ssda903 import (  # noqa: F401
+from csctools.rules.ssda903 import (  # noqa: F401  # noqa: F401
     adoption,
     episodes,
     header,
+    integrity,
+    missing,
     oc2,
     oc3,
+    prevperm,
     reviews,
+    uasc,
 )
-from csctools.rules.ssda903 import integrity, missing, prevperm, uasc  # noqa: F401
