@@ -134,3 +134,19 @@ def U(**kw: str | None) -> Row:
 
 def PP(**kw: str | None) -> Row:
     return {"CHILD": "1", "DOB": "01/01/2015", "PREV_PERM": "Z1", "LA_PERM": None, "DATE_PERM": None, **kw}
+
+
+def S(**kw: str | None) -> Row:
+    return {
+        "CHILD": "1",
+        "DOB": "01/01/2015",
+        "SW_ID": "SW000001",
+        "SW_DECOM": "01/06/2025",
+        "SW_DEC": None,
+        "SW_REASON": "FCONTA",
+        **kw,
+    }
+
+
+def D(**kw: str | None) -> Row:
+    return {"CHILD": "1", "DOB": "01/01/2010", "DOLO_START": "01/07/2026", "DOLO_END": "01/09/2026", **kw}

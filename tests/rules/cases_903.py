@@ -555,3 +555,73 @@ for _code, _table in {
 }.items():
     _row = {**_TABLE_ROWS, "Header": H}[_table]
     CASES[_code] = Case({_table: [_row(), _row()]}, {(_table, 2), (_table, 3)}, {_table: [_row(), _row(CHILD="2")]})
+
+from tests.rules.build903 import D, S  # noqa: E402
+
+
+def sw_case(
+    bad: list[dict[str, str | None]], rows: set[int], good: list[dict[str, str | None]], year: int = 2026
+) -> Case:
+    base = {"Header": [H()], "Episodes": [E()]}
+    return Case({**base, "SWEpisodes": bad}, {("SWEpisodes", r) for r in rows}, {**base, "SWEpisodes": good}, year)
+
+
+SW_CHAIN = [S(SW_DEC="01/10/2025"), S(SW_ID="SW000002", SW_DECOM="01/10/2025", SW_REASON="LEFTRL")]
+DOLO_BASE = {"Header": [H(DOB="01/01/2010")], "Episodes": [E(DECOM="01/05/2026", PLACE="K2", PLACE_PROVIDER="PR4")]}
+
+
+def dolo_case(bad: list[dict[str, str | None]], rows: set[int], good: list[dict[str, str | None]]) -> Case:
+    return Case({**DOLO_BASE, "DoLo": bad}, {("DoLo", r) for r in rows}, {**DOLO_BASE, "DoLo": good}, 2027)
+
+
+CASES.update(
+    {
+        "SW04STG1": sw_case([S(SW_DECOM="2025-13-01")], {2}, [S()]),
+        "SW05STG1": sw_case([S(SW_DEC="31/02/2026")], {2}, [S()]),
+        "SW13STG1": sw_case([S(SW_REASON="BORED")], {2}, [S()]),
+        "SW01aSTG1": sw_case([S(SW_DECOM=None)], {2}, [S()], 2025),
+        "SW01bSTG1": sw_case([S(SW_REASON=None)], {2}, [S()], 2025),
+        "SW02STG1": sw_case([S(SW_ID="AB123")], {2}, [S(SW_ID="XX123")]),
+        "SW03STG1": sw_case([S(SW_ID=None)], {2}, [S()], 2024),
+        "SW06STG2": sw_case([S(SW_DECOM="01/04/2026")], {2}, [S()]),
+        "SW07STG2": sw_case([S(SW_DEC="01/04/2026")], {2}, [S(SW_DEC="01/03/2026")]),
+        "SW09STG2": sw_case([S(SW_DEC="01/06/2025")], {2}, [S(SW_DEC="02/06/2025")]),
+        "SW18STG2": sw_case([S(SW_DEC="01/05/2025")], {2}, [S()]),
+        "SW19STG2": sw_case([S(), S(SW_ID="SW000002")], {2, 3}, SW_CHAIN),
+        "SW08STG2": sw_case([S(), S(SW_ID="SW000002", SW_DECOM="01/10/2025", SW_REASON="LEFTRL")], {2}, SW_CHAIN),
+        "SW14STG2": sw_case([S(), S(SW_ID="SW000002", SW_DECOM="01/10/2025", SW_REASON="LEFTRL")], {2}, SW_CHAIN, 2024),
+        "SW10STG2": sw_case(
+            [SW_CHAIN[0], S(SW_ID="SW000002", SW_DECOM="01/12/2025", SW_REASON="LEFTRL")], {3}, SW_CHAIN
+        ),
+        "SW17STG2": sw_case([S(SW_DEC="01/02/2026")], {2}, [S()]),
+        "SW01STG1": Case(
+            {"Header": [H()], "Episodes": [E()], "SWEpisodes": []},
+            {("Episodes", 2)},
+            {"Header": [H()], "Episodes": [E()], "SWEpisodes": [S()]},
+            2024,
+        ),
+        "700": dolo_case([D(DOLO_START="2026-07-45")], {2}, [D()]),
+        "701": dolo_case([D(DOLO_END="nope")], {2}, [D()]),
+        "702": dolo_case([D(DOLO_END="01/06/2026")], {2}, [D()]),
+        "703": dolo_case([D(DOLO_START="01/04/2027", DOLO_END=None)], {2}, [D()]),
+        "704": dolo_case([D(DOLO_END="01/04/2027")], {2}, [D()]),
+        "708": dolo_case([D(DOB="01/08/2026")], {2}, [D()]),
+        "705": dolo_case(
+            [D(DOLO_END=None), D(DOLO_START="01/10/2026", DOLO_END="01/11/2026")],
+            {3},
+            [D(), D(DOLO_START="01/10/2026", DOLO_END="01/11/2026")],
+        ),
+        "709": Case(
+            {**DOLO_BASE, "Episodes": [E(DECOM="01/05/2026")], "DoLo": [D()]},
+            {("DoLo", 2), ("Episodes", 2)},
+            {**DOLO_BASE, "DoLo": [D()]},
+            2027,
+        ),
+        "710": Case(
+            {**DOLO_BASE, "Episodes": [E(DECOM="01/05/2026", PLACE="K1", PLACE_PROVIDER="PR1")], "DoLo": [D()]},
+            {("DoLo", 2), ("Episodes", 2)},
+            {**DOLO_BASE, "DoLo": [D()]},
+            2027,
+        ),
+    }
+)

@@ -319,17 +319,22 @@ class CareSimulator:
                 previous_end = offset + length
 
     def add_social_workers(self, kid: CareChild) -> None:
-        """Social worker episodes covering each period of care, changing every few months."""
+        """Social worker episodes: first contact (FCONTA) when care starts, then a change every few months.
+
+        The latest social worker stays allocated (no end date); one whose period of care ends before a later
+        period begins is closed at the end of that period.
+        """
         rng = self.rng
-        for period in kid.periods:
+        for number, period in enumerate(kid.periods):
+            last_period = number == len(kid.periods) - 1
             stop = period.end or self.until
-            begin = period.start
-            while begin < stop:
+            begin, reason = period.start, "FCONTA"
+            while True:
                 finish = add_days(begin, rng.randint(120, 420))
                 self.sw_counter += 1
                 worker = f"SW{self.sw_counter:06d}"
                 if finish >= stop:
-                    kid.social_workers.append((worker, begin, period.end, None if period.end is None else "OTHERS"))
+                    kid.social_workers.append((worker, begin, None if last_period else period.end, reason))
                     break
-                kid.social_workers.append((worker, begin, finish, weighted(rng, SW_REASONS)))
-                begin = finish
+                kid.social_workers.append((worker, begin, finish, reason))
+                begin, reason = finish, weighted(rng, SW_REASONS)

@@ -136,7 +136,7 @@ def _child_rows(
                         "SW_ID": worker,
                         "SW_DECOM": fmt_uk(start),
                         "SW_DEC": fmt_uk(ended),
-                        "SW_REASON": reason if ended else None,
+                        "SW_REASON": reason,
                     }
                 )
     if "DoLo" in tables:
@@ -232,11 +232,13 @@ def _dolo_rows(
     rng = _child_rng(seed, kid, year, "dolo")
     for period in periods:
         for ep in period.episodes:
-            if ep.place in ("K2", "R1") and _overlaps(ep.start, ep.end, year) and rng.random() < 0.3:
-                start = max(ep.start, year.start_date)
+            if ep.place == "K2" and _overlaps(ep.start, ep.end, year) and rng.random() < 0.3:
+                start = max(add_days(ep.start, 1), year.start_date)  # within the episode, not on its edges
                 end = add_days(start, rng.randint(30, 200))
-                if ep.end is not None and end > ep.end:
-                    end = ep.end
+                if ep.end is not None and end >= ep.end:
+                    end = add_days(ep.end, -1)
+                if end <= start:
+                    continue
                 tables["DoLo"].append(
                     {**_identity(kid), "DOLO_START": fmt_uk(start), "DOLO_END": fmt_uk(_open_at(end, year))}
                 )

@@ -1,7 +1,8 @@
 """SSDA903 rule pack: importing it registers every implemented rule."""
 
-from csctools.rules.ssda903 import (  # noqa: F401  # noqa: F401
+from csctools.rules.ssda903 import (  # noqa: F401  # noqa: F401  # noqa: F401
     adoption,
+    dolo,
     episodes,
     header,
     integrity,
@@ -10,5 +11,6 @@ from csctools.rules.ssda903 import (  # noqa: F401  # noqa: F401
     oc3,
     prevperm,
     reviews,
+    social_workers,
     uasc,
 )

@@ -1,0 +1,84 @@
+"""DoLo (2026/27): Deprivation of Liberty orders."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import polars as pl
+
+from csctools.rules.ssda903.common import DATASET, date_rule
+from csctools.validate.context import Context
+from csctools.validate.registry import Failures, rule, table_rule
+
+date_rule("700", "DoLo", "DOLO_START", required=True)
+date_rule("701", "DoLo", "DOLO_END")
+ALLOWED_PLACEMENTS = ("K2", "Z12", "Z13")
+FORBIDDEN_PLACEMENTS = ("K1", "P1", "R5", "K3")
+
+
+@table_rule(DATASET, "702", "DoLo")
+def ends_before_start(ctx: Context) -> pl.Expr:
+    return pl.col("DOLO_END") <= pl.col("DOLO_START")
+
+
+@table_rule(DATASET, "703", "DoLo")
+def starts_after_year(ctx: Context) -> pl.Expr:
+    return pl.col("DOLO_START") > ctx.end
+
+
+@table_rule(DATASET, "704", "DoLo")
+def ends_outside_year(ctx: Context) -> pl.Expr:
+    return (pl.col("DOLO_END") > ctx.end) | (pl.col("DOLO_END") < ctx.start)
+
+
+@table_rule(DATASET, "708", "DoLo")
+def before_birth(ctx: Context) -> pl.Expr:
+    return pl.col("DOLO_START") <= pl.col("DOB")
+
+
+@rule(DATASET, "705")
+def overlapping_orders(ctx: Context) -> Iterable[Failures]:
+    """A DoLO starts while the previous one is still open or before it ended."""
+    frame = ctx.table("DoLo").with_columns(pl.coalesce("DOLO_END", "DOLO_START").alias("END_FILL"))
+    frame = frame.sort("CHILD", "END_FILL", "DOLO_START").with_columns(
+        pl.col("DOLO_END").shift(1).over("CHILD").alias("PREV_END"),
+        pl.col("CHILD").shift(1).over("CHILD").alias("PREV_CHILD"),
+    )
+    bad = pl.col("PREV_CHILD").is_not_null() & (
+        pl.col("PREV_END").is_null() | (pl.col("DOLO_START") < pl.col("PREV_END"))
+    )
+    yield Failures("DoLo", frame.filter(bad), ("DOLO_START",))
+
+
+def _overlaps(ctx: Context) -> pl.DataFrame:
+    dolo = ctx.table("DoLo").filter(pl.col("DOLO_START").is_not_null() & pl.col("DOLO_END").is_not_null())
+    episodes = ctx.table("Episodes").select("CHILD", "DECOM", "DEC", "PLACE", pl.col("_row").alias("EP_ROW"))
+    return dolo.join(episodes, on="CHILD").filter(
+        ((pl.col("DOLO_START") <= pl.col("DEC")) | pl.col("DEC").is_null()) & (pl.col("DOLO_END") >= pl.col("DECOM"))
+    )
+
+
+def _placement_rule(code: str, bad: pl.Expr, doc: str) -> None:
+    def check(ctx: Context) -> Iterable[Failures]:
+        hits = _overlaps(ctx).filter(bad)
+        yield Failures("DoLo", hits.unique("_row"), ("DOLO_START",))
+        yield Failures(
+            "Episodes", ctx.table("Episodes").filter(pl.col("_row").is_in(hits["EP_ROW"].implode())), ("PLACE",)
+        )
+
+    check.__doc__ = doc
+    rule(DATASET, code)(check)
+
+
+_placement_rule(
+    "709",
+    ~pl.col("PLACE").is_in(ALLOWED_PLACEMENTS),
+    "A DoLO overlaps a placement other than K2, Z12 or Z13 (the reference reads a PLACEMENT column "
+    "that does not exist; csctools uses PLACE).",
+)
+_placement_rule(
+    "710",
+    pl.col("PLACE").is_in(FORBIDDEN_PLACEMENTS),
+    "A DoLO overlaps a placement in a secure home, with parents, a young offender institution or "
+    "supported accommodation (K1, P1, R5, K3).",
+)

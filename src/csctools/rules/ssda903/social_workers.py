@@ -1,0 +1,123 @@
+"""SWEpisodes (from 2023/24): the social worker episodes of each child."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+
+import polars as pl
+
+from csctools.rules.ssda903.common import DATASET, code_rule, date_rule
+from csctools.validate.context import Context
+from csctools.validate.registry import Failures, rule, table_rule
+
+date_rule("SW04STG1", "SWEpisodes", "SW_DECOM")
+date_rule("SW05STG1", "SWEpisodes", "SW_DEC")
+code_rule("SW13STG1", "SWEpisodes", "SW_REASON")
+APRIL_2023 = date(2023, 4, 1)
+
+
+def sorted_episodes(ctx: Context) -> pl.DataFrame:
+    frame = ctx.table("SWEpisodes").sort("CHILD", "SW_DECOM", "SW_DEC", nulls_last=True)
+    return frame.with_columns(
+        pl.col("SW_DEC").shift(1).over("CHILD").alias("PREV_SW_DEC"),
+        pl.col("SW_DECOM").rank("ordinal").over("CHILD").alias("NUMBER"),
+        pl.len().over("CHILD").alias("COUNT"),
+    )
+
+
+@table_rule(DATASET, "SW01aSTG1", "SWEpisodes")
+def complete_before_2023(ctx: Context) -> pl.Expr:
+    return ((pl.col("SW_DECOM") < APRIL_2023) & pl.col("SW_ID").is_null()) | pl.col("SW_DECOM").is_null()
+
+
+@table_rule(DATASET, "SW01bSTG1", "SWEpisodes")
+def complete_from_2023(ctx: Context) -> pl.Expr:
+    missing = pl.col("SW_ID").is_null() | pl.col("SW_REASON").is_null()
+    return ((pl.col("SW_DECOM") >= APRIL_2023) & missing) | pl.col("SW_DECOM").is_null()
+
+
+@table_rule(DATASET, "SW02STG1", "SWEpisodes")
+def id_prefix(ctx: Context) -> pl.Expr:
+    return ~pl.col("SW_ID").str.slice(0, 2).is_in(["SW", "XX"]).fill_null(False)
+
+
+@table_rule(DATASET, "SW03STG1", "SWEpisodes")
+def complete(ctx: Context) -> pl.Expr:
+    return pl.col("SW_ID").is_null() | pl.col("SW_DECOM").is_null() | pl.col("SW_REASON").is_null()
+
+
+@table_rule(DATASET, "SW06STG2", "SWEpisodes")
+def starts_after_year(ctx: Context) -> pl.Expr:
+    return pl.col("SW_DECOM") > ctx.end
+
+
+@table_rule(DATASET, "SW07STG2", "SWEpisodes")
+def ends_outside_window(ctx: Context) -> pl.Expr:
+    earliest = date(ctx.start.year - 1, ctx.start.month, ctx.start.day)
+    return (pl.col("SW_DEC") < earliest) | (pl.col("SW_DEC") > ctx.end)
+
+
+@table_rule(DATASET, "SW09STG2", "SWEpisodes")
+def under_a_day(ctx: Context) -> pl.Expr:
+    return pl.col("SW_DEC") == pl.col("SW_DECOM")
+
+
+@table_rule(DATASET, "SW18STG2", "SWEpisodes")
+def ends_before_start(ctx: Context) -> pl.Expr:
+    return pl.col("SW_DEC") < pl.col("SW_DECOM")
+
+
+@table_rule(DATASET, "SW19STG2", "SWEpisodes")
+def same_start(ctx: Context) -> pl.Expr:
+    return pl.struct("CHILD", "SW_DECOM").is_duplicated() & pl.col("SW_DECOM").is_not_null()
+
+
+@rule(DATASET, "SW08STG2")
+def previous_not_ended(ctx: Context) -> Iterable[Failures]:
+    """A social worker episode that is not the child's latest has no end date."""
+    frame = sorted_episodes(ctx)
+    yield Failures(
+        "SWEpisodes", frame.filter((pl.col("NUMBER") < pl.col("COUNT")) & pl.col("SW_DEC").is_null()), ("SW_DEC",)
+    )
+
+
+@rule(DATASET, "SW14STG2")
+def end_date_blank(ctx: Context) -> Iterable[Failures]:
+    """Only the latest social worker episode of a child may have no end date."""
+    frame = sorted_episodes(ctx)
+    yield Failures(
+        "SWEpisodes", frame.filter((pl.col("NUMBER") < pl.col("COUNT")) & pl.col("SW_DEC").is_null()), ("SW_DEC",)
+    )
+
+
+@rule(DATASET, "SW10STG2")
+def gap_between_workers(ctx: Context) -> Iterable[Failures]:
+    """A new social worker (other than first contact) starts more than 7 days from the end of the previous one."""
+    frame = sorted_episodes(ctx).filter(pl.col("NUMBER") > 1)
+    gap = (pl.col("SW_DECOM") - pl.col("PREV_SW_DEC")).dt.total_days().abs()
+    bad = (pl.col("SW_REASON") != "FCONTA") & ((gap > 7) | pl.col("PREV_SW_DEC").is_null())
+    yield Failures("SWEpisodes", frame.filter(bad), ("SW_DECOM",))
+
+
+@rule(DATASET, "SW17STG2")
+def none_open(ctx: Context) -> Iterable[Failures]:
+    """A child looked after on 31 March whose latest social worker episode has ended.
+
+    The reference validator checks every child in SWEpisodes, so it also flags children who left care during the
+    year; csctools checks the children the message is about: those still looked after on 31 March.
+    """
+    looked_after = ctx.table("Episodes").filter(pl.col("DEC").is_null())["CHILD"].implode()
+    frame = sorted_episodes(ctx).filter(pl.col("CHILD").is_in(looked_after))
+    latest = pl.col("SW_DECOM") == pl.col("SW_DECOM").max().over("CHILD")
+    yield Failures("SWEpisodes", frame.filter(latest & pl.col("SW_DEC").is_not_null()).unique("CHILD"), ("SW_DEC",))
+
+
+@rule(DATASET, "SW01STG1")
+def looked_after_without_worker(ctx: Context) -> Iterable[Failures]:
+    """A child looked after on 31 March (not respite) has no complete social worker episode."""
+    open_children = ctx.table("Episodes").filter(pl.col("DEC").is_null() & ~pl.col("LS").is_in(["V3", "V4"]))
+    sw = ctx.table("SWEpisodes")
+    merged = open_children.select("CHILD", "_row").join(sw.drop("_row"), on="CHILD", how="left")
+    bad = merged.filter(pl.col("SW_ID").is_null() | pl.col("SW_DECOM").is_null() | pl.col("SW_REASON").is_null())
+    yield Failures("Episodes", ctx.table("Episodes").filter(pl.col("_row").is_in(bad["_row"].implode())), ("DEC",))
