@@ -625,3 +625,101 @@ CASES.update(
         ),
     }
 )
+
+
+def prev_header_case(
+    now: dict[str, str | None], before: dict[str, str | None], ok_now: dict[str, str | None] | None = None
+) -> Case:
+    tables = {"Header": [H(**now)], "Episodes": [E()]}
+    return Case(
+        tables,
+        {("Header", 2)},
+        {"Header": [H(**(ok_now or {}))], "Episodes": [E()]},
+        previous={"Header": [H(**before)]},
+    )
+
+
+CARRIED = [E(DECOM="01/01/2025")]
+LAST_OPEN = {"Header": [H()], "Episodes": [E(DECOM="01/01/2025")]}
+
+
+def carried_case(field: str, value: str) -> Case:
+    return Case(
+        {"Header": [H()], "Episodes": [E(DECOM="01/01/2025", **{field: value})]},
+        {("Episodes", 2)},
+        {"Header": [H()], "Episodes": CARRIED},
+        previous=LAST_OPEN,
+    )
+
+
+CASES.update(
+    {
+        "202": prev_header_case({"SEX": "F"}, {"SEX": "1"}, {"SEX": "M"}),
+        "203": prev_header_case({"DOB": "02/01/2015"}, {}),
+        "204": prev_header_case({"ETHNIC": "WIRI"}, {}),
+        "207": prev_header_case(
+            {"SEX": "F", "DOB": "01/01/2008", "MOTHER": "0"},
+            {"SEX": "F", "DOB": "01/01/2008", "MOTHER": "1", "MC_DOB": "01/01/2024"},
+            {"SEX": "F", "DOB": "01/01/2008", "MOTHER": "1", "MC_DOB": "01/01/2024"},
+        ),
+        "208": prev_header_case({"UPN": "B123456789012"}, {}),
+        "205D": prev_header_case({"UASC": "1"}, {"UASC": "0"}),
+        "503A": carried_case("RNE", "P"),
+        "503B": carried_case("LS", "C1"),
+        "503C": carried_case("CIN", "N2"),
+        "503D": carried_case("PLACE", "U5"),
+        "503E": carried_case("PLACE_PROVIDER", "PR4"),
+        "503F": carried_case("URN", "SC123456"),
+        "502": Case(
+            {"Header": [H()], "Episodes": [E(DECOM="02/01/2025")]},
+            {("Episodes", 2)},
+            {"Header": [H()], "Episodes": CARRIED},
+            previous=LAST_OPEN,
+        ),
+        "562": Case(
+            {"Header": [H()], "Episodes": [E(DECOM="02/01/2025")]},
+            {("Episodes", 2)},
+            {"Header": [H()], "Episodes": CARRIED},
+            previous=LAST_OPEN,
+        ),
+        "NoE": Case(
+            {"Header": [H()], "Episodes": CARRIED},
+            {("Episodes", 2)},
+            {"Header": [H()], "Episodes": CARRIED},
+            previous={"Header": [H(CHILD="2")], "Episodes": [E(CHILD="2")]},
+            ok_previous=LAST_OPEN,
+        ),
+        "559": Case(
+            {"PlacedAdoption": [PA()]},
+            {("PlacedAdoption", 2)},
+            {"PlacedAdoption": [PA()]},
+            previous={"PlacedAdoption": [PA(CHILD="2")]},
+            ok_previous={"PlacedAdoption": [PA()]},
+        ),
+        "560": Case(
+            {"PlacedAdoption": [PA(DATE_PLACED="01/05/2024")]},
+            {("PlacedAdoption", 2)},
+            {"PlacedAdoption": [PA()]},
+            previous={"PlacedAdoption": [PA()]},
+        ),
+        "561": Case(
+            {"PlacedAdoption": [PA()]},
+            {("PlacedAdoption", 2)},
+            {"PlacedAdoption": [PA()]},
+            previous={"PlacedAdoption": [PA(DATE_PLACED_CEASED="01/02/2025", REASON_PLACED_CEASED="RD1")]},
+            ok_previous={"PlacedAdoption": [PA()]},
+        ),
+        "584": Case(
+            {"PlacedAdoption": [PA()]},
+            {("PlacedAdoption", 2)},
+            {"PlacedAdoption": [PA(DATE_PLACED="01/06/2025")]},
+            previous={"PlacedAdoption": [PA(DATE_PLACED_CEASED="01/02/2025", REASON_PLACED_CEASED="RD1")]},
+        ),
+        "576": Case(
+            {"Header": [H()], "Episodes": [E()], "Missing": [M()]},
+            {("Missing", 2)},
+            {"Header": [H()], "Episodes": [E()], "Missing": [M(MIS_START="30/03/2025", MIS_END="02/04/2025")]},
+            previous={"Missing": [M(MIS_START="30/03/2025", MIS_END=None)]},
+        ),
+    }
+)

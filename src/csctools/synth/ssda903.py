@@ -120,8 +120,8 @@ def _child_rows(
         _adoption_rows(kid, period, year, tables)
     if kid.uasc:
         tables["UASC"].append({**ident, "SEX": _sex(kid, year), "DUC": fmt_uk(birthday(kid.dob, 18))})
-    for kind, start, end in kid.missing:
-        if year.start_date <= start <= year.end_date:
+    for kind, start, end in kid.missing:  # periods starting in the year, or still open when it began
+        if start <= year.end_date and (start >= year.start_date or end is None or end >= year.start_date):
             tables["Missing"].append(
                 {**ident, "MISSING": kind, "MIS_START": fmt_uk(start), "MIS_END": fmt_uk(_open_at(end, year))}
             )

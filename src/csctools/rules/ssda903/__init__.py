@@ -9,6 +9,7 @@ from csctools.rules.ssda903 import (  # noqa: F401  # noqa: F401  # noqa: F401
     missing,
     oc2,
     oc3,
+    previous_year,
     prevperm,
     reviews,
     social_workers,

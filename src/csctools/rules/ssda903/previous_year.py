@@ -1,0 +1,191 @@
+"""Rules comparing this year's return with last year's (need --previous)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import polars as pl
+
+from csctools.rules.ssda903.common import DATASET
+from csctools.validate.context import Context
+from csctools.validate.registry import Failures, rule
+
+SEX_SINCE_2024 = {"1": "M", "2": "F"}  # 2022/23-2023/24 codes, mapped to those used from 2024/25
+
+
+def _headers(ctx: Context, field: str) -> pl.DataFrame:
+    """This year's Header rows of children also in last year's Header, with last year's value as LAST."""
+    last = ctx.last_year("Header").select("CHILD", pl.col(field).alias("LAST")).unique("CHILD")
+    return ctx.table("Header").join(last, on="CHILD", how="inner")
+
+
+def _changed(code: str, field: str, normalise: dict[str, str] | None = None) -> None:
+    def check(ctx: Context) -> Iterable[Failures]:
+        frame = _headers(ctx, field)
+        now, before = pl.col(field), pl.col("LAST")
+        if normalise:
+            now, before = now.replace(normalise), before.replace(normalise)
+        yield Failures("Header", frame.filter(now.ne_missing(before)), (field,))
+
+    check.__doc__ = f"{field} differs from last year's return."
+    rule(DATASET, code)(check)
+
+
+_changed("202", "SEX", SEX_SINCE_2024)
+_changed("203", "DOB")
+_changed("204", "ETHNIC")
+
+
+@rule(DATASET, "207")
+def no_longer_a_mother(ctx: Context) -> Iterable[Failures]:
+    """A child recorded as a mother last year is not recorded as one this year (children with episodes)."""
+    with_episodes = ctx.table("Episodes")["CHILD"].implode()
+    frame = _headers(ctx, "MOTHER").filter(pl.col("CHILD").is_in(with_episodes))
+    yield Failures(
+        "Header", frame.filter((pl.col("LAST") == "1") & pl.col("MOTHER").ne_missing(pl.col("LAST"))), ("MOTHER",)
+    )
+
+
+@rule(DATASET, "208")
+def upn_changed(ctx: Context) -> Iterable[Failures]:
+    """The UPN differs from last year's, other than an unknown code becoming known or UN1 becoming UN2-UN5."""
+    frame = _headers(ctx, "UPN")
+    unknown = ["UN1", "UN2", "UN3", "UN4", "UN5"]
+    now, before = pl.col("UPN"), pl.col("LAST")
+    different = now.ne_missing(before)
+    un1_to_reason = (before.eq("UN1") | before.is_null()) & now.is_in(unknown[1:])
+    null_to_un1 = before.is_null() & now.eq("UN1")
+    became_known = (before.is_in(unknown) | before.is_null()) & ~(now.is_in(unknown) | now.is_null())
+    allowed = un1_to_reason.fill_null(False) | null_to_un1.fill_null(False) | became_known.fill_null(False)
+    yield Failures("Header", frame.filter(different & ~allowed), ("UPN",))
+
+
+@rule(DATASET, "205D")
+def newly_uasc(ctx: Context) -> Iterable[Failures]:
+    """A child recorded as UASC this year was in last year's return but not recorded as UASC there."""
+    frame = _headers(ctx, "UASC")
+    yield Failures("Header", frame.filter((pl.col("UASC") == "1") & (pl.col("LAST").fill_null("") != "1")), ("UASC",))
+
+
+def _first_and_open_last(ctx: Context) -> pl.DataFrame:
+    """Each child's first episode this year beside their latest episode last year, when that one was still open."""
+    episodes = ctx.table("Episodes").filter(pl.col("DECOM").is_not_null())
+    first = episodes.filter(pl.col("DECOM") == pl.col("DECOM").min().over("CHILD")).unique("CHILD", keep="first")
+    last = ctx.last_year("Episodes").filter(pl.col("DECOM").is_not_null())
+    latest = last.filter(pl.col("DECOM") == pl.col("DECOM").max().over("CHILD")).unique("CHILD", keep="first")
+    fields = ["DECOM", "DEC", "RNE", "LS", "CIN", "PLACE", "PLACE_PROVIDER", "URN"]
+    latest = latest.select("CHILD", *(pl.col(f).alias(f"{f}_LAST") for f in fields))
+    return first.join(latest, on="CHILD", how="inner").filter(pl.col("DEC_LAST").is_null())
+
+
+def _same_as_open_episode(code: str, field: str) -> None:
+    def check(ctx: Context) -> Iterable[Failures]:
+        frame = _first_and_open_last(ctx)
+        yield Failures("Episodes", frame.filter(pl.col(field).ne_missing(pl.col(f"{field}_LAST"))), (field,))
+
+    check.__doc__ = f"The first episode's {field} differs from the episode left open at the end of last year."
+    rule(DATASET, code)(check)
+
+
+for _code, _field in {
+    "503A": "RNE",
+    "503B": "LS",
+    "503C": "CIN",
+    "503D": "PLACE",
+    "503E": "PLACE_PROVIDER",
+    "503F": "URN",
+}.items():
+    _same_as_open_episode(_code, _field)
+
+
+@rule(DATASET, "502")
+def open_episode_start_differs(ctx: Context) -> Iterable[Failures]:
+    """Last year ended with an open episode whose start date differs from this year's first episode's."""
+    frame = _first_and_open_last(ctx)
+    yield Failures("Episodes", frame.filter(pl.col("DECOM") != pl.col("DECOM_LAST")), ("DECOM",))
+
+
+@rule(DATASET, "562")
+def continuing_episode_missing_last_year(ctx: Context) -> Iterable[Failures]:
+    """The first episode began before this year but is not the latest episode of last year's return."""
+    episodes = ctx.table("Episodes").filter(pl.col("DECOM") < ctx.start)
+    first = episodes.filter(pl.col("DECOM") == pl.col("DECOM").min().over("CHILD"))
+    last = ctx.last_year("Episodes").filter(pl.col("DECOM").is_not_null())
+    latest = last.filter(pl.col("DECOM") == pl.col("DECOM").max().over("CHILD")).select("CHILD", "DECOM").unique()
+    yield Failures("Episodes", first.join(latest, on=["CHILD", "DECOM"], how="anti"), ("DECOM",))
+
+
+@rule(DATASET, "NoE")
+def no_episodes_last_year(ctx: Context) -> Iterable[Failures]:
+    """An episode began before this year, but the child has no episodes in last year's return."""
+    episodes = ctx.table("Episodes").filter(pl.col("DECOM") < ctx.start)
+    known = ctx.last_year("Episodes")["CHILD"].implode()
+    yield Failures("Episodes", episodes.filter(~pl.col("CHILD").is_in(known)), ("DECOM",))
+
+
+def _placed_pairs(ctx: Context) -> pl.DataFrame:
+    last = ctx.last_year("PlacedAdoption").select(
+        "CHILD", *(pl.col(f).alias(f"{f}_LAST") for f in ("DATE_PLACED", "DATE_PLACED_CEASED", "REASON_PLACED_CEASED"))
+    )
+    return ctx.table("PlacedAdoption").join(last, on="CHILD", how="inner")
+
+
+@rule(DATASET, "559")
+def decision_missing_last_year(ctx: Context) -> Iterable[Failures]:
+    """A decision to place for adoption dated before this year is not in last year's return."""
+    placed = ctx.table("PlacedAdoption")
+    last = ctx.last_year("PlacedAdoption").filter(pl.col("DATE_PLACED").is_not_null())["CHILD"].implode()
+    yield Failures(
+        "PlacedAdoption",
+        placed.filter((pl.col("DATE_PLACED") < ctx.start) & ~pl.col("CHILD").is_in(last)),
+        ("DATE_PLACED",),
+    )
+
+
+@rule(DATASET, "560")
+def decision_date_changed(ctx: Context) -> Iterable[Failures]:
+    """The decision date differs from last year's, though last year's decision was not reversed."""
+    frame = _placed_pairs(ctx)
+    bad = (
+        pl.col("DATE_PLACED_LAST").is_not_null()
+        & pl.col("DATE_PLACED_CEASED_LAST").is_null()
+        & pl.col("DATE_PLACED").ne_missing(pl.col("DATE_PLACED_LAST"))
+    )
+    yield Failures("PlacedAdoption", frame.filter(bad), ("DATE_PLACED",))
+
+
+@rule(DATASET, "561")
+def reversed_decision_repeated(ctx: Context) -> Iterable[Failures]:
+    """The decision date is last year's, but last year that decision was reversed."""
+    frame = _placed_pairs(ctx)
+    reversed_ = pl.col("REASON_PLACED_CEASED_LAST").is_not_null() | pl.col("DATE_PLACED_CEASED_LAST").is_not_null()
+    yield Failures(
+        "PlacedAdoption",
+        frame.filter((pl.col("DATE_PLACED") == pl.col("DATE_PLACED_LAST")) & reversed_),
+        ("DATE_PLACED",),
+    )
+
+
+@rule(DATASET, "584")
+def new_decision_not_later(ctx: Context) -> Iterable[Failures]:
+    """After a reversal last year, this year's decision is not later than last year's (or is blank)."""
+    frame = _placed_pairs(ctx).filter(
+        pl.col("DATE_PLACED_CEASED_LAST").is_not_null() | pl.col("REASON_PLACED_CEASED_LAST").is_not_null()
+    )
+    bad = (pl.col("DATE_PLACED") <= pl.col("DATE_PLACED_LAST")) | pl.col("DATE_PLACED").is_null()
+    yield Failures("PlacedAdoption", frame.filter(bad), ("DATE_PLACED",))
+
+
+@rule(DATASET, "576")
+def open_missing_not_carried(ctx: Context) -> Iterable[Failures]:
+    """A missing period open at the end of last year is not this year's first missing period for the child."""
+    missing = ctx.table("Missing").with_columns(pl.col("MIS_START").fill_null(pl.lit(ctx.end)))
+    first = missing.filter(pl.col("MIS_START") == pl.col("MIS_START").min().over("CHILD")).unique("CHILD")
+    open_last = (
+        ctx.last_year("Missing")
+        .filter(pl.col("MIS_END").is_null())
+        .select("CHILD", pl.col("MIS_START").alias("START_LAST"))
+    )
+    merged = first.join(open_last, on="CHILD", how="inner")
+    bad_rows = merged.filter(pl.col("MIS_START") != pl.col("START_LAST"))["_row"].implode()
+    yield Failures("Missing", ctx.table("Missing").filter(pl.col("_row").is_in(bad_rows)), ("MIS_START",))
