@@ -723,3 +723,76 @@ CASES.update(
         ),
     }
 )
+
+
+def placed(place: str, dob: str, good_dob: str, **extra: str | None) -> Case:
+    episode = E(PLACE=place, DEC="01/09/2025", REC="E4A", **extra)
+    return Case(
+        {"Header": [H(DOB=dob)], "Episodes": [episode]},
+        {("Episodes", 2)},
+        {"Header": [H(DOB=good_dob)], "Episodes": [episode]},
+    )
+
+
+def lasting(place: str, days_bad: str, days_ok: str) -> Case:
+    bad = E(PLACE=place, PLACE_PROVIDER=None, RNE="P", DEC=days_bad, REC="X1")
+    ok = E(PLACE=place, PLACE_PROVIDER=None, RNE="P", DEC=days_ok, REC="X1")
+    return Case({"Header": [H()], "Episodes": [bad]}, {("Episodes", 2)}, {"Header": [H()], "Episodes": [ok]})
+
+
+GIRL = {"SEX": "F"}
+CASES.update(
+    {
+        "371": placed("K3", "01/01/2012", "01/01/2008"),
+        "372": placed("R5", "01/01/2018", "01/01/2012", PLACE_PROVIDER="PR3"),
+        "373": placed("S1", "01/01/2023", "01/01/2015"),
+        "374": placed("P3", "01/01/2015", "01/01/2010"),
+        "375": lasting("T1", "14/07/2025", "10/07/2025"),
+        "376": lasting("T3", "25/06/2025", "20/06/2025"),
+        "379": lasting("T4", "10/06/2025", "07/06/2025"),
+        "377": episode_case(
+            [E(PLACE="T3", PLACE_PROVIDER=None, RNE="P", DECOM=d) for d in ("01/05/2025", "01/08/2025", "01/11/2025")],
+            {2, 3, 4},
+            [E(PLACE="T3", PLACE_PROVIDER=None, RNE="P", DECOM=d) for d in ("01/05/2025", "01/08/2025")],
+        ),
+        "378": episode_case([E(PLACE="P1", PLACE_PROVIDER="PR0", LS="V2")], {2}, [E(PLACE="P1", PLACE_PROVIDER="PR0")]),
+        "382": episode_case([E(PLACE="T1", PLACE_PROVIDER=None, LS="V3")], {2}, [E(LS="V3", PLACE="U5")]),
+        "384": episode_case([E(LS="V4")], {2}, [E(LS="V4", PLACE="U5")]),
+        "383": episode_case(
+            [
+                X1_CHAIN[0] | {"DEC": "01/07/2025"},
+                E(DECOM="01/07/2025", RNE="P", PLACE="T1", PLACE_PROVIDER=None, DEC="01/08/2025", REC="X1"),
+                E(DECOM="01/08/2025", RNE="P", PL_POST="LS7 7GG"),
+            ],
+            {4},
+            [
+                X1_CHAIN[0] | {"DEC": "01/07/2025"},
+                E(DECOM="01/07/2025", RNE="P", PLACE="T1", PLACE_PROVIDER=None, DEC="01/08/2025", REC="X1"),
+                E(DECOM="01/08/2025", RNE="P"),
+            ],
+        ),
+        "359": Case(
+            {"Header": [H(DOB="01/01/2007")], "Episodes": [E(DECOM="01/01/2024")]},
+            {("Episodes", 2)},
+            {
+                "Header": [H(DOB="01/01/2007")],
+                "Episodes": [E(DECOM="01/01/2024", LS="V2", PLACE="K2", PLACE_PROVIDER="PR4")],
+            },
+        ),
+        "393": Case(
+            {"Header": [H(**GIRL)], "Episodes": [E()]},
+            {("Header", 2)},
+            {"Header": [H(**GIRL, MOTHER="0")], "Episodes": [E()]},
+        ),
+        "607": Case(
+            {"Header": [H(**GIRL)], "Episodes": [E(DEC="01/09/2025", REC="E4A")]},
+            {("Header", 2)},
+            {"Header": [H(**GIRL, MOTHER="0")], "Episodes": [E(DEC="01/09/2025", REC="E4A")]},
+        ),
+        "628": Case(
+            {"Header": [H(**GIRL, DOB="01/01/2007", MOTHER="0")], "OC3": [O3()]},
+            {("Header", 2)},
+            {"Header": [H(**GIRL, DOB="01/01/2007")], "OC3": [O3()]},
+        ),
+    }
+)

@@ -248,9 +248,7 @@ class CareSimulator:
             changes = {d: k for d, k in changes.items() if d < placed}
             changes.setdefault(placed, set()).add("adopt")
         home = self.area.home_postcode(rng)
-        place, provider = placement_for(rng, age_on(kid.dob, start), kid.uasc)
-        while adoption and place not in FOSTER_OTHER:  # children placed for adoption come from foster care
-            place, provider = placement_for(rng, age_on(kid.dob, start), kid.uasc)
+        place, provider = self.placement(kid, start, legal, adoption)
         pl_post = home if place == "P1" else self.area.placement_postcode(rng, home)
         current = Episode(start, None, "S", legal, cin, place, provider, home, pl_post, urn_for(rng, place))
         episodes = [current]
@@ -278,9 +276,7 @@ class CareSimulator:
                     if adoption:
                         adoption.foster_carer = False
             elif "place" in kinds:
-                place, provider = placement_for(rng, age_on(kid.dob, when), kid.uasc)
-                while adoption and place not in FOSTER_OTHER:
-                    place, provider = placement_for(rng, age_on(kid.dob, when), kid.uasc)
+                place, provider = self.placement(kid, when, ls, adoption)
                 pl_post = current.home_post if place == "P1" else self.area.placement_postcode(rng, current.home_post)
                 urn = urn_for(rng, place)
             changed_place = place != current.place or pl_post != current.pl_post
@@ -297,6 +293,16 @@ class CareSimulator:
             episodes.append(current)
         current.end, current.rec = end, rec
         return episodes
+
+    def placement(self, kid: CareChild, day: date, legal: str, adoption: Adoption | None) -> tuple[str, str]:
+        """A placement for the child's age; foster care before adoption; no placement with parents under s20."""
+        while True:
+            place, provider = placement_for(self.rng, age_on(kid.dob, day), kid.uasc)
+            if adoption and place not in FOSTER_OTHER:
+                continue
+            if place == "P1" and legal == "V2":
+                continue
+            return place, provider
 
     def add_missing(self, kid: CareChild) -> None:
         """Missing or away periods for some older children: one after another, never overlapping."""

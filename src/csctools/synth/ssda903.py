@@ -51,7 +51,7 @@ def year_tables(children: list[CareChild], year: CollectionYear, seed: int) -> d
         if periods:
             _child_rows(kid, periods, year, seed, tables)
         if _care_leaver_rows(kid, year, seed, tables) and not periods:
-            tables["Header"].append(header_row(kid, year))  # care leavers are children of the return too
+            tables["Header"].append(header_row(kid, year, in_care=False))  # care leavers are in the return too
     return tables
 
 
@@ -63,9 +63,10 @@ def _sex(kid: CareChild, year: CollectionYear) -> str:
     return kid.sex if year.end >= 2025 else {"M": "1", "F": "2"}[kid.sex]
 
 
-def header_row(kid: CareChild, year: CollectionYear) -> Row:
+def header_row(kid: CareChild, year: CollectionYear, in_care: bool = True) -> Row:
+    """The child's Header row; motherhood is recorded for every girl looked after in the year (not care leavers)."""
     mother = None
-    if kid.sex == "F" and age_on(kid.dob, year.end_date) >= 12:
+    if kid.sex == "F" and in_care:
         mother = "1" if kid.mc_dob and kid.mc_dob <= year.end_date else "0"
     return {
         **_identity(kid),

@@ -1,0 +1,91 @@
+"""Placements: minimum ages, temporary placements, respite, placements with parents, care past 18."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import polars as pl
+
+from csctools.rules.ssda903.common import DATASET, TEMPORARY, episodes
+from csctools.validate.context import Context
+from csctools.validate.registry import Failures, frame_rule, rule, table_rule
+
+
+def _minimum_age(code: str, place: str, years: int) -> None:
+    """An episode in this placement type began before the child reached the minimum age (closed episodes)."""
+
+    def condition(ctx: Context) -> pl.Expr:
+        return (
+            (pl.col("PLACE") == place)
+            & pl.col("DEC").is_not_null()
+            & (pl.col("DECOM") < pl.col("HEADER_DOB").dt.offset_by(f"{years}y"))
+        )
+
+    condition.__doc__ = f"A {place} placement began before the child was {years}."
+    frame_rule(DATASET, code, "Episodes", episodes, ("DECOM", "PLACE"))(condition)
+
+
+def _maximum_days(code: str, place: str, days: int) -> None:
+    def condition(ctx: Context) -> pl.Expr:
+        return (
+            (pl.col("PLACE") == place)
+            & pl.col("HEADER_DOB").is_not_null()
+            & (pl.col("DEC") > pl.col("DECOM").dt.offset_by(f"{days}d"))
+        )
+
+    condition.__doc__ = f"A {place} placement lasted more than {days} days."
+    frame_rule(DATASET, code, "Episodes", episodes, ("DECOM", "DEC"))(condition)
+
+
+_minimum_age("371", "K3", 16)
+_minimum_age("372", "R5", 10)
+_minimum_age("373", "S1", 4)
+_minimum_age("374", "P3", 14)
+_maximum_days("375", "T1", 42)
+_maximum_days("376", "T3", 21)
+_maximum_days("379", "T4", 7)
+
+
+@table_rule(DATASET, "377", "Episodes")
+def holiday_placements(ctx: Context) -> pl.Expr:
+    return (pl.col("PLACE") == "T3") & ((pl.col("PLACE") == "T3").sum().over("CHILD") > 2)
+
+
+@table_rule(DATASET, "378", "Episodes")
+def parents_under_section_20(ctx: Context) -> pl.Expr:
+    return (pl.col("PLACE") == "P1") & (pl.col("LS") == "V2")
+
+
+@table_rule(DATASET, "382", "Episodes")
+def respite_temporary(ctx: Context) -> pl.Expr:
+    return pl.col("LS").is_in(["V3", "V4"]) & pl.col("PLACE").is_in(TEMPORARY)
+
+
+@table_rule(DATASET, "384", "Episodes")
+def respite_long_term_foster(ctx: Context) -> pl.Expr:
+    return pl.col("LS").is_in(["V3", "V4"]) & pl.col("PLACE").is_in(["U1", "U4"])
+
+
+@rule(DATASET, "383")
+def back_from_temporary(ctx: Context) -> Iterable[Failures]:
+    """After a temporary placement the child returns to the placement before it (RNE P, same type and postcode)."""
+    frame = episodes(ctx).with_columns(
+        pl.col("PLACE").shift(2).over("CHILD").alias("BEFORE_PLACE"),
+        pl.col("PL_POST").shift(2).over("CHILD").alias("BEFORE_POST"),
+    )
+    after_temporary = pl.col("PREV_PLACE").is_in(TEMPORARY) & pl.col("BEFORE_PLACE").is_not_null()
+    differs = (
+        (pl.col("RNE") != "P")
+        | pl.col("PLACE").ne_missing(pl.col("BEFORE_PLACE"))
+        | pl.col("PL_POST").ne_missing(pl.col("BEFORE_POST"))
+    )
+    yield Failures("Episodes", frame.filter(after_temporary & differs), ("PLACE", "RNE", "PL_POST"))
+
+
+@rule(DATASET, "359")
+def looked_after_past_18(ctx: Context) -> Iterable[Failures]:
+    """A young person still looked after past their 18th birthday must be accommodated under s20 (V2) in K2."""
+    frame = episodes(ctx)
+    over_18 = pl.col("HEADER_DOB").dt.offset_by("18y") < ctx.end
+    bad = over_18 & pl.col("DEC").is_null() & ~((pl.col("LS") == "V2") & (pl.col("PLACE") == "K2"))
+    yield Failures("Episodes", frame.filter(bad), ("DEC", "LS", "PLACE"))
