@@ -50,7 +50,8 @@ def postcode_dir() -> Path:
 def main(la_codes_csv: str, records_json: str) -> None:
     utla: dict[str, tuple[str, list[str]]] = {}
     for record in json.loads(Path(records_json).read_text()):
-        code, ltla = record["UTLA21CD"], RENUMBERED.get(record["LTLA21CD"], record["LTLA21CD"])
+        code = RENUMBERED.get(record["UTLA21CD"], record["UTLA21CD"])
+        ltla = RENUMBERED.get(record["LTLA21CD"], record["LTLA21CD"])
         if code.startswith("E"):
             utla.setdefault(record["UTLA21NM"], (code, []))[1].append(ltla)
     utla.update(NEW_AUTHORITIES)

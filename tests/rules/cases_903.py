@@ -796,3 +796,71 @@ CASES.update(
         ),
     }
 )
+
+# Real postcodes (ONS Postcode Directory): two in Leeds (383, E08000035) and one in Bradford (380).
+LEEDS_A, LEEDS_B, BRADFORD = "LS1 3BN", "LS17 8HB", "BD1 1DE"
+
+
+def located(
+    bad: dict[str, str | None],
+    good: dict[str, str | None],
+    la: str | None = "383",
+    header: dict[str, str | None] | None = None,
+) -> Case:
+    base = {"HOME_POST": LEEDS_A, "PL_POST": LEEDS_B}
+    head = [H(**(header or {}))]
+    return Case(
+        {"Header": head, "Episodes": [E(**(base | bad))]},
+        {("Episodes", 2)},
+        {"Header": head, "Episodes": [E(**(base | good))]},
+        la=la,
+    )
+
+
+OPEN_LAST_LOCATED = {"Header": [H()], "Episodes": [E(DECOM="01/01/2025", HOME_POST=LEEDS_A, PL_POST=LEEDS_B)]}
+
+
+def carried_located(bad: dict[str, str | None]) -> Case:
+    located_episode = {"DECOM": "01/01/2025", "HOME_POST": LEEDS_A, "PL_POST": LEEDS_B}
+    return Case(
+        {"Header": [H()], "Episodes": [E(**(located_episode | bad))]},
+        {("Episodes", 2)},
+        {"Header": [H()], "Episodes": [E(**located_episode)]},
+        previous=OPEN_LAST_LOCATED,
+        la="383",
+    )
+
+
+CASES.update(
+    {
+        "169": located({"PL_POST": "ZZ99 9ZZ"}, {}),
+        "179": located({"PL_POST": "ZZ99 9ZZ"}, {}),
+        "420": located({"LS": "V3"}, {"LS": "V3", "PL_POST": None, "HOME_POST": None}),
+        "454": located({"PL_POST": "ZE1 0AA"}, {}),
+            "1015": located({"PLACE": "K2", "PL_POST": BRADFORD}, {"PLACE": "K2"}),
+        "222": located({"PLACE": "R1", "URN": "SC123456"}, {"PLACE": "R1"}),
+        "218": located({"PLACE": "K2"}, {"PLACE": "K2", "URN": "SC123456"}),
+            "392a": located({"PL_POST": None}, {}),
+        "392b": Case(
+            {"Header": [H()], "Episodes": [E(HOME_POST=None, PL_POST=LEEDS_B)]},
+            {("Episodes", 2)},
+            {"Header": [H()], "Episodes": [E(HOME_POST=LEEDS_A, PL_POST=LEEDS_B)]},
+            previous={"Header": [H()]},
+        ),
+        "392c": located({"HOME_POST": "ZZ99 9ZZ"}, {}),
+        "406": Case(
+            {
+                "Header": [H(UASC="1")],
+                "UASC": [U(DOB="01/01/2015")],
+                "Episodes": [E(HOME_POST=LEEDS_A, PL_POST=LEEDS_B)],
+            },
+            {("Episodes", 2)},
+            {"Header": [H(UASC="1")], "UASC": [U(DOB="01/01/2015")], "Episodes": [E(HOME_POST=None, PL_POST=LEEDS_B)]},
+        ),
+        "452": carried_located({"PL_POST": BRADFORD}),
+        "453": carried_located({"PL_POST": BRADFORD}),
+        "503G": carried_located({"PL_POST": BRADFORD}),
+        "503H": carried_located({"PL_POST": BRADFORD}),
+        "503J": carried_located({"PL_POST": BRADFORD}),
+    }
+)

@@ -47,7 +47,13 @@ def failing_rows(
     data = ReturnData(dataset, CollectionYear(year), typed(dataset, tables), [])
     last = ReturnData(dataset, CollectionYear(year - 1), typed(dataset, previous), []) if previous is not None else None
     authority = find_authority(la) if la else None
-    result = validate(data, model, CollectionYear(year), child_key, authority, last, registry=only)
+    pack = load_rules(dataset)
+    derived: frozenset[str] = frozenset()
+    if hasattr(pack, "prepare"):
+        data, derived = pack.prepare(data, authority)
+        if last is not None:
+            last, _ = pack.prepare(last, authority)
+    result = validate(data, model, CollectionYear(year), child_key, authority, last, registry=only, derived=derived)
     outcome = next(o for o in result.outcomes if o.code == code)
     assert outcome.status in ("passed", "failed"), f"{code}: {outcome.status}: {outcome.reason}"
     return {(t, r) for t, r in result.errors.select("table", "row_number").iter_rows()}

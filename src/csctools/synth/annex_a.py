@@ -267,7 +267,8 @@ def _cla_row(
             legal_start = ep.start
         elif ep.start <= on:
             break
-    placed_in, home_la = authority_of_postcode(current.pl_post), authority_of_postcode(current.home_post)
+    placed_in = authority_of_postcode(current.pl_post or "")
+    home_la = authority_of_postcode(current.home_post) if current.home_post else placed_in
     year_ago = add_days(on, -365)
     moves = sum(1 for e in period.episodes if year_ago <= e.start <= on and e.rne in ("P", "B", "T", "S"))
     missing = [m for m in kid.missing if year_ago <= m[1] <= on]

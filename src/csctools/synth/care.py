@@ -45,8 +45,8 @@ class Episode:
     cin: str
     place: str
     provider: str
-    home_post: str
-    pl_post: str
+    home_post: str | None
+    pl_post: str | None
     urn: str | None
     rec: str | None = None
     reason_change: str | None = None
@@ -129,10 +129,12 @@ def placement_for(rng: random.Random, age: int, uasc: bool) -> tuple[str, str]:
 
 
 def urn_for(rng: random.Random, place: str) -> str | None:
-    if place in ("K2", "R1"):
+    """An Ofsted URN where the placement needs one: children's homes and fostering services; XXXXXXX for adoption
+    placements through a regional adoption agency; none for placements Ofsted does not register."""
+    if place in ("K2", *FOSTER_OWN, *FOSTER_OTHER):
         return f"SC{rng.randint(100000, 999999)}"
     if place.startswith("A"):
-        return "XXXXXXX"  # regional adoption agency
+        return "XXXXXXX"
     return None
 
 
@@ -177,7 +179,7 @@ class CareSimulator:
         if kid.uasc:
             route = "long"
         length = {
-            "adoption": rng.randint(420, 1100),
+            "adoption": rng.randint(600, 1100),
             "short": rng.randint(10, 180),
             "medium": rng.randint(180, 1100),
             "long": rng.randint(1100, 6000),
@@ -206,6 +208,8 @@ class CareSimulator:
             if prev_perm[2] is not None and prev_perm[2] <= kid.dob:
                 prev_perm = ("Z1", None, None)
         adoption = self.plan_adoption(start, end) if route == "adoption" and rec in ("E11", "E12") else None
+        if rec in ("E11", "E12") and adoption is None:  # no time for an adoption: a special guardianship order
+            rec = "E45"
         episodes = self.episodes(kid, start, end, rec, legal, cin, adoption)
         return Period(episodes, prev_perm, adoption)
 
@@ -247,9 +251,9 @@ class CareSimulator:
             changes.setdefault(add_days(adoption.decision, 1), set()).add("placement_order")
             changes = {d: k for d, k in changes.items() if d < placed}
             changes.setdefault(placed, set()).add("adopt")
-        home = self.area.home_postcode(rng)
+        home = None if kid.uasc else self.area.home_postcode(rng)
         place, provider = self.placement(kid, start, legal, adoption)
-        pl_post = home if place == "P1" else self.area.placement_postcode(rng, home)
+        pl_post = self.placement_postcode(home, place, provider)
         current = Episode(start, None, "S", legal, cin, place, provider, home, pl_post, urn_for(rng, place))
         episodes = [current]
         for when in sorted(changes):
@@ -272,12 +276,12 @@ class CareSimulator:
                 place = "A3" if with_carers else "A4"
                 provider, urn = "PR1", "XXXXXXX"
                 if not with_carers:
-                    pl_post = self.area.placement_postcode(rng, current.home_post)
+                    pl_post = self.placement_postcode(current.home_post, place, provider)
                     if adoption:
                         adoption.foster_carer = False
             elif "place" in kinds:
                 place, provider = self.placement(kid, when, ls, adoption)
-                pl_post = current.home_post if place == "P1" else self.area.placement_postcode(rng, current.home_post)
+                pl_post = self.placement_postcode(current.home_post, place, provider)
                 urn = urn_for(rng, place)
             changed_place = place != current.place or pl_post != current.pl_post
             changed_legal = ls != current.ls
@@ -293,6 +297,14 @@ class CareSimulator:
             episodes.append(current)
         current.end, current.rec = end, rec
         return episodes
+
+    def placement_postcode(self, home: str | None, place: str, provider: str) -> str | None:
+        """Home for placements with parents; the LA's own provision in area. UASC have a placement postcode but no
+        home postcode (so no distance is derived for them)."""
+        if place == "P1" and home is not None:
+            return home
+        own_provision = provider == "PR1" and place not in (*FOSTER_OWN, *FOSTER_OTHER) and not place.startswith("A")
+        return self.area.placement_postcode(self.rng, home or "", out_of_area=0.0 if own_provision else 0.3)
 
     def placement(self, kid: CareChild, day: date, legal: str, adoption: Adoption | None) -> tuple[str, str]:
         """A placement for the child's age; foster care before adoption; no placement with parents under s20."""

@@ -114,10 +114,11 @@ def validate(
     providers: pl.DataFrame | None = None,
     registry: Registry = REGISTRY,
     progress: Callable[[int, int], None] | None = None,
+    derived: frozenset[str] = frozenset(),
 ) -> ValidationResult:
     """Run every rule of the year; rules whose inputs are missing are 'not run', a rule that fails 'could not run'."""
     context = Context(dataset, year, data.tables, previous.tables if previous else None, authority, providers)
-    available: set[str] = set()
+    available: set[str] = set(derived)  # inputs the rule pack derived itself (placement postcode look-ups)
     if previous is not None:
         available.add("prev_year")
     if authority is not None:

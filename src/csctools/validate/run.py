@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
+from types import ModuleType
 
 import polars as pl
 
@@ -18,8 +19,9 @@ from csctools.years import CollectionYear
 DATASETS: dict[str, tuple[Dataset, str]] = {"ssda903": (SSDA903, "CHILD"), "cin": (CIN, "LAchildID")}
 
 
-def load_rules(dataset: str) -> None:
-    importlib.import_module(f"csctools.rules.{dataset}")
+def load_rules(dataset: str) -> ModuleType:
+    """Import a rule pack (registering its rules) and return it."""
+    return importlib.import_module(f"csctools.rules.{dataset}")
 
 
 def validate_return(
@@ -32,5 +34,11 @@ def validate_return(
 ) -> ValidationResult:
     """Run every rule of the return's dataset for the year."""
     model, child_key = DATASETS[data.dataset]
-    load_rules(data.dataset)
-    return validate(data, model, year, child_key, authority, previous, providers, progress=progress)
+    pack = load_rules(data.dataset)
+    prepare = getattr(pack, "prepare", None)
+    derived: frozenset[str] = frozenset()
+    if prepare is not None:
+        data, derived = prepare(data, authority)
+        if previous is not None:
+            previous, _ = prepare(previous, authority)
+    return validate(data, model, year, child_key, authority, previous, providers, progress=progress, derived=derived)

@@ -1,0 +1,163 @@
+"""Placement location: postcodes, the LA of placement, in or out of area, distance (derived from the ONS
+Postcode Directory before the rules run), and Ofsted URNs for placements that need one."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import polars as pl
+
+from csctools.reference.postcodes import lookup
+from csctools.rules.ssda903.common import DATASET
+from csctools.validate.context import Context
+from csctools.validate.registry import Failures, rule, table_rule
+
+RESPITE = ("V3", "V4")
+NO_URN = ("P1", "P3", "R1", "R2", "R5", "T0", "T1", "T2", "T3", "T4", "Z11", "Z12", "Z13", "Z14")
+OUTSIDE_ENGLAND = ("CON", "NIR", "SCO", "WAL", "NUK")
+POSTCODE = ("postcode_derived",)
+
+
+def uasc_children(ctx: Context) -> pl.Series:
+    """Children who are or were UASC this year or last (their postcodes and distance are not recorded)."""
+    frames = [ctx.table("UASC")["CHILD"], ctx.table("Header").filter(pl.col("UASC") == "1")["CHILD"]]
+    if ctx.previous is not None:
+        frames += [ctx.last_year("UASC")["CHILD"]]
+    return pl.concat(frames).unique()
+
+
+def not_uasc(ctx: Context) -> pl.DataFrame:
+    return ctx.table("Episodes").filter(~pl.col("CHILD").is_in(uasc_children(ctx).implode()))
+
+
+@table_rule(DATASET, "169", "Episodes", needs=POSTCODE)
+def placement_la_missing(ctx: Context) -> pl.Expr:
+    return ~pl.col("LS").is_in(RESPITE) & pl.col("PL_LA").is_null()
+
+
+@table_rule(DATASET, "179", "Episodes", needs=(*POSTCODE, "la_code"))
+def placement_location_missing(ctx: Context) -> pl.Expr:
+    return ~pl.col("LS").is_in(RESPITE) & pl.col("PL_LOCATION").is_null()
+
+
+@table_rule(DATASET, "420", "Episodes", needs=POSTCODE)
+def placement_la_for_respite(ctx: Context) -> pl.Expr:
+    return pl.col("LS").is_in(RESPITE) & pl.col("PL_LA").is_not_null()
+
+
+@table_rule(DATASET, "454", "Episodes", needs=POSTCODE)
+def over_350_miles(ctx: Context) -> pl.Expr:
+    return (pl.col("PL_DISTANCE") > 350) & (pl.col("PL_DISTANCE") != 999.9)
+
+
+@table_rule(DATASET, "1015", "Episodes", needs=(*POSTCODE, "la_code"))
+def own_provision_out_of_area(ctx: Context) -> pl.Expr:
+    own = ctx.authority.ons_code if ctx.authority else ""
+    fostering = pl.col("PLACE").is_in(["A3", "A4", "A5", "A6", "U1", "U2", "U3", "U4", "U5", "U6"])
+    checked = ~fostering & ~pl.col("LS").is_in(RESPITE) & (pl.col("PLACE_PROVIDER") == "PR1")
+    return checked & pl.col("LS").is_not_null() & pl.col("PLACE").is_not_null() & (pl.col("PL_LA") != own)
+
+
+@table_rule(DATASET, "222", "Episodes")
+def urn_not_for_placement(ctx: Context) -> pl.Expr:
+    return pl.col("PLACE").is_in(NO_URN) & pl.col("URN").is_not_null() & (pl.col("URN") != "XXXXXXX")
+
+
+@table_rule(DATASET, "218", "Episodes", needs=POSTCODE)
+def urn_required(ctx: Context) -> pl.Expr:
+    open_in_year = (pl.col("DEC") >= ctx.start) | pl.col("DEC").is_null()
+    in_england = ~pl.col("PL_LA").is_in(OUTSIDE_ENGLAND).fill_null(False)
+    return open_in_year & pl.col("URN").is_null() & ~pl.col("PLACE").is_in(NO_URN) & in_england
+
+
+@rule(DATASET, "392a", needs=POSTCODE)
+def distance_missing(ctx: Context) -> Iterable[Failures]:
+    """A child looked after (not UASC, not respite) has no distance: a postcode is missing or unknown."""
+    frame = not_uasc(ctx).filter(~pl.col("LS").is_in(RESPITE) & pl.col("PL_DISTANCE").is_null())
+    yield Failures("Episodes", frame, ("HOME_POST", "PL_POST"))
+
+
+@rule(DATASET, "392b", needs=("prev_year",))
+def postcodes_missing(ctx: Context) -> Iterable[Failures]:
+    """A child looked after (not UASC, not respite) has no home or placement postcode."""
+    frame = not_uasc(ctx).filter(
+        ~pl.col("LS").is_in(RESPITE) & (pl.col("HOME_POST").is_null() | pl.col("PL_POST").is_null())
+    )
+    yield Failures("Episodes", frame, ("HOME_POST", "PL_POST"))
+
+
+@rule(DATASET, "406", needs=POSTCODE)
+def distance_for_uasc(ctx: Context) -> Iterable[Failures]:
+    """A child who is or was UASC has a distance recorded (their postcodes should be left blank)."""
+    frame = ctx.table("Episodes").filter(
+        pl.col("CHILD").is_in(uasc_children(ctx).implode()) & pl.col("PL_DISTANCE").is_not_null()
+    )
+    yield Failures("Episodes", frame, ("HOME_POST", "PL_POST"))
+
+
+@rule(DATASET, "392c")
+def unknown_postcodes(ctx: Context) -> Iterable[Failures]:
+    """A home or placement postcode is not in the ONS Postcode Directory."""
+    frame = ctx.table("Episodes")
+    known = lookup(pl.concat([frame["HOME_POST"], frame["PL_POST"]]))["KEY"].implode()
+
+    def unknown(column: str) -> pl.Expr:
+        key = pl.col(column).str.to_uppercase().str.replace_all(r"\s+", "")
+        return pl.col(column).is_not_null() & ~key.is_in(known)
+
+    yield Failures("Episodes", frame.filter(unknown("HOME_POST") | unknown("PL_POST")), ("HOME_POST", "PL_POST"))
+
+
+def _first_and_open_last(ctx: Context) -> pl.DataFrame:
+    episodes = ctx.table("Episodes").filter(pl.col("DECOM").is_not_null())
+    first = episodes.filter(pl.col("DECOM") == pl.col("DECOM").min().over("CHILD")).unique("CHILD", keep="first")
+    last = ctx.last_year("Episodes").filter(pl.col("DECOM").is_not_null())
+    if "PL_LA" not in last.columns:  # last year's episodes could not be located
+        return first.head(0)
+    latest = last.filter(pl.col("DECOM") == pl.col("DECOM").max().over("CHILD")).unique("CHILD", keep="first")
+    latest = latest.select(
+        "CHILD", *(pl.col(f).alias(f"{f}_LAST") for f in ("DEC", "RNE", "PL_LA", "PL_LOCATION", "PL_DISTANCE"))
+    )
+    return first.join(latest, on="CHILD", how="inner").filter(pl.col("DEC_LAST").is_null())
+
+
+def _distance_changed() -> pl.Expr:
+    return ((pl.col("PL_DISTANCE") - pl.col("PL_DISTANCE_LAST")).abs() >= 0.2) | (
+        pl.col("PL_DISTANCE_LAST").is_null() & pl.col("PL_DISTANCE").is_not_null()
+    )
+
+
+@rule(DATASET, "452", needs=("prev_year", "postcode_derived"))
+def placement_la_changed(ctx: Context) -> Iterable[Failures]:
+    """The first episode's LA of placement differs from last year's open episode (same reason for new episode)."""
+    frame = _first_and_open_last(ctx).filter(
+        (pl.col("RNE") == pl.col("RNE_LAST")) & pl.col("PL_LA").ne_missing(pl.col("PL_LA_LAST"))
+    )
+    yield Failures("Episodes", frame, ("PL_POST",))
+
+
+@rule(DATASET, "453", needs=("prev_year", "postcode_derived"))
+def distance_changed_same_episode(ctx: Context) -> Iterable[Failures]:
+    """The first episode's distance differs from last year's open episode (same reason for new episode)."""
+    frame = _first_and_open_last(ctx).filter((pl.col("RNE") == pl.col("RNE_LAST")) & _distance_changed())
+    yield Failures("Episodes", frame, ("HOME_POST", "PL_POST"))
+
+
+@rule(DATASET, "503G", needs=("prev_year", "postcode_derived"))
+def distance_changed(ctx: Context) -> Iterable[Failures]:
+    """The first episode's distance differs from the episode left open at the end of last year."""
+    yield Failures("Episodes", _first_and_open_last(ctx).filter(_distance_changed()), ("HOME_POST", "PL_POST"))
+
+
+@rule(DATASET, "503H", needs=("prev_year", "postcode_derived"))
+def placement_la_differs(ctx: Context) -> Iterable[Failures]:
+    """The first episode's LA of placement differs from the episode left open at the end of last year."""
+    frame = _first_and_open_last(ctx).filter(pl.col("PL_LA").ne_missing(pl.col("PL_LA_LAST")))
+    yield Failures("Episodes", frame, ("PL_POST",))
+
+
+@rule(DATASET, "503J", needs=("prev_year", "postcode_derived", "la_code"))
+def placement_location_differs(ctx: Context) -> Iterable[Failures]:
+    """The first episode's placement location (in or out of area) differs from last year's open episode."""
+    frame = _first_and_open_last(ctx).filter(pl.col("PL_LOCATION").ne_missing(pl.col("PL_LOCATION_LAST")))
+    yield Failures("Episodes", frame, ("PL_POST",))
