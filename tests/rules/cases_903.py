@@ -837,10 +837,10 @@ CASES.update(
         "179": located({"PL_POST": "ZZ99 9ZZ"}, {}),
         "420": located({"LS": "V3"}, {"LS": "V3", "PL_POST": None, "HOME_POST": None}),
         "454": located({"PL_POST": "ZE1 0AA"}, {}),
-            "1015": located({"PLACE": "K2", "PL_POST": BRADFORD}, {"PLACE": "K2"}),
+        "1015": located({"PLACE": "K2", "PL_POST": BRADFORD}, {"PLACE": "K2"}),
         "222": located({"PLACE": "R1", "URN": "SC123456"}, {"PLACE": "R1"}),
         "218": located({"PLACE": "K2"}, {"PLACE": "K2", "URN": "SC123456"}),
-            "392a": located({"PL_POST": None}, {}),
+        "392a": located({"PL_POST": None}, {}),
         "392b": Case(
             {"Header": [H()], "Episodes": [E(HOME_POST=None, PL_POST=LEEDS_B)]},
             {("Episodes", 2)},
@@ -862,5 +862,28 @@ CASES.update(
         "503G": carried_located({"PL_POST": BRADFORD}),
         "503H": carried_located({"PL_POST": BRADFORD}),
         "503J": carried_located({"PL_POST": BRADFORD}),
+    }
+)
+
+LEAVER_HEADER = [H(DOB="01/06/2007")]
+CASES.update(
+    {
+        "516": episode_case(
+            [E(DEC="01/09/2025", REC="E45", PLACE="K2", PLACE_PROVIDER="PR4")], {2}, [E(DEC="01/09/2025", REC="E45")]
+        ),
+        "1002": Case(
+            {"Header": LEAVER_HEADER, "Episodes": [], "OC3": [O3(DOB="01/06/2007")]},
+            {("OC3", 2)},
+            {"Header": LEAVER_HEADER, "Episodes": [], "OC3": [O3(DOB="01/06/2007")]},
+            previous={"Episodes": [E(CHILD="9")]},
+            ok_previous={"Episodes": [E(DECOM="01/01/2023", DEC="01/06/2025", REC="E5")]},
+        ),
+        "1001": Case(
+            {"Header": LEAVER_HEADER, "Episodes": [], "OC3": [O3(DOB="01/06/2007")]},
+            {("OC3", 2)},
+            {"Header": LEAVER_HEADER, "Episodes": [], "OC3": [O3(DOB="01/06/2007")]},
+            previous={"Episodes": [E(DECOM="01/03/2025", DEC="20/03/2025", REC="E4A")]},
+            ok_previous={"Episodes": [E(DECOM="01/01/2023", DEC="01/06/2025", REC="E5")]},
+        ),
     }
 )

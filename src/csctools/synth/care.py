@@ -211,6 +211,9 @@ class CareSimulator:
         if rec in ("E11", "E12") and adoption is None:  # no time for an adoption: a special guardianship order
             rec = "E45"
         episodes = self.episodes(kid, start, end, rec, legal, cin, adoption)
+        last = episodes[-1]
+        if last.rec in ("E45", "E46") and last.place not in (*FOSTER_OWN, *FOSTER_OTHER):
+            last.rec = "E41"  # special guardianship comes from foster care; otherwise a child arrangements order
         return Period(episodes, prev_perm, adoption)
 
     def plan_adoption(self, start: date, end: date | None) -> Adoption | None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import polars as pl
 
@@ -60,13 +60,18 @@ class Registry:
 REGISTRY = Registry()
 
 
-def rule(dataset: str, code: str, needs: Iterable[str] | None = None) -> Callable[[Check], Check]:
+def rule(
+    dataset: str, code: str, needs: Iterable[str] | None = None, severity: str | None = None
+) -> Callable[[Check], Check]:
     """Register `check` as the implementation of a catalogued DfE rule.
 
     `needs` overrides the catalogue's list of inputs the rule needs (prev_year, la_code, postcode_derived,
-    ofsted_provider_lists); the collection dates are always known.
+    ofsted_provider_lists); the collection dates are always known. `severity` overrides the catalogue's (a check
+    the DfE itself says may give false positives is reported as a query, not an error).
     """
     info = catalogue(dataset)[code]
+    if severity is not None:
+        info = replace(info, severity=severity)
 
     def register(check: Check) -> Check:
         wanted = frozenset(needs) if needs is not None else info.needs

@@ -245,3 +245,8 @@ def earlier_decision_open(ctx: Context) -> Iterable[Failures]:
     placed = ctx.table("PlacedAdoption")
     latest = pl.col("DATE_PLACED") == pl.col("DATE_PLACED").max().over("CHILD")
     yield Failures("PlacedAdoption", placed.filter(~latest & pl.col("DATE_PLACED_CEASED").is_null()))
+
+
+@table_rule(DATASET, "516", "Episodes")
+def sgo_not_from_foster_care(ctx: Context) -> pl.Expr:
+    return pl.col("REC").is_in(["E45", "E46"]) & ~pl.col("PLACE").is_in(["U1", "U2", "U3", "U4", "U5", "U6"])

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 import polars as pl
 
 from csctools.rules.ssda903.common import DATASET, code_rule, header_dob
+from csctools.validate.catalogue import QUERY
 from csctools.validate.context import Context
 from csctools.validate.registry import Failures, rule, table_rule
 
@@ -52,3 +53,37 @@ def adoption_and_leaver(ctx: Context) -> Iterable[Failures]:
     oc3 = ctx.table("OC3").filter(pl.any_horizontal([pl.col(f).is_not_null() for f in LEAVER]))
     ad1 = ctx.table("AD1").filter(pl.any_horizontal([pl.col(f).is_not_null() for f in ADOPTION]))
     yield Failures("AD1", ad1.filter(pl.col("CHILD").is_in(oc3["CHILD"].implode())))
+
+
+@rule(DATASET, "1002", severity=QUERY)
+def leaver_without_episodes(ctx: Context) -> Iterable[Failures]:
+    """A care leaver with no episodes this year or last (a query: earlier care is not in the files)."""
+    known = pl.concat([ctx.table("Episodes")["CHILD"], ctx.last_year("Episodes")["CHILD"]]).implode()
+    yield Failures("OC3", ctx.table("OC3").filter(~pl.col("CHILD").is_in(known)), ("CHILD",))
+
+
+@rule(DATASET, "1001", severity=QUERY)
+def not_a_relevant_child(ctx: Context) -> Iterable[Failures]:
+    """Care leaver information for a young person whose episodes (this year and last) do not make them a relevant
+    or former relevant child: 13 weeks in care after their 14th birthday, some after their 16th; or who was
+    adopted. A query: earlier care is not in the files."""
+    both = pl.concat([ctx.table("Episodes"), ctx.last_year("Episodes")], how="diagonal_relaxed")
+    episodes = both.filter(pl.col("DECOM").is_not_null()).unique(["CHILD", "DECOM"], keep="first")
+    latest = episodes.filter(pl.col("DECOM") == pl.col("DECOM").max().over("CHILD"))
+    adopted = latest.filter(pl.col("REC").is_in(["E11", "E12"]))["CHILD"].implode()
+    ends = (
+        pl.when(pl.col("DEC").is_null() & (pl.col("DECOM") == pl.col("DECOM").max().over("CHILD")))
+        .then(pl.lit(ctx.end))
+        .otherwise(pl.col("DEC"))
+    )
+    dob = ctx.table("Header").filter(pl.col("DOB").dt.offset_by("20y") > ctx.end).select("CHILD", "DOB").unique("CHILD")
+    spans = episodes.filter(~pl.col("LS").is_in(["V3", "V4"])).with_columns(ends.alias("END")).join(dob, on="CHILD")
+
+    def days_after(years: int) -> pl.Expr:
+        since = pl.max_horizontal(pl.col("DECOM"), pl.col("DOB").dt.offset_by(f"{years}y"))
+        return (pl.col("END") - since).dt.total_days().clip(lower_bound=0).sum()
+
+    totals = spans.group_by("CHILD").agg(days_after(14).alias("AFTER_14"), days_after(16).alias("AFTER_16"))
+    oc3 = ctx.table("OC3").join(totals, on="CHILD", how="left")
+    relevant = (pl.col("AFTER_14") >= 91) & (pl.col("AFTER_16") >= 1)
+    yield Failures("OC3", oc3.filter(pl.col("CHILD").is_in(adopted) | ~relevant.fill_null(False)), ("CHILD",))

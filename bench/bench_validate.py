@@ -1,0 +1,121 @@
+"""Benchmark: validating an SSDA903 return with last year's, at several sizes; optionally against the reference.
+
+Each run is a fresh process reporting wall time, CPU time and peak memory. With --reference PYTHON, the same
+files are also validated by csc-validator-be-903 installed in that interpreter's environment (kept outside the
+project's dependencies), and the CPU ratio is reported from the same run.
+
+Usage: python bench/bench_validate.py --children 50000 [--children 5000 --reference /tmp/ref903/bin/python]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+from csctools.synth.generate import SynthOptions, generate
+from csctools.years import CollectionYear
+
+DATA = Path(__file__).parent / "_data"
+YEAR = CollectionYear(2026)
+
+OURS = """
+import json, sys, time, resource
+from pathlib import Path
+from csctools.datasets.ssda903.read import read_903
+from csctools.reference.authorities import find_authority
+from csctools.validate.run import validate_return
+from csctools.years import CollectionYear
+now, last = Path(sys.argv[1]), Path(sys.argv[2])
+start, cpu = time.perf_counter(), time.process_time()
+data = read_903(sorted(now.glob("*.csv")))
+previous = read_903(sorted(last.glob("*.csv")))
+result = validate_return(data, CollectionYear(2026), find_authority("383"), previous)
+usage = resource.getrusage(resource.RUSAGE_SELF)
+peak = int(Path("/proc/self/status").read_text().split("VmHWM:")[1].split()[0]) / 1024
+print(json.dumps({"seconds": time.perf_counter() - start, "cpu": usage.ru_utime + usage.ru_stime,
+                  "peak_mib": peak, "cells": result.errors.height, "counts": result.counts()}))
+"""
+
+REFERENCE = """
+import json, sys, time, resource
+from pathlib import Path
+now, last = Path(sys.argv[1]), Path(sys.argv[2])
+from lac_validator.ingress import read_from_text
+from lac_validator.validator import Validator
+from lac_validator.report import Report
+files = [{"name": p.name, "file_content": p.read_bytes(), "description": "This year"} for p in sorted(now.glob("*.csv"))]
+files += [{"name": p.name, "file_content": p.read_bytes(), "description": "Prev year"} for p in sorted(last.glob("*.csv"))]
+start = time.perf_counter()
+validator = Validator(metadata={"collectionYear": "2025/26", "localAuthority": "E08000035"}, frames=files,
+                      ruleset="2025_26")
+report = Report(validator.result)
+usage = resource.getrusage(resource.RUSAGE_SELF)
+peak = int(Path("/proc/self/status").read_text().split("VmHWM:")[1].split()[0]) / 1024
+print(json.dumps({"seconds": time.perf_counter() - start, "cpu": usage.ru_utime + usage.ru_stime,
+                  "peak_mib": peak}))
+"""
+
+
+def ensure_data(children: int) -> Path:
+    folder = DATA / f"validate-{children}"
+    if not (folder / "done").exists():
+        print(f"generating two years of 903 data for {children} children (cached in {folder})", file=sys.stderr)
+        generate(
+            SynthOptions(
+                ["383"], YEAR.previous(), YEAR, children=children, seed=2026, formats=("csv",), annex_a=False, cin=False
+            ),
+            folder,
+        )
+        (folder / "done").write_text("ok\n")
+    return folder / "383"
+
+
+def run(python: str, script: str, now: Path, last: Path) -> dict[str, object]:
+    out = subprocess.run([python, "-c", script, str(now), str(last)], check=True, capture_output=True, text=True)
+    return dict(json.loads(out.stdout.strip().splitlines()[-1]))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--children", type=int, action="append")
+    parser.add_argument("--reference", help="python of an environment with csc-validator-be-903 installed")
+    parser.add_argument("--record", type=Path)
+    args = parser.parse_args()
+    lines = [
+        f"### Validating SSDA903 2025/26 with 2024/25 ({date.today()}, Python {platform.python_version()})",
+        "",
+        "Command: `python bench/bench_validate.py " + " ".join(sys.argv[1:]) + "`",
+        "",
+        "| children | tool | wall s | CPU s | peak MiB | CPU ratio |",
+        "| ---: | --- | ---: | ---: | ---: | ---: |",
+    ]
+    for children in args.children or [50_000]:
+        folder = ensure_data(children)
+        now, last = folder / YEAR.key / "ssda903", folder / YEAR.previous().key / "ssda903"
+        ours = run(sys.executable, OURS, now, last)
+        lines.append(
+            f"| {children:,} | csctools | {ours['seconds']:.2f} | {ours['cpu']:.2f} | {ours['peak_mib']:.0f} | |"
+        )
+        print(lines[-1], file=sys.stderr)
+        if args.reference:
+            theirs = run(args.reference, REFERENCE, now, last)
+            ratio = float(theirs["cpu"]) / float(ours["cpu"])  # type: ignore[arg-type]
+            lines.append(
+                f"| {children:,} | csc-validator-be-903 | {theirs['seconds']:.2f} | {theirs['cpu']:.2f} "
+                f"| {theirs['peak_mib']:.0f} | {ratio:.1f}x |"
+            )
+            print(lines[-1], file=sys.stderr)
+    text = "\n".join(lines) + "\n"
+    print(text)
+    if args.record:
+        with args.record.open("a", encoding="utf-8") as handle:
+            handle.write("\n" + text)
+
+
+if __name__ == "__main__":
+    main()
