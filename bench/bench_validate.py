@@ -1,8 +1,9 @@
 """Benchmark: validating an SSDA903 return with last year's, at several sizes; optionally against the reference.
 
-Each run is a fresh process reporting wall time, CPU time and peak memory. With --reference PYTHON, the same
-files are also validated by csc-validator-be-903 installed in that interpreter's environment (kept outside the
-project's dependencies), and the CPU ratio is reported from the same run.
+Each run is a fresh process reporting wall time, CPU time (including reading the files) and peak memory. With
+--reference PYTHON, the same files are also validated by csc-validator-be-903 installed in that interpreter's
+environment (never a project dependency), via bench/reference_903_runner.py, and the ratio of CPU times is
+reported from the same run.
 
 Usage: python bench/bench_validate.py --children 50000 [--children 5000 --reference /tmp/ref903/bin/python]
 """
@@ -41,24 +42,7 @@ print(json.dumps({"seconds": time.perf_counter() - start, "cpu": usage.ru_utime 
                   "peak_mib": peak, "cells": result.errors.height, "counts": result.counts()}))
 """
 
-REFERENCE = """
-import json, sys, time, resource
-from pathlib import Path
-now, last = Path(sys.argv[1]), Path(sys.argv[2])
-from lac_validator.ingress import read_from_text
-from lac_validator.validator import Validator
-from lac_validator.report import Report
-files = [{"name": p.name, "file_content": p.read_bytes(), "description": "This year"} for p in sorted(now.glob("*.csv"))]
-files += [{"name": p.name, "file_content": p.read_bytes(), "description": "Prev year"} for p in sorted(last.glob("*.csv"))]
-start = time.perf_counter()
-validator = Validator(metadata={"collectionYear": "2025/26", "localAuthority": "E08000035"}, frames=files,
-                      ruleset="2025_26")
-report = Report(validator.result)
-usage = resource.getrusage(resource.RUSAGE_SELF)
-peak = int(Path("/proc/self/status").read_text().split("VmHWM:")[1].split()[0]) / 1024
-print(json.dumps({"seconds": time.perf_counter() - start, "cpu": usage.ru_utime + usage.ru_stime,
-                  "peak_mib": peak}))
-"""
+RUNNER = Path(__file__).with_name("reference_903_runner.py")
 
 
 def ensure_data(children: int) -> Path:
@@ -75,9 +59,10 @@ def ensure_data(children: int) -> Path:
     return folder / "383"
 
 
-def run(python: str, script: str, now: Path, last: Path) -> dict[str, object]:
-    out = subprocess.run([python, "-c", script, str(now), str(last)], check=True, capture_output=True, text=True)
-    return dict(json.loads(out.stdout.strip().splitlines()[-1]))
+def run(command: list[str]) -> dict[str, float]:
+    out = subprocess.run(command, check=True, capture_output=True, text=True)
+    found = json.loads(out.stdout.strip().splitlines()[-1])
+    return {key: float(found[key]) for key in ("seconds", "wall", "cpu", "peak_mib") if key in found}
 
 
 def main() -> None:
@@ -97,17 +82,17 @@ def main() -> None:
     for children in args.children or [50_000]:
         folder = ensure_data(children)
         now, last = folder / YEAR.key / "ssda903", folder / YEAR.previous().key / "ssda903"
-        ours = run(sys.executable, OURS, now, last)
+        ours = run([sys.executable, "-c", OURS, str(now), str(last)])
         lines.append(
             f"| {children:,} | csctools | {ours['seconds']:.2f} | {ours['cpu']:.2f} | {ours['peak_mib']:.0f} | |"
         )
         print(lines[-1], file=sys.stderr)
         if args.reference:
-            theirs = run(args.reference, REFERENCE, now, last)
-            ratio = float(theirs["cpu"]) / float(ours["cpu"])  # type: ignore[arg-type]
+            theirs = run([args.reference, str(RUNNER), str(now), str(last), "lac2025_26", "E08000035"])
+            ratio = theirs["cpu"] / ours["cpu"]
             lines.append(
-                f"| {children:,} | csc-validator-be-903 | {theirs['seconds']:.2f} | {theirs['cpu']:.2f} "
-                f"| {theirs['peak_mib']:.0f} | {ratio:.1f}x |"
+                f"| {children:,} | csc-validator-be-903 0.1.17 | {theirs['wall']:.2f} | {theirs['cpu']:.2f} "
+                f"| {theirs.get('peak_mib', 0):.0f} | {ratio:.1f}x |"
             )
             print(lines[-1], file=sys.stderr)
     text = "\n".join(lines) + "\n"

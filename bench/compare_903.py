@@ -62,9 +62,10 @@ def main() -> None:
     our_rows: dict[str, set[tuple[str, int]]] = {}
     for code, table, row in ours.errors.select("rule_code", "table", "row_number").unique().iter_rows():
         our_rows.setdefault(code, set()).add((table, row - 2))  # reference rows are 0-based positions
-    their_rows = {code: {(t, int(r)) for t, r in rows} for code, rows in theirs["errors"].items()}  # type: ignore[union-attr]
+    found: dict[str, list[list[object]]] = theirs["errors"]  # type: ignore[assignment]
+    their_rows = {code: {(str(t), int(str(r))) for t, r in rows} for code, rows in found.items()}
     status = {o.code: o.status for o in ours.outcomes}
-    failed = set(theirs["failed"])  # type: ignore[arg-type]
+    failed: set[str] = set(theirs["failed"])  # type: ignore[call-overload]
     print(f"Synthetic Leeds return, {args.children} children, {args.inject} injected errors, seed {args.seed}.\n")
     print("| rule | csctools | csctools rows | reference rows | both | only csctools | only reference |")
     print("| --- | --- | ---: | ---: | ---: | ---: | ---: |")

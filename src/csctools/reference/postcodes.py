@@ -7,6 +7,7 @@ letters a return needs. Its own reader imports pandas, which csctools does not n
 from __future__ import annotations
 
 import importlib.util
+import os
 from functools import lru_cache
 from pathlib import Path
 
@@ -34,29 +35,70 @@ def compact(postcode: pl.Expr) -> pl.Expr:
     return postcode.str.to_uppercase().str.replace_all(r"\s+", "")
 
 
-@lru_cache(maxsize=32)
-def _letter(letter: str) -> pl.DataFrame:
-    folder = data_dir()
-    path = folder / f"postcodes_{letter}.msgpack.br" if folder else None
-    if path is None or not path.exists():
-        return pl.DataFrame(schema={"KEY": pl.String, "LAUA": pl.String, "EAST": pl.Float64, "NORTH": pl.Float64})
+EMPTY_SCHEMA = {"KEY": pl.String, "LAUA": pl.String, "EAST": pl.Float64, "NORTH": pl.Float64}
+
+
+def cache_dir() -> Path:
+    """Where decoded postcode files are kept between runs (CSCTOOLS_CACHE, else the user's cache folder)."""
+    base = os.environ.get("CSCTOOLS_CACHE") or os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "csctools" / "postcodes"
+
+
+def _decode(path: Path) -> pl.DataFrame:
     data = msgpack.unpackb(brotli.decompress(path.read_bytes()), raw=False)["data"]
     frame = pl.DataFrame(
         {"PCD": data["pcd"], "LAUA": data["laua"], "EAST": data["oseast1m"], "NORTH": data["osnrth1m"]},
         schema={"PCD": pl.String, "LAUA": pl.String, "EAST": pl.Float64, "NORTH": pl.Float64},
         strict=False,
     )
-    return frame.select(compact(pl.col("PCD")).alias("KEY"), "LAUA", "EAST", "NORTH")
+    return frame.select(compact(pl.col("PCD")).alias("KEY"), "LAUA", "EAST", "NORTH").sort("KEY")
+
+
+@lru_cache(maxsize=32)
+def _letter_file(letter: str) -> Path | None:
+    """A parquet copy of one letter's postcodes, decoded once and kept in the cache folder (None if unwritable)."""
+    folder = data_dir()
+    source = folder / f"postcodes_{letter}.msgpack.br" if folder else None
+    if source is None or not source.exists():
+        return None
+    stamp = f"{source.stat().st_size}-{int(source.stat().st_mtime)}"
+    target = cache_dir() / f"postcodes_{letter}-{stamp}.parquet"
+    if not target.exists():
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            partial = target.with_suffix(".partial")
+            _decode(source).write_parquet(partial, statistics=True, row_group_size=50_000)
+            partial.replace(target)
+        except OSError:
+            return None
+    return target
+
+
+@lru_cache(maxsize=32)
+def _letter(letter: str) -> pl.DataFrame:
+    """Every postcode starting with `letter` (decoded from the package when the cache cannot be used)."""
+    folder = data_dir()
+    source = folder / f"postcodes_{letter}.msgpack.br" if folder else None
+    if source is None or not source.exists():
+        return pl.DataFrame(schema=EMPTY_SCHEMA)
+    return _decode(source)
 
 
 def lookup(postcodes: pl.Series) -> pl.DataFrame:
     """KEY, LAUA, EAST, NORTH for the postcodes given (only the letter files they need are read)."""
-    keys = postcodes.drop_nulls().str.to_uppercase().str.replace_all(r"\s+", "")
-    letters = sorted({k[0] for k in keys.unique().to_list() if k and k[0].isalpha()})
-    frames = [_letter(letter) for letter in letters]
+    keys = postcodes.drop_nulls().str.to_uppercase().str.replace_all(r"\s+", "").unique()
+    letters = sorted({k[0] for k in keys.to_list() if k and k[0].isalpha()})
+    wanted = keys.implode()
+    frames = []
+    for letter in letters:
+        cached = _letter_file(letter)
+        if cached is not None:
+            frames.append(pl.scan_parquet(cached).filter(pl.col("KEY").is_in(wanted)).collect())
+        else:
+            frames.append(_letter(letter).filter(pl.col("KEY").is_in(wanted)))
     if not frames:
-        return _letter("#")
-    return pl.concat(frames).filter(pl.col("KEY").is_in(keys.unique().implode())).unique("KEY")
+        return pl.DataFrame(schema=EMPTY_SCHEMA)
+    return pl.concat(frames).unique("KEY")
 
 
 @lru_cache(maxsize=1)
