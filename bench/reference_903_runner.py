@@ -45,18 +45,17 @@ def main() -> None:
                 if rows:
                     errors.setdefault(str(column)[4:], []).extend([[table, int(r)] for r in rows])
     usage = resource.getrusage(resource.RUSAGE_SELF)
-    print(
-        json.dumps(
-            {
-                "errors": errors,
-                "failed": validator.fails,
-                "skipped": validator.skips,
-                "ran": validator.dones,
-                "cpu": usage.ru_utime + usage.ru_stime,
-                "wall": wall,
-            }
-        )
-    )
+    peak = int(Path("/proc/self/status").read_text().split("VmHWM:")[1].split()[0]) / 1024
+    result = {
+        "errors": errors,
+        "failed": validator.fails,
+        "skipped": validator.skips,
+        "ran": validator.dones,
+        "cpu": usage.ru_utime + usage.ru_stime,
+        "wall": wall,
+        "peak_mib": peak,
+    }
+    print(json.dumps(result))
 
 
 if __name__ == "__main__":
