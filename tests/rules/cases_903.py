@@ -887,3 +887,73 @@ CASES.update(
         ),
     }
 )
+
+CASES.update(
+    {
+        "214": episode_case([E(LS="V3", PLACE="U5")], {2}, [E(LS="V3", PLACE="U5", PL_POST=None)]),
+        "231": header_case({"UASC": "1", "DOB": "01/01/2017"}, {"UASC": "1", "DOB": "01/01/2010"}),
+        "347": oc3_case({"DOB": "01/06/2008", "ACCOM": "T1"}, {"DOB": "01/01/2007", "ACCOM": "T1"}),
+        "210": Case(
+            {"Header": [H(UPN="UN4")], "Episodes": [E(DECOM="01/01/2026")]},
+            {("Header", 2), ("Episodes", 2)},
+            {"Header": [H(UPN="UN4")], "Episodes": [E(DECOM="28/03/2026")]},
+        ),
+        "117": Case(
+            adopted(PlacedAdoption=[PA(DATE_PLACED="01/07/2025")]),
+            {("Episodes", 4), ("PlacedAdoption", 2)},
+            ADOPTED_CHILD,
+        ),
+        "118": Case(
+            adopted(PlacedAdoption=[PA(DATE_PLACED_CEASED="01/02/2025", REASON_PLACED_CEASED="RD1")]),
+            {("Episodes", 2), ("PlacedAdoption", 2)},
+            ADOPTED_CHILD,
+        ),
+        "187": Case(
+            {**cla12(), "OC3": [O3(DOB="01/01/2015")]}, {("OC3", 2)}, {**not_cla12(), "OC3": [O3(DOB="01/01/2015")]}
+        ),
+        "199": episode_case(
+            [E(DECOM="01/06/2025", DEC="01/08/2025", REC="E11", PLACE="A4"), E(DECOM="01/10/2025")],
+            {3},
+            [E(DECOM="01/06/2025", DEC="01/08/2025", REC="E11", PLACE="A4")],
+        ),
+        "215": Case(
+            {"OC3": [O3()], "OC2": [O2(DOB="01/01/2007")]},
+            {("OC3", 2), ("OC2", 2)},
+            {"OC3": [O3()], "OC2": [O2(CHILD="2")]},
+        ),
+        "1000": Case(
+            {"Episodes": [E(CHILD="1", DEC="01/06/2025", REC="E2")], "OC3": [O3()]},
+            {("OC3", 2)},
+            {"Episodes": [E(CHILD="1", DEC="01/06/2025", REC="E5")], "OC3": [O3()]},
+        ),
+        "1007": Case(
+            {"Episodes": [E(DECOM="01/01/2025", DEC="01/03/2026", REC="E5")], "OC3": [O3(DOB="01/06/2008")]},
+            {("OC3", 2)},
+            {"Episodes": [E(DECOM="01/01/2025", DEC="01/05/2025", REC="E5")], "OC3": [O3(DOB="01/06/2008")]},
+        ),
+        "1010": Case(
+            {"Episodes": [], "OC3": [O3()]},
+            {("OC3", 2)},
+            {"Episodes": [], "OC3": [O3()]},
+            previous={"Episodes": [E(DECOM="01/01/2025")]},
+            ok_previous={"Episodes": [E(DECOM="01/01/2025", DEC="01/02/2025", REC="E5")]},
+        ),
+        "1011": Case(
+            {"Episodes": [E(DEC="01/06/2025", REC="E3")], "OC3": [O3()]},
+            {("OC3", 2)},
+            {"Episodes": [E(DEC="01/06/2025", REC="E5")], "OC3": [O3()]},
+        ),
+        "1012": Case({"Episodes": [], "Reviews": [R()]}, {("Reviews", 2)}, {"Episodes": [E()], "Reviews": [R()]}),
+        "1014": Case(
+            {"Episodes": [E(DECOM="01/01/2024", DEC="01/02/2025", REC="E5")], "OC3": [O3()], "UASC": [U()]},
+            {("UASC", 2)},
+            {"Episodes": [E(DECOM="01/01/2024", DEC="01/02/2025", REC="E5")], "OC3": [O3()]},
+        ),
+        "348": Case(
+            {"OC3": [O3()]},
+            {("OC3", 2)},
+            {"OC3": [O3(IN_TOUCH="DIED", ACTIV="0", ACCOM="0")]},
+            previous={"OC3": [O3(IN_TOUCH="DIED", ACTIV="0", ACCOM="0")]},
+        ),
+    }
+)

@@ -221,6 +221,8 @@ def _care_leaver_rows(kid: CareChild, year: CollectionYear, seed: int, tables: d
                 pool = SUITABLE if rng.random() < 0.9 else UNSUITABLE
                 if age == 17:  # not with former foster carers (Z1, Z2) around the 17th birthday
                     pool = [code for code in pool if not code.startswith("Z")]
+                if birthday(kid.dob, 18) > year.start_date:  # no foyer (T1, T2) before 18
+                    pool = [code for code in pool if not code.startswith("T")]
                 accommodation = rng.choice(pool)
             tables["OC3"].append({**_identity(kid), "IN_TOUCH": touch, "ACTIV": activity, "ACCOM": accommodation})
             return True

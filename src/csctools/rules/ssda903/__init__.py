@@ -9,6 +9,7 @@ from csctools.reference import postcodes
 from csctools.reference.authorities import Authority
 from csctools.rules.ssda903 import (  # noqa: F401
     adoption,
+    cross_tables,
     dolo,
     episodes,
     header,
