@@ -119,12 +119,13 @@ def adopted_before(ctx: Context) -> Iterable[Failures]:
     both = pl.concat(
         [now, ctx.last_year("Episodes").with_columns(pl.lit(None, pl.Int64).alias("NOW_ROW"))], how="diagonal_relaxed"
     )
+    adoption = pl.col("REC").is_in(ADOPTED).fill_null(False)
     ordered = (
         both.filter(pl.col("DECOM").is_not_null())
         .sort("DECOM")
-        .with_columns(pl.col("REC").is_in(ADOPTED).cast(pl.Int32).cum_sum().over("CHILD").alias("ADOPTIONS"))
+        .with_columns(adoption.cast(pl.Int32).cum_sum().over("CHILD").alias("ADOPTIONS"))
     )
-    bad = ordered.filter((pl.col("ADOPTIONS") > 0) & ~((pl.col("ADOPTIONS") == 1) & pl.col("REC").is_in(ADOPTED)))
+    bad = ordered.filter((pl.col("ADOPTIONS") > 0) & ~((pl.col("ADOPTIONS") == 1) & adoption))
     yield Failures("Episodes", now.filter(pl.col("NOW_ROW").is_in(bad["NOW_ROW"].drop_nulls().implode())), ("CHILD",))
 
 
