@@ -95,6 +95,7 @@ class Dataset:
     name: str
     title: str
     tables: tuple[Table, ...]
+    derived: Mapping[str, tuple[Column, ...]] = field(default_factory=dict)  # columns readers add to a table
 
     def table(self, name: str) -> Table:
         for table in self.tables:

@@ -75,3 +75,30 @@ def test_each_injected_error_trips_its_rule(tmp_path: Path) -> None:
     assert len(result.injections) == len(names)
     for injection in result.injections:
         assert (injection.rule, injection.table, injection.row_number) in flagged, injection
+
+
+def test_no_rule_crashes_on_odd_data(tmp_path: Path) -> None:
+    """Every rule runs (passes or fails) on empty tables, on injected errors and on 29 February birthdays."""
+    from csctools.io.result import ReturnData
+    from tests.rules.build903 import O3, E, H
+    from tests.rules.harness import typed
+
+    year = CollectionYear(2026)
+    odd = typed(
+        "ssda903",
+        {
+            "Header": [H(DOB="29/02/2008")],
+            "Episodes": [E(DECOM="29/02/2024", DEC="31/03/2025", REC="E5")],
+            "OC3": [O3(DOB="29/02/2008")],
+        },
+    )
+    empty = ReturnData("ssda903", year, {}, [])
+    generate(
+        SynthOptions(["383"], year, year, children=150, seed=8, formats=("csv",), annex_a=False, cin=False, inject=60),
+        tmp_path,
+    )
+    injected = read_903(sorted((tmp_path / "383" / year.key / "ssda903").glob("*.csv")))
+    for data in (ReturnData("ssda903", year, odd, []), empty, injected):
+        result = validate_return(data, year, find_authority("383"), data)
+        crashed = [(o.code, o.reason) for o in result.outcomes if o.status == "could not run"]
+        assert crashed == []

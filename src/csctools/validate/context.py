@@ -16,7 +16,7 @@ from csctools.years import CollectionYear
 def empty_table(dataset: Dataset, name: str) -> pl.DataFrame:
     """A typed table with no rows, for a table the return did not include."""
     schema: dict[str, pl.DataType] = {SOURCE_FILE: pl.String(), SOURCE_ROW: pl.Int64()}
-    for column in dataset.table(name).columns:
+    for column in (*dataset.table(name).columns, *dataset.derived.get(name, ())):
         schema[column.name] = NULL_TYPES[column.type]()
         if column.type not in (ColumnType.TEXT, ColumnType.CODE):
             schema[column.name + RAW_SUFFIX] = pl.String()

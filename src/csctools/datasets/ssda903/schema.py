@@ -192,11 +192,12 @@ DOLO = _table(
     years=Years(2027),
 )
 
+# Optional columns a reader adds when a file lacks them (derived, not part of the CSV layout).
+DERIVED_COLUMNS: dict[str, tuple[Column, ...]] = {"Header": (HEADER_UASC,)}
+
 SSDA903 = Dataset(
     "ssda903",
     "SSDA903 (children looked after)",
     (HEADER, EPISODES, REVIEWS, UASC, OC2, OC3, AD1, PLACED_ADOPTION, PREV_PERM, MISSING, SW_EPISODES, DOLO),
+    DERIVED_COLUMNS,
 )
-
-# Optional columns a reader adds when a file lacks them (derived, not part of the CSV layout).
-DERIVED_COLUMNS: dict[str, tuple[Column, ...]] = {"Header": (HEADER_UASC,)}

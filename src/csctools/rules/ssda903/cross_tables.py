@@ -8,7 +8,7 @@ from datetime import date
 
 import polars as pl
 
-from csctools.rules.ssda903.common import ADOPTED, DATASET, looked_after_12_months
+from csctools.rules.ssda903.common import ADOPTED, DATASET, age, looked_after_12_months
 from csctools.validate.context import Context
 from csctools.validate.registry import Failures, rule, table_rule
 
@@ -158,10 +158,8 @@ def leaver_still_in_care(ctx: Context) -> Iterable[Failures]:
         & (pl.col("DOB").dt.offset_by("19y") > ctx.end)
         & any_filled(LEAVER)
     )
-    birthday_this_year = pl.date(ctx.end.year, pl.col("DOB").dt.month(), pl.col("DOB").dt.day())
-    birthday = (
-        pl.when(birthday_this_year > ctx.end).then(birthday_this_year.dt.offset_by("-1y")).otherwise(birthday_this_year)
-    )
+    years = age(pl.col("DOB"), ctx.end)  # the latest birthday on or before 31 March (29 February -> 28th)
+    birthday = pl.col("DOB").dt.offset_by(pl.format("{}y", years))
     pairs = ctx.table("Episodes").select("CHILD", "DECOM", "DEC").join(oc3.select("CHILD", "DOB", "_row"), on="CHILD")
     in_care = pairs.with_columns(birthday.alias("BIRTHDAY")).filter(
         (pl.col("DECOM") <= pl.col("BIRTHDAY")) & (pl.col("DEC") > pl.col("BIRTHDAY"))
