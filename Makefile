@@ -19,6 +19,11 @@ demo: $(STAMP)
 	$(BIN)/csc synth --out $(DEMO)/with-errors --la 383 --from 2025/26 --to 2025/26 --children 1000 --seed 1 --inject 10
 	$(BIN)/csc inspect $(DEMO)/383 --json > $(DEMO)/inspect.json
 	$(BIN)/csc inspect $(DEMO)/383/2025_26 $(DEMO)/383/annex_a_2025_26.xlsx
+	$(BIN)/csc validate 903 $(DEMO)/383/2025_26/ssda903 --previous $(DEMO)/383/2024_25/ssda903 --la 383 \
+		-o $(DEMO)/validation/clean.xlsx -o $(DEMO)/validation/clean.html
+	$(BIN)/csc validate 903 $(DEMO)/with-errors/383/2025_26/ssda903 --la 383 \
+		-o $(DEMO)/validation/with-errors.xlsx -o $(DEMO)/validation/with-errors.html \
+		-o $(DEMO)/validation/with-errors.csv || test $$? -eq 1
 	@echo ""
 	@echo "Synthetic returns (Leeds, 2024/25 and 2025/26):  $(DEMO)/383/"
 	@echo "  SSDA903 CSV tables:   $(DEMO)/383/2025_26/ssda903/"
@@ -27,6 +32,7 @@ demo: $(STAMP)
 	@echo "  Annex A workbook:     $(DEMO)/383/annex_a_2025_26.xlsx"
 	@echo "A return with injected errors:  $(DEMO)/with-errors/ (what each error is: injections.csv)"
 	@echo "What csc inspect found, as JSON: $(DEMO)/inspect.json"
+	@echo "Validation reports (clean return, and the one with injected errors): $(DEMO)/validation/"
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench scripts

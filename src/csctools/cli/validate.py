@@ -79,14 +79,18 @@ def validate_command(
             data, data.year, authority, last, progress=lambda done, total: bar.update(task, completed=done, total=total)
         )
     counts = result.counts()
+    queries = result.errors.height - result.error_count
     children = result.errors["child_id"].n_unique()
     typer.echo(
-        f"{kind.upper()} {data.year}: {result.error_count} failing cells for {children} children; "
+        f"{kind.upper()} {data.year}: {result.error_count} errors and {queries} queries in {children} children; "
         + ", ".join(f"{n} rules {status}" for status, n in sorted(counts.items()))
     )
+    reasons: dict[str, list[str]] = {}
     for outcome in result.outcomes:
         if outcome.status in (NOT_RUN, COULD_NOT_RUN):
-            typer.echo(f"  {outcome.code}: {outcome.status}: {outcome.reason}")
+            reasons.setdefault(f"{outcome.status}: {outcome.reason}", []).append(outcome.code)
+    for reason, codes in reasons.items():
+        typer.echo(f"  {len(codes)} rules {reason}: {', '.join(codes)}")
     if counts.get(NOT_IMPLEMENTED):
         typer.echo(
             f"  {counts[NOT_IMPLEMENTED]} rules of {data.year} are not implemented yet "
