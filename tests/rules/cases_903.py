@@ -957,3 +957,52 @@ CASES.update(
         ),
     }
 )
+
+V3 = {"LS": "V3", "PLACE": "U5", "HOME_POST": None, "PL_POST": None}
+CASES.update(
+    {
+        "361": episode_case([E(LS="L1", DEC="06/06/2025", REC="E4A")], {2}, [E(LS="L1", DEC="03/06/2025", REC="E4A")]),
+        "362": episode_case(
+            [
+                E(LS="L2", DEC="01/07/2025", REC="X1"),
+                E(DECOM="01/07/2025", RNE="P", LS="L2", PL_POST="LS3 3CC", DEC="10/07/2025", REC="E4A"),
+            ],
+            {2, 3},
+            [E(LS="L2", DEC="20/06/2025", REC="E4A")],
+        ),
+        "363": episode_case([E(LS="L3", DEC="10/06/2025", REC="E4A")], {2}, [E(LS="L3", DEC="07/06/2025", REC="E4A")]),
+        "364": episode_case([E(LS="J2", DEC="01/07/2025", REC="E4A")], {2}, [E(LS="J2", DEC="20/06/2025", REC="E4A")]),
+        "365": episode_case([E(**V3, DEC="20/06/2025", REC="E4A")], {2}, [E(**V3, DEC="10/06/2025", REC="E4A")]),
+        "366": episode_case([E(**V3 | {"RNE": "P"})], {2}, [E(**V3)]),
+        "398": episode_case([E(**V3 | {"PL_POST": "LS2 2BB"})], {2}, [E(**V3)]),
+        "367": episode_case(
+            [
+                E(**V3 | {"DECOM": d, "DEC": e, "REC": "E4A"})
+                for d, e in (
+                    ("01/05/2025", "17/05/2025"),
+                    ("01/07/2025", "17/07/2025"),
+                    ("01/09/2025", "17/09/2025"),
+                    ("01/11/2025", "17/11/2025"),
+                    ("01/01/2026", "17/01/2026"),
+                )
+            ],
+            {2, 3, 4, 5, 6},
+            [E(**V3 | {"DEC": "17/06/2025", "REC": "E4A"})],
+        ),
+        "426": episode_case(
+            [E(**V3 | {"DEC": "05/06/2025", "REC": "E4A"}), E(**V3 | {"LS": "V4", "DECOM": "01/08/2025"})],
+            {2, 3},
+            [E(**V3)],
+        ),
+        "399": Case(
+            {"Header": [H(SEX="F", MOTHER="0")], "Episodes": [E(**V3)]},
+            {("Episodes", 2), ("Header", 2)},
+            {"Header": [H(SEX="F")], "Episodes": [E(**V3)]},
+        ),
+        "460": Case(
+            {"Header": [H(DOB="01/06/2007")], "Episodes": [E(DEC="01/05/2025", REC="E17")]},
+            {("Episodes", 2)},
+            {"Header": [H(DOB="01/06/2007")], "Episodes": [E(DEC="01/06/2025", REC="E17")]},
+        ),
+    }
+)

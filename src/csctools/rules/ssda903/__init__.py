@@ -14,6 +14,7 @@ from csctools.rules.ssda903 import (  # noqa: F401
     episodes,
     header,
     integrity,
+    legal_status,
     missing,
     mothers,
     oc2,

@@ -1,0 +1,106 @@
+"""Legal statuses: how long emergency and short-term statuses may last, and what respite care may record."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import polars as pl
+
+from csctools.rules.ssda903.common import DATASET, episodes
+from csctools.validate.context import Context
+from csctools.validate.registry import Failures, rule, table_rule
+
+RESPITE = ("V3", "V4")
+
+
+def _runs(ctx: Context, status: str) -> pl.DataFrame:
+    """Episodes of one legal status, grouped into unbroken runs (each starting when the previous one ended); open
+    episodes end at 31 March. RUN_DAYS is a run's length, RUN_SUM the sum of its episodes' lengths."""
+    frame = ctx.table("Episodes").filter((pl.col("LS") == status) & pl.col("DECOM").is_not_null())
+    frame = frame.with_columns(pl.coalesce("DEC", pl.lit(ctx.end)).alias("END")).sort("CHILD", "DECOM")
+    previous_end = pl.col("END").shift(1).over("CHILD")
+    new_run = previous_end.is_null() | (pl.col("DECOM") != previous_end)
+    frame = frame.with_columns(new_run.cast(pl.Int32).cum_sum().over("CHILD").alias("RUN"))
+    days = (pl.col("END") - pl.col("DECOM")).dt.total_days()
+    return frame.with_columns(
+        (pl.col("END").max() - pl.col("DECOM").min()).dt.total_days().over("CHILD", "RUN").alias("RUN_DAYS"),
+        days.sum().over("CHILD", "RUN").alias("RUN_SUM"),
+    )
+
+
+def _longest(code: str, status: str, limit: int, measure: str, doc: str) -> None:
+    def check(ctx: Context) -> Iterable[Failures]:
+        runs = _runs(ctx, status)
+        yield Failures("Episodes", runs.filter(pl.col(measure) > limit), ("LS", "DECOM", "DEC"))
+
+    check.__doc__ = doc
+    rule(DATASET, code)(check)
+
+
+_longest("361", "L1", 3, "RUN_DAYS", "Police protection (L1) lasted more than 72 hours.")
+_longest("362", "L2", 21, "RUN_DAYS", "An emergency protection order (L2) lasted more than 21 days.")
+_longest("363", "L3", 7, "RUN_SUM", "A child assessment order (L3) lasted more than 7 days.")
+_longest("364", "J2", 21, "RUN_SUM", "Detention under PACE (J2) lasted more than 21 days.")
+
+
+@table_rule(DATASET, "365", "Episodes")
+def respite_over_17_days(ctx: Context) -> pl.Expr:
+    return (pl.col("LS") == "V3") & (pl.col("DEC") > pl.col("DECOM").dt.offset_by("17d"))
+
+
+@table_rule(DATASET, "366", "Episodes")
+def respite_placement_change(ctx: Context) -> pl.Expr:
+    return (pl.col("LS") == "V3") & (pl.col("RNE") != "S")
+
+
+@table_rule(DATASET, "398", "Episodes")
+def respite_with_postcodes(ctx: Context) -> pl.Expr:
+    return pl.col("LS").is_in(RESPITE) & (pl.col("HOME_POST").is_not_null() | pl.col("PL_POST").is_not_null())
+
+
+@rule(DATASET, "367")
+def respite_over_75_days(ctx: Context) -> Iterable[Failures]:
+    """Short-term breaks (V3) in the year add up to more than 75 days."""
+    frame = ctx.table("Episodes").filter((pl.col("LS") == "V3") & pl.col("DECOM").is_not_null())
+    end = pl.when(pl.col("DEC").is_null() | (pl.col("DEC") > ctx.end)).then(pl.lit(ctx.end)).otherwise(pl.col("DEC"))
+    start = pl.when(pl.col("DECOM") < ctx.start).then(pl.lit(ctx.start)).otherwise(pl.col("DECOM"))
+    frame = frame.with_columns((end - start).dt.total_days().alias("DAYS")).filter(pl.col("DAYS") > 0)
+    yield Failures("Episodes", frame.filter(pl.col("DAYS").sum().over("CHILD") > 75), ("LS", "DECOM", "DEC"))
+
+
+@rule(DATASET, "426")
+def both_respite_statuses(ctx: Context) -> Iterable[Failures]:
+    """A child has both V3 and V4 episodes in the year."""
+    frame = ctx.table("Episodes")
+    both = frame.group_by("CHILD").agg(
+        (pl.col("LS") == "V3").any().alias("V3"), (pl.col("LS") == "V4").any().alias("V4")
+    )
+    children = both.filter(pl.col("V3") & pl.col("V4"))["CHILD"].implode()
+    yield Failures("Episodes", frame.filter(pl.col("CHILD").is_in(children) & pl.col("LS").is_in(RESPITE)), ("LS",))
+
+
+@rule(DATASET, "399")
+def respite_with_other_data(ctx: Context) -> Iterable[Failures]:
+    """A child looked after only under V3/V4 has a mother field, or reviews."""
+    frame = ctx.table("Episodes")
+    only = frame.group_by("CHILD").agg(pl.col("LS").is_in(RESPITE).all().alias("ONLY"))
+    children = only.filter(pl.col("ONLY"))["CHILD"].implode()
+    header = ctx.table("Header").filter(pl.col("CHILD").is_in(children) & pl.col("MOTHER").is_not_null())
+    reviews = ctx.table("Reviews").filter(
+        pl.col("CHILD").is_in(children) & (pl.col("REVIEW").is_not_null() | pl.col("REVIEW_CODE").is_not_null())
+    )
+    flagged = pl.concat([header["CHILD"], reviews["CHILD"]]).implode()
+    yield Failures("Episodes", frame.filter(pl.col("CHILD").is_in(flagged)), ("LS",))
+    yield Failures("Header", header, ("MOTHER",))
+    yield Failures("Reviews", reviews, ("REVIEW", "REVIEW_CODE"))
+
+
+@rule(DATASET, "460")
+def staying_put_under_18(ctx: Context) -> Iterable[Failures]:
+    """Care ended with the young person staying with their carers at 18 (E17), but before their 18th birthday."""
+    frame = episodes(ctx)
+    yield Failures(
+        "Episodes",
+        frame.filter((pl.col("REC") == "E17") & (pl.col("HEADER_DOB").dt.offset_by("18y") > pl.col("DEC"))),
+        ("REC", "DEC"),
+    )
