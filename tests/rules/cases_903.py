@@ -1006,3 +1006,54 @@ CASES.update(
         ),
     }
 )
+
+LEFT_CARE = [E(DEC="01/09/2025", REC="E4A")]
+CASES.update(
+    {
+        "577": Case(
+            {"Header": [H()], "Episodes": LEFT_CARE, "Missing": [M(MIS_END=None)]},
+            {("Missing", 2)},
+            {"Header": [H()], "Episodes": LEFT_CARE, "Missing": [M()]},
+        ),
+        "578": Case(
+            {"Header": [H()], "Episodes": LEFT_CARE, "Missing": [M(MIS_START="05/09/2025", MIS_END="06/09/2025")]},
+            {("Missing", 2)},
+            {"Header": [H()], "Episodes": LEFT_CARE, "Missing": [M()]},
+        ),
+        "580": Case(
+            {
+                "Header": [H(DOB="01/09/2007")],
+                "Episodes": [E(DEC="01/09/2025", REC="E5")],
+                "Missing": [M(DOB="01/09/2007", MIS_START="30/08/2025", MIS_END="01/09/2025")],
+            },
+            {("Episodes", 2)},
+            {
+                "Header": [H(DOB="01/09/2007")],
+                "Episodes": [E(DEC="01/09/2025", REC="E8")],
+                "Missing": [M(DOB="01/09/2007", MIS_START="30/08/2025", MIS_END="01/09/2025")],
+            },
+        ),
+        "557": Case(
+            {"Episodes": [E(LS="E1", DEC="01/09/2025", REC="E4A")], "PlacedAdoption": [PA()]},
+            {("Episodes", 2), ("PlacedAdoption", 2)},
+            {
+                "Episodes": [E(LS="E1", DEC="01/09/2025", REC="E4A")],
+                "PlacedAdoption": [PA(DATE_PLACED_CEASED="01/09/2025", REASON_PLACED_CEASED="RD1")],
+            },
+        ),
+        "558": Case(
+            {
+                **ADOPTED_CHILD,
+                "PlacedAdoption": [
+                    PA(DATE_PLACED="01/03/2023", DATE_PLACED_CEASED="01/06/2023", REASON_PLACED_CEASED="RD1"),
+                    PA(DATE_PLACED_CEASED="01/05/2025", REASON_PLACED_CEASED="RD1"),
+                ],
+            },
+            {("Episodes", 4)},
+            ADOPTED_CHILD,
+        ),
+        "582": Case(adopted(AD1=[A1(DATE_MATCH="01/06/2025")]), {("Episodes", 4)}, ADOPTED_CHILD),
+        "601": Case(adopted(AD1=[A1(LS_ADOPTR=None)]), {("AD1", 2), ("Episodes", 4)}, ADOPTED_CHILD),
+        "602": Case({"Episodes": [E()], "AD1": [A1()]}, {("AD1", 2)}, ADOPTED_CHILD),
+    }
+)

@@ -250,3 +250,69 @@ def earlier_decision_open(ctx: Context) -> Iterable[Failures]:
 @table_rule(DATASET, "516", "Episodes")
 def sgo_not_from_foster_care(ctx: Context) -> pl.Expr:
     return pl.col("REC").is_in(["E45", "E46"]) & ~pl.col("PLACE").is_in(["U1", "U2", "U3", "U4", "U5", "U6"])
+
+
+@rule(DATASET, "557")
+def left_without_reversal(ctx: Context) -> Iterable[Failures]:
+    """A child placed for adoption or under a placement order left care without being adopted, but the decision
+    to place was not recorded as reversed (date and reason)."""
+    episodes_table = ctx.table("Episodes")
+    left = episodes_table.filter(
+        (pl.col("PLACE").is_in(ADOPTION_PLACEMENTS) | (pl.col("LS") == "E1"))
+        & ~pl.col("REC").is_in(ADOPTED).fill_null(False)
+        & pl.col("REC").is_not_null()
+        & (pl.col("REC") != "X1")
+    )
+    placed = ctx.table("PlacedAdoption")
+    incomplete = placed.filter(pl.col("DATE_PLACED_CEASED").is_null() | pl.col("REASON_PLACED_CEASED").is_null())
+    no_decision = ~pl.col("CHILD").is_in(placed["CHILD"].implode())
+    bad = left.filter(no_decision | pl.col("CHILD").is_in(incomplete["CHILD"].implode()))
+    yield Failures("Episodes", bad, ("REC",))
+    yield Failures(
+        "PlacedAdoption",
+        incomplete.filter(pl.col("CHILD").is_in(bad["CHILD"].implode())),
+        ("DATE_PLACED_CEASED", "REASON_PLACED_CEASED"),
+    )
+
+
+@rule(DATASET, "558")
+def adopted_after_reversals(ctx: Context) -> Iterable[Failures]:
+    """An adopted child whose decisions to place were all reversed, more than once."""
+    adopted_eps = ctx.table("Episodes").filter(pl.col("REC").is_in(ADOPTED))
+    placed = ctx.table("PlacedAdoption")
+    summary = placed.group_by("CHILD").agg(
+        pl.col("DATE_PLACED_CEASED").is_null().any().alias("OPEN"), pl.col("DATE_PLACED_CEASED").count().alias("N")
+    )
+    children = summary.filter(~pl.col("OPEN") & (pl.col("N") > 1))["CHILD"].implode()
+    yield Failures("Episodes", adopted_eps.filter(pl.col("CHILD").is_in(children)), ("REC",))
+
+
+@rule(DATASET, "582")
+def adopted_on_match_day(ctx: Context) -> Iterable[Failures]:
+    """The child ceased to be looked after through adoption on the day they were matched with adopters."""
+    pairs = (
+        ctx.table("Episodes")
+        .filter(pl.col("REC").is_in(ADOPTED))
+        .join(ctx.table("AD1").select("CHILD", "DATE_MATCH"), on="CHILD")
+    )
+    yield Failures("Episodes", pairs.filter(pl.col("DEC") == pl.col("DATE_MATCH")).unique("_row"), ("DEC",))
+
+
+@rule(DATASET, "601")
+def adoption_details_missing(ctx: Context) -> Iterable[Failures]:
+    """The child was adopted in the year but some AD1 fields are blank."""
+    adopted_eps = ctx.table("Episodes").filter(
+        pl.col("DEC").is_between(ctx.start, ctx.end) & pl.col("REC").is_in(ADOPTED)
+    )
+    ad1 = ctx.table("AD1").filter(pl.col("CHILD").is_in(adopted_eps["CHILD"].implode()))
+    incomplete = ad1.filter(pl.any_horizontal([pl.col(f).is_null() for f in AD1_FIELDS]))
+    yield Failures("AD1", incomplete)
+    yield Failures("Episodes", adopted_eps.filter(pl.col("CHILD").is_in(incomplete["CHILD"].implode())), ("REC",))
+
+
+@rule(DATASET, "602")
+def adoption_details_without_adoption(ctx: Context) -> Iterable[Failures]:
+    """AD1 details for a child whose episodes do not show an adoption during the year."""
+    adopted = ctx.table("Episodes").filter(pl.col("DEC").is_between(ctx.start, ctx.end) & pl.col("REC").is_in(ADOPTED))
+    ad1 = ctx.table("AD1").filter(pl.any_horizontal([pl.col(f).is_not_null() for f in AD1_FIELDS]))
+    yield Failures("AD1", ad1.filter(~pl.col("CHILD").is_in(adopted["CHILD"].implode())), ("CHILD",))

@@ -91,3 +91,60 @@ def missing_outside_care(ctx: Context) -> Iterable[Failures]:
     )
     ok_rows = pairs.filter(within.fill_null(False))["_row"].implode()
     yield Failures("Missing", missing.filter(~pl.col("_row").is_in(ok_rows)), ("MIS_START",))
+
+
+def periods_of_care(ctx: Context) -> pl.DataFrame:
+    """One row per period of care in the return (episodes chained day to day): CHILD, POC_START, POC_END."""
+    frame = ctx.table("Episodes").filter(pl.col("DECOM").is_not_null()).sort("CHILD", "DECOM")
+    previous_end = pl.col("DEC").shift(1).over("CHILD")
+    frame = frame.with_columns(
+        (previous_end.is_null() | (pl.col("DECOM") > previous_end)).cast(pl.Int32).cum_sum().over("CHILD").alias("POC")
+    )
+    return frame.group_by("CHILD", "POC").agg(
+        pl.col("DECOM").min().alias("POC_START"), pl.col("DEC").last().alias("POC_END")
+    )
+
+
+def _outside_every_period(ctx: Context, outside: pl.Expr) -> pl.DataFrame:
+    """Missing rows for which `outside` holds against every period of care of the child."""
+    missing = ctx.table("Missing").filter(pl.col("MIS_START").is_not_null())
+    pairs = missing.select("_row", "CHILD", "MIS_START", "MIS_END").join(periods_of_care(ctx), on="CHILD")
+    flagged = pairs.group_by("_row").agg(outside.fill_null(False).all().alias("OUT")).filter(pl.col("OUT"))
+    return missing.filter(pl.col("_row").is_in(flagged["_row"].implode()))
+
+
+@rule(DATASET, "577")
+def missing_beyond_care(ctx: Context) -> Iterable[Failures]:
+    """A missing period does not fit in any period of care (open after care ended, or outside its dates)."""
+    outside = (
+        (pl.col("MIS_END").is_null() & pl.col("POC_END").is_not_null())
+        | (pl.col("MIS_END").is_null() & (pl.col("MIS_START") < pl.col("POC_START")))
+        | (pl.col("MIS_END") > pl.col("POC_END"))
+        | (pl.col("MIS_END") < pl.col("POC_START"))
+    )
+    yield Failures("Missing", _outside_every_period(ctx, outside), ("MIS_END",))
+
+
+@rule(DATASET, "578")
+def missing_after_care(ctx: Context) -> Iterable[Failures]:
+    """A missing period started outside every period of care (before it began, or after it ended)."""
+    outside = (pl.col("MIS_START") < pl.col("POC_START")) | (
+        (pl.col("MIS_START") > pl.col("POC_END")) & pl.col("POC_END").is_not_null()
+    )
+    yield Failures("Missing", _outside_every_period(ctx, outside), ("MIS_START",))
+
+
+@rule(DATASET, "580")
+def missing_at_18_not_e8(ctx: Context) -> Iterable[Failures]:
+    """A child missing on their 18th birthday, when care ended, must have REC E8."""
+    missing = ctx.table("Missing").select("CHILD", "DOB", "MIS_END")
+    pairs = (
+        ctx.table("Episodes")
+        .join(missing, on="CHILD")
+        .filter(
+            (pl.col("DOB").dt.offset_by("18y") == pl.col("MIS_END"))
+            & (pl.col("MIS_END") == pl.col("DEC"))
+            & (pl.col("REC") != "E8")
+        )
+    )
+    yield Failures("Episodes", pairs.unique("_row"), ("REC",))
