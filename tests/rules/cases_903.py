@@ -1057,3 +1057,35 @@ CASES.update(
         "602": Case({"Episodes": [E()], "AD1": [A1()]}, {("AD1", 2)}, ADOPTED_CHILD),
     }
 )
+
+MUM = {"SEX": "F", "DOB": "01/01/2008", "MOTHER": "1", "MC_DOB": "01/10/2025"}
+CASES.update(
+    {
+        "165": Case(
+            {"Header": [H(SEX="F")], "Episodes": [E()]},
+            {("Header", 2)},
+            {"Header": [H(SEX="F", MOTHER="0")], "Episodes": [E()]},
+        ),
+        "624": Case(
+            {"Header": [H(**MUM)], "Episodes": [E()]},
+            {("Header", 2)},
+            {"Header": [H(**MUM)], "Episodes": [E()]},
+            previous={"Header": [H(**MUM | {"MC_DOB": "01/09/2025"})]},
+            ok_previous={"Header": [H(**MUM)]},
+        ),
+        "625": Case(
+            {"Header": [H(**MUM)], "Episodes": [E(DEC="01/09/2025", REC="E4A")]},
+            {("Header", 2), ("Episodes", 2)},
+            {"Header": [H(**MUM)], "Episodes": [E(DEC="01/11/2025", REC="E4A")]},
+        ),
+        "626": Case(
+            {"Header": [H(**MUM | {"MC_DOB": "01/01/2025"})], "Episodes": [E()]},
+            {("Header", 2)},
+            {"Header": [H(**MUM)], "Episodes": [E()]},
+            previous={"Header": [H(**MUM | {"MOTHER": "0", "MC_DOB": None})]},
+        ),
+        "EPI": Case(
+            {"Header": [H()], "Episodes": [], "OC3": []}, {("Header", 2)}, {"Header": [H()], "Episodes": [E()]}
+        ),
+    }
+)

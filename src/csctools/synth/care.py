@@ -166,7 +166,10 @@ class CareSimulator:
         self.add_missing(kid)
         self.add_social_workers(kid)
         if kid.sex == "F" and rng.random() < 0.02 and age_on(dob, entry) >= 15:
-            kid.mc_dob = add_days(entry, rng.randint(30, 300))
+            first = kid.periods[0]
+            stop = first.end or self.until
+            if (stop - entry).days > 40:  # her child is born while she is looked after
+                kid.mc_dob = add_days(entry, rng.randint(30, min(300, (stop - entry).days - 1)))
         return kid
 
     def period(self, kid: CareChild, start: date, first: bool) -> Period:

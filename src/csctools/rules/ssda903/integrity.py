@@ -69,3 +69,10 @@ for code, table in SAME_DOB.items():
 for code, table in ONCE.items():
     rule(DATASET, code)(_once(table))
 rule(DATASET, "INT21")(_same("UASC", "SEX"))
+
+
+@rule(DATASET, "EPI")
+def header_without_episodes(ctx: Context) -> Iterable[Failures]:
+    """A child in Header has no episodes and no care leaver (OC3) record."""
+    known = pl.concat([ctx.table("Episodes")["CHILD"], ctx.table("OC3")["CHILD"]]).implode()
+    yield Failures("Header", ctx.table("Header").filter(~pl.col("CHILD").is_in(known)), ("CHILD",))
