@@ -1089,3 +1089,42 @@ CASES.update(
         ),
     }
 )
+
+UASC_HEAD = [H(DOB="01/01/2009", UASC="1")]
+CASES.update(
+    {
+        "SW10aSTG2": sw_case(
+            [SW_CHAIN[0], S(SW_ID="SW000002", SW_DECOM="01/12/2025", SW_REASON="LEFTRL")], {3}, SW_CHAIN
+        ),
+        "SW10bSTG2": sw_case(
+            [S(), S(SW_ID="SW000002", SW_DECOM="01/10/2025")],
+            {3},
+            [S(SW_DEC="01/08/2025"), S(SW_ID="SW000002", SW_DECOM="01/10/2025")],
+        ),
+        "SW11bSTG2": sw_case([S(SW_DEC="29/03/2026")], {2}, [S(SW_DEC="01/03/2026")]),
+        "205A": Case(
+            {"Header": [H(DOB="01/01/2009", UASC="0")], "UASC": [U(DUC="01/01/2027")]},
+            {("UASC", 2)},
+            {"Header": UASC_HEAD, "UASC": [U()]},
+            previous={"Header": UASC_HEAD, "UASC": [U()]},
+        ),
+        "205B": Case(
+            {"Header": UASC_HEAD, "UASC": [U(DUC="01/01/2028")]},
+            {("UASC", 2)},
+            {"Header": UASC_HEAD, "UASC": [U()]},
+            previous={"Header": UASC_HEAD, "UASC": [U()]},
+        ),
+        "205C": Case(
+            {"Header": [H(DOB="01/01/2009", UASC="0")], "UASC": [U()]},
+            {("UASC", 2)},
+            {"Header": UASC_HEAD, "UASC": [U()]},
+            previous={"Header": [H(DOB="01/01/2009", UASC="0")]},
+        ),
+        "242": episode_case([E(URN="XXXXXXX")], {2}, [E(PLACE="A4", URN="XXXXXXX", LS="E1")]),
+        "1016": Case(
+            {"Episodes": [E(DECOM="01/01/2025", DEC="01/08/2025", REC="E5")], "OC3": [O3(DOB="01/06/2008")]},
+            {("OC3", 2)},
+            {"Episodes": [E(DECOM="01/01/2025", DEC="01/05/2025", REC="E5")], "OC3": [O3(DOB="01/06/2008")]},
+        ),
+    }
+)

@@ -87,3 +87,17 @@ def not_a_relevant_child(ctx: Context) -> Iterable[Failures]:
     oc3 = ctx.table("OC3").join(totals, on="CHILD", how="left")
     relevant = (pl.col("AFTER_14") >= 91) & (pl.col("AFTER_16") >= 1)
     yield Failures("OC3", oc3.filter(pl.col("CHILD").is_in(adopted) | ~relevant.fill_null(False)), ("CHILD",))
+
+
+@rule(DATASET, "1016")
+def leaver_left_after_birthday(ctx: Context) -> Iterable[Failures]:
+    """Care leaver data for a 17-year-old whose care ended on or after their 17th birthday (or an 18-year-old
+    after their 18th)."""
+    oc3 = ctx.table("OC3").filter(pl.any_horizontal([pl.col(f).is_not_null() for f in LEAVER]))
+    pairs = oc3.select("_row", "CHILD", "DOB").join(ctx.table("Episodes").select("CHILD", "DEC"), on="CHILD")
+    aged_17 = (pl.col("DOB").dt.offset_by("17y") <= ctx.end) & (pl.col("DOB").dt.offset_by("18y") > ctx.end)
+    aged_18 = (pl.col("DOB").dt.offset_by("18y") <= ctx.end) & (pl.col("DOB").dt.offset_by("19y") > ctx.end)
+    bad = (aged_17 & (pl.col("DEC") >= pl.col("DOB").dt.offset_by("17y"))) | (
+        aged_18 & (pl.col("DEC") >= pl.col("DOB").dt.offset_by("18y"))
+    )
+    yield Failures("OC3", oc3.filter(pl.col("_row").is_in(pairs.filter(bad)["_row"].implode())))

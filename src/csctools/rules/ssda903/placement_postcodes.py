@@ -161,3 +161,9 @@ def placement_location_differs(ctx: Context) -> Iterable[Failures]:
     """The first episode's placement location (in or out of area) differs from last year's open episode."""
     frame = _first_and_open_last(ctx).filter(pl.col("PL_LOCATION").ne_missing(pl.col("PL_LOCATION_LAST")))
     yield Failures("Episodes", frame, ("PL_POST",))
+
+
+@table_rule(DATASET, "242", "Episodes")
+def xxxxxxx_outside_adoption(ctx: Context) -> pl.Expr:
+    """URN XXXXXXX (regional adoption agency) on a placement that is not an adoption placement (A3-A6)."""
+    return (pl.col("URN") == "XXXXXXX") & ~pl.col("PLACE").is_in(["A3", "A4", "A5", "A6"])

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, timedelta
 
 import polars as pl
 
@@ -121,3 +121,28 @@ def looked_after_without_worker(ctx: Context) -> Iterable[Failures]:
     merged = open_children.select("CHILD", "_row").join(sw.drop("_row"), on="CHILD", how="left")
     bad = merged.filter(pl.col("SW_ID").is_null() | pl.col("SW_DECOM").is_null() | pl.col("SW_REASON").is_null())
     yield Failures("Episodes", ctx.table("Episodes").filter(pl.col("_row").is_in(bad["_row"].implode())), ("DEC",))
+
+
+@rule(DATASET, "SW10aSTG2")
+def gap_between_workers_2025(ctx: Context) -> Iterable[Failures]:
+    """A new social worker (other than first contact) starts more than 7 days from the end of the previous one
+    (from 2025/26; the same check as SW10STG2)."""
+    yield from gap_between_workers(ctx)
+
+
+@rule(DATASET, "SW10bSTG2")
+def first_contact_overlaps(ctx: Context) -> Iterable[Failures]:
+    """A social worker episode with reason first contact (FCONTA) starts before the previous episode ended."""
+    frame = sorted_episodes(ctx).filter(pl.col("NUMBER") > 1)
+    bad = (pl.col("SW_REASON") == "FCONTA") & (
+        pl.col("PREV_SW_DEC").is_null() | (pl.col("PREV_SW_DEC") > pl.col("SW_DECOM"))
+    )
+    yield Failures("SWEpisodes", frame.filter(bad), ("SW_DECOM", "SW_REASON"))
+
+
+@rule(DATASET, "SW11bSTG2")
+def ended_just_before_year_end(ctx: Context) -> Iterable[Failures]:
+    """The child's latest social worker episode ended in the last five days of the year, with none after it."""
+    frame = sorted_episodes(ctx).filter(pl.col("NUMBER") == pl.col("COUNT"))
+    window = pl.col("SW_DEC").is_between(ctx.end - timedelta(days=5), ctx.end)
+    yield Failures("SWEpisodes", frame.filter(window), ("SW_DEC",))
