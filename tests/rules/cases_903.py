@@ -1128,3 +1128,14 @@ CASES.update(
         ),
     }
 )
+
+CASES["579"] = Case(
+    {"PlacedAdoption": [PA(DATE_PLACED="01/03/2023"), PA()]},
+    {("PlacedAdoption", 3)},
+    {
+        "PlacedAdoption": [
+            PA(DATE_PLACED="01/03/2023", DATE_PLACED_CEASED="01/01/2024", REASON_PLACED_CEASED="RD1"),
+            PA(),
+        ]
+    },
+)

@@ -316,3 +316,20 @@ def adoption_details_without_adoption(ctx: Context) -> Iterable[Failures]:
     adopted = ctx.table("Episodes").filter(pl.col("DEC").is_between(ctx.start, ctx.end) & pl.col("REC").is_in(ADOPTED))
     ad1 = ctx.table("AD1").filter(pl.any_horizontal([pl.col(f).is_not_null() for f in AD1_FIELDS]))
     yield Failures("AD1", ad1.filter(~pl.col("CHILD").is_in(adopted["CHILD"].implode())), ("CHILD",))
+
+
+@rule(DATASET, "579")
+def decision_while_previous_open(ctx: Context) -> Iterable[Failures]:
+    """A new decision to place for adoption starts while the previous decision is still open (or before it ended)."""
+    frame = (
+        ctx.table("PlacedAdoption")
+        .sort("CHILD", "DATE_PLACED")
+        .with_columns(
+            pl.col("DATE_PLACED_CEASED").shift(1).over("CHILD").alias("PREV_CEASED"),
+            pl.col("CHILD").shift(1).over("CHILD").alias("PREV_CHILD"),
+        )
+    )
+    bad = pl.col("PREV_CHILD").is_not_null() & (
+        pl.col("PREV_CEASED").is_null() | (pl.col("DATE_PLACED") < pl.col("PREV_CEASED"))
+    )
+    yield Failures("PlacedAdoption", frame.filter(bad), ("DATE_PLACED",))
