@@ -1139,3 +1139,52 @@ CASES["579"] = Case(
         ]
     },
 )
+
+
+def provider(**kw: str) -> dict[str, str]:
+    return {
+        "URN": "SC100001",
+        "Local authority": "Leeds",
+        "Placement code": "K2",
+        "Placement provider code": "PR4",
+        "Deregistration date": "",
+        "Setting address postcode": LEEDS_B,
+        **kw,
+    }
+
+
+HOME = E(PLACE="K2", PLACE_PROVIDER="PR4", URN="SC100001", HOME_POST=LEEDS_A, PL_POST=LEEDS_B)
+
+
+def provider_case(
+    bad: dict[str, str],
+    good: dict[str, str] | None = None,
+    episode: dict[str, str | None] | None = None,
+    la: str | None = None,
+) -> Case:
+    tables = {"Header": [H()], "Episodes": [HOME | (episode or {})]}
+    return Case(
+        tables,
+        {("Episodes", 2)},
+        tables,
+        la=la,
+        extra={"providers": [provider(**bad)], "ok_providers": [provider(**(good or {}))]},
+    )
+
+
+CASES.update(
+    {
+        "1008": provider_case({"URN": "SC999999"}),
+        "219": provider_case({"Placement code": "K1"}, {"Placement code": "K1/K2"}),
+        "224": provider_case({"Placement provider code": "PR5"}, {"Placement provider code": "PR4, PR5"}),
+        "221": provider_case({"Setting address postcode": LEEDS_A}),
+        "227": provider_case({"Deregistration date": "01/05/2025"}, {"Deregistration date": "01/05/2026"}),
+        "228": provider_case({"Deregistration date": "01/01/2026"}, {"Deregistration date": "01/05/2026"}),
+        "229": provider_case(
+            {"Setting address postcode": BRADFORD, "Placement provider code": "PR1"},
+            {"Placement provider code": "PR1"},
+            episode={"PLACE_PROVIDER": "PR1"},
+            la="383",
+        ),
+    }
+)

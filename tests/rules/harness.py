@@ -32,8 +32,31 @@ def typed(dataset: str, tables: Tables) -> dict[str, pl.DataFrame]:
     return out
 
 
+def provider_frame(rows: list[dict[str, str]]) -> pl.DataFrame:
+    """An Ofsted provider list read through the real reader, from rows keyed by Ofsted's column names."""
+    import csv
+    import tempfile
+    from pathlib import Path
+
+    from csctools.reference.providers import read_providers
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "providers.csv"
+        with path.open("w", newline="") as handle:
+            writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+            writer.writeheader()
+            writer.writerows(rows)
+        return read_providers(path)
+
+
 def failing_rows(
-    dataset: str, code: str, tables: Tables, year: int = 2026, previous: Tables | None = None, la: str | None = None
+    dataset: str,
+    code: str,
+    tables: Tables,
+    year: int = 2026,
+    previous: Tables | None = None,
+    la: str | None = None,
+    providers: list[dict[str, str]] | None = None,
 ) -> set[tuple[str, int]]:
     """(table, row number) of every cell the rule flags; raises if the rule could not run."""
     from csctools.reference.authorities import find_authority
@@ -53,7 +76,10 @@ def failing_rows(
         data, derived = pack.prepare(data, authority)
         if last is not None:
             last, _ = pack.prepare(last, authority)
-    result = validate(data, model, CollectionYear(year), child_key, authority, last, registry=only, derived=derived)
+    provider_list = provider_frame(providers) if providers else None
+    result = validate(
+        data, model, CollectionYear(year), child_key, authority, last, provider_list, registry=only, derived=derived
+    )
     outcome = next(o for o in result.outcomes if o.code == code)
     assert outcome.status in ("passed", "failed"), f"{code}: {outcome.status}: {outcome.reason}"
     return {(t, r) for t, r in result.errors.select("table", "row_number").iter_rows()}

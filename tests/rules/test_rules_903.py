@@ -17,14 +17,16 @@ IMPLEMENTED = sorted(r.code for r in REGISTRY.rules("ssda903"))
 @pytest.mark.parametrize("code", sorted(CASES))
 def test_failing_example(code: str) -> None:
     case = CASES[code]
-    assert failing_rows("ssda903", code, case.fail, case.year, case.previous, case.la) == case.flagged
+    providers = case.extra.get("providers")
+    assert failing_rows("ssda903", code, case.fail, case.year, case.previous, case.la, providers) == case.flagged  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize("code", sorted(CASES))
 def test_passing_example(code: str) -> None:
     case = CASES[code]
     previous = case.ok_previous if case.ok_previous is not None else case.previous
-    assert failing_rows("ssda903", code, case.ok, case.year, previous, case.la) == set()
+    providers = case.extra.get("ok_providers", case.extra.get("providers"))
+    assert failing_rows("ssda903", code, case.ok, case.year, previous, case.la, providers) == set()  # type: ignore[arg-type]
 
 
 def test_every_rule_has_metadata_and_examples() -> None:

@@ -9,9 +9,10 @@ import typer
 from rich.progress import BarColumn, Progress, TextColumn
 
 from csctools.cli.common import console, expand_inputs, fail, parse_year
-from csctools.io.result import ReturnData
+from csctools.io.result import ReadError, ReturnData
 from csctools.read import read_files
 from csctools.reference.authorities import Authority, find_authority
+from csctools.reference.providers import read_providers
 from csctools.validate.engine import COULD_NOT_RUN, NOT_IMPLEMENTED, NOT_RUN
 from csctools.validate.export import FORMATS, write_report
 from csctools.validate.run import validate_return
@@ -49,6 +50,7 @@ def validate_command(
     la: Annotated[str | None, typer.Option(help="The authority: 3-digit code, ONS code or name")] = None,
     previous: Annotated[list[Path] | None, typer.Option(help="Last year's files (repeatable)")] = None,
     output: Annotated[list[Path] | None, typer.Option("--output", "-o", help="Report: .xlsx .csv .json .html")] = None,
+    providers: Annotated[Path | None, typer.Option(help="Ofsted social care providers list (XLSX or CSV)")] = None,
 ) -> None:
     """Validate a return against every DfE rule of its year. Exit 0: no errors; 1: errors found; 2: unreadable."""
     kind = RETURNS.get(return_kind.lower())
@@ -67,6 +69,12 @@ def validate_command(
     if data.year is None:
         fail("the collection year cannot be told from the files: give --year (e.g. --year 2025/26)")
     last = read_return(kind, previous, None, "last year") if previous else None
+    provider_list = None
+    if providers is not None:
+        try:
+            provider_list = read_providers(providers)
+        except ReadError as error:
+            fail(error.problem.describe())
     with Progress(
         TextColumn("validating"),
         BarColumn(),
@@ -76,7 +84,12 @@ def validate_command(
     ) as bar:
         task = bar.add_task("rules", total=None)
         result = validate_return(
-            data, data.year, authority, last, progress=lambda done, total: bar.update(task, completed=done, total=total)
+            data,
+            data.year,
+            authority,
+            last,
+            provider_list,
+            progress=lambda done, total: bar.update(task, completed=done, total=total),
         )
     counts = result.counts()
     queries = result.errors.height - result.error_count

@@ -128,16 +128,6 @@ def placement_for(rng: random.Random, age: int, uasc: bool) -> tuple[str, str]:
     return place, weighted(rng, {"PR1": 3, "PR4": 2, "PR5": 0.3})
 
 
-def urn_for(rng: random.Random, place: str) -> str | None:
-    """An Ofsted URN where the placement needs one: children's homes and fostering services; XXXXXXX for adoption
-    placements through a regional adoption agency; none for placements Ofsted does not register."""
-    if place in ("K2", *FOSTER_OWN, *FOSTER_OTHER):
-        return f"SC{rng.randint(100000, 999999)}"
-    if place.startswith("A"):
-        return "XXXXXXX"
-    return None
-
-
 class CareSimulator:
     """Generates children entering care between two dates, with whole care histories."""
 
@@ -146,6 +136,7 @@ class CareSimulator:
         self.area = area
         self.until = until
         self.sw_counter = 0
+        self.urn_counter = rng.randint(100000, 400000)
 
     def child(self, child_id: str, entry: date) -> CareChild:
         rng = self.rng
@@ -260,7 +251,7 @@ class CareSimulator:
         home = None if kid.uasc else self.area.home_postcode(rng)
         place, provider = self.placement(kid, start, legal, adoption)
         pl_post = self.placement_postcode(home, place, provider)
-        current = Episode(start, None, "S", legal, cin, place, provider, home, pl_post, urn_for(rng, place))
+        current = Episode(start, None, "S", legal, cin, place, provider, home, pl_post, self.urn_for(place))
         episodes = [current]
         for when in sorted(changes):
             if when >= horizon or when <= current.start:
@@ -288,7 +279,7 @@ class CareSimulator:
             elif "place" in kinds:
                 place, provider = self.placement(kid, when, ls, adoption)
                 pl_post = self.placement_postcode(current.home_post, place, provider)
-                urn = urn_for(rng, place)
+                urn = self.urn_for(place)
             changed_place = place != current.place or pl_post != current.pl_post
             changed_legal = ls != current.ls
             if not (changed_place or changed_legal):
@@ -303,6 +294,16 @@ class CareSimulator:
             episodes.append(current)
         current.end, current.rec = end, rec
         return episodes
+
+    def urn_for(self, place: str) -> str | None:
+        """An Ofsted URN where the placement needs one (children's homes and fostering services; each placement its
+        own provider); XXXXXXX for adoption through a regional adoption agency; none where Ofsted registers none."""
+        if place in ("K2", *FOSTER_OWN, *FOSTER_OTHER):
+            self.urn_counter += 1
+            return f"SC{self.urn_counter:06d}"
+        if place.startswith("A"):
+            return "XXXXXXX"
+        return None
 
     def placement_postcode(self, home: str | None, place: str, provider: str) -> str | None:
         """Home for placements with parents; the LA's own provision in area. UASC have a placement postcode but no

@@ -19,6 +19,7 @@ from csctools.synth.cin import CinChild, CinSimulator
 from csctools.synth.cin_census import census_tables
 from csctools.synth.common import Area, add_days
 from csctools.synth.inject import Injection, inject
+from csctools.synth.providers import write_provider_list
 from csctools.synth.ssda903 import year_tables
 from csctools.years import CollectionYear, year_range
 
@@ -92,6 +93,7 @@ def generate(options: SynthOptions, out: Path, progress: Progress | None = None)
             if options.cin or options.annex_a
             else []
         )
+        result.files.append(write_provider_list(care, Area.of(authority), folder / "ofsted_providers.xlsx"))
         for year in years:
             note(f"{authority.name} {year}: writing returns")
             rng = random.Random(f"{options.seed}:{authority.number}:{year.end}:inject")

@@ -23,6 +23,7 @@ from csctools.rules.ssda903 import (  # noqa: F401
     placements,
     previous_year,
     prevperm,
+    providers,
     reviews,
     social_workers,
     uasc,

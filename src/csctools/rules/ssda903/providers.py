@@ -1,0 +1,87 @@
+"""Ofsted URNs checked against the Ofsted provider list given with --providers."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import polars as pl
+
+from csctools.rules.ssda903.common import DATASET
+from csctools.validate.context import Context
+from csctools.validate.registry import Failures, rule
+
+LIST = ("ofsted_provider_lists",)
+
+
+def with_provider(ctx: Context) -> pl.DataFrame:
+    """Episodes with a real URN (not XXXXXXX), with the provider's row from the list (null when not on it)."""
+    providers = ctx.providers if ctx.providers is not None else pl.DataFrame(schema={"URN": pl.String})
+    episodes = ctx.table("Episodes").filter(pl.col("URN").is_not_null() & (pl.col("URN") != "XXXXXXX"))
+    return episodes.join(providers.with_columns(pl.lit(True).alias("LISTED")), on="URN", how="left")
+
+
+@rule(DATASET, "1008", needs=LIST)
+def urn_not_listed(ctx: Context) -> Iterable[Failures]:
+    """The URN is not on the Ofsted provider list."""
+    yield Failures("Episodes", with_provider(ctx).filter(pl.col("LISTED").is_null()), ("URN",))
+
+
+@rule(DATASET, "219", needs=LIST)
+def urn_placement_type(ctx: Context) -> Iterable[Failures]:
+    """The provider with this URN does not offer this placement type."""
+    frame = with_provider(ctx)
+    offered = pl.col("PLACE_CODES").list.contains(pl.col("PLACE")).fill_null(False)
+    yield Failures("Episodes", frame.filter(~offered), ("URN", "PLACE"))
+
+
+@rule(DATASET, "224", needs=LIST)
+def urn_provider_type(ctx: Context) -> Iterable[Failures]:
+    """The provider with this URN is not of this placement provider type."""
+    frame = with_provider(ctx)
+    offered = pl.col("PROVIDER_CODES").list.contains(pl.col("PLACE_PROVIDER")).fill_null(False)
+    yield Failures("Episodes", frame.filter(~offered), ("URN", "PLACE_PROVIDER"))
+
+
+@rule(DATASET, "221", needs=LIST)
+def urn_postcode(ctx: Context) -> Iterable[Failures]:
+    """A children's home or school placement's postcode is not the provider's setting postcode."""
+    frame = with_provider(ctx).filter(
+        ~pl.col("LS").is_in(["V3", "V4"])
+        & pl.col("PLACE").is_in(["K1", "K2", "K3", "R3", "S1"])
+        & pl.col("PL_POST").is_not_null()
+    )
+    differs = pl.col("PL_POST").str.to_uppercase().str.replace_all(r"\s+", "") != pl.col("POSTCODE")
+    yield Failures("Episodes", frame.filter(differs.fill_null(True)), ("URN", "PL_POST"))
+
+
+@rule(DATASET, "227", needs=LIST)
+def urn_closed_before_start(ctx: Context) -> Iterable[Failures]:
+    """The provider was deregistered on or before the episode began."""
+    frame = with_provider(ctx)
+    yield Failures(
+        "Episodes",
+        frame.filter(pl.col("REG_END").is_not_null() & (pl.col("DECOM") >= pl.col("REG_END"))),
+        ("URN", "DECOM"),
+    )
+
+
+@rule(DATASET, "228", needs=LIST)
+def urn_closed_before_end(ctx: Context) -> Iterable[Failures]:
+    """The provider was deregistered before the episode ended (or before 31 March for an open episode)."""
+    frame = with_provider(ctx).filter(pl.col("REG_END").is_not_null())
+    bad = (pl.col("DEC").is_not_null() & (pl.col("DEC") > pl.col("REG_END"))) | (
+        pl.col("DEC").is_null() & (pl.lit(ctx.end) > pl.col("REG_END"))
+    )
+    yield Failures("Episodes", frame.filter(bad), ("URN", "DEC"))
+
+
+@rule(DATASET, "229", needs=(*LIST, "la_code"))
+def own_or_other_la(ctx: Context) -> Iterable[Failures]:
+    """Own provision (PR1) with a provider in another LA, or another LA's provision (PR2) in this LA (the
+    provider's LA is inferred from its postcode)."""
+    own = ctx.authority.ons_code if ctx.authority else ""
+    frame = with_provider(ctx)
+    bad = ((pl.col("PLACE_PROVIDER") == "PR1") & pl.col("LA_CODE_INFERRED").ne_missing(pl.lit(own))) | (
+        (pl.col("PLACE_PROVIDER") == "PR2") & (pl.col("LA_CODE_INFERRED") == own)
+    )
+    yield Failures("Episodes", frame.filter(bad), ("URN", "PLACE_PROVIDER"))
