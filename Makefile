@@ -20,7 +20,7 @@ demo: $(STAMP)
 	$(BIN)/csc inspect $(DEMO)/383 --json > $(DEMO)/inspect.json
 	$(BIN)/csc inspect $(DEMO)/383/2025_26 $(DEMO)/383/annex_a_2025_26.xlsx
 	$(BIN)/csc validate 903 $(DEMO)/383/2025_26/ssda903 --previous $(DEMO)/383/2024_25/ssda903 --la 383 \
-		-o $(DEMO)/validation/clean.xlsx -o $(DEMO)/validation/clean.html
+		--providers $(DEMO)/383/ofsted_providers.xlsx -o $(DEMO)/validation/clean.xlsx -o $(DEMO)/validation/clean.html
 	$(BIN)/csc validate 903 $(DEMO)/with-errors/383/2025_26/ssda903 --la 383 \
 		-o $(DEMO)/validation/with-errors.xlsx -o $(DEMO)/validation/with-errors.html \
 		-o $(DEMO)/validation/with-errors.csv || test $$? -eq 1

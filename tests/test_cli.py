@@ -36,7 +36,7 @@ def test_synth_then_inspect(tmp_path: Path) -> None:
     inspected = runner.invoke(app, ["inspect", str(out / "383"), "--json"])
     assert inspected.exit_code == 0, inspected.output
     reports = json.loads(inspected.output)
-    assert {r["dataset"] for r in reports} == {"ssda903", "cin", "annex_a"}
+    assert {r["dataset"] for r in reports} == {"ssda903", "cin", "annex_a", "ofsted_providers"}
     assert all(r["problems"] == [] for r in reports)
 
 

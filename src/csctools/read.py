@@ -12,8 +12,9 @@ from pathlib import Path
 from csctools.datasets.annex_a.read import read_annex_a
 from csctools.datasets.cin.read import read_cin
 from csctools.datasets.ssda903.read import RawTable, assemble_903, read_903_file
-from csctools.io.detect import ANNEX_A, CIN, SSDA903, detect
-from csctools.io.result import FileReport, Problem, ReturnData
+from csctools.io.detect import ANNEX_A, CIN, PROVIDERS, SSDA903, detect
+from csctools.io.result import FileReport, Problem, ReadError, ReturnData, TableRead
+from csctools.reference.providers import read_providers
 from csctools.years import CollectionYear
 
 NOT_RECOGNISED = "this is not an SSDA903 table (CSV or XML), a CIN census (XML) or an Annex A workbook (XLSX)"
@@ -22,6 +23,18 @@ NOT_RECOGNISED = "this is not an SSDA903 table (CSV or XML), a CIN census (XML) 
 def unreadable(path: Path, error: OSError) -> FileReport:
     reason = error.strerror or str(error)
     return FileReport(str(path), problems=[Problem(str(path), "unreadable-file", f"cannot open the file ({reason})")])
+
+
+def provider_report(path: Path) -> FileReport:
+    """An Ofsted provider list is not a return; report what it holds (an input to `csc validate --providers`)."""
+    report = FileReport(str(path), dataset=PROVIDERS)
+    try:
+        providers = read_providers(path)
+    except ReadError as error:
+        report.problems.append(error.problem)
+        return report
+    report.tables.append(TableRead("Providers", providers.height, providers.height))
+    return report
 
 
 def read_files(paths: Iterable[Path], year: CollectionYear | None = None) -> tuple[list[ReturnData], list[FileReport]]:
@@ -51,6 +64,8 @@ def read_files(paths: Iterable[Path], year: CollectionYear | None = None) -> tup
             returns.append(read_cin(path, year, content))
         elif kind == ANNEX_A:
             returns.append(read_annex_a(path, content))
+        elif kind == PROVIDERS:
+            others.append(provider_report(path))
         else:
             others.append(
                 FileReport(

@@ -15,7 +15,13 @@ from csctools.cli.common import expand_inputs, fail, parse_year
 from csctools.io.result import FileReport, Severity
 from csctools.read import read_files
 
-DATASET_TITLES = {"ssda903": "SSDA903", "cin": "CIN census", "annex_a": "Annex A", None: "not recognised"}
+DATASET_TITLES = {
+    "ssda903": "SSDA903",
+    "cin": "CIN census",
+    "annex_a": "Annex A",
+    "ofsted_providers": "Ofsted provider list",
+    None: "not recognised",
+}
 REJECTED_SHOWN = 5
 
 

@@ -11,7 +11,7 @@ from csctools.datasets.annex_a.read import OLE_MAGIC
 from csctools.datasets.ssda903.detect import match_table
 from csctools.io.text import decode, first_line, sniff_delimiter
 
-SSDA903, CIN, ANNEX_A = "ssda903", "cin", "annex_a"
+SSDA903, CIN, ANNEX_A, PROVIDERS = "ssda903", "cin", "annex_a", "ofsted_providers"
 
 
 def _xml_root(content: bytes) -> str | None:
@@ -24,8 +24,26 @@ def _xml_root(content: bytes) -> str | None:
     return None
 
 
+def _is_provider_list(content: bytes) -> bool:
+    """A workbook with no Annex A sheet whose first sheet has a URN column: an Ofsted provider list."""
+    from csctools.datasets.annex_a.read import sheet_table
+
+    try:
+        import python_calamine
+
+        book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(content))
+        if any(sheet_table(name) for name in book.sheet_names):
+            return False
+        rows = book.get_sheet_by_name(book.sheet_names[0]).to_python(nrows=20)
+    except Exception:  # a damaged workbook: the Annex A reader reports it
+        return False
+    return any("urn" in {str(cell).strip().lower() for cell in row} for row in rows)
+
+
 def detect(path: Path, content: bytes) -> str | None:
     """'ssda903', 'cin', 'annex_a', or None when the file is none of them."""
+    if content.startswith(b"PK") and _is_provider_list(content):
+        return PROVIDERS
     if content.startswith((b"PK", OLE_MAGIC)):
         return ANNEX_A
     stripped = content.lstrip(b"\xef\xbb\xbf \r\n\t")
