@@ -68,12 +68,16 @@ def episodes(ctx: Context) -> pl.DataFrame:
         return cached
     frame = ctx.table("Episodes").filter(pl.col("DECOM").is_not_null()).sort("CHILD", "DECOM")
     neighbour = ["DECOM", "DEC", "REC", "RNE", "LS", "PLACE", "PLACE_PROVIDER", "PL_POST", "URN", "CIN"]
+    # Sorted by child, so a plain shift is the neighbouring episode when it belongs to the same child.
+    same_before = pl.col("CHILD").shift(1) == pl.col("CHILD")
+    same_after = pl.col("CHILD").shift(-1) == pl.col("CHILD")
     frame = frame.with_columns(
-        *(pl.col(c).shift(1).over("CHILD").alias(f"PREV_{c}") for c in neighbour),
-        *(pl.col(c).shift(-1).over("CHILD").alias(f"NEXT_{c}") for c in neighbour),
-        pl.col("DECOM").rank("ordinal").over("CHILD").alias("EPISODE_NUMBER"),
+        *(pl.when(same_before).then(pl.col(c).shift(1)).alias(f"PREV_{c}") for c in neighbour),
+        *(pl.when(same_after).then(pl.col(c).shift(-1)).alias(f"NEXT_{c}") for c in neighbour),
+        (pl.int_range(pl.len()).over("CHILD") + 1).alias("EPISODE_NUMBER"),
         pl.len().over("CHILD").alias("EPISODES"),
-    ).join(header_dob(ctx), on="CHILD", how="left")
+    )
+    frame = frame.join(header_dob(ctx), on="CHILD", how="left")
     ctx.cache["episodes"] = frame
     return frame
 

@@ -18,12 +18,17 @@ APRIL_2023 = date(2023, 4, 1)
 
 
 def sorted_episodes(ctx: Context) -> pl.DataFrame:
+    """Social worker episodes in order per child, with the previous episode's end, number and count (cached)."""
+    cached = ctx.cache.get("sw_episodes")
+    if cached is not None:
+        return cached
     frame = ctx.table("SWEpisodes").sort("CHILD", "SW_DECOM", "SW_DEC", nulls_last=True)
-    return frame.with_columns(
+    ctx.cache["sw_episodes"] = frame = frame.with_columns(
         pl.col("SW_DEC").shift(1).over("CHILD").alias("PREV_SW_DEC"),
         pl.col("SW_DECOM").rank("ordinal").over("CHILD").alias("NUMBER"),
         pl.len().over("CHILD").alias("COUNT"),
     )
+    return frame
 
 
 @table_rule(DATASET, "SW01aSTG1", "SWEpisodes")
