@@ -155,7 +155,8 @@ class CinSimulator:
         path = weighted(rng, {"close": 45, "plan": 35, "s47": 20})
         assessment_start = add_days(referral, rng.randint(0, 5))
         authorised = working_days_after(assessment_start, rng.randint(5, 40))
-        factors = ["21"] if rng.random() < 0.08 else rng.sample(FACTORS, rng.randint(1, 3))
+        no_factors = path == "close" and rng.random() < 0.2  # "21": nothing found, and the case closes
+        factors = ["21"] if no_factors else rng.sample(FACTORS, rng.randint(1, 3))
         episode.assessments.append(Assessment(assessment_start, authorised, factors))
         after = authorised
         if path == "s47":

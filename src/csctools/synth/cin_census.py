@@ -60,6 +60,16 @@ def census_tables(children: list[CinChild], year: CollectionYear, la_number: str
     return tables
 
 
+def _upn_reason(kid: CinChild, year: CollectionYear) -> str | None:
+    """Why a child has no UPN: UN1 (not yet of school age) until school age, then another reason."""
+    if kid.upn is not None:
+        return None
+    school_age = kid.dob is not None and kid.dob <= date(year.end - 6, 9, 1)
+    if not school_age:
+        return "UN1"
+    return kid.upn_unknown if kid.upn_unknown not in (None, "UN1") else "UN2"
+
+
 def _child_rows(kid: CinChild, episodes: list[CinEpisode], year: CollectionYear, tables: dict[str, list[Row]]) -> None:
     cid = kid.child_id
     born = kid.dob is not None and kid.dob <= year.end_date
@@ -69,7 +79,7 @@ def _child_rows(kid: CinChild, episodes: list[CinEpisode], year: CollectionYear,
             "LAchildID": cid,
             "UPN": kid.upn,
             "FormerUPN": None,
-            "UPNunknown": kid.upn_unknown,
+            "UPNunknown": _upn_reason(kid, year),
             "PersonBirthDate": fmt_iso(kid.dob) if born else None,
             "ExpectedPersonBirthDate": None if born else fmt_iso(kid.expected_dob or kid.dob),
             "GenderCurrent": GENDER[sex] if year.end <= 2024 else None,
@@ -102,7 +112,9 @@ def _episode_rows(
         }
     )
     end = year.end_date
-    for number, assessment in enumerate((a for a in episode.assessments if a.start <= end), start=1):
+    start = year.start_date
+    current = [a for a in episode.assessments if a.start <= end and (a.authorised is None or a.authorised >= start)]
+    for number, assessment in enumerate(current, start=1):  # assessments open or completed in the year
         authorised = _known(assessment.authorised, year)
         tables["Assessments"].append(
             {
@@ -115,13 +127,14 @@ def _episode_rows(
         )
         for factor in assessment.factors if authorised else []:
             tables["AssessmentFactors"].append({**key, "AssessmentID": str(number), "AssessmentFactors": factor})
-    for start, finish in episode.plans:
-        if start <= end:
+    for begin, finish in episode.plans:
+        if begin <= end and (finish is None or finish >= start):
             tables["CINplanDates"].append(
-                {**key, "CINPlanStartDate": fmt_iso(start), "CINPlanEndDate": _known(finish, year)}
+                {**key, "CINPlanStartDate": fmt_iso(begin), "CINPlanEndDate": _known(finish, year)}
             )
-    for enquiry in episode.enquiries:
-        if enquiry.start <= end:
+    for enquiry in episode.enquiries:  # enquiries still awaiting a conference, or concluded in the year
+        concluded = enquiry.start if enquiry.not_required else enquiry.icpc
+        if enquiry.start <= end and (concluded is None or concluded >= start):
             icpc = _known(enquiry.icpc, year)
             tables["Section47"].append(
                 {
@@ -132,7 +145,8 @@ def _episode_rows(
                     "ICPCnotRequired": "true" if enquiry.not_required else "false",
                 }
             )
-    for number, plan in enumerate((p for p in episode.protection if p.start <= end), start=1):
+    plans = [p for p in episode.protection if p.start <= end and (p.end is None or p.end >= start)]
+    for number, plan in enumerate(plans, start=1):
         tables["ChildProtectionPlans"].append(
             {
                 **key,

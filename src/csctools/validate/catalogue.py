@@ -8,6 +8,7 @@ from functools import cache
 from importlib import resources
 
 ERROR, QUERY = "error", "query"
+LATEST_CIN = 2026  # 2025/26
 
 
 @dataclass(frozen=True)
@@ -38,7 +39,11 @@ def catalogue(dataset: str) -> dict[str, RuleInfo]:
     rules = {}
     for row in csv.DictReader(text.splitlines(), delimiter="\t"):
         code = row.get("code") or row["rule_code"]
-        years = frozenset(_year_end(y) for y in _split(row.get("rulesets") or row.get("defined_in_rulesets", "")))
+        if row.get("rulesets"):  # SSDA903: every year the rule applies to
+            years = frozenset(_year_end(y) for y in _split(row["rulesets"]))
+        else:  # CIN: the year a rule was first defined; it applies from then to the latest census
+            first = min(_year_end(y) for y in _split(row["defined_in_rulesets"]))
+            years = frozenset(range(first, LATEST_CIN + 1))
         rules[code] = RuleInfo(
             code=code,
             message=row["message"].strip(),

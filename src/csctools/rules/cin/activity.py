@@ -1,0 +1,489 @@
+"""Assessments, CIN plans, section 47 enquiries, conferences and child protection plans."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+import polars as pl
+
+from csctools.datasets.cin.schema import ABUSE_CODES, ASSESSMENT_FACTOR_CODES
+from csctools.reference.calendar import working_days_between
+from csctools.rules.cin.common import CIN_KEY, DATASET, in_census, la_level, with_child, with_episode
+from csctools.validate.context import Context
+from csctools.validate.registry import Condition, Failures, frame_rule, rule, table_rule
+
+CPP_KEY = [*CIN_KEY, "CPPID"]
+
+
+def episode_rule(code: str, table: str, fields: tuple[str, ...] | None = None) -> Callable[[Condition], Condition]:
+    """A rule over a table's rows with their CIN episode's referral, closure and NFA flag alongside."""
+    return frame_rule(DATASET, code, table, lambda ctx: with_episode(ctx, table), fields)
+
+
+def child_rule(code: str, table: str, fields: tuple[str, ...] | None = None) -> Callable[[Condition], Condition]:
+    """A rule over a table's rows with the child's dates of birth and death alongside."""
+    return frame_rule(DATASET, code, table, lambda ctx: with_child(ctx, table), fields)
+
+
+# --- assessments -------------------------------------------------------------------------------------------------
+
+
+@episode_rule("1103", "Assessments", ("AssessmentActualStartDate",))
+def assessment_before_referral(ctx: Context) -> pl.Expr:
+    return pl.col("AssessmentActualStartDate") < pl.col("CINreferralDate")
+
+
+@table_rule(DATASET, "8608", "Assessments")
+def assessment_ends_before_start(ctx: Context) -> pl.Expr:
+    return pl.col("AssessmentActualStartDate") > pl.col("AssessmentAuthorisationDate")
+
+
+@table_rule(DATASET, "8696", "Assessments")
+def assessment_end_outside_census(ctx: Context) -> pl.Expr:
+    return pl.col("AssessmentAuthorisationDate").is_not_null() & ~in_census("AssessmentAuthorisationDate", ctx)
+
+
+@table_rule(DATASET, "8736", "Assessments")
+def open_assessment_start(ctx: Context) -> pl.Expr:
+    return pl.col("AssessmentAuthorisationDate").is_null() & ~in_census("AssessmentActualStartDate", ctx).fill_null(
+        False
+    )
+
+
+@table_rule(DATASET, "8670Q", "Assessments")
+def assessment_over_45_days(ctx: Context) -> pl.Expr:
+    open_assessment = pl.col("AssessmentAuthorisationDate").is_null()
+    return open_assessment & (working_days_between(pl.col("AssessmentActualStartDate"), ctx.end) > 45)
+
+
+@table_rule(DATASET, "8896", "Assessments")
+def several_open_assessments(ctx: Context) -> pl.Expr:
+    open_assessment = pl.col("AssessmentAuthorisationDate").is_null()
+    return open_assessment & (open_assessment.sum().over(CIN_KEY) > 1)
+
+
+@rule(DATASET, "8863Q")
+def assessment_while_another_open(ctx: Context) -> Iterable[Failures]:
+    """An assessment starts while another assessment of the same episode is still open."""
+    frame = (
+        ctx.table("Assessments")
+        .sort(*CIN_KEY, "AssessmentActualStartDate")
+        .with_columns(
+            pl.col("AssessmentAuthorisationDate").shift(1).over(CIN_KEY).alias("PREV_END"),
+            pl.col("AssessmentActualStartDate").shift(1).over(CIN_KEY).alias("PREV_START"),
+        )
+    )
+    bad = pl.col("PREV_START").is_not_null() & (
+        pl.col("PREV_END").is_null() | (pl.col("AssessmentActualStartDate") < pl.col("PREV_END"))
+    )
+    yield Failures("Assessments", frame.filter(bad), ("AssessmentActualStartDate",))
+
+
+def _factors(ctx: Context) -> pl.DataFrame:
+    """Assessment factors with their assessment's authorisation date."""
+    key = [*CIN_KEY, "AssessmentID"]
+    assessments = ctx.table("Assessments").select(*key, "AssessmentAuthorisationDate")
+    return ctx.table("AssessmentFactors").join(assessments, on=key, how="left")
+
+
+@table_rule(DATASET, "8869", "AssessmentFactors")
+def factor_21_alone(ctx: Context) -> pl.Expr:
+    key = [*CIN_KEY, "AssessmentID"]
+    return (pl.col("AssessmentFactors") == "21").any().over(key) & (pl.len().over(key) > 1)
+
+
+@table_rule(DATASET, "8898", "AssessmentFactors")
+def factor_repeated(ctx: Context) -> pl.Expr:
+    return pl.struct(*CIN_KEY, "AssessmentID", "AssessmentFactors").is_duplicated()
+
+
+@table_rule(DATASET, "8945Q", "AssessmentFactors")
+def factor_18a(ctx: Context) -> pl.Expr:
+    return pl.col("AssessmentFactors") == "18A"
+
+
+@table_rule(DATASET, "8950Q", "AssessmentFactors")
+def factor_19a(ctx: Context) -> pl.Expr:
+    return pl.col("AssessmentFactors") == "19A"
+
+
+@rule(DATASET, "8614")
+def factors_on_open_assessment(ctx: Context) -> Iterable[Failures]:
+    """Assessment factors are recorded for an assessment that is not completed, or are not valid codes."""
+    frame = _factors(ctx)
+    invalid = ~pl.col("AssessmentFactors").is_in(list(ASSESSMENT_FACTOR_CODES.values)).fill_null(False)
+    yield Failures("AssessmentFactors", frame.filter(pl.col("AssessmentAuthorisationDate").is_null() | invalid))
+
+
+@rule(DATASET, "8897Q")
+def completed_without_factors(ctx: Context) -> Iterable[Failures]:
+    """A completed assessment has no parental or child factors."""
+    key = [*CIN_KEY, "AssessmentID"]
+    done = ctx.table("Assessments").filter(pl.col("AssessmentAuthorisationDate").is_not_null())
+    yield Failures(
+        "Assessments",
+        done.join(ctx.table("AssessmentFactors").select(key).unique(), on=key, how="anti"),
+        ("AssessmentAuthorisationDate",),
+    )
+
+
+@rule(DATASET, "8873Q")
+def no_factors_but_not_closed(ctx: Context) -> Iterable[Failures]:
+    """The episode's only assessment found no factors (21), but the episode was not closed with RC8 or RC9."""
+    key = [*CIN_KEY, "AssessmentID"]
+    single = ctx.table("Assessments").filter(pl.len().over(CIN_KEY) == 1)
+    none_found = ctx.table("AssessmentFactors").filter(pl.col("AssessmentFactors") == "21").select(key).unique()
+    frame = (
+        with_episode(ctx, "Assessments")
+        .join(single.select(key), on=key, how="semi")
+        .join(none_found, on=key, how="semi")
+    )
+    yield Failures(
+        "Assessments",
+        frame.filter(~pl.col("ReasonForClosure").is_in(["RC8", "RC9"]).fill_null(False)),
+        ("AssessmentAuthorisationDate",),
+    )
+
+
+@rule(DATASET, "8867")
+def closed_with_open_assessment(ctx: Context) -> Iterable[Failures]:
+    """The episode is closed but an assessment is not completed."""
+    frame = with_episode(ctx, "Assessments")
+    open_ = frame.filter(pl.col("CINclosureDate").is_not_null() & pl.col("AssessmentAuthorisationDate").is_null())
+    yield Failures("Assessments", open_, ("AssessmentAuthorisationDate",))
+    yield Failures(
+        "CINdetails",
+        ctx.table("CINdetails").filter(pl.col("_row").is_in(open_["CIN_ROW"].implode())),
+        ("CINclosureDate",),
+    )
+
+
+# --- CIN plans ---------------------------------------------------------------------------------------------------
+
+
+@episode_rule("4000", "CINplanDates", ("CINPlanStartDate",))
+def plan_on_nfa(ctx: Context) -> pl.Expr:
+    return pl.col("ReferralNFA").eq(True)
+
+
+@episode_rule("4015", "CINplanDates", ("CINPlanStartDate",))
+def plan_before_referral(ctx: Context) -> pl.Expr:
+    return pl.col("CINPlanStartDate") < pl.col("CINreferralDate")
+
+
+@table_rule(DATASET, "4010", "CINplanDates")
+def plan_start(ctx: Context) -> pl.Expr:
+    return pl.col("CINPlanStartDate").is_null() | (pl.col("CINPlanStartDate") > ctx.end)
+
+
+@table_rule(DATASET, "4011", "CINplanDates")
+def plan_ends_before_start(ctx: Context) -> pl.Expr:
+    return pl.col("CINPlanEndDate") < pl.col("CINPlanStartDate")
+
+
+@table_rule(DATASET, "4012Q", "CINplanDates")
+def plan_one_day(ctx: Context) -> pl.Expr:
+    return pl.col("CINPlanEndDate") == pl.col("CINPlanStartDate")
+
+
+@table_rule(DATASET, "4013", "CINplanDates")
+def plan_end_outside_census(ctx: Context) -> pl.Expr:
+    return pl.col("CINPlanEndDate").is_not_null() & ~in_census("CINPlanEndDate", ctx)
+
+
+@table_rule(DATASET, "4004", "CINplanDates")
+def several_open_plans(ctx: Context) -> pl.Expr:
+    open_plan = pl.col("CINPlanEndDate").is_null()
+    return open_plan & (open_plan.sum().over("LAchildID") > 1)
+
+
+@rule(DATASET, "4014")
+def overlapping_plans(ctx: Context) -> Iterable[Failures]:
+    """A child's CIN plans overlap."""
+    frame = (
+        ctx.table("CINplanDates")
+        .sort("LAchildID", "CINPlanStartDate")
+        .with_columns(
+            pl.col("CINPlanEndDate").shift(1).over("LAchildID").alias("PREV_END"),
+            pl.col("CINPlanStartDate").shift(1).over("LAchildID").alias("PREV_START"),
+        )
+    )
+    bad = pl.col("PREV_START").is_not_null() & (
+        pl.col("PREV_END").is_null() | (pl.col("CINPlanStartDate") < pl.col("PREV_END"))
+    )
+    yield Failures("CINplanDates", frame.filter(bad), ("CINPlanStartDate",))
+
+
+@child_rule("4008", "CINplanDates", ("CINPlanStartDate",))
+def plan_after_death(ctx: Context) -> pl.Expr:
+    return pl.col("CINPlanStartDate") > pl.col("PersonDeathDate")
+
+
+@child_rule("4009Q", "CINplanDates", ("CINPlanEndDate",))
+def plan_ends_after_death(ctx: Context) -> pl.Expr:
+    return pl.col("CINPlanEndDate") > pl.col("PersonDeathDate")
+
+
+def _plans_with_cpps(ctx: Context) -> pl.DataFrame:
+    cpps = ctx.table("ChildProtectionPlans").select(
+        "LAchildID", "CPPstartDate", "CPPendDate", pl.col("_row").alias("CPP_ROW")
+    )
+    return ctx.table("CINplanDates").join(cpps, on="LAchildID")
+
+
+@rule(DATASET, "4001")
+def plan_during_cpp(ctx: Context) -> Iterable[Failures]:
+    """A CIN plan runs at the same time as a child protection plan."""
+    pairs = _plans_with_cpps(ctx)
+    plan_end = pl.coalesce("CINPlanEndDate", pl.lit(ctx.end))
+    cpp_end = pl.coalesce("CPPendDate", pl.lit(ctx.end))
+    overlap = (pl.col("CINPlanStartDate") < cpp_end) & (pl.col("CPPstartDate") < plan_end)
+    yield Failures("CINplanDates", pairs.filter(overlap).unique("_row"), ("CINPlanStartDate", "CINPlanEndDate"))
+
+
+@rule(DATASET, "4016")
+def plan_starts_during_cpp(ctx: Context) -> Iterable[Failures]:
+    """A CIN plan starts while a child protection plan is open."""
+    pairs = _plans_with_cpps(ctx)
+    during = (pl.col("CINPlanStartDate") >= pl.col("CPPstartDate")) & (
+        pl.col("CPPendDate").is_null() | (pl.col("CINPlanStartDate") < pl.col("CPPendDate"))
+    )
+    yield Failures("CINplanDates", pairs.filter(during).unique("_row"), ("CINPlanStartDate",))
+
+
+@rule(DATASET, "4017")
+def cpp_starts_during_plan(ctx: Context) -> Iterable[Failures]:
+    """A child protection plan starts while a CIN plan is open."""
+    pairs = _plans_with_cpps(ctx)
+    during = (pl.col("CPPstartDate") > pl.col("CINPlanStartDate")) & (
+        pl.col("CINPlanEndDate").is_null() | (pl.col("CPPstartDate") < pl.col("CINPlanEndDate"))
+    )
+    yield Failures("CINplanDates", pairs.filter(during).unique("_row"), ("CINPlanStartDate", "CINPlanEndDate"))
+
+
+@rule(DATASET, "4003")
+def review_during_plan(ctx: Context) -> Iterable[Failures]:
+    """A CP plan review is dated while a CIN plan is open."""
+    plans = ctx.table("CINplanDates").select("LAchildID", "CINPlanStartDate", "CINPlanEndDate")
+    pairs = ctx.table("Reviews").join(plans, on="LAchildID")
+    during = (pl.col("CPPreviewDate") >= pl.col("CINPlanStartDate")) & (
+        pl.col("CINPlanEndDate").is_null() | (pl.col("CPPreviewDate") <= pl.col("CINPlanEndDate"))
+    )
+    yield Failures("Reviews", pairs.filter(during).unique("_row"), ("CPPreviewDate",))
+
+
+# --- section 47 enquiries and conferences --------------------------------------------------------------------------
+
+
+@episode_rule("2889", "Section47", ("S47ActualStartDate",))
+def s47_before_referral(ctx: Context) -> pl.Expr:
+    return pl.col("S47ActualStartDate") < pl.col("CINreferralDate")
+
+
+@episode_rule("1104", "Section47", ("DateOfInitialCPC",))
+def icpc_before_referral(ctx: Context) -> pl.Expr:
+    return pl.col("DateOfInitialCPC") < pl.col("CINreferralDate")
+
+
+@episode_rule("2884", "Section47", ("DateOfInitialCPC",))
+def icpc_in_both_places(ctx: Context) -> pl.Expr:
+    return pl.col("DateOfInitialCPC").is_not_null() & pl.col("CIN_ICPC").is_not_null()
+
+
+@table_rule(DATASET, "8615", "Section47")
+def s47_start(ctx: Context) -> pl.Expr:
+    return pl.col("S47ActualStartDate").is_null() | (pl.col("S47ActualStartDate") > pl.col("DateOfInitialCPC"))
+
+
+@table_rule(DATASET, "8715", "Section47")
+def icpc_outside_census(ctx: Context) -> pl.Expr:
+    return pl.col("DateOfInitialCPC").is_not_null() & ~in_census("DateOfInitialCPC", ctx)
+
+
+@table_rule(DATASET, "8875", "Section47")
+def icpc_at_weekend(ctx: Context) -> pl.Expr:
+    return pl.col("DateOfInitialCPC").dt.weekday() >= 6
+
+
+@table_rule(DATASET, "8870Q", "Section47")
+def target_at_weekend(ctx: Context) -> pl.Expr:
+    return pl.col("InitialCPCtarget").dt.weekday() >= 6
+
+
+@table_rule(DATASET, "8740", "Section47")
+def open_s47_start(ctx: Context) -> pl.Expr:
+    waiting = pl.col("DateOfInitialCPC").is_null() & (pl.col("ICPCnotRequired").eq(False))
+    return waiting & ~in_census("S47ActualStartDate", ctx).fill_null(False)
+
+
+@table_rule(DATASET, "8675Q", "Section47")
+def s47_over_15_days(ctx: Context) -> pl.Expr:
+    waiting = pl.col("DateOfInitialCPC").is_null() & (pl.col("ICPCnotRequired").eq(False))
+    return waiting & (working_days_between(pl.col("S47ActualStartDate"), ctx.end) > 15)
+
+
+@table_rule(DATASET, "8839", "Section47")
+def several_open_s47(ctx: Context) -> pl.Expr:
+    open_s47 = pl.col("DateOfInitialCPC").is_null() & (pl.col("ICPCnotRequired").ne(True))
+    return open_s47 & (open_s47.sum().over(CIN_KEY) > 1)
+
+
+@rule(DATASET, "8890")
+def s47_while_another_open(ctx: Context) -> Iterable[Failures]:
+    """An S47 enquiry starts while another one of the child is still open."""
+    ended = (
+        pl.when(pl.col("ICPCnotRequired").eq(True))
+        .then(pl.col("S47ActualStartDate"))
+        .otherwise(pl.col("DateOfInitialCPC"))
+    )
+    frame = ctx.table("Section47").with_columns(ended.alias("S47_END")).sort("LAchildID", "S47ActualStartDate")
+    frame = frame.with_columns(
+        pl.col("S47_END").shift(1).over("LAchildID").alias("PREV_END"),
+        pl.col("S47ActualStartDate").shift(1).over("LAchildID").alias("PREV_START"),
+    )
+    bad = pl.col("PREV_START").is_not_null() & (
+        pl.col("PREV_END").is_null() | (pl.col("S47ActualStartDate") < pl.col("PREV_END"))
+    )
+    yield Failures("Section47", frame.filter(bad), ("S47ActualStartDate",))
+
+
+@rule(DATASET, "8868")
+def closed_with_open_s47(ctx: Context) -> Iterable[Failures]:
+    """The episode is closed but an S47 enquiry neither held its conference nor was marked as not needing one; or a
+    conference is recorded for an enquiry marked as not needing one."""
+    frame = with_episode(ctx, "Section47").filter(pl.col("CINclosureDate").is_not_null())
+    not_required = pl.col("ICPCnotRequired").eq(True)
+    bad = (pl.col("DateOfInitialCPC").is_null() & ~not_required.fill_null(False)) | (
+        pl.col("DateOfInitialCPC").is_not_null() & not_required.fill_null(False)
+    )
+    yield Failures("Section47", frame.filter(bad), ("DateOfInitialCPC", "ICPCnotRequired"))
+
+
+# --- child protection plans ------------------------------------------------------------------------------------------
+
+
+@episode_rule("1105", "ChildProtectionPlans", ("CPPstartDate",))
+def cpp_before_referral(ctx: Context) -> pl.Expr:
+    return pl.col("CPPstartDate") < pl.col("CINreferralDate")
+
+
+@episode_rule("8832", "ChildProtectionPlans", ("CPPstartDate",))
+def cpp_on_nfa(ctx: Context) -> pl.Expr:
+    return pl.col("ReferralNFA").eq(True)
+
+
+@table_rule(DATASET, "8720", "ChildProtectionPlans")
+def cpp_start(ctx: Context) -> pl.Expr:
+    return pl.col("CPPstartDate").is_null() | (pl.col("CPPstartDate") > ctx.end)
+
+
+@table_rule(DATASET, "8730", "ChildProtectionPlans")
+def previous_plans_missing(ctx: Context) -> pl.Expr:
+    return pl.col("NumberOfPreviousCPP").is_null()
+
+
+@table_rule(DATASET, "8840", "ChildProtectionPlans")
+def cpp_one_day(ctx: Context) -> pl.Expr:
+    return pl.col("CPPstartDate") == pl.col("CPPendDate")
+
+
+@table_rule(DATASET, "8905", "ChildProtectionPlans")
+def initial_category(ctx: Context) -> pl.Expr:
+    return ~pl.col("InitialCategoryOfAbuse").is_in(list(ABUSE_CODES.values)).fill_null(False)
+
+
+@table_rule(DATASET, "8910", "ChildProtectionPlans")
+def latest_category(ctx: Context) -> pl.Expr:
+    return ~pl.col("LatestCategoryOfAbuse").is_in(list(ABUSE_CODES.values)).fill_null(False)
+
+
+@table_rule(DATASET, "8925", "ChildProtectionPlans")
+def cpp_ends_before_start(ctx: Context) -> pl.Expr:
+    return pl.col("CPPendDate") < pl.col("CPPstartDate")
+
+
+@table_rule(DATASET, "8930", "ChildProtectionPlans")
+def cpp_end_outside_census(ctx: Context) -> pl.Expr:
+    return pl.col("CPPendDate").is_not_null() & ~in_census("CPPendDate", ctx)
+
+
+@table_rule(DATASET, "8935", "ChildProtectionPlans")
+def several_open_cpps(ctx: Context) -> pl.Expr:
+    open_plan = pl.col("CPPendDate").is_null()
+    return open_plan & (open_plan.sum().over("LAchildID") > 1)
+
+
+@child_rule("8915", "ChildProtectionPlans", ("CPPstartDate",))
+def cpp_after_death(ctx: Context) -> pl.Expr:
+    return pl.col("CPPstartDate") > pl.col("PersonDeathDate")
+
+
+@child_rule("8920", "ChildProtectionPlans", ("CPPendDate",))
+def cpp_ends_after_death(ctx: Context) -> pl.Expr:
+    return pl.col("CPPendDate") > pl.col("PersonDeathDate")
+
+
+@rule(DATASET, "8940")
+def overlapping_cpps(ctx: Context) -> Iterable[Failures]:
+    """A child's child protection plans overlap."""
+    frame = (
+        ctx.table("ChildProtectionPlans")
+        .sort("LAchildID", "CPPstartDate")
+        .with_columns(
+            pl.col("CPPendDate").shift(1).over("LAchildID").alias("PREV_END"),
+            pl.col("CPPstartDate").shift(1).over("LAchildID").alias("PREV_START"),
+        )
+    )
+    bad = pl.col("PREV_START").is_not_null() & (
+        pl.col("PREV_END").is_null() | (pl.col("CPPstartDate") < pl.col("PREV_END"))
+    )
+    yield Failures("ChildProtectionPlans", frame.filter(bad), ("CPPstartDate",))
+
+
+@rule(DATASET, "8841")
+def review_not_after_start(ctx: Context) -> Iterable[Failures]:
+    """A review is on or before the day its child protection plan started."""
+    plans = ctx.table("ChildProtectionPlans").select(*CPP_KEY, "CPPstartDate")
+    frame = ctx.table("Reviews").join(plans, on=CPP_KEY, how="left")
+    yield Failures("Reviews", frame.filter(pl.col("CPPreviewDate") <= pl.col("CPPstartDate")), ("CPPreviewDate",))
+
+
+@table_rule(DATASET, "8842Q", "Reviews")
+def review_without_date(ctx: Context) -> pl.Expr:
+    return pl.col("CPPreviewDate").is_null()
+
+
+def _conferences(ctx: Context) -> pl.DataFrame:
+    """Every initial conference date (S47 level and CIN level) by episode."""
+    s47 = (
+        ctx.table("Section47")
+        .filter(pl.col("ICPCnotRequired").ne(True))
+        .select(*CIN_KEY, pl.col("DateOfInitialCPC").alias("ICPC"))
+    )
+    cin = ctx.table("CINdetails").select(*CIN_KEY, pl.col("DateOfInitialCPC").alias("ICPC"))
+    return pl.concat([s47, cin]).filter(pl.col("ICPC").is_not_null())
+
+
+@rule(DATASET, "2885")
+def cpp_not_on_conference_day(ctx: Context) -> Iterable[Failures]:
+    """A child protection plan starting in the year does not start on the day of an initial conference."""
+    plans = ctx.table("ChildProtectionPlans").filter(in_census("CPPstartDate", ctx).fill_null(False))
+    conferences = _conferences(ctx)
+    matched = plans.join(conferences, left_on=[*CIN_KEY, "CPPstartDate"], right_on=[*CIN_KEY, "ICPC"], how="semi")
+    has_conference = plans.join(conferences.select(CIN_KEY).unique(), on=CIN_KEY, how="semi")
+    yield Failures(
+        "ChildProtectionPlans", has_conference.join(matched.select("_row"), on="_row", how="anti"), ("CPPstartDate",)
+    )
+
+
+@rule(DATASET, "2883")
+def more_plans_than_conferences(ctx: Context) -> Iterable[Failures]:
+    """More child protection plans start in the year than initial conferences are held (for the whole return)."""
+    plans = ctx.table("ChildProtectionPlans").filter(in_census("CPPstartDate", ctx).fill_null(False))
+    conferences = _conferences(ctx).filter(pl.col("ICPC").is_between(ctx.start, ctx.end))
+    if plans.height > conferences.height:
+        yield Failures(
+            "ChildProtectionPlans",
+            la_level("CPPstartDate", f"{plans.height} plans, {conferences.height} conferences"),
+            ("CPPstartDate",),
+        )

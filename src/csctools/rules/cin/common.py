@@ -1,0 +1,70 @@
+"""Building blocks for the CIN census rules: joins between the linked tables, the census period, LA-level issues."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from csctools.model import SOURCE_ROW
+from csctools.validate.context import Context
+
+DATASET = "cin"
+CIN_KEY = ["LAchildID", "CINdetailsID"]
+TRUE_OR_FALSE = ("TRUE", "FALSE", "1", "0")
+
+
+def details(ctx: Context) -> pl.DataFrame:
+    """CINdetails with the child's dates of birth and death alongside."""
+    cached = ctx.cache.get("details")
+    if cached is None:
+        child = (
+            ctx.table("ChildIdentifiers")
+            .select("LAchildID", "PersonBirthDate", "ExpectedPersonBirthDate", "PersonDeathDate")
+            .unique("LAchildID", keep="first")
+        )
+        cached = ctx.table("CINdetails").join(child, on="LAchildID", how="left")
+        ctx.cache["details"] = cached
+    return cached
+
+
+def with_episode(ctx: Context, table: str) -> pl.DataFrame:
+    """Rows of a table under CINdetails, with their episode's referral, closure, NFA flag and reason alongside."""
+    episode = (
+        ctx.table("CINdetails")
+        .select(
+            *CIN_KEY,
+            "CINreferralDate",
+            "CINclosureDate",
+            "ReasonForClosure",
+            "ReferralNFA",
+            pl.col("DateOfInitialCPC").alias("CIN_ICPC"),
+            pl.col(SOURCE_ROW).alias("CIN_ROW"),
+        )
+        .unique(CIN_KEY, keep="first")
+    )
+    return ctx.table(table).join(episode, on=CIN_KEY, how="left")
+
+
+def with_child(ctx: Context, table: str) -> pl.DataFrame:
+    child = (
+        ctx.table("ChildIdentifiers")
+        .select(
+            "LAchildID",
+            "PersonBirthDate",
+            "ExpectedPersonBirthDate",
+            "PersonDeathDate",
+            "Sex",
+            "GenderCurrent",
+            "UPNunknown",
+        )
+        .unique("LAchildID", keep="first")
+    )
+    return ctx.table(table).join(child, on="LAchildID", how="left")
+
+
+def la_level(field: str, value: str) -> pl.DataFrame:
+    """A one-row frame for an issue about the whole return rather than one row."""
+    return pl.DataFrame({field: [value], "LAchildID": [None]}, schema={field: pl.String, "LAchildID": pl.String})
+
+
+def in_census(column: str, ctx: Context) -> pl.Expr:
+    return pl.col(column).is_between(ctx.start, ctx.end)
