@@ -91,7 +91,7 @@ def failure_rows(rule: Rule, failures: Failures, child_key: str) -> pl.DataFrame
                 pl.lit(rule.code).alias("rule_code"),
                 pl.lit(rule.info.severity).alias("severity"),
                 pl.lit(failures.table).alias("table"),
-                pl.col(SOURCE_ROW).alias("row_number") if SOURCE_ROW in rows.columns else pl.lit(None, pl.Int64),
+                (pl.col(SOURCE_ROW) if SOURCE_ROW in rows.columns else pl.lit(None, pl.Int64)).alias("row_number"),
                 (pl.col(child_key).cast(pl.String) if child_key in rows.columns else pl.lit(None, pl.String)).alias(
                     "child_id"
                 ),
