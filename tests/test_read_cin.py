@@ -91,3 +91,18 @@ def test_unknown_elements_and_bad_values_are_reported(tmp_path: Path) -> None:
 
 def test_year_given_wins(tmp_path: Path) -> None:
     assert read_cin(write(tmp_path, SAMPLE), CollectionYear(2025)).year == CollectionYear(2025)
+
+
+def test_structure_order_and_required_elements(tmp_path: Path) -> None:
+    text = SAMPLE.replace(
+        "<CINreferralDate>2025-05-01</CINreferralDate><ReferralNFA>false</ReferralNFA>",
+        "<ReferralNFA>false</ReferralNFA><CINreferralDate>2025-05-01</CINreferralDate>",
+    ).replace(
+        "<CINdetails><CINreferralDate>2026-01-01</CINreferralDate><ReferralNFA>1</ReferralNFA></CINdetails>",
+        "<CINdetails><ReferralNFA>1</ReferralNFA></CINdetails>",
+    )
+    data = read_cin(write(tmp_path, text))
+    found = {(p.kind, p.message, p.row) for p in data.problems}
+    assert ("element-order", "<CINreferralDate> is out of order in <CINdetails>", 16) in found
+    assert ("missing-element", "<CINdetails> has no <CINreferralDate>", 28) in found
+    assert data.ok  # structure problems are warnings: everything else is still read and validated

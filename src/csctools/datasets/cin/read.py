@@ -8,7 +8,7 @@ from pathlib import Path
 import polars as pl
 from lxml import etree
 
-from csctools.datasets.cin.schema import CIN, CIN_TREE, HEADER_NODE
+from csctools.datasets.cin.schema import CIN, CIN_TREE, HEADER_NODE, REQUIRED_ELEMENTS
 from csctools.datasets.cin.walk import ChildWalker
 from csctools.io.result import FileReport, Problem, ReadError, ReturnData, Severity, TableRead
 from csctools.io.typing import type_frame, unparsed_counts
@@ -30,10 +30,15 @@ class _Collector:
         self.source = source
         self.rows: dict[str, list[dict[str, object]]] = {t.name: [] for t in CIN.tables}
         self.unknown: dict[str, tuple[int, int]] = {}
+        self.structure: dict[tuple[str, str], tuple[int, int]] = {}
         self.child_walker = ChildWalker(CHILD_NODE)
 
     def add(self, table: str, row: dict[str, object]) -> None:
         self.rows[table].append(row)
+
+    def note_structure(self, kind: str, detail: str, line: int) -> None:
+        first, count = self.structure.get((kind, detail), (line, 0))
+        self.structure[(kind, detail)] = (first, count + 1)
 
     def note_unknown(self, tag: str, line: int) -> None:
         first, count = self.unknown.get(tag, (line, 0))
@@ -53,10 +58,13 @@ class _Collector:
                     row[tag] = leaf.text
                 else:
                     self.note_unknown(tag, line_of(leaf))
+            for required in REQUIRED_ELEMENTS.get(spec.tag, ()):
+                if row.get(required) is None:
+                    self.note_structure("missing-element", f"<{spec.tag}> has no <{required}>", line_of(part))
         self.add("Header", row)
 
     def child(self, element: etree._Element) -> None:
-        self.child_walker.walk(element, self.rows, self.note_unknown)
+        self.child_walker.walk(element, self.rows, self.note_unknown, self.note_structure)
 
     def frames(self) -> dict[str, pl.DataFrame]:
         out = {}
@@ -96,6 +104,9 @@ def read_cin(path: Path, year: CollectionYear | None = None, data: bytes | None 
                 row=line,
             )
         )
+    for (kind, detail), (line, count) in collector.structure.items():
+        times = f" ({count} times; the first is shown)" if count > 1 else ""
+        report.problems.append(Problem(name, kind, f"{detail}{times}", Severity.WARNING, row=line))
     texts = collector.frames()
     typed = {
         table: type_frame(frame, CIN.table(table).columns, keep=(SOURCE_FILE, SOURCE_ROW))

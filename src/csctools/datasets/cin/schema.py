@@ -253,3 +253,16 @@ HEADER_NODE = Node(
     ),
 )
 CIN_TREE = Node("Message", children=(HEADER_NODE, Node("Children", children=(CHILD_NODE,))))
+
+# Elements the census requires in each group (a missing one is a structural problem, reported with its line).
+REQUIRED_ELEMENTS: dict[str, tuple[str, ...]] = {
+    "CollectionDetails": ("Collection", "Year", "ReferenceDate"),
+    "Source": ("SourceLevel", "LEA"),
+    "ChildIdentifiers": ("LAchildID",),
+    "ChildCharacteristics": ("Ethnicity",),
+    "CINdetails": ("CINreferralDate", "ReferralNFA"),
+    "Assessments": ("AssessmentActualStartDate",),
+    "CINPlanDates": ("CINPlanStartDate",),
+    "Section47": ("S47ActualStartDate",),
+    "ChildProtectionPlans": ("CPPstartDate", "NumberOfPreviousCPP"),
+}

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from csctools.datasets.cin.schema import Node
+from csctools.datasets.cin.schema import REQUIRED_ELEMENTS, Node
 from csctools.model import SOURCE_ROW
 
 Row = dict[str, object]
@@ -42,18 +42,29 @@ class ChildWalker:
         _collect_groups(child_node, None, self.groups)
         self.child_key = child_key
         self.owners: dict[str, tuple[str, ...]] = {}
+        self.positions: dict[str, dict[str, int]] = {}
         stack = list(child_node.children)
         while stack:
             node = stack.pop()
             for leaf in (*node.fields, *((node.leaf_list,) if node.leaf_list else ())):
                 self.owners[leaf] = (*self.owners.get(leaf, ()), node.tag)
+            self.positions[node.tag] = {leaf: i for i, leaf in enumerate(node.fields)}
             stack.extend(node.children)
 
-    def walk(self, child: object, tables: dict[str, list[Row]], unknown: Callable[[str, int], None]) -> None:
-        """Append the child's rows to `tables`; report elements the tree does not declare to `unknown`."""
+    def walk(
+        self,
+        child: object,
+        tables: dict[str, list[Row]],
+        unknown: Callable[[str, int], None],
+        structure: Callable[[str, str, int], None] | None = None,
+    ) -> None:
+        """Append the child's rows to `tables`; report elements the tree does not declare to `unknown`, and leaves
+        out of the declared order or required leaves that are missing to `structure(kind, detail, line)`."""
         groups, owners = self.groups, self.owners
         open_rows: dict[str, Row] = {}
         open_keys: dict[str, Row] = {}
+        last_field: dict[str, int] = {}  # group tag -> position of the latest leaf seen (declared order)
+        opened: list[tuple[str, Row]] = []
         counters: dict[str, int] = {}
         produced: list[Row] = []
         current: str | None = None
@@ -75,6 +86,8 @@ class ChildWalker:
                 row: Row = {**keys, SOURCE_ROW: element.sourceline or 0}
                 open_rows[tag], open_keys[tag] = row, keys
                 current = tag
+                last_field[tag] = -1
+                opened.append((tag, row))
                 if not spec.leaf_list:
                     produced.append(row)
                     tables[spec.table].append(row)
@@ -94,7 +107,16 @@ class ChildWalker:
                 tables[spec.table].append(leaf_row)
             else:
                 open_rows[owner][tag] = element.text
+                position = self.positions[owner].get(tag, 0)
+                if structure is not None and position < last_field.get(owner, -1):
+                    structure("element-order", f"<{tag}> is out of order in <{owner}>", element.sourceline or 0)
+                last_field[owner] = max(position, last_field.get(owner, -1))
                 if tag == self.child_key:
                     child_id = element.text
         for row in produced:
             row[self.child_key] = child_id
+        if structure is not None:
+            for tag, row in opened:
+                for name in REQUIRED_ELEMENTS.get(tag, ()):
+                    if row.get(name) is None:
+                        structure("missing-element", f"<{tag}> has no <{name}>", int(str(row.get(SOURCE_ROW) or 0)))
