@@ -527,3 +527,15 @@ CASES: dict[str, Case] = {
     "8950Q": case("AssessmentFactors", {"AssessmentFactors": [AF(AssessmentFactors="19A")]}),
 }
 CASES["8867"].flagged = {("Assessments", 2), ("CINdetails", 2)}
+
+CASES["2991Q"] = case("Section47", {**PROTECTED, "Assessments": [], "AssessmentFactors": []}, PROTECTED)
+CASES["8825Q"] = case(
+    "CINdetails",
+    {
+        "CINdetails": [CD(CINclosureDate="2026-01-01", ReasonForClosure="RC8")],
+        "Assessments": [],
+        "AssessmentFactors": [],
+        "CINplanDates": [],
+    },
+    {"CINdetails": [CD(CINclosureDate="2026-01-01", ReasonForClosure="RC8")], "CINplanDates": []},
+)

@@ -150,7 +150,7 @@ class CinSimulator:
         nfa = rng.random() < 0.12
         episode = CinEpisode(referral, weighted(rng, SOURCES), None if nfa else weighted(rng, NEEDS), nfa)
         if nfa:
-            episode.closure, episode.reason = referral, "RC8"
+            episode.closure, episode.reason = referral, "RC7"  # no assessment, so not RC8 (closed after assessment)
             return self._clip(episode)
         path = weighted(rng, {"close": 45, "plan": 35, "s47": 20})
         assessment_start = add_days(referral, rng.randint(0, 5))

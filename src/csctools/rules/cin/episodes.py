@@ -73,11 +73,11 @@ def referral_source(ctx: Context) -> pl.Expr:
 
 
 @rule(DATASET, "8825Q")
-def rc8_with_action(ctx: Context) -> Iterable[Failures]:
-    """Closed with RC8 (no further action after assessment), though a CIN plan, S47 or CP plan is recorded."""
-    closed = ctx.table("CINdetails").filter(pl.col("ReasonForClosure") == "RC8")
-    busy = pl.concat([ctx.table(t).select(CIN_KEY) for t in ("Section47", "CINplanDates", "ChildProtectionPlans")])
-    yield Failures("CINdetails", closed.join(busy.unique(), on=CIN_KEY, how="semi"), ("ReasonForClosure",))
+def closed_after_assessment_without_one(ctx: Context) -> Iterable[Failures]:
+    """Closed with RC8 or RC9 (closed after assessment) but the episode has no assessment."""
+    closed = ctx.table("CINdetails").filter(pl.col("ReasonForClosure").is_in(["RC8", "RC9"]))
+    assessed = ctx.table("Assessments").select(CIN_KEY).unique()
+    yield Failures("CINdetails", closed.join(assessed, on=CIN_KEY, how="anti"), ("ReasonForClosure",))
 
 
 @table_rule(DATASET, "8815", "CINdetails")
@@ -165,19 +165,10 @@ def activity_after_rc8(ctx: Context) -> Iterable[Failures]:
 
 
 @rule(DATASET, "2991Q")
-def s47_without_conference_or_plan(ctx: Context) -> Iterable[Failures]:
-    """An S47 enquiry is recorded but the episode has no CIN plan, conference or CP plan (a query)."""
-    s47 = ctx.table("Section47").select(CIN_KEY).unique()
-    follow_up = pl.concat(
-        [
-            ctx.table("CINplanDates").select(CIN_KEY),
-            ctx.table("ChildProtectionPlans").select(CIN_KEY),
-            ctx.table("Section47").filter(pl.col("DateOfInitialCPC").is_not_null()).select(CIN_KEY),
-            ctx.table("CINdetails").filter(pl.col("DateOfInitialCPC").is_not_null()).select(CIN_KEY),
-        ]
-    ).unique()
-    lonely = s47.join(follow_up, on=CIN_KEY, how="anti")
-    yield Failures("CINdetails", ctx.table("CINdetails").join(lonely, on=CIN_KEY, how="semi"), ("CINdetailsID",))
+def s47_without_assessment(ctx: Context) -> Iterable[Failures]:
+    """A section 47 enquiry is recorded but the episode has no assessment."""
+    assessed = ctx.table("Assessments").select(CIN_KEY).unique()
+    yield Failures("Section47", ctx.table("Section47").join(assessed, on=CIN_KEY, how="anti"), ("S47ActualStartDate",))
 
 
 @rule(DATASET, "8565")
