@@ -31,14 +31,26 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=Path(__file__).parent / "_data" / "compare-cin")
     args = parser.parse_args()
     folder = args.out / f"{args.children}-{args.inject}-{args.seed}"
-    generate(SynthOptions(["383"], YEAR, YEAR, children=args.children, seed=args.seed, formats=("csv",),
-                          annex_a=False, inject=args.inject), folder)
+    generate(
+        SynthOptions(
+            ["383"],
+            YEAR,
+            YEAR,
+            children=args.children,
+            seed=args.seed,
+            formats=("csv",),
+            annex_a=False,
+            inject=args.inject,
+        ),
+        folder,
+    )
     census = folder / "383" / YEAR.key / f"cin_census_{YEAR.key}.xml"
     started = time.process_time()
     ours = validate_return(read_cin(census), YEAR, find_authority("383"))
     our_cpu = time.process_time() - started
-    out = subprocess.run([args.reference, str(RUNNER), str(census), "cin2025_26"], check=True, capture_output=True,
-                         text=True)
+    out = subprocess.run(
+        [args.reference, str(RUNNER), str(census), "cin2025_26"], check=True, capture_output=True, text=True
+    )
     theirs = json.loads(out.stdout.strip().splitlines()[-1])
     mine: dict[str, set[str]] = {}
     for code, child in ours.errors.select("rule_code", "child_id").iter_rows():
@@ -57,8 +69,10 @@ def main() -> None:
             agree += 1
             continue
         print(f"| {code} | {len(a)} | {len(b)}{crashed} | {len(a & b)} | {len(a - b)} | {len(b - a)} |")
-    print(f"\n{agree} rules agree exactly. CPU: csctools {our_cpu:.2f} s in-process (read and validate), "
-          f"reference {theirs['cpu']:.2f} s for its whole process.")
+    print(
+        f"\n{agree} rules agree exactly. CPU: csctools {our_cpu:.2f} s in-process (read and validate), "
+        f"reference {theirs['cpu']:.2f} s for its whole process."
+    )
 
 
 if __name__ == "__main__":

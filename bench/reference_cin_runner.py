@@ -28,18 +28,29 @@ def main() -> None:
         registry = importlib.import_module(f"cin_validator.rules.{ruleset}").registry
         validator = cin_validator.CinValidator(data, registry)
     wall = time.perf_counter() - start
-    crashed = sorted({line.split()[3].rstrip(":") for line in captured.getvalue().splitlines()
-                      if line.startswith("Error with rule")})
+    crashed = sorted(
+        {line.split()[3].rstrip(":") for line in captured.getvalue().splitlines() if line.startswith("Error with rule")}
+    )
     issues: dict[str, list[str]] = {}
     frame = validator.full_issue_df
-    for code, child in zip(frame["rule_code"], frame["child_id"]):
+    for code, child in zip(frame["rule_code"], frame["child_id"], strict=False):
         issues.setdefault(str(code), []).append(str(child))
     multi = validator.multichild_issues
     la_codes = sorted({str(c) for c in multi["rule_code"]}) if len(multi) else []
     usage = resource.getrusage(resource.RUSAGE_SELF)
     peak = int(Path("/proc/self/status").read_text().split("VmHWM:")[1].split()[0]) / 1024
-    print(json.dumps({"issues": issues, "la_level": la_codes, "crashed": crashed,
-                      "cpu": usage.ru_utime + usage.ru_stime, "wall": wall, "peak_mib": peak}))
+    print(
+        json.dumps(
+            {
+                "issues": issues,
+                "la_level": la_codes,
+                "crashed": crashed,
+                "cpu": usage.ru_utime + usage.ru_stime,
+                "wall": wall,
+                "peak_mib": peak,
+            }
+        )
+    )
 
 
 if __name__ == "__main__":
