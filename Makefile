@@ -24,6 +24,10 @@ demo: $(STAMP)
 	$(BIN)/csc validate 903 $(DEMO)/with-errors/383/2025_26/ssda903 --la 383 \
 		-o $(DEMO)/validation/with-errors.xlsx -o $(DEMO)/validation/with-errors.html \
 		-o $(DEMO)/validation/with-errors.csv || test $$? -eq 1
+	$(BIN)/csc validate cin $(DEMO)/383/2025_26/cin_census_2025_26.xml --la 383 \
+		-o $(DEMO)/validation/cin-clean.xlsx -o $(DEMO)/validation/cin-clean.html
+	$(BIN)/csc validate cin $(DEMO)/with-errors/383/2025_26/cin_census_2025_26.xml --la 383 \
+		-o $(DEMO)/validation/cin-with-errors.xlsx -o $(DEMO)/validation/cin-with-errors.html || test $$? -eq 1
 	@echo ""
 	@echo "Synthetic returns (Leeds, 2024/25 and 2025/26):  $(DEMO)/383/"
 	@echo "  SSDA903 CSV tables:   $(DEMO)/383/2025_26/ssda903/"

@@ -38,3 +38,8 @@ def expand_inputs(paths: list[Path]) -> list[Path]:
         else:
             files.append(path)
     return files
+
+
+def plural(count: int, singular: str, many: str | None = None) -> str:
+    """'1 rule', '2 rules', '1 child', '3 children'."""
+    return f"{count:,} {singular if count == 1 else (many or singular + 's')}"

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 from rich.progress import BarColumn, Progress, TextColumn
 
-from csctools.cli.common import console, expand_inputs, fail, parse_year
+from csctools.cli.common import console, expand_inputs, fail, parse_year, plural
 from csctools.io.result import ReadError, ReturnData
 from csctools.read import read_files
 from csctools.reference.authorities import Authority, find_authority
@@ -93,17 +93,18 @@ def validate_command(
         )
     counts = result.counts()
     queries = result.errors.height - result.error_count
-    children = result.errors["child_id"].n_unique()
+    children = result.errors["child_id"].drop_nulls().n_unique()
     typer.echo(
-        f"{kind.upper()} {data.year}: {result.error_count} errors and {queries} queries in {children} children; "
-        + ", ".join(f"{n} rules {status}" for status, n in sorted(counts.items()))
+        f"{kind.upper()} {data.year}: {plural(result.error_count, 'error')} and {plural(queries, 'query', 'queries')}"
+        f" in {plural(children, 'child', 'children')}; "
+        + ", ".join(f"{plural(n, 'rule')} {status}" for status, n in sorted(counts.items()))
     )
     reasons: dict[str, list[str]] = {}
     for outcome in result.outcomes:
         if outcome.status in (NOT_RUN, COULD_NOT_RUN):
             reasons.setdefault(f"{outcome.status}: {outcome.reason}", []).append(outcome.code)
     for reason, codes in reasons.items():
-        typer.echo(f"  {len(codes)} rules {reason}: {', '.join(codes)}")
+        typer.echo(f"  {plural(len(codes), 'rule')} {reason}: {', '.join(codes)}")
     if counts.get(NOT_IMPLEMENTED):
         typer.echo(
             f"  {counts[NOT_IMPLEMENTED]} rules of {data.year} are not implemented yet "
