@@ -840,6 +840,7 @@ CASES.update(
         "1015": located({"PLACE": "K2", "PL_POST": BRADFORD}, {"PLACE": "K2"}),
         "222": located({"PLACE": "R1", "URN": "SC123456"}, {"PLACE": "R1"}),
         "218": located({"PLACE": "K2"}, {"PLACE": "K2", "URN": "SC123456"}),
+        "243": located({"PL_POST": "CF10 1EP", "URN": "SC123456"}, {"PL_POST": "CF10 1EP", "URN": "XXXXXXX"}),
         "392a": located({"PL_POST": None}, {}),
         "392b": Case(
             {"Header": [H()], "Episodes": [E(HOME_POST=None, PL_POST=LEEDS_B)]},
@@ -1175,6 +1176,9 @@ def provider_case(
 CASES.update(
     {
         "1008": provider_case({"URN": "SC999999"}),
+        "241": provider_case(
+            {"Setting address postcode": BRADFORD, "Placement code": "K3"}, {"Placement code": "K3"}, {"PLACE": "K3"}
+        ),
         "219": provider_case({"Placement code": "K1"}, {"Placement code": "K1/K2"}),
         "224": provider_case({"Placement provider code": "PR5"}, {"Placement provider code": "PR4, PR5"}),
         "221": provider_case({"Setting address postcode": LEEDS_A}),

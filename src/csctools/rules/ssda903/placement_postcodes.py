@@ -70,6 +70,13 @@ def urn_required(ctx: Context) -> pl.Expr:
     return open_in_year & pl.col("URN").is_null() & ~pl.col("PLACE").is_in(NO_URN) & in_england
 
 
+@table_rule(DATASET, "243", "Episodes", needs=POSTCODE)
+def urn_outside_england(ctx: Context) -> pl.Expr:
+    """Providers outside England are not registered with Ofsted, so a placement there has no URN (XXXXXXX, the
+    code for 'no URN', is accepted)."""
+    return pl.col("PL_LA").is_in(OUTSIDE_ENGLAND) & pl.col("URN").is_not_null() & (pl.col("URN") != "XXXXXXX")
+
+
 @rule(DATASET, "392a", needs=POSTCODE)
 def distance_missing(ctx: Context) -> Iterable[Failures]:
     """A child looked after (not UASC, not respite) has no distance: a postcode is missing or unknown."""

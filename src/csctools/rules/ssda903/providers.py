@@ -85,3 +85,24 @@ def own_or_other_la(ctx: Context) -> Iterable[Failures]:
         (pl.col("PLACE_PROVIDER") == "PR2") & (pl.col("LA_CODE_INFERRED") == own)
     )
     yield Failures("Episodes", frame.filter(bad), ("URN", "PLACE_PROVIDER"))
+
+
+@rule(DATASET, "241", needs=(*LIST, "postcode_derived"))
+def placed_where_provider_has_no_premises(ctx: Context) -> Iterable[Failures]:
+    """A supported accommodation placement (K3) with a URN is in an LA where, by the provider list, the provider
+    has no premises (a provider may have premises in several LAs)."""
+    providers = ctx.providers if ctx.providers is not None else pl.DataFrame(schema={"URN": pl.String})
+    if "LA_CODE_INFERRED" not in providers.columns:
+        return
+    premises = (
+        providers.filter(pl.col("LA_CODE_INFERRED").is_not_null())
+        .group_by("URN")
+        .agg(pl.col("LA_CODE_INFERRED").unique().alias("PREMISES_LAS"))
+    )
+    episodes = ctx.table("Episodes").filter(
+        (pl.col("PLACE") == "K3") & pl.col("URN").is_not_null() & (pl.col("URN") != "XXXXXXX")
+    )
+    frame = episodes.join(premises, on="URN", how="inner").filter(
+        pl.col("PL_LA").is_not_null() & ~pl.col("PREMISES_LAS").list.contains(pl.col("PL_LA"))
+    )
+    yield Failures("Episodes", frame, ("URN",))
