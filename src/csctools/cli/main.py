@@ -9,6 +9,7 @@ import typer
 from csctools import __version__
 from csctools.cli.inspect import inspect_command
 from csctools.cli.rules import app as rules_app
+from csctools.cli.serve import serve_command
 from csctools.cli.synth import synth_command
 from csctools.cli.validate import validate_command
 
@@ -22,6 +23,7 @@ app = typer.Typer(
 app.command("synth")(synth_command)
 app.command("inspect")(inspect_command)
 app.command("validate")(validate_command)
+app.command("serve")(serve_command)
 app.add_typer(rules_app, name="rules")
 
 

@@ -1,0 +1,32 @@
+"""`csc serve`: the local web page."""
+
+from __future__ import annotations
+
+import webbrowser
+from typing import Annotated
+
+import typer
+
+from csctools.cli.common import fail
+
+
+def serve_command(
+    port: Annotated[int, typer.Option(help="Port on 127.0.0.1 (0: any free port)")] = 8765,
+    open_browser: Annotated[bool, typer.Option("--open/--no-open", help="Open the page in the browser")] = True,
+) -> None:
+    """Start the web page on this computer only (127.0.0.1); uploads are deleted when it stops (Ctrl+C)."""
+    from csctools.web.server import CscServer
+
+    try:
+        server = CscServer(port)
+    except OSError as error:
+        fail(f"cannot listen on 127.0.0.1:{port} ({error.strerror or error}); try --port 0")
+    typer.echo(f"csctools is running at {server.url}  (only this computer can reach it; Ctrl+C stops it)")
+    if open_browser:
+        webbrowser.open(server.url)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        typer.echo("stopping; your uploaded files have been removed")
+    finally:
+        server.server_close()

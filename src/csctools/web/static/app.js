@@ -1,0 +1,199 @@
+"use strict";
+// The page of `csc serve`: talks only to the local server that served it.
+
+const $ = (selector) => document.querySelector(selector);
+let results = null;
+
+function element(tag, text, attributes = {}) {
+  const node = document.createElement(tag);
+  if (text !== undefined && text !== null) node.textContent = String(text);
+  for (const [key, value] of Object.entries(attributes)) node.setAttribute(key, value);
+  return node;
+}
+
+function row(cells) {
+  const tr = element("tr");
+  for (const cell of cells) {
+    const td = element("td");
+    if (cell instanceof Node) td.appendChild(cell); else td.textContent = cell === null ? "" : String(cell);
+    tr.appendChild(td);
+  }
+  return tr;
+}
+
+async function api(method, path, body) {
+  const response = await fetch(path, { method, body });
+  const payload = await response.json();
+  if (!response.ok) throw new Error(payload.error || response.statusText);
+  return payload;
+}
+
+function say(text, isError = false) {
+  const status = $("#status");
+  status.textContent = text;
+  status.className = isError ? "error-text" : "";
+}
+
+async function upload(role, files) {
+  for (const file of files) {
+    say(`Adding ${file.name}…`);
+    try {
+      await api("POST", `/api/files?role=${role}&name=${encodeURIComponent(file.name)}`, file);
+    } catch (error) {
+      say(error.message, true);
+      await showFiles();
+      return;
+    }
+  }
+  say("");
+  await showFiles();
+}
+
+async function showFiles() {
+  const { files } = await api("GET", "/api/files");
+  const body = $("#files tbody");
+  body.replaceChildren();
+  for (const file of files) {
+    const rows = file.tables.map((t) => `${t.name}: ${t.rows}` + (t.rejected ? ` (${t.rejected} rejected)` : "")).join("; ");
+    const problems = element("ul");
+    for (const problem of file.problems) problems.appendChild(element("li", `${problem.severity}: ${problem.text}`));
+    const remove = element("button", "Remove", { type: "button", class: "secondary", "aria-label": `Remove ${file.name}` });
+    remove.addEventListener("click", async () => {
+      await api("DELETE", `/api/files?role=${file.role}&name=${encodeURIComponent(file.name)}`);
+      await showFiles();
+    });
+    body.appendChild(row([file.role === "current" ? "this year" : "last year", file.name, file.kind, file.year, rows, problems, remove]));
+  }
+}
+
+async function validate() {
+  say("Validating…");
+  const progress = $("#progress");
+  progress.hidden = false;
+  progress.removeAttribute("value");
+  try {
+    await api("POST", "/api/validate", JSON.stringify({ year: $("#year").value, la: $("#la").value }));
+    for (;;) {
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      const job = await api("GET", "/api/status");
+      if (job.total) { progress.max = job.total; progress.value = job.done; }
+      if (job.state === "running") { say(`Validating: ${job.done} of ${job.total || "?"} rules`); continue; }
+      if (job.state === "failed") throw new Error(job.message);
+      break;
+    }
+    results = await api("GET", "/api/results");
+    say("Validation finished.");
+    showResults();
+  } catch (error) {
+    say(error.message, true);
+  } finally {
+    progress.hidden = true;
+  }
+}
+
+function fillSelect(select, values) {
+  const current = select.value;
+  select.replaceChildren(element("option", "all", { value: "" }));
+  for (const value of values) select.appendChild(element("option", value));
+  select.value = values.includes(current) ? current : "";
+}
+
+function showResults() {
+  $("#results").hidden = false;
+  $("#child").hidden = true;
+  const r = results;
+  $("#headline").textContent = `${r.dataset.toUpperCase()} ${r.year}${r.authority ? " for " + r.authority : ""}: ` +
+    `${r.error_count} errors and ${r.query_count} queries in ${r.children.length} children. ` +
+    Object.entries(r.rule_counts).map(([status, n]) => `${n} rules ${status}`).join(", ") + ".";
+  const failing = r.rules.filter((rule) => rule.status === "failed");
+  fillSelect($("#filter-rule"), failing.map((rule) => rule.code));
+  fillSelect($("#filter-table"), [...new Set(r.children.flatMap((c) => c.tables))].sort());
+  render();
+}
+
+function render() {
+  const rule = $("#filter-rule").value;
+  const table = $("#filter-table").value;
+  const severity = $("#filter-severity").value;
+  const search = $("#search").value.trim().toLowerCase();
+  const rulesBody = $("#rules tbody");
+  rulesBody.replaceChildren();
+  for (const item of results.rules) {
+    if (item.status !== "failed" || (rule && item.code !== rule) || (severity && item.severity !== severity)) continue;
+    rulesBody.appendChild(row([item.code, item.severity, item.failures, item.children, item.message]));
+  }
+  const childrenBody = $("#children tbody");
+  childrenBody.replaceChildren();
+  for (const child of results.children) {
+    if (rule && !child.rules.includes(rule)) continue;
+    if (table && !child.tables.includes(table)) continue;
+    if (severity === "error" && !child.errors) continue;
+    if (severity === "query" && !child.queries) continue;
+    if (search && !child.child_id.toLowerCase().includes(search)) continue;
+    const open = element("button", child.child_id, { type: "button", class: "link", "aria-label": `Show child ${child.child_id}` });
+    open.addEventListener("click", () => showChild(child.child_id));
+    childrenBody.appendChild(row([open, child.errors, child.queries, child.rules.join(", ")]));
+  }
+}
+
+async function showChild(id) {
+  const detail = await api("GET", `/api/child?id=${encodeURIComponent(id)}`);
+  const holder = $("#child-rows");
+  holder.replaceChildren();
+  const list = element("ul");
+  for (const error of detail.errors) {
+    list.appendChild(element("li", `${error.rule_code} (${error.severity}) ${error.table} row ${error.row_number}` +
+      `${error.field ? ", " + error.field : ""}: ${error.message}`));
+  }
+  holder.appendChild(list);
+  for (const item of detail.rows) {
+    holder.appendChild(element("h4", `${item.table}: ${item.file}, row ${item.row}`));
+    const wrap = element("div", null, { class: "row-table" });
+    const grid = element("table");
+    const columns = Object.keys(item.cells);
+    const head = element("tr");
+    for (const column of columns) head.appendChild(element("th", column, { scope: "col" }));
+    const values = element("tr");
+    for (const column of columns) {
+      const codes = item.flagged[column];
+      const cell = element("td", item.cells[column], codes ? { class: "flagged", title: "Rules: " + codes.join(", ") } : {});
+      if (codes) cell.appendChild(element("span", ` (rules ${codes.join(", ")})`, { class: "visually-hidden" }));
+      values.appendChild(cell);
+    }
+    grid.append(head, values);
+    wrap.appendChild(grid);
+    holder.appendChild(wrap);
+  }
+  $("#child").hidden = false;
+  $("#child-heading").textContent = `Child ${id}`;
+  $("#child-heading").focus();
+}
+
+function setUp() {
+  for (const input of document.querySelectorAll("input[type=file]")) {
+    input.addEventListener("change", async () => { await upload(input.dataset.role, [...input.files]); input.value = ""; });
+  }
+  for (const zone of document.querySelectorAll(".zone")) {
+    zone.addEventListener("dragover", (event) => { event.preventDefault(); zone.classList.add("dragging"); });
+    zone.addEventListener("dragleave", () => zone.classList.remove("dragging"));
+    zone.addEventListener("drop", (event) => {
+      event.preventDefault();
+      zone.classList.remove("dragging");
+      upload(zone.dataset.role, [...event.dataTransfer.files]);
+    });
+  }
+  $("#validate").addEventListener("click", validate);
+  $("#clear").addEventListener("click", async () => {
+    await api("DELETE", "/api/files");
+    results = null;
+    $("#results").hidden = true;
+    say("Your files and results have been removed.");
+    await showFiles();
+  });
+  for (const id of ["#filter-rule", "#filter-table", "#filter-severity", "#search"]) {
+    $(id).addEventListener("input", render);
+  }
+  showFiles().catch((error) => say(error.message, true));
+}
+
+setUp();

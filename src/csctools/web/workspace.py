@@ -1,0 +1,269 @@
+"""What the local web page works on: uploaded files in a private temporary folder, one validation at a time.
+
+No HTTP here: the server (server.py) turns requests into calls on a `Workspace`.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import tempfile
+import threading
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import polars as pl
+
+from csctools.io.detect import PROVIDERS
+from csctools.io.result import FileReport, ReadError, ReturnData
+from csctools.model import SOURCE_FILE, SOURCE_ROW
+from csctools.read import read_files
+from csctools.reference.authorities import Authority, find_authority
+from csctools.reference.providers import read_providers
+from csctools.validate.engine import ValidationResult
+from csctools.validate.export import CSV_COLUMNS, FORMATS, summary, write_report
+from csctools.validate.run import validate_return
+from csctools.years import CollectionYear
+
+ROLES = ("current", "previous")
+MAX_FILE_BYTES = 300 * 1024 * 1024
+SAFE_NAME = re.compile(r"[^A-Za-z0-9._ -]")
+DATASET_NAMES = {"ssda903": "SSDA903", "cin": "CIN census", "annex_a": "Annex A", PROVIDERS: "Ofsted provider list"}
+
+
+class UserError(Exception):
+    """A problem with what the user gave: shown on the page as it is."""
+
+
+@dataclass
+class Job:
+    state: str = "idle"  # idle, running, done, failed
+    done: int = 0
+    total: int = 0
+    message: str = ""
+
+
+@dataclass
+class Outcome:
+    result: ValidationResult
+    data: ReturnData
+
+
+@dataclass
+class Workspace:
+    root: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="csctools-web-")))
+    job: Job = field(default_factory=Job)
+    outcome: Outcome | None = None
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def folder(self, role: str) -> Path:
+        if role not in ROLES:
+            raise UserError(f"unknown file role '{role}' (use {' or '.join(ROLES)})")
+        path = self.root / role
+        path.mkdir(parents=True, exist_ok=True)
+        return path
+
+    def add_file(self, role: str, name: str, content: bytes) -> dict[str, object]:
+        """Keep an uploaded file and say what it is."""
+        clean = SAFE_NAME.sub("_", Path(name).name).strip() or "upload"
+        if len(content) > MAX_FILE_BYTES:
+            raise UserError(f"{clean}: the file is larger than {MAX_FILE_BYTES // 2**20} MiB")
+        if not content:
+            raise UserError(f"{clean}: the file is empty")
+        path = self.folder(role) / clean
+        path.write_bytes(content)
+        self.outcome = None
+        return {"role": role, "name": clean}
+
+    def remove_file(self, role: str, name: str) -> None:
+        path = self.folder(role) / SAFE_NAME.sub("_", Path(name).name)
+        path.unlink(missing_ok=True)
+        self.outcome = None
+
+    def clear(self) -> None:
+        """Forget every file and result ('clear my data')."""
+        with self.lock:
+            shutil.rmtree(self.root, ignore_errors=True)
+            self.root.mkdir(parents=True, exist_ok=True)
+            self.outcome = None
+            self.job = Job()
+
+    def close(self) -> None:
+        shutil.rmtree(self.root, ignore_errors=True)
+
+    def paths(self, role: str) -> list[Path]:
+        return sorted(p for p in self.folder(role).iterdir() if p.is_file())
+
+    def describe(self) -> list[dict[str, object]]:
+        """Every uploaded file: which return and year it holds, its tables and rows, its problems."""
+        described: list[dict[str, object]] = []
+        for role in ROLES:
+            returns, others = read_files(self.paths(role))
+            reports = [f for r in returns for f in r.files] + others
+            described.extend(_describe_file(role, report) for report in sorted(reports, key=lambda f: f.path))
+        return described
+
+    def start(self, year_text: str | None, la_text: str | None) -> None:
+        """Validate the uploaded return in a background thread."""
+        with self.lock:
+            if self.job.state == "running":
+                raise UserError("a validation is already running")
+            data, previous, providers = self._inputs(year_text)
+            authority = _authority(la_text)
+            self.job = Job("running", message="validating")
+            self.outcome = None
+        threading.Thread(target=self._run, args=(data, previous, providers, authority), daemon=True).start()
+
+    def _inputs(self, year_text: str | None) -> tuple[ReturnData, ReturnData | None, pl.DataFrame | None]:
+        year = _year(year_text)
+        current, current_others = read_files(self.paths("current"), year)
+        previous, previous_others = read_files(self.paths("previous"))
+        providers = None
+        for report in current_others + previous_others:
+            if report.dataset == PROVIDERS and report.ok:
+                try:
+                    providers = read_providers(Path(report.path))
+                except ReadError as error:
+                    raise UserError(error.problem.describe()) from error
+        checkable = [r for r in current if r.dataset in ("ssda903", "cin")]
+        if len(checkable) != 1:
+            raise UserError(
+                "add the files of one SSDA903 return (CSV tables or XML) or one CIN census (XML) as this year's "
+                f"return (found {len(checkable)})"
+            )
+        data = checkable[0]
+        if not data.ok:
+            raise UserError("this year's files could not be read: " + data.problems[0].describe())
+        if data.year is None:
+            raise UserError("the collection year cannot be told from the files: choose it")
+        last = [r for r in previous if r.dataset == data.dataset]
+        if len(last) > 1:
+            raise UserError("last year's files hold more than one return")
+        return data, (last[0] if last else None), providers
+
+    def _run(
+        self,
+        data: ReturnData,
+        previous: ReturnData | None,
+        providers: pl.DataFrame | None,
+        authority: Authority | None,
+    ) -> None:
+        def progress(done: int, total: int) -> None:
+            self.job.done, self.job.total = done, total
+
+        try:
+            assert data.year is not None
+            result = validate_return(data, data.year, authority, previous, providers, progress=progress)
+        except Exception as error:  # reported on the page; the server keeps working
+            self.job = Job("failed", message=f"validation failed: {error}")
+            return
+        self.outcome = Outcome(result, data)
+        self.job = Job("done", self.job.total, self.job.total, "done")
+
+    def results(self) -> dict[str, object]:
+        """The summary by rule and the children with errors."""
+        outcome = self._outcome()
+        errors = outcome.result.errors
+        children = (
+            errors.filter(pl.col("child_id").is_not_null())
+            .group_by("child_id")
+            .agg(
+                (pl.col("severity") == "error").sum().alias("errors"),
+                (pl.col("severity") != "error").sum().alias("queries"),
+                pl.col("rule_code").unique().sort().alias("rules"),
+                pl.col("table").unique().sort().alias("tables"),
+            )
+            .sort("child_id")
+        )
+        return {
+            "dataset": outcome.result.dataset,
+            "year": outcome.result.year.label,
+            "authority": outcome.result.authority.name if outcome.result.authority else None,
+            "error_count": outcome.result.error_count,
+            "query_count": errors.height - outcome.result.error_count,
+            "rule_counts": outcome.result.counts(),
+            "rules": summary(outcome.result),
+            "children": children.to_dicts(),
+            "return_level": errors.filter(pl.col("child_id").is_null()).select(CSV_COLUMNS).to_dicts(),
+            "problems": [p.describe() for p in outcome.data.problems],
+        }
+
+    def child(self, child_id: str) -> dict[str, object]:
+        """Every error of one child, and each row holding one, as it appears in the file, failing cells marked."""
+        outcome = self._outcome()
+        errors = outcome.result.errors.filter(pl.col("child_id") == child_id)
+        if errors.is_empty():
+            raise UserError(f"child {child_id} has no errors")
+        rows: list[dict[str, object]] = []
+        for (table, source, row), group in errors.group_by("table", "source_file", "row_number", maintain_order=True):
+            frame = outcome.data.tables.get(str(table))
+            cells: dict[str, str] = {}
+            if frame is not None:
+                match = frame.filter((pl.col(SOURCE_FILE) == source) & (pl.col(SOURCE_ROW) == row))
+                if match.height:
+                    cells = _cells(match.row(0, named=True))
+            flagged: dict[str, list[str]] = {}
+            for field_name, code in group.select("field", "rule_code").iter_rows():
+                flagged.setdefault(str(field_name), []).append(str(code))
+            rows.append(
+                {"table": table, "file": Path(str(source)).name, "row": row, "cells": cells, "flagged": flagged}
+            )
+        return {"child_id": child_id, "errors": errors.select(CSV_COLUMNS).to_dicts(), "rows": rows}
+
+    def report(self, extension: str) -> tuple[bytes, str]:
+        """One report as bytes, and its file name."""
+        suffix = "." + extension.lower()
+        if FORMATS.get(suffix) is None:
+            raise UserError(f"unknown report format '{extension}' (use xlsx, csv, json or html)")
+        outcome = self._outcome()
+        name = f"{outcome.result.dataset}_{outcome.result.year.key}_validation{suffix}"
+        path = self.root / "reports" / name
+        write_report(outcome.result, outcome.data, path)
+        return path.read_bytes(), name
+
+    def _outcome(self) -> Outcome:
+        if self.outcome is None:
+            raise UserError("nothing has been validated yet")
+        return self.outcome
+
+
+def _describe_file(role: str, report: FileReport) -> dict[str, object]:
+    return {
+        "role": role,
+        "name": Path(report.path).name,
+        "kind": DATASET_NAMES.get(report.dataset or "", "not recognised"),
+        "year": report.year.label if report.year else None,
+        "tables": [{"name": t.name, "rows": t.rows_read, "rejected": len(t.rejected)} for t in report.tables],
+        "problems": [{"severity": p.severity.value, "text": p.describe()} for p in report.problems],
+        "ok": report.ok,
+    }
+
+
+def _cells(record: dict[str, object]) -> dict[str, str]:
+    cells: dict[str, str] = {}
+    for column, value in record.items():
+        if column.startswith("_") or column.endswith("_raw"):
+            continue
+        raw = record.get(column + "_raw")
+        shown = raw if raw is not None else value
+        cells[column] = shown.strftime("%d/%m/%Y") if isinstance(shown, date) else ("" if shown is None else str(shown))
+    return cells
+
+
+def _year(text: str | None) -> CollectionYear | None:
+    if not text:
+        return None
+    try:
+        return CollectionYear.parse(text)
+    except ValueError as error:
+        raise UserError(str(error)) from error
+
+
+def _authority(text: str | None) -> Authority | None:
+    if not text:
+        return None
+    try:
+        return find_authority(text)
+    except LookupError as error:
+        raise UserError(str(error)) from error

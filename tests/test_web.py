@@ -1,0 +1,166 @@
+"""`csc serve`: the JSON API behind the page, over real HTTP on 127.0.0.1 (the browser test is separate)."""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from python_calamine import CalamineWorkbook
+
+from csctools.read import read_files
+from csctools.reference.authorities import find_authority
+from csctools.synth.generate import SynthOptions, generate
+from csctools.validate.run import validate_return
+from csctools.web import workspace
+from csctools.web.server import CscServer
+from csctools.years import CollectionYear
+
+YEAR = CollectionYear(2026)
+
+
+@pytest.fixture(scope="module")
+def returns(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("web")
+    options = SynthOptions(["383"], YEAR.previous(), YEAR, children=100, seed=5, formats=("csv",), annex_a=False)
+    generate(options, out / "clean")
+    generate(SynthOptions(["383"], YEAR, YEAR, children=100, seed=5, formats=("csv",), annex_a=False, inject=12), out / "errors")
+    return out
+
+
+@pytest.fixture()
+def server() -> Iterator[CscServer]:
+    running = CscServer(0)
+    thread = threading.Thread(target=running.serve_forever, daemon=True)
+    thread.start()
+    yield running
+    running.shutdown()
+    running.server_close()
+
+
+def call(server: CscServer, method: str, path: str, body: bytes | None = None) -> tuple[int, Any, dict[str, str]]:
+    request = urllib.request.Request(server.url.rstrip("/") + path, data=body, method=method)
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:
+            raw, status, headers = response.read(), response.status, dict(response.headers)
+    except urllib.error.HTTPError as error:
+        raw, status, headers = error.read(), error.code, dict(error.headers)
+    payload = json.loads(raw) if headers.get("Content-Type") == "application/json" else raw
+    return status, payload, headers
+
+
+def upload(server: CscServer, role: str, path: Path) -> tuple[int, Any]:
+    status, payload, _ = call(server, "POST", f"/api/files?role={role}&name={path.name}", path.read_bytes())
+    return status, payload
+
+
+def run_validation(server: CscServer, la: str = "383") -> dict[str, Any]:
+    status, payload, _ = call(server, "POST", "/api/validate", json.dumps({"la": la}).encode())
+    assert status == 202, payload
+    for _ in range(600):
+        _, job, _ = call(server, "GET", "/api/status")
+        if job["state"] != "running":
+            break
+        time.sleep(0.1)
+    assert job["state"] == "done", job
+    _, results, _ = call(server, "GET", "/api/results")
+    return dict(results)
+
+
+def test_binds_to_localhost_only(server: CscServer) -> None:
+    assert server.server_address[0] == "127.0.0.1"
+
+
+def test_page_and_assets_load_nothing_from_other_hosts(server: CscServer) -> None:
+    for path in ("/", "/app.js", "/app.css"):
+        status, body, headers = call(server, "GET", path)
+        assert status == 200
+        assert "default-src 'self'" in headers["Content-Security-Policy"]
+        text = body.decode("utf-8")
+        assert not re.search(r"(https?:)?//[a-z0-9]", text.replace("http://127.0.0.1", "")), path
+
+
+def test_upload_validate_browse_and_download(server: CscServer, returns: Path) -> None:
+    this_year = sorted((returns / "errors" / "383" / "2025_26" / "ssda903").glob("*.csv"))
+    last_year = sorted((returns / "clean" / "383" / "2024_25" / "ssda903").glob("*.csv"))
+    for path in this_year:
+        assert upload(server, "current", path)[0] == 200
+    for path in last_year:
+        assert upload(server, "previous", path)[0] == 200
+    _, listing, _ = call(server, "GET", "/api/files")
+    kinds = {(f["role"], f["kind"], f["year"]) for f in listing["files"]}
+    assert kinds == {("current", "SSDA903", "2025/26"), ("previous", "SSDA903", "2024/25")}
+
+    results = run_validation(server)
+    (data,), _ = read_files(this_year)
+    (last,), _ = read_files(last_year)
+    expected = validate_return(data, YEAR, find_authority("383"), last)
+    assert results["error_count"] == expected.error_count > 0
+    assert results["rule_counts"] == expected.counts()
+    assert {c["child_id"] for c in results["children"]} == set(expected.errors["child_id"].drop_nulls().to_list())
+
+    child = results["children"][0]
+    _, detail, _ = call(server, "GET", f"/api/child?id={child['child_id']}")
+    assert detail["errors"] and all(e["child_id"] == child["child_id"] for e in detail["errors"])
+    flagged_row = next(r for r in detail["rows"] if r["flagged"] and r["cells"])
+    assert set(flagged_row["flagged"]) - {""} <= set(flagged_row["cells"])
+
+    status, body, headers = call(server, "GET", "/api/report.xlsx")
+    assert status == 200 and "attachment" in headers["Content-Disposition"]
+    xlsx = Path(server.workspace.root) / "check.xlsx"
+    xlsx.write_bytes(body)
+    sheet = CalamineWorkbook.from_path(str(xlsx)).get_sheet_by_name("Summary").to_python()
+    failed = {str(r[0]) for r in sheet[3:] if r[1] == "failed"}
+    assert failed == {o.code for o in expected.outcomes if o.status == "failed"}
+
+
+def test_bad_input_is_reported_and_the_server_keeps_working(
+    server: CscServer, returns: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    status, payload, _ = call(server, "POST", "/api/files?role=current&name=notes.txt", b"hello, not a return\n")
+    assert status == 200
+    _, listing, _ = call(server, "GET", "/api/files")
+    assert listing["files"][0]["kind"] == "not recognised"
+    status, payload, _ = call(server, "POST", "/api/validate", b"{}")
+    assert status == 400 and "one SSDA903 return" in payload["error"]
+    status, payload, _ = call(server, "GET", "/api/results")
+    assert status == 400 and "nothing has been validated" in payload["error"]
+    status, payload, _ = call(server, "POST", "/api/files?role=elsewhere&name=x.csv", b"a")
+    assert status == 400 and "unknown file role" in payload["error"]
+    monkeypatch.setattr(workspace, "MAX_FILE_BYTES", 10)
+    status, payload, _ = call(server, "POST", "/api/files?role=current&name=big.csv", b"x" * 11)
+    assert status == 400 and "larger than" in payload["error"]
+    monkeypatch.undo()
+    status, payload, _ = call(server, "POST", "/api/validate", json.dumps({"la": "Atlantis"}).encode())
+    assert status == 400
+    census = returns / "clean" / "383" / "2025_26" / "cin_census_2025_26.xml"
+    call(server, "DELETE", "/api/files")
+    assert upload(server, "current", census)[0] == 200
+    results = run_validation(server)
+    assert results["dataset"] == "cin" and results["error_count"] == 0
+
+
+def test_clear_my_data_removes_files_and_results(server: CscServer, returns: Path) -> None:
+    census = returns / "errors" / "383" / "2025_26" / "cin_census_2025_26.xml"
+    upload(server, "current", census)
+    run_validation(server)
+    assert any(server.workspace.root.rglob("*.xml"))
+    status, _, _ = call(server, "DELETE", "/api/files")
+    assert status == 200
+    assert not any(p.is_file() for p in server.workspace.root.rglob("*"))
+    assert call(server, "GET", "/api/results")[0] == 400
+
+
+def test_uploads_are_removed_when_the_server_stops(returns: Path) -> None:
+    running = CscServer(0)
+    running.workspace.add_file("current", "a.xml", b"<x/>")
+    root = running.workspace.root
+    running.server_close()
+    assert not root.exists()
