@@ -31,7 +31,8 @@ def returns(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("web")
     options = SynthOptions(["383"], YEAR.previous(), YEAR, children=100, seed=5, formats=("csv",), annex_a=False)
     generate(options, out / "clean")
-    generate(SynthOptions(["383"], YEAR, YEAR, children=100, seed=5, formats=("csv",), annex_a=False, inject=12), out / "errors")
+    errors = SynthOptions(["383"], YEAR, YEAR, children=100, seed=5, formats=("csv",), annex_a=False, inject=12)
+    generate(errors, out / "errors")
     return out
 
 
