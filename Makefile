@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEMO := demo-output
 
-.PHONY: demo test lint unit bench clean
+.PHONY: demo test lint unit browser bench clean
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "make: $(PYTHON) not found (set PYTHON=/path/to/python3.11)"; exit 2; }
@@ -45,7 +45,10 @@ lint: $(STAMP)
 unit: $(STAMP)
 	$(BIN)/pytest
 
-test: lint unit
+browser:
+	bash scripts/install_browser.sh
+
+test: browser lint unit
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench_read.py --children 50000

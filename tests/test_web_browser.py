@@ -1,0 +1,114 @@
+"""`csc serve` end to end in a real headless Chromium (Debian's package, installed by scripts/install_browser.sh)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from python_calamine import CalamineWorkbook
+
+from csctools.read import read_files
+from csctools.reference.authorities import find_authority
+from csctools.synth.generate import SynthOptions, generate
+from csctools.validate.run import validate_return
+from csctools.web.server import CscServer
+from csctools.years import CollectionYear
+
+playwright_api = pytest.importorskip("playwright.sync_api")
+expect = playwright_api.expect
+YEAR = CollectionYear(2026)
+
+
+def chromium_path() -> str:
+    found = os.environ.get("CSCTOOLS_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+    if found:
+        return found
+    if os.environ.get("CI"):
+        pytest.fail("Chromium is not installed: run scripts/install_browser.sh")
+    pytest.skip("Chromium is not installed (scripts/install_browser.sh installs it)")
+
+
+@pytest.fixture(scope="module")
+def returns(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("browser")
+    generate(SynthOptions(["383"], YEAR.previous(), YEAR.previous(), children=80, seed=9, annex_a=False), out / "last")
+    generate(SynthOptions(["383"], YEAR, YEAR, children=80, seed=9, annex_a=False, inject=10), out / "this")
+    return out
+
+
+@pytest.fixture()
+def server() -> Iterator[CscServer]:
+    running = CscServer(0)
+    threading.Thread(target=running.serve_forever, daemon=True).start()
+    yield running
+    running.shutdown()
+    running.server_close()
+
+
+def test_upload_validate_open_child_download(server: CscServer, returns: Path, tmp_path: Path) -> None:
+    this_year = sorted((returns / "this" / "383" / "2025_26" / "ssda903").glob("*.csv"))
+    last_year = sorted((returns / "last" / "383" / "2024_25" / "ssda903").glob("*.csv"))
+    (data,), _ = read_files(this_year)
+    (last,), _ = read_files(last_year)
+    expected = validate_return(data, YEAR, find_authority("383"), last)
+    assert expected.error_count > 0
+    hosts: list[str] = []
+    with playwright_api.sync_playwright() as driver:
+        browser = driver.chromium.launch(executable_path=chromium_path(), args=["--no-sandbox"])
+        page = browser.new_page(accept_downloads=True)
+        page.on("request", lambda request: hosts.append(urlsplit(request.url).netloc))
+        page.goto(server.url)
+
+        page.set_input_files("#input-current", [str(p) for p in this_year])
+        expect(page.locator("#files tbody tr")).to_have_count(len(this_year))
+        page.set_input_files("#input-previous", [str(p) for p in last_year])
+        expect(page.locator("#files tbody tr")).to_have_count(len(this_year) * 2)
+        assert "SSDA903" in page.inner_text("#files tbody")
+        page.fill("#la", "383")
+        page.click("#validate")
+        page.wait_for_selector("#results:not([hidden])", timeout=60_000)
+        headline = page.inner_text("#headline")
+        assert f"{expected.error_count} errors" in headline, headline
+
+        failed = {o.code for o in expected.outcomes if o.status == "failed"}
+        shown_rules = set(page.locator("#rules tbody tr td:first-child").all_inner_texts())
+        assert shown_rules == failed
+        children = set(expected.errors["child_id"].drop_nulls().to_list())
+        assert page.locator("#children tbody tr").count() == len(children)
+
+        first = page.locator("#children tbody button").first
+        child_id = first.inner_text()
+        first.click()
+        page.wait_for_selector("#child:not([hidden])")
+        assert page.inner_text("#child-heading") == f"Child {child_id}"
+        errors_of_child = expected.errors.filter(expected.errors["child_id"] == child_id).height
+        assert page.locator("#child-rows > ul > li").count() == errors_of_child
+        assert page.locator("#child-rows td.flagged").count() >= 1
+
+        page.fill("#search", "no-such-child")
+        assert page.locator("#children tbody tr").count() == 0
+        page.fill("#search", "")
+
+        with page.expect_download() as download:
+            page.click("#download-xlsx")
+        saved = tmp_path / "report.xlsx"
+        download.value.save_as(saved)
+        summary = CalamineWorkbook.from_path(str(saved)).get_sheet_by_name("Summary").to_python()
+        assert {str(r[0]) for r in summary[3:] if r[1] == "failed"} == failed
+
+        unlabelled = page.evaluate(
+            "[...document.querySelectorAll('input, select')]"
+            ".filter(e => !e.labels.length && !e.getAttribute('aria-label')).map(e => e.id)"
+        )
+        assert unlabelled == []
+        page.click("#clear")
+        expect(page.locator("#files tbody tr")).to_have_count(0)
+        assert not any(p.is_file() for p in server.workspace.root.rglob("*"))
+        browser.close()
+    server_host = urlsplit(server.url).netloc
+    assert hosts and set(hosts) == {server_host}
