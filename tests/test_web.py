@@ -165,3 +165,26 @@ def test_uploads_are_removed_when_the_server_stops(returns: Path) -> None:
     root = running.workspace.root
     running.server_close()
     assert not root.exists()
+
+
+def test_csc_serve_stops_on_sigterm_and_removes_uploads(tmp_path: Path) -> None:
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    env = {**os.environ, "TMPDIR": str(tmp_path)}
+    command = [sys.executable, "-m", "csctools.cli", "serve", "--no-open", "--port", "0"]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    assert process.stdout is not None
+    url = re.search(r"http://127\.0\.0\.1:\d+/", process.stdout.readline())
+    assert url, "no address printed"
+    request = urllib.request.Request(url.group(0) + "api/files?role=current&name=a.csv", data=b"x,y\n", method="POST")
+    with urllib.request.urlopen(request, timeout=30) as response:
+        assert response.status == 200
+    assert list(tmp_path.glob("csctools-web-*/current/a.csv"))
+    process.send_signal(signal.SIGTERM)
+    out, _ = process.communicate(timeout=30)
+    assert process.returncode == 0
+    assert "removed" in out
+    assert not list(tmp_path.glob("csctools-web-*"))

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import signal
 import webbrowser
+from types import FrameType
 from typing import Annotated
 
 import typer
@@ -22,6 +24,7 @@ def serve_command(
     except OSError as error:
         fail(f"cannot listen on 127.0.0.1:{port} ({error.strerror or error}); try --port 0")
     typer.echo(f"csctools is running at {server.url}  (only this computer can reach it; Ctrl+C stops it)")
+    signal.signal(signal.SIGTERM, _stop)
     if open_browser:
         webbrowser.open(server.url)
     try:
@@ -30,3 +33,8 @@ def serve_command(
         typer.echo("stopping; your uploaded files have been removed")
     finally:
         server.server_close()
+
+
+def _stop(signum: int, frame: FrameType | None) -> None:
+    """SIGTERM stops the server like Ctrl+C, so the uploaded files are still removed."""
+    raise KeyboardInterrupt

@@ -1,0 +1,5 @@
+"""`python -m csctools.cli`: the same as the `csc` command."""
+
+from csctools.cli.main import run
+
+run()
