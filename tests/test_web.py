@@ -131,6 +131,10 @@ def test_bad_input_is_reported_and_the_server_keeps_working(
     assert listing["files"][0]["kind"] == "not recognised"
     status, payload, _ = call(server, "POST", "/api/validate", b"{}")
     assert status == 400 and "one SSDA903 return" in payload["error"]
+    call(server, "POST", "/api/files?role=current&name=annex_a.xlsx", b"PK\x03\x04 not really a workbook")
+    _, listing, _ = call(server, "GET", "/api/files")
+    workbook = next(f for f in listing["files"] if f["name"] == "annex_a.xlsx")
+    assert not workbook["ok"] and workbook["problems"][0]["text"].startswith("annex_a.xlsx: ")
     status, payload, _ = call(server, "GET", "/api/results")
     assert status == 400 and "nothing has been validated" in payload["error"]
     status, payload, _ = call(server, "POST", "/api/files?role=elsewhere&name=x.csv", b"a")

@@ -56,6 +56,7 @@ class Workspace:
     job: Job = field(default_factory=Job)
     outcome: Outcome | None = None
     lock: threading.Lock = field(default_factory=threading.Lock)
+    described: dict[tuple[str, tuple[tuple[str, int, int], ...]], list[dict[str, object]]] = field(default_factory=dict)
 
     def folder(self, role: str) -> Path:
         if role not in ROLES:
@@ -99,9 +100,14 @@ class Workspace:
         """Every uploaded file: which return and year it holds, its tables and rows, its problems."""
         described: list[dict[str, object]] = []
         for role in ROLES:
-            returns, others = read_files(self.paths(role))
-            reports = [f for r in returns for f in r.files] + others
-            described.extend(_describe_file(role, report) for report in sorted(reports, key=lambda f: f.path))
+            paths = self.paths(role)
+            key = (role, tuple((p.name, p.stat().st_size, p.stat().st_mtime_ns) for p in paths))
+            if key not in self.described:  # reading is the slow part: once per set of files
+                returns, others = read_files(paths)
+                reports = sorted([f for r in returns for f in r.files] + others, key=lambda f: f.path)
+                self.described = {k: v for k, v in self.described.items() if k[0] != role}
+                self.described[key] = [_describe_file(role, report) for report in reports]
+            described.extend(self.described[key])
         return described
 
     def start(self, year_text: str | None, la_text: str | None) -> None:
@@ -125,7 +131,7 @@ class Workspace:
                 try:
                     providers = read_providers(Path(report.path))
                 except ReadError as error:
-                    raise UserError(error.problem.describe()) from error
+                    raise UserError(_short(error.problem.describe())) from error
         checkable = [r for r in current if r.dataset in ("ssda903", "cin")]
         if len(checkable) != 1:
             raise UserError(
@@ -134,7 +140,7 @@ class Workspace:
             )
         data = checkable[0]
         if not data.ok:
-            raise UserError("this year's files could not be read: " + data.problems[0].describe())
+            raise UserError("this year's files could not be read: " + _short(data.problems[0].describe()))
         if data.year is None:
             raise UserError("the collection year cannot be told from the files: choose it")
         last = [r for r in previous if r.dataset == data.dataset]
@@ -186,7 +192,7 @@ class Workspace:
             "rules": summary(outcome.result),
             "children": children.to_dicts(),
             "return_level": errors.filter(pl.col("child_id").is_null()).select(CSV_COLUMNS).to_dicts(),
-            "problems": [p.describe() for p in outcome.data.problems],
+            "problems": [_short(p.describe()) for p in outcome.data.problems],
         }
 
     def child(self, child_id: str) -> dict[str, object]:
@@ -235,9 +241,14 @@ def _describe_file(role: str, report: FileReport) -> dict[str, object]:
         "kind": DATASET_NAMES.get(report.dataset or "", "not recognised"),
         "year": report.year.label if report.year else None,
         "tables": [{"name": t.name, "rows": t.rows_read, "rejected": len(t.rejected)} for t in report.tables],
-        "problems": [{"severity": p.severity.value, "text": p.describe()} for p in report.problems],
+        "problems": [{"severity": p.severity.value, "text": _short(p.describe())} for p in report.problems],
         "ok": report.ok,
     }
+
+
+def _short(text: str) -> str:
+    """A message without the private temporary folder: the page shows file names as the user gave them."""
+    return re.sub(r"\S*csctools-web-[^/\\]+[/\\](?:current|previous)[/\\]", "", text)
 
 
 def _cells(record: dict[str, object]) -> dict[str, str]:
