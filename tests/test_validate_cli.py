@@ -106,3 +106,16 @@ def test_rules_list_and_explain() -> None:
     assert "implemented" in explained.output
     missing = runner.invoke(app, ["rules", "explain", "99999"])
     assert missing.exit_code == 2
+
+
+def test_cin_census_with_errors_names_the_authority_from_its_header(tmp_path: Path) -> None:
+    generate(SynthOptions(["201"], YEAR, YEAR, children=80, seed=6, annex_a=False, inject=8), tmp_path / "cin")
+    census = tmp_path / "cin" / "201" / "2025_26" / "cin_census_2025_26.xml"
+    report = tmp_path / "cin-errors.csv"
+    result = runner.invoke(app, ["validate", "cin", str(census), "-o", str(report)])
+    assert result.exit_code == 1, result.output
+    assert "authority: City of London (201), from the census header" in result.output
+    with report.open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert rows and all(r["authority"] == "201" and r["year"] == "2025/26" for r in rows)
+    assert all(int(r["row_number"]) > 1 for r in rows if r["child_id"])

@@ -148,8 +148,10 @@ def test_bad_input_is_reported_and_the_server_keeps_working(
     census = returns / "clean" / "383" / "2025_26" / "cin_census_2025_26.xml"
     call(server, "DELETE", "/api/files")
     assert upload(server, "current", census)[0] == 200
-    results = run_validation(server)
-    assert results["dataset"] == "cin" and results["error_count"] == 0
+    _, listing, _ = call(server, "GET", "/api/files")
+    assert listing["files"][0]["authority"] == {"code": "383", "name": "Leeds"}  # from the census header
+    results = run_validation(server, la="")
+    assert results["dataset"] == "cin" and results["error_count"] == 0 and results["authority"] == "Leeds"
 
 
 def test_clear_my_data_removes_files_and_results(server: CscServer, returns: Path) -> None:

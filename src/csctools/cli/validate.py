@@ -15,7 +15,7 @@ from csctools.reference.authorities import Authority, find_authority
 from csctools.reference.providers import read_providers
 from csctools.validate.engine import COULD_NOT_RUN, NOT_IMPLEMENTED, NOT_RUN
 from csctools.validate.export import FORMATS, write_report
-from csctools.validate.run import validate_return
+from csctools.validate.run import authority_in_return, validate_return
 
 RETURNS = {"903": "ssda903", "ssda903": "ssda903", "cin": "cin"}
 
@@ -66,6 +66,9 @@ def validate_command(
         except LookupError as error:
             fail(str(error))
     data = read_return(kind, files, year, "this year")
+    if authority is None and (named := authority_in_return(data)) is not None:
+        authority = named
+        typer.echo(f"authority: {named.name} ({named.number}), from the census header")
     if data.year is None:
         fail("the collection year cannot be told from the files: give --year (e.g. --year 2025/26)")
     last = read_return(kind, previous, None, "last year") if previous else None

@@ -12,7 +12,7 @@ from csctools.datasets.cin import CIN
 from csctools.datasets.ssda903 import SSDA903
 from csctools.io.result import ReturnData
 from csctools.model import Dataset
-from csctools.reference.authorities import Authority
+from csctools.reference.authorities import Authority, find_authority
 from csctools.validate.engine import ValidationResult, validate
 from csctools.years import CollectionYear
 
@@ -22,6 +22,20 @@ DATASETS: dict[str, tuple[Dataset, str]] = {"ssda903": (SSDA903, "CHILD"), "cin"
 def load_rules(dataset: str) -> ModuleType:
     """Import a rule pack (registering its rules) and return it."""
     return importlib.import_module(f"csctools.rules.{dataset}")
+
+
+def authority_in_return(data: ReturnData) -> Authority | None:
+    """The authority a return names itself (the CIN census header's LEA); the SSDA903 does not name it."""
+    header = data.tables.get("Header")
+    if data.dataset != "cin" or header is None or "LEA" not in header.columns:
+        return None
+    codes = header["LEA"].drop_nulls().unique().to_list()
+    if len(codes) != 1:
+        return None
+    try:
+        return find_authority(str(codes[0]))
+    except LookupError:
+        return None
 
 
 def validate_return(

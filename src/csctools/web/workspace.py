@@ -23,7 +23,7 @@ from csctools.reference.authorities import Authority, find_authority
 from csctools.reference.providers import read_providers
 from csctools.validate.engine import ValidationResult
 from csctools.validate.export import CSV_COLUMNS, FORMATS, summary, write_report
-from csctools.validate.run import validate_return
+from csctools.validate.run import authority_in_return, validate_return
 from csctools.years import CollectionYear
 
 ROLES = ("current", "previous")
@@ -104,9 +104,10 @@ class Workspace:
             key = (role, tuple((p.name, p.stat().st_size, p.stat().st_mtime_ns) for p in paths))
             if key not in self.described:  # reading is the slow part: once per set of files
                 returns, others = read_files(paths)
+                named = {f.path: authority_in_return(r) for r in returns for f in r.files}
                 reports = sorted([f for r in returns for f in r.files] + others, key=lambda f: f.path)
                 self.described = {k: v for k, v in self.described.items() if k[0] != role}
-                self.described[key] = [_describe_file(role, report) for report in reports]
+                self.described[key] = [_describe_file(role, report, named.get(report.path)) for report in reports]
             described.extend(self.described[key])
         return described
 
@@ -116,7 +117,7 @@ class Workspace:
             if self.job.state == "running":
                 raise UserError("a validation is already running")
             data, previous, providers = self._inputs(year_text)
-            authority = _authority(la_text)
+            authority = _authority(la_text) or authority_in_return(data)
             self.job = Job("running", message="validating")
             self.outcome = None
         threading.Thread(target=self._run, args=(data, previous, providers, authority), daemon=True).start()
@@ -234,8 +235,9 @@ class Workspace:
         return self.outcome
 
 
-def _describe_file(role: str, report: FileReport) -> dict[str, object]:
+def _describe_file(role: str, report: FileReport, authority: Authority | None) -> dict[str, object]:
     return {
+        "authority": {"code": authority.number, "name": authority.name} if authority else None,
         "role": role,
         "name": Path(report.path).name,
         "kind": DATASET_NAMES.get(report.dataset or "", "not recognised"),

@@ -51,6 +51,8 @@ async function upload(role, files) {
 
 async function showFiles() {
   const { files } = await api("GET", "/api/files");
+  const named = files.find((file) => file.role === "current" && file.authority);
+  if (named && !$("#la").value) $("#la").value = named.authority.code;
   const body = $("#files tbody");
   body.replaceChildren();
   for (const file of files) {
