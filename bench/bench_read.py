@@ -17,6 +17,7 @@ from pathlib import Path
 
 from csctools.synth.generate import SynthOptions, generate
 from csctools.years import CollectionYear
+from record import publish
 
 DATA = Path(__file__).parent / "_data"
 YEAR = CollectionYear(2026)
@@ -100,11 +101,7 @@ def main() -> None:
             f"| {result['process']:.2f} | {result['peak_mib']:.0f} | {met} |"
         )
         print(lines[-1], file=sys.stderr)
-    text = "\n".join(lines) + "\n"
-    print(text)
-    if args.record:
-        with args.record.open("a", encoding="utf-8") as handle:
-            handle.write("\n" + text)
+    publish(lines, args.record)
 
 
 if __name__ == "__main__":

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from csctools.synth.generate import SynthOptions, generate
 from csctools.years import CollectionYear
+from record import publish
 
 DATA = Path(__file__).parent / "_data"
 YEAR = CollectionYear(2026)
@@ -95,11 +96,7 @@ def main() -> None:
                 f"| {theirs.get('peak_mib', 0):.0f} | {ratio:.1f}x |"
             )
             print(lines[-1], file=sys.stderr)
-    text = "\n".join(lines) + "\n"
-    print(text)
-    if args.record:
-        with args.record.open("a", encoding="utf-8") as handle:
-            handle.write("\n" + text)
+    publish(lines, args.record)
 
 
 if __name__ == "__main__":

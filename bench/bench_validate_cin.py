@@ -13,6 +13,7 @@ from pathlib import Path
 
 from csctools.synth.generate import SynthOptions, generate
 from csctools.years import CollectionYear
+from record import publish
 
 DATA = Path(__file__).parent / "_data"
 YEAR = CollectionYear(2026)
@@ -75,11 +76,7 @@ def main() -> None:
                 f"| {theirs['peak_mib']:.0f} | {theirs['cpu'] / ours['cpu']:.1f}x |"
             )
             print(lines[-1], file=sys.stderr)
-    text = "\n".join(lines) + "\n"
-    print(text)
-    if args.record:
-        with args.record.open("a", encoding="utf-8") as handle:
-            handle.write("\n" + text)
+    publish(lines, args.record)
 
 
 if __name__ == "__main__":

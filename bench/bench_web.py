@@ -20,6 +20,7 @@ from pathlib import Path
 from csctools.synth.generate import SynthOptions, generate
 from csctools.web.server import CscServer
 from csctools.years import CollectionYear
+from record import publish
 
 DATA = Path(__file__).parent / "_data"
 YEAR = CollectionYear(2026)
@@ -101,11 +102,7 @@ def main() -> None:
         "| --- | ---: | --- |",
         *(f"| {name} | {seconds:.2f} | {detail} |" for name, seconds, detail in timings),
     ]
-    text = "\n".join(lines) + "\n"
-    print(text)
-    if args.record:
-        with args.record.open("a", encoding="utf-8") as handle:
-            handle.write("\n" + text)
+    publish(lines, args.record)
 
 
 if __name__ == "__main__":
