@@ -37,6 +37,7 @@ demo: $(STAMP)
 	@echo "A return with injected errors:  $(DEMO)/with-errors/ (what each error is: injections.csv)"
 	@echo "What csc inspect found, as JSON: $(DEMO)/inspect.json"
 	@echo "Validation reports (clean return, and the one with injected errors): $(DEMO)/validation/"
+	@echo "The web page (drop those files on it): $(BIN)/csc serve"
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench scripts
