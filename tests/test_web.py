@@ -152,6 +152,11 @@ def test_bad_input_is_reported_and_the_server_keeps_working(
     assert listing["files"][0]["authority"] == {"code": "383", "name": "Leeds"}  # from the census header
     results = run_validation(server, la="")
     assert results["dataset"] == "cin" and results["error_count"] == 0 and results["authority"] == "Leeds"
+    status, body, headers = call(server, "GET", "/api/report.htm")
+    assert status == 200 and headers["Content-Type"] == "application/octet-stream" and b"<html" in body
+    server.workspace.job.state = "running"  # as while a validation runs
+    status, payload, _ = call(server, "POST", "/api/files?role=current&name=more.csv", b"a,b\n")
+    assert status == 400 and "wait for the validation" in payload["error"]
 
 
 def test_clear_my_data_removes_files_and_results(server: CscServer, returns: Path) -> None:

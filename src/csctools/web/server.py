@@ -93,7 +93,8 @@ class Handler(BaseHTTPRequestHandler):
         elif method == "GET" and path.startswith("/api/report."):
             extension = path.rsplit(".", 1)[1]
             body, name = space.report(extension)
-            self._send(body, DOWNLOAD_TYPES[extension], {"Content-Disposition": f"attachment; filename={quote(name)}"})
+            kind = DOWNLOAD_TYPES.get(extension.lower(), "application/octet-stream")
+            self._send(body, kind, {"Content-Disposition": f"attachment; filename={quote(name)}"})
         else:
             self._json({"error": f"not found: {method} {path}"}, HTTPStatus.NOT_FOUND)
 

@@ -68,6 +68,8 @@ class Workspace:
     def add_file(self, role: str, name: str, content: bytes) -> dict[str, object]:
         """Keep an uploaded file and say what it is."""
         clean = SAFE_NAME.sub("_", Path(name).name).strip() or "upload"
+        if self.job.state == "running":
+            raise UserError(f"{clean}: wait for the validation to finish before adding files")
         if len(content) > MAX_FILE_BYTES:
             raise UserError(f"{clean}: the file is larger than {MAX_FILE_BYTES // 2**20} MiB")
         if not content:
@@ -78,6 +80,8 @@ class Workspace:
         return {"role": role, "name": clean}
 
     def remove_file(self, role: str, name: str) -> None:
+        if self.job.state == "running":
+            raise UserError("wait for the validation to finish before removing files")
         path = self.folder(role) / SAFE_NAME.sub("_", Path(name).name)
         path.unlink(missing_ok=True)
         self.outcome = None
@@ -98,6 +102,10 @@ class Workspace:
 
     def describe(self) -> list[dict[str, object]]:
         """Every uploaded file: which return and year it holds, its tables and rows, its problems."""
+        with self.lock:
+            return self._describe()
+
+    def _describe(self) -> list[dict[str, object]]:
         described: list[dict[str, object]] = []
         for role in ROLES:
             paths = self.paths(role)
