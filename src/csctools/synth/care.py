@@ -114,14 +114,16 @@ def entry_age(rng: random.Random) -> int:
 def placement_for(rng: random.Random, age: int, uasc: bool) -> tuple[str, str]:
     """A placement type and provider plausible for the child's age."""
     if uasc or age >= 16:
-        place = weighted(rng, {"U4": 3, "U5": 2, "U6": 1, "K2": 2, "P1": 0.3 if not uasc else 0})
+        place = weighted(
+            rng, {"U4": 3, "U5": 2, "U6": 1, "K2": 2, "K3": 1 if age >= 16 else 0, "P1": 0.3 if not uasc else 0}
+        )
     elif age >= 10:
         place = weighted(rng, {"U1": 1, "U2": 1, "U4": 4, "U5": 2, "U6": 1, "K2": 3, "R1": 0.3, "P1": 0.5})
     else:
         place = weighted(rng, {"U1": 2, "U2": 1, "U3": 1, "U4": 5, "U5": 3, "U6": 1, "P1": 0.5})
     if place == "P1":
         return place, "PR0"
-    if place in ("K2", "R1"):
+    if place in ("K2", "K3", "R1"):
         return place, weighted(rng, {"PR1": 1, "PR4": 3, "PR5": 0.5})
     if place in FOSTER_OWN:
         return place, "PR1"
@@ -296,9 +298,10 @@ class CareSimulator:
         return episodes
 
     def urn_for(self, place: str) -> str | None:
-        """An Ofsted URN where the placement needs one (children's homes and fostering services; each placement its
-        own provider); XXXXXXX for adoption through a regional adoption agency; none where Ofsted registers none."""
-        if place in ("K2", *FOSTER_OWN, *FOSTER_OTHER):
+        """An Ofsted URN where the placement needs one (children's homes, supported accommodation and fostering
+        services; each placement its own provider); XXXXXXX for adoption through a regional adoption agency; none
+        where Ofsted registers none."""
+        if place in ("K2", "K3", *FOSTER_OWN, *FOSTER_OTHER):
             self.urn_counter += 1
             return f"SC{self.urn_counter:06d}"
         if place.startswith("A"):
