@@ -199,3 +199,13 @@ def test_csc_serve_stops_on_sigterm_and_removes_uploads(tmp_path: Path) -> None:
     assert process.returncode == 0
     assert "removed" in out
     assert not list(tmp_path.glob("csctools-web-*"))
+
+
+def test_port_in_use_is_a_one_line_message(server: CscServer) -> None:
+    from typer.testing import CliRunner
+
+    from csctools.cli.main import app
+
+    result = CliRunner().invoke(app, ["serve", "--no-open", "--port", str(server.server_address[1])])
+    assert result.exit_code == 2
+    assert "cannot listen on 127.0.0.1:" in result.output and "Traceback" not in result.output

@@ -124,8 +124,8 @@ class CscServer(ThreadingHTTPServer):
     daemon_threads = True
 
     def __init__(self, port: int = 0, workspace: Workspace | None = None) -> None:
+        self.workspace = workspace or Workspace()  # first: a failed bind calls server_close, which removes it
         super().__init__((HOST, port), Handler)
-        self.workspace = workspace or Workspace()
 
     @property
     def url(self) -> str:
