@@ -137,6 +137,8 @@ def test_bad_input_is_reported_and_the_server_keeps_working(
     assert not workbook["ok"] and workbook["problems"][0]["text"].startswith("annex_a.xlsx: ")
     status, payload, _ = call(server, "GET", "/api/results")
     assert status == 400 and "nothing has been validated" in payload["error"]
+    status, payload, _ = call(server, "POST", "/api/validate", b"{not json")
+    assert status == 400 and "not valid JSON" in payload["error"]
     status, payload, _ = call(server, "POST", "/api/files?role=elsewhere&name=x.csv", b"a")
     assert status == 400 and "unknown file role" in payload["error"]
     monkeypatch.setattr(workspace, "MAX_FILE_BYTES", 10)

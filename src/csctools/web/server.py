@@ -80,7 +80,10 @@ class Handler(BaseHTTPRequestHandler):
                 space.clear()
             self._json({"ok": True})
         elif method == "POST" and path == "/api/validate":
-            options = json.loads(self._body() or b"{}")
+            try:
+                options = json.loads(self._body() or b"{}")
+            except ValueError as error:
+                raise UserError("the validation options are not valid JSON") from error
             space.start(options.get("year") or None, options.get("la") or None)
             self._json({"state": "running"}, HTTPStatus.ACCEPTED)
         elif method == "GET" and path == "/api/status":
