@@ -84,6 +84,8 @@ class Handler(BaseHTTPRequestHandler):
                 options = json.loads(self._body() or b"{}")
             except ValueError as error:
                 raise UserError("the validation options are not valid JSON") from error
+            if not isinstance(options, dict):
+                raise UserError("the validation options are not valid JSON")
             space.start(options.get("year") or None, options.get("la") or None)
             self._json({"state": "running"}, HTTPStatus.ACCEPTED)
         elif method == "GET" and path == "/api/status":
