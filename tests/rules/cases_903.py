@@ -6,7 +6,7 @@ and tables that must pass. Year 2025/26 unless given.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from tests.rules.build903 import E, H
 
@@ -1189,6 +1189,49 @@ CASES.update(
             {"Placement provider code": "PR1"},
             episode={"PLACE_PROVIDER": "PR1"},
             la="383",
+        ),
+    }
+)
+
+DOLO_LAST = {"Header": [H(DOB="01/01/2010")], "DoLo": [D(DOLO_START="01/07/2025", DOLO_END=None)]}
+LEFT_CARE = E(DECOM="01/05/2026", PLACE="K2", PLACE_PROVIDER="PR4", DEC="01/10/2026", REC="E8")
+FREED_EPISODE = {"Header": [H()], "Episodes": [E(LS="D1")]}
+
+CASES.update(
+    {
+        "370": replace(placed("P2", "01/01/2012", "01/01/2008"), year=2024),
+        "230": replace(located({"PLACE": "H5"}, {"PLACE": "H5", "URN": "SC123456"}), year=2024),
+        "451": replace(episode_case([E(LS="D1")], {2}, [E(LS="D1", DEC="01/09/2025", REC="E11")]), year=2024),
+        "555": Case(
+            FREED_EPISODE, {("Episodes", 2)}, {**FREED_EPISODE, "PlacedAdoption": [PA(DATE_PLACED="01/05/2025")]}, 2024
+        ),
+        "556": Case(
+            {**FREED_EPISODE, "PlacedAdoption": [PA(DATE_PLACED="01/07/2025")]},
+            {("Episodes", 2), ("PlacedAdoption", 2)},
+            {**FREED_EPISODE, "PlacedAdoption": [PA(DATE_PLACED="01/05/2025")]},
+            2024,
+        ),
+        "SW11aSTG2": sw_case(
+            [S(SW_DECOM="01/06/2023", SW_DEC="01/10/2023")],
+            {2},
+            [
+                S(SW_DECOM="01/06/2023", SW_DEC="01/10/2023"),
+                S(SW_ID="SW000002", SW_DECOM="03/10/2023", SW_REASON="LEFTRL"),
+            ],
+            2024,
+        ),
+        "706": Case(
+            {**DOLO_BASE, "DoLo": []},
+            {("Header", 2)},
+            {**DOLO_BASE, "DoLo": [D(DOLO_START="01/07/2025", DOLO_END="01/09/2026")]},
+            2027,
+            previous=DOLO_LAST,
+        ),
+        "707": Case(
+            {**DOLO_BASE, "Episodes": [LEFT_CARE], "DoLo": [D(DOLO_END=None)]},
+            {("DoLo", 2)},
+            {**DOLO_BASE, "Episodes": [LEFT_CARE], "DoLo": [D()]},
+            2027,
         ),
     }
 )

@@ -347,22 +347,25 @@ class CareSimulator:
                 previous_end = offset + length
 
     def add_social_workers(self, kid: CareChild) -> None:
-        """Social worker episodes: first contact (FCONTA) when care starts, then a change every few months.
+        """Social worker episodes: first contact (FCONTA) when care first starts, then a change every few months.
 
-        The latest social worker stays allocated (no end date); one whose period of care ends before a later
-        period begins is closed at the end of that period.
+        The latest social worker stays allocated (no end date). Between two periods of care the child keeps a
+        social worker (as a child in need), so the episodes run on without a gap until the next period begins.
         """
         rng = self.rng
-        for number, period in enumerate(kid.periods):
+        if not kid.periods:
+            return
+        begin, reason = kid.periods[0].start, "FCONTA"
+        for number in range(len(kid.periods)):
             last_period = number == len(kid.periods) - 1
-            stop = period.end or self.until
-            begin, reason = period.start, "FCONTA"
+            stop = self.until if last_period else kid.periods[number + 1].start
             while True:
                 finish = add_days(begin, rng.randint(120, 420))
                 self.sw_counter += 1
                 worker = f"SW{self.sw_counter:06d}"
                 if finish >= stop:
-                    kid.social_workers.append((worker, begin, None if last_period else period.end, reason))
+                    kid.social_workers.append((worker, begin, None if last_period else stop, reason))
+                    begin, reason = stop, weighted(rng, SW_REASONS)
                     break
                 kid.social_workers.append((worker, begin, finish, reason))
                 begin, reason = finish, weighted(rng, SW_REASONS)

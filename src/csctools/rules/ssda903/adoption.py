@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 import polars as pl
 
+from csctools.model import SOURCE_FILE, SOURCE_ROW
 from csctools.rules.ssda903.common import ADOPTED, DATASET, code_rule, date_rule, episodes
 from csctools.validate.context import Context
 from csctools.validate.registry import Failures, rule, table_rule
@@ -333,3 +334,29 @@ def decision_while_previous_open(ctx: Context) -> Iterable[Failures]:
         pl.col("PREV_CEASED").is_null() | (pl.col("DATE_PLACED") < pl.col("PREV_CEASED"))
     )
     yield Failures("PlacedAdoption", frame.filter(bad), ("DATE_PLACED",))
+
+
+FREED = pl.col("LS") == "D1"  # freeing order granted (no new orders since 30 December 2005)
+
+
+@table_rule(DATASET, "451", "Episodes")
+def still_freed_for_adoption(ctx: Context) -> pl.Expr:
+    return FREED & pl.col("DEC").is_null() & pl.col("REC").is_null()
+
+
+@rule(DATASET, "555")
+def freed_without_decision(ctx: Context) -> Iterable[Failures]:
+    """A D1 (freed for adoption) episode for a child with no date of decision to place for adoption."""
+    decided = ctx.table("PlacedAdoption").filter(pl.col("DATE_PLACED").is_not_null())["CHILD"].implode()
+    yield Failures("Episodes", ctx.table("Episodes").filter(FREED & ~pl.col("CHILD").is_in(decided)), ("LS",))
+
+
+@rule(DATASET, "556")
+def decision_after_freeing(ctx: Context) -> Iterable[Failures]:
+    """The decision to place for adoption is dated after a D1 (freeing order) episode began."""
+    freed = ctx.table("Episodes").filter(FREED).select("CHILD", pl.col("DECOM").alias("FREED_ON"))
+    decisions = ctx.table("PlacedAdoption").join(freed, on="CHILD", how="inner")
+    late = decisions.filter(pl.col("DATE_PLACED") > pl.col("FREED_ON"))
+    episodes = ctx.table("Episodes").filter(FREED & pl.col("CHILD").is_in(late["CHILD"].implode()))
+    yield Failures("Episodes", episodes, ("DECOM",))
+    yield Failures("PlacedAdoption", late.unique([SOURCE_FILE, SOURCE_ROW], maintain_order=True), ("DATE_PLACED",))

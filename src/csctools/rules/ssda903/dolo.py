@@ -82,3 +82,24 @@ _placement_rule(
     "A DoLO overlaps a placement in a secure home, with parents, a young offender institution or "
     "supported accommodation (K1, P1, R5, K3).",
 )
+
+
+@rule(DATASET, "706", needs=("prev_year",))
+def open_order_not_carried_over(ctx: Context) -> Iterable[Failures]:
+    """A DoLO open at the end of last year is not in this year's DoLo table with the same start date (flagged on
+    the child's Header row, as the missing DoLO has no row of its own)."""
+    still_open = ctx.last_year("DoLo").filter(pl.col("DOLO_END").is_null() & pl.col("DOLO_START").is_not_null())
+    carried = ctx.table("DoLo").select("CHILD", "DOLO_START").unique()
+    missing = still_open.select("CHILD", "DOLO_START").join(carried, on=["CHILD", "DOLO_START"], how="anti")
+    header = ctx.table("Header").filter(pl.col("CHILD").is_in(missing["CHILD"].implode()))
+    yield Failures("Header", header, ("CHILD",))
+
+
+@rule(DATASET, "707")
+def open_order_after_care_ended(ctx: Context) -> Iterable[Failures]:
+    """The child's latest episode has ended (not a placement change) but a DoLO has no end date."""
+    episodes = ctx.table("Episodes").sort("CHILD", "DECOM", nulls_last=True)
+    latest = episodes.group_by("CHILD", maintain_order=True).last()
+    left_care = latest.filter(pl.col("DEC").is_not_null() & (pl.col("REC") != "X1"))["CHILD"].implode()
+    open_orders = ctx.table("DoLo").filter(pl.col("DOLO_END").is_null() & pl.col("CHILD").is_in(left_care))
+    yield Failures("DoLo", open_orders, ("DOLO_END",))

@@ -4,6 +4,7 @@ Postcode Directory before the rules run), and Ofsted URNs for placements that ne
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
 
 import polars as pl
 
@@ -68,6 +69,15 @@ def urn_required(ctx: Context) -> pl.Expr:
     open_in_year = (pl.col("DEC") >= ctx.start) | pl.col("DEC").is_null()
     in_england = ~pl.col("PL_LA").is_in(OUTSIDE_ENGLAND).fill_null(False)
     return open_in_year & pl.col("URN").is_null() & ~pl.col("PLACE").is_in(NO_URN) & in_england
+
+
+@table_rule(DATASET, "230", "Episodes", needs=POSTCODE)
+def semi_independent_without_urn(ctx: Context) -> pl.Expr:
+    """An H5 (semi-independent living) placement in England still open after 27 October 2023 has no URN."""
+    after_registration = pl.col("DEC").is_null() | (pl.col("DEC") > date(2023, 10, 28))
+    in_england = ~pl.col("PL_LA").is_in(OUTSIDE_ENGLAND).fill_null(False)
+    no_urn = pl.col("URN").is_null() | (pl.col("URN") == "XXXXXXX")
+    return (pl.col("PLACE") == "H5") & after_registration & in_england & no_urn
 
 
 @table_rule(DATASET, "243", "Episodes", needs=POSTCODE)

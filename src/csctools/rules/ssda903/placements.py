@@ -37,6 +37,7 @@ def _maximum_days(code: str, place: str, days: int) -> None:
     frame_rule(DATASET, code, "Episodes", episodes, ("DECOM", "DEC"))(condition)
 
 
+_minimum_age("370", "P2", 16)  # P2: independent living (2022/23 and 2023/24)
 _minimum_age("371", "K3", 16)
 _minimum_age("372", "R5", 10)
 _minimum_age("373", "S1", 4)

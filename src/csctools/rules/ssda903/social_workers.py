@@ -145,6 +145,16 @@ def first_contact_overlaps(ctx: Context) -> Iterable[Failures]:
     yield Failures("SWEpisodes", frame.filter(bad), ("SW_DECOM", "SW_REASON"))
 
 
+@rule(DATASET, "SW11aSTG2")
+def ended_without_successor(ctx: Context) -> Iterable[Failures]:
+    """A social worker episode ended more than five days before 31 March and the child's next episode does not
+    begin within five days of that end (or there is none)."""
+    frame = sorted_episodes(ctx).with_columns(pl.col("SW_DECOM").shift(-1).over("CHILD").alias("NEXT_SW_DECOM"))
+    ended = pl.col("SW_DEC").is_not_null() & (pl.col("SW_DEC") <= ctx.end - timedelta(days=5))
+    gap = (pl.col("NEXT_SW_DECOM") - pl.col("SW_DEC")).dt.total_days().abs()
+    yield Failures("SWEpisodes", frame.filter(ended & (gap.is_null() | (gap > 5))), ("SW_DEC",))
+
+
 @rule(DATASET, "SW11bSTG2")
 def ended_just_before_year_end(ctx: Context) -> Iterable[Failures]:
     """The child's latest social worker episode ended in the last five days of the year, with none after it."""
