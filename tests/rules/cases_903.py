@@ -1235,3 +1235,21 @@ CASES.update(
         ),
     }
 )
+
+RETURNED = [
+    E(DECOM="01/06/2024", DEC="01/06/2025", REC="E4A"),
+    E(DECOM="01/10/2025", RNE="S", PLACE="U5", PL_POST="LS3 3CC"),
+]
+WORKER_IN_CARE = [
+    S(SW_DECOM="01/06/2024", SW_DEC="01/06/2025", SW_REASON="FCONTA"),
+    S(SW_ID="SW000002", SW_DECOM="01/10/2025", SW_REASON="LEFTRL"),
+]
+WORKER_THROUGHOUT = [
+    S(SW_DECOM="01/06/2024", SW_DEC="01/10/2025", SW_REASON="FCONTA"),
+    S(SW_ID="SW000002", SW_DECOM="01/10/2025", SW_REASON="LEFTRL"),
+]
+CASES["SW12STG2"] = Case(
+    {"Header": [H()], "Episodes": RETURNED, "SWEpisodes": WORKER_IN_CARE},
+    {("Episodes", 3)},
+    {"Header": [H()], "Episodes": RETURNED, "SWEpisodes": WORKER_THROUGHOUT},
+)

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 import polars as pl
 
+from csctools.model import SOURCE_FILE, SOURCE_ROW
 from csctools.rules.ssda903.common import DATASET, code_rule, date_rule
 from csctools.validate.context import Context
 from csctools.validate.registry import Failures, rule, table_rule
@@ -161,3 +162,38 @@ def ended_just_before_year_end(ctx: Context) -> Iterable[Failures]:
     frame = sorted_episodes(ctx).filter(pl.col("NUMBER") == pl.col("COUNT"))
     window = pl.col("SW_DEC").is_between(ctx.end - timedelta(days=5), ctx.end)
     yield Failures("SWEpisodes", frame.filter(window), ("SW_DEC",))
+
+
+@rule(DATASET, "SW12STG2")
+def no_worker_between_periods_of_care(ctx: Context) -> Iterable[Failures]:
+    """A child looked after on 31 March left care during the year and came back, and no social worker episode
+    covers the time out of care (flagged on the episode that began the return to care).
+
+    csctools checks the gaps between periods of care, when the child was known to have a social worker; the time
+    before a child's first period of care is not checked, as a child new to children's services had none.
+    """
+    episodes = ctx.table("Episodes").sort("CHILD", "DECOM", nulls_last=True)
+    looked_after = episodes.filter(pl.col("DEC").is_null())["CHILD"].implode()
+    episodes = episodes.filter(pl.col("CHILD").is_in(looked_after)).with_columns(
+        pl.col("DEC").shift(1).over("CHILD").alias("LEFT_ON"),
+        pl.col("REC").shift(1).over("CHILD").alias("LEFT_REC"),
+    )
+    returns = episodes.filter(
+        pl.col("LEFT_ON").is_not_null()
+        & (pl.col("LEFT_REC") != "X1")
+        & (pl.col("LEFT_ON") >= ctx.start)
+        & (pl.col("DECOM") > pl.col("LEFT_ON"))
+    )
+    workers = ctx.table("SWEpisodes").select("CHILD", "SW_DECOM", "SW_DEC")
+    key = [SOURCE_FILE, SOURCE_ROW]
+    covered = (
+        returns.select("CHILD", "LEFT_ON", "DECOM", *key)
+        .join(workers, on="CHILD", how="inner")
+        .filter(
+            (pl.col("SW_DECOM") < pl.col("DECOM"))
+            & (pl.col("SW_DEC").is_null() | (pl.col("SW_DEC") > pl.col("LEFT_ON")))
+        )
+        .select(key)
+        .unique()
+    )
+    yield Failures("Episodes", returns.join(covered, on=key, how="anti"), ("DECOM",))
