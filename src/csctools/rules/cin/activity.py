@@ -8,7 +8,7 @@ import polars as pl
 
 from csctools.datasets.cin.schema import ABUSE_CODES, ASSESSMENT_FACTOR_CODES
 from csctools.reference.calendar import working_days_between
-from csctools.rules.cin.common import CIN_KEY, DATASET, in_census, la_level, with_child, with_episode
+from csctools.rules.cin.common import CIN_KEY, DATASET, in_census, la_level, overlapping, with_child, with_episode
 from csctools.validate.context import Context
 from csctools.validate.registry import Condition, Failures, frame_rule, rule, table_rule
 
@@ -200,18 +200,8 @@ def several_open_plans(ctx: Context) -> pl.Expr:
 @rule(DATASET, "4014")
 def overlapping_plans(ctx: Context) -> Iterable[Failures]:
     """A child's CIN plans overlap."""
-    frame = (
-        ctx.table("CINplanDates")
-        .sort("LAchildID", "CINPlanStartDate")
-        .with_columns(
-            pl.col("CINPlanEndDate").shift(1).over("LAchildID").alias("PREV_END"),
-            pl.col("CINPlanStartDate").shift(1).over("LAchildID").alias("PREV_START"),
-        )
-    )
-    bad = pl.col("PREV_START").is_not_null() & (
-        pl.col("PREV_END").is_null() | (pl.col("CINPlanStartDate") < pl.col("PREV_END"))
-    )
-    yield Failures("CINplanDates", frame.filter(bad), ("CINPlanStartDate",))
+    frame = overlapping(ctx.table("CINplanDates"), "CINPlanStartDate", "CINPlanEndDate")
+    yield Failures("CINplanDates", frame, ("CINPlanStartDate",))
 
 
 @child_rule("4008", "CINplanDates", ("CINPlanStartDate",))

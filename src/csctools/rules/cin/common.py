@@ -68,3 +68,13 @@ def la_level(field: str, value: str) -> pl.DataFrame:
 
 def in_census(column: str, ctx: Context) -> pl.Expr:
     return pl.col(column).is_between(ctx.start, ctx.end)
+
+
+def overlapping(frame: pl.DataFrame, start: str, end: str) -> pl.DataFrame:
+    """Rows of a child that begin before the child's previous row (by start date) has ended, or while it is open."""
+    ordered = frame.sort("LAchildID", start).with_columns(
+        pl.col(end).shift(1).over("LAchildID").alias("PREV_END"),
+        pl.col(start).shift(1).over("LAchildID").alias("PREV_START"),
+    )
+    follows = pl.col("PREV_START").is_not_null()
+    return ordered.filter(follows & (pl.col("PREV_END").is_null() | (pl.col(start) < pl.col("PREV_END"))))

@@ -8,7 +8,7 @@ import polars as pl
 
 from csctools.datasets.cin.schema import PRIMARY_NEED_CODES, REASON_FOR_CLOSURE_CODES, REFERRAL_SOURCE_CODES
 from csctools.reference.calendar import working_days_between
-from csctools.rules.cin.common import CIN_KEY, DATASET, details, in_census
+from csctools.rules.cin.common import CIN_KEY, DATASET, details, in_census, overlapping
 from csctools.validate.context import Context
 from csctools.validate.registry import Failures, frame_rule, rule, table_rule
 
@@ -118,17 +118,8 @@ def died_without_death_date(ctx: Context) -> pl.Expr:
 @rule(DATASET, "8820")
 def overlapping_episodes(ctx: Context) -> Iterable[Failures]:
     """A child's CIN episodes overlap (an episode starts before the previous one closed)."""
-    frame = (
-        ctx.table("CINdetails")
-        .sort("LAchildID", "CINreferralDate")
-        .with_columns(
-            pl.col("CINclosureDate").shift(1).over("LAchildID").alias("PREV_CLOSURE"),
-            pl.col("CINreferralDate").shift(1).over("LAchildID").alias("PREV_REFERRAL"),
-        )
-    )
-    follows = pl.col("PREV_REFERRAL").is_not_null()
-    bad = follows & (pl.col("PREV_CLOSURE").is_null() | (pl.col("CINreferralDate") < pl.col("PREV_CLOSURE")))
-    yield Failures("CINdetails", frame.filter(bad), ("CINreferralDate", "CINclosureDate"))
+    frame = overlapping(ctx.table("CINdetails"), "CINreferralDate", "CINclosureDate")
+    yield Failures("CINdetails", frame, ("CINreferralDate", "CINclosureDate"))
 
 
 def _activity(ctx: Context) -> dict[str, pl.DataFrame]:
