@@ -11,16 +11,12 @@ Usage: python bench/bench_validate.py --children 50000 [--children 5000 --refere
 from __future__ import annotations
 
 import argparse
-import json
-import platform
-import subprocess
 import sys
-from datetime import date
 from pathlib import Path
 
 from csctools.synth.generate import SynthOptions, generate
 from csctools.years import CollectionYear
-from record import publish
+from record import heading, measure, publish
 
 DATA = Path(__file__).parent / "_data"
 YEAR = CollectionYear(2026)
@@ -60,12 +56,6 @@ def ensure_data(children: int) -> Path:
     return folder / "383"
 
 
-def run(command: list[str]) -> dict[str, float]:
-    out = subprocess.run(command, check=True, capture_output=True, text=True)
-    found = json.loads(out.stdout.strip().splitlines()[-1])
-    return {key: float(found[key]) for key in ("seconds", "wall", "cpu", "peak_mib") if key in found}
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--children", type=int, action="append")
@@ -73,23 +63,20 @@ def main() -> None:
     parser.add_argument("--record", type=Path)
     args = parser.parse_args()
     lines = [
-        f"### Validating SSDA903 2025/26 with 2024/25 ({date.today()}, Python {platform.python_version()})",
-        "",
-        "Command: `python bench/bench_validate.py " + " ".join(sys.argv[1:]) + "`",
-        "",
+        *heading("Validating SSDA903 2025/26 with 2024/25"),
         "| children | tool | wall s | CPU s | peak MiB | CPU ratio |",
         "| ---: | --- | ---: | ---: | ---: | ---: |",
     ]
     for children in args.children or [50_000]:
         folder = ensure_data(children)
         now, last = folder / YEAR.key / "ssda903", folder / YEAR.previous().key / "ssda903"
-        ours = run([sys.executable, "-c", OURS, str(now), str(last)])
+        ours = measure([sys.executable, "-c", OURS, str(now), str(last)])
         lines.append(
             f"| {children:,} | csctools | {ours['seconds']:.2f} | {ours['cpu']:.2f} | {ours['peak_mib']:.0f} | |"
         )
         print(lines[-1], file=sys.stderr)
         if args.reference:
-            theirs = run([args.reference, str(RUNNER), str(now), str(last), "lac2025_26", "E08000035"])
+            theirs = measure([args.reference, str(RUNNER), str(now), str(last), "lac2025_26", "E08000035"])
             ratio = theirs["cpu"] / ours["cpu"]
             lines.append(
                 f"| {children:,} | csc-validator-be-903 0.1.17 | {theirs['wall']:.2f} | {theirs['cpu']:.2f} "

@@ -4,16 +4,12 @@ processes). Usage: python bench/bench_validate_cin.py --children 1000 --children
 from __future__ import annotations
 
 import argparse
-import json
-import platform
-import subprocess
 import sys
-from datetime import date
 from pathlib import Path
 
 from csctools.synth.generate import SynthOptions, generate
 from csctools.years import CollectionYear
-from record import publish
+from record import heading, measure, publish
 
 DATA = Path(__file__).parent / "_data"
 YEAR = CollectionYear(2026)
@@ -44,12 +40,6 @@ def ensure_data(children: int) -> Path:
     return folder / "383" / YEAR.key / f"cin_census_{YEAR.key}.xml"
 
 
-def run(command: list[str]) -> dict[str, float]:
-    out = subprocess.run(command, check=True, capture_output=True, text=True)
-    found = json.loads(out.stdout.strip().splitlines()[-1])
-    return {key: float(found[key]) for key in ("wall", "cpu", "peak_mib")}
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--children", type=int, action="append")
@@ -57,20 +47,17 @@ def main() -> None:
     parser.add_argument("--record", type=Path)
     args = parser.parse_args()
     lines = [
-        f"### Validating a CIN census 2025/26 ({date.today()}, Python {platform.python_version()})",
-        "",
-        "Command: `python bench/bench_validate_cin.py " + " ".join(sys.argv[1:]) + "`",
-        "",
+        *heading("Validating a CIN census 2025/26"),
         "| children | tool | wall s | CPU s | peak MiB | CPU ratio |",
         "| ---: | --- | ---: | ---: | ---: | ---: |",
     ]
     for children in args.children or [50_000]:
         census = ensure_data(children)
-        ours = run([sys.executable, "-c", OURS, str(census)])
+        ours = measure([sys.executable, "-c", OURS, str(census)])
         lines.append(f"| {children:,} | csctools | {ours['wall']:.2f} | {ours['cpu']:.2f} | {ours['peak_mib']:.0f} | |")
         print(lines[-1], file=sys.stderr)
         if args.reference:
-            theirs = run([args.reference, str(RUNNER), str(census), "cin2025_26"])
+            theirs = measure([args.reference, str(RUNNER), str(census), "cin2025_26"])
             lines.append(
                 f"| {children:,} | csc-validator-be-cin 0.1.13 | {theirs['wall']:.2f} | {theirs['cpu']:.2f} "
                 f"| {theirs['peak_mib']:.0f} | {theirs['cpu'] / ours['cpu']:.1f}x |"

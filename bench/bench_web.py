@@ -8,19 +8,17 @@ from __future__ import annotations
 
 import argparse
 import json
-import platform
 import resource
 import sys
 import threading
 import time
 import urllib.request
-from datetime import date
 from pathlib import Path
 
 from csctools.synth.generate import SynthOptions, generate
 from csctools.web.server import CscServer
 from csctools.years import CollectionYear
-from record import publish
+from record import heading, publish
 
 DATA = Path(__file__).parent / "_data"
 YEAR = CollectionYear(2026)
@@ -90,11 +88,7 @@ def main() -> None:
     server.shutdown()
     server.server_close()
     lines = [
-        f"### Web page API, {args.children:,} children with last year ({date.today()}, Python "
-        f"{platform.python_version()})",
-        "",
-        "Command: `python bench/bench_web.py " + " ".join(sys.argv[1:]) + "`",
-        "",
+        *heading(f"Web page API, {args.children:,} children with last year"),
         f"{results['error_count']:,} errors and {results['query_count']:,} queries in {len(children):,} children; "
         f"XLSX {len(xlsx) / 2**20:.1f} MiB; peak memory of the process {peak:.0f} MiB.",
         "",

@@ -1,8 +1,30 @@
-"""Shared by the benchmarks: print a result table and append it to bench/RESULTS.md when asked."""
+"""Shared by the benchmarks: run a measured process, head a result table, print it and append it to RESULTS.md."""
 
 from __future__ import annotations
 
+import json
+import platform
+import subprocess
+import sys
+from datetime import date
 from pathlib import Path
+
+
+def measure(command: list[str]) -> dict[str, float]:
+    """Run a process that prints its measurements as JSON on its last line; the numbers it printed."""
+    out = subprocess.run(command, check=True, capture_output=True, text=True)
+    found = json.loads(out.stdout.strip().splitlines()[-1])
+    return {key: float(value) for key, value in found.items() if isinstance(value, int | float)}
+
+
+def heading(title: str) -> list[str]:
+    """The title with today's date and Python version, then the command that produced the figures."""
+    return [
+        f"### {title} ({date.today()}, Python {platform.python_version()})",
+        "",
+        f"Command: `python {Path(sys.argv[0]).as_posix()} " + " ".join(sys.argv[1:]) + "`",
+        "",
+    ]
 
 
 def publish(lines: list[str], record: Path | None) -> None:
