@@ -56,7 +56,7 @@ class Workspace:
     job: Job = field(default_factory=Job)
     outcome: Outcome | None = None
     lock: threading.Lock = field(default_factory=threading.Lock)
-    described: dict[tuple[str, tuple[tuple[str, int, int], ...]], list[dict[str, object]]] = field(default_factory=dict)
+    reads: dict[tuple[object, ...], tuple[list[ReturnData], list[FileReport]]] = field(default_factory=dict)
 
     def folder(self, role: str) -> Path:
         if role not in ROLES:
@@ -91,6 +91,7 @@ class Workspace:
         with self.lock:
             shutil.rmtree(self.root, ignore_errors=True)
             self.root.mkdir(parents=True, exist_ok=True)
+            self.reads = {}
             self.outcome = None
             self.job = Job()
 
@@ -108,16 +109,21 @@ class Workspace:
     def _describe(self) -> list[dict[str, object]]:
         described: list[dict[str, object]] = []
         for role in ROLES:
-            paths = self.paths(role)
-            key = (role, tuple((p.name, p.stat().st_size, p.stat().st_mtime_ns) for p in paths))
-            if key not in self.described:  # reading is the slow part: once per set of files
-                returns, others = read_files(paths)
-                named = {f.path: authority_in_return(r) for r in returns for f in r.files}
-                reports = sorted([f for r in returns for f in r.files] + others, key=lambda f: f.path)
-                self.described = {k: v for k, v in self.described.items() if k[0] != role}
-                self.described[key] = [_describe_file(role, report, named.get(report.path)) for report in reports]
-            described.extend(self.described[key])
+            returns, others = self._read(role)
+            named = {f.path: authority_in_return(r) for r in returns for f in r.files}
+            reports = sorted([f for r in returns for f in r.files] + others, key=lambda f: f.path)
+            described.extend(_describe_file(role, report, named.get(report.path)) for report in reports)
         return described
+
+    def _read(self, role: str, year: CollectionYear | None = None) -> tuple[list[ReturnData], list[FileReport]]:
+        """The files of one role, read once per set of files (reading is the slow part); describing and
+        validating share it."""
+        paths = self.paths(role)
+        key = (role, year, tuple((p.name, p.stat().st_size, p.stat().st_mtime_ns) for p in paths))
+        if key not in self.reads:
+            self.reads = {k: v for k, v in self.reads.items() if k[0] != role}
+            self.reads[key] = read_files(paths, year)
+        return self.reads[key]
 
     def start(self, year_text: str | None, la_text: str | None) -> None:
         """Validate the uploaded return in a background thread."""
@@ -132,8 +138,8 @@ class Workspace:
 
     def _inputs(self, year_text: str | None) -> tuple[ReturnData, ReturnData | None, pl.DataFrame | None]:
         year = _year(year_text)
-        current, current_others = read_files(self.paths("current"), year)
-        previous, previous_others = read_files(self.paths("previous"))
+        current, current_others = self._read("current", year)
+        previous, previous_others = self._read("previous")
         providers = None
         for report in current_others + previous_others:
             if report.dataset == PROVIDERS and report.ok:
