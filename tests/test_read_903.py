@@ -82,6 +82,13 @@ def test_nothing_dropped_silently(tmp_path: Path) -> None:
     assert data.tables["Header"]["_row"].to_list() == [2, 5, 6]
 
 
+def test_blank_rows_of_the_right_width_are_reported(tmp_path: Path) -> None:
+    text = "\n".join([HEADER, ROWS[0], " , ,,,,,", ROWS[1], ",,,,,,"])
+    read = read_one(write(tmp_path, "h.csv", text)).files[0].tables[0]
+    assert (read.rows_in, read.rows_read) == (4, 2)
+    assert [(r.row, r.reason) for r in read.rejected] == [(3, "blank row"), (5, "blank row")]
+
+
 def test_missing_and_unknown_columns(tmp_path: Path) -> None:
     text = "CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,FAVOURITE_COLOUR\n1,M,01/01/2010,WBRI,UN1,,blue\n"
     data = read_one(write(tmp_path, "h.csv", text))

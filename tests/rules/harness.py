@@ -73,9 +73,7 @@ def failing_rows(
     pack = load_rules(dataset)
     derived: frozenset[str] = frozenset()
     if hasattr(pack, "prepare"):
-        data, derived = pack.prepare(data, authority)
-        if last is not None:
-            last, _ = pack.prepare(last, authority)
+        data, last, derived = pack.prepare(data, authority, last)
     provider_list = provider_frame(providers) if providers else None
     result = validate(
         data, model, CollectionYear(year), child_key, authority, last, provider_list, registry=only, derived=derived

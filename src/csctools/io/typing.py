@@ -44,25 +44,6 @@ def clean_text(text: pl.Expr) -> pl.Expr:
     return pl.when(stripped.str.len_chars() > 0).then(stripped).otherwise(None)
 
 
-def _parse_dates(text: pl.Series) -> pl.Series:
-    """Parse the dominant format over every value, then the other formats only where that failed."""
-    sample = text.drop_nulls().head(1).to_list()
-    iso = bool(sample) and len(sample[0]) >= 10 and sample[0][4:5] == "-"
-    typed = text.str.strptime(pl.Date, "%Y-%m-%d" if iso else "%d/%m/%Y", strict=False)
-    failed = (typed.is_null() & text.is_not_null()).arg_true()
-    if len(failed):
-        retry = pl.select(parse_date(pl.lit(text.gather(failed)))).to_series()
-        typed = typed.scatter(failed, retry)
-    return typed
-
-
-def _typed_series(column: Column, text: pl.Series) -> pl.Series:
-    if column.type is ColumnType.DATE:
-        return _parse_dates(text)
-    parser = parse_integer if column.type is ColumnType.INTEGER else parse_boolean
-    return pl.select(parser(pl.lit(text))).to_series()
-
-
 NULL_TYPES = {
     ColumnType.DATE: pl.Date,
     ColumnType.INTEGER: pl.Int64,
@@ -72,37 +53,60 @@ NULL_TYPES = {
 }
 
 
+def _dominant_date_format(values: pl.Series) -> str:
+    """ISO when the first value looks like it, else dd/mm/yyyy; values in other formats are retried later."""
+    first = values.drop_nulls().head(1).to_list()
+    return "%Y-%m-%d" if first and str(first[0]).strip()[4:5] == "-" else "%d/%m/%Y"
+
+
+def _typed(column: Column, text: pl.Expr, values: pl.Series) -> pl.Expr:
+    if column.type is ColumnType.DATE:
+        return text.str.strptime(pl.Date, _dominant_date_format(values), strict=False)
+    if column.type is ColumnType.INTEGER:
+        return parse_integer(text)
+    return parse_boolean(text)
+
+
+def _column_exprs(column: Column, values: pl.Series | None) -> list[pl.Expr]:
+    """The typed column and, for non-text types, its `_raw` companion (the text where parsing failed)."""
+    name, kind = column.name, column.type
+    if values is None:
+        nulls = [pl.lit(None, dtype=NULL_TYPES[kind]).alias(name)]
+        if kind not in (ColumnType.TEXT, ColumnType.CODE):
+            nulls.append(pl.lit(None, dtype=pl.String).alias(name + RAW_SUFFIX))
+        return nulls
+    text = clean_text(pl.col(name))
+    if kind is ColumnType.CODE:
+        return [text.str.to_uppercase().alias(name)]
+    if kind is ColumnType.TEXT:
+        return [text.alias(name)]
+    typed = _typed(column, text, values)
+    return [typed.alias(name), pl.when(typed.is_null()).then(text).alias(name + RAW_SUFFIX)]
+
+
 def type_frame(frame: pl.DataFrame, columns: tuple[Column, ...], keep: tuple[str, ...] = ()) -> pl.DataFrame:
     """Type every declared column of a frame of text; columns absent from the frame come out null.
 
-    Each non-text column gets a `<column>_raw` companion holding the text of values that did not parse.
+    Each non-text column gets a `<column>_raw` companion holding the text of values that did not parse. One query
+    types the whole table; dates not in a column's dominant format are parsed afterwards, only where it failed.
     """
-    present = [c for c in columns if c.name in frame.columns]
-    cleaned = frame.select(
-        *(pl.col(name) for name in keep),
+    exprs = [pl.col(name) for name in keep]
+    for column in columns:
+        exprs.extend(_column_exprs(column, frame[column.name] if column.name in frame.columns else None))
+    names = [e.meta.output_name() for e in exprs]
+    typed = frame.with_columns(exprs).select(names)  # literals take the frame's height
+    dates = [c.name for c in columns if c.type is ColumnType.DATE and c.name in frame.columns]
+    unparsed = [name for name in dates if typed[name + RAW_SUFFIX].null_count() < typed.height]
+    if not unparsed:
+        return typed
+    retried = [parse_date(pl.col(name + RAW_SUFFIX)) for name in unparsed]
+    return typed.with_columns(
+        *(pl.coalesce(pl.col(name), again).alias(name) for name, again in zip(unparsed, retried, strict=True)),
         *(
-            (clean_text(pl.col(c.name)).str.to_uppercase() if c.type is ColumnType.CODE else clean_text(pl.col(c.name)))
-            for c in present
+            pl.when(again.is_null()).then(pl.col(name + RAW_SUFFIX)).alias(name + RAW_SUFFIX)
+            for name, again in zip(unparsed, retried, strict=True)
         ),
     )
-    series: list[pl.Series] = [cleaned[name] for name in keep]
-    height = frame.height
-    for column in columns:
-        if column.name not in frame.columns:
-            series.append(pl.Series(column.name, [None] * height, dtype=NULL_TYPES[column.type]))
-            if column.type not in (ColumnType.TEXT, ColumnType.CODE):
-                series.append(pl.Series(column.name + RAW_SUFFIX, [None] * height, dtype=pl.String))
-            continue
-        text = cleaned[column.name]
-        if column.type in (ColumnType.TEXT, ColumnType.CODE):
-            series.append(text)
-            continue
-        typed = _typed_series(column, text).alias(column.name)
-        raw = pl.select(
-            pl.when(pl.lit(typed).is_null() & pl.lit(text).is_not_null()).then(pl.lit(text)).otherwise(None)
-        ).to_series()
-        series.extend([typed, raw.alias(column.name + RAW_SUFFIX)])
-    return pl.DataFrame(series)
 
 
 def unparsed_counts(frame: pl.DataFrame) -> dict[str, int]:

@@ -6,6 +6,7 @@ letters a return needs. Its own reader imports pandas, which csctools does not n
 
 from __future__ import annotations
 
+import hashlib
 import importlib.util
 import os
 from functools import lru_cache
@@ -61,11 +62,13 @@ def _letter_file(letter: str) -> Path | None:
     source = folder / f"postcodes_{letter}.msgpack.br" if folder else None
     if source is None or not source.exists():
         return None
-    stamp = f"{source.stat().st_size}-{int(source.stat().st_mtime)}"
+    stamp = hashlib.blake2b(source.read_bytes(), digest_size=8).hexdigest()  # same data, same file: reinstalls reuse it
     target = cache_dir() / f"postcodes_{letter}-{stamp}.parquet"
     if not target.exists():
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
+            for stale in target.parent.glob(f"postcodes_{letter}-*.parquet"):
+                stale.unlink(missing_ok=True)  # an older version of the package's data
             partial = target.with_suffix(".partial")
             _decode(source).write_parquet(partial, statistics=True, row_group_size=50_000)
             partial.replace(target)
@@ -116,10 +119,13 @@ def upper_tier() -> dict[str, str]:
     return mapping
 
 
-def placement_columns(episodes: pl.DataFrame, own_la: str | None) -> pl.DataFrame:
+def placement_columns(episodes: pl.DataFrame, own_la: str | None, found: pl.DataFrame | None = None) -> pl.DataFrame:
     """Episodes with PL_LA (upper-tier LA of the placement, or SCO/WAL/NIR), PL_LOCATION (IN/OUT) and
-    PL_DISTANCE (straight-line miles between home and placement, to 0.1), as the DfE derives them."""
-    found = lookup(pl.concat([episodes["HOME_POST"], episodes["PL_POST"]]))
+    PL_DISTANCE (straight-line miles between home and placement, to 0.1), as the DfE derives them, and
+    HOME_POST_FOUND / PL_POST_FOUND (whether the postcode is in the directory). `found` is a `lookup` result
+    holding at least these episodes' postcodes (looked up here when not given)."""
+    if found is None:
+        found = lookup(pl.concat([episodes["HOME_POST"], episodes["PL_POST"]]))
     tiers = upper_tier()
     found = found.with_columns(
         pl.when(pl.col("LAUA").str.slice(0, 1).is_in(list(NATIONS)))
@@ -150,6 +156,9 @@ def placement_columns(episodes: pl.DataFrame, own_la: str | None) -> pl.DataFram
         .then(pl.lit("IN"))
         .otherwise(pl.lit("OUT"))
     )
-    return joined.with_columns(distance.alias("PL_DISTANCE"), location.alias("PL_LOCATION")).drop(
-        "HOME_KEY", "PL_KEY", "HOME_E", "HOME_N", "PL_E", "PL_N"
-    )
+    return joined.with_columns(
+        distance.alias("PL_DISTANCE"),
+        location.alias("PL_LOCATION"),
+        pl.col("HOME_E").is_not_null().alias("HOME_POST_FOUND"),
+        pl.col("PL_E").is_not_null().alias("PL_POST_FOUND"),
+    ).drop("HOME_KEY", "PL_KEY", "HOME_E", "HOME_N", "PL_E", "PL_N")

@@ -71,14 +71,12 @@ class ValidationResult:
         return totals
 
 
-def failure_rows(rule: Rule, failures: Failures, child_key: str) -> pl.DataFrame:
-    """One row per (failing row, field) with the value as written."""
+def failure_rows(rule: Rule, failures: Failures, child_key: str) -> pl.DataFrame | None:
+    """One row per (failing row, field) with the value as written; None when no row fails."""
     rows = failures.rows
-    fields = failures.fields or tuple(f for f in rule.info.fields if f in rows.columns)
     if rows.is_empty():
-        return pl.DataFrame(schema=ERROR_COLUMNS)
-    if not fields:
-        fields = (child_key,)
+        return None
+    fields = failures.fields or tuple(f for f in rule.info.fields if f in rows.columns) or (child_key,)
     parts = []
     for name in fields:
         if name not in rows.columns:
@@ -101,7 +99,53 @@ def failure_rows(rule: Rule, failures: Failures, child_key: str) -> pl.DataFrame
                 (pl.col(SOURCE_FILE) if SOURCE_FILE in rows.columns else pl.lit(None, pl.String)).alias("source_file"),
             )
         )
-    return pl.concat(parts) if parts else pl.DataFrame(schema=ERROR_COLUMNS)
+    return pl.concat(parts) if parts else None
+
+
+Found = list[pl.DataFrame] | Exception  # a rule's error rows, or why it could not run
+
+
+def _run_one(rule: Rule, context: Context, child_key: str) -> Found:
+    try:
+        return [rows for f in rule.check(context) if (rows := failure_rows(rule, f, child_key)) is not None]
+    except Exception as error:  # a broken rule is reported, never counted as passed
+        return error
+
+
+def _run_sharing_a_frame(rules: list[Rule], context: Context, child_key: str) -> dict[str, Found]:
+    """Rules that are each one condition over the same frame: the frame is built once and every condition is
+    evaluated in one query. If that query fails, each rule runs on its own, so only a broken one is reported."""
+    shared = rules[0].row_condition
+    assert shared is not None
+    try:
+        frame = shared.frame(context)
+    except Exception as error:
+        return {rule.code: error for rule in rules}
+    found: dict[str, Found] = {}
+    conditions: dict[str, pl.Expr] = {}
+    for rule in rules:
+        assert rule.row_condition is not None
+        try:
+            conditions[rule.code] = rule.row_condition.condition(context).fill_null(False).alias(rule.code)
+        except Exception as error:
+            found[rule.code] = error
+    try:
+        masks = frame.select(list(conditions.values()))  # eager: the in-memory engine suits small frames
+        if masks.height != frame.height or any(t != pl.Boolean for t in masks.dtypes):
+            raise ValueError("a condition is not one true/false value per row")
+    except Exception:
+        return found | {rule.code: _run_one(rule, context, child_key) for rule in rules if rule.code in conditions}
+    for rule in rules:
+        if rule.code not in conditions:
+            continue
+        assert rule.row_condition is not None
+        mask = masks[rule.code]
+        failures = Failures(
+            rule.row_condition.table, frame.filter(mask) if mask.any() else frame.head(0), rule.row_condition.fields
+        )
+        rows = failure_rows(rule, failures, child_key)
+        found[rule.code] = [rows] if rows is not None else []
+    return found
 
 
 def validate(
@@ -125,30 +169,45 @@ def validate(
         available.add("la_code")
     if providers is not None:
         available.add("ofsted_provider_lists")
-    outcomes: list[Outcome] = []
-    parts: list[pl.DataFrame] = []
     rules = registry.rules(dataset.name, year)
-    for index, rule in enumerate(rules):
-        if progress:
-            progress(index, len(rules))
+    outcomes: list[Outcome] = []
+    sharing: dict[object, list[Rule]] = {}
+    alone: list[Rule] = []
+    for rule in rules:
         info = rule.info
         missing = sorted(rule.needs - available)
         if missing:
             reason = "needs " + " and ".join(NEED_WORDS.get(m, m) for m in missing)
             outcomes.append(Outcome(rule.code, NOT_RUN, reason=reason, message=info.message, severity=info.severity))
+        elif rule.row_condition is not None:
+            sharing.setdefault(rule.row_condition.source, []).append(rule)
+        else:
+            alone.append(rule)
+    to_run = len(alone) + sum(len(group) for group in sharing.values())
+    results: dict[str, Found] = {}
+    for group in sharing.values():
+        results.update(_run_sharing_a_frame(group, context, child_key))
+        if progress:
+            progress(len(results), to_run)
+    for rule in alone:
+        results[rule.code] = _run_one(rule, context, child_key)
+        if progress:
+            progress(len(results), to_run)
+    parts: list[pl.DataFrame] = []
+    for rule in rules:
+        info, found = rule.info, results.get(rule.code)
+        if found is None:
             continue
-        try:
-            found = [failure_rows(rule, f, child_key) for f in rule.check(context)]
-        except Exception as error:  # a broken rule is reported, never counted as passed
-            reason = f"{type(error).__name__}: {error}"
+        if isinstance(found, Exception):
+            reason = f"{type(found).__name__}: {found}"
             outcomes.append(
                 Outcome(rule.code, COULD_NOT_RUN, reason=reason, message=info.message, severity=info.severity)
             )
             continue
-        errors = pl.concat(found) if found else pl.DataFrame(schema=ERROR_COLUMNS)
-        parts.append(errors)
-        status = FAILED if errors.height else PASSED
-        outcomes.append(Outcome(rule.code, status, errors.height, message=info.message, severity=info.severity))
+        parts.extend(found)
+        cells = sum(frame.height for frame in found)
+        status = FAILED if cells else PASSED
+        outcomes.append(Outcome(rule.code, status, cells, message=info.message, severity=info.severity))
     implemented = {r.code for r in rules}
     for code, info in catalogue(dataset.name).items():
         if year.end in info.years and code not in implemented:

@@ -22,6 +22,20 @@ class Failures:
 
 
 Check = Callable[[Context], Iterable[Failures]]
+Condition = Callable[[Context], pl.Expr]
+FrameSource = Callable[[Context], pl.DataFrame]
+
+
+@dataclass(frozen=True)
+class RowCondition:
+    """A rule that is one boolean expression over the rows of a frame: the engine evaluates the conditions of every
+    rule sharing a frame in one query. `source` names the frame (rules with equal sources share it)."""
+
+    source: object
+    table: str
+    frame: FrameSource
+    condition: Condition
+    fields: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -30,6 +44,7 @@ class Rule:
     info: RuleInfo
     check: Check
     needs: frozenset[str]
+    row_condition: RowCondition | None = None
 
     @property
     def code(self) -> str:
@@ -61,7 +76,11 @@ REGISTRY = Registry()
 
 
 def rule(
-    dataset: str, code: str, needs: Iterable[str] | None = None, severity: str | None = None
+    dataset: str,
+    code: str,
+    needs: Iterable[str] | None = None,
+    severity: str | None = None,
+    row_condition: RowCondition | None = None,
 ) -> Callable[[Check], Check]:
     """Register `check` as the implementation of a catalogued DfE rule.
 
@@ -75,22 +94,20 @@ def rule(
 
     def register(check: Check) -> Check:
         wanted = frozenset(needs) if needs is not None else info.needs
-        REGISTRY.add(Rule(dataset, info, check, wanted - {"collection_dates"}))
+        REGISTRY.add(Rule(dataset, info, check, wanted - {"collection_dates"}, row_condition))
         return check
 
     return register
-
-
-Condition = Callable[[Context], pl.Expr]
 
 
 def frame_rule(
     dataset: str,
     code: str,
     table: str,
-    frame: Callable[[Context], pl.DataFrame],
+    frame: FrameSource,
     fields: tuple[str, ...] | None = None,
     needs: Iterable[str] | None = None,
+    source: object = None,
 ) -> Callable[[Condition], Condition]:
     """A rule that is one boolean expression over a frame of `table`'s rows (true where a row fails).
 
@@ -102,14 +119,19 @@ def frame_rule(
             yield Failures(table, frame(ctx).filter(condition(ctx).fill_null(False)), fields)
 
         check.__module__, check.__doc__ = condition.__module__, condition.__doc__
-        rule(dataset, code, needs)(check)
+        shared = RowCondition(frame if source is None else source, table, frame, condition, fields)
+        rule(dataset, code, needs, row_condition=shared)(check)
         return condition
 
     return register
+
+
+def _whole_table(name: str) -> FrameSource:
+    return lambda ctx: ctx.table(name)
 
 
 def table_rule(
     dataset: str, code: str, table: str, needs: Iterable[str] | None = None
 ) -> Callable[[Condition], Condition]:
     """A rule that is one boolean expression over one table: true where a row fails."""
-    return frame_rule(dataset, code, table, lambda ctx: ctx.table(table), needs=needs)
+    return frame_rule(dataset, code, table, _whole_table(table), needs=needs, source=("table", table))

@@ -52,7 +52,5 @@ def validate_return(
     prepare = getattr(pack, "prepare", None)
     derived: frozenset[str] = frozenset()
     if prepare is not None:
-        data, derived = prepare(data, authority)
-        if previous is not None:
-            previous, _ = prepare(previous, authority)
+        data, previous, derived = prepare(data, authority, previous)
     return validate(data, model, year, child_key, authority, previous, providers, progress=progress, derived=derived)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,7 +14,6 @@ from lxml import etree
 
 from csctools.datasets.ssda903 import xml_layout as layout
 from csctools.datasets.ssda903.detect import (
-    ACTIVITY_DATES,
     canonical_columns,
     match_table,
     normalise_header,
@@ -84,24 +84,38 @@ def read_csv_table(name: str, text: str, report: FileReport) -> RawTable | None:
     for index, column in positions:
         first_positions.setdefault(column, index)  # the first of duplicate headers is read
     positions = [(index, column) for column, index in first_positions.items()]
-    columns: dict[str, list[str | None]] = {c: [] for _, c in positions}
-    kept_rows: list[int] = []
     read = TableRead(table.name, 0, 0)
-    width = len(headers)
-    for number, record in enumerate(rows, start=2):
-        read.rows_in += 1
+    body = list(rows)
+    read.rows_in = len(body)
+    kept, numbers = _keep_rows(body, len(headers), read, maybe_blank=bool(BLANK_LINE.search(text.rstrip("\r\n"))))
+    transposed = list(zip(*kept, strict=True)) if kept else [() for _ in headers]
+    columns: dict[str, list[str | None]] = {c: list(transposed[i]) for i, c in positions}
+    read.rows_read = len(numbers)
+    report.tables.append(read)
+    return RawTable.from_columns(table.name, columns, numbers, name)
+
+
+BLANK_LINE = re.compile(r'^[ \t,"]*$', re.MULTILINE)  # a line that can only hold a blank row
+
+
+def _keep_rows(
+    body: list[list[str]], width: int, read: TableRead, maybe_blank: bool
+) -> tuple[list[list[str]], list[int]]:
+    """The rows to read, cut to the header's width, with their spreadsheet row numbers (header = 1); blank rows
+    and rows with a different number of fields (beyond trailing empty ones) go to `read.rejected`."""
+    if set(map(len, body)) <= {width} and not maybe_blank:
+        return body, list(range(2, len(body) + 2))  # the usual case: every row is whole
+    kept: list[list[str]] = []
+    numbers: list[int] = []
+    for number, record in enumerate(body, start=2):
         if not any(field.strip() for field in record):
             read.rejected.append(RejectedRow(number, "blank row"))
-            continue
-        if len(record) != width and not (len(record) > width and not any(f.strip() for f in record[width:])):
+        elif len(record) != width and not (len(record) > width and not any(f.strip() for f in record[width:])):
             read.rejected.append(RejectedRow(number, f"has {len(record)} fields where the header has {width}"))
-            continue
-        for index, column in positions:
-            columns[column].append(record[index])
-        kept_rows.append(number)
-    read.rows_read = len(kept_rows)
-    report.tables.append(read)
-    return RawTable.from_columns(table.name, columns, kept_rows, name)
+        else:
+            kept.append(record[:width])
+            numbers.append(number)
+    return kept, numbers
 
 
 def _report_columns(name: str, table: str, headers: list[str], canonical: list[str | None], report: FileReport) -> None:
@@ -268,14 +282,15 @@ def assemble_903(
                             Severity.WARNING,
                         )
                     )
-    year_source = "given"
-    if year is None:
-        year, year_source = _decide_year(reports, texts)
     typed: dict[str, pl.DataFrame] = {}
     for name, frame in texts.items():
         spec = SSDA903.table(name)
-        columns = (*spec.columns, *DERIVED_COLUMNS.get(name, ()))
-        typed[name] = type_frame(frame, columns, keep=(SOURCE_FILE, SOURCE_ROW))
+        typed[name] = type_frame(frame, (*spec.columns, *DERIVED_COLUMNS.get(name, ())), keep=(SOURCE_FILE, SOURCE_ROW))
+    year_source = "given"
+    if year is None:
+        year, year_source = _decide_year(reports, typed)
+    for name in texts:
+        spec = SSDA903.table(name)
         if year is not None and year not in spec.years:
             for report in reports:
                 if any(t.name == name for t in report.tables):
@@ -308,13 +323,9 @@ def _derive_uasc(typed: dict[str, pl.DataFrame], given: bool) -> None:
     typed["Header"] = header.with_columns(pl.when(flagged).then(pl.lit("1")).otherwise(pl.lit("0")).alias("UASC"))
 
 
-def _decide_year(reports: list[FileReport], texts: dict[str, pl.DataFrame]) -> tuple[CollectionYear | None, str]:
+def _decide_year(reports: list[FileReport], typed: dict[str, pl.DataFrame]) -> tuple[CollectionYear | None, str]:
     """The year from the dates in the files; the file names only when the dates cannot tell."""
-    dated = {}
-    for name, frame in texts.items():
-        columns = tuple(c for c in SSDA903.table(name).columns if c.name in ACTIVITY_DATES and c.name in frame.columns)
-        dated[name] = type_frame(frame.select(c.name for c in columns), columns)
-    found = year_from_content(dated)
+    found = year_from_content(typed)
     hints = {h for r in reports if (h := year_hint_from_name(Path(r.path).name))}
     if found is None:
         return (hints.pop(), "file name") if len(hints) == 1 else (None, "")

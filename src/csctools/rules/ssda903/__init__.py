@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import polars as pl
+
 from csctools.io.result import ReturnData
 from csctools.reference import postcodes
 from csctools.reference.authorities import Authority
@@ -30,11 +32,21 @@ from csctools.rules.ssda903 import (  # noqa: F401
 )
 
 
-def prepare(data: ReturnData, authority: Authority | None) -> tuple[ReturnData, frozenset[str]]:
-    """Add PL_LA, PL_LOCATION and PL_DISTANCE to Episodes from the ONS Postcode Directory, as the DfE does."""
-    episodes_table = data.tables.get("Episodes")
-    if episodes_table is None or not postcodes.available():
-        return data, frozenset()
+def prepare(
+    data: ReturnData, authority: Authority | None, previous: ReturnData | None = None
+) -> tuple[ReturnData, ReturnData | None, frozenset[str]]:
+    """Add PL_LA, PL_LOCATION, PL_DISTANCE (and whether each postcode was found) to the Episodes of this year's
+    and last year's returns from the ONS Postcode Directory, as the DfE does; both years are looked up at once."""
+    returns = [r for r in (data, previous) if r is not None and "Episodes" in r.tables]
+    if not returns or not postcodes.available():
+        return data, previous, frozenset()
+    found = postcodes.lookup(pl.concat([r.tables["Episodes"][c] for r in returns for c in ("HOME_POST", "PL_POST")]))
     own = authority.ons_code if authority else None
-    tables = {**data.tables, "Episodes": postcodes.placement_columns(episodes_table, own)}
-    return replace(data, tables=tables), frozenset({"postcode_derived"})
+
+    def located(ret: ReturnData | None) -> ReturnData | None:
+        if ret is None or "Episodes" not in ret.tables:
+            return ret
+        located_episodes = postcodes.placement_columns(ret.tables["Episodes"], own, found)
+        return replace(ret, tables={**ret.tables, "Episodes": located_episodes})
+
+    return located(data) or data, located(previous), frozenset({"postcode_derived"})

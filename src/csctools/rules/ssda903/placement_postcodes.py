@@ -8,7 +8,6 @@ from datetime import date
 
 import polars as pl
 
-from csctools.reference.postcodes import lookup
 from csctools.rules.ssda903.common import DATASET
 from csctools.validate.context import Context
 from csctools.validate.registry import Failures, rule, table_rule
@@ -112,17 +111,12 @@ def distance_for_uasc(ctx: Context) -> Iterable[Failures]:
     yield Failures("Episodes", frame, ("HOME_POST", "PL_POST"))
 
 
-@rule(DATASET, "392c")
-def unknown_postcodes(ctx: Context) -> Iterable[Failures]:
+@table_rule(DATASET, "392c", "Episodes", needs=POSTCODE)
+def unknown_postcodes(ctx: Context) -> pl.Expr:
     """A home or placement postcode is not in the ONS Postcode Directory."""
-    frame = ctx.table("Episodes")
-    known = lookup(pl.concat([frame["HOME_POST"], frame["PL_POST"]]))["KEY"].implode()
-
-    def unknown(column: str) -> pl.Expr:
-        key = pl.col(column).str.to_uppercase().str.replace_all(r"\s+", "")
-        return pl.col(column).is_not_null() & ~key.is_in(known)
-
-    yield Failures("Episodes", frame.filter(unknown("HOME_POST") | unknown("PL_POST")), ("HOME_POST", "PL_POST"))
+    home_unknown = pl.col("HOME_POST").is_not_null() & ~pl.col("HOME_POST_FOUND")
+    placement_unknown = pl.col("PL_POST").is_not_null() & ~pl.col("PL_POST_FOUND")
+    return home_unknown | placement_unknown
 
 
 def _first_and_open_last(ctx: Context) -> pl.DataFrame:
