@@ -55,8 +55,12 @@ NULL_TYPES = {
 
 def _dominant_date_format(values: pl.Series) -> str:
     """ISO when the first value looks like it, else dd/mm/yyyy; values in other formats are retried later."""
-    first = values.drop_nulls().head(1).to_list()
-    return "%Y-%m-%d" if first and str(first[0]).strip()[4:5] == "-" else "%d/%m/%Y"
+    sample = values.slice(0, 64).to_list()
+    first = next((v for v in sample if v is not None and v.strip()), None)
+    if first is None and len(values) > len(sample):
+        rest = values.drop_nulls().str.strip_chars()
+        first = next(iter(rest.filter(rest != "")), None)
+    return "%Y-%m-%d" if first is not None and first.strip()[4:5] == "-" else "%d/%m/%Y"
 
 
 def _typed(column: Column, text: pl.Expr, values: pl.Series) -> pl.Expr:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import os
+import shutil
 from functools import lru_cache
 from pathlib import Path
 
@@ -55,25 +56,41 @@ def _decode(path: Path) -> pl.DataFrame:
     return frame.select(compact(pl.col("PCD")).alias("KEY"), "LAUA", "EAST", "NORTH").sort("KEY")
 
 
+AREA = r"^([A-Z]{1,2})"  # the postcode area: its leading letters (LS, B, BD)
+
+
+def _stamp(source: Path) -> str:
+    """Identifies the package's data file by its size and first 64 KiB: a reinstall of the same data reuses the
+    cache, a new release of the data does not."""
+    with source.open("rb") as handle:
+        head = handle.read(65536)
+    return f"{source.stat().st_size}-" + hashlib.blake2b(head, digest_size=8).hexdigest()
+
+
 @lru_cache(maxsize=32)
-def _letter_file(letter: str) -> Path | None:
-    """A parquet copy of one letter's postcodes, decoded once and kept in the cache folder (None if unwritable)."""
+def _letter_folder(letter: str) -> Path | None:
+    """The letter's postcodes decoded once into one small parquet file per area, kept in the cache folder (None
+    when the cache cannot be written). A look-up reads only the areas it needs."""
     folder = data_dir()
     source = folder / f"postcodes_{letter}.msgpack.br" if folder else None
     if source is None or not source.exists():
         return None
-    stamp = hashlib.blake2b(source.read_bytes(), digest_size=8).hexdigest()  # same data, same file: reinstalls reuse it
-    target = cache_dir() / f"postcodes_{letter}-{stamp}.parquet"
-    if not target.exists():
-        try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            for stale in target.parent.glob(f"postcodes_{letter}-*.parquet"):
-                stale.unlink(missing_ok=True)  # an older version of the package's data
-            partial = target.with_suffix(".partial")
-            _decode(source).write_parquet(partial, statistics=True, row_group_size=50_000)
-            partial.replace(target)
-        except OSError:
-            return None
+    stamp = _stamp(source)
+    target = cache_dir() / f"postcodes_{letter}-{stamp}"
+    if (target / "done").exists():
+        return target
+    try:
+        for stale in cache_dir().glob(f"postcodes_{letter}-*"):
+            shutil.rmtree(stale) if stale.is_dir() else stale.unlink()  # an older version of the package's data
+        partial = cache_dir() / f"postcodes_{letter}-{stamp}.partial"
+        partial.mkdir(parents=True)
+        decoded = _decode(source).with_columns(pl.col("KEY").str.extract(AREA).alias("AREA"))
+        for (area,), rows in decoded.filter(pl.col("AREA").is_not_null()).group_by("AREA"):
+            rows.drop("AREA").sort("KEY").write_parquet(partial / f"{area}.parquet")
+        (partial / "done").write_text("ok\n")
+        partial.rename(target)
+    except OSError:
+        return None
     return target
 
 
@@ -88,17 +105,17 @@ def _letter(letter: str) -> pl.DataFrame:
 
 
 def lookup(postcodes: pl.Series) -> pl.DataFrame:
-    """KEY, LAUA, EAST, NORTH for the postcodes given (only the letter files they need are read)."""
+    """KEY, LAUA, EAST, NORTH for the postcodes given (only the areas they fall in are read)."""
     keys = postcodes.drop_nulls().str.to_uppercase().str.replace_all(r"\s+", "").unique()
-    letters = sorted({k[0] for k in keys.to_list() if k and k[0].isalpha()})
+    areas = sorted(a for a in keys.str.extract(AREA).unique().to_list() if a)
     wanted = keys.implode()
     frames = []
-    for letter in letters:
-        cached = _letter_file(letter)
-        if cached is not None:
-            frames.append(pl.scan_parquet(cached).filter(pl.col("KEY").is_in(wanted)).collect())
-        else:
-            frames.append(_letter(letter).filter(pl.col("KEY").is_in(wanted)))
+    for area in areas:
+        folder = _letter_folder(area[0])
+        if folder is None:
+            frames.append(_letter(area[0]).filter(pl.col("KEY").is_in(wanted)))
+        elif (folder / f"{area}.parquet").exists():
+            frames.append(pl.read_parquet(folder / f"{area}.parquet").filter(pl.col("KEY").is_in(wanted)))
     if not frames:
         return pl.DataFrame(schema=EMPTY_SCHEMA)
     return pl.concat(frames).unique("KEY")

@@ -95,7 +95,7 @@ def read_csv_table(name: str, text: str, report: FileReport) -> RawTable | None:
     return RawTable.from_columns(table.name, columns, numbers, name)
 
 
-BLANK_LINE = re.compile(r'^[ \t,"]*$', re.MULTILINE)  # a line that can only hold a blank row
+BLANK_LINE = re.compile(r'\n[ \t,"]*(?:\r?\n|$)')  # a line after the header that can only hold a blank row
 
 
 def _keep_rows(

@@ -10,7 +10,7 @@ import polars as pl
 
 from csctools.rules.ssda903.common import DATASET
 from csctools.validate.context import Context
-from csctools.validate.registry import Failures, rule, table_rule
+from csctools.validate.registry import Failures, frame_rule, rule, table_rule
 
 RESPITE = ("V3", "V4")
 NO_URN = ("P1", "P3", "R1", "R2", "R5", "T0", "T1", "T2", "T3", "T4", "Z11", "Z12", "Z13", "Z14")
@@ -138,40 +138,37 @@ def _distance_changed() -> pl.Expr:
     )
 
 
-@rule(DATASET, "452", needs=("prev_year", "postcode_derived"))
-def placement_la_changed(ctx: Context) -> Iterable[Failures]:
+LOCATED_LAST = ("prev_year", "postcode_derived")
+
+
+@frame_rule(DATASET, "452", "Episodes", _first_and_open_last, fields=("PL_POST",), needs=LOCATED_LAST)
+def placement_la_changed(ctx: Context) -> pl.Expr:
     """The first episode's LA of placement differs from last year's open episode (same reason for new episode)."""
-    frame = _first_and_open_last(ctx).filter(
-        (pl.col("RNE") == pl.col("RNE_LAST")) & pl.col("PL_LA").ne_missing(pl.col("PL_LA_LAST"))
-    )
-    yield Failures("Episodes", frame, ("PL_POST",))
+    return (pl.col("RNE") == pl.col("RNE_LAST")) & pl.col("PL_LA").ne_missing(pl.col("PL_LA_LAST"))
 
 
-@rule(DATASET, "453", needs=("prev_year", "postcode_derived"))
-def distance_changed_same_episode(ctx: Context) -> Iterable[Failures]:
+@frame_rule(DATASET, "453", "Episodes", _first_and_open_last, fields=("HOME_POST", "PL_POST"), needs=LOCATED_LAST)
+def distance_changed_same_episode(ctx: Context) -> pl.Expr:
     """The first episode's distance differs from last year's open episode (same reason for new episode)."""
-    frame = _first_and_open_last(ctx).filter((pl.col("RNE") == pl.col("RNE_LAST")) & _distance_changed())
-    yield Failures("Episodes", frame, ("HOME_POST", "PL_POST"))
+    return (pl.col("RNE") == pl.col("RNE_LAST")) & _distance_changed()
 
 
-@rule(DATASET, "503G", needs=("prev_year", "postcode_derived"))
-def distance_changed(ctx: Context) -> Iterable[Failures]:
+@frame_rule(DATASET, "503G", "Episodes", _first_and_open_last, fields=("HOME_POST", "PL_POST"), needs=LOCATED_LAST)
+def distance_changed(ctx: Context) -> pl.Expr:
     """The first episode's distance differs from the episode left open at the end of last year."""
-    yield Failures("Episodes", _first_and_open_last(ctx).filter(_distance_changed()), ("HOME_POST", "PL_POST"))
+    return _distance_changed()
 
 
-@rule(DATASET, "503H", needs=("prev_year", "postcode_derived"))
-def placement_la_differs(ctx: Context) -> Iterable[Failures]:
+@frame_rule(DATASET, "503H", "Episodes", _first_and_open_last, fields=("PL_POST",), needs=LOCATED_LAST)
+def placement_la_differs(ctx: Context) -> pl.Expr:
     """The first episode's LA of placement differs from the episode left open at the end of last year."""
-    frame = _first_and_open_last(ctx).filter(pl.col("PL_LA").ne_missing(pl.col("PL_LA_LAST")))
-    yield Failures("Episodes", frame, ("PL_POST",))
+    return pl.col("PL_LA").ne_missing(pl.col("PL_LA_LAST"))
 
 
-@rule(DATASET, "503J", needs=("prev_year", "postcode_derived", "la_code"))
-def placement_location_differs(ctx: Context) -> Iterable[Failures]:
+@frame_rule(DATASET, "503J", "Episodes", _first_and_open_last, fields=("PL_POST",), needs=(*LOCATED_LAST, "la_code"))
+def placement_location_differs(ctx: Context) -> pl.Expr:
     """The first episode's placement location (in or out of area) differs from last year's open episode."""
-    frame = _first_and_open_last(ctx).filter(pl.col("PL_LOCATION").ne_missing(pl.col("PL_LOCATION_LAST")))
-    yield Failures("Episodes", frame, ("PL_POST",))
+    return pl.col("PL_LOCATION").ne_missing(pl.col("PL_LOCATION_LAST"))
 
 
 @table_rule(DATASET, "242", "Episodes")

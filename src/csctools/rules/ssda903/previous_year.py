@@ -8,7 +8,7 @@ import polars as pl
 
 from csctools.rules.ssda903.common import DATASET
 from csctools.validate.context import Context
-from csctools.validate.registry import Failures, rule
+from csctools.validate.registry import Failures, frame_rule, rule
 
 SEX_SINCE_2024 = {"1": "M", "2": "F"}  # 2022/23-2023/24 codes, mapped to those used from 2024/25
 
@@ -79,12 +79,11 @@ def _first_and_open_last(ctx: Context) -> pl.DataFrame:
 
 
 def _same_as_open_episode(code: str, field: str) -> None:
-    def check(ctx: Context) -> Iterable[Failures]:
-        frame = _first_and_open_last(ctx)
-        yield Failures("Episodes", frame.filter(pl.col(field).ne_missing(pl.col(f"{field}_LAST"))), (field,))
+    def differs(ctx: Context) -> pl.Expr:
+        return pl.col(field).ne_missing(pl.col(f"{field}_LAST"))
 
-    check.__doc__ = f"The first episode's {field} differs from the episode left open at the end of last year."
-    rule(DATASET, code)(check)
+    differs.__doc__ = f"The first episode's {field} differs from the episode left open at the end of last year."
+    frame_rule(DATASET, code, "Episodes", _first_and_open_last, fields=(field,))(differs)
 
 
 for _code, _field in {
@@ -98,11 +97,10 @@ for _code, _field in {
     _same_as_open_episode(_code, _field)
 
 
-@rule(DATASET, "502")
-def open_episode_start_differs(ctx: Context) -> Iterable[Failures]:
+@frame_rule(DATASET, "502", "Episodes", _first_and_open_last, fields=("DECOM",))
+def open_episode_start_differs(ctx: Context) -> pl.Expr:
     """Last year ended with an open episode whose start date differs from this year's first episode's."""
-    frame = _first_and_open_last(ctx)
-    yield Failures("Episodes", frame.filter(pl.col("DECOM") != pl.col("DECOM_LAST")), ("DECOM",))
+    return pl.col("DECOM") != pl.col("DECOM_LAST")
 
 
 @rule(DATASET, "562")
