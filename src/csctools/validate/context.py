@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 import polars as pl
 
@@ -31,7 +33,7 @@ class Context:
     previous: dict[str, pl.DataFrame] | None = None
     authority: Authority | None = None
     providers: pl.DataFrame | None = None
-    cache: dict[str, pl.DataFrame] = field(default_factory=dict)
+    cache: dict[Hashable, Any] = field(default_factory=dict)  # frames shared by several rules, built once
 
     @property
     def start(self) -> date:
@@ -49,3 +51,20 @@ class Context:
         """Last year's table (empty when last year's return did not include it)."""
         frame = (self.previous or {}).get(name)
         return frame if frame is not None else empty_table(self.dataset, name)
+
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def per_return(helper: Callable[Concatenate[Context, P], R]) -> Callable[Concatenate[Context, P], R]:
+    """Build a helper's frame once per validation: later calls with the same arguments get the same frame."""
+
+    def shared(ctx: Context, /, *args: P.args, **kwargs: P.kwargs) -> R:
+        key = (helper.__module__, helper.__qualname__, args, tuple(sorted(kwargs.items())))
+        if key not in ctx.cache:
+            ctx.cache[key] = helper(ctx, *args, **kwargs)
+        return ctx.cache[key]  # type: ignore[no-any-return]
+
+    shared.__doc__, shared.__name__, shared.__qualname__ = helper.__doc__, helper.__name__, helper.__qualname__
+    return shared

@@ -9,7 +9,7 @@ import polars as pl
 from csctools.datasets.cin.schema import ABUSE_CODES, ASSESSMENT_FACTOR_CODES
 from csctools.reference.calendar import working_days_between
 from csctools.rules.cin.common import CIN_KEY, DATASET, in_census, la_level, overlapping, with_child, with_episode
-from csctools.validate.context import Context
+from csctools.validate.context import Context, per_return
 from csctools.validate.registry import Condition, Failures, frame_rule, rule, table_rule
 
 CPP_KEY = [*CIN_KEY, "CPPID"]
@@ -17,12 +17,12 @@ CPP_KEY = [*CIN_KEY, "CPPID"]
 
 def episode_rule(code: str, table: str, fields: tuple[str, ...] | None = None) -> Callable[[Condition], Condition]:
     """A rule over a table's rows with their CIN episode's referral, closure and NFA flag alongside."""
-    return frame_rule(DATASET, code, table, lambda ctx: with_episode(ctx, table), fields)
+    return frame_rule(DATASET, code, table, lambda ctx: with_episode(ctx, table), fields, source=("episode", table))
 
 
 def child_rule(code: str, table: str, fields: tuple[str, ...] | None = None) -> Callable[[Condition], Condition]:
     """A rule over a table's rows with the child's dates of birth and death alongside."""
-    return frame_rule(DATASET, code, table, lambda ctx: with_child(ctx, table), fields)
+    return frame_rule(DATASET, code, table, lambda ctx: with_child(ctx, table), fields, source=("child", table))
 
 
 # --- assessments -------------------------------------------------------------------------------------------------
@@ -79,6 +79,7 @@ def assessment_while_another_open(ctx: Context) -> Iterable[Failures]:
     yield Failures("Assessments", frame.filter(bad), ("AssessmentActualStartDate",))
 
 
+@per_return
 def _factors(ctx: Context) -> pl.DataFrame:
     """Assessment factors with their assessment's authorisation date."""
     key = [*CIN_KEY, "AssessmentID"]
@@ -214,6 +215,7 @@ def plan_ends_after_death(ctx: Context) -> pl.Expr:
     return pl.col("CINPlanEndDate") > pl.col("PersonDeathDate")
 
 
+@per_return
 def _plans_with_cpps(ctx: Context) -> pl.DataFrame:
     cpps = ctx.table("ChildProtectionPlans").select(
         "LAchildID", "CPPstartDate", "CPPendDate", pl.col("_row").alias("CPP_ROW")
@@ -443,6 +445,7 @@ def review_without_date(ctx: Context) -> pl.Expr:
     return pl.col("CPPreviewDate").is_null()
 
 
+@per_return
 def _conferences(ctx: Context) -> pl.DataFrame:
     """Every initial conference date (S47 level and CIN level) by episode."""
     s47 = (

@@ -5,27 +5,25 @@ from __future__ import annotations
 import polars as pl
 
 from csctools.model import SOURCE_ROW
-from csctools.validate.context import Context
+from csctools.validate.context import Context, per_return
 
 DATASET = "cin"
 CIN_KEY = ["LAchildID", "CINdetailsID"]
 TRUE_OR_FALSE = ("TRUE", "FALSE", "1", "0")
 
 
+@per_return
 def details(ctx: Context) -> pl.DataFrame:
     """CINdetails with the child's dates of birth and death alongside."""
-    cached = ctx.cache.get("details")
-    if cached is None:
-        child = (
-            ctx.table("ChildIdentifiers")
-            .select("LAchildID", "PersonBirthDate", "ExpectedPersonBirthDate", "PersonDeathDate")
-            .unique("LAchildID", keep="first")
-        )
-        cached = ctx.table("CINdetails").join(child, on="LAchildID", how="left")
-        ctx.cache["details"] = cached
-    return cached
+    child = (
+        ctx.table("ChildIdentifiers")
+        .select("LAchildID", "PersonBirthDate", "ExpectedPersonBirthDate", "PersonDeathDate")
+        .unique("LAchildID", keep="first")
+    )
+    return ctx.table("CINdetails").join(child, on="LAchildID", how="left")
 
 
+@per_return
 def with_episode(ctx: Context, table: str) -> pl.DataFrame:
     """Rows of a table under CINdetails, with their episode's referral, closure, NFA flag and reason alongside."""
     episode = (
@@ -44,6 +42,7 @@ def with_episode(ctx: Context, table: str) -> pl.DataFrame:
     return ctx.table(table).join(episode, on=CIN_KEY, how="left")
 
 
+@per_return
 def with_child(ctx: Context, table: str) -> pl.DataFrame:
     child = (
         ctx.table("ChildIdentifiers")

@@ -8,7 +8,7 @@ import polars as pl
 
 from csctools.model import SOURCE_FILE, SOURCE_ROW
 from csctools.rules.ssda903.common import ADOPTED, DATASET, code_rule, date_rule, episodes
-from csctools.validate.context import Context
+from csctools.validate.context import Context, per_return
 from csctools.validate.registry import Failures, rule, table_rule
 
 ADOPTION_PLACEMENTS = ("A3", "A4", "A5", "A6")
@@ -94,6 +94,7 @@ def decision_before_birth(ctx: Context) -> Iterable[Failures]:
     yield Failures("PlacedAdoption", placed.filter(pl.col("DATE_PLACED") < pl.col("HEADER_DOB")), ("DATE_PLACED",))
 
 
+@per_return
 def _ad1_by_child(ctx: Context) -> pl.DataFrame:
     return ctx.table("AD1").select(
         "CHILD", *(pl.col(f).alias(f"AD1_{f}") for f in AD1_FIELDS), pl.col("_row").alias("AD1_ROW")

@@ -9,7 +9,7 @@ import polars as pl
 
 from csctools.datasets.ssda903.schema import SSDA903
 from csctools.model import RAW_SUFFIX
-from csctools.validate.context import Context
+from csctools.validate.context import Context, per_return
 from csctools.validate.registry import Failures, rule, table_rule
 
 DATASET = "ssda903"
@@ -57,15 +57,14 @@ def date_rule(code: str, table: str, field: str, required: bool = False) -> None
     table_rule(DATASET, code, table)(condition)
 
 
+@per_return
 def header_dob(ctx: Context) -> pl.DataFrame:
     return ctx.table("Header").select("CHILD", pl.col("DOB").alias("HEADER_DOB")).unique("CHILD", keep="first")
 
 
+@per_return
 def episodes(ctx: Context) -> pl.DataFrame:
     """Episodes sorted by child and start, with the previous and next episode's fields alongside."""
-    cached = ctx.cache.get("episodes")
-    if cached is not None:
-        return cached
     frame = ctx.table("Episodes").filter(pl.col("DECOM").is_not_null()).sort("CHILD", "DECOM")
     neighbour = ["DECOM", "DEC", "REC", "RNE", "LS", "PLACE", "PLACE_PROVIDER", "PL_POST", "URN", "CIN"]
     # Sorted by child, so a plain shift is the neighbouring episode when it belongs to the same child.
@@ -77,38 +76,33 @@ def episodes(ctx: Context) -> pl.DataFrame:
         (pl.int_range(pl.len()).over("CHILD") + 1).alias("EPISODE_NUMBER"),
         pl.len().over("CHILD").alias("EPISODES"),
     )
-    frame = frame.join(header_dob(ctx), on="CHILD", how="left")
-    ctx.cache["episodes"] = frame
-    return frame
+    return frame.join(header_dob(ctx), on="CHILD", how="left")
 
 
+@per_return
 def looked_after_12_months(ctx: Context) -> pl.Series:
     """Children looked after continuously for at least 12 months at 31 March (the DfE's definition).
 
     In care at some point in the year, and no episode that starts a period of care after 1 April (RNE S), ends
     one before 31 March (REC other than X1) or is respite (V3, V4) during the year.
     """
-    cached = ctx.cache.get("cla12")
-    if cached is not None:
-        return cached["CHILD"]
     frame = ctx.table("Episodes")
     during = (pl.col("DECOM") <= ctx.end) & ((pl.col("DEC") >= ctx.start) | pl.col("DEC").is_null())
     enters = (pl.col("RNE") == "S") & (pl.col("DECOM") > ctx.start) & (pl.col("DECOM") <= ctx.end)
     leaves = (pl.col("REC").fill_null("") != "X1") & (pl.col("DEC") >= ctx.start) & (pl.col("DEC") < ctx.end)
     respite = pl.col("LS").is_in(["V3", "V4"]) & during
-    children = (
+    return (
         frame.group_by("CHILD")
         .agg(
             during.fill_null(False).any().alias("in_care"),
             (enters | leaves | respite).fill_null(False).any().alias("broken"),
         )
         .filter(pl.col("in_care") & ~pl.col("broken"))
-        .select("CHILD")
+        .get_column("CHILD")
     )
-    ctx.cache["cla12"] = children
-    return children["CHILD"]
 
 
+@per_return
 def with_cla12(ctx: Context, table: str) -> pl.DataFrame:
     """A table's rows with CLA12 (looked after continuously for 12 months) and the child's age columns."""
     cla = looked_after_12_months(ctx).implode()

@@ -9,7 +9,7 @@ from datetime import date
 import polars as pl
 
 from csctools.rules.ssda903.common import ADOPTED, DATASET, age, looked_after_12_months
-from csctools.validate.context import Context
+from csctools.validate.context import Context, per_return
 from csctools.validate.registry import Failures, rule, table_rule
 
 LEAVER = ("IN_TOUCH", "ACTIV", "ACCOM")
@@ -30,6 +30,7 @@ def any_filled(fields: Iterable[str]) -> pl.Expr:
     return pl.any_horizontal([pl.col(f).is_not_null() for f in fields])
 
 
+@per_return
 def leavers(ctx: Context) -> pl.DataFrame:
     return ctx.table("OC3").filter(any_filled(LEAVER))
 

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 import polars as pl
 
 from csctools.rules.ssda903.common import DATASET, code_rule, date_rule
-from csctools.validate.context import Context
+from csctools.validate.context import Context, per_return
 from csctools.validate.registry import Failures, rule, table_rule
 
 code_rule("1006", "Missing", "MISSING")
@@ -93,20 +93,17 @@ def missing_outside_care(ctx: Context) -> Iterable[Failures]:
     yield Failures("Missing", missing.filter(~pl.col("_row").is_in(ok_rows)), ("MIS_START",))
 
 
+@per_return
 def periods_of_care(ctx: Context) -> pl.DataFrame:
     """One row per period of care in the return (episodes chained day to day): CHILD, POC_START, POC_END."""
-    cached = ctx.cache.get("periods_of_care")
-    if cached is not None:
-        return cached
     frame = ctx.table("Episodes").filter(pl.col("DECOM").is_not_null()).sort("CHILD", "DECOM")
     previous_end = pl.col("DEC").shift(1).over("CHILD")
     frame = frame.with_columns(
         (previous_end.is_null() | (pl.col("DECOM") > previous_end)).cast(pl.Int32).cum_sum().over("CHILD").alias("POC")
     )
-    ctx.cache["periods_of_care"] = periods = frame.group_by("CHILD", "POC").agg(
+    return frame.group_by("CHILD", "POC").agg(
         pl.col("DECOM").min().alias("POC_START"), pl.col("DEC").last().alias("POC_END")
     )
-    return periods
 
 
 def _outside_every_period(ctx: Context, outside: pl.Expr) -> pl.DataFrame:

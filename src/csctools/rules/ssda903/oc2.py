@@ -18,7 +18,7 @@ code_rule("196", "OC2", "SDQ_REASON")
 
 def oc2_rule(code: str, fields: tuple[str, ...] | None = None) -> Callable[[Condition], Condition]:
     """A rule over OC2 rows with a CLA12 column (looked after continuously for 12 months)."""
-    return frame_rule(DATASET, code, "OC2", lambda ctx: with_cla12(ctx, "OC2"), fields)
+    return frame_rule(DATASET, code, "OC2", lambda ctx: with_cla12(ctx, "OC2"), fields, source=("cla12", "OC2"))
 
 
 def blank(*fields: str) -> pl.Expr:

@@ -9,7 +9,7 @@ from datetime import date
 import polars as pl
 
 from csctools.rules.ssda903.common import DATASET
-from csctools.validate.context import Context
+from csctools.validate.context import Context, per_return
 from csctools.validate.registry import Failures, frame_rule, rule, table_rule
 
 RESPITE = ("V3", "V4")
@@ -18,6 +18,7 @@ OUTSIDE_ENGLAND = ("CON", "NIR", "SCO", "WAL", "NUK")
 POSTCODE = ("postcode_derived",)
 
 
+@per_return
 def uasc_children(ctx: Context) -> pl.Series:
     """Children who are or were UASC this year or last (their postcodes and distance are not recorded)."""
     frames = [ctx.table("UASC")["CHILD"], ctx.table("Header").filter(pl.col("UASC") == "1")["CHILD"]]
@@ -26,6 +27,7 @@ def uasc_children(ctx: Context) -> pl.Series:
     return pl.concat(frames).unique()
 
 
+@per_return
 def not_uasc(ctx: Context) -> pl.DataFrame:
     return ctx.table("Episodes").filter(~pl.col("CHILD").is_in(uasc_children(ctx).implode()))
 
@@ -119,6 +121,7 @@ def unknown_postcodes(ctx: Context) -> pl.Expr:
     return home_unknown | placement_unknown
 
 
+@per_return
 def _first_and_open_last(ctx: Context) -> pl.DataFrame:
     episodes = ctx.table("Episodes").filter(pl.col("DECOM").is_not_null())
     first = episodes.filter(pl.col("DECOM") == pl.col("DECOM").min().over("CHILD")).unique("CHILD", keep="first")

@@ -7,12 +7,13 @@ from collections.abc import Iterable
 import polars as pl
 
 from csctools.rules.ssda903.common import DATASET
-from csctools.validate.context import Context
+from csctools.validate.context import Context, per_return
 from csctools.validate.registry import Failures, frame_rule, rule
 
 SEX_SINCE_2024 = {"1": "M", "2": "F"}  # 2022/23-2023/24 codes, mapped to those used from 2024/25
 
 
+@per_return
 def _headers(ctx: Context, field: str) -> pl.DataFrame:
     """This year's Header rows of children also in last year's Header, with last year's value as LAST."""
     last = ctx.last_year("Header").select("CHILD", pl.col(field).alias("LAST")).unique("CHILD")
@@ -67,6 +68,7 @@ def newly_uasc(ctx: Context) -> Iterable[Failures]:
     yield Failures("Header", frame.filter((pl.col("UASC") == "1") & (pl.col("LAST").fill_null("") != "1")), ("UASC",))
 
 
+@per_return
 def _first_and_open_last(ctx: Context) -> pl.DataFrame:
     """Each child's first episode this year beside their latest episode last year, when that one was still open."""
     episodes = ctx.table("Episodes").filter(pl.col("DECOM").is_not_null())
@@ -121,6 +123,7 @@ def no_episodes_last_year(ctx: Context) -> Iterable[Failures]:
     yield Failures("Episodes", episodes.filter(~pl.col("CHILD").is_in(known)), ("DECOM",))
 
 
+@per_return
 def _placed_pairs(ctx: Context) -> pl.DataFrame:
     last = ctx.last_year("PlacedAdoption").select(
         "CHILD", *(pl.col(f).alias(f"{f}_LAST") for f in ("DATE_PLACED", "DATE_PLACED_CEASED", "REASON_PLACED_CEASED"))

@@ -7,12 +7,13 @@ from collections.abc import Iterable
 import polars as pl
 
 from csctools.rules.ssda903.common import DATASET
-from csctools.validate.context import Context
+from csctools.validate.context import Context, per_return
 from csctools.validate.registry import Failures, rule
 
 LIST = ("ofsted_provider_lists",)
 
 
+@per_return
 def with_provider(ctx: Context) -> pl.DataFrame:
     """Episodes with a real URN (not XXXXXXX), with the provider's row from the list (null when not on it)."""
     providers = ctx.providers if ctx.providers is not None else pl.DataFrame(schema={"URN": pl.String})

@@ -9,7 +9,7 @@ import polars as pl
 
 from csctools.model import SOURCE_FILE, SOURCE_ROW
 from csctools.rules.ssda903.common import DATASET, code_rule, date_rule
-from csctools.validate.context import Context
+from csctools.validate.context import Context, per_return
 from csctools.validate.registry import Failures, rule, table_rule
 
 date_rule("SW04STG1", "SWEpisodes", "SW_DECOM")
@@ -18,18 +18,15 @@ code_rule("SW13STG1", "SWEpisodes", "SW_REASON")
 APRIL_2023 = date(2023, 4, 1)
 
 
+@per_return
 def sorted_episodes(ctx: Context) -> pl.DataFrame:
-    """Social worker episodes in order per child, with the previous episode's end, number and count (cached)."""
-    cached = ctx.cache.get("sw_episodes")
-    if cached is not None:
-        return cached
+    """Social worker episodes in order per child, with the previous episode's end, number and count."""
     frame = ctx.table("SWEpisodes").sort("CHILD", "SW_DECOM", "SW_DEC", nulls_last=True)
-    ctx.cache["sw_episodes"] = frame = frame.with_columns(
+    return frame.with_columns(
         pl.col("SW_DEC").shift(1).over("CHILD").alias("PREV_SW_DEC"),
         pl.col("SW_DECOM").rank("ordinal").over("CHILD").alias("NUMBER"),
         pl.len().over("CHILD").alias("COUNT"),
     )
-    return frame
 
 
 @table_rule(DATASET, "SW01aSTG1", "SWEpisodes")

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 import polars as pl
 
 from csctools.rules.ssda903.common import DATASET
-from csctools.validate.context import Context
+from csctools.validate.context import Context, per_return
 from csctools.validate.registry import Failures, rule, table_rule
 
 
@@ -32,6 +32,7 @@ def duc_without_uasc(ctx: Context) -> Iterable[Failures]:
     yield Failures("Header", header.filter(pl.col("CHILD").is_in(bad["CHILD"].implode())), ("UASC",))
 
 
+@per_return
 def _uasc_years(ctx: Context) -> pl.DataFrame:
     """This year's UASC rows with the child's Header flag, and last year's DUC, flag and 18th birthday."""
     now = ctx.table("UASC").join(ctx.table("Header").select("CHILD", "UASC").unique("CHILD"), on="CHILD", how="left")
