@@ -9,7 +9,7 @@ import polars as pl
 from csctools.model import SOURCE_FILE, SOURCE_ROW
 from csctools.rules.ssda903.common import ADOPTED, DATASET, code_rule, date_rule, episodes
 from csctools.validate.context import Context, per_return
-from csctools.validate.registry import Failures, rule, table_rule
+from csctools.validate.registry import Failures, frame_rule, rule, table_rule
 
 ADOPTION_PLACEMENTS = ("A3", "A4", "A5", "A6")
 AD1_FIELDS = ("DATE_INT", "DATE_MATCH", "FOSTER_CARE", "NB_ADOPTR", "SEX_ADOPTR", "LS_ADOPTR")
@@ -141,13 +141,11 @@ def decision_after_placement(ctx: Context) -> Iterable[Failures]:
     yield from _both(ctx, frame.filter(pl.col("AD1_DATE_INT") > pl.col("DECOM")), ("DECOM",), ("DATE_INT",))
 
 
-@rule(DATASET, "336")
-def adoption_not_from_foster_care(ctx: Context) -> Iterable[Failures]:
+@frame_rule(DATASET, "336", "Episodes", episodes, ("PLACE",))
+def adoption_not_from_foster_care(ctx: Context) -> pl.Expr:
     """A3/A4 adoption placements must follow a foster or adoption placement (not be a child's first episode)."""
-    frame = episodes(ctx)
     previous_ok = pl.col("PREV_PLACE").is_in(["A3", "A4", "A5", "A6", "U1", "U2", "U3", "U4", "U5", "U6"])
-    bad = pl.col("PLACE").is_in(["A3", "A4"]) & (pl.col("EPISODE_NUMBER") > 1) & ~previous_ok
-    yield Failures("Episodes", frame.filter(bad), ("PLACE",))
+    return pl.col("PLACE").is_in(["A3", "A4"]) & (pl.col("EPISODE_NUMBER") > 1) & ~previous_ok
 
 
 @rule(DATASET, "523")

@@ -8,7 +8,7 @@ import polars as pl
 
 from csctools.rules.ssda903.common import DATASET, episodes
 from csctools.validate.context import Context
-from csctools.validate.registry import Failures, rule, table_rule
+from csctools.validate.registry import Failures, frame_rule, rule, table_rule
 
 RESPITE = ("V3", "V4")
 
@@ -95,12 +95,7 @@ def respite_with_other_data(ctx: Context) -> Iterable[Failures]:
     yield Failures("Reviews", reviews, ("REVIEW", "REVIEW_CODE"))
 
 
-@rule(DATASET, "460")
-def staying_put_under_18(ctx: Context) -> Iterable[Failures]:
+@frame_rule(DATASET, "460", "Episodes", episodes, ("REC", "DEC"))
+def staying_put_under_18(ctx: Context) -> pl.Expr:
     """Care ended with the young person staying with their carers at 18 (E17), but before their 18th birthday."""
-    frame = episodes(ctx)
-    yield Failures(
-        "Episodes",
-        frame.filter((pl.col("REC") == "E17") & (pl.col("HEADER_DOB").dt.offset_by("18y") > pl.col("DEC"))),
-        ("REC", "DEC"),
-    )
+    return (pl.col("REC") == "E17") & (pl.col("HEADER_DOB").dt.offset_by("18y") > pl.col("DEC"))

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 import polars as pl
 
 from csctools.rules.ssda903.common import DATASET, TEMPORARY, episodes
 from csctools.validate.context import Context
-from csctools.validate.registry import Failures, frame_rule, rule, table_rule
+from csctools.validate.registry import frame_rule, table_rule
 
 
 def _minimum_age(code: str, place: str, years: int) -> None:
@@ -67,26 +65,21 @@ def respite_long_term_foster(ctx: Context) -> pl.Expr:
     return pl.col("LS").is_in(["V3", "V4"]) & pl.col("PLACE").is_in(["U1", "U4"])
 
 
-@rule(DATASET, "383")
-def back_from_temporary(ctx: Context) -> Iterable[Failures]:
+@frame_rule(DATASET, "383", "Episodes", episodes, ("PLACE", "RNE", "PL_POST"))
+def back_from_temporary(ctx: Context) -> pl.Expr:
     """After a temporary placement the child returns to the placement before it (RNE P, same type and postcode)."""
-    frame = episodes(ctx).with_columns(
-        pl.col("PLACE").shift(2).over("CHILD").alias("BEFORE_PLACE"),
-        pl.col("PL_POST").shift(2).over("CHILD").alias("BEFORE_POST"),
-    )
-    after_temporary = pl.col("PREV_PLACE").is_in(TEMPORARY) & pl.col("BEFORE_PLACE").is_not_null()
+    same_child = pl.col("CHILD").shift(2) == pl.col("CHILD")  # episodes are sorted by child and start
+    before_place = pl.when(same_child).then(pl.col("PLACE").shift(2))
+    before_post = pl.when(same_child).then(pl.col("PL_POST").shift(2))
+    after_temporary = pl.col("PREV_PLACE").is_in(TEMPORARY) & before_place.is_not_null()
     differs = (
-        (pl.col("RNE") != "P")
-        | pl.col("PLACE").ne_missing(pl.col("BEFORE_PLACE"))
-        | pl.col("PL_POST").ne_missing(pl.col("BEFORE_POST"))
+        (pl.col("RNE") != "P") | pl.col("PLACE").ne_missing(before_place) | pl.col("PL_POST").ne_missing(before_post)
     )
-    yield Failures("Episodes", frame.filter(after_temporary & differs), ("PLACE", "RNE", "PL_POST"))
+    return after_temporary & differs
 
 
-@rule(DATASET, "359")
-def looked_after_past_18(ctx: Context) -> Iterable[Failures]:
+@frame_rule(DATASET, "359", "Episodes", episodes, ("DEC", "LS", "PLACE"))
+def looked_after_past_18(ctx: Context) -> pl.Expr:
     """A young person still looked after past their 18th birthday must be accommodated under s20 (V2) in K2."""
-    frame = episodes(ctx)
     over_18 = pl.col("HEADER_DOB").dt.offset_by("18y") < ctx.end
-    bad = over_18 & pl.col("DEC").is_null() & ~((pl.col("LS") == "V2") & (pl.col("PLACE") == "K2"))
-    yield Failures("Episodes", frame.filter(bad), ("DEC", "LS", "PLACE"))
+    return over_18 & pl.col("DEC").is_null() & ~((pl.col("LS") == "V2") & (pl.col("PLACE") == "K2"))
