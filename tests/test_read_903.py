@@ -180,3 +180,36 @@ def test_typed_columns(year_folder: Path) -> None:
     assert data.tables["Episodes"].schema["DECOM"] == pl.Date
     assert data.tables["OC2"].schema["SDQ_SCORE"] == pl.Int64
     assert data.tables["Header"].schema["_row"] == pl.Int64
+
+
+def test_plain_files_read_as_the_careful_reader_would(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from csctools.datasets.ssda903 import read as reader
+    from csctools.synth.generate import SynthOptions, generate
+    from csctools.years import CollectionYear
+
+    year = CollectionYear(2025)
+    generate(
+        SynthOptions(["383"], year, year, children=60, seed=7, formats=("csv",), annex_a=False, cin=False), tmp_path
+    )
+    files = sorted((tmp_path / "383" / year.key / "ssda903").glob("*.csv"))
+    fast = reader.read_903(files)
+    monkeypatch.setattr(reader, "_whole_rows", lambda text, width: None)
+    careful = reader.read_903(files)
+    assert fast.tables.keys() == careful.tables.keys()
+    for name, frame in fast.tables.items():
+        assert frame.equals(careful.tables[name]), name
+    assert [t.rows_read for t in fast.files[0].tables] == [t.rows_read for t in careful.files[0].tables]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        '101,M,01/02/2015,WBRI,"UN,1",,',  # a quoted comma
+        "101,M,01/02/2015,WBRI,UN1,,\n\n",  # a trailing blank line
+        "101,M,01/02/2015,WBRI,UN1,\n102,M,01/02/2015,WBRI,UN1,,,",  # one short and one long row
+    ],
+)
+def test_unusual_files_take_the_careful_reader(tmp_path: Path, body: str) -> None:
+    from csctools.datasets.ssda903.read import _whole_rows
+
+    assert _whole_rows(HEADER + "\n" + body, 7) is None

@@ -85,14 +85,44 @@ def read_csv_table(name: str, text: str, report: FileReport) -> RawTable | None:
         first_positions.setdefault(column, index)  # the first of duplicate headers is read
     positions = [(index, column) for column, index in first_positions.items()]
     read = TableRead(table.name, 0, 0)
+    report.tables.append(read)
+    whole = _whole_rows(text, len(headers))
+    if whole is not None:  # the usual file: no quotes, no blank or short rows; polars parses it
+        read.rows_in = read.rows_read = whole.height
+        data = whole.select(whole.to_series(i).alias(c) for i, c in positions).with_columns(
+            pl.lit(name, dtype=pl.String).alias(SOURCE_FILE),
+            pl.int_range(2, whole.height + 2, dtype=pl.Int64).alias(SOURCE_ROW),
+        )
+        return RawTable(table.name, data)
     body = list(rows)
     read.rows_in = len(body)
-    kept, numbers = _keep_rows(body, len(headers), read, maybe_blank=bool(BLANK_LINE.search(text.rstrip("\r\n"))))
+    kept, numbers = _keep_rows(body, len(headers), read, maybe_blank=True)
     transposed = list(zip(*kept, strict=True)) if kept else [() for _ in headers]
     columns: dict[str, list[str | None]] = {c: list(transposed[i]) for i, c in positions}
     read.rows_read = len(numbers)
-    report.tables.append(read)
     return RawTable.from_columns(table.name, columns, numbers, name)
+
+
+UNUSUAL = ('"', "\r", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029")
+
+
+def _whole_rows(text: str, width: int) -> pl.DataFrame | None:
+    """The body of a plain CSV (one row per line, every row as wide as the header, none blank) parsed by polars as
+    text; None when the file needs the careful row-by-row reader (quotes, odd line breaks, blank or ragged rows)."""
+    body = text.replace("\r\n", "\n")
+    body = body[:-1] if body.endswith("\n") else body  # a further empty line is a blank row, reported carefully
+    if any(mark in body for mark in UNUSUAL) or BLANK_LINE.search(body):
+        return None
+    lines = body.count("\n")  # rows after the header
+    if not lines or body.count(",") != (width - 1) * (lines + 1):
+        return None  # some row is wider or narrower than the header (counted again by the careful reader)
+    try:
+        frame = pl.read_csv(
+            io.BytesIO(body.encode("utf-8")), has_header=False, skip_rows=1, infer_schema=False, quote_char=None
+        )
+    except pl.exceptions.PolarsError:
+        return None
+    return frame if frame.shape == (lines, width) else None
 
 
 BLANK_LINE = re.compile(r'\n[ \t,"]*(?:\r?\n|$)')  # a line after the header that can only hold a blank row
