@@ -7,6 +7,7 @@ nothing is silently turned into null.
 from __future__ import annotations
 
 from datetime import date
+from functools import lru_cache
 
 import polars as pl
 
@@ -63,29 +64,30 @@ def _dominant_date_format(values: pl.Series) -> str:
     return "%Y-%m-%d" if first is not None and first.strip()[4:5] == "-" else "%d/%m/%Y"
 
 
-def _typed(column: Column, text: pl.Expr, values: pl.Series) -> pl.Expr:
-    if column.type is ColumnType.DATE:
-        return text.str.strptime(pl.Date, _dominant_date_format(values), strict=False)
-    if column.type is ColumnType.INTEGER:
+def _typed(kind: ColumnType, text: pl.Expr, date_format: str) -> pl.Expr:
+    if kind is ColumnType.DATE:
+        return text.str.strptime(pl.Date, date_format, strict=False)
+    if kind is ColumnType.INTEGER:
         return parse_integer(text)
     return parse_boolean(text)
 
 
-def _column_exprs(column: Column, values: pl.Series | None) -> list[pl.Expr]:
-    """The typed column and, for non-text types, its `_raw` companion (the text where parsing failed)."""
-    name, kind = column.name, column.type
-    if values is None:
+@lru_cache(maxsize=4096)
+def _column_exprs(name: str, kind: ColumnType, present: bool, date_format: str) -> tuple[pl.Expr, ...]:
+    """The typed column and, for non-text types, its `_raw` companion (the text where parsing failed). Built once
+    per kind of column: polars expressions can be reused."""
+    if not present:
         nulls = [pl.lit(None, dtype=NULL_TYPES[kind]).alias(name)]
         if kind not in (ColumnType.TEXT, ColumnType.CODE):
             nulls.append(pl.lit(None, dtype=pl.String).alias(name + RAW_SUFFIX))
-        return nulls
+        return tuple(nulls)
     text = clean_text(pl.col(name))
     if kind is ColumnType.CODE:
-        return [text.str.to_uppercase().alias(name)]
+        return (text.str.to_uppercase().alias(name),)
     if kind is ColumnType.TEXT:
-        return [text.alias(name)]
-    typed = _typed(column, text, values)
-    return [typed.alias(name), pl.when(typed.is_null()).then(text).alias(name + RAW_SUFFIX)]
+        return (text.alias(name),)
+    typed = _typed(kind, text, date_format)
+    return typed.alias(name), pl.when(typed.is_null()).then(text).alias(name + RAW_SUFFIX)
 
 
 def type_frame(frame: pl.DataFrame, columns: tuple[Column, ...], keep: tuple[str, ...] = ()) -> pl.DataFrame:
@@ -96,9 +98,14 @@ def type_frame(frame: pl.DataFrame, columns: tuple[Column, ...], keep: tuple[str
     """
     exprs = [pl.col(name) for name in keep]
     for column in columns:
-        exprs.extend(_column_exprs(column, frame[column.name] if column.name in frame.columns else None))
-    names = [e.meta.output_name() for e in exprs]
-    typed = frame.with_columns(exprs).select(names)  # literals take the frame's height
+        present = column.name in frame.columns
+        dated = present and column.type is ColumnType.DATE
+        date_format = _dominant_date_format(frame[column.name]) if dated else ""
+        exprs.extend(_column_exprs(column.name, column.type, present, date_format))
+    if keep or any(c.name in frame.columns for c in columns):
+        typed = frame.select(exprs)  # literals are broadcast to the height of the read columns
+    else:
+        typed = frame.with_columns(exprs).select(e.meta.output_name() for e in exprs)
     dates = [c.name for c in columns if c.type is ColumnType.DATE and c.name in frame.columns]
     unparsed = [name for name in dates if typed[name + RAW_SUFFIX].null_count() < typed.height]
     if not unparsed:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from functools import lru_cache
 
 import polars as pl
 
@@ -29,12 +30,19 @@ ACTIVITY_DATES = (
 )
 
 
+@lru_cache(maxsize=4096)
 def normalise_header(name: str) -> str:
     """'Child Id ' -> 'CHILD_ID'; a BOM or quotes left in the header are removed."""
     return re.sub(r"[^A-Z0-9]+", "_", name.replace("\ufeff", "").strip().upper()).strip("_")
 
 
 def _known_names(table: Table) -> dict[str, str]:
+    return _names_of(table.name)
+
+
+@lru_cache(maxsize=64)
+def _names_of(table_name: str) -> dict[str, str]:
+    table = SSDA903.table(table_name)
     names = {}
     for column in (*table.columns, *DERIVED_COLUMNS.get(table.name, ())):
         names[column.name] = column.name
