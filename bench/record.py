@@ -17,6 +17,13 @@ def measure(command: list[str]) -> dict[str, float]:
     return {key: float(value) for key, value in found.items() if isinstance(value, int | float)}
 
 
+def best_of(command: list[str], repeat: int) -> dict[str, float]:
+    """Run the process `repeat` times; each figure is its lowest over the runs (the least disturbed by other work on
+    a shared machine). Both tools of a comparison get the same treatment."""
+    runs = [measure(command) for _ in range(max(1, repeat))]
+    return {key: min(run[key] for run in runs) for key in runs[0]}
+
+
 def heading(title: str) -> list[str]:
     """The title with today's date and Python version, then the command that produced the figures."""
     return [
