@@ -43,6 +43,7 @@ class ChildWalker:
         self.child_key = child_key
         self.owners: dict[str, tuple[str, ...]] = {}
         self.positions: dict[str, dict[str, int]] = {}
+        self.resolved: dict[tuple[str | None, str], tuple[str | None, int, bool]] = {}  # (open group, tag) -> owner
         stack = list(child_node.children)
         while stack:
             node = stack.pop()
@@ -50,6 +51,17 @@ class ChildWalker:
                 self.owners[leaf] = (*self.owners.get(leaf, ()), node.tag)
             self.positions[node.tag] = {leaf: i for i, leaf in enumerate(node.fields)}
             stack.extend(node.children)
+
+    def _resolve(self, current: str | None, tag: str) -> tuple[str | None, int, bool]:
+        """The open group a leaf belongs to (the nearest enclosing group that declares it, or None), its position in
+        that group's declared order, and whether it is the group's leaf list."""
+        holders = self.owners.get(tag)
+        owner = current
+        while owner is not None and (holders is None or owner not in holders):
+            owner = self.groups[owner].parent
+        if owner is None:
+            return None, 0, False
+        return owner, self.positions[owner].get(tag, 0), self.groups[owner].leaf_list == tag
 
     def walk(
         self,
@@ -60,7 +72,7 @@ class ChildWalker:
     ) -> None:
         """Append the child's rows to `tables`; report elements the tree does not declare to `unknown`, and leaves
         out of the declared order or required leaves that are missing to `structure(kind, detail, line)`."""
-        groups, owners = self.groups, self.owners
+        groups, resolved = self.groups, self.resolved
         open_rows: dict[str, Row] = {}
         open_keys: dict[str, Row] = {}
         last_field: dict[str, int] = {}  # group tag -> position of the latest leaf seen (declared order)
@@ -92,25 +104,26 @@ class ChildWalker:
                     produced.append(row)
                     tables[spec.table].append(row)
                 continue
-            holders = owners.get(tag)
-            owner = current
-            while owner is not None and (holders is None or owner not in holders):
-                owner = groups[owner].parent
+            found = resolved.get((current, tag))
+            if found is None:
+                found = resolved[(current, tag)] = self._resolve(current, tag)
+            owner, position, in_list = found
             if owner is None:
                 if tag != "Child":
                     unknown(tag, element.sourceline or 0)
                 continue
-            spec = groups[owner]
-            if spec.leaf_list == tag:
+            if in_list:
                 leaf_row: Row = {**open_keys[owner], tag: element.text, SOURCE_ROW: element.sourceline or 0}
                 produced.append(leaf_row)
-                tables[spec.table].append(leaf_row)
+                tables[groups[owner].table].append(leaf_row)
             else:
                 open_rows[owner][tag] = element.text
-                position = self.positions[owner].get(tag, 0)
-                if structure is not None and position < last_field.get(owner, -1):
-                    structure("element-order", f"<{tag}> is out of order in <{owner}>", element.sourceline or 0)
-                last_field[owner] = max(position, last_field.get(owner, -1))
+                latest = last_field.get(owner, -1)
+                if position < latest:
+                    if structure is not None:
+                        structure("element-order", f"<{tag}> is out of order in <{owner}>", element.sourceline or 0)
+                else:
+                    last_field[owner] = position
                 if tag == self.child_key:
                     child_id = element.text
         for row in produced:
