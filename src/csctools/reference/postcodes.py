@@ -136,13 +136,11 @@ def upper_tier() -> dict[str, str]:
     return mapping
 
 
-def placement_columns(episodes: pl.DataFrame, own_la: str | None, found: pl.DataFrame | None = None) -> pl.DataFrame:
+def placement_columns(episodes: pl.DataFrame, own_la: str | None, found: pl.DataFrame) -> pl.DataFrame:
     """Episodes with PL_LA (upper-tier LA of the placement, or SCO/WAL/NIR), PL_LOCATION (IN/OUT) and
     PL_DISTANCE (straight-line miles between home and placement, to 0.1), as the DfE derives them, and
     HOME_POST_FOUND / PL_POST_FOUND (whether the postcode is in the directory). `found` is a `lookup` result
-    holding at least these episodes' postcodes (looked up here when not given)."""
-    if found is None:
-        found = lookup(pl.concat([episodes["HOME_POST"], episodes["PL_POST"]]))
+    holding at least these episodes' postcodes."""
     tiers = upper_tier()
     found = found.with_columns(
         pl.when(pl.col("LAUA").str.slice(0, 1).is_in(list(NATIONS)))

@@ -140,9 +140,10 @@ def _run_sharing_a_frame(rules: list[Rule], context: Context, child_key: str) ->
             continue
         assert rule.row_condition is not None
         mask = masks[rule.code]
-        failures = Failures(
-            rule.row_condition.table, frame.filter(mask) if mask.any() else frame.head(0), rule.row_condition.fields
-        )
+        if not mask.any():
+            found[rule.code] = []
+            continue
+        failures = Failures(rule.row_condition.table, frame.filter(mask), rule.row_condition.fields)
         rows = failure_rows(rule, failures, child_key)
         found[rule.code] = [rows] if rows is not None else []
     return found

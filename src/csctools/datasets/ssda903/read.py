@@ -96,7 +96,7 @@ def read_csv_table(name: str, text: str, report: FileReport) -> RawTable | None:
         return RawTable(table.name, data)
     body = list(rows)
     read.rows_in = len(body)
-    kept, numbers = _keep_rows(body, len(headers), read, maybe_blank=True)
+    kept, numbers = _keep_rows(body, len(headers), read)
     transposed = list(zip(*kept, strict=True)) if kept else [() for _ in headers]
     columns: dict[str, list[str | None]] = {c: list(transposed[i]) for i, c in positions}
     read.rows_read = len(numbers)
@@ -128,13 +128,9 @@ def _whole_rows(text: str, width: int) -> pl.DataFrame | None:
 BLANK_LINE = re.compile(r'\n[ \t,"]*(?:\r?\n|$)')  # a line after the header that can only hold a blank row
 
 
-def _keep_rows(
-    body: list[list[str]], width: int, read: TableRead, maybe_blank: bool
-) -> tuple[list[list[str]], list[int]]:
+def _keep_rows(body: list[list[str]], width: int, read: TableRead) -> tuple[list[list[str]], list[int]]:
     """The rows to read, cut to the header's width, with their spreadsheet row numbers (header = 1); blank rows
     and rows with a different number of fields (beyond trailing empty ones) go to `read.rejected`."""
-    if set(map(len, body)) <= {width} and not maybe_blank:
-        return body, list(range(2, len(body) + 2))  # the usual case: every row is whole
     kept: list[list[str]] = []
     numbers: list[int] = []
     for number, record in enumerate(body, start=2):
