@@ -11,6 +11,7 @@ from csctools.reference.calendar import working_days_between
 from csctools.rules.cin.common import CIN_KEY, DATASET, in_census, la_level, overlapping, with_child, with_episode
 from csctools.validate.context import Context, per_return
 from csctools.validate.registry import Condition, Failures, frame_rule, rule, table_rule
+from csctools.validate.windows import previous_in_group
 
 CPP_KEY = [*CIN_KEY, "CPPID"]
 
@@ -69,8 +70,8 @@ def assessment_while_another_open(ctx: Context) -> Iterable[Failures]:
         ctx.table("Assessments")
         .sort(*CIN_KEY, "AssessmentActualStartDate")
         .with_columns(
-            pl.col("AssessmentAuthorisationDate").shift(1).over(CIN_KEY).alias("PREV_END"),
-            pl.col("AssessmentActualStartDate").shift(1).over(CIN_KEY).alias("PREV_START"),
+            previous_in_group("AssessmentAuthorisationDate", CIN_KEY).alias("PREV_END"),
+            previous_in_group("AssessmentActualStartDate", CIN_KEY).alias("PREV_START"),
         )
     )
     bad = pl.col("PREV_START").is_not_null() & (
@@ -330,8 +331,8 @@ def s47_while_another_open(ctx: Context) -> Iterable[Failures]:
     )
     frame = ctx.table("Section47").with_columns(ended.alias("S47_END")).sort("LAchildID", "S47ActualStartDate")
     frame = frame.with_columns(
-        pl.col("S47_END").shift(1).over("LAchildID").alias("PREV_END"),
-        pl.col("S47ActualStartDate").shift(1).over("LAchildID").alias("PREV_START"),
+        previous_in_group("S47_END", "LAchildID").alias("PREV_END"),
+        previous_in_group("S47ActualStartDate", "LAchildID").alias("PREV_START"),
     )
     bad = pl.col("PREV_START").is_not_null() & (
         pl.col("PREV_END").is_null() | (pl.col("S47ActualStartDate") < pl.col("PREV_END"))
@@ -422,8 +423,8 @@ def overlapping_cpps(ctx: Context) -> Iterable[Failures]:
         ctx.table("ChildProtectionPlans")
         .sort("LAchildID", "CPPstartDate")
         .with_columns(
-            pl.col("CPPendDate").shift(1).over("LAchildID").alias("PREV_END"),
-            pl.col("CPPstartDate").shift(1).over("LAchildID").alias("PREV_START"),
+            previous_in_group("CPPendDate", "LAchildID").alias("PREV_END"),
+            previous_in_group("CPPstartDate", "LAchildID").alias("PREV_START"),
         )
     )
     bad = pl.col("PREV_START").is_not_null() & (

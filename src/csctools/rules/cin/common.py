@@ -6,6 +6,7 @@ import polars as pl
 
 from csctools.model import SOURCE_ROW
 from csctools.validate.context import Context, per_return
+from csctools.validate.windows import previous_in_group
 
 DATASET = "cin"
 CIN_KEY = ["LAchildID", "CINdetailsID"]
@@ -72,8 +73,8 @@ def in_census(column: str, ctx: Context) -> pl.Expr:
 def overlapping(frame: pl.DataFrame, start: str, end: str) -> pl.DataFrame:
     """Rows of a child that begin before the child's previous row (by start date) has ended, or while it is open."""
     ordered = frame.sort("LAchildID", start).with_columns(
-        pl.col(end).shift(1).over("LAchildID").alias("PREV_END"),
-        pl.col(start).shift(1).over("LAchildID").alias("PREV_START"),
+        previous_in_group(end, "LAchildID").alias("PREV_END"),
+        previous_in_group(start, "LAchildID").alias("PREV_START"),
     )
     follows = pl.col("PREV_START").is_not_null()
     return ordered.filter(follows & (pl.col("PREV_END").is_null() | (pl.col(start) < pl.col("PREV_END"))))

@@ -10,6 +10,7 @@ from csctools.model import SOURCE_FILE, SOURCE_ROW
 from csctools.rules.ssda903.common import ADOPTED, DATASET, code_rule, date_rule, episodes
 from csctools.validate.context import Context, per_return
 from csctools.validate.registry import Failures, frame_rule, rule, table_rule
+from csctools.validate.windows import previous_in_group
 
 ADOPTION_PLACEMENTS = ("A3", "A4", "A5", "A6")
 AD1_FIELDS = ("DATE_INT", "DATE_MATCH", "FOSTER_CARE", "NB_ADOPTR", "SEX_ADOPTR", "LS_ADOPTR")
@@ -325,8 +326,8 @@ def decision_while_previous_open(ctx: Context) -> Iterable[Failures]:
         ctx.table("PlacedAdoption")
         .sort("CHILD", "DATE_PLACED")
         .with_columns(
-            pl.col("DATE_PLACED_CEASED").shift(1).over("CHILD").alias("PREV_CEASED"),
-            pl.col("CHILD").shift(1).over("CHILD").alias("PREV_CHILD"),
+            previous_in_group("DATE_PLACED_CEASED", "CHILD").alias("PREV_CEASED"),
+            previous_in_group("CHILD", "CHILD").alias("PREV_CHILD"),
         )
     )
     bad = pl.col("PREV_CHILD").is_not_null() & (

@@ -11,6 +11,7 @@ from csctools.datasets.ssda903.schema import SSDA903
 from csctools.model import RAW_SUFFIX
 from csctools.validate.context import Context, per_return
 from csctools.validate.registry import Failures, rule, table_rule
+from csctools.validate.windows import position_in_group
 
 DATASET = "ssda903"
 TEMPORARY = ("T0", "T1", "T2", "T3", "T4")
@@ -73,7 +74,7 @@ def episodes(ctx: Context) -> pl.DataFrame:
     frame = frame.with_columns(
         *(pl.when(same_before).then(pl.col(c).shift(1)).alias(f"PREV_{c}") for c in neighbour),
         *(pl.when(same_after).then(pl.col(c).shift(-1)).alias(f"NEXT_{c}") for c in neighbour),
-        (pl.int_range(pl.len()).over("CHILD") + 1).alias("EPISODE_NUMBER"),
+        (position_in_group("CHILD") + 1).alias("EPISODE_NUMBER"),
         pl.len().over("CHILD").alias("EPISODES"),
     )
     return frame.join(header_dob(ctx), on="CHILD", how="left")

@@ -11,6 +11,7 @@ import polars as pl
 from csctools.rules.ssda903.common import ADOPTED, DATASET, age, looked_after_12_months
 from csctools.validate.context import Context, per_return
 from csctools.validate.registry import Failures, rule, table_rule
+from csctools.validate.windows import cumulative_sum_in_group
 
 LEAVER = ("IN_TOUCH", "ACTIV", "ACCOM")
 OC2_FIELDS = (
@@ -123,8 +124,8 @@ def adopted_before(ctx: Context) -> Iterable[Failures]:
     adoption = pl.col("REC").is_in(ADOPTED).fill_null(False)
     ordered = (
         both.filter(pl.col("DECOM").is_not_null())
-        .sort("DECOM")
-        .with_columns(adoption.cast(pl.Int32).cum_sum().over("CHILD").alias("ADOPTIONS"))
+        .sort("CHILD", "DECOM", maintain_order=True)
+        .with_columns(cumulative_sum_in_group(adoption.cast(pl.Int32), "CHILD").alias("ADOPTIONS"))
     )
     bad = ordered.filter((pl.col("ADOPTIONS") > 0) & ~((pl.col("ADOPTIONS") == 1) & adoption))
     yield Failures("Episodes", now.filter(pl.col("NOW_ROW").is_in(bad["NOW_ROW"].drop_nulls().implode())), ("CHILD",))

@@ -9,6 +9,7 @@ import polars as pl
 from csctools.rules.ssda903.common import DATASET, date_rule
 from csctools.validate.context import Context
 from csctools.validate.registry import Failures, rule, table_rule
+from csctools.validate.windows import previous_in_group
 
 date_rule("700", "DoLo", "DOLO_START", required=True)
 date_rule("701", "DoLo", "DOLO_END")
@@ -41,8 +42,8 @@ def overlapping_orders(ctx: Context) -> Iterable[Failures]:
     """A DoLO starts while the previous one is still open or before it ended."""
     frame = ctx.table("DoLo").with_columns(pl.coalesce("DOLO_END", "DOLO_START").alias("END_FILL"))
     frame = frame.sort("CHILD", "END_FILL", "DOLO_START").with_columns(
-        pl.col("DOLO_END").shift(1).over("CHILD").alias("PREV_END"),
-        pl.col("CHILD").shift(1).over("CHILD").alias("PREV_CHILD"),
+        previous_in_group("DOLO_END", "CHILD").alias("PREV_END"),
+        previous_in_group("CHILD", "CHILD").alias("PREV_CHILD"),
     )
     bad = pl.col("PREV_CHILD").is_not_null() & (
         pl.col("PREV_END").is_null() | (pl.col("DOLO_START") < pl.col("PREV_END"))

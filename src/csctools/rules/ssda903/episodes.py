@@ -18,6 +18,7 @@ from csctools.rules.ssda903.common import (
 )
 from csctools.validate.context import Context
 from csctools.validate.registry import Condition, frame_rule, table_rule
+from csctools.validate.windows import previous_in_group
 
 date_rule("141", "Episodes", "DECOM", required=True)
 code_rule("143", "Episodes", "RNE", required=True)
@@ -260,7 +261,7 @@ def change_reason_missing(ctx: Context) -> pl.Expr:
 
 @episode_rule("226", ("REASON_PLACE_CHANGE", "PLACE"))
 def change_reason_temporary(ctx: Context) -> pl.Expr:
-    previous_reason = pl.col("REASON_PLACE_CHANGE").shift(1).over("CHILD")
+    previous_reason = previous_in_group("REASON_PLACE_CHANGE", "CHILD")  # episodes are sorted by child
     return pl.col("PLACE").is_in(TEMPORARY) & (
         pl.col("REASON_PLACE_CHANGE").is_not_null() | previous_reason.is_not_null()
     )

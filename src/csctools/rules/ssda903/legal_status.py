@@ -9,6 +9,7 @@ import polars as pl
 from csctools.rules.ssda903.common import DATASET, episodes
 from csctools.validate.context import Context
 from csctools.validate.registry import Failures, frame_rule, rule, table_rule
+from csctools.validate.windows import cumulative_sum_in_group, previous_in_group
 
 RESPITE = ("V3", "V4")
 
@@ -18,9 +19,9 @@ def _runs(ctx: Context, status: str) -> pl.DataFrame:
     episodes end at 31 March. RUN_DAYS is a run's length, RUN_SUM the sum of its episodes' lengths."""
     frame = ctx.table("Episodes").filter((pl.col("LS") == status) & pl.col("DECOM").is_not_null())
     frame = frame.with_columns(pl.coalesce("DEC", pl.lit(ctx.end)).alias("END")).sort("CHILD", "DECOM")
-    previous_end = pl.col("END").shift(1).over("CHILD")
+    previous_end = previous_in_group("END", "CHILD")
     new_run = previous_end.is_null() | (pl.col("DECOM") != previous_end)
-    frame = frame.with_columns(new_run.cast(pl.Int32).cum_sum().over("CHILD").alias("RUN"))
+    frame = frame.with_columns(cumulative_sum_in_group(new_run.cast(pl.Int32), "CHILD").alias("RUN"))
     days = (pl.col("END") - pl.col("DECOM")).dt.total_days()
     return frame.with_columns(
         (pl.col("END").max() - pl.col("DECOM").min()).dt.total_days().over("CHILD", "RUN").alias("RUN_DAYS"),

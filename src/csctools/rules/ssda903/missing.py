@@ -9,6 +9,7 @@ import polars as pl
 from csctools.rules.ssda903.common import DATASET, code_rule, date_rule
 from csctools.validate.context import Context, per_return
 from csctools.validate.registry import Failures, rule, table_rule
+from csctools.validate.windows import cumulative_sum_in_group, previous_in_group
 
 code_rule("1006", "Missing", "MISSING")
 date_rule("1004", "Missing", "MIS_START", required=True)
@@ -55,8 +56,8 @@ def overlapping_periods(ctx: Context) -> Iterable[Failures]:
     """A missing period starts while the previous one is still open (or before it ended)."""
     frame = ctx.table("Missing").with_columns(pl.coalesce("MIS_END", "MIS_START").alias("END_FILL"))
     frame = frame.sort("CHILD", "END_FILL", "MIS_START").with_columns(
-        pl.col("MIS_END").shift(1).over("CHILD").alias("PREV_END"),
-        pl.col("CHILD").shift(1).over("CHILD").alias("PREV_CHILD"),
+        previous_in_group("MIS_END", "CHILD").alias("PREV_END"),
+        previous_in_group("CHILD", "CHILD").alias("PREV_CHILD"),
     )
     follows = pl.col("PREV_CHILD").is_not_null()
     yield Failures(
@@ -97,9 +98,11 @@ def missing_outside_care(ctx: Context) -> Iterable[Failures]:
 def periods_of_care(ctx: Context) -> pl.DataFrame:
     """One row per period of care in the return (episodes chained day to day): CHILD, POC_START, POC_END."""
     frame = ctx.table("Episodes").filter(pl.col("DECOM").is_not_null()).sort("CHILD", "DECOM")
-    previous_end = pl.col("DEC").shift(1).over("CHILD")
+    previous_end = previous_in_group("DEC", "CHILD")
     frame = frame.with_columns(
-        (previous_end.is_null() | (pl.col("DECOM") > previous_end)).cast(pl.Int32).cum_sum().over("CHILD").alias("POC")
+        cumulative_sum_in_group(
+            (previous_end.is_null() | (pl.col("DECOM") > previous_end)).cast(pl.Int32), "CHILD"
+        ).alias("POC")
     )
     return frame.group_by("CHILD", "POC").agg(
         pl.col("DECOM").min().alias("POC_START"), pl.col("DEC").last().alias("POC_END")

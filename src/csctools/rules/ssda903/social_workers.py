@@ -11,6 +11,7 @@ from csctools.model import SOURCE_FILE, SOURCE_ROW
 from csctools.rules.ssda903.common import DATASET, code_rule, date_rule
 from csctools.validate.context import Context, per_return
 from csctools.validate.registry import Failures, rule, table_rule
+from csctools.validate.windows import next_in_group, position_in_group, previous_in_group
 
 date_rule("SW04STG1", "SWEpisodes", "SW_DECOM")
 date_rule("SW05STG1", "SWEpisodes", "SW_DEC")
@@ -23,8 +24,8 @@ def sorted_episodes(ctx: Context) -> pl.DataFrame:
     """Social worker episodes in order per child, with the previous episode's end, number and count."""
     frame = ctx.table("SWEpisodes").sort("CHILD", "SW_DECOM", "SW_DEC", nulls_last=True)
     return frame.with_columns(
-        pl.col("SW_DEC").shift(1).over("CHILD").alias("PREV_SW_DEC"),
-        pl.col("SW_DECOM").rank("ordinal").over("CHILD").alias("NUMBER"),
+        previous_in_group("SW_DEC", "CHILD").alias("PREV_SW_DEC"),
+        pl.when(pl.col("SW_DECOM").is_not_null()).then(position_in_group("CHILD") + 1).alias("NUMBER"),
         pl.len().over("CHILD").alias("COUNT"),
     )
 
@@ -147,7 +148,7 @@ def first_contact_overlaps(ctx: Context) -> Iterable[Failures]:
 def ended_without_successor(ctx: Context) -> Iterable[Failures]:
     """A social worker episode ended more than five days before 31 March and the child's next episode does not
     begin within five days of that end (or there is none)."""
-    frame = sorted_episodes(ctx).with_columns(pl.col("SW_DECOM").shift(-1).over("CHILD").alias("NEXT_SW_DECOM"))
+    frame = sorted_episodes(ctx).with_columns(next_in_group("SW_DECOM", "CHILD").alias("NEXT_SW_DECOM"))
     ended = pl.col("SW_DEC").is_not_null() & (pl.col("SW_DEC") <= ctx.end - timedelta(days=5))
     gap = (pl.col("NEXT_SW_DECOM") - pl.col("SW_DEC")).dt.total_days().abs()
     yield Failures("SWEpisodes", frame.filter(ended & (gap.is_null() | (gap > 5))), ("SW_DEC",))
@@ -172,8 +173,8 @@ def no_worker_between_periods_of_care(ctx: Context) -> Iterable[Failures]:
     episodes = ctx.table("Episodes").sort("CHILD", "DECOM", nulls_last=True)
     looked_after = episodes.filter(pl.col("DEC").is_null())["CHILD"].implode()
     episodes = episodes.filter(pl.col("CHILD").is_in(looked_after)).with_columns(
-        pl.col("DEC").shift(1).over("CHILD").alias("LEFT_ON"),
-        pl.col("REC").shift(1).over("CHILD").alias("LEFT_REC"),
+        previous_in_group("DEC", "CHILD").alias("LEFT_ON"),
+        previous_in_group("REC", "CHILD").alias("LEFT_REC"),
     )
     returns = episodes.filter(
         pl.col("LEFT_ON").is_not_null()
