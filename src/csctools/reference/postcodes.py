@@ -56,6 +56,7 @@ def _decode(path: Path) -> pl.DataFrame:
     return frame.select(compact(pl.col("PCD")).alias("KEY"), "LAUA", "EAST", "NORTH").sort("KEY")
 
 
+CACHE_FORMAT = "lz4"  # how the cached area files are written; a change makes a new cache
 AREA = r"^([A-Z]{1,2})"  # the postcode area: its leading letters (LS, B, BD)
 
 
@@ -76,17 +77,17 @@ def _letter_folder(letter: str) -> Path | None:
     if source is None or not source.exists():
         return None
     stamp = _stamp(source)
-    target = cache_dir() / f"postcodes_{letter}-{stamp}"
+    target = cache_dir() / f"postcodes_{letter}-{CACHE_FORMAT}-{stamp}"
     if (target / "done").exists():
         return target
     try:
         for stale in cache_dir().glob(f"postcodes_{letter}-*"):
             shutil.rmtree(stale) if stale.is_dir() else stale.unlink()  # an older version of the package's data
-        partial = cache_dir() / f"postcodes_{letter}-{stamp}.partial"
+        partial = cache_dir() / f"postcodes_{letter}-{CACHE_FORMAT}-{stamp}.partial"
         partial.mkdir(parents=True)
         decoded = _decode(source).with_columns(pl.col("KEY").str.extract(AREA).alias("AREA"))
         for (area,), rows in decoded.filter(pl.col("AREA").is_not_null()).group_by("AREA"):
-            rows.drop("AREA").sort("KEY").write_parquet(partial / f"{area}.parquet")
+            rows.drop("AREA").sort("KEY").write_parquet(partial / f"{area}.parquet", compression="lz4")
         (partial / "done").write_text("ok\n")
         partial.rename(target)
     except OSError:
@@ -108,14 +109,16 @@ def lookup(postcodes: pl.Series) -> pl.DataFrame:
     """KEY, LAUA, EAST, NORTH for the postcodes given (only the areas they fall in are read)."""
     keys = postcodes.drop_nulls().str.to_uppercase().str.replace_all(r"\s+", "").unique()
     areas = sorted(a for a in keys.str.extract(AREA).unique().to_list() if a)
-    wanted = keys.implode()
-    frames = []
+    wanted = pl.col("KEY").is_in(keys.implode())
+    frames, files = [], []
     for area in areas:
         folder = _letter_folder(area[0])
         if folder is None:
-            frames.append(_letter(area[0]).filter(pl.col("KEY").is_in(wanted)))
+            frames.append(_letter(area[0]).filter(wanted))
         elif (folder / f"{area}.parquet").exists():
-            frames.append(pl.read_parquet(folder / f"{area}.parquet").filter(pl.col("KEY").is_in(wanted)))
+            files.append(folder / f"{area}.parquet")
+    if files:  # one read of every area needed
+        frames.append(pl.read_parquet(files).filter(wanted))
     if not frames:
         return pl.DataFrame(schema=EMPTY_SCHEMA)
     return pl.concat(frames).unique("KEY")

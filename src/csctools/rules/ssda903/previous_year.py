@@ -13,23 +13,25 @@ from csctools.validate.registry import Failures, frame_rule, rule
 SEX_SINCE_2024 = {"1": "M", "2": "F"}  # 2022/23-2023/24 codes, mapped to those used from 2024/25
 
 
+COMPARED = ("SEX", "DOB", "ETHNIC", "MOTHER", "UPN", "UASC")  # Header fields compared with last year's
+
+
 @per_return
-def _headers(ctx: Context, field: str) -> pl.DataFrame:
-    """This year's Header rows of children also in last year's Header, with last year's value as LAST."""
-    last = ctx.last_year("Header").select("CHILD", pl.col(field).alias("LAST")).unique("CHILD")
-    return ctx.table("Header").join(last, on="CHILD", how="inner")
+def _headers(ctx: Context) -> pl.DataFrame:
+    """This year's Header rows of children also in last year's Header, with last year's values as <field>_LAST."""
+    last = ctx.last_year("Header").select("CHILD", *(pl.col(f).alias(f"{f}_LAST") for f in COMPARED))
+    return ctx.table("Header").join(last.unique("CHILD", keep="first"), on="CHILD", how="inner")
 
 
 def _changed(code: str, field: str, normalise: dict[str, str] | None = None) -> None:
-    def check(ctx: Context) -> Iterable[Failures]:
-        frame = _headers(ctx, field)
-        now, before = pl.col(field), pl.col("LAST")
+    def differs(ctx: Context) -> pl.Expr:
+        now, before = pl.col(field), pl.col(f"{field}_LAST")
         if normalise:
             now, before = now.replace(normalise), before.replace(normalise)
-        yield Failures("Header", frame.filter(now.ne_missing(before)), (field,))
+        return now.ne_missing(before)
 
-    check.__doc__ = f"{field} differs from last year's return."
-    rule(DATASET, code)(check)
+    differs.__doc__ = f"{field} differs from last year's return."
+    frame_rule(DATASET, code, "Header", _headers, fields=(field,))(differs)
 
 
 _changed("202", "SEX", SEX_SINCE_2024)
@@ -37,35 +39,30 @@ _changed("203", "DOB")
 _changed("204", "ETHNIC")
 
 
-@rule(DATASET, "207")
-def no_longer_a_mother(ctx: Context) -> Iterable[Failures]:
+@frame_rule(DATASET, "207", "Header", _headers, fields=("MOTHER",))
+def no_longer_a_mother(ctx: Context) -> pl.Expr:
     """A child recorded as a mother last year is not recorded as one this year (children with episodes)."""
-    with_episodes = ctx.table("Episodes")["CHILD"].implode()
-    frame = _headers(ctx, "MOTHER").filter(pl.col("CHILD").is_in(with_episodes))
-    yield Failures(
-        "Header", frame.filter((pl.col("LAST") == "1") & pl.col("MOTHER").ne_missing(pl.col("LAST"))), ("MOTHER",)
-    )
+    with_episodes = pl.col("CHILD").is_in(ctx.table("Episodes")["CHILD"].implode())
+    return with_episodes & (pl.col("MOTHER_LAST") == "1") & pl.col("MOTHER").ne_missing(pl.col("MOTHER_LAST"))
 
 
-@rule(DATASET, "208")
-def upn_changed(ctx: Context) -> Iterable[Failures]:
+@frame_rule(DATASET, "208", "Header", _headers, fields=("UPN",))
+def upn_changed(ctx: Context) -> pl.Expr:
     """The UPN differs from last year's, other than an unknown code becoming known or UN1 becoming UN2-UN5."""
-    frame = _headers(ctx, "UPN")
     unknown = ["UN1", "UN2", "UN3", "UN4", "UN5"]
-    now, before = pl.col("UPN"), pl.col("LAST")
+    now, before = pl.col("UPN"), pl.col("UPN_LAST")
     different = now.ne_missing(before)
     un1_to_reason = (before.eq("UN1") | before.is_null()) & now.is_in(unknown[1:])
     null_to_un1 = before.is_null() & now.eq("UN1")
     became_known = (before.is_in(unknown) | before.is_null()) & ~(now.is_in(unknown) | now.is_null())
     allowed = un1_to_reason.fill_null(False) | null_to_un1.fill_null(False) | became_known.fill_null(False)
-    yield Failures("Header", frame.filter(different & ~allowed), ("UPN",))
+    return different & ~allowed
 
 
-@rule(DATASET, "205D")
-def newly_uasc(ctx: Context) -> Iterable[Failures]:
+@frame_rule(DATASET, "205D", "Header", _headers, fields=("UASC",))
+def newly_uasc(ctx: Context) -> pl.Expr:
     """A child recorded as UASC this year was in last year's return but not recorded as UASC there."""
-    frame = _headers(ctx, "UASC")
-    yield Failures("Header", frame.filter((pl.col("UASC") == "1") & (pl.col("LAST").fill_null("") != "1")), ("UASC",))
+    return (pl.col("UASC") == "1") & (pl.col("UASC_LAST").fill_null("") != "1")
 
 
 @per_return

@@ -1,0 +1,56 @@
+"""Postcode look-ups: the per-area parquet cache, stale caches removed, the in-memory fallback agreeing."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from csctools.reference import postcodes
+from csctools.reference.authorities import find_authority, postcodes_in
+
+pytestmark = pytest.mark.skipif(not postcodes.available(), reason="the ONS postcode package is not installed")
+
+
+@pytest.fixture
+def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    monkeypatch.setenv("CSCTOOLS_CACHE", str(tmp_path))
+    folders = postcodes._letter_folder  # a test may replace it
+    folders.cache_clear()
+    yield tmp_path / "csctools" / "postcodes"
+    folders.cache_clear()
+
+
+def _known() -> list[str]:
+    leeds = [p.postcode for p in postcodes_in(find_authority("383"))[:5]]
+    bradford = [p.postcode for p in postcodes_in(find_authority("380"))[:5]]
+    return leeds + bradford
+
+
+def test_lookup_finds_known_postcodes_across_areas(cache: Path) -> None:
+    wanted = pl.Series([*_known(), "ZZ99 9ZZ", None, "ls1 4ap"])
+    found = postcodes.lookup(wanted)
+    keys = set(found["KEY"].to_list())
+    assert {p.replace(" ", "").upper() for p in _known()} <= keys
+    assert "ZZ999ZZ" not in keys
+    assert found["LAUA"].null_count() == 0 and found["EAST"].min() > 0
+    assert (cache / "done").exists() is False and any(cache.glob(f"postcodes_L-{postcodes.CACHE_FORMAT}-*/done"))
+
+
+def test_cache_and_memory_paths_agree(cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    wanted = pl.Series(_known())
+    from_cache = postcodes.lookup(wanted).sort("KEY")
+    monkeypatch.setattr(postcodes, "_letter_folder", lambda letter: None)  # as if the cache could not be written
+    in_memory = postcodes.lookup(wanted).sort("KEY")
+    assert from_cache.height == len(wanted) and from_cache.equals(in_memory)
+
+
+def test_stale_cache_of_a_letter_is_replaced(cache: Path) -> None:
+    stale = cache / "postcodes_L-old-format"
+    stale.mkdir(parents=True)
+    (stale / "done").write_text("ok\n")
+    postcodes.lookup(pl.Series(["LS1 4AP"]))
+    assert not stale.exists()
+    assert len(list(cache.glob("postcodes_L-*"))) == 1
