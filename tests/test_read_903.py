@@ -213,3 +213,30 @@ def test_unusual_files_take_the_careful_reader(tmp_path: Path, body: str) -> Non
     from csctools.datasets.ssda903.read import _whole_rows
 
     assert _whole_rows(HEADER + "\n" + body, 7) is None
+
+
+@pytest.mark.parametrize(
+    ("body", "trimmed", "upper_case"),
+    [
+        ("101,M,01/02/2015,WBRI,UN1,,\n102,F,01/02/2016,WBRI,UN2,,", True, True),
+        ("101, M,01/02/2015,WBRI,UN1,,\n102,F,01/02/2016 ,WBRI,UN2,,", False, True),  # spaces around values
+        ("101,M,01/02/2015,wbri,UN1,,\n102,F,01/02/2016,WBRI, ,,", False, False),  # lower case; a blank of spaces
+        ("101,M,01/02/2015,WBRI,UN1,,\n102,F,01/02/2016,WBRI,UN1,,\u00a0", False, False),  # a non-breaking space
+        ("101,m,01/02/2015,WBRI,UN1,,\n102,F,01/02/2016,WBRI,UN1,,\t", False, False),
+    ],
+)
+def test_plain_files_say_what_typing_may_skip(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, body: str, trimmed: bool, upper_case: bool
+) -> None:
+    from csctools.datasets.ssda903 import read as reader
+
+    parsed = reader._whole_rows(HEADER + "\n" + body, 7)
+    assert parsed is not None
+    assert (parsed[1].trimmed, parsed[1].upper_case) == (trimmed, upper_case)
+    path = tmp_path / "header.csv"
+    path.write_text(HEADER + "\n" + body, encoding="utf-8")
+    fast = reader.read_903([path]).tables["Header"]
+    monkeypatch.setattr(reader, "_whole_rows", lambda text, width: None)
+    careful = reader.read_903([path]).tables["Header"]
+    assert fast.equals(careful)
+    assert fast["SEX"].to_list() == ["M", "F"] and fast["ETHNIC"].to_list() == ["WBRI", "WBRI"]

@@ -6,6 +6,7 @@ nothing is silently turned into null.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
@@ -45,6 +46,15 @@ def clean_text(text: pl.Expr) -> pl.Expr:
     return pl.when(stripped.str.len_chars() > 0).then(stripped).otherwise(None)
 
 
+@dataclass(frozen=True)
+class Tidy:
+    """What a reader found of its text: `trimmed`, no value has spaces around it and no value is empty (blank cells
+    are already null); `upper_case`, no value has a lower-case letter."""
+
+    trimmed: bool = False
+    upper_case: bool = False
+
+
 NULL_TYPES = {
     ColumnType.DATE: pl.Date,
     ColumnType.INTEGER: pl.Int64,
@@ -73,7 +83,9 @@ def _typed(kind: ColumnType, text: pl.Expr, date_format: str) -> pl.Expr:
 
 
 @lru_cache(maxsize=4096)
-def _column_exprs(name: str, kind: ColumnType, present: bool, date_format: str) -> tuple[pl.Expr, ...]:
+def _column_exprs(
+    name: str, kind: ColumnType, present: bool, date_format: str, tidy: Tidy = Tidy()
+) -> tuple[pl.Expr, ...]:
     """The typed column and, for non-text types, its `_raw` companion (the text where parsing failed). Built once
     per kind of column: polars expressions can be reused."""
     if not present:
@@ -81,17 +93,20 @@ def _column_exprs(name: str, kind: ColumnType, present: bool, date_format: str) 
         if kind not in (ColumnType.TEXT, ColumnType.CODE):
             nulls.append(pl.lit(None, dtype=pl.String).alias(name + RAW_SUFFIX))
         return tuple(nulls)
-    text = clean_text(pl.col(name))
+    text = pl.col(name) if tidy.trimmed else clean_text(pl.col(name))
     if kind is ColumnType.CODE:
-        return (text.str.to_uppercase().alias(name),)
+        return ((text if tidy.upper_case else text.str.to_uppercase()).alias(name),)
     if kind is ColumnType.TEXT:
         return (text.alias(name),)
     typed = _typed(kind, text, date_format)
     return typed.alias(name), pl.when(typed.is_null()).then(text).alias(name + RAW_SUFFIX)
 
 
-def type_frame(frame: pl.DataFrame, columns: tuple[Column, ...], keep: tuple[str, ...] = ()) -> pl.DataFrame:
-    """Type every declared column of a frame of text; columns absent from the frame come out null.
+def type_frame(
+    frame: pl.DataFrame, columns: tuple[Column, ...], keep: tuple[str, ...] = (), tidy: Tidy = Tidy()
+) -> pl.DataFrame:
+    """Type every declared column of a frame of text; columns absent from the frame come out null. `tidy` says
+    what the reader already knows of the text (then the trimming or upper-casing is skipped).
 
     Each non-text column gets a `<column>_raw` companion holding the text of values that did not parse. One query
     types the whole table; dates not in a column's dominant format are parsed afterwards, only where it failed.
@@ -101,7 +116,7 @@ def type_frame(frame: pl.DataFrame, columns: tuple[Column, ...], keep: tuple[str
         present = column.name in frame.columns
         dated = present and column.type is ColumnType.DATE
         date_format = _dominant_date_format(frame[column.name]) if dated else ""
-        exprs.extend(_column_exprs(column.name, column.type, present, date_format))
+        exprs.extend(_column_exprs(column.name, column.type, present, date_format, tidy))
     if keep or any(c.name in frame.columns for c in columns):
         typed = frame.select(exprs)  # literals are broadcast to the height of the read columns
     else:

@@ -6,7 +6,7 @@ import csv
 import io
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import polars as pl
@@ -22,7 +22,7 @@ from csctools.datasets.ssda903.detect import (
 from csctools.datasets.ssda903.schema import DERIVED_COLUMNS, SSDA903
 from csctools.io.result import FileReport, Problem, ReadError, RejectedRow, ReturnData, Severity, TableRead
 from csctools.io.text import decode, first_line, sniff_delimiter
-from csctools.io.typing import type_frame, unparsed_counts
+from csctools.io.typing import Tidy, type_frame, unparsed_counts
 from csctools.io.xml import line_of
 from csctools.model import SOURCE_FILE, SOURCE_ROW
 from csctools.years import CollectionYear, year_hint_from_name
@@ -34,6 +34,7 @@ class RawTable:
 
     name: str
     data: pl.DataFrame
+    tidy: Tidy = field(default_factory=Tidy)  # what the reader knows of the text, so typing can skip work
 
     @classmethod
     def from_columns(cls, name: str, columns: dict[str, list[str | None]], rows: list[int], source: str) -> RawTable:
@@ -68,8 +69,8 @@ def read_csv_table(name: str, text: str, report: FileReport) -> RawTable | None:
             )
         )
         return None
-    rows = csv.reader(text.splitlines())
-    headers = next(rows)
+    plain_header = not any(mark in header_line for mark in UNUSUAL)
+    headers = next(csv.reader([header_line] if plain_header else text.splitlines()))
     table, _score = match_table(headers)
     if table is None:
         shown = ", ".join(h for h in headers[:8] if h.strip()) or "(blank)"
@@ -86,15 +87,17 @@ def read_csv_table(name: str, text: str, report: FileReport) -> RawTable | None:
     positions = [(index, column) for column, index in first_positions.items()]
     read = TableRead(table.name, 0, 0)
     report.tables.append(read)
-    whole = _whole_rows(text, len(headers))
-    if whole is not None:  # the usual file: no quotes, no blank or short rows; polars parses it
+    parsed = _whole_rows(text, len(headers))
+    if parsed is not None:  # the usual file: no quotes, no blank or short rows; polars parses it
+        whole, tidy = parsed
         read.rows_in = read.rows_read = whole.height
-        data = whole.select(whole.to_series(i).alias(c) for i, c in positions).with_columns(
+        data = whole.select(
+            *(whole.to_series(i).alias(c) for i, c in positions),
             pl.lit(name, dtype=pl.String).alias(SOURCE_FILE),
             pl.int_range(2, whole.height + 2, dtype=pl.Int64).alias(SOURCE_ROW),
         )
-        return RawTable(table.name, data)
-    body = list(rows)
+        return RawTable(table.name, data, tidy)
+    body = list(csv.reader(text.splitlines()))[1:]
     read.rows_in = len(body)
     kept, numbers = _keep_rows(body, len(headers), read)
     transposed = list(zip(*kept, strict=True)) if kept else [() for _ in headers]
@@ -106,10 +109,11 @@ def read_csv_table(name: str, text: str, report: FileReport) -> RawTable | None:
 UNUSUAL = ('"', "\r", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029")
 
 
-def _whole_rows(text: str, width: int) -> pl.DataFrame | None:
+def _whole_rows(text: str, width: int) -> tuple[pl.DataFrame, Tidy] | None:
     """The body of a plain CSV (one row per line, every row as wide as the header, none blank) parsed by polars as
-    text; None when the file needs the careful row-by-row reader (quotes, odd line breaks, blank or ragged rows)."""
-    body = text.replace("\r\n", "\n")
+    text, and what is known of its values; None when the file needs the careful row-by-row reader (quotes, odd
+    line breaks, blank or ragged rows)."""
+    body = text.replace("\r\n", "\n") if "\r" in text else text
     body = body[:-1] if body.endswith("\n") else body  # a further empty line is a blank row, reported carefully
     if any(mark in body for mark in UNUSUAL) or BLANK_LINE.search(body):
         return None
@@ -122,7 +126,16 @@ def _whole_rows(text: str, width: int) -> pl.DataFrame | None:
         )
     except pl.exceptions.PolarsError:
         return None
-    return frame if frame.shape == (lines, width) else None
+    if frame.shape != (lines, width):
+        return None
+    values = body[body.find("\n") :]  # after the header; blank cells are read as null
+    ascii = values.isascii()  # then str methods and polars agree on spaces and case
+    spaced = " " in values or "\t" in values  # one quick scan; most files have no spaces at all
+    padded = spaced and (any(mark in values for mark in PADDING) or values.endswith((" ", "\t")))
+    return frame, Tidy(trimmed=ascii and not padded, upper_case=ascii and values.upper() == values)
+
+
+PADDING = (" ,", ", ", " \n", "\n ", "\t")  # a space or tab at the edge of a value (ASCII text)
 
 
 BLANK_LINE = re.compile(r'\n[ \t,"]*(?:\r?\n|$)')  # a line after the header that can only hold a blank row
@@ -293,8 +306,11 @@ def assemble_903(
 ) -> ReturnData:
     """Type the raw tables of one return, decide its collection year, derive Header.UASC."""
     grouped: dict[str, list[pl.DataFrame]] = {}
+    tidy: dict[str, Tidy] = {}
     for raw in raw_tables:
         grouped.setdefault(raw.name, []).append(raw.data)
+        known = tidy.get(raw.name, raw.tidy)  # several files of one table: what holds for all of them
+        tidy[raw.name] = Tidy(known.trimmed and raw.tidy.trimmed, known.upper_case and raw.tidy.upper_case)
     texts = {name: pl.concat(frames, how="diagonal") for name, frames in grouped.items()}
     for name, frames in grouped.items():
         if len(frames) > 1:
@@ -311,7 +327,8 @@ def assemble_903(
     typed: dict[str, pl.DataFrame] = {}
     for name, frame in texts.items():
         spec = SSDA903.table(name)
-        typed[name] = type_frame(frame, (*spec.columns, *DERIVED_COLUMNS.get(name, ())), keep=(SOURCE_FILE, SOURCE_ROW))
+        columns = (*spec.columns, *DERIVED_COLUMNS.get(name, ()))
+        typed[name] = type_frame(frame, columns, keep=(SOURCE_FILE, SOURCE_ROW), tidy=tidy[name])
     year_source = "given"
     if year is None:
         year, year_source = _decide_year(reports, typed)

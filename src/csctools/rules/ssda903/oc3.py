@@ -68,9 +68,7 @@ def not_a_relevant_child(ctx: Context) -> Iterable[Failures]:
     or former relevant child: 13 weeks in care after their 14th birthday, some after their 16th; or who was
     adopted. A query: earlier care is not in the files."""
     leavers = ctx.table("OC3")["CHILD"].implode()  # only their episodes matter
-    both = pl.concat(
-        [ctx.table("Episodes").filter(pl.col("CHILD").is_in(leavers)), ctx.last_year("Episodes")], how="diagonal_relaxed"
-    )
+    both = pl.concat([ctx.table("Episodes"), ctx.last_year("Episodes")], how="diagonal_relaxed")
     episodes = both.filter(pl.col("DECOM").is_not_null() & pl.col("CHILD").is_in(leavers))
     episodes = episodes.unique(["CHILD", "DECOM"], keep="first")
     latest = episodes.filter(pl.col("DECOM") == pl.col("DECOM").max().over("CHILD"))
