@@ -9,7 +9,7 @@ from datetime import date
 import polars as pl
 
 from csctools.rules.ssda903.common import ADOPTED, DATASET, age, looked_after_12_months
-from csctools.validate.context import Context, per_return
+from csctools.validate.context import Context, collect, per_return
 from csctools.validate.registry import Failures, rule, table_rule
 from csctools.validate.windows import cumulative_sum_in_group
 
@@ -70,18 +70,22 @@ def un4_after_a_week(ctx: Context) -> Iterable[Failures]:
 @rule(DATASET, "117")
 def decision_after_care_or_year(ctx: Context) -> Iterable[Failures]:
     """A decision to place (or no longer place) for adoption is after the year or after the child left care."""
-    episodes = ctx.table("Episodes").filter(pl.col("DECOM").is_not_null() & (pl.col("REC").fill_null("") != "X1"))
+    episodes = ctx.lazy("Episodes").filter(pl.col("DECOM").is_not_null() & (pl.col("REC").fill_null("") != "X1"))
     latest = episodes.filter(pl.col("DECOM") == pl.col("DECOM").max().over("CHILD")).unique("CHILD")
     placed = ctx.table("PlacedAdoption")
     pairs = latest.select("CHILD", "DEC", pl.col("_row").alias("EP_ROW")).join(
-        placed.select("CHILD", "DATE_PLACED", "DATE_PLACED_CEASED", pl.col("_row").alias("PA_ROW")), on="CHILD"
+        placed.lazy().select("CHILD", "DATE_PLACED", "DATE_PLACED_CEASED", pl.col("_row").alias("PA_ROW")), on="CHILD"
     )
-    bad = pairs.filter(
-        (pl.col("DATE_PLACED") > ctx.end)
-        | (pl.col("DATE_PLACED") > pl.col("DEC"))
-        | (pl.col("DATE_PLACED_CEASED") > ctx.end)
-        | (pl.col("DATE_PLACED_CEASED") > pl.col("DEC"))
+    bad = collect(
+        pairs.filter(
+            (pl.col("DATE_PLACED") > ctx.end)
+            | (pl.col("DATE_PLACED") > pl.col("DEC"))
+            | (pl.col("DATE_PLACED_CEASED") > ctx.end)
+            | (pl.col("DATE_PLACED_CEASED") > pl.col("DEC"))
+        ).select("EP_ROW", "PA_ROW")
     )
+    if bad.is_empty():
+        return
     yield Failures("Episodes", ctx.table("Episodes").filter(pl.col("_row").is_in(bad["EP_ROW"].implode())), ("DEC",))
     yield Failures(
         "PlacedAdoption",
@@ -93,13 +97,16 @@ def decision_after_care_or_year(ctx: Context) -> Iterable[Failures]:
 @rule(DATASET, "118")
 def reversal_before_care_or_year(ctx: Context) -> Iterable[Failures]:
     """The decision that a child should no longer be placed for adoption is before the year or before care began."""
-    episodes = ctx.table("Episodes").filter(~pl.col("LS").is_in(["V3", "V4"]) & pl.col("DECOM").is_not_null())
+    episodes = ctx.lazy("Episodes").filter(~pl.col("LS").is_in(["V3", "V4"]) & pl.col("DECOM").is_not_null())
     earliest = episodes.filter(pl.col("DECOM") == pl.col("DECOM").min().over("CHILD")).unique("CHILD")
     placed = ctx.table("PlacedAdoption").filter(pl.col("DATE_PLACED_CEASED").is_not_null())
     pairs = earliest.select("CHILD", "DECOM", pl.col("_row").alias("EP_ROW")).join(
-        placed.select("CHILD", "DATE_PLACED_CEASED", pl.col("_row").alias("PA_ROW")), on="CHILD"
+        placed.lazy().select("CHILD", "DATE_PLACED_CEASED", pl.col("_row").alias("PA_ROW")), on="CHILD"
     )
-    bad = pairs.filter((pl.col("DATE_PLACED_CEASED") < pl.col("DECOM")) | (pl.col("DATE_PLACED_CEASED") < ctx.start))
+    late = (pl.col("DATE_PLACED_CEASED") < pl.col("DECOM")) | (pl.col("DATE_PLACED_CEASED") < ctx.start)
+    bad = collect(pairs.filter(late).select("EP_ROW", "PA_ROW"))
+    if bad.is_empty():
+        return
     yield Failures("Episodes", ctx.table("Episodes").filter(pl.col("_row").is_in(bad["EP_ROW"].implode())), ("DECOM",))
     yield Failures(
         "PlacedAdoption", placed.filter(pl.col("_row").is_in(bad["PA_ROW"].implode())), ("DATE_PLACED_CEASED",)
@@ -117,9 +124,12 @@ def leaver_or_adoption_for_cla12(ctx: Context) -> Iterable[Failures]:
 @rule(DATASET, "199", needs=())
 def adopted_before(ctx: Context) -> Iterable[Failures]:
     """Episodes after the child was adopted (this year or last): a child adopted from care is in care again."""
-    now = ctx.table("Episodes").with_columns(pl.col("_row").alias("NOW_ROW"))
+    fields = ("CHILD", "DECOM", "REC")
     both = pl.concat(
-        [now, ctx.last_year("Episodes").with_columns(pl.lit(None, pl.Int64).alias("NOW_ROW"))], how="diagonal_relaxed"
+        [
+            ctx.lazy("Episodes").select(*fields, pl.col("_row").alias("NOW_ROW")),
+            ctx.last_year_lazy("Episodes").select(*fields, pl.lit(None, pl.Int64).alias("NOW_ROW")),
+        ]
     )
     adoption = pl.col("REC").is_in(ADOPTED).fill_null(False)
     ordered = (
@@ -127,8 +137,9 @@ def adopted_before(ctx: Context) -> Iterable[Failures]:
         .sort("CHILD", "DECOM", maintain_order=True)
         .with_columns(cumulative_sum_in_group(adoption.cast(pl.Int32), "CHILD").alias("ADOPTIONS"))
     )
-    bad = ordered.filter((pl.col("ADOPTIONS") > 0) & ~((pl.col("ADOPTIONS") == 1) & adoption))
-    yield Failures("Episodes", now.filter(pl.col("NOW_ROW").is_in(bad["NOW_ROW"].drop_nulls().implode())), ("CHILD",))
+    bad = collect(ordered.filter((pl.col("ADOPTIONS") > 0) & ~((pl.col("ADOPTIONS") == 1) & adoption)))["NOW_ROW"]
+    now = ctx.table("Episodes")
+    yield Failures("Episodes", now.filter(pl.col("_row").is_in(bad.drop_nulls().implode())), ("CHILD",))
 
 
 @rule(DATASET, "215")
@@ -162,31 +173,32 @@ def leaver_still_in_care(ctx: Context) -> Iterable[Failures]:
     )
     years = age(pl.col("DOB"), ctx.end)  # the latest birthday on or before 31 March (29 February -> 28th)
     birthday = pl.col("DOB").dt.offset_by(pl.format("{}y", years))
-    pairs = ctx.table("Episodes").select("CHILD", "DECOM", "DEC").join(oc3.select("CHILD", "DOB", "_row"), on="CHILD")
+    pairs = (
+        ctx.lazy("Episodes").select("CHILD", "DECOM", "DEC").join(oc3.lazy().select("CHILD", "DOB", "_row"), on="CHILD")
+    )
     in_care = pairs.with_columns(birthday.alias("BIRTHDAY")).filter(
         (pl.col("DECOM") <= pl.col("BIRTHDAY")) & (pl.col("DEC") > pl.col("BIRTHDAY"))
     )
-    yield Failures("OC3", oc3.filter(pl.col("_row").is_in(in_care["_row"].implode())))
+    yield Failures("OC3", oc3.filter(pl.col("_row").is_in(collect(in_care.select("_row"))["_row"].implode())))
 
 
 @rule(DATASET, "1010", needs=("prev_year",))
 def leaver_with_open_episode_last_year(ctx: Context) -> Iterable[Failures]:
     """Care leaver data for a child with no episodes this year whose last episode last year was still open."""
-    last = ctx.last_year("Episodes").filter(pl.col("DECOM").is_not_null())
+    last = ctx.last_year_lazy("Episodes").filter(pl.col("DECOM").is_not_null())
     latest = last.filter(pl.col("DECOM") == pl.col("DECOM").max().over("CHILD"))
-    open_last = latest.filter(pl.col("DEC").is_null())["CHILD"].implode()
-    current = ctx.table("Episodes")["CHILD"].implode()
-    oc3 = ctx.table("OC3")
-    yield Failures("OC3", oc3.filter(~pl.col("CHILD").is_in(current) & pl.col("CHILD").is_in(open_last)))
+    open_last = latest.filter(pl.col("DEC").is_null()).select("CHILD")
+    plan = ctx.lazy("OC3").join(ctx.lazy("Episodes").select("CHILD"), on="CHILD", how="anti")
+    yield Failures("OC3", collect(plan.join(open_last, on="CHILD", how="semi")))
 
 
 @rule(DATASET, "1011", needs=())
 def leaver_transferred(ctx: Context) -> Iterable[Failures]:
     """Care leaver data for a child whose final episode ended with care transferred to another LA (E3)."""
-    episodes = ctx.table("Episodes").filter(pl.col("DECOM").is_not_null())
+    episodes = ctx.lazy("Episodes").filter(pl.col("DECOM").is_not_null())
     last = episodes.filter(pl.col("DECOM") == pl.col("DECOM").max().over("CHILD"))
-    transferred = last.filter(pl.col("REC") == "E3")["CHILD"].implode()
-    yield Failures("OC3", leavers(ctx).filter(pl.col("CHILD").is_in(transferred)))
+    transferred = last.filter(pl.col("REC") == "E3").select("CHILD")
+    yield Failures("OC3", collect(leavers(ctx).lazy().join(transferred, on="CHILD", how="semi")))
 
 
 @rule(DATASET, "1012")

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 import polars as pl
 
 from csctools.rules.ssda903.common import DATASET, code_rule, date_rule
-from csctools.validate.context import Context, per_return
+from csctools.validate.context import Context, collect, per_return
 from csctools.validate.registry import Failures, rule, table_rule
 from csctools.validate.windows import cumulative_sum_in_group, previous_in_group
 
@@ -70,50 +70,55 @@ def overlapping_periods(ctx: Context) -> Iterable[Failures]:
 @rule(DATASET, "575")
 def open_after_placement_ended(ctx: Context) -> Iterable[Failures]:
     """The placement the child went missing from ended, but the missing period has no end date."""
-    pairs = ctx.table("Missing").join(ctx.table("Episodes").select("CHILD", "DECOM", "DEC"), on="CHILD")
+    pairs = ctx.lazy("Missing").join(ctx.lazy("Episodes").select("CHILD", "DECOM", "DEC"), on="CHILD")
     bad = pairs.filter(
         (pl.col("MIS_START") >= pl.col("DECOM"))
         & (pl.col("MIS_START") <= pl.col("DEC"))
         & pl.col("MIS_END").is_null()
         & pl.col("DEC").is_not_null()
     )
-    yield Failures("Missing", bad.unique("_row"), ("MIS_END",))
+    yield Failures("Missing", collect(bad.unique("_row")), ("MIS_END",))
 
 
 @rule(DATASET, "581")
 def missing_outside_care(ctx: Context) -> Iterable[Failures]:
     """The missing period did not start during any of the child's episodes of care."""
     missing = ctx.table("Missing").filter(pl.col("MIS_START").is_not_null())
-    pairs = missing.select("_row", "CHILD", "MIS_START").join(
-        ctx.table("Episodes").select("CHILD", "DECOM", "DEC"), on="CHILD", how="left"
+    pairs = (
+        missing.lazy()
+        .select("_row", "CHILD", "MIS_START")
+        .join(ctx.lazy("Episodes").select("CHILD", "DECOM", "DEC"), on="CHILD", how="left")
     )
     within = (pl.col("MIS_START") >= pl.col("DECOM")) & (
         (pl.col("MIS_START") <= pl.col("DEC")) | pl.col("DEC").is_null()
     )
-    ok_rows = pairs.filter(within.fill_null(False))["_row"].implode()
+    ok_rows = collect(pairs.filter(within.fill_null(False)).select("_row"))["_row"].implode()
     yield Failures("Missing", missing.filter(~pl.col("_row").is_in(ok_rows)), ("MIS_START",))
 
 
 @per_return
 def periods_of_care(ctx: Context) -> pl.DataFrame:
     """One row per period of care in the return (episodes chained day to day): CHILD, POC_START, POC_END."""
-    frame = ctx.table("Episodes").filter(pl.col("DECOM").is_not_null()).sort("CHILD", "DECOM")
+    frame = ctx.lazy("Episodes").select("CHILD", "DECOM", "DEC").filter(pl.col("DECOM").is_not_null())
+    frame = frame.sort("CHILD", "DECOM")
     previous_end = previous_in_group("DEC", "CHILD")
     frame = frame.with_columns(
         cumulative_sum_in_group(
             (previous_end.is_null() | (pl.col("DECOM") > previous_end)).cast(pl.Int32), "CHILD"
         ).alias("POC")
     )
-    return frame.group_by("CHILD", "POC").agg(
-        pl.col("DECOM").min().alias("POC_START"), pl.col("DEC").last().alias("POC_END")
+    return collect(
+        frame.group_by("CHILD", "POC").agg(
+            pl.col("DECOM").min().alias("POC_START"), pl.col("DEC").last().alias("POC_END")
+        )
     )
 
 
 def _outside_every_period(ctx: Context, outside: pl.Expr) -> pl.DataFrame:
     """Missing rows for which `outside` holds against every period of care of the child."""
     missing = ctx.table("Missing").filter(pl.col("MIS_START").is_not_null())
-    pairs = missing.select("_row", "CHILD", "MIS_START", "MIS_END").join(periods_of_care(ctx), on="CHILD")
-    flagged = pairs.group_by("_row").agg(outside.fill_null(False).all().alias("OUT")).filter(pl.col("OUT"))
+    pairs = missing.lazy().select("_row", "CHILD", "MIS_START", "MIS_END").join(periods_of_care(ctx).lazy(), on="CHILD")
+    flagged = collect(pairs.group_by("_row").agg(outside.fill_null(False).all().alias("OUT")).filter(pl.col("OUT")))
     return missing.filter(pl.col("_row").is_in(flagged["_row"].implode()))
 
 

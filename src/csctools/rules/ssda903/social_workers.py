@@ -10,7 +10,7 @@ import polars as pl
 from csctools.model import SOURCE_FILE, SOURCE_ROW
 from csctools.rules.ssda903.common import DATASET, code_rule, date_rule
 from csctools.validate.context import Context, per_return
-from csctools.validate.registry import Failures, rule, table_rule
+from csctools.validate.registry import Failures, frame_rule, rule, table_rule
 from csctools.validate.windows import next_in_group, position_in_group, previous_in_group
 
 date_rule("SW04STG1", "SWEpisodes", "SW_DECOM")
@@ -21,10 +21,12 @@ APRIL_2023 = date(2023, 4, 1)
 
 @per_return
 def sorted_episodes(ctx: Context) -> pl.DataFrame:
-    """Social worker episodes in order per child, with the previous episode's end, number and count."""
+    """Social worker episodes in order per child, with the previous episode's end, the next one's start, the
+    episode's number and the child's count."""
     frame = ctx.table("SWEpisodes").sort("CHILD", "SW_DECOM", "SW_DEC", nulls_last=True)
     return frame.with_columns(
         previous_in_group("SW_DEC", "CHILD").alias("PREV_SW_DEC"),
+        next_in_group("SW_DECOM", "CHILD").alias("NEXT_SW_DECOM"),
         pl.when(pl.col("SW_DECOM").is_not_null()).then(position_in_group("CHILD") + 1).alias("NUMBER"),
         pl.len().over("CHILD").alias("COUNT"),
     )
@@ -77,31 +79,32 @@ def same_start(ctx: Context) -> pl.Expr:
     return pl.struct("CHILD", "SW_DECOM").is_duplicated() & pl.col("SW_DECOM").is_not_null()
 
 
-@rule(DATASET, "SW08STG2")
-def previous_not_ended(ctx: Context) -> Iterable[Failures]:
+def _after_the_first(ctx: Context) -> pl.Expr:
+    return pl.col("NUMBER") > 1
+
+
+@frame_rule(DATASET, "SW08STG2", "SWEpisodes", sorted_episodes, fields=("SW_DEC",))
+def previous_not_ended(ctx: Context) -> pl.Expr:
     """A social worker episode that is not the child's latest has no end date."""
-    frame = sorted_episodes(ctx)
-    yield Failures(
-        "SWEpisodes", frame.filter((pl.col("NUMBER") < pl.col("COUNT")) & pl.col("SW_DEC").is_null()), ("SW_DEC",)
-    )
+    return (pl.col("NUMBER") < pl.col("COUNT")) & pl.col("SW_DEC").is_null()
 
 
-@rule(DATASET, "SW14STG2")
-def end_date_blank(ctx: Context) -> Iterable[Failures]:
+@frame_rule(DATASET, "SW14STG2", "SWEpisodes", sorted_episodes, fields=("SW_DEC",))
+def end_date_blank(ctx: Context) -> pl.Expr:
     """Only the latest social worker episode of a child may have no end date."""
-    frame = sorted_episodes(ctx)
-    yield Failures(
-        "SWEpisodes", frame.filter((pl.col("NUMBER") < pl.col("COUNT")) & pl.col("SW_DEC").is_null()), ("SW_DEC",)
-    )
+    return (pl.col("NUMBER") < pl.col("COUNT")) & pl.col("SW_DEC").is_null()
 
 
-@rule(DATASET, "SW10STG2")
-def gap_between_workers(ctx: Context) -> Iterable[Failures]:
-    """A new social worker (other than first contact) starts more than 7 days from the end of the previous one."""
-    frame = sorted_episodes(ctx).filter(pl.col("NUMBER") > 1)
+def _gap_between_workers(ctx: Context) -> pl.Expr:
     gap = (pl.col("SW_DECOM") - pl.col("PREV_SW_DEC")).dt.total_days().abs()
     bad = (pl.col("SW_REASON") != "FCONTA") & ((gap > 7) | pl.col("PREV_SW_DEC").is_null())
-    yield Failures("SWEpisodes", frame.filter(bad), ("SW_DECOM",))
+    return _after_the_first(ctx) & bad
+
+
+_gap_between_workers.__doc__ = (
+    "A new social worker (other than first contact) starts more than 7 days from the end of the previous one."
+)
+frame_rule(DATASET, "SW10STG2", "SWEpisodes", sorted_episodes, fields=("SW_DECOM",))(_gap_between_workers)
 
 
 @rule(DATASET, "SW17STG2")
@@ -127,39 +130,32 @@ def looked_after_without_worker(ctx: Context) -> Iterable[Failures]:
     yield Failures("Episodes", ctx.table("Episodes").filter(pl.col("_row").is_in(bad["_row"].implode())), ("DEC",))
 
 
-@rule(DATASET, "SW10aSTG2")
-def gap_between_workers_2025(ctx: Context) -> Iterable[Failures]:
-    """A new social worker (other than first contact) starts more than 7 days from the end of the previous one
-    (from 2025/26; the same check as SW10STG2)."""
-    yield from gap_between_workers(ctx)
+frame_rule(DATASET, "SW10aSTG2", "SWEpisodes", sorted_episodes, fields=("SW_DECOM",))(_gap_between_workers)
 
 
-@rule(DATASET, "SW10bSTG2")
-def first_contact_overlaps(ctx: Context) -> Iterable[Failures]:
+@frame_rule(DATASET, "SW10bSTG2", "SWEpisodes", sorted_episodes, fields=("SW_DECOM", "SW_REASON"))
+def first_contact_overlaps(ctx: Context) -> pl.Expr:
     """A social worker episode with reason first contact (FCONTA) starts before the previous episode ended."""
-    frame = sorted_episodes(ctx).filter(pl.col("NUMBER") > 1)
     bad = (pl.col("SW_REASON") == "FCONTA") & (
         pl.col("PREV_SW_DEC").is_null() | (pl.col("PREV_SW_DEC") > pl.col("SW_DECOM"))
     )
-    yield Failures("SWEpisodes", frame.filter(bad), ("SW_DECOM", "SW_REASON"))
+    return _after_the_first(ctx) & bad
 
 
-@rule(DATASET, "SW11aSTG2")
-def ended_without_successor(ctx: Context) -> Iterable[Failures]:
+@frame_rule(DATASET, "SW11aSTG2", "SWEpisodes", sorted_episodes, fields=("SW_DEC",))
+def ended_without_successor(ctx: Context) -> pl.Expr:
     """A social worker episode ended more than five days before 31 March and the child's next episode does not
     begin within five days of that end (or there is none)."""
-    frame = sorted_episodes(ctx).with_columns(next_in_group("SW_DECOM", "CHILD").alias("NEXT_SW_DECOM"))
     ended = pl.col("SW_DEC").is_not_null() & (pl.col("SW_DEC") <= ctx.end - timedelta(days=5))
     gap = (pl.col("NEXT_SW_DECOM") - pl.col("SW_DEC")).dt.total_days().abs()
-    yield Failures("SWEpisodes", frame.filter(ended & (gap.is_null() | (gap > 5))), ("SW_DEC",))
+    return ended & (gap.is_null() | (gap > 5))
 
 
-@rule(DATASET, "SW11bSTG2")
-def ended_just_before_year_end(ctx: Context) -> Iterable[Failures]:
+@frame_rule(DATASET, "SW11bSTG2", "SWEpisodes", sorted_episodes, fields=("SW_DEC",))
+def ended_just_before_year_end(ctx: Context) -> pl.Expr:
     """The child's latest social worker episode ended in the last five days of the year, with none after it."""
-    frame = sorted_episodes(ctx).filter(pl.col("NUMBER") == pl.col("COUNT"))
     window = pl.col("SW_DEC").is_between(ctx.end - timedelta(days=5), ctx.end)
-    yield Failures("SWEpisodes", frame.filter(window), ("SW_DEC",))
+    return (pl.col("NUMBER") == pl.col("COUNT")) & window
 
 
 @rule(DATASET, "SW12STG2")
