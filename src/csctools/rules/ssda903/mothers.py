@@ -2,134 +2,123 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 import polars as pl
 
 from csctools.rules.ssda903.common import DATASET
-from csctools.validate.context import Context
-from csctools.validate.registry import Failures, rule
+from csctools.validate.context import Context, collect, per_return
+from csctools.validate.registry import Condition, Failures, frame_rule, rule
 
 FEMALE = ("F", "2")
 
 
-@rule(DATASET, "393")
-def mother_not_completed(ctx: Context) -> Iterable[Failures]:
+RESPITE = ("V3", "V4")
+LEAVER_FIELDS = ("IN_TOUCH", "ACTIV", "ACCOM")
+
+
+@per_return
+def _header_with_care(ctx: Context) -> pl.DataFrame:
+    """Header rows with what each child's episodes and care leaver data show, one true/false column each (null when
+    CHILD is blank): EPISODES (any episode), CARED (an episode not respite), IN_YEAR (such an episode during the
+    year), LEFT (care not respite ended in the year, other than X1), LEAVER (care leaver data), MC_DOB_LAST and
+    MOTHER_LAST (last year's Header, null when the child was not in it)."""
+    not_respite = ~pl.col("LS").is_in(RESPITE)
+    during = (pl.coalesce("DEC", pl.lit(ctx.end)) >= ctx.start) & (pl.col("DECOM") <= ctx.end)
+    left = pl.col("DEC").is_between(ctx.start, ctx.end) & pl.col("REC").is_not_null() & (pl.col("REC") != "X1")
+    care = (
+        ctx.lazy("Episodes")
+        .group_by("CHILD")
+        .agg(
+            pl.lit(True).alias("EPISODES"),
+            not_respite.fill_null(False).any().alias("CARED"),
+            (not_respite & during).fill_null(False).any().alias("IN_YEAR"),
+            (not_respite & left).fill_null(False).any().alias("LEFT"),
+        )
+    )
+    leavers = ctx.lazy("OC3").filter(pl.any_horizontal([pl.col(f).is_not_null() for f in LEAVER_FIELDS]))
+    last = ctx.last_year_lazy("Header").select(
+        "CHILD", pl.col("MC_DOB").alias("MC_DOB_LAST"), pl.col("MOTHER").alias("MOTHER_LAST")
+    )
+    known = pl.col("CHILD").is_not_null()  # as `is_in`: a blank CHILD is in no set
+    frame = (
+        ctx.lazy("Header")
+        .join(care.filter(pl.col("CHILD").is_not_null()), on="CHILD", how="left")
+        .join(leavers.select("CHILD").unique().with_columns(pl.lit(True).alias("LEAVER")), on="CHILD", how="left")
+        .join(last.unique("CHILD"), on="CHILD", how="left")
+        .with_columns(
+            pl.when(known).then(pl.col(c).fill_null(False)).alias(c)
+            for c in ("EPISODES", "CARED", "IN_YEAR", "LEFT", "LEAVER")
+        )
+    )
+    return collect(frame)
+
+
+def _header_rule(code: str, fields: tuple[str, ...]) -> Callable[[Condition], Condition]:
+    return frame_rule(DATASET, code, "Header", _header_with_care, fields=fields)
+
+
+@_header_rule("393", ("MOTHER",))
+def mother_not_completed(ctx: Context) -> pl.Expr:
     """A girl looked after (not only on respite) has no MOTHER value."""
-    in_care = ctx.table("Episodes").filter(~pl.col("LS").is_in(["V3", "V4"]))["CHILD"].implode()
-    header = ctx.table("Header")
-    yield Failures(
-        "Header",
-        header.filter(pl.col("SEX").is_in(FEMALE) & pl.col("CHILD").is_in(in_care) & pl.col("MOTHER").is_null()),
-        ("MOTHER",),
-    )
+    return pl.col("SEX").is_in(FEMALE) & pl.col("CARED") & pl.col("MOTHER").is_null()
 
 
-@rule(DATASET, "607")
-def mother_missing_on_leaving(ctx: Context) -> Iterable[Failures]:
+@_header_rule("607", ("MOTHER",))
+def mother_missing_on_leaving(ctx: Context) -> pl.Expr:
     """A girl who ceased to be looked after in the year has no MOTHER value."""
-    left = (
-        ctx.table("Episodes")
-        .filter(
-            pl.col("DEC").is_between(ctx.start, ctx.end)
-            & pl.col("REC").is_not_null()
-            & (pl.col("REC") != "X1")
-            & ~pl.col("LS").is_in(["V3", "V4"])
-        )["CHILD"]
-        .implode()
-    )
-    header = ctx.table("Header")
-    yield Failures(
-        "Header",
-        header.filter(pl.col("SEX").is_in(FEMALE) & pl.col("CHILD").is_in(left) & pl.col("MOTHER").is_null()),
-        ("MOTHER",),
-    )
+    return pl.col("SEX").is_in(FEMALE) & pl.col("LEFT") & pl.col("MOTHER").is_null()
 
 
-@rule(DATASET, "628")
-def mother_for_care_leaver(ctx: Context) -> Iterable[Failures]:
+@_header_rule("628", ("MOTHER",))
+def mother_for_care_leaver(ctx: Context) -> pl.Expr:
     """Motherhood is recorded for a care leaver who was not looked after during the year."""
-    episodes = ctx.table("Episodes")["CHILD"].implode()
-    leavers = ctx.table("OC3").filter(
-        pl.any_horizontal([pl.col(f).is_not_null() for f in ("IN_TOUCH", "ACTIV", "ACCOM")])
-    )
-    header = ctx.table("Header")
-    yield Failures(
-        "Header",
-        header.filter(
-            ~pl.col("CHILD").is_in(episodes)
-            & pl.col("CHILD").is_in(leavers["CHILD"].implode())
-            & pl.col("MOTHER").is_not_null()
-        ),
-        ("MOTHER",),
-    )
+    return ~pl.col("EPISODES") & pl.col("LEAVER") & pl.col("MOTHER").is_not_null()
 
 
 MALE = ("M", "1")
 
 
-@rule(DATASET, "165", needs=())
-def mother_status(ctx: Context) -> Iterable[Failures]:
+@frame_rule(DATASET, "165", "Header", _header_with_care, fields=("MOTHER",), needs=())
+def mother_status(ctx: Context) -> pl.Expr:
     """MOTHER is not 0 or 1; is given for a boy; is blank for a girl looked after in the year; or is given for a
     girl who was not looked after in the year but has care leaver data. (The reference compares sex with the
     2022/23 codes 1 and 2 only.)"""
-    header = ctx.table("Header")
-    episodes = ctx.table("Episodes").filter(~pl.col("LS").is_in(["V3", "V4"]))
-    ends = pl.coalesce("DEC", pl.lit(ctx.end))
-    in_year = episodes.filter((ends >= ctx.start) & (pl.col("DECOM") <= ctx.end))["CHILD"].implode()
-    leavers = (
-        ctx.table("OC3")
-        .filter(pl.any_horizontal([pl.col(f).is_not_null() for f in ("IN_TOUCH", "ACTIV", "ACCOM")]))["CHILD"]
-        .implode()
-    )
-    with_episodes = episodes["CHILD"].implode()
     has_mother = pl.col("MOTHER").is_not_null()
     female = pl.col("SEX").is_in(FEMALE)
-    bad = (
+    return (
         (has_mother & ~pl.col("MOTHER").is_in(["0", "1"]))
         | (has_mother & pl.col("SEX").is_in(MALE))
-        | (~has_mother & female & pl.col("CHILD").is_in(in_year))
-        | (
-            has_mother
-            & female
-            & pl.col("CHILD").is_in(with_episodes)
-            & ~pl.col("CHILD").is_in(in_year)
-            & pl.col("CHILD").is_in(leavers)
-        )
+        | (~has_mother & female & pl.col("IN_YEAR"))
+        | (has_mother & female & pl.col("CARED") & ~pl.col("IN_YEAR") & pl.col("LEAVER"))
     )
-    yield Failures("Header", header.filter(bad), ("MOTHER",))
 
 
-@rule(DATASET, "624")
-def child_dob_changed(ctx: Context) -> Iterable[Failures]:
+@_header_rule("624", ("MC_DOB",))
+def child_dob_changed(ctx: Context) -> pl.Expr:
     """The date of birth of the mother's first child differs from last year's (both recorded)."""
-    last = ctx.last_year("Header").select("CHILD", pl.col("MC_DOB").alias("LAST")).unique("CHILD")
-    frame = ctx.table("Header").join(last, on="CHILD")
-    yield Failures(
-        "Header", frame.filter(pl.col("LAST").is_not_null() & (pl.col("MC_DOB") != pl.col("LAST"))), ("MC_DOB",)
-    )
+    return pl.col("MC_DOB_LAST").is_not_null() & (pl.col("MC_DOB") != pl.col("MC_DOB_LAST"))
 
 
 @rule(DATASET, "625", needs=())
 def child_born_after_care(ctx: Context) -> Iterable[Failures]:
     """The first child's date of birth is after the year, or after the mother's latest episode ended."""
-    episodes = ctx.table("Episodes").filter(pl.col("DEC").is_not_null())
+    episodes = ctx.lazy("Episodes").filter(pl.col("DEC").is_not_null())
     latest = episodes.filter(pl.col("DEC") == pl.col("DEC").max().over("CHILD")).unique("CHILD")
-    pairs = (
+    pairs = collect(
         latest.select("CHILD", "DEC", pl.col("_row").alias("EP_ROW"))
-        .join(ctx.table("Header").select("CHILD", "MC_DOB", pl.col("_row").alias("HEADER_ROW")), on="CHILD")
+        .join(ctx.lazy("Header").select("CHILD", "MC_DOB", pl.col("_row").alias("HEADER_ROW")), on="CHILD")
         .filter((pl.col("MC_DOB") > ctx.end) | (pl.col("MC_DOB") > pl.col("DEC")))
     )
+    if pairs.is_empty():
+        return
     yield Failures(
         "Header", ctx.table("Header").filter(pl.col("_row").is_in(pairs["HEADER_ROW"].implode())), ("MC_DOB",)
     )
     yield Failures("Episodes", ctx.table("Episodes").filter(pl.col("_row").is_in(pairs["EP_ROW"].implode())), ("DEC",))
 
 
-@rule(DATASET, "626")
-def became_mother_earlier(ctx: Context) -> Iterable[Failures]:
+@_header_rule("626", ("MOTHER", "MC_DOB"))
+def became_mother_earlier(ctx: Context) -> pl.Expr:
     """Recorded as a mother this year but not last year, though her child was born before this year began."""
-    last = ctx.last_year("Header").select("CHILD", pl.col("MOTHER").alias("LAST")).unique("CHILD")
-    frame = ctx.table("Header").filter(pl.col("MC_DOB").is_not_null()).join(last, on="CHILD")
-    bad = (pl.col("MOTHER") == "1") & (pl.col("LAST") == "0") & (pl.col("MC_DOB") < ctx.start)
-    yield Failures("Header", frame.filter(bad), ("MOTHER", "MC_DOB"))
+    return (pl.col("MOTHER") == "1") & (pl.col("MOTHER_LAST") == "0") & (pl.col("MC_DOB") < ctx.start)

@@ -7,8 +7,8 @@ from collections.abc import Iterable
 import polars as pl
 
 from csctools.rules.ssda903.common import DATASET
-from csctools.validate.context import Context, per_return
-from csctools.validate.registry import Failures, rule, table_rule
+from csctools.validate.context import Context, collect, per_return
+from csctools.validate.registry import Failures, frame_rule, rule, table_rule
 
 
 @table_rule(DATASET, "104", "UASC")
@@ -35,47 +35,42 @@ def duc_without_uasc(ctx: Context) -> Iterable[Failures]:
 @per_return
 def _uasc_years(ctx: Context) -> pl.DataFrame:
     """This year's UASC rows with the child's Header flag, and last year's DUC, flag and 18th birthday."""
-    now = ctx.table("UASC").join(ctx.table("Header").select("CHILD", "UASC").unique("CHILD"), on="CHILD", how="left")
-    last = ctx.last_year("UASC").select(
+    now = ctx.lazy("UASC").join(ctx.lazy("Header").select("CHILD", "UASC").unique("CHILD"), on="CHILD", how="left")
+    last = ctx.last_year_lazy("UASC").select(
         "CHILD", pl.col("DUC").alias("DUC_LAST"), pl.col("DOB").dt.offset_by("18y").alias("DOB18_LAST")
     )
     last = last.join(
-        ctx.last_year("Header").select("CHILD", pl.col("UASC").alias("UASC_LAST")).unique("CHILD"),
+        ctx.last_year_lazy("Header").select("CHILD", pl.col("UASC").alias("UASC_LAST")).unique("CHILD"),
         on="CHILD",
         how="left",
     )
-    return now.join(last, on="CHILD", how="left")
+    return collect(now.join(last, on="CHILD", how="left"))
 
 
-@rule(DATASET, "205A")
-def no_longer_uasc(ctx: Context) -> Iterable[Failures]:
+@frame_rule(DATASET, "205A", "UASC", _uasc_years, fields=("DUC",))
+def no_longer_uasc(ctx: Context) -> pl.Expr:
     """UASC last year but not this year, yet a DUC is given this year or last year's DUC was not in last year."""
-    frame = _uasc_years(ctx)
     last_start, last_end = ctx.year.previous().start_date, ctx.year.previous().end_date
     only_last = (pl.col("UASC").fill_null("") != "1") & (pl.col("UASC_LAST") == "1")
     bad = only_last & (
         pl.col("DUC").is_not_null() | ~pl.col("DUC_LAST").is_between(last_start, last_end).fill_null(False)
     )
-    yield Failures("UASC", frame.filter(bad), ("DUC",))
+    return bad
 
 
-@rule(DATASET, "205B")
-def still_uasc(ctx: Context) -> Iterable[Failures]:
+@frame_rule(DATASET, "205B", "UASC", _uasc_years, fields=("DUC",))
+def still_uasc(ctx: Context) -> pl.Expr:
     """UASC both years, but the DUC is neither in this year nor last year's, or last year's DUC was not the 18th
     birthday."""
-    frame = _uasc_years(ctx)
     both = (pl.col("UASC") == "1") & (pl.col("UASC_LAST") == "1")
     in_year = pl.col("DUC").is_between(ctx.start, ctx.end).fill_null(False)
     same = (pl.col("DUC") == pl.col("DUC_LAST")).fill_null(False)
     eighteenth = (pl.col("DUC_LAST") == pl.col("DOB18_LAST")).fill_null(False)
-    yield Failures("UASC", frame.filter(both & ((~in_year & ~same) | ~eighteenth)), ("DUC",))
+    return both & ((~in_year & ~same) | ~eighteenth)
 
 
-@rule(DATASET, "205C")
-def never_uasc_with_duc(ctx: Context) -> Iterable[Failures]:
+@frame_rule(DATASET, "205C", "UASC", _uasc_years, fields=("DUC",))
+def never_uasc_with_duc(ctx: Context) -> pl.Expr:
     """A DUC is given though the child was not UASC this year or last."""
-    frame = _uasc_years(ctx)
     never = (pl.col("UASC").fill_null("0") == "0") & (pl.col("UASC_LAST").fill_null("0") == "0")
-    yield Failures(
-        "UASC", frame.filter(never & (pl.col("DUC").is_not_null() | pl.col("DUC_LAST").is_not_null())), ("DUC",)
-    )
+    return never & (pl.col("DUC").is_not_null() | pl.col("DUC_LAST").is_not_null())
