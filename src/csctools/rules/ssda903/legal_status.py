@@ -7,35 +7,40 @@ from collections.abc import Iterable
 import polars as pl
 
 from csctools.rules.ssda903.common import DATASET, episodes
-from csctools.validate.context import Context
+from csctools.validate.context import Context, collect, per_return
 from csctools.validate.registry import Failures, frame_rule, rule, table_rule
 from csctools.validate.windows import cumulative_sum_in_group, previous_in_group
 
 RESPITE = ("V3", "V4")
 
 
-def _runs(ctx: Context, status: str) -> pl.DataFrame:
-    """Episodes of one legal status, grouped into unbroken runs (each starting when the previous one ended); open
-    episodes end at 31 March. RUN_DAYS is a run's length, RUN_SUM the sum of its episodes' lengths."""
-    frame = ctx.table("Episodes").filter((pl.col("LS") == status) & pl.col("DECOM").is_not_null())
-    frame = frame.with_columns(pl.coalesce("DEC", pl.lit(ctx.end)).alias("END")).sort("CHILD", "DECOM")
-    previous_end = previous_in_group("END", "CHILD")
+SHORT_STATUSES = ("L1", "L2", "L3", "J2")
+
+
+@per_return
+def _runs(ctx: Context) -> pl.DataFrame:
+    """Episodes of the short legal statuses, grouped into unbroken runs of one status (each starting when the
+    previous one ended); open episodes end at 31 March. RUN_DAYS is a run's length, RUN_SUM the sum of its
+    episodes' lengths."""
+    key = ["LS", "CHILD"]
+    frame = ctx.lazy("Episodes").filter(pl.col("LS").is_in(SHORT_STATUSES) & pl.col("DECOM").is_not_null())
+    frame = frame.with_columns(pl.coalesce("DEC", pl.lit(ctx.end)).alias("END")).sort(*key, "DECOM")
+    previous_end = previous_in_group("END", key)
     new_run = previous_end.is_null() | (pl.col("DECOM") != previous_end)
-    frame = frame.with_columns(cumulative_sum_in_group(new_run.cast(pl.Int32), "CHILD").alias("RUN"))
+    frame = frame.with_columns(cumulative_sum_in_group(new_run.cast(pl.Int32), key).alias("RUN"))
     days = (pl.col("END") - pl.col("DECOM")).dt.total_days()
-    return frame.with_columns(
-        (pl.col("END").max() - pl.col("DECOM").min()).dt.total_days().over("CHILD", "RUN").alias("RUN_DAYS"),
-        days.sum().over("CHILD", "RUN").alias("RUN_SUM"),
+    runs = frame.group_by(*key, "RUN").agg(
+        (pl.col("END").max() - pl.col("DECOM").min()).dt.total_days().alias("RUN_DAYS"), days.sum().alias("RUN_SUM")
     )
+    return collect(frame.join(runs, on=[*key, "RUN"], how="left", nulls_equal=True))
 
 
 def _longest(code: str, status: str, limit: int, measure: str, doc: str) -> None:
-    def check(ctx: Context) -> Iterable[Failures]:
-        runs = _runs(ctx, status)
-        yield Failures("Episodes", runs.filter(pl.col(measure) > limit), ("LS", "DECOM", "DEC"))
+    def longer(ctx: Context) -> pl.Expr:
+        return (pl.col("LS") == status) & (pl.col(measure) > limit)
 
-    check.__doc__ = doc
-    rule(DATASET, code)(check)
+    longer.__doc__ = doc
+    frame_rule(DATASET, code, "Episodes", _runs, fields=("LS", "DECOM", "DEC"))(longer)
 
 
 _longest("361", "L1", 3, "RUN_DAYS", "Police protection (L1) lasted more than 72 hours.")

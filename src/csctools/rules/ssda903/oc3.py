@@ -8,7 +8,7 @@ import polars as pl
 
 from csctools.rules.ssda903.common import DATASET, code_rule, header_dob
 from csctools.validate.catalogue import QUERY
-from csctools.validate.context import Context
+from csctools.validate.context import Context, collect
 from csctools.validate.registry import Failures, rule, table_rule
 
 code_rule("131", "OC3", "IN_TOUCH", required=True)
@@ -68,17 +68,17 @@ def not_a_relevant_child(ctx: Context) -> Iterable[Failures]:
     or former relevant child: 13 weeks in care after their 14th birthday, some after their 16th; or who was
     adopted. A query: earlier care is not in the files."""
     leavers = ctx.table("OC3")["CHILD"].implode()  # only their episodes matter
-    both = pl.concat([ctx.table("Episodes"), ctx.last_year("Episodes")], how="diagonal_relaxed")
+    both = pl.concat([ctx.lazy("Episodes"), ctx.last_year_lazy("Episodes")], how="diagonal_relaxed")
     episodes = both.filter(pl.col("DECOM").is_not_null() & pl.col("CHILD").is_in(leavers))
     episodes = episodes.unique(["CHILD", "DECOM"], keep="first")
     latest = episodes.filter(pl.col("DECOM") == pl.col("DECOM").max().over("CHILD"))
-    adopted = latest.filter(pl.col("REC").is_in(["E11", "E12"]))["CHILD"].implode()
+    adopted = latest.filter(pl.col("REC").is_in(["E11", "E12"])).select("CHILD").unique()
     ends = (
         pl.when(pl.col("DEC").is_null() & (pl.col("DECOM") == pl.col("DECOM").max().over("CHILD")))
         .then(pl.lit(ctx.end))
         .otherwise(pl.col("DEC"))
     )
-    dob = ctx.table("Header").filter(pl.col("DOB").dt.offset_by("20y") > ctx.end).select("CHILD", "DOB").unique("CHILD")
+    dob = ctx.lazy("Header").filter(pl.col("DOB").dt.offset_by("20y") > ctx.end).select("CHILD", "DOB").unique("CHILD")
     spans = episodes.filter(~pl.col("LS").is_in(["V3", "V4"])).with_columns(ends.alias("END")).join(dob, on="CHILD")
 
     def days_after(years: int) -> pl.Expr:
@@ -86,9 +86,11 @@ def not_a_relevant_child(ctx: Context) -> Iterable[Failures]:
         return (pl.col("END") - since).dt.total_days().clip(lower_bound=0).sum()
 
     totals = spans.group_by("CHILD").agg(days_after(14).alias("AFTER_14"), days_after(16).alias("AFTER_16"))
-    oc3 = ctx.table("OC3").join(totals, on="CHILD", how="left")
+    flagged = adopted.with_columns(pl.lit(True).alias("ADOPTED"))
+    oc3 = ctx.lazy("OC3").join(totals, on="CHILD", how="left").join(flagged, on="CHILD", how="left")
     relevant = (pl.col("AFTER_14") >= 91) & (pl.col("AFTER_16") >= 1)
-    yield Failures("OC3", oc3.filter(pl.col("CHILD").is_in(adopted) | ~relevant.fill_null(False)), ("CHILD",))
+    bad = pl.col("ADOPTED").fill_null(False) | ~relevant.fill_null(False)
+    yield Failures("OC3", collect(oc3.filter(bad).drop("AFTER_14", "AFTER_16", "ADOPTED")), ("CHILD",))
 
 
 @rule(DATASET, "1016")

@@ -9,7 +9,7 @@ from datetime import date
 import polars as pl
 
 from csctools.rules.ssda903.common import DATASET
-from csctools.validate.context import Context, per_return
+from csctools.validate.context import Context, collect, per_return
 from csctools.validate.registry import Failures, frame_rule, rule, table_rule
 
 RESPITE = ("V3", "V4")
@@ -123,16 +123,22 @@ def unknown_postcodes(ctx: Context) -> pl.Expr:
 
 @per_return
 def _first_and_open_last(ctx: Context) -> pl.DataFrame:
-    episodes = ctx.table("Episodes").filter(pl.col("DECOM").is_not_null())
+    episodes = ctx.lazy("Episodes").filter(pl.col("DECOM").is_not_null())
     first = episodes.filter(pl.col("DECOM") == pl.col("DECOM").min().over("CHILD")).unique("CHILD", keep="first")
-    last = ctx.last_year("Episodes").filter(pl.col("DECOM").is_not_null())
+    last = ctx.last_year("Episodes")
     if "PL_LA" not in last.columns:  # last year's episodes could not be located
-        return first.head(0)
-    latest = last.filter(pl.col("DECOM") == pl.col("DECOM").max().over("CHILD")).unique("CHILD", keep="first")
+        return ctx.table("Episodes").head(0)
+    latest = (
+        last.lazy()
+        .filter(pl.col("DECOM").is_not_null())
+        .filter(pl.col("DECOM") == pl.col("DECOM").max().over("CHILD"))
+        .unique("CHILD", keep="first")
+        .filter(pl.col("DEC").is_null())
+    )
     latest = latest.select(
         "CHILD", *(pl.col(f).alias(f"{f}_LAST") for f in ("DEC", "RNE", "PL_LA", "PL_LOCATION", "PL_DISTANCE"))
     )
-    return first.join(latest, on="CHILD", how="inner").filter(pl.col("DEC_LAST").is_null())
+    return collect(first.join(latest, on="CHILD", how="inner"))
 
 
 def _distance_changed() -> pl.Expr:

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 import polars as pl
 
 from csctools.rules.ssda903.common import DATASET
-from csctools.validate.context import Context, per_return
+from csctools.validate.context import Context, collect, per_return
 from csctools.validate.registry import Failures, frame_rule, rule
 
 SEX_SINCE_2024 = {"1": "M", "2": "F"}  # 2022/23-2023/24 codes, mapped to those used from 2024/25
@@ -68,13 +68,13 @@ def newly_uasc(ctx: Context) -> pl.Expr:
 @per_return
 def _first_and_open_last(ctx: Context) -> pl.DataFrame:
     """Each child's first episode this year beside their latest episode last year, when that one was still open."""
-    episodes = ctx.table("Episodes").filter(pl.col("DECOM").is_not_null())
+    episodes = ctx.lazy("Episodes").filter(pl.col("DECOM").is_not_null())
     first = episodes.filter(pl.col("DECOM") == pl.col("DECOM").min().over("CHILD")).unique("CHILD", keep="first")
-    last = ctx.last_year("Episodes").filter(pl.col("DECOM").is_not_null())
+    last = ctx.last_year_lazy("Episodes").filter(pl.col("DECOM").is_not_null())
     latest = last.filter(pl.col("DECOM") == pl.col("DECOM").max().over("CHILD")).unique("CHILD", keep="first")
     fields = ["DECOM", "DEC", "RNE", "LS", "CIN", "PLACE", "PLACE_PROVIDER", "URN"]
-    latest = latest.select("CHILD", *(pl.col(f).alias(f"{f}_LAST") for f in fields))
-    return first.join(latest, on="CHILD", how="inner").filter(pl.col("DEC_LAST").is_null())
+    latest = latest.filter(pl.col("DEC").is_null()).select("CHILD", *(pl.col(f).alias(f"{f}_LAST") for f in fields))
+    return collect(first.join(latest, on="CHILD", how="inner"))
 
 
 def _same_as_open_episode(code: str, field: str) -> None:
