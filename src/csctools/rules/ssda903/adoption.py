@@ -8,7 +8,7 @@ import polars as pl
 
 from csctools.model import SOURCE_FILE, SOURCE_ROW
 from csctools.rules.ssda903.common import ADOPTED, DATASET, code_rule, date_rule, episodes
-from csctools.validate.context import Context, per_return
+from csctools.validate.context import Context, collect, per_return
 from csctools.validate.registry import Failures, frame_rule, rule, table_rule
 from csctools.validate.windows import previous_in_group
 
@@ -89,10 +89,11 @@ def consent_placement_without_order(ctx: Context) -> pl.Expr:
 @rule(DATASET, "184")
 def decision_before_birth(ctx: Context) -> Iterable[Failures]:
     """The decision to place for adoption is before the child's date of birth (Header)."""
-    placed = ctx.table("PlacedAdoption").join(
-        ctx.table("Header").select("CHILD", pl.col("DOB").alias("HEADER_DOB")).unique("CHILD"), on="CHILD", how="left"
+    placed = ctx.lazy("PlacedAdoption").join(
+        ctx.lazy("Header").select("CHILD", pl.col("DOB").alias("HEADER_DOB")).unique("CHILD"), on="CHILD", how="left"
     )
-    yield Failures("PlacedAdoption", placed.filter(pl.col("DATE_PLACED") < pl.col("HEADER_DOB")), ("DATE_PLACED",))
+    early = placed.filter(pl.col("DATE_PLACED") < pl.col("HEADER_DOB")).drop("HEADER_DOB")
+    yield Failures("PlacedAdoption", collect(early), ("DATE_PLACED",))
 
 
 @per_return
@@ -102,9 +103,11 @@ def _ad1_by_child(ctx: Context) -> pl.DataFrame:
     )
 
 
-def _both(
-    ctx: Context, episode_rows: pl.DataFrame, fields: tuple[str, ...], ad1_fields: tuple[str, ...]
-) -> Iterable[Failures]:
+def _both(ctx: Context, plan: pl.LazyFrame, fields: tuple[str, ...], ad1_fields: tuple[str, ...]) -> Iterable[Failures]:
+    """Episodes (joined with AD1 as in `_ad1_by_child`) that fail, and the AD1 rows they were paired with."""
+    episode_rows = collect(plan)
+    if episode_rows.is_empty():
+        return
     yield Failures("Episodes", episode_rows, fields)
     ad1 = ctx.table("AD1")
     yield Failures("AD1", ad1.filter(pl.col("_row").is_in(episode_rows["AD1_ROW"].implode())), ad1_fields)
@@ -113,22 +116,24 @@ def _both(
 @rule(DATASET, "331")
 def matched_after_placement(ctx: Context) -> Iterable[Failures]:
     """Date matched with adopters is after the start of the episode that ended in adoption."""
-    frame = episodes(ctx).filter(pl.col("REC").is_in(ADOPTED)).join(_ad1_by_child(ctx), on="CHILD")
+    frame = episodes(ctx).lazy().filter(pl.col("REC").is_in(ADOPTED)).join(_ad1_by_child(ctx).lazy(), on="CHILD")
     yield from _both(ctx, frame.filter(pl.col("AD1_DATE_MATCH") > pl.col("DECOM")), ("DECOM",), ("DATE_MATCH",))
 
 
 @rule(DATASET, "334")
 def decision_before_care(ctx: Context) -> Iterable[Failures]:
     """The decision to place for adoption is before the latest period of care began."""
-    starts = episodes(ctx).filter(pl.col("RNE") == "S")
-    latest = starts.filter(pl.col("DECOM") == pl.col("DECOM").max().over("CHILD")).join(_ad1_by_child(ctx), on="CHILD")
+    starts = episodes(ctx).lazy().filter(pl.col("RNE") == "S")
+    latest = starts.filter(pl.col("DECOM") == pl.col("DECOM").max().over("CHILD"))
+    latest = latest.join(_ad1_by_child(ctx).lazy(), on="CHILD")
     yield from _both(ctx, latest.filter(pl.col("AD1_DATE_INT") < pl.col("DECOM")), ("DECOM",), ("DATE_INT",))
 
 
 @rule(DATASET, "335")
 def foster_carer_flag_and_placement(ctx: Context) -> Iterable[Failures]:
     """Adopted by the current foster carer (A3, A5) needs FOSTER_CARE 1; other adoption placements need 0."""
-    frame = episodes(ctx).filter(pl.col("REC").is_in(["E1", *ADOPTED])).join(_ad1_by_child(ctx), on="CHILD")
+    frame = episodes(ctx).lazy().filter(pl.col("REC").is_in(["E1", *ADOPTED]))
+    frame = frame.join(_ad1_by_child(ctx).lazy(), on="CHILD")
     bad = (pl.col("PLACE").is_in(["A2", "A3", "A5"]) & (pl.col("AD1_FOSTER_CARE") == "0")) | (
         pl.col("PLACE").is_in(["A1", "A4", "A6"]) & (pl.col("AD1_FOSTER_CARE") == "1")
     )
@@ -138,7 +143,8 @@ def foster_carer_flag_and_placement(ctx: Context) -> Iterable[Failures]:
 @rule(DATASET, "521")
 def decision_after_placement(ctx: Context) -> Iterable[Failures]:
     """The decision that adoption is in the child's interests is after the child was placed for adoption."""
-    frame = episodes(ctx).filter(pl.col("PLACE").is_in(ADOPTION_PLACEMENTS)).join(_ad1_by_child(ctx), on="CHILD")
+    frame = episodes(ctx).lazy().filter(pl.col("PLACE").is_in(ADOPTION_PLACEMENTS))
+    frame = frame.join(_ad1_by_child(ctx).lazy(), on="CHILD")
     yield from _both(ctx, frame.filter(pl.col("AD1_DATE_INT") > pl.col("DECOM")), ("DECOM",), ("DATE_INT",))
 
 
@@ -154,11 +160,14 @@ def two_decision_dates(ctx: Context) -> Iterable[Failures]:
     """The decision date in PlacedAdoption and DATE_INT in AD1 should be the same."""
     placed = ctx.table("PlacedAdoption").filter(pl.col("DATE_PLACED").is_not_null())
     ad1 = ctx.table("AD1").filter(pl.col("DATE_INT").is_not_null())
-    pairs = (
-        placed.select("CHILD", "DATE_PLACED", pl.col("_row").alias("PA_ROW"))
-        .join(ad1.select("CHILD", "DATE_INT", pl.col("_row").alias("AD_ROW")), on="CHILD")
+    pairs = collect(
+        placed.lazy()
+        .select("CHILD", "DATE_PLACED", pl.col("_row").alias("PA_ROW"))
+        .join(ad1.lazy().select("CHILD", "DATE_INT", pl.col("_row").alias("AD_ROW")), on="CHILD")
         .filter(pl.col("DATE_INT") != pl.col("DATE_PLACED"))
     )
+    if pairs.is_empty():
+        return
     yield Failures("PlacedAdoption", placed.filter(pl.col("_row").is_in(pairs["PA_ROW"].implode())), ("DATE_PLACED",))
     yield Failures("AD1", ad1.filter(pl.col("_row").is_in(pairs["AD_ROW"].implode())), ("DATE_INT",))
 
@@ -185,14 +194,17 @@ def placed_without_decision(ctx: Context) -> Iterable[Failures]:
 def decided_after_placed(ctx: Context) -> Iterable[Failures]:
     """The latest decision to place for adoption is after the first adoption placement began."""
     placed = ctx.table("PlacedAdoption").filter(pl.col("DATE_PLACED").is_not_null())
-    last = placed.filter(pl.col("DATE_PLACED") == pl.col("DATE_PLACED").max().over("CHILD"))
-    first = (
+    last = placed.lazy().filter(pl.col("DATE_PLACED") == pl.col("DATE_PLACED").max().over("CHILD"))
+    first = collect(
         episodes(ctx)
+        .lazy()
         .filter(pl.col("PLACE").is_in(ADOPTION_PLACEMENTS))
         .filter(pl.col("DECOM") == pl.col("DECOM").min().over("CHILD"))
         .join(last.select("CHILD", "DATE_PLACED", pl.col("_row").alias("PA_ROW")), on="CHILD")
         .filter(pl.col("DECOM") < pl.col("DATE_PLACED"))
     )
+    if first.is_empty():
+        return
     yield Failures("Episodes", first, ("DECOM",))
     yield Failures("PlacedAdoption", placed.filter(pl.col("_row").is_in(first["PA_ROW"].implode())), ("DATE_PLACED",))
 
@@ -217,12 +229,13 @@ def placement_order_without_decision(ctx: Context) -> Iterable[Failures]:
 @rule(DATASET, "554")
 def decision_after_order(ctx: Context) -> Iterable[Failures]:
     """The decision to place for adoption is after the first placement order (E1) episode began."""
-    first_e1 = episodes(ctx).filter(pl.col("LS") == "E1")
+    first_e1 = episodes(ctx).lazy().filter(pl.col("LS") == "E1")
     first_e1 = first_e1.filter(pl.col("DECOM") == pl.col("DECOM").min().over("CHILD"))
     placed = ctx.table("PlacedAdoption")
-    pairs = first_e1.join(placed.select("CHILD", "DATE_PLACED", pl.col("_row").alias("PA_ROW")), on="CHILD").filter(
-        pl.col("DATE_PLACED") > pl.col("DECOM")
-    )
+    decided = placed.lazy().select("CHILD", "DATE_PLACED", pl.col("_row").alias("PA_ROW"))
+    pairs = collect(first_e1.join(decided, on="CHILD").filter(pl.col("DATE_PLACED") > pl.col("DECOM")))
+    if pairs.is_empty():
+        return
     yield Failures("Episodes", pairs, ("DECOM",))
     yield Failures("PlacedAdoption", placed.filter(pl.col("_row").is_in(pairs["PA_ROW"].implode())), ("DATE_PLACED",))
 
@@ -230,12 +243,13 @@ def decision_after_order(ctx: Context) -> Iterable[Failures]:
 @rule(DATASET, "1003")
 def decision_before_care_started(ctx: Context) -> Iterable[Failures]:
     """The decision to place for adoption is before the child's first period of care in the return began."""
-    starts = episodes(ctx).filter(pl.col("RNE") == "S")
+    starts = episodes(ctx).lazy().filter(pl.col("RNE") == "S")
     first = starts.filter(pl.col("DECOM") == pl.col("DECOM").min().over("CHILD"))
     placed = ctx.table("PlacedAdoption")
-    pairs = first.join(placed.select("CHILD", "DATE_PLACED", pl.col("_row").alias("PA_ROW")), on="CHILD").filter(
-        pl.col("DATE_PLACED") < pl.col("DECOM")
-    )
+    decided = placed.lazy().select("CHILD", "DATE_PLACED", pl.col("_row").alias("PA_ROW"))
+    pairs = collect(first.join(decided, on="CHILD").filter(pl.col("DATE_PLACED") < pl.col("DECOM")))
+    if pairs.is_empty():
+        return
     yield Failures("Episodes", pairs, ("DECOM",))
     yield Failures("PlacedAdoption", placed.filter(pl.col("_row").is_in(pairs["PA_ROW"].implode())), ("DATE_PLACED",))
 

@@ -105,11 +105,11 @@ def open_episode_start_differs(ctx: Context) -> pl.Expr:
 @rule(DATASET, "562")
 def continuing_episode_missing_last_year(ctx: Context) -> Iterable[Failures]:
     """The first episode began before this year but is not the latest episode of last year's return."""
-    episodes = ctx.table("Episodes").filter(pl.col("DECOM") < ctx.start)
+    episodes = ctx.lazy("Episodes").filter(pl.col("DECOM") < ctx.start)
     first = episodes.filter(pl.col("DECOM") == pl.col("DECOM").min().over("CHILD"))
-    last = ctx.last_year("Episodes").filter(pl.col("DECOM").is_not_null())
+    last = ctx.last_year_lazy("Episodes").filter(pl.col("DECOM").is_not_null())
     latest = last.filter(pl.col("DECOM") == pl.col("DECOM").max().over("CHILD")).select("CHILD", "DECOM").unique()
-    yield Failures("Episodes", first.join(latest, on=["CHILD", "DECOM"], how="anti"), ("DECOM",))
+    yield Failures("Episodes", collect(first.join(latest, on=["CHILD", "DECOM"], how="anti")), ("DECOM",))
 
 
 @rule(DATASET, "NoE")
@@ -177,13 +177,13 @@ def new_decision_not_later(ctx: Context) -> Iterable[Failures]:
 @rule(DATASET, "576")
 def open_missing_not_carried(ctx: Context) -> Iterable[Failures]:
     """A missing period open at the end of last year is not this year's first missing period for the child."""
-    missing = ctx.table("Missing").with_columns(pl.col("MIS_START").fill_null(pl.lit(ctx.end)))
+    missing = ctx.lazy("Missing").select("CHILD", "_row", pl.col("MIS_START").fill_null(pl.lit(ctx.end)))
     first = missing.filter(pl.col("MIS_START") == pl.col("MIS_START").min().over("CHILD")).unique("CHILD")
     open_last = (
-        ctx.last_year("Missing")
+        ctx.last_year_lazy("Missing")
         .filter(pl.col("MIS_END").is_null())
         .select("CHILD", pl.col("MIS_START").alias("START_LAST"))
     )
     merged = first.join(open_last, on="CHILD", how="inner")
-    bad_rows = merged.filter(pl.col("MIS_START") != pl.col("START_LAST"))["_row"].implode()
+    bad_rows = collect(merged.filter(pl.col("MIS_START") != pl.col("START_LAST")).select("_row"))["_row"].implode()
     yield Failures("Missing", ctx.table("Missing").filter(pl.col("_row").is_in(bad_rows)), ("MIS_START",))

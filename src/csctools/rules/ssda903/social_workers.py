@@ -9,7 +9,7 @@ import polars as pl
 
 from csctools.model import SOURCE_FILE, SOURCE_ROW
 from csctools.rules.ssda903.common import DATASET, code_rule, date_rule
-from csctools.validate.context import Context, per_return
+from csctools.validate.context import Context, collect, per_return
 from csctools.validate.registry import Failures, frame_rule, rule, table_rule
 from csctools.validate.windows import next_in_group, position_in_group, previous_in_group
 
@@ -115,9 +115,10 @@ def none_open(ctx: Context) -> Iterable[Failures]:
     year; csctools checks the children the message is about: those still looked after on 31 March.
     """
     looked_after = ctx.table("Episodes").filter(pl.col("DEC").is_null())["CHILD"].implode()
-    frame = sorted_episodes(ctx).filter(pl.col("CHILD").is_in(looked_after))
+    frame = sorted_episodes(ctx).lazy().filter(pl.col("CHILD").is_in(looked_after))
     latest = pl.col("SW_DECOM") == pl.col("SW_DECOM").max().over("CHILD")
-    yield Failures("SWEpisodes", frame.filter(latest & pl.col("SW_DEC").is_not_null()).unique("CHILD"), ("SW_DEC",))
+    ended = frame.filter(latest & pl.col("SW_DEC").is_not_null()).unique("CHILD")
+    yield Failures("SWEpisodes", collect(ended), ("SW_DEC",))
 
 
 @rule(DATASET, "SW01STG1")
@@ -166,8 +167,8 @@ def no_worker_between_periods_of_care(ctx: Context) -> Iterable[Failures]:
     csctools checks the gaps between periods of care, when the child was known to have a social worker; the time
     before a child's first period of care is not checked, as a child new to children's services had none.
     """
-    episodes = ctx.table("Episodes").sort("CHILD", "DECOM", nulls_last=True)
-    looked_after = episodes.filter(pl.col("DEC").is_null())["CHILD"].implode()
+    looked_after = ctx.table("Episodes").filter(pl.col("DEC").is_null())["CHILD"].implode()
+    episodes = ctx.lazy("Episodes").sort("CHILD", "DECOM", nulls_last=True)
     episodes = episodes.filter(pl.col("CHILD").is_in(looked_after)).with_columns(
         previous_in_group("DEC", "CHILD").alias("LEFT_ON"),
         previous_in_group("REC", "CHILD").alias("LEFT_REC"),
@@ -178,7 +179,7 @@ def no_worker_between_periods_of_care(ctx: Context) -> Iterable[Failures]:
         & (pl.col("LEFT_ON") >= ctx.start)
         & (pl.col("DECOM") > pl.col("LEFT_ON"))
     )
-    workers = ctx.table("SWEpisodes").select("CHILD", "SW_DECOM", "SW_DEC")
+    workers = ctx.lazy("SWEpisodes").select("CHILD", "SW_DECOM", "SW_DEC")
     key = [SOURCE_FILE, SOURCE_ROW]
     covered = (
         returns.select("CHILD", "LEFT_ON", "DECOM", *key)
@@ -190,4 +191,5 @@ def no_worker_between_periods_of_care(ctx: Context) -> Iterable[Failures]:
         .select(key)
         .unique()
     )
-    yield Failures("Episodes", returns.join(covered, on=key, how="anti"), ("DECOM",))
+    uncovered = returns.join(covered, on=key, how="anti").drop("LEFT_ON", "LEFT_REC")
+    yield Failures("Episodes", collect(uncovered), ("DECOM",))
