@@ -9,7 +9,7 @@ import polars as pl
 
 from csctools.datasets.ssda903.schema import SSDA903
 from csctools.model import RAW_SUFFIX
-from csctools.validate.context import Context, per_return
+from csctools.validate.context import Context, collect, per_return
 from csctools.validate.registry import Failures, rule, table_rule
 from csctools.validate.windows import position_in_group
 
@@ -66,7 +66,7 @@ def header_dob(ctx: Context) -> pl.DataFrame:
 @per_return
 def episodes(ctx: Context) -> pl.DataFrame:
     """Episodes sorted by child and start, with the previous and next episode's fields alongside."""
-    frame = ctx.table("Episodes").filter(pl.col("DECOM").is_not_null()).sort("CHILD", "DECOM")
+    frame = ctx.lazy("Episodes").filter(pl.col("DECOM").is_not_null()).sort("CHILD", "DECOM")
     neighbour = ["DECOM", "DEC", "REC", "RNE", "LS", "PLACE", "PLACE_PROVIDER", "PL_POST", "URN", "CIN"]
     # Sorted by child, so a plain shift is the neighbouring episode when it belongs to the same child.
     same_before = pl.col("CHILD").shift(1) == pl.col("CHILD")
@@ -77,7 +77,7 @@ def episodes(ctx: Context) -> pl.DataFrame:
         (position_in_group("CHILD") + 1).alias("EPISODE_NUMBER"),
         pl.len().over("CHILD").alias("EPISODES"),
     )
-    return frame.join(header_dob(ctx), on="CHILD", how="left")
+    return collect(frame.join(header_dob(ctx).lazy(), on="CHILD", how="left"))
 
 
 @per_return

@@ -7,8 +7,8 @@ from collections.abc import Callable, Iterable
 import polars as pl
 
 from csctools.rules.ssda903.common import DATASET
-from csctools.validate.context import Context
-from csctools.validate.registry import Failures, rule
+from csctools.validate.context import Context, collect
+from csctools.validate.registry import Condition, Failures, rule, table_rule
 
 IN_HEADER = {
     "INT01": "AD1",
@@ -34,40 +34,38 @@ SAME_DOB = {
 ONCE = {"INT31": "AD1", "INT32": "Header", "INT33": "OC2", "INT34": "OC3", "INT35": "PrevPerm", "INT36": "UASC"}
 
 
-def _in_header(table: str) -> Callable[[Context], Iterable[Failures]]:
-    def check(ctx: Context) -> Iterable[Failures]:
-        children = ctx.table("Header")["CHILD"].implode()
-        yield Failures(table, ctx.table(table).filter(~pl.col("CHILD").is_in(children)), ("CHILD",))
+def _in_header(table: str) -> Condition:
+    def missing_from_header(ctx: Context) -> pl.Expr:
+        return ~pl.col("CHILD").is_in(ctx.table("Header")["CHILD"].implode())
 
-    check.__doc__ = f"Every child in {table} is in Header."
-    return check
+    missing_from_header.__doc__ = f"Every child in {table} is in Header."
+    return missing_from_header
 
 
 def _same(table: str, field: str) -> Callable[[Context], Iterable[Failures]]:
     def check(ctx: Context) -> Iterable[Failures]:
-        header = ctx.table("Header").select("CHILD", pl.col(field).alias("HEADER_VALUE")).unique("CHILD")
-        joined = ctx.table(table).join(header, on="CHILD", how="inner")
-        yield Failures(table, joined.filter(pl.col(field).ne_missing(pl.col("HEADER_VALUE"))), (field,))
+        header = ctx.lazy("Header").select("CHILD", pl.col(field).alias("HEADER_VALUE")).unique("CHILD")
+        joined = ctx.lazy(table).join(header, on="CHILD", how="inner")
+        yield Failures(table, collect(joined.filter(pl.col(field).ne_missing(pl.col("HEADER_VALUE")))), (field,))
 
     check.__doc__ = f"{field} in {table} agrees with Header."
     return check
 
 
-def _once(table: str) -> Callable[[Context], Iterable[Failures]]:
-    def check(ctx: Context) -> Iterable[Failures]:
-        frame = ctx.table(table)
-        yield Failures(table, frame.filter(pl.col("CHILD").is_duplicated()), ("CHILD",))
+def _once(table: str) -> Condition:
+    def repeated(ctx: Context) -> pl.Expr:
+        return pl.col("CHILD").is_duplicated()
 
-    check.__doc__ = f"A child appears at most once in {table}."
-    return check
+    repeated.__doc__ = f"A child appears at most once in {table}."
+    return repeated
 
 
 for code, table in IN_HEADER.items():
-    rule(DATASET, code)(_in_header(table))
+    table_rule(DATASET, code, table)(_in_header(table))
 for code, table in SAME_DOB.items():
     rule(DATASET, code)(_same(table, "DOB"))
 for code, table in ONCE.items():
-    rule(DATASET, code)(_once(table))
+    table_rule(DATASET, code, table)(_once(table))
 rule(DATASET, "INT21")(_same("UASC", "SEX"))
 
 
