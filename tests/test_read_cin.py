@@ -106,3 +106,16 @@ def test_structure_order_and_required_elements(tmp_path: Path) -> None:
     assert ("element-order", "<CINreferralDate> is out of order in <CINdetails>", 16) in found
     assert ("missing-element", "<CINdetails> has no <CINreferralDate>", 28) in found
     assert data.ok  # structure problems are warnings: everything else is still read and validated
+
+
+def test_group_outside_its_parent_is_reported_not_a_crash(tmp_path: Path) -> None:
+    # Assessments written straight under Child (no CINdetails around it), holding a CINdetails leaf
+    stray = (
+        "<Child><ChildIdentifiers><LAchildID>B2</LAchildID></ChildIdentifiers>"
+        "<Assessments><AssessmentActualStartDate>2025-10-02</AssessmentActualStartDate>"
+        "<CINreferralDate>2025-10-01</CINreferralDate></Assessments></Child>"
+    )
+    data = read_cin(write(tmp_path, SAMPLE.replace("<Children>", "<Children>" + stray)))
+    problems = [p.message for p in data.files[0].problems]
+    assert any("<CINreferralDate>" in m for m in problems), problems
+    assert data.tables["Assessments"]["LAchildID"].to_list() == ["B2", "A1", "A1"]

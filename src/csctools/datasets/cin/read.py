@@ -28,13 +28,10 @@ class _Collector:
 
     def __init__(self, source: str) -> None:
         self.source = source
-        self.rows: dict[str, list[dict[str, object]]] = {t.name: [] for t in CIN.tables}
+        self.rows: dict[str, list[list[object]]] = {t.name: [] for t in CIN.tables}  # in each table's column order
         self.unknown: dict[str, tuple[int, int]] = {}
         self.structure: dict[tuple[str, str], tuple[int, int]] = {}
         self.child_walker = ChildWalker(CHILD_NODE)
-
-    def add(self, table: str, row: dict[str, object]) -> None:
-        self.rows[table].append(row)
 
     def note_structure(self, kind: str, detail: str, line: int) -> None:
         first, count = self.structure.get((kind, detail), (line, 0))
@@ -61,25 +58,28 @@ class _Collector:
             for required in REQUIRED_ELEMENTS.get(spec.tag, ()):
                 if row.get(required) is None:
                     self.note_structure("missing-element", f"<{spec.tag}> has no <{required}>", line_of(part))
-        self.add("Header", row)
+        self.rows["Header"].append([row.get(name) for name in (*CIN.table("Header").column_names(), SOURCE_ROW)])
 
     def child(self, element: etree._Element) -> None:
         self.child_walker.walk(element, self.rows, self.note_unknown, self.note_structure)
 
     def frames(self) -> dict[str, pl.DataFrame]:
+        """One frame of text per table (ordinal ids as text too), with the XML line of each row."""
         out = {}
         for name, rows in self.rows.items():
             if not rows:
                 continue
-            schema: dict[str, pl.DataType] = {c: pl.String() for c in CIN.table(name).column_names()}
-            schema[SOURCE_ROW] = pl.Int64()
-            frame = pl.DataFrame(
-                rows, schema={**schema, **{k: pl.Int64() for k in schema if k.endswith("ID") and k != "LAchildID"}}
-            )
-            out[name] = frame.with_columns(
-                *(pl.col(k).cast(pl.String) for k in frame.columns if k.endswith("ID") and k != "LAchildID"),
-                pl.lit(self.source, dtype=pl.String).alias(SOURCE_FILE),
-            )
+            names = self.child_walker.columns.get(name) or (*CIN.table(name).column_names(), SOURCE_ROW)
+            columns: dict[str, pl.Series] = {}
+            for column, values in zip(names, zip(*rows, strict=True), strict=True):
+                if column == SOURCE_ROW:
+                    columns[column] = pl.Series(column, values, dtype=pl.Int64)
+                elif column.endswith("ID") and column != "LAchildID":  # ordinal ids are counted as integers
+                    columns[column] = pl.Series(column, values, dtype=pl.Int64).cast(pl.String)
+                else:
+                    columns[column] = pl.Series(column, values, dtype=pl.String)
+            columns[SOURCE_FILE] = pl.Series(SOURCE_FILE, [self.source], dtype=pl.String).new_from_index(0, len(rows))
+            out[name] = pl.DataFrame(columns)
         return out
 
 

@@ -4,6 +4,9 @@ Each group element (CINdetails, Assessments, ...) opens a row of its table that 
 gets its ordinal id; each leaf fills the most recently opened group that declares it (walking up the tree), so a
 leaf written after a nested group still reaches its own group. Leaves of a leaf list (Disability,
 AssessmentFactors, CPPreviewDate) each make a row of their own.
+
+A row is a list in the order of its table's columns, then the XML line (`ChildWalker.columns` names them), so
+tables are turned into frames column by column without per-row dictionaries.
 """
 
 from __future__ import annotations
@@ -11,10 +14,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from csctools.datasets.cin.schema import REQUIRED_ELEMENTS, Node
+from csctools.datasets.cin.schema import CIN, REQUIRED_ELEMENTS, Node
 from csctools.model import SOURCE_ROW
 
-Row = dict[str, object]
+Row = list[object]
 
 
 @dataclass(frozen=True)
@@ -25,13 +28,39 @@ class GroupSpec:
     id_column: str | None
     leaf_list: str | None
     child_ids: tuple[str, ...]  # id columns of the groups nested directly inside, reset when this one opens
+    width: int  # columns of the table, then the XML line
+    child_index: int  # where the child's id goes
+    required: tuple[tuple[str, int], ...]  # required leaves and their column (-1: not a column of the table)
 
 
-def _collect_groups(node: Node, parent: str | None, out: dict[str, GroupSpec]) -> None:
+@dataclass(frozen=True)
+class Leaf:
+    """Where a leaf goes when read inside a given open group."""
+
+    owner: str | None  # the group it belongs to (None: not declared there)
+    column: int  # its column in the owner's table
+    position: int  # its place in the owner's declared order
+    in_list: bool  # a leaf-list entry: a row of its own
+
+
+def _collect_groups(node: Node, parent: str | None, child_key: str, out: dict[str, GroupSpec]) -> None:
     for child in node.children:
         child_ids = tuple(g.tag for g in child.children if g.id_column)
-        out[child.tag] = GroupSpec(child.tag, child.table or "", parent, child.id_column, child.leaf_list, child_ids)
-        _collect_groups(child, child.tag, out)
+        columns = CIN.table(child.table).column_names() if child.table else ()
+        index = {name: i for i, name in enumerate(columns)}
+        required = tuple((name, index.get(name, -1)) for name in REQUIRED_ELEMENTS.get(child.tag, ()))
+        out[child.tag] = GroupSpec(
+            child.tag,
+            child.table or "",
+            parent,
+            child.id_column,
+            child.leaf_list,
+            child_ids,
+            len(columns) + 1,
+            index.get(child_key, -1),
+            required,
+        )
+        _collect_groups(child, child.tag, child_key, out)
 
 
 class ChildWalker:
@@ -39,11 +68,15 @@ class ChildWalker:
 
     def __init__(self, child_node: Node, child_key: str = "LAchildID") -> None:
         self.groups: dict[str, GroupSpec] = {}
-        _collect_groups(child_node, None, self.groups)
+        _collect_groups(child_node, None, child_key, self.groups)
         self.child_key = child_key
+        self.columns: dict[str, tuple[str, ...]] = {
+            g.table: (*CIN.table(g.table).column_names(), SOURCE_ROW) for g in self.groups.values() if g.table
+        }
+        self.index = {table: {name: i for i, name in enumerate(names)} for table, names in self.columns.items()}
         self.owners: dict[str, tuple[str, ...]] = {}
         self.positions: dict[str, dict[str, int]] = {}
-        self.resolved: dict[tuple[str | None, str], tuple[str | None, int, bool]] = {}  # (open group, tag) -> owner
+        self.leaves: dict[str | None, dict[str, Leaf]] = {}  # open group -> leaf tag -> where it goes
         stack = list(child_node.children)
         while stack:
             node = stack.pop()
@@ -52,16 +85,18 @@ class ChildWalker:
             self.positions[node.tag] = {leaf: i for i, leaf in enumerate(node.fields)}
             stack.extend(node.children)
 
-    def _resolve(self, current: str | None, tag: str) -> tuple[str | None, int, bool]:
-        """The open group a leaf belongs to (the nearest enclosing group that declares it, or None), its position in
-        that group's declared order, and whether it is the group's leaf list."""
+    def _resolve(self, current: str | None, tag: str) -> Leaf:
+        """The open group a leaf belongs to (the nearest enclosing group that declares it, or None), its column and
+        position in that group's declared order, and whether it is the group's leaf list."""
         holders = self.owners.get(tag)
         owner = current
         while owner is not None and (holders is None or owner not in holders):
             owner = self.groups[owner].parent
         if owner is None:
-            return None, 0, False
-        return owner, self.positions[owner].get(tag, 0), self.groups[owner].leaf_list == tag
+            return Leaf(None, -1, 0, False)
+        spec = self.groups[owner]
+        column = self.index[spec.table].get(tag, -1)
+        return Leaf(owner, column, self.positions[owner].get(tag, 0), spec.leaf_list == tag)
 
     def walk(
         self,
@@ -72,64 +107,79 @@ class ChildWalker:
     ) -> None:
         """Append the child's rows to `tables`; report elements the tree does not declare to `unknown`, and leaves
         out of the declared order or required leaves that are missing to `structure(kind, detail, line)`."""
-        groups, resolved = self.groups, self.resolved
+        groups, leaves, child_key, index = self.groups, self.leaves, self.child_key, self.index
         open_rows: dict[str, Row] = {}
-        open_keys: dict[str, Row] = {}
+        open_keys: dict[str, dict[str, object]] = {}  # group -> the ids it passes down (column -> value)
         last_field: dict[str, int] = {}  # group tag -> position of the latest leaf seen (declared order)
-        opened: list[tuple[str, Row]] = []
+        opened: list[tuple[GroupSpec, Row]] = []
         counters: dict[str, int] = {}
-        produced: list[Row] = []
+        produced: list[tuple[Row, int]] = []  # each row and where the child's id goes
         current: str | None = None
+        here = leaves.get(current) or leaves.setdefault(current, {})
         child_id: object = None
         for element in child.iter():  # type: ignore[attr-defined]
             tag = element.tag
-            if not isinstance(tag, str):
+            if tag.__class__ is not str:
                 continue  # comments, processing instructions
             if tag[0] == "{":
                 tag = tag.rpartition("}")[2]
-            spec = groups.get(tag)
-            if spec is not None:
-                keys = dict(open_keys[spec.parent]) if spec.parent in open_keys else {}
-                if spec.id_column:
-                    counters[tag] = counters.get(tag, 0) + 1
-                    keys[spec.id_column] = counters[tag]
-                for nested in spec.child_ids:
-                    counters[nested] = 0
-                row: Row = {**keys, SOURCE_ROW: element.sourceline or 0}
-                open_rows[tag], open_keys[tag] = row, keys
-                current = tag
-                last_field[tag] = -1
-                opened.append((tag, row))
-                if not spec.leaf_list:
-                    produced.append(row)
-                    tables[spec.table].append(row)
-                continue
-            found = resolved.get((current, tag))
-            if found is None:
-                found = resolved[(current, tag)] = self._resolve(current, tag)
-            owner, position, in_list = found
-            if owner is None:
+            leaf = here.get(tag)
+            if leaf is None:
+                spec = groups.get(tag)
+                if spec is not None:
+                    keys = dict(open_keys[spec.parent]) if spec.parent in open_keys else {}
+                    if spec.id_column:
+                        counters[tag] = counters.get(tag, 0) + 1
+                        keys[spec.id_column] = counters[tag]
+                    for nested in spec.child_ids:
+                        counters[nested] = 0
+                    row: Row = [None] * spec.width
+                    columns = index.get(spec.table, {})
+                    for name, value in keys.items():
+                        if name in columns:
+                            row[columns[name]] = value
+                    row[-1] = element.sourceline or 0
+                    open_rows[tag], open_keys[tag] = row, keys
+                    current = tag
+                    here = leaves.get(current) or leaves.setdefault(current, {})
+                    last_field[tag] = -1
+                    opened.append((spec, row))
+                    if not spec.leaf_list:
+                        produced.append((row, spec.child_index))
+                        tables[spec.table].append(row)
+                    continue
+                leaf = here[tag] = self._resolve(current, tag)
+            owner = leaf.owner
+            if owner is None or owner not in open_rows:  # not declared here, or its group was never opened
                 if tag != "Child":
                     unknown(tag, element.sourceline or 0)
                 continue
-            if in_list:
-                leaf_row: Row = {**open_keys[owner], tag: element.text, SOURCE_ROW: element.sourceline or 0}
-                produced.append(leaf_row)
-                tables[groups[owner].table].append(leaf_row)
+            if leaf.in_list:
+                spec = groups[owner]
+                entry: Row = [None] * spec.width
+                columns = index[spec.table]
+                for name, value in open_keys[owner].items():
+                    if name in columns:
+                        entry[columns[name]] = value
+                entry[leaf.column] = element.text
+                entry[-1] = element.sourceline or 0
+                produced.append((entry, spec.child_index))
+                tables[spec.table].append(entry)
+                continue
+            if leaf.column >= 0:
+                open_rows[owner][leaf.column] = element.text
+            if leaf.position < last_field[owner]:
+                if structure is not None:
+                    structure("element-order", f"<{tag}> is out of order in <{owner}>", element.sourceline or 0)
             else:
-                open_rows[owner][tag] = element.text
-                latest = last_field.get(owner, -1)
-                if position < latest:
-                    if structure is not None:
-                        structure("element-order", f"<{tag}> is out of order in <{owner}>", element.sourceline or 0)
-                else:
-                    last_field[owner] = position
-                if tag == self.child_key:
-                    child_id = element.text
-        for row in produced:
-            row[self.child_key] = child_id
+                last_field[owner] = leaf.position
+            if tag == child_key:
+                child_id = element.text
+        for row, at in produced:
+            if at >= 0:
+                row[at] = child_id
         if structure is not None:
-            for tag, row in opened:
-                for name in REQUIRED_ELEMENTS.get(tag, ()):
-                    if row.get(name) is None:
-                        structure("missing-element", f"<{tag}> has no <{name}>", int(str(row.get(SOURCE_ROW) or 0)))
+            for spec, row in opened:
+                for name, column in spec.required:
+                    if column < 0 or row[column] is None:
+                        structure("missing-element", f"<{spec.tag}> has no <{name}>", int(str(row[-1] or 0)))
