@@ -9,7 +9,7 @@ import polars as pl
 from csctools.datasets.cin.schema import ABUSE_CODES, ASSESSMENT_FACTOR_CODES
 from csctools.reference.calendar import working_days_between
 from csctools.rules.cin.common import CIN_KEY, DATASET, in_census, la_level, overlapping, with_child, with_episode
-from csctools.validate.context import Context, per_return
+from csctools.validate.context import Context, collect, per_return
 from csctools.validate.registry import Condition, Failures, frame_rule, rule, table_rule
 from csctools.validate.windows import previous_in_group
 
@@ -67,7 +67,7 @@ def several_open_assessments(ctx: Context) -> pl.Expr:
 def assessment_while_another_open(ctx: Context) -> Iterable[Failures]:
     """An assessment starts while another assessment of the same episode is still open."""
     frame = (
-        ctx.table("Assessments")
+        ctx.lazy("Assessments")
         .sort(*CIN_KEY, "AssessmentActualStartDate")
         .with_columns(
             previous_in_group("AssessmentAuthorisationDate", CIN_KEY).alias("PREV_END"),
@@ -77,7 +77,7 @@ def assessment_while_another_open(ctx: Context) -> Iterable[Failures]:
     bad = pl.col("PREV_START").is_not_null() & (
         pl.col("PREV_END").is_null() | (pl.col("AssessmentActualStartDate") < pl.col("PREV_END"))
     )
-    yield Failures("Assessments", frame.filter(bad), ("AssessmentActualStartDate",))
+    yield Failures("Assessments", collect(frame.filter(bad)), ("AssessmentActualStartDate",))
 
 
 @per_return
@@ -121,10 +121,10 @@ def factors_on_open_assessment(ctx: Context) -> Iterable[Failures]:
 def completed_without_factors(ctx: Context) -> Iterable[Failures]:
     """A completed assessment has no parental or child factors."""
     key = [*CIN_KEY, "AssessmentID"]
-    done = ctx.table("Assessments").filter(pl.col("AssessmentAuthorisationDate").is_not_null())
+    done = ctx.lazy("Assessments").filter(pl.col("AssessmentAuthorisationDate").is_not_null())
     yield Failures(
         "Assessments",
-        done.join(ctx.table("AssessmentFactors").select(key).unique(), on=key, how="anti"),
+        collect(done.join(ctx.lazy("AssessmentFactors").select(key).unique(), on=key, how="anti")),
         ("AssessmentAuthorisationDate",),
     )
 
@@ -133,16 +133,17 @@ def completed_without_factors(ctx: Context) -> Iterable[Failures]:
 def no_factors_but_not_closed(ctx: Context) -> Iterable[Failures]:
     """The episode's only assessment found no factors (21), but the episode was not closed with RC8 or RC9."""
     key = [*CIN_KEY, "AssessmentID"]
-    single = ctx.table("Assessments").filter(pl.len().over(CIN_KEY) == 1)
-    none_found = ctx.table("AssessmentFactors").filter(pl.col("AssessmentFactors") == "21").select(key).unique()
+    single = ctx.lazy("Assessments").filter(pl.len().over(CIN_KEY) == 1)
+    none_found = ctx.lazy("AssessmentFactors").filter(pl.col("AssessmentFactors") == "21").select(key).unique()
     frame = (
         with_episode(ctx, "Assessments")
+        .lazy()
         .join(single.select(key), on=key, how="semi")
         .join(none_found, on=key, how="semi")
     )
     yield Failures(
         "Assessments",
-        frame.filter(~pl.col("ReasonForClosure").is_in(["RC8", "RC9"]).fill_null(False)),
+        collect(frame.filter(~pl.col("ReasonForClosure").is_in(["RC8", "RC9"]).fill_null(False))),
         ("AssessmentAuthorisationDate",),
     )
 
@@ -218,10 +219,10 @@ def plan_ends_after_death(ctx: Context) -> pl.Expr:
 
 @per_return
 def _plans_with_cpps(ctx: Context) -> pl.DataFrame:
-    cpps = ctx.table("ChildProtectionPlans").select(
+    cpps = ctx.lazy("ChildProtectionPlans").select(
         "LAchildID", "CPPstartDate", "CPPendDate", pl.col("_row").alias("CPP_ROW")
     )
-    return ctx.table("CINplanDates").join(cpps, on="LAchildID")
+    return collect(ctx.lazy("CINplanDates").join(cpps, on="LAchildID"))
 
 
 @rule(DATASET, "4001")
@@ -257,12 +258,12 @@ def cpp_starts_during_plan(ctx: Context) -> Iterable[Failures]:
 @rule(DATASET, "4003")
 def review_during_plan(ctx: Context) -> Iterable[Failures]:
     """A CP plan review is dated while a CIN plan is open."""
-    plans = ctx.table("CINplanDates").select("LAchildID", "CINPlanStartDate", "CINPlanEndDate")
-    pairs = ctx.table("Reviews").join(plans, on="LAchildID")
+    plans = ctx.lazy("CINplanDates").select("LAchildID", "CINPlanStartDate", "CINPlanEndDate")
+    pairs = ctx.lazy("Reviews").join(plans, on="LAchildID")
     during = (pl.col("CPPreviewDate") >= pl.col("CINPlanStartDate")) & (
         pl.col("CINPlanEndDate").is_null() | (pl.col("CPPreviewDate") <= pl.col("CINPlanEndDate"))
     )
-    yield Failures("Reviews", pairs.filter(during).unique("_row"), ("CPPreviewDate",))
+    yield Failures("Reviews", collect(pairs.filter(during).unique("_row")), ("CPPreviewDate",))
 
 
 # --- section 47 enquiries and conferences --------------------------------------------------------------------------
@@ -329,7 +330,7 @@ def s47_while_another_open(ctx: Context) -> Iterable[Failures]:
         .then(pl.col("S47ActualStartDate"))
         .otherwise(pl.col("DateOfInitialCPC"))
     )
-    frame = ctx.table("Section47").with_columns(ended.alias("S47_END")).sort("LAchildID", "S47ActualStartDate")
+    frame = ctx.lazy("Section47").with_columns(ended.alias("S47_END")).sort("LAchildID", "S47ActualStartDate")
     frame = frame.with_columns(
         previous_in_group("S47_END", "LAchildID").alias("PREV_END"),
         previous_in_group("S47ActualStartDate", "LAchildID").alias("PREV_START"),
@@ -337,7 +338,7 @@ def s47_while_another_open(ctx: Context) -> Iterable[Failures]:
     bad = pl.col("PREV_START").is_not_null() & (
         pl.col("PREV_END").is_null() | (pl.col("S47ActualStartDate") < pl.col("PREV_END"))
     )
-    yield Failures("Section47", frame.filter(bad), ("S47ActualStartDate",))
+    yield Failures("Section47", collect(frame.filter(bad)), ("S47ActualStartDate",))
 
 
 @rule(DATASET, "8868")
@@ -420,7 +421,7 @@ def cpp_ends_after_death(ctx: Context) -> pl.Expr:
 def overlapping_cpps(ctx: Context) -> Iterable[Failures]:
     """A child's child protection plans overlap."""
     frame = (
-        ctx.table("ChildProtectionPlans")
+        ctx.lazy("ChildProtectionPlans")
         .sort("LAchildID", "CPPstartDate")
         .with_columns(
             previous_in_group("CPPendDate", "LAchildID").alias("PREV_END"),
@@ -430,15 +431,16 @@ def overlapping_cpps(ctx: Context) -> Iterable[Failures]:
     bad = pl.col("PREV_START").is_not_null() & (
         pl.col("PREV_END").is_null() | (pl.col("CPPstartDate") < pl.col("PREV_END"))
     )
-    yield Failures("ChildProtectionPlans", frame.filter(bad), ("CPPstartDate",))
+    yield Failures("ChildProtectionPlans", collect(frame.filter(bad)), ("CPPstartDate",))
 
 
 @rule(DATASET, "8841")
 def review_not_after_start(ctx: Context) -> Iterable[Failures]:
     """A review is on or before the day its child protection plan started."""
-    plans = ctx.table("ChildProtectionPlans").select(*CPP_KEY, "CPPstartDate")
-    frame = ctx.table("Reviews").join(plans, on=CPP_KEY, how="left")
-    yield Failures("Reviews", frame.filter(pl.col("CPPreviewDate") <= pl.col("CPPstartDate")), ("CPPreviewDate",))
+    plans = ctx.lazy("ChildProtectionPlans").select(*CPP_KEY, "CPPstartDate")
+    frame = ctx.lazy("Reviews").join(plans, on=CPP_KEY, how="left")
+    early = frame.filter(pl.col("CPPreviewDate") <= pl.col("CPPstartDate"))
+    yield Failures("Reviews", collect(early), ("CPPreviewDate",))
 
 
 @table_rule(DATASET, "8842Q", "Reviews")
@@ -450,24 +452,23 @@ def review_without_date(ctx: Context) -> pl.Expr:
 def _conferences(ctx: Context) -> pl.DataFrame:
     """Every initial conference date (S47 level and CIN level) by episode."""
     s47 = (
-        ctx.table("Section47")
+        ctx.lazy("Section47")
         .filter(pl.col("ICPCnotRequired").ne(True))
         .select(*CIN_KEY, pl.col("DateOfInitialCPC").alias("ICPC"))
     )
-    cin = ctx.table("CINdetails").select(*CIN_KEY, pl.col("DateOfInitialCPC").alias("ICPC"))
-    return pl.concat([s47, cin]).filter(pl.col("ICPC").is_not_null())
+    cin = ctx.lazy("CINdetails").select(*CIN_KEY, pl.col("DateOfInitialCPC").alias("ICPC"))
+    return collect(pl.concat([s47, cin]).filter(pl.col("ICPC").is_not_null()))
 
 
 @rule(DATASET, "2885")
 def cpp_not_on_conference_day(ctx: Context) -> Iterable[Failures]:
     """A child protection plan starting in the year does not start on the day of an initial conference."""
-    plans = ctx.table("ChildProtectionPlans").filter(in_census("CPPstartDate", ctx).fill_null(False))
-    conferences = _conferences(ctx)
+    plans = ctx.lazy("ChildProtectionPlans").filter(in_census("CPPstartDate", ctx).fill_null(False))
+    conferences = _conferences(ctx).lazy()
     matched = plans.join(conferences, left_on=[*CIN_KEY, "CPPstartDate"], right_on=[*CIN_KEY, "ICPC"], how="semi")
     has_conference = plans.join(conferences.select(CIN_KEY).unique(), on=CIN_KEY, how="semi")
-    yield Failures(
-        "ChildProtectionPlans", has_conference.join(matched.select("_row"), on="_row", how="anti"), ("CPPstartDate",)
-    )
+    unmatched = has_conference.join(matched.select("_row"), on="_row", how="anti")
+    yield Failures("ChildProtectionPlans", collect(unmatched), ("CPPstartDate",))
 
 
 @rule(DATASET, "2883")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 
 from csctools.model import SOURCE_ROW
-from csctools.validate.context import Context, per_return
+from csctools.validate.context import Context, collect, per_return
 from csctools.validate.windows import previous_in_group
 
 DATASET = "cin"
@@ -17,18 +17,18 @@ TRUE_OR_FALSE = ("TRUE", "FALSE", "1", "0")
 def details(ctx: Context) -> pl.DataFrame:
     """CINdetails with the child's dates of birth and death alongside."""
     child = (
-        ctx.table("ChildIdentifiers")
+        ctx.lazy("ChildIdentifiers")
         .select("LAchildID", "PersonBirthDate", "ExpectedPersonBirthDate", "PersonDeathDate")
         .unique("LAchildID", keep="first")
     )
-    return ctx.table("CINdetails").join(child, on="LAchildID", how="left")
+    return collect(ctx.lazy("CINdetails").join(child, on="LAchildID", how="left"))
 
 
 @per_return
 def with_episode(ctx: Context, table: str) -> pl.DataFrame:
     """Rows of a table under CINdetails, with their episode's referral, closure, NFA flag and reason alongside."""
     episode = (
-        ctx.table("CINdetails")
+        ctx.lazy("CINdetails")
         .select(
             *CIN_KEY,
             "CINreferralDate",
@@ -40,13 +40,13 @@ def with_episode(ctx: Context, table: str) -> pl.DataFrame:
         )
         .unique(CIN_KEY, keep="first")
     )
-    return ctx.table(table).join(episode, on=CIN_KEY, how="left")
+    return collect(ctx.lazy(table).join(episode, on=CIN_KEY, how="left"))
 
 
 @per_return
 def with_child(ctx: Context, table: str) -> pl.DataFrame:
     child = (
-        ctx.table("ChildIdentifiers")
+        ctx.lazy("ChildIdentifiers")
         .select(
             "LAchildID",
             "PersonBirthDate",
@@ -58,7 +58,7 @@ def with_child(ctx: Context, table: str) -> pl.DataFrame:
         )
         .unique("LAchildID", keep="first")
     )
-    return ctx.table(table).join(child, on="LAchildID", how="left")
+    return collect(ctx.lazy(table).join(child, on="LAchildID", how="left"))
 
 
 def la_level(field: str, value: str) -> pl.DataFrame:
@@ -72,9 +72,13 @@ def in_census(column: str, ctx: Context) -> pl.Expr:
 
 def overlapping(frame: pl.DataFrame, start: str, end: str) -> pl.DataFrame:
     """Rows of a child that begin before the child's previous row (by start date) has ended, or while it is open."""
-    ordered = frame.sort("LAchildID", start).with_columns(
-        previous_in_group(end, "LAchildID").alias("PREV_END"),
-        previous_in_group(start, "LAchildID").alias("PREV_START"),
+    ordered = (
+        frame.lazy()
+        .sort("LAchildID", start)
+        .with_columns(
+            previous_in_group(end, "LAchildID").alias("PREV_END"),
+            previous_in_group(start, "LAchildID").alias("PREV_START"),
+        )
     )
     follows = pl.col("PREV_START").is_not_null()
-    return ordered.filter(follows & (pl.col("PREV_END").is_null() | (pl.col(start) < pl.col("PREV_END"))))
+    return collect(ordered.filter(follows & (pl.col("PREV_END").is_null() | (pl.col(start) < pl.col("PREV_END")))))

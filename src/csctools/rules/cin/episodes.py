@@ -9,7 +9,7 @@ import polars as pl
 from csctools.datasets.cin.schema import PRIMARY_NEED_CODES, REASON_FOR_CLOSURE_CODES, REFERRAL_SOURCE_CODES
 from csctools.reference.calendar import working_days_between
 from csctools.rules.cin.common import CIN_KEY, DATASET, details, in_census, overlapping
-from csctools.validate.context import Context
+from csctools.validate.context import Context, collect
 from csctools.validate.registry import Failures, frame_rule, rule, table_rule
 
 
@@ -75,9 +75,9 @@ def referral_source(ctx: Context) -> pl.Expr:
 @rule(DATASET, "8825Q")
 def closed_after_assessment_without_one(ctx: Context) -> Iterable[Failures]:
     """Closed with RC8 or RC9 (closed after assessment) but the episode has no assessment."""
-    closed = ctx.table("CINdetails").filter(pl.col("ReasonForClosure").is_in(["RC8", "RC9"]))
-    assessed = ctx.table("Assessments").select(CIN_KEY).unique()
-    yield Failures("CINdetails", closed.join(assessed, on=CIN_KEY, how="anti"), ("ReasonForClosure",))
+    closed = ctx.lazy("CINdetails").filter(pl.col("ReasonForClosure").is_in(["RC8", "RC9"]))
+    assessed = ctx.lazy("Assessments").select(CIN_KEY).unique()
+    yield Failures("CINdetails", collect(closed.join(assessed, on=CIN_KEY, how="anti")), ("ReasonForClosure",))
 
 
 @table_rule(DATASET, "8815", "CINdetails")
@@ -134,38 +134,39 @@ def _activity(ctx: Context) -> dict[str, pl.DataFrame]:
 @rule(DATASET, "8831")
 def activity_on_nfa(ctx: Context) -> Iterable[Failures]:
     """Assessments, S47 enquiries or conferences are recorded on a referral with no further action."""
-    nfa = ctx.table("CINdetails").filter(pl.col("ReferralNFA").eq(True)).select(CIN_KEY)
-    busy = pl.concat([ctx.table("Assessments").select(CIN_KEY), ctx.table("Section47").select(CIN_KEY)]).unique()
+    nfa = ctx.lazy("CINdetails").filter(pl.col("ReferralNFA").eq(True)).select(CIN_KEY)
+    busy = pl.concat([ctx.lazy("Assessments").select(CIN_KEY), ctx.lazy("Section47").select(CIN_KEY)]).unique()
     flagged = nfa.join(busy, on=CIN_KEY)
-    icpc = ctx.table("CINdetails").filter((pl.col("ReferralNFA").eq(True)) & pl.col("DateOfInitialCPC").is_not_null())
-    episodes = ctx.table("CINdetails").join(pl.concat([flagged, icpc.select(CIN_KEY)]).unique(), on=CIN_KEY, how="semi")
-    yield Failures("CINdetails", episodes, ("ReferralNFA",))
+    icpc = ctx.lazy("CINdetails").filter((pl.col("ReferralNFA").eq(True)) & pl.col("DateOfInitialCPC").is_not_null())
+    episodes = ctx.lazy("CINdetails").join(pl.concat([flagged, icpc.select(CIN_KEY)]).unique(), on=CIN_KEY, how="semi")
+    yield Failures("CINdetails", collect(episodes), ("ReferralNFA",))
 
 
 @rule(DATASET, "2990")
 def activity_after_rc8(ctx: Context) -> Iterable[Failures]:
     """Plans, S47 enquiries, conferences or CP plans on an episode closed with RC8 or RC9 (no further action or
     early help after assessment)."""
-    closed = ctx.table("CINdetails").filter(pl.col("ReasonForClosure").is_in(["RC8", "RC9"]))
+    closed = ctx.lazy("CINdetails").filter(pl.col("ReasonForClosure").is_in(["RC8", "RC9"]))
     busy = pl.concat(
-        [ctx.table(t).select(CIN_KEY) for t in ("Section47", "CINplanDates", "ChildProtectionPlans")]
+        [ctx.lazy(t).select(CIN_KEY) for t in ("Section47", "CINplanDates", "ChildProtectionPlans")]
     ).unique()
     bad = closed.join(busy, on=CIN_KEY, how="semi")
     bad = pl.concat([bad, closed.filter(pl.col("DateOfInitialCPC").is_not_null())]).unique("_row")
-    yield Failures("CINdetails", bad, ("ReasonForClosure",))
+    yield Failures("CINdetails", collect(bad), ("ReasonForClosure",))
 
 
 @rule(DATASET, "2991Q")
 def s47_without_assessment(ctx: Context) -> Iterable[Failures]:
     """A section 47 enquiry is recorded but the episode has no assessment."""
-    assessed = ctx.table("Assessments").select(CIN_KEY).unique()
-    yield Failures("Section47", ctx.table("Section47").join(assessed, on=CIN_KEY, how="anti"), ("S47ActualStartDate",))
+    assessed = ctx.lazy("Assessments").select(CIN_KEY).unique()
+    unassessed = ctx.lazy("Section47").join(assessed, on=CIN_KEY, how="anti")
+    yield Failures("Section47", collect(unassessed), ("S47ActualStartDate",))
 
 
 @rule(DATASET, "8565")
 def activity_after_closure(ctx: Context) -> Iterable[Failures]:
     """Activity (assessment, S47, conference, plan) is dated after the episode was closed."""
-    closures = ctx.table("CINdetails").filter(pl.col("CINclosureDate").is_not_null()).select(*CIN_KEY, "CINclosureDate")
+    closures = ctx.lazy("CINdetails").filter(pl.col("CINclosureDate").is_not_null()).select(*CIN_KEY, "CINclosureDate")
     checks = {
         "Assessments": ("AssessmentActualStartDate", "AssessmentAuthorisationDate"),
         "Section47": ("S47ActualStartDate", "DateOfInitialCPC"),
@@ -173,8 +174,8 @@ def activity_after_closure(ctx: Context) -> Iterable[Failures]:
         "ChildProtectionPlans": ("CPPstartDate", "CPPendDate"),
     }
     for table, fields in checks.items():
-        frame = ctx.table(table).join(closures, on=CIN_KEY)
+        frame = ctx.lazy(table).join(closures, on=CIN_KEY)
         late = pl.any_horizontal([pl.col(f) > pl.col("CINclosureDate") for f in fields])
-        yield Failures(table, frame.filter(late.fill_null(False)), fields)
+        yield Failures(table, collect(frame.filter(late.fill_null(False))), fields)
     details_icpc = ctx.table("CINdetails").filter(pl.col("DateOfInitialCPC") > pl.col("CINclosureDate"))
     yield Failures("CINdetails", details_icpc, ("DateOfInitialCPC",))
