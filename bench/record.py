@@ -20,8 +20,28 @@ def measure(command: list[str]) -> dict[str, float]:
 def best_of(command: list[str], repeat: int) -> dict[str, float]:
     """Run the process `repeat` times; each figure is its lowest over the runs (the least disturbed by other work on
     a shared machine). Both tools of a comparison get the same treatment."""
-    runs = [measure(command) for _ in range(max(1, repeat))]
-    return {key: min(run[key] for run in runs) for key in runs[0]}
+    return best_of_each([command], repeat)[0]
+
+
+def best_of_each(commands: list[list[str]], repeat: int) -> list[dict[str, float]]:
+    """Run the commands in turn, `repeat` rounds, so that a slow spell of a shared machine falls on every tool
+    alike; each command's figures are its lowest over the rounds."""
+    compile_sources()
+    runs: list[list[dict[str, float]]] = [[] for _ in commands]
+    for _ in range(max(1, repeat)):
+        for command, found in zip(commands, runs, strict=True):
+            found.append(measure(command))
+    return [{key: min(run[key] for run in found) for key in found[0]} for found in runs]
+
+
+def compile_sources() -> None:
+    """Write csctools' bytecode, as an installed package has it (PYTHONDONTWRITEBYTECODE would otherwise leave the
+    interpreter compiling every module on every run)."""
+    import compileall
+
+    import csctools
+
+    compileall.compile_dir(Path(csctools.__file__).parent, quiet=1)
 
 
 def heading(title: str) -> list[str]:

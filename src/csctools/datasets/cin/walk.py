@@ -77,6 +77,7 @@ class ChildWalker:
         self.owners: dict[str, tuple[str, ...]] = {}
         self.positions: dict[str, dict[str, int]] = {}
         self.leaves: dict[str | None, dict[str, Leaf]] = {}  # open group -> leaf tag -> where it goes
+        self.fast: dict[str | None, dict[str, tuple[int, int]]] = {}  # open group -> its own leaves: column, place
         stack = list(child_node.children)
         while stack:
             node = stack.pop()
@@ -115,10 +116,25 @@ class ChildWalker:
         counters: dict[str, int] = {}
         produced: list[tuple[Row, int]] = []  # each row and where the child's id goes
         current: str | None = None
-        here = leaves.get(current) or leaves.setdefault(current, {})
+        here = leaves.setdefault(current, {})
+        # The usual element: a leaf of the group opened last. Its column and place are looked up in one step and
+        # written to that group's row; `last` is the place of the group's latest leaf (declared order).
+        fast = self.fast.setdefault(current, {})
+        row_now: Row = []
+        last = -1
         child_id: object = None
         for element in child.iter():  # type: ignore[attr-defined]
             tag = element.tag
+            hit = fast.get(tag)
+            if hit is not None:
+                column, position = hit
+                row_now[column] = element.text
+                if position < last:
+                    if structure is not None:
+                        structure("element-order", f"<{tag}> is out of order in <{current}>", element.sourceline or 0)
+                else:
+                    last = position
+                continue
             if tag.__class__ is not str:
                 continue  # comments, processing instructions
             if tag[0] == "{":
@@ -140,8 +156,10 @@ class ChildWalker:
                             row[columns[name]] = value
                     row[-1] = element.sourceline or 0
                     open_rows[tag], open_keys[tag] = row, keys
-                    current = tag
-                    here = leaves.get(current) or leaves.setdefault(current, {})
+                    if current is not None:
+                        last_field[current] = last
+                    current, row_now, last = tag, row, -1
+                    here, fast = leaves.setdefault(current, {}), self.fast.setdefault(current, {})
                     last_field[tag] = -1
                     opened.append((spec, row))
                     if not spec.leaf_list:
@@ -149,6 +167,8 @@ class ChildWalker:
                         tables[spec.table].append(row)
                     continue
                 leaf = here[tag] = self._resolve(current, tag)
+                if leaf.owner == current and not leaf.in_list and leaf.column >= 0 and tag != child_key:
+                    fast[tag] = (leaf.column, leaf.position)
             owner = leaf.owner
             if owner is None or owner not in open_rows:  # not declared here, or its group was never opened
                 if tag != "Child":
@@ -168,9 +188,12 @@ class ChildWalker:
                 continue
             if leaf.column >= 0:
                 open_rows[owner][leaf.column] = element.text
-            if leaf.position < last_field[owner]:
+            latest = last if owner == current else last_field[owner]
+            if leaf.position < latest:
                 if structure is not None:
                     structure("element-order", f"<{tag}> is out of order in <{owner}>", element.sourceline or 0)
+            elif owner == current:
+                last = leaf.position
             else:
                 last_field[owner] = leaf.position
             if tag == child_key:
