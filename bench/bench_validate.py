@@ -61,9 +61,7 @@ def main() -> None:
     parser.add_argument("--children", type=int, action="append")
     parser.add_argument("--reference", help="python of an environment with csc-validator-be-903 installed")
     parser.add_argument("--record", type=Path)
-    parser.add_argument(
-        "--repeat", type=int, default=3, help="runs of each tool, in turn; the lowest kept"
-    )
+    parser.add_argument("--repeat", type=int, default=3, help="runs of each tool, in turn; the lowest kept")
     args = parser.parse_args()
     lines = [
         *heading("Validating SSDA903 2025/26 with 2024/25"),

@@ -45,9 +45,7 @@ def main() -> None:
     parser.add_argument("--children", type=int, action="append")
     parser.add_argument("--reference")
     parser.add_argument("--record", type=Path)
-    parser.add_argument(
-        "--repeat", type=int, default=3, help="runs of each tool, in turn; the lowest kept"
-    )
+    parser.add_argument("--repeat", type=int, default=3, help="runs of each tool, in turn; the lowest kept")
     args = parser.parse_args()
     lines = [
         *heading("Validating a CIN census 2025/26"),
