@@ -59,9 +59,14 @@ def canonical_columns(table: Table, headers: list[str]) -> list[str | None]:
 
 def match_table(headers: list[str]) -> tuple[Table | None, float]:
     """The SSDA903 table whose columns best match the header, with a score (1.0 = exactly its columns)."""
+    return _match_table(tuple(headers))
+
+
+@lru_cache(maxsize=256)  # this year's and last year's files have the same headers
+def _match_table(headers: tuple[str, ...]) -> tuple[Table | None, float]:
     best: tuple[Table | None, float] = (None, 0.0)
     for table in SSDA903.tables:
-        found = {c for c in canonical_columns(table, headers) if c}
+        found = {c for c in canonical_columns(table, list(headers)) if c}
         expected = set(table.column_names())
         score = len(found & expected) / len(expected | {normalise_header(h) for h in headers if h.strip()})
         if len(found & expected) >= 2 and score > best[1]:
