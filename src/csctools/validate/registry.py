@@ -108,6 +108,7 @@ def frame_rule(
     fields: tuple[str, ...] | None = None,
     needs: Iterable[str] | None = None,
     source: object = None,
+    severity: str | None = None,
 ) -> Callable[[Condition], Condition]:
     """A rule that is one boolean expression over a frame of `table`'s rows (true where a row fails).
 
@@ -120,7 +121,7 @@ def frame_rule(
 
         check.__module__, check.__doc__ = condition.__module__, condition.__doc__
         shared = RowCondition(frame if source is None else source, table, frame, condition, fields)
-        rule(dataset, code, needs, row_condition=shared)(check)
+        rule(dataset, code, needs, severity, row_condition=shared)(check)
         return condition
 
     return register
@@ -131,7 +132,13 @@ def _whole_table(name: str) -> FrameSource:
 
 
 def table_rule(
-    dataset: str, code: str, table: str, needs: Iterable[str] | None = None
+    dataset: str,
+    code: str,
+    table: str,
+    needs: Iterable[str] | None = None,
+    fields: tuple[str, ...] | None = None,
+    severity: str | None = None,
 ) -> Callable[[Condition], Condition]:
     """A rule that is one boolean expression over one table: true where a row fails."""
-    return frame_rule(dataset, code, table, _whole_table(table), needs=needs, source=("table", table))
+    whole = _whole_table(table)
+    return frame_rule(dataset, code, table, whole, fields, needs, source=("table", table), severity=severity)

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 import polars as pl
 
 from csctools.rules.ssda903.common import DATASET, date_rule
-from csctools.validate.context import Context
+from csctools.validate.context import Context, collect
 from csctools.validate.registry import Failures, rule, table_rule
 from csctools.validate.windows import previous_in_group
 
@@ -40,7 +40,7 @@ def before_birth(ctx: Context) -> pl.Expr:
 @rule(DATASET, "705")
 def overlapping_orders(ctx: Context) -> Iterable[Failures]:
     """A DoLO starts while the previous one is still open or before it ended."""
-    frame = ctx.table("DoLo").with_columns(pl.coalesce("DOLO_END", "DOLO_START").alias("END_FILL"))
+    frame = ctx.lazy("DoLo").with_columns(pl.coalesce("DOLO_END", "DOLO_START").alias("END_FILL"))
     frame = frame.sort("CHILD", "END_FILL", "DOLO_START").with_columns(
         previous_in_group("DOLO_END", "CHILD").alias("PREV_END"),
         previous_in_group("CHILD", "CHILD").alias("PREV_CHILD"),
@@ -48,7 +48,7 @@ def overlapping_orders(ctx: Context) -> Iterable[Failures]:
     bad = pl.col("PREV_CHILD").is_not_null() & (
         pl.col("PREV_END").is_null() | (pl.col("DOLO_START") < pl.col("PREV_END"))
     )
-    yield Failures("DoLo", frame.filter(bad), ("DOLO_START",))
+    yield Failures("DoLo", collect(frame.filter(bad)), ("DOLO_START",))
 
 
 def _overlaps(ctx: Context) -> pl.DataFrame:
@@ -89,10 +89,10 @@ _placement_rule(
 def open_order_not_carried_over(ctx: Context) -> Iterable[Failures]:
     """A DoLO open at the end of last year is not in this year's DoLo table with the same start date (flagged on
     the child's Header row, as the missing DoLO has no row of its own)."""
-    still_open = ctx.last_year("DoLo").filter(pl.col("DOLO_END").is_null() & pl.col("DOLO_START").is_not_null())
-    carried = ctx.table("DoLo").select("CHILD", "DOLO_START").unique()
+    still_open = ctx.last_year_lazy("DoLo").filter(pl.col("DOLO_END").is_null() & pl.col("DOLO_START").is_not_null())
+    carried = ctx.lazy("DoLo").select("CHILD", "DOLO_START").unique()
     missing = still_open.select("CHILD", "DOLO_START").join(carried, on=["CHILD", "DOLO_START"], how="anti")
-    header = ctx.table("Header").filter(pl.col("CHILD").is_in(missing["CHILD"].implode()))
+    header = ctx.table("Header").filter(pl.col("CHILD").is_in(collect(missing)["CHILD"].implode()))
     yield Failures("Header", header, ("CHILD",))
 
 

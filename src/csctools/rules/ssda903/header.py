@@ -78,21 +78,18 @@ def school_age_un1(ctx: Context) -> pl.Expr:
 
 @rule(DATASET, "302")
 def first_episode_before_birth(ctx: Context) -> Iterable[Failures]:
-    first = episodes(ctx).filter(pl.col("EPISODE_NUMBER") == 1)
-    bad = first.filter(pl.col("DECOM") < pl.col("HEADER_DOB"))
+    bad = episodes(ctx).filter((pl.col("EPISODE_NUMBER") == 1) & (pl.col("DECOM") < pl.col("HEADER_DOB")))
     yield Failures("Episodes", bad, ("DECOM",))
     yield Failures("Header", ctx.table("Header").filter(pl.col("CHILD").is_in(bad["CHILD"].implode())), ("DOB",))
 
 
-@rule(DATASET, "444")
-def duplicate_upn(ctx: Context) -> Iterable[Failures]:
-    header = ctx.table("Header")
+@table_rule(DATASET, "444", "Header")
+def duplicate_upn(ctx: Context) -> pl.Expr:
     known = pl.col("UPN").is_not_null() & ~pl.col("UPN").str.starts_with("UN")
-    yield Failures("Header", header.filter(known & pl.col("UPN").is_duplicated()))
+    return known & pl.col("UPN").is_duplicated()
 
 
-@rule(DATASET, "442")
-def upn_missing(ctx: Context) -> Iterable[Failures]:
+@table_rule(DATASET, "442", "Header", fields=("UPN",))
+def upn_missing(ctx: Context) -> pl.Expr:
     in_care = episodes(ctx)["CHILD"].unique().implode()
-    header = ctx.table("Header")
-    yield Failures("Header", header.filter(pl.col("CHILD").is_in(in_care) & pl.col("UPN").is_null()), ("UPN",))
+    return pl.col("CHILD").is_in(in_care) & pl.col("UPN").is_null()

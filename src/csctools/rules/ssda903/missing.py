@@ -54,7 +54,7 @@ def before_birth(ctx: Context) -> pl.Expr:
 @rule(DATASET, "574")
 def overlapping_periods(ctx: Context) -> Iterable[Failures]:
     """A missing period starts while the previous one is still open (or before it ended)."""
-    frame = ctx.table("Missing").with_columns(pl.coalesce("MIS_END", "MIS_START").alias("END_FILL"))
+    frame = ctx.lazy("Missing").with_columns(pl.coalesce("MIS_END", "MIS_START").alias("END_FILL"))
     frame = frame.sort("CHILD", "END_FILL", "MIS_START").with_columns(
         previous_in_group("MIS_END", "CHILD").alias("PREV_END"),
         previous_in_group("CHILD", "CHILD").alias("PREV_CHILD"),
@@ -62,7 +62,7 @@ def overlapping_periods(ctx: Context) -> Iterable[Failures]:
     follows = pl.col("PREV_CHILD").is_not_null()
     yield Failures(
         "Missing",
-        frame.filter(follows & (pl.col("PREV_END").is_null() | (pl.col("MIS_START") < pl.col("PREV_END")))),
+        collect(frame.filter(follows & (pl.col("PREV_END").is_null() | (pl.col("MIS_START") < pl.col("PREV_END"))))),
         ("MIS_START",),
     )
 
@@ -146,9 +146,9 @@ def missing_after_care(ctx: Context) -> Iterable[Failures]:
 @rule(DATASET, "580")
 def missing_at_18_not_e8(ctx: Context) -> Iterable[Failures]:
     """A child missing on their 18th birthday, when care ended, must have REC E8."""
-    missing = ctx.table("Missing").select("CHILD", "DOB", "MIS_END")
+    missing = ctx.lazy("Missing").select("CHILD", "DOB", "MIS_END")
     pairs = (
-        ctx.table("Episodes")
+        ctx.lazy("Episodes")
         .join(missing, on="CHILD")
         .filter(
             (pl.col("DOB").dt.offset_by("18y") == pl.col("MIS_END"))
@@ -156,4 +156,4 @@ def missing_at_18_not_e8(ctx: Context) -> Iterable[Failures]:
             & (pl.col("REC") != "E8")
         )
     )
-    yield Failures("Episodes", pairs.unique("_row"), ("REC",))
+    yield Failures("Episodes", collect(pairs.unique("_row")), ("REC",))

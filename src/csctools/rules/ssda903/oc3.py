@@ -42,24 +42,24 @@ def too_young_for_oc3(ctx: Context) -> pl.Expr:
 @rule(DATASET, "3001")
 def foster_accommodation_at_17(ctx: Context) -> Iterable[Failures]:
     """Care leavers turning 17 this year cannot be recorded as living with former foster carers (Z1, Z2)."""
-    oc3 = ctx.table("OC3").join(header_dob(ctx), on="CHILD", how="left")
+    oc3 = ctx.lazy("OC3").join(header_dob(ctx).lazy(), on="CHILD", how="left")
     turns_17 = pl.col("HEADER_DOB").dt.offset_by("17y").is_between(ctx.start, ctx.end)
-    yield Failures("OC3", oc3.filter(pl.col("ACCOM").is_in(["Z1", "Z2"]) & turns_17))
+    yield Failures("OC3", collect(oc3.filter(pl.col("ACCOM").is_in(["Z1", "Z2"]) & turns_17)))
 
 
-@rule(DATASET, "134")
-def adoption_and_leaver(ctx: Context) -> Iterable[Failures]:
+@table_rule(DATASET, "134", "AD1")
+def adoption_and_leaver(ctx: Context) -> pl.Expr:
     """A child cannot have both adoption (AD1) and care leaver (OC3) data."""
     oc3 = ctx.table("OC3").filter(pl.any_horizontal([pl.col(f).is_not_null() for f in LEAVER]))
-    ad1 = ctx.table("AD1").filter(pl.any_horizontal([pl.col(f).is_not_null() for f in ADOPTION]))
-    yield Failures("AD1", ad1.filter(pl.col("CHILD").is_in(oc3["CHILD"].implode())))
+    adoption = pl.any_horizontal([pl.col(f).is_not_null() for f in ADOPTION])
+    return adoption & pl.col("CHILD").is_in(oc3["CHILD"].implode())
 
 
-@rule(DATASET, "1002", severity=QUERY)
-def leaver_without_episodes(ctx: Context) -> Iterable[Failures]:
+@table_rule(DATASET, "1002", "OC3", fields=("CHILD",), severity=QUERY)
+def leaver_without_episodes(ctx: Context) -> pl.Expr:
     """A care leaver with no episodes this year or last (a query: earlier care is not in the files)."""
     known = pl.concat([ctx.table("Episodes")["CHILD"], ctx.last_year("Episodes")["CHILD"]]).implode()
-    yield Failures("OC3", ctx.table("OC3").filter(~pl.col("CHILD").is_in(known)), ("CHILD",))
+    return ~pl.col("CHILD").is_in(known)
 
 
 @rule(DATASET, "1001", severity=QUERY)
@@ -98,10 +98,11 @@ def leaver_left_after_birthday(ctx: Context) -> Iterable[Failures]:
     """Care leaver data for a 17-year-old whose care ended on or after their 17th birthday (or an 18-year-old
     after their 18th)."""
     oc3 = ctx.table("OC3").filter(pl.any_horizontal([pl.col(f).is_not_null() for f in LEAVER]))
-    pairs = oc3.select("_row", "CHILD", "DOB").join(ctx.table("Episodes").select("CHILD", "DEC"), on="CHILD")
+    pairs = oc3.lazy().select("_row", "CHILD", "DOB").join(ctx.lazy("Episodes").select("CHILD", "DEC"), on="CHILD")
     aged_17 = (pl.col("DOB").dt.offset_by("17y") <= ctx.end) & (pl.col("DOB").dt.offset_by("18y") > ctx.end)
     aged_18 = (pl.col("DOB").dt.offset_by("18y") <= ctx.end) & (pl.col("DOB").dt.offset_by("19y") > ctx.end)
     bad = (aged_17 & (pl.col("DEC") >= pl.col("DOB").dt.offset_by("17y"))) | (
         aged_18 & (pl.col("DEC") >= pl.col("DOB").dt.offset_by("18y"))
     )
-    yield Failures("OC3", oc3.filter(pl.col("_row").is_in(pairs.filter(bad)["_row"].implode())))
+    late = collect(pairs.filter(bad).select("_row"))["_row"]
+    yield Failures("OC3", oc3.filter(pl.col("_row").is_in(late.implode())))

@@ -8,7 +8,7 @@ import polars as pl
 
 from csctools.rules.ssda903.common import DATASET
 from csctools.validate.context import Context, collect, per_return
-from csctools.validate.registry import Failures, frame_rule, rule
+from csctools.validate.registry import Failures, frame_rule, rule, table_rule
 
 SEX_SINCE_2024 = {"1": "M", "2": "F"}  # 2022/23-2023/24 codes, mapped to those used from 2024/25
 
@@ -128,16 +128,11 @@ def _placed_pairs(ctx: Context) -> pl.DataFrame:
     return ctx.table("PlacedAdoption").join(last, on="CHILD", how="inner")
 
 
-@rule(DATASET, "559")
-def decision_missing_last_year(ctx: Context) -> Iterable[Failures]:
+@table_rule(DATASET, "559", "PlacedAdoption", fields=("DATE_PLACED",))
+def decision_missing_last_year(ctx: Context) -> pl.Expr:
     """A decision to place for adoption dated before this year is not in last year's return."""
-    placed = ctx.table("PlacedAdoption")
     last = ctx.last_year("PlacedAdoption").filter(pl.col("DATE_PLACED").is_not_null())["CHILD"].implode()
-    yield Failures(
-        "PlacedAdoption",
-        placed.filter((pl.col("DATE_PLACED") < ctx.start) & ~pl.col("CHILD").is_in(last)),
-        ("DATE_PLACED",),
-    )
+    return (pl.col("DATE_PLACED") < ctx.start) & ~pl.col("CHILD").is_in(last)
 
 
 @rule(DATASET, "560")
