@@ -182,12 +182,15 @@ def adopted_after_reversal(ctx: Context) -> Iterable[Failures]:
     yield Failures("AD1", ad1.filter(pl.col("CHILD").is_in(list(both))))
 
 
-@rule(DATASET, "551")
-def placed_without_decision(ctx: Context) -> Iterable[Failures]:
+def _decided(ctx: Context) -> pl.Series:
+    """Children with a date of decision to place for adoption."""
+    return ctx.table("PlacedAdoption").filter(pl.col("DATE_PLACED").is_not_null())["CHILD"].implode()
+
+
+@table_rule(DATASET, "551", "Episodes", fields=("PLACE",))
+def placed_without_decision(ctx: Context) -> pl.Expr:
     """Placed for adoption (A3-A6) but no date of the decision to place for adoption."""
-    decided = ctx.table("PlacedAdoption").filter(pl.col("DATE_PLACED").is_not_null())["CHILD"].implode()
-    frame = ctx.table("Episodes").filter(pl.col("PLACE").is_in(ADOPTION_PLACEMENTS) & ~pl.col("CHILD").is_in(decided))
-    yield Failures("Episodes", frame, ("PLACE",))
+    return pl.col("PLACE").is_in(ADOPTION_PLACEMENTS) & ~pl.col("CHILD").is_in(_decided(ctx))
 
 
 @rule(DATASET, "552")
@@ -254,12 +257,11 @@ def decision_before_care_started(ctx: Context) -> Iterable[Failures]:
     yield Failures("PlacedAdoption", placed.filter(pl.col("_row").is_in(pairs["PA_ROW"].implode())), ("DATE_PLACED",))
 
 
-@rule(DATASET, "583")
-def earlier_decision_open(ctx: Context) -> Iterable[Failures]:
+@table_rule(DATASET, "583", "PlacedAdoption")
+def earlier_decision_open(ctx: Context) -> pl.Expr:
     """More than one decision to place, but an earlier one was not reversed."""
-    placed = ctx.table("PlacedAdoption")
     latest = pl.col("DATE_PLACED") == pl.col("DATE_PLACED").max().over("CHILD")
-    yield Failures("PlacedAdoption", placed.filter(~latest & pl.col("DATE_PLACED_CEASED").is_null()))
+    return ~latest & pl.col("DATE_PLACED_CEASED").is_null()
 
 
 @table_rule(DATASET, "516", "Episodes")
@@ -290,16 +292,15 @@ def left_without_reversal(ctx: Context) -> Iterable[Failures]:
     )
 
 
-@rule(DATASET, "558")
-def adopted_after_reversals(ctx: Context) -> Iterable[Failures]:
+@table_rule(DATASET, "558", "Episodes", fields=("REC",))
+def adopted_after_reversals(ctx: Context) -> pl.Expr:
     """An adopted child whose decisions to place were all reversed, more than once."""
-    adopted_eps = ctx.table("Episodes").filter(pl.col("REC").is_in(ADOPTED))
     placed = ctx.table("PlacedAdoption")
     summary = placed.group_by("CHILD").agg(
         pl.col("DATE_PLACED_CEASED").is_null().any().alias("OPEN"), pl.col("DATE_PLACED_CEASED").count().alias("N")
     )
     children = summary.filter(~pl.col("OPEN") & (pl.col("N") > 1))["CHILD"].implode()
-    yield Failures("Episodes", adopted_eps.filter(pl.col("CHILD").is_in(children)), ("REC",))
+    return pl.col("REC").is_in(ADOPTED) & pl.col("CHILD").is_in(children)
 
 
 @rule(DATASET, "582")
@@ -325,12 +326,12 @@ def adoption_details_missing(ctx: Context) -> Iterable[Failures]:
     yield Failures("Episodes", adopted_eps.filter(pl.col("CHILD").is_in(incomplete["CHILD"].implode())), ("REC",))
 
 
-@rule(DATASET, "602")
-def adoption_details_without_adoption(ctx: Context) -> Iterable[Failures]:
+@table_rule(DATASET, "602", "AD1", fields=("CHILD",))
+def adoption_details_without_adoption(ctx: Context) -> pl.Expr:
     """AD1 details for a child whose episodes do not show an adoption during the year."""
     adopted = ctx.table("Episodes").filter(pl.col("DEC").is_between(ctx.start, ctx.end) & pl.col("REC").is_in(ADOPTED))
-    ad1 = ctx.table("AD1").filter(pl.any_horizontal([pl.col(f).is_not_null() for f in AD1_FIELDS]))
-    yield Failures("AD1", ad1.filter(~pl.col("CHILD").is_in(adopted["CHILD"].implode())), ("CHILD",))
+    filled = pl.any_horizontal([pl.col(f).is_not_null() for f in AD1_FIELDS])
+    return filled & ~pl.col("CHILD").is_in(adopted["CHILD"].implode())
 
 
 @rule(DATASET, "579")
@@ -358,11 +359,10 @@ def still_freed_for_adoption(ctx: Context) -> pl.Expr:
     return FREED & pl.col("DEC").is_null() & pl.col("REC").is_null()
 
 
-@rule(DATASET, "555")
-def freed_without_decision(ctx: Context) -> Iterable[Failures]:
+@table_rule(DATASET, "555", "Episodes", fields=("LS",))
+def freed_without_decision(ctx: Context) -> pl.Expr:
     """A D1 (freed for adoption) episode for a child with no date of decision to place for adoption."""
-    decided = ctx.table("PlacedAdoption").filter(pl.col("DATE_PLACED").is_not_null())["CHILD"].implode()
-    yield Failures("Episodes", ctx.table("Episodes").filter(FREED & ~pl.col("CHILD").is_in(decided)), ("LS",))
+    return FREED & ~pl.col("CHILD").is_in(_decided(ctx))
 
 
 @rule(DATASET, "556")

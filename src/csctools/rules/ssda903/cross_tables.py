@@ -152,15 +152,13 @@ def leaver_with_outcomes(ctx: Context) -> Iterable[Failures]:
     yield Failures("OC2", oc2.filter(pl.col("CHILD").is_in(list(both))))
 
 
-@rule(DATASET, "1000", needs=())
-def leaver_who_died(ctx: Context) -> Iterable[Failures]:
+@table_rule(DATASET, "1000", "OC3", needs=())
+def leaver_who_died(ctx: Context) -> pl.Expr:
     """Care leaver data for a child recorded as having died in care (REC E2) this year or last."""
-    died = (
-        pl.concat([ctx.table("Episodes"), ctx.last_year("Episodes")], how="diagonal_relaxed")
-        .filter(pl.col("REC") == "E2")["CHILD"]
-        .implode()
-    )
-    yield Failures("OC3", ctx.table("OC3").filter(pl.col("CHILD").is_in(died)))
+    died = [
+        frame.filter(pl.col("REC") == "E2")["CHILD"] for frame in (ctx.table("Episodes"), ctx.last_year("Episodes"))
+    ]
+    return pl.col("CHILD").is_in(pl.concat(died).implode())
 
 
 @rule(DATASET, "1007")

@@ -3,14 +3,13 @@ Postcode Directory before the rules run), and Ofsted URNs for placements that ne
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import date
 
 import polars as pl
 
 from csctools.rules.ssda903.common import DATASET
 from csctools.validate.context import Context, collect, per_return
-from csctools.validate.registry import Failures, frame_rule, rule, table_rule
+from csctools.validate.registry import frame_rule, table_rule
 
 RESPITE = ("V3", "V4")
 NO_URN = ("P1", "P3", "R1", "R2", "R5", "T0", "T1", "T2", "T3", "T4", "Z11", "Z12", "Z13", "Z14")
@@ -88,29 +87,22 @@ def urn_outside_england(ctx: Context) -> pl.Expr:
     return pl.col("PL_LA").is_in(OUTSIDE_ENGLAND) & pl.col("URN").is_not_null() & (pl.col("URN") != "XXXXXXX")
 
 
-@rule(DATASET, "392a", needs=POSTCODE)
-def distance_missing(ctx: Context) -> Iterable[Failures]:
+@frame_rule(DATASET, "392a", "Episodes", not_uasc, fields=("HOME_POST", "PL_POST"), needs=POSTCODE)
+def distance_missing(ctx: Context) -> pl.Expr:
     """A child looked after (not UASC, not respite) has no distance: a postcode is missing or unknown."""
-    frame = not_uasc(ctx).filter(~pl.col("LS").is_in(RESPITE) & pl.col("PL_DISTANCE").is_null())
-    yield Failures("Episodes", frame, ("HOME_POST", "PL_POST"))
+    return ~pl.col("LS").is_in(RESPITE) & pl.col("PL_DISTANCE").is_null()
 
 
-@rule(DATASET, "392b", needs=("prev_year",))
-def postcodes_missing(ctx: Context) -> Iterable[Failures]:
+@frame_rule(DATASET, "392b", "Episodes", not_uasc, fields=("HOME_POST", "PL_POST"), needs=("prev_year",))
+def postcodes_missing(ctx: Context) -> pl.Expr:
     """A child looked after (not UASC, not respite) has no home or placement postcode."""
-    frame = not_uasc(ctx).filter(
-        ~pl.col("LS").is_in(RESPITE) & (pl.col("HOME_POST").is_null() | pl.col("PL_POST").is_null())
-    )
-    yield Failures("Episodes", frame, ("HOME_POST", "PL_POST"))
+    return ~pl.col("LS").is_in(RESPITE) & (pl.col("HOME_POST").is_null() | pl.col("PL_POST").is_null())
 
 
-@rule(DATASET, "406", needs=POSTCODE)
-def distance_for_uasc(ctx: Context) -> Iterable[Failures]:
+@table_rule(DATASET, "406", "Episodes", needs=POSTCODE, fields=("HOME_POST", "PL_POST"))
+def distance_for_uasc(ctx: Context) -> pl.Expr:
     """A child who is or was UASC has a distance recorded (their postcodes should be left blank)."""
-    frame = ctx.table("Episodes").filter(
-        pl.col("CHILD").is_in(uasc_children(ctx).implode()) & pl.col("PL_DISTANCE").is_not_null()
-    )
-    yield Failures("Episodes", frame, ("HOME_POST", "PL_POST"))
+    return pl.col("CHILD").is_in(uasc_children(ctx).implode()) & pl.col("PL_DISTANCE").is_not_null()
 
 
 @table_rule(DATASET, "392c", "Episodes", needs=POSTCODE)
