@@ -307,11 +307,11 @@ def adopted_after_reversals(ctx: Context) -> pl.Expr:
 def adopted_on_match_day(ctx: Context) -> Iterable[Failures]:
     """The child ceased to be looked after through adoption on the day they were matched with adopters."""
     pairs = (
-        ctx.table("Episodes")
+        ctx.lazy("Episodes")
         .filter(pl.col("REC").is_in(ADOPTED))
-        .join(ctx.table("AD1").select("CHILD", "DATE_MATCH"), on="CHILD")
+        .join(ctx.lazy("AD1").select("CHILD", "DATE_MATCH"), on="CHILD")
     )
-    yield Failures("Episodes", pairs.filter(pl.col("DEC") == pl.col("DATE_MATCH")).unique("_row"), ("DEC",))
+    yield Failures("Episodes", collect(pairs.filter(pl.col("DEC") == pl.col("DATE_MATCH")).unique("_row")), ("DEC",))
 
 
 @rule(DATASET, "601")
@@ -338,7 +338,7 @@ def adoption_details_without_adoption(ctx: Context) -> pl.Expr:
 def decision_while_previous_open(ctx: Context) -> Iterable[Failures]:
     """A new decision to place for adoption starts while the previous decision is still open (or before it ended)."""
     frame = (
-        ctx.table("PlacedAdoption")
+        ctx.lazy("PlacedAdoption")
         .sort("CHILD", "DATE_PLACED")
         .with_columns(
             previous_in_group("DATE_PLACED_CEASED", "CHILD").alias("PREV_CEASED"),
@@ -348,7 +348,7 @@ def decision_while_previous_open(ctx: Context) -> Iterable[Failures]:
     bad = pl.col("PREV_CHILD").is_not_null() & (
         pl.col("PREV_CEASED").is_null() | (pl.col("DATE_PLACED") < pl.col("PREV_CEASED"))
     )
-    yield Failures("PlacedAdoption", frame.filter(bad), ("DATE_PLACED",))
+    yield Failures("PlacedAdoption", collect(frame.filter(bad)), ("DATE_PLACED",))
 
 
 FREED = pl.col("LS") == "D1"  # freeing order granted (no new orders since 30 December 2005)

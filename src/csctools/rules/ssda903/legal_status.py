@@ -67,22 +67,19 @@ def respite_with_postcodes(ctx: Context) -> pl.Expr:
 @rule(DATASET, "367")
 def respite_over_75_days(ctx: Context) -> Iterable[Failures]:
     """Short-term breaks (V3) in the year add up to more than 75 days."""
-    frame = ctx.table("Episodes").filter((pl.col("LS") == "V3") & pl.col("DECOM").is_not_null())
+    frame = ctx.lazy("Episodes").filter((pl.col("LS") == "V3") & pl.col("DECOM").is_not_null())
     end = pl.when(pl.col("DEC").is_null() | (pl.col("DEC") > ctx.end)).then(pl.lit(ctx.end)).otherwise(pl.col("DEC"))
     start = pl.when(pl.col("DECOM") < ctx.start).then(pl.lit(ctx.start)).otherwise(pl.col("DECOM"))
     frame = frame.with_columns((end - start).dt.total_days().alias("DAYS")).filter(pl.col("DAYS") > 0)
-    yield Failures("Episodes", frame.filter(pl.col("DAYS").sum().over("CHILD") > 75), ("LS", "DECOM", "DEC"))
+    long = frame.filter(pl.col("DAYS").sum().over("CHILD") > 75).drop("DAYS")
+    yield Failures("Episodes", collect(long), ("LS", "DECOM", "DEC"))
 
 
-@rule(DATASET, "426")
-def both_respite_statuses(ctx: Context) -> Iterable[Failures]:
+@table_rule(DATASET, "426", "Episodes", fields=("LS",))
+def both_respite_statuses(ctx: Context) -> pl.Expr:
     """A child has both V3 and V4 episodes in the year."""
-    frame = ctx.table("Episodes")
-    both = frame.group_by("CHILD").agg(
-        (pl.col("LS") == "V3").any().alias("V3"), (pl.col("LS") == "V4").any().alias("V4")
-    )
-    children = both.filter(pl.col("V3") & pl.col("V4"))["CHILD"].implode()
-    yield Failures("Episodes", frame.filter(pl.col("CHILD").is_in(children) & pl.col("LS").is_in(RESPITE)), ("LS",))
+    v3, v4 = (pl.col("LS") == "V3").any().over("CHILD"), (pl.col("LS") == "V4").any().over("CHILD")
+    return pl.col("LS").is_in(RESPITE) & v3 & v4 & pl.col("CHILD").is_not_null()
 
 
 @rule(DATASET, "399")
