@@ -47,7 +47,9 @@ _maximum_days("379", "T4", 7)
 
 @table_rule(DATASET, "377", "Episodes")
 def holiday_placements(ctx: Context) -> pl.Expr:
-    return (pl.col("PLACE") == "T3") & ((pl.col("PLACE") == "T3").sum().over("CHILD") > 2)
+    holidays = ctx.table("Episodes").filter(pl.col("PLACE") == "T3")["CHILD"].value_counts()
+    frequent = holidays.filter(pl.col("count") > 2)["CHILD"].implode()
+    return (pl.col("PLACE") == "T3") & pl.col("CHILD").is_in(frequent, nulls_equal=True)
 
 
 @table_rule(DATASET, "378", "Episodes")
