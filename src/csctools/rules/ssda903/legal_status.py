@@ -78,8 +78,10 @@ def respite_over_75_days(ctx: Context) -> Iterable[Failures]:
 @table_rule(DATASET, "426", "Episodes", fields=("LS",))
 def both_respite_statuses(ctx: Context) -> pl.Expr:
     """A child has both V3 and V4 episodes in the year."""
-    both = ctx.table("Episodes").group_by("CHILD").agg(
-        (pl.col("LS") == "V3").any().alias("V3"), (pl.col("LS") == "V4").any().alias("V4")
+    both = (
+        ctx.table("Episodes")
+        .group_by("CHILD")
+        .agg((pl.col("LS") == "V3").any().alias("V3"), (pl.col("LS") == "V4").any().alias("V4"))
     )
     children = both.filter(pl.col("V3") & pl.col("V4"))["CHILD"].implode()
     return pl.col("CHILD").is_in(children) & pl.col("LS").is_in(RESPITE)

@@ -7,7 +7,6 @@ from datetime import date, timedelta
 
 import polars as pl
 
-from csctools.model import SOURCE_FILE, SOURCE_ROW
 from csctools.rules.ssda903.common import DATASET, code_rule, date_rule
 from csctools.validate.context import Context, collect, per_return
 from csctools.validate.registry import Failures, frame_rule, rule, table_rule
@@ -173,23 +172,20 @@ def no_worker_between_periods_of_care(ctx: Context) -> Iterable[Failures]:
         previous_in_group("DEC", "CHILD").alias("LEFT_ON"),
         previous_in_group("REC", "CHILD").alias("LEFT_REC"),
     )
-    returns = episodes.filter(
+    back = (
         pl.col("LEFT_ON").is_not_null()
         & (pl.col("LEFT_REC") != "X1")
         & (pl.col("LEFT_ON") >= ctx.start)
         & (pl.col("DECOM") > pl.col("LEFT_ON"))
     )
+    returns = collect(episodes.filter(back).with_row_index("RETURN"))
+    if returns.is_empty():
+        return
     workers = ctx.lazy("SWEpisodes").select("CHILD", "SW_DECOM", "SW_DEC")
-    key = [SOURCE_FILE, SOURCE_ROW]
-    covered = (
-        returns.select("CHILD", "LEFT_ON", "DECOM", *key)
-        .join(workers, on="CHILD", how="inner")
-        .filter(
-            (pl.col("SW_DECOM") < pl.col("DECOM"))
-            & (pl.col("SW_DEC").is_null() | (pl.col("SW_DEC") > pl.col("LEFT_ON")))
-        )
-        .select(key)
-        .unique()
+    during_gap = (pl.col("SW_DECOM") < pl.col("DECOM")) & (
+        pl.col("SW_DEC").is_null() | (pl.col("SW_DEC") > pl.col("LEFT_ON"))
     )
-    uncovered = returns.join(covered, on=key, how="anti").drop("LEFT_ON", "LEFT_REC")
-    yield Failures("Episodes", collect(uncovered), ("DECOM",))
+    pairs = returns.lazy().select("CHILD", "LEFT_ON", "DECOM", "RETURN").join(workers, on="CHILD", how="inner")
+    covered = collect(pairs.filter(during_gap).select("RETURN"))["RETURN"]
+    uncovered = returns.filter(~pl.col("RETURN").is_in(covered.implode())).drop("LEFT_ON", "LEFT_REC", "RETURN")
+    yield Failures("Episodes", uncovered, ("DECOM",))
