@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import polars as pl
-from lxml import etree
 
 from csctools.datasets.ssda903 import xml_layout as layout
 from csctools.datasets.ssda903.detect import (
@@ -220,6 +219,8 @@ def read_xml(name: str, data: bytes, report: FileReport) -> list[RawTable]:
     def note_unknown(tag: str, line: int) -> None:
         first, count = unknown.get(tag, (line, 0))
         unknown[tag] = (first, count + 1)
+
+    from lxml import etree  # here: reading CSV tables does not need it
 
     try:
         for _, child in etree.iterparse(_bytes_source(data), events=("end",), tag=layout.CHILD_TAG):
