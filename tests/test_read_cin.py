@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+import pytest
+
 from csctools.datasets.cin.read import read_cin
 from csctools.years import CollectionYear
 
@@ -119,3 +121,20 @@ def test_group_outside_its_parent_is_reported_not_a_crash(tmp_path: Path) -> Non
     problems = [p.message for p in data.files[0].problems]
     assert any("<CINreferralDate>" in m for m in problems), problems
     assert data.tables["Assessments"]["LAchildID"].to_list() == ["B2", "A1", "A1"]
+
+
+def test_streamed_and_whole_file_parsing_agree(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from csctools.datasets.cin import read as reader
+
+    path = write(tmp_path, SAMPLE.replace("<Children>", "<Children><!-- a comment -->"))
+    whole = read_cin(path)
+    monkeypatch.setattr(reader, "WHOLE_FILE_BYTES", 0)  # as for a file too big to parse in one go
+    streamed = read_cin(path)
+    assert whole.tables.keys() == streamed.tables.keys()
+    for name, frame in whole.tables.items():
+        assert frame.equals(streamed.tables[name]), name
+    assert [p.message for p in whole.files[0].problems] == [p.message for p in streamed.files[0].problems]
+    broken = write(tmp_path, SAMPLE.replace("</ChildIdentifiers>", "", 1), "broken.xml")
+    streamed_error = [(p.kind, p.row) for p in read_cin(broken).files[0].problems]
+    monkeypatch.setattr(reader, "WHOLE_FILE_BYTES", 1 << 24)
+    assert [(p.kind, p.row) for p in read_cin(broken).files[0].problems] == streamed_error == [("malformed-xml", 29)]

@@ -120,21 +120,22 @@ def read_cin(path: Path, year: CollectionYear | None = None, data: bytes | None 
     return ReturnData("cin", report.year, typed, [report])
 
 
+WHOLE_FILE_BYTES = 16 * 1024 * 1024  # smaller files are parsed in one go; larger ones streamed a child at a time
+
+
 def _parse(content: bytes, collector: _Collector) -> None:
     try:
+        if len(content) <= WHOLE_FILE_BYTES:
+            root = etree.fromstring(content)
+            for element in root.iter("{*}Child", "{*}Header"):
+                _take(element, collector)
+            return
         events = etree.iterparse(io.BytesIO(content), events=("end",), tag=("{*}Child", "{*}Header"))
         for _, element in events:
-            tag = _local(element.tag)
-            parent = element.getparent()
-            if tag == "Header" and parent is not None and _local(parent.tag) == "Message":
-                collector.header(element)
-            elif tag == "Child":
-                collector.child(element)
-            else:
-                continue
-            element.clear(keep_tail=False)
-            while element.getprevious() is not None:
-                del element.getparent()[0]
+            if _take(element, collector):
+                element.clear(keep_tail=False)
+                while element.getprevious() is not None:
+                    del element.getparent()[0]
     except etree.XMLSyntaxError as error:
         raise ReadError(
             Problem(
@@ -144,6 +145,19 @@ def _parse(content: bytes, collector: _Collector) -> None:
                 row=error.lineno or None,
             )
         ) from None
+
+
+def _take(element: etree._Element, collector: _Collector) -> bool:
+    """Read a <Child>, or the census <Header> (the one under <Message>); False for any other element."""
+    tag = _local(element.tag)
+    parent = element.getparent()
+    if tag == "Header" and parent is not None and _local(parent.tag) == "Message":
+        collector.header(element)
+    elif tag == "Child":
+        collector.child(element)
+    else:
+        return False
+    return True
 
 
 def _decide_year(
