@@ -5,7 +5,8 @@ from __future__ import annotations
 import csv
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
+
+from csctools.package_data import read_text
 
 
 @dataclass(frozen=True)
@@ -25,7 +26,7 @@ class Postcode:
 
 
 def _data_text(name: str) -> str:
-    return resources.files("csctools.reference").joinpath("data", name).read_text(encoding="utf-8")
+    return read_text("reference", "data", name)
 
 
 @lru_cache(maxsize=1)

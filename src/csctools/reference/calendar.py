@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from datetime import date
 from functools import lru_cache
-from importlib import resources
 
 import polars as pl
+
+from csctools.package_data import read_text
 
 
 @lru_cache(maxsize=1)
 def bank_holidays() -> tuple[date, ...]:
-    text = resources.files("csctools.reference").joinpath("data", "bank_holidays_england.csv").read_text()
+    text = read_text("reference", "data", "bank_holidays_england.csv")
     return tuple(date.fromisoformat(line) for line in text.splitlines()[1:] if line)
 
 

@@ -128,9 +128,10 @@ def lookup(postcodes: pl.Series) -> pl.DataFrame:
 def upper_tier() -> dict[str, str]:
     """Lower-tier ONS code -> upper-tier (children's services) ONS code, for English authorities."""
     import csv
-    from importlib import resources
 
-    text = resources.files("csctools.reference").joinpath("data", "authorities.csv").read_text(encoding="utf-8")
+    from csctools.package_data import read_text
+
+    text = read_text("reference", "data", "authorities.csv")
     mapping = {}
     for row in csv.DictReader(text.splitlines()):
         for ltla in row["ltla_codes"].split(";"):

@@ -5,7 +5,8 @@ from __future__ import annotations
 import csv
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
+
+from csctools.package_data import read_text
 
 ERROR, QUERY = "error", "query"
 LATEST_CIN = 2026  # 2025/26
@@ -35,7 +36,7 @@ def _split(text: str) -> tuple[str, ...]:
 @cache
 def catalogue(dataset: str) -> dict[str, RuleInfo]:
     """Every DfE rule of a dataset ("ssda903"), keyed by code."""
-    text = resources.files(f"csctools.rules.{dataset}").joinpath("catalogue.tsv").read_text(encoding="utf-8")
+    text = read_text("rules", dataset, "catalogue.tsv")
     rules = {}
     for row in csv.DictReader(text.splitlines(), delimiter="\t"):
         code = row.get("code") or row["rule_code"]
