@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
+from types import MappingProxyType
+from typing import Any, NamedTuple
 
 from csctools.years import CollectionYear
 
+EMPTY: Mapping[str, Any] = MappingProxyType({})  # a default for mapping fields
 FIRST_YEAR = 2023  # 2022/23
 LAST_YEAR = 2027  # 2026/27
 
@@ -38,15 +41,13 @@ class Years:
 ALL_YEARS = Years()
 
 
-@dataclass(frozen=True)
-class CodeList:
+class CodeList(NamedTuple):
     values: tuple[str, ...]
     years: Years = ALL_YEARS
-    labels: Mapping[str, str] = field(default_factory=dict)
+    labels: Mapping[str, str] = EMPTY
 
 
-@dataclass(frozen=True)
-class Column:
+class Column(NamedTuple):
     name: str
     type: ColumnType = ColumnType.TEXT
     description: str = ""
@@ -68,8 +69,7 @@ class Column:
         return tuple(seen)
 
 
-@dataclass(frozen=True)
-class Table:
+class Table(NamedTuple):
     name: str
     columns: tuple[Column, ...]
     description: str = ""
@@ -90,12 +90,11 @@ class Table:
         raise KeyError(f"{self.name} has no column {name}")
 
 
-@dataclass(frozen=True)
-class Dataset:
+class Dataset(NamedTuple):
     name: str
     title: str
     tables: tuple[Table, ...]
-    derived: Mapping[str, tuple[Column, ...]] = field(default_factory=dict)  # columns readers add to a table
+    derived: Mapping[str, tuple[Column, ...]] = EMPTY  # columns readers add to a table
 
     def table(self, name: str) -> Table:
         for table in self.tables:

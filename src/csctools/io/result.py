@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import NamedTuple
 
 import polars as pl
 
@@ -15,8 +16,7 @@ class Severity(StrEnum):
     WARNING = "warning"  # read, but something was ignored or guessed
 
 
-@dataclass(frozen=True)
-class Problem:
+class Problem(NamedTuple):
     """A structural problem with a file, in words an analyst understands."""
 
     file: str
@@ -35,8 +35,7 @@ class Problem:
         return f"{where}: {self.message}"
 
 
-@dataclass(frozen=True)
-class RejectedRow:
+class RejectedRow(NamedTuple):
     row: int
     reason: str
 

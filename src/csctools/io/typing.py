@@ -6,9 +6,9 @@ nothing is silently turned into null.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
+from typing import NamedTuple
 
 import polars as pl
 
@@ -46,13 +46,15 @@ def clean_text(text: pl.Expr) -> pl.Expr:
     return pl.when(stripped.str.len_chars() > 0).then(stripped).otherwise(None)
 
 
-@dataclass(frozen=True)
-class Tidy:
+class Tidy(NamedTuple):
     """What a reader found of its text: `trimmed`, no value has spaces around it and no value is empty (blank cells
     are already null); `upper_case`, no value has a lower-case letter."""
 
     trimmed: bool = False
     upper_case: bool = False
+
+
+UNKNOWN_TIDY = Tidy()  # nothing known: trim and upper-case as usual
 
 
 NULL_TYPES = {
@@ -84,7 +86,7 @@ def _typed(kind: ColumnType, text: pl.Expr, date_format: str) -> pl.Expr:
 
 @lru_cache(maxsize=4096)
 def _column_exprs(
-    name: str, kind: ColumnType, present: bool, date_format: str, tidy: Tidy = Tidy()
+    name: str, kind: ColumnType, present: bool, date_format: str, tidy: Tidy = UNKNOWN_TIDY
 ) -> tuple[pl.Expr, ...]:
     """The typed column and, for non-text types, its `_raw` companion (the text where parsing failed). Built once
     per kind of column: polars expressions can be reused."""
@@ -103,7 +105,7 @@ def _column_exprs(
 
 
 def type_frame(
-    frame: pl.DataFrame, columns: tuple[Column, ...], keep: tuple[str, ...] = (), tidy: Tidy = Tidy()
+    frame: pl.DataFrame, columns: tuple[Column, ...], keep: tuple[str, ...] = (), tidy: Tidy = UNKNOWN_TIDY
 ) -> pl.DataFrame:
     """Type every declared column of a frame of text; columns absent from the frame come out null. `tidy` says
     what the reader already knows of the text (then the trimming or upper-casing is skipped).

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import csv
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from csctools.package_data import read_text
 
 
-@dataclass(frozen=True)
-class Authority:
+class Authority(NamedTuple):
     number: str  # old-style 3-digit code, e.g. "383"
     name: str
     region: str
@@ -18,8 +17,7 @@ class Authority:
     ons_code: str  # upper-tier ONS code, e.g. "E08000035"; empty for authorities that no longer exist
 
 
-@dataclass(frozen=True)
-class Postcode:
+class Postcode(NamedTuple):
     postcode: str
     easting: int
     northing: int

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import csv
-from dataclasses import dataclass
 from functools import cache
+from typing import NamedTuple
 
 from csctools.package_data import read_text
 
@@ -12,8 +12,7 @@ ERROR, QUERY = "error", "query"
 LATEST_CIN = 2026  # 2025/26
 
 
-@dataclass(frozen=True)
-class RuleInfo:
+class RuleInfo(NamedTuple):
     code: str
     message: str
     tables: tuple[str, ...]

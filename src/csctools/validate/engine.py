@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import polars as pl
 
@@ -42,8 +43,7 @@ ERROR_COLUMNS = {
 }
 
 
-@dataclass(frozen=True)
-class Outcome:
+class Outcome(NamedTuple):
     code: str
     status: str
     failures: int = 0  # rows of the error table (one per failing cell)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict
 from datetime import date
 from importlib import resources
 from pathlib import Path
@@ -31,7 +30,7 @@ def with_context(result: ValidationResult) -> pl.DataFrame:
 
 def summary(result: ValidationResult) -> list[dict[str, object]]:
     counts = dict(result.errors.group_by("rule_code").agg(pl.col("child_id").n_unique().alias("children")).iter_rows())
-    return [{**asdict(o), "children": counts.get(o.code, 0)} for o in result.outcomes]
+    return [{**o._asdict(), "children": counts.get(o.code, 0)} for o in result.outcomes]
 
 
 def write_csv(result: ValidationResult, path: Path) -> None:
@@ -45,7 +44,7 @@ def write_json(result: ValidationResult, data: ReturnData, path: Path) -> None:
         "authority": result.authority.number if result.authority else None,
         "rule_counts": result.counts(),
         "rules": summary(result),
-        "structural_problems": [asdict(p) for p in data.problems],
+        "structural_problems": [p._asdict() for p in data.problems],
         "errors": with_context(result).to_dicts(),
     }
     path.write_text(json.dumps(document, indent=1, default=str), encoding="utf-8")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, replace
+from typing import NamedTuple
 
 import polars as pl
 
@@ -12,8 +12,7 @@ from csctools.validate.context import Context
 from csctools.years import CollectionYear
 
 
-@dataclass(frozen=True)
-class Failures:
+class Failures(NamedTuple):
     """Rows of one table that break a rule, and the fields to point at (default: the rule's fields in that table)."""
 
     table: str
@@ -26,8 +25,7 @@ Condition = Callable[[Context], pl.Expr]
 FrameSource = Callable[[Context], pl.DataFrame]
 
 
-@dataclass(frozen=True)
-class RowCondition:
+class RowCondition(NamedTuple):
     """A rule that is one boolean expression over the rows of a frame: the engine evaluates the conditions of every
     rule sharing a frame in one query. `source` names the frame (rules with equal sources share it)."""
 
@@ -38,8 +36,7 @@ class RowCondition:
     fields: tuple[str, ...] | None = None
 
 
-@dataclass(frozen=True)
-class Rule:
+class Rule(NamedTuple):
     dataset: str
     info: RuleInfo
     check: Check
@@ -90,7 +87,7 @@ def rule(
     """
     info = catalogue(dataset)[code]
     if severity is not None:
-        info = replace(info, severity=severity)
+        info = info._replace(severity=severity)
 
     def register(check: Check) -> Check:
         wanted = frozenset(needs) if needs is not None else info.needs

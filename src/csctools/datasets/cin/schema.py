@@ -6,7 +6,7 @@ ids per parent (CINdetailsID, AssessmentID, CPPID), counted from 1 in document o
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from csctools.model import Column, ColumnType, Dataset, Table, Years, codes
 
@@ -175,8 +175,7 @@ CIN = Dataset(
 )
 
 
-@dataclass(frozen=True)
-class Node:
+class Node(NamedTuple):
     """An XML element: its leaf fields (stored in `table`), nested groups, and whether it repeats.
 
     `table` names the table a row of this element's leaves goes to; `id_column` is the ordinal id this element

@@ -12,7 +12,7 @@ tables are turned into frames column by column without per-row dictionaries.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from csctools.datasets.cin.schema import CIN, REQUIRED_ELEMENTS, Node
 from csctools.model import SOURCE_ROW
@@ -20,8 +20,7 @@ from csctools.model import SOURCE_ROW
 Row = list[object]
 
 
-@dataclass(frozen=True)
-class GroupSpec:
+class GroupSpec(NamedTuple):
     tag: str
     table: str
     parent: str | None
@@ -33,8 +32,7 @@ class GroupSpec:
     required: tuple[tuple[str, int], ...]  # required leaves and their column (-1: not a column of the table)
 
 
-@dataclass(frozen=True)
-class Leaf:
+class Leaf(NamedTuple):
     """Where a leaf goes when read inside a given open group."""
 
     owner: str | None  # the group it belongs to (None: not declared there)
