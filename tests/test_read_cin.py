@@ -138,3 +138,19 @@ def test_streamed_and_whole_file_parsing_agree(tmp_path: Path, monkeypatch: pyte
     streamed_error = [(p.kind, p.row) for p in read_cin(broken).files[0].problems]
     monkeypatch.setattr(reader, "WHOLE_FILE_BYTES", 1 << 24)
     assert [(p.kind, p.row) for p in read_cin(broken).files[0].problems] == streamed_error == [("malformed-xml", 29)]
+
+
+def test_values_are_trimmed_and_codes_upper_cased(tmp_path: Path) -> None:
+    padded = (
+        SAMPLE.replace("<Sex>F</Sex>", "<Sex> f </Sex>")
+        .replace("<LAchildID>A1</LAchildID>", "<LAchildID> A1\n</LAchildID>")
+        .replace("<PersonBirthDate>2015-01-02</PersonBirthDate>", "<PersonBirthDate> 2015-01-02 </PersonBirthDate>")
+        .replace("<Disability>HEAR</Disability>", "<Disability>hear</Disability>")
+        .replace("<Ethnicity>WBRI</Ethnicity>", "<Ethnicity>  </Ethnicity>")
+    )
+    t = read_cin(write(tmp_path, padded)).tables
+    child = t["ChildIdentifiers"].row(0, named=True)
+    assert (child["LAchildID"], child["Sex"], child["PersonBirthDate"]) == ("A1", "F", date(2015, 1, 2))
+    assert t["Disabilities"].select("LAchildID", "Disability").rows() == [("A1", "HEAR"), ("A1", "VIS")]
+    assert t["ChildCharacteristics"]["Ethnicity"].to_list() == [None]
+    assert t["CINdetails"]["LAchildID"].to_list() == ["A1", "A1"]

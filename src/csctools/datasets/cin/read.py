@@ -11,7 +11,7 @@ from lxml import etree
 from csctools.datasets.cin.schema import CIN, CIN_TREE, HEADER_NODE, REQUIRED_ELEMENTS
 from csctools.datasets.cin.walk import ChildWalker
 from csctools.io.result import FileReport, Problem, ReadError, ReturnData, Severity, TableRead
-from csctools.io.typing import type_frame, unparsed_counts
+from csctools.io.typing import UNKNOWN_TIDY, Tidy, type_frame, unparsed_counts
 from csctools.io.xml import line_of
 from csctools.model import SOURCE_FILE, SOURCE_ROW
 from csctools.years import CollectionYear, year_hint_from_name
@@ -108,8 +108,14 @@ def read_cin(path: Path, year: CollectionYear | None = None, data: bytes | None 
         times = f" ({count} times; the first is shown)" if count > 1 else ""
         report.problems.append(Problem(name, kind, f"{detail}{times}", Severity.WARNING, row=line))
     texts = collector.frames()
+    tidy = Tidy(trimmed=True, upper_case=True)  # the walker trimmed the children's values (not the Header's)
     typed = {
-        table: type_frame(frame, CIN.table(table).columns, keep=(SOURCE_FILE, SOURCE_ROW))
+        table: type_frame(
+            frame,
+            CIN.table(table).columns,
+            keep=(SOURCE_FILE, SOURCE_ROW),
+            tidy=UNKNOWN_TIDY if table == "Header" else tidy,
+        )
         for table, frame in texts.items()
     }
     for table, frame in typed.items():

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from typing import NamedTuple
 
 from csctools.datasets.cin.schema import CIN, REQUIRED_ELEMENTS, Node
-from csctools.model import SOURCE_ROW
+from csctools.model import SOURCE_ROW, ColumnType
 
 Row = list[object]
 
@@ -39,6 +39,7 @@ class Leaf(NamedTuple):
     column: int  # its column in the owner's table
     position: int  # its place in the owner's declared order
     in_list: bool  # a leaf-list entry: a row of its own
+    upper: bool = False  # a code: upper-cased as it is read
 
 
 def _collect_groups(node: Node, parent: str | None, child_key: str, out: dict[str, GroupSpec]) -> None:
@@ -75,7 +76,7 @@ class ChildWalker:
         self.owners: dict[str, tuple[str, ...]] = {}
         self.positions: dict[str, dict[str, int]] = {}
         self.leaves: dict[str | None, dict[str, Leaf]] = {}  # open group -> leaf tag -> where it goes
-        self.fast: dict[str | None, dict[str, tuple[int, int]]] = {}  # open group -> its own leaves: column, place
+        self.fast: dict[str | None, dict[str, tuple[int, int, bool]]] = {}  # group -> own leaves: column, place, code
         stack = list(child_node.children)
         while stack:
             node = stack.pop()
@@ -92,10 +93,11 @@ class ChildWalker:
         while owner is not None and (holders is None or owner not in holders):
             owner = self.groups[owner].parent
         if owner is None:
-            return Leaf(None, -1, 0, False)
+            return Leaf(None, -1, 0, False, False)
         spec = self.groups[owner]
         column = self.index[spec.table].get(tag, -1)
-        return Leaf(owner, column, self.positions[owner].get(tag, 0), spec.leaf_list == tag)
+        upper = column >= 0 and CIN.table(spec.table).column(tag).type is ColumnType.CODE
+        return Leaf(owner, column, self.positions[owner].get(tag, 0), spec.leaf_list == tag, upper)
 
     def walk(
         self,
@@ -125,8 +127,12 @@ class ChildWalker:
             tag = element.tag
             hit = fast.get(tag)
             if hit is not None:
-                column, position = hit
-                row_now[column] = element.text
+                column, position, upper = hit
+                text = element.text
+                if text is not None:  # trimmed (and codes upper-cased) here, so typing need not
+                    text = text.strip()
+                    text = (text.upper() if upper else text) or None
+                row_now[column] = text
                 if position < last:
                     if structure is not None:
                         structure("element-order", f"<{tag}> is out of order in <{current}>", element.sourceline or 0)
@@ -166,7 +172,7 @@ class ChildWalker:
                     continue
                 leaf = here[tag] = self._resolve(current, tag)
                 if leaf.owner == current and not leaf.in_list and leaf.column >= 0 and tag != child_key:
-                    fast[tag] = (leaf.column, leaf.position)
+                    fast[tag] = (leaf.column, leaf.position, leaf.upper)
             owner = leaf.owner
             if owner is None or owner not in open_rows:  # not declared here, or its group was never opened
                 if tag != "Child":
@@ -179,13 +185,13 @@ class ChildWalker:
                 for name, value in open_keys[owner].items():
                     if name in columns:
                         entry[columns[name]] = value
-                entry[leaf.column] = element.text
+                entry[leaf.column] = _tidy(element.text, leaf.upper)
                 entry[-1] = element.sourceline or 0
                 produced.append((entry, spec.child_index))
                 tables[spec.table].append(entry)
                 continue
             if leaf.column >= 0:
-                open_rows[owner][leaf.column] = element.text
+                open_rows[owner][leaf.column] = _tidy(element.text, leaf.upper)
             latest = last if owner == current else last_field[owner]
             if leaf.position < latest:
                 if structure is not None:
@@ -195,7 +201,7 @@ class ChildWalker:
             else:
                 last_field[owner] = leaf.position
             if tag == child_key:
-                child_id = element.text
+                child_id = _tidy(element.text, False)
         for row, at in produced:
             if at >= 0:
                 row[at] = child_id
@@ -204,3 +210,11 @@ class ChildWalker:
                 for name, column in spec.required:
                     if column < 0 or row[column] is None:
                         structure("missing-element", f"<{spec.tag}> has no <{name}>", int(str(row[-1] or 0)))
+
+
+def _tidy(text: str | None, upper: bool) -> str | None:
+    """A leaf's text as typing would leave it: trimmed, codes upper-cased, empty as None."""
+    if text is None:
+        return None
+    text = text.strip()
+    return (text.upper() if upper else text) or None
