@@ -108,14 +108,19 @@ def type_frame(
     frame: pl.DataFrame, columns: tuple[Column, ...], keep: tuple[str, ...] = (), tidy: Tidy = UNKNOWN_TIDY
 ) -> pl.DataFrame:
     """Type every declared column of a frame of text; columns absent from the frame come out null. `tidy` says
-    what the reader already knows of the text (then the trimming or upper-casing is skipped).
+    what the reader already knows of the text (then the trimming or upper-casing is skipped); an integer column the
+    reader already gave as Int64 is kept as it is.
 
     Each non-text column gets a `<column>_raw` companion holding the text of values that did not parse. One query
     types the whole table; dates not in a column's dominant format are parsed afterwards, only where it failed.
     """
     exprs = [pl.col(name) for name in keep]
+    schema = frame.schema
     for column in columns:
         present = column.name in frame.columns
+        if present and column.type is ColumnType.INTEGER and schema[column.name] == pl.Int64:
+            exprs += [pl.col(column.name), pl.lit(None, dtype=pl.String).alias(column.name + RAW_SUFFIX)]
+            continue  # already whole numbers (the CIN reader's ordinal ids)
         dated = present and column.type is ColumnType.DATE
         date_format = _dominant_date_format(frame[column.name]) if dated else ""
         exprs.extend(_column_exprs(column.name, column.type, present, date_format, tidy))

@@ -64,7 +64,7 @@ class _Collector:
         self.child_walker.walk(element, self.rows, self.note_unknown, self.note_structure)
 
     def frames(self) -> dict[str, pl.DataFrame]:
-        """One frame of text per table (ordinal ids as text too), with the XML line of each row."""
+        """One frame of text per table (ordinal ids as integers), with the XML line of each row."""
         out = {}
         for name, rows in self.rows.items():
             if not rows:
@@ -72,10 +72,9 @@ class _Collector:
             names = self.child_walker.columns.get(name) or (*CIN.table(name).column_names(), SOURCE_ROW)
             columns: dict[str, pl.Series] = {}
             for column, values in zip(names, zip(*rows, strict=True), strict=True):
-                if column == SOURCE_ROW:
+                ordinal = column.endswith("ID") and column != "LAchildID"  # ids counted as integers
+                if column == SOURCE_ROW or ordinal:
                     columns[column] = pl.Series(column, values, dtype=pl.Int64)
-                elif column.endswith("ID") and column != "LAchildID":  # ordinal ids are counted as integers
-                    columns[column] = pl.Series(column, values, dtype=pl.Int64).cast(pl.String)
                 else:
                     columns[column] = pl.Series(column, values, dtype=pl.String)
             columns[SOURCE_FILE] = pl.Series(SOURCE_FILE, [self.source], dtype=pl.String).new_from_index(0, len(rows))
