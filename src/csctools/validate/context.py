@@ -60,6 +60,11 @@ class Context:
         return self.last_year(name).lazy()
 
 
+def collect_all(plans: list[pl.LazyFrame]) -> list[pl.DataFrame]:
+    """Run several plans in one call (steps they share run once), in memory."""
+    return pl.collect_all(plans, engine="in-memory")
+
+
 def collect(plan: pl.LazyFrame) -> pl.DataFrame:
     """Run a query plan in memory. A rule's steps written as one plan run faster than step by step (polars reads
     only the columns used and merges filters), and polars 2's default streaming engine is slower on frames this

@@ -9,7 +9,7 @@ import polars as pl
 from csctools.datasets.cin.schema import PRIMARY_NEED_CODES, REASON_FOR_CLOSURE_CODES, REFERRAL_SOURCE_CODES
 from csctools.reference.calendar import working_days_between
 from csctools.rules.cin.common import CIN_KEY, DATASET, details, in_census, overlapping
-from csctools.validate.context import Context, collect
+from csctools.validate.context import Context, collect, collect_all
 from csctools.validate.registry import Failures, frame_rule, rule, table_rule
 
 
@@ -173,9 +173,12 @@ def activity_after_closure(ctx: Context) -> Iterable[Failures]:
         "CINplanDates": ("CINPlanStartDate", "CINPlanEndDate"),
         "ChildProtectionPlans": ("CPPstartDate", "CPPendDate"),
     }
+    plans = []
     for table, fields in checks.items():
-        frame = ctx.lazy(table).join(closures, on=CIN_KEY)
         late = pl.any_horizontal([pl.col(f) > pl.col("CINclosureDate") for f in fields])
-        yield Failures(table, collect(frame.filter(late.fill_null(False))), fields)
-    details_icpc = ctx.table("CINdetails").filter(pl.col("DateOfInitialCPC") > pl.col("CINclosureDate"))
-    yield Failures("CINdetails", details_icpc, ("DateOfInitialCPC",))
+        plans.append(ctx.lazy(table).join(closures, on=CIN_KEY).filter(late.fill_null(False)))
+    plans.append(ctx.lazy("CINdetails").filter(pl.col("DateOfInitialCPC") > pl.col("CINclosureDate")))
+    found = collect_all(plans)
+    for (table, fields), rows in zip(checks.items(), found, strict=False):
+        yield Failures(table, rows, fields)
+    yield Failures("CINdetails", found[-1], ("DateOfInitialCPC",))
