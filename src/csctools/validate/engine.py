@@ -12,7 +12,7 @@ from csctools.io.result import ReturnData
 from csctools.model import RAW_SUFFIX, SOURCE_FILE, SOURCE_ROW, Dataset
 from csctools.reference.authorities import Authority
 from csctools.validate.catalogue import ERROR, catalogue
-from csctools.validate.context import Context
+from csctools.validate.context import Context, collect, collect_all
 from csctools.validate.registry import REGISTRY, Failures, Registry, Rule
 from csctools.years import CollectionYear
 
@@ -73,7 +73,7 @@ class ValidationResult:
 
 def failure_rows(rule: Rule, failures: Failures, child_key: str) -> pl.DataFrame | None:
     """One row per (failing row, field) with the value as written; None when no row fails."""
-    rows = failures.rows
+    rows = collect(failures.rows) if isinstance(failures.rows, pl.LazyFrame) else failures.rows
     if rows.is_empty():
         return None
     fields = failures.fields or tuple(f for f in rule.info.fields if f in rows.columns) or (child_key,)
@@ -105,11 +105,68 @@ def failure_rows(rule: Rule, failures: Failures, child_key: str) -> pl.DataFrame
 Found = list[pl.DataFrame] | Exception  # a rule's error rows, or why it could not run
 
 
-def _run_one(rule: Rule, context: Context, child_key: str) -> Found:
+def _checked(rule: Rule, context: Context) -> list[Failures] | Exception:
     try:
-        return [rows for f in rule.check(context) if (rows := failure_rows(rule, f, child_key)) is not None]
+        return list(rule.check(context))
     except Exception as error:  # a broken rule is reported, never counted as passed
         return error
+
+
+def _error_rows(rule: Rule, failures: list[Failures], done: dict[int, pl.DataFrame], child_key: str) -> Found:
+    """The rule's error table rows; `done` holds the collected rows of the failures it handed back as plans."""
+    try:
+        eager = [Failures(f.table, done[i], f.fields) if i in done else f for i, f in enumerate(failures)]
+        return [rows for f in eager if (rows := failure_rows(rule, f, child_key)) is not None]
+    except Exception as error:
+        return error
+
+
+def _run_one(rule: Rule, context: Context, child_key: str) -> Found:
+    checked = _checked(rule, context)
+    if isinstance(checked, Exception):
+        return checked
+    try:
+        done = {i: collect(f.rows) for i, f in enumerate(checked) if isinstance(f.rows, pl.LazyFrame)}
+    except Exception as error:
+        return error
+    return _error_rows(rule, checked, done, child_key)
+
+
+def _run_alone(
+    rules: list[Rule], context: Context, child_key: str, progress: Callable[[int], None] | None = None
+) -> dict[str, Found]:
+    """Rules with code of their own. Failures a rule hands back as query plans (lazy rows) are collected for all
+    these rules in one call, which costs far less than one query each; if that call fails, each plan is collected
+    alone, so only the rule whose plan is broken is reported as "could not run"."""
+    checked: dict[str, list[Failures] | Exception] = {}
+    for rule in rules:
+        checked[rule.code] = _checked(rule, context)
+        if progress:
+            progress(1)
+    plans = [
+        (code, i, f.rows)
+        for code, found in checked.items()
+        if not isinstance(found, Exception)
+        for i, f in enumerate(found)
+        if isinstance(f.rows, pl.LazyFrame)
+    ]
+    done: dict[str, dict[int, pl.DataFrame]] = {code: {} for code in checked}
+    try:
+        for (code, i, _plan), frame in zip(plans, collect_all([plan for *_, plan in plans]), strict=True):
+            done[code][i] = frame
+    except Exception:
+        for code, i, plan in plans:
+            if isinstance(checked[code], Exception):
+                continue
+            try:
+                done[code][i] = collect(plan)
+            except Exception as error:
+                checked[code] = error
+    by_code = {rule.code: rule for rule in rules}
+    return {
+        code: found if isinstance(found, Exception) else _error_rows(by_code[code], found, done[code], child_key)
+        for code, found in checked.items()
+    }
 
 
 def _run_sharing_a_frame(rules: list[Rule], context: Context, child_key: str) -> dict[str, Found]:
@@ -190,10 +247,15 @@ def validate(
         results.update(_run_sharing_a_frame(group, context, child_key))
         if progress:
             progress(len(results), to_run)
-    for rule in alone:
-        results[rule.code] = _run_one(rule, context, child_key)
+    finished = len(results)
+
+    def one_more(count: int) -> None:
+        nonlocal finished
+        finished += count
         if progress:
-            progress(len(results), to_run)
+            progress(finished, to_run)
+
+    results.update(_run_alone(alone, context, child_key, one_more))
     parts: list[pl.DataFrame] = []
     for rule in rules:
         info, found = rule.info, results.get(rule.code)

@@ -16,7 +16,7 @@ class Failures(NamedTuple):
     """Rows of one table that break a rule, and the fields to point at (default: the rule's fields in that table)."""
 
     table: str
-    rows: pl.DataFrame
+    rows: pl.DataFrame | pl.LazyFrame  # a plan is collected by the engine, together with other rules' plans
     fields: tuple[str, ...] | None = None
 
 

@@ -77,7 +77,7 @@ def assessment_while_another_open(ctx: Context) -> Iterable[Failures]:
     bad = pl.col("PREV_START").is_not_null() & (
         pl.col("PREV_END").is_null() | (pl.col("AssessmentActualStartDate") < pl.col("PREV_END"))
     )
-    yield Failures("Assessments", collect(frame.filter(bad)), ("AssessmentActualStartDate",))
+    yield Failures("Assessments", frame.filter(bad), ("AssessmentActualStartDate",))
 
 
 @per_return
@@ -124,7 +124,7 @@ def completed_without_factors(ctx: Context) -> Iterable[Failures]:
     done = ctx.lazy("Assessments").filter(pl.col("AssessmentAuthorisationDate").is_not_null())
     yield Failures(
         "Assessments",
-        collect(done.join(ctx.lazy("AssessmentFactors").select(key).unique(), on=key, how="anti")),
+        done.join(ctx.lazy("AssessmentFactors").select(key).unique(), on=key, how="anti"),
         ("AssessmentAuthorisationDate",),
     )
 
@@ -143,7 +143,7 @@ def no_factors_but_not_closed(ctx: Context) -> Iterable[Failures]:
     )
     yield Failures(
         "Assessments",
-        collect(frame.filter(~pl.col("ReasonForClosure").is_in(["RC8", "RC9"]).fill_null(False))),
+        frame.filter(~pl.col("ReasonForClosure").is_in(["RC8", "RC9"]).fill_null(False)),
         ("AssessmentAuthorisationDate",),
     )
 
@@ -263,7 +263,7 @@ def review_during_plan(ctx: Context) -> Iterable[Failures]:
     during = (pl.col("CPPreviewDate") >= pl.col("CINPlanStartDate")) & (
         pl.col("CINPlanEndDate").is_null() | (pl.col("CPPreviewDate") <= pl.col("CINPlanEndDate"))
     )
-    yield Failures("Reviews", collect(pairs.filter(during).unique("_row")), ("CPPreviewDate",))
+    yield Failures("Reviews", pairs.filter(during).unique("_row"), ("CPPreviewDate",))
 
 
 # --- section 47 enquiries and conferences --------------------------------------------------------------------------
@@ -338,7 +338,7 @@ def s47_while_another_open(ctx: Context) -> Iterable[Failures]:
     bad = pl.col("PREV_START").is_not_null() & (
         pl.col("PREV_END").is_null() | (pl.col("S47ActualStartDate") < pl.col("PREV_END"))
     )
-    yield Failures("Section47", collect(frame.filter(bad)), ("S47ActualStartDate",))
+    yield Failures("Section47", frame.filter(bad), ("S47ActualStartDate",))
 
 
 @rule(DATASET, "8868")
@@ -431,7 +431,7 @@ def overlapping_cpps(ctx: Context) -> Iterable[Failures]:
     bad = pl.col("PREV_START").is_not_null() & (
         pl.col("PREV_END").is_null() | (pl.col("CPPstartDate") < pl.col("PREV_END"))
     )
-    yield Failures("ChildProtectionPlans", collect(frame.filter(bad)), ("CPPstartDate",))
+    yield Failures("ChildProtectionPlans", frame.filter(bad), ("CPPstartDate",))
 
 
 @rule(DATASET, "8841")
@@ -440,7 +440,7 @@ def review_not_after_start(ctx: Context) -> Iterable[Failures]:
     plans = ctx.lazy("ChildProtectionPlans").select(*CPP_KEY, "CPPstartDate")
     frame = ctx.lazy("Reviews").join(plans, on=CPP_KEY, how="left")
     early = frame.filter(pl.col("CPPreviewDate") <= pl.col("CPPstartDate"))
-    yield Failures("Reviews", collect(early), ("CPPreviewDate",))
+    yield Failures("Reviews", early, ("CPPreviewDate",))
 
 
 @table_rule(DATASET, "8842Q", "Reviews")
@@ -468,7 +468,7 @@ def cpp_not_on_conference_day(ctx: Context) -> Iterable[Failures]:
     matched = plans.join(conferences, left_on=[*CIN_KEY, "CPPstartDate"], right_on=[*CIN_KEY, "ICPC"], how="semi")
     has_conference = plans.join(conferences.select(CIN_KEY).unique(), on=CIN_KEY, how="semi")
     unmatched = has_conference.join(matched.select("_row"), on="_row", how="anti")
-    yield Failures("ChildProtectionPlans", collect(unmatched), ("CPPstartDate",))
+    yield Failures("ChildProtectionPlans", unmatched, ("CPPstartDate",))
 
 
 @rule(DATASET, "2883")

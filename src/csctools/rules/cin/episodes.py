@@ -9,7 +9,7 @@ import polars as pl
 from csctools.datasets.cin.schema import PRIMARY_NEED_CODES, REASON_FOR_CLOSURE_CODES, REFERRAL_SOURCE_CODES
 from csctools.reference.calendar import working_days_between
 from csctools.rules.cin.common import CIN_KEY, DATASET, details, in_census, overlapping
-from csctools.validate.context import Context, collect, collect_all
+from csctools.validate.context import Context, collect_all
 from csctools.validate.registry import Failures, frame_rule, rule, table_rule
 
 
@@ -77,7 +77,7 @@ def closed_after_assessment_without_one(ctx: Context) -> Iterable[Failures]:
     """Closed with RC8 or RC9 (closed after assessment) but the episode has no assessment."""
     closed = ctx.lazy("CINdetails").filter(pl.col("ReasonForClosure").is_in(["RC8", "RC9"]))
     assessed = ctx.lazy("Assessments").select(CIN_KEY).unique()
-    yield Failures("CINdetails", collect(closed.join(assessed, on=CIN_KEY, how="anti")), ("ReasonForClosure",))
+    yield Failures("CINdetails", closed.join(assessed, on=CIN_KEY, how="anti"), ("ReasonForClosure",))
 
 
 @table_rule(DATASET, "8815", "CINdetails")
@@ -139,7 +139,7 @@ def activity_on_nfa(ctx: Context) -> Iterable[Failures]:
     flagged = nfa.join(busy, on=CIN_KEY)
     icpc = ctx.lazy("CINdetails").filter((pl.col("ReferralNFA").eq(True)) & pl.col("DateOfInitialCPC").is_not_null())
     episodes = ctx.lazy("CINdetails").join(pl.concat([flagged, icpc.select(CIN_KEY)]).unique(), on=CIN_KEY, how="semi")
-    yield Failures("CINdetails", collect(episodes), ("ReferralNFA",))
+    yield Failures("CINdetails", episodes, ("ReferralNFA",))
 
 
 @rule(DATASET, "2990")
@@ -152,7 +152,7 @@ def activity_after_rc8(ctx: Context) -> Iterable[Failures]:
     ).unique()
     bad = closed.join(busy, on=CIN_KEY, how="semi")
     bad = pl.concat([bad, closed.filter(pl.col("DateOfInitialCPC").is_not_null())]).unique("_row")
-    yield Failures("CINdetails", collect(bad), ("ReasonForClosure",))
+    yield Failures("CINdetails", bad, ("ReasonForClosure",))
 
 
 @rule(DATASET, "2991Q")
@@ -160,7 +160,7 @@ def s47_without_assessment(ctx: Context) -> Iterable[Failures]:
     """A section 47 enquiry is recorded but the episode has no assessment."""
     assessed = ctx.lazy("Assessments").select(CIN_KEY).unique()
     unassessed = ctx.lazy("Section47").join(assessed, on=CIN_KEY, how="anti")
-    yield Failures("Section47", collect(unassessed), ("S47ActualStartDate",))
+    yield Failures("Section47", unassessed, ("S47ActualStartDate",))
 
 
 @rule(DATASET, "8565")

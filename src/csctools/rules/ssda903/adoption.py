@@ -93,7 +93,7 @@ def decision_before_birth(ctx: Context) -> Iterable[Failures]:
         ctx.lazy("Header").select("CHILD", pl.col("DOB").alias("HEADER_DOB")).unique("CHILD"), on="CHILD", how="left"
     )
     early = placed.filter(pl.col("DATE_PLACED") < pl.col("HEADER_DOB")).drop("HEADER_DOB")
-    yield Failures("PlacedAdoption", collect(early), ("DATE_PLACED",))
+    yield Failures("PlacedAdoption", early, ("DATE_PLACED",))
 
 
 @per_return
@@ -311,7 +311,7 @@ def adopted_on_match_day(ctx: Context) -> Iterable[Failures]:
         .filter(pl.col("REC").is_in(ADOPTED))
         .join(ctx.lazy("AD1").select("CHILD", "DATE_MATCH"), on="CHILD")
     )
-    yield Failures("Episodes", collect(pairs.filter(pl.col("DEC") == pl.col("DATE_MATCH")).unique("_row")), ("DEC",))
+    yield Failures("Episodes", pairs.filter(pl.col("DEC") == pl.col("DATE_MATCH")).unique("_row"), ("DEC",))
 
 
 @rule(DATASET, "601")
@@ -348,7 +348,7 @@ def decision_while_previous_open(ctx: Context) -> Iterable[Failures]:
     bad = pl.col("PREV_CHILD").is_not_null() & (
         pl.col("PREV_CEASED").is_null() | (pl.col("DATE_PLACED") < pl.col("PREV_CEASED"))
     )
-    yield Failures("PlacedAdoption", collect(frame.filter(bad)), ("DATE_PLACED",))
+    yield Failures("PlacedAdoption", frame.filter(bad), ("DATE_PLACED",))
 
 
 FREED = pl.col("LS") == "D1"  # freeing order granted (no new orders since 30 December 2005)

@@ -187,7 +187,7 @@ def leaver_with_open_episode_last_year(ctx: Context) -> Iterable[Failures]:
     latest = last.filter(pl.col("DECOM") == pl.col("DECOM").max().over("CHILD"))
     open_last = latest.filter(pl.col("DEC").is_null()).select("CHILD")
     plan = ctx.lazy("OC3").join(ctx.lazy("Episodes").select("CHILD"), on="CHILD", how="anti")
-    yield Failures("OC3", collect(plan.join(open_last, on="CHILD", how="semi")))
+    yield Failures("OC3", plan.join(open_last, on="CHILD", how="semi"))
 
 
 @rule(DATASET, "1011", needs=())
@@ -196,7 +196,7 @@ def leaver_transferred(ctx: Context) -> Iterable[Failures]:
     episodes = ctx.lazy("Episodes").filter(pl.col("DECOM").is_not_null())
     last = episodes.filter(pl.col("DECOM") == pl.col("DECOM").max().over("CHILD"))
     transferred = last.filter(pl.col("REC") == "E3").select("CHILD")
-    yield Failures("OC3", collect(leavers(ctx).lazy().join(transferred, on="CHILD", how="semi")))
+    yield Failures("OC3", leavers(ctx).lazy().join(transferred, on="CHILD", how="semi"))
 
 
 @rule(DATASET, "1012")

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable
 import polars as pl
 
 from csctools.rules.ssda903.common import DATASET
-from csctools.validate.context import Context, collect
+from csctools.validate.context import Context
 from csctools.validate.registry import Condition, Failures, rule, table_rule
 
 IN_HEADER = {
@@ -46,7 +46,7 @@ def _same(table: str, field: str) -> Callable[[Context], Iterable[Failures]]:
     def check(ctx: Context) -> Iterable[Failures]:
         header = ctx.lazy("Header").select("CHILD", pl.col(field).alias("HEADER_VALUE")).unique("CHILD")
         joined = ctx.lazy(table).join(header, on="CHILD", how="inner")
-        yield Failures(table, collect(joined.filter(pl.col(field).ne_missing(pl.col("HEADER_VALUE")))), (field,))
+        yield Failures(table, joined.filter(pl.col(field).ne_missing(pl.col("HEADER_VALUE"))), (field,))
 
     check.__doc__ = f"{field} in {table} agrees with Header."
     return check

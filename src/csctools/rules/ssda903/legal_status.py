@@ -72,7 +72,7 @@ def respite_over_75_days(ctx: Context) -> Iterable[Failures]:
     start = pl.when(pl.col("DECOM") < ctx.start).then(pl.lit(ctx.start)).otherwise(pl.col("DECOM"))
     frame = frame.with_columns((end - start).dt.total_days().alias("DAYS")).filter(pl.col("DAYS") > 0)
     long = frame.filter(pl.col("DAYS").sum().over("CHILD") > 75).drop("DAYS")
-    yield Failures("Episodes", collect(long), ("LS", "DECOM", "DEC"))
+    yield Failures("Episodes", long, ("LS", "DECOM", "DEC"))
 
 
 @table_rule(DATASET, "426", "Episodes", fields=("LS",))

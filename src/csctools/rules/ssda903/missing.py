@@ -62,7 +62,7 @@ def overlapping_periods(ctx: Context) -> Iterable[Failures]:
     follows = pl.col("PREV_CHILD").is_not_null()
     yield Failures(
         "Missing",
-        collect(frame.filter(follows & (pl.col("PREV_END").is_null() | (pl.col("MIS_START") < pl.col("PREV_END"))))),
+        frame.filter(follows & (pl.col("PREV_END").is_null() | (pl.col("MIS_START") < pl.col("PREV_END")))),
         ("MIS_START",),
     )
 
@@ -77,7 +77,7 @@ def open_after_placement_ended(ctx: Context) -> Iterable[Failures]:
         & pl.col("MIS_END").is_null()
         & pl.col("DEC").is_not_null()
     )
-    yield Failures("Missing", collect(bad.unique("_row")), ("MIS_END",))
+    yield Failures("Missing", bad.unique("_row"), ("MIS_END",))
 
 
 @rule(DATASET, "581")
@@ -156,4 +156,4 @@ def missing_at_18_not_e8(ctx: Context) -> Iterable[Failures]:
             & (pl.col("REC") != "E8")
         )
     )
-    yield Failures("Episodes", collect(pairs.unique("_row")), ("REC",))
+    yield Failures("Episodes", pairs.unique("_row"), ("REC",))

@@ -44,7 +44,7 @@ def foster_accommodation_at_17(ctx: Context) -> Iterable[Failures]:
     """Care leavers turning 17 this year cannot be recorded as living with former foster carers (Z1, Z2)."""
     oc3 = ctx.lazy("OC3").join(header_dob(ctx).lazy(), on="CHILD", how="left")
     turns_17 = pl.col("HEADER_DOB").dt.offset_by("17y").is_between(ctx.start, ctx.end)
-    yield Failures("OC3", collect(oc3.filter(pl.col("ACCOM").is_in(["Z1", "Z2"]) & turns_17)))
+    yield Failures("OC3", oc3.filter(pl.col("ACCOM").is_in(["Z1", "Z2"]) & turns_17))
 
 
 @table_rule(DATASET, "134", "AD1")
@@ -90,7 +90,7 @@ def not_a_relevant_child(ctx: Context) -> Iterable[Failures]:
     oc3 = ctx.lazy("OC3").join(totals, on="CHILD", how="left").join(flagged, on="CHILD", how="left")
     relevant = (pl.col("AFTER_14") >= 91) & (pl.col("AFTER_16") >= 1)
     bad = pl.col("ADOPTED").fill_null(False) | ~relevant.fill_null(False)
-    yield Failures("OC3", collect(oc3.filter(bad).drop("AFTER_14", "AFTER_16", "ADOPTED")), ("CHILD",))
+    yield Failures("OC3", oc3.filter(bad).drop("AFTER_14", "AFTER_16", "ADOPTED"), ("CHILD",))
 
 
 @rule(DATASET, "1016")

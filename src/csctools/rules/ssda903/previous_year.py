@@ -109,7 +109,7 @@ def continuing_episode_missing_last_year(ctx: Context) -> Iterable[Failures]:
     first = episodes.filter(pl.col("DECOM") == pl.col("DECOM").min().over("CHILD"))
     last = ctx.last_year_lazy("Episodes").filter(pl.col("DECOM").is_not_null())
     latest = last.filter(pl.col("DECOM") == pl.col("DECOM").max().over("CHILD")).select("CHILD", "DECOM").unique()
-    yield Failures("Episodes", collect(first.join(latest, on=["CHILD", "DECOM"], how="anti")), ("DECOM",))
+    yield Failures("Episodes", first.join(latest, on=["CHILD", "DECOM"], how="anti"), ("DECOM",))
 
 
 @rule(DATASET, "NoE")

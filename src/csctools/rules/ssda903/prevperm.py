@@ -7,7 +7,7 @@ from collections.abc import Iterable
 import polars as pl
 
 from csctools.rules.ssda903.common import DATASET, code_rule, episodes
-from csctools.validate.context import Context, collect
+from csctools.validate.context import Context
 from csctools.validate.registry import Failures, rule, table_rule
 
 code_rule("631", "PrevPerm", "PREV_PERM")
@@ -29,7 +29,7 @@ def previous_permanence_missing(ctx: Context) -> Iterable[Failures]:
     known = pl.col("CHILD").is_in(prev["CHILD"].implode())
     incomplete = (pl.col("PREV_PERM") != "Z1") & (pl.col("LA_PERM").is_null() | pl.col("DATE_PERM").is_null())
     missing = merged.filter(~known | incomplete | (known & pl.col("PREV_PERM").is_null()))
-    yield Failures("Episodes", collect(missing), ("RNE",))
+    yield Failures("Episodes", missing, ("RNE",))
 
 
 @rule(DATASET, "632")
@@ -38,7 +38,7 @@ def permanence_after_care(ctx: Context) -> Iterable[Failures]:
     first = episodes(ctx).lazy().filter(pl.col("EPISODE_NUMBER") == 1).select("CHILD", "DECOM")
     prev = ctx.lazy("PrevPerm").join(first, on="CHILD", how="left")
     late = prev.filter((pl.col("DATE_PERM") >= pl.col("DECOM")) | pl.col("DATE_PERM_raw").is_not_null())
-    yield Failures("PrevPerm", collect(late), ("DATE_PERM",))
+    yield Failures("PrevPerm", late, ("DATE_PERM",))
 
 
 @rule(DATASET, "634")
@@ -47,4 +47,4 @@ def permanence_for_older_periods(ctx: Context) -> Iterable[Failures]:
     latest = ctx.lazy("Episodes").group_by("CHILD").agg(pl.col("DECOM").max().alias("LAST_DECOM"))
     prev = ctx.lazy("PrevPerm").join(latest, on="CHILD", how="left")
     filled = pl.any_horizontal([pl.col(f).is_not_null() for f in ("PREV_PERM", "DATE_PERM", "LA_PERM")])
-    yield Failures("PrevPerm", collect(prev.filter(filled & (pl.col("LAST_DECOM") < ctx.start))))
+    yield Failures("PrevPerm", prev.filter(filled & (pl.col("LAST_DECOM") < ctx.start)))

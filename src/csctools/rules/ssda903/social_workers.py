@@ -117,7 +117,7 @@ def none_open(ctx: Context) -> Iterable[Failures]:
     frame = sorted_episodes(ctx).lazy().filter(pl.col("CHILD").is_in(looked_after))
     latest = pl.col("SW_DECOM") == pl.col("SW_DECOM").max().over("CHILD")
     ended = frame.filter(latest & pl.col("SW_DEC").is_not_null()).unique("CHILD")
-    yield Failures("SWEpisodes", collect(ended), ("SW_DEC",))
+    yield Failures("SWEpisodes", ended, ("SW_DEC",))
 
 
 @rule(DATASET, "SW01STG1")
