@@ -86,7 +86,7 @@ def decision_after_care_or_year(ctx: Context) -> Iterable[Failures]:
     )
     if bad.is_empty():
         return
-    yield Failures("Episodes", ctx.table("Episodes").filter(pl.col("_row").is_in(bad["EP_ROW"].implode())), ("DEC",))
+    yield Failures("Episodes", ctx.lazy("Episodes").filter(pl.col("_row").is_in(bad["EP_ROW"].implode())), ("DEC",))
     yield Failures(
         "PlacedAdoption",
         placed.filter(pl.col("_row").is_in(bad["PA_ROW"].implode())),
@@ -107,7 +107,7 @@ def reversal_before_care_or_year(ctx: Context) -> Iterable[Failures]:
     bad = collect(pairs.filter(late).select("EP_ROW", "PA_ROW"))
     if bad.is_empty():
         return
-    yield Failures("Episodes", ctx.table("Episodes").filter(pl.col("_row").is_in(bad["EP_ROW"].implode())), ("DECOM",))
+    yield Failures("Episodes", ctx.lazy("Episodes").filter(pl.col("_row").is_in(bad["EP_ROW"].implode())), ("DECOM",))
     yield Failures(
         "PlacedAdoption", placed.filter(pl.col("_row").is_in(bad["PA_ROW"].implode())), ("DATE_PLACED_CEASED",)
     )
@@ -117,8 +117,8 @@ def reversal_before_care_or_year(ctx: Context) -> Iterable[Failures]:
 def leaver_or_adoption_for_cla12(ctx: Context) -> Iterable[Failures]:
     """A child looked after continuously for 12 months has care leaver (OC3) or adoption (AD1) data."""
     cla = looked_after_12_months(ctx).implode()
-    yield Failures("AD1", ctx.table("AD1").filter(pl.col("CHILD").is_in(cla) & any_filled(AD1_FIELDS)))
-    yield Failures("OC3", ctx.table("OC3").filter(pl.col("CHILD").is_in(cla) & any_filled(LEAVER)))
+    yield Failures("AD1", ctx.lazy("AD1").filter(pl.col("CHILD").is_in(cla) & any_filled(AD1_FIELDS)))
+    yield Failures("OC3", ctx.lazy("OC3").filter(pl.col("CHILD").is_in(cla) & any_filled(LEAVER)))
 
 
 @rule(DATASET, "199", needs=())

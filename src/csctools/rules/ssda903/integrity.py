@@ -73,4 +73,4 @@ rule(DATASET, "INT21")(_same("UASC", "SEX"))
 def header_without_episodes(ctx: Context) -> Iterable[Failures]:
     """A child in Header has no episodes and no care leaver (OC3) record."""
     known = pl.concat([ctx.table("Episodes")["CHILD"], ctx.table("OC3")["CHILD"]]).implode()
-    yield Failures("Header", ctx.table("Header").filter(~pl.col("CHILD").is_in(known)), ("CHILD",))
+    yield Failures("Header", ctx.lazy("Header").filter(~pl.col("CHILD").is_in(known)), ("CHILD",))

@@ -115,7 +115,7 @@ def child_born_after_care(ctx: Context) -> Iterable[Failures]:
     yield Failures(
         "Header", ctx.table("Header").filter(pl.col("_row").is_in(pairs["HEADER_ROW"].implode())), ("MC_DOB",)
     )
-    yield Failures("Episodes", ctx.table("Episodes").filter(pl.col("_row").is_in(pairs["EP_ROW"].implode())), ("DEC",))
+    yield Failures("Episodes", ctx.lazy("Episodes").filter(pl.col("_row").is_in(pairs["EP_ROW"].implode())), ("DEC",))
 
 
 @_header_rule("626", ("MOTHER", "MC_DOB"))

@@ -181,4 +181,4 @@ def open_missing_not_carried(ctx: Context) -> Iterable[Failures]:
     )
     merged = first.join(open_last, on="CHILD", how="inner")
     bad_rows = collect(merged.filter(pl.col("MIS_START") != pl.col("START_LAST")).select("_row"))["_row"].implode()
-    yield Failures("Missing", ctx.table("Missing").filter(pl.col("_row").is_in(bad_rows)), ("MIS_START",))
+    yield Failures("Missing", ctx.lazy("Missing").filter(pl.col("_row").is_in(bad_rows)), ("MIS_START",))

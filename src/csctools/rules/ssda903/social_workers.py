@@ -127,7 +127,7 @@ def looked_after_without_worker(ctx: Context) -> Iterable[Failures]:
     sw = ctx.table("SWEpisodes")
     merged = open_children.select("CHILD", "_row").join(sw.drop("_row"), on="CHILD", how="left")
     bad = merged.filter(pl.col("SW_ID").is_null() | pl.col("SW_DECOM").is_null() | pl.col("SW_REASON").is_null())
-    yield Failures("Episodes", ctx.table("Episodes").filter(pl.col("_row").is_in(bad["_row"].implode())), ("DEC",))
+    yield Failures("Episodes", ctx.lazy("Episodes").filter(pl.col("_row").is_in(bad["_row"].implode())), ("DEC",))
 
 
 frame_rule(DATASET, "SW10aSTG2", "SWEpisodes", sorted_episodes, fields=("SW_DECOM",))(_gap_between_workers)
