@@ -77,7 +77,7 @@ def assessment_while_another_open(ctx: Context) -> Iterable[Failures]:
     bad = pl.col("PREV_START").is_not_null() & (
         pl.col("PREV_END").is_null() | (pl.col("AssessmentActualStartDate") < pl.col("PREV_END"))
     )
-    yield Failures("Assessments", frame.filter(bad), ("AssessmentActualStartDate",))
+    yield Failures("Assessments", frame.lazy().filter(bad), ("AssessmentActualStartDate",))
 
 
 @per_return
@@ -114,7 +114,7 @@ def factors_on_open_assessment(ctx: Context) -> Iterable[Failures]:
     """Assessment factors are recorded for an assessment that is not completed, or are not valid codes."""
     frame = _factors(ctx)
     invalid = ~pl.col("AssessmentFactors").is_in(list(ASSESSMENT_FACTOR_CODES.values)).fill_null(False)
-    yield Failures("AssessmentFactors", frame.filter(pl.col("AssessmentAuthorisationDate").is_null() | invalid))
+    yield Failures("AssessmentFactors", frame.lazy().filter(pl.col("AssessmentAuthorisationDate").is_null() | invalid))
 
 
 @rule(DATASET, "8897Q")
@@ -143,7 +143,7 @@ def no_factors_but_not_closed(ctx: Context) -> Iterable[Failures]:
     )
     yield Failures(
         "Assessments",
-        frame.filter(~pl.col("ReasonForClosure").is_in(["RC8", "RC9"]).fill_null(False)),
+        frame.lazy().filter(~pl.col("ReasonForClosure").is_in(["RC8", "RC9"]).fill_null(False)),
         ("AssessmentAuthorisationDate",),
     )
 
@@ -232,7 +232,7 @@ def plan_during_cpp(ctx: Context) -> Iterable[Failures]:
     plan_end = pl.coalesce("CINPlanEndDate", pl.lit(ctx.end))
     cpp_end = pl.coalesce("CPPendDate", pl.lit(ctx.end))
     overlap = (pl.col("CINPlanStartDate") < cpp_end) & (pl.col("CPPstartDate") < plan_end)
-    yield Failures("CINplanDates", pairs.filter(overlap).unique("_row"), ("CINPlanStartDate", "CINPlanEndDate"))
+    yield Failures("CINplanDates", pairs.lazy().filter(overlap).unique("_row"), ("CINPlanStartDate", "CINPlanEndDate"))
 
 
 @rule(DATASET, "4016")
@@ -242,7 +242,7 @@ def plan_starts_during_cpp(ctx: Context) -> Iterable[Failures]:
     during = (pl.col("CINPlanStartDate") >= pl.col("CPPstartDate")) & (
         pl.col("CPPendDate").is_null() | (pl.col("CINPlanStartDate") < pl.col("CPPendDate"))
     )
-    yield Failures("CINplanDates", pairs.filter(during).unique("_row"), ("CINPlanStartDate",))
+    yield Failures("CINplanDates", pairs.lazy().filter(during).unique("_row"), ("CINPlanStartDate",))
 
 
 @rule(DATASET, "4017")
@@ -252,7 +252,7 @@ def cpp_starts_during_plan(ctx: Context) -> Iterable[Failures]:
     during = (pl.col("CPPstartDate") > pl.col("CINPlanStartDate")) & (
         pl.col("CINPlanEndDate").is_null() | (pl.col("CPPstartDate") < pl.col("CINPlanEndDate"))
     )
-    yield Failures("CINplanDates", pairs.filter(during).unique("_row"), ("CINPlanStartDate", "CINPlanEndDate"))
+    yield Failures("CINplanDates", pairs.lazy().filter(during).unique("_row"), ("CINPlanStartDate", "CINPlanEndDate"))
 
 
 @rule(DATASET, "4003")
@@ -263,7 +263,7 @@ def review_during_plan(ctx: Context) -> Iterable[Failures]:
     during = (pl.col("CPPreviewDate") >= pl.col("CINPlanStartDate")) & (
         pl.col("CINPlanEndDate").is_null() | (pl.col("CPPreviewDate") <= pl.col("CINPlanEndDate"))
     )
-    yield Failures("Reviews", pairs.filter(during).unique("_row"), ("CPPreviewDate",))
+    yield Failures("Reviews", pairs.lazy().filter(during).unique("_row"), ("CPPreviewDate",))
 
 
 # --- section 47 enquiries and conferences --------------------------------------------------------------------------
@@ -338,7 +338,7 @@ def s47_while_another_open(ctx: Context) -> Iterable[Failures]:
     bad = pl.col("PREV_START").is_not_null() & (
         pl.col("PREV_END").is_null() | (pl.col("S47ActualStartDate") < pl.col("PREV_END"))
     )
-    yield Failures("Section47", frame.filter(bad), ("S47ActualStartDate",))
+    yield Failures("Section47", frame.lazy().filter(bad), ("S47ActualStartDate",))
 
 
 @rule(DATASET, "8868")
@@ -350,7 +350,7 @@ def closed_with_open_s47(ctx: Context) -> Iterable[Failures]:
     bad = (pl.col("DateOfInitialCPC").is_null() & ~not_required.fill_null(False)) | (
         pl.col("DateOfInitialCPC").is_not_null() & not_required.fill_null(False)
     )
-    yield Failures("Section47", frame.filter(bad), ("DateOfInitialCPC", "ICPCnotRequired"))
+    yield Failures("Section47", frame.lazy().filter(bad), ("DateOfInitialCPC", "ICPCnotRequired"))
 
 
 # --- child protection plans ------------------------------------------------------------------------------------------
@@ -431,7 +431,7 @@ def overlapping_cpps(ctx: Context) -> Iterable[Failures]:
     bad = pl.col("PREV_START").is_not_null() & (
         pl.col("PREV_END").is_null() | (pl.col("CPPstartDate") < pl.col("PREV_END"))
     )
-    yield Failures("ChildProtectionPlans", frame.filter(bad), ("CPPstartDate",))
+    yield Failures("ChildProtectionPlans", frame.lazy().filter(bad), ("CPPstartDate",))
 
 
 @rule(DATASET, "8841")

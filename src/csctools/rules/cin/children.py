@@ -144,7 +144,8 @@ def disability_code(ctx: Context) -> Iterable[Failures]:
     recorded (NONE where there is none)."""
     disabilities = ctx.table("Disabilities")
     yield Failures(
-        "Disabilities", disabilities.filter(~pl.col("Disability").is_in(list(DISABILITY_CODES.values)).fill_null(False))
+        "Disabilities",
+        disabilities.lazy().filter(~pl.col("Disability").is_in(list(DISABILITY_CODES.values)).fill_null(False)),
     )
     acted = ctx.table("CINdetails").filter(pl.col("ReferralNFA").eq(False))["LAchildID"].implode()
     children = ctx.table("ChildIdentifiers").filter(
@@ -194,7 +195,7 @@ def over_25(ctx: Context) -> Iterable[Failures]:
     children = ctx.table("ChildIdentifiers")
     yield Failures(
         "ChildIdentifiers",
-        children.filter(pl.col("PersonBirthDate").dt.offset_by("25y") < ctx.end),
+        children.lazy().filter(pl.col("PersonBirthDate").dt.offset_by("25y") < ctx.end),
         ("PersonBirthDate",),
     )
 

@@ -70,7 +70,7 @@ def in_census(column: str, ctx: Context) -> pl.Expr:
     return pl.col(column).is_between(ctx.start, ctx.end)
 
 
-def overlapping(frame: pl.DataFrame, start: str, end: str) -> pl.DataFrame:
+def overlapping(frame: pl.DataFrame, start: str, end: str) -> pl.LazyFrame:
     """Rows of a child that begin before the child's previous row (by start date) has ended, or while it is open."""
     ordered = (
         frame.lazy()
@@ -81,4 +81,4 @@ def overlapping(frame: pl.DataFrame, start: str, end: str) -> pl.DataFrame:
         )
     )
     follows = pl.col("PREV_START").is_not_null()
-    return collect(ordered.filter(follows & (pl.col("PREV_END").is_null() | (pl.col(start) < pl.col("PREV_END")))))
+    return ordered.filter(follows & (pl.col("PREV_END").is_null() | (pl.col(start) < pl.col("PREV_END"))))

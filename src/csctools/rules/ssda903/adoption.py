@@ -168,7 +168,9 @@ def two_decision_dates(ctx: Context) -> Iterable[Failures]:
     )
     if pairs.is_empty():
         return
-    yield Failures("PlacedAdoption", placed.filter(pl.col("_row").is_in(pairs["PA_ROW"].implode())), ("DATE_PLACED",))
+    yield Failures(
+        "PlacedAdoption", placed.lazy().filter(pl.col("_row").is_in(pairs["PA_ROW"].implode())), ("DATE_PLACED",)
+    )
     yield Failures("AD1", ad1.filter(pl.col("_row").is_in(pairs["AD_ROW"].implode())), ("DATE_INT",))
 
 
@@ -178,7 +180,9 @@ def adopted_after_reversal(ctx: Context) -> Iterable[Failures]:
     reversed_ = ctx.table("PlacedAdoption").filter(pl.col("DATE_PLACED_CEASED").is_not_null())
     ad1 = ctx.table("AD1").filter(pl.any_horizontal([pl.col(f).is_not_null() for f in AD1_FIELDS]))
     both = set(reversed_["CHILD"]) & set(ad1["CHILD"])
-    yield Failures("PlacedAdoption", reversed_.filter(pl.col("CHILD").is_in(list(both))), ("DATE_PLACED_CEASED",))
+    yield Failures(
+        "PlacedAdoption", reversed_.lazy().filter(pl.col("CHILD").is_in(list(both))), ("DATE_PLACED_CEASED",)
+    )
     yield Failures("AD1", ad1.filter(pl.col("CHILD").is_in(list(both))))
 
 
@@ -209,7 +213,9 @@ def decided_after_placed(ctx: Context) -> Iterable[Failures]:
     if first.is_empty():
         return
     yield Failures("Episodes", first, ("DECOM",))
-    yield Failures("PlacedAdoption", placed.filter(pl.col("_row").is_in(first["PA_ROW"].implode())), ("DATE_PLACED",))
+    yield Failures(
+        "PlacedAdoption", placed.lazy().filter(pl.col("_row").is_in(first["PA_ROW"].implode())), ("DATE_PLACED",)
+    )
 
 
 @rule(DATASET, "553")
@@ -218,13 +224,15 @@ def placement_order_without_decision(ctx: Context) -> Iterable[Failures]:
     placed = ctx.table("PlacedAdoption")
     frame = ctx.table("Episodes")
     yield Failures(
-        "Episodes", frame.filter((pl.col("LS") == "E1") & ~pl.col("CHILD").is_in(placed["CHILD"].implode())), ("LS",)
+        "Episodes",
+        frame.lazy().filter((pl.col("LS") == "E1") & ~pl.col("CHILD").is_in(placed["CHILD"].implode())),
+        ("LS",),
     )
     open_e1 = frame.filter((pl.col("LS") == "E1") & pl.col("DEC").is_null())["CHILD"].implode()
     reversed_ = pl.col("DATE_PLACED_CEASED").is_not_null() | pl.col("REASON_PLACED_CEASED").is_not_null()
     yield Failures(
         "PlacedAdoption",
-        placed.filter(pl.col("CHILD").is_in(open_e1) & reversed_),
+        placed.lazy().filter(pl.col("CHILD").is_in(open_e1) & reversed_),
         ("DATE_PLACED_CEASED", "REASON_PLACED_CEASED"),
     )
 
@@ -240,7 +248,9 @@ def decision_after_order(ctx: Context) -> Iterable[Failures]:
     if pairs.is_empty():
         return
     yield Failures("Episodes", pairs, ("DECOM",))
-    yield Failures("PlacedAdoption", placed.filter(pl.col("_row").is_in(pairs["PA_ROW"].implode())), ("DATE_PLACED",))
+    yield Failures(
+        "PlacedAdoption", placed.lazy().filter(pl.col("_row").is_in(pairs["PA_ROW"].implode())), ("DATE_PLACED",)
+    )
 
 
 @rule(DATASET, "1003")
@@ -254,7 +264,9 @@ def decision_before_care_started(ctx: Context) -> Iterable[Failures]:
     if pairs.is_empty():
         return
     yield Failures("Episodes", pairs, ("DECOM",))
-    yield Failures("PlacedAdoption", placed.filter(pl.col("_row").is_in(pairs["PA_ROW"].implode())), ("DATE_PLACED",))
+    yield Failures(
+        "PlacedAdoption", placed.lazy().filter(pl.col("_row").is_in(pairs["PA_ROW"].implode())), ("DATE_PLACED",)
+    )
 
 
 @table_rule(DATASET, "583", "PlacedAdoption")
@@ -287,7 +299,7 @@ def left_without_reversal(ctx: Context) -> Iterable[Failures]:
     yield Failures("Episodes", bad, ("REC",))
     yield Failures(
         "PlacedAdoption",
-        incomplete.filter(pl.col("CHILD").is_in(bad["CHILD"].implode())),
+        incomplete.lazy().filter(pl.col("CHILD").is_in(bad["CHILD"].implode())),
         ("DATE_PLACED_CEASED", "REASON_PLACED_CEASED"),
     )
 
@@ -311,7 +323,7 @@ def adopted_on_match_day(ctx: Context) -> Iterable[Failures]:
         .filter(pl.col("REC").is_in(ADOPTED))
         .join(ctx.lazy("AD1").select("CHILD", "DATE_MATCH"), on="CHILD")
     )
-    yield Failures("Episodes", pairs.filter(pl.col("DEC") == pl.col("DATE_MATCH")).unique("_row"), ("DEC",))
+    yield Failures("Episodes", pairs.lazy().filter(pl.col("DEC") == pl.col("DATE_MATCH")).unique("_row"), ("DEC",))
 
 
 @rule(DATASET, "601")
@@ -323,7 +335,9 @@ def adoption_details_missing(ctx: Context) -> Iterable[Failures]:
     ad1 = ctx.table("AD1").filter(pl.col("CHILD").is_in(adopted_eps["CHILD"].implode()))
     incomplete = ad1.filter(pl.any_horizontal([pl.col(f).is_null() for f in AD1_FIELDS]))
     yield Failures("AD1", incomplete)
-    yield Failures("Episodes", adopted_eps.filter(pl.col("CHILD").is_in(incomplete["CHILD"].implode())), ("REC",))
+    yield Failures(
+        "Episodes", adopted_eps.lazy().filter(pl.col("CHILD").is_in(incomplete["CHILD"].implode())), ("REC",)
+    )
 
 
 @table_rule(DATASET, "602", "AD1", fields=("CHILD",))
@@ -348,7 +362,7 @@ def decision_while_previous_open(ctx: Context) -> Iterable[Failures]:
     bad = pl.col("PREV_CHILD").is_not_null() & (
         pl.col("PREV_CEASED").is_null() | (pl.col("DATE_PLACED") < pl.col("PREV_CEASED"))
     )
-    yield Failures("PlacedAdoption", frame.filter(bad), ("DATE_PLACED",))
+    yield Failures("PlacedAdoption", frame.lazy().filter(bad), ("DATE_PLACED",))
 
 
 FREED = pl.col("LS") == "D1"  # freeing order granted (no new orders since 30 December 2005)

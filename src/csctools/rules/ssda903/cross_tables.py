@@ -89,7 +89,7 @@ def decision_after_care_or_year(ctx: Context) -> Iterable[Failures]:
     yield Failures("Episodes", ctx.lazy("Episodes").filter(pl.col("_row").is_in(bad["EP_ROW"].implode())), ("DEC",))
     yield Failures(
         "PlacedAdoption",
-        placed.filter(pl.col("_row").is_in(bad["PA_ROW"].implode())),
+        placed.lazy().filter(pl.col("_row").is_in(bad["PA_ROW"].implode())),
         ("DATE_PLACED", "DATE_PLACED_CEASED"),
     )
 
@@ -109,7 +109,7 @@ def reversal_before_care_or_year(ctx: Context) -> Iterable[Failures]:
         return
     yield Failures("Episodes", ctx.lazy("Episodes").filter(pl.col("_row").is_in(bad["EP_ROW"].implode())), ("DECOM",))
     yield Failures(
-        "PlacedAdoption", placed.filter(pl.col("_row").is_in(bad["PA_ROW"].implode())), ("DATE_PLACED_CEASED",)
+        "PlacedAdoption", placed.lazy().filter(pl.col("_row").is_in(bad["PA_ROW"].implode())), ("DATE_PLACED_CEASED",)
     )
 
 
@@ -139,7 +139,7 @@ def adopted_before(ctx: Context) -> Iterable[Failures]:
     )
     bad = collect(ordered.filter((pl.col("ADOPTIONS") > 0) & ~((pl.col("ADOPTIONS") == 1) & adoption)))["NOW_ROW"]
     now = ctx.table("Episodes")
-    yield Failures("Episodes", now.filter(pl.col("_row").is_in(bad.drop_nulls().implode())), ("CHILD",))
+    yield Failures("Episodes", now.lazy().filter(pl.col("_row").is_in(bad.drop_nulls().implode())), ("CHILD",))
 
 
 @rule(DATASET, "215")
@@ -148,7 +148,7 @@ def leaver_with_outcomes(ctx: Context) -> Iterable[Failures]:
     oc2 = ctx.table("OC2").filter(any_filled(OC2_FIELDS))
     leaving = leavers(ctx)
     both = set(oc2["CHILD"]) & set(leaving["CHILD"])
-    yield Failures("OC3", leaving.filter(pl.col("CHILD").is_in(list(both))))
+    yield Failures("OC3", leaving.lazy().filter(pl.col("CHILD").is_in(list(both))))
     yield Failures("OC2", oc2.filter(pl.col("CHILD").is_in(list(both))))
 
 
@@ -227,4 +227,6 @@ def died_then_alive(ctx: Context) -> Iterable[Failures]:
     """A care leaver reported last year as having died is not reported as died this year."""
     last = ctx.last_year("OC3").select("CHILD", pl.col("IN_TOUCH").alias("LAST"))
     frame = ctx.table("OC3").join(last, on="CHILD", how="inner")
-    yield Failures("OC3", frame.filter((pl.col("LAST") == "DIED") & (pl.col("IN_TOUCH").fill_null("") != "DIED")))
+    yield Failures(
+        "OC3", frame.lazy().filter((pl.col("LAST") == "DIED") & (pl.col("IN_TOUCH").fill_null("") != "DIED"))
+    )

@@ -48,7 +48,7 @@ def overlapping_orders(ctx: Context) -> Iterable[Failures]:
     bad = pl.col("PREV_CHILD").is_not_null() & (
         pl.col("PREV_END").is_null() | (pl.col("DOLO_START") < pl.col("PREV_END"))
     )
-    yield Failures("DoLo", frame.filter(bad), ("DOLO_START",))
+    yield Failures("DoLo", frame.lazy().filter(bad), ("DOLO_START",))
 
 
 def _overlaps(ctx: Context) -> pl.DataFrame:

@@ -98,7 +98,7 @@ def respite_with_other_data(ctx: Context) -> Iterable[Failures]:
         pl.col("CHILD").is_in(children) & (pl.col("REVIEW").is_not_null() | pl.col("REVIEW_CODE").is_not_null())
     )
     flagged = pl.concat([header["CHILD"], reviews["CHILD"]]).implode()
-    yield Failures("Episodes", frame.filter(pl.col("CHILD").is_in(flagged)), ("LS",))
+    yield Failures("Episodes", frame.lazy().filter(pl.col("CHILD").is_in(flagged)), ("LS",))
     yield Failures("Header", header, ("MOTHER",))
     yield Failures("Reviews", reviews, ("REVIEW", "REVIEW_CODE"))
 

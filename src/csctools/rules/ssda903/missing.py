@@ -62,7 +62,7 @@ def overlapping_periods(ctx: Context) -> Iterable[Failures]:
     follows = pl.col("PREV_CHILD").is_not_null()
     yield Failures(
         "Missing",
-        frame.filter(follows & (pl.col("PREV_END").is_null() | (pl.col("MIS_START") < pl.col("PREV_END")))),
+        frame.lazy().filter(follows & (pl.col("PREV_END").is_null() | (pl.col("MIS_START") < pl.col("PREV_END")))),
         ("MIS_START",),
     )
 
@@ -93,7 +93,7 @@ def missing_outside_care(ctx: Context) -> Iterable[Failures]:
         (pl.col("MIS_START") <= pl.col("DEC")) | pl.col("DEC").is_null()
     )
     ok_rows = collect(pairs.filter(within.fill_null(False)).select("_row"))["_row"].implode()
-    yield Failures("Missing", missing.filter(~pl.col("_row").is_in(ok_rows)), ("MIS_START",))
+    yield Failures("Missing", missing.lazy().filter(~pl.col("_row").is_in(ok_rows)), ("MIS_START",))
 
 
 @per_return

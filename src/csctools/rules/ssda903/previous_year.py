@@ -117,7 +117,7 @@ def no_episodes_last_year(ctx: Context) -> Iterable[Failures]:
     """An episode began before this year, but the child has no episodes in last year's return."""
     episodes = ctx.table("Episodes").filter(pl.col("DECOM") < ctx.start)
     known = ctx.last_year("Episodes")["CHILD"].implode()
-    yield Failures("Episodes", episodes.filter(~pl.col("CHILD").is_in(known)), ("DECOM",))
+    yield Failures("Episodes", episodes.lazy().filter(~pl.col("CHILD").is_in(known)), ("DECOM",))
 
 
 @per_return
@@ -144,7 +144,7 @@ def decision_date_changed(ctx: Context) -> Iterable[Failures]:
         & pl.col("DATE_PLACED_CEASED_LAST").is_null()
         & pl.col("DATE_PLACED").ne_missing(pl.col("DATE_PLACED_LAST"))
     )
-    yield Failures("PlacedAdoption", frame.filter(bad), ("DATE_PLACED",))
+    yield Failures("PlacedAdoption", frame.lazy().filter(bad), ("DATE_PLACED",))
 
 
 @rule(DATASET, "561")
@@ -154,7 +154,7 @@ def reversed_decision_repeated(ctx: Context) -> Iterable[Failures]:
     reversed_ = pl.col("REASON_PLACED_CEASED_LAST").is_not_null() | pl.col("DATE_PLACED_CEASED_LAST").is_not_null()
     yield Failures(
         "PlacedAdoption",
-        frame.filter((pl.col("DATE_PLACED") == pl.col("DATE_PLACED_LAST")) & reversed_),
+        frame.lazy().filter((pl.col("DATE_PLACED") == pl.col("DATE_PLACED_LAST")) & reversed_),
         ("DATE_PLACED",),
     )
 
@@ -166,7 +166,7 @@ def new_decision_not_later(ctx: Context) -> Iterable[Failures]:
         pl.col("DATE_PLACED_CEASED_LAST").is_not_null() | pl.col("REASON_PLACED_CEASED_LAST").is_not_null()
     )
     bad = (pl.col("DATE_PLACED") <= pl.col("DATE_PLACED_LAST")) | pl.col("DATE_PLACED").is_null()
-    yield Failures("PlacedAdoption", frame.filter(bad), ("DATE_PLACED",))
+    yield Failures("PlacedAdoption", frame.lazy().filter(bad), ("DATE_PLACED",))
 
 
 @rule(DATASET, "576")

@@ -32,7 +32,7 @@ def urn_placement_type(ctx: Context) -> Iterable[Failures]:
     """The provider with this URN does not offer this placement type."""
     frame = with_provider(ctx)
     offered = pl.col("PLACE_CODES").list.contains(pl.col("PLACE")).fill_null(False)
-    yield Failures("Episodes", frame.filter(~offered), ("URN", "PLACE"))
+    yield Failures("Episodes", frame.lazy().filter(~offered), ("URN", "PLACE"))
 
 
 @rule(DATASET, "224", needs=LIST)
@@ -40,7 +40,7 @@ def urn_provider_type(ctx: Context) -> Iterable[Failures]:
     """The provider with this URN is not of this placement provider type."""
     frame = with_provider(ctx)
     offered = pl.col("PROVIDER_CODES").list.contains(pl.col("PLACE_PROVIDER")).fill_null(False)
-    yield Failures("Episodes", frame.filter(~offered), ("URN", "PLACE_PROVIDER"))
+    yield Failures("Episodes", frame.lazy().filter(~offered), ("URN", "PLACE_PROVIDER"))
 
 
 @rule(DATASET, "221", needs=LIST)
@@ -52,7 +52,7 @@ def urn_postcode(ctx: Context) -> Iterable[Failures]:
         & pl.col("PL_POST").is_not_null()
     )
     differs = pl.col("PL_POST").str.to_uppercase().str.replace_all(r"\s+", "") != pl.col("POSTCODE")
-    yield Failures("Episodes", frame.filter(differs.fill_null(True)), ("URN", "PL_POST"))
+    yield Failures("Episodes", frame.lazy().filter(differs.fill_null(True)), ("URN", "PL_POST"))
 
 
 @rule(DATASET, "227", needs=LIST)
@@ -61,7 +61,7 @@ def urn_closed_before_start(ctx: Context) -> Iterable[Failures]:
     frame = with_provider(ctx)
     yield Failures(
         "Episodes",
-        frame.filter(pl.col("REG_END").is_not_null() & (pl.col("DECOM") >= pl.col("REG_END"))),
+        frame.lazy().filter(pl.col("REG_END").is_not_null() & (pl.col("DECOM") >= pl.col("REG_END"))),
         ("URN", "DECOM"),
     )
 
@@ -73,7 +73,7 @@ def urn_closed_before_end(ctx: Context) -> Iterable[Failures]:
     bad = (pl.col("DEC").is_not_null() & (pl.col("DEC") > pl.col("REG_END"))) | (
         pl.col("DEC").is_null() & (pl.lit(ctx.end) > pl.col("REG_END"))
     )
-    yield Failures("Episodes", frame.filter(bad), ("URN", "DEC"))
+    yield Failures("Episodes", frame.lazy().filter(bad), ("URN", "DEC"))
 
 
 @rule(DATASET, "229", needs=(*LIST, "la_code"))
@@ -85,7 +85,7 @@ def own_or_other_la(ctx: Context) -> Iterable[Failures]:
     bad = ((pl.col("PLACE_PROVIDER") == "PR1") & pl.col("LA_CODE_INFERRED").ne_missing(pl.lit(own))) | (
         (pl.col("PLACE_PROVIDER") == "PR2") & (pl.col("LA_CODE_INFERRED") == own)
     )
-    yield Failures("Episodes", frame.filter(bad), ("URN", "PLACE_PROVIDER"))
+    yield Failures("Episodes", frame.lazy().filter(bad), ("URN", "PLACE_PROVIDER"))
 
 
 @rule(DATASET, "241", needs=(*LIST, "postcode_derived"))
