@@ -11,7 +11,7 @@ from lxml import etree
 from csctools.datasets.cin.schema import CIN, CIN_TREE, HEADER_NODE, REQUIRED_ELEMENTS
 from csctools.datasets.cin.walk import ChildWalker
 from csctools.io.result import FileReport, Problem, ReadError, ReturnData, Severity, TableRead
-from csctools.io.typing import UNKNOWN_TIDY, Tidy, type_frame, unparsed_counts
+from csctools.io.typing import UNKNOWN_TIDY, Tidy, type_frames, unparsed_counts
 from csctools.io.xml import line_of
 from csctools.model import SOURCE_FILE, SOURCE_ROW
 from csctools.years import CollectionYear, year_hint_from_name
@@ -108,15 +108,17 @@ def read_cin(path: Path, year: CollectionYear | None = None, data: bytes | None 
         report.problems.append(Problem(name, kind, f"{detail}{times}", Severity.WARNING, row=line))
     texts = collector.frames()
     tidy = Tidy(trimmed=True, upper_case=True)  # the walker trimmed the children's values (not the Header's)
-    typed = {
-        table: type_frame(
-            frame,
-            CIN.table(table).columns,
-            keep=(SOURCE_FILE, SOURCE_ROW),
-            tidy=UNKNOWN_TIDY if table == "Header" else tidy,
-        )
-        for table, frame in texts.items()
-    }
+    typed = type_frames(
+        {
+            table: (
+                frame,
+                CIN.table(table).columns,
+                (SOURCE_FILE, SOURCE_ROW),
+                UNKNOWN_TIDY if table == "Header" else tidy,
+            )
+            for table, frame in texts.items()
+        }
+    )
     for table, frame in typed.items():
         report.tables.append(TableRead(table, frame.height, frame.height, unparsed_values=unparsed_counts(frame)))
     if "ChildIdentifiers" not in typed and "Header" not in typed:

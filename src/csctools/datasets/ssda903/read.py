@@ -21,7 +21,7 @@ from csctools.datasets.ssda903.detect import (
 from csctools.datasets.ssda903.schema import DERIVED_COLUMNS, SSDA903
 from csctools.io.result import FileReport, Problem, ReadError, RejectedRow, ReturnData, Severity, TableRead
 from csctools.io.text import decode, first_line, sniff_delimiter
-from csctools.io.typing import Tidy, type_frame, unparsed_counts
+from csctools.io.typing import Tidy, type_frames, unparsed_counts
 from csctools.io.xml import line_of
 from csctools.model import SOURCE_FILE, SOURCE_ROW
 from csctools.years import CollectionYear, year_hint_from_name
@@ -325,11 +325,16 @@ def assemble_903(
                             Severity.WARNING,
                         )
                     )
-    typed: dict[str, pl.DataFrame] = {}
-    for name, frame in texts.items():
-        spec = SSDA903.table(name)
-        columns = (*spec.columns, *DERIVED_COLUMNS.get(name, ()))
-        typed[name] = type_frame(frame, columns, keep=(SOURCE_FILE, SOURCE_ROW), tidy=tidy[name])
+    jobs = {
+        name: (
+            frame,
+            (*SSDA903.table(name).columns, *DERIVED_COLUMNS.get(name, ())),
+            (SOURCE_FILE, SOURCE_ROW),
+            tidy[name],
+        )
+        for name, frame in texts.items()
+    }
+    typed = type_frames(jobs)  # one call types every table
     year_source = "given"
     if year is None:
         year, year_source = _decide_year(reports, typed)
