@@ -154,3 +154,12 @@ def test_values_are_trimmed_and_codes_upper_cased(tmp_path: Path) -> None:
     assert t["Disabilities"].select("LAchildID", "Disability").rows() == [("A1", "HEAR"), ("A1", "VIS")]
     assert t["ChildCharacteristics"]["Ethnicity"].to_list() == [None]
     assert t["CINdetails"]["LAchildID"].to_list() == ["A1", "A1"]
+
+
+def test_the_garbage_collector_runs_again_after_reading(tmp_path: Path) -> None:
+    import gc
+
+    read_cin(write(tmp_path, SAMPLE))
+    assert gc.isenabled()
+    read_cin(write(tmp_path, "<Message><Children><Child>", "bad.xml"))  # malformed: the reader stops early
+    assert gc.isenabled()

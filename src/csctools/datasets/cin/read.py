@@ -10,6 +10,7 @@ from lxml import etree
 
 from csctools.datasets.cin.schema import CIN, CIN_TREE, HEADER_NODE, REQUIRED_ELEMENTS
 from csctools.datasets.cin.walk import ChildWalker
+from csctools.io.gc_pause import collector_paused
 from csctools.io.result import FileReport, Problem, ReadError, ReturnData, Severity, TableRead
 from csctools.io.typing import UNKNOWN_TIDY, Tidy, type_frames, unparsed_counts
 from csctools.io.xml import line_of
@@ -89,7 +90,8 @@ def read_cin(path: Path, year: CollectionYear | None = None, data: bytes | None 
     content = path.read_bytes() if data is None else data
     collector = _Collector(name)
     try:
-        _parse(content, collector)
+        with collector_paused():
+            _parse(content, collector)
     except ReadError as error:
         report.problems.append(error.problem)
         return ReturnData("cin", year, {}, [report])
@@ -106,7 +108,8 @@ def read_cin(path: Path, year: CollectionYear | None = None, data: bytes | None 
     for (kind, detail), (line, count) in collector.structure.items():
         times = f" ({count} times; the first is shown)" if count > 1 else ""
         report.problems.append(Problem(name, kind, f"{detail}{times}", Severity.WARNING, row=line))
-    texts = collector.frames()
+    with collector_paused():
+        texts = collector.frames()
     tidy = Tidy(trimmed=True, upper_case=True)  # the walker trimmed the children's values (not the Header's)
     typed = type_frames(
         {

@@ -19,6 +19,7 @@ from csctools.datasets.ssda903.detect import (
     year_from_content,
 )
 from csctools.datasets.ssda903.schema import DERIVED_COLUMNS, SSDA903
+from csctools.io.gc_pause import collector_paused
 from csctools.io.result import FileReport, Problem, ReadError, RejectedRow, ReturnData, Severity, TableRead
 from csctools.io.text import decode, first_line, sniff_delimiter
 from csctools.io.typing import Tidy, type_frames, unparsed_counts
@@ -293,7 +294,8 @@ def read_903_file(path: Path, data: bytes | None = None) -> tuple[FileReport, li
     content = path.read_bytes() if data is None else data
     if content.lstrip(b"\xef\xbb\xbf \r\n\t").startswith(b"<"):
         try:
-            return report, read_xml(name, content, report)
+            with collector_paused():
+                return report, read_xml(name, content, report)
         except ReadError as error:
             report.problems.append(error.problem)
             return report, []
