@@ -11,7 +11,6 @@ from csctools.reference.calendar import working_days_between
 from csctools.rules.cin.common import CIN_KEY, DATASET, in_census, la_level, overlapping, with_child, with_episode
 from csctools.validate.context import Context, collect, per_return
 from csctools.validate.registry import Condition, Failures, frame_rule, rule, table_rule
-from csctools.validate.windows import previous_in_group
 
 CPP_KEY = [*CIN_KEY, "CPPID"]
 
@@ -66,18 +65,10 @@ def several_open_assessments(ctx: Context) -> pl.Expr:
 @rule(DATASET, "8863Q")
 def assessment_while_another_open(ctx: Context) -> Iterable[Failures]:
     """An assessment starts while another assessment of the same episode is still open."""
-    frame = (
-        ctx.lazy("Assessments")
-        .sort(*CIN_KEY, "AssessmentActualStartDate")
-        .with_columns(
-            previous_in_group("AssessmentAuthorisationDate", CIN_KEY).alias("PREV_END"),
-            previous_in_group("AssessmentActualStartDate", CIN_KEY).alias("PREV_START"),
-        )
+    frame = overlapping(
+        ctx.table("Assessments"), "AssessmentActualStartDate", "AssessmentAuthorisationDate", key=CIN_KEY
     )
-    bad = pl.col("PREV_START").is_not_null() & (
-        pl.col("PREV_END").is_null() | (pl.col("AssessmentActualStartDate") < pl.col("PREV_END"))
-    )
-    yield Failures("Assessments", frame.lazy().filter(bad), ("AssessmentActualStartDate",))
+    yield Failures("Assessments", frame, ("AssessmentActualStartDate",))
 
 
 @per_return
@@ -330,15 +321,8 @@ def s47_while_another_open(ctx: Context) -> Iterable[Failures]:
         .then(pl.col("S47ActualStartDate"))
         .otherwise(pl.col("DateOfInitialCPC"))
     )
-    frame = ctx.lazy("Section47").with_columns(ended.alias("S47_END")).sort("LAchildID", "S47ActualStartDate")
-    frame = frame.with_columns(
-        previous_in_group("S47_END", "LAchildID").alias("PREV_END"),
-        previous_in_group("S47ActualStartDate", "LAchildID").alias("PREV_START"),
-    )
-    bad = pl.col("PREV_START").is_not_null() & (
-        pl.col("PREV_END").is_null() | (pl.col("S47ActualStartDate") < pl.col("PREV_END"))
-    )
-    yield Failures("Section47", frame.lazy().filter(bad), ("S47ActualStartDate",))
+    frame = ctx.lazy("Section47").with_columns(ended.alias("S47_END"))
+    yield Failures("Section47", overlapping(frame, "S47ActualStartDate", "S47_END"), ("S47ActualStartDate",))
 
 
 @rule(DATASET, "8868")
@@ -420,18 +404,8 @@ def cpp_ends_after_death(ctx: Context) -> pl.Expr:
 @rule(DATASET, "8940")
 def overlapping_cpps(ctx: Context) -> Iterable[Failures]:
     """A child's child protection plans overlap."""
-    frame = (
-        ctx.lazy("ChildProtectionPlans")
-        .sort("LAchildID", "CPPstartDate")
-        .with_columns(
-            previous_in_group("CPPendDate", "LAchildID").alias("PREV_END"),
-            previous_in_group("CPPstartDate", "LAchildID").alias("PREV_START"),
-        )
-    )
-    bad = pl.col("PREV_START").is_not_null() & (
-        pl.col("PREV_END").is_null() | (pl.col("CPPstartDate") < pl.col("PREV_END"))
-    )
-    yield Failures("ChildProtectionPlans", frame.lazy().filter(bad), ("CPPstartDate",))
+    frame = overlapping(ctx.table("ChildProtectionPlans"), "CPPstartDate", "CPPendDate")
+    yield Failures("ChildProtectionPlans", frame, ("CPPstartDate",))
 
 
 @rule(DATASET, "8841")

@@ -15,13 +15,8 @@ TRUE_OR_FALSE = ("TRUE", "FALSE", "1", "0")
 
 @per_return
 def details(ctx: Context) -> pl.DataFrame:
-    """CINdetails with the child's dates of birth and death alongside."""
-    child = (
-        ctx.lazy("ChildIdentifiers")
-        .select("LAchildID", "PersonBirthDate", "ExpectedPersonBirthDate", "PersonDeathDate")
-        .unique("LAchildID", keep="first")
-    )
-    return collect(ctx.lazy("CINdetails").join(child, on="LAchildID", how="left"))
+    """CINdetails with the child's dates of birth and death (and other identifiers) alongside."""
+    return with_child(ctx, "CINdetails")
 
 
 @per_return
@@ -70,14 +65,18 @@ def in_census(column: str, ctx: Context) -> pl.Expr:
     return pl.col(column).is_between(ctx.start, ctx.end)
 
 
-def overlapping(frame: pl.DataFrame, start: str, end: str) -> pl.LazyFrame:
-    """Rows of a child that begin before the child's previous row (by start date) has ended, or while it is open."""
+def overlapping(
+    frame: pl.DataFrame | pl.LazyFrame, start: str, end: str, key: str | list[str] = "LAchildID"
+) -> pl.LazyFrame:
+    """Rows that begin before the previous row of the same child (or `key`), by start date, has ended, or while it
+    is open."""
+    keys = [key] if isinstance(key, str) else key
     ordered = (
         frame.lazy()
-        .sort("LAchildID", start)
+        .sort(*keys, start)
         .with_columns(
-            previous_in_group(end, "LAchildID").alias("PREV_END"),
-            previous_in_group(start, "LAchildID").alias("PREV_START"),
+            previous_in_group(end, key).alias("PREV_END"),
+            previous_in_group(start, key).alias("PREV_START"),
         )
     )
     follows = pl.col("PREV_START").is_not_null()
