@@ -16,7 +16,7 @@ from pathlib import Path
 
 from csctools.synth.generate import SynthOptions, generate
 from csctools.years import CollectionYear
-from record import best_of, best_of_each, heading, publish
+from record import heading, ours_and_reference, publish
 
 DATA = Path(__file__).parent / "_data"
 YEAR = CollectionYear(2026)
@@ -72,16 +72,14 @@ def main() -> None:
         folder = ensure_data(children)
         now, last = folder / YEAR.key / "ssda903", folder / YEAR.previous().key / "ssda903"
         command = [sys.executable, "-c", OURS, str(now), str(last)]
-        if args.reference:  # the two tools take turns
-            reference = [args.reference, str(RUNNER), str(now), str(last), "lac2025_26", "E08000035"]
-            ours, theirs = best_of_each([command, reference], args.repeat)
-        else:
-            ours = best_of(command, args.repeat)
+        runner = [str(RUNNER), str(now), str(last), "lac2025_26", "E08000035"]
+        reference = [args.reference, *runner] if args.reference else None
+        ours, theirs = ours_and_reference(command, reference, args.repeat)
         lines.append(
             f"| {children:,} | csctools | {ours['seconds']:.2f} | {ours['cpu']:.2f} | {ours['peak_mib']:.0f} | |"
         )
         print(lines[-1], file=sys.stderr)
-        if args.reference:
+        if theirs is not None:
             ratio = theirs["cpu"] / ours["cpu"]
             lines.append(
                 f"| {children:,} | csc-validator-be-903 0.1.17 | {theirs['wall']:.2f} | {theirs['cpu']:.2f} "

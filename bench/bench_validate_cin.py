@@ -9,7 +9,7 @@ from pathlib import Path
 
 from csctools.synth.generate import SynthOptions, generate
 from csctools.years import CollectionYear
-from record import best_of, best_of_each, heading, publish
+from record import heading, ours_and_reference, publish
 
 DATA = Path(__file__).parent / "_data"
 YEAR = CollectionYear(2026)
@@ -55,14 +55,11 @@ def main() -> None:
     for children in args.children or [50_000]:
         census = ensure_data(children)
         command = [sys.executable, "-c", OURS, str(census)]
-        if args.reference:  # the two tools take turns
-            reference = [args.reference, str(RUNNER), str(census), "cin2025_26"]
-            ours, theirs = best_of_each([command, reference], args.repeat)
-        else:
-            ours = best_of(command, args.repeat)
+        reference = [args.reference, str(RUNNER), str(census), "cin2025_26"] if args.reference else None
+        ours, theirs = ours_and_reference(command, reference, args.repeat)
         lines.append(f"| {children:,} | csctools | {ours['wall']:.2f} | {ours['cpu']:.2f} | {ours['peak_mib']:.0f} | |")
         print(lines[-1], file=sys.stderr)
-        if args.reference:
+        if theirs is not None:
             lines.append(
                 f"| {children:,} | csc-validator-be-cin 0.1.13 | {theirs['wall']:.2f} | {theirs['cpu']:.2f} "
                 f"| {theirs['peak_mib']:.0f} | {theirs['cpu'] / ours['cpu']:.1f}x |"

@@ -34,6 +34,17 @@ def best_of_each(commands: list[list[str]], repeat: int) -> list[dict[str, float
     return [{key: min(run[key] for run in found) for key in found[0]} for found in runs]
 
 
+Figures = dict[str, float]
+
+
+def ours_and_reference(ours: list[str], reference: list[str] | None, repeat: int) -> tuple[Figures, Figures | None]:
+    """csctools' figures and, when a reference command is given, the reference's, the two run in turns."""
+    if reference is None:
+        return best_of(ours, repeat), None
+    mine, theirs = best_of_each([ours, reference], repeat)
+    return mine, theirs
+
+
 def compile_sources() -> None:
     """Write csctools' bytecode, as an installed package has it (PYTHONDONTWRITEBYTECODE would otherwise leave the
     interpreter compiling every module on every run)."""
