@@ -134,7 +134,7 @@ def no_factors_but_not_closed(ctx: Context) -> Iterable[Failures]:
     )
     yield Failures(
         "Assessments",
-        frame.lazy().filter(~pl.col("ReasonForClosure").is_in(["RC8", "RC9"]).fill_null(False)),
+        frame.filter(~pl.col("ReasonForClosure").is_in(["RC8", "RC9"]).fill_null(False)),
         ("AssessmentAuthorisationDate",),
     )
 
@@ -254,7 +254,7 @@ def review_during_plan(ctx: Context) -> Iterable[Failures]:
     during = (pl.col("CPPreviewDate") >= pl.col("CINPlanStartDate")) & (
         pl.col("CINPlanEndDate").is_null() | (pl.col("CPPreviewDate") <= pl.col("CINPlanEndDate"))
     )
-    yield Failures("Reviews", pairs.lazy().filter(during).unique("_row"), ("CPPreviewDate",))
+    yield Failures("Reviews", pairs.filter(during).unique("_row"), ("CPPreviewDate",))
 
 
 # --- section 47 enquiries and conferences --------------------------------------------------------------------------
@@ -329,12 +329,12 @@ def s47_while_another_open(ctx: Context) -> Iterable[Failures]:
 def closed_with_open_s47(ctx: Context) -> Iterable[Failures]:
     """The episode is closed but an S47 enquiry neither held its conference nor was marked as not needing one; or a
     conference is recorded for an enquiry marked as not needing one."""
-    frame = with_episode(ctx, "Section47").filter(pl.col("CINclosureDate").is_not_null())
+    frame = with_episode(ctx, "Section47").lazy().filter(pl.col("CINclosureDate").is_not_null())
     not_required = pl.col("ICPCnotRequired").eq(True)
     bad = (pl.col("DateOfInitialCPC").is_null() & ~not_required.fill_null(False)) | (
         pl.col("DateOfInitialCPC").is_not_null() & not_required.fill_null(False)
     )
-    yield Failures("Section47", frame.lazy().filter(bad), ("DateOfInitialCPC", "ICPCnotRequired"))
+    yield Failures("Section47", frame.filter(bad), ("DateOfInitialCPC", "ICPCnotRequired"))
 
 
 # --- child protection plans ------------------------------------------------------------------------------------------

@@ -323,7 +323,7 @@ def adopted_on_match_day(ctx: Context) -> Iterable[Failures]:
         .filter(pl.col("REC").is_in(ADOPTED))
         .join(ctx.lazy("AD1").select("CHILD", "DATE_MATCH"), on="CHILD")
     )
-    yield Failures("Episodes", pairs.lazy().filter(pl.col("DEC") == pl.col("DATE_MATCH")).unique("_row"), ("DEC",))
+    yield Failures("Episodes", pairs.filter(pl.col("DEC") == pl.col("DATE_MATCH")).unique("_row"), ("DEC",))
 
 
 @rule(DATASET, "601")
@@ -362,7 +362,7 @@ def decision_while_previous_open(ctx: Context) -> Iterable[Failures]:
     bad = pl.col("PREV_CHILD").is_not_null() & (
         pl.col("PREV_CEASED").is_null() | (pl.col("DATE_PLACED") < pl.col("PREV_CEASED"))
     )
-    yield Failures("PlacedAdoption", frame.lazy().filter(bad), ("DATE_PLACED",))
+    yield Failures("PlacedAdoption", frame.filter(bad), ("DATE_PLACED",))
 
 
 FREED = pl.col("LS") == "D1"  # freeing order granted (no new orders since 30 December 2005)

@@ -47,4 +47,4 @@ def permanence_for_older_periods(ctx: Context) -> Iterable[Failures]:
     latest = ctx.lazy("Episodes").group_by("CHILD").agg(pl.col("DECOM").max().alias("LAST_DECOM"))
     prev = ctx.lazy("PrevPerm").join(latest, on="CHILD", how="left")
     filled = pl.any_horizontal([pl.col(f).is_not_null() for f in ("PREV_PERM", "DATE_PERM", "LA_PERM")])
-    yield Failures("PrevPerm", prev.lazy().filter(filled & (pl.col("LAST_DECOM") < ctx.start)))
+    yield Failures("PrevPerm", prev.filter(filled & (pl.col("LAST_DECOM") < ctx.start)))
