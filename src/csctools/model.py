@@ -105,6 +105,11 @@ class Dataset(NamedTuple):
     def tables_for(self, year: CollectionYear | None) -> tuple[Table, ...]:
         return tuple(t for t in self.tables if year is None or year in t.years)
 
+    def typed_columns(self) -> frozenset[str]:
+        """Names of the columns typed as dates, numbers or true/false: each has a `<name>_raw` companion."""
+        plain = (ColumnType.TEXT, ColumnType.CODE)
+        return frozenset(c.name for t in self.tables for c in t.columns if c.type not in plain)
+
 
 def codes(values: Iterable[str] | str, years: Years = ALL_YEARS) -> CodeList:
     """A code list from a whitespace-separated string or an iterable of codes."""

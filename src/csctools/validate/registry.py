@@ -109,7 +109,9 @@ def frame_rule(
 ) -> Callable[[Condition], Condition]:
     """A rule that is one boolean expression over a frame of `table`'s rows (true where a row fails).
 
-    `frame` gives the rows, possibly with helper columns (previous episode, date of birth) joined on.
+    `frame` gives the rows, possibly with helper columns (previous episode, date of birth) joined on. A condition
+    that comes out null (an ordering comparison with a blank date) counts as not applicable: the row passes. What a
+    blank means for codes and for "completed" is written in the condition with the helpers of validate/blanks.py.
     """
 
     def register(condition: Condition) -> Condition:

@@ -39,6 +39,30 @@ MISSING_CODES = codes("M A")
 SW_REASON_CODES = codes("MANAGE FCONTA LEFTRL ORGRST TSPROC ABSENC CHCHAN PCCHAN SWDIED OTHERS")
 UPN_UNKNOWN_CODES = codes("UN1 UN2 UN3 UN4 UN5")
 
+# Groups of codes and fields the rules and the generator name, declared once (each code is checked against its
+# column's code list by tests/rules/test_code_literals.py).
+TEMPORARY_PLACEMENTS = ("T0", "T1", "T2", "T3", "T4")
+# PLACE_PROVIDER must be blank for these (903 specification, rule 178). T4 is not among them; see 213 in
+# docs/differences.md.
+NO_PROVIDER_PLACEMENTS = ("T0", "T1", "T2", "T3", "Z11", "Z12", "Z13", "Z14")
+# Placements that take no Ofsted URN (rule 222).
+NO_URN_PLACEMENTS = ("P1", "P3", "R1", "R2", "R5", *TEMPORARY_PLACEMENTS, "Z11", "Z12", "Z13", "Z14")
+ADOPTION_PLACEMENTS = ("A3", "A4", "A5", "A6")
+WITH_CURRENT_FOSTER_CARER = ("A3", "A5")  # placed for adoption with the current foster carer
+FOSTER_PLACEMENTS = ("U1", "U2", "U3", "U4", "U5", "U6")
+LONG_TERM_FOSTERING = ("U1", "U4")
+RESPITE_LEGAL_STATUSES = ("V3", "V4")  # short breaks
+ADOPTED_REASONS = ("E11", "E12")  # REC: adopted
+FEMALE_SEX = ("F", "2")  # 2024/25 on, and before
+MALE_SEX = ("M", "1")
+# Codes of earlier years that later years split or renamed: last year's code and this year's are the same kind of
+# placement (rule 503D).
+RENAMED_PLACEMENTS = {"H5": ("K3", "Z13", "Z14"), "Z1": ("Z11", "Z12", "Z13", "Z14")}
+OC2_HEALTH_FIELDS = ("IMMUNISATIONS", "TEETH_CHECK", "HEALTH_ASSESSMENT", "SUBSTANCE_MISUSE")
+OC2_FLAG_FIELDS = ("CONVICTED", "HEALTH_CHECK", *OC2_HEALTH_FIELDS, "INTERVENTION_RECEIVED", "INTERVENTION_OFFERED")
+AD1_FIELDS = ("DATE_INT", "DATE_MATCH", "FOSTER_CARE", "NB_ADOPTR", "SEX_ADOPTR", "LS_ADOPTR")
+CARE_LEAVER_FIELDS = ("IN_TOUCH", "ACTIV", "ACCOM")
+
 CHILD = Column("CHILD", description="The LA's identifier for the child", aliases=("CHILDID", "CHILD_ID"))
 DOB = Column("DOB", DATE, "Date of birth")
 

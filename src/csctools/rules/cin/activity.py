@@ -8,7 +8,18 @@ import polars as pl
 
 from csctools.datasets.cin.schema import ABUSE_CODES, ASSESSMENT_FACTOR_CODES
 from csctools.reference.calendar import working_days_between
-from csctools.rules.cin.common import CIN_KEY, DATASET, in_census, la_level, overlapping, with_child, with_episode
+from csctools.rules.cin.common import (
+    CIN_KEY,
+    DATASET,
+    blank,
+    filled,
+    in_census,
+    la_level,
+    overlapping,
+    with_child,
+    with_episode,
+)
+from csctools.validate.blanks import none_of
 from csctools.validate.context import Context, collect, per_return
 from csctools.validate.registry import Condition, Failures, frame_rule, rule, table_rule
 
@@ -40,25 +51,23 @@ def assessment_ends_before_start(ctx: Context) -> pl.Expr:
 
 @table_rule(DATASET, "8696", "Assessments")
 def assessment_end_outside_census(ctx: Context) -> pl.Expr:
-    return pl.col("AssessmentAuthorisationDate").is_not_null() & ~in_census("AssessmentAuthorisationDate", ctx)
+    return filled("AssessmentAuthorisationDate") & ~in_census("AssessmentAuthorisationDate", ctx)
 
 
 @table_rule(DATASET, "8736", "Assessments")
 def open_assessment_start(ctx: Context) -> pl.Expr:
-    return pl.col("AssessmentAuthorisationDate").is_null() & ~in_census("AssessmentActualStartDate", ctx).fill_null(
-        False
-    )
+    return blank("AssessmentAuthorisationDate") & ~in_census("AssessmentActualStartDate", ctx).fill_null(False)
 
 
 @table_rule(DATASET, "8670Q", "Assessments")
 def assessment_over_45_days(ctx: Context) -> pl.Expr:
-    open_assessment = pl.col("AssessmentAuthorisationDate").is_null()
+    open_assessment = blank("AssessmentAuthorisationDate")
     return open_assessment & (working_days_between(pl.col("AssessmentActualStartDate"), ctx.end) > 45)
 
 
 @table_rule(DATASET, "8896", "Assessments")
 def several_open_assessments(ctx: Context) -> pl.Expr:
-    open_assessment = pl.col("AssessmentAuthorisationDate").is_null()
+    open_assessment = blank("AssessmentAuthorisationDate")
     return open_assessment & (open_assessment.sum().over(CIN_KEY) > 1)
 
 
@@ -82,7 +91,7 @@ def _factors(ctx: Context) -> pl.DataFrame:
 @table_rule(DATASET, "8869", "AssessmentFactors")
 def factor_21_alone(ctx: Context) -> pl.Expr:
     key = [*CIN_KEY, "AssessmentID"]
-    return (pl.col("AssessmentFactors") == "21").any().over(key) & (pl.len().over(key) > 1)
+    return pl.col("AssessmentFactors").eq_missing("21").any().over(key) & (pl.len().over(key) > 1)
 
 
 @table_rule(DATASET, "8898", "AssessmentFactors")
@@ -92,12 +101,12 @@ def factor_repeated(ctx: Context) -> pl.Expr:
 
 @table_rule(DATASET, "8945Q", "AssessmentFactors")
 def factor_18a(ctx: Context) -> pl.Expr:
-    return pl.col("AssessmentFactors") == "18A"
+    return pl.col("AssessmentFactors").eq_missing("18A")
 
 
 @table_rule(DATASET, "8950Q", "AssessmentFactors")
 def factor_19a(ctx: Context) -> pl.Expr:
-    return pl.col("AssessmentFactors") == "19A"
+    return pl.col("AssessmentFactors").eq_missing("19A")
 
 
 @rule(DATASET, "8614")
@@ -112,7 +121,7 @@ def factors_on_open_assessment(ctx: Context) -> Iterable[Failures]:
 def completed_without_factors(ctx: Context) -> Iterable[Failures]:
     """A completed assessment has no parental or child factors."""
     key = [*CIN_KEY, "AssessmentID"]
-    done = ctx.lazy("Assessments").filter(pl.col("AssessmentAuthorisationDate").is_not_null())
+    done = ctx.lazy("Assessments").filter(filled("AssessmentAuthorisationDate"))
     yield Failures(
         "Assessments",
         done.join(ctx.lazy("AssessmentFactors").select(key).unique(), on=key, how="anti"),
@@ -125,7 +134,7 @@ def no_factors_but_not_closed(ctx: Context) -> Iterable[Failures]:
     """The episode's only assessment found no factors (21), but the episode was not closed with RC8 or RC9."""
     key = [*CIN_KEY, "AssessmentID"]
     single = ctx.lazy("Assessments").filter(pl.len().over(CIN_KEY) == 1)
-    none_found = ctx.lazy("AssessmentFactors").filter(pl.col("AssessmentFactors") == "21").select(key).unique()
+    none_found = ctx.lazy("AssessmentFactors").filter(pl.col("AssessmentFactors").eq_missing("21")).select(key).unique()
     frame = (
         with_episode(ctx, "Assessments")
         .lazy()
@@ -134,7 +143,7 @@ def no_factors_but_not_closed(ctx: Context) -> Iterable[Failures]:
     )
     yield Failures(
         "Assessments",
-        frame.filter(~pl.col("ReasonForClosure").is_in(["RC8", "RC9"]).fill_null(False)),
+        frame.filter(none_of("ReasonForClosure", ["RC8", "RC9"]).fill_null(False)),
         ("AssessmentAuthorisationDate",),
     )
 
@@ -143,7 +152,7 @@ def no_factors_but_not_closed(ctx: Context) -> Iterable[Failures]:
 def closed_with_open_assessment(ctx: Context) -> Iterable[Failures]:
     """The episode is closed but an assessment is not completed."""
     frame = with_episode(ctx, "Assessments")
-    open_ = frame.filter(pl.col("CINclosureDate").is_not_null() & pl.col("AssessmentAuthorisationDate").is_null())
+    open_ = frame.filter(pl.col("CINclosureDate").is_not_null() & blank("AssessmentAuthorisationDate"))
     yield Failures("Assessments", open_, ("AssessmentAuthorisationDate",))
     yield Failures(
         "CINdetails",
@@ -167,7 +176,7 @@ def plan_before_referral(ctx: Context) -> pl.Expr:
 
 @table_rule(DATASET, "4010", "CINplanDates")
 def plan_start(ctx: Context) -> pl.Expr:
-    return pl.col("CINPlanStartDate").is_null() | (pl.col("CINPlanStartDate") > ctx.end)
+    return pl.col("CINPlanStartDate").is_null() | (pl.col("CINPlanStartDate") > ctx.end)  # missing: no valid date
 
 
 @table_rule(DATASET, "4011", "CINplanDates")
@@ -182,12 +191,12 @@ def plan_one_day(ctx: Context) -> pl.Expr:
 
 @table_rule(DATASET, "4013", "CINplanDates")
 def plan_end_outside_census(ctx: Context) -> pl.Expr:
-    return pl.col("CINPlanEndDate").is_not_null() & ~in_census("CINPlanEndDate", ctx)
+    return filled("CINPlanEndDate") & ~in_census("CINPlanEndDate", ctx)
 
 
 @table_rule(DATASET, "4004", "CINplanDates")
 def several_open_plans(ctx: Context) -> pl.Expr:
-    open_plan = pl.col("CINPlanEndDate").is_null()
+    open_plan = blank("CINPlanEndDate")
     return open_plan & (open_plan.sum().over("LAchildID") > 1)
 
 
@@ -241,7 +250,7 @@ def cpp_starts_during_plan(ctx: Context) -> Iterable[Failures]:
     """A child protection plan starts while a CIN plan is open."""
     pairs = _plans_with_cpps(ctx)
     during = (pl.col("CPPstartDate") > pl.col("CINPlanStartDate")) & (
-        pl.col("CINPlanEndDate").is_null() | (pl.col("CPPstartDate") < pl.col("CINPlanEndDate"))
+        blank("CINPlanEndDate") | (pl.col("CPPstartDate") < pl.col("CINPlanEndDate"))
     )
     yield Failures("CINplanDates", pairs.lazy().filter(during).unique("_row"), ("CINPlanStartDate", "CINPlanEndDate"))
 
@@ -272,17 +281,17 @@ def icpc_before_referral(ctx: Context) -> pl.Expr:
 
 @episode_rule("2884", "Section47", ("DateOfInitialCPC",))
 def icpc_in_both_places(ctx: Context) -> pl.Expr:
-    return pl.col("DateOfInitialCPC").is_not_null() & pl.col("CIN_ICPC").is_not_null()
+    return filled("DateOfInitialCPC") & pl.col("CIN_ICPC").is_not_null()
 
 
 @table_rule(DATASET, "8615", "Section47")
 def s47_start(ctx: Context) -> pl.Expr:
-    return pl.col("S47ActualStartDate").is_null() | (pl.col("S47ActualStartDate") > pl.col("DateOfInitialCPC"))
+    return blank("S47ActualStartDate") | (pl.col("S47ActualStartDate") > pl.col("DateOfInitialCPC"))
 
 
 @table_rule(DATASET, "8715", "Section47")
 def icpc_outside_census(ctx: Context) -> pl.Expr:
-    return pl.col("DateOfInitialCPC").is_not_null() & ~in_census("DateOfInitialCPC", ctx)
+    return filled("DateOfInitialCPC") & ~in_census("DateOfInitialCPC", ctx)
 
 
 @table_rule(DATASET, "8875", "Section47")
@@ -297,30 +306,30 @@ def target_at_weekend(ctx: Context) -> pl.Expr:
 
 @table_rule(DATASET, "8740", "Section47")
 def open_s47_start(ctx: Context) -> pl.Expr:
-    waiting = pl.col("DateOfInitialCPC").is_null() & (pl.col("ICPCnotRequired").eq(False))
+    waiting = blank("DateOfInitialCPC") & (pl.col("ICPCnotRequired").eq(False))
     return waiting & ~in_census("S47ActualStartDate", ctx).fill_null(False)
 
 
 @table_rule(DATASET, "8675Q", "Section47")
 def s47_over_15_days(ctx: Context) -> pl.Expr:
-    waiting = pl.col("DateOfInitialCPC").is_null() & (pl.col("ICPCnotRequired").eq(False))
+    waiting = blank("DateOfInitialCPC") & (pl.col("ICPCnotRequired").eq(False))
     return waiting & (working_days_between(pl.col("S47ActualStartDate"), ctx.end) > 15)
 
 
 @table_rule(DATASET, "8839", "Section47")
 def several_open_s47(ctx: Context) -> pl.Expr:
-    open_s47 = pl.col("DateOfInitialCPC").is_null() & (pl.col("ICPCnotRequired").ne(True))
+    # open: no conference yet and not marked as not needing one (ICPCnotRequired is often absent: blank is not true)
+    open_s47 = blank("DateOfInitialCPC") & pl.col("ICPCnotRequired").ne_missing(True)
     return open_s47 & (open_s47.sum().over(CIN_KEY) > 1)
 
 
 @rule(DATASET, "8890")
 def s47_while_another_open(ctx: Context) -> Iterable[Failures]:
-    """An S47 enquiry starts while another one of the child is still open."""
-    ended = (
-        pl.when(pl.col("ICPCnotRequired").eq(True))
-        .then(pl.col("S47ActualStartDate"))
-        .otherwise(pl.col("DateOfInitialCPC"))
-    )
+    """An S47 enquiry starts while another one of the child is still open. An enquiry is open until its initial
+    conference (even when ICPCnotRequired is true); with no conference date, one marked as not needing a conference
+    ends when it starts, any other is open."""
+    not_required = pl.when(pl.col("ICPCnotRequired").eq_missing(True)).then(pl.col("S47ActualStartDate"))
+    ended = pl.coalesce(pl.col("DateOfInitialCPC"), not_required)
     frame = ctx.lazy("Section47").with_columns(ended.alias("S47_END"))
     yield Failures("Section47", overlapping(frame, "S47ActualStartDate", "S47_END"), ("S47ActualStartDate",))
 
@@ -331,8 +340,8 @@ def closed_with_open_s47(ctx: Context) -> Iterable[Failures]:
     conference is recorded for an enquiry marked as not needing one."""
     frame = with_episode(ctx, "Section47").lazy().filter(pl.col("CINclosureDate").is_not_null())
     not_required = pl.col("ICPCnotRequired").eq(True)
-    bad = (pl.col("DateOfInitialCPC").is_null() & ~not_required.fill_null(False)) | (
-        pl.col("DateOfInitialCPC").is_not_null() & not_required.fill_null(False)
+    bad = (blank("DateOfInitialCPC") & ~not_required.fill_null(False)) | (
+        filled("DateOfInitialCPC") & not_required.fill_null(False)
     )
     yield Failures("Section47", frame.filter(bad), ("DateOfInitialCPC", "ICPCnotRequired"))
 
@@ -352,12 +361,12 @@ def cpp_on_nfa(ctx: Context) -> pl.Expr:
 
 @table_rule(DATASET, "8720", "ChildProtectionPlans")
 def cpp_start(ctx: Context) -> pl.Expr:
-    return pl.col("CPPstartDate").is_null() | (pl.col("CPPstartDate") > ctx.end)
+    return blank("CPPstartDate") | (pl.col("CPPstartDate") > ctx.end)
 
 
 @table_rule(DATASET, "8730", "ChildProtectionPlans")
 def previous_plans_missing(ctx: Context) -> pl.Expr:
-    return pl.col("NumberOfPreviousCPP").is_null()
+    return blank("NumberOfPreviousCPP")
 
 
 @table_rule(DATASET, "8840", "ChildProtectionPlans")
@@ -382,12 +391,12 @@ def cpp_ends_before_start(ctx: Context) -> pl.Expr:
 
 @table_rule(DATASET, "8930", "ChildProtectionPlans")
 def cpp_end_outside_census(ctx: Context) -> pl.Expr:
-    return pl.col("CPPendDate").is_not_null() & ~in_census("CPPendDate", ctx)
+    return filled("CPPendDate") & ~in_census("CPPendDate", ctx)
 
 
 @table_rule(DATASET, "8935", "ChildProtectionPlans")
 def several_open_cpps(ctx: Context) -> pl.Expr:
-    open_plan = pl.col("CPPendDate").is_null()
+    open_plan = blank("CPPendDate")
     return open_plan & (open_plan.sum().over("LAchildID") > 1)
 
 
@@ -419,7 +428,7 @@ def review_not_after_start(ctx: Context) -> Iterable[Failures]:
 
 @table_rule(DATASET, "8842Q", "Reviews")
 def review_without_date(ctx: Context) -> pl.Expr:
-    return pl.col("CPPreviewDate").is_null()
+    return blank("CPPreviewDate")
 
 
 @per_return

@@ -9,7 +9,8 @@ import polars as pl
 
 from csctools.datasets.cin.schema import DISABILITY_CODES, ETHNICITY_CODES, SEX_CODES
 from csctools.reference.authorities import la_numbers
-from csctools.rules.cin.common import DATASET, la_level
+from csctools.rules.cin.common import DATASET, blank, filled, la_level
+from csctools.validate.blanks import none_of
 from csctools.validate.context import Context
 from csctools.validate.registry import Failures, rule, table_rule
 
@@ -82,12 +83,12 @@ def sex_code(ctx: Context) -> pl.Expr:
     """Sex must be M, F or U (from 2024/25; GenderCurrent 0, 1, 2 or 9 before)."""
     if ctx.year.end >= 2025:
         return ~pl.col("Sex").is_in(list(SEX_CODES.values)).fill_null(False)
-    return ~pl.col("GenderCurrent").is_in(["0", "1", "2", "9"]).fill_null(False)
+    return none_of("GenderCurrent", ["0", "1", "2", "9"]).fill_null(False)
 
 
 @table_rule(DATASET, "8750", "ChildIdentifiers")
 def unborn_sex(ctx: Context) -> pl.Expr:
-    unborn = pl.col("PersonBirthDate").is_null() & pl.col("ExpectedPersonBirthDate").is_not_null()
+    unborn = blank("PersonBirthDate") & filled("ExpectedPersonBirthDate")
     if ctx.year.end >= 2025:
         return unborn & (pl.col("Sex").fill_null("") != "U")
     return unborn & (pl.col("GenderCurrent").fill_null("") != "0")
@@ -100,7 +101,7 @@ def born_after_census(ctx: Context) -> pl.Expr:
 
 @table_rule(DATASET, "8525Q", "ChildIdentifiers")
 def one_birth_date(ctx: Context) -> pl.Expr:
-    return pl.col("PersonBirthDate").is_null() == pl.col("ExpectedPersonBirthDate").is_null()
+    return blank("PersonBirthDate") == blank("ExpectedPersonBirthDate")
 
 
 @table_rule(DATASET, "8530Q", "ChildIdentifiers")
@@ -118,7 +119,7 @@ def died_before_birth(ctx: Context) -> pl.Expr:
 
 @table_rule(DATASET, "8545Q", "ChildIdentifiers")
 def death_outside_census(ctx: Context) -> pl.Expr:
-    return pl.col("PersonDeathDate").is_not_null() & ~pl.col("PersonDeathDate").is_between(ctx.start, ctx.end)
+    return filled("PersonDeathDate") & ~pl.col("PersonDeathDate").is_between(ctx.start, ctx.end)
 
 
 @table_rule(DATASET, "4220", "ChildCharacteristics")
@@ -128,7 +129,7 @@ def ethnicity(ctx: Context) -> pl.Expr:
 
 @table_rule(DATASET, "8790", "Disabilities")
 def none_and_others(ctx: Context) -> pl.Expr:
-    has_none = (pl.col("Disability") == "NONE").any().over("LAchildID")
+    has_none = pl.col("Disability").eq_missing("NONE").any().over("LAchildID")
     has_other = (pl.col("Disability") != "NONE").any().over("LAchildID")
     return has_none & has_other
 
@@ -149,7 +150,7 @@ def disability_code(ctx: Context) -> Iterable[Failures]:
     )
     acted = ctx.table("CINdetails").filter(pl.col("ReferralNFA").eq(False))["LAchildID"].implode()
     children = ctx.table("ChildIdentifiers").filter(
-        pl.col("PersonBirthDate").is_not_null()
+        filled("PersonBirthDate")
         & pl.col("LAchildID").is_in(acted)
         & ~pl.col("LAchildID").is_in(disabilities["LAchildID"].implode())
     )
@@ -183,7 +184,7 @@ def sex_not_recorded(ctx: Context) -> Iterable[Failures]:
     field = "Sex" if ctx.year.end >= 2025 else "GenderCurrent"
     unknown = "U" if field == "Sex" else "0"
     missing = children.filter(
-        (pl.col(field).is_null() | (pl.col(field) == unknown)) & pl.col("ExpectedPersonBirthDate").is_null()
+        (pl.col(field).is_null() | (pl.col(field) == unknown)) & blank("ExpectedPersonBirthDate")
     ).height
     if missing / children.height > 0.02:
         yield Failures("ChildIdentifiers", la_level(field, f"{missing / children.height:.1%} not recorded"), (field,))
@@ -214,8 +215,11 @@ def no_cin_episode(ctx: Context) -> Iterable[Failures]:
 @rule(DATASET, "8772")
 def un7_with_action(ctx: Context) -> Iterable[Failures]:
     """UPN unknown reason UN7 (referral with no further action), but an episode is not an NFA referral."""
-    acted = ctx.table("CINdetails").filter(pl.col("ReferralNFA").ne(True))["LAchildID"].implode()
-    children = ctx.table("ChildIdentifiers").filter((pl.col("UPNunknown") == "UN7") & pl.col("LAchildID").is_in(acted))
+    # a referral not marked as no further action (true) went on to action: a blank flag is not "no further action"
+    acted = ctx.table("CINdetails").filter(pl.col("ReferralNFA").ne_missing(True))["LAchildID"].implode()
+    children = ctx.table("ChildIdentifiers").filter(
+        pl.col("UPNunknown").eq_missing("UN7") & pl.col("LAchildID").is_in(acted)
+    )
     yield Failures("ChildIdentifiers", children, ("UPNunknown",))
 
 
@@ -228,6 +232,6 @@ def school_age_without_upn(ctx: Context) -> Iterable[Failures]:
         (pl.col("PersonBirthDate") <= school_start)
         & pl.col("LAchildID").is_in(acted)
         & pl.col("UPN").is_null()
-        & ~pl.col("UPNunknown").is_in(["UN2", "UN3", "UN4", "UN5", "UN6", "UN7"]).fill_null(False)
+        & none_of("UPNunknown", ["UN2", "UN3", "UN4", "UN5", "UN6", "UN7"]).fill_null(False)
     )
     yield Failures("ChildIdentifiers", children, ("UPN", "UPNunknown"))

@@ -4,9 +4,15 @@ from __future__ import annotations
 
 import polars as pl
 
+from csctools.datasets.cin.schema import CIN
 from csctools.model import SOURCE_ROW
+from csctools.validate.blanks import Completion
 from csctools.validate.context import Context, collect, per_return
 from csctools.validate.windows import previous_in_group
+
+COMPLETION = Completion(CIN.typed_columns())
+filled, blank = COMPLETION.filled, COMPLETION.blank  # a value that did not parse is not a blank
+
 
 DATASET = "cin"
 CIN_KEY = ["LAchildID", "CINdetailsID"]

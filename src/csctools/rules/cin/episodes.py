@@ -8,7 +8,8 @@ import polars as pl
 
 from csctools.datasets.cin.schema import PRIMARY_NEED_CODES, REASON_FOR_CLOSURE_CODES, REFERRAL_SOURCE_CODES
 from csctools.reference.calendar import working_days_between
-from csctools.rules.cin.common import CIN_KEY, DATASET, details, in_census, overlapping
+from csctools.rules.cin.common import CIN_KEY, DATASET, blank, details, filled, in_census, overlapping
+from csctools.validate.blanks import one_of
 from csctools.validate.context import Context, collect_all
 from csctools.validate.registry import Failures, frame_rule, rule, table_rule
 
@@ -16,17 +17,17 @@ from csctools.validate.registry import Failures, frame_rule, rule, table_rule
 @table_rule(DATASET, "100", "Header")
 def reference_date(ctx: Context) -> pl.Expr:
     expected = pl.date(pl.col("Year"), 3, 31)
-    return pl.col("ReferenceDate").is_null() | (pl.col("ReferenceDate") != expected).fill_null(True)
+    return blank("ReferenceDate") | (pl.col("ReferenceDate") != expected).fill_null(True)
 
 
 @table_rule(DATASET, "8568", "CINdetails")
 def nfa_flag(ctx: Context) -> pl.Expr:
-    return pl.col("ReferralNFA").is_null()
+    return pl.col("ReferralNFA").is_null()  # blank, or not true/false
 
 
 @table_rule(DATASET, "8600", "CINdetails")
 def referral_date(ctx: Context) -> pl.Expr:
-    return pl.col("CINreferralDate").is_null() | (pl.col("CINreferralDate") > ctx.end)
+    return blank("CINreferralDate") | (pl.col("CINreferralDate") > ctx.end)
 
 
 @table_rule(DATASET, "8610", "CINdetails")
@@ -36,7 +37,7 @@ def primary_need_missing(ctx: Context) -> pl.Expr:
 
 @table_rule(DATASET, "8620", "CINdetails")
 def closure_outside_census(ctx: Context) -> pl.Expr:
-    return pl.col("CINclosureDate").is_not_null() & ~in_census("CINclosureDate", ctx)
+    return filled("CINclosureDate") & ~in_census("CINclosureDate", ctx)
 
 
 @table_rule(DATASET, "8630", "CINdetails")
@@ -58,12 +59,12 @@ def primary_need_code(ctx: Context) -> pl.Expr:
 
 @table_rule(DATASET, "8805", "CINdetails")
 def closure_without_reason(ctx: Context) -> pl.Expr:
-    return pl.col("CINclosureDate").is_not_null() & pl.col("ReasonForClosure").is_null()
+    return filled("CINclosureDate") & pl.col("ReasonForClosure").is_null()
 
 
 @table_rule(DATASET, "8810", "CINdetails")
 def reason_without_closure(ctx: Context) -> pl.Expr:
-    return pl.col("ReasonForClosure").is_not_null() & pl.col("CINclosureDate").is_null()
+    return pl.col("ReasonForClosure").is_not_null() & blank("CINclosureDate")
 
 
 @table_rule(DATASET, "8866", "CINdetails")
@@ -75,20 +76,23 @@ def referral_source(ctx: Context) -> pl.Expr:
 @rule(DATASET, "8825Q")
 def closed_after_assessment_without_one(ctx: Context) -> Iterable[Failures]:
     """Closed with RC8 or RC9 (closed after assessment) but the episode has no assessment."""
-    closed = ctx.lazy("CINdetails").filter(pl.col("ReasonForClosure").is_in(["RC8", "RC9"]))
+    closed = ctx.lazy("CINdetails").filter(one_of("ReasonForClosure", ["RC8", "RC9"]))
     assessed = ctx.lazy("Assessments").select(CIN_KEY).unique()
     yield Failures("CINdetails", closed.join(assessed, on=CIN_KEY, how="anti"), ("ReasonForClosure",))
 
 
 @table_rule(DATASET, "8815", "CINdetails")
 def several_open_episodes(ctx: Context) -> pl.Expr:
-    open_episode = pl.col("CINclosureDate").is_null()
-    return open_episode & (open_episode.sum().over("LAchildID") > 1)
+    """More than one open episode that is not a referral with no further action (ReferralNFA false); every open
+    episode of such a child is flagged."""
+    open_episode = blank("CINclosureDate")
+    open_acted = open_episode & pl.col("ReferralNFA").eq_missing(False)
+    return open_episode & (open_acted.sum().over("LAchildID") > 1)
 
 
 @table_rule(DATASET, "8816", "CINdetails")
 def open_episode_not_latest(ctx: Context) -> pl.Expr:
-    open_acted = pl.col("CINclosureDate").is_null() & (pl.col("ReferralNFA").eq(False))
+    open_acted = blank("CINclosureDate") & (pl.col("ReferralNFA").eq(False))
     latest = pl.col("CINreferralDate") == pl.col("CINreferralDate").max().over("LAchildID")
     return open_acted & ~latest
 
@@ -112,7 +116,7 @@ def referred_after_death(ctx: Context) -> pl.Expr:
 
 @frame_rule(DATASET, "8585Q", "CINdetails", details)
 def died_without_death_date(ctx: Context) -> pl.Expr:
-    return (pl.col("ReasonForClosure") == "RC2") & pl.col("PersonDeathDate").is_null()
+    return pl.col("ReasonForClosure").eq_missing("RC2") & pl.col("PersonDeathDate").is_null()
 
 
 @rule(DATASET, "8820")
@@ -137,7 +141,7 @@ def activity_on_nfa(ctx: Context) -> Iterable[Failures]:
     nfa = ctx.lazy("CINdetails").filter(pl.col("ReferralNFA").eq(True)).select(CIN_KEY)
     busy = pl.concat([ctx.lazy("Assessments").select(CIN_KEY), ctx.lazy("Section47").select(CIN_KEY)]).unique()
     flagged = nfa.join(busy, on=CIN_KEY)
-    icpc = ctx.lazy("CINdetails").filter((pl.col("ReferralNFA").eq(True)) & pl.col("DateOfInitialCPC").is_not_null())
+    icpc = ctx.lazy("CINdetails").filter((pl.col("ReferralNFA").eq(True)) & filled("DateOfInitialCPC"))
     episodes = ctx.lazy("CINdetails").join(pl.concat([flagged, icpc.select(CIN_KEY)]).unique(), on=CIN_KEY, how="semi")
     yield Failures("CINdetails", episodes, ("ReferralNFA",))
 
@@ -146,12 +150,12 @@ def activity_on_nfa(ctx: Context) -> Iterable[Failures]:
 def activity_after_rc8(ctx: Context) -> Iterable[Failures]:
     """Plans, S47 enquiries, conferences or CP plans on an episode closed with RC8 or RC9 (no further action or
     early help after assessment)."""
-    closed = ctx.lazy("CINdetails").filter(pl.col("ReasonForClosure").is_in(["RC8", "RC9"]))
+    closed = ctx.lazy("CINdetails").filter(one_of("ReasonForClosure", ["RC8", "RC9"]))
     busy = pl.concat(
         [ctx.lazy(t).select(CIN_KEY) for t in ("Section47", "CINplanDates", "ChildProtectionPlans")]
     ).unique()
     bad = closed.join(busy, on=CIN_KEY, how="semi")
-    bad = pl.concat([bad, closed.filter(pl.col("DateOfInitialCPC").is_not_null())]).unique("_row")
+    bad = pl.concat([bad, closed.filter(filled("DateOfInitialCPC"))]).unique("_row")
     yield Failures("CINdetails", bad, ("ReasonForClosure",))
 
 
@@ -166,7 +170,7 @@ def s47_without_assessment(ctx: Context) -> Iterable[Failures]:
 @rule(DATASET, "8565")
 def activity_after_closure(ctx: Context) -> Iterable[Failures]:
     """Activity (assessment, S47, conference, plan) is dated after the episode was closed."""
-    closures = ctx.lazy("CINdetails").filter(pl.col("CINclosureDate").is_not_null()).select(*CIN_KEY, "CINclosureDate")
+    closures = ctx.lazy("CINdetails").filter(filled("CINclosureDate")).select(*CIN_KEY, "CINclosureDate")
     checks = {
         "Assessments": ("AssessmentActualStartDate", "AssessmentAuthorisationDate"),
         "Section47": ("S47ActualStartDate", "DateOfInitialCPC"),

@@ -6,14 +6,18 @@ from collections.abc import Iterable
 
 import polars as pl
 
+from csctools.datasets.ssda903.schema import (
+    AD1_FIELDS,
+    ADOPTION_PLACEMENTS,
+    FOSTER_PLACEMENTS,
+    WITH_CURRENT_FOSTER_CARER,
+)
 from csctools.model import SOURCE_FILE, SOURCE_ROW
-from csctools.rules.ssda903.common import ADOPTED, DATASET, code_rule, date_rule, episodes
+from csctools.rules.ssda903.common import ADOPTED, DATASET, blank, code_rule, date_rule, episodes, filled
+from csctools.validate.blanks import none_of, one_of
 from csctools.validate.context import Context, collect, per_return
 from csctools.validate.registry import Failures, frame_rule, rule, table_rule
 from csctools.validate.windows import previous_in_group
-
-ADOPTION_PLACEMENTS = ("A3", "A4", "A5", "A6")
-AD1_FIELDS = ("DATE_INT", "DATE_MATCH", "FOSTER_CARE", "NB_ADOPTR", "SEX_ADOPTR", "LS_ADOPTR")
 
 date_rule("112", "AD1", "DATE_INT")
 date_rule("113", "AD1", "DATE_MATCH")
@@ -28,7 +32,7 @@ code_rule("177", "AD1", "LS_ADOPTR")
 
 def sexes_for_status(code: str, status: str, allowed: tuple[str, ...]) -> None:
     table_rule(DATASET, code, "AD1")(
-        lambda ctx: (pl.col("LS_ADOPTR") == status) & ~pl.col("SEX_ADOPTR").is_in(list(allowed))
+        lambda ctx: pl.col("LS_ADOPTR").eq_missing(status) & none_of("SEX_ADOPTR", allowed)
     )
 
 
@@ -42,12 +46,12 @@ sexes_for_status("524", "L12", ("MM", "FF"))
 
 @table_rule(DATASET, "511", "AD1")
 def two_adopters_one_sex(ctx: Context) -> pl.Expr:
-    return (pl.col("NB_ADOPTR") == "2") & pl.col("SEX_ADOPTR").is_in(["M1", "F1"])
+    return pl.col("NB_ADOPTR").eq_missing("2") & one_of("SEX_ADOPTR", ["M1", "F1"])
 
 
 @table_rule(DATASET, "119", "PlacedAdoption")
 def reversal_date_and_reason(ctx: Context) -> pl.Expr:
-    return pl.col("DATE_PLACED_CEASED").is_null() != pl.col("REASON_PLACED_CEASED").is_null()
+    return blank("DATE_PLACED_CEASED") != pl.col("REASON_PLACED_CEASED").is_null()
 
 
 @table_rule(DATASET, "151", "AD1")
@@ -58,8 +62,8 @@ def adoption_all_or_nothing(ctx: Context) -> pl.Expr:
 
 @table_rule(DATASET, "333", "AD1")
 def decision_before_match(ctx: Context) -> pl.Expr:
-    matched = pl.col("DATE_MATCH").is_not_null()
-    return matched & (pl.col("DATE_INT").is_null() | (pl.col("DATE_INT") > pl.col("DATE_MATCH")))
+    matched = filled("DATE_MATCH")
+    return matched & (blank("DATE_INT") | (pl.col("DATE_INT") > pl.col("DATE_MATCH")))
 
 
 @table_rule(DATASET, "522", "PlacedAdoption")
@@ -69,21 +73,17 @@ def reversed_before_decided(ctx: Context) -> pl.Expr:
 
 @table_rule(DATASET, "563", "PlacedAdoption")
 def reversal_without_decision(ctx: Context) -> pl.Expr:
-    return (
-        pl.col("REASON_PLACED_CEASED").is_not_null()
-        & pl.col("DATE_PLACED_CEASED").is_not_null()
-        & pl.col("DATE_PLACED").is_null()
-    )
+    return pl.col("REASON_PLACED_CEASED").is_not_null() & filled("DATE_PLACED_CEASED") & blank("DATE_PLACED")
 
 
 @table_rule(DATASET, "390", "Episodes")
 def adopted_without_adoption_placement(ctx: Context) -> pl.Expr:
-    return pl.col("REC").is_in(ADOPTED) & ~pl.col("PLACE").is_in(ADOPTION_PLACEMENTS)
+    return one_of("REC", ADOPTED) & none_of("PLACE", ADOPTION_PLACEMENTS)
 
 
 @table_rule(DATASET, "408", "Episodes")
 def consent_placement_without_order(ctx: Context) -> pl.Expr:
-    return pl.col("PLACE").is_in(["A5", "A6"]) & (pl.col("LS") != "E1")
+    return one_of("PLACE", ["A5", "A6"]) & pl.col("LS").ne_missing("E1")
 
 
 @rule(DATASET, "184")
@@ -116,14 +116,14 @@ def _both(ctx: Context, plan: pl.LazyFrame, fields: tuple[str, ...], ad1_fields:
 @rule(DATASET, "331")
 def matched_after_placement(ctx: Context) -> Iterable[Failures]:
     """Date matched with adopters is after the start of the episode that ended in adoption."""
-    frame = episodes(ctx).lazy().filter(pl.col("REC").is_in(ADOPTED)).join(_ad1_by_child(ctx).lazy(), on="CHILD")
+    frame = episodes(ctx).lazy().filter(one_of("REC", ADOPTED)).join(_ad1_by_child(ctx).lazy(), on="CHILD")
     yield from _both(ctx, frame.filter(pl.col("AD1_DATE_MATCH") > pl.col("DECOM")), ("DECOM",), ("DATE_MATCH",))
 
 
 @rule(DATASET, "334")
 def decision_before_care(ctx: Context) -> Iterable[Failures]:
     """The decision to place for adoption is before the latest period of care began."""
-    starts = episodes(ctx).lazy().filter(pl.col("RNE") == "S")
+    starts = episodes(ctx).lazy().filter(pl.col("RNE").eq_missing("S"))
     latest = starts.filter(pl.col("DECOM") == pl.col("DECOM").max().over("CHILD"))
     latest = latest.join(_ad1_by_child(ctx).lazy(), on="CHILD")
     yield from _both(ctx, latest.filter(pl.col("AD1_DATE_INT") < pl.col("DECOM")), ("DECOM",), ("DATE_INT",))
@@ -131,11 +131,14 @@ def decision_before_care(ctx: Context) -> Iterable[Failures]:
 
 @rule(DATASET, "335")
 def foster_carer_flag_and_placement(ctx: Context) -> Iterable[Failures]:
-    """Adopted by the current foster carer (A3, A5) needs FOSTER_CARE 1; other adoption placements need 0."""
-    frame = episodes(ctx).lazy().filter(pl.col("REC").is_in(["E1", *ADOPTED]))
+    """Adopted by the current foster carer (A3, A5) needs FOSTER_CARE 1; other adoption placements (A4, A6) need 0.
+
+    The DfE message also names A1 and A2, placement codes of earlier years that are in no current code list."""
+    frame = episodes(ctx).lazy().filter(one_of("REC", ADOPTED))
     frame = frame.join(_ad1_by_child(ctx).lazy(), on="CHILD")
-    bad = (pl.col("PLACE").is_in(["A2", "A3", "A5"]) & (pl.col("AD1_FOSTER_CARE") == "0")) | (
-        pl.col("PLACE").is_in(["A1", "A4", "A6"]) & (pl.col("AD1_FOSTER_CARE") == "1")
+    not_current_carer = [code for code in ADOPTION_PLACEMENTS if code not in WITH_CURRENT_FOSTER_CARER]
+    bad = (one_of("PLACE", WITH_CURRENT_FOSTER_CARER) & pl.col("AD1_FOSTER_CARE").eq_missing("0")) | (
+        one_of("PLACE", not_current_carer) & pl.col("AD1_FOSTER_CARE").eq_missing("1")
     )
     yield from _both(ctx, frame.filter(bad), ("PLACE",), ("FOSTER_CARE",))
 
@@ -143,7 +146,7 @@ def foster_carer_flag_and_placement(ctx: Context) -> Iterable[Failures]:
 @rule(DATASET, "521")
 def decision_after_placement(ctx: Context) -> Iterable[Failures]:
     """The decision that adoption is in the child's interests is after the child was placed for adoption."""
-    frame = episodes(ctx).lazy().filter(pl.col("PLACE").is_in(ADOPTION_PLACEMENTS))
+    frame = episodes(ctx).lazy().filter(one_of("PLACE", ADOPTION_PLACEMENTS))
     frame = frame.join(_ad1_by_child(ctx).lazy(), on="CHILD")
     yield from _both(ctx, frame.filter(pl.col("AD1_DATE_INT") > pl.col("DECOM")), ("DECOM",), ("DATE_INT",))
 
@@ -151,15 +154,15 @@ def decision_after_placement(ctx: Context) -> Iterable[Failures]:
 @frame_rule(DATASET, "336", "Episodes", episodes, ("PLACE",))
 def adoption_not_from_foster_care(ctx: Context) -> pl.Expr:
     """A3/A4 adoption placements must follow a foster or adoption placement (not be a child's first episode)."""
-    previous_ok = pl.col("PREV_PLACE").is_in(["A3", "A4", "A5", "A6", "U1", "U2", "U3", "U4", "U5", "U6"])
-    return pl.col("PLACE").is_in(["A3", "A4"]) & (pl.col("EPISODE_NUMBER") > 1) & ~previous_ok
+    previous_ok = one_of("PREV_PLACE", [*ADOPTION_PLACEMENTS, *FOSTER_PLACEMENTS])
+    return one_of("PLACE", ["A3", "A4"]) & (pl.col("EPISODE_NUMBER") > 1) & ~previous_ok
 
 
 @rule(DATASET, "523")
 def two_decision_dates(ctx: Context) -> Iterable[Failures]:
     """The decision date in PlacedAdoption and DATE_INT in AD1 should be the same."""
-    placed = ctx.table("PlacedAdoption").filter(pl.col("DATE_PLACED").is_not_null())
-    ad1 = ctx.table("AD1").filter(pl.col("DATE_INT").is_not_null())
+    placed = ctx.table("PlacedAdoption").filter(filled("DATE_PLACED"))
+    ad1 = ctx.table("AD1").filter(filled("DATE_INT"))
     pairs = collect(
         placed.lazy()
         .select("CHILD", "DATE_PLACED", pl.col("_row").alias("PA_ROW"))
@@ -177,7 +180,7 @@ def two_decision_dates(ctx: Context) -> Iterable[Failures]:
 @rule(DATASET, "525")
 def adopted_after_reversal(ctx: Context) -> Iterable[Failures]:
     """A child whose decision to place was reversed cannot be adopted in the year."""
-    reversed_ = ctx.table("PlacedAdoption").filter(pl.col("DATE_PLACED_CEASED").is_not_null())
+    reversed_ = ctx.table("PlacedAdoption").filter(filled("DATE_PLACED_CEASED"))
     ad1 = ctx.table("AD1").filter(pl.any_horizontal([pl.col(f).is_not_null() for f in AD1_FIELDS]))
     both = set(reversed_["CHILD"]) & set(ad1["CHILD"])
     yield Failures(
@@ -188,24 +191,24 @@ def adopted_after_reversal(ctx: Context) -> Iterable[Failures]:
 
 def _decided(ctx: Context) -> pl.Series:
     """Children with a date of decision to place for adoption."""
-    return ctx.table("PlacedAdoption").filter(pl.col("DATE_PLACED").is_not_null())["CHILD"].implode()
+    return ctx.table("PlacedAdoption").filter(filled("DATE_PLACED"))["CHILD"].implode()
 
 
 @table_rule(DATASET, "551", "Episodes", fields=("PLACE",))
 def placed_without_decision(ctx: Context) -> pl.Expr:
     """Placed for adoption (A3-A6) but no date of the decision to place for adoption."""
-    return pl.col("PLACE").is_in(ADOPTION_PLACEMENTS) & ~pl.col("CHILD").is_in(_decided(ctx))
+    return one_of("PLACE", ADOPTION_PLACEMENTS) & ~pl.col("CHILD").is_in(_decided(ctx))
 
 
 @rule(DATASET, "552")
 def decided_after_placed(ctx: Context) -> Iterable[Failures]:
     """The latest decision to place for adoption is after the first adoption placement began."""
-    placed = ctx.table("PlacedAdoption").filter(pl.col("DATE_PLACED").is_not_null())
+    placed = ctx.table("PlacedAdoption").filter(filled("DATE_PLACED"))
     last = placed.lazy().filter(pl.col("DATE_PLACED") == pl.col("DATE_PLACED").max().over("CHILD"))
     first = collect(
         episodes(ctx)
         .lazy()
-        .filter(pl.col("PLACE").is_in(ADOPTION_PLACEMENTS))
+        .filter(one_of("PLACE", ADOPTION_PLACEMENTS))
         .filter(pl.col("DECOM") == pl.col("DECOM").min().over("CHILD"))
         .join(last.select("CHILD", "DATE_PLACED", pl.col("_row").alias("PA_ROW")), on="CHILD")
         .filter(pl.col("DECOM") < pl.col("DATE_PLACED"))
@@ -225,11 +228,11 @@ def placement_order_without_decision(ctx: Context) -> Iterable[Failures]:
     frame = ctx.table("Episodes")
     yield Failures(
         "Episodes",
-        frame.lazy().filter((pl.col("LS") == "E1") & ~pl.col("CHILD").is_in(placed["CHILD"].implode())),
+        frame.lazy().filter(pl.col("LS").eq_missing("E1") & ~pl.col("CHILD").is_in(placed["CHILD"].implode())),
         ("LS",),
     )
-    open_e1 = frame.filter((pl.col("LS") == "E1") & pl.col("DEC").is_null())["CHILD"].implode()
-    reversed_ = pl.col("DATE_PLACED_CEASED").is_not_null() | pl.col("REASON_PLACED_CEASED").is_not_null()
+    open_e1 = frame.filter(pl.col("LS").eq_missing("E1") & blank("DEC"))["CHILD"].implode()
+    reversed_ = filled("DATE_PLACED_CEASED") | pl.col("REASON_PLACED_CEASED").is_not_null()
     yield Failures(
         "PlacedAdoption",
         placed.lazy().filter(pl.col("CHILD").is_in(open_e1) & reversed_),
@@ -240,7 +243,7 @@ def placement_order_without_decision(ctx: Context) -> Iterable[Failures]:
 @rule(DATASET, "554")
 def decision_after_order(ctx: Context) -> Iterable[Failures]:
     """The decision to place for adoption is after the first placement order (E1) episode began."""
-    first_e1 = episodes(ctx).lazy().filter(pl.col("LS") == "E1")
+    first_e1 = episodes(ctx).lazy().filter(pl.col("LS").eq_missing("E1"))
     first_e1 = first_e1.filter(pl.col("DECOM") == pl.col("DECOM").min().over("CHILD"))
     placed = ctx.table("PlacedAdoption")
     decided = placed.lazy().select("CHILD", "DATE_PLACED", pl.col("_row").alias("PA_ROW"))
@@ -256,7 +259,7 @@ def decision_after_order(ctx: Context) -> Iterable[Failures]:
 @rule(DATASET, "1003")
 def decision_before_care_started(ctx: Context) -> Iterable[Failures]:
     """The decision to place for adoption is before the child's first period of care in the return began."""
-    starts = episodes(ctx).lazy().filter(pl.col("RNE") == "S")
+    starts = episodes(ctx).lazy().filter(pl.col("RNE").eq_missing("S"))
     first = starts.filter(pl.col("DECOM") == pl.col("DECOM").min().over("CHILD"))
     placed = ctx.table("PlacedAdoption")
     decided = placed.lazy().select("CHILD", "DATE_PLACED", pl.col("_row").alias("PA_ROW"))
@@ -273,12 +276,12 @@ def decision_before_care_started(ctx: Context) -> Iterable[Failures]:
 def earlier_decision_open(ctx: Context) -> pl.Expr:
     """More than one decision to place, but an earlier one was not reversed."""
     latest = pl.col("DATE_PLACED") == pl.col("DATE_PLACED").max().over("CHILD")
-    return ~latest & pl.col("DATE_PLACED_CEASED").is_null()
+    return ~latest & blank("DATE_PLACED_CEASED")
 
 
 @table_rule(DATASET, "516", "Episodes")
 def sgo_not_from_foster_care(ctx: Context) -> pl.Expr:
-    return pl.col("REC").is_in(["E45", "E46"]) & ~pl.col("PLACE").is_in(["U1", "U2", "U3", "U4", "U5", "U6"])
+    return one_of("REC", ["E45", "E46"]) & none_of("PLACE", FOSTER_PLACEMENTS)
 
 
 @rule(DATASET, "557")
@@ -287,13 +290,13 @@ def left_without_reversal(ctx: Context) -> Iterable[Failures]:
     to place was not recorded as reversed (date and reason)."""
     episodes_table = ctx.table("Episodes")
     left = episodes_table.filter(
-        (pl.col("PLACE").is_in(ADOPTION_PLACEMENTS) | (pl.col("LS") == "E1"))
-        & ~pl.col("REC").is_in(ADOPTED).fill_null(False)
+        (one_of("PLACE", ADOPTION_PLACEMENTS) | pl.col("LS").eq_missing("E1"))
+        & none_of("REC", ADOPTED).fill_null(False)
         & pl.col("REC").is_not_null()
-        & (pl.col("REC") != "X1")
+        & pl.col("REC").ne_missing("X1")
     )
     placed = ctx.table("PlacedAdoption")
-    incomplete = placed.filter(pl.col("DATE_PLACED_CEASED").is_null() | pl.col("REASON_PLACED_CEASED").is_null())
+    incomplete = placed.filter(blank("DATE_PLACED_CEASED") | pl.col("REASON_PLACED_CEASED").is_null())
     no_decision = ~pl.col("CHILD").is_in(placed["CHILD"].implode())
     bad = left.filter(no_decision | pl.col("CHILD").is_in(incomplete["CHILD"].implode()))
     yield Failures("Episodes", bad, ("REC",))
@@ -309,10 +312,10 @@ def adopted_after_reversals(ctx: Context) -> pl.Expr:
     """An adopted child whose decisions to place were all reversed, more than once."""
     placed = ctx.table("PlacedAdoption")
     summary = placed.group_by("CHILD").agg(
-        pl.col("DATE_PLACED_CEASED").is_null().any().alias("OPEN"), pl.col("DATE_PLACED_CEASED").count().alias("N")
+        blank("DATE_PLACED_CEASED").any().alias("OPEN"), pl.col("DATE_PLACED_CEASED").count().alias("N")
     )
     children = summary.filter(~pl.col("OPEN") & (pl.col("N") > 1))["CHILD"].implode()
-    return pl.col("REC").is_in(ADOPTED) & pl.col("CHILD").is_in(children)
+    return one_of("REC", ADOPTED) & pl.col("CHILD").is_in(children)
 
 
 @rule(DATASET, "582")
@@ -320,7 +323,7 @@ def adopted_on_match_day(ctx: Context) -> Iterable[Failures]:
     """The child ceased to be looked after through adoption on the day they were matched with adopters."""
     pairs = (
         ctx.lazy("Episodes")
-        .filter(pl.col("REC").is_in(ADOPTED))
+        .filter(one_of("REC", ADOPTED))
         .join(ctx.lazy("AD1").select("CHILD", "DATE_MATCH"), on="CHILD")
     )
     yield Failures("Episodes", pairs.filter(pl.col("DEC") == pl.col("DATE_MATCH")).unique("_row"), ("DEC",))
@@ -329,9 +332,7 @@ def adopted_on_match_day(ctx: Context) -> Iterable[Failures]:
 @rule(DATASET, "601")
 def adoption_details_missing(ctx: Context) -> Iterable[Failures]:
     """The child was adopted in the year but some AD1 fields are blank."""
-    adopted_eps = ctx.table("Episodes").filter(
-        pl.col("DEC").is_between(ctx.start, ctx.end) & pl.col("REC").is_in(ADOPTED)
-    )
+    adopted_eps = ctx.table("Episodes").filter(pl.col("DEC").is_between(ctx.start, ctx.end) & one_of("REC", ADOPTED))
     ad1 = ctx.table("AD1").filter(pl.col("CHILD").is_in(adopted_eps["CHILD"].implode()))
     incomplete = ad1.filter(pl.any_horizontal([pl.col(f).is_null() for f in AD1_FIELDS]))
     yield Failures("AD1", incomplete)
@@ -343,7 +344,7 @@ def adoption_details_missing(ctx: Context) -> Iterable[Failures]:
 @table_rule(DATASET, "602", "AD1", fields=("CHILD",))
 def adoption_details_without_adoption(ctx: Context) -> pl.Expr:
     """AD1 details for a child whose episodes do not show an adoption during the year."""
-    adopted = ctx.table("Episodes").filter(pl.col("DEC").is_between(ctx.start, ctx.end) & pl.col("REC").is_in(ADOPTED))
+    adopted = ctx.table("Episodes").filter(pl.col("DEC").is_between(ctx.start, ctx.end) & one_of("REC", ADOPTED))
     filled = pl.any_horizontal([pl.col(f).is_not_null() for f in AD1_FIELDS])
     return filled & ~pl.col("CHILD").is_in(adopted["CHILD"].implode())
 
@@ -365,12 +366,12 @@ def decision_while_previous_open(ctx: Context) -> Iterable[Failures]:
     yield Failures("PlacedAdoption", frame.filter(bad), ("DATE_PLACED",))
 
 
-FREED = pl.col("LS") == "D1"  # freeing order granted (no new orders since 30 December 2005)
+FREED = pl.col("LS").eq_missing("D1")  # freeing order granted (no new orders since 30 December 2005)
 
 
 @table_rule(DATASET, "451", "Episodes")
 def still_freed_for_adoption(ctx: Context) -> pl.Expr:
-    return FREED & pl.col("DEC").is_null() & pl.col("REC").is_null()
+    return FREED & blank("DEC") & pl.col("REC").is_null()
 
 
 @table_rule(DATASET, "555", "Episodes", fields=("LS",))

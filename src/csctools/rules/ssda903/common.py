@@ -7,16 +7,27 @@ from datetime import date
 
 import polars as pl
 
-from csctools.datasets.ssda903.schema import SSDA903
+from csctools.datasets.ssda903.schema import (
+    ADOPTED_REASONS,
+    NO_PROVIDER_PLACEMENTS,
+    RESPITE_LEGAL_STATUSES,
+    SSDA903,
+    TEMPORARY_PLACEMENTS,
+)
 from csctools.model import RAW_SUFFIX
+from csctools.validate.blanks import Completion, one_of
 from csctools.validate.context import Context, collect, per_return
 from csctools.validate.registry import Failures, rule, table_rule
 from csctools.validate.windows import position_in_group
 
+COMPLETION = Completion(SSDA903.typed_columns())
+filled, blank = COMPLETION.filled, COMPLETION.blank  # a value that did not parse is not a blank
+
+
 DATASET = "ssda903"
-TEMPORARY = ("T0", "T1", "T2", "T3", "T4")
-NO_PROVIDER = ("T0", "T1", "T2", "T3", "Z11", "Z12", "Z13", "Z14")  # placements that take no provider code
-ADOPTED = ("E11", "E12")
+TEMPORARY = TEMPORARY_PLACEMENTS
+NO_PROVIDER = NO_PROVIDER_PLACEMENTS
+ADOPTED = ADOPTED_REASONS
 
 
 def age(dob: pl.Expr, on: pl.Expr | date) -> pl.Expr:
@@ -89,9 +100,9 @@ def looked_after_12_months(ctx: Context) -> pl.Series:
     """
     frame = ctx.table("Episodes")
     during = (pl.col("DECOM") <= ctx.end) & ((pl.col("DEC") >= ctx.start) | pl.col("DEC").is_null())
-    enters = (pl.col("RNE") == "S") & (pl.col("DECOM") > ctx.start) & (pl.col("DECOM") <= ctx.end)
+    enters = pl.col("RNE").eq_missing("S") & (pl.col("DECOM") > ctx.start) & (pl.col("DECOM") <= ctx.end)
     leaves = (pl.col("REC").fill_null("") != "X1") & (pl.col("DEC") >= ctx.start) & (pl.col("DEC") < ctx.end)
-    respite = pl.col("LS").is_in(["V3", "V4"]) & during
+    respite = one_of("LS", RESPITE_LEGAL_STATUSES) & during
     return (
         frame.group_by("CHILD")
         .agg(

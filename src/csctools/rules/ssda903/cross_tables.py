@@ -8,12 +8,14 @@ from datetime import date
 
 import polars as pl
 
-from csctools.rules.ssda903.common import ADOPTED, DATASET, age, looked_after_12_months
+from csctools.datasets.ssda903.schema import CARE_LEAVER_FIELDS, RESPITE_LEGAL_STATUSES
+from csctools.rules.ssda903.common import ADOPTED, DATASET, age, blank, filled, looked_after_12_months
+from csctools.validate.blanks import none_of, one_of
 from csctools.validate.context import Context, collect, per_return
 from csctools.validate.registry import Failures, rule, table_rule
 from csctools.validate.windows import cumulative_sum_in_group
 
-LEAVER = ("IN_TOUCH", "ACTIV", "ACCOM")
+LEAVER = CARE_LEAVER_FIELDS
 OC2_FIELDS = (
     "CONVICTED",
     "HEALTH_CHECK",
@@ -38,14 +40,14 @@ def leavers(ctx: Context) -> pl.DataFrame:
 
 @table_rule(DATASET, "214", "Episodes")
 def location_for_respite(ctx: Context) -> pl.Expr:
-    return pl.col("LS").is_in(["V3", "V4"]) & (pl.col("PL_POST").is_not_null() | pl.col("URN").is_not_null())
+    return one_of("LS", RESPITE_LEGAL_STATUSES) & (pl.col("PL_POST").is_not_null() | pl.col("URN").is_not_null())
 
 
 @table_rule(DATASET, "231", "Header")
 def young_uasc(ctx: Context) -> pl.Expr:
     """A UASC child is under 11 at the end of the year (the reference reads a UASC_STATUS column that does not
     exist and crashes; csctools uses Header.UASC)."""
-    return (pl.col("UASC") == "1") & (pl.col("DOB").dt.offset_by("11y") > ctx.end)
+    return pl.col("UASC").eq_missing("1") & (pl.col("DOB").dt.offset_by("11y") > ctx.end)
 
 
 @table_rule(DATASET, "347", "OC3")
@@ -59,9 +61,9 @@ def un4_after_a_week(ctx: Context) -> Iterable[Failures]:
     """A child looked after for more than a week at 31 March (an open episode that began before 24 March) has UPN
     code UN4. The reference flags the opposite: episodes that began on or after 24 March."""
     reference = date(ctx.end.year, 3, 24)
-    upn4 = ctx.table("Header").filter(pl.col("UPN") == "UN4")
+    upn4 = ctx.table("Header").filter(pl.col("UPN").eq_missing("UN4"))
     episodes = ctx.table("Episodes").filter(
-        pl.col("CHILD").is_in(upn4["CHILD"].implode()) & (pl.col("DECOM") < reference) & pl.col("DEC").is_null()
+        pl.col("CHILD").is_in(upn4["CHILD"].implode()) & (pl.col("DECOM") < reference) & blank("DEC")
     )
     yield Failures("Episodes", episodes, ("DECOM",))
     yield Failures("Header", upn4.filter(pl.col("CHILD").is_in(episodes["CHILD"].implode())), ("UPN",))
@@ -97,9 +99,9 @@ def decision_after_care_or_year(ctx: Context) -> Iterable[Failures]:
 @rule(DATASET, "118")
 def reversal_before_care_or_year(ctx: Context) -> Iterable[Failures]:
     """The decision that a child should no longer be placed for adoption is before the year or before care began."""
-    episodes = ctx.lazy("Episodes").filter(~pl.col("LS").is_in(["V3", "V4"]) & pl.col("DECOM").is_not_null())
+    episodes = ctx.lazy("Episodes").filter(none_of("LS", RESPITE_LEGAL_STATUSES) & pl.col("DECOM").is_not_null())
     earliest = episodes.filter(pl.col("DECOM") == pl.col("DECOM").min().over("CHILD")).unique("CHILD")
-    placed = ctx.table("PlacedAdoption").filter(pl.col("DATE_PLACED_CEASED").is_not_null())
+    placed = ctx.table("PlacedAdoption").filter(filled("DATE_PLACED_CEASED"))
     pairs = earliest.select("CHILD", "DECOM", pl.col("_row").alias("EP_ROW")).join(
         placed.lazy().select("CHILD", "DATE_PLACED_CEASED", pl.col("_row").alias("PA_ROW")), on="CHILD"
     )
@@ -131,7 +133,7 @@ def adopted_before(ctx: Context) -> Iterable[Failures]:
             ctx.last_year_lazy("Episodes").select(*fields, pl.lit(None, pl.Int64).alias("NOW_ROW")),
         ]
     )
-    adoption = pl.col("REC").is_in(ADOPTED).fill_null(False)
+    adoption = one_of("REC", ADOPTED).fill_null(False)
     ordered = (
         both.filter(pl.col("DECOM").is_not_null())
         .sort("CHILD", "DECOM", maintain_order=True)
@@ -156,7 +158,8 @@ def leaver_with_outcomes(ctx: Context) -> Iterable[Failures]:
 def leaver_who_died(ctx: Context) -> pl.Expr:
     """Care leaver data for a child recorded as having died in care (REC E2) this year or last."""
     died = [
-        frame.filter(pl.col("REC") == "E2")["CHILD"] for frame in (ctx.table("Episodes"), ctx.last_year("Episodes"))
+        frame.filter(pl.col("REC").eq_missing("E2"))["CHILD"]
+        for frame in (ctx.table("Episodes"), ctx.last_year("Episodes"))
     ]
     return pl.col("CHILD").is_in(pl.concat(died).implode())
 
@@ -185,7 +188,7 @@ def leaver_with_open_episode_last_year(ctx: Context) -> Iterable[Failures]:
     """Care leaver data for a child with no episodes this year whose last episode last year was still open."""
     last = ctx.last_year_lazy("Episodes").filter(pl.col("DECOM").is_not_null())
     latest = last.filter(pl.col("DECOM") == pl.col("DECOM").max().over("CHILD"))
-    open_last = latest.filter(pl.col("DEC").is_null()).select("CHILD")
+    open_last = latest.filter(blank("DEC")).select("CHILD")
     plan = ctx.lazy("OC3").join(ctx.lazy("Episodes").select("CHILD"), on="CHILD", how="anti")
     yield Failures("OC3", plan.join(open_last, on="CHILD", how="semi"))
 
@@ -195,7 +198,7 @@ def leaver_transferred(ctx: Context) -> Iterable[Failures]:
     """Care leaver data for a child whose final episode ended with care transferred to another LA (E3)."""
     episodes = ctx.lazy("Episodes").filter(pl.col("DECOM").is_not_null())
     last = episodes.filter(pl.col("DECOM") == pl.col("DECOM").max().over("CHILD"))
-    transferred = last.filter(pl.col("REC") == "E3").select("CHILD")
+    transferred = last.filter(pl.col("REC").eq_missing("E3")).select("CHILD")
     yield Failures("OC3", leavers(ctx).lazy().join(transferred, on="CHILD", how="semi"))
 
 
@@ -211,7 +214,7 @@ def data_without_episodes(ctx: Context) -> Iterable[Failures]:
 def uasc_for_leaver(ctx: Context) -> Iterable[Failures]:
     """UASC information for a care leaver who was not looked after during the year."""
     episodes = ctx.table("Episodes")
-    in_year = episodes.filter((pl.col("DECOM") <= ctx.end) & ((pl.col("DEC") >= ctx.start) | pl.col("DEC").is_null()))[
+    in_year = episodes.filter((pl.col("DECOM") <= ctx.end) & ((pl.col("DEC") >= ctx.start) | blank("DEC")))[
         "CHILD"
     ].implode()
     with_episodes = episodes["CHILD"].implode()
@@ -228,5 +231,5 @@ def died_then_alive(ctx: Context) -> Iterable[Failures]:
     last = ctx.last_year("OC3").select("CHILD", pl.col("IN_TOUCH").alias("LAST"))
     frame = ctx.table("OC3").join(last, on="CHILD", how="inner")
     yield Failures(
-        "OC3", frame.lazy().filter((pl.col("LAST") == "DIED") & (pl.col("IN_TOUCH").fill_null("") != "DIED"))
+        "OC3", frame.lazy().filter(pl.col("LAST").eq_missing("DIED") & (pl.col("IN_TOUCH").fill_null("") != "DIED"))
     )

@@ -6,7 +6,8 @@ from collections.abc import Iterable
 
 import polars as pl
 
-from csctools.rules.ssda903.common import DATASET, date_rule
+from csctools.rules.ssda903.common import DATASET, blank, date_rule, filled
+from csctools.validate.blanks import none_of, one_of
 from csctools.validate.context import Context, collect
 from csctools.validate.registry import Failures, rule, table_rule
 from csctools.validate.windows import previous_in_group
@@ -52,7 +53,7 @@ def overlapping_orders(ctx: Context) -> Iterable[Failures]:
 
 
 def _overlaps(ctx: Context) -> pl.DataFrame:
-    dolo = ctx.table("DoLo").filter(pl.col("DOLO_START").is_not_null() & pl.col("DOLO_END").is_not_null())
+    dolo = ctx.table("DoLo").filter(filled("DOLO_START") & filled("DOLO_END"))
     episodes = ctx.table("Episodes").select("CHILD", "DECOM", "DEC", "PLACE", pl.col("_row").alias("EP_ROW"))
     return dolo.join(episodes, on="CHILD").filter(
         ((pl.col("DOLO_START") <= pl.col("DEC")) | pl.col("DEC").is_null()) & (pl.col("DOLO_END") >= pl.col("DECOM"))
@@ -73,13 +74,13 @@ def _placement_rule(code: str, bad: pl.Expr, doc: str) -> None:
 
 _placement_rule(
     "709",
-    ~pl.col("PLACE").is_in(ALLOWED_PLACEMENTS),
+    none_of("PLACE", ALLOWED_PLACEMENTS),
     "A DoLO overlaps a placement other than K2, Z12 or Z13 (the reference reads a PLACEMENT column "
     "that does not exist; csctools uses PLACE).",
 )
 _placement_rule(
     "710",
-    pl.col("PLACE").is_in(FORBIDDEN_PLACEMENTS),
+    one_of("PLACE", FORBIDDEN_PLACEMENTS),
     "A DoLO overlaps a placement in a secure home, with parents, a young offender institution or "
     "supported accommodation (K1, P1, R5, K3).",
 )
@@ -89,7 +90,7 @@ _placement_rule(
 def open_order_not_carried_over(ctx: Context) -> Iterable[Failures]:
     """A DoLO open at the end of last year is not in this year's DoLo table with the same start date (flagged on
     the child's Header row, as the missing DoLO has no row of its own)."""
-    still_open = ctx.last_year_lazy("DoLo").filter(pl.col("DOLO_END").is_null() & pl.col("DOLO_START").is_not_null())
+    still_open = ctx.last_year_lazy("DoLo").filter(blank("DOLO_END") & filled("DOLO_START"))
     carried = ctx.lazy("DoLo").select("CHILD", "DOLO_START").unique()
     missing = still_open.select("CHILD", "DOLO_START").join(carried, on=["CHILD", "DOLO_START"], how="anti")
     header = ctx.table("Header").filter(pl.col("CHILD").is_in(collect(missing)["CHILD"].implode()))
@@ -101,6 +102,6 @@ def open_order_after_care_ended(ctx: Context) -> Iterable[Failures]:
     """The child's latest episode has ended (not a placement change) but a DoLO has no end date."""
     episodes = ctx.table("Episodes").sort("CHILD", "DECOM", nulls_last=True)
     latest = episodes.group_by("CHILD", maintain_order=True).last()
-    left_care = latest.filter(pl.col("DEC").is_not_null() & (pl.col("REC") != "X1"))["CHILD"].implode()
-    open_orders = ctx.table("DoLo").filter(pl.col("DOLO_END").is_null() & pl.col("CHILD").is_in(left_care))
+    left_care = latest.filter(filled("DEC") & pl.col("REC").ne_missing("X1"))["CHILD"].implode()
+    open_orders = ctx.table("DoLo").filter(blank("DOLO_END") & pl.col("CHILD").is_in(left_care))
     yield Failures("DoLo", open_orders, ("DOLO_END",))

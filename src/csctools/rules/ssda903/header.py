@@ -7,7 +7,9 @@ from datetime import date
 
 import polars as pl
 
-from csctools.rules.ssda903.common import DATASET, code_rule, date_rule, episodes
+from csctools.datasets.ssda903.schema import RESPITE_LEGAL_STATUSES
+from csctools.rules.ssda903.common import DATASET, blank, code_rule, date_rule, episodes, filled
+from csctools.validate.blanks import none_of, one_of
 from csctools.validate.context import Context
 from csctools.validate.registry import Failures, rule, table_rule
 
@@ -21,7 +23,7 @@ UPN_PATTERN = r"^(([A-HJ-NP-RT-Z][0-9]{12})|([A-HJ-NP-RT-Z][0-9]{11}[A-Z])|(UN[1
 
 @table_rule(DATASET, "105", "Header")
 def uasc_flag(ctx: Context) -> pl.Expr:
-    return ~pl.col("UASC").is_in(["0", "1"]) | pl.col("UASC").is_null()
+    return none_of("UASC", ["0", "1"]) | pl.col("UASC").is_null()
 
 
 @table_rule(DATASET, "168", "Header")
@@ -31,12 +33,12 @@ def upn_format(ctx: Context) -> pl.Expr:
 
 @table_rule(DATASET, "174", "Header")
 def male_mother(ctx: Context) -> pl.Expr:
-    return pl.col("SEX").is_in(["M", "1"]) & pl.col("MC_DOB").is_not_null()
+    return one_of("SEX", ["M", "1"]) & filled("MC_DOB")
 
 
 @table_rule(DATASET, "232", "Header")
 def sex_unknown(ctx: Context) -> pl.Expr:
-    return pl.col("SEX") == "U"
+    return pl.col("SEX").eq_missing("U")
 
 
 @table_rule(DATASET, "301", "Header")
@@ -51,18 +53,18 @@ def over_25(ctx: Context) -> pl.Expr:
 
 @table_rule(DATASET, "611", "Header")
 def mother_without_child_dob(ctx: Context) -> pl.Expr:
-    return (pl.col("MOTHER") == "1") & pl.col("MC_DOB").is_null()
+    return pl.col("MOTHER").eq_missing("1") & blank("MC_DOB")
 
 
 @table_rule(DATASET, "612", "Header")
 def child_dob_not_mother(ctx: Context) -> pl.Expr:
-    female = pl.col("SEX").is_in(["F", "2"])
-    return female & ((pl.col("MOTHER") == "0") | pl.col("MOTHER").is_null()) & pl.col("MC_DOB").is_not_null()
+    female = one_of("SEX", ["F", "2"])
+    return female & (pl.col("MOTHER").eq_missing("0") | pl.col("MOTHER").is_null()) & filled("MC_DOB")
 
 
 @table_rule(DATASET, "620", "Header")
 def mother_under_11(ctx: Context) -> pl.Expr:
-    return (pl.col("MOTHER") == "1") & (pl.col("DOB").dt.offset_by("11y") > ctx.start)
+    return pl.col("MOTHER").eq_missing("1") & (pl.col("DOB").dt.offset_by("11y") > ctx.start)
 
 
 @table_rule(DATASET, "621", "Header")
@@ -73,7 +75,7 @@ def mother_younger_than_child(ctx: Context) -> pl.Expr:
 @table_rule(DATASET, "209", "Header")
 def school_age_un1(ctx: Context) -> pl.Expr:
     reference = date(ctx.start.year - 1, 8, 31)
-    return (pl.col("UPN") == "UN1") & (pl.col("DOB").dt.offset_by("4y") <= reference)
+    return pl.col("UPN").eq_missing("UN1") & (pl.col("DOB").dt.offset_by("4y") <= reference)
 
 
 @rule(DATASET, "302")
@@ -91,5 +93,6 @@ def duplicate_upn(ctx: Context) -> pl.Expr:
 
 @table_rule(DATASET, "442", "Header", fields=("UPN",))
 def upn_missing(ctx: Context) -> pl.Expr:
-    in_care = episodes(ctx)["CHILD"].unique().implode()
-    return pl.col("CHILD").is_in(in_care) & pl.col("UPN").is_null()
+    """No UPN for a child with an episode other than a short break (children only ever in respite are exempt)."""
+    not_respite = episodes(ctx).filter(none_of("LS", RESPITE_LEGAL_STATUSES))
+    return pl.col("CHILD").is_in(not_respite["CHILD"].unique().implode()) & pl.col("UPN").is_null()

@@ -6,7 +6,8 @@ from collections.abc import Iterable
 
 import polars as pl
 
-from csctools.rules.ssda903.common import DATASET, code_rule, date_rule
+from csctools.rules.ssda903.common import DATASET, blank, code_rule, date_rule, filled
+from csctools.validate.blanks import one_of
 from csctools.validate.context import Context, collect, per_return
 from csctools.validate.registry import Failures, rule, table_rule
 from csctools.validate.windows import cumulative_sum_in_group, previous_in_group
@@ -18,17 +19,17 @@ date_rule("1005", "Missing", "MIS_END")
 
 @table_rule(DATASET, "564", "Missing")
 def start_blank(ctx: Context) -> pl.Expr:
-    return pl.col("MISSING").is_in(["M", "A"]) & pl.col("MIS_START").is_null() & pl.col("MIS_START_raw").is_null()
+    return one_of("MISSING", ["M", "A"]) & blank("MIS_START") & pl.col("MIS_START_raw").is_null()
 
 
 @table_rule(DATASET, "565", "Missing")
 def type_blank_with_start(ctx: Context) -> pl.Expr:
-    return pl.col("MIS_START").is_not_null() & pl.col("MISSING").is_null()
+    return filled("MIS_START") & pl.col("MISSING").is_null()
 
 
 @table_rule(DATASET, "566", "Missing")
 def type_blank_with_end(ctx: Context) -> pl.Expr:
-    return pl.col("MISSING").is_null() & pl.col("MIS_END").is_not_null()
+    return pl.col("MISSING").is_null() & filled("MIS_END")
 
 
 @table_rule(DATASET, "567", "Missing")
@@ -48,7 +49,7 @@ def ends_outside_year(ctx: Context) -> pl.Expr:
 
 @table_rule(DATASET, "586", "Missing")
 def before_birth(ctx: Context) -> pl.Expr:
-    return pl.col("MIS_START").is_not_null() & (pl.col("MIS_START") <= pl.col("DOB"))
+    return filled("MIS_START") & (pl.col("MIS_START") <= pl.col("DOB"))
 
 
 @rule(DATASET, "574")
@@ -74,7 +75,7 @@ def open_after_placement_ended(ctx: Context) -> Iterable[Failures]:
     bad = pairs.filter(
         (pl.col("MIS_START") >= pl.col("DECOM"))
         & (pl.col("MIS_START") <= pl.col("DEC"))
-        & pl.col("MIS_END").is_null()
+        & blank("MIS_END")
         & pl.col("DEC").is_not_null()
     )
     yield Failures("Missing", bad.unique("_row"), ("MIS_END",))
@@ -83,7 +84,7 @@ def open_after_placement_ended(ctx: Context) -> Iterable[Failures]:
 @rule(DATASET, "581")
 def missing_outside_care(ctx: Context) -> Iterable[Failures]:
     """The missing period did not start during any of the child's episodes of care."""
-    missing = ctx.table("Missing").filter(pl.col("MIS_START").is_not_null())
+    missing = ctx.table("Missing").filter(filled("MIS_START"))
     pairs = (
         missing.lazy()
         .select("_row", "CHILD", "MIS_START")
@@ -116,7 +117,7 @@ def periods_of_care(ctx: Context) -> pl.DataFrame:
 
 def _outside_every_period(ctx: Context, outside: pl.Expr) -> pl.DataFrame:
     """Missing rows for which `outside` holds against every period of care of the child."""
-    missing = ctx.table("Missing").filter(pl.col("MIS_START").is_not_null())
+    missing = ctx.table("Missing").filter(filled("MIS_START"))
     pairs = missing.lazy().select("_row", "CHILD", "MIS_START", "MIS_END").join(periods_of_care(ctx).lazy(), on="CHILD")
     flagged = collect(pairs.group_by("_row").agg(outside.fill_null(False).all().alias("OUT")).filter(pl.col("OUT")))
     return missing.filter(pl.col("_row").is_in(flagged["_row"].implode()))
@@ -153,7 +154,7 @@ def missing_at_18_not_e8(ctx: Context) -> Iterable[Failures]:
         .filter(
             (pl.col("DOB").dt.offset_by("18y") == pl.col("MIS_END"))
             & (pl.col("MIS_END") == pl.col("DEC"))
-            & (pl.col("REC") != "E8")
+            & pl.col("REC").ne_missing("E8")
         )
     )
     yield Failures("Episodes", pairs.unique("_row"), ("REC",))

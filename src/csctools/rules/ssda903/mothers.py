@@ -6,15 +6,17 @@ from collections.abc import Callable, Iterable
 
 import polars as pl
 
-from csctools.rules.ssda903.common import DATASET
+from csctools.datasets.ssda903.schema import CARE_LEAVER_FIELDS, FEMALE_SEX, MALE_SEX, RESPITE_LEGAL_STATUSES
+from csctools.rules.ssda903.common import DATASET, filled
+from csctools.validate.blanks import none_of, one_of
 from csctools.validate.context import Context, collect, per_return
 from csctools.validate.registry import Condition, Failures, frame_rule, rule
 
-FEMALE = ("F", "2")
+FEMALE = FEMALE_SEX
 
 
-RESPITE = ("V3", "V4")
-LEAVER_FIELDS = ("IN_TOUCH", "ACTIV", "ACCOM")
+RESPITE = RESPITE_LEGAL_STATUSES
+LEAVER_FIELDS = CARE_LEAVER_FIELDS
 
 
 @per_return
@@ -23,9 +25,9 @@ def _header_with_care(ctx: Context) -> pl.DataFrame:
     CHILD is blank): EPISODES (any episode), CARED (an episode not respite), IN_YEAR (such an episode during the
     year), LEFT (care not respite ended in the year, other than X1), LEAVER (care leaver data), MC_DOB_LAST and
     MOTHER_LAST (last year's Header, null when the child was not in it)."""
-    not_respite = ~pl.col("LS").is_in(RESPITE)
+    not_respite = none_of("LS", RESPITE)
     during = (pl.coalesce("DEC", pl.lit(ctx.end)) >= ctx.start) & (pl.col("DECOM") <= ctx.end)
-    left = pl.col("DEC").is_between(ctx.start, ctx.end) & pl.col("REC").is_not_null() & (pl.col("REC") != "X1")
+    left = pl.col("DEC").is_between(ctx.start, ctx.end) & pl.col("REC").is_not_null() & pl.col("REC").ne_missing("X1")
     care = (
         ctx.lazy("Episodes")
         .group_by("CHILD")
@@ -61,13 +63,13 @@ def _header_rule(code: str, fields: tuple[str, ...]) -> Callable[[Condition], Co
 @_header_rule("393", ("MOTHER",))
 def mother_not_completed(ctx: Context) -> pl.Expr:
     """A girl looked after (not only on respite) has no MOTHER value."""
-    return pl.col("SEX").is_in(FEMALE) & pl.col("CARED") & pl.col("MOTHER").is_null()
+    return one_of("SEX", FEMALE) & pl.col("CARED") & pl.col("MOTHER").is_null()
 
 
 @_header_rule("607", ("MOTHER",))
 def mother_missing_on_leaving(ctx: Context) -> pl.Expr:
     """A girl who ceased to be looked after in the year has no MOTHER value."""
-    return pl.col("SEX").is_in(FEMALE) & pl.col("LEFT") & pl.col("MOTHER").is_null()
+    return one_of("SEX", FEMALE) & pl.col("LEFT") & pl.col("MOTHER").is_null()
 
 
 @_header_rule("628", ("MOTHER",))
@@ -76,7 +78,7 @@ def mother_for_care_leaver(ctx: Context) -> pl.Expr:
     return ~pl.col("EPISODES") & pl.col("LEAVER") & pl.col("MOTHER").is_not_null()
 
 
-MALE = ("M", "1")
+MALE = MALE_SEX
 
 
 @frame_rule(DATASET, "165", "Header", _header_with_care, fields=("MOTHER",), needs=())
@@ -85,10 +87,10 @@ def mother_status(ctx: Context) -> pl.Expr:
     girl who was not looked after in the year but has care leaver data. (The reference compares sex with the
     2022/23 codes 1 and 2 only.)"""
     has_mother = pl.col("MOTHER").is_not_null()
-    female = pl.col("SEX").is_in(FEMALE)
+    female = one_of("SEX", FEMALE)
     return (
-        (has_mother & ~pl.col("MOTHER").is_in(["0", "1"]))
-        | (has_mother & pl.col("SEX").is_in(MALE))
+        (has_mother & none_of("MOTHER", ["0", "1"]))
+        | (has_mother & one_of("SEX", MALE))
         | (~has_mother & female & pl.col("IN_YEAR"))
         | (has_mother & female & pl.col("CARED") & ~pl.col("IN_YEAR") & pl.col("LEAVER"))
     )
@@ -103,7 +105,7 @@ def child_dob_changed(ctx: Context) -> pl.Expr:
 @rule(DATASET, "625", needs=())
 def child_born_after_care(ctx: Context) -> Iterable[Failures]:
     """The first child's date of birth is after the year, or after the mother's latest episode ended."""
-    episodes = ctx.lazy("Episodes").filter(pl.col("DEC").is_not_null())
+    episodes = ctx.lazy("Episodes").filter(filled("DEC"))
     latest = episodes.filter(pl.col("DEC") == pl.col("DEC").max().over("CHILD")).unique("CHILD")
     pairs = collect(
         latest.select("CHILD", "DEC", pl.col("_row").alias("EP_ROW"))
@@ -121,4 +123,4 @@ def child_born_after_care(ctx: Context) -> Iterable[Failures]:
 @_header_rule("626", ("MOTHER", "MC_DOB"))
 def became_mother_earlier(ctx: Context) -> pl.Expr:
     """Recorded as a mother this year but not last year, though her child was born before this year began."""
-    return (pl.col("MOTHER") == "1") & (pl.col("MOTHER_LAST") == "0") & (pl.col("MC_DOB") < ctx.start)
+    return pl.col("MOTHER").eq_missing("1") & pl.col("MOTHER_LAST").eq_missing("0") & (pl.col("MC_DOB") < ctx.start)

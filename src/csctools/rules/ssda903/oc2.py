@@ -6,12 +6,21 @@ from collections.abc import Callable, Iterable
 
 import polars as pl
 
-from csctools.rules.ssda903.common import DATASET, code_rule, episodes, looked_after_12_months, with_cla12
+from csctools.datasets.ssda903.schema import OC2_FLAG_FIELDS, OC2_HEALTH_FIELDS
+from csctools.rules.ssda903.common import (
+    DATASET,
+    blank,
+    code_rule,
+    episodes,
+    filled,
+    looked_after_12_months,
+    with_cla12,
+)
 from csctools.validate.context import Context
 from csctools.validate.registry import Condition, Failures, frame_rule, rule, table_rule
 
-HEALTH = ("IMMUNISATIONS", "TEETH_CHECK", "HEALTH_ASSESSMENT", "SUBSTANCE_MISUSE")
-ALL_FLAGS = ("CONVICTED", "HEALTH_CHECK", *HEALTH, "INTERVENTION_RECEIVED", "INTERVENTION_OFFERED")
+HEALTH = OC2_HEALTH_FIELDS
+ALL_FLAGS = OC2_FLAG_FIELDS
 
 code_rule("196", "OC2", "SDQ_REASON")
 
@@ -21,12 +30,12 @@ def oc2_rule(code: str, fields: tuple[str, ...] | None = None) -> Callable[[Cond
     return frame_rule(DATASET, code, "OC2", lambda ctx: with_cla12(ctx, "OC2"), fields, source=("cla12", "OC2"))
 
 
-def blank(*fields: str) -> pl.Expr:
-    return pl.all_horizontal([pl.col(f).is_null() for f in fields])
+def all_blank(*fields: str) -> pl.Expr:
+    return pl.all_horizontal([blank(f) for f in fields])
 
 
 def any_filled(*fields: str) -> pl.Expr:
-    return pl.any_horizontal([pl.col(f).is_not_null() for f in fields])
+    return pl.any_horizontal([filled(f) for f in fields])
 
 
 def birthday(years: int) -> pl.Expr:
@@ -45,39 +54,39 @@ def zero_or_one(ctx: Context) -> pl.Expr:
 
 @table_rule(DATASET, "182", "OC2")
 def health_or_nothing(ctx: Context) -> pl.Expr:
-    return ~pl.all_horizontal([pl.col(f).is_not_null() for f in HEALTH]) & any_filled(
+    return ~pl.all_horizontal([filled(f) for f in HEALTH]) & any_filled(
         "CONVICTED", "HEALTH_CHECK", "INTERVENTION_RECEIVED", "INTERVENTION_OFFERED"
     )
 
 
 @table_rule(DATASET, "158", "OC2")
 def offered_after_received(ctx: Context) -> pl.Expr:
-    return (pl.col("INTERVENTION_RECEIVED") == "1") & pl.col("INTERVENTION_OFFERED").is_not_null()
+    return pl.col("INTERVENTION_RECEIVED").eq_missing("1") & pl.col("INTERVENTION_OFFERED").is_not_null()
 
 
 @table_rule(DATASET, "159", "OC2")
 def offered_missing(ctx: Context) -> pl.Expr:
     return (
-        (pl.col("SUBSTANCE_MISUSE") == "1")
-        & (pl.col("INTERVENTION_RECEIVED") == "0")
+        pl.col("SUBSTANCE_MISUSE").eq_missing("1")
+        & pl.col("INTERVENTION_RECEIVED").eq_missing("0")
         & pl.col("INTERVENTION_OFFERED").is_null()
     )
 
 
 @table_rule(DATASET, "192", "OC2")
 def received_missing(ctx: Context) -> pl.Expr:
-    return (pl.col("SUBSTANCE_MISUSE") == "1") & pl.col("INTERVENTION_RECEIVED").is_null()
+    return pl.col("SUBSTANCE_MISUSE").eq_missing("1") & pl.col("INTERVENTION_RECEIVED").is_null()
 
 
 @table_rule(DATASET, "193", "OC2")
 def intervention_without_misuse(ctx: Context) -> pl.Expr:
-    no_misuse = pl.col("SUBSTANCE_MISUSE").is_null() | (pl.col("SUBSTANCE_MISUSE") == "0")
+    no_misuse = pl.col("SUBSTANCE_MISUSE").is_null() | pl.col("SUBSTANCE_MISUSE").eq_missing("0")
     return no_misuse & any_filled("INTERVENTION_RECEIVED", "INTERVENTION_OFFERED")
 
 
 @table_rule(DATASET, "197a", "OC2")
 def score_and_reason(ctx: Context) -> pl.Expr:
-    return pl.col("SDQ_SCORE").is_not_null() & pl.col("SDQ_REASON").is_not_null()
+    return filled("SDQ_SCORE") & pl.col("SDQ_REASON").is_not_null()
 
 
 @table_rule(DATASET, "188", "OC2")
@@ -92,12 +101,12 @@ def sdq_over_17(ctx: Context) -> pl.Expr:
 
 @table_rule(DATASET, "544", "OC2")
 def convicted_needs_health(ctx: Context) -> pl.Expr:
-    return (pl.col("CONVICTED") == "1") & ~pl.all_horizontal([pl.col(f).is_not_null() for f in HEALTH])
+    return pl.col("CONVICTED").eq_missing("1") & ~pl.all_horizontal([filled(f) for f in HEALTH])
 
 
 @table_rule(DATASET, "547", "OC2")
 def health_check_needs_health(ctx: Context) -> pl.Expr:
-    return (pl.col("HEALTH_CHECK") == "1") & ~pl.all_horizontal([pl.col(f).is_not_null() for f in HEALTH])
+    return pl.col("HEALTH_CHECK").eq_missing("1") & ~pl.all_horizontal([filled(f) for f in HEALTH])
 
 
 @table_rule(DATASET, "542", "OC2")
@@ -111,19 +120,21 @@ def sdq1_in_age_range(ctx: Context) -> pl.Expr:
         pl.col("CLA12")
         & (birthday(4) <= ctx.start)
         & (birthday(16) >= ctx.end)
-        & pl.col("SDQ_SCORE").is_null()
-        & (pl.col("SDQ_REASON") == "SDQ1")
+        & blank("SDQ_SCORE")
+        & pl.col("SDQ_REASON").eq_missing("SDQ1")
     )
 
 
 @oc2_rule("185", ("SDQ_SCORE",))
 def score_not_cla12(ctx: Context) -> pl.Expr:
-    return pl.col("SDQ_SCORE").is_not_null() & ~pl.col("CLA12")
+    return filled("SDQ_SCORE") & ~pl.col("CLA12")
 
 
 @oc2_rule("186", ("SDQ_SCORE", "SDQ_REASON"))
 def sdq_missing(ctx: Context) -> pl.Expr:
-    return pl.col("CLA12") & (birthday(4) <= ctx.start) & (birthday(17) > ctx.end) & blank("SDQ_SCORE", "SDQ_REASON")
+    return (
+        pl.col("CLA12") & (birthday(4) <= ctx.start) & (birthday(17) > ctx.end) & all_blank("SDQ_SCORE", "SDQ_REASON")
+    )
 
 
 @oc2_rule("190")
@@ -134,7 +145,7 @@ def outcomes_not_cla12(ctx: Context) -> pl.Expr:
 @oc2_rule("197B", ("SDQ_SCORE", "SDQ_REASON"))
 def sdq_at_4_or_17(ctx: Context) -> pl.Expr:
     turns = birthday(4).is_between(ctx.start, ctx.end) | birthday(17).is_between(ctx.start, ctx.end)
-    return turns & pl.col("CLA12") & blank("SDQ_SCORE", "SDQ_REASON")
+    return turns & pl.col("CLA12") & all_blank("SDQ_SCORE", "SDQ_REASON")
 
 
 @oc2_rule("198", ("SDQ_REASON",))
@@ -161,7 +172,7 @@ def health_check_over_5(ctx: Context) -> pl.Expr:
 def health_missing_for_cla12(ctx: Context) -> Iterable[Failures]:
     """CLA12 children need OC2 health fields: blank fields, or no OC2 row at all (flagged on the first episode)."""
     oc2 = with_cla12(ctx, "OC2")
-    yield Failures("OC2", oc2.filter(pl.col("CLA12") & ~pl.all_horizontal([pl.col(f).is_not_null() for f in HEALTH])))
+    yield Failures("OC2", oc2.filter(pl.col("CLA12") & ~pl.all_horizontal([filled(f) for f in HEALTH])))
     cla = looked_after_12_months(ctx)
     first = episodes(ctx).filter(pl.col("EPISODE_NUMBER") == 1)
     missing = first.filter(pl.col("CHILD").is_in(cla.implode()) & ~pl.col("CHILD").is_in(oc2["CHILD"].implode()))

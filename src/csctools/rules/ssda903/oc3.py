@@ -6,7 +6,9 @@ from collections.abc import Iterable
 
 import polars as pl
 
-from csctools.rules.ssda903.common import DATASET, code_rule, header_dob
+from csctools.datasets.ssda903.schema import AD1_FIELDS, ADOPTED_REASONS, CARE_LEAVER_FIELDS, RESPITE_LEGAL_STATUSES
+from csctools.rules.ssda903.common import DATASET, blank, code_rule, filled, header_dob
+from csctools.validate.blanks import none_of, one_of
 from csctools.validate.catalogue import QUERY
 from csctools.validate.context import Context, collect
 from csctools.validate.registry import Failures, rule, table_rule
@@ -14,8 +16,8 @@ from csctools.validate.registry import Failures, rule, table_rule
 code_rule("131", "OC3", "IN_TOUCH", required=True)
 code_rule("132", "OC3", "ACTIV", required=True)
 code_rule("133", "OC3", "ACCOM", required=True)
-LEAVER = ("IN_TOUCH", "ACTIV", "ACCOM")
-ADOPTION = ("DATE_INT", "DATE_MATCH", "FOSTER_CARE", "NB_ADOPTR", "SEX_ADOPTR", "LS_ADOPTR")
+LEAVER = CARE_LEAVER_FIELDS
+ADOPTION = AD1_FIELDS
 
 
 @table_rule(DATASET, "153", "OC3")
@@ -26,12 +28,13 @@ def all_or_nothing(ctx: Context) -> pl.Expr:
 
 @table_rule(DATASET, "344", "OC3")
 def died_or_home_with_activity(ctx: Context) -> pl.Expr:
-    return pl.col("IN_TOUCH").is_in(["DIED", "RHOM"]) & ((pl.col("ACTIV") != "0") | (pl.col("ACCOM") != "0"))
+    completed = [filled(f) & pl.col(f).ne_missing("0") for f in ("ACTIV", "ACCOM")]  # blank is not completed
+    return one_of("IN_TOUCH", ["DIED", "RHOM"]) & pl.any_horizontal(completed)
 
 
 @table_rule(DATASET, "345", "OC3")
 def in_touch_without_activity(ctx: Context) -> pl.Expr:
-    return (pl.col("IN_TOUCH") == "YES") & ((pl.col("ACTIV") == "0") | (pl.col("ACCOM") == "0"))
+    return pl.col("IN_TOUCH").eq_missing("YES") & (pl.col("ACTIV").eq_missing("0") | pl.col("ACCOM").eq_missing("0"))
 
 
 @table_rule(DATASET, "391", "OC3")
@@ -44,7 +47,7 @@ def foster_accommodation_at_17(ctx: Context) -> Iterable[Failures]:
     """Care leavers turning 17 this year cannot be recorded as living with former foster carers (Z1, Z2)."""
     oc3 = ctx.lazy("OC3").join(header_dob(ctx).lazy(), on="CHILD", how="left")
     turns_17 = pl.col("HEADER_DOB").dt.offset_by("17y").is_between(ctx.start, ctx.end)
-    yield Failures("OC3", oc3.filter(pl.col("ACCOM").is_in(["Z1", "Z2"]) & turns_17))
+    yield Failures("OC3", oc3.filter(one_of("ACCOM", ["Z1", "Z2"]) & turns_17))
 
 
 @table_rule(DATASET, "134", "AD1")
@@ -72,14 +75,14 @@ def not_a_relevant_child(ctx: Context) -> Iterable[Failures]:
     episodes = both.filter(pl.col("DECOM").is_not_null() & pl.col("CHILD").is_in(leavers))
     episodes = episodes.unique(["CHILD", "DECOM"], keep="first")
     latest = episodes.filter(pl.col("DECOM") == pl.col("DECOM").max().over("CHILD"))
-    adopted = latest.filter(pl.col("REC").is_in(["E11", "E12"])).select("CHILD").unique()
+    adopted = latest.filter(one_of("REC", ADOPTED_REASONS)).select("CHILD").unique()
     ends = (
-        pl.when(pl.col("DEC").is_null() & (pl.col("DECOM") == pl.col("DECOM").max().over("CHILD")))
+        pl.when(blank("DEC") & (pl.col("DECOM") == pl.col("DECOM").max().over("CHILD")))
         .then(pl.lit(ctx.end))
         .otherwise(pl.col("DEC"))
     )
     dob = ctx.lazy("Header").filter(pl.col("DOB").dt.offset_by("20y") > ctx.end).select("CHILD", "DOB").unique("CHILD")
-    spans = episodes.filter(~pl.col("LS").is_in(["V3", "V4"])).with_columns(ends.alias("END")).join(dob, on="CHILD")
+    spans = episodes.filter(none_of("LS", RESPITE_LEGAL_STATUSES)).with_columns(ends.alias("END")).join(dob, on="CHILD")
 
     def days_after(years: int) -> pl.Expr:
         since = pl.max_horizontal(pl.col("DECOM"), pl.col("DOB").dt.offset_by(f"{years}y"))

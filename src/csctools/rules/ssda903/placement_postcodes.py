@@ -7,20 +7,28 @@ from datetime import date
 
 import polars as pl
 
-from csctools.rules.ssda903.common import DATASET
+from csctools.datasets.ssda903.schema import (
+    ADOPTION_PLACEMENTS,
+    FOSTER_PLACEMENTS,
+    NO_URN_PLACEMENTS,
+    RESPITE_LEGAL_STATUSES,
+)
+from csctools.rules.ssda903.common import DATASET, blank
+from csctools.validate.blanks import none_of, one_of
 from csctools.validate.context import Context, collect, per_return
 from csctools.validate.registry import frame_rule, table_rule
 
-RESPITE = ("V3", "V4")
-NO_URN = ("P1", "P3", "R1", "R2", "R5", "T0", "T1", "T2", "T3", "T4", "Z11", "Z12", "Z13", "Z14")
+RESPITE = RESPITE_LEGAL_STATUSES
+NO_URN = NO_URN_PLACEMENTS
 OUTSIDE_ENGLAND = ("CON", "NIR", "SCO", "WAL", "NUK")
 POSTCODE = ("postcode_derived",)
+K3_EXEMPT_FROM = 2026  # 2025/26 on: supported accommodation (K3) is exempt from 1015 and 229
 
 
 @per_return
 def uasc_children(ctx: Context) -> pl.Series:
     """Children who are or were UASC this year or last (their postcodes and distance are not recorded)."""
-    frames = [ctx.table("UASC")["CHILD"], ctx.table("Header").filter(pl.col("UASC") == "1")["CHILD"]]
+    frames = [ctx.table("UASC")["CHILD"], ctx.table("Header").filter(pl.col("UASC").eq_missing("1"))["CHILD"]]
     if ctx.previous is not None:
         frames += [ctx.last_year("UASC")["CHILD"]]
     return pl.concat(frames).unique()
@@ -33,17 +41,17 @@ def not_uasc(ctx: Context) -> pl.DataFrame:
 
 @table_rule(DATASET, "169", "Episodes", needs=POSTCODE)
 def placement_la_missing(ctx: Context) -> pl.Expr:
-    return ~pl.col("LS").is_in(RESPITE) & pl.col("PL_LA").is_null()
+    return none_of("LS", RESPITE) & pl.col("PL_LA").is_null()
 
 
 @table_rule(DATASET, "179", "Episodes", needs=(*POSTCODE, "la_code"))
 def placement_location_missing(ctx: Context) -> pl.Expr:
-    return ~pl.col("LS").is_in(RESPITE) & pl.col("PL_LOCATION").is_null()
+    return none_of("LS", RESPITE) & pl.col("PL_LOCATION").is_null()
 
 
 @table_rule(DATASET, "420", "Episodes", needs=POSTCODE)
 def placement_la_for_respite(ctx: Context) -> pl.Expr:
-    return pl.col("LS").is_in(RESPITE) & pl.col("PL_LA").is_not_null()
+    return one_of("LS", RESPITE) & pl.col("PL_LA").is_not_null()
 
 
 @table_rule(DATASET, "454", "Episodes", needs=POSTCODE)
@@ -54,49 +62,50 @@ def over_350_miles(ctx: Context) -> pl.Expr:
 @table_rule(DATASET, "1015", "Episodes", needs=(*POSTCODE, "la_code"))
 def own_provision_out_of_area(ctx: Context) -> pl.Expr:
     own = ctx.authority.ons_code if ctx.authority else ""
-    fostering = pl.col("PLACE").is_in(["A3", "A4", "A5", "A6", "U1", "U2", "U3", "U4", "U5", "U6"])
-    checked = ~fostering & ~pl.col("LS").is_in(RESPITE) & (pl.col("PLACE_PROVIDER") == "PR1")
+    exempt = [*ADOPTION_PLACEMENTS, *FOSTER_PLACEMENTS, *(("K3",) if ctx.year.end >= K3_EXEMPT_FROM else ())]
+    fostering = one_of("PLACE", exempt)
+    checked = ~fostering & none_of("LS", RESPITE) & pl.col("PLACE_PROVIDER").eq_missing("PR1")
     return checked & pl.col("LS").is_not_null() & pl.col("PLACE").is_not_null() & (pl.col("PL_LA") != own)
 
 
 @table_rule(DATASET, "222", "Episodes")
 def urn_not_for_placement(ctx: Context) -> pl.Expr:
-    return pl.col("PLACE").is_in(NO_URN) & pl.col("URN").is_not_null() & (pl.col("URN") != "XXXXXXX")
+    return one_of("PLACE", NO_URN) & pl.col("URN").is_not_null() & pl.col("URN").ne_missing("XXXXXXX")
 
 
 @table_rule(DATASET, "218", "Episodes", needs=POSTCODE)
 def urn_required(ctx: Context) -> pl.Expr:
-    open_in_year = (pl.col("DEC") >= ctx.start) | pl.col("DEC").is_null()
-    in_england = ~pl.col("PL_LA").is_in(OUTSIDE_ENGLAND).fill_null(False)
-    return open_in_year & pl.col("URN").is_null() & ~pl.col("PLACE").is_in(NO_URN) & in_england
+    open_in_year = (pl.col("DEC") >= ctx.start) | blank("DEC")
+    in_england = none_of("PL_LA", OUTSIDE_ENGLAND).fill_null(False)
+    return open_in_year & pl.col("URN").is_null() & none_of("PLACE", NO_URN) & in_england
 
 
 @table_rule(DATASET, "230", "Episodes", needs=POSTCODE)
 def semi_independent_without_urn(ctx: Context) -> pl.Expr:
     """An H5 (semi-independent living) placement in England still open after 27 October 2023 has no URN."""
-    after_registration = pl.col("DEC").is_null() | (pl.col("DEC") > date(2023, 10, 28))
-    in_england = ~pl.col("PL_LA").is_in(OUTSIDE_ENGLAND).fill_null(False)
-    no_urn = pl.col("URN").is_null() | (pl.col("URN") == "XXXXXXX")
-    return (pl.col("PLACE") == "H5") & after_registration & in_england & no_urn
+    after_registration = blank("DEC") | (pl.col("DEC") > date(2023, 10, 28))
+    in_england = none_of("PL_LA", OUTSIDE_ENGLAND).fill_null(False)
+    no_urn = pl.col("URN").is_null() | pl.col("URN").eq_missing("XXXXXXX")
+    return pl.col("PLACE").eq_missing("H5") & after_registration & in_england & no_urn
 
 
 @table_rule(DATASET, "243", "Episodes", needs=POSTCODE)
 def urn_outside_england(ctx: Context) -> pl.Expr:
     """Providers outside England are not registered with Ofsted, so a placement there has no URN (XXXXXXX, the
     code for 'no URN', is accepted)."""
-    return pl.col("PL_LA").is_in(OUTSIDE_ENGLAND) & pl.col("URN").is_not_null() & (pl.col("URN") != "XXXXXXX")
+    return one_of("PL_LA", OUTSIDE_ENGLAND) & pl.col("URN").is_not_null() & pl.col("URN").ne_missing("XXXXXXX")
 
 
 @frame_rule(DATASET, "392a", "Episodes", not_uasc, fields=("HOME_POST", "PL_POST"), needs=POSTCODE)
 def distance_missing(ctx: Context) -> pl.Expr:
     """A child looked after (not UASC, not respite) has no distance: a postcode is missing or unknown."""
-    return ~pl.col("LS").is_in(RESPITE) & pl.col("PL_DISTANCE").is_null()
+    return none_of("LS", RESPITE) & pl.col("PL_DISTANCE").is_null()
 
 
 @frame_rule(DATASET, "392b", "Episodes", not_uasc, fields=("HOME_POST", "PL_POST"), needs=("prev_year",))
 def postcodes_missing(ctx: Context) -> pl.Expr:
     """A child looked after (not UASC, not respite) has no home or placement postcode."""
-    return ~pl.col("LS").is_in(RESPITE) & (pl.col("HOME_POST").is_null() | pl.col("PL_POST").is_null())
+    return none_of("LS", RESPITE) & (pl.col("HOME_POST").is_null() | pl.col("PL_POST").is_null())
 
 
 @table_rule(DATASET, "406", "Episodes", needs=POSTCODE, fields=("HOME_POST", "PL_POST"))
@@ -125,7 +134,7 @@ def _first_and_open_last(ctx: Context) -> pl.DataFrame:
         .filter(pl.col("DECOM").is_not_null())
         .filter(pl.col("DECOM") == pl.col("DECOM").max().over("CHILD"))
         .unique("CHILD", keep="first")
-        .filter(pl.col("DEC").is_null())
+        .filter(blank("DEC"))
     )
     latest = latest.select(
         "CHILD", *(pl.col(f).alias(f"{f}_LAST") for f in ("DEC", "RNE", "PL_LA", "PL_LOCATION", "PL_DISTANCE"))
@@ -175,4 +184,4 @@ def placement_location_differs(ctx: Context) -> pl.Expr:
 @table_rule(DATASET, "242", "Episodes")
 def xxxxxxx_outside_adoption(ctx: Context) -> pl.Expr:
     """URN XXXXXXX (regional adoption agency) on a placement that is not an adoption placement (A3-A6)."""
-    return (pl.col("URN") == "XXXXXXX") & ~pl.col("PLACE").is_in(["A3", "A4", "A5", "A6"])
+    return pl.col("URN").eq_missing("XXXXXXX") & none_of("PLACE", ADOPTION_PLACEMENTS)

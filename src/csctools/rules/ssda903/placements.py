@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import polars as pl
 
-from csctools.rules.ssda903.common import DATASET, TEMPORARY, episodes
+from csctools.datasets.ssda903.schema import LONG_TERM_FOSTERING, RESPITE_LEGAL_STATUSES
+from csctools.rules.ssda903.common import DATASET, TEMPORARY, blank, episodes, filled
+from csctools.validate.blanks import one_of
 from csctools.validate.context import Context
 from csctools.validate.registry import frame_rule, table_rule
 
@@ -15,7 +17,7 @@ def _minimum_age(code: str, place: str, years: int) -> None:
     def condition(ctx: Context) -> pl.Expr:
         return (
             (pl.col("PLACE") == place)
-            & pl.col("DEC").is_not_null()
+            & filled("DEC")
             & (pl.col("DECOM") < pl.col("HEADER_DOB").dt.offset_by(f"{years}y"))
         )
 
@@ -47,24 +49,24 @@ _maximum_days("379", "T4", 7)
 
 @table_rule(DATASET, "377", "Episodes")
 def holiday_placements(ctx: Context) -> pl.Expr:
-    holidays = ctx.table("Episodes").filter(pl.col("PLACE") == "T3")["CHILD"].value_counts()
+    holidays = ctx.table("Episodes").filter(pl.col("PLACE").eq_missing("T3"))["CHILD"].value_counts()
     frequent = holidays.filter(pl.col("count") > 2)["CHILD"].implode()
-    return (pl.col("PLACE") == "T3") & pl.col("CHILD").is_in(frequent, nulls_equal=True)
+    return pl.col("PLACE").eq_missing("T3") & pl.col("CHILD").is_in(frequent, nulls_equal=True)
 
 
 @table_rule(DATASET, "378", "Episodes")
 def parents_under_section_20(ctx: Context) -> pl.Expr:
-    return (pl.col("PLACE") == "P1") & (pl.col("LS") == "V2")
+    return pl.col("PLACE").eq_missing("P1") & pl.col("LS").eq_missing("V2")
 
 
 @table_rule(DATASET, "382", "Episodes")
 def respite_temporary(ctx: Context) -> pl.Expr:
-    return pl.col("LS").is_in(["V3", "V4"]) & pl.col("PLACE").is_in(TEMPORARY)
+    return one_of("LS", RESPITE_LEGAL_STATUSES) & one_of("PLACE", TEMPORARY)
 
 
 @table_rule(DATASET, "384", "Episodes")
 def respite_long_term_foster(ctx: Context) -> pl.Expr:
-    return pl.col("LS").is_in(["V3", "V4"]) & pl.col("PLACE").is_in(["U1", "U4"])
+    return one_of("LS", RESPITE_LEGAL_STATUSES) & one_of("PLACE", LONG_TERM_FOSTERING)
 
 
 @frame_rule(DATASET, "383", "Episodes", episodes, ("PLACE", "RNE", "PL_POST"))
@@ -73,9 +75,11 @@ def back_from_temporary(ctx: Context) -> pl.Expr:
     same_child = pl.col("CHILD").shift(2) == pl.col("CHILD")  # episodes are sorted by child and start
     before_place = pl.when(same_child).then(pl.col("PLACE").shift(2))
     before_post = pl.when(same_child).then(pl.col("PL_POST").shift(2))
-    after_temporary = pl.col("PREV_PLACE").is_in(TEMPORARY) & before_place.is_not_null()
+    after_temporary = one_of("PREV_PLACE", TEMPORARY) & before_place.is_not_null()
     differs = (
-        (pl.col("RNE") != "P") | pl.col("PLACE").ne_missing(before_place) | pl.col("PL_POST").ne_missing(before_post)
+        pl.col("RNE").ne_missing("P")
+        | pl.col("PLACE").ne_missing(before_place)
+        | pl.col("PL_POST").ne_missing(before_post)
     )
     return after_temporary & differs
 
@@ -84,4 +88,4 @@ def back_from_temporary(ctx: Context) -> pl.Expr:
 def looked_after_past_18(ctx: Context) -> pl.Expr:
     """A young person still looked after past their 18th birthday must be accommodated under s20 (V2) in K2."""
     over_18 = pl.col("HEADER_DOB").dt.offset_by("18y") < ctx.end
-    return over_18 & pl.col("DEC").is_null() & ~((pl.col("LS") == "V2") & (pl.col("PLACE") == "K2"))
+    return over_18 & blank("DEC") & ~(pl.col("LS").eq_missing("V2") & pl.col("PLACE").eq_missing("K2"))

@@ -6,7 +6,9 @@ from collections.abc import Iterable
 
 import polars as pl
 
-from csctools.rules.ssda903.common import DATASET
+from csctools.datasets.ssda903.schema import RENAMED_PLACEMENTS
+from csctools.rules.ssda903.common import DATASET, blank, filled
+from csctools.validate.blanks import one_of
 from csctools.validate.context import Context, collect, per_return
 from csctools.validate.registry import Failures, frame_rule, rule, table_rule
 
@@ -43,7 +45,7 @@ _changed("204", "ETHNIC")
 def no_longer_a_mother(ctx: Context) -> pl.Expr:
     """A child recorded as a mother last year is not recorded as one this year (children with episodes)."""
     with_episodes = pl.col("CHILD").is_in(ctx.table("Episodes")["CHILD"].implode())
-    return with_episodes & (pl.col("MOTHER_LAST") == "1") & pl.col("MOTHER").ne_missing(pl.col("MOTHER_LAST"))
+    return with_episodes & pl.col("MOTHER_LAST").eq_missing("1") & pl.col("MOTHER").ne_missing(pl.col("MOTHER_LAST"))
 
 
 @frame_rule(DATASET, "208", "Header", _headers, fields=("UPN",))
@@ -62,7 +64,7 @@ def upn_changed(ctx: Context) -> pl.Expr:
 @frame_rule(DATASET, "205D", "Header", _headers, fields=("UASC",))
 def newly_uasc(ctx: Context) -> pl.Expr:
     """A child recorded as UASC this year was in last year's return but not recorded as UASC there."""
-    return (pl.col("UASC") == "1") & (pl.col("UASC_LAST").fill_null("") != "1")
+    return pl.col("UASC").eq_missing("1") & (pl.col("UASC_LAST").fill_null("") != "1")
 
 
 @per_return
@@ -73,13 +75,21 @@ def _first_and_open_last(ctx: Context) -> pl.DataFrame:
     last = ctx.last_year_lazy("Episodes").filter(pl.col("DECOM").is_not_null())
     latest = last.filter(pl.col("DECOM") == pl.col("DECOM").max().over("CHILD")).unique("CHILD", keep="first")
     fields = ["DECOM", "DEC", "RNE", "LS", "CIN", "PLACE", "PLACE_PROVIDER", "URN"]
-    latest = latest.filter(pl.col("DEC").is_null()).select("CHILD", *(pl.col(f).alias(f"{f}_LAST") for f in fields))
+    latest = latest.filter(blank("DEC")).select("CHILD", *(pl.col(f).alias(f"{f}_LAST") for f in fields))
     return collect(first.join(latest, on="CHILD", how="inner"))
+
+
+def _renamed(field: str) -> pl.Expr:
+    """This year's code is one that last year's code was renamed or split into (H5 -> K3, Z1 -> Z11-Z14)."""
+    if field != "PLACE":
+        return pl.lit(False)
+    pairs = [pl.col("PLACE_LAST").eq_missing(old) & one_of("PLACE", new) for old, new in RENAMED_PLACEMENTS.items()]
+    return pl.any_horizontal(pairs)
 
 
 def _same_as_open_episode(code: str, field: str) -> None:
     def differs(ctx: Context) -> pl.Expr:
-        return pl.col(field).ne_missing(pl.col(f"{field}_LAST"))
+        return pl.col(field).ne_missing(pl.col(f"{field}_LAST")) & ~_renamed(field)
 
     differs.__doc__ = f"The first episode's {field} differs from the episode left open at the end of last year."
     frame_rule(DATASET, code, "Episodes", _first_and_open_last, fields=(field,))(differs)
@@ -131,7 +141,7 @@ def _placed_pairs(ctx: Context) -> pl.DataFrame:
 @table_rule(DATASET, "559", "PlacedAdoption", fields=("DATE_PLACED",))
 def decision_missing_last_year(ctx: Context) -> pl.Expr:
     """A decision to place for adoption dated before this year is not in last year's return."""
-    last = ctx.last_year("PlacedAdoption").filter(pl.col("DATE_PLACED").is_not_null())["CHILD"].implode()
+    last = ctx.last_year("PlacedAdoption").filter(filled("DATE_PLACED"))["CHILD"].implode()
     return (pl.col("DATE_PLACED") < ctx.start) & ~pl.col("CHILD").is_in(last)
 
 
@@ -165,7 +175,7 @@ def new_decision_not_later(ctx: Context) -> Iterable[Failures]:
     frame = _placed_pairs(ctx).filter(
         pl.col("DATE_PLACED_CEASED_LAST").is_not_null() | pl.col("REASON_PLACED_CEASED_LAST").is_not_null()
     )
-    bad = (pl.col("DATE_PLACED") <= pl.col("DATE_PLACED_LAST")) | pl.col("DATE_PLACED").is_null()
+    bad = (pl.col("DATE_PLACED") <= pl.col("DATE_PLACED_LAST")) | blank("DATE_PLACED")
     yield Failures("PlacedAdoption", frame.lazy().filter(bad), ("DATE_PLACED",))
 
 
@@ -175,9 +185,7 @@ def open_missing_not_carried(ctx: Context) -> Iterable[Failures]:
     missing = ctx.lazy("Missing").select("CHILD", "_row", pl.col("MIS_START").fill_null(pl.lit(ctx.end)))
     first = missing.filter(pl.col("MIS_START") == pl.col("MIS_START").min().over("CHILD")).unique("CHILD")
     open_last = (
-        ctx.last_year_lazy("Missing")
-        .filter(pl.col("MIS_END").is_null())
-        .select("CHILD", pl.col("MIS_START").alias("START_LAST"))
+        ctx.last_year_lazy("Missing").filter(blank("MIS_END")).select("CHILD", pl.col("MIS_START").alias("START_LAST"))
     )
     merged = first.join(open_last, on="CHILD", how="inner")
     bad_rows = collect(merged.filter(pl.col("MIS_START") != pl.col("START_LAST")).select("_row"))["_row"].implode()

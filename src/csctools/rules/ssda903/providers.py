@@ -6,7 +6,10 @@ from collections.abc import Iterable
 
 import polars as pl
 
-from csctools.rules.ssda903.common import DATASET
+from csctools.datasets.ssda903.schema import RESPITE_LEGAL_STATUSES
+from csctools.rules.ssda903.common import DATASET, blank, filled
+from csctools.rules.ssda903.placement_postcodes import K3_EXEMPT_FROM
+from csctools.validate.blanks import none_of, one_of
 from csctools.validate.context import Context, per_return
 from csctools.validate.registry import Failures, rule
 
@@ -17,7 +20,7 @@ LIST = ("ofsted_provider_lists",)
 def with_provider(ctx: Context) -> pl.DataFrame:
     """Episodes with a real URN (not XXXXXXX), with the provider's row from the list (null when not on it)."""
     providers = ctx.providers if ctx.providers is not None else pl.DataFrame(schema={"URN": pl.String})
-    episodes = ctx.table("Episodes").filter(pl.col("URN").is_not_null() & (pl.col("URN") != "XXXXXXX"))
+    episodes = ctx.table("Episodes").filter(pl.col("URN").is_not_null() & pl.col("URN").ne_missing("XXXXXXX"))
     return episodes.join(providers.with_columns(pl.lit(True).alias("LISTED")), on="URN", how="left")
 
 
@@ -47,8 +50,8 @@ def urn_provider_type(ctx: Context) -> Iterable[Failures]:
 def urn_postcode(ctx: Context) -> Iterable[Failures]:
     """A children's home or school placement's postcode is not the provider's setting postcode."""
     frame = with_provider(ctx).filter(
-        ~pl.col("LS").is_in(["V3", "V4"])
-        & pl.col("PLACE").is_in(["K1", "K2", "K3", "R3", "S1"])
+        none_of("LS", RESPITE_LEGAL_STATUSES)
+        & one_of("PLACE", ["K1", "K2", "K3", "R3", "S1"])
         & pl.col("PL_POST").is_not_null()
     )
     differs = pl.col("PL_POST").str.to_uppercase().str.replace_all(r"\s+", "") != pl.col("POSTCODE")
@@ -70,9 +73,7 @@ def urn_closed_before_start(ctx: Context) -> Iterable[Failures]:
 def urn_closed_before_end(ctx: Context) -> Iterable[Failures]:
     """The provider was deregistered before the episode ended (or before 31 March for an open episode)."""
     frame = with_provider(ctx).filter(pl.col("REG_END").is_not_null())
-    bad = (pl.col("DEC").is_not_null() & (pl.col("DEC") > pl.col("REG_END"))) | (
-        pl.col("DEC").is_null() & (pl.lit(ctx.end) > pl.col("REG_END"))
-    )
+    bad = (filled("DEC") & (pl.col("DEC") > pl.col("REG_END"))) | (blank("DEC") & (pl.lit(ctx.end) > pl.col("REG_END")))
     yield Failures("Episodes", frame.lazy().filter(bad), ("URN", "DEC"))
 
 
@@ -82,8 +83,10 @@ def own_or_other_la(ctx: Context) -> Iterable[Failures]:
     provider's LA is inferred from its postcode)."""
     own = ctx.authority.ons_code if ctx.authority else ""
     frame = with_provider(ctx)
-    bad = ((pl.col("PLACE_PROVIDER") == "PR1") & pl.col("LA_CODE_INFERRED").ne_missing(pl.lit(own))) | (
-        (pl.col("PLACE_PROVIDER") == "PR2") & (pl.col("LA_CODE_INFERRED") == own)
+    if ctx.year.end >= K3_EXEMPT_FROM:  # 2025/26 on: supported accommodation is exempt
+        frame = frame.filter(pl.col("PLACE").ne_missing("K3"))
+    bad = (pl.col("PLACE_PROVIDER").eq_missing("PR1") & (pl.col("LA_CODE_INFERRED") != own)) | (
+        pl.col("PLACE_PROVIDER").eq_missing("PR2") & (pl.col("LA_CODE_INFERRED") == own)
     )
     yield Failures("Episodes", frame.lazy().filter(bad), ("URN", "PLACE_PROVIDER"))
 
@@ -101,7 +104,7 @@ def placed_where_provider_has_no_premises(ctx: Context) -> Iterable[Failures]:
         .agg(pl.col("LA_CODE_INFERRED").unique().alias("PREMISES_LAS"))
     )
     episodes = ctx.table("Episodes").filter(
-        (pl.col("PLACE") == "K3") & pl.col("URN").is_not_null() & (pl.col("URN") != "XXXXXXX")
+        pl.col("PLACE").eq_missing("K3") & pl.col("URN").is_not_null() & pl.col("URN").ne_missing("XXXXXXX")
     )
     frame = episodes.join(premises, on="URN", how="inner").filter(
         pl.col("PL_LA").is_not_null() & ~pl.col("PREMISES_LAS").list.contains(pl.col("PL_LA"))

@@ -7,7 +7,9 @@ from datetime import date, timedelta
 
 import polars as pl
 
-from csctools.rules.ssda903.common import DATASET, code_rule, date_rule
+from csctools.datasets.ssda903.schema import RESPITE_LEGAL_STATUSES
+from csctools.rules.ssda903.common import DATASET, blank, code_rule, date_rule, filled
+from csctools.validate.blanks import none_of
 from csctools.validate.context import Context, collect, per_return
 from csctools.validate.registry import Failures, frame_rule, rule, table_rule
 from csctools.validate.windows import next_in_group, position_in_group, previous_in_group
@@ -26,20 +28,20 @@ def sorted_episodes(ctx: Context) -> pl.DataFrame:
     return frame.with_columns(
         previous_in_group("SW_DEC", "CHILD").alias("PREV_SW_DEC"),
         next_in_group("SW_DECOM", "CHILD").alias("NEXT_SW_DECOM"),
-        pl.when(pl.col("SW_DECOM").is_not_null()).then(position_in_group("CHILD") + 1).alias("NUMBER"),
+        pl.when(filled("SW_DECOM")).then(position_in_group("CHILD") + 1).alias("NUMBER"),
         pl.len().over("CHILD").alias("COUNT"),
     )
 
 
 @table_rule(DATASET, "SW01aSTG1", "SWEpisodes")
 def complete_before_2023(ctx: Context) -> pl.Expr:
-    return ((pl.col("SW_DECOM") < APRIL_2023) & pl.col("SW_ID").is_null()) | pl.col("SW_DECOM").is_null()
+    return ((pl.col("SW_DECOM") < APRIL_2023) & pl.col("SW_ID").is_null()) | blank("SW_DECOM")
 
 
 @table_rule(DATASET, "SW01bSTG1", "SWEpisodes")
 def complete_from_2023(ctx: Context) -> pl.Expr:
     missing = pl.col("SW_ID").is_null() | pl.col("SW_REASON").is_null()
-    return ((pl.col("SW_DECOM") >= APRIL_2023) & missing) | pl.col("SW_DECOM").is_null()
+    return ((pl.col("SW_DECOM") >= APRIL_2023) & missing) | blank("SW_DECOM")
 
 
 @table_rule(DATASET, "SW02STG1", "SWEpisodes")
@@ -49,7 +51,7 @@ def id_prefix(ctx: Context) -> pl.Expr:
 
 @table_rule(DATASET, "SW03STG1", "SWEpisodes")
 def complete(ctx: Context) -> pl.Expr:
-    return pl.col("SW_ID").is_null() | pl.col("SW_DECOM").is_null() | pl.col("SW_REASON").is_null()
+    return pl.col("SW_ID").is_null() | blank("SW_DECOM") | pl.col("SW_REASON").is_null()
 
 
 @table_rule(DATASET, "SW06STG2", "SWEpisodes")
@@ -75,7 +77,7 @@ def ends_before_start(ctx: Context) -> pl.Expr:
 
 @table_rule(DATASET, "SW19STG2", "SWEpisodes")
 def same_start(ctx: Context) -> pl.Expr:
-    return pl.struct("CHILD", "SW_DECOM").is_duplicated() & pl.col("SW_DECOM").is_not_null()
+    return pl.struct("CHILD", "SW_DECOM").is_duplicated() & filled("SW_DECOM")
 
 
 def _after_the_first(ctx: Context) -> pl.Expr:
@@ -85,18 +87,18 @@ def _after_the_first(ctx: Context) -> pl.Expr:
 @frame_rule(DATASET, "SW08STG2", "SWEpisodes", sorted_episodes, fields=("SW_DEC",))
 def previous_not_ended(ctx: Context) -> pl.Expr:
     """A social worker episode that is not the child's latest has no end date."""
-    return (pl.col("NUMBER") < pl.col("COUNT")) & pl.col("SW_DEC").is_null()
+    return (pl.col("NUMBER") < pl.col("COUNT")) & blank("SW_DEC")
 
 
 @frame_rule(DATASET, "SW14STG2", "SWEpisodes", sorted_episodes, fields=("SW_DEC",))
 def end_date_blank(ctx: Context) -> pl.Expr:
     """Only the latest social worker episode of a child may have no end date."""
-    return (pl.col("NUMBER") < pl.col("COUNT")) & pl.col("SW_DEC").is_null()
+    return (pl.col("NUMBER") < pl.col("COUNT")) & blank("SW_DEC")
 
 
 def _gap_between_workers(ctx: Context) -> pl.Expr:
     gap = (pl.col("SW_DECOM") - pl.col("PREV_SW_DEC")).dt.total_days().abs()
-    bad = (pl.col("SW_REASON") != "FCONTA") & ((gap > 7) | pl.col("PREV_SW_DEC").is_null())
+    bad = pl.col("SW_REASON").ne_missing("FCONTA") & ((gap > 7) | pl.col("PREV_SW_DEC").is_null())
     return _after_the_first(ctx) & bad
 
 
@@ -113,20 +115,20 @@ def none_open(ctx: Context) -> Iterable[Failures]:
     The reference validator checks every child in SWEpisodes, so it also flags children who left care during the
     year; csctools checks the children the message is about: those still looked after on 31 March.
     """
-    looked_after = ctx.table("Episodes").filter(pl.col("DEC").is_null())["CHILD"].implode()
+    looked_after = ctx.table("Episodes").filter(blank("DEC"))["CHILD"].implode()
     frame = sorted_episodes(ctx).lazy().filter(pl.col("CHILD").is_in(looked_after))
     latest = pl.col("SW_DECOM") == pl.col("SW_DECOM").max().over("CHILD")
-    ended = frame.filter(latest & pl.col("SW_DEC").is_not_null()).unique("CHILD")
+    ended = frame.filter(latest & filled("SW_DEC")).unique("CHILD")
     yield Failures("SWEpisodes", ended, ("SW_DEC",))
 
 
 @rule(DATASET, "SW01STG1")
 def looked_after_without_worker(ctx: Context) -> Iterable[Failures]:
     """A child looked after on 31 March (not respite) has no complete social worker episode."""
-    open_children = ctx.table("Episodes").filter(pl.col("DEC").is_null() & ~pl.col("LS").is_in(["V3", "V4"]))
+    open_children = ctx.table("Episodes").filter(blank("DEC") & none_of("LS", RESPITE_LEGAL_STATUSES))
     sw = ctx.table("SWEpisodes")
     merged = open_children.select("CHILD", "_row").join(sw.drop("_row"), on="CHILD", how="left")
-    bad = merged.filter(pl.col("SW_ID").is_null() | pl.col("SW_DECOM").is_null() | pl.col("SW_REASON").is_null())
+    bad = merged.filter(pl.col("SW_ID").is_null() | blank("SW_DECOM") | pl.col("SW_REASON").is_null())
     yield Failures("Episodes", ctx.lazy("Episodes").filter(pl.col("_row").is_in(bad["_row"].implode())), ("DEC",))
 
 
@@ -136,7 +138,7 @@ frame_rule(DATASET, "SW10aSTG2", "SWEpisodes", sorted_episodes, fields=("SW_DECO
 @frame_rule(DATASET, "SW10bSTG2", "SWEpisodes", sorted_episodes, fields=("SW_DECOM", "SW_REASON"))
 def first_contact_overlaps(ctx: Context) -> pl.Expr:
     """A social worker episode with reason first contact (FCONTA) starts before the previous episode ended."""
-    bad = (pl.col("SW_REASON") == "FCONTA") & (
+    bad = pl.col("SW_REASON").eq_missing("FCONTA") & (
         pl.col("PREV_SW_DEC").is_null() | (pl.col("PREV_SW_DEC") > pl.col("SW_DECOM"))
     )
     return _after_the_first(ctx) & bad
@@ -146,7 +148,7 @@ def first_contact_overlaps(ctx: Context) -> pl.Expr:
 def ended_without_successor(ctx: Context) -> pl.Expr:
     """A social worker episode ended more than five days before 31 March and the child's next episode does not
     begin within five days of that end (or there is none)."""
-    ended = pl.col("SW_DEC").is_not_null() & (pl.col("SW_DEC") <= ctx.end - timedelta(days=5))
+    ended = filled("SW_DEC") & (pl.col("SW_DEC") <= ctx.end - timedelta(days=5))
     gap = (pl.col("NEXT_SW_DECOM") - pl.col("SW_DEC")).dt.total_days().abs()
     return ended & (gap.is_null() | (gap > 5))
 
@@ -166,7 +168,7 @@ def no_worker_between_periods_of_care(ctx: Context) -> Iterable[Failures]:
     csctools checks the gaps between periods of care, when the child was known to have a social worker; the time
     before a child's first period of care is not checked, as a child new to children's services had none.
     """
-    looked_after = ctx.table("Episodes").filter(pl.col("DEC").is_null())["CHILD"].implode()
+    looked_after = ctx.table("Episodes").filter(blank("DEC"))["CHILD"].implode()
     episodes = ctx.lazy("Episodes").sort("CHILD", "DECOM", nulls_last=True)
     episodes = episodes.filter(pl.col("CHILD").is_in(looked_after)).with_columns(
         previous_in_group("DEC", "CHILD").alias("LEFT_ON"),
@@ -174,7 +176,7 @@ def no_worker_between_periods_of_care(ctx: Context) -> Iterable[Failures]:
     )
     back = (
         pl.col("LEFT_ON").is_not_null()
-        & (pl.col("LEFT_REC") != "X1")
+        & pl.col("LEFT_REC").ne_missing("X1")
         & (pl.col("LEFT_ON") >= ctx.start)
         & (pl.col("DECOM") > pl.col("LEFT_ON"))
     )

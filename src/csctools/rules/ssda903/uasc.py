@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 import polars as pl
 
-from csctools.rules.ssda903.common import DATASET
+from csctools.rules.ssda903.common import DATASET, filled
 from csctools.validate.context import Context, collect, per_return
 from csctools.validate.registry import Failures, frame_rule, rule, table_rule
 
@@ -24,7 +24,7 @@ def duc_after_18(ctx: Context) -> pl.Expr:
 @rule(DATASET, "303")
 def duc_without_uasc(ctx: Context) -> Iterable[Failures]:
     """A date UASC status ceased is given, but the child is not recorded as UASC (Header.UASC 1)."""
-    uasc = ctx.table("UASC").filter(pl.col("DUC").is_not_null())
+    uasc = ctx.table("UASC").filter(filled("DUC"))
     header = ctx.table("Header")
     not_flagged = header.filter(pl.col("UASC").fill_null("") != "1")["CHILD"].implode()
     bad = uasc.filter(pl.col("CHILD").is_in(not_flagged))
@@ -51,10 +51,8 @@ def _uasc_years(ctx: Context) -> pl.DataFrame:
 def no_longer_uasc(ctx: Context) -> pl.Expr:
     """UASC last year but not this year, yet a DUC is given this year or last year's DUC was not in last year."""
     last_start, last_end = ctx.year.previous().start_date, ctx.year.previous().end_date
-    only_last = (pl.col("UASC").fill_null("") != "1") & (pl.col("UASC_LAST") == "1")
-    bad = only_last & (
-        pl.col("DUC").is_not_null() | ~pl.col("DUC_LAST").is_between(last_start, last_end).fill_null(False)
-    )
+    only_last = (pl.col("UASC").fill_null("") != "1") & pl.col("UASC_LAST").eq_missing("1")
+    bad = only_last & (filled("DUC") | ~pl.col("DUC_LAST").is_between(last_start, last_end).fill_null(False))
     return bad
 
 
@@ -62,7 +60,7 @@ def no_longer_uasc(ctx: Context) -> pl.Expr:
 def still_uasc(ctx: Context) -> pl.Expr:
     """UASC both years, but the DUC is neither in this year nor last year's, or last year's DUC was not the 18th
     birthday."""
-    both = (pl.col("UASC") == "1") & (pl.col("UASC_LAST") == "1")
+    both = pl.col("UASC").eq_missing("1") & pl.col("UASC_LAST").eq_missing("1")
     in_year = pl.col("DUC").is_between(ctx.start, ctx.end).fill_null(False)
     same = (pl.col("DUC") == pl.col("DUC_LAST")).fill_null(False)
     eighteenth = (pl.col("DUC_LAST") == pl.col("DOB18_LAST")).fill_null(False)
@@ -73,4 +71,4 @@ def still_uasc(ctx: Context) -> pl.Expr:
 def never_uasc_with_duc(ctx: Context) -> pl.Expr:
     """A DUC is given though the child was not UASC this year or last."""
     never = (pl.col("UASC").fill_null("0") == "0") & (pl.col("UASC_LAST").fill_null("0") == "0")
-    return never & (pl.col("DUC").is_not_null() | pl.col("DUC_LAST").is_not_null())
+    return never & (filled("DUC") | pl.col("DUC_LAST").is_not_null())
