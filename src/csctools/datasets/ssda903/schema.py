@@ -57,6 +57,7 @@ FEMALE_SEX = ("F", "2")  # 2024/25 on, and before
 MALE_SEX = ("M", "1")
 # Codes of earlier years that later years split or renamed: last year's code and this year's are the same kind of
 # placement (rule 503D).
+WITHDRAWN_PLACEMENTS = ("P2",)  # not valid from 28 October 2023 (rule 217t); older episodes may hold it
 RENAMED_PLACEMENTS = {"H5": ("K3", "Z13", "Z14"), "Z1": ("Z11", "Z12", "Z13", "Z14")}
 OC2_HEALTH_FIELDS = ("IMMUNISATIONS", "TEETH_CHECK", "HEALTH_ASSESSMENT", "SUBSTANCE_MISUSE")
 OC2_FLAG_FIELDS = ("CONVICTED", "HEALTH_CHECK", *OC2_HEALTH_FIELDS, "INTERVENTION_RECEIVED", "INTERVENTION_OFFERED")

@@ -7,7 +7,12 @@ from datetime import date
 
 import polars as pl
 
-from csctools.datasets.ssda903.schema import ADOPTION_PLACEMENTS, FOSTER_PLACEMENTS
+from csctools.datasets.ssda903.schema import (
+    ADOPTION_PLACEMENTS,
+    FOSTER_PLACEMENTS,
+    WITH_CURRENT_FOSTER_CARER,
+    WITHDRAWN_PLACEMENTS,
+)
 from csctools.rules.ssda903.common import (
     ADOPTED,
     DATASET,
@@ -112,12 +117,16 @@ def pr0_only_with_p1(ctx: Context) -> pl.Expr:
 
 @table_rule(DATASET, "217", "Episodes")
 def adoption_with_foster_carer(ctx: Context) -> pl.Expr:
-    return one_of("PLACE", ["A3", "A5"]) & (pl.col("DECOM") >= date(2015, 4, 1)) & none_of("RNE", ["S", "T", "U"])
+    return (
+        one_of("PLACE", WITH_CURRENT_FOSTER_CARER)
+        & (pl.col("DECOM") >= date(2015, 4, 1))
+        & none_of("RNE", ["S", "T", "U"])
+    )
 
 
 @table_rule(DATASET, "217t", "Episodes")
 def p2_after_october_2023(ctx: Context) -> pl.Expr:
-    return pl.col("PLACE").eq_missing("P2") & ((pl.col("DEC") > date(2023, 10, 28)) | blank("DEC"))
+    return one_of("PLACE", WITHDRAWN_PLACEMENTS) & ((pl.col("DEC") > date(2023, 10, 28)) | blank("DEC"))
 
 
 @table_rule(DATASET, "233", "Episodes")
