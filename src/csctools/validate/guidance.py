@@ -1,0 +1,61 @@
+"""Plain-English guidance for rules: what a rule means, what usually causes it, what to check.
+
+Hand-written guidance is shipped as data beside each return's catalogue (`rules/<return>/guidance.yaml`); every
+other rule gets guidance built from its DfE message and fields, marked `written=False` so reports can say so.
+Packs add guidance for their own rules in the rule records.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import NamedTuple
+
+from csctools.package_data import PACKAGE_DIR
+from csctools.validate.catalogue import RuleInfo, catalogue
+
+KEYS = ("meaning", "causes", "check")
+
+
+class Guidance(NamedTuple):
+    code: str
+    meaning: str
+    causes: str  # empty where nothing is known
+    check: str
+    written: bool  # hand-written, rather than built from the message
+
+
+def _from_message(info: RuleInfo) -> Guidance:
+    fields = ", ".join(info.fields) or "the flagged fields"
+    tables = ", ".join(info.tables) or "the return"
+    return Guidance(info.code, info.message, "", f"{fields} of the flagged rows of {tables}.", False)
+
+
+@cache
+def written_guidance(dataset: str) -> dict[str, Guidance]:
+    """The hand-written guidance of a return's rules, by code (empty when the return has none)."""
+    from csctools.packs.files import PackError, check_keys, parse_yaml
+
+    path = PACKAGE_DIR / "rules" / dataset / "guidance.yaml"
+    if not path.exists():
+        return {}
+    name = f"rules/{dataset}/guidance.yaml"
+    data = parse_yaml(path.read_text(encoding="utf-8"), name) or {}
+    found = {}
+    for code, entry in data.items():
+        if code == "__line__":
+            continue
+        if not isinstance(entry, dict):
+            raise PackError(name, f"guidance for {code} must be meaning, causes and check")
+        check_keys(entry, name, KEYS, required=KEYS, what=f"guidance for {code}")
+        meaning, causes, check = (" ".join(str(entry[key]).split()) for key in KEYS)
+        found[str(code)] = Guidance(str(code), meaning, causes, check, True)
+    return found
+
+
+def guidance(dataset: str, code: str) -> Guidance | None:
+    """Guidance for one rule of the DfE catalogue (None for a code the catalogue does not have)."""
+    written = written_guidance(dataset).get(code)
+    if written is not None:
+        return written
+    info = catalogue(dataset).get(code)
+    return _from_message(info) if info is not None else None
