@@ -1,0 +1,180 @@
+"""Choosing this year's return and last year's from the files a user gave, by the years their content shows.
+
+Used by `csc validate` and the web page alike: files of both years may come in any order (one folder, a shell
+glob after `--previous`); a folder holding a whole year (903 tables, the CIN census, Annex A) gives the return asked
+for and the others are skipped, said so. Anything that cannot be sorted safely is an `InputError` naming the files
+and the years found: never two years combined into one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+from typing import NamedTuple
+
+from csctools.io.detect import PROVIDERS
+from csctools.io.result import FileReport, ReturnData
+from csctools.years import CollectionYear
+
+KIND_NAMES = {"ssda903": "SSDA903", "cin": "CIN census", "annex_a": "Annex A", PROVIDERS: "Ofsted provider list"}
+
+
+class InputError(Exception):
+    """The files given cannot be used as asked: the message names the files and the years found."""
+
+
+class Chosen(NamedTuple):
+    current: ReturnData
+    previous: ReturnData | None
+    notes: list[str]  # lines for the user: which files went where, which were skipped
+
+
+def files_of(data: ReturnData) -> list[str]:
+    return [f.path for f in data.files]
+
+
+def describe_files(paths: Iterable[str]) -> str:
+    """'this/ (11 files)' for a folder given whole, else the names: short enough for one line."""
+    paths = list(paths)
+    by_folder: dict[Path, list[str]] = {}
+    for path in paths:
+        by_folder.setdefault(Path(path).parent, []).append(path)
+    parts = []
+    for folder, inside in by_folder.items():
+        if len(inside) > 3:
+            parts.append(f"{folder}/ ({len(inside)} files)")
+        else:
+            parts.extend(inside)
+    return ", ".join(parts)
+
+
+def _year_label(data: ReturnData) -> str:
+    return data.year.label if data.year else "an unknown year"
+
+
+def _skipped(returns: list[ReturnData], others: list[FileReport], kind: str, from_folders: set[str]) -> list[str]:
+    """Files that are not of the return asked for: skipped when a folder brought them, an error when named."""
+    skipped: list[str] = []
+    wanted = KIND_NAMES[kind]
+    for data in returns:
+        for report in data.files:
+            what = f"{KIND_NAMES.get(data.dataset, data.dataset)} {_year_label(data)}"
+            if report.path not in from_folders:
+                raise InputError(f"{report.path} is a {what} file, not part of an {wanted} return")
+            skipped.append(f"{Path(report.path).name} ({what})")
+    for report in others:
+        if report.dataset == PROVIDERS:
+            what = "an Ofsted provider list: give it with --providers"
+        else:
+            what = report.problems[0].message if report.problems else "not recognised"
+        if report.path not in from_folders:
+            raise InputError(report.problems[0].describe() if report.problems else f"{report.path}: {what}")
+        skipped.append(f"{Path(report.path).name} ({what})")
+    return skipped
+
+
+def _one_per_year(returns: list[ReturnData]) -> dict[CollectionYear | None, ReturnData]:
+    by_year: dict[CollectionYear | None, list[ReturnData]] = {}
+    for data in returns:
+        by_year.setdefault(data.year, []).append(data)
+    for year, group in by_year.items():
+        if len(group) > 1:
+            shown = " and ".join(describe_files(files_of(d)) for d in group)
+            label = year.label if year else "undated"
+            raise InputError(f"the {label} return is given more than once ({shown}): give it once")
+    return {year: group[0] for year, group in by_year.items()}
+
+
+def choose_returns(
+    kind: str,
+    returns: list[ReturnData],
+    others: list[FileReport],
+    previous_paths: Iterable[str] = (),
+    from_folders: Iterable[str] = (),
+    year: CollectionYear | None = None,
+) -> Chosen:
+    """This year's return of `kind` and last year's (or None) from everything read.
+
+    `previous_paths`: the files the user gave as last year's; `from_folders`: files found inside a folder the user
+    gave (other returns among them are skipped); `year`: the year the user said this year's return is.
+    """
+    given_previous, folder_files = set(previous_paths), set(from_folders)
+    mine = [r for r in returns if r.dataset == kind]
+    notes = []
+    skipped = _skipped([r for r in returns if r.dataset != kind], others, kind, folder_files)
+    if skipped:
+        notes.append(f"skipped {len(skipped)} files that are not {KIND_NAMES[kind]}: " + "; ".join(skipped))
+    if not mine:
+        found = f" (found {'; '.join(skipped)})" if skipped else ""
+        raise InputError(f"no {KIND_NAMES[kind]} return among the files given{found}")
+    by_year = _one_per_year(mine)
+    if None in by_year and len(by_year) > 1:
+        undated = by_year[None]
+        raise InputError(f"the collection year of {describe_files(files_of(undated))} cannot be told from its dates")
+    holding_previous = {y for y, d in by_year.items() if given_previous & set(files_of(d))}
+    holding_current = {y for y, d in by_year.items() if set(files_of(d)) - given_previous}
+    found = "; ".join(f"{_year_label(d)}: {describe_files(files_of(d))}" for _, d in sorted_years(by_year))
+    if not holding_current:
+        raise InputError(f"no files of this year's return were given (only --previous: {found})")
+    current_year = max(holding_current, key=_end)
+    if len(holding_previous) > 1:
+        raise InputError(f"--previous holds files of more than one year ({found})")
+    if holding_previous:
+        previous_year = next(iter(holding_previous))
+        if previous_year == current_year:
+            raise InputError(
+                f"--previous must hold last year's return ({_before(current_year)}), but its files are of "
+                f"{_label(current_year)}, the same year as this year's ({found})"
+            )
+        if _end(previous_year) > _end(current_year):
+            raise InputError(
+                f"--previous holds {_label(previous_year)}, a later year than this year's files "
+                f"({_label(current_year)}): swap them ({found})"
+            )
+        if previous_year is None or current_year is None or previous_year != current_year.previous():
+            raise InputError(
+                f"--previous holds {_label(previous_year)}, not the year before this year's files "
+                f"({_before(current_year)}): {found}"
+            )
+    expected = {current_year, current_year.previous() if current_year else None}
+    if set(by_year) - expected:
+        raise InputError(
+            f"the files are of {len(by_year)} collection years ({found}): give this year's return and, "
+            f"with --previous, last year's ({_before(current_year)})"
+        )
+    if year is not None and current_year != year:
+        raise InputError(f"--year says {year.label} but this year's files are of {_label(current_year)} ({found})")
+    current = by_year[current_year]
+    previous = by_year.get(current_year.previous()) if current_year else None
+    if previous is not None:
+        notes.insert(
+            0,
+            f"sorted by the dates in the files: this year {_label(current_year)}: {describe_files(files_of(current))};"
+            f" last year {previous.year}: {describe_files(files_of(previous))}",
+        )
+    return Chosen(current, previous, notes)
+
+
+def check_previous(current: ReturnData, previous: ReturnData) -> None:
+    """Last year's return must be of the year before this one (the web page's two drop zones)."""
+    chosen = choose_returns(
+        current.dataset, [current, previous], [], previous_paths=files_of(previous), year=current.year
+    )
+    if chosen.previous is None:  # pragma: no cover - choose_returns raised already
+        raise InputError("last year's return is not of the year before this one")
+
+
+def sorted_years(by_year: dict[CollectionYear | None, ReturnData]) -> list[tuple[CollectionYear | None, ReturnData]]:
+    return sorted(by_year.items(), key=lambda item: _end(item[0]), reverse=True)
+
+
+def _end(year: CollectionYear | None) -> int:
+    return year.end if year else 0
+
+
+def _label(year: CollectionYear | None) -> str:
+    return year.label if year else "an unknown year"
+
+
+def _before(year: CollectionYear | None) -> str:
+    return year.previous().label if year else "the year before"
