@@ -57,11 +57,11 @@ def _skipped(returns: list[ReturnData], others: list[FileReport], kind: str, fro
     skipped: list[str] = []
     wanted = KIND_NAMES[kind]
     for data in returns:
+        what = KIND_NAMES.get(data.dataset, data.dataset) + (f" {data.year.label}" if data.year else "")
         for report in data.files:
-            what = f"{KIND_NAMES.get(data.dataset, data.dataset)} {_year_label(data)}"
             if report.path not in from_folders:
                 raise InputError(f"{report.path} is a {what} file, not part of an {wanted} return")
-            skipped.append(f"{Path(report.path).name} ({what})")
+        skipped.append(f"{what} ({describe_files(files_of(data))})")
     for report in others:
         if report.dataset == PROVIDERS:
             what = "an Ofsted provider list: give it with --providers"
@@ -73,16 +73,33 @@ def _skipped(returns: list[ReturnData], others: list[FileReport], kind: str, fro
     return skipped
 
 
-def _one_per_year(returns: list[ReturnData]) -> dict[CollectionYear | None, ReturnData]:
+def _one_per_year(
+    returns: list[ReturnData], from_folders: set[str], notes: list[str]
+) -> dict[CollectionYear | None, ReturnData]:
+    """One return per year. A folder holding a year's 903 return both as CSV tables and as XML (as `csc synth`
+    writes it) gives the CSV tables, said in a note; the same return named twice is an error."""
     by_year: dict[CollectionYear | None, list[ReturnData]] = {}
     for data in returns:
         by_year.setdefault(data.year, []).append(data)
+    chosen: dict[CollectionYear | None, ReturnData] = {}
     for year, group in by_year.items():
+        tables = [d for d in group if not _is_xml(d)]
+        found_in_folder = all(set(files_of(d)) <= from_folders for d in group)
+        if len(group) > 1 and len(tables) == 1 and found_in_folder:
+            skipped = [p for d in group if d is not tables[0] for p in files_of(d)]  # the XML
+            label = year.label if year else "undated"
+            notes.append(f"the {label} return is in the folder twice: read its CSV tables, skipped {' '.join(skipped)}")
+            group = tables
         if len(group) > 1:
             shown = " and ".join(describe_files(files_of(d)) for d in group)
             label = year.label if year else "undated"
             raise InputError(f"the {label} return is given more than once ({shown}): give it once")
-    return {year: group[0] for year, group in by_year.items()}
+        chosen[year] = group[0]
+    return chosen
+
+
+def _is_xml(data: ReturnData) -> bool:
+    return len(data.files) == 1 and data.files[0].path.lower().endswith(".xml")
 
 
 def choose_returns(
@@ -103,11 +120,11 @@ def choose_returns(
     notes = []
     skipped = _skipped([r for r in returns if r.dataset != kind], others, kind, folder_files)
     if skipped:
-        notes.append(f"skipped {len(skipped)} files that are not {KIND_NAMES[kind]}: " + "; ".join(skipped))
+        notes.append(f"skipped what is not {KIND_NAMES[kind]}: " + "; ".join(skipped))
     if not mine:
         found = f" (found {'; '.join(skipped)})" if skipped else ""
         raise InputError(f"no {KIND_NAMES[kind]} return among the files given{found}")
-    by_year = _one_per_year(mine)
+    by_year = _one_per_year(mine, folder_files, notes)
     if None in by_year and len(by_year) > 1:
         undated = by_year[None]
         raise InputError(f"the collection year of {describe_files(files_of(undated))} cannot be told from its dates")

@@ -14,6 +14,7 @@ from csctools.reference.authorities import Authority
 from csctools.validate.catalogue import ERROR, catalogue
 from csctools.validate.context import Context, collect, collect_all
 from csctools.validate.registry import REGISTRY, Failures, Registry, Rule
+from csctools.validate.written import label_derived, written_expr
 from csctools.years import CollectionYear
 
 # Outcome of each rule: every rule of the year gets exactly one. An error rule with failures "failed"; a query
@@ -140,7 +141,7 @@ def failure_rows(rule: Rule, failures: Failures, child_key: str) -> pl.DataFrame
     for name in fields:
         if name not in rows.columns:
             continue
-        value = pl.col(name).cast(pl.String)
+        value = written_expr(name, rows.schema[name], rule.dataset)  # as the user's file writes it
         if name + RAW_SUFFIX in rows.columns:
             value = pl.coalesce(pl.col(name + RAW_SUFFIX), value)
         parts.append(
@@ -338,6 +339,8 @@ def validate(
         if year.end in info.years and code not in implemented:
             outcomes.append(Outcome(code, NOT_IMPLEMENTED, message=info.message, severity=info.severity))
     errors = pl.concat(parts) if parts else pl.DataFrame(schema=ERROR_COLUMNS)
-    errors = errors.sort("table", "row_number", "rule_code", "field", nulls_last=True)
+    errors = label_derived(
+        errors.sort("table", "row_number", "rule_code", "field", nulls_last=True), data.tables, dataset.name
+    )
     ordered = sorted(outcomes, key=lambda o: o.code)
     return ValidationResult(dataset.name, year, authority, errors, ordered, tuple(sorted(absent)), data.tables)
