@@ -98,7 +98,8 @@ def test_wrong_return_and_bad_output(returns: Path, tmp_path: Path) -> None:
 def test_rules_list_and_explain() -> None:
     listed = runner.invoke(app, ["rules", "list", "--year", "2025/26"])
     assert listed.exit_code == 0
-    lines = [line.split("\t") for line in listed.output.strip().splitlines()]
+    header, *lines = [line.split("\t") for line in listed.output.strip().splitlines()]
+    assert header == ["code", "severity", "state", "years", "message"]
     assert {line[2] for line in lines} == {"implemented", "not implemented"}
     assert len(lines) == 316
     explained = runner.invoke(app, ["rules", "explain", "142"])

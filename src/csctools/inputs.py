@@ -48,10 +48,6 @@ def describe_files(paths: Iterable[str]) -> str:
     return ", ".join(parts)
 
 
-def _year_label(data: ReturnData) -> str:
-    return data.year.label if data.year else "an unknown year"
-
-
 def _skipped(returns: list[ReturnData], others: list[FileReport], kind: str, from_folders: set[str]) -> list[str]:
     """Files that are not of the return asked for: skipped when a folder brought them, an error when named."""
     skipped: list[str] = []
@@ -124,18 +120,25 @@ def choose_returns(
     if not mine:
         found = f" (found {'; '.join(skipped)})" if skipped else ""
         raise InputError(f"no {KIND_NAMES[kind]} return among the files given{found}")
-    by_year = _one_per_year(mine, folder_files, notes)
-    if None in by_year and len(by_year) > 1:
-        undated = by_year[None]
-        raise InputError(f"the collection year of {describe_files(files_of(undated))} cannot be told from its dates")
-    holding_previous = {y for y, d in by_year.items() if given_previous & set(files_of(d))}
-    holding_current = {y for y, d in by_year.items() if set(files_of(d)) - given_previous}
-    found = "; ".join(f"{_year_label(d)}: {describe_files(files_of(d))}" for _, d in sorted_years(by_year))
+    years = {d.year for d in mine}
+    if None in years and len(years) > 1:
+        undated = [p for d in mine if d.year is None for p in files_of(d)]
+        raise InputError(f"the collection year of {describe_files(undated)} cannot be told from its dates")
+    holding_previous = {d.year for d in mine if given_previous & set(files_of(d))}
+    holding_current = {d.year for d in mine if set(files_of(d)) - given_previous}
+    found = "; ".join(
+        f"{_label(year)}: {describe_files(p for d in mine if d.year == year for p in files_of(d))}"
+        for year in sorted(years, key=_end, reverse=True)
+    )
     if not holding_current:
         raise InputError(f"no files of this year's return were given (only --previous: {found})")
     current_year = max(holding_current, key=_end)
     if len(holding_previous) > 1:
-        raise InputError(f"--previous holds files of more than one year ({found})")
+        given = {y: [p for d in mine if d.year == y for p in files_of(d) if p in given_previous] for y in years}
+        mixed = "; ".join(
+            f"{_label(y)}: {describe_files(given[y])}" for y in sorted(holding_previous, key=_end, reverse=True)
+        )
+        raise InputError(f"--previous must hold one year, last year's, but holds files of two ({mixed})")
     if holding_previous:
         previous_year = next(iter(holding_previous))
         if previous_year == current_year:
@@ -154,11 +157,12 @@ def choose_returns(
                 f"({_before(current_year)}): {found}"
             )
     expected = {current_year, current_year.previous() if current_year else None}
-    if set(by_year) - expected:
+    if years - expected:
         raise InputError(
-            f"the files are of {len(by_year)} collection years ({found}): give this year's return and, "
+            f"the files are of {len(years)} collection years ({found}): give this year's return and, "
             f"with --previous, last year's ({_before(current_year)})"
         )
+    by_year = _one_per_year(mine, folder_files, notes)
     if year is not None and current_year != year:
         raise InputError(f"--year says {year.label} but this year's files are of {_label(current_year)} ({found})")
     current = by_year[current_year]
@@ -179,10 +183,6 @@ def check_previous(current: ReturnData, previous: ReturnData) -> None:
     )
     if chosen.previous is None:  # pragma: no cover - choose_returns raised already
         raise InputError("last year's return is not of the year before this one")
-
-
-def sorted_years(by_year: dict[CollectionYear | None, ReturnData]) -> list[tuple[CollectionYear | None, ReturnData]]:
-    return sorted(by_year.items(), key=lambda item: _end(item[0]), reverse=True)
 
 
 def _end(year: CollectionYear | None) -> int:

@@ -187,11 +187,13 @@ class CareSimulator:
             end, rec = eighteen, weighted(rng, AT_EIGHTEEN)
         elif route == "adoption":
             rec = rng.choice(("E11", "E12"))
+            if (end.month, end.day) == (3, 31):  # adopted on 31 March is still looked after 12 months (187)
+                end = add_days(end, 1)
         elif route == "short":
             rec = weighted(rng, RETURN_HOME)
         else:
             rec = weighted(rng, {**RETURN_HOME, **PERMANENCE_ENDS})
-        if end > self.until:
+        if end >= self.until:  # still looked after at the end of the simulation (leaving on its last day gave 187)
             end, rec = None, None
         legal = "V2" if kid.uasc or route == "short" or rng.random() < 0.3 else "C1"
         cin = "N1" if legal == "C1" else weighted(rng, {"N1": 4, "N2": 1, "N4": 1, "N5": 1, "N8": 1})
