@@ -171,3 +171,18 @@ def test_own_provision_placement_postcodes_stay_in_the_authority() -> None:
     area = Area(leeds, home, nearby)
     rng = random.Random(1)
     assert {area.placement_postcode(rng, "LS1 1AA", out_of_area=0.0) for _ in range(200)} == {"LS2 2BB"}
+
+
+def test_the_web_page_refuses_last_year_of_the_same_year(two_years: Path) -> None:
+    from csctools.web.workspace import UserError, Workspace
+
+    space = Workspace()
+    try:
+        for path in sorted(tables(two_years, YEAR).glob("*.csv")):
+            space.add_file("current", path.name, path.read_bytes())
+        same = two_years / "383" / "2025_26" / "ssda903_2025_26.xml"
+        space.add_file("previous", same.name, same.read_bytes())
+        with pytest.raises(UserError, match=r"last year's files must hold last year's return \(2024/25\)"):
+            space.start(None, "383")
+    finally:
+        space.close()

@@ -178,11 +178,10 @@ def choose_returns(
 
 def check_previous(current: ReturnData, previous: ReturnData) -> None:
     """Last year's return must be of the year before this one (the web page's two drop zones)."""
-    chosen = choose_returns(
-        current.dataset, [current, previous], [], previous_paths=files_of(previous), year=current.year
-    )
-    if chosen.previous is None:  # pragma: no cover - choose_returns raised already
-        raise InputError("last year's return is not of the year before this one")
+    try:
+        choose_returns(current.dataset, [current, previous], [], previous_paths=files_of(previous), year=current.year)
+    except InputError as error:  # the page has two drop zones, not a --previous option
+        raise InputError(str(error).replace("--previous", "last year's files")) from None
 
 
 def _end(year: CollectionYear | None) -> int:

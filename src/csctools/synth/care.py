@@ -339,12 +339,15 @@ class CareSimulator:
             if span < 10:
                 continue
             starts = sorted({rng.randint(1, span - 5) for _ in range(rng.randint(1, 6))})
+            changes = {ep.end for ep in period.episodes if ep.end is not None}
             previous_end = -1
             for offset in starts:
                 if offset <= previous_end:
                     continue
                 length = rng.randint(0, 4)
                 begin = add_days(period.start, offset)
+                if begin in changes:  # not on the day a placement ends: which one it was from is unclear (575)
+                    continue
                 kid.missing.append((weighted(rng, {"M": 3, "A": 1}), begin, add_days(begin, length)))
                 previous_end = offset + length
 
