@@ -60,6 +60,18 @@ def test_one_folder_holding_both_years_is_sorted_too(two_years: Path, tmp_path: 
     assert code in (0, 1) and "this year 2025/26" in output and "last year 2024/25" in output, output
 
 
+def test_a_table_whose_year_cannot_be_told_is_an_error_not_a_guess(two_years: Path, tmp_path: Path) -> None:
+    """Without year names or folders, OC2 (children looked after 12 months, in both years' episodes) cannot be told
+    apart: it is reported, never combined into one year or guessed."""
+    for year, prefix in ((YEAR, "this"), (YEAR.previous(), "last")):
+        for path in tables(two_years, year).glob("*.csv"):
+            shutil.copy(path, tmp_path / f"{prefix}_{path.name.split('_')[-1]}")
+    code, output = validate("903", str(tmp_path), "--la", "383")
+    assert code == 2 and "SSDA903 2025/26:" not in output, output
+    assert f"{tmp_path / 'this_oc2.csv'}: cannot tell whether this file is of 2025/26 or 2024/25" in output, output
+    assert "this_header.csv: cannot tell" not in output  # Header is placed by its children
+
+
 @pytest.mark.parametrize(
     ("this_year", "previous", "words"),
     [
