@@ -77,7 +77,8 @@ def test_upload_validate_open_child_download(server: CscServer, returns: Path, t
 
         failed = {o.code for o in expected.outcomes if o.status == "failed"}
         shown_rules = set(page.locator("#rules tbody tr td:first-child").all_inner_texts())
-        assert shown_rules == failed
+        assert shown_rules == {o.code for o in expected.outcomes if o.failures}  # errors and queries
+        assert f"{expected.query_count} queries in" in headline, headline
         children = set(expected.errors["child_id"].drop_nulls().to_list())
         assert page.locator("#children tbody tr").count() == len(children)
 

@@ -12,6 +12,7 @@ from pathlib import Path
 from csctools.datasets.annex_a.read import read_annex_a
 from csctools.datasets.cin.read import read_cin
 from csctools.datasets.ssda903.read import RawTable, assemble_903, read_903_file
+from csctools.datasets.ssda903.years import split_by_year
 from csctools.io.detect import ANNEX_A, CIN, PROVIDERS, SSDA903, detect
 from csctools.io.result import FileReport, Problem, ReadError, ReturnData, TableRead
 from csctools.reference.providers import read_providers
@@ -40,12 +41,13 @@ def provider_report(path: Path) -> FileReport:
 def read_files(paths: Iterable[Path], year: CollectionYear | None = None) -> tuple[list[ReturnData], list[FileReport]]:
     """Read files of any kind: 903 CSV tables form one return; each XML or workbook is a return of its own.
 
-    Returns the returns read and the reports of files that are none of the three returns (or cannot be opened).
+    903 CSV tables of different years (this year's and last year's given together) form one return per year,
+    sorted by the dates in them. Returns the returns read and the reports of files that are none of the three
+    returns (or cannot be opened).
     """
     returns: list[ReturnData] = []
     others: list[FileReport] = []
-    csv_reports: list[FileReport] = []
-    csv_tables: list[RawTable] = []
+    csv_files: list[tuple[FileReport, list[RawTable]]] = []
     for path in paths:
         try:
             content = path.read_bytes()
@@ -56,10 +58,9 @@ def read_files(paths: Iterable[Path], year: CollectionYear | None = None) -> tup
         if kind == SSDA903:
             report, tables = read_903_file(path, content)
             if content.lstrip(b"\xef\xbb\xbf \r\n\t").startswith(b"<"):
-                returns.append(assemble_903([report], tables, year))
+                returns.append(assemble_903([report], tables, year, whole_return=True))
             else:
-                csv_reports.append(report)
-                csv_tables.extend(tables)
+                csv_files.append((report, tables))
         elif kind == CIN:
             returns.append(read_cin(path, year, content))
         elif kind == ANNEX_A:
@@ -79,6 +80,10 @@ def read_files(paths: Iterable[Path], year: CollectionYear | None = None) -> tup
                     ],
                 )
             )
-    if csv_reports:
-        returns.insert(0, assemble_903(csv_reports, csv_tables, year))
+    if csv_files:
+        groups = split_by_year(csv_files)  # this year's and last year's tables given together are kept apart
+        given = year if len(groups) == 1 else None
+        for group in reversed(groups):
+            reports = [report for report, _ in group]
+            returns.insert(0, assemble_903(reports, [t for _, tables in group for t in tables], given))
     return returns, others

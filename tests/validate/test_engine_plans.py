@@ -53,5 +53,5 @@ def test_plans_collected_together_and_a_broken_plan_blames_its_rule_only() -> No
     assert status["103"] == ("failed", 1)
     late = result.errors.filter(pl.col("rule_code") == "101")
     assert late.select("table", "row_number", "child_id", "field", "value").rows() == [
-        ("Episodes", 2, "1", "DECOM", "2026-05-01")
+        ("Episodes", 2, "1", "DECOM", "01/05/2026")  # as the file writes it
     ]

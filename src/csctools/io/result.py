@@ -85,6 +85,7 @@ class ReturnData:
     year: CollectionYear | None
     tables: dict[str, pl.DataFrame]
     files: list[FileReport]
+    absent_tables: tuple[str, ...] = ()  # tables of the year that were not given (a return of table files)
 
     @property
     def problems(self) -> list[Problem]:

@@ -187,11 +187,13 @@ class CareSimulator:
             end, rec = eighteen, weighted(rng, AT_EIGHTEEN)
         elif route == "adoption":
             rec = rng.choice(("E11", "E12"))
+            if (end.month, end.day) == (3, 31):  # adopted on 31 March is still looked after 12 months (187)
+                end = add_days(end, 1)
         elif route == "short":
             rec = weighted(rng, RETURN_HOME)
         else:
             rec = weighted(rng, {**RETURN_HOME, **PERMANENCE_ENDS})
-        if end > self.until:
+        if end >= self.until:  # still looked after at the end of the simulation (leaving on its last day gave 187)
             end, rec = None, None
         legal = "V2" if kid.uasc or route == "short" or rng.random() < 0.3 else "C1"
         cin = "N1" if legal == "C1" else weighted(rng, {"N1": 4, "N2": 1, "N4": 1, "N5": 1, "N8": 1})
@@ -337,12 +339,15 @@ class CareSimulator:
             if span < 10:
                 continue
             starts = sorted({rng.randint(1, span - 5) for _ in range(rng.randint(1, 6))})
+            changes = {ep.end for ep in period.episodes if ep.end is not None}
             previous_end = -1
             for offset in starts:
                 if offset <= previous_end:
                     continue
                 length = rng.randint(0, 4)
                 begin = add_days(period.start, offset)
+                if begin in changes:  # not on the day a placement ends: which one it was from is unclear (575)
+                    continue
                 kid.missing.append((weighted(rng, {"M": 3, "A": 1}), begin, add_days(begin, length)))
                 previous_end = offset + length
 

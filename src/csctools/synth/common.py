@@ -107,6 +107,7 @@ class Area:
     def placement_postcode(self, rng: random.Random, home: str, out_of_area: float = 0.3) -> str:
         """A placement postcode, never the child's home postcode (that is for placements with parents)."""
         pool = self.nearby if rng.random() < out_of_area else self.home
-        while (postcode := rng.choice(pool).postcode) == home:
-            pool = self.nearby
+        while (postcode := rng.choice(pool).postcode) == home:  # draw again from the same pool: the LA's own
+            if len({p.postcode for p in pool}) < 2:  # provision stays in the LA (a draw from its neighbours gave 1015)
+                pool = self.nearby
         return postcode

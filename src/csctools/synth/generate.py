@@ -5,13 +5,13 @@ from __future__ import annotations
 import csv
 import random
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
 from csctools.datasets.annex_a.write import write_annex_a
 from csctools.datasets.cin.write import write_cin_xml
-from csctools.datasets.ssda903.write import write_csv_tables, write_xml
+from csctools.datasets.ssda903.write import csv_name, write_csv_tables, write_xml
 from csctools.reference.authorities import Authority, find_authority
 from csctools.synth.annex_a import annex_a_lists
 from csctools.synth.care import CareChild, CareSimulator
@@ -98,16 +98,33 @@ def generate(options: SynthOptions, out: Path, progress: Progress | None = None)
             note(f"{authority.name} {year}: writing returns")
             rng = random.Random(f"{options.seed}:{authority.number}:{year.end}:inject")
             tables = year_tables(care, year, options.seed)
-            result.injections += inject(tables, "ssda903", options.inject, rng, options.mutations)
+            injected = inject(tables, "ssda903", options.inject, rng, options.mutations)
             target = folder / year.key
+            xml_path = target / f"ssda903_{year.key}.xml"
             if "csv" in options.formats:
                 result.files += write_csv_tables(tables, target / "ssda903", year)
             if "xml" in options.formats:
-                result.files.append(write_xml(tables, target / f"ssda903_{year.key}.xml"))
+                result.files.append(write_xml(tables, xml_path))
+            as_csv, as_xml = "csv" in options.formats, "xml" in options.formats
+            for injection in injected:
+                table_file = target / "ssda903" / csv_name(injection.table, year)
+                result.injections.append(
+                    replace(
+                        injection,
+                        la=authority.number,
+                        year=year.label,
+                        file=_relative(table_file if as_csv else xml_path, out),
+                        xml_file=_relative(xml_path, out) if as_csv and as_xml else "",
+                    )
+                )
             if options.cin and year.end <= 2026:
                 census = census_tables(cin, year, authority.number)
-                result.injections += inject(census, "cin", options.inject, rng, options.mutations)
-                result.files.append(write_cin_xml(census, target / f"cin_census_{year.key}.xml"))
+                census_path = target / f"cin_census_{year.key}.xml"
+                injected = inject(census, "cin", options.inject, rng, options.mutations)
+                census_file = _relative(census_path, out)
+                la = authority.number
+                result.injections += [replace(i, la=la, year=year.label, file=census_file) for i in injected]
+                result.files.append(write_cin_xml(census, census_path))
         if options.annex_a:
             note(f"{authority.name}: writing Annex A")
             lists = annex_a_lists(care, cin, options.last_year.end_date, options.seed)
@@ -117,10 +134,18 @@ def generate(options: SynthOptions, out: Path, progress: Progress | None = None)
     return result
 
 
+def _relative(path: Path, out: Path) -> str:
+    return path.relative_to(out).as_posix()
+
+
+WHERE = ("la", "year", "file")  # the first columns of injections.csv: which authority, year and file
+
+
 def write_injections(injections: list[Injection], path: Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=list(asdict(injections[0])))
+        names = list(asdict(injections[0]))
+        writer = csv.DictWriter(handle, fieldnames=[*WHERE, *(n for n in names if n not in WHERE)])
         writer.writeheader()
         writer.writerows(asdict(i) for i in injections)
     return path

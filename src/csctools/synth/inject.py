@@ -106,6 +106,10 @@ class Injection:
     rule: str
     original: str | None
     value: str | None
+    la: str = ""  # the authority's 3-digit code
+    year: str = ""  # the collection year, e.g. 2025/26
+    file: str = ""  # the file holding the changed cell, relative to the output folder (903: the table's CSV)
+    xml_file: str = ""  # 903 written as XML too: the XML file holding the same change
 
 
 def inject(

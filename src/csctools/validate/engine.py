@@ -14,12 +14,15 @@ from csctools.reference.authorities import Authority
 from csctools.validate.catalogue import ERROR, catalogue
 from csctools.validate.context import Context, collect, collect_all
 from csctools.validate.registry import REGISTRY, Failures, Registry, Rule
+from csctools.validate.written import label_derived, written_expr
 from csctools.years import CollectionYear
 
-# Outcome of each rule: every rule of the year gets exactly one.
-PASSED, FAILED, NOT_RUN, COULD_NOT_RUN, NOT_IMPLEMENTED = (
+# Outcome of each rule: every rule of the year gets exactly one. An error rule with failures "failed"; a query
+# rule with failures "raised queries" (a query asks the authority to check, it does not fail the return).
+PASSED, FAILED, QUERIED, NOT_RUN, COULD_NOT_RUN, NOT_IMPLEMENTED = (
     "passed",
     "failed",
+    "raised queries",
     "not run",
     "could not run",
     "not implemented",
@@ -43,13 +46,57 @@ ERROR_COLUMNS = {
 }
 
 
+# A failure is one rule on one record: one row of a table (or the child, or the return, where the rule points at
+# no row), as the DfE portal counts. The error table has a row per failing cell of it: that is detail.
+FAILURE_KEY = ("rule_code", "table", "source_file", "row_number", "child_id")
+
+
 class Outcome(NamedTuple):
     code: str
     status: str
-    failures: int = 0  # rows of the error table (one per failing cell)
+    failures: int = 0  # records that break the rule (see FAILURE_KEY)
     reason: str = ""
     message: str = ""
     severity: str = ERROR
+    cells: int = 0  # rows of the error table: the cells those failures point at
+
+
+class Tally(NamedTuple):
+    """What every report's headline says: errors and queries counted as failures, and the children affected."""
+
+    errors: int
+    queries: int
+    children: int  # children with an error or a query
+    children_with_errors: int
+
+
+def failures_of(errors: pl.DataFrame) -> pl.DataFrame:
+    """One row per failure (the first cell of each), from the error table's one row per cell."""
+    return errors.unique(subset=list(FAILURE_KEY), keep="first", maintain_order=True)
+
+
+def tally(errors: pl.DataFrame) -> Tally:
+    failures = failures_of(errors)
+    is_error = pl.col("severity") == ERROR
+    counted = failures.select(
+        is_error.sum().alias("errors"),
+        (~is_error).sum().alias("queries"),
+        pl.col("child_id").drop_nulls().n_unique().alias("children"),
+        pl.col("child_id").filter(is_error).drop_nulls().n_unique().alias("children_with_errors"),
+    )
+    return Tally(*(int(value or 0) for value in counted.row(0)))
+
+
+def headline(counts: Tally) -> str:
+    """'3 errors and 2 queries in 4 children'; a return with only queries says so."""
+    if not counts.errors and not counts.queries:
+        return "no errors and no queries"
+    children = f"{counts.children:,} {'child' if counts.children == 1 else 'children'}"
+    queries = f"{counts.queries:,} {'query' if counts.queries == 1 else 'queries'}"
+    if not counts.errors:
+        return f"no errors, only queries: {queries} in {children}"
+    errors = f"{counts.errors:,} {'error' if counts.errors == 1 else 'errors'}"
+    return f"{errors} and {queries if counts.queries else 'no queries'} in {children}"
 
 
 @dataclass
@@ -59,10 +106,23 @@ class ValidationResult:
     authority: Authority | None
     errors: pl.DataFrame
     outcomes: list[Outcome] = field(default_factory=list)
+    absent_tables: tuple[str, ...] = ()  # tables of the year the return did not include
+    tables: dict[str, pl.DataFrame] = field(default_factory=dict)  # the tables validated, derived columns included
+
+    def tally(self) -> Tally:
+        return tally(self.errors)
 
     @property
     def error_count(self) -> int:
-        return int(self.errors.filter(pl.col("severity") == ERROR).height)
+        """Errors (failures of error rules, one per rule and record): the exit code follows it."""
+        return self.tally().errors
+
+    @property
+    def query_count(self) -> int:
+        return self.tally().queries
+
+    def headline(self) -> str:
+        return headline(self.tally())
 
     def counts(self) -> dict[str, int]:
         totals: dict[str, int] = {}
@@ -81,7 +141,7 @@ def failure_rows(rule: Rule, failures: Failures, child_key: str) -> pl.DataFrame
     for name in fields:
         if name not in rows.columns:
             continue
-        value = pl.col(name).cast(pl.String)
+        value = written_expr(name, rows.schema[name], rule.dataset)  # as the user's file writes it
         if name + RAW_SUFFIX in rows.columns:
             value = pl.coalesce(pl.col(name + RAW_SUFFIX), value)
         parts.append(
@@ -227,15 +287,17 @@ def validate(
         available.add("la_code")
     if providers is not None:
         available.add("ofsted_provider_lists")
+    absent = set(data.absent_tables)
     rules = registry.rules(dataset.name, year)
     outcomes: list[Outcome] = []
     sharing: dict[object, list[Rule]] = {}
     alone: list[Rule] = []
     for rule in rules:
         info = rule.info
-        missing = sorted(rule.needs - available)
+        missing = [f"the {t} table" for t in info.tables if t in absent]
+        missing += [NEED_WORDS.get(m, m) for m in sorted(rule.needs - available)]
         if missing:
-            reason = "needs " + " and ".join(NEED_WORDS.get(m, m) for m in missing)
+            reason = "needs " + " and ".join(missing)
             outcomes.append(Outcome(rule.code, NOT_RUN, reason=reason, message=info.message, severity=info.severity))
         elif rule.row_condition is not None:
             sharing.setdefault(rule.row_condition.source, []).append(rule)
@@ -269,12 +331,16 @@ def validate(
             continue
         parts.extend(found)
         cells = sum(frame.height for frame in found)
-        status = FAILED if cells else PASSED
-        outcomes.append(Outcome(rule.code, status, cells, message=info.message, severity=info.severity))
+        failures = failures_of(pl.concat(found)).height if cells else 0
+        status = PASSED if not failures else FAILED if info.severity == ERROR else QUERIED
+        outcomes.append(Outcome(rule.code, status, failures, "", info.message, info.severity, cells))
     implemented = {r.code for r in rules}
     for code, info in catalogue(dataset.name).items():
         if year.end in info.years and code not in implemented:
             outcomes.append(Outcome(code, NOT_IMPLEMENTED, message=info.message, severity=info.severity))
     errors = pl.concat(parts) if parts else pl.DataFrame(schema=ERROR_COLUMNS)
-    errors = errors.sort("table", "row_number", "rule_code", "field", nulls_last=True)
-    return ValidationResult(dataset.name, year, authority, errors, sorted(outcomes, key=lambda o: o.code))
+    errors = label_derived(
+        errors.sort("table", "row_number", "rule_code", "field", nulls_last=True), data.tables, dataset.name
+    )
+    ordered = sorted(outcomes, key=lambda o: o.code)
+    return ValidationResult(dataset.name, year, authority, errors, ordered, tuple(sorted(absent)), data.tables)

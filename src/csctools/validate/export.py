@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from datetime import date
 from importlib import resources
 from pathlib import Path
 
@@ -14,6 +13,7 @@ from jinja2 import Environment, select_autoescape
 from csctools.io.result import ReturnData
 from csctools.model import SOURCE_FILE, SOURCE_ROW
 from csctools.validate.engine import ValidationResult
+from csctools.validate.written import HELPER_COLUMNS, derived_label, written
 
 CSV_COLUMNS = ("rule_code", "severity", "table", "row_number", "child_id", "field", "value", "message", "source_file")
 FORMATS = {".csv": "csv", ".json": "json", ".xlsx": "xlsx", ".html": "html", ".htm": "html"}
@@ -29,8 +29,23 @@ def with_context(result: ValidationResult) -> pl.DataFrame:
 
 
 def summary(result: ValidationResult) -> list[dict[str, object]]:
-    counts = dict(result.errors.group_by("rule_code").agg(pl.col("child_id").n_unique().alias("children")).iter_rows())
+    """Each rule's outcome with its failures (one per record), the cells they point at and the children."""
+    children = result.errors.group_by("rule_code").agg(pl.col("child_id").drop_nulls().n_unique().alias("children"))
+    counts = dict(children.iter_rows())
     return [{**o._asdict(), "children": counts.get(o.code, 0)} for o in result.outcomes]
+
+
+def headline_counts(result: ValidationResult) -> dict[str, object]:
+    """The figures every report's headline gives, named the same way everywhere."""
+    tally = result.tally()
+    return {
+        "headline": result.headline(),
+        "error_count": tally.errors,
+        "query_count": tally.queries,
+        "children_count": tally.children,
+        "children_with_errors_count": tally.children_with_errors,
+        "absent_tables": list(result.absent_tables),
+    }
 
 
 def write_csv(result: ValidationResult, path: Path) -> None:
@@ -42,6 +57,7 @@ def write_json(result: ValidationResult, data: ReturnData, path: Path) -> None:
         "dataset": result.dataset,
         "year": result.year.label,
         "authority": result.authority.number if result.authority else None,
+        **headline_counts(result),
         "rule_counts": result.counts(),
         "rules": summary(result),
         "structural_problems": [p._asdict() for p in data.problems],
@@ -56,8 +72,10 @@ def write_xlsx(result: ValidationResult, data: ReturnData, path: Path) -> None:
     bold = book.add_format({"bold": True})
     flagged = book.add_format({"bg_color": "#FFC7CE", "font_color": "#9C0006"})
     sheet = book.add_worksheet("Summary")
-    sheet.write(0, 0, f"{result.dataset.upper()} {result.year.label} validation", bold)
-    headings = ("rule", "status", "severity", "cells", "children", "message", "why not run")
+    sheet.write(0, 0, f"{result.dataset.upper()} {result.year.label} validation: {result.headline()}", bold)
+    if result.absent_tables:
+        sheet.write(1, 0, f"The return has no {', '.join(result.absent_tables)} table: rules that need it were not run")
+    headings = ("rule", "status", "severity", "failures", "cells", "children", "message", "why not run")
     sheet.write_row(2, 0, headings, bold)
     for row, item in enumerate(summary(result), start=3):
         sheet.write_row(
@@ -68,39 +86,49 @@ def write_xlsx(result: ValidationResult, data: ReturnData, path: Path) -> None:
                 item["status"],
                 item["severity"],
                 item["failures"],
+                item["cells"],
                 item["children"],
                 item["message"],
                 item["reason"],
             ],
         )
-    sheet.set_column(5, 5, 90)
+    sheet.set_column(6, 6, 90)
     sheet.autofilter(2, 0, 2 + len(result.outcomes), len(headings) - 1)
     sheet.freeze_panes(3, 0)
     for table_name, errors in result.errors.partition_by("table", as_dict=True, maintain_order=True).items():
         name = str(table_name[0])
-        frame = data.tables.get(name)
+        frame = result.tables.get(name, data.tables.get(name))  # with the derived columns the rules used
         if frame is None:
             continue
-        _table_sheet(book, name, frame, errors, bold, flagged)
+        _table_sheet(book, result.dataset, name, frame, errors, bold, flagged)
     book.close()
 
 
 def _table_sheet(
-    book: xlsxwriter.Workbook, name: str, frame: pl.DataFrame, errors: pl.DataFrame, bold: object, flagged: object
+    book: xlsxwriter.Workbook,
+    dataset: str,
+    name: str,
+    frame: pl.DataFrame,
+    errors: pl.DataFrame,
+    bold: object,
+    flagged: object,
 ) -> None:
-    columns = [c for c in frame.columns if not c.startswith("_") and not c.endswith("_raw")]
+    """The rows holding errors as the file has them; derived columns (placement LA, ...) come last, headed with
+    the columns they were derived from."""
+    columns = [c for c in frame.columns if not c.startswith("_") and not c.endswith("_raw") and c not in HELPER_COLUMNS]
+    columns.sort(key=lambda c: derived_label(c, dataset, name) is not None)
+    headings = [c if (label := derived_label(c, dataset, name)) is None else f"{c} ({label})" for c in columns]
     rows = errors.group_by("row_number", "source_file", "field").agg(pl.col("rule_code").unique().sort())
     keyed = frame.filter(pl.col(SOURCE_ROW).is_in(rows["row_number"].unique().implode()))
     sheet = book.add_worksheet(name[:31])
-    sheet.write_row(0, 0, ["file", "row", *columns], bold)
+    sheet.write_row(0, 0, ["file", "row", *headings], bold)
     comments = {(r, f, field): codes for r, f, field, codes in rows.iter_rows()}
     for out, record in enumerate(keyed.sort(SOURCE_FILE, SOURCE_ROW).iter_rows(named=True), start=1):
         sheet.write(out, 0, Path(str(record[SOURCE_FILE])).name)
         sheet.write(out, 1, record[SOURCE_ROW])
         for col, column in enumerate(columns, start=2):
             raw = record.get(column + "_raw")
-            value = raw if raw is not None else record[column]
-            text = value.strftime("%d/%m/%Y") if isinstance(value, date) else ("" if value is None else str(value))
+            text = str(raw) if raw is not None else written(record[column], dataset)
             codes = comments.get((record[SOURCE_ROW], record[SOURCE_FILE], column))
             if codes:
                 sheet.write_string(out, col, text, flagged)
@@ -119,11 +147,15 @@ def write_html(result: ValidationResult, data: ReturnData, path: Path) -> None:
         .with_columns(pl.col("source_file").map_elements(lambda p: Path(p).name, return_dtype=pl.String))
         .to_dicts(),
     }
+    tally = result.tally()
     html = environment.from_string(template).render(
         title=f"{result.dataset.upper()} {result.year.label} validation",
         authority=result.authority.name if result.authority else "",
         counts=result.counts(),
-        error_count=result.error_count,
+        headline=result.headline(),
+        error_count=tally.errors,
+        query_count=tally.queries,
+        absent_tables=result.absent_tables,
         problems=[p.describe() for p in data.problems],
         payload=json.dumps(payload, default=str).replace("</", "<\\/"),
     )

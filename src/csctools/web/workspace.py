@@ -10,20 +10,21 @@ import shutil
 import tempfile
 import threading
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 
 import polars as pl
 
+from csctools.inputs import InputError, check_previous
 from csctools.io.detect import PROVIDERS
 from csctools.io.result import FileReport, ReadError, ReturnData
 from csctools.model import SOURCE_FILE, SOURCE_ROW
 from csctools.read import read_files
 from csctools.reference.authorities import Authority, find_authority
 from csctools.reference.providers import read_providers
-from csctools.validate.engine import ValidationResult
+from csctools.validate.engine import ValidationResult, failures_of
 from csctools.validate.export import CSV_COLUMNS, FORMATS, summary, write_report
 from csctools.validate.run import authority_in_return, validate_return
+from csctools.validate.written import written
 from csctools.years import CollectionYear
 
 ROLES = ("current", "previous")
@@ -161,6 +162,11 @@ class Workspace:
         last = [r for r in previous if r.dataset == data.dataset]
         if len(last) > 1:
             raise UserError("last year's files hold more than one return")
+        if last:
+            try:
+                check_previous(data, last[0])  # the year before this one, as `csc validate --previous` checks
+            except InputError as error:
+                raise UserError(_short(str(error))) from error
         return data, (last[0] if last else None), providers
 
     def _run(
@@ -186,8 +192,10 @@ class Workspace:
         """The summary by rule and the children with errors."""
         outcome = self._outcome()
         errors = outcome.result.errors
+        tally = outcome.result.tally()
         children = (
-            errors.filter(pl.col("child_id").is_not_null())
+            failures_of(errors)  # one per rule and record, as every report counts
+            .filter(pl.col("child_id").is_not_null())
             .group_by("child_id")
             .agg(
                 (pl.col("severity") == "error").sum().alias("errors"),
@@ -201,8 +209,11 @@ class Workspace:
             "dataset": outcome.result.dataset,
             "year": outcome.result.year.label,
             "authority": outcome.result.authority.name if outcome.result.authority else None,
-            "error_count": outcome.result.error_count,
-            "query_count": errors.height - outcome.result.error_count,
+            "headline": outcome.result.headline(),
+            "error_count": tally.errors,
+            "query_count": tally.queries,
+            "children_count": tally.children,
+            "absent_tables": list(outcome.result.absent_tables),
             "rule_counts": outcome.result.counts(),
             "rules": summary(outcome.result),
             "children": children.to_dicts(),
@@ -223,7 +234,7 @@ class Workspace:
             if frame is not None:
                 match = frame.filter((pl.col(SOURCE_FILE) == source) & (pl.col(SOURCE_ROW) == row))
                 if match.height:
-                    cells = _cells(match.row(0, named=True))
+                    cells = _cells(match.row(0, named=True), outcome.result.dataset)
             flagged: dict[str, list[str]] = {}
             for field_name, code in group.select("field", "rule_code").iter_rows():
                 flagged.setdefault(str(field_name), []).append(str(code))
@@ -267,14 +278,13 @@ def _short(text: str) -> str:
     return re.sub(r"\S*csctools-web-[^/\\]+[/\\](?:current|previous)[/\\]", "", text)
 
 
-def _cells(record: dict[str, object]) -> dict[str, str]:
+def _cells(record: dict[str, object], dataset: str) -> dict[str, str]:
     cells: dict[str, str] = {}
     for column, value in record.items():
         if column.startswith("_") or column.endswith("_raw"):
             continue
         raw = record.get(column + "_raw")
-        shown = raw if raw is not None else value
-        cells[column] = shown.strftime("%d/%m/%Y") if isinstance(shown, date) else ("" if shown is None else str(shown))
+        cells[column] = str(raw) if raw is not None else written(value, dataset)
     return cells
 
 

@@ -305,9 +305,13 @@ def read_903_file(path: Path, data: bytes | None = None) -> tuple[FileReport, li
 
 
 def assemble_903(
-    reports: list[FileReport], raw_tables: Iterable[RawTable], year: CollectionYear | None = None
+    reports: list[FileReport],
+    raw_tables: Iterable[RawTable],
+    year: CollectionYear | None = None,
+    whole_return: bool = False,
 ) -> ReturnData:
-    """Type the raw tables of one return, decide its collection year, derive Header.UASC."""
+    """Type the raw tables of one return, decide its collection year, derive Header.UASC. `whole_return`: the
+    tables come from one XML file (a table with no rows there is empty, not absent)."""
     grouped: dict[str, list[pl.DataFrame]] = {}
     tidy: dict[str, Tidy] = {}
     for raw in raw_tables:
@@ -315,18 +319,7 @@ def assemble_903(
         known = tidy.get(raw.name, raw.tidy)  # several files of one table: what holds for all of them
         tidy[raw.name] = Tidy(known.trimmed and raw.tidy.trimmed, known.upper_case and raw.tidy.upper_case)
     texts = {name: pl.concat(frames, how="diagonal") for name, frames in grouped.items()}
-    for name, frames in grouped.items():
-        if len(frames) > 1:
-            for report in reports:
-                if any(t.name == name for t in report.tables):
-                    report.problems.append(
-                        Problem(
-                            report.path,
-                            "duplicate-table",
-                            f"more than one file holds the {name} table; their rows were combined",
-                            Severity.WARNING,
-                        )
-                    )
+    _report_duplicate_tables(reports)
     jobs = {
         name: (
             frame,
@@ -354,6 +347,9 @@ def assemble_903(
                         )
                     )
     _derive_uasc(typed, "UASC" in texts.get("Header", pl.DataFrame()).columns)
+    absent: tuple[str, ...] = ()
+    if year is not None and not whole_return:  # table files: a table of the year not given is absent
+        absent = tuple(t.name for t in SSDA903.tables if year in t.years and t.name not in texts)
     for report in reports:
         report.year, report.year_source = year, year_source
         for table_read in report.tables:
@@ -361,7 +357,22 @@ def assemble_903(
             if typed_frame is not None:
                 own = typed_frame.filter(pl.col(SOURCE_FILE) == report.path)
                 table_read.unparsed_values = unparsed_counts(own)
-    return ReturnData("ssda903", year, typed, reports)
+    return ReturnData("ssda903", year, typed, reports, absent)
+
+
+def _report_duplicate_tables(reports: list[FileReport]) -> None:
+    """A table given by two files of one year is an error naming both: its rows are never combined silently."""
+    holders: dict[str, list[str]] = {}
+    for report in reports:
+        for table_read in report.tables:
+            holders.setdefault(table_read.name, []).append(report.path)
+    for name, paths in holders.items():
+        if len(paths) > 1:
+            shown = " and ".join(paths)
+            for report in reports:
+                if report.path in paths:
+                    message = f"the {name} table is given twice for one year, by {shown}: give one file per table"
+                    report.problems.append(Problem(report.path, "duplicate-table", message))
 
 
 def _derive_uasc(typed: dict[str, pl.DataFrame], given: bool) -> None:
@@ -392,11 +403,13 @@ def read_903(paths: Iterable[Path], year: CollectionYear | None = None) -> Retur
     """Read the files of one SSDA903 return (all CSV tables, or one XML file)."""
     reports: list[FileReport] = []
     raw: list[RawTable] = []
+    whole = False
     for path in paths:
         report, tables = read_903_file(path)
         reports.append(report)
         raw.extend(tables)
-    return assemble_903(reports, raw, year)
+        whole = whole or path.suffix.lower() == ".xml"
+    return assemble_903(reports, raw, year, whole_return=whole)
 
 
 __all__ = ["RawTable", "assemble_903", "normalise_header", "read_903", "read_903_file"]

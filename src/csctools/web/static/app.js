@@ -105,9 +105,9 @@ function showResults() {
   $("#child").hidden = true;
   const r = results;
   $("#headline").textContent = `${r.dataset.toUpperCase()} ${r.year}${r.authority ? " for " + r.authority : ""}: ` +
-    `${r.error_count} errors and ${r.query_count} queries in ${r.children.length} children. ` +
+    `${r.headline}. ` + (r.absent_tables.length ? `No ${r.absent_tables.join(", ")} table: rules needing it not run. ` : "") +
     Object.entries(r.rule_counts).map(([status, n]) => `${n} rules ${status}`).join(", ") + ".";
-  const failing = r.rules.filter((rule) => rule.status === "failed");
+  const failing = r.rules.filter((rule) => rule.failures > 0);
   fillSelect($("#filter-rule"), failing.map((rule) => rule.code));
   fillSelect($("#filter-table"), [...new Set(r.children.flatMap((c) => c.tables))].sort());
   render();
@@ -121,7 +121,7 @@ function render() {
   const rulesBody = $("#rules tbody");
   rulesBody.replaceChildren();
   for (const item of results.rules) {
-    if (item.status !== "failed" || (rule && item.code !== rule) || (severity && item.severity !== severity)) continue;
+    if (!item.failures || (rule && item.code !== rule) || (severity && item.severity !== severity)) continue;
     rulesBody.appendChild(row([item.code, item.severity, item.failures, item.children, item.message]));
   }
   const childrenBody = $("#children tbody");
