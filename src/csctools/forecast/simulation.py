@@ -61,7 +61,7 @@ def _child_matrices(history: History, start: date, end: date) -> tuple[np.ndarra
         pl.max_horizontal(pl.col("DECOM"), pl.lit(start)).alias("s"),
         pl.min_horizontal(pl.col("DEC").fill_null(window_end), pl.lit(window_end)).alias("e"),
     ).filter(pl.col("e") > pl.col("s"))
-    n_kids = int(episodes["kid"].max() or 0) + 1
+    n_kids = episodes["kid"].n_unique()
     exposure = np.zeros((n_kids, N_AGES * N_CAT))
     for band in range(N_AGES):
         low = _years_to_days(pl.col("DOB"), BAND_START_YEARS[band])
@@ -105,7 +105,8 @@ def bootstrap_hazards(history: History, start: date, end: date, runs: int, rng: 
         hazards = np.where(days[:, :, None] > 0, counts / days[:, :, None], pooled[None])
     for category in range(N_CAT):
         hazards[:, category::N_CAT, category] = 0.0
-    return hazards.reshape(runs, N_AGES, N_CAT, N_DEST)
+    shaped: np.ndarray = hazards.reshape(runs, N_AGES, N_CAT, N_DEST)
+    return shaped
 
 
 @dataclass(frozen=True)
@@ -246,7 +247,7 @@ def _move(
 
     Only occupied cells are drawn: Binomial(n, 1 - exp(-H days)) leave, then the few leavers are split among the
     destinations by successive binomials in proportion to the hazards."""
-    runs, n_age, _ = counts.shape
+    n_age = counts.shape[1]
     flat = counts.reshape(-1)
     cells = np.flatnonzero(flat)
     run, rest = np.divmod(cells, n_age * N_CAT)
