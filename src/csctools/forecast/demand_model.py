@@ -27,6 +27,7 @@ import numpy as np
 import polars as pl
 
 from csctools.forecast.history import ForecastInputError, History
+from csctools.forecast.scenarios import Change
 from csctools.forecast.states import (
     AGE_BANDS,
     ALL_CATEGORIES,
@@ -150,16 +151,38 @@ def scaled(rates: np.ndarray, entrants: np.ndarray, step_days: int) -> tuple[np.
     return 1.0 - (1.0 - rates) ** step_days, entrants * step_days
 
 
-def predict(model: Fit, forecast_end: date, step_days: int) -> Forecast:
-    """Steps from the day after the data end, as the published web version dates them."""
+def predict(model: Fit, forecast_end: date, step_days: int, changes: tuple[Change, ...] = ()) -> Forecast:
+    """Steps from the day after the data end, as the published web version dates them.
+
+    Scenario changes (entries and moves) apply to the steps that start on or after their date."""
     start = model.data_end + timedelta(days=1)
     steps = math.ceil((forecast_end - model.reference_end).days / step_days)
-    rates, entrants = scaled(model.rates, model.entrants, step_days)
+    dates = [start + timedelta(days=i * step_days) for i in range(steps + 1)]
     population = np.empty((steps + 1, N_STATES))
     population[0] = model.stock_on(start)
+    active: tuple[Change, ...] | None = None
+    rates, entrants = model.rates, model.entrants
     for index in range(1, steps + 1):
+        now = tuple(c for c in changes if c.since <= dates[index - 1])
+        if now != active:
+            active = now
+            rates, entrants = scaled(*adjusted(model, now), step_days)
         population[index] = step(population[index - 1], rates, entrants)
-    return Forecast([start + timedelta(days=i * step_days) for i in range(steps + 1)], population)
+    return Forecast(dates, population)
+
+
+def adjusted(model: Fit, changes: tuple[Change, ...]) -> tuple[np.ndarray, np.ndarray]:
+    """Daily rates and entrants with scenario factors applied (a move factor applies in every age band)."""
+    rates, entrants = model.rates.copy(), model.entrants.copy()
+    for change in changes:
+        if change.change == "entries":
+            entrants *= change.value
+        elif change.change == "move":
+            source = ALL_CATEGORIES.index(change.placement)
+            target = NIC if change.to == "LEAVE" else ALL_CATEGORIES.index(change.to)
+            for band in range(N_AGES):
+                rates[band * N_CATS + source, band * N_CATS + target] *= change.value
+    return rates, entrants
 
 
 def in_care_frame(dates: list[date], population: np.ndarray) -> pl.DataFrame:

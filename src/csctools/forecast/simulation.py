@@ -24,6 +24,7 @@ import numpy as np
 import polars as pl
 
 from csctools.forecast.history import History
+from csctools.forecast.scenarios import Change
 from csctools.forecast.states import AGE_BANDS, CATEGORIES, N_AGES, NIC, with_states
 
 N_CAT = len(CATEGORIES)
@@ -31,14 +32,6 @@ N_DEST = N_CAT + 1  # the four categories, then leaving care
 LEAVE = N_CAT
 BAND_START_YEARS = (0, 1, 5, 10, 16)
 SEASONAL_CHI2_11DF_1PCT = 24.725  # chi-square critical value, 11 degrees of freedom, 1%
-
-
-@dataclass(frozen=True)
-class Adjustments:
-    """Scenario changes to apply from a step on: entry multiplier per flow, hazard multipliers per move."""
-
-    entry_factor: tuple[tuple[date, str, float], ...] = ()  # (from, "all"|"uasc"|"other", factor)
-    move_factor: tuple[tuple[date, str, str, float], ...] = ()  # (from, from category, to category|LEAVE, factor)
 
 
 @dataclass(frozen=True)
@@ -189,11 +182,10 @@ def simulate(
     step_days: int,
     runs: int,
     seed: int,
-    adjustments: Adjustments | None = None,
+    changes: tuple[Change, ...] = (),
 ) -> SimulationResult:
     """`runs` simulated futures from the day after the data end to `forecast_end`, in steps of `step_days`."""
     rng = np.random.default_rng(seed)
-    adjustments = adjustments or Adjustments()
     start = history.last_day + timedelta(days=1)
     n_steps = max(1, -(-(forecast_end - reference_end).days // step_days))
     eighteen = int(18 * 365.25 // step_days)  # the age step of the 18th birthday: care ends
@@ -208,11 +200,11 @@ def simulate(
     result[:, 0] = _by_band(counts, band_of_age)
     draws = [rng.multivariate_normal(f.coefficients, f.covariance, size=runs) for f in flows]
     for index in range(1, n_steps + 1):
-        rate = _adjusted_hazards(hazards, adjustments, dates[index])
+        rate = _adjusted_hazards(hazards, changes, dates[index - 1])
         counts = _move(counts, rate, band_of_age, step_days, rng)
         counts = np.concatenate([np.zeros_like(counts[:, :1]), counts[:, :-1]], axis=1)  # a step older; 18 leave
         for flow, (model, coefficients) in enumerate(zip(flows, draws, strict=True)):
-            counts += _entries(model, coefficients, dates[index - 1], step_days, adjustments, flow, rng)
+            counts += _entries(model, coefficients, dates[index - 1], step_days, changes, flow, rng)
         result[:, index] = _by_band(counts, band_of_age)
     return SimulationResult(dates, result)
 
@@ -230,13 +222,14 @@ def _initial_counts(history: History, start: date, step_days: int, n_age: int, r
     return np.broadcast_to(counts, (runs, *counts.shape)).copy()
 
 
-def _adjusted_hazards(hazards: np.ndarray, adjustments: Adjustments, day: date) -> np.ndarray:
+def _adjusted_hazards(hazards: np.ndarray, changes: tuple[Change, ...], day: date) -> np.ndarray:
+    """Hazards with the scenario's move factors that have started by `day` (in every age band)."""
     rate = hazards
-    for since, source, target, factor in adjustments.move_factor:
-        if day > since:
+    for change in changes:
+        if change.change == "move" and change.since <= day:
             rate = rate.copy() if rate is hazards else rate
-            destination = LEAVE if target == "LEAVE" else CATEGORIES.index(target)
-            rate[:, :, CATEGORIES.index(source), destination] *= factor
+            destination = LEAVE if change.to == "LEAVE" else CATEGORIES.index(change.to)
+            rate[:, :, CATEGORIES.index(change.placement), destination] *= change.value
     return rate
 
 
@@ -281,7 +274,7 @@ def _entries(
     coefficients: np.ndarray,
     since: date,
     step_days: int,
-    adjustments: Adjustments,
+    changes: tuple[Change, ...],
     flow: int,
     rng: np.random.Generator,
 ) -> np.ndarray:
@@ -295,9 +288,9 @@ def _entries(
     row = model.design(month, np.array([middle.month]))[0]
     monthly = np.exp(coefficients @ row)
     factor = 1.0
-    for when, which, value in adjustments.entry_factor:
-        if middle >= when and which in ("all", "uasc" if flow else "other"):
-            factor *= value
+    for change in changes:
+        if change.change == "entries" and since >= change.since and change.flow in ("all", "uasc" if flow else "other"):
+            factor *= change.value
     numbers = rng.poisson(monthly * factor * step_days / (365.25 / 12))
     where = rng.choice(cells, size=int(numbers.sum()), p=model.profile.reshape(-1))
     owner = np.repeat(np.arange(runs), numbers)
@@ -327,6 +320,16 @@ def quantile_frame(result: SimulationResult) -> pl.DataFrame:
     return pl.DataFrame(frame).with_columns(pl.col("date").cast(pl.Date))
 
 
-def totals_by_category(result: SimulationResult) -> np.ndarray:
-    """runs x steps+1 x categories."""
-    return result.runs.sum(axis=2)  # type: ignore[no-any-return]
+def category_frame(result: SimulationResult) -> pl.DataFrame:
+    """Children in care by placement category (all ages): date, placement, population (mean), p05..p95 of the
+    runs' totals (not sums of the age bands' percentiles)."""
+    totals = result.runs.sum(axis=2)  # runs x steps+1 x categories
+    quantiles = np.quantile(totals, [0.05, 0.25, 0.5, 0.75, 0.95], axis=0)
+    frame = {
+        "date": np.repeat(np.array(result.dates, dtype="datetime64[D]"), N_CAT),
+        "placement": np.tile(CATEGORIES, len(result.dates)),
+        "population": totals.mean(axis=0).reshape(-1),
+    }
+    for name, values in zip(("p05", "p25", "p50", "p75", "p95"), quantiles, strict=True):
+        frame[name] = values.reshape(-1)
+    return pl.DataFrame(frame).with_columns(pl.col("date").cast(pl.Date))
