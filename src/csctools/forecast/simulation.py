@@ -17,6 +17,7 @@ sampling distribution.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -188,11 +189,12 @@ def simulate(
     rng = np.random.default_rng(seed)
     start = history.last_day + timedelta(days=1)
     n_steps = max(1, -(-(forecast_end - reference_end).days // step_days))
-    eighteen = int(18 * 365.25 // step_days)  # the age step of the 18th birthday: care ends
+    eighteen = math.ceil(18 * 365.25 / step_days - 0.5)  # the age step of the 18th birthday: care ends
     hazards = bootstrap_hazards(history, reference_start, reference_end, runs, rng)
-    band_of_age = np.searchsorted(
-        np.array(BAND_START_YEARS[1:]) * 365.25 / step_days, np.arange(eighteen), side="right"
-    )
+    # A child in age step b is b to b + 1 steps old: its band is that of the middle of the step (within half a step
+    # of the birthday).
+    edges = np.array(BAND_START_YEARS[1:]) * 365.25 / step_days
+    band_of_age = np.searchsorted(edges, np.arange(eighteen) + 0.5, side="right")
     flows = [entry_model(history, uasc, reference_start, reference_end, step_days, eighteen) for uasc in (False, True)]
     counts = _initial_counts(history, start, step_days, eighteen, runs)
     dates = [start + timedelta(days=i * step_days) for i in range(n_steps + 1)]
