@@ -122,9 +122,16 @@ def forecast_command(
         f"{outcome.reference[0]} to {outcome.reference[1]}; forecast to {outcome.forecast_end}",
         err=True,
     )
+    typer.echo(f"back-test: {outcome.backtest_note}", err=True)
     if outcome.backtest is not None:
-        worst = float(outcome.backtest["mean_abs_pct_error"].max())  # type: ignore[arg-type]
-        typer.echo(f"back-test: {outcome.backtest_note}; worst mean absolute error {worst:.1f}%", err=True)
+        for row in outcome.backtest.iter_rows(named=True):
+            band = f", inside the 90% band on {row['in_90_band']:.0%} of dates" if "in_90_band" in row else ""
+            typer.echo(
+                f"  {row['placement']:<12} on {row['compared_on']}: actual {row['actual']:,.0f}, forecast "
+                f"{row['forecast']:,.1f} ({row['pct_error']:+.1f}%); mean absolute error over the year "
+                f"{row['mean_abs_pct_error']:.1f}%{band}",
+                err=True,
+            )
     if changes is not None:
         history.changes.write_csv(changes)
     if costs_csv is not None:

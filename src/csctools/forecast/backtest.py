@@ -43,10 +43,10 @@ def in_care(history: History, days: list[date]) -> pl.DataFrame:
 
 
 def backtest_cutoff(history: History) -> date | None:
-    """A year before the end of the data, if at least a year of history lies before it; else None."""
+    """A year before the end of the data, if about a year of history (300 days or more) lies before it."""
     end = history.last_day
     cutoff = date(end.year - 1, end.month, min(end.day, 28 if end.month == 2 else end.day))
-    if date(cutoff.year - 1, cutoff.month, min(cutoff.day, 28)) < history.first_day:
+    if (cutoff - history.first_day).days < 300:  # too little to fit on
         return None
     return cutoff
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 import polars as pl
 
@@ -54,17 +54,31 @@ def cost_frame(population: pl.DataFrame, settings: CostSettings, value: str = "p
     )
 
 
-def by_financial_year(costs: pl.DataFrame) -> pl.DataFrame:
-    """Cost per financial year and placement: each step's daily cost held until the next step (the last step's
-    for one step), summed; with the discounted total and the running total over years."""
-    step_days = costs.select(pl.col("date").unique().sort().diff().dt.total_days().median()).item() or 1
-    days = (pl.col("date").shift(-1).over("placement") - pl.col("date")).dt.total_days().fill_null(step_days)
-    spent = costs.with_columns(
-        (pl.col("cost_per_day") * days).alias("cost"), financial_year(pl.col("date")).alias("year")
+def by_financial_year(costs: pl.DataFrame, discount: float = 0.0) -> pl.DataFrame:
+    """Cost per financial year and placement: each step's cost per day holds every day until the next step (the
+    last step's for one step's length), days split at 1 April, discounted by the day; running total over years."""
+    step_days = int(costs.select(pl.col("date").unique().sort().diff().dt.total_days().median()).item() or 1)
+    start, last = costs["date"].min(), costs["date"].max()
+    assert isinstance(start, date) and isinstance(last, date)
+    calendar = pl.DataFrame({"day": pl.date_range(start, last + timedelta(days=step_days - 1), eager=True)})
+    placements = costs.select("placement").unique(maintain_order=True)
+    steps = costs.select(pl.col("date").alias("day"), "placement", "cost_per_day").sort("day")
+    years = (pl.col("day") - pl.lit(start)).dt.total_days() / 365.25
+    daily = (
+        calendar.join(placements, how="cross")
+        .sort("day")
+        # the latest step on or before the day (both sorted by day)
+        .join_asof(steps, on="day", by="placement", strategy="backward", check_sortedness=False)
+        .with_columns(financial_year(pl.col("day")).alias("year"), ((1.0 + discount) ** (-years)).alias("factor"))
     )
     table = (
-        spent.group_by("year", "placement", maintain_order=True)
-        .agg(pl.col("cost").sum(), (pl.col("cost") * pl.col("discount_factor")).sum().alias("discounted_cost"))
+        daily.group_by("year", "placement", maintain_order=True)
+        .agg(
+            pl.col("day").min().alias("first_day"),
+            pl.col("day").max().alias("last_day"),
+            pl.col("cost_per_day").sum().alias("cost"),
+            (pl.col("cost_per_day") * pl.col("factor")).sum().alias("discounted_cost"),
+        )
         .sort("year", "placement")
     )
     return table.with_columns(pl.col("cost").cum_sum().over("placement").alias("cumulative_cost"))

@@ -164,10 +164,14 @@ def cost_table(outcome: Outcome) -> dict[str, Any]:
         r.by_year.group_by("year").agg(pl.col("cost", "discounted_cost").sum()).sort("year") for r in outcome.results
     ]
     years = tables[0]["year"].to_list()
+    spans = outcome.results[0].by_year.group_by("year").agg(pl.col("first_day").min(), pl.col("last_day").max())
+    covered = {y: (a, b) for y, a, b in spans.rows()}
     rows = []
     running = [0.0] * len(tables)
     for index, year in enumerate(years):
-        row = [year]
+        first, last = covered[year]
+        whole = first == date(int(year[:4]), 4, 1) and last == date(int(year[:4]) + 1, 3, 31)
+        row = [year if whole else f"{year} (part: {first} to {last})"]
         for t, table in enumerate(tables):
             cost, present = table.row(index)[1:]
             running[t] += cost

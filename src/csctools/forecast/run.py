@@ -62,7 +62,8 @@ class Outcome:
 def dates_for(history: History, options: Options) -> tuple[date, date, date]:
     """Reference start and end, forecast end: the published web version's defaults unless given."""
     start, end, forecast_end = demand_model.default_dates(history.last_day)
-    start = options.reference_start or start
+    # The default start may fall a day before the first collection year (a year ending 31 March begins 1 April).
+    start = options.reference_start or max(start, history.first_day)
     end = options.reference_end or end
     forecast_end = options.forecast_end or forecast_end
     if end <= start:
@@ -110,8 +111,9 @@ def run_forecast(history: History, options: Options) -> Outcome:
     for scenario in (BASE, *options.scenarios):
         population, totals = forecast_population(history, options, scenario, dates)
         value = "population" if options.method == DEMAND_MODEL else "p50"
-        costs = cost_frame(population, cost_settings(options, scenario), value)
-        results.append(ScenarioResult(scenario, population, totals, costs, by_financial_year(costs)))
+        settings = cost_settings(options, scenario)
+        costs = cost_frame(population, settings, value)
+        results.append(ScenarioResult(scenario, population, totals, costs, by_financial_year(costs, settings.discount)))
     notes = []
     if options.method == DEMAND_MODEL and any(c.flow != "all" for s in options.scenarios for c in s.changes):
         notes.append("demand-model-0.5 has no UASC flow: entry changes apply to all entrants")
@@ -137,8 +139,7 @@ def _backtest(history: History, options: Options) -> tuple[pl.DataFrame | None, 
         return None, "back-test not possible: it needs at least two years of history"
     past = known_at(history, cutoff)
     start, end, _ = demand_model.default_dates(past.last_day)
-    if start < history.first_day:
-        return None, "back-test not possible: it needs at least two years of history"
+    start = max(start, history.first_day)
     trial = replace(options, reference_start=start, reference_end=end, forecast_end=history.last_day, scenarios=())
     _, totals = forecast_population(past, trial, BASE, (start, end, history.last_day))
     step_dates = sorted(set(totals["date"].to_list()))

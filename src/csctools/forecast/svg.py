@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from datetime import date
 from html import escape
@@ -12,16 +13,13 @@ COLOURS = ("#1f5fa6", "#b3541e", "#2e7d32", "#6a3d9a", "#8c6d1f")
 
 
 def _nice_max(value: float) -> float:
+    """The top of an axis with four round steps (1, 2, 2.5 or 5 times a power of ten) holding `value`."""
     if value <= 0:
-        return 1.0
-    for step in (1, 2, 2.5, 5):
-        magnitude = 10 ** max(0, len(str(int(value))) - 1)
-        top = step * magnitude
-        while top < value:
-            top += step * magnitude
-        if top / value < 1.6:
-            return float(top)
-    return value * 1.2
+        return 4.0
+    rough = value / 4
+    magnitude = 10 ** math.floor(math.log10(rough))
+    step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= rough)
+    return float(4 * step)
 
 
 def _ticks(maximum: float) -> list[float]:
@@ -29,7 +27,11 @@ def _ticks(maximum: float) -> list[float]:
 
 
 def _fmt(value: float) -> str:
-    return f"{value / 1e6:.1f}m" if value >= 1e6 else f"{value / 1e3:.0f}k" if value >= 1e4 else f"{value:,.0f}"
+    if value >= 1e6:
+        return f"{value / 1e6:g}m"
+    if value >= 1e4:
+        return f"{value / 1e3:g}k"
+    return f"{value:,.0f}" if value == int(value) else f"{value:g}"
 
 
 class _Frame:
