@@ -34,17 +34,17 @@ def test_financial_years_inflation_and_unit_cost_changes() -> None:
     )
     costs = cost_frame(tidy(days, 1.0, 1.0), settings)
     years = by_financial_year(costs)
-    # Each step's cost per day holds until the next step (the last one for 30 days), split at 1 April: the steps of
-    # 1 March (30 days), 31 March (1 day in 2026/27, 29 in 2027/28) and 30 April (30 days). Fostering 100 a day;
+    # Each step's cost per day holds until the next step, from 1 March to 30 April, split at 1 April: the steps of
+    # 1 March (30 days), 31 March (1 day in 2026/27, 29 in 2027/28) and 30 April (its own day). Fostering 100 a day;
     # residential 1000 a day, 2000 for steps dated from 1 April.
     rows = {(y, p): c for y, p, c in years.select("year", "placement", "cost").rows()}
     assert rows == {
         ("2026/27", "FOSTERING"): 100 * 31,
         ("2026/27", "RESIDENTIAL"): 1000 * 31,
-        ("2027/28", "FOSTERING"): 100 * 59,
-        ("2027/28", "RESIDENTIAL"): 1000 * 29 + 2000 * 30,
+        ("2027/28", "FOSTERING"): 100 * 30,
+        ("2027/28", "RESIDENTIAL"): 1000 * 29 + 2000 * 1,
     }
-    assert years["last_day"].max() == date(2027, 5, 29)
+    assert years["last_day"].max() == date(2027, 4, 30)
     inflated = cost_frame(tidy(days, 1.0, 0.0), CostSettings({"FOSTERING": 700.0}, inflation=0.1))
     last = inflated.filter(pl.col("placement") == "FOSTERING")["weekly_unit_cost"].to_list()[-1]
     assert last == pytest.approx(700 * 1.1 ** (60 / 365.25))

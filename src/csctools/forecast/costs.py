@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 
 import polars as pl
 
@@ -55,12 +55,11 @@ def cost_frame(population: pl.DataFrame, settings: CostSettings, value: str = "p
 
 
 def by_financial_year(costs: pl.DataFrame, discount: float = 0.0) -> pl.DataFrame:
-    """Cost per financial year and placement: each step's cost per day holds every day until the next step (the
-    last step's for one step's length), days split at 1 April, discounted by the day; running total over years."""
-    step_days = int(costs.select(pl.col("date").unique().sort().diff().dt.total_days().median()).item() or 1)
+    """Cost per financial year and placement, from the first step's date to the last's: each step's cost per day
+    holds every day until the next step, days split at 1 April, discounted by the day; running total over years."""
     start, last = costs["date"].min(), costs["date"].max()
     assert isinstance(start, date) and isinstance(last, date)
-    calendar = pl.DataFrame({"day": pl.date_range(start, last + timedelta(days=step_days - 1), eager=True)})
+    calendar = pl.DataFrame({"day": pl.date_range(start, last, eager=True)})
     placements = costs.select("placement").unique(maintain_order=True)
     steps = costs.select(pl.col("date").alias("day"), "placement", "cost_per_day").sort("day")
     years = (pl.col("day") - pl.lit(start)).dt.total_days() / 365.25

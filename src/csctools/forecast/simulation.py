@@ -32,6 +32,7 @@ N_CAT = len(CATEGORIES)
 N_DEST = N_CAT + 1  # the four categories, then leaving care
 LEAVE = N_CAT
 BAND_START_YEARS = (0, 1, 5, 10, 16)
+MIN_TREND_MONTHS = 24  # complete months of history needed to fit a trend in entries
 SEASONAL_CHI2_11DF_1PCT = 24.725  # chi-square critical value, 11 degrees of freedom, 1%
 
 
@@ -156,6 +157,9 @@ def entry_model(history: History, uasc: bool, start: date, end: date, step_days:
     calendar = (first.month - 1 + months) % 12 + 1
     plain = EntryModel(np.zeros(2), np.eye(2), first, False, np.zeros(0))
     beta, cov, deviance = _poisson_fit(plain.design(months, calendar), y)
+    if n_months < MIN_TREND_MONTHS:  # a trend over less than two years is mostly noise: a constant rate instead
+        level, level_cov, _ = _poisson_fit(np.ones((n_months, 1)), y)
+        beta, cov = np.array([level[0], 0.0]), np.array([[level_cov[0, 0], 0.0], [0.0, 0.0]])
     seasonal_model = EntryModel(np.zeros(13), np.eye(13), first, True, np.zeros(0))
     if n_months >= 36 and y.sum() > 0:
         beta_s, cov_s, deviance_s = _poisson_fit(seasonal_model.design(months, calendar), y)
