@@ -52,6 +52,21 @@ def test_poisson_trend_fit_recovers_an_exact_exponential() -> None:
     assert covariance.shape == (2, 2)
 
 
+def test_seasonality_is_kept_only_when_the_data_show_it() -> None:
+    rng = np.random.default_rng(4)
+    months = np.arange(60)
+    flat = rng.poisson(30.0, size=60).astype(float)
+    september_to_november = (months % 12 >= 5) & (months % 12 <= 7)  # the series starts in April
+    autumn = rng.poisson(np.where(september_to_november, 60.0, 30.0), size=60)
+    assert not sim.fit_entry_trend(flat, 4)[2]
+    beta, _, seasonal = sim.fit_entry_trend(autumn.astype(float), 4)
+    assert seasonal and len(beta) == 13
+    # Under two years: a constant rate, the mean's logarithm, with no trend.
+    beta, covariance, seasonal = sim.fit_entry_trend(flat[:18], 4)
+    assert beta[0] == pytest.approx(math.log(flat[:18].mean())) and beta[1] == 0.0 and not seasonal
+    assert covariance[1, 1] == 0.0
+
+
 def test_children_change_band_on_their_birthday_and_leave_at_18() -> None:
     births = {"baby": date(2025, 6, 15), "old": date(2008, 9, 1)}
     episodes = [

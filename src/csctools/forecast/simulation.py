@@ -138,6 +138,26 @@ def _poisson_fit(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray, 
     return beta, np.linalg.inv(x.T @ (x * mu[:, None])), deviance
 
 
+def fit_entry_trend(y: np.ndarray, first_month: int) -> tuple[np.ndarray, np.ndarray, bool]:
+    """Poisson regression of monthly counts `y` (the first in calendar month `first_month`): coefficients,
+    covariance, and whether calendar-month effects are kept (36 months or more and a likelihood-ratio test at 1%).
+    Fewer than 24 months give a constant rate (no trend)."""
+    n_months = len(y)
+    months = np.arange(n_months)
+    calendar = (first_month - 1 + months) % 12 + 1
+    plain = EntryModel(np.zeros(2), np.eye(2), date(2000, first_month, 1), False, np.zeros(0))
+    if n_months < MIN_TREND_MONTHS:  # a trend over less than two years is mostly noise
+        level, level_cov, _ = _poisson_fit(np.ones((n_months, 1)), y)
+        return np.array([level[0], 0.0]), np.array([[level_cov[0, 0], 0.0], [0.0, 0.0]]), False
+    beta, cov, deviance = _poisson_fit(plain.design(months, calendar), y)
+    if n_months >= 36 and y.sum() > 0:
+        seasonal_model = EntryModel(np.zeros(13), np.eye(13), plain.first_month, True, np.zeros(0))
+        beta_s, cov_s, deviance_s = _poisson_fit(seasonal_model.design(months, calendar), y)
+        if deviance - deviance_s > SEASONAL_CHI2_11DF_1PCT:
+            return beta_s, cov_s, True
+    return beta, cov, False
+
+
 def entry_model(history: History, uasc: bool, start: date, end: date, step_days: int, n_age: int) -> EntryModel:
     """Entries into care by month over the whole history (complete months only), and who enters."""
     episodes = with_states(history.episodes)
@@ -153,22 +173,7 @@ def entry_model(history: History, uasc: bool, start: date, end: date, step_days:
     n_months = (last_full.year - first.year) * 12 + last_full.month - first.month + 1
     y = np.zeros(n_months)
     y[monthly["m"].to_numpy()] = monthly["len"].to_numpy()
-    months = np.arange(n_months)
-    calendar = (first.month - 1 + months) % 12 + 1
-    plain = EntryModel(np.zeros(2), np.eye(2), first, False, np.zeros(0))
-    beta, cov, deviance = _poisson_fit(plain.design(months, calendar), y)
-    if n_months < MIN_TREND_MONTHS:  # a trend over less than two years is mostly noise: a constant rate instead
-        level, level_cov, _ = _poisson_fit(np.ones((n_months, 1)), y)
-        beta, cov = np.array([level[0], 0.0]), np.array([[level_cov[0, 0], 0.0], [0.0, 0.0]])
-    seasonal_model = EntryModel(np.zeros(13), np.eye(13), first, True, np.zeros(0))
-    if n_months >= 36 and y.sum() > 0:
-        beta_s, cov_s, deviance_s = _poisson_fit(seasonal_model.design(months, calendar), y)
-        if deviance - deviance_s > SEASONAL_CHI2_11DF_1PCT:
-            beta, cov, seasonal = beta_s, cov_s, True
-        else:
-            seasonal = False
-    else:
-        seasonal = False
+    beta, cov, seasonal = fit_entry_trend(y, first.month)
     recent = entries.filter(pl.col("DECOM").is_between(start, end))
     ages = ((pl.col("DECOM") - pl.col("DOB")).dt.total_days() // step_days).clip(0, n_age - 1)
     cells = recent.select(ages.alias("a"), "category")
