@@ -59,9 +59,8 @@ def test_population_and_costs_agree_with_cs_demand_model(tmp_path: Path, step_da
     reference = pl.read_csv(tmp_path / "ref-population.csv", try_parse_dates=True)
     joined = reference.join(mine, on=keys, how="full", coalesce=True, suffix="_ours")
     assert joined.height == mine.height == reference.height
-    assert (joined["population_ours"] - joined["population"]).abs().max() <= 0.005 * max(
-        1.0, reference["population"].max()
-    )
+    tolerance = 0.005 * joined["population"].clip(1.0)  # 0.5% of each cell (at least of one child)
+    assert ((joined["population_ours"] - joined["population"]).abs() <= tolerance).all()
     costs = pl.read_csv(tmp_path / "ours-costs.csv", try_parse_dates=True).join(
         pl.read_csv(tmp_path / "ref-costs.csv", try_parse_dates=True), on=["date", "placement"], suffix="_ref"
     )
