@@ -147,6 +147,9 @@ def load_history(years: list[YearData]) -> History:
     joined = episodes.join(births.select("CHILD", "DOB", "UASC"), on="CHILD", how="left")
     orphans = joined.filter(pl.col("DOB").is_null())
     joined = joined.filter(pl.col("DOB").is_not_null())
+    if joined.height == 0:
+        sources = ", ".join(s for y in ordered for s in y.sources)
+        raise ForecastInputError(f"no episodes of children with a Header row in {sources}: nothing to forecast from")
     _check_dates(joined)
     cleaned, changes = clean_episodes(joined)
     orphan_changes = orphans.select(
