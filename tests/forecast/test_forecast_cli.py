@@ -130,3 +130,10 @@ def test_folder_without_a_903_return(tmp_path: Path) -> None:
     (tmp_path / "notes.csv").write_text("a,b\n1,2\n")
     code, text = invoke(str(tmp_path))
     assert code == 2 and "no SSDA903 Header and Episodes" in text
+
+
+def test_scenario_names_must_differ(folders: list[Path], tmp_path: Path) -> None:
+    scenario = tmp_path / "s.yaml"
+    scenario.write_text("name: base\nchanges: []\n")
+    code, text = invoke(*map(str, folders), "--scenario", str(scenario))
+    assert code == 2 and "is used twice (or is 'base')" in text

@@ -89,6 +89,10 @@ def forecast_command(
         scenarios = tuple(s for path in scenario or [] for s in load_scenarios(path))
     except PackError as error:
         fail(str(error))
+    names = [s.name for s in scenarios]
+    for scenario_read in scenarios:
+        if scenario_read.name == "base" or names.count(scenario_read.name) > 1:
+            fail(f"{scenario_read.source}: scenario name '{scenario_read.name}' is used twice (or is 'base')")
     weekly = dict(PUBLISHED_WEEKLY if method == DEMAND_MODEL else DEFAULT_WEEKLY)
     weekly.update(_unit_costs(unit_cost or []))
     options = Options(

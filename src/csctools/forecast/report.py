@@ -208,8 +208,9 @@ def write_xlsx(outcome: Outcome, history: History, path: Path) -> None:
     for row, line in enumerate(lines, start=2):
         summary.write(row, 0, line)
     _sheet(book, "Forecast", population_table(outcome), bold, day)
-    for result in outcome.results:
-        name = f"By placement {result.scenario.name}"[:31]
+    for index, result in enumerate(outcome.results):
+        label = "".join(ch for ch in result.scenario.name if ch not in "[]:*?/\\'")
+        name = (f"By placement {label}" if index == 0 else f"By placement {index} {label}")[:31]
         wide = result.totals.pivot(on="placement", index="date", values="p50").sort("date")
         _sheet(book, name, wide, bold, day)
         chart = book.add_chart({"type": "line"})
