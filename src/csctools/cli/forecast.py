@@ -108,7 +108,9 @@ def forecast_command(
         backtest=backtest,
     )
     try:
-        years, _ = read_years(folders)
+        years, notes = read_years(folders)
+        for note in notes:
+            typer.echo(f"warning: {note}", err=True)
         history = load_history(years)
         for warning in history.warnings:
             typer.echo(f"warning: {warning}", err=True)

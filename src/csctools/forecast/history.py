@@ -18,7 +18,6 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 
 import polars as pl
 
@@ -78,7 +77,7 @@ def year_data(data: ReturnData, label: str) -> YearData:
     if data.year is None:
         raise ForecastInputError(f"{label}: the collection year cannot be told from the files")
     for table in ("Header", "Episodes"):
-        if table not in data.tables or (data.tables[table].height == 0 and table == "Header"):
+        if table not in data.tables:
             raise ForecastInputError(
                 f"{label}: no {table} table for {data.year.label} (a forecast needs Header and Episodes)"
             )
@@ -231,7 +230,3 @@ def describe_changes(changes: pl.DataFrame) -> list[str]:
     """One line per kind of change: how many episodes, and what was done."""
     counts = changes.group_by("reason").len().sort("reason")
     return [f"{n:,} episodes {CHANGE_REASONS[r]}" for r, n in counts.iter_rows()]
-
-
-def source_label(paths: list[Path]) -> str:
-    return str(paths[0].parent) if paths else "(no files)"

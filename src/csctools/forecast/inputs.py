@@ -62,6 +62,7 @@ def read_years(paths: list[Path]) -> tuple[list[YearData], list[str]]:
             for problem in data.problems:
                 if problem.severity.value == "error":
                     raise ForecastInputError(problem.describe())
+                notes.append(problem.describe())
             label = str(folder) if len(data.files) > 1 else data.files[0].path
             years.append(year_data(data, label))
     if not years:
