@@ -118,9 +118,17 @@ def run_forecast(history: History, options: Options) -> Outcome:
     if options.method == DEMAND_MODEL and any(c.flow != "all" for s in options.scenarios for c in s.changes):
         notes.append("demand-model-0.5 has no UASC flow: entry changes apply to all entrants")
     months = _month_ends(history.last_day, 24)
-    past = in_care(history, months)
+    past = _model_stock(history, dates, months) if options.method == DEMAND_MODEL else in_care(history, months)
     table, note = _backtest(history, options) if options.backtest else (None, "back-test not asked for")
     return Outcome(options.method, options, dates[:2], dates[2], results, past, table, note, notes)
+
+
+def _model_stock(history: History, dates: tuple[date, date, date], days: list[date]) -> pl.DataFrame:
+    """The published model's own stock on `days` (age band frozen at each episode's start), so that its history
+    and forecast are drawn on the same footing."""
+    model = demand_model.fit(history, dates[0], dates[1])
+    stock = demand_model.history_frame(model, min(days)).rename({"population": "actual"})
+    return stock.filter(pl.col("date").is_in(days))
 
 
 def _month_ends(last: date, count: int) -> list[date]:
