@@ -24,7 +24,7 @@ from datetime import date, timedelta
 import numpy as np
 import polars as pl
 
-from csctools.forecast.history import History
+from csctools.forecast.history import ForecastInputError, History
 from csctools.forecast.scenarios import Change
 from csctools.forecast.states import AGE_BANDS, CATEGORIES, N_AGES, NIC, with_states
 
@@ -171,6 +171,8 @@ def entry_model(history: History, uasc: bool, start: date, end: date, step_days:
         .len()
     )
     n_months = (last_full.year - first.year) * 12 + last_full.month - first.month + 1
+    if n_months < 1:
+        raise ForecastInputError("the simulation needs at least one complete month of history before the reference end")
     y = np.zeros(n_months)
     y[monthly["m"].to_numpy()] = monthly["len"].to_numpy()
     beta, cov, seasonal = fit_entry_trend(y, first.month)
