@@ -1,0 +1,1 @@
+"""Demand and cost forecasts from several years of SSDA903 returns (issue 16)."""

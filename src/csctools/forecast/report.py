@@ -1,0 +1,269 @@
+"""Writing a forecast: tidy CSV, a self-contained HTML page (inline SVG), an XLSX workbook with native charts."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from csctools.forecast.history import History, describe_changes
+from csctools.forecast.run import DEMAND_MODEL, PERCENTILES, Outcome, cost_settings
+from csctools.forecast.scenarios import Change
+from csctools.forecast.states import AGE_BANDS, CATEGORIES
+
+FORMATS = (".csv", ".html", ".xlsx")
+
+
+def population_table(outcome: Outcome) -> pl.DataFrame:
+    """The CSV: one row per date, age band and placement; a scenario column when scenarios were given."""
+    columns = ["date", "age_band", "placement", "population"]
+    if outcome.method != DEMAND_MODEL:
+        columns += list(PERCENTILES)
+    frames = [r.population.select(pl.lit(r.scenario.name).alias("scenario"), *columns) for r in outcome.results]
+    table = pl.concat(frames)
+    return table if len(outcome.results) > 1 else table.drop("scenario")
+
+
+def costs_table(outcome: Outcome) -> pl.DataFrame:
+    return pl.concat([r.costs.select(pl.lit(r.scenario.name).alias("scenario"), pl.all()) for r in outcome.results])
+
+
+def years_table(outcome: Outcome) -> pl.DataFrame:
+    return pl.concat([r.by_year.select(pl.lit(r.scenario.name).alias("scenario"), pl.all()) for r in outcome.results])
+
+
+def write(outcome: Outcome, history: History, path: Path, authority: str | None) -> None:
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        population_table(outcome).write_csv(path)
+    elif suffix == ".html":
+        path.write_text(html_page(outcome, history, authority), encoding="utf-8")
+    elif suffix == ".xlsx":
+        write_xlsx(outcome, history, path)
+    else:
+        raise ValueError(f"{path}: unknown output format (use .csv, .html or .xlsx)")
+
+
+def _series(frame: pl.DataFrame, value: str) -> list[tuple[date, float]]:
+    return list(zip(frame["date"].to_list(), frame[value].to_list(), strict=True))
+
+
+def _fan_rows(frame: pl.DataFrame) -> list[tuple[date, float, float, float, float, float]]:
+    return list(frame.select("date", *PERCENTILES).iter_rows())
+
+
+def html_page(outcome: Outcome, history: History, authority: str | None) -> str:
+    import jinja2
+
+    from csctools.forecast import svg
+
+    base = outcome.results[0]
+    past_by_category = outcome.history.group_by("date", "placement").agg(pl.col("actual").sum()).sort("date")
+    category_charts = []
+    for index, category in enumerate(CATEGORIES):
+        past = past_by_category.filter(pl.col("placement") == category)
+        future = base.totals.filter(pl.col("placement") == category).sort("date")
+        colour = svg.COLOURS[index % len(svg.COLOURS)]
+        category_charts.append(svg.fan_chart(category.title(), _series(past, "actual"), _fan_rows(future), colour))
+    band_charts = []
+    band_columns = list(PERCENTILES) if outcome.method != DEMAND_MODEL else ["population"] * 5
+    for band in AGE_BANDS:
+        past = (
+            outcome.history.filter(pl.col("age_band") == band).group_by("date").agg(pl.col("actual").sum()).sort("date")
+        )
+        future = (
+            base.population.filter(pl.col("age_band") == band)
+            .group_by("date")
+            .agg(*(pl.col(c).sum().alias(p) for c, p in zip(band_columns, PERCENTILES, strict=True)))
+            .sort("date")
+        )
+        band_charts.append(svg.fan_chart(band.replace("_", " ").title(), _series(past, "actual"), _fan_rows(future)))
+    scenario_charts = []
+    if len(outcome.results) > 1:
+        value = "population" if outcome.method == DEMAND_MODEL else "p50"
+        for category in CATEGORIES:
+            series = [
+                (r.scenario.name, _series(r.totals.filter(pl.col("placement") == category).sort("date"), value))
+                for r in outcome.results
+            ]
+            scenario_charts.append(svg.lines_chart(f"{category.title()}: scenarios (median)", series))
+    cost = cost_table(outcome)
+    years = cost["years"]
+    totals = [(r.scenario.name, _year_totals(r.by_year, years)) for r in outcome.results]
+    cost_chart = svg.columns_chart("Cost by financial year (£)", years, totals)
+    settings = cost_settings(outcome.options, base.scenario)
+    template = jinja2.Template(Path(__file__).with_name("report.html.j2").read_text(encoding="utf-8"), autoescape=True)
+    backtest = outcome.backtest.to_dicts() if outcome.backtest is not None else []
+    page: str = template.render(
+        authority=authority,
+        method=outcome.method,
+        years=f"{history.years[0].label} to {history.years[-1].label}",
+        reference=outcome.reference,
+        start=base.population["date"].min(),
+        forecast_end=outcome.forecast_end,
+        step_days=outcome.options.steps,
+        runs=outcome.options.runs if outcome.method != DEMAND_MODEL else None,
+        notes=[*history.warnings, *outcome.notes],
+        backtest=backtest,
+        has_band=bool(backtest) and "in_90_band" in backtest[0],
+        backtest_note=outcome.backtest_note,
+        category_charts=category_charts,
+        band_charts=band_charts,
+        scenario_charts=scenario_charts,
+        scenarios=[
+            {"label": r.scenario.label, "changes": _describe(r.scenario.changes), "source": r.scenario.source}
+            for r in outcome.results[1:]
+        ],
+        end_table=end_table(outcome),
+        cost_chart=cost_chart,
+        cost_table=cost,
+        unit_costs=", ".join(f"{k.title()} £{v:,.0f}" for k, v in settings.weekly.items()),
+        inflation=f"{settings.inflation:.1%}",
+        discount=f"{settings.discount:.1%}",
+        changes=describe_changes(history.changes),
+    )
+    return page
+
+
+def _describe(changes: tuple[Change, ...]) -> str:
+    parts = []
+    for kind, since, placement, to, flow, value in changes:
+        if kind == "entries":
+            parts.append(f"from {since}: entries ({flow}) x{value:g}")
+        elif kind == "move":
+            parts.append(f"from {since}: moves {placement} to {to} x{value:g}")
+        else:
+            parts.append(f"from {since}: {placement} costs £{value:,.0f} a week")
+    return "; ".join(parts)
+
+
+def _year_totals(by_year: pl.DataFrame, years: list[str]) -> list[float]:
+    totals = dict(by_year.group_by("year").agg(pl.col("cost").sum()).iter_rows())
+    return [float(totals.get(y, 0.0)) for y in years]
+
+
+def end_table(outcome: Outcome) -> dict[str, object]:
+    rows = []
+    last = outcome.results[0].totals["date"].max()
+    for category in CATEGORIES:
+        row: list[str] = [category.title()]
+        for result in outcome.results:
+            at_end = result.totals.filter((pl.col("date") == last) & (pl.col("placement") == category)).row(
+                0, named=True
+            )
+            row += [f"{at_end['p50']:,.0f}", f"{at_end['p05']:,.0f} to {at_end['p95']:,.0f}"]
+        rows.append(row)
+    return {"scenarios": [r.scenario.name for r in outcome.results], "rows": rows}
+
+
+def cost_table(outcome: Outcome) -> dict[str, Any]:
+    discounted = any(cost_settings(outcome.options, r.scenario).discount for r in outcome.results)
+    tables = [
+        r.by_year.group_by("year").agg(pl.col("cost", "discounted_cost").sum()).sort("year") for r in outcome.results
+    ]
+    years = tables[0]["year"].to_list()
+    spans = outcome.results[0].by_year.group_by("year").agg(pl.col("first_day").min(), pl.col("last_day").max())
+    covered = {y: (a, b) for y, a, b in spans.rows()}
+    rows = []
+    running = [0.0] * len(tables)
+    for index, year in enumerate(years):
+        first, last = covered[year]
+        whole = first == date(int(year[:4]), 4, 1) and last == date(int(year[:4]) + 1, 3, 31)
+        row = [year if whole else f"{year} (part: {first} to {last})"]
+        for t, table in enumerate(tables):
+            cost, present = table.row(index)[1:]
+            running[t] += cost
+            row += [f"£{cost:,.0f}", f"£{running[t]:,.0f}"] + ([f"£{present:,.0f}"] if discounted else [])
+        rows.append(row)
+    return {
+        "scenarios": [r.scenario.name for r in outcome.results],
+        "rows": rows,
+        "discounted": discounted,
+        "years": years,
+    }
+
+
+def write_xlsx(outcome: Outcome, history: History, path: Path) -> None:
+    """Tables on their own sheets, with native line charts of children by placement and columns of costs."""
+    import xlsxwriter
+
+    book = xlsxwriter.Workbook(str(path))
+    bold = book.add_format({"bold": True})
+    day = book.add_format({"num_format": "yyyy-mm-dd"})
+    money = book.add_format({"num_format": "£#,##0"})
+    summary = book.add_worksheet("Summary")
+    lines = [
+        f"Method: {outcome.method}",
+        f"History: {history.years[0].label} to {history.years[-1].label}",
+        f"Reference period: {outcome.reference[0]} to {outcome.reference[1]}",
+        f"Forecast to {outcome.forecast_end}, steps of {outcome.options.steps} days",
+        outcome.backtest_note,
+        *describe_changes(history.changes),
+        *history.warnings,
+        *outcome.notes,
+    ]
+    summary.write(0, 0, "Forecast of children looked after", bold)
+    for row, line in enumerate(lines, start=2):
+        summary.write(row, 0, line)
+    _sheet(book, "Forecast", population_table(outcome), bold, day)
+    for index, result in enumerate(outcome.results):
+        label = "".join(ch for ch in result.scenario.name if ch not in "[]:*?/\\'")
+        name = (f"By placement {label}" if index == 0 else f"By placement {index} {label}")[:31]
+        wide = result.totals.pivot(on="placement", index="date", values="p50").sort("date")
+        _sheet(book, name, wide, bold, day)
+        chart = book.add_chart({"type": "line"})
+        for column, category in enumerate(CATEGORIES, start=1):
+            if category in wide.columns:
+                column = wide.columns.index(category)
+                chart.add_series(
+                    {
+                        "name": [name, 0, column],
+                        "categories": [name, 1, 0, wide.height, 0],
+                        "values": [name, 1, column, wide.height, column],
+                    }
+                )
+        chart.set_title({"name": f"Children in care by placement ({result.scenario.name}, median)"})
+        chart.set_x_axis({"date_axis": True, "num_format": "mmm yy"})
+        book.get_worksheet_by_name(name).insert_chart("H2", chart, {"x_scale": 1.6, "y_scale": 1.4})
+    _sheet(book, "Costs", costs_table(outcome), bold, day, money)
+    years = years_table(outcome)
+    _sheet(book, "Financial years", years, bold, day, money)
+    yearly = years.group_by("scenario", "year", maintain_order=True).agg(pl.col("cost").sum())
+    wide_years = yearly.pivot(on="scenario", index="year", values="cost").sort("year")
+    _sheet(book, "Cost by year", wide_years, bold, day, money)
+    chart = book.add_chart({"type": "column"})
+    for column in range(1, wide_years.width):
+        chart.add_series(
+            {
+                "name": ["Cost by year", 0, column],
+                "categories": ["Cost by year", 1, 0, wide_years.height, 0],
+                "values": ["Cost by year", 1, column, wide_years.height, column],
+            }
+        )
+    chart.set_title({"name": "Cost by financial year"})
+    book.get_worksheet_by_name("Cost by year").insert_chart("F2", chart)
+    if outcome.backtest is not None:
+        _sheet(book, "Back-test", outcome.backtest, bold, day)
+    _sheet(book, "Cleaning", history.changes, bold, day)
+    book.close()
+
+
+def _sheet(book: object, name: str, frame: pl.DataFrame, bold: object, day: object, money: object = None) -> None:
+    sheet = book.add_worksheet(name)  # type: ignore[attr-defined]
+    for column, title in enumerate(frame.columns):
+        sheet.write(0, column, title, bold)
+        values = frame[title].to_list()
+        dtype = frame[title].dtype
+        is_money = money is not None and (("cost" in title and "unit" not in title) or title in {"cost"})
+        for row, value in enumerate(values, start=1):
+            if value is None:
+                continue
+            if dtype == pl.Date:
+                sheet.write_datetime(row, column, value, day)
+            elif is_money and isinstance(value, float):
+                sheet.write_number(row, column, value, money)
+            else:
+                sheet.write(row, column, value)
+        sheet.set_column(column, column, 14)

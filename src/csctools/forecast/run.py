@@ -1,0 +1,165 @@
+"""One forecast run: the method over each scenario, costs, the back-test and the history to draw beside it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
+
+import polars as pl
+
+from csctools.forecast import demand_model
+from csctools.forecast.backtest import backtest_cutoff, compare, in_care, known_at
+from csctools.forecast.costs import PUBLISHED_WEEKLY, CostSettings, by_financial_year, cost_frame
+from csctools.forecast.history import ForecastInputError, History
+from csctools.forecast.scenarios import BASE, Scenario
+
+SIMULATION = "simulation"
+DEMAND_MODEL = "demand-model-0.5"
+METHODS = (SIMULATION, DEMAND_MODEL)
+PERCENTILES = ("p05", "p25", "p50", "p75", "p95")
+
+
+@dataclass(frozen=True)
+class Options:
+    method: str = SIMULATION
+    reference_start: date | None = None
+    reference_end: date | None = None
+    forecast_end: date | None = None
+    step_days: int | None = None  # default: 90 for demand-model-0.5 (its web version), 30 for the simulation
+    runs: int = 1000
+    seed: int = 1
+    scenarios: tuple[Scenario, ...] = ()
+    costs: CostSettings | None = None  # default: the method's own unit costs
+    backtest: bool = True
+
+    @property
+    def steps(self) -> int:
+        return self.step_days or (90 if self.method == DEMAND_MODEL else 30)
+
+
+@dataclass(frozen=True)
+class ScenarioResult:
+    scenario: Scenario
+    population: pl.DataFrame  # date, age_band, placement, population (+ p05..p95 for the simulation)
+    totals: pl.DataFrame  # date, placement, population, p05..p95 (demand-model-0.5: all equal to population)
+    costs: pl.DataFrame  # date, placement, children, weekly_unit_cost, cost_per_day, cost_per_week, discount_factor
+    by_year: pl.DataFrame  # year, placement, cost, discounted_cost, cumulative_cost
+
+
+@dataclass(frozen=True)
+class Outcome:
+    method: str
+    options: Options
+    reference: tuple[date, date]
+    forecast_end: date
+    results: list[ScenarioResult]
+    history: pl.DataFrame  # date, age_band, placement, actual: monthly, the two years before the forecast
+    backtest: pl.DataFrame | None
+    backtest_note: str
+    notes: list[str] = field(default_factory=list)
+
+
+def dates_for(history: History, options: Options) -> tuple[date, date, date]:
+    """Reference start and end, forecast end: the published web version's defaults unless given."""
+    start, end, forecast_end = demand_model.default_dates(history.last_day)
+    # The default start may fall a day before the first collection year (a year ending 31 March begins 1 April).
+    start = options.reference_start or max(start, history.first_day)
+    end = options.reference_end or end
+    forecast_end = options.forecast_end or forecast_end
+    if end <= start:
+        raise ForecastInputError(f"the reference period must end after it starts ({start} to {end})")
+    if start < history.first_day:
+        raise ForecastInputError(
+            f"too little history for the reference period: it starts {start} but the earliest year given "
+            f"({history.years[0].label}) starts {history.first_day}; give more years or a later --reference-start"
+        )
+    if end > history.last_day:
+        raise ForecastInputError(f"the reference period ends {end}, after the data ({history.last_day})")
+    if forecast_end <= history.last_day:
+        raise ForecastInputError(f"the forecast end {forecast_end} is not after the data end {history.last_day}")
+    return start, end, forecast_end
+
+
+def forecast_population(
+    history: History, options: Options, scenario: Scenario, dates: tuple[date, date, date]
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The forecast by age band and placement, and by placement (with percentiles of the totals)."""
+    start, end, forecast_end = dates
+    if options.method == DEMAND_MODEL:
+        model = demand_model.fit(history, start, end)
+        result = demand_model.predict(model, forecast_end, options.steps, scenario.changes)
+        population = demand_model.in_care_frame(result.dates, result.population)
+        totals = population.group_by("date", "placement", maintain_order=True).agg(pl.col("population").sum())
+        return population, totals.with_columns(*(pl.col("population").alias(p) for p in PERCENTILES))
+    from csctools.forecast import simulation
+
+    runs = simulation.simulate(
+        history, start, end, forecast_end, options.steps, options.runs, options.seed, scenario.changes
+    )
+    return simulation.quantile_frame(runs), simulation.category_frame(runs)
+
+
+def cost_settings(options: Options, scenario: Scenario) -> CostSettings:
+    base = options.costs or (CostSettings(dict(PUBLISHED_WEEKLY)) if options.method == DEMAND_MODEL else CostSettings())
+    changes = tuple((c.since, c.placement, c.value) for c in scenario.changes if c.change == "unit_cost")
+    return replace(base, changes=base.changes + changes)
+
+
+def run_forecast(history: History, options: Options) -> Outcome:
+    dates = dates_for(history, options)
+    results = []
+    for scenario in (BASE, *options.scenarios):
+        population, totals = forecast_population(history, options, scenario, dates)
+        value = "population" if options.method == DEMAND_MODEL else "p50"
+        settings = cost_settings(options, scenario)
+        costs = cost_frame(population, settings, value)
+        results.append(ScenarioResult(scenario, population, totals, costs, by_financial_year(costs, settings.discount)))
+    notes = []
+    if options.method == DEMAND_MODEL and any(c.flow != "all" for s in options.scenarios for c in s.changes):
+        notes.append("demand-model-0.5 has no UASC flow: entry changes apply to all entrants")
+    months = _month_ends(history.last_day, 24)
+    past = _model_stock(history, dates, months) if options.method == DEMAND_MODEL else in_care(history, months)
+    table, note = _backtest(history, options) if options.backtest else (None, "back-test not asked for")
+    return Outcome(options.method, options, dates[:2], dates[2], results, past, table, note, notes)
+
+
+def _model_stock(history: History, dates: tuple[date, date, date], days: list[date]) -> pl.DataFrame:
+    """The published model's own stock on `days` (age band frozen at each episode's start), so that its history
+    and forecast are drawn on the same footing."""
+    model = demand_model.fit(history, dates[0], dates[1])
+    stock = demand_model.history_frame(model, min(days)).rename({"population": "actual"})
+    return stock.filter(pl.col("date").is_in(days))
+
+
+def _month_ends(last: date, count: int) -> list[date]:
+    days = []
+    year, month = last.year, last.month
+    for _ in range(count):
+        days.append(min(date(year, month, 28) + timedelta(days=4), last).replace(day=1) - timedelta(days=1))
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    return sorted({*days, last})
+
+
+def _backtest(history: History, options: Options) -> tuple[pl.DataFrame | None, str]:
+    """Fit on the history known a year before the end, forecast to the end, compare by placement category."""
+    cutoff = backtest_cutoff(history)
+    if cutoff is None:
+        return None, "back-test not possible: it needs at least two years of history"
+    past = known_at(history, cutoff)
+    start, end, _ = demand_model.default_dates(past.last_day)
+    start = max(start, history.first_day)
+    trial = replace(options, reference_start=start, reference_end=end, forecast_end=history.last_day, scenarios=())
+    _, totals = forecast_population(past, trial, BASE, (start, end, history.last_day))
+    step_dates = sorted(set(totals["date"].to_list()))
+    compared = [d for d in step_dates[:: max(1, 30 // trial.steps)] if d <= history.last_day]
+    actual = in_care(history, compared)
+    value = "population" if options.method == DEMAND_MODEL else "p50"
+    columns = [pl.col(value).alias("forecast")]
+    if options.method != DEMAND_MODEL:
+        columns += [pl.col("p05").alias("low"), pl.col("p95").alias("high")]
+    forecast = totals.filter(pl.col("date").is_in(compared)).select("date", "placement", *columns)
+    note = (
+        f"fitted on the data known on {cutoff} (reference {start} to {end}), forecast to {history.last_day} "
+        f"and compared with what happened"
+    )
+    return compare(forecast, actual), note

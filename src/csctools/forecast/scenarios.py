@@ -1,0 +1,98 @@
+"""Scenarios: named changes to entries, moves and unit costs from a date, read from YAML (safe) or a pack.
+
+A scenario record (one mapping per file, or a list; in a pack they live under ``scenarios/``)::
+
+    name: fewer-residential                 # required, short
+    label: Fewer moves from fostering to residential
+    changes:
+      - {change: entries, from: 2027-06-01, factor: 0.9, flow: all}          # flow: all, uasc or other
+      - {change: move, from: 2027-06-01, placement: FOSTERING, to: RESIDENTIAL, factor: 0.5}   # to: a category or LEAVE
+      - {change: unit_cost, from: 2027-04-01, placement: RESIDENTIAL, weekly: 6000}
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from csctools.forecast.states import CATEGORIES
+from csctools.packs.files import PackError, check_keys, line_of, load_pack, parse_yaml
+
+CHANGE_KEYS = {
+    "entries": ({"flow"}, {"from", "factor"}),
+    "move": (set(), {"from", "placement", "to", "factor"}),
+    "unit_cost": (set(), {"from", "placement", "weekly"}),
+}
+FLOWS = ("all", "uasc", "other")
+
+
+class Change(NamedTuple):
+    change: str  # entries | move | unit_cost
+    since: date
+    placement: str  # the category moved from, or costed ("" for entries)
+    to: str  # the category moved to, or LEAVE ("" otherwise)
+    flow: str  # entries: all | uasc | other
+    value: float  # factor, or weekly cost
+
+
+class Scenario(NamedTuple):
+    name: str
+    label: str
+    changes: tuple[Change, ...]
+    source: str
+
+
+BASE = Scenario("base", "Base: rates and trend as observed", (), "")
+
+
+def load_scenarios(path: Path) -> list[Scenario]:
+    """Scenarios from one YAML file, or from a pack (folder or zip) holding ``scenarios/*.yaml``."""
+    if path.is_dir() or path.suffix.lower() == ".zip":
+        pack = load_pack(path)
+        return [_scenario(r.data, f"{pack.source}/{r.file}") for r in pack.of_kind("scenarios")]
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise PackError(str(path), f"cannot be read ({error})") from None
+    data = parse_yaml(text, str(path))
+    items = data if isinstance(data, list) else [data]
+    return [_scenario(item, str(path)) for item in items]
+
+
+def _scenario(data: Any, file: str) -> Scenario:
+    if not isinstance(data, dict):
+        raise PackError(file, "a scenario must be a mapping (name:, label:, changes:)")
+    check_keys(data, file, {"label", "changes", "description"}, {"name"}, "scenario")
+    changes = data.get("changes") or []
+    if not isinstance(changes, list):
+        raise PackError(file, "changes: must be a list", line_of(data))
+    return Scenario(
+        str(data["name"]), str(data.get("label") or data["name"]), tuple(_change(c, file) for c in changes), file
+    )
+
+
+def _change(data: Any, file: str) -> Change:
+    if not isinstance(data, dict) or data.get("change") not in CHANGE_KEYS:
+        kinds = ", ".join(CHANGE_KEYS)
+        raise PackError(file, f"each change needs change: one of {kinds}", line_of(data))
+    kind = str(data["change"])
+    optional, required = CHANGE_KEYS[kind]
+    check_keys(data, file, optional | {"change"}, required, f"{kind} change")
+    line = line_of(data)
+    since = data["from"]
+    if not isinstance(since, date):
+        raise PackError(file, f"from: '{since}' is not a date (write 2027-06-01)", line)
+    placement = str(data.get("placement", ""))
+    to = str(data.get("to", ""))
+    flow = str(data.get("flow", "all"))
+    if kind != "entries" and placement not in CATEGORIES:
+        raise PackError(file, f"placement: '{placement}' is not one of {', '.join(CATEGORIES)}", line)
+    if kind == "move" and to not in (*CATEGORIES, "LEAVE"):
+        raise PackError(file, f"to: '{to}' is not one of {', '.join(CATEGORIES)} or LEAVE", line)
+    if flow not in FLOWS:
+        raise PackError(file, f"flow: '{flow}' is not one of {', '.join(FLOWS)}", line)
+    raw = data.get("weekly" if kind == "unit_cost" else "factor")
+    if isinstance(raw, bool) or not isinstance(raw, int | float) or raw < 0:
+        raise PackError(file, f"'{raw}' must be a number of at least 0", line)
+    return Change(kind, since, placement, to, flow, float(raw))

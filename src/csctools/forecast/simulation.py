@@ -1,0 +1,348 @@
+"""A stochastic simulation of the same stocks and flows, with uncertainty, as counts per run (numpy, vectorised).
+
+A run holds, for each of two flows (UASC or not), each age in steps (exact age from the date of birth, so a
+child changes band on the real birthday) and each placement category, how many children are in care. Each step:
+
+1. leaving a state: Binomial(n, 1 - exp(-H x days)) with H the sum of the state's daily hazards (moves to each
+   other category, leaving care), split among destinations by further binomials in proportion to the hazards;
+2. ageing: everyone moves on one age step; a child reaching 18 leaves care;
+3. entries: Poisson(lambda(t)) per flow, lambda from a log-linear trend fitted to monthly entries (with calendar
+   month effects when they are significant), placed by the entrants' observed ages and categories.
+
+Hazards are occurrence / exposure over the reference period by (age band at the day, category); moves within a
+category are not moves. Uncertainty in the rates: each run re-estimates them from children resampled with
+replacement (a Poisson bootstrap); uncertainty in the trend: each run draws its coefficients from their estimated
+sampling distribution.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import numpy as np
+import polars as pl
+
+from csctools.forecast.history import ForecastInputError, History
+from csctools.forecast.scenarios import Change
+from csctools.forecast.states import AGE_BANDS, CATEGORIES, N_AGES, NIC, with_states
+
+N_CAT = len(CATEGORIES)
+N_DEST = N_CAT + 1  # the four categories, then leaving care
+LEAVE = N_CAT
+BAND_START_YEARS = (0, 1, 5, 10, 16)
+MIN_TREND_MONTHS = 24  # complete months of history needed to fit a trend in entries
+SEASONAL_CHI2_11DF_1PCT = 24.725  # chi-square critical value, 11 degrees of freedom, 1%
+
+
+@dataclass(frozen=True)
+class SimulationResult:
+    dates: list[date]
+    runs: np.ndarray  # runs x steps+1 x bands x categories
+
+
+def _years_to_days(dob: pl.Expr, years: int) -> pl.Expr:
+    return dob.dt.offset_by(f"{years}y")
+
+
+def _child_matrices(history: History, start: date, end: date) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per child: moves and exits by (band, category, destination), and days in care by (band, category).
+
+    Returns (child ids as row numbers per episode piece, event rows, exposure rows) as dense matrices."""
+    episodes = with_states(history.episodes).with_columns(pl.col("CHILD").rank("dense").cast(pl.Int64).alias("kid") - 1)
+    window_end = end + timedelta(days=1)
+    clipped = episodes.with_columns(
+        pl.max_horizontal(pl.col("DECOM"), pl.lit(start)).alias("s"),
+        pl.min_horizontal(pl.col("DEC").fill_null(window_end), pl.lit(window_end)).alias("e"),
+    ).filter(pl.col("e") > pl.col("s"))
+    n_kids = episodes["kid"].n_unique()
+    exposure = np.zeros((n_kids, N_AGES * N_CAT))
+    for band in range(N_AGES):
+        low = _years_to_days(pl.col("DOB"), BAND_START_YEARS[band])
+        high = _years_to_days(pl.col("DOB"), BAND_START_YEARS[band + 1] if band + 1 < N_AGES else 18)
+        days = (pl.min_horizontal("e", high) - pl.max_horizontal("s", low)).dt.total_days().clip(0)
+        piece = clipped.select("kid", "category", days.alias("d")).filter(pl.col("d") > 0)
+        np.add.at(
+            exposure, (piece["kid"].to_numpy(), band * N_CAT + piece["category"].to_numpy()), piece["d"].to_numpy()
+        )
+    age_at_end = (pl.col("DEC") - pl.col("DOB")).dt.total_days()
+    band_at_end = sum(
+        ((pl.col("DEC") >= _years_to_days(pl.col("DOB"), y)).cast(pl.Int64) for y in BAND_START_YEARS[1:]),
+        pl.lit(0, pl.Int64),
+    )
+    ended = episodes.filter(
+        pl.col("DEC").is_between(start, end)
+        & (pl.col("DEC") < _years_to_days(pl.col("DOB"), 18))
+        & (pl.col("after") != pl.col("category"))
+        & age_at_end.is_not_null()
+    ).select(
+        "kid",
+        (band_at_end * N_CAT + pl.col("category")).alias("state"),
+        pl.when(pl.col("after") == NIC).then(LEAVE).otherwise(pl.col("after")).alias("dest"),
+    )
+    events = np.zeros((n_kids, N_AGES * N_CAT * N_DEST))
+    np.add.at(events, (ended["kid"].to_numpy(), ended["state"].to_numpy() * N_DEST + ended["dest"].to_numpy()), 1.0)
+    return exposure, events, np.arange(n_kids)
+
+
+def bootstrap_hazards(history: History, start: date, end: date, runs: int, rng: np.random.Generator) -> np.ndarray:
+    """Daily hazards, runs x (band, category) x destination, each run from resampled children."""
+    exposure, events, _ = _child_matrices(history, start, end)
+    seen = (exposure.sum(axis=1) > 0) | (events.sum(axis=1) > 0)
+    exposure, events = exposure[seen], events[seen]
+    weights = rng.poisson(1.0, size=(runs, exposure.shape[0])).astype(float)
+    days = weights @ exposure  # runs x states
+    counts = (weights @ events).reshape(runs, N_AGES * N_CAT, N_DEST)
+    # A state with no exposure in a resample borrows the whole sample's rate.
+    pooled = events.sum(0).reshape(N_AGES * N_CAT, N_DEST) / np.maximum(exposure.sum(0), 1.0)[:, None]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        hazards = np.where(days[:, :, None] > 0, counts / days[:, :, None], pooled[None])
+    for category in range(N_CAT):
+        hazards[:, category::N_CAT, category] = 0.0
+    shaped: np.ndarray = hazards.reshape(runs, N_AGES, N_CAT, N_DEST)
+    return shaped
+
+
+@dataclass(frozen=True)
+class EntryModel:
+    """Monthly entries: log(lambda) = a + b t (+ month effects); coefficients and their covariance."""
+
+    coefficients: np.ndarray
+    covariance: np.ndarray
+    first_month: date
+    seasonal: bool
+    profile: np.ndarray  # age steps x categories: share of entrants
+
+    def design(self, months: np.ndarray, calendar_months: np.ndarray) -> np.ndarray:
+        columns = [np.ones_like(months, dtype=float), months.astype(float) / 12.0]
+        if self.seasonal:
+            columns += [(calendar_months == m).astype(float) for m in range(2, 13)]
+        return np.column_stack(columns)
+
+
+def _poisson_fit(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray, float]:
+    """Poisson regression by iteratively reweighted least squares: coefficients, covariance, deviance."""
+    beta = np.zeros(x.shape[1])
+    beta[0] = np.log(max(y.mean(), 0.5))
+    for _ in range(50):
+        mu = np.exp(x @ beta)
+        information = x.T @ (x * mu[:, None])
+        change = np.linalg.solve(information + 1e-9 * np.eye(x.shape[1]), x.T @ (y - mu))
+        beta = beta + change
+        if np.abs(change).max() < 1e-8:
+            break
+    mu = np.exp(x @ beta)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        deviance = 2.0 * float(np.sum(np.where(y > 0, y * np.log(y / mu), 0.0) - (y - mu)))
+    return beta, np.linalg.inv(x.T @ (x * mu[:, None])), deviance
+
+
+def fit_entry_trend(y: np.ndarray, first_month: int) -> tuple[np.ndarray, np.ndarray, bool]:
+    """Poisson regression of monthly counts `y` (the first in calendar month `first_month`): coefficients,
+    covariance, and whether calendar-month effects are kept (36 months or more and a likelihood-ratio test at 1%).
+    Fewer than 24 months give a constant rate (no trend)."""
+    n_months = len(y)
+    months = np.arange(n_months)
+    calendar = (first_month - 1 + months) % 12 + 1
+    plain = EntryModel(np.zeros(2), np.eye(2), date(2000, first_month, 1), False, np.zeros(0))
+    if n_months < MIN_TREND_MONTHS:  # a trend over less than two years is mostly noise
+        level, level_cov, _ = _poisson_fit(np.ones((n_months, 1)), y)
+        return np.array([level[0], 0.0]), np.array([[level_cov[0, 0], 0.0], [0.0, 0.0]]), False
+    beta, cov, deviance = _poisson_fit(plain.design(months, calendar), y)
+    if n_months >= 36 and y.sum() > 0:
+        seasonal_model = EntryModel(np.zeros(13), np.eye(13), plain.first_month, True, np.zeros(0))
+        beta_s, cov_s, deviance_s = _poisson_fit(seasonal_model.design(months, calendar), y)
+        if deviance - deviance_s > SEASONAL_CHI2_11DF_1PCT:
+            return beta_s, cov_s, True
+    return beta, cov, False
+
+
+def entry_model(history: History, uasc: bool, start: date, end: date, step_days: int, n_age: int) -> EntryModel:
+    """Entries into care by month over the whole history (complete months only), and who enters."""
+    episodes = with_states(history.episodes)
+    entries = episodes.filter((pl.col("before") == NIC) & (pl.col("UASC") == ("1" if uasc else "0")))
+    first = date(history.first_day.year, history.first_day.month, 1)
+    last_full = date(end.year, end.month, 1) - timedelta(days=1) if end.day < 28 else end
+    monthly = (
+        entries.filter(pl.col("DECOM").is_between(first, last_full))
+        .select(((pl.col("DECOM").dt.year() - first.year) * 12 + pl.col("DECOM").dt.month() - first.month).alias("m"))
+        .group_by("m")
+        .len()
+    )
+    n_months = (last_full.year - first.year) * 12 + last_full.month - first.month + 1
+    if n_months < 1:
+        raise ForecastInputError("the simulation needs at least one complete month of history before the reference end")
+    y = np.zeros(n_months)
+    y[monthly["m"].to_numpy()] = monthly["len"].to_numpy()
+    beta, cov, seasonal = fit_entry_trend(y, first.month)
+    recent = entries.filter(pl.col("DECOM").is_between(start, end))
+    ages = ((pl.col("DECOM") - pl.col("DOB")).dt.total_days() // step_days).clip(0, n_age - 1)
+    cells = recent.select(ages.alias("a"), "category")
+    profile = np.zeros((n_age, N_CAT))
+    np.add.at(profile, (cells["a"].to_numpy(), cells["category"].to_numpy()), 1.0)
+    total = profile.sum()
+    profile = profile / total if total else profile
+    return EntryModel(beta, cov, first, seasonal, profile)
+
+
+def simulate(
+    history: History,
+    reference_start: date,
+    reference_end: date,
+    forecast_end: date,
+    step_days: int,
+    runs: int,
+    seed: int,
+    changes: tuple[Change, ...] = (),
+) -> SimulationResult:
+    """`runs` simulated futures from the day after the data end to `forecast_end`, in steps of `step_days`."""
+    rng = np.random.default_rng(seed)
+    start = history.last_day + timedelta(days=1)
+    n_steps = max(1, -(-(forecast_end - reference_end).days // step_days))
+    eighteen = math.ceil(18 * 365.25 / step_days - 0.5)  # the age step of the 18th birthday: care ends
+    hazards = bootstrap_hazards(history, reference_start, reference_end, runs, rng)
+    # A child in age step b is b to b + 1 steps old: its band is that of the middle of the step (within half a step
+    # of the birthday).
+    edges = np.array(BAND_START_YEARS[1:]) * 365.25 / step_days
+    band_of_age = np.searchsorted(edges, np.arange(eighteen) + 0.5, side="right")
+    flows = [entry_model(history, uasc, reference_start, reference_end, step_days, eighteen) for uasc in (False, True)]
+    counts = _initial_counts(history, start, step_days, eighteen, runs)
+    dates = [start + timedelta(days=i * step_days) for i in range(n_steps + 1)]
+    result = np.zeros((runs, n_steps + 1, N_AGES, N_CAT))
+    result[:, 0] = _by_band(counts, band_of_age)
+    draws = [rng.multivariate_normal(f.coefficients, f.covariance, size=runs) for f in flows]
+    for index in range(1, n_steps + 1):
+        rate = _adjusted_hazards(hazards, changes, dates[index - 1])
+        counts = _move(counts, rate, band_of_age, step_days, rng)
+        counts = np.concatenate([np.zeros_like(counts[:, :1]), counts[:, :-1]], axis=1)  # a step older; 18 leave
+        for flow, (model, coefficients) in enumerate(zip(flows, draws, strict=True)):
+            counts += _entries(model, coefficients, dates[index - 1], step_days, changes, flow, rng)
+        result[:, index] = _by_band(counts, band_of_age)
+    return SimulationResult(dates, result)
+
+
+def _initial_counts(history: History, start: date, step_days: int, n_age: int, runs: int) -> np.ndarray:
+    """Children in care on the data's last day by age in steps and category, runs x ages x categories."""
+    last = start - timedelta(days=1)
+    open_now = with_states(history.episodes).filter(
+        (pl.col("DECOM") <= last) & (pl.col("DEC").is_null() | (pl.col("DEC") > last))
+    )
+    ages = (pl.lit(start) - pl.col("DOB")).dt.total_days() // step_days
+    cells = open_now.select(ages.alias("a"), "category").filter(pl.col("a").is_between(0, n_age - 1))
+    counts = np.zeros((n_age, N_CAT), dtype=np.int64)
+    np.add.at(counts, (cells["a"].to_numpy(), cells["category"].to_numpy()), 1)
+    return np.broadcast_to(counts, (runs, *counts.shape)).copy()
+
+
+def _adjusted_hazards(hazards: np.ndarray, changes: tuple[Change, ...], day: date) -> np.ndarray:
+    """Hazards with the scenario's move factors that have started by `day` (in every age band)."""
+    rate = hazards
+    for change in changes:
+        if change.change == "move" and change.since <= day:
+            rate = rate.copy() if rate is hazards else rate
+            destination = LEAVE if change.to == "LEAVE" else CATEGORIES.index(change.to)
+            rate[:, :, CATEGORIES.index(change.placement), destination] *= change.value
+    return rate
+
+
+def _move(
+    counts: np.ndarray, rate: np.ndarray, band_of_age: np.ndarray, step_days: int, rng: np.random.Generator
+) -> np.ndarray:
+    """Moves and exits over one step. `rate`: runs x bands x categories x destinations (daily hazards).
+
+    Only occupied cells are drawn: Binomial(n, 1 - exp(-H days)) leave, then the few leavers are split among the
+    destinations by successive binomials in proportion to the hazards."""
+    n_age = counts.shape[1]
+    flat = counts.reshape(-1)
+    cells = np.flatnonzero(flat)
+    run, rest = np.divmod(cells, n_age * N_CAT)
+    age, category = np.divmod(rest, N_CAT)
+    hazard = rate[run, band_of_age[age], category]  # cells x destinations
+    total = hazard.sum(axis=1)
+    leaving = rng.binomial(flat[cells], 1.0 - np.exp(-total * step_days))
+    moved = leaving > 0
+    cells, run, age, hazard, total, remaining = (
+        cells[moved],
+        run[moved],
+        age[moved],
+        hazard[moved],
+        total[moved],
+        leaving[moved],
+    )
+    result = flat.copy()
+    np.subtract.at(result, cells, remaining)
+    for destination in range(N_DEST - 1):
+        with np.errstate(invalid="ignore", divide="ignore"):
+            share = np.where(total > 0, np.clip(hazard[:, destination] / total, 0.0, 1.0), 0.0)
+        going = rng.binomial(remaining, share)
+        remaining = remaining - going
+        total = total - hazard[:, destination]
+        np.add.at(result, (run * n_age + age) * N_CAT + destination, going)
+    return result.reshape(counts.shape)  # the rest left care
+
+
+def _entries(
+    model: EntryModel,
+    coefficients: np.ndarray,
+    since: date,
+    step_days: int,
+    changes: tuple[Change, ...],
+    flow: int,
+    rng: np.random.Generator,
+) -> np.ndarray:
+    """New entrants over one step for every run, as runs x age steps x categories."""
+    runs = coefficients.shape[0]
+    cells = model.profile.size
+    if model.profile.sum() == 0:
+        return np.zeros((runs, *model.profile.shape), dtype=np.int64)
+    middle = since + timedelta(days=step_days // 2)
+    month = np.array([(middle.year - model.first_month.year) * 12 + middle.month - model.first_month.month])
+    row = model.design(month, np.array([middle.month]))[0]
+    monthly = np.exp(coefficients @ row)
+    factor = 1.0
+    for change in changes:
+        if change.change == "entries" and since >= change.since and change.flow in ("all", "uasc" if flow else "other"):
+            factor *= change.value
+    numbers = rng.poisson(monthly * factor * step_days / (365.25 / 12))
+    where = rng.choice(cells, size=int(numbers.sum()), p=model.profile.reshape(-1))
+    owner = np.repeat(np.arange(runs), numbers)
+    placed = np.bincount(owner * cells + where, minlength=runs * cells)
+    return placed.reshape(runs, *model.profile.shape)
+
+
+def _by_band(counts: np.ndarray, band_of_age: np.ndarray) -> np.ndarray:
+    """Children in care per run by band and category."""
+    edges = np.flatnonzero(np.diff(band_of_age)) + 1
+    return np.add.reduceat(counts, np.concatenate([[0], edges]), axis=1).astype(float)
+
+
+def quantile_frame(result: SimulationResult) -> pl.DataFrame:
+    """Tidy rows: date, age_band, placement, population (mean of runs), p05, p25, p50, p75, p95."""
+    flat = result.runs.reshape(result.runs.shape[0], len(result.dates), -1)
+    quantiles = np.quantile(flat, [0.05, 0.25, 0.5, 0.75, 0.95], axis=0)
+    cells = N_AGES * N_CAT
+    frame = {
+        "date": np.repeat(np.array(result.dates, dtype="datetime64[D]"), cells),
+        "age_band": np.tile(np.repeat(AGE_BANDS, N_CAT), len(result.dates)),
+        "placement": np.tile(np.tile(CATEGORIES, N_AGES), len(result.dates)),
+        "population": flat.mean(axis=0).reshape(-1),
+    }
+    for name, values in zip(("p05", "p25", "p50", "p75", "p95"), quantiles, strict=True):
+        frame[name] = values.reshape(-1)
+    return pl.DataFrame(frame).with_columns(pl.col("date").cast(pl.Date))
+
+
+def category_frame(result: SimulationResult) -> pl.DataFrame:
+    """Children in care by placement category (all ages): date, placement, population (mean), p05..p95 of the
+    runs' totals (not sums of the age bands' percentiles)."""
+    totals = result.runs.sum(axis=2)  # runs x steps+1 x categories
+    quantiles = np.quantile(totals, [0.05, 0.25, 0.5, 0.75, 0.95], axis=0)
+    frame = {
+        "date": np.repeat(np.array(result.dates, dtype="datetime64[D]"), N_CAT),
+        "placement": np.tile(CATEGORIES, len(result.dates)),
+        "population": totals.mean(axis=0).reshape(-1),
+    }
+    for name, values in zip(("p05", "p25", "p50", "p75", "p95"), quantiles, strict=True):
+        frame[name] = values.reshape(-1)
+    return pl.DataFrame(frame).with_columns(pl.col("date").cast(pl.Date))

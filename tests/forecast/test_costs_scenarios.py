@@ -1,0 +1,98 @@
+"""Costs by hand, and scenario files: what they change, and errors naming file and line."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from csctools.forecast.costs import PUBLISHED_WEEKLY, CostSettings, by_financial_year, cost_frame
+from csctools.forecast.scenarios import load_scenarios
+from csctools.packs.files import PackError
+
+
+def tidy(days: list[date], fostered: float, residential: float) -> pl.DataFrame:
+    rows = [
+        (d, "TEN_TO_SIXTEEN", p, n) for d in days for p, n in (("FOSTERING", fostered), ("RESIDENTIAL", residential))
+    ]
+    return pl.DataFrame(rows, schema=["date", "age_band", "placement", "population"], orient="row")
+
+
+def test_published_unit_costs_are_its_items_averaged_and_used_as_weekly() -> None:
+    assert PUBLISHED_WEEKLY["FOSTERING"] == pytest.approx(500 / 3)
+    costs = cost_frame(tidy([date(2026, 4, 1)], 3.0, 1.0), CostSettings(dict(PUBLISHED_WEEKLY)))
+    per_day = dict(costs.select("placement", "cost_per_day").rows())
+    assert per_day == pytest.approx({"FOSTERING": 3 * (500 / 3) / 7, "RESIDENTIAL": 1000 / 7})
+
+
+def test_financial_years_inflation_and_unit_cost_changes() -> None:
+    days = [date(2027, 3, 1) + timedelta(days=30 * i) for i in range(3)]  # 1 Mar, 31 Mar, 30 Apr 2027
+    settings = CostSettings(
+        {"FOSTERING": 700.0, "RESIDENTIAL": 7000.0}, changes=((date(2027, 4, 1), "RESIDENTIAL", 14000.0),)
+    )
+    costs = cost_frame(tidy(days, 1.0, 1.0), settings)
+    years = by_financial_year(costs)
+    # Each step's cost per day holds until the next step, from 1 March to 30 April, split at 1 April: the steps of
+    # 1 March (30 days), 31 March (1 day in 2026/27, 29 in 2027/28) and 30 April (its own day). Fostering 100 a day;
+    # residential 1000 a day, 2000 for steps dated from 1 April.
+    rows = {(y, p): c for y, p, c in years.select("year", "placement", "cost").rows()}
+    assert rows == {
+        ("2026/27", "FOSTERING"): 100 * 31,
+        ("2026/27", "RESIDENTIAL"): 1000 * 31,
+        ("2027/28", "FOSTERING"): 100 * 30,
+        ("2027/28", "RESIDENTIAL"): 1000 * 29 + 2000 * 1,
+    }
+    assert years["last_day"].max() == date(2027, 4, 30)
+    inflated = cost_frame(tidy(days, 1.0, 0.0), CostSettings({"FOSTERING": 700.0}, inflation=0.1))
+    last = inflated.filter(pl.col("placement") == "FOSTERING")["weekly_unit_cost"].to_list()[-1]
+    assert last == pytest.approx(700 * 1.1 ** (60 / 365.25))
+
+
+SCENARIO = """\
+name: fewer-residential
+label: Fewer moves from fostering to residential
+changes:
+  - {change: move, from: 2027-06-01, placement: FOSTERING, to: RESIDENTIAL, factor: 0.5}
+  - {change: entries, from: 2027-06-01, factor: 0.9, flow: uasc}
+  - {change: unit_cost, from: 2027-04-01, placement: RESIDENTIAL, weekly: 6000}
+"""
+
+
+def test_scenario_file_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "s.yaml"
+    path.write_text(SCENARIO)
+    (scenario,) = load_scenarios(path)
+    assert scenario.name == "fewer-residential"
+    assert [(c.change, c.since, c.value) for c in scenario.changes] == [
+        ("move", date(2027, 6, 1), 0.5),
+        ("entries", date(2027, 6, 1), 0.9),
+        ("unit_cost", date(2027, 4, 1), 6000.0),
+    ]
+
+
+def test_scenario_in_a_pack_folder(tmp_path: Path) -> None:
+    (tmp_path / "scenarios").mkdir()
+    (tmp_path / "pack.yaml").write_text("name: local\nversion: '1'\nreturns: [ssda903]\n")
+    (tmp_path / "scenarios" / "s.yaml").write_text(SCENARIO)
+    assert [s.name for s in load_scenarios(tmp_path)] == ["fewer-residential"]
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("name: x\nchanges:\n  - {change: moves, from: 2027-06-01}\n", r"s.yaml line 3: each change needs change"),
+        ("name: x\nchanges:\n  - {change: move, from: 2027-06-01, placement: FOSTERING, to: JAIL, factor: 1}\n",
+         r"line 3: to: 'JAIL' is not one of"),
+        ("name: x\nchanges:\n  - {change: entries, from: soon, factor: 1}\n", r"line 3: from: 'soon' is not a date"),
+        ("name: x\nchanges:\n  - {change: entries, from: 2027-01-01, factor: -1}\n", r"at least 0"),
+        ("nmae: x\n", r'unknown key "nmae"'),
+        ("name: [x\n", r"not valid YAML"),
+    ],
+)  # fmt: skip
+def test_bad_scenarios_name_file_and_line(tmp_path: Path, text: str, message: str) -> None:
+    path = tmp_path / "s.yaml"
+    path.write_text(text)
+    with pytest.raises(PackError, match=message):
+        load_scenarios(path)
