@@ -150,3 +150,12 @@ def test_8815_referrals_with_no_further_action_are_not_counted() -> None:
     assert failing_rows("cin", "8815", census(CINdetails=episodes)) == set()
     acted = [CD(), CD(CINdetailsID="2", CINreferralDate="2025-09-01")]
     assert failing_rows("cin", "8815", census(CINdetails=acted)) == {("CINdetails", 2), ("CINdetails", 3)}
+
+
+def test_625_a_mother_still_in_care_in_a_later_open_episode() -> None:
+    """Her first child was born after an episode that ended with X1 (care went on in the next, open episode)."""
+    mother = H(SEX="F", DOB="01/01/2008", MOTHER="1", MC_DOB="01/12/2025")
+    episodes = [E(DEC="01/09/2025", REC="X1"), E(DECOM="01/09/2025", RNE="L", LS="C1")]
+    assert rows_903("625", {"Header": [mother], "Episodes": episodes}) == set()
+    left = [E(DEC="01/09/2025", REC="E8")]
+    assert rows_903("625", {"Header": [mother], "Episodes": left}) == {("Header", 2), ("Episodes", 2)}

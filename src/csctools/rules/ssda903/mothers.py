@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable
 import polars as pl
 
 from csctools.datasets.ssda903.schema import CARE_LEAVER_FIELDS, FEMALE_SEX, MALE_SEX, RESPITE_LEGAL_STATUSES
-from csctools.rules.ssda903.common import DATASET, filled
+from csctools.rules.ssda903.common import DATASET
 from csctools.validate.blanks import none_of, one_of
 from csctools.validate.context import Context, collect, per_return
 from csctools.validate.registry import Condition, Failures, frame_rule, rule
@@ -104,9 +104,10 @@ def child_dob_changed(ctx: Context) -> pl.Expr:
 
 @rule(DATASET, "625", needs=())
 def child_born_after_care(ctx: Context) -> Iterable[Failures]:
-    """The first child's date of birth is after the year, or after the mother's latest episode ended."""
-    episodes = ctx.lazy("Episodes").filter(filled("DEC"))
-    latest = episodes.filter(pl.col("DEC") == pl.col("DEC").max().over("CHILD")).unique("CHILD")
+    """The first child's date of birth is after the year, or after the mother's latest episode (by start date)
+    ended; while that episode is open she is still looked after."""
+    episodes = ctx.lazy("Episodes").filter(pl.col("DECOM").is_not_null())
+    latest = episodes.filter(pl.col("DECOM") == pl.col("DECOM").max().over("CHILD")).unique("CHILD")
     pairs = collect(
         latest.select("CHILD", "DEC", pl.col("_row").alias("EP_ROW"))
         .join(ctx.lazy("Header").select("CHILD", "MC_DOB", pl.col("_row").alias("HEADER_ROW")), on="CHILD")
