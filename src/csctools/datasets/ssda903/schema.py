@@ -54,8 +54,6 @@ TEMPORARY_PLACEMENTS = ("T0", "T1", "T2", "T3", "T4")
 SEMI_INDEPENDENT_LIVING = "H5"  # until 2024/25 (replaced by K3)
 INDEPENDENT_LIVING = "P2"  # until 2024/25 (not valid from 28 October 2023, rule 217t)
 SUPPORTED_ACCOMMODATION = "K3"  # from 2024/25
-# "Other placement": Z1 until 2024/25, split into Z11-Z14 from 2025/26.
-OTHER_PLACEMENTS = (codes("Z1", Years(2023, 2025)), codes("Z11 Z12 Z13 Z14", Years(2026)))
 # PLACE_PROVIDER must be blank for these (903 specification, rule 178 of each year); T4 is among them until
 # 2024/25. The same list serves 213 and 526 (one definition of "a placement with no provider").
 NO_PROVIDER_PLACEMENTS = (

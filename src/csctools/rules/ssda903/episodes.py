@@ -7,7 +7,13 @@ from datetime import date
 
 import polars as pl
 
-from csctools.datasets.ssda903.schema import ADOPTION_PLACEMENTS, FOSTER_PLACEMENTS, NO_PROVIDER_PLACEMENTS, in_year
+from csctools.datasets.ssda903.schema import (
+    ADOPTION_PLACEMENTS,
+    FOSTER_PLACEMENTS,
+    INDEPENDENT_LIVING,
+    NO_PROVIDER_PLACEMENTS,
+    in_year,
+)
 from csctools.rules.ssda903.common import (
     ADOPTED,
     DATASET,
@@ -116,7 +122,7 @@ def adoption_with_foster_carer(ctx: Context) -> pl.Expr:
 
 @table_rule(DATASET, "217t", "Episodes")
 def p2_after_october_2023(ctx: Context) -> pl.Expr:
-    return pl.col("PLACE").eq_missing("P2") & ((pl.col("DEC") > date(2023, 10, 28)) | blank("DEC"))
+    return pl.col("PLACE").eq_missing(INDEPENDENT_LIVING) & ((pl.col("DEC") > date(2023, 10, 28)) | blank("DEC"))
 
 
 @table_rule(DATASET, "233", "Episodes")
