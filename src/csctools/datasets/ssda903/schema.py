@@ -5,8 +5,9 @@ Source: ../shared/reference/903-schema.md (the DfE specification as the sector's
 
 from __future__ import annotations
 
-from csctools.model import ALL_YEARS, Column, ColumnType, Dataset, Table, Years, codes
+from csctools.model import ALL_YEARS, CodeList, Column, ColumnType, Dataset, Table, Years, codes
 from csctools.reference.authorities import la_numbers
+from csctools.years import CollectionYear
 
 DATE = ColumnType.DATE
 CODE = ColumnType.CODE
@@ -20,7 +21,15 @@ YES_NO = codes("0 1")
 RNE_CODES = codes("S P L T U B")
 LS_CODES = codes("C1 C2 D1 E1 V2 V3 V4 J1 J2 J3 L1 L2 L3")
 CIN_CODES = codes("N1 N2 N3 N4 N5 N6 N7 N8")
-PLACE_CODES = codes("A3 A4 A5 A6 K1 K2 K3 P1 P3 R1 R2 R3 R5 S1 T0 T1 T2 T3 T4 U1 U2 U3 U4 U5 U6 Z11 Z12 Z13 Z14")
+# Placement types by collection year (the reference validator's rule 146 of each year): H5 (semi-independent
+# living), P2 (independent living) and Z1 (other placement) until 2024/25; K3 (supported accommodation) from
+# 2024/25; Z1 split into Z11-Z14 from 2025/26. K3 is also accepted before 2024/25, where the DfE list has no K3, until
+# the synthetic generator writes H5 for those years (docs/differences.md, "Rule versions by collection year").
+_PLACE_COMMON = "A3 A4 A5 A6 K1 K2 P1 P3 R1 R2 R3 R5 S1 T0 T1 T2 T3 T4 U1 U2 U3 U4 U5 U6"
+PLACE_CODES = (
+    codes(f"{_PLACE_COMMON} H5 K3 P2 Z1", Years(2023, 2025)),
+    codes(f"{_PLACE_COMMON} K3 Z11 Z12 Z13 Z14", Years(2026)),
+)
 PLACE_PROVIDER_CODES = codes("PR0 PR1 PR2 PR3 PR4 PR5")
 REC_CODES = codes("E11 E12 E2 E3 E4A E4B E13 E41 E45 E46 E47 E48 E5 E6 E7 E8 E9 E14 E15 E16 E17 X1")
 REASON_PLACE_CHANGE_CODES = codes("CARPL CLOSE ALLEG STAND APPRR CREQB CREQO CHILD LAREQ PLACE CUSTOD OTHER")
@@ -42,11 +51,29 @@ UPN_UNKNOWN_CODES = codes("UN1 UN2 UN3 UN4 UN5")
 # Groups of codes and fields the rules and the generator name, declared once (each code is checked against its
 # column's code list by tests/rules/test_code_literals.py).
 TEMPORARY_PLACEMENTS = ("T0", "T1", "T2", "T3", "T4")
-# PLACE_PROVIDER must be blank for these (903 specification, rule 178). T4 is not among them; see 213 in
-# docs/differences.md.
-NO_PROVIDER_PLACEMENTS = ("T0", "T1", "T2", "T3", "Z11", "Z12", "Z13", "Z14")
-# Placements that take no Ofsted URN (rule 222).
-NO_URN_PLACEMENTS = ("P1", "P3", "R1", "R2", "R5", *TEMPORARY_PLACEMENTS, "Z11", "Z12", "Z13", "Z14")
+SEMI_INDEPENDENT_LIVING = "H5"  # until 2024/25 (replaced by K3)
+INDEPENDENT_LIVING = "P2"  # until 2024/25 (not valid from 28 October 2023, rule 217t)
+SUPPORTED_ACCOMMODATION = "K3"  # from 2024/25
+# PLACE_PROVIDER must be blank for these (903 specification, rule 178 of each year); T4 is among them until
+# 2024/25. The same list serves 213 and 526 (one definition of "a placement with no provider").
+NO_PROVIDER_PLACEMENTS = (
+    codes("T0 T1 T2 T3 T4 Z1", Years(2023, 2025)),
+    codes("T0 T1 T2 T3 Z11 Z12 Z13 Z14", Years(2026)),
+)
+# Placements that take no Ofsted URN (rule 222 of each year): H5 until 2022/23, P2 until 2023/24.
+_NO_URN_COMMON = "P1 P3 R1 R2 R5 T0 T1 T2 T3 T4"
+NO_URN_PLACEMENTS = (
+    codes(f"H5 P2 {_NO_URN_COMMON} Z1", Years(2023, 2023)),
+    codes(f"P2 {_NO_URN_COMMON} Z1", Years(2024, 2024)),
+    codes(f"{_NO_URN_COMMON} Z1", Years(2025, 2025)),
+    codes(f"{_NO_URN_COMMON} Z11 Z12 Z13 Z14", Years(2026)),
+)
+# Placements whose postcode must be the provider's setting postcode (rule 221 of each year).
+SETTING_POSTCODE_PLACEMENTS = (
+    codes("K1 K2 R3 S1", Years(2023, 2023)),
+    codes("H5 K1 K2 R3 S1", Years(2024, 2024)),
+    codes("K1 K2 K3 R3 S1", Years(2025)),
+)
 ADOPTION_PLACEMENTS = ("A3", "A4", "A5", "A6")
 WITH_CURRENT_FOSTER_CARER = ("A3", "A5")  # placed for adoption with the current foster carer
 FOSTER_PLACEMENTS = ("U1", "U2", "U3", "U4", "U5", "U6")
@@ -57,8 +84,14 @@ FEMALE_SEX = ("F", "2")  # 2024/25 on, and before
 MALE_SEX = ("M", "1")
 # Codes of earlier years that later years split or renamed: last year's code and this year's are the same kind of
 # placement (rule 503D).
-WITHDRAWN_PLACEMENTS = ("P2",)  # not valid from 28 October 2023 (rule 217t); older episodes may hold it
 RENAMED_PLACEMENTS = {"H5": ("K3", "Z13", "Z14"), "Z1": ("Z11", "Z12", "Z13", "Z14")}
+
+
+def in_year(groups: tuple[CodeList, ...], year: CollectionYear) -> tuple[str, ...]:
+    """The codes of a group that varies by collection year (empty in a year it does not cover)."""
+    return next((group.values for group in groups if year in group.years), ())
+
+
 OC2_HEALTH_FIELDS = ("IMMUNISATIONS", "TEETH_CHECK", "HEALTH_ASSESSMENT", "SUBSTANCE_MISUSE")
 OC2_FLAG_FIELDS = ("CONVICTED", "HEALTH_CHECK", *OC2_HEALTH_FIELDS, "INTERVENTION_RECEIVED", "INTERVENTION_OFFERED")
 AD1_FIELDS = ("DATE_INT", "DATE_MATCH", "FOSTER_CARE", "NB_ADOPTR", "SEX_ADOPTR", "LS_ADOPTR")
@@ -94,7 +127,7 @@ EPISODES = _table(
     Column("RNE", CODE, "Reason for new episode", (RNE_CODES,)),
     Column("LS", CODE, "Legal status", (LS_CODES,)),
     Column("CIN", CODE, "Category of need", (CIN_CODES,)),
-    Column("PLACE", CODE, "Placement type", (PLACE_CODES,), aliases=("PL",)),
+    Column("PLACE", CODE, "Placement type", PLACE_CODES, aliases=("PL",)),
     Column("PLACE_PROVIDER", CODE, "Placement provider", (PLACE_PROVIDER_CODES,)),
     Column("DEC", DATE, "Date episode ceased"),
     Column("REC", CODE, "Reason episode ceased", (REC_CODES,)),

@@ -225,8 +225,13 @@ def un7_with_action(ctx: Context) -> Iterable[Failures]:
 
 @rule(DATASET, "8770Q")
 def school_age_without_upn(ctx: Context) -> Iterable[Failures]:
-    """A child of school age, with a referral that led to action, has no UPN and no valid reason (UN2-UN7)."""
-    school_start = pl.lit(ctx.end).dt.offset_by("4mo").dt.offset_by("31d").dt.offset_by("-6y")
+    """A child of school age, with a referral that led to action, has no UPN and no valid reason (UN2-UN7).
+
+    From 2024/25 school age counts from the start of the school year after the census (reference date plus 4 months
+    and 31 days, less 6 years); until 2023/24 the child was born at least 6 years before the reference date."""
+    reference = pl.lit(ctx.end)
+    school_start = reference.dt.offset_by("4mo").dt.offset_by("31d") if ctx.year.end >= 2025 else reference
+    school_start = school_start.dt.offset_by("-6y")
     acted = ctx.table("CINdetails").filter(pl.col("ReferralNFA").eq(False))["LAchildID"].implode()
     children = ctx.table("ChildIdentifiers").filter(
         (pl.col("PersonBirthDate") <= school_start)

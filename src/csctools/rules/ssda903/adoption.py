@@ -289,8 +289,10 @@ def left_without_reversal(ctx: Context) -> Iterable[Failures]:
     """A child placed for adoption or under a placement order left care without being adopted, but the decision
     to place was not recorded as reversed (date and reason)."""
     episodes_table = ctx.table("Episodes")
+    # A placement order (E1); until 2023/24 also a freeing order (D1), which the rule of those years counted.
+    orders = ["E1"] if ctx.year.end >= 2025 else ["D1", "E1"]
     left = episodes_table.filter(
-        (one_of("PLACE", ADOPTION_PLACEMENTS) | pl.col("LS").eq_missing("E1"))
+        (one_of("PLACE", ADOPTION_PLACEMENTS) | one_of("LS", orders))
         & none_of("REC", ADOPTED).fill_null(False)
         & pl.col("REC").is_not_null()
         & pl.col("REC").ne_missing("X1")

@@ -9,7 +9,6 @@ import polars as pl
 
 from csctools.datasets.ssda903.schema import (
     ADOPTED_REASONS,
-    NO_PROVIDER_PLACEMENTS,
     RESPITE_LEGAL_STATUSES,
     SSDA903,
     TEMPORARY_PLACEMENTS,
@@ -26,7 +25,6 @@ filled, blank = COMPLETION.filled, COMPLETION.blank  # a value that did not pars
 
 DATASET = "ssda903"
 TEMPORARY = TEMPORARY_PLACEMENTS
-NO_PROVIDER = NO_PROVIDER_PLACEMENTS
 ADOPTED = ADOPTED_REASONS
 
 

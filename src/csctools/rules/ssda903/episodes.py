@@ -10,13 +10,14 @@ import polars as pl
 from csctools.datasets.ssda903.schema import (
     ADOPTION_PLACEMENTS,
     FOSTER_PLACEMENTS,
+    INDEPENDENT_LIVING,
+    NO_PROVIDER_PLACEMENTS,
     WITH_CURRENT_FOSTER_CARER,
-    WITHDRAWN_PLACEMENTS,
+    in_year,
 )
 from csctools.rules.ssda903.common import (
     ADOPTED,
     DATASET,
-    NO_PROVIDER,
     TEMPORARY,
     blank,
     code_rule,
@@ -83,18 +84,18 @@ def dec_and_rec_together(ctx: Context) -> pl.Expr:
 @table_rule(DATASET, "178", "Episodes")
 def provider_code(ctx: Context) -> pl.Expr:
     valid = one_of("PLACE_PROVIDER", ["PR0", "PR1", "PR2", "PR3", "PR4", "PR5"])
-    needs_none = one_of("PLACE", NO_PROVIDER)
+    needs_none = one_of("PLACE", in_year(NO_PROVIDER_PLACEMENTS, ctx.year))
     return ~((valid & ~needs_none) | pl.col("PLACE_PROVIDER").is_null())
 
 
 @table_rule(DATASET, "213", "Episodes")
 def provider_not_required(ctx: Context) -> pl.Expr:
-    return one_of("PLACE", NO_PROVIDER) & pl.col("PLACE_PROVIDER").is_not_null()
+    return one_of("PLACE", in_year(NO_PROVIDER_PLACEMENTS, ctx.year)) & pl.col("PLACE_PROVIDER").is_not_null()
 
 
 @table_rule(DATASET, "526", "Episodes")
 def provider_missing(ctx: Context) -> pl.Expr:
-    return none_of("PLACE", NO_PROVIDER) & pl.col("PLACE_PROVIDER").is_null()
+    return none_of("PLACE", in_year(NO_PROVIDER_PLACEMENTS, ctx.year)) & pl.col("PLACE_PROVIDER").is_null()
 
 
 def provider_not_with(code: str, provider: str, places: tuple[str, ...]) -> None:
@@ -126,7 +127,7 @@ def adoption_with_foster_carer(ctx: Context) -> pl.Expr:
 
 @table_rule(DATASET, "217t", "Episodes")
 def p2_after_october_2023(ctx: Context) -> pl.Expr:
-    return one_of("PLACE", WITHDRAWN_PLACEMENTS) & ((pl.col("DEC") > date(2023, 10, 28)) | blank("DEC"))
+    return pl.col("PLACE").eq_missing(INDEPENDENT_LIVING) & ((pl.col("DEC") > date(2023, 10, 28)) | blank("DEC"))
 
 
 @table_rule(DATASET, "233", "Episodes")

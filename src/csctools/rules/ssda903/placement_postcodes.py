@@ -12,6 +12,9 @@ from csctools.datasets.ssda903.schema import (
     FOSTER_PLACEMENTS,
     NO_URN_PLACEMENTS,
     RESPITE_LEGAL_STATUSES,
+    SEMI_INDEPENDENT_LIVING,
+    SUPPORTED_ACCOMMODATION,
+    in_year,
 )
 from csctools.rules.ssda903.common import DATASET, blank
 from csctools.validate.blanks import none_of, one_of
@@ -19,7 +22,6 @@ from csctools.validate.context import Context, collect, per_return
 from csctools.validate.registry import frame_rule, table_rule
 
 RESPITE = RESPITE_LEGAL_STATUSES
-NO_URN = NO_URN_PLACEMENTS
 OUTSIDE_ENGLAND = ("CON", "NIR", "SCO", "WAL", "NUK")
 POSTCODE = ("postcode_derived",)
 K3_EXEMPT_FROM = 2026  # 2025/26 on: supported accommodation (K3) is exempt from 1015 and 229
@@ -62,7 +64,8 @@ def over_350_miles(ctx: Context) -> pl.Expr:
 @table_rule(DATASET, "1015", "Episodes", needs=(*POSTCODE, "la_code"))
 def own_provision_out_of_area(ctx: Context) -> pl.Expr:
     own = ctx.authority.ons_code if ctx.authority else ""
-    exempt = [*ADOPTION_PLACEMENTS, *FOSTER_PLACEMENTS, *(("K3",) if ctx.year.end >= K3_EXEMPT_FROM else ())]
+    k3 = (SUPPORTED_ACCOMMODATION,) if ctx.year.end >= K3_EXEMPT_FROM else ()
+    exempt = [*ADOPTION_PLACEMENTS, *FOSTER_PLACEMENTS, *k3]
     fostering = one_of("PLACE", exempt)
     checked = ~fostering & none_of("LS", RESPITE) & pl.col("PLACE_PROVIDER").eq_missing("PR1")
     return checked & pl.col("LS").is_not_null() & pl.col("PLACE").is_not_null() & (pl.col("PL_LA") != own)
@@ -70,14 +73,18 @@ def own_provision_out_of_area(ctx: Context) -> pl.Expr:
 
 @table_rule(DATASET, "222", "Episodes")
 def urn_not_for_placement(ctx: Context) -> pl.Expr:
-    return one_of("PLACE", NO_URN) & pl.col("URN").is_not_null() & pl.col("URN").ne_missing("XXXXXXX")
+    no_urn = in_year(NO_URN_PLACEMENTS, ctx.year)
+    return one_of("PLACE", no_urn) & pl.col("URN").is_not_null() & pl.col("URN").ne_missing("XXXXXXX")
 
 
 @table_rule(DATASET, "218", "Episodes", needs=POSTCODE)
 def urn_required(ctx: Context) -> pl.Expr:
     open_in_year = (pl.col("DEC") >= ctx.start) | blank("DEC")
     in_england = none_of("PL_LA", OUTSIDE_ENGLAND).fill_null(False)
-    return open_in_year & pl.col("URN").is_null() & none_of("PLACE", NO_URN) & in_england
+    exempt = in_year(NO_URN_PLACEMENTS, ctx.year)
+    if ctx.year.end == 2024:  # 2023/24: an H5 placement needs a URN only from 28 October 2023, which 230 checks
+        exempt = (*exempt, SEMI_INDEPENDENT_LIVING)
+    return open_in_year & pl.col("URN").is_null() & none_of("PLACE", exempt) & in_england
 
 
 @table_rule(DATASET, "230", "Episodes", needs=POSTCODE)
@@ -86,7 +93,7 @@ def semi_independent_without_urn(ctx: Context) -> pl.Expr:
     after_registration = blank("DEC") | (pl.col("DEC") > date(2023, 10, 28))
     in_england = none_of("PL_LA", OUTSIDE_ENGLAND).fill_null(False)
     no_urn = pl.col("URN").is_null() | pl.col("URN").eq_missing("XXXXXXX")
-    return pl.col("PLACE").eq_missing("H5") & after_registration & in_england & no_urn
+    return pl.col("PLACE").eq_missing(SEMI_INDEPENDENT_LIVING) & after_registration & in_england & no_urn
 
 
 @table_rule(DATASET, "243", "Episodes", needs=POSTCODE)

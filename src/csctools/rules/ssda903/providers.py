@@ -6,7 +6,13 @@ from collections.abc import Iterable
 
 import polars as pl
 
-from csctools.datasets.ssda903.schema import RESPITE_LEGAL_STATUSES
+from csctools.datasets.ssda903.schema import (
+    NO_URN_PLACEMENTS,
+    RESPITE_LEGAL_STATUSES,
+    SETTING_POSTCODE_PLACEMENTS,
+    SUPPORTED_ACCOMMODATION,
+    in_year,
+)
 from csctools.rules.ssda903.common import DATASET, blank, filled
 from csctools.rules.ssda903.placement_postcodes import K3_EXEMPT_FROM
 from csctools.validate.blanks import none_of, one_of
@@ -51,7 +57,7 @@ def urn_postcode(ctx: Context) -> Iterable[Failures]:
     """A children's home or school placement's postcode is not the provider's setting postcode."""
     frame = with_provider(ctx).filter(
         none_of("LS", RESPITE_LEGAL_STATUSES)
-        & one_of("PLACE", ["K1", "K2", "K3", "R3", "S1"])
+        & one_of("PLACE", in_year(SETTING_POSTCODE_PLACEMENTS, ctx.year))
         & pl.col("PL_POST").is_not_null()
     )
     differs = pl.col("PL_POST").str.to_uppercase().str.replace_all(r"\s+", "") != pl.col("POSTCODE")
@@ -83,8 +89,8 @@ def own_or_other_la(ctx: Context) -> Iterable[Failures]:
     provider's LA is inferred from its postcode)."""
     own = ctx.authority.ons_code if ctx.authority else ""
     frame = with_provider(ctx)
-    if ctx.year.end >= K3_EXEMPT_FROM:  # 2025/26 on: supported accommodation is exempt
-        frame = frame.filter(pl.col("PLACE").ne_missing("K3"))
+    if ctx.year.end >= K3_EXEMPT_FROM:  # 2025/26 on: supported accommodation and placements with no URN are exempt
+        frame = frame.filter(none_of("PLACE", [SUPPORTED_ACCOMMODATION, *in_year(NO_URN_PLACEMENTS, ctx.year)]))
     bad = (pl.col("PLACE_PROVIDER").eq_missing("PR1") & (pl.col("LA_CODE_INFERRED") != own)) | (
         pl.col("PLACE_PROVIDER").eq_missing("PR2") & (pl.col("LA_CODE_INFERRED") == own)
     )
@@ -104,7 +110,9 @@ def placed_where_provider_has_no_premises(ctx: Context) -> Iterable[Failures]:
         .agg(pl.col("LA_CODE_INFERRED").unique().alias("PREMISES_LAS"))
     )
     episodes = ctx.table("Episodes").filter(
-        pl.col("PLACE").eq_missing("K3") & pl.col("URN").is_not_null() & pl.col("URN").ne_missing("XXXXXXX")
+        pl.col("PLACE").eq_missing(SUPPORTED_ACCOMMODATION)
+        & pl.col("URN").is_not_null()
+        & pl.col("URN").ne_missing("XXXXXXX")
     )
     frame = episodes.join(premises, on="URN", how="inner").filter(
         pl.col("PL_LA").is_not_null() & ~pl.col("PREMISES_LAS").list.contains(pl.col("PL_LA"))

@@ -7,8 +7,8 @@ from datetime import date, timedelta
 
 import polars as pl
 
-from csctools.datasets.ssda903.schema import RESPITE_LEGAL_STATUSES
-from csctools.rules.ssda903.common import DATASET, blank, code_rule, date_rule, filled
+from csctools.datasets.ssda903.schema import RESPITE_LEGAL_STATUSES, SSDA903
+from csctools.rules.ssda903.common import DATASET, blank, date_rule, filled
 from csctools.validate.blanks import none_of
 from csctools.validate.context import Context, collect, per_return
 from csctools.validate.registry import Failures, frame_rule, rule, table_rule
@@ -16,7 +16,6 @@ from csctools.validate.windows import next_in_group, position_in_group, previous
 
 date_rule("SW04STG1", "SWEpisodes", "SW_DECOM")
 date_rule("SW05STG1", "SWEpisodes", "SW_DEC")
-code_rule("SW13STG1", "SWEpisodes", "SW_REASON")
 APRIL_2023 = date(2023, 4, 1)
 
 
@@ -44,9 +43,25 @@ def complete_from_2023(ctx: Context) -> pl.Expr:
     return ((pl.col("SW_DECOM") >= APRIL_2023) & missing) | blank("SW_DECOM")
 
 
+@table_rule(DATASET, "SW13STG1", "SWEpisodes")
+def change_reason(ctx: Context) -> pl.Expr:
+    """The reason is not a valid code; blank is an error too: in 2023/24 ("not valid or has not been entered"),
+    and from 2024/25 for episodes that began on or after 1 April 2023 (earlier episodes may have no reason)."""
+    codes = SSDA903.table("SWEpisodes").column("SW_REASON").codes_for(ctx.year) or ()
+    invalid = pl.col("SW_REASON").is_not_null() & none_of("SW_REASON", codes)
+    missing = pl.col("SW_REASON").is_null()
+    if ctx.year.end >= 2025:
+        missing = missing & (pl.col("SW_DECOM") >= APRIL_2023).fill_null(False)
+    return invalid | missing
+
+
 @table_rule(DATASET, "SW02STG1", "SWEpisodes")
 def id_prefix(ctx: Context) -> pl.Expr:
-    return ~pl.col("SW_ID").str.slice(0, 2).is_in(["SW", "XX"]).fill_null(False)
+    """The ID does not begin SW or XX (from 2025/26, or is shorter than 4 characters)."""
+    bad = ~pl.col("SW_ID").str.slice(0, 2).is_in(["SW", "XX"]).fill_null(False)
+    if ctx.year.end >= 2026:
+        bad = bad | (pl.col("SW_ID").str.len_chars() < 4).fill_null(False)
+    return bad
 
 
 @table_rule(DATASET, "SW03STG1", "SWEpisodes")
@@ -61,7 +76,8 @@ def starts_after_year(ctx: Context) -> pl.Expr:
 
 @table_rule(DATASET, "SW07STG2", "SWEpisodes")
 def ends_outside_window(ctx: Context) -> pl.Expr:
-    earliest = date(ctx.start.year - 1, ctx.start.month, ctx.start.day)
+    # 2023/24, the first year of the table: this year only; from 2024/25, since the start of the year before.
+    earliest = ctx.start if ctx.year.end <= 2024 else date(ctx.start.year - 1, ctx.start.month, ctx.start.day)
     return (pl.col("SW_DEC") < earliest) | (pl.col("SW_DEC") > ctx.end)
 
 
@@ -98,12 +114,15 @@ def end_date_blank(ctx: Context) -> pl.Expr:
 
 def _gap_between_workers(ctx: Context) -> pl.Expr:
     gap = (pl.col("SW_DECOM") - pl.col("PREV_SW_DEC")).dt.total_days().abs()
-    bad = pl.col("SW_REASON").ne_missing("FCONTA") & ((gap > 7) | pl.col("PREV_SW_DEC").is_null())
+    bad = (gap > 7) | pl.col("PREV_SW_DEC").is_null()
+    if ctx.year.end >= 2025:  # 2024/25 on: a first contact (FCONTA) may start at any time
+        bad = bad & pl.col("SW_REASON").ne_missing("FCONTA")
     return _after_the_first(ctx) & bad
 
 
 _gap_between_workers.__doc__ = (
-    "A new social worker (other than first contact) starts more than 7 days from the end of the previous one."
+    "A new social worker (from 2024/25, other than first contact) starts more than 7 days from the end of the "
+    "previous one."
 )
 frame_rule(DATASET, "SW10STG2", "SWEpisodes", sorted_episodes, fields=("SW_DECOM",))(_gap_between_workers)
 
