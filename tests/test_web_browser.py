@@ -62,7 +62,10 @@ def test_upload_validate_open_child_download(server: CscServer, returns: Path, t
         browser = driver.chromium.launch(executable_path=chromium_path(), args=["--no-sandbox"])
         page = browser.new_page(accept_downloads=True)
         page.on("request", lambda request: hosts.append(urlsplit(request.url).netloc))
-        page.goto(server.url)
+        # As `csc serve` opens it: a private file that sends the browser to the address with the secret.
+        page.goto(server.launcher().as_uri())
+        page.wait_for_url(server.url)  # the page took the secret out of the address
+        expect(page.locator("h1")).to_have_text("csctools: validate a return")
 
         page.set_input_files("#input-current", [str(p) for p in this_year])
         expect(page.locator("#files tbody tr")).to_have_count(len(this_year))
@@ -89,6 +92,8 @@ def test_upload_validate_open_child_download(server: CscServer, returns: Path, t
         errors_of_child = expected.errors.filter(expected.errors["child_id"] == child_id).height
         assert page.locator("#child-rows > ul > li").count() == errors_of_child
         assert page.locator("#child-rows td.flagged").count() >= 1
+        if os.environ.get("CSCTOOLS_SCREENSHOT"):  # to look at the page by eye
+            page.screenshot(path=os.environ["CSCTOOLS_SCREENSHOT"], full_page=True)
 
         page.fill("#search", "no-such-child")
         assert page.locator("#children tbody tr").count() == 0
@@ -108,7 +113,10 @@ def test_upload_validate_open_child_download(server: CscServer, returns: Path, t
         assert unlabelled == []
         page.click("#clear")
         expect(page.locator("#files tbody tr")).to_have_count(0)
-        assert not any(p.is_file() for p in server.workspace.root.rglob("*"))
+        assert not any(p.is_file() for p in server.workspace.data.rglob("*"))
+        stranger = browser.new_page()  # the same browser without the secret: another user, or an old tab
+        stranger.goto(server.url)
+        assert "answers only the person who started it" in stranger.inner_text("body")
         browser.close()
     server_host = urlsplit(server.url).netloc
-    assert hosts and set(hosts) == {server_host}
+    assert hosts and set(hosts) - {""} == {server_host}

@@ -2,6 +2,8 @@
 // The page of `csc serve`: talks only to the local server that served it.
 
 const $ = (selector) => document.querySelector(selector);
+// This start's secret, put in the page by the server: sent with every request (docs/security.md).
+const token = document.querySelector('meta[name="csc-token"]').content;
 let results = null;
 
 function element(tag, text, attributes = {}) {
@@ -21,9 +23,16 @@ function row(cells) {
   return tr;
 }
 
-async function api(method, path, body) {
-  const response = await fetch(path, { method, body });
-  const payload = await response.json();
+async function api(method, path, body, json = false) {
+  const headers = { "X-CSC-Token": token };
+  if (json) headers["Content-Type"] = "application/json";
+  const response = await fetch(path, { method, body, headers, credentials: "same-origin" });
+  let payload;
+  try {
+    payload = await response.json();
+  } catch {
+    throw new Error(`the server answered ${response.status} ${response.statusText}`);
+  }
   if (!response.ok) throw new Error(payload.error || response.statusText);
   return payload;
 }
@@ -74,7 +83,7 @@ async function validate() {
   progress.hidden = false;
   progress.removeAttribute("value");
   try {
-    await api("POST", "/api/validate", JSON.stringify({ year: $("#year").value, la: $("#la").value }));
+    await api("POST", "/api/validate", JSON.stringify({ year: $("#year").value, la: $("#la").value }), true);
     for (;;) {
       await new Promise((resolve) => setTimeout(resolve, 250));
       const job = await api("GET", "/api/status");
@@ -172,6 +181,8 @@ async function showChild(id) {
 }
 
 function setUp() {
+  // The secret came in the address: take it out, so it is not kept in the history or shown on screen.
+  if (location.search) history.replaceState(null, "", location.pathname);
   for (const input of document.querySelectorAll("input[type=file]")) {
     input.addEventListener("change", async () => { await upload(input.dataset.role, [...input.files]); input.value = ""; });
   }

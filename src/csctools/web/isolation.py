@@ -1,0 +1,189 @@
+"""Reading untrusted uploads in a separate process, so a reader that aborts, panics, runs out of memory or never
+finishes cannot take the server down with it.
+
+One worker process (started with `spawn`: a fresh interpreter, no threads inherited) runs one call at a time under
+an address-space limit; the server waits for its answer for at most a time limit, and replaces a worker that died
+or was too slow. A reader's own error comes back as the same exception; anything else becomes `ReaderFailed`.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import pickle
+import sys
+import threading
+from collections.abc import Callable
+from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
+from typing import Any, NamedTuple, TypeVar
+
+from csctools.io.result import Problem, ReadError
+
+Result = TypeVar("Result")
+MIN_MEMORY = 2 * 2**30
+START_SECONDS = 60.0  # a fresh interpreter importing the readers; far longer than it takes
+
+
+class ReaderFailed(Exception):
+    """The worker could not finish a call: the message says why in plain words."""
+
+
+class Limits(NamedTuple):
+    memory_bytes: int | None  # address space of the worker (None: no limit)
+    seconds: float  # how long one call may take
+
+
+def default_limits() -> Limits:
+    """Half the computer's memory (at least 2 GiB), and five minutes per call."""
+    try:
+        physical = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (AttributeError, ValueError, OSError):
+        physical = 0
+    return Limits(max(MIN_MEMORY, physical // 2), 300.0)
+
+
+class IsolatedReader:
+    """Runs module-level functions in the worker process; one call at a time (calls wait their turn)."""
+
+    def __init__(self, limits: Limits | None = None) -> None:
+        self.limits = limits or default_limits()
+        self._lock = threading.Lock()
+        self._process: BaseProcess | None = None
+        self._connection: Connection | None = None
+
+    def run(self, function: Callable[..., Result], *args: object) -> Result:
+        with self._lock:
+            connection = self._worker()
+            try:
+                connection.send((function, args))
+            except (OSError, ValueError) as error:  # the worker has gone
+                self._stop()
+                raise ReaderFailed(_death_message(None)) from error
+            if not connection.poll(self.limits.seconds):
+                self._stop()
+                raise ReaderFailed(f"reading took longer than {self.limits.seconds:g} seconds and was stopped")
+            try:
+                kind, payload = connection.recv()
+            except (EOFError, OSError, pickle.UnpicklingError):
+                code = self._stop(wait=True)
+                raise ReaderFailed(_death_message(code)) from None
+            if kind not in ("ok", "read-error"):
+                self._stop(wait=True)  # the worker ends itself after a failure: start afresh next time
+        if kind == "ok":
+            return payload  # type: ignore[no-any-return]
+        if kind == "read-error":
+            raise ReadError(payload)
+        if kind == "memory":
+            raise ReaderFailed("the file needs more memory than the reader may use")
+        raise ReaderFailed(f"the reader failed ({payload})")
+
+    def limit_in_worker(self) -> int | None:
+        """The address-space limit the worker actually runs under (None: none), as the worker reports it."""
+        return self.run(_memory_limit)
+
+    def close(self) -> None:
+        with self._lock:
+            self._stop()
+
+    def _worker(self) -> Connection:
+        if self._process is not None and self._process.is_alive() and self._connection is not None:
+            return self._connection
+        self._stop()
+        context = multiprocessing.get_context("spawn")
+        parent, child = context.Pipe()
+        process = context.Process(target=_serve, args=(child, self.limits.memory_bytes), daemon=True)
+        process.start()
+        child.close()
+        self._process, self._connection = process, parent
+        if not parent.poll(START_SECONDS):
+            self._stop()
+            raise ReaderFailed("the reader process did not start")
+        try:
+            parent.recv()  # "ready": the readers are imported and the limit is set
+        except (EOFError, OSError):
+            code = self._stop(wait=True)
+            raise ReaderFailed(_death_message(code)) from None
+        return parent
+
+    def _stop(self, wait: bool = False) -> int | None:
+        """End the worker (if any) and say how it ended; `wait`: it is ending by itself, give it a moment."""
+        process, connection = self._process, self._connection
+        self._process = self._connection = None
+        if connection is not None:
+            connection.close()
+        if process is None:
+            return None
+        if wait:
+            process.join(5)
+        if process.is_alive():
+            process.kill()
+        process.join(10)
+        code = process.exitcode
+        if code is not None:
+            process.close()
+        return code
+
+
+def _death_message(code: int | None) -> str:
+    if code is not None and code < 0:
+        return f"the reader crashed on this file (signal {-code}) and was restarted"
+    return "the reader stopped on this file and was restarted"
+
+
+def _memory_limit() -> int | None:
+    if sys.platform == "win32":
+        return None
+    import resource
+
+    soft, _ = resource.getrlimit(resource.RLIMIT_AS)
+    return None if soft == resource.RLIM_INFINITY else soft
+
+
+def _apply_limits(memory_bytes: int | None) -> None:
+    if sys.platform == "win32":  # no address-space limit there: the time limit and the separate process remain
+        return
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))  # an abort leaves no core file of someone's data
+    if memory_bytes is not None:
+        _, hard = resource.getrlimit(resource.RLIMIT_AS)
+        limit = memory_bytes if hard == resource.RLIM_INFINITY else min(memory_bytes, hard)
+        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+
+
+def _serve(connection: Connection, memory_bytes: int | None) -> None:
+    """The worker's loop: one call in, one answer out, until the server closes the pipe."""
+    os.environ["RUST_BACKTRACE"] = "0"
+    _apply_limits(memory_bytes)
+    import csctools.read  # noqa: F401  (imported once, before the first call)
+
+    connection.send("ready")
+    while True:
+        try:
+            function, args = connection.recv()
+        except (EOFError, OSError):
+            return
+        answer: tuple[str, Any]
+        fatal = False
+        try:
+            answer = ("ok", function(*args))
+        except ReadError as error:
+            answer = ("read-error", error.problem)
+        except MemoryError:
+            answer, fatal = ("memory", None), True
+        except BaseException as error:  # a native panic is a BaseException: report it, then start afresh
+            answer, fatal = ("failed", type(error).__name__), True
+        try:
+            connection.send(answer)
+        except MemoryError:
+            connection.send(("memory", None))
+        except Exception as error:  # e.g. a result that cannot be pickled
+            connection.send(("failed", type(error).__name__))
+        if fatal:
+            return
+
+
+def crashed_problem(name: str, error: ReaderFailed) -> Problem:
+    """The problem shown for a file the worker could not read."""
+    return Problem(name, "reader-failed", f"this file could not be read: {error}")
