@@ -198,9 +198,8 @@ def test_csc_serve_stops_on_sigterm_and_removes_uploads(tmp_path: Path) -> None:
     assert process.stdout is not None
     url = re.search(r"(http://127\.0\.0\.1:\d+/)\?token=([\w-]+)", process.stdout.readline())
     assert url, "no address printed"
-    request = urllib.request.Request(
-        url.group(1) + "api/files?role=current&name=a.csv", data=b"x,y\n", method="POST", headers={TOKEN_HEADER: url.group(2)}
-    )
+    address, headers = url.group(1) + "api/files?role=current&name=a.csv", {TOKEN_HEADER: url.group(2)}
+    request = urllib.request.Request(address, data=b"x,y\n", method="POST", headers=headers)
     with urllib.request.urlopen(request, timeout=30) as response:
         assert response.status == 200
     assert list(tmp_path.glob("csctools-web-*/data-*/current-*/a.csv"))
