@@ -39,7 +39,7 @@ def returns(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture()
 def server() -> Iterator[CscServer]:
     running = CscServer(0)
-    thread = threading.Thread(target=running.serve_forever, daemon=True)
+    thread = threading.Thread(target=running.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     yield running
     running.shutdown()

@@ -40,7 +40,7 @@ def census(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def start(server: CscServer) -> CscServer:
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
     return server
 
 

@@ -100,8 +100,12 @@ class Handler(BaseHTTPRequestHandler):
             self._refuse(url.path, refusal.status, refusal.message)
         except UserError as error:
             self._refuse(url.path, HTTPStatus.BAD_REQUEST, str(error))
-        except (TimeoutError, ConnectionError):
-            self.close_connection = True  # the client went quiet or away mid-request
+        except TimeoutError:  # the client went quiet mid-request: tell it (if it still listens) and hang up
+            self.close_connection = True
+            with contextlib.suppress(OSError):
+                self._refuse(url.path, HTTPStatus.REQUEST_TIMEOUT, "the upload stopped before its end")
+        except ConnectionError:
+            self.close_connection = True
         except BaseException as error:  # a native panic is a BaseException: the server keeps working
             if isinstance(error, (KeyboardInterrupt, SystemExit)):
                 raise
@@ -161,7 +165,7 @@ class Handler(BaseHTTPRequestHandler):
     def _route(self, method: str, path: str, query: dict[str, str]) -> None:
         space = self.server.workspace
         if method == "GET" and path == "/api/files":
-            self._json({"files": space.describe()})
+            self._json({"files": space.describe(), "max_bytes": MAX_FILE_BYTES})
         elif method == "POST" and path == "/api/files":
             self._json(space.add_file(query.get("role", "current"), query.get("name", ""), self._body()))
         elif method == "DELETE" and path == "/api/files":

@@ -88,17 +88,19 @@ class Workspace:
             raise UserError(f"{clean}: the file is larger than {MAX_FILE_BYTES // 2**20} MiB")
         if not content:
             raise UserError(f"{clean}: the file is empty")
-        write_private(self.folder(role) / clean, content)
-        self.outcome = None
+        with self.lock:  # not into a folder that "Clear my data" is removing
+            write_private(self.folder(role) / clean, content)
+            self.outcome = None
         return {"role": role, "name": clean}
 
     def remove_file(self, role: str, name: str) -> None:
         if self.job.state == "running":
             raise UserError("wait for the validation to finish before removing files")
         clean = safe_name(name)
-        if clean:
-            (self.folder(role) / clean).unlink(missing_ok=True)
-        self.outcome = None
+        with self.lock:
+            if clean:
+                (self.folder(role) / clean).unlink(missing_ok=True)
+            self.outcome = None
 
     def clear(self) -> None:
         """Forget every file and result ('clear my data'), including those of a validation still running."""
@@ -151,15 +153,18 @@ class Workspace:
         except ReaderFailed:
             pass
         failed: list[FileReport] = []
-        readable: list[Path] = []
+        alone: dict[Path, Reads] = {}
         for path in paths:
             try:
-                self.reader.run(read_files, [path], year)
-                readable.append(path)
+                alone[path] = self.reader.run(read_files, [path], year)
             except ReaderFailed as error:
                 failed.append(FileReport(str(path), problems=[crashed_problem(str(path), error)]))
-        try:
-            returns, others = self.reader.run(read_files, readable, year) if readable else ([], [])
+        readable = list(alone)
+        if len(readable) <= 1:
+            returns, others = alone[readable[0]] if readable else ([], [])
+            return returns, others + failed
+        try:  # together again: the CSV tables of one 903 return are read as one
+            returns, others = self.reader.run(read_files, readable, year)
         except ReaderFailed as error:  # only together do they fail: say so on each
             returns, others = [], [FileReport(str(p), problems=[crashed_problem(str(p), error)]) for p in readable]
         return returns, others + failed

@@ -5,6 +5,7 @@ const $ = (selector) => document.querySelector(selector);
 // This start's secret, put in the page by the server: sent with every request (docs/security.md).
 const token = document.querySelector('meta[name="csc-token"]').content;
 let results = null;
+let maxBytes = 0; // the largest upload the server takes (from /api/files)
 
 function element(tag, text, attributes = {}) {
   const node = document.createElement(tag);
@@ -45,6 +46,11 @@ function say(text, isError = false) {
 
 async function upload(role, files) {
   for (const file of files) {
+    if (maxBytes && file.size > maxBytes) {
+      say(`${file.name}: the file is larger than ${Math.round(maxBytes / 2 ** 20)} MiB`, true);
+      await showFiles();
+      return;
+    }
     say(`Adding ${file.name}…`);
     try {
       await api("POST", `/api/files?role=${role}&name=${encodeURIComponent(file.name)}`, file);
@@ -59,7 +65,8 @@ async function upload(role, files) {
 }
 
 async function showFiles() {
-  const { files } = await api("GET", "/api/files");
+  const { files, max_bytes: largest } = await api("GET", "/api/files");
+  maxBytes = largest;
   const named = files.find((file) => file.role === "current" && file.authority);
   if (named && !$("#la").value) $("#la").value = named.authority.code;
   const body = $("#files tbody");
