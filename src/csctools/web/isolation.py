@@ -35,12 +35,12 @@ class Limits(NamedTuple):
 
 
 def default_limits() -> Limits:
-    """Half the computer's memory (at least 2 GiB), and five minutes per call."""
+    """Half the computer's memory (at least 2 GiB), and two minutes per call."""
     try:
         physical = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
     except (AttributeError, ValueError, OSError):
         physical = 0
-    return Limits(max(MIN_MEMORY, physical // 2), 300.0)
+    return Limits(max(MIN_MEMORY, physical // 2), 120.0)
 
 
 class IsolatedReader:

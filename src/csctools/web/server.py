@@ -50,6 +50,7 @@ SECURITY_HEADERS = {
     "Cache-Control": "no-store",
     "Cross-Origin-Resource-Policy": "same-origin",
 }
+OLD_ADDRESS = "This address is from an earlier start of csc serve"
 NEEDS_ADDRESS = "open the address that csc serve printed when it started (it ends with ?token=...)"
 log = logging.getLogger("csctools.web")
 
@@ -119,8 +120,8 @@ class Handler(BaseHTTPRequestHandler):
         if host not in self.server.own_hosts:
             raise Refused(HTTPStatus.MISDIRECTED_REQUEST, f"csctools answers only at {self.server.url}")
 
-    def _signed_in(self, also: str | None = None) -> bool:
-        given = [self.headers.get(TOKEN_HEADER), self._cookie(), also]
+    def _signed_in(self) -> bool:
+        given = [self.headers.get(TOKEN_HEADER), self._cookie()]
         return any(value is not None and self.server.is_token(value) for value in given)
 
     def _cookie(self) -> str | None:
@@ -152,7 +153,7 @@ class Handler(BaseHTTPRequestHandler):
 
     def _page(self, token: str | None) -> None:
         if token is not None and not self.server.is_token(token):
-            self._plain_page(HTTPStatus.FORBIDDEN, f"This address is old (csc serve restarted), {NEEDS_ADDRESS}")
+            self._plain_page(HTTPStatus.FORBIDDEN, f"{OLD_ADDRESS}: {NEEDS_ADDRESS}")
             return
         if token is None and not self._signed_in():
             self._plain_page(HTTPStatus.FORBIDDEN, f"This page answers only the person who started it: {NEEDS_ADDRESS}")
