@@ -245,6 +245,32 @@ def test_clear_during_a_validation_throws_its_results_away(
     assert server.workspace.outcome is None
 
 
+def test_a_validation_that_panics_is_reported_plainly(
+    server: CscServer, census: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    class PanicException(BaseException):  # pyo3's panics are BaseExceptions, not Exceptions
+        pass
+
+    def panicking(*args: Any, **kwargs: Any) -> None:
+        raise PanicException(f"{server.workspace.root}: index out of bounds")
+
+    monkeypatch.setattr(workspace_module, "validate_return", panicking)
+    assert ask(server, "POST", f"/api/files?name={census.name}", signed(server), census.read_bytes())[0] == 200
+    assert ask(server, "POST", "/api/validate", signed(server), b"{}")[0] == 202
+    for _ in range(600):
+        job = ask(server, "GET", "/api/status", signed(server))[2]
+        if job["state"] != "running":
+            break
+        time.sleep(0.05)
+    assert job == {
+        "state": "failed",
+        "done": 0,
+        "total": 0,
+        "message": "the validation stopped because of a fault in csctools (PanicException)",
+    }
+    assert ask(server, "GET", "/api/files", signed(server))[0] == 200
+
+
 def test_a_killed_servers_uploads_are_removed_at_the_next_start(tmp_path: Path) -> None:
     env = {**os.environ, "TMPDIR": str(tmp_path)}
     command = [sys.executable, "-m", "csctools.cli", "serve", "--no-open", "--port", "0"]
