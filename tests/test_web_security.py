@@ -21,6 +21,8 @@ from typing import Any
 import pytest
 import xlsxwriter
 
+from csctools.io.result import ReadError
+from csctools.reference.providers import read_providers
 from csctools.synth.generate import SynthOptions, generate
 from csctools.web import workspace as workspace_module
 from csctools.web.folders import LOCK, OwnedFolder
@@ -433,6 +435,9 @@ def test_the_worker_has_a_memory_limit_and_a_time_limit() -> None:
                 reader.run(os.abort)  # what a Rust allocation failure does
         with pytest.raises(ReaderFailed, match=r"the reader failed \(SystemExit\)"):
             reader.run(sys.exit, 3)  # a BaseException, as a native panic is
+        with pytest.raises(ReadError) as raised:  # a reader's own error comes back as itself, with its problem
+            reader.run(read_providers, Path("no-such-list.xlsx"))
+        assert raised.value.problem.kind == "unreadable-file"
         reader.limits = Limits(3 * 2**30, 0.5)
         with pytest.raises(ReaderFailed, match=r"took longer than 0\.5 seconds"):
             reader.run(time.sleep, 30)

@@ -18,8 +18,6 @@ from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from typing import Any, NamedTuple, TypeVar
 
-from csctools.io.result import Problem, ReadError
-
 Result = TypeVar("Result")
 MIN_MEMORY = 2 * 2**30
 START_SECONDS = 60.0  # a fresh interpreter importing the readers; far longer than it takes
@@ -73,6 +71,8 @@ class IsolatedReader:
         if kind == "ok":
             return payload  # type: ignore[no-any-return]
         if kind == "read-error":
+            from csctools.io.result import ReadError
+
             raise ReadError(payload)
         if kind == "memory":
             raise ReaderFailed("the file needs more memory than the reader may use")
@@ -156,9 +156,7 @@ def _serve(connection: Connection, memory_bytes: int | None) -> None:
     """The worker's loop: one call in, one answer out, until the server closes the pipe."""
     os.environ["RUST_BACKTRACE"] = "0"
     _apply_limits(memory_bytes)
-    import csctools.read  # noqa: F401  (imported once, before the first call)
-
-    connection.send("ready")
+    connection.send("ready")  # a function's module (the readers, polars) is imported when its call arrives
     while True:
         try:
             function, args = connection.recv()
@@ -168,12 +166,14 @@ def _serve(connection: Connection, memory_bytes: int | None) -> None:
         fatal = False
         try:
             answer = ("ok", function(*args))
-        except ReadError as error:
-            answer = ("read-error", error.problem)
         except MemoryError:
             answer, fatal = ("memory", None), True
         except BaseException as error:  # a native panic is a BaseException: report it, then start afresh
-            answer, fatal = ("failed", type(error).__name__), True
+            problem = _read_problem(error)
+            if problem is not None:
+                answer = ("read-error", problem)
+            else:
+                answer, fatal = ("failed", type(error).__name__), True
         try:
             connection.send(answer)
         except MemoryError:
@@ -184,6 +184,8 @@ def _serve(connection: Connection, memory_bytes: int | None) -> None:
             return
 
 
-def crashed_problem(name: str, error: ReaderFailed) -> Problem:
-    """The problem shown for a file the worker could not read."""
-    return Problem(name, "reader-failed", f"this file could not be read: {error}")
+def _read_problem(error: BaseException) -> object | None:
+    """The problem a reader reported by raising ReadError (its module is loaded by then: a reader raised it)."""
+    from csctools.io.result import ReadError
+
+    return error.problem if isinstance(error, ReadError) else None

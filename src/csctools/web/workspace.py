@@ -17,7 +17,7 @@ from pathlib import Path
 import polars as pl
 
 from csctools.io.detect import PROVIDERS
-from csctools.io.result import FileReport, ReadError, ReturnData
+from csctools.io.result import FileReport, Problem, ReadError, ReturnData
 from csctools.model import SOURCE_FILE, SOURCE_ROW
 from csctools.read import read_files
 from csctools.reference.authorities import Authority, find_authority
@@ -26,7 +26,7 @@ from csctools.validate.engine import ValidationResult
 from csctools.validate.export import CSV_COLUMNS, FORMATS, summary, write_report
 from csctools.validate.run import authority_in_return, validate_return
 from csctools.web.folders import OwnedFolder, private_folder, write_private
-from csctools.web.isolation import IsolatedReader, ReaderFailed, crashed_problem
+from csctools.web.isolation import IsolatedReader, ReaderFailed
 from csctools.years import CollectionYear
 
 ROLES = ("current", "previous")
@@ -323,6 +323,11 @@ class Workspace:
         for folder in self.folders.values():
             text = text.replace(str(folder) + os.sep, "")
         return text.replace(str(self.root), "(temporary folder)")
+
+
+def crashed_problem(name: str, error: ReaderFailed) -> Problem:
+    """The problem shown for a file the worker could not read."""
+    return Problem(name, "reader-failed", f"this file could not be read: {error}")
 
 
 def safe_name(name: str) -> str:
