@@ -122,6 +122,9 @@ def test_the_secret_opens_the_page_once_then_the_cookie_does(server: CscServer) 
         for method, path in (("GET", "/api/results"), ("GET", "/api/report.xlsx"), ("DELETE", "/api/files")):
             status, _, payload = ask(server, method, path, headers)
             assert status == 403 and "does not know you" in payload["error"], (headers, path)
+    for site in ("same-site", "cross-site"):  # even with the cookie, a read from another site's page is refused
+        status, _, payload = ask(server, "GET", "/api/results", {**with_cookie, "Sec-Fetch-Site": site})
+        assert status == 403 and payload["error"].startswith("refused"), site
     assert ask(server, "GET", "/app.js")[0] == 200  # the page's own code holds nothing secret
 
 

@@ -136,13 +136,13 @@ class Handler(BaseHTTPRequestHandler):
     def _authorise(self, method: str) -> None:
         if not self._signed_in():
             raise Refused(HTTPStatus.FORBIDDEN, f"this page does not know you: {NEEDS_ADDRESS}")
+        site = self.headers.get("Sec-Fetch-Site")  # sent by browsers: only our own page may call the API
+        if site is not None and site not in ("same-origin", "none"):
+            raise Refused(HTTPStatus.FORBIDDEN, "refused: the request came from another web site")
         if method not in STATE_CHANGING:
             return
         origin = self.headers.get("Origin")
         if origin is not None and origin.lower() not in self.server.own_origins:
-            raise Refused(HTTPStatus.FORBIDDEN, "refused: the request came from another web site")
-        site = self.headers.get("Sec-Fetch-Site")
-        if site is not None and site not in ("same-origin", "none"):
             raise Refused(HTTPStatus.FORBIDDEN, "refused: the request came from another web site")
         kind = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
         header = self.headers.get(TOKEN_HEADER)
