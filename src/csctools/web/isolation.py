@@ -60,7 +60,7 @@ class IsolatedReader:
                 raise ReaderFailed(_death_message(None)) from error
             if not connection.poll(self.limits.seconds):
                 self._stop()
-                raise ReaderFailed(f"reading took longer than {self.limits.seconds:g} seconds and was stopped")
+                raise ReaderFailed(f"reading it took longer than {self.limits.seconds:g} seconds and was stopped")
             try:
                 kind, payload = connection.recv()
             except (EOFError, OSError, pickle.UnpicklingError):
@@ -75,8 +75,8 @@ class IsolatedReader:
 
             raise ReadError(payload)
         if kind == "memory":
-            raise ReaderFailed("the file needs more memory than the reader may use")
-        raise ReaderFailed(f"the reader failed ({payload})")
+            raise ReaderFailed("it needs more memory than the reader may use")
+        raise ReaderFailed(f"the reader failed on it ({payload})")
 
     def limit_in_worker(self) -> int | None:
         """The address-space limit the worker actually runs under (None: none), as the worker reports it."""
@@ -127,8 +127,8 @@ class IsolatedReader:
 
 def _death_message(code: int | None) -> str:
     if code is not None and code < 0:
-        return f"the reader crashed on this file (signal {-code}) and was restarted"
-    return "the reader stopped on this file and was restarted"
+        return f"the reader crashed on it (signal {-code}); it may be damaged, or hold far more than it seems"
+    return "the reader stopped on it; it may be damaged, or hold far more than it seems"
 
 
 def _memory_limit() -> int | None:

@@ -237,7 +237,7 @@ class Handler(BaseHTTPRequestHandler):
     def _plain_page(self, status: HTTPStatus, message: str) -> None:
         body = (
             '<!doctype html><html lang="en"><meta charset="utf-8"><title>csctools</title>'
-            f"<p>{html.escape(message)}</p></html>"
+            f'<link rel="stylesheet" href="/app.css"><main><h1>csctools</h1><p>{html.escape(message)}</p></main></html>'
         ).encode()
         self._send(body, "text/html; charset=utf-8", status=status)
 

@@ -327,7 +327,7 @@ class Workspace:
 
 def crashed_problem(name: str, error: ReaderFailed) -> Problem:
     """The problem shown for a file the worker could not read."""
-    return Problem(name, "reader-failed", f"this file could not be read: {error}")
+    return Problem(name, "reader-failed", f"could not be read: {error}")
 
 
 def safe_name(name: str) -> str:
