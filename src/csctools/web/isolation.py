@@ -100,7 +100,7 @@ class IsolatedReader:
             self._stop()
             raise ReaderFailed("the reader process did not start")
         try:
-            parent.recv()  # "ready": the readers are imported and the limit is set
+            parent.recv()  # "ready": its limits are set
         except (EOFError, OSError):
             code = self._stop(wait=True)
             raise ReaderFailed(_death_message(code)) from None
