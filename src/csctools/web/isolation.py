@@ -8,6 +8,7 @@ or was too slow. A reader's own error comes back as the same exception; anything
 
 from __future__ import annotations
 
+import importlib
 import multiprocessing
 import os
 import pickle
@@ -44,11 +45,19 @@ def default_limits() -> Limits:
 class IsolatedReader:
     """Runs module-level functions in the worker process; one call at a time (calls wait their turn)."""
 
-    def __init__(self, limits: Limits | None = None) -> None:
+    def __init__(self, limits: Limits | None = None, preload: tuple[str, ...] = ()) -> None:
         self.limits = limits or default_limits()
+        self.preload = preload  # modules the worker imports as it starts, before any call arrives
         self._lock = threading.Lock()
         self._process: BaseProcess | None = None
         self._connection: Connection | None = None
+        self._ready = False
+
+    def start(self) -> None:
+        """Start the worker now (if it is not running), without waiting for it: it gets ready meanwhile."""
+        with self._lock:
+            if self._process is None or not self._process.is_alive():
+                self._spawn()
 
     def run(self, function: Callable[..., Result], *args: object) -> Result:
         with self._lock:
@@ -86,30 +95,37 @@ class IsolatedReader:
         with self._lock:
             self._stop()
 
-    def _worker(self) -> Connection:
-        if self._process is not None and self._process.is_alive() and self._connection is not None:
-            return self._connection
+    def _spawn(self) -> Connection:
         self._stop()
         context = multiprocessing.get_context("spawn")
         parent, child = context.Pipe()
-        process = context.Process(target=_serve, args=(child, self.limits.memory_bytes), daemon=True)
+        process = context.Process(target=_serve, args=(child, self.limits.memory_bytes, self.preload), daemon=True)
         process.start()
         child.close()
-        self._process, self._connection = process, parent
+        self._process, self._connection, self._ready = process, parent, False
+        return parent
+
+    def _worker(self) -> Connection:
+        alive = self._process is not None and self._process.is_alive() and self._connection is not None
+        parent = self._connection if alive and self._connection is not None else self._spawn()
+        if self._ready:
+            return parent
         if not parent.poll(START_SECONDS):
             self._stop()
             raise ReaderFailed("the reader process did not start")
         try:
-            parent.recv()  # "ready": its limits are set
+            parent.recv()  # "ready": its limits are set, its modules imported
         except (EOFError, OSError):
             code = self._stop(wait=True)
             raise ReaderFailed(_death_message(code)) from None
+        self._ready = True
         return parent
 
     def _stop(self, wait: bool = False) -> int | None:
         """End the worker (if any) and say how it ended; `wait`: it is ending by itself, give it a moment."""
         process, connection = self._process, self._connection
         self._process = self._connection = None
+        self._ready = False
         if connection is not None:
             connection.close()
         if process is None:
@@ -152,11 +168,13 @@ def _apply_limits(memory_bytes: int | None) -> None:
         resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
 
 
-def _serve(connection: Connection, memory_bytes: int | None) -> None:
+def _serve(connection: Connection, memory_bytes: int | None, preload: tuple[str, ...]) -> None:
     """The worker's loop: one call in, one answer out, until the server closes the pipe."""
     os.environ["RUST_BACKTRACE"] = "0"
     _apply_limits(memory_bytes)
-    connection.send("ready")  # a function's module (the readers, polars) is imported when its call arrives
+    for module in preload:  # other modules are imported when a call of one of their functions arrives
+        importlib.import_module(module)
+    connection.send("ready")
     while True:
         try:
             function, args = connection.recv()

@@ -63,7 +63,7 @@ class Workspace:
     def __init__(self, reader: IsolatedReader | None = None, temp_dir: Path | None = None) -> None:
         self.owned = OwnedFolder.create(temp_dir)
         self.root = self.owned.path
-        self.reader = reader or IsolatedReader()
+        self.reader = reader or IsolatedReader(preload=("csctools.read", "csctools.reference.providers"))
         self.job = Job()
         self.outcome: Outcome | None = None
         self.lock = threading.Lock()
@@ -91,6 +91,7 @@ class Workspace:
         with self.lock:  # not into a folder that "Clear my data" is removing
             write_private(self.folder(role) / clean, content)
             self.outcome = None
+        self.reader.start()  # the reader gets ready while the other files arrive
         return {"role": role, "name": clean}
 
     def remove_file(self, role: str, name: str) -> None:
