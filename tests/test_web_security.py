@@ -22,6 +22,7 @@ import pytest
 import xlsxwriter
 
 from csctools.io.result import ReadError
+from csctools.read import read_files
 from csctools.reference.providers import read_providers
 from csctools.synth.generate import SynthOptions, generate
 from csctools.web import workspace as workspace_module
@@ -425,6 +426,18 @@ def test_a_workbook_that_kills_its_reader_costs_only_that_file(server: CscServer
             break
         time.sleep(0.1)
     assert job["state"] == "done", job
+
+
+def test_what_the_worker_reads_is_what_the_reader_reads(census: Path) -> None:
+    reader = IsolatedReader()
+    try:
+        (isolated,), _ = reader.run(read_files, [census])
+    finally:
+        reader.close()
+    (direct,), _ = read_files([census])
+    assert isolated.tables.keys() == direct.tables.keys() and isolated.files == direct.files
+    for name, frame in direct.tables.items():
+        assert isolated.tables[name].schema == frame.schema and isolated.tables[name].equals(frame), name
 
 
 def test_the_worker_has_a_memory_limit_and_a_time_limit() -> None:

@@ -9,6 +9,7 @@ or was too slow. A reader's own error comes back as the same exception; anything
 from __future__ import annotations
 
 import importlib
+import io
 import multiprocessing
 import os
 import pickle
@@ -17,6 +18,7 @@ import threading
 from collections.abc import Callable
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
+from multiprocessing.reduction import ForkingPickler
 from typing import Any, NamedTuple, TypeVar
 
 Result = TypeVar("Result")
@@ -184,6 +186,7 @@ def _serve(connection: Connection, memory_bytes: int | None, preload: tuple[str,
         fatal = False
         try:
             answer = ("ok", function(*args))
+            _send_frames_as_ipc()
         except MemoryError:
             answer, fatal = ("memory", None), True
         except BaseException as error:  # a native panic is a BaseException: report it, then start afresh
@@ -200,6 +203,26 @@ def _serve(connection: Connection, memory_bytes: int | None, preload: tuple[str,
             connection.send(("failed", type(error).__name__))
         if fatal:
             return
+
+
+def _send_frames_as_ipc() -> None:
+    """Polars frames go to the server as Arrow IPC bytes: a few times faster than polars' own pickling."""
+    if "polars" in sys.modules:
+        import polars as pl
+
+        ForkingPickler.register(pl.DataFrame, _reduce_frame)
+
+
+def _reduce_frame(frame: Any) -> tuple[Callable[[bytes], Any], tuple[bytes]]:
+    buffer = io.BytesIO()
+    frame.write_ipc(buffer, compression="uncompressed")
+    return _frame_from_ipc, (buffer.getvalue(),)
+
+
+def _frame_from_ipc(data: bytes) -> Any:
+    import polars as pl
+
+    return pl.read_ipc(io.BytesIO(data), memory_map=False)
 
 
 def _read_problem(error: BaseException) -> object | None:
