@@ -44,11 +44,14 @@ class OwnedFolder:
     def create(cls, temp_dir: Path | None = None) -> OwnedFolder:
         remove_stale(temp_dir)
         path = private_folder(temp_dir, PREFIX)
-        # Locked under a temporary name, then renamed: another server never sees our lock file unlocked.
-        pending = path / (LOCK + ".new")
-        handle = os.fdopen(os.open(pending, os.O_RDWR | os.O_CREAT | os.O_EXCL | NO_FOLLOW, 0o600), "r+b")
+        # Locked under a temporary name, then renamed: another server never sees our lock file unlocked. Windows
+        # cannot rename an open file: there it is made and locked in place (its temp folder is the user's own).
+        pending = path / (LOCK if sys.platform == "win32" else LOCK + ".new")
+        flags = os.O_RDWR | os.O_CREAT | os.O_EXCL | NO_FOLLOW | getattr(os, "O_BINARY", 0)
+        handle = os.fdopen(os.open(pending, flags, 0o600), "r+b")
         _lock(handle)
-        pending.rename(path / LOCK)
+        if pending.name != LOCK:
+            pending.rename(path / LOCK)
         return cls(path, handle)
 
     def remove(self) -> None:
