@@ -176,7 +176,10 @@ def _serve(connection: Connection, memory_bytes: int | None, preload: tuple[str,
     _apply_limits(memory_bytes)
     for module in preload:  # other modules are imported when a call of one of their functions arrives
         importlib.import_module(module)
-    connection.send("ready")
+    try:
+        connection.send("ready")
+    except OSError:  # the server has gone already
+        return
     while True:
         try:
             function, args = connection.recv()
@@ -196,13 +199,25 @@ def _serve(connection: Connection, memory_bytes: int | None, preload: tuple[str,
             else:
                 answer, fatal = ("failed", type(error).__name__), True
         try:
-            connection.send(answer)
-        except MemoryError:
-            connection.send(("memory", None))
-        except Exception as error:  # e.g. a result that cannot be pickled
-            connection.send(("failed", type(error).__name__))
-        if fatal:
+            sent = _answer(connection, answer)
+        except OSError:  # the server has gone
             return
+        if fatal or not sent:
+            return
+
+
+def _answer(connection: Connection, answer: tuple[str, Any]) -> bool:
+    """Send the answer; False when it could not go as it was (a failure was sent instead: start afresh)."""
+    try:
+        connection.send(answer)
+        return True
+    except MemoryError:
+        connection.send(("memory", None))
+    except OSError:
+        raise
+    except Exception as error:  # e.g. a result that cannot be pickled
+        connection.send(("failed", type(error).__name__))
+    return False
 
 
 def _send_frames_as_ipc() -> None:
