@@ -387,7 +387,7 @@ def test_twenty_clients_at_once(server: CscServer) -> None:
 
 
 def huge_workbook() -> bytes:
-    """A 6 KB workbook whose sheet claims (and has a cell at) XFD1048576: 512 GiB of cells to a reader that
+    """A 5 KB workbook whose sheet claims (and has a cell at) XFD1048576: 512 GiB of cells to a reader that
     allocates the declared range."""
     small = io.BytesIO()
     book = xlsxwriter.Workbook(small, {"in_memory": True})
