@@ -16,7 +16,7 @@ import urllib.request
 from pathlib import Path
 
 from csctools.synth.generate import SynthOptions, generate
-from csctools.web.server import CscServer
+from csctools.web.server import TOKEN_HEADER, CscServer
 from csctools.years import CollectionYear
 from record import heading, publish
 
@@ -35,8 +35,11 @@ def ensure_data(children: int) -> Path:
     return folder / "383"
 
 
+TOKEN: dict[str, str] = {}  # the server's secret, as the page sends it
+
+
 def call(url: str, method: str = "GET", body: bytes | None = None) -> bytes:
-    request = urllib.request.Request(url, data=body, method=method)
+    request = urllib.request.Request(url, data=body, method=method, headers=TOKEN)
     with urllib.request.urlopen(request, timeout=600) as response:
         return bytes(response.read())
 
@@ -49,6 +52,7 @@ def main() -> None:
     root = ensure_data(args.children)
     server = CscServer(0)
     threading.Thread(target=server.serve_forever, daemon=True).start()
+    TOKEN[TOKEN_HEADER] = server.token
     api = server.url + "api/"
     timings: list[tuple[str, float, str]] = []
 
@@ -86,11 +90,13 @@ def main() -> None:
     xlsx = step("download the XLSX report", lambda: call(api + "report.xlsx"))
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     server.shutdown()
-    server.server_close()
+    server.server_close()  # ends the reader's worker process, so its peak is counted below
+    worker_peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     lines = [
         *heading(f"Web page API, {args.children:,} children with last year"),
         f"{results['error_count']:,} errors and {results['query_count']:,} queries in {len(children):,} children; "
-        f"XLSX {len(xlsx) / 2**20:.1f} MiB; peak memory of the process {peak:.0f} MiB.",
+        f"XLSX {len(xlsx) / 2**20:.1f} MiB; peak memory of the server {peak:.0f} MiB, of its reader process "
+        f"{worker_peak:.0f} MiB.",
         "",
         "| step | wall s | |",
         "| --- | ---: | --- |",

@@ -14,6 +14,6 @@ files=("$(cd "$DEMO" && pwd)"/with-errors/383/2025_26/ssda903/*.csv)
 "$CSC" serve --no-open --port 0 >"$work/serve.out" &
 server=$!
 sleep 3
-url=$(grep -o 'http://127.0.0.1:[0-9]*/' "$work/serve.out")
+url=$(grep -o 'http://127.0.0.1:[0-9]*/?token=[A-Za-z0-9_-]*' "$work/serve.out")  # with this start's secret
 (cd "$work" && node check.mjs "$url" "${files[@]}")
 "$CSC" validate 903 "${files[@]}" --la 383 | head -1 || true

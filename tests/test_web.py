@@ -20,7 +20,7 @@ from csctools.reference.authorities import find_authority
 from csctools.synth.generate import SynthOptions, generate
 from csctools.validate.run import validate_return
 from csctools.web import workspace
-from csctools.web.server import CscServer
+from csctools.web.server import TOKEN_HEADER, CscServer
 from csctools.years import CollectionYear
 
 YEAR = CollectionYear(2026)
@@ -39,15 +39,20 @@ def returns(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture()
 def server() -> Iterator[CscServer]:
     running = CscServer(0)
-    thread = threading.Thread(target=running.serve_forever, daemon=True)
+    thread = threading.Thread(target=running.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     yield running
     running.shutdown()
     running.server_close()
 
 
-def call(server: CscServer, method: str, path: str, body: bytes | None = None) -> tuple[int, Any, dict[str, str]]:
-    request = urllib.request.Request(server.url.rstrip("/") + path, data=body, method=method)
+def call(
+    server: CscServer, method: str, path: str, body: bytes | None = None, headers: dict[str, str] | None = None
+) -> tuple[int, Any, dict[str, str]]:
+    """A request as the page makes it: with this start's secret in its header (unless `headers` say otherwise)."""
+    sent = {TOKEN_HEADER: server.token, **(headers or {})}
+    sent = {key: value for key, value in sent.items() if value}
+    request = urllib.request.Request(server.url.rstrip("/") + path, data=body, method=method, headers=sent)
     try:
         with urllib.request.urlopen(request, timeout=60) as response:
             raw, status, headers = response.read(), response.status, dict(response.headers)
@@ -168,7 +173,8 @@ def test_clear_my_data_removes_files_and_results(server: CscServer, returns: Pat
     assert any(server.workspace.root.rglob("*.xml"))
     status, _, _ = call(server, "DELETE", "/api/files")
     assert status == 200
-    assert not any(p.is_file() for p in server.workspace.root.rglob("*"))
+    assert not any(p.is_file() for p in server.workspace.data.rglob("*"))
+    assert not any(server.workspace.root.rglob("*.xml"))
     assert call(server, "GET", "/api/results")[0] == 400
 
 
@@ -190,12 +196,13 @@ def test_csc_serve_stops_on_sigterm_and_removes_uploads(tmp_path: Path) -> None:
     command = [sys.executable, "-m", "csctools.cli", "serve", "--no-open", "--port", "0"]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
     assert process.stdout is not None
-    url = re.search(r"http://127\.0\.0\.1:\d+/", process.stdout.readline())
+    url = re.search(r"(http://127\.0\.0\.1:\d+/)\?token=([\w-]+)", process.stdout.readline())
     assert url, "no address printed"
-    request = urllib.request.Request(url.group(0) + "api/files?role=current&name=a.csv", data=b"x,y\n", method="POST")
+    address, headers = url.group(1) + "api/files?role=current&name=a.csv", {TOKEN_HEADER: url.group(2)}
+    request = urllib.request.Request(address, data=b"x,y\n", method="POST", headers=headers)
     with urllib.request.urlopen(request, timeout=30) as response:
         assert response.status == 200
-    assert list(tmp_path.glob("csctools-web-*/current/a.csv"))
+    assert list(tmp_path.glob("csctools-web-*/data-*/current-*/a.csv"))
     process.send_signal(signal.SIGTERM)
     out, _ = process.communicate(timeout=30)
     assert process.returncode == 0

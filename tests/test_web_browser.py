@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import functools
+import http.server
 import os
 import shutil
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
@@ -22,6 +25,26 @@ from csctools.years import CollectionYear
 playwright_api = pytest.importorskip("playwright.sync_api")
 expect = playwright_api.expect
 YEAR = CollectionYear(2026)
+REBIND = "--host-resolver-rules=MAP rebound.test 127.0.0.1"  # a foreign name that resolves to this computer
+ATTACK = """<!doctype html><html><body><iframe name="sink"></iframe>
+<form id="form" method="post" enctype="text/plain" target="sink" action="TARGET/api/validate">
+<input name='{"la": "383", "x": "' value='"}'></form>
+<script>
+async function attempt(name, request) {
+  try { const r = await request(); return `${name}=${r.type}:${r.status}`; } catch (e) { return `${name}=blocked`; }
+}
+(async () => {
+  const seen = [];
+  seen.push(await attempt("upload", () => fetch("TARGET/api/files?role=current&name=evil.csv", {
+    method: "POST", mode: "no-cors", credentials: "include", body: "a,b\\n", headers: { "Content-Type": "text/plain" },
+  })));
+  seen.push(await attempt("clear", () => fetch("TARGET/api/files", { method: "DELETE", credentials: "include" })));
+  seen.push(await attempt("read", () => fetch("TARGET/api/results", { credentials: "include" })));
+  document.getElementById("form").submit();
+  await new Promise((resolve) => setTimeout(resolve, 1000));
+  document.title = "done " + seen.join(" ");
+})();
+</script></body></html>"""
 
 
 def chromium_path() -> str:
@@ -44,10 +67,34 @@ def returns(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture()
 def server() -> Iterator[CscServer]:
     running = CscServer(0)
-    threading.Thread(target=running.serve_forever, daemon=True).start()
+    threading.Thread(target=running.serve_forever, args=(0.05,), daemon=True).start()
     yield running
     running.shutdown()
     running.server_close()
+
+
+def attack_from_other_sites(context: Any, server: CscServer, folder: Path) -> list[str]:
+    """Pages of other origins, in the same browser as the signed-in page, try to upload, clear, read and (with a
+    form) start a validation: from another port of 127.0.0.1 (the same site: the cookie goes along) and from
+    another name (another site). Returns what each page saw."""
+    attack = folder / "attack"
+    attack.mkdir()
+    (attack / "attack.html").write_text(ATTACK.replace("TARGET", server.url.rstrip("/")))
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(attack))
+    attacker = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=attacker.serve_forever, daemon=True).start()
+    seen: list[str] = []
+    try:
+        for host in ("127.0.0.1", "rebound.test"):
+            tab = context.new_page()
+            tab.goto(f"http://{host}:{attacker.server_address[1]}/attack.html")
+            tab.wait_for_function("document.title.startsWith('done')", timeout=30_000)
+            seen.append(tab.title())
+            tab.close()
+    finally:
+        attacker.shutdown()
+        attacker.server_close()
+    return seen
 
 
 def test_upload_validate_open_child_download(server: CscServer, returns: Path, tmp_path: Path) -> None:
@@ -59,10 +106,13 @@ def test_upload_validate_open_child_download(server: CscServer, returns: Path, t
     assert expected.error_count > 0
     hosts: list[str] = []
     with playwright_api.sync_playwright() as driver:
-        browser = driver.chromium.launch(executable_path=chromium_path(), args=["--no-sandbox"])
-        page = browser.new_page(accept_downloads=True)
+        browser = driver.chromium.launch(executable_path=chromium_path(), args=["--no-sandbox", REBIND])
+        page = browser.new_context(accept_downloads=True).new_page()
         page.on("request", lambda request: hosts.append(urlsplit(request.url).netloc))
-        page.goto(server.url)
+        # As `csc serve` opens it: a private file that sends the browser to the address with the secret.
+        page.goto(server.launcher().as_uri())
+        page.wait_for_url(server.url)  # the page took the secret out of the address
+        expect(page.locator("h1")).to_have_text("csctools: validate a return")
 
         page.set_input_files("#input-current", [str(p) for p in this_year])
         expect(page.locator("#files tbody tr")).to_have_count(len(this_year))
@@ -90,6 +140,17 @@ def test_upload_validate_open_child_download(server: CscServer, returns: Path, t
         errors_of_child = expected.errors.filter(expected.errors["child_id"] == child_id).height
         assert page.locator("#child-rows > ul > li").count() == errors_of_child
         assert page.locator("#child-rows td.flagged").count() >= 1
+        if os.environ.get("CSCTOOLS_SCREENSHOT"):  # to look at the page by eye
+            page.screenshot(path=os.environ["CSCTOOLS_SCREENSHOT"], full_page=True)
+
+        attacks = attack_from_other_sites(page.context, server, tmp_path)
+        assert all("read=blocked" in seen and "clear=blocked" in seen for seen in attacks), attacks
+        assert {p.name for p in server.workspace.data.rglob("*.csv")} == {p.name for p in this_year + last_year}
+        assert server.workspace.outcome is not None and server.workspace.job.state == "done"
+        rebound = page.context.new_page()
+        rebound.goto(f"http://rebound.test:{server.server_address[1]}/api/results")
+        assert "csctools answers only at" in rebound.inner_text("body") and "child" not in rebound.inner_text("body")
+        rebound.close()
 
         page.fill("#search", "no-such-child")
         assert page.locator("#children tbody tr").count() == 0
@@ -109,7 +170,10 @@ def test_upload_validate_open_child_download(server: CscServer, returns: Path, t
         assert unlabelled == []
         page.click("#clear")
         expect(page.locator("#files tbody tr")).to_have_count(0)
-        assert not any(p.is_file() for p in server.workspace.root.rglob("*"))
+        assert not any(p.is_file() for p in server.workspace.data.rglob("*"))
+        stranger = browser.new_page()  # the same browser without the secret: another user, or an old tab
+        stranger.goto(server.url)
+        assert "answers only the person who started it" in stranger.inner_text("body")
         browser.close()
     server_host = urlsplit(server.url).netloc
-    assert hosts and set(hosts) == {server_host}
+    assert hosts and set(hosts) - {""} == {server_host}

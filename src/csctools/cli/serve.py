@@ -23,10 +23,11 @@ def serve_command(
         server = CscServer(port)
     except OSError as error:
         fail(f"cannot listen on 127.0.0.1:{port} ({error.strerror or error}); try --port 0")
-    typer.echo(f"csctools is running at {server.url}  (only this computer can reach it; Ctrl+C stops it)")
+    typer.echo(f"csctools is running at {server.page_url}")
+    typer.echo("Only you can use it: the address holds a secret made for this start. Ctrl+C stops it.")
     signal.signal(signal.SIGTERM, _stop)
-    if open_browser:
-        webbrowser.open(server.url)
+    if open_browser:  # through a private file, so the secret is not on the browser's command line
+        webbrowser.open(server.launcher().as_uri())
     try:
         server.serve_forever()
     except KeyboardInterrupt:

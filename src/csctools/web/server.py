@@ -1,23 +1,34 @@
 """A small HTTP server on 127.0.0.1 for the page: static files plus a JSON API over one `Workspace`.
 
-Standard library only (http.server): nothing to install, nothing fetched from the network.
+Standard library only (http.server): nothing to install, nothing fetched from the network. It answers only its own
+user (docs/security.md): its own Host names, a secret made at each start (in the address it opens, then an HttpOnly
+SameSite=Strict cookie and a header the page sends), state-changing requests only from its own page.
 """
 
 from __future__ import annotations
 
+import contextlib
+import hmac
+import html
 import json
 import logging
+import secrets
+import threading
 from http import HTTPStatus
+from http.cookies import CookieError, SimpleCookie
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from importlib import resources
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, quote, urlsplit
 
+from csctools.web.folders import write_private
 from csctools.web.workspace import MAX_FILE_BYTES, UserError, Workspace
 
 HOST = "127.0.0.1"
+TOKEN_HEADER = "X-CSC-Token"
+TOKEN_META = '<meta name="csc-token" content="">'
 STATIC = {
-    "/": ("index.html", "text/html; charset=utf-8"),
     "/app.js": ("app.js", "text/javascript; charset=utf-8"),
     "/app.css": ("app.css", "text/css; charset=utf-8"),
 }
@@ -27,18 +38,38 @@ DOWNLOAD_TYPES = {
     "json": "application/json",
     "html": "text/html; charset=utf-8",
 }
-# The page may load nothing from anywhere but this server.
+STATE_CHANGING = ("POST", "DELETE")
+# The page may load nothing from anywhere but this server, and no other site may frame it.
 SECURITY_HEADERS = {
-    "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'",
+    "Content-Security-Policy": (
+        "default-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; frame-ancestors 'none'"
+    ),
     "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
     "Referrer-Policy": "no-referrer",
     "Cache-Control": "no-store",
+    "Cross-Origin-Resource-Policy": "same-origin",
 }
+OLD_ADDRESS = "This address is from an earlier start of csc serve"
+NEEDS_ADDRESS = "open the address that csc serve printed when it started (it ends with ?token=...)"
 log = logging.getLogger("csctools.web")
+
+
+class Refused(Exception):
+    """A request answered with an HTTP error status and a short plain message."""
+
+    def __init__(self, status: HTTPStatus, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
 
 
 class Handler(BaseHTTPRequestHandler):
     server: CscServer
+
+    def setup(self) -> None:
+        super().setup()
+        self.connection.settimeout(self.server.request_timeout)  # a silent client loses its connection (and thread)
 
     def log_message(self, format: str, *args: Any) -> None:  # quiet: paths may hold child ids
         log.debug(format, *args)
@@ -53,24 +84,89 @@ class Handler(BaseHTTPRequestHandler):
         self._dispatch("DELETE")
 
     def _dispatch(self, method: str) -> None:
+        self._body_read = False
         url = urlsplit(self.path)
-        query = {key: values[0] for key, values in parse_qs(url.query).items()}
         try:
-            self._route(method, url.path, query)
+            self._check_host()
+            query = _query(url.query)
+            if method == "GET" and url.path in STATIC:
+                name, kind = STATIC[url.path]
+                self._send(resources.files("csctools.web").joinpath("static", name).read_bytes(), kind)
+            elif method == "GET" and url.path == "/":
+                self._page(query.get("token"))
+            else:
+                self._authorise(method)
+                self._route(method, url.path, query)
+        except Refused as refusal:
+            self._refuse(url.path, refusal.status, refusal.message)
         except UserError as error:
-            self._json({"error": str(error)}, HTTPStatus.BAD_REQUEST)
-        except Exception as error:  # the server keeps working; the page shows the message
-            log.exception("request failed")
-            self._json({"error": f"something went wrong: {error}"}, HTTPStatus.INTERNAL_SERVER_ERROR)
+            self._refuse(url.path, HTTPStatus.BAD_REQUEST, str(error))
+        except TimeoutError:  # the client went quiet mid-request: tell it (if it still listens) and hang up
+            self.close_connection = True
+            with contextlib.suppress(OSError):
+                self._refuse(url.path, HTTPStatus.REQUEST_TIMEOUT, "the upload stopped before its end")
+        except ConnectionError:
+            self.close_connection = True
+        except BaseException as error:  # a native panic is a BaseException: the server keeps working
+            if isinstance(error, (KeyboardInterrupt, SystemExit)):
+                raise
+            self._internal_error(url.path)
+
+    # --- who may ask -------------------------------------------------------------------------------------------
+
+    def _check_host(self) -> None:
+        """Only our own names (DNS rebinding: a foreign name that resolves to 127.0.0.1 is refused)."""
+        host = (self.headers.get("Host") or "").strip().lower()
+        if host not in self.server.own_hosts:
+            raise Refused(HTTPStatus.MISDIRECTED_REQUEST, f"csctools answers only at {self.server.url}")
+
+    def _signed_in(self) -> bool:
+        given = [self.headers.get(TOKEN_HEADER), self._cookie()]
+        return any(value is not None and self.server.is_token(value) for value in given)
+
+    def _cookie(self) -> str | None:
+        cookies: SimpleCookie = SimpleCookie()
+        try:
+            cookies.load("; ".join(self.headers.get_all("Cookie") or []))
+        except CookieError:
+            return None
+        morsel = cookies.get(self.server.cookie_name)
+        return morsel.value if morsel is not None else None
+
+    def _authorise(self, method: str) -> None:
+        if not self._signed_in():
+            raise Refused(HTTPStatus.FORBIDDEN, f"this page does not know you: {NEEDS_ADDRESS}")
+        site = self.headers.get("Sec-Fetch-Site")  # sent by browsers: only our own page may call the API
+        if site is not None and site not in ("same-origin", "none"):
+            raise Refused(HTTPStatus.FORBIDDEN, "refused: the request came from another web site")
+        if method not in STATE_CHANGING:
+            return
+        origin = self.headers.get("Origin")
+        if origin is not None and origin.lower() not in self.server.own_origins:
+            raise Refused(HTTPStatus.FORBIDDEN, "refused: the request came from another web site")
+        kind = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
+        header = self.headers.get(TOKEN_HEADER)
+        if kind != "application/json" and not (header is not None and self.server.is_token(header)):
+            raise Refused(HTTPStatus.FORBIDDEN, f"refused: send JSON or the {TOKEN_HEADER} header")
+
+    # --- what is asked -----------------------------------------------------------------------------------------
+
+    def _page(self, token: str | None) -> None:
+        if token is not None and not self.server.is_token(token):
+            self._plain_page(HTTPStatus.FORBIDDEN, f"{OLD_ADDRESS}: {NEEDS_ADDRESS}")
+            return
+        if token is None and not self._signed_in():
+            self._plain_page(HTTPStatus.FORBIDDEN, f"This page answers only the person who started it: {NEEDS_ADDRESS}")
+            return
+        page = resources.files("csctools.web").joinpath("static", "index.html").read_text("utf-8")
+        body = page.replace(TOKEN_META, TOKEN_META.replace('""', f'"{self.server.token}"')).encode("utf-8")
+        cookie = f"{self.server.cookie_name}={self.server.token}; HttpOnly; SameSite=Strict; Path=/"
+        self._send(body, "text/html; charset=utf-8", {"Set-Cookie": cookie})
 
     def _route(self, method: str, path: str, query: dict[str, str]) -> None:
         space = self.server.workspace
-        if method == "GET" and path in STATIC:
-            name, kind = STATIC[path]
-            body = resources.files("csctools.web").joinpath("static", name).read_bytes()
-            self._send(body, kind)
-        elif method == "GET" and path == "/api/files":
-            self._json({"files": space.describe()})
+        if method == "GET" and path == "/api/files":
+            self._json({"files": space.describe(), "max_bytes": MAX_FILE_BYTES})
         elif method == "POST" and path == "/api/files":
             self._json(space.add_file(query.get("role", "current"), query.get("name", ""), self._body()))
         elif method == "DELETE" and path == "/api/files":
@@ -86,7 +182,7 @@ class Handler(BaseHTTPRequestHandler):
                 raise UserError("the validation options are not valid JSON") from error
             if not isinstance(options, dict):
                 raise UserError("the validation options are not valid JSON")
-            space.start(options.get("year") or None, options.get("la") or None)
+            space.start(_text(options.get("year")), _text(options.get("la")))
             self._json({"state": "running"}, HTTPStatus.ACCEPTED)
         elif method == "GET" and path == "/api/status":
             job = space.job
@@ -101,14 +197,49 @@ class Handler(BaseHTTPRequestHandler):
             kind = DOWNLOAD_TYPES.get(extension.lower(), "application/octet-stream")
             self._send(body, kind, {"Content-Disposition": f"attachment; filename={quote(name)}"})
         else:
-            self._json({"error": f"not found: {method} {path}"}, HTTPStatus.NOT_FOUND)
+            raise Refused(HTTPStatus.NOT_FOUND, f"not found: {method} {path[:100]}")
 
     def _body(self) -> bytes:
-        length = int(self.headers.get("Content-Length") or 0)
+        """The request's body, of the size it declares (a whole number of bytes, at most MAX_FILE_BYTES)."""
+        if "chunked" in (self.headers.get("Transfer-Encoding") or "").lower():
+            raise Refused(HTTPStatus.LENGTH_REQUIRED, "chunked uploads are not accepted: send the file with its size")
+        declared = {value.strip() for value in self.headers.get_all("Content-Length") or []}
+        if not declared:
+            return b""
+        text = declared.pop()
+        if declared or not (text.isascii() and text.isdigit()):
+            raise Refused(HTTPStatus.BAD_REQUEST, "the request's Content-Length is not a number of bytes")
+        length = int(text)
         if length > MAX_FILE_BYTES:
-            self.close_connection = True
-            raise UserError(f"the file is larger than {MAX_FILE_BYTES // 2**20} MiB")
-        return self.rfile.read(length)
+            raise Refused(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, f"the file is larger than {MAX_FILE_BYTES // 2**20} MiB")
+        body = self.rfile.read(length)
+        if len(body) < length:
+            raise Refused(HTTPStatus.BAD_REQUEST, "the upload stopped before its end")
+        self._body_read = True
+        return body
+
+    # --- answers -----------------------------------------------------------------------------------------------
+
+    def _refuse(self, path: str, status: HTTPStatus, message: str) -> None:
+        if self.command in STATE_CHANGING and not self._body_read:
+            self.close_connection = True  # its body was not read: the connection cannot carry another request
+        if path.startswith("/api/"):
+            self._json({"error": message}, status)
+        else:
+            self._send((message + "\n").encode("utf-8"), "text/plain; charset=utf-8", status=status)
+
+    def _internal_error(self, path: str) -> None:
+        log.exception("request failed")  # the details go to the terminal where csc serve runs, not to the page
+        self.close_connection = True
+        with contextlib.suppress(OSError):
+            self._refuse(path, HTTPStatus.INTERNAL_SERVER_ERROR, "something went wrong in csctools; please try again")
+
+    def _plain_page(self, status: HTTPStatus, message: str) -> None:
+        body = (
+            '<!doctype html><html lang="en"><meta charset="utf-8"><title>csctools</title>'
+            f'<link rel="stylesheet" href="/app.css"><main><h1>csctools</h1><p>{html.escape(message)}</p></main></html>'
+        ).encode()
+        self._send(body, "text/html; charset=utf-8", status=status)
 
     def _json(self, payload: object, status: HTTPStatus = HTTPStatus.OK) -> None:
         self._send(json.dumps(payload, default=str).encode("utf-8"), "application/json", status=status)
@@ -121,21 +252,86 @@ class Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(body)))
         for key, value in {**SECURITY_HEADERS, **(headers or {})}.items():
             self.send_header(key, value)
+        if self.close_connection:
+            self.send_header("Connection", "close")
         self.end_headers()
         self.wfile.write(body)
 
 
+def _query(text: str) -> dict[str, str]:
+    try:
+        return {key: values[0] for key, values in parse_qs(text, max_num_fields=20).items()}
+    except ValueError as error:
+        raise Refused(HTTPStatus.BAD_REQUEST, "too many parameters in the address") from error
+
+
+def _text(value: object) -> str | None:
+    return str(value) if value not in (None, "") else None
+
+
 class CscServer(ThreadingHTTPServer):
     daemon_threads = True
+    request_queue_size = 64
+    max_connections = 64  # beyond this, new connections get 503 at once instead of a thread each
+    request_timeout = 30.0  # seconds a client may stay silent in the middle of a request or between requests
 
     def __init__(self, port: int = 0, workspace: Workspace | None = None) -> None:
         self.workspace = workspace or Workspace()  # first: a failed bind calls server_close, which removes it
+        self.token = secrets.token_urlsafe(32)
+        self._slots = threading.BoundedSemaphore(self.max_connections)
         super().__init__((HOST, port), Handler)
+        port = self.server_address[1]
+        self.own_hosts = {f"{HOST}:{port}", f"localhost:{port}"}
+        self.own_origins = {f"http://{host}" for host in self.own_hosts}
+        self.cookie_name = f"csctools_{port}"  # cookies ignore ports: one name per server
 
     @property
     def url(self) -> str:
+        """The server's address, without the secret."""
         return f"http://{HOST}:{self.server_address[1]}/"
+
+    @property
+    def page_url(self) -> str:
+        """The address that opens the page: it carries this start's secret."""
+        return f"{self.url}?token={self.token}"
+
+    def is_token(self, value: str) -> bool:
+        return hmac.compare_digest(value.encode("utf-8", "replace"), self.token.encode("ascii"))
+
+    def launcher(self) -> Path:
+        """A private file that sends the browser to the page: opening it keeps the secret off the command line
+        that starts the browser, which other users of the computer can see."""
+        path = self.workspace.root / "open-csctools.html"
+        address = self.page_url
+        write_private(
+            path,
+            (
+                '<!doctype html><html lang="en"><head><meta charset="utf-8">'
+                f'<meta http-equiv="refresh" content="0;url={address}"><title>csctools</title></head>'
+                f'<body><p><a href="{address}">Open csctools</a></p></body></html>'
+            ).encode(),
+        )
+        return path
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        if not self._slots.acquire(blocking=False):
+            with contextlib.suppress(OSError):
+                request.sendall(b"HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+            self.shutdown_request(request)
+            return
+        try:
+            super().process_request(request, client_address)
+        except BaseException:
+            self._slots.release()
+            raise
+
+    def process_request_thread(self, request: Any, client_address: Any) -> None:
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self._slots.release()
 
     def server_close(self) -> None:
         super().server_close()
         self.workspace.close()
+

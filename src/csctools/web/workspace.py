@@ -1,22 +1,23 @@
 """What the local web page works on: uploaded files in a private temporary folder, one validation at a time.
 
-No HTTP here: the server (server.py) turns requests into calls on a `Workspace`.
+No HTTP here: the server (server.py) turns requests into calls on a `Workspace`. Uploads are read by the readers
+in a separate process (isolation.py), so a file that crashes a reader costs only that file.
 """
 
 from __future__ import annotations
 
-import re
+import logging
+import os
 import shutil
-import tempfile
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
 
 from csctools.inputs import InputError, check_previous
 from csctools.io.detect import PROVIDERS
-from csctools.io.result import FileReport, ReadError, ReturnData
+from csctools.io.result import FileReport, Problem, ReadError, ReturnData
 from csctools.model import SOURCE_FILE, SOURCE_ROW
 from csctools.read import read_files
 from csctools.reference.authorities import Authority, find_authority
@@ -25,12 +26,14 @@ from csctools.validate.engine import ValidationResult, failures_of
 from csctools.validate.export import CSV_COLUMNS, FORMATS, summary, write_report
 from csctools.validate.run import authority_in_return, validate_return
 from csctools.validate.written import written
+from csctools.web.folders import OwnedFolder, private_folder, write_private
+from csctools.web.isolation import IsolatedReader, ReaderFailed
 from csctools.years import CollectionYear
 
 ROLES = ("current", "previous")
 MAX_FILE_BYTES = 300 * 1024 * 1024
-SAFE_NAME = re.compile(r"[^A-Za-z0-9._ -]")
 DATASET_NAMES = {"ssda903": "SSDA903", "cin": "CIN census", "annex_a": "Annex A", PROVIDERS: "Ofsted provider list"}
+log = logging.getLogger("csctools.web")
 
 
 class UserError(Exception):
@@ -51,53 +54,69 @@ class Outcome:
     data: ReturnData
 
 
-@dataclass
+Reads = tuple[list[ReturnData], list[FileReport]]
+
+
 class Workspace:
-    root: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="csctools-web-")))
-    job: Job = field(default_factory=Job)
-    outcome: Outcome | None = None
-    lock: threading.Lock = field(default_factory=threading.Lock)
-    reads: dict[tuple[object, ...], tuple[list[ReturnData], list[FileReport]]] = field(default_factory=dict)
+    """Uploads live in `root` (made by mkdtemp, 0700, locked while this server runs), in a folder per "Clear my
+    data": clearing swaps in a new empty folder, and a validation still running then is thrown away on finishing."""
+
+    def __init__(self, reader: IsolatedReader | None = None, temp_dir: Path | None = None) -> None:
+        self.owned = OwnedFolder.create(temp_dir)
+        self.root = self.owned.path
+        self.reader = reader or IsolatedReader(preload=("csctools.read", "csctools.reference.providers"))
+        self.job = Job()
+        self.outcome: Outcome | None = None
+        self.lock = threading.Lock()
+        self.reads: dict[tuple[object, ...], Reads] = {}
+        self.generation = 0
+        self.data = private_folder(self.root, "data-")
+        self.folders: dict[str, Path] = {}
 
     def folder(self, role: str) -> Path:
         if role not in ROLES:
             raise UserError(f"unknown file role '{role}' (use {' or '.join(ROLES)})")
-        path = self.root / role
-        path.mkdir(parents=True, exist_ok=True)
-        return path
+        if role not in self.folders:
+            self.folders[role] = private_folder(self.data, f"{role}-")
+        return self.folders[role]
 
     def add_file(self, role: str, name: str, content: bytes) -> dict[str, object]:
         """Keep an uploaded file and say what it is."""
-        clean = SAFE_NAME.sub("_", Path(name).name).strip() or "upload"
+        clean = safe_name(name) or "upload"
         if self.job.state == "running":
             raise UserError(f"{clean}: wait for the validation to finish before adding files")
         if len(content) > MAX_FILE_BYTES:
             raise UserError(f"{clean}: the file is larger than {MAX_FILE_BYTES // 2**20} MiB")
         if not content:
             raise UserError(f"{clean}: the file is empty")
-        path = self.folder(role) / clean
-        path.write_bytes(content)
-        self.outcome = None
+        with self.lock:  # not into a folder that "Clear my data" is removing
+            write_private(self.folder(role) / clean, content)
+            self.outcome = None
+        self.reader.start()  # the reader gets ready while the other files arrive
         return {"role": role, "name": clean}
 
     def remove_file(self, role: str, name: str) -> None:
         if self.job.state == "running":
             raise UserError("wait for the validation to finish before removing files")
-        path = self.folder(role) / SAFE_NAME.sub("_", Path(name).name)
-        path.unlink(missing_ok=True)
-        self.outcome = None
+        clean = safe_name(name)
+        with self.lock:
+            if clean:
+                (self.folder(role) / clean).unlink(missing_ok=True)
+            self.outcome = None
 
     def clear(self) -> None:
-        """Forget every file and result ('clear my data')."""
+        """Forget every file and result ('clear my data'), including those of a validation still running."""
         with self.lock:
-            shutil.rmtree(self.root, ignore_errors=True)
-            self.root.mkdir(parents=True, exist_ok=True)
+            self.generation += 1
+            old, self.data, self.folders = self.data, private_folder(self.root, "data-"), {}
+            shutil.rmtree(old, ignore_errors=True)
             self.reads = {}
             self.outcome = None
             self.job = Job()
 
     def close(self) -> None:
-        shutil.rmtree(self.root, ignore_errors=True)
+        self.reader.close()
+        self.owned.remove()
 
     def paths(self, role: str) -> list[Path]:
         return sorted(p for p in self.folder(role).iterdir() if p.is_file())
@@ -113,7 +132,7 @@ class Workspace:
             returns, others = self._read(role)
             named = {f.path: authority_in_return(r) for r in returns for f in r.files}
             reports = sorted([f for r in returns for f in r.files] + others, key=lambda f: f.path)
-            described.extend(_describe_file(role, report, named.get(report.path)) for report in reports)
+            described.extend(self._describe_file(role, report, named.get(report.path)) for report in reports)
         return described
 
     def _read(self, role: str, year: CollectionYear | None = None) -> tuple[list[ReturnData], list[FileReport]]:
@@ -123,8 +142,34 @@ class Workspace:
         key = (role, year, tuple((p.name, p.stat().st_size, p.stat().st_mtime_ns) for p in paths))
         if key not in self.reads:
             self.reads = {k: v for k, v in self.reads.items() if k[0] != role}
-            self.reads[key] = read_files(paths, year)
+            self.reads[key] = self._read_isolated(paths, year)
         return self.reads[key]
+
+    def _read_isolated(self, paths: list[Path], year: CollectionYear | None) -> Reads:
+        """Read in the worker process; if it fails, read each file alone to find which one(s) it cannot read, and
+        read the others together again."""
+        if not paths:
+            return [], []
+        try:
+            return self.reader.run(read_files, paths, year)
+        except ReaderFailed:
+            pass
+        failed: list[FileReport] = []
+        alone: dict[Path, Reads] = {}
+        for path in paths:
+            try:
+                alone[path] = self.reader.run(read_files, [path], year)
+            except ReaderFailed as error:
+                failed.append(FileReport(str(path), problems=[crashed_problem(str(path), error)]))
+        readable = list(alone)
+        if len(readable) <= 1:
+            returns, others = alone[readable[0]] if readable else ([], [])
+            return returns, others + failed
+        try:  # together again: the CSV tables of one 903 return are read as one
+            returns, others = self.reader.run(read_files, readable, year)
+        except ReaderFailed as error:  # only together do they fail: say so on each
+            returns, others = [], [FileReport(str(p), problems=[crashed_problem(str(p), error)]) for p in readable]
+        return returns, others + failed
 
     def start(self, year_text: str | None, la_text: str | None) -> None:
         """Validate the uploaded return in a background thread."""
@@ -133,9 +178,10 @@ class Workspace:
                 raise UserError("a validation is already running")
             data, previous, providers = self._inputs(year_text)
             authority = _authority(la_text) or authority_in_return(data)
-            self.job = Job("running", message="validating")
+            self.job = job = Job("running", message="validating")
             self.outcome = None
-        threading.Thread(target=self._run, args=(data, previous, providers, authority), daemon=True).start()
+            arguments = (self.generation, job, data, previous, providers, authority)
+        threading.Thread(target=self._run, args=arguments, daemon=True).start()
 
     def _inputs(self, year_text: str | None) -> tuple[ReturnData, ReturnData | None, pl.DataFrame | None]:
         year = _year(year_text)
@@ -145,9 +191,11 @@ class Workspace:
         for report in current_others + previous_others:
             if report.dataset == PROVIDERS and report.ok:
                 try:
-                    providers = read_providers(Path(report.path))
+                    providers = self.reader.run(read_providers, Path(report.path))
                 except ReadError as error:
-                    raise UserError(_short(error.problem.describe())) from error
+                    raise UserError(self._short(error.problem.describe())) from error
+                except ReaderFailed as error:
+                    raise UserError(f"{Path(report.path).name}: {error}") from error
         checkable = [r for r in current if r.dataset in ("ssda903", "cin")]
         if len(checkable) != 1:
             raise UserError(
@@ -156,7 +204,7 @@ class Workspace:
             )
         data = checkable[0]
         if not data.ok:
-            raise UserError("this year's files could not be read: " + _short(data.problems[0].describe()))
+            raise UserError("this year's files could not be read: " + self._short(data.problems[0].describe()))
         if data.year is None:
             raise UserError("the collection year cannot be told from the files: choose it")
         last = [r for r in previous if r.dataset == data.dataset]
@@ -166,27 +214,33 @@ class Workspace:
             try:
                 check_previous(data, last[0])  # the year before this one, as `csc validate --previous` checks
             except InputError as error:
-                raise UserError(_short(str(error))) from error
+                raise UserError(self._short(str(error))) from error
         return data, (last[0] if last else None), providers
 
     def _run(
         self,
+        generation: int,
+        job: Job,
         data: ReturnData,
         previous: ReturnData | None,
         providers: pl.DataFrame | None,
         authority: Authority | None,
     ) -> None:
         def progress(done: int, total: int) -> None:
-            self.job.done, self.job.total = done, total
+            job.done, job.total = done, total
 
+        outcome: Outcome | None = None
         try:
             assert data.year is not None
-            result = validate_return(data, data.year, authority, previous, providers, progress=progress)
-        except Exception as error:  # reported on the page; the server keeps working
-            self.job = Job("failed", message=f"validation failed: {error}")
-            return
-        self.outcome = Outcome(result, data)
-        self.job = Job("done", self.job.total, self.job.total, "done")
+            outcome = Outcome(validate_return(data, data.year, authority, previous, providers, progress=progress), data)
+        except BaseException as error:  # a native panic is a BaseException too; the server keeps working
+            log.exception("validation failed")
+            failure = f"the validation stopped because of a fault in csctools ({type(error).__name__})"
+        with self.lock:
+            if generation != self.generation:  # "Clear my data" meanwhile: these results are not kept
+                return
+            self.outcome = outcome
+            self.job = Job("done", job.total, job.total, "done") if outcome else Job("failed", message=failure)
 
     def results(self) -> dict[str, object]:
         """The summary by rule and the children with errors."""
@@ -218,7 +272,7 @@ class Workspace:
             "rules": summary(outcome.result),
             "children": children.to_dicts(),
             "return_level": errors.filter(pl.col("child_id").is_null()).select(CSV_COLUMNS).to_dicts(),
-            "problems": [_short(p.describe()) for p in outcome.data.problems],
+            "problems": [self._short(p.describe()) for p in outcome.data.problems],
         }
 
     def child(self, child_id: str) -> dict[str, object]:
@@ -250,9 +304,13 @@ class Workspace:
             raise UserError(f"unknown report format '{extension}' (use xlsx, csv, json or html)")
         outcome = self._outcome()
         name = f"{outcome.result.dataset}_{outcome.result.year.key}_validation{suffix}"
-        path = self.root / "reports" / name
-        write_report(outcome.result, outcome.data, path)
-        return path.read_bytes(), name
+        folder = private_folder(self.data, "reports-")
+        try:
+            path = folder / name
+            write_report(outcome.result, outcome.data, path)
+            return path.read_bytes(), name
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
 
     def _outcome(self) -> Outcome:
         if self.outcome is None:
@@ -260,22 +318,35 @@ class Workspace:
         return self.outcome
 
 
-def _describe_file(role: str, report: FileReport, authority: Authority | None) -> dict[str, object]:
-    return {
-        "authority": {"code": authority.number, "name": authority.name} if authority else None,
-        "role": role,
-        "name": Path(report.path).name,
-        "kind": DATASET_NAMES.get(report.dataset or "", "not recognised"),
-        "year": report.year.label if report.year else None,
-        "tables": [{"name": t.name, "rows": t.rows_read, "rejected": len(t.rejected)} for t in report.tables],
-        "problems": [{"severity": p.severity.value, "text": _short(p.describe())} for p in report.problems],
-        "ok": report.ok,
-    }
+    def _describe_file(self, role: str, report: FileReport, authority: Authority | None) -> dict[str, object]:
+        return {
+            "authority": {"code": authority.number, "name": authority.name} if authority else None,
+            "role": role,
+            "name": Path(report.path).name,
+            "kind": DATASET_NAMES.get(report.dataset or "", "not recognised"),
+            "year": report.year.label if report.year else None,
+            "tables": [{"name": t.name, "rows": t.rows_read, "rejected": len(t.rejected)} for t in report.tables],
+            "problems": [{"severity": p.severity.value, "text": self._short(p.describe())} for p in report.problems],
+            "ok": report.ok,
+        }
+
+    def _short(self, text: str) -> str:
+        """A message without the private temporary folder: the page shows file names as the user gave them."""
+        for folder in self.folders.values():
+            text = text.replace(str(folder) + os.sep, "")
+        return text.replace(str(self.root), "(temporary folder)")
 
 
-def _short(text: str) -> str:
-    """A message without the private temporary folder: the page shows file names as the user gave them."""
-    return re.sub(r"\S*csctools-web-[^/\\]+[/\\](?:current|previous)[/\\]", "", text)
+def crashed_problem(name: str, error: ReaderFailed) -> Problem:
+    """The problem shown for a file the worker could not read."""
+    return Problem(name, "reader-failed", f"could not be read: {error}")
+
+
+def safe_name(name: str) -> str:
+    """The last part of an uploaded file's name, letters, digits and `._ -` only (others become `_`)."""
+    last = name.replace("\\", "/").rsplit("/", 1)[-1]
+    cleaned = "".join(c if c.isascii() and (c.isalnum() or c in "._ -") else "_" for c in last).strip()
+    return "" if cleaned in ("", ".", "..") else cleaned
 
 
 def _cells(record: dict[str, object], dataset: str) -> dict[str, str]:

@@ -2,7 +2,10 @@
 // The page of `csc serve`: talks only to the local server that served it.
 
 const $ = (selector) => document.querySelector(selector);
+// This start's secret, put in the page by the server: sent with every request (docs/security.md).
+const token = document.querySelector('meta[name="csc-token"]').content;
 let results = null;
+let maxBytes = 0; // the largest upload the server takes (from /api/files)
 
 function element(tag, text, attributes = {}) {
   const node = document.createElement(tag);
@@ -21,9 +24,16 @@ function row(cells) {
   return tr;
 }
 
-async function api(method, path, body) {
-  const response = await fetch(path, { method, body });
-  const payload = await response.json();
+async function api(method, path, body, json = false) {
+  const headers = { "X-CSC-Token": token };
+  if (json) headers["Content-Type"] = "application/json";
+  const response = await fetch(path, { method, body, headers, credentials: "same-origin" });
+  let payload;
+  try {
+    payload = await response.json();
+  } catch {
+    throw new Error(`the server answered ${response.status} ${response.statusText}`);
+  }
   if (!response.ok) throw new Error(payload.error || response.statusText);
   return payload;
 }
@@ -36,6 +46,11 @@ function say(text, isError = false) {
 
 async function upload(role, files) {
   for (const file of files) {
+    if (maxBytes && file.size > maxBytes) {
+      say(`${file.name}: the file is larger than ${Math.round(maxBytes / 2 ** 20)} MiB`, true);
+      await showFiles();
+      return;
+    }
     say(`Adding ${file.name}…`);
     try {
       await api("POST", `/api/files?role=${role}&name=${encodeURIComponent(file.name)}`, file);
@@ -50,7 +65,8 @@ async function upload(role, files) {
 }
 
 async function showFiles() {
-  const { files } = await api("GET", "/api/files");
+  const { files, max_bytes: largest } = await api("GET", "/api/files");
+  maxBytes = largest;
   const named = files.find((file) => file.role === "current" && file.authority);
   if (named && !$("#la").value) $("#la").value = named.authority.code;
   const body = $("#files tbody");
@@ -74,7 +90,7 @@ async function validate() {
   progress.hidden = false;
   progress.removeAttribute("value");
   try {
-    await api("POST", "/api/validate", JSON.stringify({ year: $("#year").value, la: $("#la").value }));
+    await api("POST", "/api/validate", JSON.stringify({ year: $("#year").value, la: $("#la").value }), true);
     for (;;) {
       await new Promise((resolve) => setTimeout(resolve, 250));
       const job = await api("GET", "/api/status");
@@ -172,6 +188,8 @@ async function showChild(id) {
 }
 
 function setUp() {
+  // The secret came in the address: take it out, so it is not kept in the history or shown on screen.
+  if (location.search) history.replaceState(null, "", location.pathname);
   for (const input of document.querySelectorAll("input[type=file]")) {
     input.addEventListener("change", async () => { await upload(input.dataset.role, [...input.files]); input.value = ""; });
   }
