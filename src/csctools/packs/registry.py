@@ -1,0 +1,151 @@
+"""The registry of one validation: the built-in DfE pack of the return, the given packs, their settings, the
+authority's settings, and --only/--skip. Every problem is a PackError raised before any rule runs."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Iterable, Sequence
+from functools import cache
+from pathlib import Path
+from typing import NamedTuple
+
+from csctools import __version__
+from csctools.package_data import PACKAGE_DIR
+from csctools.packs.files import Pack, PackError, load_pack
+from csctools.packs.rules import LocalRule, parse_rules, refuse_clashes
+from csctools.packs.settings import Settings, empty, merge, parse
+from csctools.validate.registry import BUILTIN, PackUsed, Registry, Rule
+
+BUILTIN_NAMES = {"ssda903": "dfe-ssda903", "cin": "dfe-cin"}
+
+
+def data_folder() -> Path:
+    """Where `csc packs install` puts packs: $XDG_DATA_HOME/csctools/packs (~/.local/share/csctools/packs)."""
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "csctools" / "packs"
+
+
+def installed() -> list[Path]:
+    folder = data_folder()
+    return sorted(folder.glob("*.zip")) if folder.is_dir() else []
+
+
+def find_pack(text: str) -> Path:
+    """A pack by path (folder, zip or pack.yaml) or by the name of an installed pack."""
+    path = Path(text)
+    if path.exists():
+        return path
+    candidate = data_folder() / f"{text}.zip"
+    if candidate.exists():
+        return candidate
+    raise PackError(text, "is not a pack folder or zip, nor the name of an installed pack (see `csc packs list`)")
+
+
+@cache
+def builtin_pack(dataset: str) -> PackUsed:
+    """The DfE rule set of a return as a pack: csctools' version, and a hash of its catalogue and rule modules."""
+    folder = PACKAGE_DIR / "rules" / dataset
+    digest = hashlib.sha256()
+    for path in sorted([*folder.glob("*.py"), *folder.glob("*.tsv")]):
+        digest.update(path.name.encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest())
+    return PackUsed(BUILTIN_NAMES[dataset], __version__, digest.hexdigest(), "built in")
+
+
+def used(pack: Pack) -> PackUsed:
+    return PackUsed(pack.info.name, pack.info.version, pack.content_hash, pack.source)
+
+
+class LoadedPack(NamedTuple):
+    pack: Pack
+    rules: list[LocalRule]
+    settings: Settings
+
+
+def load(paths: Iterable[str | Path]) -> list[LoadedPack]:
+    """Read and check the form of each pack; two packs of one name, or clashing codes, are refused."""
+    from csctools.packs.check import check_sql
+
+    loaded: list[LoadedPack] = []
+    taken: dict[str, str] = {}
+    names: dict[str, str] = {}
+    for text in paths:
+        pack = load_pack(find_pack(str(text)))
+        if pack.info.name in names:
+            raise PackError("pack.yaml", f"the pack {pack.info.name} is given twice ({names[pack.info.name]})")
+        names[pack.info.name] = pack.source
+        rules = parse_rules(pack)
+        refuse_clashes(rules, taken)
+        for local in rules:
+            check_sql(local)
+        label = f"{pack.info.name} settings.yaml"
+        settings = parse(pack.settings, label) if pack.settings is not None else empty()
+        loaded.append(LoadedPack(pack, rules, settings))
+    return loaded
+
+
+def _selected(rule_tags: set[str], wanted: Sequence[str]) -> bool:
+    return any(w.lower() in rule_tags for w in wanted)
+
+
+def _tags(rule: Rule) -> set[str]:
+    pack = rule.pack or BUILTIN_NAMES[rule.dataset]
+    words = {rule.code, pack, rule.info.severity, *rule.info.tables, *rule.tags}
+    return {w.lower() for w in words}
+
+
+def build(
+    dataset: str,
+    packs: Sequence[LoadedPack] = (),
+    settings: Settings | None = None,
+    only: Sequence[str] = (),
+    skip: Sequence[str] = (),
+) -> Registry:
+    """The rules of one validation of `dataset`: built-in and local, with the packs' settings and then the
+    authority's (`settings`) applied, and --only/--skip (codes, pack names, severities, tables or tags)."""
+    from csctools.packs.execute import compile_rules
+    from csctools.validate.run import load_rules
+
+    load_rules(dataset)
+    registry = Registry()
+    registry.packs.append(builtin_pack(dataset))
+    rules: list[Rule] = BUILTIN.rules(dataset)
+    combined = empty()
+    for loaded in packs:
+        mine = [local for local in loaded.rules if local.dataset == dataset]
+        if mine or dataset in loaded.pack.info.returns or not loaded.pack.info.returns:
+            registry.packs.append(used(loaded.pack))
+        rules += compile_rules(mine)
+        combined = merge(combined, loaded.settings)
+    if settings is not None:
+        combined = merge(combined, settings)
+    known = {rule.code for rule in rules}
+    from csctools.validate.catalogue import catalogue
+
+    catalogued = set(catalogue(dataset))
+    for code, (_, where) in combined.severity.items():
+        if code not in known and code not in catalogued:
+            registry.notes.append(f"{where}: severity of {code} set, but {code} is not a rule of this validation")
+    by_code = {r.code: r for r in rules}
+    for code, (level, _) in combined.severity.items():
+        if code in by_code:
+            by_code[code] = by_code[code]._replace(info=by_code[code].info._replace(severity=level))
+    for code, why in combined.off.items():
+        if code in by_code or code in catalogued:
+            registry.left_out[code] = why
+    wanted_only = [w for w in only if w]
+    for rule in by_code.values():
+        tags = _tags(rule)
+        if wanted_only and not _selected(tags, wanted_only):
+            registry.left_out.setdefault(rule.code, "left out: not in --only " + ",".join(wanted_only))
+        elif skip and _selected(tags, skip):
+            registry.left_out.setdefault(rule.code, "left out by --skip " + ",".join(skip))
+    if wanted_only:  # DfE rules not implemented are not listed as such when they were not asked for
+        for code in catalogued - set(by_code):
+            if code.lower() not in {w.lower() for w in wanted_only}:
+                registry.left_out.setdefault(code, "left out: not in --only " + ",".join(wanted_only))
+    for rule in by_code.values():
+        if rule.code not in registry.left_out:
+            registry.add(rule)
+    registry.accepted = [a for a in combined.accepted if a.rule in by_code or a.rule in catalogued]
+    return registry
