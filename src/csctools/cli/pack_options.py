@@ -13,6 +13,7 @@ from csctools.packs.registry import LoadedPack
 from csctools.reference.authorities import Authority
 from csctools.validate.engine import ACCEPTED, SWITCHED_OFF, ValidationResult
 from csctools.validate.registry import Registry
+from csctools.years import CollectionYear
 
 SHOWN_CODES = 12
 
@@ -26,9 +27,9 @@ def load_packs(paths: list[str]) -> list[LoadedPack]:
     from csctools.packs.registry import load
 
     try:
-        return load(paths)
+        return load(paths, bind=False)  # each rule's SQL is checked once the year is known (registry_for)
     except PackError as error:
-        fail(f"pack {error}" if not str(error).startswith("pack") else str(error))
+        fail(f"pack {error}")
 
 
 def registry_for(
@@ -38,13 +39,20 @@ def registry_for(
     authority: Authority | None,
     only: list[str],
     skip: list[str],
+    year: CollectionYear,
 ) -> Registry:
+    """The registry of this validation: the packs' SQL checked against the year's data model, the settings file
+    (given, or the authority's default if it exists) and --only/--skip. Exit 2 on a problem."""
     from csctools.packs import settings as rule_settings
-    from csctools.packs.registry import build
+    from csctools.packs.registry import build, check_packs
 
     path = settings if settings is not None else rule_settings.default_path(authority.number if authority else None)
     if settings is not None and not settings.exists():
         fail(f"{settings}: no such settings file")
+    try:
+        check_packs(packs, year)
+    except PackError as error:
+        fail(f"pack {error}")
     try:
         chosen = rule_settings.load_file(path)
         registry = build(dataset, packs, chosen, words(only), words(skip))

@@ -45,7 +45,7 @@ def _checked(text: str, examples: bool = True) -> tuple[object, list[str]]:
             where = f"{local.record.file} line {local.record.line}"
             lines.append(f"  {local.code} ({where}): SQL checked against {span}{kinds}")
     except PackError as error:
-        fail(f"pack {text}: {error}")
+        fail(f"pack {error}")
     return loaded, lines
 
 

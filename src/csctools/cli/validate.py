@@ -90,7 +90,7 @@ def validate_command(
             fail(error.problem.describe())
     from csctools.cli.pack_options import registry_for
 
-    registry = registry_for(kind, packs, settings, authority, only or [], skip or [])
+    registry = registry_for(kind, packs, settings, authority, only or [], skip or [], data.year)
     with Progress(
         TextColumn("validating"),
         BarColumn(),

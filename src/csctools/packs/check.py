@@ -13,7 +13,6 @@ from typing import Any
 import duckdb
 import polars as pl
 
-from csctools.io.result import ReturnData
 from csctools.io.typing import NULL_TYPES, type_frame
 from csctools.model import FIRST_YEAR, RAW_SUFFIX, SOURCE_FILE, SOURCE_ROW, Column, ColumnType, Dataset
 from csctools.packs.files import LINE_KEY
@@ -50,16 +49,28 @@ def year_table(dataset: Dataset, name: str, year: CollectionYear | None) -> pl.D
 
 
 @cache
-def _model_connection(dataset_name: str, year_end: int) -> duckdb.DuckDBPyConnection:
-    dataset, year = DATASETS[dataset_name], CollectionYear(year_end)
-    con = sandbox()
-    for table in dataset.tables:
-        register(con, table.name, year_table(dataset, table.name, year).with_row_index(ROW_INDEX))
+def _model_connection(dataset_name: str, year_end: int) -> tuple[duckdb.DuckDBPyConnection, set[str]]:
+    """An empty-table sandbox for one year of the data model, and the names registered in it so far."""
+    return sandbox(), set()
+
+
+def _model_frame(dataset: Dataset, name: str, year: CollectionYear) -> pl.DataFrame:
+    if name == COLLECTION:
+        return pl.DataFrame(schema={"start_date": pl.Date, "end_date": pl.Date, "la_code": pl.String})
+    if name.startswith(PREVIOUS):
         # last year's columns; the first year of the data model stands in for the year before it
         before = year.previous() if year.end > FIRST_YEAR else year
-        register(con, PREVIOUS + table.name, year_table(dataset, table.name, before))
-    empty = pl.DataFrame(schema={"start_date": pl.Date, "end_date": pl.Date, "la_code": pl.String})
-    register(con, COLLECTION, empty)
+        return year_table(dataset, name.removeprefix(PREVIOUS), before)
+    return year_table(dataset, name, year).with_row_index(ROW_INDEX)
+
+
+def _year_connection(local: LocalRule, end: int) -> duckdb.DuckDBPyConnection:
+    con, registered = _model_connection(local.dataset, end)
+    dataset, year = DATASETS[local.dataset], CollectionYear(end)
+    for name in (*local.info.tables, COLLECTION):
+        if name not in registered:
+            register(con, name, _model_frame(dataset, name, year))
+            registered.add(name)
     return con
 
 
@@ -80,11 +91,13 @@ def _bind(con: duckdb.DuckDBPyConnection, local: LocalRule) -> None:
         raise SqlError(" ".join(str(error).split())) from None
 
 
-def check_sql(local: LocalRule) -> None:
-    """The rule's SQL against the data model of each year it applies to; a PackError naming file, line and rule."""
-    for end in sorted(local.info.years):
+def check_sql(local: LocalRule, year: CollectionYear | None = None) -> None:
+    """The rule's SQL against the data model of `year`, or of each year it applies to; a PackError naming file,
+    line and rule."""
+    years = sorted(local.info.years) if year is None else [y for y in [year.end] if y in local.info.years]
+    for end in years:
         try:
-            _bind(_model_connection(local.dataset, end), local)
+            _bind(_year_connection(local, end), local)
         except SqlError as error:
             raise local.error(f"in {CollectionYear(end).label}: {error}") from None
 
@@ -136,12 +149,18 @@ def _typed(local: LocalRule, name: str, rows: list[dict[str, Any]], number: str)
     return typed
 
 
+@cache
+def _examples_sandbox() -> duckdb.DuckDBPyConnection:
+    """One connection for every example checked in this process (each example registers its tables afresh)."""
+    return sandbox()
+
+
 def run_example(local: LocalRule, example: Any, year: CollectionYear, number: str) -> tuple[str, int, str]:
-    """(outcome status, failing cells, reason) of the rule over one example."""
-    from csctools.packs.execute import compile_rules
+    """(outcome status, failing cells, reason) of the rule over one example, as the engine would report it."""
+    from csctools.packs.execute import SHARED, compile_rules
     from csctools.reference.authorities import find_authority
-    from csctools.validate.engine import validate
-    from csctools.validate.registry import Registry
+    from csctools.validate.context import Context
+    from csctools.validate.engine import failure_rows
     from csctools.validate.run import DATASETS as MODELS
 
     tables = _example_tables(local, example, number)
@@ -150,22 +169,24 @@ def run_example(local: LocalRule, example: Any, year: CollectionYear, number: st
         n.removeprefix(PREVIOUS): _typed(local, n, rows, number) for n, rows in tables.items() if n.startswith(PREVIOUS)
     }
     model, child_key = MODELS[local.dataset]
-    registry = Registry()
-    registry.add(compile_rules([local])[0])
-    previous = ReturnData(local.dataset, year.previous(), last, []) if "prev_year" in local.info.needs else None
+    rule = compile_rules([local])[0]
     authority = find_authority("383") if "la_code" in local.info.needs else None  # Leeds, for examples only
-    data = ReturnData(local.dataset, year, now, [])
-    result = validate(
-        data, model, year, child_key, authority, previous, registry=registry, derived=frozenset({"postcode_derived"})
-    )
-    outcome = next(o for o in result.outcomes if o.code == local.code)
-    return outcome.status, outcome.failures, outcome.reason
+    context = Context(model, year, now, last, authority)
+    context.cache[SHARED] = _examples_sandbox()
+    try:
+        cells = 0
+        for failures in rule.check(context):
+            rows = failure_rows(rule, failures, child_key)
+            cells += rows.height if rows is not None else 0
+    except Exception as error:  # reported as the engine would: the rule could not run
+        return "could not run", 0, f"{type(error).__name__}: {error}"
+    return ("failed" if cells else "passed"), cells, ""
 
 
 def check_examples(local: LocalRule) -> list[str]:
-    """Each example of the rule, in its latest year: fail examples must be flagged, pass examples must not.
-    Returns what was checked; a PackError for the first example that does not behave."""
-    year = CollectionYear(max(local.info.years))
+    """Each example of the rule, in `examples: year:` or the latest year the rule applies to: fail examples must
+    be flagged, pass examples must not. Returns what was checked; a PackError for the first that does not behave."""
+    year = CollectionYear(local.example_year or max(local.info.years))
     done = []
     for kind in ("fail", "pass"):
         for index, example in enumerate(local.examples[kind], start=1):

@@ -19,6 +19,7 @@ from csctools.validate.context import Context
 from csctools.validate.registry import Check, Failures, Rule
 
 _CONNECTION = ("csctools.packs", "connection")
+SHARED = ("csctools.packs", "shared sandbox")  # a connection to reuse (checking examples), set by the caller
 
 
 def collection_frame(ctx: Context) -> pl.DataFrame:
@@ -32,18 +33,30 @@ def collection_frame(ctx: Context) -> pl.DataFrame:
     )
 
 
-def connection(ctx: Context) -> tuple[duckdb.DuckDBPyConnection, dict[str, pl.DataFrame]]:
-    """The validation's sandbox (built once): every table of the data model, this year's and last year's."""
-    found = ctx.cache.get(_CONNECTION)
-    if found is None:
-        frames = {t.name: ctx.table(t.name).with_row_index(ROW_INDEX) for t in ctx.dataset.tables}
-        frames |= {PREVIOUS + t.name: ctx.last_year(t.name) for t in ctx.dataset.tables}
-        frames[COLLECTION] = collection_frame(ctx)
-        con = sandbox()
-        for name, frame in frames.items():
-            register(con, name, frame)
-        found = ctx.cache[_CONNECTION] = (con, frames)
-    return found
+def _frame(ctx: Context, name: str) -> pl.DataFrame:
+    if name == COLLECTION:
+        return collection_frame(ctx)
+    if name.startswith(PREVIOUS):
+        return ctx.last_year(name.removeprefix(PREVIOUS))
+    return ctx.table(name).with_row_index(ROW_INDEX)
+
+
+def connection(ctx: Context, names: Iterable[str]) -> tuple[duckdb.DuckDBPyConnection, dict[str, pl.DataFrame]]:
+    """The validation's sandbox, holding (from the first time it is asked for each) the named tables: this
+    year's with their row positions, last year's as prev_<table>, and `collection`."""
+    state: tuple[duckdb.DuckDBPyConnection, dict[str, pl.DataFrame]] | None = ctx.cache.get(_CONNECTION)
+    if state is None:
+        state = ctx.cache[_CONNECTION] = (ctx.cache.get(SHARED) or sandbox(), {})
+    con, frames = state
+    for name in names:
+        if name not in frames:
+            frames[name] = _frame(ctx, name)
+            register(con, name, frames[name])
+    return con, frames
+
+
+def _tables(local: LocalRule) -> tuple[str, ...]:
+    return (*local.info.tables, COLLECTION)
 
 
 class ConditionBatch:
@@ -68,8 +81,8 @@ class ConditionBatch:
         key = ("csctools.packs", "batch", id(self))
         if key in ctx.cache:
             return ctx.cache[key]  # type: ignore[no-any-return]
-        con, _ = connection(ctx)
         wanted = [r for r in self.rules if ctx.year.end in r.info.years]
+        con, _ = connection(ctx, {name for r in wanted for name in _tables(r)})
         result: dict[str, pl.Series | SqlError] = {}
         try:
             result.update(self._together(con, wanted))
@@ -88,7 +101,7 @@ def _condition_check(local: LocalRule, batch: ConditionBatch) -> Rule:
         found = batch.failing(ctx)[local.code]
         if isinstance(found, SqlError):
             raise found
-        _, frames = connection(ctx)
+        _, frames = connection(ctx, _tables(local))
         rows = frames[local.table][found].drop(ROW_INDEX)
         yield Failures(local.table, rows, local.info.fields or None)
 
@@ -97,7 +110,7 @@ def _condition_check(local: LocalRule, batch: ConditionBatch) -> Rule:
 
 def _query_check(local: LocalRule) -> Rule:
     def check(ctx: Context) -> Iterable[Failures]:
-        con, frames = connection(ctx)
+        con, frames = connection(ctx, _tables(local))
         found = query(con, local.sql())
         columns = {c.lower(): c for c in found.columns}
         if SOURCE_ROW not in columns:

@@ -16,6 +16,7 @@ from csctools.packs.files import Pack, PackError, load_pack
 from csctools.packs.rules import LocalRule, parse_rules, refuse_clashes
 from csctools.packs.settings import Settings, empty, merge, parse
 from csctools.validate.registry import BUILTIN, PackUsed, Registry, Rule
+from csctools.years import CollectionYear
 
 BUILTIN_NAMES = {"ssda903": "dfe-ssda903", "cin": "dfe-cin"}
 
@@ -62,26 +63,56 @@ class LoadedPack(NamedTuple):
     settings: Settings
 
 
-def load(paths: Iterable[str | Path]) -> list[LoadedPack]:
-    """Read and check the form of each pack; two packs of one name, or clashing codes, are refused."""
-    from csctools.packs.check import check_sql
-
+def load(paths: Iterable[str | Path], year: CollectionYear | None = None, bind: bool = True) -> list[LoadedPack]:
+    """Read each pack and check its form; two packs of one name, or clashing codes, are refused. With `bind`,
+    each rule's SQL is checked against the data model of `year` (default: of every year the rule applies to)."""
     loaded: list[LoadedPack] = []
     taken: dict[str, str] = {}
     names: dict[str, str] = {}
     for text in paths:
-        pack = load_pack(find_pack(str(text)))
-        if pack.info.name in names:
-            raise PackError("pack.yaml", f"the pack {pack.info.name} is given twice ({names[pack.info.name]})")
-        names[pack.info.name] = pack.source
-        rules = parse_rules(pack)
-        refuse_clashes(rules, taken)
-        for local in rules:
-            check_sql(local)
-        label = f"{pack.info.name} settings.yaml"
-        settings = parse(pack.settings, label) if pack.settings is not None else empty()
-        loaded.append(LoadedPack(pack, rules, settings))
+        try:
+            loaded.append(_load_one(str(text), names, taken, year, bind))
+        except PackError as error:
+            raise in_pack(str(text), error) from None
     return loaded
+
+
+def in_pack(source: str, error: PackError) -> PackError:
+    """The error with the pack it is in: "packs/leeds: rules/a.yaml line 3: rule LEEDS-1: ..."."""
+    if error.file == source:
+        return error
+    return PackError(f"{source}: {error.file}", error.message, error.line)
+
+
+def _load_one(
+    text: str, names: dict[str, str], taken: dict[str, str], year: CollectionYear | None, bind: bool
+) -> LoadedPack:
+    pack = load_pack(find_pack(text))
+    if pack.info.name in names:
+        raise PackError("pack.yaml", f"the pack {pack.info.name} is given twice ({names[pack.info.name]})")
+    names[pack.info.name] = pack.source
+    rules = parse_rules(pack)
+    refuse_clashes(rules, taken)
+    if bind:
+        from csctools.packs.check import check_sql
+
+        for local in rules:
+            check_sql(local, year)
+    label = f"{pack.info.name} settings.yaml"
+    settings = parse(pack.settings, label) if pack.settings is not None else empty()
+    return LoadedPack(pack, rules, settings)
+
+
+def check_packs(packs: Iterable[LoadedPack], year: CollectionYear | None = None) -> None:
+    """Every rule's SQL against the data model of `year` (or of every year it applies to)."""
+    from csctools.packs.check import check_sql
+
+    for loaded in packs:
+        try:
+            for local in loaded.rules:
+                check_sql(local, year)
+        except PackError as error:
+            raise in_pack(loaded.pack.source, error) from None
 
 
 def _selected(rule_tags: set[str], wanted: Sequence[str]) -> bool:

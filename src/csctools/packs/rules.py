@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import cache
 from typing import Any, NamedTuple
 
 import duckdb
@@ -18,7 +19,7 @@ import duckdb
 from csctools.datasets.cin import CIN
 from csctools.datasets.ssda903 import SSDA903
 from csctools.model import FIRST_YEAR, LAST_YEAR, Dataset
-from csctools.packs.files import Pack, PackError, Record
+from csctools.packs.files import Pack, PackError, Record, check_keys
 from csctools.validate.catalogue import ERROR, QUERY, RuleInfo
 from csctools.years import CollectionYear
 
@@ -66,6 +67,7 @@ class LocalRule(NamedTuple):
     query: str | None
     examples: dict[str, list[Any]]
     tags: frozenset[str]
+    example_year: int | None = None  # the collection year the examples are checked in (default: the latest)
 
     @property
     def code(self) -> str:
@@ -154,9 +156,10 @@ def parse_rule(record: Record, pack: Pack) -> LocalRule:
     def fail(message: str) -> PackError:
         return PackError(record.file, f"{where}: {message}", record.line)
 
-    from csctools.packs.files import check_keys
-
     check_keys(data, record.file, RULE_KEYS, required=("code", "message", "tables"), what=where)
+    dfe = {c.upper(): d for c, d in dfe_codes().items()}
+    if code.upper() in dfe:
+        raise fail(f"the code clashes with DfE {dfe[code.upper()]} rule {code}: use your own prefix (e.g. LEEDS-PL01)")
     if not CODE_PATTERN.match(code):
         raise fail("a local code is a prefix, a hyphen and the rest (e.g. LEEDS-PL01): it never looks like a DfE code")
     severity = str(data.get("severity") or ERROR)
@@ -166,6 +169,8 @@ def parse_rule(record: Record, pack: Pack) -> LocalRule:
     if has_condition == has_query:
         raise fail('give either "condition:" (true where a row fails) or "query:" (a SELECT of failing rows)')
     sql_text = data["condition"] if has_condition else data["query"]
+    if isinstance(sql_text, bool):  # `condition: true` is read by YAML as a boolean
+        sql_text = str(sql_text).lower()
     if not isinstance(sql_text, str) or not sql_text.strip():
         raise fail("the condition or query must be SQL text")
     dataset_name = _dataset_of(data, pack, fail)
@@ -186,25 +191,30 @@ def parse_rule(record: Record, pack: Pack) -> LocalRule:
             raise fail(f'unknown field "{name}" in {tables[0]}')
         fields.append(columns[name.lower()])
     sql = sql_text.strip().rstrip(";")
-    read = referenced_tables(sql if has_query else f"SELECT * FROM x WHERE {sql}") or set()
-    read -= {"x"} if has_condition else set()
+    found = referenced_tables(sql if has_query else f"SELECT * FROM x WHERE {sql}")
+    read = (found or set()) - ({"x"} if has_condition else set())
     unknown = sorted(name for name in read if name.lower() not in known)
     if unknown:
         raise fail(f'the SQL reads "{unknown[0]}", which is not a table of the {dataset.title}')
     every = set(tables) | {known[name.lower()] for name in read}
+    if found is None:  # DuckDB could not list the tables without binding: every table is made available
+        every |= set(known.values())
     needs = set()
-    if any(name.startswith(PREVIOUS) for name in every):
+    if any(name.startswith(PREVIOUS) for name in (every if found is not None else tables)):
         needs.add("prev_year")
     if dataset_name == "ssda903" and _POSTCODE_WORDS.search(sql):
         needs.add("postcode_derived")
     if _LA_WORD.search(sql):
         needs.add("la_code")
     examples = data.get("examples") or {}
-    if not isinstance(examples, dict) or set(examples) - {"fail", "pass", "__line__"}:
-        raise fail('"examples" must be a mapping with "fail:" and "pass:" lists of rows')
+    if not isinstance(examples, dict) or set(examples) - {"fail", "pass", "year", "__line__"}:
+        raise fail('"examples" must be a mapping with "fail:" and "pass:" lists of rows (and "year:")')
     cases = {kind: examples.get(kind) or [] for kind in ("fail", "pass")}
     if not all(isinstance(rows, list) for rows in cases.values()):
         raise fail('"examples: fail:" and "pass:" must each be a list of rows')
+    example_year = None
+    if examples.get("year") is not None:
+        example_year = min(_years(examples["year"], (), fail))
     info = RuleInfo(
         code=code,
         message=str(data["message"]).strip(),
@@ -224,6 +234,7 @@ def parse_rule(record: Record, pack: Pack) -> LocalRule:
         sql if has_query else None,
         cases,
         frozenset(_words(data.get("tags"), "tags", fail)),
+        example_year,
     )
 
 
@@ -241,6 +252,7 @@ def parse_rules(pack: Pack) -> list[LocalRule]:
     return rules
 
 
+@cache
 def dfe_codes() -> dict[str, str]:
     """Every DfE rule code of either return -> the return (for refusing clashes)."""
     from csctools.validate.catalogue import catalogue

@@ -67,14 +67,18 @@ def parse(record: Record, label: str) -> Settings:
     data, file = record.data, record.file
     check_keys(data, file, SETTINGS_KEYS, what="settings")
     off: dict[str, str] = {}
-    for item in data.get("off") or []:
-        line = line_of(item) or record.line
+    entries = data.get("off") or []
+    if not isinstance(entries, list):
+        raise PackError(file, "off must be a list of rule codes (or of rule: and reason:)", record.line)
+    for item in entries:
+        line = line_of(item)  # a plain code in the list has no line of its own
         if isinstance(item, dict):
             check_keys(item, file, OFF_KEYS, required=("rule",), what="a rule switched off")
             code, reason = _code(item["rule"], file, line, "off"), str(item.get("reason") or "")
         else:
-            code, reason = _code(item, file, line, "each entry of off"), ""
-        off[code] = f"switched off in {label} line {line}" + (f": {reason}" if reason else "")
+            code, reason = _code(item, file, record.line, "each entry of off"), ""
+        where = f"{label} line {line}" if line else label
+        off[code] = f"switched off in {where}" + (f": {reason}" if reason else "")
     severity: dict[str, tuple[str, str]] = {}
     changes = data.get("severity") or {}
     if not isinstance(changes, dict):
@@ -86,7 +90,10 @@ def parse(record: Record, label: str) -> Settings:
             raise PackError(file, f'severity of {code} must be "error" or "query", not "{level}"', line_of(changes))
         severity[str(code)] = (str(level), f"{label} line {line_of(changes)}")
     accepted = []
-    for item in data.get("accepted") or []:
+    entries = data.get("accepted") or []
+    if not isinstance(entries, list):
+        raise PackError(file, "accepted must be a list of accepted queries (rule, child, reason, ...)", record.line)
+    for item in entries:
         line = line_of(item) or record.line
         if not isinstance(item, dict):
             raise PackError(file, "each accepted query is a mapping (rule, child, reason, ...)", line)

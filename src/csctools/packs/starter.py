@@ -34,6 +34,7 @@ condition: PL_POST IS NULL AND coalesce(PLACE, '') NOT IN ('T0', 'T1')
 # query: |
 #   SELECT e._row, e.CHILD FROM Episodes e JOIN prev_Episodes p ON e.CHILD = p.CHILD WHERE ...
 examples:                      # checked by `csc packs check`: fail rows must be flagged, pass rows must not
+  year: 2025/26                # the collection year they are checked in (default: the rule's latest)
   fail:
     - {{CHILD: "1", DECOM: 2025-05-01, PLACE: U1}}
   pass:
