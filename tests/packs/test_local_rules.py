@@ -173,12 +173,15 @@ def test_only_and_skip_by_code_pack_and_tag(tmp_path: Path) -> None:
 
 
 def test_sql_failing_at_run_time_could_not_run_and_the_others_still_run(tmp_path: Path) -> None:
-    rules = POSTCODE_RULE + """\
+    rules = (
+        POSTCODE_RULE
+        + """\
 - code: T-BAD01
   message: binds, but cannot cast 'U1' to a number when run
   tables: Episodes
   condition: CAST(PLACE AS INTEGER) > 3
 """
+    )
     result = run([write_pack(tmp_path, rules)], {"Episodes": EPISODES})
     status, _, reason = outcome(result, "T-BAD01")
     assert status == "could not run" and "Conversion Error" in reason and "\n" not in reason
