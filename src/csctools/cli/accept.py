@@ -23,6 +23,7 @@ def accept_command(
     """Accept a query: its failures are listed apart from outstanding ones in every report, never hidden."""
     from csctools.packs import settings as rule_settings
     from csctools.packs.files import PackError
+    from csctools.packs.locations import default_settings
     from csctools.reference.authorities import find_authority
 
     if not reason.strip():
@@ -33,7 +34,7 @@ def accept_command(
             number = find_authority(la).number
         except LookupError as error:
             fail(str(error))
-    path = settings if settings is not None else rule_settings.default_path(number)
+    path = settings if settings is not None else default_settings(number)
     try:
         entry = rule_settings.accept(path, rule, child, reason.strip(), who or getpass.getuser(), row)
     except PackError as error:

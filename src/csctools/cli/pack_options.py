@@ -8,7 +8,6 @@ import polars as pl
 import typer
 
 from csctools.cli.common import fail, plural
-from csctools.packs.files import PackError
 from csctools.packs.registry import LoadedPack
 from csctools.reference.authorities import Authority
 from csctools.validate.engine import ACCEPTED, SWITCHED_OFF, ValidationResult
@@ -24,6 +23,9 @@ def words(values: list[str]) -> list[str]:
 
 
 def load_packs(paths: list[str]) -> list[LoadedPack]:
+    if not paths:
+        return []
+    from csctools.packs.files import PackError
     from csctools.packs.registry import load
 
     try:
@@ -43,12 +45,17 @@ def registry_for(
 ) -> Registry:
     """The registry of this validation: the packs' SQL checked against the year's data model, the settings file
     (given, or the authority's default if it exists) and --only/--skip. Exit 2 on a problem."""
-    from csctools.packs import settings as rule_settings
+    from csctools.packs.locations import default_settings
     from csctools.packs.registry import build, check_packs
 
-    path = settings if settings is not None else rule_settings.default_path(authority.number if authority else None)
+    path = settings if settings is not None else default_settings(authority.number if authority else None)
     if settings is not None and not settings.exists():
         fail(f"{settings}: no such settings file")
+    if not packs and not path.exists():  # the usual case: neither YAML nor DuckDB is imported
+        return build(dataset, (), None, words(only), words(skip))
+    from csctools.packs import settings as rule_settings
+    from csctools.packs.files import PackError
+
     try:
         check_packs(packs, year)
     except PackError as error:

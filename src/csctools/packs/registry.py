@@ -4,36 +4,31 @@ authority's settings, and --only/--skip. Every problem is a PackError raised bef
 from __future__ import annotations
 
 import hashlib
-import os
 from collections.abc import Iterable, Sequence
 from functools import cache
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from csctools import __version__
 from csctools.package_data import PACKAGE_DIR
-from csctools.packs.files import Pack, PackError, load_pack
-from csctools.packs.rules import LocalRule, parse_rules, refuse_clashes
-from csctools.packs.settings import Settings, empty, merge, parse
+from csctools.packs.locations import data_folder, installed
 from csctools.validate.registry import BUILTIN, PackUsed, Registry, Rule
 from csctools.years import CollectionYear
+
+if TYPE_CHECKING:  # a validation without packs imports neither YAML nor DuckDB
+    from csctools.packs.files import Pack, PackError
+    from csctools.packs.rules import LocalRule
+    from csctools.packs.settings import Settings
+
+__all__ = ["data_folder", "installed"]
 
 BUILTIN_NAMES = {"ssda903": "dfe-ssda903", "cin": "dfe-cin"}
 
 
-def data_folder() -> Path:
-    """Where `csc packs install` puts packs: $XDG_DATA_HOME/csctools/packs (~/.local/share/csctools/packs)."""
-    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
-    return Path(base) / "csctools" / "packs"
-
-
-def installed() -> list[Path]:
-    folder = data_folder()
-    return sorted(folder.glob("*.zip")) if folder.is_dir() else []
-
-
 def find_pack(text: str) -> Path:
     """A pack by path (folder, zip or pack.yaml) or by the name of an installed pack."""
+    from csctools.packs.files import PackError
+
     path = Path(text)
     if path.exists():
         return path
@@ -66,6 +61,8 @@ class LoadedPack(NamedTuple):
 def load(paths: Iterable[str | Path], year: CollectionYear | None = None, bind: bool = True) -> list[LoadedPack]:
     """Read each pack and check its form; two packs of one name, or clashing codes, are refused. With `bind`,
     each rule's SQL is checked against the data model of `year` (default: of every year the rule applies to)."""
+    from csctools.packs.files import PackError
+
     loaded: list[LoadedPack] = []
     taken: dict[str, str] = {}
     names: dict[str, str] = {}
@@ -79,6 +76,8 @@ def load(paths: Iterable[str | Path], year: CollectionYear | None = None, bind: 
 
 def in_pack(source: str, error: PackError) -> PackError:
     """The error with the pack it is in: "packs/leeds: rules/a.yaml line 3: rule LEEDS-1: ..."."""
+    from csctools.packs.files import PackError
+
     if error.file == source:
         return error
     return PackError(f"{source}: {error.file}", error.message, error.line)
@@ -87,6 +86,10 @@ def in_pack(source: str, error: PackError) -> PackError:
 def _load_one(
     text: str, names: dict[str, str], taken: dict[str, str], year: CollectionYear | None, bind: bool
 ) -> LoadedPack:
+    from csctools.packs.files import PackError, load_pack
+    from csctools.packs.rules import parse_rules, refuse_clashes
+    from csctools.packs.settings import empty, parse
+
     pack = load_pack(find_pack(text))
     if pack.info.name in names:
         raise PackError("pack.yaml", f"the pack {pack.info.name} is given twice ({names[pack.info.name]})")
@@ -106,6 +109,7 @@ def _load_one(
 def check_packs(packs: Iterable[LoadedPack], year: CollectionYear | None = None) -> None:
     """Every rule's SQL against the data model of `year` (or of every year it applies to)."""
     from csctools.packs.check import check_sql
+    from csctools.packs.files import PackError
 
     for loaded in packs:
         try:
@@ -134,13 +138,19 @@ def build(
 ) -> Registry:
     """The rules of one validation of `dataset`: built-in and local, with the packs' settings and then the
     authority's (`settings`) applied, and --only/--skip (codes, pack names, severities, tables or tags)."""
-    from csctools.packs.execute import compile_rules
     from csctools.validate.run import load_rules
 
     load_rules(dataset)
     registry = Registry()
     registry.packs.append(builtin_pack(dataset))
     rules: list[Rule] = BUILTIN.rules(dataset)
+    if not packs and settings is None and not only and not skip:
+        for rule in rules:
+            registry.add(rule)
+        return registry
+    from csctools.packs.execute import compile_rules
+    from csctools.packs.settings import empty, merge
+
     combined = empty()
     for loaded in packs:
         mine = [local for local in loaded.rules if local.dataset == dataset]
@@ -178,5 +188,7 @@ def build(
     for rule in by_code.values():
         if rule.code not in registry.left_out:
             registry.add(rule)
+        else:
+            registry.left_out_rules[rule.code] = rule
     registry.accepted = [a for a in combined.accepted if a.rule in by_code or a.rule in catalogued]
     return registry

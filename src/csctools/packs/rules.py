@@ -14,8 +14,6 @@ from collections.abc import Iterable
 from functools import cache
 from typing import Any, NamedTuple
 
-import duckdb
-
 from csctools.datasets.cin import CIN
 from csctools.datasets.ssda903 import SSDA903
 from csctools.model import FIRST_YEAR, LAST_YEAR, Dataset
@@ -127,6 +125,8 @@ def column_names(dataset: Dataset, table: str) -> dict[str, str]:
 
 def referenced_tables(sql: str) -> set[str] | None:
     """Tables a SELECT reads (CTE names excluded); None when DuckDB cannot tell without binding."""
+    import duckdb
+
     try:
         return set(duckdb.get_table_names(sql))
     except duckdb.Error:

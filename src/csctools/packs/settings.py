@@ -21,7 +21,6 @@ between runs; `csc accept` writes to it.
 from __future__ import annotations
 
 import datetime as dt
-import os
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -44,16 +43,6 @@ class Settings(NamedTuple):
 
 def empty() -> Settings:
     return Settings({}, {}, [])
-
-
-def config_folder() -> Path:
-    base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
-    return Path(base) / "csctools"
-
-
-def default_path(la_number: str | None) -> Path:
-    """The authority's settings file in the user's config folder (settings.yaml when no authority is given)."""
-    return config_folder() / (f"settings-{la_number}.yaml" if la_number else "settings.yaml")
 
 
 def _code(value: Any, file: str, line: int | None, what: str) -> str:

@@ -294,7 +294,11 @@ def validate(
         if year.end in info.years and code not in implemented and code not in registry.left_out:
             outcomes.append(Outcome(code, NOT_IMPLEMENTED, message=info.message, severity=info.severity))
     for code, why in registry.left_out.items():
-        outcomes.append(Outcome(code, SWITCHED_OFF, reason=why))
+        left = registry.left_out_rules.get(code)
+        about = left.info if left is not None else catalogue(dataset.name).get(code)
+        message, severity = (about.message, about.severity) if about is not None else ("", ERROR)
+        pack = left.pack if left is not None else ""
+        outcomes.append(Outcome(code, SWITCHED_OFF, reason=why, message=message, severity=severity, pack=pack))
     errors = pl.concat(parts) if parts else pl.DataFrame(schema=ERROR_COLUMNS)
     errors = errors.sort("table", "row_number", "rule_code", "field", nulls_last=True)
     errors, accepted, used = split_accepted(errors, registry.accepted)

@@ -83,6 +83,7 @@ class Registry:
         self._rules: dict[tuple[str, str], Rule] = {}
         self.packs: list[PackUsed] = []
         self.left_out: dict[str, str] = {}  # code -> why it is not run (switched off, --only, --skip)
+        self.left_out_rules: dict[str, Rule] = {}  # the left-out rules that are implemented, for their messages
         self.accepted: list[Acceptance] = []
         self.notes: list[str] = []  # settings that name rules not in this validation, and the like
 
