@@ -188,3 +188,25 @@ def test_sql_failing_at_run_time_could_not_run_and_the_others_still_run(tmp_path
     assert outcome(result, "T-PL01") == ("failed", 4, "")
     assert outcome(result, "T-PL03")[0] == "failed"
     assert outcome(result, "101")[0] == "passed"  # the DfE rules ran too
+
+
+def test_text_from_a_pack_is_never_a_formula_in_the_workbook(tmp_path: Path) -> None:
+    import zipfile
+
+    from csctools.io.result import ReturnData
+    from csctools.validate.export import write_report
+
+    rules = """\
+- code: T-F01
+  message: =HYPERLINK("http://example.invalid", "click")
+  tables: Episodes
+  condition: PLACE = 'U1'
+"""
+    result = run([write_pack(tmp_path / "pack", rules)], {"Episodes": EPISODES})
+    path = tmp_path / "r.xlsx"
+    write_report(result, ReturnData("ssda903", result.year, {}, []), path)
+    with zipfile.ZipFile(path) as book:
+        sheets = [book.read(n).decode() for n in book.namelist() if n.startswith("xl/worksheets/sheet")]
+        shared = book.read("xl/sharedStrings.xml").decode()
+    assert not any("<f>" in sheet for sheet in sheets)
+    assert "=HYPERLINK" in shared

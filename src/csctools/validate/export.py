@@ -80,7 +80,8 @@ def write_json(result: ValidationResult, data: ReturnData, path: Path) -> None:
 
 def write_xlsx(result: ValidationResult, data: ReturnData, path: Path) -> None:
     """A summary sheet by rule, then a sheet per table with each row that has an error, failing cells flagged."""
-    book = xlsxwriter.Workbook(str(path))
+    # text from a pack (a rule's message, a reason) is written as text, never as a formula or a link
+    book = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False})
     bold = book.add_format({"bold": True})
     flagged = book.add_format({"bg_color": "#FFC7CE", "font_color": "#9C0006"})
     sheet = book.add_worksheet("Summary")
