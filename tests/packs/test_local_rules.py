@@ -125,6 +125,7 @@ off:
   - rule: T-PL03
     reason: not wanted here
   - "101"
+  - NOPE-9
 severity:
   T-PL01: query
 accepted:
@@ -149,6 +150,7 @@ accepted:
     assert set(result.errors.filter(pl.col("rule_code") == "T-PL01")["severity"]) == {"query"}
     assert (status["T-PL01"].failures, status["T-PL01"].accepted, status["T-PL01"].status) == (2, 2, "failed")
     assert any("T-PL01 for child 2 no longer fails" in note for note in result.notes)
+    assert "switched off in test-pack settings.yaml: NOPE-9, but there is no rule NOPE-9" in result.notes[0]
 
 
 def test_a_rule_whose_failures_are_all_accepted_is_reported_as_accepted(tmp_path: Path) -> None:

@@ -160,13 +160,17 @@ def build(
         combined = merge(combined, loaded.settings)
     if settings is not None:
         combined = merge(combined, settings)
-    known = {rule.code for rule in rules}
+    from csctools.packs.rules import dfe_codes
     from csctools.validate.catalogue import catalogue
 
     catalogued = set(catalogue(dataset))
-    for code, (_, where) in combined.severity.items():
-        if code not in known and code not in catalogued:
-            registry.notes.append(f"{where}: severity of {code} set, but {code} is not a rule of this validation")
+    anywhere = {rule.code for rule in rules} | set(dfe_codes())  # a settings file may serve both returns
+    named = [(code, f"{where}: severity of {code} changed") for code, (_, where) in combined.severity.items()]
+    named += [(code, f"{why}: {code}") for code, why in combined.off.items()]
+    named += [(a.rule, f"{a.where}: accepted query of {a.rule}") for a in combined.accepted]
+    for code, what in named:
+        if code not in anywhere:
+            registry.notes.append(f"{what}, but there is no rule {code} (neither DfE nor in the packs given)")
     by_code = {r.code: r for r in rules}
     for code, (level, _) in combined.severity.items():
         if code in by_code:
