@@ -8,6 +8,7 @@ condition runs alone, so only a broken rule is reported as "could not run".
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import NamedTuple
 
 import duckdb
 import polars as pl
@@ -41,22 +42,52 @@ def _frame(ctx: Context, name: str) -> pl.DataFrame:
     return ctx.table(name).with_row_index(ROW_INDEX)
 
 
-def connection(ctx: Context, names: Iterable[str]) -> tuple[duckdb.DuckDBPyConnection, dict[str, pl.DataFrame]]:
-    """The validation's sandbox, holding (from the first time it is asked for each) the named tables: this
-    year's with their row positions, last year's as prev_<table>, and `collection`."""
-    state: tuple[duckdb.DuckDBPyConnection, dict[str, pl.DataFrame]] | None = ctx.cache.get(_CONNECTION)
+class _Sandbox(NamedTuple):
+    connection: duckdb.DuckDBPyConnection
+    frames: dict[str, pl.DataFrame]  # every table asked for, whole (failing rows are taken from these)
+    shown: dict[str, frozenset[str] | None]  # the columns each table shows DuckDB (None: all of them)
+
+
+def _shown_frame(frame: pl.DataFrame, columns: frozenset[str] | None) -> pl.DataFrame:
+    """Only the columns the rules mention (a DuckDB scan of an Arrow stream reads every column it is given, and
+    text columns cost most), plus the row position."""
+    if columns is None:
+        return frame
+    shown = [c for c in frame.columns if c.lower() in columns or c == ROW_INDEX]
+    return frame.select(shown or frame.columns[:1])  # DuckDB needs a column even where the SQL uses none
+
+
+def connection(
+    ctx: Context, names: Iterable[str], columns: frozenset[str] | None = None
+) -> tuple[duckdb.DuckDBPyConnection, dict[str, pl.DataFrame]]:
+    """The validation's sandbox, showing DuckDB the named tables (this year's with their row positions, last
+    year's as prev_<table>, and `collection`) with at least `columns` (None: every column)."""
+    state: _Sandbox | None = ctx.cache.get(_CONNECTION)
     if state is None:
-        state = ctx.cache[_CONNECTION] = (ctx.cache.get(SHARED) or sandbox(), {})
-    con, frames = state
+        state = ctx.cache[_CONNECTION] = _Sandbox(ctx.cache.get(SHARED) or sandbox(), {}, {})
     for name in names:
-        if name not in frames:
-            frames[name] = _frame(ctx, name)
-            register(con, name, frames[name])
-    return con, frames
+        if name not in state.frames:
+            state.frames[name] = _frame(ctx, name)
+        if name in state.shown:
+            before = state.shown[name]
+            if before is None or (columns is not None and columns <= before):
+                continue
+            wanted = None if columns is None else before | columns
+        else:
+            wanted = columns
+        state.shown[name] = wanted
+        register(state.connection, name, _shown_frame(state.frames[name], wanted))
+    return state.connection, state.frames
 
 
 def _tables(local: LocalRule) -> tuple[str, ...]:
     return (*local.info.tables, COLLECTION)
+
+
+def _columns(rules: list[LocalRule]) -> frozenset[str] | None:
+    if any(r.columns is None for r in rules):
+        return None
+    return frozenset().union(*(r.columns or frozenset() for r in rules))
 
 
 class ConditionBatch:
@@ -82,7 +113,8 @@ class ConditionBatch:
         if key in ctx.cache:
             return ctx.cache[key]  # type: ignore[no-any-return]
         wanted = [r for r in self.rules if ctx.year.end in r.info.years]
-        con, _ = connection(ctx, {name for r in wanted for name in _tables(r)})
+        columns = _columns(wanted)
+        con, _ = connection(ctx, {name for r in wanted for name in _tables(r)}, columns)
         result: dict[str, pl.Series | SqlError] = {}
         try:
             result.update(self._together(con, wanted))
@@ -101,7 +133,7 @@ def _condition_check(local: LocalRule, batch: ConditionBatch) -> Rule:
         found = batch.failing(ctx)[local.code]
         if isinstance(found, SqlError):
             raise found
-        _, frames = connection(ctx, _tables(local))
+        _, frames = connection(ctx, _tables(local), local.columns)
         rows = frames[local.table][found].drop(ROW_INDEX)
         yield Failures(local.table, rows, local.info.fields or None)
 
@@ -110,7 +142,7 @@ def _condition_check(local: LocalRule, batch: ConditionBatch) -> Rule:
 
 def _query_check(local: LocalRule) -> Rule:
     def check(ctx: Context) -> Iterable[Failures]:
-        con, frames = connection(ctx, _tables(local))
+        con, frames = connection(ctx, _tables(local), local.columns)
         found = query(con, local.sql())
         columns = {c.lower(): c for c in found.columns}
         if SOURCE_ROW not in columns:

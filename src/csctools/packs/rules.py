@@ -66,6 +66,7 @@ class LocalRule(NamedTuple):
     examples: dict[str, list[Any]]
     tags: frozenset[str]
     example_year: int | None = None  # the collection year the examples are checked in (default: the latest)
+    columns: frozenset[str] | None = None  # column names the SQL mentions (lower case); None: it uses `*`
 
     @property
     def code(self) -> str:
@@ -131,6 +132,43 @@ def referenced_tables(sql: str) -> set[str] | None:
         return set(duckdb.get_table_names(sql))
     except duckdb.Error:
         return None
+
+
+@cache
+def _parser() -> Any:
+    from csctools.packs.sql import sandbox
+
+    return sandbox()
+
+
+def _column_refs(node: Any, found: set[str]) -> bool:
+    """Collect the column names a parsed statement mentions; False when it selects `*` (every column)."""
+    if isinstance(node, dict):
+        if node.get("class") == "STAR":
+            return False
+        if node.get("class") == "COLUMN_REF" and node.get("column_names"):
+            found.add(str(node["column_names"][-1]).lower())
+        return all(_column_refs(value, found) for value in node.values())
+    if isinstance(node, list):
+        return all(_column_refs(value, found) for value in node)
+    return True
+
+
+def referenced_columns(sql: str) -> frozenset[str] | None:
+    """The column names a SELECT mentions (lower case, aliases included), so that only those columns are handed
+    to DuckDB; None when it uses `*` or cannot be parsed."""
+    import json
+
+    import duckdb
+
+    try:
+        tree = json.loads(_parser().execute("SELECT json_serialize_sql(?)", [sql]).fetchone()[0])
+    except (duckdb.Error, TypeError, ValueError):
+        return None
+    found: set[str] = set()
+    if tree.get("error") or not _column_refs(tree, found):
+        return None
+    return frozenset(found)
 
 
 def _dataset_of(data: dict[str, Any], pack: Pack, fail: Any) -> str:
@@ -224,7 +262,7 @@ def parse_rule(record: Record, pack: Pack) -> LocalRule:
         years=_years(data.get("years"), pack.info.years, fail),
         severity=severity,
     )
-    return LocalRule(
+    local = LocalRule(
         record,
         pack.info.name,
         dataset_name,
@@ -236,6 +274,7 @@ def parse_rule(record: Record, pack: Pack) -> LocalRule:
         frozenset(_words(data.get("tags"), "tags", fail)),
         example_year,
     )
+    return local._replace(columns=referenced_columns(local.sql()))
 
 
 def parse_rules(pack: Pack) -> list[LocalRule]:
