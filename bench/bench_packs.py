@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -103,13 +104,16 @@ def write_pack(folder: Path) -> Path:
     return folder
 
 
-def wall(command: list[str], env: dict[str, str]) -> float:
+def timed(command: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """(wall seconds, CPU seconds: user + system of the process and its threads) of one run."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     done = subprocess.run(command, capture_output=True, text=True, env=env)
     seconds = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if done.returncode not in (0, 1):
         raise SystemExit(f"{' '.join(command)} failed ({done.returncode}): {done.stderr.strip()[-400:]}")
-    return seconds
+    return seconds, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
 def spread(times: list[float]) -> str:
@@ -137,27 +141,34 @@ def main() -> None:
     }
     if args.base:
         runs["built-in rules, base"] = (command, env | {"PYTHONPATH": str(args.base)})
-    times: dict[str, list[float]] = {name: [] for name in runs}
+    walls: dict[str, list[float]] = {name: [] for name in runs}
+    cpus: dict[str, list[float]] = {name: [] for name in runs}
     for cmd, environment in runs.values():  # a first, unmeasured round: bytecode written, files in the page cache
-        wall(cmd, environment)
+        timed(cmd, environment)
     for _ in range(args.repeat):
         for name, (cmd, environment) in runs.items():
-            times[name].append(wall(cmd, environment))
-            print(f"{name}: {times[name][-1]:.2f} s", file=sys.stderr)
+            seconds, cpu = timed(cmd, environment)
+            walls[name].append(seconds)
+            cpus[name].append(cpu)
+            print(f"{name}: {seconds:.2f} s wall, {cpu:.2f} s CPU", file=sys.stderr)
     lines = [
         *heading(f"Local SQL rules: csc validate 903 2025/26 with 2024/25, {args.children:,} children"),
-        "| run | median wall s | min-max |",
-        "| --- | ---: | --- |",
+        "| run | median wall s | wall min-max | median CPU s | CPU min-max |",
+        "| --- | ---: | --- | ---: | --- |",
     ]
-    lines += [f"| {name} | {spread(found)} |" for name, found in times.items()]
-    added = [p - b for p, b in zip(times["built-in + 50 local SQL rules"], times["built-in rules"], strict=True)]
-    lines += [
-        "",
-        f"50 local rules add {statistics.median(added):.2f} s (median of paired runs; min-max "
-        f"{min(added):.2f}-{max(added):.2f}). Wall times of whole `csc validate` processes (reading both years, "
-        f"postcode look-ups, every rule), {args.repeat} rounds in turns, on a machine shared with other work "
-        f"(load average {os.getloadavg()[0]:.1f} at the end).",
-    ]
+    lines += [f"| {name} | {spread(walls[name])} | {spread(cpus[name])} |" for name in runs]
+    with_pack, built_in = "built-in + 50 local SQL rules", "built-in rules"
+    for label, found in (("wall", walls), ("CPU", cpus)):
+        added = [p - b for p, b in zip(found[with_pack], found[built_in], strict=True)]
+        lines.append(
+            f"\n50 local rules add {statistics.median(added):.2f} s {label} (median of the paired differences; "
+            f"min-max {min(added):.2f}-{max(added):.2f})."
+        )
+    lines.append(
+        f"\nWhole `csc validate` processes (reading both years, postcode look-ups, every rule), {args.repeat} rounds "
+        f"in turns after one unmeasured round, on a machine shared with other work (load average "
+        f"{os.getloadavg()[0]:.1f} on 2 cores at the end): CPU time is the steadier figure."
+    )
     publish(lines, args.record)
 
 

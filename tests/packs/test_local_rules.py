@@ -212,3 +212,18 @@ def test_text_from_a_pack_is_never_a_formula_in_the_workbook(tmp_path: Path) -> 
         shared = book.read("xl/sharedStrings.xml").decode()
     assert not any("<f>" in sheet for sheet in sheets)
     assert "=HYPERLINK" in shared
+
+
+def test_a_query_returning_rows_of_another_table_could_not_run(tmp_path: Path) -> None:
+    rules = """\
+- code: T-W01
+  message: rows of Header handed back as rows of Episodes
+  tables: [Episodes, Header]
+  query: SELECT _row FROM Header WHERE _row > 2
+"""
+    tables = {"Episodes": EPISODES[:1], "Header": [{"CHILD": str(i)} for i in range(4)]}
+    status, _, reason = outcome(run([write_pack(tmp_path, rules)], tables), "T-W01")
+    assert (status, reason) == (
+        "could not run",
+        "SqlError: 3 row(s) the query returned are not rows of Episodes (by _row)",
+    )

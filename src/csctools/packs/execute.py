@@ -151,6 +151,10 @@ def _query_check(local: LocalRule) -> Rule:
         picked = found.select(pl.col(columns[k]).alias(k) for k in keys).unique()
         picked = picked.with_columns(pl.col(SOURCE_ROW).cast(pl.Int64, strict=False))
         table = frames[local.table].drop(ROW_INDEX)
+        stray = picked.join(table.select(keys), on=keys, how="anti").height
+        if stray:  # never dropped silently: the query names rows that are not rows of its first table
+            where = " and ".join(keys)
+            raise SqlError(f"{stray} row(s) the query returned are not rows of {local.table} (by {where})")
         yield Failures(local.table, table.join(picked, on=keys, how="semi"), local.info.fields or None)
 
     return _rule(local, check)
