@@ -154,3 +154,15 @@ def test_tools_lists_every_command_and_matches_the_docs() -> None:
     assert commands - {"version"} <= listed
     printed = runner.invoke(app, ["tools"]).output
     assert all(t.example in printed for t in TOOLS)
+
+
+def test_a_validation_without_packs_imports_neither_duckdb_nor_yaml() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from csctools.packs.registry import build; registry = build('ssda903'); "
+        "print(len(registry.rules('ssda903')) > 100, 'duckdb' in sys.modules, 'yaml' in sys.modules)"
+    )
+    found = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert found.stdout.split() == ["True", "False", "False"]
