@@ -96,8 +96,9 @@ def test_example_pack_fires_on_injected_errors_with_every_report(tmp_path: Path,
     report = json.loads(outputs[0].read_text())
     assert [p["name"] for p in report["packs"]] == ["dfe-ssda903", "placement-checks"]
     assert all(len(p["content_hash"]) == 64 for p in report["packs"])
-    status = {r["code"]: r["status"] for r in report["rules"] if r["pack"] == "placement-checks"}
-    assert status == dict.fromkeys(EXAMPLE_CODES, "failed")
+    ran = {r["code"] for r in report["rules"] if r["pack"] == "placement-checks" and r["status"] != "passed"}
+    assert ran == EXAMPLE_CODES  # every check of the example pack fires
+    assert {e["rule_code"] for e in report["errors"]} >= EXAMPLE_CODES
     # the injected sex and date-of-birth errors are among the children PC-SAMECHILD flags
     injections = (injected.parent / "injections.csv").read_text().splitlines()
     header = injections[0].split(",")
