@@ -29,6 +29,9 @@ demo: $(STAMP)
 	$(BIN)/csc validate cin $(DEMO)/with-errors/383/2025_26/cin_census_2025_26.xml --la 383 \
 		-o $(DEMO)/validation/cin-with-errors.xlsx -o $(DEMO)/validation/cin-with-errors.html || test $$? -eq 1
 	$(BIN)/csc forecast $(DEMO)/383/2024_25/ssda903 $(DEMO)/383/2025_26/ssda903 --la 383 -o $(DEMO)/forecast.html -o $(DEMO)/forecast.xlsx -o $(DEMO)/forecast.csv
+	$(BIN)/csc packs check packs/examples/placement-checks
+	$(BIN)/csc validate 903 $(DEMO)/383/2025_26/ssda903 --previous $(DEMO)/383/2024_25/ssda903 --la 383 \
+		--pack packs/examples/placement-checks -o $(DEMO)/validation/with-pack.html || test $$? -eq 1
 	@echo ""
 	@echo "Synthetic returns (Leeds, 2024/25 and 2025/26):  $(DEMO)/383/"
 	@echo "  SSDA903 CSV tables:   $(DEMO)/383/2025_26/ssda903/"
@@ -39,6 +42,7 @@ demo: $(STAMP)
 	@echo "What csc inspect found, as JSON: $(DEMO)/inspect.json"
 	@echo "Validation reports (clean return, and the one with injected errors): $(DEMO)/validation/"
 	@echo "Forecast (demand and cost, 18 months): $(DEMO)/forecast.html, .xlsx, .csv"
+	@echo "With the example pack of local SQL rules (docs/packs.md): $(DEMO)/validation/with-pack.html"
 	@echo "The web page (drop those files on it): $(BIN)/csc serve"
 
 lint: $(STAMP)

@@ -7,11 +7,14 @@ import sys
 import typer
 
 from csctools import __version__
+from csctools.cli.accept import accept_command
 from csctools.cli.forecast import forecast_command
 from csctools.cli.inspect import inspect_command
+from csctools.cli.packs import app as packs_app
 from csctools.cli.rules import app as rules_app
 from csctools.cli.serve import serve_command
 from csctools.cli.synth import synth_command
+from csctools.cli.tools import tools_command
 from csctools.cli.validate import validate_command
 
 app = typer.Typer(
@@ -27,6 +30,9 @@ app.command("validate")(validate_command)
 app.command("serve")(serve_command)
 app.command("forecast")(forecast_command)
 app.add_typer(rules_app, name="rules")
+app.add_typer(packs_app, name="packs")  # packs: local SQL rules and settings (issue 12)
+app.command("accept")(accept_command)
+app.command("tools")(tools_command)
 
 
 @app.command("version")

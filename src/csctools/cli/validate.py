@@ -66,11 +66,21 @@ def validate_command(
     previous: Annotated[list[Path] | None, typer.Option(help="Last year's files (repeatable)")] = None,
     output: Annotated[list[Path] | None, typer.Option("--output", "-o", help="Report: .xlsx .csv .json .html")] = None,
     providers: Annotated[Path | None, typer.Option(help="Ofsted social care providers list (XLSX or CSV)")] = None,
+    pack: Annotated[list[str] | None, typer.Option(help="A pack: folder, .zip or installed name (repeatable)")] = None,
+    only: Annotated[list[str] | None, typer.Option(help="Only these rule codes, packs, tables or tags")] = None,
+    skip: Annotated[list[str] | None, typer.Option(help="Not these rule codes, packs, tables or tags")] = None,
+    settings: Annotated[
+        Path | None, typer.Option(help="Settings file (default: settings-<LA>.yaml in the config folder)")
+    ] = None,
 ) -> None:
-    """Validate a return against every DfE rule of its year. Exit 0: no errors; 1: errors found; 2: unreadable."""
+    """Validate a return against every DfE rule of its year and any packs. Exit 0: no errors; 1: errors found;
+    2: unreadable input or a malformed pack."""
     kind = RETURNS.get(return_kind.lower())
     if kind is None:
         fail(f"unknown return '{return_kind}' (use 903 or cin)")
+    from csctools.cli.pack_options import load_packs
+
+    packs = load_packs(pack or [])  # a malformed pack stops here, before any file is read
     for path in output or []:
         if path.suffix.lower() not in FORMATS:
             fail(f"{path}: unknown report format (use .xlsx, .csv, .json or .html)")
@@ -99,6 +109,9 @@ def validate_command(
             provider_list = read_providers(providers)
         except ReadError as error:
             fail(error.problem.describe())
+    from csctools.cli.pack_options import registry_for
+
+    registry = registry_for(kind, packs, settings, authority, only or [], skip or [], data.year)
     with Progress(
         TextColumn("validating"),
         BarColumn(),
@@ -114,7 +127,11 @@ def validate_command(
             last,
             provider_list,
             progress=lambda done, total: bar.update(task, completed=done, total=total),
+            registry=registry,
         )
+    from csctools.cli.pack_options import echo_packs
+
+    echo_packs(result)
     counts = result.counts()
     typer.echo(
         f"{kind.upper()} {data.year}: {result.headline()}; "
@@ -126,6 +143,9 @@ def validate_command(
             reasons.setdefault(f"{outcome.status}: {outcome.reason}", []).append(outcome.code)
     for reason, codes in reasons.items():
         typer.echo(f"  {plural(len(codes), 'rule')} {reason}: {', '.join(codes)}")
+    from csctools.cli.pack_options import echo_settings_outcomes
+
+    echo_settings_outcomes(result)
     if counts.get(NOT_IMPLEMENTED):
         typer.echo(
             f"  {counts[NOT_IMPLEMENTED]} rules of {data.year} are not implemented yet "

@@ -11,9 +11,10 @@ import polars as pl
 from csctools.io.result import ReturnData
 from csctools.model import RAW_SUFFIX, SOURCE_FILE, SOURCE_ROW, Dataset
 from csctools.reference.authorities import Authority
+from csctools.validate.accepted import split_accepted
 from csctools.validate.catalogue import ERROR, catalogue
 from csctools.validate.context import Context, collect, collect_all
-from csctools.validate.registry import REGISTRY, Failures, Registry, Rule
+from csctools.validate.registry import BUILTIN, Failures, PackUsed, Registry, Rule
 from csctools.validate.written import label_derived, written_expr
 from csctools.years import CollectionYear
 
@@ -27,6 +28,8 @@ PASSED, FAILED, QUERIED, NOT_RUN, COULD_NOT_RUN, NOT_IMPLEMENTED = (
     "could not run",
     "not implemented",
 )
+SWITCHED_OFF = "switched off"  # by a settings file, --only or --skip (the reason says which)
+ACCEPTED = "accepted"  # it failed, and every failing cell is an accepted query (listed apart in the reports)
 NEED_WORDS = {
     "prev_year": "last year's return (--previous)",
     "la_code": "the authority's code (--la)",
@@ -59,6 +62,8 @@ class Outcome(NamedTuple):
     message: str = ""
     severity: str = ERROR
     cells: int = 0  # rows of the error table: the cells those failures point at
+    accepted: int = 0  # cells of accepted queries (not in `failures`)
+    pack: str = ""  # "" for the built-in DfE rules
 
 
 class Tally(NamedTuple):
@@ -104,13 +109,17 @@ class ValidationResult:
     dataset: str
     year: CollectionYear
     authority: Authority | None
-    errors: pl.DataFrame
+    errors: pl.DataFrame  # outstanding failures
     outcomes: list[Outcome] = field(default_factory=list)
     absent_tables: tuple[str, ...] = ()  # tables of the year the return did not include
     tables: dict[str, pl.DataFrame] = field(default_factory=dict)  # the tables validated, derived columns included
 
     def tally(self) -> Tally:
         return tally(self.errors)
+
+    accepted: pl.DataFrame | None = None  # failures a settings file accepts, with reason, by whom and when
+    packs: list[PackUsed] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
     @property
     def error_count(self) -> int:
@@ -274,11 +283,12 @@ def validate(
     authority: Authority | None = None,
     previous: ReturnData | None = None,
     providers: pl.DataFrame | None = None,
-    registry: Registry = REGISTRY,
+    registry: Registry | None = None,
     progress: Callable[[int, int], None] | None = None,
     derived: frozenset[str] = frozenset(),
 ) -> ValidationResult:
     """Run every rule of the year; rules whose inputs are missing are 'not run', a rule that fails 'could not run'."""
+    registry = registry if registry is not None else BUILTIN
     context = Context(dataset, year, data.tables, previous.tables if previous else None, authority, providers)
     available: set[str] = set(derived)  # inputs the rule pack derived itself (placement postcode look-ups)
     if previous is not None:
@@ -298,7 +308,9 @@ def validate(
         missing += [NEED_WORDS.get(m, m) for m in sorted(rule.needs - available)]
         if missing:
             reason = "needs " + " and ".join(missing)
-            outcomes.append(Outcome(rule.code, NOT_RUN, reason=reason, message=info.message, severity=info.severity))
+            outcomes.append(
+                Outcome(rule.code, NOT_RUN, reason=reason, message=info.message, severity=info.severity, pack=rule.pack)
+            )
         elif rule.row_condition is not None:
             sharing.setdefault(rule.row_condition.source, []).append(rule)
         else:
@@ -326,21 +338,73 @@ def validate(
         if isinstance(found, Exception):
             reason = f"{type(found).__name__}: {found}"
             outcomes.append(
-                Outcome(rule.code, COULD_NOT_RUN, reason=reason, message=info.message, severity=info.severity)
+                Outcome(
+                    rule.code,
+                    COULD_NOT_RUN,
+                    reason=reason,
+                    message=info.message,
+                    severity=info.severity,
+                    pack=rule.pack,
+                )
             )
             continue
         parts.extend(found)
         cells = sum(frame.height for frame in found)
         failures = failures_of(pl.concat(found)).height if cells else 0
         status = PASSED if not failures else FAILED if info.severity == ERROR else QUERIED
-        outcomes.append(Outcome(rule.code, status, failures, "", info.message, info.severity, cells))
+        outcomes.append(Outcome(rule.code, status, failures, "", info.message, info.severity, cells, pack=rule.pack))
     implemented = {r.code for r in rules}
     for code, info in catalogue(dataset.name).items():
-        if year.end in info.years and code not in implemented:
+        if year.end in info.years and code not in implemented and code not in registry.left_out:
             outcomes.append(Outcome(code, NOT_IMPLEMENTED, message=info.message, severity=info.severity))
+    for code, why in registry.left_out.items():
+        left = registry.left_out_rules.get(code)
+        about = left.info if left is not None else catalogue(dataset.name).get(code)
+        message, severity = (about.message, about.severity) if about is not None else ("", ERROR)
+        pack = left.pack if left is not None else ""
+        outcomes.append(Outcome(code, SWITCHED_OFF, reason=why, message=message, severity=severity, pack=pack))
     errors = pl.concat(parts) if parts else pl.DataFrame(schema=ERROR_COLUMNS)
     errors = label_derived(
         errors.sort("table", "row_number", "rule_code", "field", nulls_last=True), data.tables, dataset.name
     )
+    errors, accepted, used = split_accepted(errors, registry.accepted)
+    outcomes = _with_accepted(outcomes, accepted)
+    notes = list(registry.notes)
+    notes += [
+        f"{a.where}: accepted query {a.rule} for child {a.child} no longer fails"
+        for i, a in enumerate(registry.accepted)
+        if i not in used
+    ]
     ordered = sorted(outcomes, key=lambda o: o.code)
-    return ValidationResult(dataset.name, year, authority, errors, ordered, tuple(sorted(absent)), data.tables)
+    return ValidationResult(
+        dataset.name,
+        year,
+        authority,
+        errors,
+        ordered,
+        tuple(sorted(absent)),
+        data.tables,
+        accepted=accepted,
+        packs=list(registry.packs),
+        notes=notes,
+    )
+
+
+def _with_accepted(outcomes: list[Outcome], accepted: pl.DataFrame) -> list[Outcome]:
+    """Failures of accepted queries move from `failures` (and their cells from `cells`) to `accepted`; a rule all of
+    whose failures are accepted is ACCEPTED (listed apart in every report, never hidden)."""
+    if accepted.is_empty():
+        return outcomes
+    records = dict(failures_of(accepted).group_by("rule_code").len().iter_rows())
+    cells = dict(accepted.group_by("rule_code").len().iter_rows())
+    changed = []
+    for outcome in outcomes:
+        taken = int(records.get(outcome.code, 0))
+        if taken:
+            left = outcome.failures - taken
+            status = ACCEPTED if not left else FAILED if outcome.severity == ERROR else QUERIED
+            outcome = outcome._replace(
+                failures=left, cells=outcome.cells - int(cells.get(outcome.code, 0)), accepted=taken, status=status
+            )
+        changed.append(outcome)
+    return changed

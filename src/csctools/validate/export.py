@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 import xlsxwriter
@@ -12,6 +13,7 @@ from jinja2 import Environment, select_autoescape
 
 from csctools.io.result import ReturnData
 from csctools.model import SOURCE_FILE, SOURCE_ROW
+from csctools.validate.accepted import ACCEPTED_COLUMNS
 from csctools.validate.engine import ValidationResult
 from csctools.validate.written import HELPER_COLUMNS, derived_label, written
 
@@ -48,8 +50,31 @@ def headline_counts(result: ValidationResult) -> dict[str, object]:
     }
 
 
+def accepted_rows(result: ValidationResult) -> pl.DataFrame:
+    """Accepted queries with the authority and year, as the error table's columns plus reason, by and on."""
+    if result.accepted is None or result.accepted.is_empty():
+        return pl.DataFrame(schema={c: pl.String for c in (*CSV_COLUMNS, *ACCEPTED_COLUMNS)})
+    return result.accepted.select(
+        *CSV_COLUMNS,
+        *ACCEPTED_COLUMNS,
+        pl.lit(result.authority.number if result.authority else None, pl.String).alias("authority"),
+        pl.lit(result.year.label).alias("year"),
+    )
+
+
 def write_csv(result: ValidationResult, path: Path) -> None:
-    with_context(result).write_csv(path)
+    """Outstanding failures, then accepted queries (the accepted_* columns say why; empty for outstanding rows)."""
+    outstanding = with_context(result)
+    accepted = accepted_rows(result)
+    if accepted.is_empty():
+        outstanding.write_csv(path)
+        return
+    blank = [pl.lit(None, pl.String).alias(c) for c in ACCEPTED_COLUMNS]
+    both = pl.concat(
+        [outstanding.with_columns(blank), accepted.select(outstanding.columns + list(ACCEPTED_COLUMNS))],
+        how="vertical_relaxed",
+    )
+    both.write_csv(path)
 
 
 def write_json(result: ValidationResult, data: ReturnData, path: Path) -> None:
@@ -58,26 +83,42 @@ def write_json(result: ValidationResult, data: ReturnData, path: Path) -> None:
         "year": result.year.label,
         "authority": result.authority.number if result.authority else None,
         **headline_counts(result),
+        "packs": [p._asdict() for p in result.packs],
+        "notes": result.notes,
         "rule_counts": result.counts(),
         "rules": summary(result),
         "structural_problems": [p._asdict() for p in data.problems],
         "errors": with_context(result).to_dicts(),
+        "accepted": accepted_rows(result).to_dicts(),
     }
     path.write_text(json.dumps(document, indent=1, default=str), encoding="utf-8")
 
 
 def write_xlsx(result: ValidationResult, data: ReturnData, path: Path) -> None:
     """A summary sheet by rule, then a sheet per table with each row that has an error, failing cells flagged."""
-    book = xlsxwriter.Workbook(str(path))
+    # text from a pack (a rule's message, a reason) is written as text, never as a formula or a link
+    book = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False})
     bold = book.add_format({"bold": True})
     flagged = book.add_format({"bg_color": "#FFC7CE", "font_color": "#9C0006"})
     sheet = book.add_worksheet("Summary")
     sheet.write(0, 0, f"{result.dataset.upper()} {result.year.label} validation: {result.headline()}", bold)
     if result.absent_tables:
         sheet.write(1, 0, f"The return has no {', '.join(result.absent_tables)} table: rules that need it were not run")
-    headings = ("rule", "status", "severity", "failures", "cells", "children", "message", "why not run")
-    sheet.write_row(2, 0, headings, bold)
-    for row, item in enumerate(summary(result), start=3):
+    headings = (
+        "rule",
+        "status",
+        "severity",
+        "failures",
+        "cells",
+        "children",
+        "message",
+        "why not run",
+        "accepted",
+        "pack",
+    )
+    first = _write_packs(sheet, result, bold)
+    sheet.write_row(first, 0, headings, bold)
+    for row, item in enumerate(summary(result), start=first + 1):
         sheet.write_row(
             row,
             0,
@@ -90,11 +131,14 @@ def write_xlsx(result: ValidationResult, data: ReturnData, path: Path) -> None:
                 item["children"],
                 item["message"],
                 item["reason"],
+                item["accepted"],
+                item["pack"] or "",
             ],
         )
     sheet.set_column(6, 6, 90)
-    sheet.autofilter(2, 0, 2 + len(result.outcomes), len(headings) - 1)
-    sheet.freeze_panes(3, 0)
+    sheet.autofilter(first, 0, first + len(result.outcomes), len(headings) - 1)
+    sheet.freeze_panes(first + 1, 0)
+    _accepted_sheet(book, result, bold)
     for table_name, errors in result.errors.partition_by("table", as_dict=True, maintain_order=True).items():
         name = str(table_name[0])
         frame = result.tables.get(name, data.tables.get(name))  # with the derived columns the rules used
@@ -102,6 +146,30 @@ def write_xlsx(result: ValidationResult, data: ReturnData, path: Path) -> None:
             continue
         _table_sheet(book, result.dataset, name, frame, errors, bold, flagged)
     book.close()
+
+
+def _write_packs(sheet: Any, result: ValidationResult, bold: object) -> int:
+    """The packs used (name, version, source, content hash) under the title; returns the next free row."""
+    row = 2
+    for used in result.packs:
+        sheet.write_row(row, 0, ["pack", used.name, used.version, used.source, "sha256 " + used.content_hash])
+        row += 1
+    for note in result.notes:
+        sheet.write_row(row, 0, ["note", note])
+        row += 1
+    return row + 1 if row > 2 else 2
+
+
+def _accepted_sheet(book: xlsxwriter.Workbook, result: ValidationResult, bold: object) -> None:
+    accepted = accepted_rows(result)
+    if accepted.is_empty():
+        return
+    sheet = book.add_worksheet("Accepted")
+    columns = ["rule_code", "child_id", "table", "row_number", "field", "value", *ACCEPTED_COLUMNS, "message"]
+    sheet.write_row(0, 0, columns, bold)
+    for out, record in enumerate(accepted.select(columns).iter_rows(), start=1):
+        sheet.write_row(out, 0, ["" if v is None else v for v in record])
+    sheet.freeze_panes(1, 0)
 
 
 def _table_sheet(
@@ -157,6 +225,9 @@ def write_html(result: ValidationResult, data: ReturnData, path: Path) -> None:
         query_count=tally.queries,
         absent_tables=result.absent_tables,
         problems=[p.describe() for p in data.problems],
+        packs=[p._asdict() for p in result.packs],
+        notes=result.notes,
+        accepted=accepted_rows(result).to_dicts(),
         payload=json.dumps(payload, default=str).replace("</", "<\\/"),
     )
     path.write_text(html, encoding="utf-8")

@@ -1,4 +1,6 @@
-"""Rules: a catalogue record plus one function over the return's tables, registered with a decorator."""
+"""Rules: a record plus one function over the return's tables. DfE rules register with a decorator into the
+built-in collection (`BUILTIN`); a validation runs a `Registry` built from it and any packs (csctools.packs.registry).
+"""
 
 from __future__ import annotations
 
@@ -42,6 +44,8 @@ class Rule(NamedTuple):
     check: Check
     needs: frozenset[str]
     row_condition: RowCondition | None = None
+    pack: str = ""  # the pack the rule comes from ("" for the built-in DfE rules)
+    tags: frozenset[str] = frozenset()  # for --only/--skip, beside the code, the pack name, severity and tables
 
     @property
     def code(self) -> str:
@@ -51,9 +55,37 @@ class Rule(NamedTuple):
         return year.end in self.info.years
 
 
+class PackUsed(NamedTuple):
+    """A pack a validation used, named in every report."""
+
+    name: str
+    version: str
+    content_hash: str
+    source: str  # "built in", a folder or a zip
+
+
+class Acceptance(NamedTuple):
+    """A query accepted in a settings file: its failures are reported apart from the outstanding ones."""
+
+    rule: str
+    child: str
+    row: int | None
+    reason: str
+    who: str
+    when: str
+    where: str  # "settings-383.yaml line 12"
+
+
 class Registry:
+    """The rules of one validation, the packs they came from, and the settings applied to them."""
+
     def __init__(self) -> None:
         self._rules: dict[tuple[str, str], Rule] = {}
+        self.packs: list[PackUsed] = []
+        self.left_out: dict[str, str] = {}  # code -> why it is not run (switched off, --only, --skip)
+        self.left_out_rules: dict[str, Rule] = {}  # the left-out rules that are implemented, for their messages
+        self.accepted: list[Acceptance] = []
+        self.notes: list[str] = []  # settings that name rules not in this validation, and the like
 
     def add(self, rule: Rule) -> None:
         key = (rule.dataset, rule.code)
@@ -68,8 +100,12 @@ class Registry:
     def get(self, dataset: str, code: str) -> Rule | None:
         return self._rules.get((dataset, code))
 
+    def remove(self, dataset: str, code: str) -> None:
+        self._rules.pop((dataset, code), None)
 
-REGISTRY = Registry()
+
+BUILTIN = Registry()  # the DfE rule sets: the built-in packs
+REGISTRY = BUILTIN  # the name the rule modules and tests have used
 
 
 def rule(
@@ -85,13 +121,15 @@ def rule(
     ofsted_provider_lists); the collection dates are always known. `severity` overrides the catalogue's (a check
     the DfE itself says may give false positives is reported as a query, not an error).
     """
-    info = catalogue(dataset)[code]
+    info = catalogue(dataset).get(code)
+    if info is None:
+        raise ValueError(f"{code} is not a DfE {dataset} rule code; a local rule belongs in a pack (docs/packs.md)")
     if severity is not None:
         info = info._replace(severity=severity)
 
     def register(check: Check) -> Check:
         wanted = frozenset(needs) if needs is not None else info.needs
-        REGISTRY.add(Rule(dataset, info, check, wanted - {"collection_dates"}, row_condition))
+        BUILTIN.add(Rule(dataset, info, check, wanted - {"collection_dates"}, row_condition))
         return check
 
     return register

@@ -14,6 +14,7 @@ from csctools.io.result import ReturnData
 from csctools.model import Dataset
 from csctools.reference.authorities import Authority, find_authority
 from csctools.validate.engine import ValidationResult, validate
+from csctools.validate.registry import Registry
 from csctools.years import CollectionYear
 
 DATASETS: dict[str, tuple[Dataset, str]] = {"ssda903": (SSDA903, "CHILD"), "cin": (CIN, "LAchildID")}
@@ -45,12 +46,20 @@ def validate_return(
     previous: ReturnData | None = None,
     providers: pl.DataFrame | None = None,
     progress: Callable[[int, int], None] | None = None,
+    registry: Registry | None = None,
 ) -> ValidationResult:
-    """Run every rule of the return's dataset for the year."""
+    """Run every rule of the year: the built-in DfE pack, or `registry` (csctools.packs.registry.build: the
+    built-in pack with local packs and settings)."""
     model, child_key = DATASETS[data.dataset]
+    if registry is None:
+        from csctools.packs.registry import build
+
+        registry = build(data.dataset)
     pack = load_rules(data.dataset)
     prepare = getattr(pack, "prepare", None)
     derived: frozenset[str] = frozenset()
     if prepare is not None:
         data, previous, derived = prepare(data, authority, previous)
-    return validate(data, model, year, child_key, authority, previous, providers, progress=progress, derived=derived)
+    return validate(
+        data, model, year, child_key, authority, previous, providers, registry, progress=progress, derived=derived
+    )

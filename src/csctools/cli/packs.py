@@ -1,0 +1,159 @@
+"""`csc packs new|check|list|export|install`: local rule packs as folders or zips of YAML and SQL."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from csctools.cli.common import fail, plural
+
+app = typer.Typer(help="Local rule packs: write, check, list, share and install them.", no_args_is_help=True)
+
+
+@app.command("new")
+def new_pack(name: Annotated[Path, typer.Argument(help="Folder of the new pack, e.g. leeds-checks")]) -> None:
+    """A commented starter pack with one example rule."""
+    from csctools.packs.starter import create
+
+    try:
+        files = create(name)
+    except FileExistsError as error:
+        fail(str(error))
+    for path in files:
+        typer.echo(f"wrote {path}")
+    typer.echo(f"next: edit {files[1]}, then run: csc packs check {name}")
+
+
+def _checked(text: str, examples: bool = True) -> tuple[object, list[str]]:
+    """Load and check a pack (form, SQL for every year, examples); exit 2 with one line on the first problem."""
+    from csctools.packs.check import check_examples
+    from csctools.packs.files import PackError
+    from csctools.packs.registry import load
+
+    try:
+        loaded = load([text])[0]
+        lines = []
+        for local in loaded.rules:
+            years = sorted(local.info.years)
+            span = f"{_label(years[0])} to {_label(years[-1])}" if len(years) > 1 else _label(years[0])
+            done = check_examples(local) if examples else []
+            kinds = f"; examples behave ({', '.join(done)})" if done else "; no examples"
+            where = f"{local.record.file} line {local.record.line}"
+            lines.append(f"  {local.code} ({where}): SQL checked against {span}{kinds}")
+    except PackError as error:
+        fail(f"pack {error}")
+    return loaded, lines
+
+
+def _label(end: int) -> str:
+    from csctools.years import CollectionYear
+
+    return CollectionYear(end).label
+
+
+@app.command("check")
+def check_pack(pack: Annotated[str, typer.Argument(help="Pack folder, zip or installed name")]) -> None:
+    """Check a pack: its files and keys, each rule's SQL against the tables and columns of every year it applies
+    to, code clashes, and that each rule's examples fail and pass as they say. Exit 2 on the first problem."""
+    from csctools.packs.registry import LoadedPack
+
+    loaded, lines = _checked(pack)
+    assert isinstance(loaded, LoadedPack)
+    info = loaded.pack.info
+    typer.echo(f"{info.name} {info.version} (sha256 {loaded.pack.content_hash[:12]}): {plural(len(lines), 'rule')}")
+    for line in lines:
+        typer.echo(line)
+    settings = loaded.settings
+    if settings.off or settings.severity or settings.accepted:
+        changed = plural(len(settings.severity), "severity", "severities")
+        accepted = plural(len(settings.accepted), "accepted query", "accepted queries")
+        typer.echo(f"  settings: {plural(len(settings.off), 'rule')} off, {changed} changed, {accepted}")
+    typer.echo("ok")
+
+
+@app.command("list")
+def list_packs() -> None:
+    """The built-in DfE packs and every installed pack, with versions and content hashes."""
+    from csctools.packs.files import PackError, load_pack
+    from csctools.packs.registry import builtin_pack, data_folder, installed
+    from csctools.validate.registry import BUILTIN
+    from csctools.validate.run import load_rules
+
+    for dataset in ("ssda903", "cin"):
+        load_rules(dataset)
+        used = builtin_pack(dataset)
+        count = len(BUILTIN.rules(dataset))
+        typer.echo(f"{used.name}\t{used.version}\tbuilt in\t{count} DfE rules\tsha256 {used.content_hash[:12]}")
+    for path in installed():
+        try:
+            pack = load_pack(path)
+        except PackError as error:
+            typer.echo(f"{path.stem}\t?\tinstalled\tcannot be read: {error}\t{path}")
+            continue
+        rules = len(pack.of_kind("rules"))
+        typer.echo(
+            f"{pack.info.name}\t{pack.info.version}\tinstalled\t{plural(rules, 'rule')}\tsha256 "
+            f"{pack.content_hash[:12]}\t{path}"
+        )
+    if not installed():
+        typer.echo(f"(no packs installed in {data_folder()})")
+
+
+def _zip_bytes(files: dict[str, bytes], root: str) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name in sorted(files):
+            info = zipfile.ZipInfo(f"{root}/{name}", date_time=(2020, 1, 1, 0, 0, 0))  # same bytes for same files
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, files[name])
+    return buffer.getvalue()
+
+
+@app.command("export")
+def export_pack(
+    pack: Annotated[str, typer.Argument(help="Pack folder")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="The .zip to write")],
+) -> None:
+    """Check a pack, then write it as one .zip to hand to another authority."""
+    from csctools.packs.registry import LoadedPack
+
+    if output.suffix.lower() != ".zip":
+        fail(f"{output}: the pack is written as a .zip")
+    loaded, _ = _checked(pack)
+    assert isinstance(loaded, LoadedPack)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_bytes(_zip_bytes(dict(loaded.pack.files), loaded.pack.info.name))
+    typer.echo(f"{output}: {loaded.pack.info.name} {loaded.pack.info.version} (sha256 {loaded.pack.content_hash[:12]})")
+
+
+@app.command("install")
+def install_pack(file: Annotated[Path, typer.Argument(help="A pack .zip (or folder)")]) -> None:
+    """Check a pack and install it in your data folder, so `--pack NAME` finds it. Refuses a pack whose name or
+    rule codes clash with an installed one."""
+    from csctools.packs.files import PackError, load_pack
+    from csctools.packs.registry import LoadedPack, data_folder, installed
+    from csctools.packs.rules import parse_rules
+
+    loaded, _ = _checked(str(file))
+    assert isinstance(loaded, LoadedPack)
+    name = loaded.pack.info.name
+    codes = {r.code.upper() for r in loaded.rules}
+    for path in installed():
+        try:
+            other = load_pack(path)
+            other_codes = {r.code.upper() for r in parse_rules(other)}
+        except PackError:
+            continue
+        if other.info.name == name:
+            fail(f"a pack named {name} is installed already ({path}, version {other.info.version}); remove it first")
+        clash = sorted(codes & other_codes)
+        if clash:
+            fail(f"rule {clash[0]} of {name} clashes with the installed pack {other.info.name} ({path})")
+    target = data_folder() / f"{name}.zip"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(_zip_bytes(dict(loaded.pack.files), name))
+    typer.echo(f"installed {name} {loaded.pack.info.version} in {target}; use it with: csc validate ... --pack {name}")

@@ -1,0 +1,202 @@
+"""Checking a pack: each rule's SQL against the data model of every year it applies to, and its examples.
+
+The SQL is bound (not run) over empty tables holding exactly that year's columns, so a syntax error, an unknown
+table or column, or a condition that is not true/false is found before any data is read.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import cache
+from typing import Any
+
+import duckdb
+import polars as pl
+
+from csctools.io.typing import NULL_TYPES, type_frame
+from csctools.model import FIRST_YEAR, RAW_SUFFIX, SOURCE_FILE, SOURCE_ROW, Column, ColumnType, Dataset
+from csctools.packs.files import LINE_KEY
+from csctools.packs.rules import (
+    COLLECTION,
+    DATASETS,
+    POSTCODE_COLUMNS,
+    PREVIOUS,
+    ROW_INDEX,
+    LocalRule,
+    table_names,
+)
+from csctools.packs.sql import SqlError, check_select, register, sandbox
+from csctools.years import CollectionYear
+
+_DUCK_TYPES = {"VARCHAR": pl.String, "DOUBLE": pl.Float64, "BOOLEAN": pl.Boolean}
+
+
+def _columns(dataset: Dataset, name: str, year: CollectionYear | None) -> tuple[Column, ...]:
+    table = dataset.table(name)
+    return (*table.columns_for(year), *dataset.derived.get(name, ()))
+
+
+def year_table(dataset: Dataset, name: str, year: CollectionYear | None) -> pl.DataFrame:
+    """An empty typed table with the columns a reader gives that year (the postcode columns the 903 derives)."""
+    schema: dict[str, pl.DataType] = {SOURCE_FILE: pl.String(), SOURCE_ROW: pl.Int64()}
+    for column in _columns(dataset, name, year):
+        schema[column.name] = NULL_TYPES[column.type]()
+        if column.type not in (ColumnType.TEXT, ColumnType.CODE):
+            schema[column.name + RAW_SUFFIX] = pl.String()
+    if dataset.name == "ssda903" and name == "Episodes":
+        schema |= {c: _DUCK_TYPES[t]() for c, t in POSTCODE_COLUMNS.items()}
+    return pl.DataFrame(schema=schema)
+
+
+@cache
+def _model_connection(dataset_name: str, year_end: int) -> tuple[duckdb.DuckDBPyConnection, set[str]]:
+    """An empty-table sandbox for one year of the data model, and the names registered in it so far."""
+    return sandbox(), set()
+
+
+def _model_frame(dataset: Dataset, name: str, year: CollectionYear) -> pl.DataFrame:
+    if name == COLLECTION:
+        return pl.DataFrame(schema={"start_date": pl.Date, "end_date": pl.Date, "la_code": pl.String})
+    if name.startswith(PREVIOUS):
+        # last year's columns; the first year of the data model stands in for the year before it
+        before = year.previous() if year.end > FIRST_YEAR else year
+        return year_table(dataset, name.removeprefix(PREVIOUS), before)
+    return year_table(dataset, name, year).with_row_index(ROW_INDEX)
+
+
+def _year_connection(local: LocalRule, end: int) -> duckdb.DuckDBPyConnection:
+    con, registered = _model_connection(local.dataset, end)
+    dataset, year = DATASETS[local.dataset], CollectionYear(end)
+    for name in (*local.info.tables, COLLECTION):
+        if name not in registered:
+            register(con, name, _model_frame(dataset, name, year))
+            registered.add(name)
+    return con
+
+
+def _bind(con: duckdb.DuckDBPyConnection, local: LocalRule) -> None:
+    """Bind the rule's SQL (DESCRIBE plans it without running it); a SqlError says what is wrong."""
+    check_select(con, local.sql())
+    try:
+        if local.condition is not None:
+            described = con.sql(f'DESCRIBE SELECT ({local.condition}) AS flag FROM "{local.table}"').fetchall()
+            kind = described[0][1]
+            if kind not in ("BOOLEAN", '"NULL"', "NULL"):
+                raise SqlError(f"the condition gives {kind}, not true/false")
+        else:
+            described = con.sql(f"DESCRIBE {local.sql()}").fetchall()
+            if SOURCE_ROW not in {str(row[0]).lower() for row in described}:
+                raise SqlError(f"the query must return {SOURCE_ROW} (the row of {local.table} that fails)")
+    except duckdb.Error as error:
+        raise SqlError(" ".join(str(error).split())) from None
+
+
+def check_sql(local: LocalRule, year: CollectionYear | None = None) -> None:
+    """The rule's SQL against the data model of `year`, or of each year it applies to; a PackError naming file,
+    line and rule."""
+    years = sorted(local.info.years) if year is None else [y for y in [year.end] if y in local.info.years]
+    for end in years:
+        try:
+            _bind(_year_connection(local, end), local)
+        except SqlError as error:
+            raise local.error(f"in {CollectionYear(end).label}: {error}") from None
+
+
+def _text(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, dt.date):
+        return value.strftime("%d/%m/%Y")
+    return str(value)
+
+
+def _example_tables(local: LocalRule, example: Any, number: str) -> dict[str, list[dict[str, Any]]]:
+    """An example is one row of the rule's first table, or a mapping of table names to lists of rows."""
+    if not isinstance(example, dict):
+        raise local.error(f"example {number} must be a row (column: value) or tables of rows")
+    known = table_names(DATASETS[local.dataset])
+    keys = [k for k in example if k != LINE_KEY]
+    if keys and all(k.lower() in known for k in keys):
+        tables: dict[str, list[dict[str, Any]]] = {}
+        for key in keys:
+            rows = example[key]
+            rows = rows if isinstance(rows, list) else [rows]
+            if not all(isinstance(r, dict) for r in rows):
+                raise local.error(f"example {number}: the rows of {key} must each be a mapping of column: value")
+            tables[known[key.lower()]] = rows
+        return tables
+    return {local.table: [example]}
+
+
+def _typed(local: LocalRule, name: str, rows: list[dict[str, Any]], number: str) -> pl.DataFrame:
+    dataset = DATASETS[local.dataset]
+    columns = _columns(dataset, name.removeprefix(PREVIOUS), None)
+    names = {c.name for c in columns}
+    extra = set(POSTCODE_COLUMNS) if local.dataset == "ssda903" and name.endswith("Episodes") else set()
+    for row in rows:
+        for key in row:
+            if key != LINE_KEY and key not in names and key not in extra:
+                raise local.error(f'example {number}: {name} has no column "{key}"')
+    text = pl.DataFrame(
+        {c.name: [_text(r.get(c.name)) for r in rows] for c in columns}
+        | {SOURCE_FILE: [f"example {number}"] * len(rows), SOURCE_ROW: list(range(2, len(rows) + 2))},
+        schema={**{c.name: pl.String for c in columns}, SOURCE_FILE: pl.String, SOURCE_ROW: pl.Int64},
+    )
+    typed = type_frame(text, columns, keep=(SOURCE_FILE, SOURCE_ROW))
+    for column in sorted(extra):
+        kind = _DUCK_TYPES[POSTCODE_COLUMNS[column]]
+        typed = typed.with_columns(pl.Series(column, [r.get(column) for r in rows], dtype=kind, strict=False))
+    return typed
+
+
+@cache
+def _examples_sandbox() -> duckdb.DuckDBPyConnection:
+    """One connection for every example checked in this process (each example registers its tables afresh)."""
+    return sandbox()
+
+
+def run_example(local: LocalRule, example: Any, year: CollectionYear, number: str) -> tuple[str, int, str]:
+    """(outcome status, failing cells, reason) of the rule over one example, as the engine would report it."""
+    from csctools.packs.execute import SHARED, compile_rules
+    from csctools.reference.authorities import find_authority
+    from csctools.validate.context import Context
+    from csctools.validate.engine import failure_rows
+    from csctools.validate.run import DATASETS as MODELS
+
+    tables = _example_tables(local, example, number)
+    now = {n: _typed(local, n, rows, number) for n, rows in tables.items() if not n.startswith(PREVIOUS)}
+    last = {
+        n.removeprefix(PREVIOUS): _typed(local, n, rows, number) for n, rows in tables.items() if n.startswith(PREVIOUS)
+    }
+    model, child_key = MODELS[local.dataset]
+    rule = compile_rules([local])[0]
+    authority = find_authority("383") if "la_code" in local.info.needs else None  # Leeds, for examples only
+    context = Context(model, year, now, last, authority)
+    context.cache[SHARED] = _examples_sandbox()
+    try:
+        cells = 0
+        for failures in rule.check(context):
+            rows = failure_rows(rule, failures, child_key)
+            cells += rows.height if rows is not None else 0
+    except Exception as error:  # reported as the engine would: the rule could not run
+        return "could not run", 0, f"{type(error).__name__}: {error}"
+    return ("failed" if cells else "passed"), cells, ""
+
+
+def check_examples(local: LocalRule) -> list[str]:
+    """Each example of the rule, in `examples: year:` or the latest year the rule applies to: fail examples must
+    be flagged, pass examples must not. Returns what was checked; a PackError for the first that does not behave."""
+    year = CollectionYear(local.example_year or max(local.info.years))
+    done = []
+    for kind in ("fail", "pass"):
+        for index, example in enumerate(local.examples[kind], start=1):
+            number = f"{kind} #{index}"
+            status, cells, reason = run_example(local, example, year, number)
+            if status not in ("passed", "failed"):
+                raise local.error(f"example {number}: the rule {status}: {reason}")
+            if kind == "fail" and status != "failed":
+                raise local.error(f"example {number} should fail but the rule passed it")
+            if kind == "pass" and status != "passed":
+                raise local.error(f"example {number} should pass but the rule flagged {cells} cell(s)")
+            done.append(number)
+    return done

@@ -1,0 +1,180 @@
+"""Running local rules: their SQL over the return's frames in the sandbox, failing rows handed to the engine.
+
+One sandbox connection per validation holds this year's tables, last year's (`prev_<table>`) and `collection`.
+The conditions of every local rule over the same table are evaluated in one query; if that query fails, each
+condition runs alone, so only a broken rule is reported as "could not run".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import NamedTuple
+
+import duckdb
+import polars as pl
+
+from csctools.model import SOURCE_FILE, SOURCE_ROW
+from csctools.packs.rules import COLLECTION, PREVIOUS, ROW_INDEX, LocalRule
+from csctools.packs.sql import SqlError, query, register, sandbox
+from csctools.validate.context import Context
+from csctools.validate.registry import Check, Failures, Rule
+
+_CONNECTION = ("csctools.packs", "connection")
+SHARED = ("csctools.packs", "shared sandbox")  # a connection to reuse (checking examples), set by the caller
+
+
+def collection_frame(ctx: Context) -> pl.DataFrame:
+    return pl.DataFrame(
+        {
+            "start_date": [ctx.start],
+            "end_date": [ctx.end],
+            "la_code": [ctx.authority.number if ctx.authority else None],
+        },
+        schema={"start_date": pl.Date, "end_date": pl.Date, "la_code": pl.String},
+    )
+
+
+def _frame(ctx: Context, name: str) -> pl.DataFrame:
+    if name == COLLECTION:
+        return collection_frame(ctx)
+    if name.startswith(PREVIOUS):
+        return ctx.last_year(name.removeprefix(PREVIOUS))
+    return ctx.table(name).with_row_index(ROW_INDEX)
+
+
+class _Sandbox(NamedTuple):
+    connection: duckdb.DuckDBPyConnection
+    frames: dict[str, pl.DataFrame]  # every table asked for, whole (failing rows are taken from these)
+    shown: dict[str, frozenset[str] | None]  # the columns each table shows DuckDB (None: all of them)
+
+
+def _shown_frame(frame: pl.DataFrame, columns: frozenset[str] | None) -> pl.DataFrame:
+    """Only the columns the rules mention (a DuckDB scan of an Arrow stream reads every column it is given, and
+    text columns cost most), plus the row position."""
+    if columns is None:
+        return frame
+    shown = [c for c in frame.columns if c.lower() in columns or c == ROW_INDEX]
+    return frame.select(shown or frame.columns[:1])  # DuckDB needs a column even where the SQL uses none
+
+
+def connection(
+    ctx: Context, names: Iterable[str], columns: frozenset[str] | None = None
+) -> tuple[duckdb.DuckDBPyConnection, dict[str, pl.DataFrame]]:
+    """The validation's sandbox, showing DuckDB the named tables (this year's with their row positions, last
+    year's as prev_<table>, and `collection`) with at least `columns` (None: every column)."""
+    state: _Sandbox | None = ctx.cache.get(_CONNECTION)
+    if state is None:
+        state = ctx.cache[_CONNECTION] = _Sandbox(ctx.cache.get(SHARED) or sandbox(), {}, {})
+    for name in names:
+        if name not in state.frames:
+            state.frames[name] = _frame(ctx, name)
+        if name in state.shown:
+            before = state.shown[name]
+            if before is None or (columns is not None and columns <= before):
+                continue
+            wanted = None if columns is None else before | columns
+        else:
+            wanted = columns
+        state.shown[name] = wanted
+        register(state.connection, name, _shown_frame(state.frames[name], wanted))
+    return state.connection, state.frames
+
+
+def _tables(local: LocalRule) -> tuple[str, ...]:
+    return (*local.info.tables, COLLECTION)
+
+
+def _columns(rules: list[LocalRule]) -> frozenset[str] | None:
+    if any(r.columns is None for r in rules):
+        return None
+    return frozenset().union(*(r.columns or frozenset() for r in rules))
+
+
+class ConditionBatch:
+    """The condition rules of the given packs over one table, evaluated together once per validation."""
+
+    def __init__(self, table: str) -> None:
+        self.table = table
+        self.rules: list[LocalRule] = []
+
+    def add(self, local: LocalRule) -> None:
+        self.rules.append(local)
+
+    def _together(self, con: duckdb.DuckDBPyConnection, rules: list[LocalRule]) -> dict[str, pl.Series]:
+        flags = [f'coalesce(({r.condition}), false) AS "{r.code}"' for r in rules]
+        failing = " OR ".join(f'"{r.code}"' for r in rules)
+        sql = f'SELECT * FROM (SELECT "{ROW_INDEX}", {", ".join(flags)} FROM "{self.table}") WHERE {failing}'
+        found = query(con, sql)
+        return {r.code: found.filter(pl.col(r.code))[ROW_INDEX] for r in rules}
+
+    def failing(self, ctx: Context) -> dict[str, pl.Series | SqlError]:
+        """Row positions of each rule's failing rows, or why its SQL failed (cached for the validation)."""
+        key = ("csctools.packs", "batch", id(self))
+        if key in ctx.cache:
+            return ctx.cache[key]  # type: ignore[no-any-return]
+        wanted = [r for r in self.rules if ctx.year.end in r.info.years]
+        columns = _columns(wanted)
+        con, _ = connection(ctx, {name for r in wanted for name in _tables(r)}, columns)
+        result: dict[str, pl.Series | SqlError] = {}
+        try:
+            result.update(self._together(con, wanted))
+        except SqlError:
+            for local in wanted:
+                try:
+                    result[local.code] = query(con, local.sql())[ROW_INDEX]
+                except SqlError as error:
+                    result[local.code] = error
+        ctx.cache[key] = result
+        return result
+
+
+def _condition_check(local: LocalRule, batch: ConditionBatch) -> Rule:
+    def check(ctx: Context) -> Iterable[Failures]:
+        found = batch.failing(ctx)[local.code]
+        if isinstance(found, SqlError):
+            raise found
+        _, frames = connection(ctx, _tables(local), local.columns)
+        rows = frames[local.table][found].drop(ROW_INDEX)
+        yield Failures(local.table, rows, local.info.fields or None)
+
+    return _rule(local, check)
+
+
+def _query_check(local: LocalRule) -> Rule:
+    def check(ctx: Context) -> Iterable[Failures]:
+        con, frames = connection(ctx, _tables(local), local.columns)
+        found = query(con, local.sql())
+        columns = {c.lower(): c for c in found.columns}
+        if SOURCE_ROW not in columns:
+            raise SqlError(f"the query must return {SOURCE_ROW} (the row of {local.table} that fails)")
+        keys = [SOURCE_ROW] + ([SOURCE_FILE] if SOURCE_FILE in columns else [])
+        picked = found.select(pl.col(columns[k]).alias(k) for k in keys).unique()
+        picked = picked.with_columns(pl.col(SOURCE_ROW).cast(pl.Int64, strict=False))
+        table = frames[local.table].drop(ROW_INDEX)
+        stray = picked.join(table.select(keys), on=keys, how="anti").height
+        if stray:  # never dropped silently: the query names rows that are not rows of its first table
+            where = " and ".join(keys)
+            raise SqlError(f"{stray} row(s) the query returned are not rows of {local.table} (by {where})")
+        yield Failures(local.table, table.join(picked, on=keys, how="semi"), local.info.fields or None)
+
+    return _rule(local, check)
+
+
+def _rule(local: LocalRule, check: Check) -> Rule:
+    tags = frozenset({local.pack, *local.tags})
+    check.__doc__ = local.guidance or local.info.message
+    return Rule(local.dataset, local.info, check, local.info.needs, None, local.pack, tags)
+
+
+def compile_rules(rules: list[LocalRule]) -> list[Rule]:
+    """Local rules as engine rules: conditions over the same table share one query."""
+    batches: dict[tuple[str, str], ConditionBatch] = {}
+    compiled = []
+    for local in rules:
+        if local.condition is not None:
+            batch = batches.setdefault((local.dataset, local.table), ConditionBatch(local.table))
+            batch.add(local)
+            compiled.append(_condition_check(local, batch))
+        else:
+            compiled.append(_query_check(local))
+    return compiled

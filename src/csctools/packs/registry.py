@@ -1,0 +1,198 @@
+"""The registry of one validation: the built-in DfE pack of the return, the given packs, their settings, the
+authority's settings, and --only/--skip. Every problem is a PackError raised before any rule runs."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Sequence
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, NamedTuple
+
+from csctools import __version__
+from csctools.package_data import PACKAGE_DIR
+from csctools.packs.locations import data_folder, installed
+from csctools.validate.registry import BUILTIN, PackUsed, Registry, Rule
+from csctools.years import CollectionYear
+
+if TYPE_CHECKING:  # a validation without packs imports neither YAML nor DuckDB
+    from csctools.packs.files import Pack, PackError
+    from csctools.packs.rules import LocalRule
+    from csctools.packs.settings import Settings
+
+__all__ = ["data_folder", "installed"]
+
+BUILTIN_NAMES = {"ssda903": "dfe-ssda903", "cin": "dfe-cin"}
+
+
+def find_pack(text: str) -> Path:
+    """A pack by path (folder, zip or pack.yaml) or by the name of an installed pack."""
+    from csctools.packs.files import PackError
+
+    path = Path(text)
+    if path.exists():
+        return path
+    candidate = data_folder() / f"{text}.zip"
+    if candidate.exists():
+        return candidate
+    raise PackError(text, "is not a pack folder or zip, nor the name of an installed pack (see `csc packs list`)")
+
+
+@cache
+def builtin_pack(dataset: str) -> PackUsed:
+    """The DfE rule set of a return as a pack: csctools' version, and a hash of its catalogue and rule modules."""
+    folder = PACKAGE_DIR / "rules" / dataset
+    digest = hashlib.sha256()
+    for path in sorted([*folder.glob("*.py"), *folder.glob("*.tsv")]):
+        digest.update(path.name.encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest())
+    return PackUsed(BUILTIN_NAMES[dataset], __version__, digest.hexdigest(), "built in")
+
+
+def used(pack: Pack) -> PackUsed:
+    return PackUsed(pack.info.name, pack.info.version, pack.content_hash, pack.source)
+
+
+class LoadedPack(NamedTuple):
+    pack: Pack
+    rules: list[LocalRule]
+    settings: Settings
+
+
+def load(paths: Iterable[str | Path], year: CollectionYear | None = None, bind: bool = True) -> list[LoadedPack]:
+    """Read each pack and check its form; two packs of one name, or clashing codes, are refused. With `bind`,
+    each rule's SQL is checked against the data model of `year` (default: of every year the rule applies to)."""
+    from csctools.packs.files import PackError
+
+    loaded: list[LoadedPack] = []
+    taken: dict[str, str] = {}
+    names: dict[str, str] = {}
+    for text in paths:
+        try:
+            loaded.append(_load_one(str(text), names, taken, year, bind))
+        except PackError as error:
+            raise in_pack(str(text), error) from None
+    return loaded
+
+
+def in_pack(source: str, error: PackError) -> PackError:
+    """The error with the pack it is in: "packs/leeds: rules/a.yaml line 3: rule LEEDS-1: ..."."""
+    from csctools.packs.files import PackError
+
+    if error.file == source:
+        return error
+    return PackError(f"{source}: {error.file}", error.message, error.line)
+
+
+def _load_one(
+    text: str, names: dict[str, str], taken: dict[str, str], year: CollectionYear | None, bind: bool
+) -> LoadedPack:
+    from csctools.packs.files import PackError, load_pack
+    from csctools.packs.rules import parse_rules, refuse_clashes
+    from csctools.packs.settings import empty, parse
+
+    pack = load_pack(find_pack(text))
+    if pack.info.name in names:
+        raise PackError("pack.yaml", f"the pack {pack.info.name} is given twice ({names[pack.info.name]})")
+    names[pack.info.name] = pack.source
+    rules = parse_rules(pack)
+    refuse_clashes(rules, taken)
+    if bind:
+        from csctools.packs.check import check_sql
+
+        for local in rules:
+            check_sql(local, year)
+    label = f"{pack.info.name} settings.yaml"
+    settings = parse(pack.settings, label) if pack.settings is not None else empty()
+    return LoadedPack(pack, rules, settings)
+
+
+def check_packs(packs: Iterable[LoadedPack], year: CollectionYear | None = None) -> None:
+    """Every rule's SQL against the data model of `year` (or of every year it applies to)."""
+    from csctools.packs.check import check_sql
+    from csctools.packs.files import PackError
+
+    for loaded in packs:
+        try:
+            for local in loaded.rules:
+                check_sql(local, year)
+        except PackError as error:
+            raise in_pack(loaded.pack.source, error) from None
+
+
+def _selected(rule_tags: set[str], wanted: Sequence[str]) -> bool:
+    return any(w.lower() in rule_tags for w in wanted)
+
+
+def _tags(rule: Rule) -> set[str]:
+    pack = rule.pack or BUILTIN_NAMES[rule.dataset]
+    words = {rule.code, pack, rule.info.severity, *rule.info.tables, *rule.tags}
+    return {w.lower() for w in words}
+
+
+def build(
+    dataset: str,
+    packs: Sequence[LoadedPack] = (),
+    settings: Settings | None = None,
+    only: Sequence[str] = (),
+    skip: Sequence[str] = (),
+) -> Registry:
+    """The rules of one validation of `dataset`: built-in and local, with the packs' settings and then the
+    authority's (`settings`) applied, and --only/--skip (codes, pack names, severities, tables or tags)."""
+    from csctools.validate.run import load_rules
+
+    load_rules(dataset)
+    registry = Registry()
+    registry.packs.append(builtin_pack(dataset))
+    rules: list[Rule] = BUILTIN.rules(dataset)
+    if not packs and settings is None and not only and not skip:
+        for rule in rules:
+            registry.add(rule)
+        return registry
+    from csctools.packs.execute import compile_rules
+    from csctools.packs.settings import empty, merge
+
+    combined = empty()
+    for loaded in packs:
+        mine = [local for local in loaded.rules if local.dataset == dataset]
+        if mine or dataset in loaded.pack.info.returns or not loaded.pack.info.returns:
+            registry.packs.append(used(loaded.pack))
+        rules += compile_rules(mine)
+        combined = merge(combined, loaded.settings)
+    if settings is not None:
+        combined = merge(combined, settings)
+    from csctools.packs.rules import dfe_codes
+    from csctools.validate.catalogue import catalogue
+
+    catalogued = set(catalogue(dataset))
+    anywhere = {rule.code for rule in rules} | set(dfe_codes())  # a settings file may serve both returns
+    named = [(code, f"{where}: severity of {code} changed") for code, (_, where) in combined.severity.items()]
+    named += [(code, f"{why}: {code}") for code, why in combined.off.items()]
+    named += [(a.rule, f"{a.where}: accepted query of {a.rule}") for a in combined.accepted]
+    for code, what in named:
+        if code not in anywhere:
+            registry.notes.append(f"{what}, but there is no rule {code} (neither DfE nor in the packs given)")
+    by_code = {r.code: r for r in rules}
+    for code, (level, _) in combined.severity.items():
+        if code in by_code:
+            by_code[code] = by_code[code]._replace(info=by_code[code].info._replace(severity=level))
+    for code, why in combined.off.items():
+        if code in by_code or code in catalogued:
+            registry.left_out[code] = why
+    wanted_only = [w for w in only if w]
+    for rule in by_code.values():
+        tags = _tags(rule)
+        if wanted_only and not _selected(tags, wanted_only):
+            registry.left_out.setdefault(rule.code, "left out: not in --only " + ",".join(wanted_only))
+        elif skip and _selected(tags, skip):
+            registry.left_out.setdefault(rule.code, "left out by --skip " + ",".join(skip))
+    if wanted_only:  # DfE rules not implemented are not listed as such when they were not asked for
+        for code in catalogued - set(by_code):
+            if code.lower() not in {w.lower() for w in wanted_only}:
+                registry.left_out.setdefault(code, "left out: not in --only " + ",".join(wanted_only))
+    for rule in by_code.values():
+        if rule.code not in registry.left_out:
+            registry.add(rule)
+        else:
+            registry.left_out_rules[rule.code] = rule
+    registry.accepted = [a for a in combined.accepted if a.rule in by_code or a.rule in catalogued]
+    return registry

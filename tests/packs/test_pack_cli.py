@@ -1,0 +1,166 @@
+"""`csc packs`, `csc accept`, `csc tools` and `csc validate --pack` as a user types them."""
+
+from __future__ import annotations
+
+import csv
+import json
+import zipfile
+from pathlib import Path
+
+import pytest
+from python_calamine import CalamineWorkbook
+from typer.testing import CliRunner
+
+from csctools.cli.main import app
+from csctools.synth.generate import SynthOptions, generate
+from csctools.years import CollectionYear
+
+runner = CliRunner()
+EXAMPLE = Path(__file__).parents[2] / "packs" / "examples" / "placement-checks"
+EXAMPLE_CODES = {"PC-DIST20", "PC-SHORT7", "PC-K2REVIEW", "PC-MOVES3", "PC-SAMECHILD"}
+
+
+@pytest.fixture(autouse=True)
+def own_folders(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Settings and installed packs in the test's own folders, never the user's."""
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+
+
+@pytest.fixture(scope="module")
+def injected(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Two years of a synthetic 903 return for 1,000 children, with injected errors."""
+    out = tmp_path_factory.mktemp("packs")
+    year = CollectionYear(2026)
+    options = SynthOptions(
+        ["383"], year.previous(), year, children=1000, seed=1, formats=("csv",), annex_a=False, cin=False, inject=10
+    )
+    generate(options, out)
+    return out / "383"
+
+
+def test_new_pack_passes_its_own_check(tmp_path: Path) -> None:
+    folder = tmp_path / "leeds-checks"
+    made = runner.invoke(app, ["packs", "new", str(folder)])
+    assert made.exit_code == 0, made.output
+    checked = runner.invoke(app, ["packs", "check", str(folder)])
+    assert checked.exit_code == 0, checked.output
+    assert "LEEDS-PL01" in checked.output and "examples behave (fail #1, pass #1, pass #2)" in checked.output
+    again = runner.invoke(app, ["packs", "new", str(folder)])
+    assert again.exit_code == 2 and "already exists" in again.output
+
+
+def test_example_pack_checks(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["packs", "check", str(EXAMPLE)])
+    assert result.exit_code == 0, result.output
+    assert "placement-checks 1.0" in result.output and result.output.count("examples behave") == 5
+
+
+def test_export_install_list_and_use_by_name(tmp_path: Path, injected: Path) -> None:
+    archive = tmp_path / "placement-checks.zip"
+    exported = runner.invoke(app, ["packs", "export", str(EXAMPLE), "-o", str(archive)])
+    assert exported.exit_code == 0, exported.output
+    with zipfile.ZipFile(archive) as opened:
+        assert "placement-checks/pack.yaml" in opened.namelist()
+    installed = runner.invoke(app, ["packs", "install", str(archive)])
+    assert installed.exit_code == 0, installed.output
+    assert (tmp_path / "data" / "csctools" / "packs" / "placement-checks.zip").exists()
+    listed = runner.invoke(app, ["packs", "list"])
+    assert "dfe-ssda903" in listed.output and "dfe-cin" in listed.output
+    assert "placement-checks\t1.0\tinstalled\t5 rules" in listed.output
+    again = runner.invoke(app, ["packs", "install", str(archive)])
+    assert again.exit_code == 2 and "a pack named placement-checks is installed already" in again.output
+    tools = runner.invoke(app, ["tools"])
+    assert "placement-checks 1.0" in tools.output
+    now = injected / "2025_26" / "ssda903"
+    used = runner.invoke(app, ["validate", "903", str(now), "--la", "383", "--pack", "placement-checks"])
+    assert used.exit_code == 1 and "placement-checks 1.0" in used.output
+
+
+def test_install_refuses_a_pack_whose_codes_clash(tmp_path: Path) -> None:
+    assert runner.invoke(app, ["packs", "install", str(EXAMPLE)]).exit_code == 0
+    other = tmp_path / "other"
+    (other / "rules").mkdir(parents=True)
+    (other / "pack.yaml").write_text('name: other\nversion: "1"\nreturns: ssda903\n')
+    (other / "rules" / "r.yaml").write_text("code: PC-DIST20\nmessage: m\ntables: Episodes\ncondition: true\n")
+    refused = runner.invoke(app, ["packs", "install", str(other)])
+    assert refused.exit_code == 2 and "rule PC-DIST20 of other clashes with the installed pack" in refused.output
+
+
+def test_example_pack_fires_on_injected_errors_with_every_report(tmp_path: Path, injected: Path) -> None:
+    now, last = injected / "2025_26" / "ssda903", injected / "2024_25" / "ssda903"
+    outputs = [tmp_path / f"r.{ext}" for ext in ("json", "xlsx", "html", "csv")]
+    args = ["validate", "903", str(now), "--previous", str(last), "--la", "383", "--pack", str(EXAMPLE)]
+    result = runner.invoke(app, args + [a for p in outputs for a in ("-o", str(p))])
+    assert result.exit_code == 1, result.output
+    assert "packs: dfe-ssda903" in result.output and "placement-checks 1.0" in result.output
+    report = json.loads(outputs[0].read_text())
+    assert [p["name"] for p in report["packs"]] == ["dfe-ssda903", "placement-checks"]
+    assert all(len(p["content_hash"]) == 64 for p in report["packs"])
+    ran = {r["code"] for r in report["rules"] if r["pack"] == "placement-checks" and r["status"] != "passed"}
+    assert ran == EXAMPLE_CODES  # every check of the example pack fires
+    assert {e["rule_code"] for e in report["errors"]} >= EXAMPLE_CODES
+    # the injected sex and date-of-birth errors are among the children PC-SAMECHILD flags
+    with (injected.parent / "injections.csv").open(newline="") as handle:
+        injections = list(csv.DictReader(handle))
+    injected_children = {i["child_id"] for i in injections if i["mutation"] in ("sex_invalid", "dob_not_a_date")}
+    flagged = {e["child_id"] for e in report["errors"] if e["rule_code"] == "PC-SAMECHILD"}
+    assert flagged & injected_children
+    summary = CalamineWorkbook.from_path(str(outputs[1])).get_sheet_by_name("Summary").to_python()
+    assert any(row[:2] == ["pack", "placement-checks"] for row in summary)
+    assert "placement-checks 1.0" in outputs[2].read_text()
+
+
+def test_accept_writes_settings_and_reports_list_it_apart(tmp_path: Path, injected: Path) -> None:
+    now, last = injected / "2025_26" / "ssda903", injected / "2024_25" / "ssda903"
+    args = ["validate", "903", str(now), "--previous", str(last), "--la", "383", "--pack", str(EXAMPLE)]
+    first = json.loads(_report(args, tmp_path / "first.json").read_text())
+    child = sorted(e["child_id"] for e in first["errors"] if e["rule_code"] == "PC-SAMECHILD")[0]
+    accept = ["accept", "PC-SAMECHILD", child, "--la", "383", "--reason", "checked", "--who", "me"]
+    accepted = runner.invoke(app, accept)
+    assert accepted.exit_code == 0, accepted.output
+    settings = tmp_path / "config" / "csctools" / "settings-383.yaml"
+    assert "PC-SAMECHILD" in settings.read_text() and "reason: checked" in settings.read_text()
+    outputs = [tmp_path / "second.json", tmp_path / "second.csv", tmp_path / "second.xlsx", tmp_path / "second.html"]
+    result = runner.invoke(app, args + [a for p in outputs for a in ("-o", str(p))])
+    assert f"settings: {settings}" in result.output and "accepted (not counted above" in result.output
+    second = json.loads(outputs[0].read_text())
+    assert {a["child_id"] for a in second["accepted"]} == {child}
+    assert {a["accepted_reason"] for a in second["accepted"]} == {"checked"}
+    assert not [e for e in second["errors"] if e["rule_code"] == "PC-SAMECHILD" and e["child_id"] == child]
+    assert len(second["errors"]) == len(first["errors"]) - len(second["accepted"])
+    assert "checked" in outputs[1].read_text()
+    sheets = CalamineWorkbook.from_path(str(outputs[2])).sheet_names
+    assert "Accepted" in sheets
+    assert "Accepted queries" in outputs[3].read_text()
+
+
+def _report(args: list[str], path: Path) -> Path:
+    result = runner.invoke(app, [*args, "-o", str(path)])
+    assert result.exit_code in (0, 1), result.output
+    return path
+
+
+def test_tools_lists_every_command_and_matches_the_docs() -> None:
+    from csctools.cli.main import app as main_app
+    from csctools.tools import TOOLS, markdown
+
+    docs = Path(__file__).parents[2] / "docs" / "tools.md"
+    assert docs.read_text() == markdown(), "regenerate with: csc tools --markdown > docs/tools.md"
+    commands = {c.name for c in main_app.registered_commands} | {g.name for g in main_app.registered_groups}
+    listed = {t.command.split()[1] for t in TOOLS}
+    assert commands - {"version"} <= listed
+    printed = runner.invoke(app, ["tools"]).output
+    assert all(t.example in printed for t in TOOLS)
+
+
+def test_a_validation_without_packs_imports_neither_duckdb_nor_yaml() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from csctools.packs.registry import build; registry = build('ssda903'); "
+        "print(len(registry.rules('ssda903')) > 100, 'duckdb' in sys.modules, 'yaml' in sys.modules)"
+    )
+    found = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert found.stdout.split() == ["True", "False", "False"]
