@@ -7,6 +7,7 @@ import sys
 import typer
 
 from csctools import __version__
+from csctools.cli.indicators import indicators_command
 from csctools.cli.inspect import inspect_command
 from csctools.cli.rules import app as rules_app
 from csctools.cli.serve import serve_command
@@ -24,6 +25,7 @@ app.command("synth")(synth_command)
 app.command("inspect")(inspect_command)
 app.command("validate")(validate_command)
 app.command("serve")(serve_command)
+app.command("indicators")(indicators_command)
 app.add_typer(rules_app, name="rules")
 
 
