@@ -150,3 +150,10 @@ def test_bad_arguments_exit_2(year_folder: Path, tmp_path: Path) -> None:
     assert code == 2 and "not a date" in output
     code, output = run(year_folder, "--la", "383")  # the CSV tables and the XML: two SSDA903 returns
     assert code == 2 and "give one ssda903 return" in output
+
+
+def test_docs_are_generated_from_the_records() -> None:
+    from csctools.indicators.docs import render
+
+    page = Path(__file__).resolve().parents[2] / "docs" / "indicators.md"
+    assert page.read_text(encoding="utf-8") == render(), "run: python scripts/build_indicator_docs.py"
