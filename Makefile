@@ -28,6 +28,8 @@ demo: $(STAMP)
 		-o $(DEMO)/validation/cin-clean.xlsx -o $(DEMO)/validation/cin-clean.html
 	$(BIN)/csc validate cin $(DEMO)/with-errors/383/2025_26/cin_census_2025_26.xml --la 383 \
 		-o $(DEMO)/validation/cin-with-errors.xlsx -o $(DEMO)/validation/cin-with-errors.html || test $$? -eq 1
+	$(BIN)/csc indicators $(DEMO)/383/2025_26/ssda903 $(DEMO)/383/2025_26/cin_census_2025_26.xml $(DEMO)/383/annex_a_2025_26.xlsx \
+		--la 383 --previous $(DEMO)/383/2024_25/ssda903 -o $(DEMO)/indicators/dashboard.html -o $(DEMO)/indicators/indicators.xlsx
 	@echo ""
 	@echo "Synthetic returns (Leeds, 2024/25 and 2025/26):  $(DEMO)/383/"
 	@echo "  SSDA903 CSV tables:   $(DEMO)/383/2025_26/ssda903/"
@@ -37,6 +39,7 @@ demo: $(STAMP)
 	@echo "A return with injected errors:  $(DEMO)/with-errors/ (what each error is: injections.csv)"
 	@echo "What csc inspect found, as JSON: $(DEMO)/inspect.json"
 	@echo "Validation reports (clean return, and the one with injected errors): $(DEMO)/validation/"
+	@echo "Indicators against England, region and neighbours: $(DEMO)/indicators/"
 	@echo "The web page (drop those files on it): $(BIN)/csc serve"
 
 lint: $(STAMP)
