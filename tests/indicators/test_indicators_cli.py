@@ -157,3 +157,25 @@ def test_docs_are_generated_from_the_records() -> None:
 
     page = Path(__file__).resolve().parents[2] / "docs" / "indicators.md"
     assert page.read_text(encoding="utf-8") == render(), "run: python scripts/build_indicator_docs.py"
+
+
+def test_any_period_end(year_folder: Path, tmp_path: Path) -> None:
+    code, output = run(year_folder / "ssda903", "--la", "383", "--period-end", "2025-12-31", "-o", tmp_path / "i.csv")
+    assert code == 0, output
+    assert "2025-01-01 to 2025-12-31" in output
+    with (tmp_path / "i.csv").open(encoding="utf-8") as handle:
+        own = [r for r in csv.DictReader(handle) if r["period_end"] == "2025-12-31"]
+    assert {r["period_start"] for r in own} == {"2025-01-01"} and len(own) == 78
+
+
+def test_xlsx_data_sheet_holds_the_csv(reports: Path) -> None:
+    from python_calamine import CalamineWorkbook
+
+    book = CalamineWorkbook.from_path(str(reports / "i.xlsx"))
+    data = book.get_sheet_by_name("Data").to_python()
+    with (reports / "i.csv").open(encoding="utf-8") as handle:
+        rows = list(csv.reader(handle))
+    assert data[0] == rows[0]
+    assert len(data) == len(rows)
+    drill = book.get_sheet_by_name("Children (internal)").to_python()
+    assert drill[2] == ["indicator", "part", "child id"] and len(drill) > 100
