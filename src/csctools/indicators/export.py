@@ -49,6 +49,16 @@ def series_of(run: Run, indicator: str) -> list[Row]:
     return sorted((r for r in run.rows if r.indicator == indicator), key=lambda r: r.period_end)
 
 
+def chart_series(rows: list[Row]) -> list[Row]:
+    """Points of a trend chart: LAIT's years, then the authority's own figures (which replace LAIT's figure of the
+    same year). Comparators are drawn only where LAIT has that year: this period's own point stands alone."""
+    own = [r._replace(england=None, region=None, sn_average=None) for r in rows
+           if r.source != "LAIT" and r.value is not None]
+    own_ends = {r.period_end for r in own}
+    return sorted([r for r in rows if r.source == "LAIT" and r.period_end not in own_ends] + own,
+                  key=lambda r: r.period_end)
+
+
 def formatted(value: float | None, unit: str, decimals: int = 1) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
@@ -117,7 +127,7 @@ def write_xlsx(run: Run, path: Path) -> None:
                         f"{formatted(row.value, row.unit)}  (England {formatted(row.england, row.unit)}, "
                         f"neighbours {formatted(row.sn_average, row.unit)}, rank {row.rank or '-'} of "
                         f"{row.ranked_among or '-'}, band {row.quartile or '-'})")
-            points = [r for r in series_of(run, row.indicator) if r.value is not None or r.england is not None]
+            points = chart_series(series_of(run, row.indicator))
             if len(points) < 2:
                 line += 3
                 continue

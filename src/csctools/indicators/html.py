@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from csctools.indicators.benchmark import Row
-from csctools.indicators.export import formatted, series_of, this_year
+from csctools.indicators.export import chart_series, formatted, series_of, this_year
 from csctools.indicators.run import Run
 
 HEADLINES = ("LACnum", "LAC", "LACnum_Start", "CIN", "CPP_rate", "CPP_Total_Rateper10,000", "ReReferral",
@@ -33,16 +33,6 @@ def signed(change: float | None, unit: str, decimals: int) -> str:
         return ""
     text = formatted(change, "count" if unit == "count" else "average", decimals)
     return text if text.startswith("-") or text.strip("0.,") == "" else "+" + text
-
-
-def chart_series(rows: list[Row]) -> list[Row]:
-    """Points of a trend chart: LAIT's years, then the authority's own figures (which replace LAIT's figure of the
-    same year). Comparators are drawn only where LAIT has that year: this period's own point stands alone."""
-    own = [r._replace(england=None, region=None, sn_average=None) for r in rows
-           if r.source != "LAIT" and r.value is not None]
-    own_ends = {r.period_end for r in own}
-    return sorted([r for r in rows if r.source == "LAIT" and r.period_end not in own_ends] + own,
-                  key=lambda r: r.period_end)
 
 
 def _decimals(run: Run) -> dict[str, int]:
