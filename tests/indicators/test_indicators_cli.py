@@ -29,7 +29,7 @@ def reports(year_folder: Path, synthetic: tuple[Path, object], tmp_path_factory:
     root = synthetic[0] / "383"
     code, output = run(year_folder / "ssda903", year_folder / "cin_census_2025_26.xml", root / "annex_a_2025_26.xlsx",
                        "--la", "383", "--previous", root / "2024_25" / "ssda903", "-o", out / "i.csv",
-                       "-o", out / "i.xlsx", "-o", out / "r.html")
+                       "-o", out / "i.xlsx", "-o", out / "r.html", "-o", out / "s.docx")
     assert code == 0, output
     assert "78 of 78 indicators computed" in output
     return out
@@ -69,6 +69,24 @@ def test_html_is_self_contained_and_names_no_child(reports: Path, year_folder: P
     with (year_folder / "ssda903" / "ssda903_2025_26_header.csv").open(encoding="utf-8") as handle:
         children = [row["CHILD"] for row in csv.DictReader(handle)]
     assert not [c for c in children if re.search(rf"\b{re.escape(c)}\b", page)]
+
+
+def test_self_assessment_has_figures_and_prompts_per_topic(reports: Path, year_folder: Path) -> None:
+    import docx
+
+    document = docx.Document(str(reports / "s.docx"))
+    headings = [p.text for p in document.paragraphs if p.style is not None and p.style.name == "Heading 1"]
+    assert headings[:3] == ["Children looked after", "Placements", "Permanence"]
+    assert "Annex A (inspection)" in headings
+    prompts = [p.text for p in document.paragraphs if p.style is not None and p.style.name == "Heading 2"]
+    assert prompts.count("What we are doing") == len(headings)
+    figures = document.tables[0]
+    assert [c.text for c in figures.rows[0].cells][:3] == ["Indicator", "Ours", "England"]
+    assert figures.rows[1].cells[0].text == "Children looked after at 31 March"
+    text = " ".join(c.text for t in document.tables for r in t.rows for c in r.cells)
+    with (year_folder / "ssda903" / "ssda903_2025_26_header.csv").open(encoding="utf-8") as handle:
+        children = [row["CHILD"] for row in csv.DictReader(handle)]
+    assert not [c for c in children if re.search(rf"\b{re.escape(c)}\b", text)]
 
 
 def test_an_indicator_whose_return_is_absent_is_listed(year_folder: Path, tmp_path: Path) -> None:
@@ -144,8 +162,8 @@ def test_record_checks(change: dict[str, object], message: str) -> None:
 
 def test_bad_arguments_exit_2(year_folder: Path, tmp_path: Path) -> None:
     assert run(year_folder / "ssda903", "--la", "Atlantis")[0] == 2
-    code, output = run(year_folder / "ssda903", "--la", "383", "-o", tmp_path / "x.docx")
-    assert code == 2 and "not implemented yet" in output
+    code, output = run(year_folder / "ssda903", "--la", "383", "-o", tmp_path / "x.pdf")
+    assert code == 2 and "unknown report format" in output
     code, output = run(year_folder / "ssda903", "--la", "383", "--period-end", "31/03/2026")
     assert code == 2 and "not a date" in output
     code, output = run(year_folder, "--la", "383")  # the CSV tables and the XML: two SSDA903 returns

@@ -10,7 +10,7 @@ import typer
 
 from csctools.cli.common import expand_inputs, fail, parse_year
 
-FORMATS = (".csv", ".xlsx", ".html")
+FORMATS = (".csv", ".xlsx", ".html", ".docx")
 
 
 def _read(files: list[Path], year_text: str | None, role: str) -> list:  # type: ignore[type-arg]
@@ -46,14 +46,14 @@ def indicators_command(
     period_end: Annotated[
         str | None, typer.Option(help="The 12 months to this day (YYYY-MM-DD) instead of the collection year")
     ] = None,
-    output: Annotated[list[Path] | None, typer.Option("--output", "-o", help="Report: .html .xlsx .csv")] = None,
+    output: Annotated[
+        list[Path] | None, typer.Option("--output", "-o", help="Report: .html .xlsx .csv .docx (self-assessment)")
+    ] = None,
 ) -> None:
     """Indicators from this year's returns, benchmarked against LAIT. Exit 0: written; 2: unusable input."""
     for path in output or []:
-        if path.suffix.lower() == ".docx":
-            fail(f"{path}: the self-assessment document (.docx) is not implemented yet")
         if path.suffix.lower() not in FORMATS:
-            fail(f"{path}: unknown report format (use .html, .xlsx or .csv)")
+            fail(f"{path}: unknown report format (use .html, .xlsx, .csv or .docx)")
     from csctools.indicators.records import load_indicators
     from csctools.packs.files import PackError
     from csctools.reference.authorities import find_authority
@@ -109,6 +109,10 @@ def indicators_command(
             from csctools.indicators.export import write_xlsx
 
             write_xlsx(run, path)
+        elif suffix == ".docx":
+            from csctools.indicators.selfassessment import write_docx
+
+            write_docx(run, path)
         else:
             from csctools.indicators.html import write_html
 
