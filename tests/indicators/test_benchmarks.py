@@ -187,7 +187,7 @@ def test_neighbour_average_from_the_published_files() -> None:
         pl.col("measure") == "LACnum", pl.col("year") == "2025", pl.col("value") != "-")
     by_la = {str(int(float(n))): float(v) for n, v in raw.select("la_number", "value").iter_rows()}
     expected = sum(by_la[n] for n in neighbours if n in by_la) / sum(1 for n in neighbours if n in by_la)
-    found = comparators(lait.series("LACnum"), 2025, 383, lait.region_of("383"), [int(n) for n in neighbours])
+    found = comparators("LACnum", 2025, 383, lait.region_of("383"), [int(n) for n in neighbours])
     assert found.sn_average == pytest.approx(expected)
     assert found.england == by_la["970"]
     assert found.region == by_la["982"]  # Yorkshire and the Humber

@@ -19,8 +19,6 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import NamedTuple
 
-import polars as pl
-
 from csctools.indicators import lait
 from csctools.indicators.compute import Period, Result
 from csctools.indicators.records import Indicator
@@ -115,9 +113,8 @@ class Comparators(NamedTuple):
     authorities: dict[int, float]
 
 
-def comparators(measure: pl.DataFrame, year: int, la: int, region: int | None, sns: Sequence[int]) -> Comparators:
-    that_year = measure.filter(pl.col("year") == year)
-    by_area = dict(zip(that_year["la_number"].to_list(), that_year["value"].to_list(), strict=True))
+def comparators(measure: str, year: int, la: int, region: int | None, sns: Sequence[int]) -> Comparators:
+    by_area = lait.by_year(measure).get(year, {})
     neighbour_values = [by_area[n] for n in sns if n in by_area]
     return Comparators(
         by_area.get(lait.ENGLAND),
@@ -172,7 +169,7 @@ def _row(indicator: Indicator, ctx: Context, period: Period, value: float | None
     )
 
 
-def _latest(measure: pl.DataFrame | None, years: Sequence[int], year: int, ctx: Context) -> Comparators | None:
+def _latest(measure: str | None, years: Sequence[int], year: int, ctx: Context) -> Comparators | None:
     """LAIT's comparators of the latest year up to `year` (this year's own value is set against last year's)."""
     latest = max((y for y in years if y <= year), default=None)
     if measure is None or latest is None:
@@ -187,8 +184,8 @@ def benchmark(results: Iterable[Result], la: str, previous: Iterable[Result] = (
     rows: list[Row] = []
     for result in results:
         indicator = result.indicator
-        measure = lait.series(indicator.lait) if indicator.lait else None
-        years = sorted(set(measure["year"].to_list())) if measure is not None else []
+        measure = indicator.lait
+        years = sorted(lait.by_year(measure)) if measure else []
         compare_year = lait_year_of(result.period.end)
         own_lait: dict[int, float] = {}
         for year in years:
