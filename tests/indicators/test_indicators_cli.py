@@ -197,3 +197,18 @@ def test_xlsx_data_sheet_holds_the_csv(reports: Path) -> None:
     assert len(data) == len(rows)
     drill = book.get_sheet_by_name("Children (internal)").to_python()
     assert drill[2] == ["indicator", "part", "child id"] and len(drill) > 100
+
+
+def test_a_broken_view_is_named(year_folder: Path, tmp_path: Path) -> None:
+    pack = tmp_path / "pack"
+    (pack / "indicators").mkdir(parents=True)
+    (pack / "views").mkdir()
+    (pack / "pack.yaml").write_text("name: ours\nversion: '1'\n")
+    (pack / "views" / "older.sql").write_text("SELECT CHILD FROM cla_at_end WHERE agee > 10\n")
+    (pack / "indicators" / "older.yaml").write_text(
+        "id: OLDER\ntitle: t\ntopic: t\nreturns: [ssda903]\nunit: count\npolarity: neutral\n"
+        "numerator: SELECT CHILD AS child FROM older\nmethodology: m\n")
+    code, output = run(year_folder / "ssda903", "--la", "383", "--pack", pack, "-o", tmp_path / "i.csv")
+    assert code == 0
+    assert "could not run: the view older could not be made: Binder Error" in output
+    assert '"agee"' in output

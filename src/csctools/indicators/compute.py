@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
 from typing import NamedTuple
 
+import duckdb
 import polars as pl
 
 from csctools.indicators.records import POPULATION, Indicator
@@ -89,7 +90,7 @@ class Sandbox:
                 try:
                     check_select(self.connection, sql)
                     self.connection.execute(f'CREATE TABLE "{name}" AS {sql}')
-                except Exception as error:  # duckdb.Error or SqlError: a missing table, or the view's own fault
+                except (duckdb.Error, SqlError) as error:  # a table it needs is absent, or the view's own fault
                     errors[name] = " ".join(str(error).split())
                     continue
                 made.add(name)
@@ -152,7 +153,9 @@ def compute_one(box: Sandbox, indicator: Indicator, period: Period, population: 
         share = 100 * numerator / denominator if denominator else None
         return Result(indicator, period, "computed", numerator, denominator, share, children, below)
     except SqlError as error:
-        return Result(indicator, period, f"could not run: {error}", None, None, None)
+        failed = [v for v in box.view_errors if v in str(error)]
+        reason = f"the view {failed[0]} could not be made: {box.view_errors[failed[0]]}" if failed else str(error)
+        return Result(indicator, period, f"could not run: {reason}", None, None, None)
 
 
 def compute(
