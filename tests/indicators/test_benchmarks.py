@@ -201,3 +201,11 @@ def test_rank_one_is_the_best_authority_in_lait() -> None:
     bands = [quartile_band(v, authorities, "low") for v in authorities]
     for band in "ABCD":  # each band holds about a quarter (ties at the cuts move a few)
         assert 0.15 < bands.count(band) / len(bands) < 0.40, band
+
+
+def test_funnel_limits() -> None:
+    from csctools.indicators.charts import funnel_limits
+
+    # p = 10%, n = 100: standard error 3 points; 1.96 of them is 5.88
+    assert funnel_limits(10.0, 100, 1.96) == pytest.approx((4.12, 15.88))
+    assert funnel_limits(1.0, 4, 3.09)[0] == 0.0  # clipped at 0

@@ -63,7 +63,7 @@ def test_xlsx_has_native_charts_and_the_drill_down(reports: Path) -> None:
 
 def test_html_is_self_contained_and_names_no_child(reports: Path, year_folder: Path) -> None:
     page = (reports / "r.html").read_text(encoding="utf-8")
-    assert "<svg" in page and "Leeds" in page
+    assert "<svg" in page and "Leeds" in page and "Funnel plots" in page
     assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", page)
     assert "<script" not in page and "@import" not in page and not re.search(r"url\((?!#)", page)
     with (year_folder / "ssda903" / "ssda903_2025_26_header.csv").open(encoding="utf-8") as handle:

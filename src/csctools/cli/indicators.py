@@ -4,16 +4,19 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from csctools.cli.common import expand_inputs, fail, parse_year
 
+if TYPE_CHECKING:
+    from csctools.io.result import ReturnData
+
 FORMATS = (".csv", ".xlsx", ".html", ".docx")
 
 
-def _read(files: list[Path], year_text: str | None, role: str) -> list:  # type: ignore[type-arg]
+def _read(files: list[Path], year_text: str | None, role: str) -> list[ReturnData]:
     from csctools.read import read_files
 
     paths = expand_inputs(files)

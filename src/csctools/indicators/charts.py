@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from html import escape
+from typing import NamedTuple
 
 from csctools.indicators.benchmark import Row
 
@@ -99,5 +100,66 @@ def trend_svg(rows: Sequence[Row], la_name: str, key: str) -> str:
                      f'stroke-width="{width}"/>')
         parts.append(f'<text x="{legend_x + 15}" y="13" font-size="9">{escape(name)}</text>')
         legend_x += 20 + 6 * len(name)
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+class FunnelPoint(NamedTuple):
+    denominator: float
+    percent: float
+    own: bool
+
+
+def funnel_limits(england: float, denominator: float, z: float) -> tuple[float, float]:
+    """England's proportion (0-100) plus and minus z standard errors at this denominator (normal approximation,
+    clipped to 0-100)."""
+    p = england / 100
+    half = z * math.sqrt(p * (1 - p) / denominator) * 100
+    return max(0.0, england - half), min(100.0, england + half)
+
+
+def funnel_svg(points: Sequence[FunnelPoint], england: float, la_name: str, key: str) -> str:
+    """Every authority's percentage against its denominator, with England's 95% and 99.8% limits."""
+    if not points:
+        return ""
+    top_n = max(p.denominator for p in points) * 1.05
+    steps = [top_n * i / 60 for i in range(1, 61)]
+    limits = {z: [funnel_limits(england, n, z) for n in steps] for z in (1.96, 3.09)}
+    ys = [p.percent for p in points] + [v for z in limits for pair in limits[z][4:] for v in pair]
+    ticks = nice_ticks(min(ys), max(ys))
+    low, high = ticks[0], ticks[-1]
+    plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+
+    def x(n: float) -> float:
+        return LEFT + plot_w * n / top_n
+
+    def y(v: float) -> float:
+        return TOP + plot_h * (1 - (min(max(v, low), high) - low) / (high - low))
+
+    parts = [f'<svg viewBox="0 0 {WIDTH} {HEIGHT}" class="chart" role="img" aria-label="{escape(key)} funnel plot">',
+             f"<title>{escape(key)}: authorities against England's control limits</title>"]
+    for tick in ticks:
+        parts.append(f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y(tick):.1f}" y2="{y(tick):.1f}" '
+                     'stroke="#eeeeee" stroke-width="0.6"/>')
+        parts.append(f'<text x="{LEFT - 4}" y="{y(tick) + 3:.1f}" text-anchor="end" font-size="9">'
+                     f"{_label(tick)}</text>")
+    for n in nice_ticks(0, top_n)[:-1]:
+        parts.append(f'<text x="{x(n):.1f}" y="{HEIGHT - 6}" text-anchor="middle" font-size="9">{_label(n)}</text>')
+    parts.append(f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y(england):.1f}" y2="{y(england):.1f}" '
+                 f'stroke="{COLOURS["England"]}" stroke-width="1"/>')
+    for z, dash in ((1.96, "4 2"), (3.09, "1 2")):
+        for side in (0, 1):
+            path = " ".join(f"{x(n):.1f},{y(pair[side]):.1f}" for n, pair in zip(steps, limits[z], strict=True))
+            parts.append(f'<polyline points="{path}" fill="none" stroke="{COLOURS["England"]}" stroke-width="0.8" '
+                         f'stroke-dasharray="{dash}"/>')
+    for point in sorted(points, key=lambda p: p.own):
+        colour = COLOURS["authority"] if point.own else "#9aa5ad"
+        radius = 4 if point.own else 2
+        parts.append(f'<circle cx="{x(point.denominator):.1f}" cy="{y(point.percent):.1f}" r="{radius}" '
+                     f'fill="{colour}" fill-opacity="{1 if point.own else 0.7}"/>')
+    parts.append(f'<circle cx="{LEFT + 4}" cy="10" r="4" fill="{COLOURS["authority"]}"/>'
+                 f'<text x="{LEFT + 11}" y="13" font-size="9">{escape(la_name)} (this period)</text>'
+                 f'<circle cx="{LEFT + 150}" cy="10" r="2" fill="#9aa5ad"/>'
+                 f'<text x="{LEFT + 156}" y="13" font-size="9">authorities (LAIT)</text>')
     parts.append("</svg>")
     return "".join(parts)

@@ -33,14 +33,16 @@ csc indicators synthetic/383/2025_26/cin_census_2025_26.xml --la 383 --pack our-
   `.xlsx` a summary, the data sheet (the CSV's columns), a sheet per topic with native Excel line charts, the
   definitions, and **Children (internal)**: the child ids in every numerator and denominator, for use inside the
   authority only; `.html` a self-contained dashboard (inline SVG and style, nothing fetched; prints on A4) with
-  headline tiles, the heat map against England, region and neighbours, and a trend chart per indicator. The page
-  names no child. `.docx` the self-assessment document (the Yorkshire and Humber approach): per topic the figures
-  beside England, region and neighbours, their trend over five years (as a table) and the prompts "what the
-  figures show, why, what we are doing" for the authority to answer. Exit 0 when written, 2 when an input or pack
+  headline tiles, the heat map against England, region and neighbours, a trend chart per indicator, and funnel
+  plots (every authority's percentage against its denominator, with England's 95% and 99.8% limits, normal
+  approximation) for the percentages whose counts LAIT publishes. The page names no child. `.docx` the
+  self-assessment document (the Yorkshire and Humber approach): per topic the figures beside England, region and
+  neighbours, their trend over five years (as a table) and the prompts "what the figures show, why, what we are
+  doing" for the authority to answer. Exit 0 when written, 2 when an input or pack
   cannot be used (one line naming file and line).
-- Not done yet: the Indicators view of `csc serve` and the return summary in the validation report, funnel plots,
-  charts as images in the DOCX, counts by social worker or team, and StayingPut and LACDistance (they need data
-  this year's return does not hold: episode histories back to the 18th birthday, and postcode distances).
+- Not done yet: the Indicators view of `csc serve` and the return summary in the validation report, charts as
+  images in the DOCX, counts by social worker or team, and StayingPut and LACDistance (they need data this year's
+  return does not hold: episode histories back to the 18th birthday, and postcode distances).
 
 ## An authority's own indicators
 

@@ -12,6 +12,14 @@ from csctools.indicators.benchmark import Row
 from csctools.indicators.export import chart_series, formatted, series_of, this_year
 from csctools.indicators.run import Run
 
+# Percentages whose numerator and denominator LAIT publishes as counts: each authority can be placed on a funnel.
+FUNNELS = {
+    "LACStable_2016on": ("LACStableNum_2016on", "LACnum"),
+    "Unacc_Asylmn_Seek_Childn%": ("Unacc_Asylmn_Seek_Childn", "LACnum"),
+    "%_of LAC Adopted": ("No_of LAC Adopted", "LACceased"),
+    "LAC_ceased_SGO%": ("LAC_ceased_SGO", "LACceased"),
+    "CareLeaverEET": ("CareLeaverEETNum", "NoCareLeavers"),
+}
 HEADLINES = ("LACnum", "LAC", "LACnum_Start", "CIN", "CPP_rate", "CPP_Total_Rateper10,000", "ReReferral",
              "Continue_Assess_Comp", "LACStable_2016on", "CareLeaverEET")
 
@@ -33,6 +41,36 @@ def signed(change: float | None, unit: str, decimals: int) -> str:
         return ""
     text = formatted(change, "count" if unit == "count" else "average", decimals)
     return text if text.startswith("-") or text.strip("0.,") == "" else "+" + text
+
+
+def funnels(run: Run) -> list[dict[str, Any]]:
+    """Funnel plots of the percentages in FUNNELS: the authorities of LAIT's latest year and this period's own."""
+    from csctools.indicators import lait
+    from csctools.indicators.benchmark import lait_year_of
+    from csctools.indicators.charts import FunnelPoint, funnel_svg
+
+    drawn = []
+    for result in run.results:
+        pair = FUNNELS.get(result.indicator.id)
+        if pair is None or not result.computed or not result.denominator:
+            continue
+        tops, bottoms = lait.by_year(pair[0]), lait.by_year(pair[1])
+        years = [y for y in tops if y in bottoms and y <= lait_year_of(run.period.end)]
+        if not years:
+            continue
+        year = max(years)
+        top, bottom = tops[year], bottoms[year]
+        england_parts = (top.get(lait.ENGLAND), bottom.get(lait.ENGLAND))
+        if england_parts[0] is None or not england_parts[1]:
+            continue
+        england = 100 * england_parts[0] / england_parts[1]
+        points = [FunnelPoint(bottom[a], 100 * top[a] / bottom[a], False) for a in top
+                  if a < lait.FIRST_REGION and bottom.get(a) and a != int(run.la)]
+        assert result.numerator is not None
+        points.append(FunnelPoint(result.denominator, 100 * result.numerator / result.denominator, True))
+        drawn.append({"title": result.indicator.title, "id": result.indicator.id, "year": year,
+                      "england": england, "svg": funnel_svg(points, england, run.la_name, result.indicator.id)})
+    return drawn
 
 
 def _decimals(run: Run) -> dict[str, int]:
@@ -63,7 +101,7 @@ def context(run: Run) -> dict[str, Any]:
     headlines = [by_id[i] for i in HEADLINES if i in by_id and by_id[i]["row"].status == "computed"]
     topics = [(topic, [i for i in items if i["row"].topic == topic]) for topic in run.topics()]
     not_computed = [i for i in items if i["row"].status != "computed"]
-    return {"run": run, "headlines": headlines, "topics": topics, "not_computed": not_computed,
+    return {"run": run, "headlines": headlines, "topics": topics, "not_computed": not_computed, "funnels": funnels(run),
             "version": __version__, "population": run.population}
 
 
