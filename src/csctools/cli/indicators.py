@@ -104,6 +104,10 @@ def indicators_command(
                    f"{p.value:,.0f} (within {p.relative_error:.3%})")
     for path in output or []:
         suffix = path.suffix.lower()
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            fail(f"{path}: cannot write there ({error.strerror or error})")
         if suffix == ".csv":
             from csctools.indicators.export import write_csv
 
