@@ -34,7 +34,8 @@ from pathlib import Path
 from csctools.read import read_files
 from csctools.indicators.records import load_indicators
 from csctools.indicators.run import run_indicators
-returns, _ = read_files([Path(p) for p in sys.argv[1:]])
+paths = [Path(p) for p in sys.argv[1:]]
+returns, _ = read_files([f for p in paths for f in (sorted(p.glob("*.csv")) if p.is_dir() else [p])])
 start = time.perf_counter()
 run = run_indicators(returns, [], load_indicators(), "383", "Leeds", date(2026, 3, 31))
 print(json.dumps({"seconds": time.perf_counter() - start,

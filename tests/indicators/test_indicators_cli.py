@@ -196,7 +196,9 @@ def test_xlsx_data_sheet_holds_the_csv(reports: Path) -> None:
     assert data[0] == rows[0]
     assert len(data) == len(rows)
     drill = book.get_sheet_by_name("Children (internal)").to_python()
-    assert drill[2] == ["indicator", "part", "child id"] and len(drill) > 100
+    assert "numerator" in drill[2][0]
+    ids = {cell for row in drill[3:] for cell in row if cell != ""}
+    assert len(ids) > 100
 
 
 def test_a_broken_view_is_named(year_folder: Path, tmp_path: Path) -> None:

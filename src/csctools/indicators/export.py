@@ -70,6 +70,33 @@ def formatted(value: float | None, unit: str, decimals: int = 1) -> str:
     return text + "%" if unit == "percent" else text
 
 
+def drill_down_lists(run: Run) -> list[tuple[list[str], tuple[str, ...]]]:
+    """Each distinct list of children once, with the indicator parts it is ("LACnum numerator", ...): many
+    indicators share a denominator (the children looked after at 31 March, the referrals of the year)."""
+    lists: dict[tuple[str, ...], list[str]] = {}
+    for result in run.results:
+        for part, ids in (("numerator", result.numerator_children), ("denominator", result.denominator_children)):
+            if ids:
+                lists.setdefault(tuple(sorted(ids)), []).append(f"{result.indicator.id} {part}")
+    return [(parts, ids) for ids, parts in lists.items()]
+
+
+def _drill_down(book: Any, name: str, run: Run, title: Any, bold: Any) -> None:
+    """A column per distinct list of children: which indicator parts it is, then the child ids (as in the file)."""
+    sheet = book.add_worksheet(name)
+    sheet.write(0, 0, "Children counted by each indicator: for use inside the authority only, never to be shared.",
+                title)
+    sheet.write(1, 0, "Row 3 names the indicators and parts (numerator, denominator) each column of ids is; an id "
+                      "appears once per event counted (a child referred twice, twice).")
+    wrap = book.add_format({"bold": True, "text_wrap": True, "valign": "top"})
+    for column, (parts, ids) in enumerate(drill_down_lists(run)):
+        sheet.write(2, column, "; ".join(parts), wrap)
+        sheet.write_column(3, column, ids)
+    sheet.set_row(2, 90)
+    sheet.set_column(0, 200, 22)
+    sheet.freeze_panes(3, 0)
+
+
 def write_xlsx(run: Run, path: Path) -> None:
     import xlsxwriter
 
@@ -154,17 +181,7 @@ def write_xlsx(run: Run, path: Path) -> None:
         sheet.set_column(0, 0, 22)
         sheet.set_column(1, 4, 12, number)
 
-    drill = book.add_worksheet(sheet_name("Children (internal)"))
-    drill.write(0, 0, "Children counted by each indicator: for use inside the authority only, never to be shared.",
-                title)
-    drill.write_row(2, 0, ["indicator", "part", "child id"], bold)
-    line = 3
-    for result in run.results:
-        for part, ids in (("numerator", result.numerator_children), ("denominator", result.denominator_children)):
-            for child in ids:
-                drill.write_row(line, 0, [result.indicator.id, part, child])
-                line += 1
-    drill.set_column(0, 2, 24)
+    _drill_down(book, sheet_name("Children (internal)"), run, title, bold)
 
     methods = book.add_worksheet(sheet_name("Definitions"))
     methods.write_row(0, 0, ["indicator", "title", "unit", "polarity", "LAIT measure", "methodology", "record"], bold)
