@@ -32,6 +32,8 @@ demo: $(STAMP)
 	$(BIN)/csc packs check packs/examples/placement-checks
 	$(BIN)/csc validate 903 $(DEMO)/383/2025_26/ssda903 --previous $(DEMO)/383/2024_25/ssda903 --la 383 \
 		--pack packs/examples/placement-checks -o $(DEMO)/validation/with-pack.html || test $$? -eq 1
+	$(BIN)/csc indicators $(DEMO)/383/2025_26/ssda903 $(DEMO)/383/2025_26/cin_census_2025_26.xml $(DEMO)/383/annex_a_2025_26.xlsx \
+		--la 383 --previous $(DEMO)/383/2024_25/ssda903 -o $(DEMO)/indicators/dashboard.html -o $(DEMO)/indicators/indicators.xlsx
 	@echo ""
 	@echo "Synthetic returns (Leeds, 2024/25 and 2025/26):  $(DEMO)/383/"
 	@echo "  SSDA903 CSV tables:   $(DEMO)/383/2025_26/ssda903/"
@@ -43,6 +45,7 @@ demo: $(STAMP)
 	@echo "Validation reports (clean return, and the one with injected errors): $(DEMO)/validation/"
 	@echo "Forecast (demand and cost, 18 months): $(DEMO)/forecast.html, .xlsx, .csv"
 	@echo "With the example pack of local SQL rules (docs/packs.md): $(DEMO)/validation/with-pack.html"
+	@echo "Indicators against England, region and neighbours: $(DEMO)/indicators/"
 	@echo "The web page (drop those files on it): $(BIN)/csc serve"
 
 lint: $(STAMP)

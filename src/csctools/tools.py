@@ -63,6 +63,11 @@ TOOLS = (
         "csc forecast synthetic/383/*/ssda903 -o forecast.html",
     ),
     Tool(
+        "csc indicators",
+        "Indicators from your own 903, CIN census and Annex A beside England, region and statistical neighbours.",
+        "csc indicators synthetic/383/2025_26/ssda903 --la 383 --year 2025/26 -o dashboard.html",
+    ),
+    Tool(
         "csc serve",
         "A local web page (127.0.0.1 only) to drop files, validate and browse errors by rule and child.",
         "csc serve",

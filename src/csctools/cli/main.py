@@ -9,6 +9,7 @@ import typer
 from csctools import __version__
 from csctools.cli.accept import accept_command
 from csctools.cli.forecast import forecast_command
+from csctools.cli.indicators import indicators_command
 from csctools.cli.inspect import inspect_command
 from csctools.cli.packs import app as packs_app
 from csctools.cli.rules import app as rules_app
@@ -29,6 +30,7 @@ app.command("inspect")(inspect_command)
 app.command("validate")(validate_command)
 app.command("serve")(serve_command)
 app.command("forecast")(forecast_command)
+app.command("indicators")(indicators_command)
 app.add_typer(rules_app, name="rules")
 app.add_typer(packs_app, name="packs")  # packs: local SQL rules and settings (issue 12)
 app.command("accept")(accept_command)

@@ -1,0 +1,127 @@
+"""`csc indicators FILES...`: the authority's own figures beside England, its region and its neighbours."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from csctools.cli.common import expand_inputs, fail, parse_year
+
+if TYPE_CHECKING:
+    from csctools.io.result import ReturnData
+
+FORMATS = (".csv", ".xlsx", ".html", ".docx")
+
+
+def _read(files: list[Path], year_text: str | None, role: str) -> list[ReturnData]:
+    from csctools.read import read_files
+
+    paths = expand_inputs(files)
+    if not paths:
+        fail(f"no {role} files found")
+    returns, others = read_files(paths, parse_year(year_text))
+    for report in others:
+        for problem in report.problems:
+            fail(problem.describe())
+        typer.echo(f"ignored: {report.path} (not a return)", err=True)
+    kinds: dict[str, int] = {}
+    for data in returns:
+        kinds[data.dataset] = kinds.get(data.dataset, 0) + 1
+        for problem in data.problems:
+            typer.echo(f"{problem.severity.value}: {problem.describe()}", err=True)
+        if not data.ok:
+            fail(f"{data.files[0].path} could not be read (see above); nothing was computed")
+    doubled = [k for k, n in kinds.items() if n > 1]
+    if doubled:
+        fail(f"{role}: give one {doubled[0]} return, not {kinds[doubled[0]]} (e.g. the CSV tables or the XML)")
+    return returns
+
+
+def indicators_command(
+    files: Annotated[list[Path], typer.Argument(help="This year's files or folders: any mix of 903, CIN, Annex A")],
+    la: Annotated[str, typer.Option(help="The authority: 3-digit code, ONS code or name")],
+    year: Annotated[str | None, typer.Option(help="Collection year, e.g. 2025/26 (default: from the files)")] = None,
+    previous: Annotated[list[Path] | None, typer.Option(help="Last year's files (repeatable)")] = None,
+    pack: Annotated[Path | None, typer.Option(help="A pack of the authority's own indicators (folder or zip)")] = None,
+    period_end: Annotated[
+        str | None, typer.Option(help="The 12 months to this day (YYYY-MM-DD) instead of the collection year")
+    ] = None,
+    output: Annotated[
+        list[Path] | None, typer.Option("--output", "-o", help="Report: .html .xlsx .csv .docx (self-assessment)")
+    ] = None,
+) -> None:
+    """Indicators from this year's returns, benchmarked against LAIT. Exit 0: written; 2: unusable input."""
+    for path in output or []:
+        if path.suffix.lower() not in FORMATS:
+            fail(f"{path}: unknown report format (use .html, .xlsx, .csv or .docx)")
+    from csctools.indicators.records import load_indicators
+    from csctools.packs.files import PackError
+    from csctools.reference.authorities import find_authority
+
+    try:
+        authority = find_authority(la)
+    except LookupError as error:
+        fail(str(error))
+    try:
+        indicators = load_indicators(pack)
+    except PackError as error:
+        fail(str(error))
+    end: date | None = None
+    if period_end is not None:
+        try:
+            end = date.fromisoformat(period_end)
+        except ValueError:
+            fail(f"--period-end {period_end}: not a date (use YYYY-MM-DD)")
+    returns = _read(files, year, "this year")
+    last = _read(previous, None, "last year") if previous else []
+    if end is None:
+        years = {data.year for data in returns if data.year is not None}
+        chosen = parse_year(year)
+        if chosen is None and len(years) > 1:
+            fail(f"the files are of different years ({', '.join(sorted(str(y) for y in years))}): give --year")
+        chosen = chosen or (years.pop() if years else None)
+        if chosen is None:
+            fail("the collection year cannot be told from the files: give --year (e.g. --year 2025/26)")
+        end = chosen.end_date
+    from csctools.indicators.run import run_indicators
+
+    run = run_indicators(returns, last, indicators, authority.number, authority.name, end)
+    done = [r for r in run.results if r.computed]
+    typer.echo(f"{authority.name} ({authority.number}), {run.period.start} to {run.period.end}: "
+               f"{len(done)} of {len(run.results)} indicators computed")
+    reasons: dict[str, list[str]] = {}
+    for result in run.results:
+        if not result.computed:
+            reasons.setdefault(result.status, []).append(result.indicator.id)
+    for reason, ids in reasons.items():
+        typer.echo(f"  {reason}: {', '.join(ids)}")
+    if run.population is not None:
+        p = run.population
+        typer.echo(f"  child population (LAIT {p.year - 1}/{str(p.year)[2:]}, from {p.pairs} count/rate pairs): "
+                   f"{p.value:,.0f} (within {p.relative_error:.3%})")
+    for path in output or []:
+        suffix = path.suffix.lower()
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            fail(f"{path}: cannot write there ({error.strerror or error})")
+        if suffix == ".csv":
+            from csctools.indicators.export import write_csv
+
+            write_csv(run, path)
+        elif suffix == ".xlsx":
+            from csctools.indicators.export import write_xlsx
+
+            write_xlsx(run, path)
+        elif suffix == ".docx":
+            from csctools.indicators.selfassessment import write_docx
+
+            write_docx(run, path)
+        else:
+            from csctools.indicators.html import write_html
+
+            write_html(run, path)
+        typer.echo(f"report: {path}")

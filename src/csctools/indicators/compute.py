@@ -1,0 +1,174 @@
+"""Computing indicators over the typed tables of one period's returns, in the packs' DuckDB sandbox.
+
+Every table of every return given is a view `schema.Table` (ssda903.Episodes, cin.CINdetails, annex_a.List8),
+beside `period` (one row: period_start, period_end, la) and `working_days` (day, n: England's working days counted
+up to and including the day). The packs' shared views are then made into tables, in dependency order; a view whose
+tables are absent is left out, and so are the indicators that need it.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Iterable, Sequence
+from datetime import date, timedelta
+from typing import NamedTuple
+
+import duckdb
+import polars as pl
+
+from csctools.indicators.records import POPULATION, Indicator
+from csctools.io.result import ReturnData
+from csctools.packs.sql import SqlError, check_select, query, register, sandbox
+
+RETURN_NAMES = {"ssda903": "SSDA903", "cin": "CIN census", "annex_a": "Annex A lists"}
+WORKING_DAYS_FROM, WORKING_DAYS_TO = date(2000, 1, 1), date(2040, 12, 31)
+
+
+class Period(NamedTuple):
+    start: date
+    end: date
+
+    @classmethod
+    def ending(cls, end: date) -> Period:
+        """The 12 months to `end` (31 March 2026 gives 1 April 2025 to 31 March 2026)."""
+        try:
+            start = end.replace(year=end.year - 1) + timedelta(days=1)
+        except ValueError:  # 29 February
+            start = end.replace(year=end.year - 1, day=28) + timedelta(days=1)
+        return cls(start, end)
+
+
+class Result(NamedTuple):
+    indicator: Indicator
+    period: Period
+    status: str  # "computed", "not computed: needs ...", "could not run: ..."
+    numerator: float | None
+    denominator: float | None
+    value: float | None
+    numerator_children: tuple[str, ...] = ()
+    denominator_children: tuple[str, ...] = ()
+
+    @property
+    def computed(self) -> bool:
+        return self.status == "computed"
+
+
+def working_days_frame() -> pl.DataFrame:
+    """Every day from 2000 to 2040 with n, the working days (Mon-Fri, England's shipped bank holidays) up to it."""
+    from csctools.reference.calendar import bank_holidays
+
+    days = pl.date_range(WORKING_DAYS_FROM, WORKING_DAYS_TO, "1d", eager=True).alias("day")
+    working = (days.dt.weekday() <= 5) & ~days.is_in(list(bank_holidays()))
+    return pl.DataFrame({"day": days, "n": working.cast(pl.Int32).cum_sum()})
+
+
+class Sandbox:
+    """One DuckDB sandbox holding the returns of one period, the period row and the shared views."""
+
+    def __init__(self, returns: Sequence[ReturnData], period: Period, la: str, views: dict[str, str]) -> None:
+        self.connection = sandbox()
+        self.tables: set[str] = set()
+        for data in returns:
+            self.connection.execute(f'CREATE SCHEMA IF NOT EXISTS "{data.dataset}"')
+            for name, frame in data.tables.items():
+                hidden = f"_{data.dataset}_{name}"
+                register(self.connection, hidden, frame)
+                self.connection.execute(f'CREATE VIEW "{data.dataset}"."{name}" AS SELECT * FROM "{hidden}"')
+                self.tables.add(f"{data.dataset}.{name}")
+        register(self.connection, "period", pl.DataFrame({"period_start": [period.start], "period_end": [period.end],
+                                                          "la": [la]}))
+        register(self.connection, "working_days", working_days_frame())
+        self.datasets = {data.dataset for data in returns}
+        self.views, self.view_errors = self._make_views(views)
+
+    def _make_views(self, views: dict[str, str]) -> tuple[set[str], dict[str, str]]:
+        """Each view as a table, retried until no more can be made (a view may use another)."""
+        pending, made, errors = dict(views), set(), {}
+        while pending:
+            progress = False
+            for name, sql in list(pending.items()):
+                try:
+                    check_select(self.connection, sql)
+                    self.connection.execute(f'CREATE TABLE "{name}" AS {sql}')
+                except (duckdb.Error, SqlError) as error:  # a table it needs is absent, or the view's own fault
+                    errors[name] = " ".join(str(error).split())
+                    continue
+                made.add(name)
+                errors.pop(name, None)
+                del pending[name]
+                progress = True
+            if not progress:
+                break
+        return made, errors
+
+    def missing(self, indicator: Indicator) -> str | None:
+        """What the indicator needs that is absent, in words; None when it can run."""
+        absent_returns = [r for r in indicator.returns if r not in self.datasets]
+        if absent_returns:
+            return " and ".join(f"the {RETURN_NAMES[r]} return" for r in absent_returns)
+        absent = [t for t in indicator.needs if t not in self.tables]
+        return ", ".join(absent) if absent else None
+
+    def rows(self, sql: str) -> pl.DataFrame:
+        return query(self.connection, sql)
+
+
+def _children(frame: pl.DataFrame, indicator: Indicator, part: str) -> tuple[str, ...]:
+    if "child" not in frame.columns:
+        raise SqlError(f"the {part} must return a column named child (found {', '.join(frame.columns)})")
+    return tuple(str(c) for c in frame["child"].to_list())
+
+
+def _values(frame: pl.DataFrame) -> list[float]:
+    if "value" not in frame.columns:
+        raise SqlError("the numerator of a days or average indicator must return a column named value")
+    return [float(v) for v in frame["value"].drop_nulls().to_list()]
+
+
+def compute_one(box: Sandbox, indicator: Indicator, period: Period, population: float | None) -> Result:
+    missing = box.missing(indicator)
+    if missing:
+        return Result(indicator, period, f"not computed: needs {missing}", None, None, None)
+    if indicator.is_rate and population is None:
+        return Result(indicator, period, "not computed: needs the child population (no LAIT rate for the LA)",
+                      None, None, None)
+    try:
+        frame = box.rows(indicator.numerator)
+        children = _children(frame, indicator, "numerator")
+        numerator = float(len(children))
+        if indicator.unit in ("days", "average"):
+            values = _values(frame)
+            if not values:
+                return Result(indicator, period, "computed", 0.0, None, None, children)
+            value = statistics.fmean(values) if indicator.aggregate == "mean" else statistics.median(values)
+            return Result(indicator, period, "computed", float(len(values)), None, value, children)
+        if indicator.denominator is None:
+            return Result(indicator, period, "computed", numerator, None, numerator, children)
+        if indicator.denominator == POPULATION:
+            assert population is not None
+            return Result(indicator, period, "computed", numerator, population, numerator / population * 10_000,
+                          children)
+        below = _children(box.rows(indicator.denominator), indicator, "denominator")
+        denominator = float(len(below))
+        share = 100 * numerator / denominator if denominator else None
+        return Result(indicator, period, "computed", numerator, denominator, share, children, below)
+    except SqlError as error:
+        failed = [v for v in box.view_errors if v in str(error)]
+        reason = f"the view {failed[0]} could not be made: {box.view_errors[failed[0]]}" if failed else str(error)
+        return Result(indicator, period, f"could not run: {reason}", None, None, None)
+
+
+def compute(
+    returns: Sequence[ReturnData],
+    indicators: Iterable[Indicator],
+    period: Period,
+    la: str,
+    views: dict[str, str],
+    population: float | None,
+) -> list[Result]:
+    """Every indicator over one period's returns."""
+    box = Sandbox(returns, period, la, views)
+    try:
+        return [compute_one(box, indicator, period, population) for indicator in indicators]
+    finally:
+        box.connection.close()

@@ -1,0 +1,74 @@
+"""One indicators run: this year's returns (and last year's) computed, benchmarked, ready for the reports."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, timedelta
+from typing import NamedTuple
+
+from csctools.indicators import lait
+from csctools.indicators.benchmark import Row, benchmark, lait_year_of
+from csctools.indicators.compute import Period, Result, compute
+from csctools.indicators.records import IndicatorSet
+from csctools.io.result import ReturnData
+
+TOPICS = (  # the order of topics in the reports; an authority's own topics follow
+    "Children looked after",
+    "Placements",
+    "Permanence",
+    "Health and outcomes",
+    "Missing",
+    "Care leavers",
+    "Referrals",
+    "Assessments",
+    "Child protection",
+    "Children in need",
+    "Annex A (inspection)",
+)
+
+
+class Run(NamedTuple):
+    la: str
+    la_name: str
+    period: Period
+    population: lait.Population | None
+    results: list[Result]
+    previous: list[Result]
+    rows: list[Row]
+    packs: list[str]
+    inputs: list[str]  # the files read
+
+    def topics(self) -> list[str]:
+        seen = list(dict.fromkeys(r.indicator.topic for r in self.results))
+        return [t for t in TOPICS if t in seen] + [t for t in seen if t not in TOPICS]
+
+
+def _order(indicators: IndicatorSet) -> IndicatorSet:
+    rank = {t: i for i, t in enumerate(TOPICS)}
+    ordered = sorted(indicators.indicators, key=lambda i: rank.get(i.topic, len(TOPICS)))
+    return IndicatorSet(ordered, indicators.views, indicators.packs)
+
+
+def run_indicators(
+    returns: Sequence[ReturnData],
+    previous: Sequence[ReturnData],
+    indicators: IndicatorSet,
+    la: str,
+    la_name: str,
+    period_end: date,
+) -> Run:
+    indicators = _order(indicators)
+    period = Period.ending(period_end)
+    population = lait.latest_population(int(la), lait_year_of(period_end)) if la.isdigit() else None
+    size = population.value if population else None
+    results = compute(returns, indicators.indicators, period, la, indicators.views, size)
+    before: list[Result] = []
+    if previous:
+        last_end = period.start - timedelta(days=1)
+        last_population = lait.latest_population(int(la), lait_year_of(last_end)) if la.isdigit() else None
+        last_period = Period.ending(last_end)
+        before = compute(previous, indicators.indicators, last_period, la, indicators.views,
+                         last_population.value if last_population else None)
+    rows = benchmark(results, la, before)
+    inputs = [f.path for data in [*returns, *previous] for f in data.files]
+    return Run(la, la_name, period, population, results, before, rows, indicators.packs, inputs)

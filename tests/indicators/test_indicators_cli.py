@@ -1,0 +1,216 @@
+"""`csc indicators` end to end on the session's small synthetic returns: outputs, exit codes, packs, messages."""
+
+from __future__ import annotations
+
+import csv
+import re
+import zipfile
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from csctools.cli.main import app
+from csctools.indicators.benchmark import CSV_COLUMNS
+from csctools.indicators.records import parse_indicator
+from csctools.packs.files import PackError, Record
+
+runner = CliRunner()
+
+
+def run(*args: str | Path) -> tuple[int, str]:
+    result = runner.invoke(app, ["indicators", *map(str, args)])
+    return result.exit_code, result.output
+
+
+@pytest.fixture(scope="module")
+def reports(year_folder: Path, synthetic: tuple[Path, object], tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("indicators")
+    root = synthetic[0] / "383"
+    code, output = run(year_folder / "ssda903", year_folder / "cin_census_2025_26.xml", root / "annex_a_2025_26.xlsx",
+                       "--la", "383", "--previous", root / "2024_25" / "ssda903", "-o", out / "i.csv",
+                       "-o", out / "i.xlsx", "-o", out / "r.html", "-o", out / "s.docx")
+    assert code == 0, output
+    assert "78 of 78 indicators computed" in output
+    return out
+
+
+def test_csv_has_the_issue_columns_and_a_row_per_indicator_and_period(reports: Path) -> None:
+    with (reports / "i.csv").open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert list(rows[0]) == list(CSV_COLUMNS) == [
+        "indicator", "title", "la", "period_start", "period_end", "numerator", "denominator", "value", "unit",
+        "polarity", "england", "region", "sn_average", "rank", "quartile", "ci_low", "ci_high", "significance"]
+    this_year = [r for r in rows if r["period_end"] == "2026-03-31"]
+    assert len({r["indicator"] for r in this_year}) == len(this_year) == 78
+    lacnum = {r["period_end"]: r for r in rows if r["indicator"] == "LACnum"}
+    assert lacnum["2025-03-31"]["value"]  # last year's own figure (from --previous)
+    assert lacnum["2016-03-31"]["england"] == "70410.0"  # LAIT's published England value for 2015/16
+    rate = next(r for r in this_year if r["indicator"] == "LAC")
+    assert float(rate["ci_low"]) < float(rate["value"]) < float(rate["ci_high"])
+    assert rate["significance"].endswith("England")
+
+
+def test_xlsx_has_native_charts_and_the_drill_down(reports: Path) -> None:
+    with zipfile.ZipFile(reports / "i.xlsx") as book:
+        names = book.namelist()
+        workbook = book.read("xl/workbook.xml").decode()
+    assert sum(1 for n in names if n.startswith("xl/charts/chart")) > 40
+    for sheet in ("Summary", "Data", "Children looked after", "Child protection", "Children (internal)",
+                  "Definitions"):
+        assert f'name="{sheet}"' in workbook
+
+
+def test_html_is_self_contained_and_names_no_child(reports: Path, year_folder: Path) -> None:
+    page = (reports / "r.html").read_text(encoding="utf-8")
+    assert "<svg" in page and "Leeds" in page and "Funnel plots" in page
+    assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", page)
+    assert "<script" not in page and "@import" not in page and not re.search(r"url\((?!#)", page)
+    with (year_folder / "ssda903" / "ssda903_2025_26_header.csv").open(encoding="utf-8") as handle:
+        children = [row["CHILD"] for row in csv.DictReader(handle)]
+    assert not [c for c in children if re.search(rf"\b{re.escape(c)}\b", page)]
+
+
+def test_self_assessment_has_figures_and_prompts_per_topic(reports: Path, year_folder: Path) -> None:
+    import docx
+
+    document = docx.Document(str(reports / "s.docx"))
+    headings = [p.text for p in document.paragraphs if p.style is not None and p.style.name == "Heading 1"]
+    assert headings[:3] == ["Children looked after", "Placements", "Permanence"]
+    assert "Annex A (inspection)" in headings
+    prompts = [p.text for p in document.paragraphs if p.style is not None and p.style.name == "Heading 2"]
+    assert prompts.count("What we are doing") == len(headings)
+    figures = document.tables[0]
+    assert [c.text for c in figures.rows[0].cells][:3] == ["Indicator", "Ours", "England"]
+    assert figures.rows[1].cells[0].text == "Children looked after at 31 March"
+    text = " ".join(c.text for t in document.tables for r in t.rows for c in r.cells)
+    with (year_folder / "ssda903" / "ssda903_2025_26_header.csv").open(encoding="utf-8") as handle:
+        children = [row["CHILD"] for row in csv.DictReader(handle)]
+    assert not [c for c in children if re.search(rf"\b{re.escape(c)}\b", text)]
+
+
+def test_an_indicator_whose_return_is_absent_is_listed(year_folder: Path, tmp_path: Path) -> None:
+    code, output = run(year_folder / "ssda903", "--la", "Leeds", "-o", tmp_path / "new" / "i.csv")
+    assert code == 0, output
+    assert "not computed: needs the CIN census return:" in output
+    with (tmp_path / "new" / "i.csv").open(encoding="utf-8") as handle:  # the folder is made
+        values = {r["indicator"]: r["value"] for r in csv.DictReader(handle) if r["period_end"] == "2026-03-31"}
+    assert values["CPP_Num"] == "not computed: needs the CIN census return"
+    assert values["AA_CLA"] == "not computed: needs the Annex A lists return"
+
+
+def test_an_authoritys_own_pack(year_folder: Path, tmp_path: Path) -> None:
+    pack = tmp_path / "pack"
+    (pack / "indicators").mkdir(parents=True)
+    (pack / "pack.yaml").write_text("name: our-indicators\nversion: '2'\n")
+    (pack / "indicators" / "ours.yaml").write_text(
+        "id: OUR_UNDER_5\ntitle: Children looked after at 31 March aged under 5\ntopic: Our own\n"
+        "returns: [ssda903]\nneeds: [ssda903.Episodes, ssda903.Header]\nunit: count\npolarity: neutral\n"
+        "numerator: SELECT CHILD AS child FROM cla_at_end WHERE age < 5\n"
+        "methodology: Our count, for the corporate parenting board.\n")
+    code, output = run(year_folder / "ssda903", "--la", "383", "--pack", pack, "-o", tmp_path / "i.csv")
+    assert code == 0, output
+    assert "of 79 indicators computed" in output
+    with (tmp_path / "i.csv").open(encoding="utf-8") as handle:
+        ours = [r for r in csv.DictReader(handle) if r["indicator"] == "OUR_UNDER_5"]
+    assert len(ours) == 1 and ours[0]["unit"] == "count" and ours[0]["value"] != ""
+
+
+def test_a_broken_pack_is_one_line_naming_file_and_line(year_folder: Path, tmp_path: Path) -> None:
+    pack = tmp_path / "pack"
+    (pack / "indicators").mkdir(parents=True)
+    (pack / "pack.yaml").write_text("name: ours\nversion: '1'\n")
+    (pack / "indicators" / "bad.yaml").write_text(
+        "- id: X\n  title: t\n  topic: t\n  returns: [ssda903]\n  unit: percent\n  polarity: high\n"
+        "  numerator: SELECT 1 AS child\n  methodology: m\n")
+    code, output = run(year_folder / "ssda903", "--la", "383", "--pack", pack)
+    assert code == 2
+    assert output.strip() == 'csc: indicators/bad.yaml line 1: a percent needs a "denominator"'
+
+
+def test_sql_that_is_not_a_select_is_refused(year_folder: Path, tmp_path: Path) -> None:
+    pack = tmp_path / "pack"
+    (pack / "indicators").mkdir(parents=True)
+    (pack / "pack.yaml").write_text("name: ours\nversion: '1'\n")
+    (pack / "indicators" / "sneaky.yaml").write_text(
+        "id: X\ntitle: t\ntopic: t\nreturns: [ssda903]\nunit: count\npolarity: high\n"
+        "numerator: \"COPY (SELECT 1) TO '/tmp/x.csv'\"\nmethodology: m\n")
+    code, output = run(year_folder / "ssda903", "--la", "383", "--pack", pack, "-o", tmp_path / "i.csv")
+    assert code == 0
+    assert "could not run: only SELECT is allowed, not COPY: X" in output
+
+
+@pytest.mark.parametrize(("change", "message"), [
+    ({"unit": "ratio"}, 'unit "ratio" is not one of'),
+    ({"polarity": "up"}, 'polarity "up" is not one of'),
+    ({"returns": ["ofsted"]}, "returns must list some of"),
+    ({"needs": ["Episodes"]}, 'needs "Episodes" is not a table'),
+    ({"unit": "rate", "denominator": "SELECT 1 AS child"}, "takes \"denominator: population\""),
+    ({"denominator": "SELECT 1 AS child"}, "a count has no denominator"),
+    ({"colour": "red"}, 'unknown key "colour"'),
+    ({"title": None}, 'indicator needs "title"'),
+])
+def test_record_checks(change: dict[str, object], message: str) -> None:
+    data: dict[str, object] = {"id": "X", "title": "t", "topic": "t", "returns": ["ssda903"], "unit": "count",
+                               "polarity": "high", "numerator": "SELECT 1 AS child", "methodology": "m",
+                               "__line__": 4}
+    data.update(change)
+    with pytest.raises(PackError, match=re.escape(message)) as error:
+        parse_indicator(Record("indicators", "indicators/x.yaml", 4, data))
+    assert str(error.value).startswith("indicators/x.yaml line 4: ")
+
+
+def test_bad_arguments_exit_2(year_folder: Path, tmp_path: Path) -> None:
+    assert run(year_folder / "ssda903", "--la", "Atlantis")[0] == 2
+    code, output = run(year_folder / "ssda903", "--la", "383", "-o", tmp_path / "x.pdf")
+    assert code == 2 and "unknown report format" in output
+    code, output = run(year_folder / "ssda903", "--la", "383", "--period-end", "31/03/2026")
+    assert code == 2 and "not a date" in output
+    code, output = run(year_folder, "--la", "383")  # the CSV tables and the XML: two SSDA903 returns
+    assert code == 2 and "give one ssda903 return" in output
+
+
+def test_docs_are_generated_from_the_records() -> None:
+    from csctools.indicators.docs import render
+
+    page = Path(__file__).resolve().parents[2] / "docs" / "indicators.md"
+    assert page.read_text(encoding="utf-8") == render(), "run: python scripts/build_indicator_docs.py"
+
+
+def test_any_period_end(year_folder: Path, tmp_path: Path) -> None:
+    code, output = run(year_folder / "ssda903", "--la", "383", "--period-end", "2025-12-31", "-o", tmp_path / "i.csv")
+    assert code == 0, output
+    assert "2025-01-01 to 2025-12-31" in output
+    with (tmp_path / "i.csv").open(encoding="utf-8") as handle:
+        own = [r for r in csv.DictReader(handle) if r["period_end"] == "2025-12-31"]
+    assert {r["period_start"] for r in own} == {"2025-01-01"} and len(own) == 78
+
+
+def test_xlsx_data_sheet_holds_the_csv(reports: Path) -> None:
+    from python_calamine import CalamineWorkbook
+
+    book = CalamineWorkbook.from_path(str(reports / "i.xlsx"))
+    data = book.get_sheet_by_name("Data").to_python()
+    with (reports / "i.csv").open(encoding="utf-8") as handle:
+        rows = list(csv.reader(handle))
+    assert data[0] == rows[0]
+    assert len(data) == len(rows)
+    drill = book.get_sheet_by_name("Children (internal)").to_python()
+    assert "numerator" in drill[2][0]
+    ids = {cell for row in drill[3:] for cell in row if cell != ""}
+    assert len(ids) > 100
+
+
+def test_a_broken_view_is_named(year_folder: Path, tmp_path: Path) -> None:
+    pack = tmp_path / "pack"
+    (pack / "indicators").mkdir(parents=True)
+    (pack / "views").mkdir()
+    (pack / "pack.yaml").write_text("name: ours\nversion: '1'\n")
+    (pack / "views" / "older.sql").write_text("SELECT CHILD FROM cla_at_end WHERE agee > 10\n")
+    (pack / "indicators" / "older.yaml").write_text(
+        "id: OLDER\ntitle: t\ntopic: t\nreturns: [ssda903]\nunit: count\npolarity: neutral\n"
+        "numerator: SELECT CHILD AS child FROM older\nmethodology: m\n")
+    code, output = run(year_folder / "ssda903", "--la", "383", "--pack", pack, "-o", tmp_path / "i.csv")
+    assert code == 0
+    assert "could not run: the view older could not be made: Binder Error" in output
+    assert '"agee"' in output
