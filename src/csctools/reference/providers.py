@@ -12,7 +12,7 @@ from pathlib import Path
 
 import polars as pl
 
-from csctools.datasets.annex_a.read import cell_text, open_workbook
+from csctools.datasets.annex_a.read import cell_text, date_cell_text, open_workbook
 from csctools.io.result import Problem, ReadError
 from csctools.io.text import decode
 from csctools.io.typing import parse_date
@@ -69,7 +69,12 @@ def read_providers(path: Path) -> pl.DataFrame:
         )
     body = [row for row in rows[header_index + 1 :] if any(cell_text(c) for c in row)]
     data = {
-        name: [cell_text(row[pos]) if pos is not None and pos < len(row) else None for row in body]
+        name: [
+            (date_cell_text if name == "REG_END" else cell_text)(row[pos])
+            if pos is not None and pos < len(row)
+            else None
+            for row in body
+        ]
         for name, pos in positions.items()
     }
     frame = pl.DataFrame(data, schema={name: pl.String for name in COLUMNS})

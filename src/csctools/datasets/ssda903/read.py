@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import re
 from collections.abc import Iterable
@@ -19,9 +18,10 @@ from csctools.datasets.ssda903.detect import (
     year_from_content,
 )
 from csctools.datasets.ssda903.schema import DERIVED_COLUMNS, SSDA903
+from csctools.io.csv_rows import Record, csv_records, fits
 from csctools.io.gc_pause import collector_paused
 from csctools.io.result import FileReport, Problem, ReadError, RejectedRow, ReturnData, Severity, TableRead
-from csctools.io.text import decode, first_line, sniff_delimiter
+from csctools.io.text import TextProblem, decode, first_line, sniff_delimiter
 from csctools.io.typing import Tidy, type_frames, unparsed_counts
 from csctools.io.xml import line_of
 from csctools.model import SOURCE_FILE, SOURCE_ROW
@@ -52,6 +52,9 @@ class RawTable:
         return cls(name, data)
 
 
+MAX_COLUMNS = 500  # a header wider than this is no SSDA903 table (the widest has 24 columns)
+
+
 def read_csv_table(name: str, text: str, report: FileReport) -> RawTable | None:
     """Parse one 903 CSV; records structural problems and rejected rows in the report."""
     header_line = first_line(text)
@@ -69,8 +72,25 @@ def read_csv_table(name: str, text: str, report: FileReport) -> RawTable | None:
             )
         )
         return None
-    plain_header = not any(mark in header_line for mark in UNUSUAL)
-    headers = next(csv.reader([header_line] if plain_header else text.splitlines()))
+    if header_line.count(",") >= MAX_COLUMNS:  # bound the shape before any work on it
+        report.problems.append(
+            Problem(
+                name,
+                "too-many-columns",
+                f"the header row has {header_line.count(',') + 1:,} columns; no SSDA903 table has more than "
+                f"{MAX_COLUMNS}: this is not an SSDA903 table",
+                row=1,
+            )
+        )
+        return None
+    headers = header_line.split(",")
+    if '"' in header_line:
+        header_record = next(csv_records(text))
+        if header_record.fields is None:
+            message = f"the header row cannot be read: {header_record.reason}"
+            report.problems.append(Problem(name, "unreadable-header", message, row=1))
+            return None
+        headers = header_record.fields
     table, _score = match_table(headers)
     if table is None:
         shown = ", ".join(h for h in headers[:8] if h.strip()) or "(blank)"
@@ -97,9 +117,9 @@ def read_csv_table(name: str, text: str, report: FileReport) -> RawTable | None:
             pl.int_range(2, whole.height + 2, dtype=pl.Int64).alias(SOURCE_ROW),
         )
         return RawTable(table.name, data, tidy)
-    body = list(csv.reader(text.splitlines()))[1:]
-    read.rows_in = len(body)
-    kept, numbers = _keep_rows(body, len(headers), read)
+    records = csv_records(text, len(headers))
+    next(records)  # the header
+    kept, numbers = _keep_rows(records, len(headers), read)
     transposed = list(zip(*kept, strict=True)) if kept else [() for _ in headers]
     columns: dict[str, list[str | None]] = {c: list(transposed[i]) for i, c in positions}
     read.rows_read = len(numbers)
@@ -141,15 +161,19 @@ PADDING = (" ,", ", ", " \n", "\n ", "\t")  # a space or tab at the edge of a va
 BLANK_LINE = re.compile(r'\n[ \t,"]*(?:\r?\n|$)')  # a line after the header that can only hold a blank row
 
 
-def _keep_rows(body: list[list[str]], width: int, read: TableRead) -> tuple[list[list[str]], list[int]]:
-    """The rows to read, cut to the header's width, with their spreadsheet row numbers (header = 1); blank rows
-    and rows with a different number of fields (beyond trailing empty ones) go to `read.rejected`."""
+def _keep_rows(records: Iterable[Record], width: int, read: TableRead) -> tuple[list[list[str]], list[int]]:
+    """The rows to read, cut to the header's width, with their spreadsheet row numbers (header = 1); blank rows,
+    rows the CSV reader rejected and rows with a different number of fields (beyond trailing empty ones) go to
+    `read.rejected`."""
     kept: list[list[str]] = []
     numbers: list[int] = []
-    for number, record in enumerate(body, start=2):
-        if not any(field.strip() for field in record):
+    for number, record, reason in records:
+        read.rows_in += 1
+        if record is None:
+            read.rejected.append(RejectedRow(number, reason))
+        elif not any(field.strip() for field in record):
             read.rejected.append(RejectedRow(number, "blank row"))
-        elif len(record) != width and not (len(record) > width and not any(f.strip() for f in record[width:])):
+        elif not fits(record, width):
             read.rejected.append(RejectedRow(number, f"has {len(record)} fields where the header has {width}"))
         else:
             kept.append(record[:width])
@@ -299,7 +323,11 @@ def read_903_file(path: Path, data: bytes | None = None) -> tuple[FileReport, li
         except ReadError as error:
             report.problems.append(error.problem)
             return report, []
-    text, _encoding = decode(content)
+    try:
+        text, _encoding = decode(content)
+    except TextProblem as error:
+        report.problems.append(Problem(name, "unreadable-text", str(error)))
+        return report, []
     table = read_csv_table(name, text, report)
     return report, [table] if table else []
 
