@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 
@@ -226,10 +227,66 @@ LEAF_OWNERS = _leaf_owners()
 GROUP_TABLES = {**layout.CHILD_GROUPS, **layout.HEADER_GROUPS}
 
 
+CHILD_SPELLING = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(child)[\s/>]", re.IGNORECASE)
+
+
+def local_upper(tag: object) -> str:
+    """An element's name without its namespace, upper-cased: `{urn:x}Episode` -> `EPISODE`."""
+    return str(tag).rpartition("}")[2].upper()
+
+
+class _XmlNotes:
+    """What the 903 XML reader could not place: unknown elements, repeated single values, elements outside any
+    <CHILD> (rows rejected with their line) and <CHILD> elements inside another."""
+
+    def __init__(self) -> None:
+        self.unknown: dict[str, tuple[int, int]] = {}  # tag -> (first line, count)
+        self.structure: dict[tuple[str, str], tuple[int, int]] = {}  # (kind, detail) -> (first line, count)
+        self.rejected: dict[str, list[RejectedRow]] = {}
+
+    def note(self, counts: dict[Any, tuple[int, int]], key: object, line: int) -> None:
+        first, count = counts.get(key, (line, 0))
+        counts[key] = (first, count + 1)
+
+    def stray(self, element: object) -> None:
+        """An element found outside any <CHILD>: its rows are rejected, other elements reported."""
+        for part in element.iter():  # type: ignore[attr-defined]
+            if not isinstance(part.tag, str):
+                continue
+            tag = local_upper(part.tag)
+            table = GROUP_TABLES.get(tag) or ("Header" if tag == layout.HEADER_TAG else None)
+            if table is not None:
+                reason = f"<{tag}> is outside any <CHILD> and was not read"
+                self.rejected.setdefault(table, []).append(RejectedRow(line_of(part), reason))
+            elif part is element:
+                self.note(
+                    self.structure,
+                    ("misplaced-element", f"<{tag}> is outside any <CHILD> and was ignored"),
+                    line_of(part),
+                )
+
+    def problems(self, name: str) -> list[Problem]:
+        found = [
+            Problem(
+                name,
+                "unknown-element",
+                f"element <{tag}> is not part of the SSDA903 XML and was ignored ({count} times)",
+                Severity.WARNING,
+                row=line,
+            )
+            for tag, (line, count) in self.unknown.items()
+        ]
+        for (kind, detail), (line, count) in self.structure.items():
+            times = f" ({count} times; the first is shown)" if count > 1 else ""
+            found.append(Problem(name, kind, f"{detail}{times}", Severity.WARNING, row=line))
+        return found
+
+
 def read_xml(name: str, data: bytes, report: FileReport) -> list[RawTable]:
     """Stream the DfE XML one CHILD at a time, walking its elements once in document order.
 
-    Every row keeps the line of its element (HEADER for the child's own tables, EPISODE, AREVIEW, ...).
+    Every row keeps the line of its element (HEADER for the child's own tables, EPISODE, AREVIEW, ...). Tags are
+    matched without their namespace and in any case; anything the reader cannot place is reported.
     """
     rows: dict[str, list[dict[str, str | None]]] = {t.name: [] for t in SSDA903.tables}
     groups = GROUP_TABLES
@@ -239,38 +296,56 @@ def read_xml(name: str, data: bytes, report: FileReport) -> list[RawTable]:
     }
     dispatch.update({tag: ("", tag) for tag in groups})
     dispatch[layout.HEADER_TAG] = ("-", layout.HEADER_TAG)
-    unknown: dict[str, tuple[int, int]] = {}  # tag -> (first line, count)
-
-    def note_unknown(tag: str, line: int) -> None:
-        first, count = unknown.get(tag, (line, 0))
-        unknown[tag] = (first, count + 1)
+    notes = _XmlNotes()
+    unknown, structure = notes.unknown, notes.structure
+    spellings = {m.decode("ascii") for m in CHILD_SPELLING.findall(data)} or {layout.CHILD_TAG}
 
     from lxml import etree  # here: reading CSV tables does not need it
 
     try:
-        for _, child in etree.iterparse(_bytes_source(data), events=("end",), tag=layout.CHILD_TAG):
+        events = etree.iterparse(_bytes_source(data), events=("end",), tag=[f"{{*}}{s}" for s in sorted(spellings)])
+        for _, child in events:
+            nested = any(local_upper(a.tag) == layout.CHILD_TAG for a in child.iterancestors())
+            if nested:
+                detail = "a <CHILD> is inside another <CHILD>; it was read as a child of its own"
+                notes.note(structure, ("misplaced-element", detail), line_of(child))
             header: dict[str, object] = {SOURCE_ROW: line_of(child)}
             group_rows: list[tuple[str, dict[str, object]]] = []
             group_tag: str | None = None
             current: dict[str, object] = header
             for element in child.iter():
-                action = dispatch.get(element.tag)
+                tag = element.tag
+                action = dispatch.get(tag)
                 if action is None:
-                    if element.tag != layout.CHILD_TAG:
-                        note_unknown(str(element.tag), line_of(element))
-                    continue
+                    if not isinstance(tag, str):
+                        continue  # comments, processing instructions
+                    tag = local_upper(tag)
+                    action = dispatch.get(tag)
+                    if action is None:
+                        if tag != layout.CHILD_TAG:
+                            notes.note(unknown, tag, line_of(element))
+                        continue
+                    dispatch[element.tag] = action  # this spelling again: found at once
                 column, owner = action
                 if owner is None:  # a leaf of the child's HEADER
-                    header[column] = element.text
+                    if column in header:
+                        detail = f"<{local_upper(tag)}> appears more than once in one child; the first was read"
+                        notes.note(structure, ("repeated-element", detail), line_of(element))
+                    else:
+                        header[column] = element.text
                 elif column == "":  # a group element starts a row of its table
                     group_tag, current = owner, {SOURCE_ROW: line_of(element)}
                     group_rows.append((groups[owner], current))
                 elif owner == group_tag:
-                    current[column] = element.text
+                    if column in current:
+                        detail = f"<{local_upper(tag)}> appears more than once in one <{owner}>; the first was read"
+                        notes.note(structure, ("repeated-element", detail), line_of(element))
+                    else:
+                        current[column] = element.text
                 elif owner == layout.HEADER_TAG:
                     header[SOURCE_ROW] = line_of(element)
                 else:
-                    note_unknown(f"{element.tag} outside <{owner}>", line_of(element))
+                    notes.note(unknown, f"{local_upper(tag)} outside <{owner}>", line_of(element))
             identity = {"CHILD": header.get("CHILD"), "DOB": header.get("DOB")}
             rows["Header"].append(header)  # type: ignore[arg-type]
             if header.get("UASC") == "1" or header.get("DUC"):
@@ -283,27 +358,34 @@ def read_xml(name: str, data: bytes, report: FileReport) -> list[RawTable]:
                 row.update(identity)
                 rows[table].append(row)  # type: ignore[arg-type]
             child.clear(keep_tail=False)
-            while child.getprevious() is not None:
-                del child.getparent()[0]
+            if nested:
+                continue  # the elements before it belong to the child around it, read when that one ends
+            parent = child.getparent()
+            while child.getprevious() is not None:  # elements before this child: earlier children, or strays
+                earlier = parent[0]
+                if isinstance(earlier.tag, str) and local_upper(earlier.tag) != layout.CHILD_TAG:
+                    notes.stray(earlier)
+                del parent[0]
+        root = events.root
+        if root is not None and local_upper(root.tag) != layout.CHILD_TAG:
+            for leftover in root:  # after the last CHILD
+                if isinstance(leftover.tag, str) and local_upper(leftover.tag) != layout.CHILD_TAG:
+                    notes.stray(leftover)
     except etree.XMLSyntaxError as error:
         problem = Problem(name, "malformed-xml", f"the XML is not well-formed: {error.msg}", row=error.lineno or None)
         raise ReadError(problem) from None
-    for tag, (line, count) in unknown.items():
-        report.problems.append(
-            Problem(
-                name,
-                "unknown-element",
-                f"element <{tag}> is not part of the SSDA903 XML and was ignored ({count} times)",
-                Severity.WARNING,
-                row=line,
-            )
-        )
+    report.problems.extend(notes.problems(name))
     found = []
     for table, table_rows in rows.items():
-        if table_rows:
+        rejected = notes.rejected.get(table, [])
+        if table_rows or rejected:
             names = (*SSDA903.table(table).column_names(), *(("UASC",) if table == "Header" else ()))
             found.append(RawTable.from_rows(table, names, table_rows, name))
-            report.tables.append(TableRead(table, len(table_rows), len(table_rows)))
+            report.tables.append(TableRead(table, len(table_rows) + len(rejected), len(table_rows), rejected))
+    if not rows["Header"]:
+        report.problems.append(
+            Problem(name, "no-children", "the file holds no <CHILD> elements: there is nothing to validate")
+        )
     return found
 
 
