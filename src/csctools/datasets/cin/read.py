@@ -229,12 +229,6 @@ def _take(element: etree._Element, collector: _Collector) -> bool:
     if tag == "Header" and parent is not None and _local(parent.tag) == "Message":
         collector.header(element)
     elif tag == "Child":
-        if _inside_child(element):
-            collector.note_structure(
-                "misplaced-element",
-                "a <Child> is inside another <Child>; it was read as a child of its own",
-                line_of(element),
-            )
         collector.child(element)
     else:
         return False
