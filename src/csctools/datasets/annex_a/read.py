@@ -15,6 +15,7 @@ import python_calamine as calamine
 from csctools.datasets.annex_a.schema import ANNEX_A, SHEET_PATTERNS
 from csctools.io.result import FileReport, Problem, ReadError, RejectedRow, ReturnData, Severity, TableRead
 from csctools.io.typing import excel_serial_date, type_frame, unparsed_counts
+from csctools.io.workbook_guard import check_workbook
 from csctools.model import SOURCE_FILE, SOURCE_ROW, ColumnType, Table
 
 HEADER_SEARCH_ROWS = 30
@@ -111,6 +112,7 @@ def open_workbook(name: str, content: bytes) -> calamine.CalamineWorkbook:
         )
     if not content.startswith(b"PK"):
         raise ReadError(Problem(name, "not-a-workbook", "the file is not an Excel workbook (.xlsx)"))
+    check_workbook(name, content)  # bound the work before calamine sees it
     try:
         return calamine.CalamineWorkbook.from_filelike(io.BytesIO(content))
     except Exception as error:  # calamine raises several types for damaged files

@@ -1,0 +1,110 @@
+"""Bounding the work of opening an untrusted workbook before calamine reads it.
+
+calamine holds each sheet as a dense grid from its first to its last cell, and inflates every part of the zip in
+memory: one cell at XFD1048576 in a 128 KB file asks for hundreds of GiB, and a zip bomb for gigabytes. So before
+reading, every part's size is checked as declared and as actually inflated (the declared size can lie), and each
+sheet's cell references are scanned for the grid they imply.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+import zipfile
+
+from csctools.io.result import Problem, ReadError
+
+MAX_PART_BYTES = 256 * 2**20  # one part, inflated (a 50,000-child Annex A list is about 20 MiB)
+MAX_TOTAL_BYTES = 768 * 2**20  # all parts, inflated
+MAX_CELLS = 20_000_000  # the grid calamine builds for one sheet (about 32 bytes a cell)
+EXCEL_ROWS, EXCEL_COLUMNS = 1_048_576, 16_384
+PLAIN_ROWS, PLAIN_COLUMNS = 99_999, 26  # what a reference of one letter and up to five digits can reach
+# A reference beyond one letter or five digits: only these are looked at closely (none in most lists).
+LARGE_REFERENCE = re.compile(rb'\br="(?:([A-Z]{2,})(\d+)|([A-Z])(\d{6,}))"')
+DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="[A-Z]*\d*:?([A-Z]+)(\d+)"')
+CHUNK = 4 * 2**20
+_PASSED: set[bytes] = set()  # digests of workbooks that passed
+
+
+def column_number(letters: bytes) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + letter - 64
+    return number
+
+
+def check_workbook(name: str, content: bytes) -> None:
+    """Raise ReadError, with one line an analyst understands, if the workbook would take unbounded work to read.
+    A workbook that passed is remembered (by digest), so detection and reading check it once."""
+    digest = hashlib.blake2b(content, digest_size=16).digest()
+    if digest in _PASSED:
+        return
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(content))
+        parts = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise ReadError(
+            Problem(name, "corrupt-workbook", "the workbook is damaged (not a readable zip file)")
+        ) from None
+    total = 0
+    for part in parts:
+        if part.file_size > MAX_PART_BYTES:
+            refuse(name, f"its part {part.filename} would inflate to {part.file_size / 2**20:,.0f} MiB")
+        total += part.file_size
+        if total > MAX_TOTAL_BYTES:
+            refuse(name, f"its parts would inflate to more than {MAX_TOTAL_BYTES / 2**20:,.0f} MiB")
+    total = 0
+    with archive:
+        for part in parts:
+            data = inflate(name, archive, part)
+            total += len(data)
+            if total > MAX_TOTAL_BYTES:
+                refuse(name, f"its parts inflate to more than {MAX_TOTAL_BYTES / 2**20:,.0f} MiB")
+            if part.filename.startswith("xl/worksheets/") and part.filename.endswith(".xml"):
+                check_sheet(name, part.filename, data)
+    if len(_PASSED) >= 16:
+        _PASSED.clear()
+    _PASSED.add(digest)
+
+
+def inflate(name: str, archive: zipfile.ZipFile, part: zipfile.ZipInfo) -> bytes:
+    """A part's bytes, inflated at most to MAX_PART_BYTES whatever its header says."""
+    chunks: list[bytes] = []
+    size = 0
+    try:
+        with archive.open(part) as stream:
+            while chunk := stream.read(CHUNK):
+                size += len(chunk)
+                if size > MAX_PART_BYTES:
+                    refuse(name, f"its part {part.filename} inflates to more than {MAX_PART_BYTES / 2**20:,.0f} MiB")
+                chunks.append(chunk)
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError) as error:
+        raise ReadError(
+            Problem(name, "corrupt-workbook", f"the workbook is damaged ({part.filename}: {error})")
+        ) from None
+    return b"".join(chunks)
+
+
+def check_sheet(name: str, part: str, data: bytes) -> None:
+    """The grid the sheet's cell references (and its declared dimension) imply stays within MAX_CELLS."""
+    rows, columns = 0, 0
+    plain = b'r="' in data  # cells of one letter and up to five digits: at most PLAIN_ROWS x PLAIN_COLUMNS
+    for wide, wide_row, letter, tall_row in LARGE_REFERENCE.findall(data):
+        column = column_number(wide or letter)
+        row = int(wide_row or tall_row)
+        if column > EXCEL_COLUMNS or row > EXCEL_ROWS:
+            refuse(name, f"a cell reference in {part} is beyond Excel's last cell (XFD1048576)")
+        rows, columns = max(rows, row), max(columns, column)
+    if plain:
+        rows, columns = max(rows, PLAIN_ROWS), max(columns, PLAIN_COLUMNS)
+    declared = DIMENSION.search(data, 0, 4096)
+    if declared is not None:
+        rows = max(rows, int(declared.group(2)))
+        columns = max(columns, column_number(declared.group(1)))
+    if rows * columns > MAX_CELLS:
+        refuse(name, f"{part} spans {rows:,} rows by {columns:,} columns, more than {MAX_CELLS:,} cells")
+
+
+def refuse(name: str, why: str) -> None:
+    raise ReadError(Problem(name, "workbook-too-large", f"the workbook was not read: {why}"))
