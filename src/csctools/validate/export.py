@@ -11,7 +11,7 @@ import polars as pl
 import xlsxwriter
 from jinja2 import Environment, select_autoescape
 
-from csctools.io.result import ReturnData
+from csctools.io.result import ReturnData, rejected_rows
 from csctools.model import SOURCE_FILE, SOURCE_ROW
 from csctools.validate.engine import ValidationResult
 
@@ -33,8 +33,36 @@ def summary(result: ValidationResult) -> list[dict[str, object]]:
     return [{**o._asdict(), "children": counts.get(o.code, 0)} for o in result.outcomes]
 
 
-def write_csv(result: ValidationResult, path: Path) -> None:
-    with_context(result).write_csv(path)
+REJECTED_RULE, REJECTED_SEVERITY = "READ", "rejected"  # how a row the reader rejected appears in the CSV
+
+
+def rejected_frame(result: ValidationResult, data: ReturnData) -> pl.DataFrame:
+    """The rows the readers rejected (not checked by any rule) as rows of the CSV report, after the errors."""
+    entries = rejected_rows(data.files)
+    return pl.DataFrame(
+        {
+            "rule_code": [REJECTED_RULE] * len(entries),
+            "severity": [REJECTED_SEVERITY] * len(entries),
+            "table": [e.table for e in entries],
+            "row_number": [e.row for e in entries],
+            "child_id": [None] * len(entries),
+            "field": [None] * len(entries),
+            "value": [None] * len(entries),
+            "message": [f"row rejected when reading, so not checked: {e.reason}" for e in entries],
+            "source_file": [e.file for e in entries],
+            "authority": [result.authority.number if result.authority else None] * len(entries),
+            "year": [result.year.label] * len(entries),
+        },
+        schema=with_context(result).schema,
+        strict=False,
+    )
+
+
+def write_csv(result: ValidationResult, path: Path, data: ReturnData | None = None) -> None:
+    errors = with_context(result)
+    if data is not None and rejected_rows(data.files):
+        errors = pl.concat([errors, rejected_frame(result, data)], how="vertical_relaxed")
+    errors.write_csv(path)
 
 
 def write_json(result: ValidationResult, data: ReturnData, path: Path) -> None:
@@ -45,6 +73,7 @@ def write_json(result: ValidationResult, data: ReturnData, path: Path) -> None:
         "rule_counts": result.counts(),
         "rules": summary(result),
         "structural_problems": [p._asdict() for p in data.problems],
+        "rejected_rows": [e._asdict() for e in rejected_rows(data.files)],
         "errors": with_context(result).to_dicts(),
     }
     path.write_text(json.dumps(document, indent=1, default=str), encoding="utf-8")
@@ -76,6 +105,7 @@ def write_xlsx(result: ValidationResult, data: ReturnData, path: Path) -> None:
     sheet.set_column(5, 5, 90)
     sheet.autofilter(2, 0, 2 + len(result.outcomes), len(headings) - 1)
     sheet.freeze_panes(3, 0)
+    _rejected_sheet(book, data, bold)
     for table_name, errors in result.errors.partition_by("table", as_dict=True, maintain_order=True).items():
         name = str(table_name[0])
         frame = data.tables.get(name)
@@ -83,6 +113,23 @@ def write_xlsx(result: ValidationResult, data: ReturnData, path: Path) -> None:
             continue
         _table_sheet(book, name, frame, errors, bold, flagged)
     book.close()
+
+
+def _rejected_sheet(book: xlsxwriter.Workbook, data: ReturnData, bold: object) -> None:
+    """A sheet of the rows the readers rejected (not checked by any rule), when there are any."""
+    entries = rejected_rows(data.files)
+    if not entries:
+        return
+    sheet = book.add_worksheet("Rejected rows")
+    sheet.write(0, 0, "Rows rejected when reading the files: no rule checked them", bold)
+    sheet.write_row(2, 0, ("file", "table", "row", "reason"), bold)
+    for out, entry in enumerate(entries, start=3):
+        sheet.write_string(out, 0, Path(entry.file).name)
+        sheet.write_string(out, 1, entry.table)
+        sheet.write_number(out, 2, entry.row)
+        sheet.write_string(out, 3, entry.reason)
+    sheet.set_column(3, 3, 70)
+    sheet.freeze_panes(3, 0)
 
 
 def _table_sheet(
@@ -125,6 +172,7 @@ def write_html(result: ValidationResult, data: ReturnData, path: Path) -> None:
         counts=result.counts(),
         error_count=result.error_count,
         problems=[p.describe() for p in data.problems],
+        rejected=[e._replace(file=Path(e.file).name) for e in rejected_rows(data.files)],
         payload=json.dumps(payload, default=str).replace("</", "<\\/"),
     )
     path.write_text(html, encoding="utf-8")
@@ -137,7 +185,7 @@ def write_report(result: ValidationResult, data: ReturnData, path: Path) -> None
         raise ValueError(f"{path}: unknown report format (use .xlsx, .csv, .json or .html)")
     path.parent.mkdir(parents=True, exist_ok=True)
     if kind == "csv":
-        write_csv(result, path)
+        write_csv(result, path, data)
     elif kind == "json":
         write_json(result, data, path)
     elif kind == "xlsx":

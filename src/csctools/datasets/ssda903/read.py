@@ -464,6 +464,7 @@ def assemble_903(
                         )
                     )
     _derive_uasc(typed, "UASC" in texts.get("Header", pl.DataFrame()).columns)
+    _refuse_empty(reports)
     for report in reports:
         report.year, report.year_source = year, year_source
         for table_read in report.tables:
@@ -472,6 +473,20 @@ def assemble_903(
                 own = typed_frame.filter(pl.col(SOURCE_FILE) == report.path)
                 table_read.unparsed_values = unparsed_counts(own)
     return ReturnData("ssda903", year, typed, reports)
+
+
+def _refuse_empty(reports: list[FileReport]) -> None:
+    """A return with no rows at all is never a pass: say so as an error (once, unless a reader already did)."""
+    if (
+        not reports
+        or any(r.rows_read for r in reports)
+        or any(p.kind == "no-children" for r in reports for p in r.problems)
+    ):
+        return
+    for report in reports:
+        if report.tables:
+            message = "the file holds a header row but no rows: with no children there is nothing to validate"
+            report.problems.append(Problem(report.path, "no-children", message))
 
 
 def _derive_uasc(typed: dict[str, pl.DataFrame], given: bool) -> None:
