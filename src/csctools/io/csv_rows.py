@@ -1,7 +1,8 @@
 """Splitting CSV text into records as a spreadsheet would, where one bad quote costs at most its own row.
 
 Rows end at CR LF, LF or CR only. A quoted cell may run over several lines (Excel writes a cell holding a line
-break that way), but only when the record it makes has the header's width and spans at most `MAX_SPAN` lines;
+break that way), but only when its quote closes, the record it makes has the header's width and it spans at most
+`MAX_SPAN` lines;
 otherwise the quote is taken as a stray one: the line it is on is rejected with its row number and reading goes on
 with the next line. A cell longer than the csv module's limit rejects its row in the same way.
 """
@@ -45,6 +46,14 @@ def fits(fields: list[str], width: int) -> bool:
     return len(fields) == width or (len(fields) > width and not any(f.strip() for f in fields[width:]))
 
 
+def closed(lines: list[str]) -> bool:
+    """Whether lines make one record whose quotes all close (a cell with line breaks, not a stray quote)."""
+    try:
+        return len(list(csv.reader(lines, strict=True))) == 1
+    except csv.Error:
+        return False
+
+
 def csv_records(text: str, width: int | None = None) -> Iterator[Record]:
     """Every record of a CSV text, in order, each with its spreadsheet row; `width` is the header's (None: take it
     from the first record)."""
@@ -67,7 +76,7 @@ def csv_records(text: str, width: int | None = None) -> Iterator[Record]:
                 break
             if width is None:
                 width = len(fields)
-            if feed.next - start > 1 and not fits(fields, width):
+            if feed.next - start > 1 and not (fits(fields, width) and closed(lines[start : feed.next])):
                 yield Record(row, None, UNCLOSED)  # a stray quote ran into later lines: only its own is lost
                 row, position = row + 1, start + 1
                 break

@@ -27,7 +27,6 @@ def _xml_root(content: bytes) -> str | None:
 def _is_provider_list(content: bytes) -> bool:
     """A workbook with no Annex A sheet whose first sheet has a URN column: an Ofsted provider list."""
     from csctools.datasets.annex_a.read import sheet_table
-    from csctools.io.result import ReadError
     from csctools.io.workbook_guard import check_workbook
 
     try:
@@ -38,7 +37,9 @@ def _is_provider_list(content: bytes) -> bool:
         if any(sheet_table(name) for name in book.sheet_names):
             return False
         rows = book.get_sheet_by_name(book.sheet_names[0]).to_python(nrows=20)
-    except (Exception, ReadError):  # a damaged or oversized workbook: the Annex A reader reports it
+    except BaseException as error:  # damaged, oversized or a native panic: the Annex A reader reports it
+        if isinstance(error, KeyboardInterrupt | SystemExit):
+            raise
         return False
     return any("urn" in {str(cell).strip().lower() for cell in row} for row in rows)
 

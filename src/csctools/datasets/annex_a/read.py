@@ -97,6 +97,9 @@ def column_text(values: Sequence[object], dates: bool = False) -> pl.Series:
     return pl.select(pl.when(pl.lit(stripped).str.len_chars() > 0).then(pl.lit(stripped))).to_series()
 
 
+CALAMINE_FAILURES = BaseException  # a native panic in calamine is a BaseException (pyo3's PanicException)
+
+
 def open_workbook(name: str, content: bytes) -> calamine.CalamineWorkbook:
     if content.startswith(OLE_MAGIC):
         if ENCRYPTED_MARK in content:
@@ -115,7 +118,9 @@ def open_workbook(name: str, content: bytes) -> calamine.CalamineWorkbook:
     check_workbook(name, content)  # bound the work before calamine sees it
     try:
         return calamine.CalamineWorkbook.from_filelike(io.BytesIO(content))
-    except Exception as error:  # calamine raises several types for damaged files
+    except CALAMINE_FAILURES as error:  # calamine raises several types for damaged files, or panics
+        if isinstance(error, KeyboardInterrupt | SystemExit):
+            raise
         raise ReadError(Problem(name, "corrupt-workbook", f"the workbook cannot be opened ({error})")) from None
 
 
@@ -205,8 +210,10 @@ def _load_sheets(content: bytes, names: list[str]) -> Iterator[tuple[str, SheetR
             book = calamine.CalamineWorkbook.from_filelike(io.BytesIO(content))
             rows: SheetRows = book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
             return rows
-        except Exception as error:  # a damaged sheet is reported, the others still read
-            return error
+        except CALAMINE_FAILURES as error:  # a damaged sheet is reported, the others still read
+            if isinstance(error, KeyboardInterrupt | SystemExit):
+                raise
+            return error if isinstance(error, Exception) else RuntimeError(f"calamine failed: {error}")
 
     with ThreadPoolExecutor(max_workers=2) as pool:
         yield from zip(names, pool.map(load, names), strict=True)
