@@ -12,6 +12,7 @@ import hashlib
 import io
 import re
 import zipfile
+import zlib
 
 from csctools.io.result import Problem, ReadError
 
@@ -43,7 +44,7 @@ def check_workbook(name: str, content: bytes) -> None:
     try:
         archive = zipfile.ZipFile(io.BytesIO(content))
         parts = archive.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError):
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError):
         raise ReadError(
             Problem(name, "corrupt-workbook", "the workbook is damaged (not a readable zip file)")
         ) from None
@@ -79,7 +80,7 @@ def inflate(name: str, archive: zipfile.ZipFile, part: zipfile.ZipInfo) -> bytes
                 if size > MAX_PART_BYTES:
                     refuse(name, f"its part {part.filename} inflates to more than {MAX_PART_BYTES / 2**20:,.0f} MiB")
                 chunks.append(chunk)
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError) as error:
+    except (zipfile.BadZipFile, zlib.error, OSError, ValueError, EOFError, NotImplementedError) as error:
         raise ReadError(
             Problem(name, "corrupt-workbook", f"the workbook is damaged ({part.filename}: {error})")
         ) from None
