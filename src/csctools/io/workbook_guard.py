@@ -22,7 +22,8 @@ MAX_CELLS = 20_000_000  # the grid calamine builds for one sheet (about 32 bytes
 EXCEL_ROWS, EXCEL_COLUMNS = 1_048_576, 16_384
 PLAIN_ROWS, PLAIN_COLUMNS = 99_999, 26  # what a reference of one letter and up to five digits can reach
 # A reference beyond one letter or five digits: only these are looked at closely (none in most lists).
-LARGE_REFERENCE = re.compile(rb'\br="(?:([A-Z]{2,})(\d+)|([A-Z])(\d{6,}))"')
+# (Starting with a literal, so the scan is quick; it also sees attributes such as sqref, which only adds caution.)
+LARGE_REFERENCE = re.compile(rb'r="(?:[A-Z]{2,}\d+|[A-Z]\d{6,})"')
 DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="[A-Z]*\d*:?([A-Z]+)(\d+)"')
 CHUNK = 4 * 2**20
 _PASSED: set[bytes] = set()  # digests of workbooks that passed
@@ -90,15 +91,20 @@ def inflate(name: str, archive: zipfile.ZipFile, part: zipfile.ZipInfo) -> bytes
 def check_sheet(name: str, part: str, data: bytes) -> None:
     """The grid the sheet's cell references (and its declared dimension) imply stays within MAX_CELLS."""
     rows, columns = 0, 0
-    plain = b'r="' in data  # cells of one letter and up to five digits: at most PLAIN_ROWS x PLAIN_COLUMNS
-    for wide, wide_row, letter, tall_row in LARGE_REFERENCE.findall(data):
-        column = column_number(wide or letter)
-        row = int(wide_row or tall_row)
-        if column > EXCEL_COLUMNS or row > EXCEL_ROWS:
+    if b'r="' in data:  # references of one letter and up to five digits reach at most PLAIN_ROWS x PLAIN_COLUMNS
+        rows, columns = PLAIN_ROWS, PLAIN_COLUMNS
+    large = LARGE_REFERENCE.findall(data)  # one scan; none in most lists
+    if large:
+        import polars as pl
+
+        refs = pl.Series(large, dtype=pl.Binary).cast(pl.String).str.slice(3).str.strip_chars_end('"').unique()
+        if refs.str.len_chars().max() > len("XFD1048576"):  # type: ignore[operator]
             refuse(name, f"a cell reference in {part} is beyond Excel's last cell (XFD1048576)")
-        rows, columns = max(rows, row), max(columns, column)
-    if plain:
-        rows, columns = max(rows, PLAIN_ROWS), max(columns, PLAIN_COLUMNS)
+        letters = refs.str.extract(r"^([A-Z]+)").unique().to_list()
+        columns = max(columns, *(column_number(text.encode()) for text in letters))
+        rows = max(rows, int(refs.str.extract(r"(\d+)$").cast(pl.Int64).max()))  # type: ignore[arg-type]
+        if columns > EXCEL_COLUMNS or rows > EXCEL_ROWS:
+            refuse(name, f"a cell reference in {part} is beyond Excel's last cell (XFD1048576)")
     declared = DIMENSION.search(data, 0, 4096)
     if declared is not None:
         rows = max(rows, int(declared.group(2)))

@@ -230,6 +230,15 @@ GROUP_TABLES = {**layout.CHILD_GROUPS, **layout.HEADER_GROUPS}
 CHILD_SPELLING = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(child)[\s/>]", re.IGNORECASE)
 
 
+def child_spellings(data: bytes) -> set[str]:
+    """How the file spells CHILD (any case, any namespace prefix). Two quick counts tell the usual file, where every
+    one is `<CHILD`; otherwise one scan finds them all."""
+    lowered = data.lower()
+    if lowered.count(b"<child") == data.count(b"<CHILD") and b":child" not in lowered:
+        return {layout.CHILD_TAG}
+    return {m.decode("ascii") for m in CHILD_SPELLING.findall(data)} or {layout.CHILD_TAG}
+
+
 def local_upper(tag: object) -> str:
     """An element's name without its namespace, upper-cased: `{urn:x}Episode` -> `EPISODE`."""
     return str(tag).rpartition("}")[2].upper()
@@ -298,14 +307,19 @@ def read_xml(name: str, data: bytes, report: FileReport) -> list[RawTable]:
     dispatch[layout.HEADER_TAG] = ("-", layout.HEADER_TAG)
     notes = _XmlNotes()
     unknown, structure = notes.unknown, notes.structure
-    spellings = {m.decode("ascii") for m in CHILD_SPELLING.findall(data)} or {layout.CHILD_TAG}
+    spellings = child_spellings(data)
 
     from lxml import etree  # here: reading CSV tables does not need it
 
     try:
         events = etree.iterparse(_bytes_source(data), events=("end",), tag=[f"{{*}}{s}" for s in sorted(spellings)])
         for _, child in events:
-            nested = any(local_upper(a.tag) == layout.CHILD_TAG for a in child.iterancestors())
+            parent = child.getparent()
+            nested = (  # the usual CHILD sits right under the root: one look at its parent tells
+                parent is not None
+                and parent.getparent() is not None
+                and any(local_upper(a.tag) == layout.CHILD_TAG for a in child.iterancestors())
+            )
             if nested:
                 detail = "a <CHILD> is inside another <CHILD>; it was read as a child of its own"
                 notes.note(structure, ("misplaced-element", detail), line_of(child))
@@ -360,10 +374,10 @@ def read_xml(name: str, data: bytes, report: FileReport) -> list[RawTable]:
             child.clear(keep_tail=False)
             if nested:
                 continue  # the elements before it belong to the child around it, read when that one ends
-            parent = child.getparent()
             while child.getprevious() is not None:  # elements before this child: earlier children, or strays
                 earlier = parent[0]
-                if isinstance(earlier.tag, str) and local_upper(earlier.tag) != layout.CHILD_TAG:
+                tag = earlier.tag
+                if tag != child.tag and isinstance(tag, str) and local_upper(tag) != layout.CHILD_TAG:
                     notes.stray(earlier)
                 del parent[0]
         root = events.root
