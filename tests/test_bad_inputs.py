@@ -205,6 +205,18 @@ def test_903_elements_in_unexpected_places_are_reported_with_their_line(tmp_path
     }
 
 
+def test_a_child_spelt_unlike_the_first_ones_is_reported_not_dropped(tmp_path: Path) -> None:
+    first = "<CHILD><HEADER><CHILDID>1</CHILDID></HEADER></CHILD>\n"
+    late = "<Child><HEADER><CHILDID>2</CHILDID></HEADER><EPISODE><DECOM>01/05/2025</DECOM></EPISODE></Child>\n"
+    padding = "<!--" + " " * 70_000 + "-->\n"  # past the start the spelling is taken from
+    code, report = inspected(xml_file(tmp_path, f"<EXPSSDA903>\n{first}{padding}{late}{first}</EXPSSDA903>\n"))
+    assert code == 0
+    unread = "is in a <CHILD> spelt unlike the others and was not read"
+    assert accounting(report, "Header") == (3, 2, [(5, f"<HEADER> {unread}")])
+    assert accounting(report, "Episodes") == (1, 0, [(5, f"<EPISODE> {unread}")])
+    assert any("spelt unlike the first ones" in m for m in messages(report))
+
+
 # --- CIN XML -----------------------------------------------------------------------------------------------------
 
 CIN_HEADER = (

@@ -18,14 +18,14 @@ from csctools.model import RAW_SUFFIX, Column, ColumnType
 DATE_FORMATS = ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y", "%Y/%m/%d")
 EXCEL_EPOCH = date(1899, 12, 30)
 MAX_SERIAL = 2958465  # 31/12/9999
-MIN_YEAR = 1000  # a date needs a four-digit year
+FIRST_FOUR_DIGIT_DAY = date(1000, 1, 1)  # a date needs a four-digit year
 TRUE_TEXT = ("TRUE", "1", "Y", "YES")
 FALSE_TEXT = ("FALSE", "0", "N", "NO")
 
 
 def four_digit_year(parsed: pl.Expr) -> pl.Expr:
     """A parsed date only when its year has four digits: `01/01/19` parses as the year 19, which is no date."""
-    return pl.when(parsed.dt.year() >= MIN_YEAR).then(parsed)
+    return pl.when(parsed >= FIRST_FOUR_DIGIT_DAY).then(parsed)  # comparing days: quicker than taking the year
 
 
 def parse_date(text: pl.Expr) -> pl.Expr:

@@ -231,12 +231,9 @@ CHILD_SPELLING = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(child)[\s/>]", re.IGNOREC
 
 
 def child_spellings(data: bytes) -> set[str]:
-    """How the file spells CHILD (any case, any namespace prefix). Two quick counts tell the usual file, where every
-    one is `<CHILD`; otherwise one scan finds them all."""
-    lowered = data.lower()
-    if lowered.count(b"<child") == data.count(b"<CHILD") and b":child" not in lowered:
-        return {layout.CHILD_TAG}
-    return {m.decode("ascii") for m in CHILD_SPELLING.findall(data)} or {layout.CHILD_TAG}
+    """How the file spells CHILD (any case, any namespace prefix), from its start: one tool writes a file, so one
+    spelling. A CHILD spelt otherwise further on is not read, and is reported (see `read_xml`)."""
+    return {m.decode("ascii") for m in CHILD_SPELLING.findall(data, 0, 65536)} | {layout.CHILD_TAG}
 
 
 def local_upper(tag: object) -> str:
@@ -258,21 +255,24 @@ class _XmlNotes:
         counts[key] = (first, count + 1)
 
     def stray(self, element: object) -> None:
-        """An element found outside any <CHILD>: its rows are rejected, other elements reported."""
+        """An element found outside any <CHILD> (or a CHILD spelt unlike the file's first ones): its rows are
+        rejected, other elements reported."""
+        unread = local_upper(element.tag) == layout.CHILD_TAG  # type: ignore[attr-defined]
+        if unread:
+            detail = "a <CHILD> spelt unlike the first ones in the file (case or namespace) was not read"
+            self.note(self.structure, ("misplaced-element", detail), line_of(element))
         for part in element.iter():  # type: ignore[attr-defined]
             if not isinstance(part.tag, str):
                 continue
             tag = local_upper(part.tag)
             table = GROUP_TABLES.get(tag) or ("Header" if tag == layout.HEADER_TAG else None)
             if table is not None:
-                reason = f"<{tag}> is outside any <CHILD> and was not read"
+                where = "in a <CHILD> spelt unlike the others" if unread else "outside any <CHILD>"
+                reason = f"<{tag}> is {where} and was not read"
                 self.rejected.setdefault(table, []).append(RejectedRow(line_of(part), reason))
-            elif part is element:
-                self.note(
-                    self.structure,
-                    ("misplaced-element", f"<{tag}> is outside any <CHILD> and was ignored"),
-                    line_of(part),
-                )
+            elif part is element and not unread:
+                detail = f"<{tag}> is outside any <CHILD> and was ignored"
+                self.note(self.structure, ("misplaced-element", detail), line_of(part))
 
     def problems(self, name: str) -> list[Problem]:
         found = [
@@ -308,6 +308,7 @@ def read_xml(name: str, data: bytes, report: FileReport) -> list[RawTable]:
     notes = _XmlNotes()
     unknown, structure = notes.unknown, notes.structure
     spellings = child_spellings(data)
+    seen: set[str] = set()  # the tags of the children read (with their namespace)
 
     from lxml import etree  # here: reading CSV tables does not need it
 
@@ -374,16 +375,16 @@ def read_xml(name: str, data: bytes, report: FileReport) -> list[RawTable]:
             child.clear(keep_tail=False)
             if nested:
                 continue  # the elements before it belong to the child around it, read when that one ends
+            seen.add(child.tag)
             while child.getprevious() is not None:  # elements before this child: earlier children, or strays
                 earlier = parent[0]
-                tag = earlier.tag
-                if tag != child.tag and isinstance(tag, str) and local_upper(tag) != layout.CHILD_TAG:
+                if earlier.tag not in seen and isinstance(earlier.tag, str):
                     notes.stray(earlier)
                 del parent[0]
         root = events.root
         if root is not None and local_upper(root.tag) != layout.CHILD_TAG:
             for leftover in root:  # after the last CHILD
-                if isinstance(leftover.tag, str) and local_upper(leftover.tag) != layout.CHILD_TAG:
+                if leftover.tag not in seen and isinstance(leftover.tag, str):
                     notes.stray(leftover)
     except etree.XMLSyntaxError as error:
         problem = Problem(name, "malformed-xml", f"the XML is not well-formed: {error.msg}", row=error.lineno or None)
