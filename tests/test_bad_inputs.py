@@ -291,9 +291,10 @@ FAR_CELL = b'<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is><
     [
         (b"</sheetData>", FAR_CELL, "1,048,576 rows by 16,384 columns, more than 20,000,000 cells"),
         (b'r="B2"', b'r="B99999999999"', "is beyond Excel's last cell (XFD1048576)"),
+        (b'r="B2"', b'r="b2000000"', "is beyond Excel's last cell (XFD1048576)"),  # calamine reads lower case
         (b"</sheetData>", b"</sheetData><!--" + b" " * (40 * 2**20) + b"-->", "would inflate to 40 MiB"),
     ],
-    ids=["cell at XFD1048576", "edited cell reference", "zip bomb"],
+    ids=["cell at XFD1048576", "edited cell reference", "lower-case reference", "zip bomb"],
 )
 def test_hostile_workbooks_are_refused_in_one_line(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, change: bytes, into: bytes, message: str

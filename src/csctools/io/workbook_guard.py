@@ -23,8 +23,8 @@ EXCEL_ROWS, EXCEL_COLUMNS = 1_048_576, 16_384
 PLAIN_ROWS, PLAIN_COLUMNS = 99_999, 26  # what a reference of one letter and up to five digits can reach
 # A reference beyond one letter or five digits: only these are looked at closely (none in most lists).
 # (Starting with a literal, so the scan is quick; it also sees attributes such as sqref, which only adds caution.)
-LARGE_REFERENCE = re.compile(rb'r="(?:[A-Z]{2,}\d+|[A-Z]\d{6,})"')
-DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="[A-Z]*\d*:?([A-Z]+)(\d+)"')
+LARGE_REFERENCE = re.compile(rb'r="(?:[A-Za-z]{2,}\d+|[A-Za-z]\d{6,})"')  # calamine takes lower case too
+DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="[A-Za-z]*\d*:?([A-Za-z]+)(\d+)"')
 CHUNK = 4 * 2**20
 _PASSED: set[bytes] = set()  # digests of workbooks that passed
 
@@ -97,7 +97,8 @@ def check_sheet(name: str, part: str, data: bytes) -> None:
     if large:
         import polars as pl
 
-        refs = pl.Series(large, dtype=pl.Binary).cast(pl.String).str.slice(3).str.strip_chars_end('"').unique()
+        refs = pl.Series(large, dtype=pl.Binary).cast(pl.String).str.slice(3).str.strip_chars_end('"')
+        refs = refs.str.to_uppercase().unique()
         if refs.str.len_chars().max() > len("XFD1048576"):  # type: ignore[operator]
             refuse(name, f"a cell reference in {part} is beyond Excel's last cell (XFD1048576)")
         letters = refs.str.extract(r"^([A-Z]+)").unique().to_list()
@@ -108,7 +109,7 @@ def check_sheet(name: str, part: str, data: bytes) -> None:
     declared = DIMENSION.search(data, 0, 4096)
     if declared is not None:
         rows = max(rows, int(declared.group(2)))
-        columns = max(columns, column_number(declared.group(1)))
+        columns = max(columns, column_number(declared.group(1).upper()))
     if rows * columns > MAX_CELLS:
         refuse(name, f"{part} spans {rows:,} rows by {columns:,} columns, more than {MAX_CELLS:,} cells")
 
