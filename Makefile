@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEMO := demo-output
 
-.PHONY: demo test lint unit browser bench clean
+.PHONY: demo test lint unit browser bench fuzz clean
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "make: $(PYTHON) not found (set PYTHON=/path/to/python3.11)"; exit 2; }
@@ -62,6 +62,9 @@ test: browser lint unit
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench_read.py --children 50000
+
+fuzz: $(STAMP)
+	$(BIN)/python scripts/fuzz_readers.py --inputs 100000
 
 clean:
 	rm -rf $(VENV) $(DEMO) bench/_data

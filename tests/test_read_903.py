@@ -59,15 +59,21 @@ def test_dates_in_wild_formats_and_raw_text_kept(tmp_path: Path) -> None:
     rows = [
         "1,M,01/02/2015,WBRI,UN1,,",
         "2,M,2015-02-01,WBRI,UN1,,",
-        "3,M,42036,WBRI,UN1,,",
+        "3,M,42036,WBRI,UN1,,",  # a number in a CSV is not an Excel serial: only a workbook cell can be one
         "4,M,31/02/2015,WBRI,UN1,,",
         "5,M,2015-02-01 00:00:00,WBRI,UN1,,",
+        "6,M,01/01/19,WBRI,UN1,,",  # two-digit years are not the years 19 and 6
+        "7,M,25/04/06,WBRI,UN1,,",
+        "8,M,2010,WBRI,UN1,,",  # not the serial of a day in 1905
+        "9,M,1/2/2015,WBRI,UN1,,",
     ]
     data = read_one(write(tmp_path, "h.csv", "\n".join([HEADER, *rows])))
     header = data.tables["Header"]
-    assert header["DOB"].to_list() == [date(2015, 2, 1)] * 3 + [None, date(2015, 2, 1)]
-    assert header["DOB_raw"].to_list() == [None, None, None, "31/02/2015", None]
-    assert data.files[0].tables[0].unparsed_values == {"DOB": 1}
+    feb = date(2015, 2, 1)
+    assert header["DOB"].to_list() == [feb, feb, None, None, feb, None, None, None, feb]
+    raw = [None, None, "42036", "31/02/2015", None, "01/01/19", "25/04/06", "2010", None]
+    assert header["DOB_raw"].to_list() == raw
+    assert data.files[0].tables[0].unparsed_values == {"DOB": 5}
 
 
 def test_nothing_dropped_silently(tmp_path: Path) -> None:

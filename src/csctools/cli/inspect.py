@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from csctools.cli.common import console as err_console
@@ -78,22 +79,26 @@ def show(reports: list[FileReport]) -> None:
     console = Console()
     for report in reports:
         year = f", {report.year} (from {report.year_source})" if report.year else ""
-        console.print(
-            f"[bold]{report.path}[/bold]: {DATASET_TITLES.get(report.dataset, report.dataset)}{year}", highlight=False
-        )
+        title = DATASET_TITLES.get(report.dataset, report.dataset)
+        console.print(f"[bold]{escape(report.path)}[/bold]: {escape(str(title))}{year}", highlight=False)
         if report.tables:
             table = Table(show_edge=False, pad_edge=False)
             for heading in ("table", "rows in", "read", "rejected", "values kept as text (not parsed)"):
                 table.add_column(heading, justify="right" if heading in ("rows in", "read", "rejected") else "left")
             for t in report.tables:
                 unparsed = ", ".join(f"{c}: {n}" for c, n in t.unparsed_values.items())
-                table.add_row(t.name, str(t.rows_in), str(t.rows_read), str(len(t.rejected)), unparsed)
+                table.add_row(escape(t.name), str(t.rows_in), str(t.rows_read), str(len(t.rejected)), escape(unparsed))
             console.print(table)
+        where = "line" if report.path.lower().endswith(".xml") else "row"
         for t in report.tables:
             for rejected in t.rejected[:REJECTED_SHOWN]:
-                console.print(f"  rejected: {t.name} row {rejected.row}: {rejected.reason}")
+                console.print(
+                    f"  rejected: {escape(t.name)} {where} {rejected.row}: {escape(rejected.reason)}", highlight=False
+                )
             if len(t.rejected) > REJECTED_SHOWN:
                 console.print(f"  ... and {len(t.rejected) - REJECTED_SHOWN} more rejected rows in {t.name}")
         for problem in report.problems:
             style = "red" if problem.severity is Severity.ERROR else "yellow"
-            console.print(f"  [{style}]{problem.severity.value}[/{style}]: {problem.describe()}", highlight=False)
+            console.print(
+                f"  [{style}]{problem.severity.value}[/{style}]: {escape(problem.describe())}", highlight=False
+            )

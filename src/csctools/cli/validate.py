@@ -10,7 +10,7 @@ from rich.progress import BarColumn, Progress, TextColumn
 
 from csctools.cli.common import console, expand_inputs, fail, parse_year, plural
 from csctools.inputs import Chosen, InputError, choose_returns, files_of
-from csctools.io.result import ReadError
+from csctools.io.result import ReadError, ReturnData, rejected_rows
 from csctools.read import read_files
 from csctools.reference.authorities import Authority, find_authority
 from csctools.reference.providers import read_providers
@@ -53,9 +53,26 @@ def read_inputs(kind: str, files: list[Path], previous: list[Path], year: Collec
             continue
         for problem in data.problems:
             typer.echo(f"{problem.severity.value}: {problem.describe()}", err=True)
+        show_rejected(data)
         if not data.ok:
             fail(f"{role} files could not be read (see above); nothing was validated")
     return chosen
+
+
+REJECTED_SHOWN = 10
+
+
+def show_rejected(data: ReturnData) -> None:
+    """Say which rows the readers rejected and why: no rule checks them."""
+    entries = rejected_rows(data.files)
+    if not entries:
+        return
+    typer.echo(f"{plural(len(entries), 'row')} rejected when reading (not checked by any rule):", err=True)
+    for entry in entries[:REJECTED_SHOWN]:
+        where = "line" if entry.file.lower().endswith(".xml") else "row"
+        typer.echo(f"  rejected: {entry.file}, {entry.table} {where} {entry.row}: {entry.reason}", err=True)
+    if len(entries) > REJECTED_SHOWN:
+        typer.echo(f"  ... and {len(entries) - REJECTED_SHOWN} more (listed in every report)", err=True)
 
 
 def validate_command(

@@ -27,15 +27,19 @@ def _xml_root(content: bytes) -> str | None:
 def _is_provider_list(content: bytes) -> bool:
     """A workbook with no Annex A sheet whose first sheet has a URN column: an Ofsted provider list."""
     from csctools.datasets.annex_a.read import sheet_table
+    from csctools.io.workbook_guard import check_workbook
 
     try:
+        check_workbook("", content)  # an oversized workbook: the Annex A reader reports it
         import python_calamine
 
         book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(content))
         if any(sheet_table(name) for name in book.sheet_names):
             return False
         rows = book.get_sheet_by_name(book.sheet_names[0]).to_python(nrows=20)
-    except Exception:  # a damaged workbook: the Annex A reader reports it
+    except BaseException as error:  # damaged, oversized or a native panic: the Annex A reader reports it
+        if isinstance(error, KeyboardInterrupt | SystemExit):
+            raise
         return False
     return any("urn" in {str(cell).strip().lower() for cell in row} for row in rows)
 
@@ -58,7 +62,7 @@ def detect(path: Path, content: bytes) -> str | None:
             name = path.name.lower()
             return CIN if "cin" in name else SSDA903 if "903" in name else None
         return None
-    text, _ = decode(content[:4096])
+    text, _ = decode(content[:4096], strict=False)
     header = first_line(text)
     fields = header.split(sniff_delimiter(header))
     table, _score = match_table(fields)

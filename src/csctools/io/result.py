@@ -77,6 +77,19 @@ class FileReport:
         return sum(len(t.rejected) for t in self.tables)
 
 
+class RejectedEntry(NamedTuple):
+    """A row a reader rejected, with its file and table: data the user may think was checked."""
+
+    file: str
+    table: str
+    row: int  # spreadsheet row (header = 1) or XML line
+    reason: str
+
+
+def rejected_rows(files: list[FileReport]) -> list[RejectedEntry]:
+    return [RejectedEntry(f.path, t.name, r.row, r.reason) for f in files for t in f.tables for r in t.rejected]
+
+
 @dataclass
 class ReturnData:
     """The typed tables of one return (one dataset, one collection year) and how each file was read."""

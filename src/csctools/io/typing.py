@@ -7,7 +7,7 @@ nothing is silently turned into null.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date
+from datetime import date, timedelta
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -17,19 +17,31 @@ from csctools.model import RAW_SUFFIX, Column, ColumnType
 
 DATE_FORMATS = ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y", "%Y/%m/%d")
 EXCEL_EPOCH = date(1899, 12, 30)
+MAX_SERIAL = 2958465  # 31/12/9999
+FIRST_FOUR_DIGIT_DAY = date(1000, 1, 1)  # a date needs a four-digit year
 TRUE_TEXT = ("TRUE", "1", "Y", "YES")
 FALSE_TEXT = ("FALSE", "0", "N", "NO")
 
 
+def four_digit_year(parsed: pl.Expr) -> pl.Expr:
+    """A parsed date only when its year has four digits: `01/01/19` parses as the year 19, which is no date."""
+    return pl.when(parsed >= FIRST_FOUR_DIGIT_DAY).then(parsed)  # comparing days: quicker than taking the year
+
+
 def parse_date(text: pl.Expr) -> pl.Expr:
-    """Dates as dd/mm/yyyy, ISO (with or without a time), dd-mm-yyyy, dd.mm.yyyy or an Excel serial number."""
+    """Dates as dd/mm/yyyy, ISO (with or without a time), dd-mm-yyyy or dd.mm.yyyy, with a four-digit year.
+
+    Text is never an Excel serial number (`2010` is not 1905): a workbook reader turns the cells Excel itself
+    holds as numbers into dates before typing (`excel_serial_date`)."""
     day_part = text.str.extract(r"^\s*([^\sT]+)")
-    by_format = [day_part.str.strptime(pl.Date, fmt, strict=False) for fmt in DATE_FORMATS]
-    serial = day_part.str.extract(r"^(\d{4,5})(?:\.0+)?$").cast(pl.Int64, strict=False)
-    from_serial = (
-        pl.when(serial.is_between(1, 2958465)).then(pl.lit(EXCEL_EPOCH) + pl.duration(days=serial)).otherwise(None)
-    )
-    return pl.coalesce(*by_format, from_serial.cast(pl.Date))
+    return pl.coalesce(*(four_digit_year(day_part.str.strptime(pl.Date, fmt, strict=False)) for fmt in DATE_FORMATS))
+
+
+def excel_serial_date(serial: float) -> date | None:
+    """The date of an Excel serial number (a workbook cell typed as a number in a date column), or None."""
+    if not 1 <= serial <= MAX_SERIAL:
+        return None
+    return EXCEL_EPOCH + timedelta(days=int(serial))
 
 
 def parse_integer(text: pl.Expr) -> pl.Expr:
@@ -79,7 +91,7 @@ def _dominant_date_format(values: pl.Series) -> str:
 
 def _typed(kind: ColumnType, text: pl.Expr, date_format: str) -> pl.Expr:
     if kind is ColumnType.DATE:
-        return text.str.strptime(pl.Date, date_format, strict=False)
+        return four_digit_year(text.str.strptime(pl.Date, date_format, strict=False))
     if kind is ColumnType.INTEGER:
         return parse_integer(text)
     return parse_boolean(text)

@@ -12,9 +12,10 @@ from pathlib import Path
 
 import polars as pl
 
-from csctools.datasets.annex_a.read import cell_text, open_workbook
+from csctools.datasets.annex_a.read import CALAMINE_FAILURES, cell_text, date_cell_text, open_workbook
+from csctools.io.csv_rows import csv_records
 from csctools.io.result import Problem, ReadError
-from csctools.io.text import decode
+from csctools.io.text import TextProblem, decode
 from csctools.io.typing import parse_date
 from csctools.reference.postcodes import compact, lookup, upper_tier
 
@@ -39,12 +40,20 @@ def _rows(path: Path, content: bytes) -> list[list[object]]:
         book = open_workbook(str(path), content)
         rows: list[list[object]] = []
         for sheet in book.sheet_names:
-            rows.extend(list(row) for row in book.get_sheet_by_name(sheet).to_python(skip_empty_area=False))
+            try:
+                cells = book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+            except CALAMINE_FAILURES as error:
+                if isinstance(error, KeyboardInterrupt | SystemExit):
+                    raise
+                problem = Problem(str(path), "unreadable-sheet", f"sheet '{sheet}' cannot be read ({error})")
+                raise ReadError(problem) from None
+            rows.extend(list(row) for row in cells)
         return rows
-    text, _ = decode(content)
-    import csv
-
-    return [list(r) for r in csv.reader(text.splitlines())]
+    try:
+        text, _ = decode(content)
+    except TextProblem as error:
+        raise ReadError(Problem(str(path), "unreadable-text", str(error))) from None
+    return [list(record.fields) for record in csv_records(text) if record.fields is not None]
 
 
 def read_providers(path: Path) -> pl.DataFrame:
@@ -69,7 +78,12 @@ def read_providers(path: Path) -> pl.DataFrame:
         )
     body = [row for row in rows[header_index + 1 :] if any(cell_text(c) for c in row)]
     data = {
-        name: [cell_text(row[pos]) if pos is not None and pos < len(row) else None for row in body]
+        name: [
+            (date_cell_text if name == "REG_END" else cell_text)(row[pos])
+            if pos is not None and pos < len(row)
+            else None
+            for row in body
+        ]
         for name, pos in positions.items()
     }
     frame = pl.DataFrame(data, schema={name: pl.String for name in COLUMNS})

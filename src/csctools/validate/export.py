@@ -11,7 +11,7 @@ import polars as pl
 import xlsxwriter
 from jinja2 import Environment, select_autoescape
 
-from csctools.io.result import ReturnData
+from csctools.io.result import ReturnData, rejected_rows
 from csctools.model import SOURCE_FILE, SOURCE_ROW
 from csctools.validate.accepted import ACCEPTED_COLUMNS
 from csctools.validate.engine import ValidationResult
@@ -62,9 +62,37 @@ def accepted_rows(result: ValidationResult) -> pl.DataFrame:
     )
 
 
-def write_csv(result: ValidationResult, path: Path) -> None:
-    """Outstanding failures, then accepted queries (the accepted_* columns say why; empty for outstanding rows)."""
+REJECTED_RULE, REJECTED_SEVERITY = "READ", "rejected"  # how a row the reader rejected appears in the CSV
+
+
+def rejected_frame(result: ValidationResult, data: ReturnData) -> pl.DataFrame:
+    """The rows the readers rejected (not checked by any rule) as rows of the CSV report, after the errors."""
+    entries = rejected_rows(data.files)
+    return pl.DataFrame(
+        {
+            "rule_code": [REJECTED_RULE] * len(entries),
+            "severity": [REJECTED_SEVERITY] * len(entries),
+            "table": [e.table for e in entries],
+            "row_number": [e.row for e in entries],
+            "child_id": [None] * len(entries),
+            "field": [None] * len(entries),
+            "value": [None] * len(entries),
+            "message": [f"row rejected when reading, so not checked: {e.reason}" for e in entries],
+            "source_file": [e.file for e in entries],
+            "authority": [result.authority.number if result.authority else None] * len(entries),
+            "year": [result.year.label] * len(entries),
+        },
+        schema=with_context(result).schema,
+        strict=False,
+    )
+
+
+def write_csv(result: ValidationResult, path: Path, data: ReturnData | None = None) -> None:
+    """Outstanding failures, then rows rejected when reading (rule READ), then accepted queries (the accepted_*
+    columns say why; empty for the other rows)."""
     outstanding = with_context(result)
+    if data is not None and rejected_rows(data.files):
+        outstanding = pl.concat([outstanding, rejected_frame(result, data)], how="vertical_relaxed")
     accepted = accepted_rows(result)
     if accepted.is_empty():
         outstanding.write_csv(path)
@@ -88,6 +116,7 @@ def write_json(result: ValidationResult, data: ReturnData, path: Path) -> None:
         "rule_counts": result.counts(),
         "rules": summary(result),
         "structural_problems": [p._asdict() for p in data.problems],
+        "rejected_rows": [e._asdict() for e in rejected_rows(data.files)],
         "errors": with_context(result).to_dicts(),
         "accepted": accepted_rows(result).to_dicts(),
     }
@@ -139,6 +168,7 @@ def write_xlsx(result: ValidationResult, data: ReturnData, path: Path) -> None:
     sheet.autofilter(first, 0, first + len(result.outcomes), len(headings) - 1)
     sheet.freeze_panes(first + 1, 0)
     _accepted_sheet(book, result, bold)
+    _rejected_sheet(book, data, bold)
     for table_name, errors in result.errors.partition_by("table", as_dict=True, maintain_order=True).items():
         name = str(table_name[0])
         frame = result.tables.get(name, data.tables.get(name))  # with the derived columns the rules used
@@ -170,6 +200,23 @@ def _accepted_sheet(book: xlsxwriter.Workbook, result: ValidationResult, bold: o
     for out, record in enumerate(accepted.select(columns).iter_rows(), start=1):
         sheet.write_row(out, 0, ["" if v is None else v for v in record])
     sheet.freeze_panes(1, 0)
+
+
+def _rejected_sheet(book: xlsxwriter.Workbook, data: ReturnData, bold: object) -> None:
+    """A sheet of the rows the readers rejected (not checked by any rule), when there are any."""
+    entries = rejected_rows(data.files)
+    if not entries:
+        return
+    sheet = book.add_worksheet("Rejected rows")
+    sheet.write(0, 0, "Rows rejected when reading the files: no rule checked them", bold)
+    sheet.write_row(2, 0, ("file", "table", "row", "reason"), bold)
+    for out, entry in enumerate(entries, start=3):
+        sheet.write_string(out, 0, Path(entry.file).name)
+        sheet.write_string(out, 1, entry.table)
+        sheet.write_number(out, 2, entry.row)
+        sheet.write_string(out, 3, entry.reason)
+    sheet.set_column(3, 3, 70)
+    sheet.freeze_panes(3, 0)
 
 
 def _table_sheet(
@@ -228,6 +275,7 @@ def write_html(result: ValidationResult, data: ReturnData, path: Path) -> None:
         packs=[p._asdict() for p in result.packs],
         notes=result.notes,
         accepted=accepted_rows(result).to_dicts(),
+        rejected=[e._replace(file=Path(e.file).name) for e in rejected_rows(data.files)],
         payload=json.dumps(payload, default=str).replace("</", "<\\/"),
     )
     path.write_text(html, encoding="utf-8")
@@ -240,7 +288,7 @@ def write_report(result: ValidationResult, data: ReturnData, path: Path) -> None
         raise ValueError(f"{path}: unknown report format (use .xlsx, .csv, .json or .html)")
     path.parent.mkdir(parents=True, exist_ok=True)
     if kind == "csv":
-        write_csv(result, path)
+        write_csv(result, path, data)
     elif kind == "json":
         write_json(result, data, path)
     elif kind == "xlsx":

@@ -14,8 +14,9 @@ import python_calamine as calamine
 
 from csctools.datasets.annex_a.schema import ANNEX_A, SHEET_PATTERNS
 from csctools.io.result import FileReport, Problem, ReadError, RejectedRow, ReturnData, Severity, TableRead
-from csctools.io.typing import type_frame, unparsed_counts
-from csctools.model import SOURCE_FILE, SOURCE_ROW, Table
+from csctools.io.typing import excel_serial_date, type_frame, unparsed_counts
+from csctools.io.workbook_guard import check_workbook
+from csctools.model import SOURCE_FILE, SOURCE_ROW, ColumnType, Table
 
 HEADER_SEARCH_ROWS = 30
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -70,9 +71,22 @@ def cell_text(value: object) -> str | None:
     return str(value)
 
 
-def column_text(values: Sequence[object]) -> pl.Series:
-    """A column of cells as text (null for empty); the common all-text and text-with-dates cases run fast."""
+def date_cell_text(value: object) -> str | None:
+    """A cell of a date column as text: a cell Excel holds as a number is a serial date (the only place a number
+    is taken as one); text stays as written, to be parsed (or reported) as a date."""
+    if type(value) in (int, float):
+        serial = excel_serial_date(float(value))  # type: ignore[arg-type]
+        return serial.isoformat() if serial is not None else cell_text(value)
+    return cell_text(value)
+
+
+def column_text(values: Sequence[object], dates: bool = False) -> pl.Series:
+    """A column of cells as text (null for empty); the common all-text and text-with-dates cases run fast.
+    `dates`: a date column, where number cells are Excel serial dates."""
     kinds = set(map(type, values))
+    if dates and kinds & {int, float}:
+        values = [date_cell_text(v) for v in values]
+        kinds = set(map(type, values))
     if kinds <= {str}:
         series = pl.Series(values, dtype=pl.String)
     elif kinds <= {str, date}:
@@ -81,6 +95,9 @@ def column_text(values: Sequence[object]) -> pl.Series:
         series = pl.Series([cell_text(v) for v in values], dtype=pl.String)
     stripped = series.str.strip_chars()
     return pl.select(pl.when(pl.lit(stripped).str.len_chars() > 0).then(pl.lit(stripped))).to_series()
+
+
+CALAMINE_FAILURES = BaseException  # a native panic in calamine is a BaseException (pyo3's PanicException)
 
 
 def open_workbook(name: str, content: bytes) -> calamine.CalamineWorkbook:
@@ -98,9 +115,12 @@ def open_workbook(name: str, content: bytes) -> calamine.CalamineWorkbook:
         )
     if not content.startswith(b"PK"):
         raise ReadError(Problem(name, "not-a-workbook", "the file is not an Excel workbook (.xlsx)"))
+    check_workbook(name, content)  # bound the work before calamine sees it
     try:
         return calamine.CalamineWorkbook.from_filelike(io.BytesIO(content))
-    except Exception as error:  # calamine raises several types for damaged files
+    except CALAMINE_FAILURES as error:  # calamine raises several types for damaged files, or panics
+        if isinstance(error, KeyboardInterrupt | SystemExit):
+            raise
         raise ReadError(Problem(name, "corrupt-workbook", f"the workbook cannot be opened ({error})")) from None
 
 
@@ -155,7 +175,8 @@ def read_sheet(
     if any(len(r) != width for r in body):
         body = [list(r) + [""] * (width - len(r)) for r in body]
     cells = list(zip(*body, strict=True)) if body else []
-    texts = [column_text(values) for values in cells]
+    dated = {c.name for c in table.columns if c.type is ColumnType.DATE}
+    texts = [column_text(values, i < len(canonical) and canonical[i] in dated) for i, values in enumerate(cells)]
     numbers = pl.Series(SOURCE_ROW, range(header_index + 2, header_index + 2 + len(body)), dtype=pl.Int64)
     blank = pl.Series([True] * len(body)) if body else pl.Series([], dtype=pl.Boolean)
     for text in texts:
@@ -189,8 +210,10 @@ def _load_sheets(content: bytes, names: list[str]) -> Iterator[tuple[str, SheetR
             book = calamine.CalamineWorkbook.from_filelike(io.BytesIO(content))
             rows: SheetRows = book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
             return rows
-        except Exception as error:  # a damaged sheet is reported, the others still read
-            return error
+        except CALAMINE_FAILURES as error:  # a damaged sheet is reported, the others still read
+            if isinstance(error, KeyboardInterrupt | SystemExit):
+                raise
+            return error if isinstance(error, Exception) else RuntimeError(f"calamine failed: {error}")
 
     with ThreadPoolExecutor(max_workers=2) as pool:
         yield from zip(names, pool.map(load, names), strict=True)

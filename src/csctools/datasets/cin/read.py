@@ -11,7 +11,7 @@ from lxml import etree
 from csctools.datasets.cin.schema import CIN, CIN_TREE, HEADER_NODE, REQUIRED_ELEMENTS
 from csctools.datasets.cin.walk import ChildWalker
 from csctools.io.gc_pause import collector_paused
-from csctools.io.result import FileReport, Problem, ReadError, ReturnData, Severity, TableRead
+from csctools.io.result import FileReport, Problem, ReadError, RejectedRow, ReturnData, Severity, TableRead
 from csctools.io.typing import UNKNOWN_TIDY, Tidy, type_frames, unparsed_counts
 from csctools.io.xml import line_of
 from csctools.model import SOURCE_FILE, SOURCE_ROW
@@ -33,10 +33,29 @@ class _Collector:
         self.unknown: dict[str, tuple[int, int]] = {}
         self.structure: dict[tuple[str, str], tuple[int, int]] = {}
         self.child_walker = ChildWalker(CHILD_NODE)
+        self.rejected: dict[str, list[RejectedRow]] = {}
 
     def note_structure(self, kind: str, detail: str, line: int) -> None:
         first, count = self.structure.get((kind, detail), (line, 0))
         self.structure[(kind, detail)] = (first, count + 1)
+
+    def nested(self, element: etree._Element) -> None:
+        detail = "a <Child> is inside another <Child>; it was read as a child of its own"
+        self.note_structure("misplaced-element", detail, line_of(element))
+
+    def stray(self, element: etree._Element) -> None:
+        """An element outside any <Child>: rows of the census groups in it are rejected with their line."""
+        tables = {spec.tag: spec.table for spec in self.child_walker.groups.values() if spec.table}
+        for part in element.iter():
+            if not isinstance(part.tag, str):
+                continue
+            table = tables.get(_local(part.tag))
+            if table is not None:
+                reason = f"<{_local(part.tag)}> is outside any <Child> and was not read"
+                self.rejected.setdefault(table, []).append(RejectedRow(line_of(part), reason))
+            elif part is element:
+                detail = f"<{_local(part.tag)}> is outside any <Child> and was ignored"
+                self.note_structure("misplaced-element", detail, line_of(part))
 
     def note_unknown(self, tag: str, line: int) -> None:
         first, count = self.unknown.get(tag, (line, 0))
@@ -124,8 +143,16 @@ def read_cin(path: Path, year: CollectionYear | None = None, data: bytes | None 
     )
     for table, frame in typed.items():
         report.tables.append(TableRead(table, frame.height, frame.height, unparsed_values=unparsed_counts(frame)))
-    if "ChildIdentifiers" not in typed and "Header" not in typed:
-        report.problems.append(Problem(name, "no-children", "the file holds no <Header> and no <Child> elements"))
+    if "ChildIdentifiers" not in typed:
+        message = "the file holds no <Child> elements: there is nothing to validate"
+        report.problems.append(Problem(name, "no-children", message))
+    for table, rejected in collector.rejected.items():
+        read = next((t for t in report.tables if t.name == table), None)
+        if read is None:
+            read = TableRead(table, 0, 0)
+            report.tables.append(read)
+        read.rows_in += len(rejected)
+        read.rejected.extend(rejected)
     report.year, report.year_source = _decide_year(name, typed, year)
     return ReturnData("cin", report.year, typed, [report])
 
@@ -137,15 +164,31 @@ def _parse(content: bytes, collector: _Collector) -> None:
     try:
         if len(content) <= WHOLE_FILE_BYTES:
             root = etree.fromstring(content)
-            for element in root.iter("{*}Child", "{*}Header"):
+            found = list(root.iter("{*}Child", "{*}Header"))
+            for element in found:
+                parent = element.getparent()
+                if parent is not None and _local(element.tag) == "Child" and _inside_child(element):
+                    collector.nested(element)
+                    parent.remove(element)  # read on its own below, not as part of the one around it
+            for element in found:
                 _take(element, collector)
+            _strays(root, collector)
             return
         events = etree.iterparse(io.BytesIO(content), events=("end",), tag=("{*}Child", "{*}Header"))
         for _, element in events:
             if _take(element, collector):
                 element.clear(keep_tail=False)
+                if _local(element.tag) == "Child" and _inside_child(element):
+                    collector.nested(element)
+                    continue  # what comes before it belongs to the <Child> around it
+                parent = element.getparent()
                 while element.getprevious() is not None:
-                    del element.getparent()[0]
+                    earlier = parent[0]
+                    if isinstance(earlier.tag, str) and _local(earlier.tag) not in PLACES:
+                        collector.stray(earlier)
+                    del parent[0]
+        if events.root is not None:
+            _strays(events.root, collector)
     except etree.XMLSyntaxError as error:
         raise ReadError(
             Problem(
@@ -155,6 +198,28 @@ def _parse(content: bytes, collector: _Collector) -> None:
                 row=error.lineno or None,
             )
         ) from None
+
+
+PLACES = ("Header", "Children", "Child")  # what <Message> and <Children> hold
+
+
+def _inside_child(element: etree._Element) -> bool:
+    return any(_local(a.tag) == "Child" for a in element.iterancestors())
+
+
+def _strays(root: etree._Element, collector: _Collector) -> None:
+    """Elements under <Message> or <Children> that are none of the places the census has: reported."""
+    if _local(root.tag) != "Message":
+        return
+    for part in root:
+        if not isinstance(part.tag, str) or _local(part.tag) in ("Header", "Child"):
+            continue
+        if _local(part.tag) != "Children":
+            collector.stray(part)
+            continue
+        for entry in part:
+            if isinstance(entry.tag, str) and _local(entry.tag) != "Child":
+                collector.stray(entry)
 
 
 def _take(element: etree._Element, collector: _Collector) -> bool:

@@ -132,7 +132,11 @@ class ChildWalker:
                 if text is not None:  # trimmed (and codes upper-cased) here, so typing need not
                     text = text.strip()
                     text = (text.upper() if upper else text) or None
-                row_now[column] = text
+                if row_now[column] is None:
+                    row_now[column] = text
+                elif structure is not None:  # a single value given twice: the first is kept, and said so
+                    detail = f"<{tag.rpartition('}')[2]}> appears more than once in one <{current}>; the first was read"
+                    structure("repeated-element", detail, element.sourceline or 0)
                 if position < last:
                     if structure is not None:
                         structure("element-order", f"<{tag}> is out of order in <{current}>", element.sourceline or 0)
@@ -191,7 +195,11 @@ class ChildWalker:
                 tables[spec.table].append(entry)
                 continue
             if leaf.column >= 0:
-                open_rows[owner][leaf.column] = _tidy(element.text, leaf.upper)
+                if open_rows[owner][leaf.column] is None:
+                    open_rows[owner][leaf.column] = _tidy(element.text, leaf.upper)
+                elif structure is not None:
+                    detail = f"<{tag}> appears more than once in one <{owner}>; the first was read"
+                    structure("repeated-element", detail, element.sourceline or 0)
             latest = last if owner == current else last_field[owner]
             if leaf.position < latest:
                 if structure is not None:
@@ -200,7 +208,7 @@ class ChildWalker:
                 last = leaf.position
             else:
                 last_field[owner] = leaf.position
-            if tag == child_key:
+            if tag == child_key and child_id is None:
                 child_id = _tidy(element.text, False)
         for row, at in produced:
             if at >= 0:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 
@@ -19,9 +19,10 @@ from csctools.datasets.ssda903.detect import (
     year_from_content,
 )
 from csctools.datasets.ssda903.schema import DERIVED_COLUMNS, SSDA903
+from csctools.io.csv_rows import Record, csv_records, fits
 from csctools.io.gc_pause import collector_paused
 from csctools.io.result import FileReport, Problem, ReadError, RejectedRow, ReturnData, Severity, TableRead
-from csctools.io.text import decode, first_line, sniff_delimiter
+from csctools.io.text import TextProblem, decode, first_line, sniff_delimiter
 from csctools.io.typing import Tidy, type_frames, unparsed_counts
 from csctools.io.xml import line_of
 from csctools.model import SOURCE_FILE, SOURCE_ROW
@@ -52,6 +53,9 @@ class RawTable:
         return cls(name, data)
 
 
+MAX_COLUMNS = 500  # a header wider than this is no SSDA903 table (the widest has 24 columns)
+
+
 def read_csv_table(name: str, text: str, report: FileReport) -> RawTable | None:
     """Parse one 903 CSV; records structural problems and rejected rows in the report."""
     header_line = first_line(text)
@@ -69,8 +73,25 @@ def read_csv_table(name: str, text: str, report: FileReport) -> RawTable | None:
             )
         )
         return None
-    plain_header = not any(mark in header_line for mark in UNUSUAL)
-    headers = next(csv.reader([header_line] if plain_header else text.splitlines()))
+    if header_line.count(",") >= MAX_COLUMNS:  # bound the shape before any work on it
+        report.problems.append(
+            Problem(
+                name,
+                "too-many-columns",
+                f"the header row has {header_line.count(',') + 1:,} columns; no SSDA903 table has more than "
+                f"{MAX_COLUMNS}: this is not an SSDA903 table",
+                row=1,
+            )
+        )
+        return None
+    headers = header_line.split(",")
+    if '"' in header_line:
+        header_record = next(csv_records(text))
+        if header_record.fields is None:
+            message = f"the header row cannot be read: {header_record.reason}"
+            report.problems.append(Problem(name, "unreadable-header", message, row=1))
+            return None
+        headers = header_record.fields
     table, _score = match_table(headers)
     if table is None:
         shown = ", ".join(h for h in headers[:8] if h.strip()) or "(blank)"
@@ -97,9 +118,9 @@ def read_csv_table(name: str, text: str, report: FileReport) -> RawTable | None:
             pl.int_range(2, whole.height + 2, dtype=pl.Int64).alias(SOURCE_ROW),
         )
         return RawTable(table.name, data, tidy)
-    body = list(csv.reader(text.splitlines()))[1:]
-    read.rows_in = len(body)
-    kept, numbers = _keep_rows(body, len(headers), read)
+    records = csv_records(text, len(headers))
+    next(records)  # the header
+    kept, numbers = _keep_rows(records, len(headers), read)
     transposed = list(zip(*kept, strict=True)) if kept else [() for _ in headers]
     columns: dict[str, list[str | None]] = {c: list(transposed[i]) for i, c in positions}
     read.rows_read = len(numbers)
@@ -141,15 +162,19 @@ PADDING = (" ,", ", ", " \n", "\n ", "\t")  # a space or tab at the edge of a va
 BLANK_LINE = re.compile(r'\n[ \t,"]*(?:\r?\n|$)')  # a line after the header that can only hold a blank row
 
 
-def _keep_rows(body: list[list[str]], width: int, read: TableRead) -> tuple[list[list[str]], list[int]]:
-    """The rows to read, cut to the header's width, with their spreadsheet row numbers (header = 1); blank rows
-    and rows with a different number of fields (beyond trailing empty ones) go to `read.rejected`."""
+def _keep_rows(records: Iterable[Record], width: int, read: TableRead) -> tuple[list[list[str]], list[int]]:
+    """The rows to read, cut to the header's width, with their spreadsheet row numbers (header = 1); blank rows,
+    rows the CSV reader rejected and rows with a different number of fields (beyond trailing empty ones) go to
+    `read.rejected`."""
     kept: list[list[str]] = []
     numbers: list[int] = []
-    for number, record in enumerate(body, start=2):
-        if not any(field.strip() for field in record):
+    for number, record, reason in records:
+        read.rows_in += 1
+        if record is None:
+            read.rejected.append(RejectedRow(number, reason))
+        elif not any(field.strip() for field in record):
             read.rejected.append(RejectedRow(number, "blank row"))
-        elif len(record) != width and not (len(record) > width and not any(f.strip() for f in record[width:])):
+        elif not fits(record, width):
             read.rejected.append(RejectedRow(number, f"has {len(record)} fields where the header has {width}"))
         else:
             kept.append(record[:width])
@@ -202,10 +227,75 @@ LEAF_OWNERS = _leaf_owners()
 GROUP_TABLES = {**layout.CHILD_GROUPS, **layout.HEADER_GROUPS}
 
 
+CHILD_SPELLING = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(child)[\s/>]", re.IGNORECASE)
+
+
+def child_spellings(data: bytes) -> set[str]:
+    """How the file spells CHILD (any case, any namespace prefix), from its start: one tool writes a file, so one
+    spelling. A CHILD spelt otherwise further on is not read, and is reported (see `read_xml`)."""
+    return {m.decode("ascii") for m in CHILD_SPELLING.findall(data, 0, 65536)} | {layout.CHILD_TAG}
+
+
+def local_upper(tag: object) -> str:
+    """An element's name without its namespace, upper-cased: `{urn:x}Episode` -> `EPISODE`."""
+    return str(tag).rpartition("}")[2].upper()
+
+
+class _XmlNotes:
+    """What the 903 XML reader could not place: unknown elements, repeated single values, elements outside any
+    <CHILD> (rows rejected with their line) and <CHILD> elements inside another."""
+
+    def __init__(self) -> None:
+        self.unknown: dict[str, tuple[int, int]] = {}  # tag -> (first line, count)
+        self.structure: dict[tuple[str, str], tuple[int, int]] = {}  # (kind, detail) -> (first line, count)
+        self.rejected: dict[str, list[RejectedRow]] = {}
+
+    def note(self, counts: dict[Any, tuple[int, int]], key: object, line: int) -> None:
+        first, count = counts.get(key, (line, 0))
+        counts[key] = (first, count + 1)
+
+    def stray(self, element: object) -> None:
+        """An element found outside any <CHILD> (or a CHILD spelt unlike the file's first ones): its rows are
+        rejected, other elements reported."""
+        unread = local_upper(element.tag) == layout.CHILD_TAG  # type: ignore[attr-defined]
+        if unread:
+            detail = "a <CHILD> spelt unlike the first ones in the file (case or namespace) was not read"
+            self.note(self.structure, ("misplaced-element", detail), line_of(element))
+        for part in element.iter():  # type: ignore[attr-defined]
+            if not isinstance(part.tag, str):
+                continue
+            tag = local_upper(part.tag)
+            table = GROUP_TABLES.get(tag) or ("Header" if tag == layout.HEADER_TAG else None)
+            if table is not None:
+                where = "in a <CHILD> spelt unlike the others" if unread else "outside any <CHILD>"
+                reason = f"<{tag}> is {where} and was not read"
+                self.rejected.setdefault(table, []).append(RejectedRow(line_of(part), reason))
+            elif part is element and not unread:
+                detail = f"<{tag}> is outside any <CHILD> and was ignored"
+                self.note(self.structure, ("misplaced-element", detail), line_of(part))
+
+    def problems(self, name: str) -> list[Problem]:
+        found = [
+            Problem(
+                name,
+                "unknown-element",
+                f"element <{tag}> is not part of the SSDA903 XML and was ignored ({count} times)",
+                Severity.WARNING,
+                row=line,
+            )
+            for tag, (line, count) in self.unknown.items()
+        ]
+        for (kind, detail), (line, count) in self.structure.items():
+            times = f" ({count} times; the first is shown)" if count > 1 else ""
+            found.append(Problem(name, kind, f"{detail}{times}", Severity.WARNING, row=line))
+        return found
+
+
 def read_xml(name: str, data: bytes, report: FileReport) -> list[RawTable]:
     """Stream the DfE XML one CHILD at a time, walking its elements once in document order.
 
-    Every row keeps the line of its element (HEADER for the child's own tables, EPISODE, AREVIEW, ...).
+    Every row keeps the line of its element (HEADER for the child's own tables, EPISODE, AREVIEW, ...). Tags are
+    matched without their namespace and in any case; anything the reader cannot place is reported.
     """
     rows: dict[str, list[dict[str, str | None]]] = {t.name: [] for t in SSDA903.tables}
     groups = GROUP_TABLES
@@ -215,38 +305,62 @@ def read_xml(name: str, data: bytes, report: FileReport) -> list[RawTable]:
     }
     dispatch.update({tag: ("", tag) for tag in groups})
     dispatch[layout.HEADER_TAG] = ("-", layout.HEADER_TAG)
-    unknown: dict[str, tuple[int, int]] = {}  # tag -> (first line, count)
-
-    def note_unknown(tag: str, line: int) -> None:
-        first, count = unknown.get(tag, (line, 0))
-        unknown[tag] = (first, count + 1)
+    notes = _XmlNotes()
+    unknown, structure = notes.unknown, notes.structure
+    spellings = child_spellings(data)
+    seen: set[str] = set()  # the tags of the children read (with their namespace)
 
     from lxml import etree  # here: reading CSV tables does not need it
 
     try:
-        for _, child in etree.iterparse(_bytes_source(data), events=("end",), tag=layout.CHILD_TAG):
+        events = etree.iterparse(_bytes_source(data), events=("end",), tag=[f"{{*}}{s}" for s in sorted(spellings)])
+        for _, child in events:
+            parent = child.getparent()
+            nested = (  # the usual CHILD sits right under the root: one look at its parent tells
+                parent is not None
+                and parent.getparent() is not None
+                and any(local_upper(a.tag) == layout.CHILD_TAG for a in child.iterancestors())
+            )
+            if nested:
+                detail = "a <CHILD> is inside another <CHILD>; it was read as a child of its own"
+                notes.note(structure, ("misplaced-element", detail), line_of(child))
             header: dict[str, object] = {SOURCE_ROW: line_of(child)}
             group_rows: list[tuple[str, dict[str, object]]] = []
             group_tag: str | None = None
             current: dict[str, object] = header
             for element in child.iter():
-                action = dispatch.get(element.tag)
+                tag = element.tag
+                action = dispatch.get(tag)
                 if action is None:
-                    if element.tag != layout.CHILD_TAG:
-                        note_unknown(str(element.tag), line_of(element))
-                    continue
+                    if not isinstance(tag, str):
+                        continue  # comments, processing instructions
+                    tag = local_upper(tag)
+                    action = dispatch.get(tag)
+                    if action is None:
+                        if tag != layout.CHILD_TAG:
+                            notes.note(unknown, tag, line_of(element))
+                        continue
+                    dispatch[element.tag] = action  # this spelling again: found at once
                 column, owner = action
                 if owner is None:  # a leaf of the child's HEADER
-                    header[column] = element.text
+                    if column in header:
+                        detail = f"<{local_upper(tag)}> appears more than once in one child; the first was read"
+                        notes.note(structure, ("repeated-element", detail), line_of(element))
+                    else:
+                        header[column] = element.text
                 elif column == "":  # a group element starts a row of its table
                     group_tag, current = owner, {SOURCE_ROW: line_of(element)}
                     group_rows.append((groups[owner], current))
                 elif owner == group_tag:
-                    current[column] = element.text
+                    if column in current:
+                        detail = f"<{local_upper(tag)}> appears more than once in one <{owner}>; the first was read"
+                        notes.note(structure, ("repeated-element", detail), line_of(element))
+                    else:
+                        current[column] = element.text
                 elif owner == layout.HEADER_TAG:
                     header[SOURCE_ROW] = line_of(element)
                 else:
-                    note_unknown(f"{element.tag} outside <{owner}>", line_of(element))
+                    notes.note(unknown, f"{local_upper(tag)} outside <{owner}>", line_of(element))
             identity = {"CHILD": header.get("CHILD"), "DOB": header.get("DOB")}
             rows["Header"].append(header)  # type: ignore[arg-type]
             if header.get("UASC") == "1" or header.get("DUC"):
@@ -259,27 +373,34 @@ def read_xml(name: str, data: bytes, report: FileReport) -> list[RawTable]:
                 row.update(identity)
                 rows[table].append(row)  # type: ignore[arg-type]
             child.clear(keep_tail=False)
-            while child.getprevious() is not None:
-                del child.getparent()[0]
+            if nested:
+                continue  # the elements before it belong to the child around it, read when that one ends
+            seen.add(child.tag)
+            while child.getprevious() is not None:  # elements before this child: earlier children, or strays
+                earlier = parent[0]
+                if earlier.tag not in seen and isinstance(earlier.tag, str):
+                    notes.stray(earlier)
+                del parent[0]
+        root = events.root
+        if root is not None and local_upper(root.tag) != layout.CHILD_TAG:
+            for leftover in root:  # after the last CHILD
+                if leftover.tag not in seen and isinstance(leftover.tag, str):
+                    notes.stray(leftover)
     except etree.XMLSyntaxError as error:
         problem = Problem(name, "malformed-xml", f"the XML is not well-formed: {error.msg}", row=error.lineno or None)
         raise ReadError(problem) from None
-    for tag, (line, count) in unknown.items():
-        report.problems.append(
-            Problem(
-                name,
-                "unknown-element",
-                f"element <{tag}> is not part of the SSDA903 XML and was ignored ({count} times)",
-                Severity.WARNING,
-                row=line,
-            )
-        )
+    report.problems.extend(notes.problems(name))
     found = []
     for table, table_rows in rows.items():
-        if table_rows:
+        rejected = notes.rejected.get(table, [])
+        if table_rows or rejected:
             names = (*SSDA903.table(table).column_names(), *(("UASC",) if table == "Header" else ()))
             found.append(RawTable.from_rows(table, names, table_rows, name))
-            report.tables.append(TableRead(table, len(table_rows), len(table_rows)))
+            report.tables.append(TableRead(table, len(table_rows) + len(rejected), len(table_rows), rejected))
+    if not rows["Header"]:
+        report.problems.append(
+            Problem(name, "no-children", "the file holds no <CHILD> elements: there is nothing to validate")
+        )
     return found
 
 
@@ -299,7 +420,11 @@ def read_903_file(path: Path, data: bytes | None = None) -> tuple[FileReport, li
         except ReadError as error:
             report.problems.append(error.problem)
             return report, []
-    text, _encoding = decode(content)
+    try:
+        text, _encoding = decode(content)
+    except TextProblem as error:
+        report.problems.append(Problem(name, "unreadable-text", str(error)))
+        return report, []
     table = read_csv_table(name, text, report)
     return report, [table] if table else []
 
@@ -350,6 +475,7 @@ def assemble_903(
     absent: tuple[str, ...] = ()
     if year is not None and not whole_return:  # table files: a table of the year not given is absent
         absent = tuple(t.name for t in SSDA903.tables if year in t.years and t.name not in texts)
+    _refuse_empty(reports)
     for report in reports:
         report.year, report.year_source = year, year_source
         for table_read in report.tables:
@@ -373,6 +499,20 @@ def _report_duplicate_tables(reports: list[FileReport]) -> None:
                 if report.path in paths:
                     message = f"the {name} table is given twice for one year, by {shown}: give one file per table"
                     report.problems.append(Problem(report.path, "duplicate-table", message))
+
+
+def _refuse_empty(reports: list[FileReport]) -> None:
+    """A return with no rows at all is never a pass: say so as an error (once, unless a reader already did)."""
+    if (
+        not reports
+        or any(r.rows_read for r in reports)
+        or any(p.kind == "no-children" for r in reports for p in r.problems)
+    ):
+        return
+    for report in reports:
+        if report.tables:
+            message = "the file holds a header row but no rows: with no children there is nothing to validate"
+            report.problems.append(Problem(report.path, "no-children", message))
 
 
 def _derive_uasc(typed: dict[str, pl.DataFrame], given: bool) -> None:
