@@ -124,7 +124,10 @@ def _spaced(postcode: pl.Expr) -> pl.Expr:
     return pl.concat_str(postcode.str.slice(0, postcode.str.len_chars() - 3), pl.lit(" "), postcode.str.slice(-3))
 
 
-def _listed(providers: pl.DataFrame) -> pl.DataFrame:
+def _listed(providers: pl.DataFrame, urns: pl.Series | None = None) -> pl.DataFrame:
+    """The provider list's columns suggestions use (only the URNs given, when given: the list is long)."""
+    if urns is not None:
+        providers = providers.filter(pl.col("URN").is_in(urns.drop_nulls().unique().implode()))
     return providers.select(
         pl.col("URN").alias("LIST_URN"),
         pl.col("PLACE_CODES").list.eval(pl.element().filter(pl.element() != "")).list.unique().list.sort(),
@@ -139,7 +142,7 @@ def _episodes_with_provider(
 ) -> pl.DataFrame:
     episodes = tables.get("Episodes")
     rows = _with_rows(_failing(errors, codes, field), episodes, ["URN"])
-    return rows.join(_listed(providers), left_on="URN", right_on="LIST_URN", how="inner")
+    return rows.join(_listed(providers, rows["URN"]), left_on="URN", right_on="LIST_URN", how="inner")
 
 
 def _provider_codes(errors: pl.DataFrame, tables: Tables, providers: pl.DataFrame | None) -> pl.DataFrame:
@@ -178,14 +181,14 @@ def _reregistered_urn(errors: pl.DataFrame, tables: Tables, providers: pl.DataFr
     rows = _with_rows(_failing(errors, ["227", "228"], "URN"), tables.get("Episodes"), ["URN", "PLACE", "DECOM", "DEC"])
     if rows.is_empty():
         return EMPTY
-    listed = _listed(providers)
     old = rows.join(
-        listed.select("LIST_URN", "LIST_POSTCODE", pl.col("REG_END").alias("OLD_END")),
+        _listed(providers, rows["URN"]).select("LIST_URN", "LIST_POSTCODE", pl.col("REG_END").alias("OLD_END")),
         left_on="URN",
         right_on="LIST_URN",
         how="inner",
     ).filter(pl.col("LIST_POSTCODE").is_not_null())
-    others = listed.select(
+    at_postcodes = providers.filter(pl.col("POSTCODE").is_in(old["LIST_POSTCODE"].unique().implode()))
+    others = _listed(at_postcodes).select(
         pl.col("LIST_URN").alias("OTHER_URN"), "PLACE_CODES", pl.col("LIST_POSTCODE"), pl.col("REG_END").alias("END")
     )
     after = pl.max_horizontal("DECOM", "DEC")  # the episode's last known day
