@@ -8,6 +8,7 @@ import typer
 
 from csctools.cli.common import fail, parse_year
 from csctools.validate.catalogue import catalogue
+from csctools.validate.guidance import guidance
 from csctools.validate.registry import REGISTRY
 from csctools.validate.run import load_rules
 from csctools.years import CollectionYear
@@ -87,3 +88,15 @@ def explain(
     else:
         doc = (implemented.check.__doc__ or "").strip()
         typer.echo(f"status: implemented ({implemented.check.__module__}){': ' + doc if doc else ''}")
+    _echo_guidance(dataset, code)
+
+
+def _echo_guidance(dataset: str, code: str) -> None:
+    """The rule's plain-English guidance, saying when it was built from the DfE message rather than hand-written."""
+    found = guidance(dataset, code)
+    if found is None:
+        return
+    typer.echo("guidance:" if found.written else "guidance (from the DfE message):")
+    typer.echo(f"  meaning: {found.meaning}")
+    typer.echo(f"  common causes: {found.causes or 'none recorded'}")
+    typer.echo(f"  what to check: {found.check}")
