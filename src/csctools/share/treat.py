@@ -1,0 +1,114 @@
+"""Each treatment as a polars expression (or, for keyed pseudonyms, a look-up built over the distinct values)."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from datetime import date
+
+import polars as pl
+
+from csctools.share.policy import (
+    AGE_BAND,
+    DISTRICT,
+    GROUP,
+    KEEP,
+    MONTH,
+    PSEUDONYM,
+    SECTOR,
+    SHIFT,
+    YEAR_OF_BIRTH,
+    Treatment,
+    age_band_labels,
+)
+
+PSEUDONYM_CHARS = 16  # hex digits (64 bits): no collision to expect among millions of children
+
+
+def normalise_identifier(expr: pl.Expr) -> pl.Expr:
+    """An identifier as compared: text, upper case, without spaces ('c383 0001' and 'C3830001' are one child)."""
+    return expr.cast(pl.String).str.to_uppercase().str.replace_all(r"\s+", "")
+
+
+def _digest(key: bytes, domain: str, value: str) -> bytes:
+    return hmac.digest(key, f"{domain}\0{value}".encode(), hashlib.sha256)
+
+
+def pseudonym_map(values: pl.Series, key: bytes, domain: str) -> pl.Series:
+    """Keyed HMAC-SHA256 pseudonyms, one per value (hashing runs once per distinct value, not per row)."""
+    normal = values.to_frame("v").select(normalise_identifier(pl.col("v")))["v"]
+    distinct = normal.drop_nulls().unique()
+    digests = [_digest(key, domain, v).hex()[:PSEUDONYM_CHARS].upper() for v in distinct.to_list()]
+    return normal.replace_strict(distinct, pl.Series(digests, dtype=pl.String), default=None, return_dtype=pl.String)
+
+
+def shift_days(owners: pl.Series, key: bytes, max_days: int) -> pl.Series:
+    """A per-person offset in days, never 0: 1 to max_days earlier or later, the same for every row of a person."""
+    normal = owners.to_frame("v").select(normalise_identifier(pl.col("v")))["v"]
+    distinct = normal.drop_nulls().unique()
+    offsets = []
+    for value in distinct.to_list():
+        number = int.from_bytes(_digest(key, "shift", value)[:8], "big")
+        size = number % max_days + 1
+        offsets.append(size if number >> 63 else -size)
+    return normal.replace_strict(distinct, pl.Series(offsets, dtype=pl.Int32), default=None, return_dtype=pl.Int32)
+
+
+def _postcode(expr: pl.Expr, treatment: str) -> pl.Expr:
+    """Sector ('LS2 7') or district ('LS2'); a value that is not a postcode becomes blank."""
+    compact = expr.str.to_uppercase().str.replace_all(r"[^A-Z0-9]", "")
+    valid = compact.str.contains(r"^[A-Z]{1,2}[0-9][A-Z0-9]?[0-9][A-Z]{2}$")
+    outward = compact.str.slice(0, compact.str.len_chars() - 3)
+    value = outward if treatment == DISTRICT else pl.concat_str(outward, pl.lit(" "), compact.str.slice(-3, 1))
+    return pl.when(valid).then(value).otherwise(None)
+
+
+def _age_band(expr: pl.Expr, on: date, bands: tuple[int, ...]) -> pl.Expr:
+    years = on.year - expr.dt.year().cast(pl.Int32)
+    birthday = expr.dt.month().cast(pl.Int32) * 100 + expr.dt.day().cast(pl.Int32)
+    age = years - (birthday > on.month * 100 + on.day).cast(pl.Int32)
+    labels = age_band_labels(bands)
+    band = pl.lit(labels[-1])
+    for boundary, label in reversed(list(zip(bands, labels, strict=False))):
+        band = pl.when(age < boundary).then(pl.lit(label)).otherwise(band)
+    return pl.when(expr.is_null()).then(None).otherwise(band)
+
+
+def treat(
+    frame: pl.DataFrame,
+    column: str,
+    treatment: Treatment,
+    key: bytes,
+    shift: pl.Series | None,
+    reference_date: date,
+    age_bands: tuple[int, ...],
+) -> pl.Series:
+    """The shared values of one column under its treatment (a drop never reaches here)."""
+    source = frame[column]
+    name = treatment.name
+    if name == KEEP:
+        return source
+    if name == PSEUDONYM:
+        return pseudonym_map(source, key, treatment.domain).alias(column)
+    if name == SHIFT:
+        assert shift is not None, "a shift needs the rows' per-child offsets"
+        moved = frame.select(pl.col(column), shift.alias("_shift"))
+        return moved.select((pl.col(column) + pl.duration(days=pl.col("_shift"))).alias(column))[column]
+    expr = pl.col(column)
+    if name == MONTH:
+        out = expr.dt.truncate("1mo")
+    elif name in (SECTOR, DISTRICT):
+        out = _postcode(expr, name)
+    elif name == YEAR_OF_BIRTH:
+        out = expr.dt.year().cast(pl.Int32)
+    elif name == AGE_BAND:
+        out = _age_band(expr, reference_date, age_bands)
+    elif name == GROUP:
+        codes = list(treatment.groups)
+        grouped = expr.cast(pl.String).replace_strict(
+            codes, list(treatment.groups.values()), default=treatment.other, return_dtype=pl.String
+        )
+        out = pl.when(expr.is_null()).then(None).otherwise(grouped)
+    else:
+        raise ValueError(f"no treatment {name}")
+    return frame.select(out.alias(column))[column]
