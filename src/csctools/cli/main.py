@@ -11,6 +11,7 @@ from csctools.cli.inspect import inspect_command
 from csctools.cli.rules import app as rules_app
 from csctools.cli.serve import serve_command
 from csctools.cli.share import app as share_app
+from csctools.cli.store import app as store_app
 from csctools.cli.synth import synth_command
 from csctools.cli.validate import validate_command
 
@@ -27,6 +28,7 @@ app.command("validate")(validate_command)
 app.command("serve")(serve_command)
 app.add_typer(rules_app, name="rules")
 app.add_typer(share_app, name="share")
+app.add_typer(store_app, name="store")
 
 
 @app.command("version")
