@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import os
-from datetime import date
+from datetime import date, datetime, time
 from pathlib import Path
 from typing import Annotated
 
@@ -183,7 +183,8 @@ def publish_command(
     key_file: Annotated[Path, typer.Option("--key-file", help="The hub's key (csc share keygen)")],
     output: Annotated[Path, typer.Option("--output", "-o", help="A new or empty folder")],
     as_of: Annotated[
-        str | None, typer.Option("--as-of", help="Publish the store as it stood on this date (YYYY-MM-DD)")
+        str | None,
+        typer.Option("--as-of", help="Publish the store as it stood at the end of a day (YYYY-MM-DD) or at a time"),
     ] = None,
 ) -> None:
     """Merged datasets per table (Hive-partitioned Parquet, CSV) and open aggregates with small numbers suppressed."""
@@ -196,9 +197,13 @@ def publish_command(
     day = None
     if as_of is not None:
         try:
-            day = date.fromisoformat(as_of)
+            day = (
+                datetime.fromisoformat(as_of)
+                if "T" in as_of or " " in as_of
+                else datetime.combine(date.fromisoformat(as_of), time.max)
+            )
         except ValueError:
-            fail(f"--as-of {as_of}: not a date (YYYY-MM-DD)")
+            fail(f"--as-of {as_of}: not a date (YYYY-MM-DD) or a time (YYYY-MM-DDTHH:MM:SS)")
     if output.exists() and (not output.is_dir() or any(output.iterdir())):
         fail(f"{output} is not an empty folder: give a new one")
     try:

@@ -41,6 +41,7 @@ POLARS_TYPES = {
     ColumnType.BOOLEAN: pl.Boolean,
 }
 PAUSE_HOOK = "CSC_STORE_PAUSE_BEFORE_COMMIT"  # tests: a file to create, then wait, inside the transaction
+PAUSE_SECONDS = "CSC_STORE_PAUSE_SECONDS"
 SETUP = """
 CREATE TABLE IF NOT EXISTS store_info (key VARCHAR PRIMARY KEY, value VARCHAR);
 CREATE SEQUENCE IF NOT EXISTS submission_ids START 1;
@@ -147,7 +148,7 @@ def _pause_for_tests() -> None:
     marker = os.environ.get(PAUSE_HOOK)
     if marker:
         Path(marker).write_text(str(os.getpid()))
-        time.sleep(60)
+        time.sleep(float(os.environ.get(PAUSE_SECONDS, "60")))
 
 
 def add_submissions(

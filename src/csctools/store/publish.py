@@ -65,11 +65,11 @@ def _append_csv(path: Path, rows: pl.DataFrame) -> None:
 
 
 def publish(
-    connection: duckdb.DuckDBPyConnection, policy: Policy, key: bytes, out: Path, as_of: date | None
+    connection: duckdb.DuckDBPyConnection, policy: Policy, key: bytes, out: Path, as_of: datetime | None
 ) -> list[str]:
     submissions = standing(connection, as_of)
     if submissions.is_empty():
-        when = f" on {as_of}" if as_of else ""
+        when = f" at {as_of:%Y-%m-%d %H:%M:%S}" if as_of else ""
         raise StoreError(f"the store held no accepted submission{when}: nothing to publish")
     out.mkdir(parents=True, exist_ok=True)
     record_level = set(policy.returns())
@@ -100,7 +100,7 @@ def publish(
             (out / "csv").mkdir(exist_ok=True)
             _append_csv(out / "csv" / f"{dataset}_{name}.csv", labelled)
             rows_out += labelled.height
-    lines = [f"{len(published)} submissions standing{f' on {as_of}' if as_of else ''}"]
+    lines = [f"{len(published)} submissions standing" + (f" at {as_of:%Y-%m-%d %H:%M:%S}" if as_of else "")]
     if record_level:
         lines.append(f"record-level: {rows_out:,} rows under policy {policy.label} (leak check passed)")
     if aggregate_rows:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import datetime
 
 import duckdb
 import polars as pl
@@ -14,13 +14,13 @@ LATEST = """
 SELECT * FROM (
     SELECT *, row_number() OVER (PARTITION BY la_number, dataset, year ORDER BY version DESC) AS newest
     FROM submissions
-    WHERE status = 'accepted' AND (CAST(? AS DATE) IS NULL OR CAST(received_at AS DATE) <= CAST(? AS DATE))
+    WHERE status = 'accepted' AND (CAST(? AS TIMESTAMP) IS NULL OR received_at <= CAST(? AS TIMESTAMP))
 ) WHERE newest = 1
 """
 
 
-def standing(connection: duckdb.DuckDBPyConnection, as_of: date | None = None) -> pl.DataFrame:
-    """The latest accepted version per authority, return and year (received on or before `as_of` if given)."""
+def standing(connection: duckdb.DuckDBPyConnection, as_of: datetime | None = None) -> pl.DataFrame:
+    """The latest accepted version per authority, return and year (received at or before `as_of` if given)."""
     return frame(connection, LATEST + " ORDER BY la_number, dataset, year", [as_of, as_of])
 
 
