@@ -151,3 +151,28 @@ def test_as_of_publishes_the_version_standing_then(store: Path, key: Path, tmp_p
     assert (
         result.output.strip() == "csc: the store held no accepted submission at 2001-01-01 23:59:59: nothing to publish"
     )
+
+
+def test_star_schema_placements_by_hand() -> None:
+    from csctools.store.star import star_tables
+
+    episodes = pl.DataFrame(
+        {
+            "CHILD": ["b", "a", "a", "a", "b"],
+            "DECOM": [date(2025, 5, 1), date(2025, 4, 1), date(2025, 6, 1), date(2025, 9, 1), date(2025, 7, 1)],
+            "RNE": ["S", "S", "L", "P", "L"],
+            "PLACE": ["K2", "U1", "U1", "U4", "K2"],
+            "DEC": [date(2025, 7, 1), date(2025, 6, 1), date(2025, 9, 1), None, None],
+        }
+    )
+    header = pl.DataFrame({"CHILD": ["a", "b"], "SEX": ["F", "M"]})
+    star = star_tables({"Header": header, "Episodes": episodes}, "E1", "2025/26")
+    assert star["child"]["child_key"].to_list() == ["E1|2025/26|a", "E1|2025/26|b"]
+    # a: S then L (same placement), then P (a new one); b: S then L (one placement)
+    placements = star["placement"].select("child_key", "placement_start", "placement_end", "PLACE", "episodes")
+    assert placements.rows() == [
+        ("E1|2025/26|a", date(2025, 4, 1), date(2025, 9, 1), "U1", 2),
+        ("E1|2025/26|a", date(2025, 9, 1), None, "U4", 1),
+        ("E1|2025/26|b", date(2025, 5, 1), None, "K2", 2),
+    ]
+    assert star["episode"]["placement_key"].n_unique() == 3 and star["episode"].height == 5

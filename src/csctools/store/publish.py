@@ -6,6 +6,7 @@ submission however many authorities the store holds::
 
     DIR/parquet/<return>/<Table>/year=2025_26/authority=E08000035/part-0.parquet   (Hive-style partitions)
     DIR/csv/<return>_<Table>.csv                                                   (every authority and year)
+    DIR/star/child.csv, episode.csv, placement.csv                                 (SSDA903 for Excel, Power BI)
     DIR/open/aggregates.csv, aggregates.parquet                                    (small numbers suppressed)
     DIR/manifest.json                                                              (what was published, how)
 """
@@ -29,6 +30,7 @@ from csctools.share.pseudonymise import pseudonymise
 from csctools.store.aggregates import open_rows, suppressed
 from csctools.store.db import StoreError, data_table, frame
 from csctools.store.queries import standing
+from csctools.store.star import star_tables
 from csctools.years import CollectionYear
 
 
@@ -100,6 +102,10 @@ def publish(
             (out / "csv").mkdir(exist_ok=True)
             _append_csv(out / "csv" / f"{dataset}_{name}.csv", labelled)
             rows_out += labelled.height
+        if dataset == "ssda903":
+            (out / "star").mkdir(exist_ok=True)
+            for name, rows in star_tables(shared.tables, ons, year.label).items():
+                _append_csv(out / "star" / f"{name}.csv", _labelled(rows, label, ons, year, extract))
     lines = [f"{len(published)} submissions standing" + (f" at {as_of:%Y-%m-%d %H:%M:%S}" if as_of else "")]
     if record_level:
         lines.append(f"record-level: {rows_out:,} rows under policy {policy.label} (leak check passed)")
