@@ -61,7 +61,13 @@ def add_command(
     if not paths:
         fail("no input files found")
     groups = group_returns(paths)
-    submissions = _intake_all(groups, la, jobs or min(os.cpu_count() or 1, 4))
+    offered = _intake_all(groups, la, jobs or min(os.cpu_count() or 1, 4))
+    for group, submission in zip(groups, offered, strict=True):
+        if submission is None:
+            typer.echo(f"{group[0]}: an Ofsted provider list, not a return; skipped")
+    submissions = [s for s in offered if s is not None]
+    if not submissions:
+        fail("no return among the files")
     packs = sorted({f"DfE {s.dataset} rules (csctools)" for s in submissions if s.dataset})
     try:
         with open_store(store, wait=wait) as connection:

@@ -84,36 +84,40 @@ def group_returns(paths: list[Path]) -> list[list[Path]]:
     return list(groups.values())
 
 
-def intake(paths: list[Path], la: Authority | None) -> Submission:
-    """Read and validate one return's files; a file that cannot be read makes the submission rejected."""
+def intake(paths: list[Path], la: Authority | None) -> Submission | None:
+    """Read and validate one return's files; a file that cannot be read makes the submission rejected.
+
+    None for a file that is readable but no return (an Ofsted provider list): there is nothing to keep.
+    """
+    from csctools.io.detect import PROVIDERS
     from csctools.validate.run import authority_in_return, validate_return
 
     when = datetime.now(UTC).replace(tzinfo=None)
     returns, others = read_files(paths)
+    if not returns and others and all(r.dataset == PROVIDERS and not r.problems for r in others):
+        return None
+    folder = _from_folders(paths)
+    guess = la or folder  # recorded with a rejection, when known
     problems = [p.describe() for r in others for p in r.problems] or [f"{r.path}: not a return" for r in others]
     if problems:
-        return _rejected(paths, problems[0], la, when)
+        return _rejected(paths, problems[0], guess, when)
     if len(returns) != 1:
-        return _rejected(paths, f"these files hold {len(returns)} returns, not one", la, when)
+        return _rejected(paths, f"these files hold {len(returns)} returns, not one", guess, when)
     data: ReturnData = returns[0]
     errors = [p for p in data.problems if p.severity.value == "error"]
     if errors:
-        return _rejected(paths, errors[0].describe(), la, when)
+        return _rejected(paths, errors[0].describe(), guess, when)
     if data.dataset == "annex_a":
-        return _rejected(
-            paths, "an Annex A workbook is not a statutory return; the store keeps SSDA903 and CIN", la, when
-        )
+        reason = "an Annex A workbook is not a statutory return; the store keeps SSDA903 and CIN"
+        return _rejected(paths, reason, guess, when)
     if data.year is None:
-        return _rejected(paths, "the collection year cannot be told from the files", la, when)
+        return _rejected(paths, "the collection year cannot be told from the files", guess, when)
     named = authority_in_return(data)
-    authority, note = la, "given"
     if named is not None and la is not None and named.number != la.number:
         reason = f"the census header names {named.name} ({named.number}), not {la.name} ({la.number})"
         return _rejected(paths, reason, la, when)
-    if authority is None and named is not None:
-        authority, note = named, "from the census header"
-    if authority is None and (folder := _from_folders(paths)) is not None:
-        authority, note = folder, "from the folder name"
+    choices = ((la, "given"), (named, "from the census header"), (folder, "from the folder name"))
+    authority, note = next(((a, n) for a, n in choices if a is not None), (None, ""))
     if authority is None:
         return _rejected(paths, "the authority cannot be told: give --la", None, when)
     result = validate_return(data, data.year, authority)
