@@ -120,7 +120,7 @@ def test_no_row_holds_its_exact_birth_date(
 
 
 def test_the_checks_find_a_planted_leak(synthetic: tuple[Path, SynthResult]) -> None:
-    """A UPN written in lower case with spaces, and a birth date as text, are found (by both checks)."""
+    """A UPN in lower case with spaces, alone or inside a longer value, and a birth date as text, are found."""
     data = input_returns(synthetic[0] / "383")[1]
     policy = find_policy("regional")
     result = pseudonymise(data, policy, bytes(32))
@@ -128,7 +128,12 @@ def test_the_checks_find_a_planted_leak(synthetic: tuple[Path, SynthResult]) -> 
     upn = header["UPN"].drop_nulls()[0]
     spaced = " ".join(re.findall(".{1,4}", upn.lower()))
     planted = result.tables["Header"].with_columns(
-        pl.when(pl.int_range(pl.len()) == 0).then(pl.lit(spaced)).otherwise(pl.col("ETHNIC")).alias("ETHNIC"),
+        pl.when(pl.int_range(pl.len()) == 0)
+        .then(pl.lit(spaced))
+        .when(pl.int_range(pl.len()) == 2)
+        .then(pl.lit(f"upn: {spaced}"))
+        .otherwise(pl.col("ETHNIC"))
+        .alias("ETHNIC"),
         pl.when(pl.int_range(pl.len()) == 1)
         .then(header["DOB"].dt.strftime("%d/%m/%Y"))
         .otherwise(pl.col("SEX"))

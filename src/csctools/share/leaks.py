@@ -60,39 +60,81 @@ def input_identifiers(data: ReturnData) -> pl.Series:
     return values.filter(values.str.len_chars() > 0).filter(~values.is_in(list(NOT_IDENTIFIERS)))
 
 
-def _birth_texts(frame: pl.DataFrame, columns: list[str]) -> list[pl.Expr]:
-    return [pl.col(c).dt.strftime(fmt).str.replace_all(r"\s+", "") for c in columns for fmt in BIRTH_FORMATS]
+def _long_text(out: pl.DataFrame, policy: Policy, dataset: str, table: str) -> pl.DataFrame:
+    """Text values (not pseudonyms) long enough to hold a long identifier inside them: (column, v)."""
+    columns = [
+        c
+        for c, dtype in out.schema.items()
+        if dtype == pl.String and policy.treatment(dataset, table, c).name != PSEUDONYM
+    ]
+    parts = [
+        out.select(pl.lit(c).alias("column"), normalise_identifier(pl.col(c)).alias("v")).filter(
+            pl.col("v").str.len_chars() > SUBSTRING_LENGTH  # holding a longer one inside; one as long is equal
+        )
+        for c in columns
+    ]
+    return pl.concat(parts) if parts else pl.DataFrame(schema={"column": pl.String, "v": pl.String})
+
+
+def _all_values(out: pl.DataFrame) -> pl.DataFrame:
+    """Every value of the table, normalised, as (column, v)."""
+    return pl.concat(
+        [
+            out.select(
+                pl.lit(c).alias("column"),
+                normalise_identifier(pl.col(c)).alias("v"),
+            )
+            for c in out.columns
+        ]
+    ).drop_nulls("v")
+
+
+def _birth_leaks(
+    name: str, out: pl.DataFrame, source: pl.DataFrame, births: list[str], policy: Policy, dataset: str
+) -> list[Leak]:
+    """Rows holding their own exact birth date, in the columns not moved by a shift or cut to the month."""
+    leaks: list[Leak] = []
+    columns = [c for c in out.columns if policy.treatment(dataset, name, c).name not in (SHIFT, MONTH)]
+    if not columns:
+        return leaks
+    formats = [(c, f) for c in births for f in BIRTH_FORMATS]
+    texts = source.select(pl.col(c).dt.strftime(f).alias(f"_birth{n}") for n, (c, f) in enumerate(formats))
+    frame = out.select(normalise_identifier(pl.col(c)) for c in columns).hstack(texts)
+    births_texts = [pl.col(c) for c in texts.columns]
+    counts = frame.select(
+        pl.any_horizontal([pl.col(c) == b for b in births_texts]).fill_null(False).sum().alias(c) for c in columns
+    ).row(0, named=True)
+    return [Leak(name, c, int(n), "the row's exact date of birth") for c, n in counts.items() if n]
 
 
 def find_leaks(data: ReturnData, shared: SharedReturn, policy: Policy) -> list[Leak]:
+    """Every leak found, by table and column (an empty list when the shared return holds nothing of the input)."""
     identifiers = input_identifiers(data)
+    known = identifiers.to_frame("v")
     long_ones = identifiers.filter(identifiers.str.len_chars() >= SUBSTRING_LENGTH).to_list()
     model = DATASETS[data.dataset]
     leaks: list[Leak] = []
+    long_text: list[pl.DataFrame] = []
     for name, out in shared.tables.items():
         table = model.table(name)
         source = data.tables[name]
-        births = [c.name for c in table.columns if kind_of(c) is Kind.BIRTH and c.name in source.columns]
+        if out.width == 0:
+            continue
+        # equal to an identifier: one join over every value of the table
+        equal = _all_values(out).join(known, on="v", how="semi").group_by("column", maintain_order=True).len()
+        leaks += [Leak(name, c, n, "an identifier of the input") for c, n in equal.iter_rows()]
+        long_text.append(_long_text(out, policy, data.dataset, name).with_columns(pl.lit(name).alias("table")))
         for column in out.columns:
-            text = out.select(normalise_identifier(pl.col(column)).alias("v"))["v"]
-            equal = int(text.is_in(identifiers.implode()).sum())
-            if equal:
-                leaks.append(Leak(name, column, equal, "an identifier of the input"))
-            treatment = policy.treatment(data.dataset, name, column).name
-            pseudonymised = treatment == PSEUDONYM
-            if long_ones and not pseudonymised:
-                inside = int(text.str.contains_any(long_ones).sum())
-                if inside:
-                    leaks.append(Leak(name, column, inside, "an identifier of the input inside them"))
-            if treatment == SHIFT:
+            if policy.treatment(data.dataset, name, column).name == SHIFT:
                 unmoved = int((out[column] == source[column]).fill_null(False).sum())
                 if unmoved:
                     leaks.append(Leak(name, column, unmoved, "the input's date unmoved"))
-            elif births and treatment != MONTH:
-                both = pl.DataFrame([text.alias("_out"), *[source[c] for c in births]])
-                exprs = _birth_texts(both, births)
-                hits = both.select(pl.any_horizontal([pl.col("_out") == e for e in exprs]).fill_null(False).sum())
-                count = int(hits.item())
-                if count:
-                    leaks.append(Leak(name, column, count, "the row's exact date of birth"))
+        births = [c.name for c in table.columns if kind_of(c) is Kind.BIRTH and c.name in source.columns]
+        if births:
+            leaks += _birth_leaks(name, out, source, births, policy, data.dataset)
+    # a long identifier inside a longer text value: one search over every table's long text values
+    text = pl.concat(long_text) if long_text else pl.DataFrame()
+    if long_ones and text.height:
+        inside = text.filter(pl.col("v").str.contains_any(long_ones)).group_by("table", "column", maintain_order=True)
+        leaks += [Leak(t, c, n, "an identifier of the input inside them") for t, c, n in inside.len().iter_rows()]
     return leaks

@@ -11,7 +11,7 @@ from csctools.io.result import ReturnData
 from csctools.model import RAW_SUFFIX
 from csctools.share.columns import DATASETS, row_owner
 from csctools.share.policy import SHIFT, Policy
-from csctools.share.treat import shift_days, treat
+from csctools.share.treat import Memo, shift_days, treat
 
 
 class SharedReturn(NamedTuple):
@@ -40,6 +40,7 @@ def pseudonymise(data: ReturnData, policy: Policy, key: bytes) -> SharedReturn:
     on = reference_date(data)
     tables: dict[str, pl.DataFrame] = {}
     blanked: dict[str, int] = {}
+    memo: Memo = {}
     for name, frame in data.tables.items():
         try:
             table = model.table(name)
@@ -50,10 +51,12 @@ def pseudonymise(data: ReturnData, policy: Policy, key: bytes) -> SharedReturn:
             continue
         owner = row_owner(data.dataset, table)
         needs_shift = any(t.name == SHIFT for t in kept.values())
-        offsets = shift_days(frame[owner], key, policy.shift_days) if needs_shift and owner in frame.columns else None
+        offsets = None
+        if needs_shift and owner is not None and owner in frame.columns:
+            offsets = shift_days(frame[owner], key, policy.shift_days, memo)
         columns = []
         for column, treatment in kept.items():
-            shared = treat(frame, column, treatment, key, offsets, on, policy.age_bands)
+            shared = treat(frame, column, treatment, key, offsets, on, policy.age_bands, memo)
             lost = shared.null_count() - frame[column].null_count()
             raw = f"{column}{RAW_SUFFIX}"
             unparsed = frame[raw].is_not_null().sum() if raw in frame.columns else 0

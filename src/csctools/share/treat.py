@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from collections.abc import Callable
 from datetime import date
+from typing import Any
 
 import polars as pl
 
@@ -34,24 +36,42 @@ def _digest(key: bytes, domain: str, value: str) -> bytes:
     return hmac.digest(key, f"{domain}\0{value}".encode(), hashlib.sha256)
 
 
-def pseudonym_map(values: pl.Series, key: bytes, domain: str) -> pl.Series:
+Memo = dict[str, pl.DataFrame]  # per domain: value -> its pseudonym or offset ("v", "out"), worked out once
+
+
+def _mapped(
+    values: pl.Series, memo: Memo, domain: str, work_out: Callable[[str], Any], dtype: type[pl.DataType]
+) -> pl.Series:
+    """Each value's result, hashing only distinct values not seen before (the tables of a return share children).
+
+    The hash itself is one standard-library call per new distinct value; the look-ups are polars joins."""
+    normal = values.to_frame("v").select(normalise_identifier(pl.col("v")))
+    known = memo.get(domain, pl.DataFrame(schema={"v": pl.String, "out": dtype}))
+    new = normal.drop_nulls().unique().join(known, on="v", how="anti")["v"].to_list()
+    if new:
+        known = pl.concat([known, pl.DataFrame({"v": new, "out": [work_out(v) for v in new]}, schema=known.schema)])
+        memo[domain] = known
+    return normal.join(known, on="v", how="left", maintain_order="left")["out"]
+
+
+def pseudonym_map(values: pl.Series, key: bytes, domain: str, memo: Memo | None = None) -> pl.Series:
     """Keyed HMAC-SHA256 pseudonyms, one per value (hashing runs once per distinct value, not per row)."""
-    normal = values.to_frame("v").select(normalise_identifier(pl.col("v")))["v"]
-    distinct = normal.drop_nulls().unique()
-    digests = [_digest(key, domain, v).hex()[:PSEUDONYM_CHARS].upper() for v in distinct.to_list()]
-    return normal.replace_strict(distinct, pl.Series(digests, dtype=pl.String), default=None, return_dtype=pl.String)
+
+    def work_out(value: str) -> str:
+        return _digest(key, domain, value).hex()[:PSEUDONYM_CHARS].upper()
+
+    return _mapped(values, {} if memo is None else memo, f"pseudonym:{domain}", work_out, pl.String)
 
 
-def shift_days(owners: pl.Series, key: bytes, max_days: int) -> pl.Series:
+def shift_days(owners: pl.Series, key: bytes, max_days: int, memo: Memo | None = None) -> pl.Series:
     """A per-person offset in days, never 0: 1 to max_days earlier or later, the same for every row of a person."""
-    normal = owners.to_frame("v").select(normalise_identifier(pl.col("v")))["v"]
-    distinct = normal.drop_nulls().unique()
-    offsets = []
-    for value in distinct.to_list():
+
+    def work_out(value: str) -> int:
         number = int.from_bytes(_digest(key, "shift", value)[:8], "big")
         size = number % max_days + 1
-        offsets.append(size if number >> 63 else -size)
-    return normal.replace_strict(distinct, pl.Series(offsets, dtype=pl.Int32), default=None, return_dtype=pl.Int32)
+        return size if number >> 63 else -size
+
+    return _mapped(owners, {} if memo is None else memo, f"shift:{max_days}", work_out, pl.Int32)
 
 
 def _postcode(expr: pl.Expr, treatment: str) -> pl.Expr:
@@ -82,6 +102,7 @@ def treat(
     shift: pl.Series | None,
     reference_date: date,
     age_bands: tuple[int, ...],
+    memo: Memo | None = None,
 ) -> pl.Series:
     """The shared values of one column under its treatment (a drop never reaches here)."""
     source = frame[column]
@@ -89,7 +110,7 @@ def treat(
     if name == KEEP:
         return source
     if name == PSEUDONYM:
-        return pseudonym_map(source, key, treatment.domain).alias(column)
+        return pseudonym_map(source, key, treatment.domain, memo).alias(column)
     if name == SHIFT:
         assert shift is not None, "a shift needs the rows' per-child offsets"
         moved = frame.select(pl.col(column), shift.alias("_shift"))
