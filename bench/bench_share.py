@@ -6,6 +6,7 @@ return. Each command is a fresh process; wall time is reported as the median and
 memory as the largest resident set of any of the command's processes (VmHWM via getrusage).
 
 Usage: python bench/bench_share.py --authorities 33 [--authorities 150] [--pseudonymise 50000] --repeat 3
+(beyond --generated authorities, 33 by default, the simulated authorities' returns are used again under other codes)
 """
 
 from __future__ import annotations
@@ -57,6 +58,29 @@ def hub_data(count: int) -> Path:
     return folder
 
 
+def cloned_hub(count: int, base_count: int) -> Path:
+    """More authorities than were generated: the first `base_count` authorities' returns again under other codes
+    (the CIN census header's LEA rewritten), to measure how the store grows without simulating every authority."""
+    base = hub_data(base_count)
+    folder = DATA / f"hub-{count}-from-{base_count}"
+    if (folder / "done").exists():
+        return folder
+    print(f"copying {base_count} authorities' returns to {count} authorities (cached in {folder})", file=sys.stderr)
+    sources = london_first(base_count)
+    for n, code in enumerate(london_first(count)):
+        source = base / sources[n % base_count]
+        for year in sorted(p for p in source.iterdir() if p.is_dir()):
+            target = folder / code / year.name
+            shutil.copytree(year / "ssda903", target / "ssda903", dirs_exist_ok=True)
+            for census in year.glob("cin_census_*.xml"):
+                text = census.read_text(encoding="utf-8").replace(
+                    f"<LEA>{sources[n % base_count]}</LEA>", f"<LEA>{code}</LEA>", 1
+                )
+                (target / census.name).write_text(text, encoding="utf-8")
+    (folder / "done").write_text("ok\n")
+    return folder
+
+
 def big_return(children: int) -> Path:
     folder = DATA / f"share-{children}"
     if not (folder / "done").exists():
@@ -82,8 +106,8 @@ def summary(runs: list[dict[str, float]], key: str) -> str:
     return f"{statistics.median(values):.2f} ({min(values):.2f}-{max(values):.2f})"
 
 
-def bench_hub(count: int, repeat: int, key: Path, work: Path) -> list[str]:
-    data = hub_data(count)
+def bench_hub(count: int, repeat: int, key: Path, work: Path, generated: int) -> list[str]:
+    data = hub_data(count) if count <= generated else cloned_hub(count, generated)
     adds, publishes = [], []
     for attempt in range(repeat):
         store, out = work / f"hub-{count}-{attempt}.duckdb", work / f"pub-{count}-{attempt}"
@@ -107,6 +131,7 @@ def main() -> None:
     parser.add_argument("--authorities", type=int, action="append", default=[])
     parser.add_argument("--pseudonymise", type=int, default=0, help="children in the return to pseudonymise")
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--generated", type=int, default=33, help="authorities simulated; more are copies of them")
     parser.add_argument("--record", type=Path, default=None, help="append the results to this file (RESULTS.md)")
     args = parser.parse_args()
     compile_sources()
@@ -125,7 +150,12 @@ def main() -> None:
                 "| ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
             ]
             for count in args.authorities:
-                lines += bench_hub(count, args.repeat, key, work)
+                lines += bench_hub(count, args.repeat, key, work, args.generated)
+            if any(count > args.generated for count in args.authorities):
+                lines.append(
+                    f"Beyond {args.generated} authorities, the returns of the first {args.generated} are used again "
+                    "under other authorities' codes (the census header's LEA rewritten)."
+                )
             lines.append("")
         if args.pseudonymise:
             folder = big_return(args.pseudonymise)

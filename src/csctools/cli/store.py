@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Iterable, Iterator
 from datetime import date, datetime, time
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from csctools.cli.common import expand_inputs, fail, plural
+
+if TYPE_CHECKING:
+    from csctools.store.intake import Submission
 
 app = typer.Typer(
     help="Keep every authority's submissions (append-only) and publish merged datasets.", no_args_is_help=True
@@ -30,17 +34,28 @@ def find_la(code: str | None):  # type: ignore[no-untyped-def]  # csctools.refer
         fail(str(error))
 
 
-def _intake_all(groups: list[list[Path]], la_code: str | None, jobs: int) -> list:  # type: ignore[type-arg]
+def _intake_all(groups: list[list[Path]], la_code: str | None, jobs: int) -> Iterator[Submission]:
+    """Each return read and validated (in `jobs` processes), in order, as they are done; provider lists skipped."""
     from csctools.store.intake import intake
 
     authority = find_la(la_code)
     if jobs <= 1 or len(groups) < 3:
-        return [intake(group, authority) for group in groups]
+        results: Iterator[Submission | None] = (intake(group, authority) for group in groups)
+        yield from _announced(groups, results)
+        return
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
     with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
-        return list(pool.map(intake, groups, [authority] * len(groups)))
+        yield from _announced(groups, pool.map(intake, groups, [authority] * len(groups)))
+
+
+def _announced(groups: list[list[Path]], results: Iterable[Submission | None]) -> Iterator[Submission]:
+    for group, submission in zip(groups, results, strict=True):
+        if submission is None:
+            typer.echo(f"{group[0]}: an Ofsted provider list, not a return; skipped")
+        else:
+            yield submission
 
 
 @app.command("add")
@@ -56,42 +71,33 @@ def add_command(
     """Validate each return at the door and keep it as a new version, in one transaction. Exit 1 if any was rejected."""
     from csctools.store.db import StoreError, add_submissions, open_store
     from csctools.store.intake import group_returns
+    from csctools.years import CollectionYear
 
     paths = expand_inputs(files)
     if not paths:
         fail("no input files found")
     groups = group_returns(paths)
-    offered = _intake_all(groups, la, jobs or min(os.cpu_count() or 1, 4))
-    for group, submission in zip(groups, offered, strict=True):
-        if submission is None:
-            typer.echo(f"{group[0]}: an Ofsted provider list, not a return; skipped")
-    submissions = [s for s in offered if s is not None]
-    if not submissions:
-        fail("no return among the files")
-    packs = sorted({f"DfE {s.dataset} rules (csctools)" for s in submissions if s.dataset})
+    find_la(la)  # a wrong --la stops before the store is opened
     try:
         with open_store(store, wait=wait) as connection:
-            kept = add_submissions(connection, submissions, packs)
+            kept = add_submissions(connection, _intake_all(groups, la, jobs or min(os.cpu_count() or 1, 4)))
     except StoreError as error:
         fail(str(error))
     rejected = 0
-    for submission, (submission_id, version) in zip(submissions, kept, strict=True):
-        who = (
-            f"{submission.authority.number} {submission.authority.name}"
-            if submission.authority
-            else "unknown authority"
-        )
+    for submission, submission_id, version in kept:
+        authority = submission.authority
+        who = f"{authority.number} {authority.name}" if authority else "unknown authority"
         if submission.rejected:
             rejected += 1
             typer.echo(f"#{submission_id} {who}: rejected, {submission.rejected}")
             continue
-        from csctools.years import CollectionYear
-
         year = CollectionYear(submission.year or 0).label
         queries = plural(submission.summary["queries"], "query", "queries")
         counts = f"{plural(submission.summary['errors'], 'error')}, {queries}"
         how = f" (authority {submission.note})" if submission.note not in ("", "given") else ""
         typer.echo(f"#{submission_id} {who} {submission.dataset} {year}: version {version}, {counts}{how}")
+    if not kept:
+        fail("no return among the files; nothing was added")
     typer.echo(f"{plural(len(kept), 'submission')} kept in {store} ({rejected} rejected)")
     raise typer.Exit(1 if rejected else 0)
 

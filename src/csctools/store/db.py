@@ -12,9 +12,10 @@ from __future__ import annotations
 import json
 import os
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import NamedTuple
 
 import duckdb
 import polars as pl
@@ -151,13 +152,38 @@ def _pause_for_tests() -> None:
         time.sleep(float(os.environ.get(PAUSE_SECONDS, "60")))
 
 
-def add_submissions(
-    connection: duckdb.DuckDBPyConnection, submissions: list[Submission], packs: list[str]
-) -> list[tuple[int, int | None]]:
-    """Keep every submission, in one transaction: all of them or (on any failure, crash or kill) none."""
-    kept: list[tuple[int, int | None]] = []
+FLUSH_ROWS = 250_000  # rows held before they are written (still inside the transaction): memory stays bounded
+
+
+class Kept(NamedTuple):
+    submission: Submission  # without its tables and error table (written to the store)
+    submission_id: int
+    version: int | None  # None for a rejected submission
+
+
+def _flush(
+    connection: duckdb.DuckDBPyConnection, data: dict[str, list[pl.DataFrame]], errors: list[pl.DataFrame]
+) -> None:
+    for target, frames in data.items():
+        register(connection, "_incoming", pl.concat(frames, how="vertical_relaxed"))
+        connection.execute(f'INSERT INTO "{target}" SELECT * FROM _incoming')
+        connection.unregister("_incoming")
+    if errors:
+        register(connection, "_incoming", pl.concat(errors, how="vertical_relaxed"))
+        connection.execute("INSERT INTO errors SELECT * FROM _incoming")
+        connection.unregister("_incoming")
+    data.clear()
+    errors.clear()
+
+
+def add_submissions(connection: duckdb.DuckDBPyConnection, submissions: Iterable[Submission]) -> list[Kept]:
+    """Keep every submission, in one transaction: all of them or (on any failure, crash or kill) none.
+
+    Submissions are written as they come (an iterator of validations still running), in batches of rows."""
+    kept: list[Kept] = []
     data: dict[str, list[pl.DataFrame]] = {}
     errors: list[pl.DataFrame] = []
+    held = 0
     connection.execute("BEGIN TRANSACTION")
     try:
         for submission in submissions:
@@ -193,7 +219,9 @@ def add_submissions(
                     submission.received_at,
                     submission.content_hash,
                     __version__,
-                    json.dumps(packs),
+                    json.dumps(
+                        [f"DfE {submission.dataset} rules (csctools {__version__})"] if submission.dataset else []
+                    ),
                     submission.summary.get("errors"),
                     submission.summary.get("queries"),
                     json.dumps(rows),
@@ -205,15 +233,12 @@ def add_submissions(
                 "INSERT INTO submission_files VALUES (?, ?, ?, ?)",
                 [[submission_id, f.name, f.sha256, f.size] for f in submission.files],
             )
-            kept.append((submission_id, version))
-        for target, frames in data.items():
-            register(connection, "_incoming", pl.concat(frames, how="vertical_relaxed"))
-            connection.execute(f'INSERT INTO "{target}" SELECT * FROM _incoming')
-            connection.unregister("_incoming")
-        if errors:
-            register(connection, "_incoming", pl.concat(errors, how="vertical_relaxed"))
-            connection.execute("INSERT INTO errors SELECT * FROM _incoming")
-            connection.unregister("_incoming")
+            kept.append(Kept(submission._replace(tables={}, errors=None), submission_id, version))
+            held += sum(rows.values())
+            if held >= FLUSH_ROWS:
+                _flush(connection, data, errors)
+                held = 0
+        _flush(connection, data, errors)
         _pause_for_tests()
         connection.execute("COMMIT")
     except BaseException:

@@ -87,8 +87,17 @@ def group_returns(paths: list[Path]) -> list[list[Path]]:
 def intake(paths: list[Path], la: Authority | None) -> Submission | None:
     """Read and validate one return's files; a file that cannot be read makes the submission rejected.
 
-    None for a file that is readable but no return (an Ofsted provider list): there is nothing to keep.
+    None for a file that is readable but no return (an Ofsted provider list): there is nothing to keep. A reader or
+    the validation failing unexpectedly rejects the submission with the error, rather than stopping the whole add.
     """
+    try:
+        return _intake(paths, la)
+    except Exception as error:  # recorded as the reason; the other returns of the add are still kept
+        when = datetime.now(UTC).replace(tzinfo=None)
+        return _rejected(paths, f"could not be read or validated ({type(error).__name__}: {error})", la, when)
+
+
+def _intake(paths: list[Path], la: Authority | None) -> Submission | None:
     from csctools.io.detect import PROVIDERS
     from csctools.validate.run import authority_in_return, validate_return
 
