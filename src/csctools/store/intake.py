@@ -1,7 +1,7 @@
 """What arrives at the store's door: the files of one return, read and validated, before the store is opened.
 
-Reading and validation happen outside the store's transaction (and can run in parallel); only what is kept is
-written, all at once, by csctools.store.db.
+Reading and validation run in worker processes (in parallel); what is kept is written by csctools.store.db inside
+the add's one transaction.
 """
 
 from __future__ import annotations
