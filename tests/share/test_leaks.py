@@ -7,6 +7,7 @@ from the code under test.
 
 from __future__ import annotations
 
+import functools
 import re
 from pathlib import Path
 
@@ -34,7 +35,9 @@ def normal(series: pl.Series) -> pl.Series:
     return series.cast(pl.String).str.to_uppercase().str.replace_all(r"\s+", "")
 
 
+@functools.cache
 def input_returns(root: Path) -> list[ReturnData]:
+    """The inputs, read once per session (the tests only look at them)."""
     folders = [root / "2024_25" / "ssda903", root / "2025_26" / "ssda903"]
     returns = [read_files(sorted(f.glob("*.csv")))[0][0] for f in folders]
     others = [*sorted(root.rglob("*.xml")), root / "annex_a_2025_26.xlsx"]

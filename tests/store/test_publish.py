@@ -166,7 +166,13 @@ def test_star_schema_placements_by_hand() -> None:
         }
     )
     header = pl.DataFrame({"CHILD": ["a", "b"], "SEX": ["F", "M"]})
-    star = star_tables({"Header": header, "Episodes": episodes}, "E1", "2025/26")
+    labels = [
+        pl.lit("Somewhere").alias("organisation_label"),
+        pl.lit("E1").alias("organisation_code"),
+        pl.lit("2025/26").alias("collection_year"),
+        pl.lit(date(2026, 6, 1)).alias("extract_date"),
+    ]
+    star = star_tables({"Header": header.with_columns(labels), "Episodes": episodes.with_columns(labels)})
     assert star["child"]["child_key"].to_list() == ["E1|2025/26|a", "E1|2025/26|b"]
     # a: S then L (same placement), then P (a new one); b: S then L (one placement)
     placements = star["placement"].select("child_key", "placement_start", "placement_end", "PLACE", "episodes")

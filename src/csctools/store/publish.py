@@ -14,7 +14,7 @@ submission however many authorities the store holds::
 from __future__ import annotations
 
 import json
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 
 import duckdb
@@ -33,30 +33,34 @@ from csctools.store.queries import standing
 from csctools.store.star import star_tables
 from csctools.years import CollectionYear
 
+BATCH = 25  # submissions of one return and year read and pseudonymised together: memory stays that of a batch
+SUBMISSION = "_submission"
 
-def submission_tables(
-    connection: duckdb.DuckDBPyConnection, dataset: str, submission_id: int
-) -> dict[str, pl.DataFrame]:
+
+def batch_tables(connection: duckdb.DuckDBPyConnection, dataset: str, ids: list[int]) -> dict[str, pl.DataFrame]:
+    """The rows of some submissions, each table in one query, with the submission id as `_submission`."""
     tables = {}
+    placeholders = ", ".join("?" for _ in ids)
     for table in DATASETS[dataset].tables:
         rows = frame(
             connection,
-            f'SELECT * EXCLUDE (submission_id) FROM "{data_table(dataset, table.name)}" WHERE submission_id = ? '
-            'ORDER BY "_row"',
-            [submission_id],
+            f'SELECT submission_id AS {SUBMISSION}, * EXCLUDE (submission_id) FROM "{data_table(dataset, table.name)}" '
+            f'WHERE submission_id IN ({placeholders}) ORDER BY submission_id, "_row"',
+            list(ids),
         )
         if rows.height:
             tables[table.name] = rows
     return tables
 
 
-def _labelled(shared: pl.DataFrame, label: str, ons: str, year: CollectionYear, extract: date) -> pl.DataFrame:
-    return shared.select(
-        pl.lit(label).alias("organisation_label"),
-        pl.lit(ons).alias("organisation_code"),
-        pl.lit(year.label).alias("collection_year"),
-        pl.lit(extract).alias("extract_date"),
-        pl.all(),
+def _labels(batch: pl.DataFrame) -> pl.DataFrame:
+    """Per submission: organisation label (name), ONS code, collection year and extract date (day received)."""
+    return batch.select(
+        pl.col("submission_id").alias(SUBMISSION),
+        pl.col("la_name").alias("organisation_label"),
+        pl.coalesce(pl.col("ons_code"), pl.col("la_number")).alias("organisation_code"),
+        pl.col("year").map_elements(lambda y: CollectionYear(y).label, return_dtype=pl.String).alias("collection_year"),
+        pl.col("received_at").dt.date().alias("extract_date"),
     )
 
 
@@ -66,46 +70,85 @@ def _append_csv(path: Path, rows: pl.DataFrame) -> None:
         rows.write_csv(handle, include_header=first)
 
 
+def _write_partitions(out: Path, dataset: str, name: str, year: CollectionYear, rows: pl.DataFrame) -> None:
+    for (ons,), part in rows.partition_by("organisation_code", as_dict=True, maintain_order=True).items():
+        folder = out / "parquet" / dataset / name / f"year={year.key}" / f"authority={ons}"
+        folder.mkdir(parents=True, exist_ok=True)
+        part.write_parquet(folder / "part-0.parquet")
+
+
+def _record_level(
+    out: Path,
+    policy: Policy,
+    key: bytes,
+    dataset: str,
+    year: CollectionYear,
+    tables: dict[str, pl.DataFrame],
+    labels: pl.DataFrame,
+) -> int:
+    """Pseudonymise a batch, check it for leaks, append it to the outputs; the rows written."""
+    data = ReturnData(dataset, year, tables, [])
+    shared = pseudonymise(data, policy, key)
+    leaks = find_leaks(data, shared, policy)
+    if leaks:
+        raise StoreError(f"leak check failed for {dataset} {year}; nothing more written: " + leaks[0].describe())
+    written = 0
+    labelled_tables = {}
+    for name, rows in shared.tables.items():
+        owners = tables[name].select(SUBMISSION)
+        labelled = owners.hstack(rows).join(labels, on=SUBMISSION, how="left", maintain_order="left")
+        labelled = labelled.select(*labels.columns[1:], *rows.columns)
+        labelled_tables[name] = labelled
+        _write_partitions(out, dataset, name, year, labelled)
+        (out / "csv").mkdir(exist_ok=True)
+        _append_csv(out / "csv" / f"{dataset}_{name}.csv", labelled)
+        written += labelled.height
+    if dataset == "ssda903":
+        (out / "star").mkdir(exist_ok=True)
+        for name, rows in star_tables(labelled_tables).items():
+            _append_csv(out / "star" / f"{name}.csv", rows)
+    return written
+
+
 def publish(
     connection: duckdb.DuckDBPyConnection, policy: Policy, key: bytes, out: Path, as_of: datetime | None
 ) -> list[str]:
-    submissions = standing(connection, as_of)
+    submissions = standing(connection, as_of).sort("dataset", "year", "la_number")
     if submissions.is_empty():
         when = f" at {as_of:%Y-%m-%d %H:%M:%S}" if as_of else ""
         raise StoreError(f"the store held no accepted submission{when}: nothing to publish")
     out.mkdir(parents=True, exist_ok=True)
     record_level = set(policy.returns())
     aggregate_rows: list[pl.DataFrame] = []
-    published, rows_out = [], 0
-    for sub in submissions.iter_rows(named=True):
-        dataset, year = sub["dataset"], CollectionYear(sub["year"])
-        extract: date = sub["received_at"].date() if isinstance(sub["received_at"], datetime) else sub["received_at"]
-        label, ons = sub["la_name"], sub["ons_code"] or sub["la_number"]
-        tables = submission_tables(connection, dataset, sub["submission_id"])
-        aggregate_rows += open_rows(policy.aggregates, dataset, tables, year, label, ons, extract)
-        published.append(
-            {k: sub[k] for k in ("submission_id", "la_number", "la_name", "dataset", "year", "version", "content_hash")}
-        )
-        if dataset not in record_level:
-            continue
-        data = ReturnData(dataset, year, tables, [])
-        shared = pseudonymise(data, policy, key)
-        leaks = find_leaks(data, shared, policy)
-        if leaks:
-            where = f"{label} {dataset} {year}"
-            raise StoreError(f"leak check failed for {where}; nothing more written: " + leaks[0].describe())
-        for name, rows in shared.tables.items():
-            labelled = _labelled(rows, label, ons, year, extract)
-            folder = out / "parquet" / dataset / name / f"year={year.key}" / f"authority={ons}"
-            folder.mkdir(parents=True, exist_ok=True)
-            labelled.write_parquet(folder / "part-0.parquet")
-            (out / "csv").mkdir(exist_ok=True)
-            _append_csv(out / "csv" / f"{dataset}_{name}.csv", labelled)
-            rows_out += labelled.height
-        if dataset == "ssda903":
-            (out / "star").mkdir(exist_ok=True)
-            for name, rows in star_tables(shared.tables, ons, year.label).items():
-                _append_csv(out / "star" / f"{name}.csv", _labelled(rows, label, ons, year, extract))
+    rows_out = 0
+    for (dataset, year_end), group in submissions.group_by("dataset", "year", maintain_order=True):
+        year = CollectionYear(int(str(year_end)))
+        for start in range(0, group.height, BATCH):
+            batch = group.slice(start, BATCH)
+            labels = _labels(batch)
+            tables = batch_tables(connection, str(dataset), batch["submission_id"].to_list())
+            if policy.aggregates:
+                by_submission = {name: frame.partition_by(SUBMISSION, as_dict=True) for name, frame in tables.items()}
+                for label in labels.iter_rows(named=True):
+                    own = {
+                        n: parts[(label[SUBMISSION],)]
+                        for n, parts in by_submission.items()
+                        if (label[SUBMISSION],) in parts
+                    }
+                    aggregate_rows += open_rows(
+                        policy.aggregates,
+                        str(dataset),
+                        own,
+                        year,
+                        label["organisation_label"],
+                        label["organisation_code"],
+                        label["extract_date"],
+                    )
+            if dataset in record_level:
+                rows_out += _record_level(out, policy, key, str(dataset), year, tables, labels)
+    published = submissions.select(
+        "submission_id", "la_number", "la_name", "dataset", "year", "version", "content_hash"
+    ).to_dicts()
     lines = [f"{len(published)} submissions standing" + (f" at {as_of:%Y-%m-%d %H:%M:%S}" if as_of else "")]
     if record_level:
         lines.append(f"record-level: {rows_out:,} rows under policy {policy.label} (leak check passed)")
