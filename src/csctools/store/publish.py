@@ -1,8 +1,8 @@
 """Publishing the store under a policy: merged record-level datasets and open aggregates.
 
-One standing submission at a time (the latest version per authority, return and year, or as it stood on a date) is
-read from the store, pseudonymised, leak-checked and appended to the outputs, so memory stays that of the largest
-submission however many authorities the store holds::
+The standing submissions (the latest version per authority, return and year, or as they stood at a time) are read
+from the store in batches of one return and year (25 authorities at most), pseudonymised, leak-checked and appended
+to the outputs, so memory stays that of a batch however many authorities the store holds::
 
     DIR/parquet/<return>/<Table>/year=2025_26/authority=E08000035/part-0.parquet   (Hive-style partitions)
     DIR/csv/<return>_<Table>.csv                                                   (every authority and year)
