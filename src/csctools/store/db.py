@@ -152,7 +152,7 @@ def _pause_for_tests() -> None:
         time.sleep(float(os.environ.get(PAUSE_SECONDS, "60")))
 
 
-FLUSH_ROWS = 250_000  # rows held before they are written (still inside the transaction): memory stays bounded
+FLUSH_ROWS = 250_000  # rows held in polars before they go to DuckDB (which keeps them until the commit)
 
 
 class Kept(NamedTuple):
