@@ -34,6 +34,7 @@ demo: $(STAMP)
 		--pack packs/examples/placement-checks -o $(DEMO)/validation/with-pack.html || test $$? -eq 1
 	$(BIN)/csc indicators $(DEMO)/383/2025_26/ssda903 $(DEMO)/383/2025_26/cin_census_2025_26.xml $(DEMO)/383/annex_a_2025_26.xlsx \
 		--la 383 --previous $(DEMO)/383/2024_25/ssda903 -o $(DEMO)/indicators/dashboard.html -o $(DEMO)/indicators/indicators.xlsx
+	rm -rf $(DEMO)/hub && $(BIN)/csc synth --out $(DEMO)/hub/in --la 383 --la 384 --from 2025/26 --to 2025/26 --children 300 --format csv --no-annex-a && $(BIN)/csc share keygen -o $(DEMO)/hub/hub.key && $(BIN)/csc share pseudonymise $(DEMO)/hub/in/383 --policy regional --key-file $(DEMO)/hub/hub.key -o $(DEMO)/hub/shared-383 && $(BIN)/csc store add $(DEMO)/hub/hub.duckdb $(DEMO)/hub/in && $(BIN)/csc store publish $(DEMO)/hub/hub.duckdb --policy regional --key-file $(DEMO)/hub/hub.key -o $(DEMO)/hub/published
 	@echo ""
 	@echo "Synthetic returns (Leeds, 2024/25 and 2025/26):  $(DEMO)/383/"
 	@echo "  SSDA903 CSV tables:   $(DEMO)/383/2025_26/ssda903/"

@@ -68,6 +68,16 @@ TOOLS = (
         "csc indicators synthetic/383/2025_26/ssda903 --la 383 --year 2025/26 -o dashboard.html",
     ),
     Tool(
+        "csc share",
+        "Pseudonymise returns under a sharing policy (keyed pseudonyms, coarsened dates; keygen makes the key).",
+        "csc share pseudonymise synthetic/383 --policy regional --key-file hub.key -o shared",
+    ),
+    Tool(
+        "csc store",
+        "Keep every submission of many authorities append-only, validated at the door; publish merged and open data.",
+        "csc store add hub.duckdb synthetic/383/2025_26/ssda903 --la 383 && csc store list hub.duckdb",
+    ),
+    Tool(
         "csc serve",
         "A local web page (127.0.0.1 only) to drop files, validate and browse errors by rule and child.",
         "csc serve",

@@ -14,6 +14,8 @@ from csctools.cli.inspect import inspect_command
 from csctools.cli.packs import app as packs_app
 from csctools.cli.rules import app as rules_app
 from csctools.cli.serve import serve_command
+from csctools.cli.share import app as share_app
+from csctools.cli.store import app as store_app
 from csctools.cli.synth import synth_command
 from csctools.cli.tools import tools_command
 from csctools.cli.validate import validate_command
@@ -35,6 +37,8 @@ app.add_typer(rules_app, name="rules")
 app.add_typer(packs_app, name="packs")  # packs: local SQL rules and settings (issue 12)
 app.command("accept")(accept_command)
 app.command("tools")(tools_command)
+app.add_typer(share_app, name="share")
+app.add_typer(store_app, name="store")
 
 
 @app.command("version")

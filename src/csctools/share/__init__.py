@@ -1,0 +1,1 @@
+"""Safe sharing: policies, keyed pseudonyms, date and postcode coarsening, leak checks."""

@@ -1,0 +1,100 @@
+"""Pseudonymising files end to end: read, apply the policy, check for leaks, then write (nothing on a leak)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+from csctools import __version__
+from csctools.io.result import ReturnData
+from csctools.read import read_files
+from csctools.share.key import key_id
+from csctools.share.leaks import find_leaks
+from csctools.share.policy import Policy
+from csctools.share.pseudonymise import SharedReturn, pseudonymise
+from csctools.share.write import write_parquet, write_return
+from csctools.years import CollectionYear
+
+MANIFEST = "manifest.json"
+
+
+class ShareError(Exception):
+    def __init__(self, message: str, code: int = 2) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def source_format(data: ReturnData) -> str:
+    suffix = Path(data.files[0].path).suffix.lower()
+    return {".csv": "csv", ".xml": "xml"}.get(suffix, "xlsx")
+
+
+def read_returns(paths: list[Path], year: CollectionYear | None) -> tuple[list[ReturnData], list[str]]:
+    """The returns in the files (903 CSV tables form one return per folder) and the files that are none."""
+    by_folder: dict[Path, list[Path]] = {}
+    for path in paths:
+        by_folder.setdefault(path.parent, []).append(path)
+    returns: list[ReturnData] = []
+    skipped: list[str] = []
+    for group in by_folder.values():
+        found, others = read_files(group, year)
+        returns += found
+        for report in others:
+            for problem in report.problems:
+                raise ShareError(problem.describe())
+            skipped.append(report.path)
+    for data in returns:
+        errors = [p for p in data.problems if p.severity.value == "error"]
+        if errors:
+            raise ShareError(f"{errors[0].describe()} (nothing was shared)")
+        if data.year is None and data.dataset != "annex_a":
+            raise ShareError(f"{data.files[0].path}: the collection year cannot be told; give --year")
+    return returns, skipped
+
+
+def share_files(paths: list[Path], policy: Policy, key: bytes, out: Path, year: CollectionYear | None) -> list[str]:
+    """Pseudonymise every return read from the files; returns the lines to print."""
+    returns, skipped = read_returns(paths, year)
+    shared: list[tuple[ReturnData, SharedReturn]] = []
+    for data in returns:
+        result = pseudonymise(data, policy, key)
+        leaks = find_leaks(data, result, policy)
+        if leaks:
+            raise ShareError("leak check failed, nothing written: " + "; ".join(leak.describe() for leak in leaks), 1)
+        shared.append((data, result))
+    out.mkdir(parents=True, exist_ok=True)
+    lines = [f"{path}: not a return, skipped" for path in skipped]
+    manifest: dict[str, object] = {
+        "csctools": __version__,
+        "policy": policy.name,
+        "policy_source": policy.source,
+        "key_id": key_id(key),
+        "returns": [],
+    }
+    for data, result in shared:
+        label = f"{data.dataset} {data.year or ''}".strip()
+        if not result.tables:
+            lines.append(f"{label}: the policy shares nothing of this return; nothing written")
+            continue
+        written = write_return(result, out, source_format(data))
+        parquet = write_parquet(result, out)
+        rows = sum(frame.height for frame in result.tables.values())
+        columns = sum(frame.width for frame in result.tables.values())
+        note = "" if written else f" (not as {source_format(data).upper()}: the policy drops the child id it nests by)"
+        lines.append(f"{label}: {rows:,} rows of {len(result.tables)} tables, {columns} columns shared{note}")
+        for column, count in sorted(result.blanked.items()):
+            lines.append(f"  {column}: {count:,} values could not be treated and are blank")
+        manifest["returns"].append(  # type: ignore[attr-defined]
+            {
+                "return": data.dataset,
+                "year": data.year.label if data.year else None,
+                "input_sha256": [hashlib.sha256(Path(f.path).read_bytes()).hexdigest() for f in data.files],
+                "tables": {name: {"rows": f.height, "columns": f.columns} for name, f in result.tables.items()},
+                "blanked": result.blanked,
+                "files": [str(p.relative_to(out)) for p in [*written, *parquet]],
+            }
+        )
+    (out / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+    lines.append(f"written to {out} under policy {policy.label}; leak check passed")
+    return lines

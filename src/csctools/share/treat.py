@@ -1,0 +1,135 @@
+"""Each treatment as a polars expression (or, for keyed pseudonyms, a look-up built over the distinct values)."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+import polars as pl
+
+from csctools.share.policy import (
+    AGE_BAND,
+    DISTRICT,
+    GROUP,
+    KEEP,
+    MONTH,
+    PSEUDONYM,
+    SECTOR,
+    SHIFT,
+    YEAR_OF_BIRTH,
+    Treatment,
+    age_band_labels,
+)
+
+PSEUDONYM_CHARS = 16  # hex digits (64 bits): no collision to expect among millions of children
+
+
+def normalise_identifier(expr: pl.Expr) -> pl.Expr:
+    """An identifier as compared: text, upper case, without spaces ('c383 0001' and 'C3830001' are one child)."""
+    return expr.cast(pl.String).str.to_uppercase().str.replace_all(r"\s+", "")
+
+
+def _digest(key: bytes, domain: str, value: str) -> bytes:
+    return hmac.digest(key, f"{domain}\0{value}".encode(), hashlib.sha256)
+
+
+Memo = dict[str, pl.DataFrame]  # per domain: value -> its pseudonym or offset ("v", "out"), worked out once
+
+
+def _mapped(
+    values: pl.Series, memo: Memo, domain: str, work_out: Callable[[str], Any], dtype: type[pl.DataType]
+) -> pl.Series:
+    """Each value's result, hashing only distinct values not seen before (the tables of a return share children).
+
+    The hash itself is one standard-library call per new distinct value; the look-ups are polars joins."""
+    normal = values.to_frame("v").select(normalise_identifier(pl.col("v")))
+    known = memo.get(domain, pl.DataFrame(schema={"v": pl.String, "out": dtype}))
+    new = normal.drop_nulls().unique().join(known, on="v", how="anti")["v"].to_list()
+    if new:
+        known = pl.concat([known, pl.DataFrame({"v": new, "out": [work_out(v) for v in new]}, schema=known.schema)])
+        memo[domain] = known
+    return normal.join(known, on="v", how="left", maintain_order="left")["out"]
+
+
+def pseudonym_map(values: pl.Series, key: bytes, domain: str, memo: Memo | None = None) -> pl.Series:
+    """Keyed HMAC-SHA256 pseudonyms, one per value (hashing runs once per distinct value, not per row)."""
+
+    def work_out(value: str) -> str:
+        return _digest(key, domain, value).hex()[:PSEUDONYM_CHARS].upper()
+
+    return _mapped(values, {} if memo is None else memo, f"pseudonym:{domain}", work_out, pl.String)
+
+
+def shift_days(owners: pl.Series, key: bytes, max_days: int, memo: Memo | None = None) -> pl.Series:
+    """A per-person offset in days, never 0: 1 to max_days earlier or later, the same for every row of a person."""
+
+    def work_out(value: str) -> int:
+        number = int.from_bytes(_digest(key, "shift", value)[:8], "big")
+        size = number % max_days + 1
+        return size if number >> 63 else -size
+
+    return _mapped(owners, {} if memo is None else memo, f"shift:{max_days}", work_out, pl.Int32)
+
+
+def _postcode(expr: pl.Expr, treatment: str) -> pl.Expr:
+    """Sector ('LS2 7') or district ('LS2'); a value that is not a postcode becomes blank."""
+    compact = expr.str.to_uppercase().str.replace_all(r"[^A-Z0-9]", "")
+    valid = compact.str.contains(r"^[A-Z]{1,2}[0-9][A-Z0-9]?[0-9][A-Z]{2}$")
+    outward = compact.str.slice(0, compact.str.len_chars() - 3)
+    value = outward if treatment == DISTRICT else pl.concat_str(outward, pl.lit(" "), compact.str.slice(-3, 1))
+    return pl.when(valid).then(value).otherwise(None)
+
+
+def _age_band(expr: pl.Expr, on: date, bands: tuple[int, ...]) -> pl.Expr:
+    years = on.year - expr.dt.year().cast(pl.Int32)
+    birthday = expr.dt.month().cast(pl.Int32) * 100 + expr.dt.day().cast(pl.Int32)
+    age = years - (birthday > on.month * 100 + on.day).cast(pl.Int32)
+    labels = age_band_labels(bands)
+    band = pl.lit(labels[-1])
+    for boundary, label in reversed(list(zip(bands, labels, strict=False))):
+        band = pl.when(age < boundary).then(pl.lit(label)).otherwise(band)
+    return pl.when(expr.is_null()).then(None).otherwise(band)
+
+
+def treat(
+    frame: pl.DataFrame,
+    column: str,
+    treatment: Treatment,
+    key: bytes,
+    shift: pl.Series | None,
+    reference_date: date,
+    age_bands: tuple[int, ...],
+    memo: Memo | None = None,
+) -> pl.Series:
+    """The shared values of one column under its treatment (a drop never reaches here)."""
+    source = frame[column]
+    name = treatment.name
+    if name == KEEP:
+        return source
+    if name == PSEUDONYM:
+        return pseudonym_map(source, key, treatment.domain, memo).alias(column)
+    if name == SHIFT:
+        assert shift is not None, "a shift needs the rows' per-child offsets"
+        moved = frame.select(pl.col(column), shift.alias("_shift"))
+        return moved.select((pl.col(column) + pl.duration(days=pl.col("_shift"))).alias(column))[column]
+    expr = pl.col(column)
+    if name == MONTH:
+        out = expr.dt.truncate("1mo")
+    elif name in (SECTOR, DISTRICT):
+        out = _postcode(expr, name)
+    elif name == YEAR_OF_BIRTH:
+        out = expr.dt.year().cast(pl.Int32)
+    elif name == AGE_BAND:
+        out = _age_band(expr, reference_date, age_bands)
+    elif name == GROUP:
+        codes = list(treatment.groups)
+        grouped = expr.cast(pl.String).replace_strict(
+            codes, list(treatment.groups.values()), default=treatment.other, return_dtype=pl.String
+        )
+        out = pl.when(expr.is_null()).then(None).otherwise(grouped)
+    else:
+        raise ValueError(f"no treatment {name}")
+    return frame.select(out.alias(column))[column]

@@ -1,0 +1,76 @@
+"""Reading the store: what it holds, an authority's history and error log, the submissions standing on a date."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+import duckdb
+import polars as pl
+
+from csctools.store.db import frame
+
+LATEST = """
+SELECT * FROM (
+    SELECT *, row_number() OVER (PARTITION BY la_number, dataset, year ORDER BY version DESC) AS newest
+    FROM submissions
+    WHERE status = 'accepted' AND (CAST(? AS TIMESTAMP) IS NULL OR received_at <= CAST(? AS TIMESTAMP))
+) WHERE newest = 1
+"""
+
+
+def standing(connection: duckdb.DuckDBPyConnection, as_of: datetime | None = None) -> pl.DataFrame:
+    """The latest accepted version per authority, return and year (received at or before `as_of` if given)."""
+    return frame(connection, LATEST + " ORDER BY la_number, dataset, year", [as_of, as_of])
+
+
+def listing(connection: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    """One row per authority, return and year: its latest version, how many versions and rejections."""
+    latest = standing(connection).select(
+        "la_number", "la_name", "dataset", "year", "version", "received_at", "errors", "queries", "rows_by_table"
+    )
+    rejected = frame(
+        connection,
+        "SELECT la_number, count(*) AS rejected FROM submissions WHERE status = 'rejected' GROUP BY la_number",
+    )
+    rows = latest["rows_by_table"].map_elements(lambda t: sum(json.loads(t).values()), return_dtype=pl.Int64)
+    return (
+        latest.with_columns(rows.alias("rows"))
+        .drop("rows_by_table")
+        .join(rejected, on="la_number", how="left")
+        .with_columns(pl.col("rejected").fill_null(0))
+    )
+
+
+def history(connection: duckdb.DuckDBPyConnection, la_number: str) -> pl.DataFrame:
+    return frame(
+        connection,
+        "SELECT submission_id, dataset, year, version, status, reason, received_at, content_hash, errors, queries, "
+        "rows_by_table, csctools_version, packs FROM submissions WHERE la_number = ? "
+        "ORDER BY dataset NULLS LAST, year, received_at, submission_id",
+        [la_number],
+    )
+
+
+def count_changes(before: dict[str, int], after: dict[str, int]) -> str:
+    """'Episodes +12, Header -3' between two versions' row counts ('no change in counts' when equal)."""
+    changes = []
+    for table in sorted(set(before) | set(after)):
+        delta = after.get(table, 0) - before.get(table, 0)
+        if delta:
+            changes.append(f"{table} {delta:+,}")
+    return ", ".join(changes) or "no change in counts"
+
+
+def error_log(connection: duckdb.DuckDBPyConnection, la_number: str, version: int | None = None) -> pl.DataFrame:
+    """The errors of the authority's latest version of each return and year (or of one version)."""
+    latest = f"({LATEST}) AS s" if version is None else "(SELECT * FROM submissions WHERE version = ?) AS s"
+    params: list[object] = [None, None] if version is None else [version]
+    return frame(
+        connection,
+        "SELECT s.dataset, s.year, s.version, e.rule_code, e.severity, e.table_name, e.row_number, e.child_id, "
+        f"e.field, e.value, e.message, e.source_file FROM {latest} JOIN errors e USING (submission_id) "
+        "WHERE s.la_number = ? AND s.status = 'accepted' "
+        "ORDER BY s.dataset, s.year, e.rule_code, e.table_name, e.row_number",
+        [*params, la_number],
+    )

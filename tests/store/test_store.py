@@ -1,0 +1,146 @@
+"""`csc store add|list|history|errors`: append-only versions, rejections, one transaction, one writer at a time."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+import pytest
+from typer.testing import CliRunner
+
+from csctools.cli.main import app
+
+runner = CliRunner()
+CSC = [sys.executable, "-c", "from csctools.cli.main import run; run()"]
+
+
+def counts(store: Path) -> dict[str, int]:
+    """Rows of every table of the store, read with DuckDB directly."""
+    with duckdb.connect(str(store), read_only=True) as connection:
+        names = [r[0] for r in connection.execute("SELECT table_name FROM information_schema.tables").fetchall()]
+        return {n: connection.execute(f'SELECT count(*) FROM "{n}"').fetchone()[0] for n in names}  # type: ignore[index]
+
+
+def add(store: Path, *paths: Path, extra: tuple[str, ...] = ()) -> tuple[int, str]:
+    result = runner.invoke(app, ["store", "add", str(store), *map(str, paths), "--jobs", "1", *extra])
+    return result.exit_code, result.output
+
+
+def test_add_keeps_every_version(hub_returns: Path, tmp_path: Path) -> None:
+    store = tmp_path / "hub.duckdb"
+    leeds = hub_returns / "383" / "2025_26"
+    code, output = add(store, leeds / "ssda903", leeds / "cin_census_2025_26.xml")
+    assert code == 0, output
+    assert "383 Leeds ssda903 2025/26: version 1" in output and "(authority from the folder name)" in output
+    assert "383 Leeds cin 2025/26: version 1" in output and "(authority from the census header)" in output
+    first = counts(store)
+    code, output = add(store, leeds / "ssda903", extra=("--la", "383"))
+    assert code == 0 and "version 2" in output
+    second = counts(store)
+    # the resubmission adds its rows beside the first version's: nothing overwritten or deleted
+    assert second["ssda903__Episodes"] == 2 * first["ssda903__Episodes"] > 0
+    assert second["cin__CINdetails"] == first["cin__CINdetails"]
+    assert second["submissions"] == 3
+    history = runner.invoke(app, ["store", "history", str(store), "--la", "383"]).output
+    assert "ssda903 2025/26 version 1" in history and "ssda903 2025/26 version 2" in history
+    assert "no change in counts" in history
+    listing = runner.invoke(app, ["store", "list", str(store)]).output
+    assert "383 Leeds  ssda903 2025/26  version 2" in listing and "383 Leeds  cin 2025/26  version 1" in listing
+
+
+def test_a_file_that_cannot_be_read_is_recorded_as_rejected(hub_returns: Path, tmp_path: Path) -> None:
+    store = tmp_path / "hub.duckdb"
+    broken = tmp_path / "cin_census_2025_26.xml"
+    broken.write_text("<Message><Header>", encoding="utf-8")
+    code, output = add(store, broken, extra=("--la", "383"))
+    assert code == 1 and "rejected" in output
+    with duckdb.connect(str(store), read_only=True) as connection:
+        status, reason, files = connection.execute(
+            "SELECT status, reason, (SELECT count(*) FROM submission_files) FROM submissions"
+        ).fetchone()  # type: ignore[misc]
+    assert status == "rejected" and "cin_census_2025_26.xml" in reason and files == 1
+    data_rows = {k: v for k, v in counts(store).items() if "__" in k}
+    assert sum(data_rows.values()) == 0
+    history = runner.invoke(app, ["store", "history", str(store), "--la", "383"]).output
+    assert "rejected:" in history
+
+
+def test_errors_log_for_feedback(hub_returns: Path, tmp_path: Path) -> None:
+    store = tmp_path / "hub.duckdb"
+    code, output = add(store, hub_returns / "384" / "2025_26" / "ssda903")
+    assert code == 0, output
+    csv = tmp_path / "errors.csv"
+    result = runner.invoke(app, ["store", "errors", str(store), "--la", "384", "-o", str(csv)])
+    assert result.exit_code == 0, result.output
+    with duckdb.connect(str(store), read_only=True) as connection:
+        kept = connection.execute("SELECT count(*) FROM errors").fetchone()[0]  # type: ignore[index]
+        summary = connection.execute("SELECT errors + queries FROM submissions").fetchone()[0]  # type: ignore[index]
+    written = len(csv.read_text(encoding="utf-8").splitlines()) - 1
+    assert kept == summary == written > 0
+    assert f"{written:,} error rows" in result.output
+
+
+def start_add(store: Path, folder: Path, marker: Path | None, pause: float = 60) -> subprocess.Popen[bytes]:
+    env = dict(os.environ)
+    if marker is not None:
+        env |= {"CSC_STORE_PAUSE_BEFORE_COMMIT": str(marker), "CSC_STORE_PAUSE_SECONDS": str(pause)}
+    args = [*CSC, "store", "add", str(store), str(folder), "--jobs", "1", "--wait", "30"]
+    return subprocess.Popen(args, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+
+
+def wait_for(marker: Path, process: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + 60
+    while not marker.exists():
+        assert process.poll() is None, process.communicate()
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+
+
+def test_one_writer_at_a_time_and_a_kill_mid_add_changes_nothing(hub_returns: Path, tmp_path: Path) -> None:
+    store = tmp_path / "hub.duckdb"
+    leeds, wakefield = hub_returns / "383" / "2025_26" / "ssda903", hub_returns / "384" / "2025_26" / "ssda903"
+    assert add(store, leeds)[0] == 0
+    before = counts(store)
+    # a writer is inside its transaction (every row inserted, no commit yet): another fails clearly after --wait
+    marker = tmp_path / "inside-transaction"
+    killed = start_add(store, wakefield, marker)
+    wait_for(marker, killed)
+    code, output = add(store, leeds, extra=("--wait", "0.5"))
+    assert code == 2
+    assert output.strip().splitlines()[-1].startswith(f"csc: {store} is in use by another process (PID")
+    # killed there, it leaves the store as it was
+    os.kill(killed.pid, signal.SIGKILL)
+    killed.wait()
+    assert counts(store) == before
+    # a writer that finishes: the second one waits for it, then adds its own version
+    marker.unlink()
+    holder = start_add(store, wakefield, marker, pause=1)
+    wait_for(marker, holder)
+    code, output = add(store, leeds, extra=("--wait", "30"))
+    assert code == 0 and "version 2" in output, output
+    assert holder.wait(60) == 0
+    with duckdb.connect(str(store), read_only=True) as connection:
+        versions = connection.execute(
+            "SELECT la_number, list(version ORDER BY version) FROM submissions GROUP BY 1 ORDER BY 1"
+        ).fetchall()
+    assert versions == [("383", [1, 2]), ("384", [1])]
+    assert counts(store)["ssda903__Episodes"] == 2 * before["ssda903__Episodes"] + counts_of(wakefield)
+
+
+def counts_of(folder: Path) -> int:
+    return len((folder / "ssda903_2025_26_episodes.csv").read_text(encoding="utf-8").splitlines()) - 1
+
+
+@pytest.mark.parametrize("command", ["list", "history"])
+def test_missing_store_is_one_line(tmp_path: Path, command: str) -> None:
+    args = ["store", command, str(tmp_path / "none.duckdb"), *(["--la", "383"] if command == "history" else [])]
+    result = runner.invoke(app, args)
+    assert (
+        result.exit_code == 2
+        and result.output.strip() == f"csc: {tmp_path / 'none.duckdb'}: no store here (csc store add creates one)"
+    )
