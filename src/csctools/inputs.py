@@ -56,7 +56,7 @@ def _skipped(returns: list[ReturnData], others: list[FileReport], kind: str, fro
         what = KIND_NAMES.get(data.dataset, data.dataset) + (f" {data.year.label}" if data.year else "")
         for report in data.files:
             if report.path not in from_folders:
-                raise InputError(f"{report.path} is a {what} file, not part of an {wanted} return")
+                raise InputError(f"{report.path} is a file of {what}, not part of the {wanted} return")
         skipped.append(f"{what} ({describe_files(files_of(data))})")
     for report in others:
         if report.dataset == PROVIDERS:
@@ -165,6 +165,7 @@ def choose_returns(
     by_year = _one_per_year(mine, folder_files, notes)
     if year is not None and current_year != year:
         raise InputError(f"--year says {year.label} but this year's files are of {_label(current_year)} ({found})")
+    check_supported_year(kind, current_year)
     current = by_year[current_year]
     previous = by_year.get(current_year.previous()) if current_year else None
     if previous is not None:
@@ -174,6 +175,24 @@ def choose_returns(
             f" last year {previous.year}: {describe_files(files_of(previous))}",
         )
     return Chosen(current, previous, notes)
+
+
+def supported_years(kind: str) -> list[CollectionYear]:
+    """The collection years the return's DfE rules cover, oldest first."""
+    from csctools.validate.catalogue import catalogue
+
+    ends = sorted(set().union(*(info.years for info in catalogue(kind).values())))
+    return [CollectionYear(end) for end in ends]
+
+
+def check_supported_year(kind: str, year: CollectionYear | None) -> None:
+    """A year no rule covers would pass every rule by running none: refuse it."""
+    years = supported_years(kind)
+    if year is not None and years and year not in years:
+        raise InputError(
+            f"the {KIND_NAMES[kind]} rules cover {years[0].label} to {years[-1].label}, not {year.label}: "
+            "csctools cannot validate this year's return"
+        )
 
 
 def check_previous(current: ReturnData, previous: ReturnData) -> None:

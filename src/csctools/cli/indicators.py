@@ -90,8 +90,10 @@ def indicators_command(
 
     run = run_indicators(returns, last, indicators, authority.number, authority.name, end)
     done = [r for r in run.results if r.computed]
-    typer.echo(f"{authority.name} ({authority.number}), {run.period.start} to {run.period.end}: "
-               f"{len(done)} of {len(run.results)} indicators computed")
+    typer.echo(
+        f"{authority.name} ({authority.number}), {run.period.start} to {run.period.end}: "
+        f"{len(done)} of {len(run.results)} indicators computed"
+    )
     reasons: dict[str, list[str]] = {}
     for result in run.results:
         if not result.computed:
@@ -100,8 +102,10 @@ def indicators_command(
         typer.echo(f"  {reason}: {', '.join(ids)}")
     if run.population is not None:
         p = run.population
-        typer.echo(f"  child population (LAIT {p.year - 1}/{str(p.year)[2:]}, from {p.pairs} count/rate pairs): "
-                   f"{p.value:,.0f} (within {p.relative_error:.3%})")
+        typer.echo(
+            f"  child population (LAIT {p.year - 1}/{str(p.year)[2:]}, from {p.pairs} count/rate pairs): "
+            f"{p.value:,.0f} (within {p.relative_error:.3%})"
+        )
     for path in output or []:
         suffix = path.suffix.lower()
         try:

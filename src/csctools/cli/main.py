@@ -53,3 +53,14 @@ def run() -> None:
     except KeyboardInterrupt:
         typer.echo("interrupted", err=True)
         sys.exit(130)
+    except OSError as error:  # an output that cannot be written (a folder that is a file, a report open in Excel)
+        where = f": {error.filename}" if error.filename else ""
+        typer.echo(
+            f"csc: cannot write or read{where}: {error.strerror or error} (is it open in another program?)", err=True
+        )
+        sys.exit(2)
+    except Exception as error:
+        if type(error).__name__ != "FileCreateError":  # xlsxwriter's, for a workbook it cannot create
+            raise
+        typer.echo(f"csc: cannot write the workbook: {error} (is it open in Excel?)", err=True)
+        sys.exit(2)

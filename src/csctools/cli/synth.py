@@ -35,11 +35,18 @@ def synth_command(
     assert first is not None and last is not None
     if first > last:
         fail(f"--from {first} is after --to {last}")
+    from csctools.inputs import supported_years
+
+    years = supported_years("ssda903")
+    if first < years[0] or last > years[-1]:
+        fail(f"synthetic returns can be made for {years[0].label} to {years[-1].label} (the years of the data model)")
     if children < 1:
         fail("--children must be at least 1")
     chosen = formats or ["csv", "xml"]
     if unknown := [f for f in chosen if f not in ("csv", "xml")]:
         fail(f"unknown --format {unknown[0]} (choose csv or xml)")
+    if mutation and not inject:
+        fail("--mutation chooses which errors --inject adds: give --inject N too")
     if bad := [m for m in mutation or [] if m not in BY_NAME]:
         fail(f"unknown --mutation {bad[0]} (known: {', '.join(BY_NAME)})")
     codes = la or ["383"]

@@ -9,7 +9,7 @@ import typer
 from rich.progress import BarColumn, Progress, TextColumn
 
 from csctools.cli.common import console, expand_inputs, fail, parse_year, plural
-from csctools.inputs import Chosen, InputError, choose_returns, files_of
+from csctools.inputs import Chosen, InputError, choose_returns, describe_files, files_of
 from csctools.io.result import ReadError, ReturnData, rejected_rows
 from csctools.read import read_files
 from csctools.reference.authorities import Authority, find_authority
@@ -29,6 +29,12 @@ def read_inputs(kind: str, files: list[Path], previous: list[Path], year: Collec
         fail("no files found for this year's return")
     if previous and not last_year:
         fail("no files found for --previous")
+    both = [p for p in last_year if p in this_year]
+    if both:
+        fail(
+            f"--previous names files that are also this year's ({describe_files(str(p) for p in both)}): "
+            "give last year's return with --previous"
+        )
     named = {str(p) for p in [*files, *previous] if not p.is_dir()}
     paths = list(dict.fromkeys([*this_year, *last_year]))
     returns, others = read_files(paths, None if previous else year)

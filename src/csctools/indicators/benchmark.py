@@ -149,9 +149,19 @@ class Context(NamedTuple):
         return cls(la, lait.region_of(la), tuple(int(n) for n in lait.neighbours().get(la, ())))
 
 
-def _row(indicator: Indicator, ctx: Context, period: Period, value: float | None, source: str, status: str,
-         comp: Comparators | None, numerator: float | None = None, denominator: float | None = None,
-         ci: tuple[float | None, float | None] = (None, None), previous: float | None = None) -> Row:
+def _row(
+    indicator: Indicator,
+    ctx: Context,
+    period: Period,
+    value: float | None,
+    source: str,
+    status: str,
+    comp: Comparators | None,
+    numerator: float | None = None,
+    denominator: float | None = None,
+    ci: tuple[float | None, float | None] = (None, None),
+    previous: float | None = None,
+) -> Row:
     rank = band = None
     among = None
     if comp is not None and value is not None and comp.authorities:
@@ -161,10 +171,29 @@ def _row(indicator: Indicator, ctx: Context, period: Period, value: float | None
     change = value - previous if value is not None and previous is not None else None
     sig = significance(ci[0], ci[1], comp.england if comp else None) if indicator.unit != "count" else ""
     return Row(
-        indicator.id, indicator.title, ctx.la, period.start, period.end, numerator, denominator, value,
-        indicator.unit, indicator.polarity,
-        comp.england if comp else None, comp.region if comp else None, comp.sn_average if comp else None,
-        rank, band or "", ci[0], ci[1], sig, source, status, among, change, direction(change, indicator.polarity),
+        indicator.id,
+        indicator.title,
+        ctx.la,
+        period.start,
+        period.end,
+        numerator,
+        denominator,
+        value,
+        indicator.unit,
+        indicator.polarity,
+        comp.england if comp else None,
+        comp.region if comp else None,
+        comp.sn_average if comp else None,
+        rank,
+        band or "",
+        ci[0],
+        ci[1],
+        sig,
+        source,
+        status,
+        among,
+        change,
+        direction(change, indicator.polarity),
         indicator.topic,
     )
 
@@ -196,15 +225,50 @@ def benchmark(results: Iterable[Result], la: str, previous: Iterable[Result] = (
                 own_lait[year] = value
             if year >= compare_year:
                 continue  # LAIT's figure of this very period (a past year recomputed) is shown beside ours
-            rows.append(_row(indicator, ctx, Period(date(year - 1, 4, 1), date(year, 3, 31)), value, "LAIT",
-                             "published", comp, previous=own_lait.get(year - 1)))
+            rows.append(
+                _row(
+                    indicator,
+                    ctx,
+                    Period(date(year - 1, 4, 1), date(year, 3, 31)),
+                    value,
+                    "LAIT",
+                    "published",
+                    comp,
+                    previous=own_lait.get(year - 1),
+                )
+            )
         current = _latest(measure, years, compare_year, ctx)
         last = before.get(indicator.id)
         if last is not None and last.computed:
             last_comp = _latest(measure, years, lait_year_of(last.period.end), ctx)
-            rows.append(_row(indicator, ctx, last.period, last.value, "last year", last.status, last_comp,
-                             last.numerator, last.denominator, interval(last)))
+            rows.append(
+                _row(
+                    indicator,
+                    ctx,
+                    last.period,
+                    last.value,
+                    "last year",
+                    last.status,
+                    last_comp,
+                    last.numerator,
+                    last.denominator,
+                    interval(last),
+                )
+            )
         previous_value = last.value if last is not None and last.computed else own_lait.get(compare_year - 1)
-        rows.append(_row(indicator, ctx, result.period, result.value, "this year", result.status, current,
-                         result.numerator, result.denominator, interval(result), previous_value))
+        rows.append(
+            _row(
+                indicator,
+                ctx,
+                result.period,
+                result.value,
+                "this year",
+                result.status,
+                current,
+                result.numerator,
+                result.denominator,
+                interval(result),
+                previous_value,
+            )
+        )
     return rows

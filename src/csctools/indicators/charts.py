@@ -64,13 +64,18 @@ def trend_svg(rows: Sequence[Row], la_name: str, key: str) -> str:
     def y(v: float) -> float:
         return TOP + plot_h * (1 - (v - low) / (high - low))
 
-    parts = [f'<svg viewBox="0 0 {WIDTH} {HEIGHT}" class="chart" role="img" aria-label="{escape(key)} over time">',
-             f"<title>{escape(key)}: {escape(la_name)}, England, region and neighbours</title>"]
+    parts = [
+        f'<svg viewBox="0 0 {WIDTH} {HEIGHT}" class="chart" role="img" aria-label="{escape(key)} over time">',
+        f"<title>{escape(key)}: {escape(la_name)}, England, region and neighbours</title>",
+    ]
     for tick in ticks:
-        parts.append(f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y(tick):.1f}" y2="{y(tick):.1f}" '
-                     'stroke="#dddddd" stroke-width="0.6"/>')
-        parts.append(f'<text x="{LEFT - 4}" y="{y(tick) + 3:.1f}" text-anchor="end" font-size="9">'
-                     f"{_label(tick)}</text>")
+        parts.append(
+            f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y(tick):.1f}" y2="{y(tick):.1f}" '
+            'stroke="#dddddd" stroke-width="0.6"/>'
+        )
+        parts.append(
+            f'<text x="{LEFT - 4}" y="{y(tick) + 3:.1f}" text-anchor="end" font-size="9">{_label(tick)}</text>'
+        )
     every = 1 if len(rows) <= 7 else 2
     for i, row in enumerate(rows):
         if (len(rows) - 1 - i) % every == 0:
@@ -92,12 +97,17 @@ def trend_svg(rows: Sequence[Row], la_name: str, key: str) -> str:
             joined = ([lait_points[-1]] if lait_points else []) + own
             if len(joined) > 1:
                 path = " ".join(f"{px:.1f},{py:.1f}" for px, py in joined)
-                parts.append(f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="1" '
-                             'stroke-dasharray="3 2"/>')
-            parts.extend(f'<rect x="{px - 3:.1f}" y="{py - 3:.1f}" width="6" height="6" fill="white" '
-                         f'stroke="{colour}" stroke-width="1.5"/>' for px, py in own)
-        parts.append(f'<line x1="{legend_x}" x2="{legend_x + 12}" y1="10" y2="10" stroke="{colour}" '
-                     f'stroke-width="{width}"/>')
+                parts.append(
+                    f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="1" stroke-dasharray="3 2"/>'
+                )
+            parts.extend(
+                f'<rect x="{px - 3:.1f}" y="{py - 3:.1f}" width="6" height="6" fill="white" '
+                f'stroke="{colour}" stroke-width="1.5"/>'
+                for px, py in own
+            )
+        parts.append(
+            f'<line x1="{legend_x}" x2="{legend_x + 12}" y1="10" y2="10" stroke="{colour}" stroke-width="{width}"/>'
+        )
         parts.append(f'<text x="{legend_x + 15}" y="13" font-size="9">{escape(name)}</text>')
         legend_x += 20 + 6 * len(name)
     parts.append("</svg>")
@@ -136,30 +146,43 @@ def funnel_svg(points: Sequence[FunnelPoint], england: float, la_name: str, key:
     def y(v: float) -> float:
         return TOP + plot_h * (1 - (min(max(v, low), high) - low) / (high - low))
 
-    parts = [f'<svg viewBox="0 0 {WIDTH} {HEIGHT}" class="chart" role="img" aria-label="{escape(key)} funnel plot">',
-             f"<title>{escape(key)}: authorities against England's control limits</title>"]
+    parts = [
+        f'<svg viewBox="0 0 {WIDTH} {HEIGHT}" class="chart" role="img" aria-label="{escape(key)} funnel plot">',
+        f"<title>{escape(key)}: authorities against England's control limits</title>",
+    ]
     for tick in ticks:
-        parts.append(f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y(tick):.1f}" y2="{y(tick):.1f}" '
-                     'stroke="#eeeeee" stroke-width="0.6"/>')
-        parts.append(f'<text x="{LEFT - 4}" y="{y(tick) + 3:.1f}" text-anchor="end" font-size="9">'
-                     f"{_label(tick)}</text>")
+        parts.append(
+            f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y(tick):.1f}" y2="{y(tick):.1f}" '
+            'stroke="#eeeeee" stroke-width="0.6"/>'
+        )
+        parts.append(
+            f'<text x="{LEFT - 4}" y="{y(tick) + 3:.1f}" text-anchor="end" font-size="9">{_label(tick)}</text>'
+        )
     for n in nice_ticks(0, top_n)[:-1]:
         parts.append(f'<text x="{x(n):.1f}" y="{HEIGHT - 6}" text-anchor="middle" font-size="9">{_label(n)}</text>')
-    parts.append(f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y(england):.1f}" y2="{y(england):.1f}" '
-                 f'stroke="{COLOURS["England"]}" stroke-width="1"/>')
+    parts.append(
+        f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y(england):.1f}" y2="{y(england):.1f}" '
+        f'stroke="{COLOURS["England"]}" stroke-width="1"/>'
+    )
     for z, dash in ((1.96, "4 2"), (3.09, "1 2")):
         for side in (0, 1):
             path = " ".join(f"{x(n):.1f},{y(pair[side]):.1f}" for n, pair in zip(steps, limits[z], strict=True))
-            parts.append(f'<polyline points="{path}" fill="none" stroke="{COLOURS["England"]}" stroke-width="0.8" '
-                         f'stroke-dasharray="{dash}"/>')
+            parts.append(
+                f'<polyline points="{path}" fill="none" stroke="{COLOURS["England"]}" stroke-width="0.8" '
+                f'stroke-dasharray="{dash}"/>'
+            )
     for point in sorted(points, key=lambda p: p.own):
         colour = COLOURS["authority"] if point.own else "#9aa5ad"
         radius = 4 if point.own else 2
-        parts.append(f'<circle cx="{x(point.denominator):.1f}" cy="{y(point.percent):.1f}" r="{radius}" '
-                     f'fill="{colour}" fill-opacity="{1 if point.own else 0.7}"/>')
-    parts.append(f'<circle cx="{LEFT + 4}" cy="10" r="4" fill="{COLOURS["authority"]}"/>'
-                 f'<text x="{LEFT + 11}" y="13" font-size="9">{escape(la_name)} (this period)</text>'
-                 f'<circle cx="{LEFT + 150}" cy="10" r="2" fill="#9aa5ad"/>'
-                 f'<text x="{LEFT + 156}" y="13" font-size="9">authorities (LAIT)</text>')
+        parts.append(
+            f'<circle cx="{x(point.denominator):.1f}" cy="{y(point.percent):.1f}" r="{radius}" '
+            f'fill="{colour}" fill-opacity="{1 if point.own else 0.7}"/>'
+        )
+    parts.append(
+        f'<circle cx="{LEFT + 4}" cy="10" r="4" fill="{COLOURS["authority"]}"/>'
+        f'<text x="{LEFT + 11}" y="13" font-size="9">{escape(la_name)} (this period)</text>'
+        f'<circle cx="{LEFT + 150}" cy="10" r="2" fill="#9aa5ad"/>'
+        f'<text x="{LEFT + 156}" y="13" font-size="9">authorities (LAIT)</text>'
+    )
     parts.append("</svg>")
     return "".join(parts)

@@ -75,8 +75,11 @@ class Sandbox:
                 register(self.connection, hidden, frame)
                 self.connection.execute(f'CREATE VIEW "{data.dataset}"."{name}" AS SELECT * FROM "{hidden}"')
                 self.tables.add(f"{data.dataset}.{name}")
-        register(self.connection, "period", pl.DataFrame({"period_start": [period.start], "period_end": [period.end],
-                                                          "la": [la]}))
+        register(
+            self.connection,
+            "period",
+            pl.DataFrame({"period_start": [period.start], "period_end": [period.end], "la": [la]}),
+        )
         register(self.connection, "working_days", working_days_frame())
         self.datasets = {data.dataset for data in returns}
         self.views, self.view_errors = self._make_views(views)
@@ -130,8 +133,9 @@ def compute_one(box: Sandbox, indicator: Indicator, period: Period, population: 
     if missing:
         return Result(indicator, period, f"not computed: needs {missing}", None, None, None)
     if indicator.is_rate and population is None:
-        return Result(indicator, period, "not computed: needs the child population (no LAIT rate for the LA)",
-                      None, None, None)
+        return Result(
+            indicator, period, "not computed: needs the child population (no LAIT rate for the LA)", None, None, None
+        )
     try:
         frame = box.rows(indicator.numerator)
         children = _children(frame, indicator, "numerator")
@@ -146,8 +150,9 @@ def compute_one(box: Sandbox, indicator: Indicator, period: Period, population: 
             return Result(indicator, period, "computed", numerator, None, numerator, children)
         if indicator.denominator == POPULATION:
             assert population is not None
-            return Result(indicator, period, "computed", numerator, population, numerator / population * 10_000,
-                          children)
+            return Result(
+                indicator, period, "computed", numerator, population, numerator / population * 10_000, children
+            )
         below = _children(box.rows(indicator.denominator), indicator, "denominator")
         denominator = float(len(below))
         share = 100 * numerator / denominator if denominator else None

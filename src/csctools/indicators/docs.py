@@ -128,8 +128,10 @@ def _entry(indicator: Indicator) -> str:
     unit = indicator.unit + (f" ({UNITS[indicator.unit]})" if UNITS[indicator.unit] else "")
     lait = f"LAIT `{indicator.lait}`" if indicator.lait else "no LAIT measure"
     good = {"high": "higher is better", "low": "lower is better", "neutral": "neither direction is better"}
-    lines.append(f"{unit}; {good[indicator.polarity]}; from the {', '.join(indicator.returns)} return; {lait}; "
-                 f"needs {', '.join(indicator.needs) or '-'}.")
+    lines.append(
+        f"{unit}; {good[indicator.polarity]}; from the {', '.join(indicator.returns)} return; {lait}; "
+        f"needs {', '.join(indicator.needs) or '-'}."
+    )
     lines += ["", indicator.methodology, "", "```sql", f"-- numerator\n{indicator.numerator}"]
     if indicator.denominator:
         lines.append(f"-- denominator\n{indicator.denominator}")
@@ -146,6 +148,8 @@ def render() -> str:
         if chosen:
             parts.append(f"## {topic}\n\n" + "\n".join(_entry(i) for i in chosen))
     views = sorted((BUILTIN / "views").glob("*.sql"))
-    parts.append("## Shared views\n\n" + "\n".join(
-        f"### {v.stem}\n\n```sql\n{v.read_text(encoding='utf-8').strip()}\n```\n" for v in views))
+    parts.append(
+        "## Shared views\n\n"
+        + "\n".join(f"### {v.stem}\n\n```sql\n{v.read_text(encoding='utf-8').strip()}\n```\n" for v in views)
+    )
     return "\n".join(parts).rstrip() + "\n"

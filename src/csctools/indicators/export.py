@@ -52,17 +52,21 @@ def series_of(run: Run, indicator: str) -> list[Row]:
 def chart_series(rows: list[Row]) -> list[Row]:
     """Points of a trend chart: LAIT's years, then the authority's own figures (which replace LAIT's figure of the
     same year). Comparators are drawn only where LAIT has that year: this period's own point stands alone."""
-    own = [r._replace(england=None, region=None, sn_average=None) for r in rows
-           if r.source != "LAIT" and r.value is not None]
+    own = [
+        r._replace(england=None, region=None, sn_average=None)
+        for r in rows
+        if r.source != "LAIT" and r.value is not None
+    ]
     own_ends = {r.period_end for r in own}
-    return sorted([r for r in rows if r.source == "LAIT" and r.period_end not in own_ends] + own,
-                  key=lambda r: r.period_end)
+    return sorted(
+        [r for r in rows if r.source == "LAIT" and r.period_end not in own_ends] + own, key=lambda r: r.period_end
+    )
 
 
 def formatted(value: float | None, unit: str, decimals: int = 1) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
-    if abs(value) < 0.5 * 10 ** -decimals:
+    if abs(value) < 0.5 * 10**-decimals:
         value = 0.0  # no "-0.0"
     if unit == "count":
         return f"{value:,.0f}"
@@ -84,10 +88,15 @@ def drill_down_lists(run: Run) -> list[tuple[list[str], tuple[str, ...]]]:
 def _drill_down(book: Any, name: str, run: Run, title: Any, bold: Any) -> None:
     """A column per distinct list of children: which indicator parts it is, then the child ids (as in the file)."""
     sheet = book.add_worksheet(name)
-    sheet.write(0, 0, "Children counted by each indicator: for use inside the authority only, never to be shared.",
-                title)
-    sheet.write(1, 0, "Row 3 names the indicators and parts (numerator, denominator) each column of ids is; an id "
-                      "appears once per event counted (a child referred twice, twice).")
+    sheet.write(
+        0, 0, "Children counted by each indicator: for use inside the authority only, never to be shared.", title
+    )
+    sheet.write(
+        1,
+        0,
+        "Row 3 names the indicators and parts (numerator, denominator) each column of ids is; an id "
+        "appears once per event counted (a child referred twice, twice).",
+    )
     wrap = book.add_format({"bold": True, "text_wrap": True, "valign": "top"})
     for column, (parts, ids) in enumerate(drill_down_lists(run)):
         sheet.write(2, column, "; ".join(parts), wrap)
@@ -105,8 +114,10 @@ def write_xlsx(run: Run, path: Path) -> None:
     wrap = book.add_format({"text_wrap": True, "valign": "top"})
     title = book.add_format({"bold": True, "font_size": 14})
     number = book.add_format({"num_format": "#,##0.0"})
-    bands = {b: book.add_format({"bg_color": c}) for b, c in
-             {"A": "#C6EFCE", "B": "#E2F0D9", "C": "#FFF2CC", "D": "#FFC7CE"}.items()}
+    bands = {
+        b: book.add_format({"bg_color": c})
+        for b, c in {"A": "#C6EFCE", "B": "#E2F0D9", "C": "#FFF2CC", "D": "#FFC7CE"}.items()
+    }
     used_names: set[str] = set()
 
     def sheet_name(text: str) -> str:
@@ -120,14 +131,51 @@ def write_xlsx(run: Run, path: Path) -> None:
     summary = book.add_worksheet(sheet_name("Summary"))
     summary.write(0, 0, f"Indicators: {run.la_name} ({run.la}), {run.period.start} to {run.period.end}", title)
     summary.write(1, 0, "Benchmarks: DfE LAIT (Open Government Licence v3.0). Packs: " + "; ".join(run.packs))
-    headers = ["indicator", "title", "value", "unit", "england", "region", "sn_average", "rank", "of", "quartile",
-               "ci_low", "ci_high", "significance", "change", "direction", "status"]
+    headers = [
+        "indicator",
+        "title",
+        "value",
+        "unit",
+        "england",
+        "region",
+        "sn_average",
+        "rank",
+        "of",
+        "quartile",
+        "ci_low",
+        "ci_high",
+        "significance",
+        "change",
+        "direction",
+        "status",
+    ]
     summary.write_row(3, 0, headers, bold)
     for i, row in enumerate(this_year(run), start=4):
-        summary.write_row(i, 0, [_cell(v) for v in (row.indicator, row.title, row.value, row.unit, row.england,
-                                                   row.region, row.sn_average, row.rank, row.ranked_among,
-                                                   row.quartile, row.ci_low, row.ci_high, row.significance,
-                                                   row.change, row.direction, row.status)])
+        summary.write_row(
+            i,
+            0,
+            [
+                _cell(v)
+                for v in (
+                    row.indicator,
+                    row.title,
+                    row.value,
+                    row.unit,
+                    row.england,
+                    row.region,
+                    row.sn_average,
+                    row.rank,
+                    row.ranked_among,
+                    row.quartile,
+                    row.ci_low,
+                    row.ci_high,
+                    row.significance,
+                    row.change,
+                    row.direction,
+                    row.status,
+                )
+            ],
+        )
         if row.quartile in bands:
             summary.write(i, 9, row.quartile, bands[row.quartile])
     summary.set_column(0, 0, 26)
@@ -150,10 +198,15 @@ def write_xlsx(run: Run, path: Path) -> None:
         line = 2
         for row in (r for r in this_year(run) if r.topic == topic):
             sheet.write(line, 0, f"{row.indicator}: {row.title}", bold)
-            sheet.write(line + 1, 0, row.status if row.status != "computed" else
-                        f"{formatted(row.value, row.unit)}  (England {formatted(row.england, row.unit)}, "
-                        f"neighbours {formatted(row.sn_average, row.unit)}, rank {row.rank or '-'} of "
-                        f"{row.ranked_among or '-'}, band {row.quartile or '-'})")
+            sheet.write(
+                line + 1,
+                0,
+                row.status
+                if row.status != "computed"
+                else f"{formatted(row.value, row.unit)}  (England {formatted(row.england, row.unit)}, "
+                f"neighbours {formatted(row.sn_average, row.unit)}, rank {row.rank or '-'} of "
+                f"{row.ranked_among or '-'}, band {row.quartile or '-'})",
+            )
             points = chart_series(series_of(run, row.indicator))
             if len(points) < 2:
                 line += 3
@@ -161,18 +214,31 @@ def write_xlsx(run: Run, path: Path) -> None:
             header = line + 2
             sheet.write_row(header, 0, ["year", run.la_name, "England", "region", "neighbours"], bold)
             for k, point in enumerate(points, start=1):
-                sheet.write_row(header + k, 0, [point.period_end.isoformat()[:4] if point.source == "LAIT"
-                                                else f"{point.period_end.isoformat()[:4]} ({point.source})",
-                                                _cell(point.value), _cell(point.england), _cell(point.region),
-                                                _cell(point.sn_average)])
+                sheet.write_row(
+                    header + k,
+                    0,
+                    [
+                        point.period_end.isoformat()[:4]
+                        if point.source == "LAIT"
+                        else f"{point.period_end.isoformat()[:4]} ({point.source})",
+                        _cell(point.value),
+                        _cell(point.england),
+                        _cell(point.region),
+                        _cell(point.sn_average),
+                    ],
+                )
             chart = book.add_chart({"type": "line"})
             last = header + len(points)
             for col, colour in ((1, "#1f4e79"), (2, "#7f7f7f"), (3, "#c55a11"), (4, "#548235")):
-                chart.add_series({"name": [sheet.name, header, col], "categories": [sheet.name, header + 1, 0, last, 0],
-                                  "values": [sheet.name, header + 1, col, last, col],
-                                  "line": {"color": colour, "width": 2.25 if col == 1 else 1.25},
-                                  "marker": {"type": "circle", "size": 4, "fill": {"color": colour},
-                                             "border": {"color": colour}}})
+                chart.add_series(
+                    {
+                        "name": [sheet.name, header, col],
+                        "categories": [sheet.name, header + 1, 0, last, 0],
+                        "values": [sheet.name, header + 1, col, last, col],
+                        "line": {"color": colour, "width": 2.25 if col == 1 else 1.25},
+                        "marker": {"type": "circle", "size": 4, "fill": {"color": colour}, "border": {"color": colour}},
+                    }
+                )
             chart.set_title({"name": row.indicator, "name_font": {"size": 10}})
             chart.set_legend({"position": "bottom"})
             chart.set_size({"width": 560, "height": 260})
@@ -187,8 +253,9 @@ def write_xlsx(run: Run, path: Path) -> None:
     methods.write_row(0, 0, ["indicator", "title", "unit", "polarity", "LAIT measure", "methodology", "record"], bold)
     for i, result in enumerate(run.results, start=1):
         ind = result.indicator
-        methods.write_row(i, 0, [ind.id, ind.title, ind.unit, ind.polarity, ind.lait or "", ind.methodology,
-                                 ind.source], wrap)
+        methods.write_row(
+            i, 0, [ind.id, ind.title, ind.unit, ind.polarity, ind.lait or "", ind.methodology, ind.source], wrap
+        )
     methods.set_column(0, 0, 24)
     methods.set_column(1, 1, 50)
     methods.set_column(5, 5, 90)

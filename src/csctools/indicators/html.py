@@ -20,8 +20,18 @@ FUNNELS = {
     "LAC_ceased_SGO%": ("LAC_ceased_SGO", "LACceased"),
     "CareLeaverEET": ("CareLeaverEETNum", "NoCareLeavers"),
 }
-HEADLINES = ("LACnum", "LAC", "LACnum_Start", "CIN", "CPP_rate", "CPP_Total_Rateper10,000", "ReReferral",
-             "Continue_Assess_Comp", "LACStable_2016on", "CareLeaverEET")
+HEADLINES = (
+    "LACnum",
+    "LAC",
+    "LACnum_Start",
+    "CIN",
+    "CPP_rate",
+    "CPP_Total_Rateper10,000",
+    "ReReferral",
+    "Continue_Assess_Comp",
+    "LACStable_2016on",
+    "CareLeaverEET",
+)
 
 
 def rag(row: Row) -> str:
@@ -64,12 +74,22 @@ def funnels(run: Run) -> list[dict[str, Any]]:
         if england_parts[0] is None or not england_parts[1]:
             continue
         england = 100 * england_parts[0] / england_parts[1]
-        points = [FunnelPoint(bottom[a], 100 * top[a] / bottom[a], False) for a in top
-                  if a < lait.FIRST_REGION and bottom.get(a) and a != int(run.la)]
+        points = [
+            FunnelPoint(bottom[a], 100 * top[a] / bottom[a], False)
+            for a in top
+            if a < lait.FIRST_REGION and bottom.get(a) and a != int(run.la)
+        ]
         assert result.numerator is not None
         points.append(FunnelPoint(result.denominator, 100 * result.numerator / result.denominator, True))
-        drawn.append({"title": result.indicator.title, "id": result.indicator.id, "year": year,
-                      "england": england, "svg": funnel_svg(points, england, run.la_name, result.indicator.id)})
+        drawn.append(
+            {
+                "title": result.indicator.title,
+                "id": result.indicator.id,
+                "year": year,
+                "england": england,
+                "svg": funnel_svg(points, england, run.la_name, result.indicator.id),
+            }
+        )
     return drawn
 
 
@@ -90,19 +110,37 @@ def context(run: Run) -> dict[str, Any]:
     items: list[dict[str, Any]] = []
     for row in rows:
         series = chart_series(series_of(run, row.indicator))
-        chart = trend_svg(series, run.la_name, row.indicator) if sum(
-            1 for r in series if r.value is not None or r.england is not None) >= 2 else ""
-        items.append({"row": row, "rag": rag(row), "chart": chart, "value": show(row, row.value),
-                      "england": show(row, row.england), "region": show(row, row.region),
-                      "sn": show(row, row.sn_average),
-                      "ci": f"{show(row, row.ci_low)} to {show(row, row.ci_high)}" if row.ci_low is not None else "",
-                      "change": signed(row.change, row.unit, decimals.get(row.indicator, 1))})
+        chart = (
+            trend_svg(series, run.la_name, row.indicator)
+            if sum(1 for r in series if r.value is not None or r.england is not None) >= 2
+            else ""
+        )
+        items.append(
+            {
+                "row": row,
+                "rag": rag(row),
+                "chart": chart,
+                "value": show(row, row.value),
+                "england": show(row, row.england),
+                "region": show(row, row.region),
+                "sn": show(row, row.sn_average),
+                "ci": f"{show(row, row.ci_low)} to {show(row, row.ci_high)}" if row.ci_low is not None else "",
+                "change": signed(row.change, row.unit, decimals.get(row.indicator, 1)),
+            }
+        )
     by_id = {item["row"].indicator: item for item in items}
     headlines = [by_id[i] for i in HEADLINES if i in by_id and by_id[i]["row"].status == "computed"]
     topics = [(topic, [i for i in items if i["row"].topic == topic]) for topic in run.topics()]
     not_computed = [i for i in items if i["row"].status != "computed"]
-    return {"run": run, "headlines": headlines, "topics": topics, "not_computed": not_computed, "funnels": funnels(run),
-            "version": __version__, "population": run.population}
+    return {
+        "run": run,
+        "headlines": headlines,
+        "topics": topics,
+        "not_computed": not_computed,
+        "funnels": funnels(run),
+        "version": __version__,
+        "population": run.population,
+    }
 
 
 def write_html(run: Run, path: Path) -> None:

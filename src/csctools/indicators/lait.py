@@ -101,8 +101,11 @@ def _by_measure() -> dict[str, pl.DataFrame]:
 def series(measure: str) -> pl.DataFrame:
     """Every published value of one measure: year, la_number, value (empty when LAIT has no such measure)."""
     found = _by_measure().get(measure)
-    return found if found is not None else pl.DataFrame(schema={"year": pl.Int32, "la_number": pl.Int32,
-                                                                "value": pl.Float64})
+    return (
+        found
+        if found is not None
+        else pl.DataFrame(schema={"year": pl.Int32, "la_number": pl.Int32, "value": pl.Float64})
+    )
 
 
 @lru_cache(maxsize=256)
@@ -110,8 +113,9 @@ def by_year(measure: str) -> dict[int, dict[int, float]]:
     """One measure's values as {year: {area number: value}}."""
     table: dict[int, dict[int, float]] = {}
     frame = series(measure)
-    for year, area, value in zip(frame["year"].to_list(), frame["la_number"].to_list(), frame["value"].to_list(),
-                                 strict=True):
+    for year, area, value in zip(
+        frame["year"].to_list(), frame["la_number"].to_list(), frame["value"].to_list(), strict=True
+    ):
         table.setdefault(year, {})[area] = value
     return table
 

@@ -89,7 +89,7 @@ def parse_indicator(record: Record) -> Indicator:
     if unit == "rate" and denominator != POPULATION:
         raise record.error('a rate per 10,000 children takes "denominator: population"')
     if unit in ("count", "days", "average") and denominator is not None:
-        raise record.error(f'a {unit} has no denominator (its value comes from the numerator alone)')
+        raise record.error(f"a {unit} has no denominator (its value comes from the numerator alone)")
     aggregate = _text(record, "aggregate") if data.get("aggregate") is not None else "mean"
     if aggregate not in AGGREGATES:
         raise record.error(f'aggregate "{aggregate}" is not one of {", ".join(AGGREGATES)}')

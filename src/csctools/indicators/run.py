@@ -67,8 +67,14 @@ def run_indicators(
         last_end = period.start - timedelta(days=1)
         last_population = lait.latest_population(int(la), lait_year_of(last_end)) if la.isdigit() else None
         last_period = Period.ending(last_end)
-        before = compute(previous, indicators.indicators, last_period, la, indicators.views,
-                         last_population.value if last_population else None)
+        before = compute(
+            previous,
+            indicators.indicators,
+            last_period,
+            la,
+            indicators.views,
+            last_population.value if last_population else None,
+        )
     rows = benchmark(results, la, before)
     inputs = [f.path for data in [*returns, *previous] for f in data.files]
     return Run(la, la_name, period, population, results, before, rows, indicators.packs, inputs)

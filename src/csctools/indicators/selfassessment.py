@@ -13,8 +13,10 @@ from csctools.indicators.export import chart_series, formatted, series_of, this_
 from csctools.indicators.run import Run
 
 PROMPTS = (
-    ("What the figures show", "How do we compare with England, our region and our neighbours, and which way are we "
-                              "heading?"),
+    (
+        "What the figures show",
+        "How do we compare with England, our region and our neighbours, and which way are we heading?",
+    ),
     ("Why", "What lies behind the figures: practice, demand, recording, small numbers?"),
     ("What we are doing", "The actions, who owns them, and how we will know they are working."),
 )
@@ -30,15 +32,22 @@ def _figures_table(document: object, rows: list[Row], decimals: dict[str, int]) 
     for row in rows:
         d = decimals.get(row.indicator, 1)
         ours = formatted(row.value, row.unit, d) if row.status == "computed" else row.status
-        values = (row.title, ours, formatted(row.england, row.unit, d), formatted(row.region, row.unit, d),
-                  formatted(row.sn_average, row.unit, d), row.quartile, row.direction)
+        values = (
+            row.title,
+            ours,
+            formatted(row.england, row.unit, d),
+            formatted(row.region, row.unit, d),
+            formatted(row.sn_average, row.unit, d),
+            row.quartile,
+            row.direction,
+        )
         for cell, text in zip(table.add_row().cells, values, strict=True):
             cell.text = text
 
 
 def _trend_table(document: object, run: Run, rows: list[Row], decimals: dict[str, int]) -> None:
     series = {row.indicator: chart_series(series_of(run, row.indicator)) for row in rows}
-    ends = sorted({r.period_end for points in series.values() for r in points})[-(TREND_YEARS + 1):]
+    ends = sorted({r.period_end for points in series.values() for r in points})[-(TREND_YEARS + 1) :]
     if len(ends) < 2:
         return
     labels = [f"{e.year - 1}/{str(e.year)[2:]}" for e in ends]

@@ -114,18 +114,22 @@ def rule(
     needs: Iterable[str] | None = None,
     severity: str | None = None,
     row_condition: RowCondition | None = None,
+    reads: Iterable[str] = (),
 ) -> Callable[[Check], Check]:
     """Register `check` as the implementation of a catalogued DfE rule.
 
     `needs` overrides the catalogue's list of inputs the rule needs (prev_year, la_code, postcode_derived,
     ofsted_provider_lists); the collection dates are always known. `severity` overrides the catalogue's (a check
-    the DfE itself says may give false positives is reported as a query, not an error).
+    the DfE itself says may give false positives is reported as a query, not an error). `reads` names tables the
+    rule reads beyond the catalogue's (or spelt otherwise there): without them it is "not run: needs the X table".
     """
     info = catalogue(dataset).get(code)
     if info is None:
         raise ValueError(f"{code} is not a DfE {dataset} rule code; a local rule belongs in a pack (docs/packs.md)")
     if severity is not None:
         info = info._replace(severity=severity)
+    if extra := [t for t in reads if t not in info.tables]:
+        info = info._replace(tables=(*info.tables, *extra))
 
     def register(check: Check) -> Check:
         wanted = frozenset(needs) if needs is not None else info.needs
@@ -144,6 +148,7 @@ def frame_rule(
     needs: Iterable[str] | None = None,
     source: object = None,
     severity: str | None = None,
+    reads: Iterable[str] = (),
 ) -> Callable[[Condition], Condition]:
     """A rule that is one boolean expression over a frame of `table`'s rows (true where a row fails).
 
@@ -158,7 +163,7 @@ def frame_rule(
 
         check.__module__, check.__doc__ = condition.__module__, condition.__doc__
         shared = RowCondition(frame if source is None else source, table, frame, condition, fields)
-        rule(dataset, code, needs, severity, row_condition=shared)(check)
+        rule(dataset, code, needs, severity, row_condition=shared, reads=reads)(check)
         return condition
 
     return register
@@ -175,7 +180,10 @@ def table_rule(
     needs: Iterable[str] | None = None,
     fields: tuple[str, ...] | None = None,
     severity: str | None = None,
+    reads: Iterable[str] = (),
 ) -> Callable[[Condition], Condition]:
     """A rule that is one boolean expression over one table: true where a row fails."""
     whole = _whole_table(table)
-    return frame_rule(dataset, code, table, whole, fields, needs, source=("table", table), severity=severity)
+    return frame_rule(
+        dataset, code, table, whole, fields, needs, source=("table", table), severity=severity, reads=reads
+    )

@@ -334,4 +334,3 @@ class CscServer(ThreadingHTTPServer):
     def server_close(self) -> None:
         super().server_close()
         self.workspace.close()
-

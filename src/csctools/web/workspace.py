@@ -317,7 +317,6 @@ class Workspace:
             raise UserError("nothing has been validated yet")
         return self.outcome
 
-
     def _describe_file(self, role: str, report: FileReport, authority: Authority | None) -> dict[str, object]:
         return {
             "authority": {"code": authority.number, "name": authority.name} if authority else None,

@@ -97,7 +97,7 @@ def open_order_not_carried_over(ctx: Context) -> Iterable[Failures]:
     yield Failures("Header", header, ("CHILD",))
 
 
-@rule(DATASET, "707")
+@rule(DATASET, "707", reads=("Episodes",))
 def open_order_after_care_ended(ctx: Context) -> Iterable[Failures]:
     """The child's latest episode has ended (not a placement change) but a DoLO has no end date."""
     episodes = ctx.table("Episodes").sort("CHILD", "DECOM", nulls_last=True)

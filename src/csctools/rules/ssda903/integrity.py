@@ -69,7 +69,7 @@ for code, table in ONCE.items():
 rule(DATASET, "INT21")(_same("UASC", "SEX"))
 
 
-@rule(DATASET, "EPI")
+@rule(DATASET, "EPI", reads=("Episodes", "OC3"))
 def header_without_episodes(ctx: Context) -> Iterable[Failures]:
     """A child in Header has no episodes and no care leaver (OC3) record."""
     known = pl.concat([ctx.table("Episodes")["CHILD"], ctx.table("OC3")["CHILD"]]).implode()

@@ -144,7 +144,7 @@ def missing_after_care(ctx: Context) -> Iterable[Failures]:
     yield Failures("Missing", _outside_every_period(ctx, outside), ("MIS_START",))
 
 
-@rule(DATASET, "580")
+@rule(DATASET, "580", reads=("Missing",))
 def missing_at_18_not_e8(ctx: Context) -> Iterable[Failures]:
     """A child missing on their 18th birthday, when care ended, must have REC E8."""
     missing = ctx.lazy("Missing").select("CHILD", "DOB", "MIS_END")

@@ -57,7 +57,7 @@ def _header_with_care(ctx: Context) -> pl.DataFrame:
 
 
 def _header_rule(code: str, fields: tuple[str, ...]) -> Callable[[Condition], Condition]:
-    return frame_rule(DATASET, code, "Header", _header_with_care, fields=fields)
+    return frame_rule(DATASET, code, "Header", _header_with_care, fields=fields, reads=("Episodes", "OC3"))
 
 
 @_header_rule("393", ("MOTHER",))

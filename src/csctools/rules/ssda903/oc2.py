@@ -27,7 +27,8 @@ code_rule("196", "OC2", "SDQ_REASON")
 
 def oc2_rule(code: str, fields: tuple[str, ...] | None = None) -> Callable[[Condition], Condition]:
     """A rule over OC2 rows with a CLA12 column (looked after continuously for 12 months)."""
-    return frame_rule(DATASET, code, "OC2", lambda ctx: with_cla12(ctx, "OC2"), fields, source=("cla12", "OC2"))
+    cla12 = lambda ctx: with_cla12(ctx, "OC2")  # noqa: E731
+    return frame_rule(DATASET, code, "OC2", cla12, fields, source=("cla12", "OC2"), reads=("Episodes",))
 
 
 def all_blank(*fields: str) -> pl.Expr:
@@ -109,7 +110,7 @@ def health_check_needs_health(ctx: Context) -> pl.Expr:
     return pl.col("HEALTH_CHECK").eq_missing("1") & ~pl.all_horizontal([filled(f) for f in HEALTH])
 
 
-@table_rule(DATASET, "542", "OC2")
+@table_rule(DATASET, "542", "OC2", reads=("OC2",))
 def convicted_under_10(ctx: Context) -> pl.Expr:
     return (birthday(10) > ctx.end) & pl.col("CONVICTED").is_not_null()
 

@@ -103,19 +103,19 @@ def urn_outside_england(ctx: Context) -> pl.Expr:
     return one_of("PL_LA", OUTSIDE_ENGLAND) & pl.col("URN").is_not_null() & pl.col("URN").ne_missing("XXXXXXX")
 
 
-@frame_rule(DATASET, "392a", "Episodes", not_uasc, fields=("HOME_POST", "PL_POST"), needs=POSTCODE)
+@frame_rule(DATASET, "392a", "Episodes", not_uasc, ("HOME_POST", "PL_POST"), POSTCODE, reads=("UASC",))
 def distance_missing(ctx: Context) -> pl.Expr:
     """A child looked after (not UASC, not respite) has no distance: a postcode is missing or unknown."""
     return none_of("LS", RESPITE) & pl.col("PL_DISTANCE").is_null()
 
 
-@frame_rule(DATASET, "392b", "Episodes", not_uasc, fields=("HOME_POST", "PL_POST"), needs=("prev_year",))
+@frame_rule(DATASET, "392b", "Episodes", not_uasc, ("HOME_POST", "PL_POST"), ("prev_year",), reads=("UASC",))
 def postcodes_missing(ctx: Context) -> pl.Expr:
     """A child looked after (not UASC, not respite) has no home or placement postcode."""
     return none_of("LS", RESPITE) & (pl.col("HOME_POST").is_null() | pl.col("PL_POST").is_null())
 
 
-@table_rule(DATASET, "406", "Episodes", needs=POSTCODE, fields=("HOME_POST", "PL_POST"))
+@table_rule(DATASET, "406", "Episodes", needs=POSTCODE, fields=("HOME_POST", "PL_POST"), reads=("UASC",))
 def distance_for_uasc(ctx: Context) -> pl.Expr:
     """A child who is or was UASC has a distance recorded (their postcodes should be left blank)."""
     return pl.col("CHILD").is_in(uasc_children(ctx).implode()) & pl.col("PL_DISTANCE").is_not_null()

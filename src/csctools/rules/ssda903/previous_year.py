@@ -179,7 +179,7 @@ def new_decision_not_later(ctx: Context) -> Iterable[Failures]:
     yield Failures("PlacedAdoption", frame.lazy().filter(bad), ("DATE_PLACED",))
 
 
-@rule(DATASET, "576")
+@rule(DATASET, "576", reads=("Missing",))
 def open_missing_not_carried(ctx: Context) -> Iterable[Failures]:
     """A missing period open at the end of last year is not this year's first missing period for the child."""
     missing = ctx.lazy("Missing").select("CHILD", "_row", pl.col("MIS_START").fill_null(pl.lit(ctx.end)))

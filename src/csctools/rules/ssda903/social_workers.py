@@ -127,7 +127,7 @@ _gap_between_workers.__doc__ = (
 frame_rule(DATASET, "SW10STG2", "SWEpisodes", sorted_episodes, fields=("SW_DECOM",))(_gap_between_workers)
 
 
-@rule(DATASET, "SW17STG2")
+@rule(DATASET, "SW17STG2", reads=("Episodes",))
 def none_open(ctx: Context) -> Iterable[Failures]:
     """A child looked after on 31 March whose latest social worker episode has ended.
 

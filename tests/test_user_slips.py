@@ -1,0 +1,74 @@
+"""Slips a new user makes (found by trying the tool as one): each gives one line and exit 2, never a silent pass."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from csctools.cli.main import app
+from csctools.synth.generate import SynthOptions, generate
+from csctools.years import CollectionYear
+
+runner = CliRunner()
+YEAR = CollectionYear(2026)
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("slips")
+    generate(SynthOptions(["383"], YEAR, YEAR, children=60, seed=5, formats=("csv",), annex_a=False, cin=True), out)
+    return out / "383" / YEAR.key
+
+
+def test_a_year_no_rule_covers_is_refused(folder: Path) -> None:
+    census = next(folder.glob("cin*.xml"))
+    result = runner.invoke(app, ["validate", "cin", str(census), "--year", "2026/27", "--la", "383"])
+    assert result.exit_code == 2
+    assert "the CIN census rules cover 2022/23 to 2025/26, not 2026/27" in result.output
+
+
+def test_previous_naming_this_years_files_is_refused(folder: Path) -> None:
+    tables = str(folder / "ssda903")
+    result = runner.invoke(app, ["validate", "903", tables, "--previous", tables, "--la", "383"])
+    assert result.exit_code == 2
+    assert "--previous names files that are also this year's" in result.output
+
+
+def test_an_output_that_cannot_be_written_is_one_line(folder: Path, tmp_path: Path) -> None:
+    (tmp_path / "report.xlsx").mkdir()  # a folder where the workbook should go
+    for target in (tmp_path / "not-a-folder.txt" / "r.csv", tmp_path / "report.xlsx"):
+        (tmp_path / "not-a-folder.txt").write_text("x")
+        done = subprocess.run(
+            [sys.executable, "-m", "csctools.cli", "validate", "903", str(folder / "ssda903"), "-o", str(target)],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert done.returncode == 2, done.stderr
+        assert "Traceback" not in done.stderr
+        assert done.stderr.strip().splitlines()[-1].startswith("csc: cannot write")
+
+
+def test_missing_tables_do_not_flood_errors(folder: Path, tmp_path: Path) -> None:
+    """Only Header and Episodes: rules reading UASC or OC3 (392a, EPI) are not run rather than flagging children."""
+    for name in ("header", "episodes"):
+        shutil.copy(next((folder / "ssda903").glob(f"*_{name}.csv")), tmp_path)
+    out = tmp_path / "report.json"
+    result = runner.invoke(app, ["validate", "903", str(tmp_path), "--la", "383", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    outcomes = {o["code"]: o for o in json.loads(out.read_text())["rules"]}
+    assert outcomes["EPI"]["status"] == "not run" and "the OC3 table" in outcomes["EPI"]["reason"]
+    assert outcomes["392a"]["status"] == "not run" and "the UASC table" in outcomes["392a"]["reason"]
+
+
+def test_synth_years_outside_the_data_model(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["synth", "--from", "2019/20", "--to", "2020/21", "--out", str(tmp_path)])
+    assert result.exit_code == 2 and "2022/23 to 2026/27" in result.output
+    result = runner.invoke(app, ["synth", "--mutation", "sex_invalid", "--out", str(tmp_path)])
+    assert result.exit_code == 2 and "give --inject N too" in result.output
