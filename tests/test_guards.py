@@ -139,7 +139,7 @@ def test_a_folder_holding_a_whole_year_gives_the_return_asked_for(two_years: Pat
 def test_a_named_file_of_another_return_is_still_an_error(two_years: Path) -> None:
     census = two_years / "383" / "2025_26" / "cin_census_2025_26.xml"
     code, output = validate("903", str(tables(two_years, YEAR)), str(census))
-    assert code == 2 and "is a CIN census 2025/26 file, not part of an SSDA903 return" in output, output
+    assert code == 2 and "is a file of CIN census 2025/26, not part of the SSDA903 return" in output, output
 
 
 def test_the_web_page_check_refuses_last_year_of_the_same_year(two_years: Path) -> None:

@@ -45,10 +45,10 @@ def synth_command(
     chosen = formats or ["csv", "xml"]
     if unknown := [f for f in chosen if f not in ("csv", "xml")]:
         fail(f"unknown --format {unknown[0]} (choose csv or xml)")
-    if mutation and not inject:
-        fail("--mutation chooses which errors --inject adds: give --inject N too")
     if bad := [m for m in mutation or [] if m not in BY_NAME]:
         fail(f"unknown --mutation {bad[0]} (known: {', '.join(BY_NAME)})")
+    if mutation and not inject:
+        fail("--mutation chooses which errors --inject adds: give --inject N too")
     codes = la or ["383"]
     for code in codes:
         try:
