@@ -114,8 +114,12 @@ def test_upload_validate_open_child_download(server: CscServer, returns: Path, t
         page.wait_for_url(server.url)  # the page took the secret out of the address
         expect(page.locator("h1")).to_have_text("csctools: validate a return")
 
-        page.set_input_files("#input-current", [str(p) for p in this_year])
+        empty = tmp_path / "empty.csv"
+        empty.write_bytes(b"")
+        # one file the page refuses does not lose the others of the same drop
+        page.set_input_files("#input-current", [str(empty), *(str(p) for p in this_year)])
         expect(page.locator("#files tbody tr")).to_have_count(len(this_year))
+        expect(page.locator("#status")).to_contain_text("empty.csv: the file is empty")
         page.set_input_files("#input-previous", [str(p) for p in last_year])
         expect(page.locator("#files tbody tr")).to_have_count(len(this_year) * 2)
         assert "SSDA903" in page.inner_text("#files tbody")

@@ -45,22 +45,21 @@ function say(text, isError = false) {
 }
 
 async function upload(role, files) {
+  // A file the page cannot take is reported; the other files of the same drop are still added.
+  const refused = [];
   for (const file of files) {
     if (maxBytes && file.size > maxBytes) {
-      say(`${file.name}: the file is larger than ${Math.round(maxBytes / 2 ** 20)} MiB`, true);
-      await showFiles();
-      return;
+      refused.push(`${file.name}: the file is larger than ${Math.round(maxBytes / 2 ** 20)} MiB`);
+      continue;
     }
     say(`Adding ${file.name}…`);
     try {
       await api("POST", `/api/files?role=${role}&name=${encodeURIComponent(file.name)}`, file);
     } catch (error) {
-      say(error.message, true);
-      await showFiles();
-      return;
+      refused.push(error.message);
     }
   }
-  say("");
+  say(refused.join("; "), refused.length > 0);
   await showFiles();
 }
 
