@@ -72,3 +72,13 @@ def test_synth_years_outside_the_data_model(tmp_path: Path) -> None:
     assert result.exit_code == 2 and "2022/23 to 2026/27" in result.output
     result = runner.invoke(app, ["synth", "--mutation", "sex_invalid", "--out", str(tmp_path)])
     assert result.exit_code == 2 and "give --inject N too" in result.output
+
+
+def test_the_web_page_refuses_a_year_no_rule_covers(folder: Path, tmp_path: Path) -> None:
+    from csctools.web.workspace import UserError, Workspace
+
+    workspace = Workspace(reader=None, temp_dir=tmp_path)
+    census = next(folder.glob("cin*.xml"))
+    workspace.add_file("current", census.name, census.read_bytes())
+    with pytest.raises(UserError, match="the CIN census rules cover 2022/23 to 2025/26, not 2026/27"):
+        workspace.start("2026/27", "383")

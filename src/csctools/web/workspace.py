@@ -15,7 +15,7 @@ from pathlib import Path
 
 import polars as pl
 
-from csctools.inputs import InputError, check_previous
+from csctools.inputs import InputError, check_previous, check_supported_year
 from csctools.io.detect import PROVIDERS
 from csctools.io.result import FileReport, Problem, ReadError, ReturnData
 from csctools.model import SOURCE_FILE, SOURCE_ROW
@@ -207,6 +207,10 @@ class Workspace:
             raise UserError("this year's files could not be read: " + self._short(data.problems[0].describe()))
         if data.year is None:
             raise UserError("the collection year cannot be told from the files: choose it")
+        try:
+            check_supported_year(data.dataset, data.year)  # a year no rule covers would pass by running none
+        except InputError as error:
+            raise UserError(str(error)) from error
         last = [r for r in previous if r.dataset == data.dataset]
         if len(last) > 1:
             raise UserError("last year's files hold more than one return")
