@@ -82,3 +82,10 @@ def test_the_web_page_refuses_a_year_no_rule_covers(folder: Path, tmp_path: Path
     workspace.add_file("current", census.name, census.read_bytes())
     with pytest.raises(UserError, match="the CIN census rules cover 2022/23 to 2025/26, not 2026/27"):
         workspace.start("2026/27", "383")
+
+
+def test_la_other_than_the_census_header_is_warned(folder: Path) -> None:
+    census = next(folder.glob("cin*.xml"))
+    result = runner.invoke(app, ["validate", "cin", str(census), "--la", "384"])
+    assert result.exit_code in (0, 1)
+    assert "but the census header names 383" in result.output

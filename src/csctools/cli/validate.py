@@ -121,9 +121,16 @@ def validate_command(
             f"{'table' if len(data.absent_tables) == 1 else 'tables'}: the rules that need them are not run",
             err=True,
         )
-    if authority is None and (named := authority_in_return(data)) is not None:
+    named = authority_in_return(data)
+    if authority is None and named is not None:
         authority = named
         typer.echo(f"authority: {named.name} ({named.number}), from the census header")
+    elif authority is not None and named is not None and named.number != authority.number:
+        typer.echo(
+            f"warning: --la {authority.number} ({authority.name}) but the census header names {named.number} "
+            f"({named.name}): the reports are labelled {authority.name}; check --la",
+            err=True,
+        )
     if data.year is None:
         fail("the collection year cannot be told from the files: give --year (e.g. --year 2025/26)")
     provider_list = None
