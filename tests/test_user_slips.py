@@ -89,3 +89,20 @@ def test_la_other_than_the_census_header_is_warned(folder: Path) -> None:
     result = runner.invoke(app, ["validate", "cin", str(census), "--la", "384"])
     assert result.exit_code in (0, 1)
     assert "but the census header names 383" in result.output
+
+
+def test_a_damaged_row_of_a_provider_list_is_not_skipped_silently(tmp_path: Path) -> None:
+    from csctools.io.result import ReadError
+    from csctools.reference.providers import read_providers
+
+    listing = tmp_path / "providers.csv"
+    listing.write_text(
+        "URN,Provider type,Placement code,Placement provider code,Setting postcode\n"
+        'SC1,Children home,K2,PR2,LS1 1AA\n"SC2,Children home,K2,PR2,LS1 1AB\nSC3,Children home,K2,PR2,LS1 1AC\n'
+    )
+    with pytest.raises(ReadError) as raised:
+        read_providers(listing)
+    described = raised.value.problem.describe()
+    assert described.endswith(
+        'row 3: the provider list cannot be read: a quote (") opened on this row is not closed on it'
+    )

@@ -53,7 +53,12 @@ def _rows(path: Path, content: bytes) -> list[list[object]]:
         text, _ = decode(content)
     except TextProblem as error:
         raise ReadError(Problem(str(path), "unreadable-text", str(error))) from None
-    return [list(record.fields) for record in csv_records(text) if record.fields is not None]
+    records = list(csv_records(text))
+    if bad := next((r for r in records if r.fields is None), None):  # a damaged row is never skipped silently
+        raise ReadError(
+            Problem(str(path), "rejected-row", f"the provider list cannot be read: {bad.reason}", row=bad.row)
+        )
+    return [list(record.fields) for record in records if record.fields is not None]
 
 
 def read_providers(path: Path) -> pl.DataFrame:
