@@ -44,6 +44,7 @@ demo: $(STAMP)
 	@echo "A return with injected errors:  $(DEMO)/with-errors/ (what each error is: injections.csv)"
 	@echo "What csc inspect found, as JSON: $(DEMO)/inspect.json"
 	@echo "Validation reports (clean return, and the one with injected errors): $(DEMO)/validation/"
+	@echo "  (the clean return raises only queries 1001 and 1002: the DfE notes they flag care leavers whose earlier care is not in the two years loaded)"
 	@echo "Forecast (demand and cost, 18 months): $(DEMO)/forecast.html, .xlsx, .csv"
 	@echo "With the example pack of local SQL rules (docs/packs.md): $(DEMO)/validation/with-pack.html"
 	@echo "Indicators against England, region and neighbours: $(DEMO)/indicators/"
