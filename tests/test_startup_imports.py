@@ -1,7 +1,8 @@
 """Start-up (issue 17): a `csc` command imports only what it uses, seen through `python -X importtime`.
 
-Each check runs the command a user types in a fresh interpreter and reads the modules it imported from the
-importtime lines on stderr; the XLSX run is the control showing that the check sees a heavy import when one happens.
+Each check runs the command a user types (or, for every help page at once, the `csc` app) in a fresh interpreter
+and reads the modules it imported from the importtime lines on stderr; the XLSX run is the control showing that the
+check sees a heavy import when one happens.
 No timings are asserted here: bench/bench_startup.py measures them.
 """
 
@@ -25,30 +26,30 @@ NOT_FOR_HELP = (
     *NOT_FOR_VALIDATE,
     *("polars", "rich", "pydantic", "csctools.read", "csctools.validate.run", "csctools.rules"),
 )
-COMMANDS = (
-    [],
-    ["synth"],
-    ["inspect"],
-    ["validate"],
-    ["serve"],
-    ["forecast"],
-    ["indicators"],
-    ["accept"],
-    ["tools"],
-    ["version"],
-    ["rules"],
-    ["rules", "list"],
-    ["rules", "explain"],
-    ["packs"],
-    ["share"],
-    ["store"],
-)
+# every help page in one interpreter, found by walking the command tree (so a command added later is covered)
+EVERY_HELP_PAGE = """
+import typer.main
+from csctools.cli.main import app
+
+def walk(command, prefix):
+    yield prefix
+    for name, sub in sorted(getattr(command, "commands", {}).items()):
+        yield from walk(sub, [*prefix, name])
+
+pages = list(walk(typer.main.get_command(app), []))
+for page in pages:
+    try:
+        app([*page, "--help"], prog_name="csc")
+    except SystemExit as done:
+        assert done.code in (0, None), (page, done.code)
+print("pages:", "|".join(" ".join(page) for page in pages))
+"""
 
 
-def run_csc(args: list[str], cwd: Path) -> tuple[subprocess.CompletedProcess[str], set[str]]:
-    """Run `csc ARGS` under -X importtime; the finished process and every module it imported."""
+def run_csc(args: list[str], cwd: Path, code: str = RUN_CSC) -> tuple[subprocess.CompletedProcess[str], set[str]]:
+    """Run `csc ARGS` (or other code) under -X importtime; the finished process and every module it imported."""
     done = subprocess.run(
-        [sys.executable, "-X", "importtime", "-c", RUN_CSC, *args],
+        [sys.executable, "-X", "importtime", "-c", code, *args],
         cwd=cwd,
         capture_output=True,
         text=True,
@@ -75,12 +76,21 @@ def returns(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out / "383"
 
 
-@pytest.mark.parametrize("command", COMMANDS, ids=lambda c: " ".join(c) or "csc")
+@pytest.mark.parametrize("command", [[], ["validate"]], ids=["csc", "validate"])
 def test_help_imports_no_data_engine(command: list[str], tmp_path: Path) -> None:
     done, modules = run_csc([*command, "--help"], tmp_path)
     assert done.returncode == 0, done.stderr[-2000:]
-    assert done.stdout.startswith("Usage: csc"), done.stdout[:200]
+    assert done.stdout.startswith(f"Usage: csc {' '.join(command)}".rstrip()), done.stdout[:200]
     assert "typer" in modules and "csctools.cli.main" in modules  # the importtime lines were read
+    assert loaded(modules, NOT_FOR_HELP) == []
+
+
+def test_every_help_page_imports_no_data_engine(tmp_path: Path) -> None:
+    done, modules = run_csc([], tmp_path, EVERY_HELP_PAGE)
+    assert done.returncode == 0, done.stderr[-2000:]
+    pages = done.stdout.strip().splitlines()[-1].removeprefix("pages: ").split("|")
+    assert {"validate", "synth", "serve", "rules explain", "packs new", "share pseudonymise", "store add"} <= set(pages)
+    assert done.stdout.count("Usage: csc") == len(pages)
     assert loaded(modules, NOT_FOR_HELP) == []
 
 
