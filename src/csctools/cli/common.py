@@ -2,16 +2,26 @@
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 import typer
-from rich.console import Console
 
 from csctools.years import CollectionYear
 
+if TYPE_CHECKING:
+    from rich.console import Console
+
 INPUT_SUFFIXES = (".csv", ".xml", ".xlsx", ".xlsm", ".xls")
-console = Console(stderr=True)
+
+
+@cache
+def err_console() -> Console:
+    """The rich console on stderr for progress bars, made on first use (rich is slow to import)."""
+    from rich.console import Console
+
+    return Console(stderr=True)
 
 
 def fail(message: str, code: int = 2) -> NoReturn:

@@ -4,17 +4,14 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
-from rich.markup import escape
-from rich.table import Table
 
-from csctools.cli.common import console as err_console
-from csctools.cli.common import expand_inputs, fail, parse_year
-from csctools.io.result import FileReport, Severity
-from csctools.read import read_files
+from csctools.cli.common import err_console, expand_inputs, fail, parse_year
+
+if TYPE_CHECKING:  # the readers and rich load inside the command: `csc inspect --help` stays fast
+    from csctools.io.result import FileReport
 
 DATASET_TITLES = {
     "ssda903": "SSDA903",
@@ -32,10 +29,12 @@ def inspect_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print the findings as JSON")] = False,
 ) -> None:
     """Say what each file holds and whether it can be read. Exit 2 when a file cannot be read."""
+    from csctools.read import read_files
+
     paths = expand_inputs(files)
     if not paths:
         fail("no input files found")
-    with err_console.status(f"reading {len(paths)} files"):
+    with err_console().status(f"reading {len(paths)} files"):
         returns, others = read_files(paths, parse_year(year))
     reports = [r for ret in returns for r in ret.files] + others
     if as_json:
@@ -76,6 +75,12 @@ def report_dict(report: FileReport) -> dict[str, object]:
 
 
 def show(reports: list[FileReport]) -> None:
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.table import Table
+
+    from csctools.io.result import Severity
+
     console = Console()
     for report in reports:
         year = f", {report.year} (from {report.year_source})" if report.year else ""

@@ -8,9 +8,6 @@ import typer
 
 from csctools.cli.common import fail, parse_year
 from csctools.validate.catalogue import catalogue
-from csctools.validate.guidance import guidance
-from csctools.validate.registry import REGISTRY
-from csctools.validate.run import load_rules
 from csctools.years import CollectionYear
 
 app = typer.Typer(help="List and explain validation rules.", no_args_is_help=True)
@@ -21,6 +18,8 @@ def _dataset(name: str) -> str:
     dataset = RETURNS.get(name.lower())
     if dataset is None:
         fail(f"unknown return '{name}' (use 903 or cin)")
+    from csctools.validate.run import load_rules
+
     load_rules(dataset)
     return dataset
 
@@ -47,6 +46,8 @@ def list_rules(
             f"{wanted.label} is not supported for the {NAMES[dataset]} return "
             f"(its rules cover {years[0].label} to {years[-1].label})"
         )
+    from csctools.validate.registry import REGISTRY
+
     typer.echo("code\tseverity\tstate\tyears\tmessage")
     for code, info in catalogue(dataset).items():
         if wanted is not None and wanted.end not in info.years:
@@ -78,6 +79,8 @@ def explain(
     info = catalogue(dataset).get(code)
     if info is None:
         fail(f"no rule {code} in the {NAMES[dataset]} catalogue")
+    from csctools.validate.registry import REGISTRY
+
     implemented = REGISTRY.get(dataset, code)
     typer.echo(f"{code} ({NAMES[dataset]}, {info.severity}): {info.message}")
     typer.echo(f"tables: {', '.join(info.tables)}; fields: {', '.join(info.fields)}")
@@ -93,6 +96,8 @@ def explain(
 
 def _echo_guidance(dataset: str, code: str) -> None:
     """The rule's plain-English guidance, saying when it was built from the DfE message rather than hand-written."""
+    from csctools.validate.guidance import guidance
+
     found = guidance(dataset, code)
     if found is None:
         return

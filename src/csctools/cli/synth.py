@@ -6,12 +6,8 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-from csctools.cli.common import console, fail, parse_year
-from csctools.reference.authorities import find_authority, postcodes_in
-from csctools.synth.generate import SynthOptions, generate
-from csctools.synth.inject import BY_NAME
+from csctools.cli.common import err_console, fail, parse_year
 
 
 def synth_command(
@@ -31,6 +27,12 @@ def synth_command(
     annex_a: Annotated[bool, typer.Option("--annex-a/--no-annex-a", help="Write the Annex A workbook")] = True,
 ) -> None:
     """Generate seeded synthetic SSDA903 (CSV and XML), CIN census (XML) and Annex A (XLSX) files."""
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    from csctools.reference.authorities import find_authority, postcodes_in
+    from csctools.synth.generate import SynthOptions, generate
+    from csctools.synth.inject import BY_NAME
+
     first, last = parse_year(first_year), parse_year(last_year)
     assert first is not None and last is not None
     if first > last:
@@ -60,7 +62,7 @@ def synth_command(
         SpinnerColumn(),
         TextColumn("{task.description}"),
         TimeElapsedColumn(),
-        console=console,
+        console=err_console(),
         transient=True,
     ) as progress:
         task = progress.add_task("starting", total=None)

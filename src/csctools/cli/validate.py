@@ -3,27 +3,26 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.progress import BarColumn, Progress, TextColumn
 
-from csctools.cli.common import console, expand_inputs, fail, parse_year, plural
-from csctools.inputs import Chosen, InputError, choose_returns, describe_files, files_of
-from csctools.io.result import ReadError, ReturnData, rejected_rows
-from csctools.read import read_files
-from csctools.reference.authorities import Authority, find_authority
-from csctools.reference.providers import read_providers
-from csctools.validate.engine import COULD_NOT_RUN, NOT_IMPLEMENTED, NOT_RUN
-from csctools.validate.export import FORMATS, write_report
-from csctools.validate.run import authority_in_return, validate_return
-from csctools.years import CollectionYear
+from csctools.cli.common import err_console, expand_inputs, fail, parse_year, plural
+
+if TYPE_CHECKING:  # the readers, rules and reports load inside the command: `csc validate --help` stays fast
+    from csctools.inputs import Chosen
+    from csctools.io.result import ReturnData
+    from csctools.reference.authorities import Authority
+    from csctools.years import CollectionYear
 
 RETURNS = {"903": "ssda903", "ssda903": "ssda903", "cin": "cin"}
 
 
 def read_inputs(kind: str, files: list[Path], previous: list[Path], year: CollectionYear | None) -> Chosen:
     """This year's return and last year's, sorted by the years the files show; exit 2 if they cannot be used."""
+    from csctools.inputs import InputError, choose_returns, describe_files, files_of
+    from csctools.read import read_files
+
     this_year, last_year = expand_inputs(files), expand_inputs(previous)
     if not this_year:
         fail("no files found for this year's return")
@@ -70,6 +69,8 @@ REJECTED_SHOWN = 10
 
 def show_rejected(data: ReturnData) -> None:
     """Say which rows the readers rejected and why: no rule checks them."""
+    from csctools.io.result import rejected_rows
+
     entries = rejected_rows(data.files)
     if not entries:
         return
@@ -101,7 +102,15 @@ def validate_command(
     kind = RETURNS.get(return_kind.lower())
     if kind is None:
         fail(f"unknown return '{return_kind}' (use 903 or cin)")
+    from rich.progress import BarColumn, Progress, TextColumn
+
     from csctools.cli.pack_options import load_packs
+    from csctools.io.result import ReadError
+    from csctools.reference.authorities import find_authority
+    from csctools.reference.providers import read_providers
+    from csctools.validate.engine import COULD_NOT_RUN, NOT_IMPLEMENTED, NOT_RUN
+    from csctools.validate.export import FORMATS, write_report
+    from csctools.validate.run import authority_in_return, validate_return
 
     packs = load_packs(pack or [])  # a malformed pack stops here, before any file is read
     for path in output or []:
@@ -146,7 +155,7 @@ def validate_command(
         TextColumn("validating"),
         BarColumn(),
         TextColumn("{task.completed}/{task.total} rules"),
-        console=console,
+        console=err_console(),
         transient=True,
     ) as bar:
         task = bar.add_task("rules", total=None)

@@ -5,17 +5,18 @@ from __future__ import annotations
 import json
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import polars as pl
-import xlsxwriter
-from jinja2 import Environment, select_autoescape
 
 from csctools.io.result import ReturnData, rejected_rows
 from csctools.model import SOURCE_FILE, SOURCE_ROW
 from csctools.validate.accepted import ACCEPTED_COLUMNS
 from csctools.validate.engine import ValidationResult
 from csctools.validate.written import HELPER_COLUMNS, derived_label, written
+
+if TYPE_CHECKING:  # xlsxwriter and jinja2 load only when an XLSX or HTML report is written (issue 17)
+    import xlsxwriter
 
 CSV_COLUMNS = ("rule_code", "severity", "table", "row_number", "child_id", "field", "value", "message", "source_file")
 FORMATS = {".csv": "csv", ".json": "json", ".xlsx": "xlsx", ".html": "html", ".htm": "html"}
@@ -125,6 +126,8 @@ def write_json(result: ValidationResult, data: ReturnData, path: Path) -> None:
 
 def write_xlsx(result: ValidationResult, data: ReturnData, path: Path) -> None:
     """A summary sheet by rule, then a sheet per table with each row that has an error, failing cells flagged."""
+    import xlsxwriter
+
     # text from a pack (a rule's message, a reason) is written as text, never as a formula or a link
     book = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False})
     bold = book.add_format({"bold": True})
@@ -254,6 +257,8 @@ def _table_sheet(
 
 
 def write_html(result: ValidationResult, data: ReturnData, path: Path) -> None:
+    from jinja2 import Environment, select_autoescape
+
     template = resources.files("csctools.validate").joinpath("report.html.j2").read_text(encoding="utf-8")
     environment = Environment(autoescape=select_autoescape(default=True))
     payload = {
