@@ -15,10 +15,10 @@ from markupsafe import Markup
 
 from csctools import __version__
 from csctools.io.result import ReturnData, rejected_rows
-from csctools.validate.engine import FAILED, QUERIED, ValidationResult, failures_of
+from csctools.validate.engine import FAILED, QUERIED, ValidationResult, failures_of, headline
 from csctools.validate.export import accepted_rows, summary
 from csctools.validate.guidance import guidance
-from csctools.validate.worklist import by_table, children, code_order, failures, short_file
+from csctools.validate.worklist import by_table, children, code_order, failures, short_file, tally_of
 
 FAILURES_PER_RULE = 50  # failures shown under each rule
 CHILDREN_SHOWN = 200  # children listed with their failures
@@ -62,10 +62,12 @@ def bar_chart(title: str, bars: list[tuple[str, int]], note: str = "") -> Markup
     return Markup(svg)
 
 
-def rule_sections(result: ValidationResult, failed: pl.DataFrame) -> list[dict[str, object]]:
+def rule_sections(
+    result: ValidationResult, failed: pl.DataFrame, outcomes: list[dict[str, object]]
+) -> list[dict[str, object]]:
     """Rules with failures, in code order, each with its guidance and first failures."""
     examples = first_of_each(failed, "rule_code", FAILURES_PER_RULE)
-    active = [r for r in summary(result) if r["status"] in (FAILED, QUERIED)]
+    active = [r for r in outcomes if r["status"] in (FAILED, QUERIED)]
     sections = []
     for item in sorted(active, key=lambda r: code_order(str(r["code"]))):
         code = str(item["code"])
@@ -98,10 +100,11 @@ def write_html(result: ValidationResult, data: ReturnData, path: Path, providers
     template = resources.files("csctools.validate").joinpath("report.html.j2").read_text(encoding="utf-8")
     environment = Environment(autoescape=select_autoescape(default=True))
     failed = failures(result, providers)
-    tally = result.tally()
-    rules = rule_sections(result, failed)
+    tally = tally_of(failed)
+    outcomes = summary(result)
+    rules = rule_sections(result, failed, outcomes)
     others = sorted(
-        (r for r in summary(result) if r["status"] not in (FAILED, QUERIED)), key=lambda r: code_order(str(r["code"]))
+        (r for r in outcomes if r["status"] not in (FAILED, QUERIED)), key=lambda r: code_order(str(r["code"]))
     )
     top_rules = sorted(((str(r["code"]), int(str(r["failures"]))) for r in rules), key=lambda b: -b[1])
     kids, children_count = child_sections(failed)
@@ -114,7 +117,7 @@ def write_html(result: ValidationResult, data: ReturnData, path: Path, providers
         run_date=datetime.now().strftime("%Y-%m-%d %H:%M"),
         version=__version__,
         counts=result.counts(),
-        headline=result.headline(),
+        headline=headline(tally),
         error_count=tally.errors,
         query_count=tally.queries,
         children_count=tally.children,

@@ -13,14 +13,18 @@ import xlsxwriter
 from csctools import __version__
 from csctools.io.result import ReturnData, rejected_rows
 from csctools.model import SOURCE_FILE, SOURCE_ROW
-from csctools.validate.engine import ACCEPTED, FAILED, QUERIED, ValidationResult, failures_of
+from csctools.validate.engine import ACCEPTED, FAILED, QUERIED, ValidationResult, failures_of, headline
 from csctools.validate.export import accepted_rows, summary
-from csctools.validate.worklist import by_table, children, code_order, failures, short_file
+from csctools.validate.worklist import FAILURE_COLUMNS, by_table, children, code_order, failures, short_file, tally_of
 from csctools.validate.written import HELPER_COLUMNS, derived_label, written
 
-ERRORS_SHOWN = 200_000  # failures on the Errors sheet (the CSV has every one)
-TABLE_ROWS_SHOWN = 5_000  # rows with errors on each table's sheet
-COMMENTS_SHOWN = 5_000  # comments on each table's sheet (every flagged cell shown is still coloured)
+# Caps where a person could not use more (each sheet says when it is capped; the CSV has every failure). xlsxwriter
+# writes about 200,000 cells a second, so a capped workbook takes well under 20 s at any size.
+ERRORS_SHOWN = 100_000  # failures on the Errors sheet
+ERRORS_PER_RULE = 10_000  # so that one rule failing everywhere leaves room for the others
+CHILDREN_SHOWN = 50_000  # children on the Children sheet (those with most errors)
+TABLE_ROWS_SHOWN = 2_000  # rows with errors on each table's sheet
+COMMENTS_SHOWN = 2_000  # comments on each table's sheet (every flagged cell shown is still coloured)
 RULE_HEADINGS = ("rule", "status", "severity", "failures", "cells", "children", "message", "why not run", "accepted")
 ERROR_HEADINGS = (
     "rule",
@@ -74,11 +78,11 @@ def _summary_sheet(
     book: xlsxwriter.Workbook, result: ValidationResult, data: ReturnData, failed: pl.DataFrame, bold: Format
 ) -> None:
     sheet = book.add_worksheet("Summary")
-    sheet.write(0, 0, f"{result.dataset.upper()} {result.year.label} validation: {result.headline()}", bold)
+    tally = tally_of(failed)
+    sheet.write(0, 0, f"{result.dataset.upper()} {result.year.label} validation: {headline(tally)}", bold)
     if result.absent_tables:
         sheet.write(1, 0, f"The return has no {', '.join(result.absent_tables)} table: rules that need it were not run")
     row = _write_packs(sheet, result)
-    tally = result.tally()
     accepted = 0 if result.accepted is None else failures_of(result.accepted).height
     authority = f"{result.authority.name} ({result.authority.number})" if result.authority else "not given (--la)"
     facts: list[tuple[str, object]] = [
@@ -91,8 +95,10 @@ def _summary_sheet(
         ("accepted", accepted),
         ("children affected", tally.children),
     ]
-    if failed.height > ERRORS_SHOWN:
-        facts.append(("note", f"the Errors sheet lists the first {ERRORS_SHOWN:,} of {failed.height:,} failures"))
+    if failed.height > ERRORS_SHOWN or failed.height > ERRORS_PER_RULE:
+        shown = errors_shown(failed).height
+        if shown < failed.height:
+            facts.append(("note", shown_note(shown, failed.height)))
     for label, value in facts:
         sheet.write(row, 0, label, bold)
         sheet.write(row, 1, value)
@@ -143,21 +149,32 @@ def _printable(sheet: Any, columns: int) -> None:
     sheet.freeze_panes(1, 0)
 
 
+def errors_shown(failed: pl.DataFrame) -> pl.DataFrame:
+    """The failures the Errors sheet lists: the first ERRORS_PER_RULE of each rule, at most ERRORS_SHOWN."""
+    capped = failed.filter(pl.int_range(pl.len()).over("_order") < ERRORS_PER_RULE).head(ERRORS_SHOWN)
+    return capped.select(FAILURE_COLUMNS)
+
+
+def shown_note(shown: int, total: int) -> str:
+    return (
+        f"The Errors sheet lists {shown:,} of {total:,} failures (at most {ERRORS_PER_RULE:,} of each rule): "
+        "the CSV report has every one"
+    )
+
+
 def _errors_sheet(book: xlsxwriter.Workbook, failed: pl.DataFrame, bold: Format, wrap: Format) -> None:
     sheet = book.add_worksheet("Errors")
     sheet.write_row(0, 0, ERROR_HEADINGS, bold)
-    shown = failed.head(ERRORS_SHOWN).with_columns(
-        pl.col("source_file").map_elements(short_file, return_dtype=pl.String)
-    )
+    shown = errors_shown(failed).with_columns(pl.col("source_file").map_elements(short_file, return_dtype=pl.String))
     for out, record in enumerate(shown.iter_rows(), start=1):
-        sheet.write_row(out, 0, ["" if v is None else v for v in record])
+        sheet.write_row(out, 0, record)  # None leaves the cell empty
     last = shown.height
     _printable(sheet, len(ERROR_HEADINGS))
     sheet.autofilter(0, 0, last, len(ERROR_HEADINGS) - 1)
     for column, width in enumerate((9, 8, 50, 14, 14, 18, 8, 40, 50, 40)):
         sheet.set_column(column, column, width, wrap if width >= 40 else None)
-    if failed.height > ERRORS_SHOWN:
-        sheet.write(last + 2, 0, f"The first {ERRORS_SHOWN:,} of {failed.height:,} failures: the CSV report has all")
+    if shown.height < failed.height:
+        sheet.write(last + 2, 0, shown_note(shown.height, failed.height), bold)
 
 
 def _children_sheet(book: xlsxwriter.Workbook, failed: pl.DataFrame, bold: Format) -> None:
@@ -165,10 +182,12 @@ def _children_sheet(book: xlsxwriter.Workbook, failed: pl.DataFrame, bold: Forma
     headings = ("child", "errors", "queries", "rules failed")
     sheet.write_row(0, 0, headings, bold)
     listed = children(failed)
-    for out, record in enumerate(listed.iter_rows(), start=1):
+    for out, record in enumerate(listed.head(CHILDREN_SHOWN).iter_rows(), start=1):
         sheet.write_row(out, 0, record)
     _printable(sheet, len(headings))
-    sheet.autofilter(0, 0, listed.height, len(headings) - 1)
+    sheet.autofilter(0, 0, min(listed.height, CHILDREN_SHOWN), len(headings) - 1)
+    if listed.height > CHILDREN_SHOWN:
+        sheet.write(CHILDREN_SHOWN + 2, 0, f"The {CHILDREN_SHOWN:,} of {listed.height:,} children with most errors")
     sheet.set_column(0, 0, 16)
     sheet.set_column(3, 3, 60)
 
@@ -219,13 +238,22 @@ def _table_sheet(
     columns = [c for c in frame.columns if not c.startswith("_") and not c.endswith("_raw") and c not in HELPER_COLUMNS]
     columns.sort(key=lambda c: derived_label(c, dataset, name) is not None)
     headings = [c if (label := derived_label(c, dataset, name)) is None else f"{c} ({label})" for c in columns]
-    rows = errors.group_by("row_number", "source_file", "field").agg(pl.col("rule_code").unique().sort())
-    keyed = frame.filter(pl.col(SOURCE_ROW).is_in(rows["row_number"].unique().implode())).sort(SOURCE_FILE, SOURCE_ROW)
+    where = ["source_file", "row_number"]
+    flagged_rows = errors.select(where).unique().sort(where, nulls_last=True)
+    shown = flagged_rows.head(TABLE_ROWS_SHOWN)
+    rows = (
+        errors.join(shown, on=where, how="semi")
+        .group_by("row_number", "source_file", "field")
+        .agg(pl.col("rule_code").unique().sort())
+    )
+    keyed = frame.join(
+        shown.rename({"source_file": SOURCE_FILE, "row_number": SOURCE_ROW}), on=[SOURCE_FILE, SOURCE_ROW], how="semi"
+    ).sort(SOURCE_FILE, SOURCE_ROW)
     sheet = book.add_worksheet(name[:31])
     sheet.write_row(0, 0, ["file", "row", *headings], bold)
     comments = {(r, f, field): codes for r, f, field, codes in rows.iter_rows()}
     commented = 0
-    for out, record in enumerate(keyed.head(TABLE_ROWS_SHOWN).iter_rows(named=True), start=1):
+    for out, record in enumerate(keyed.iter_rows(named=True), start=1):
         sheet.write(out, 0, Path(str(record[SOURCE_FILE])).name)
         sheet.write(out, 1, record[SOURCE_ROW])
         for col, column in enumerate(columns, start=2):
@@ -241,9 +269,9 @@ def _table_sheet(
                 commented += 1
     sheet.freeze_panes(1, 2)
     notes = []
-    if keyed.height > TABLE_ROWS_SHOWN:
-        notes.append(f"The first {TABLE_ROWS_SHOWN:,} of {keyed.height:,} rows with errors: the Errors sheet has more")
+    if flagged_rows.height > TABLE_ROWS_SHOWN:
+        notes.append(f"The first {TABLE_ROWS_SHOWN:,} of {flagged_rows.height:,} rows with errors: the CSV lists all")
     if commented >= COMMENTS_SHOWN and len(comments) > commented:
         notes.append(f"Comments on the first {COMMENTS_SHOWN:,} flagged cells; every flagged cell is coloured")
     for offset, note in enumerate(notes):
-        sheet.write(min(keyed.height, TABLE_ROWS_SHOWN) + 2 + offset, 0, note, bold)
+        sheet.write(keyed.height + 2 + offset, 0, note, bold)
