@@ -250,7 +250,7 @@ def test_cli_lists_failed_rules_and_what_changed_since(injected: Path, tmp_path:
     again = runner.invoke(app, [*args, "--since", str(tmp_path / "last.json")])
     assert f"since the last run: 0 fixed, 0 new, {len(keys):,} still open" in again.output
 
-    edited = dict(document, errors=document["errors"][1:] + [dict(document["errors"][0], rule_code="ZZZ")])
+    edited = dict(document, errors=[*document["errors"][1:], dict(document["errors"][0], rule_code="ZZZ")])
     dropped = document["errors"][0]
     same_key = sum(
         all(e[k] == dropped[k] for k in ("rule_code", "table", "child_id", "row_number", "field"))
