@@ -276,3 +276,50 @@ def test_since_a_bad_report_is_one_line_and_exit_2(injected: Path, tmp_path: Pat
 
 def test_failure_key_is_the_engines() -> None:
     assert set(FAILURE_KEY) == {"rule_code", "table", "source_file", "row_number", "child_id"}
+
+
+def test_html_report_by_keyboard_in_chromium(validated: tuple[ValidationResult, ReturnData], tmp_path: Path) -> None:
+    """Skip link to the failed rules, a visible focus ring, details opened with Enter, tables scrolled by keyboard."""
+    import os
+    import shutil
+
+    chromium = os.environ.get("CSCTOOLS_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+    if not chromium:
+        if os.environ.get("CI"):
+            pytest.fail("Chromium is not installed: run scripts/install_browser.sh")
+        pytest.skip("Chromium is not installed (scripts/install_browser.sh installs it)")
+    from playwright.sync_api import sync_playwright
+
+    result, data = validated
+    path = tmp_path / "r.html"
+    write_report(result, data, path)
+    first_rule = ordered_codes(list(set(failures_of(result.errors)["rule_code"])))[0]
+    with sync_playwright() as driver:
+        browser = driver.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
+        page = browser.new_page(viewport={"width": 320, "height": 700})
+        requests: list[str] = []
+        page.on("request", lambda request: requests.append(request.url))
+        page.goto(path.as_uri())
+        page.keyboard.press("Tab")
+        assert page.evaluate("document.activeElement.textContent") == "Skip to the failed rules"
+        ring = page.evaluate("getComputedStyle(document.activeElement).outlineColor")
+        assert ring == "rgb(11, 12, 12)"  # near-black on white: well above WCAG's 3:1
+        page.keyboard.press("Enter")
+        assert page.evaluate("document.activeElement.id") == "by-rule"
+        page.keyboard.press("Tab")
+        summary = page.evaluate("document.activeElement.closest('section').id")
+        assert summary == f"rule-{first_rule}"
+        page.keyboard.press("Enter")
+        assert page.evaluate("document.activeElement.parentElement.open") is True
+        page.keyboard.press("Tab")  # the table of failures: a focusable region that scrolls with the arrow keys
+        role, wide = page.evaluate(
+            "[document.activeElement.getAttribute('role'),"
+            " document.activeElement.scrollWidth > document.activeElement.clientWidth]"
+        )
+        assert role == "region" and wide  # at 320 px the table is wider than the screen
+        page.keyboard.press("ArrowRight")
+        page.wait_for_function("document.activeElement.scrollLeft > 0", timeout=5_000)  # scrolling is animated
+        if os.environ.get("CSCTOOLS_SCREENSHOT"):  # to look at the report by eye
+            page.screenshot(path=os.environ["CSCTOOLS_SCREENSHOT"], full_page=False)
+        browser.close()
+    assert requests == [path.as_uri()]  # nothing fetched but the page itself
