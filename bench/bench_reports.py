@@ -107,9 +107,8 @@ def scaled(findings: int, repeat: int, out: Path) -> list[str]:
     first = runs[0]
     lines = [f"{first['findings']:,} findings ({first['failures']:,} failures), {repeat} runs, median (min-max):"]
     for kind in ("html", "xlsx"):
-        lines.append(
-            f"  {kind}: {spread([r[kind + '_seconds'] for r in runs])} s, {spread([r[kind + '_mb'] for r in runs])} MB"
-        )
+        wall, cpu = spread([r[kind + "_seconds"] for r in runs]), spread([r[kind + "_cpu"] for r in runs])
+        lines.append(f"  {kind}: wall {wall} s, CPU {cpu} s, {spread([r[kind + '_mb'] for r in runs])} MB")
     return lines
 
 
