@@ -13,7 +13,11 @@ if TYPE_CHECKING:  # the readers, rules and reports load inside the command: `cs
     from csctools.inputs import Chosen
     from csctools.io.result import ReturnData
     from csctools.reference.authorities import Authority
+    from csctools.validate.engine import ValidationResult
     from csctools.years import CollectionYear
+
+if TYPE_CHECKING:
+    import polars as pl
 
 RETURNS = {"903": "ssda903", "ssda903": "ssda903", "cin": "cin"}
 
@@ -82,6 +86,33 @@ def show_rejected(data: ReturnData) -> None:
         typer.echo(f"  ... and {len(entries) - REJECTED_SHOWN} more (listed in every report)", err=True)
 
 
+FAILED_RULES_SHOWN = 20
+
+
+def echo_failed_rules(result: ValidationResult) -> None:
+    """The rules that failed or raised queries, in code order: code, errors or queries, message."""
+    from csctools.validate.catalogue import ERROR
+    from csctools.validate.worklist import code_order
+
+    active = sorted((o for o in result.outcomes if o.failures), key=lambda o: code_order(o.code))
+    for outcome in active[:FAILED_RULES_SHOWN]:
+        what = plural(outcome.failures, "error" if outcome.severity == ERROR else "query")
+        message = outcome.message if len(outcome.message) <= 100 else outcome.message[:99] + "…"
+        typer.echo(f"  {outcome.code:<8} {what:>12}  {message}")
+    if len(active) > FAILED_RULES_SHOWN:
+        typer.echo(f"  ... and {len(active) - FAILED_RULES_SHOWN} more rules (listed in every report)")
+
+
+def read_earlier(path: Path) -> pl.DataFrame:
+    """The failures of an earlier run's JSON report; exit 2 with one line if it cannot be used."""
+    from csctools.validate.since import SinceError, earlier_failures
+
+    try:
+        return earlier_failures(path)
+    except SinceError as error:
+        fail(f"--since {error}")
+
+
 def validate_command(
     return_kind: Annotated[str, typer.Argument(metavar="RETURN", help="903 or cin")],
     files: Annotated[list[Path], typer.Argument(help="This year's files or folder")],
@@ -95,6 +126,9 @@ def validate_command(
     skip: Annotated[list[str] | None, typer.Option(help="Not these rule codes, packs, tables or tags")] = None,
     settings: Annotated[
         Path | None, typer.Option(help="Settings file (default: settings-<LA>.yaml in the config folder)")
+    ] = None,
+    since: Annotated[
+        Path | None, typer.Option(help="A JSON report of an earlier run: say what was fixed, what is new")
     ] = None,
 ) -> None:
     """Validate a return against every DfE rule of its year and any packs. Exit 0: no errors; 1: errors found;
@@ -116,6 +150,7 @@ def validate_command(
     for path in output or []:
         if path.suffix.lower() not in FORMATS:
             fail(f"{path}: unknown report format (use .xlsx, .csv, .json or .html)")
+    earlier = read_earlier(since) if since is not None else None  # a bad report stops here, before the work
     authority: Authority | None = None
     if la:
         try:
@@ -176,6 +211,11 @@ def validate_command(
         f"{kind.upper()} {data.year}: {result.headline()}; "
         + ", ".join(f"{plural(n, 'rule')} {status}" for status, n in sorted(counts.items()))
     )
+    echo_failed_rules(result)
+    if earlier is not None:
+        from csctools.validate.since import changes
+
+        typer.echo(changes(earlier, result.errors).describe())
     reasons: dict[str, list[str]] = {}
     for outcome in result.outcomes:
         if outcome.status in (NOT_RUN, COULD_NOT_RUN):
@@ -191,6 +231,6 @@ def validate_command(
             "(listed in the reports and by `csc rules list`)"
         )
     for path in output or []:
-        write_report(result, data, path)
+        write_report(result, data, path, provider_list)
         typer.echo(f"report: {path}")
     raise typer.Exit(1 if result.error_count else 0)  # queries alone do not fail the return

@@ -1,0 +1,147 @@
+"""Benchmark: the HTML and XLSX reports at any size.
+
+Two measurements, each repeated (median and min-max over fresh processes; the machine may be shared):
+
+- `--findings N` (default 1,760,000): a synthetic SSDA903 return with many injected errors is validated once per
+  process, its error table repeated (each copy with its own child ids and rows) until it holds N findings, and
+  `write_report` times the HTML and the XLSX of that result. A return that really has 1.76 million findings is
+  national-sized; repeating a result measures the reports, not the readers.
+- `--cli-children N`: `csc validate 903 THIS --previous LAST --la 383` as a user types it, with `-o r.csv` (the
+  baseline) and with `-o r.html` / `-o r.xlsx`; the difference is the report's time.
+
+Usage: python bench/bench_reports.py [--findings 1760000] [--cli-children 50000] [--repeat 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from csctools.synth.generate import SynthOptions, generate
+from csctools.years import CollectionYear
+
+DATA = Path(__file__).parent / "_data"
+YEAR = CollectionYear(2026)
+
+SCALED = """
+import json, sys, time
+from pathlib import Path
+import polars as pl
+from csctools.datasets.ssda903.read import read_903
+from csctools.reference.authorities import find_authority
+from csctools.validate.engine import failures_of
+from csctools.validate.export import write_report
+from csctools.validate.run import validate_return
+from csctools.years import CollectionYear
+now, last, findings, out = Path(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3]), Path(sys.argv[4])
+data, previous = read_903(sorted(now.glob("*.csv"))), read_903(sorted(last.glob("*.csv")))
+result = validate_return(data, CollectionYear(2026), find_authority("383"), previous)
+base = result.errors
+copies = -(-findings // base.height)
+errors = pl.concat(
+    base.with_columns(
+        (pl.col("child_id") + (f"-{k}" if k else "")).alias("child_id"),
+        (pl.col("row_number") + k * 1_000_000).alias("row_number"),
+    )
+    for k in range(copies)
+).head(findings)
+failed = failures_of(errors)
+per_rule = dict(failed.group_by("rule_code").len().iter_rows())
+cells = dict(errors.group_by("rule_code").len().iter_rows())
+result.errors = errors
+result.outcomes = [o._replace(failures=per_rule.get(o.code, 0), cells=cells.get(o.code, 0)) for o in result.outcomes]
+found = {"findings": errors.height, "failures": failed.height}
+for kind in ("html", "xlsx"):
+    path = out / f"scaled.{kind}"
+    start, cpu = time.perf_counter(), time.process_time()
+    write_report(result, data, path)
+    found[kind + "_seconds"] = time.perf_counter() - start
+    found[kind + "_cpu"] = time.process_time() - cpu
+    found[kind + "_mb"] = path.stat().st_size / 1e6
+print(json.dumps(found))
+"""
+
+
+def returns(children: int, inject: int) -> tuple[Path, Path]:
+    """This year's and last year's 903 CSV files of a seeded synthetic return (made once)."""
+    root = DATA / f"reports-{children}-{inject}"
+    if not (root / "done").exists():
+        generate(
+            SynthOptions(
+                ["383"],
+                CollectionYear(2025),
+                YEAR,
+                children=children,
+                seed=5,
+                annex_a=False,
+                formats=("csv",),
+                inject=inject,
+                cin=False,
+            ),
+            root,
+        )
+        (root / "done").write_text("")
+    return root / "383" / "2025_26" / "ssda903", root / "383" / "2024_25" / "ssda903"
+
+
+def spread(values: list[float]) -> str:
+    return f"{statistics.median(values):.2f} ({min(values):.2f}-{max(values):.2f})"
+
+
+def scaled(findings: int, repeat: int, out: Path) -> list[str]:
+    now, last = returns(5_000, 3_000)
+    runs = []
+    for _ in range(repeat):
+        done = subprocess.run(
+            [sys.executable, "-c", SCALED, str(now), str(last), str(findings), str(out)],
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        runs.append(json.loads(done.stdout.strip().splitlines()[-1]))
+    first = runs[0]
+    lines = [f"{first['findings']:,} findings ({first['failures']:,} failures), {repeat} runs, median (min-max):"]
+    for kind in ("html", "xlsx"):
+        wall, cpu = spread([r[kind + "_seconds"] for r in runs]), spread([r[kind + "_cpu"] for r in runs])
+        lines.append(f"  {kind}: wall {wall} s, CPU {cpu} s, {spread([r[kind + '_mb'] for r in runs])} MB")
+    return lines
+
+
+def cli(children: int, repeat: int, out: Path) -> list[str]:
+    now, last = returns(children, children // 10)
+    csc = Path(sys.executable).with_name("csc")
+    base = [str(csc), "validate", "903", str(now), "--previous", str(last), "--la", "383"]
+    timings: dict[str, list[float]] = {"csv": [], "html": [], "xlsx": []}
+    for _ in range(repeat):
+        for kind in timings:
+            start = time.perf_counter()
+            subprocess.run([*base, "-o", str(out / f"cli.{kind}")], capture_output=True, check=False)
+            timings[kind].append(time.perf_counter() - start)
+    lines = [f"csc validate 903, {children:,} children with last year, {repeat} runs, wall s median (min-max):"]
+    for kind, values in timings.items():
+        size = (out / f"cli.{kind}").stat().st_size / 1e6
+        lines.append(f"  -o r.{kind}: {spread(values)} s, {size:.1f} MB")
+    return lines
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--findings", type=int, default=1_760_000)
+    parser.add_argument("--cli-children", type=int, default=0)
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    out = DATA / "reports-out"
+    out.mkdir(parents=True, exist_ok=True)
+    lines = scaled(args.findings, args.repeat, out) if args.findings else []
+    if args.cli_children:
+        lines += cli(args.cli_children, args.repeat, out)
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,325 @@
+"""The reports analysts act on: the XLSX work list, the HTML report and `csc validate`'s failed rules and --since.
+
+Each test opens the output (XLSX read back with python-calamine and unzipped, HTML parsed with lxml) and checks it
+against the engine's error table, counted independently here (failures_of, or by hand)."""
+
+from __future__ import annotations
+
+import json
+import re
+import zipfile
+from pathlib import Path
+
+import polars as pl
+import pytest
+from lxml import html as lxml_html
+from python_calamine import CalamineWorkbook
+from typer.testing import CliRunner
+
+from csctools.cli.main import app
+from csctools.datasets.ssda903.read import read_903
+from csctools.io.result import ReturnData
+from csctools.reference.authorities import find_authority
+from csctools.synth.generate import SynthOptions, generate
+from csctools.validate import html_report, xlsx_report
+from csctools.validate.engine import FAILURE_KEY, ValidationResult, failures_of
+from csctools.validate.export import write_report
+from csctools.validate.guidance import guidance
+from csctools.validate.run import validate_return
+from csctools.validate.since import changes
+from csctools.validate.worklist import code_order, ordered_codes
+from csctools.years import CollectionYear
+
+YEAR = CollectionYear(2026)
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def injected(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("reports")
+    options = SynthOptions(
+        ["383"], YEAR.previous(), YEAR, children=150, seed=11, formats=("csv",), annex_a=False, cin=False, inject=40
+    )
+    generate(options, out)
+    return out / "383"
+
+
+@pytest.fixture(scope="module")
+def validated(injected: Path) -> tuple[ValidationResult, ReturnData]:
+    data = read_903(sorted((injected / "2025_26" / "ssda903").glob("*.csv")))
+    last = read_903(sorted((injected / "2024_25" / "ssda903").glob("*.csv")))
+    return validate_return(data, YEAR, find_authority("383"), last), data
+
+
+def test_rule_codes_sort_as_people_read_them() -> None:
+    codes = ["1001", "INT11", "101", "PC-X", "1000", "392c", "392", "INT101", "99", "503D", "503A"]
+    assert ordered_codes(codes) == [
+        "99", "101", "392", "392c", "503A", "503D", "1000", "1001", "INT11", "INT101", "PC-X"
+    ]  # fmt: skip
+    assert code_order("101") < code_order("1000") < code_order("1001") < code_order("A1")
+
+
+def _sheet(book: CalamineWorkbook, name: str) -> list[list[object]]:
+    return book.get_sheet_by_name(name).to_python()
+
+
+def _sheet_xml(path: Path, index: int) -> str:
+    with zipfile.ZipFile(path) as book:
+        return book.read(f"xl/worksheets/sheet{index}.xml").decode()
+
+
+def test_xlsx_work_list(validated: tuple[ValidationResult, ReturnData], tmp_path: Path) -> None:
+    result, data = validated
+    path = tmp_path / "r.xlsx"
+    write_report(result, data, path)
+    book = CalamineWorkbook.from_path(str(path))
+    assert book.sheet_names[:3] == ["Summary", "Errors", "Children"]
+    expected = failures_of(result.errors)
+    assert expected.height > 40  # the injected errors, and the queries a synthetic return raises
+
+    summary = _sheet(book, "Summary")
+    facts = {str(r[0]): r[1] for r in summary if r[0] and r[1] != ""}
+    tally = result.tally()
+    assert facts["authority"] == "Leeds (383)" and facts["collection year"] == "2025/26"
+    assert (facts["errors"], facts["queries"], facts["children affected"]) == (
+        tally.errors,
+        tally.queries,
+        tally.children,
+    )
+    assert facts["csctools version"] and re.match(r"\d{4}-\d\d-\d\d", str(facts["run date"]))
+    files = {(r[0], r[1]): r[2] for r in summary if str(r[0]).endswith(".csv")}
+    assert files[("ssda903_2025_26_episodes.csv", "Episodes")] == data.tables["Episodes"].height
+    start = next(i for i, r in enumerate(summary) if r[:2] == ["rule", "status"])
+    rules = [r for r in summary[start + 1 :] if r[0]]
+    active = [r for r in rules if r[1] in ("failed", "raised queries")]
+    assert rules[: len(active)] == active  # rules that failed come first
+    counts = [int(r[3]) for r in active]
+    assert counts == sorted(counts, reverse=True) and counts[0] > 0  # most failures first
+
+    errors = _sheet(book, "Errors")
+    assert errors[0][:7] == ["rule", "severity", "message", "child", "table", "file", "source row"]
+    listed = errors[1:]
+    assert len(listed) == expected.height  # one row per failure
+    keys = {(r[0], r[4], int(r[6]), str(r[3])) for r in listed}
+    assert keys == {
+        (c, t, n, str(ch))
+        for c, t, n, ch in expected.select("rule_code", "table", "row_number", "child_id").iter_rows()
+    }
+    cell = result.errors.row(0, named=True)
+    row = next(r for r in listed if (r[0], r[4], int(r[6])) == (cell["rule_code"], cell["table"], cell["row_number"]))
+    assert f"{cell['field']}={cell['value'] if cell['value'] is not None else '(blank)'}" in str(row[7])
+    found = guidance("ssda903", str(row[0]))
+    assert found is not None and row[8] == found.check
+    order = [code_order(str(r[0])) for r in listed]
+    assert order == sorted(order)  # rules in code order
+    sheet = _sheet_xml(path, 2)
+    assert "<autoFilter" in sheet and 'state="frozen"' in sheet
+    assert 'orientation="landscape"' in sheet and 'fitToHeight="0"' in sheet and 'fitToPage="1"' in sheet
+
+    children = _sheet(book, "Children")
+    by_child = (
+        expected.filter(pl.col("child_id").is_not_null())
+        .group_by("child_id")
+        .agg((pl.col("severity") == "error").sum().alias("errors"), pl.col("rule_code").unique().alias("rules"))
+    )
+    assert len(children) - 1 == by_child.height
+    shown = {str(r[0]): (int(r[1]), set(str(r[3]).split(", "))) for r in children[1:]}
+    for child, n_errors, codes in by_child.iter_rows():
+        assert shown[child] == (n_errors, set(codes))
+    first_errors = [int(r[1]) for r in children[1:]]
+    assert first_errors == sorted(first_errors, reverse=True)  # children with errors first
+
+
+def test_xlsx_comments_carry_rule_code_and_message(
+    validated: tuple[ValidationResult, ReturnData], tmp_path: Path
+) -> None:
+    result, data = validated
+    path = tmp_path / "r.xlsx"
+    write_report(result, data, path)
+    with zipfile.ZipFile(path) as book:
+        comments = " ".join(book.read(n).decode() for n in book.namelist() if "comments" in n)
+    cell = result.errors.filter(pl.col("table") == "Episodes").row(0, named=True)
+    assert f"{cell['rule_code']}: {cell['message']}".replace("'", "&apos;") in comments.replace("&#39;", "&apos;")
+    assert "Rules: " not in comments
+
+
+def test_caps_say_so(
+    validated: tuple[ValidationResult, ReturnData], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    result, data = validated
+    monkeypatch.setattr(xlsx_report, "ERRORS_PER_RULE", 1)
+    monkeypatch.setattr(xlsx_report, "TABLE_ROWS_SHOWN", 3)
+    monkeypatch.setattr(xlsx_report, "COMMENTS_SHOWN", 2)
+    monkeypatch.setattr(html_report, "FAILURES_PER_RULE", 2)
+    write_report(result, data, tmp_path / "r.xlsx")
+    write_report(result, data, tmp_path / "r.html")
+    book = CalamineWorkbook.from_path(str(tmp_path / "r.xlsx"))
+    errors = _sheet(book, "Errors")
+    rules_failing = failures_of(result.errors)["rule_code"].n_unique()
+    assert len([r for r in errors[1:] if r[0] and r[1] in ("error", "query")]) == rules_failing
+    assert any("at most 1 of each rule" in str(r[0]) for r in errors)
+    episodes = _sheet(book, "Episodes")
+    assert len([r for r in episodes[1:] if str(r[0]).endswith(".csv")]) == 3
+    assert any(str(r[0]).startswith("The first 3 of") for r in episodes)
+    assert any(str(r[0]).startswith("Comments on the first 2") for r in episodes)
+    page = lxml_html.parse(str(tmp_path / "r.html")).getroot()
+    busiest = failures_of(result.errors).group_by("rule_code").len().sort("len", descending=True).row(0)
+    section = page.get_element_by_id(f"rule-{busiest[0]}")
+    assert len(section.xpath(".//table[@class='failures']/tbody/tr")) == 2
+    assert f"and {busiest[1] - 2:,} more" in section.text_content()
+
+
+def test_html_report(validated: tuple[ValidationResult, ReturnData], tmp_path: Path) -> None:
+    result, data = validated
+    path = tmp_path / "r.html"
+    write_report(result, data, path)
+    text = path.read_text(encoding="utf-8")
+    assert "<script" not in text and "http://" not in text and "https://" not in text and "<link" not in text
+    page = lxml_html.fromstring(text)
+    assert len(page.xpath("//main")) == 1
+    tally = result.tally()
+    figures = [li.text_content() for li in page.xpath("//ul[@id='figures']/li")]
+    assert figures[0] == f"{tally.errors:,}errors" and figures[1] == f"{tally.queries:,}queries"
+    assert figures[3] == f"{tally.children:,}children affected"
+    sections = [s.get("id").removeprefix("rule-") for s in page.xpath("//section[@class='rule']")]
+    failing = set(failures_of(result.errors)["rule_code"])
+    assert set(sections) == failing and sections == ordered_codes(sections)
+    # every rule that did not fail is listed after, inside a collapsed <details>
+    others = page.get_element_by_id("others")
+    assert others.tag == "details" and others.get("open") is None
+    assert {tr[0].text for tr in others.xpath(".//tbody/tr")} == {o.code for o in result.outcomes} - failing
+    # guidance on each failed rule
+    first = page.get_element_by_id(f"rule-{sections[0]}")
+    found = guidance("ssda903", sections[0])
+    assert found is not None and found.check in first.text_content()
+    # errors grouped by child: each child's failures, counted independently
+    per_child = failures_of(result.errors).filter(pl.col("child_id").is_not_null()).group_by("child_id").len()
+    shown = {
+        d.get("id").removeprefix("child-"): len(d.xpath(".//tbody/tr")) for d in page.xpath("//details[@class='child']")
+    }
+    assert shown == {c: min(n, html_report.FAILURES_PER_CHILD) for c, n in per_child.iter_rows()}
+    # two charts, drawn inline with a text alternative
+    charts = page.xpath("//div[@id='charts']/svg")
+    assert len(charts) == 2 and all(c.get("role") == "img" and c.get("aria-label") for c in charts)
+    tables = failures_of(result.errors).group_by("table").len()
+    for table, count in tables.iter_rows():
+        assert f"{table}: {count:,}" in charts[1].get("aria-label")
+
+
+def test_html_report_with_no_failures_and_bad_code_order_inputs(tmp_path: Path) -> None:
+    from csctools.validate.engine import ERROR_COLUMNS, Outcome
+
+    empty = ValidationResult("ssda903", YEAR, None, pl.DataFrame(schema=ERROR_COLUMNS), [Outcome("101", "passed")])
+    data = ReturnData("ssda903", YEAR, {}, [])
+    write_report(empty, data, tmp_path / "r.html")
+    write_report(empty, data, tmp_path / "r.xlsx")
+    page = lxml_html.parse(str(tmp_path / "r.html")).getroot()
+    assert "No rule failed or raised a query." in page.text_content()
+    assert _sheet(CalamineWorkbook.from_path(str(tmp_path / "r.xlsx")), "Errors") == [list(xlsx_report.ERROR_HEADINGS)]
+
+
+def test_changes_since_are_counted_by_rule_table_child_row_and_field() -> None:
+    def frame(rows: list[tuple[str, str, str, int, str]]) -> pl.DataFrame:
+        return pl.DataFrame(rows, schema=["rule_code", "table", "child_id", "row_number", "field"], orient="row")
+
+    before = frame(
+        [("101", "Header", "1", 2, "SEX"), ("142", "Episodes", "1", 3, "DEC"), ("142", "Episodes", "1", 3, "DECOM")]
+    )
+    after = frame(
+        [("142", "Episodes", "1", 3, "DEC"), ("142", "Episodes", "1", 3, "DECOM"), ("103", "Header", "2", 4, "ETHNIC")]
+    )
+    assert changes(before, after) == (1, 1, 2)
+    assert changes(before, after).describe() == "since the last run: 1 fixed, 1 new, 2 still open"
+
+
+def test_cli_lists_failed_rules_and_what_changed_since(injected: Path, tmp_path: Path) -> None:
+    now, last = injected / "2025_26" / "ssda903", injected / "2024_25" / "ssda903"
+    args = ["validate", "903", str(now), "--previous", str(last), "--la", "383"]
+    first = runner.invoke(app, [*args, "-o", str(tmp_path / "last.json")])
+    assert first.exit_code == 1, first.output
+    document = json.loads((tmp_path / "last.json").read_text())
+    failing = {r["code"]: r for r in document["rules"] if r["failures"]}
+    listed = re.findall(r"^  (\S+)\s+([\d,]+) (?:errors?|query|queries)  ", first.output, flags=re.M)
+    assert len(listed) == min(20, len(failing))
+    assert [code for code, _ in listed] == ordered_codes(list(failing))[:20]
+    assert all(int(n) == failing[code]["failures"] for code, n in listed)
+    if len(failing) > 20:
+        assert f"... and {len(failing) - 20} more rules" in first.output
+    keys = {tuple(e[k] for k in ("rule_code", "table", "child_id", "row_number", "field")) for e in document["errors"]}
+
+    again = runner.invoke(app, [*args, "--since", str(tmp_path / "last.json")])
+    assert f"since the last run: 0 fixed, 0 new, {len(keys):,} still open" in again.output
+
+    edited = dict(document, errors=[*document["errors"][1:], dict(document["errors"][0], rule_code="ZZZ")])
+    dropped = document["errors"][0]
+    same_key = sum(
+        all(e[k] == dropped[k] for k in ("rule_code", "table", "child_id", "row_number", "field"))
+        for e in document["errors"]
+    )
+    (tmp_path / "edited.json").write_text(json.dumps(edited))
+    changed = runner.invoke(app, [*args, "--since", str(tmp_path / "edited.json")])
+    new = 1 if same_key == 1 else 0  # the dropped cell comes back as new unless another row had its key
+    assert f"since the last run: 1 fixed, {new} new, {len(keys) - new:,} still open" in changed.output
+
+
+@pytest.mark.parametrize(
+    ("content", "said"),
+    [("not json", "not a JSON report"), ('{"errors": 3}', "no list of errors"), ('{"errors": [{"x": 1}]}', "have no")],
+)
+def test_since_a_bad_report_is_one_line_and_exit_2(injected: Path, tmp_path: Path, content: str, said: str) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text(content)
+    result = runner.invoke(app, ["validate", "903", str(injected / "2025_26" / "ssda903"), "--since", str(bad)])
+    assert result.exit_code == 2 and said in result.output and "Traceback" not in result.output
+    assert str(bad) in result.output
+
+
+def test_failure_key_is_the_engines() -> None:
+    assert set(FAILURE_KEY) == {"rule_code", "table", "source_file", "row_number", "child_id"}
+
+
+def test_html_report_by_keyboard_in_chromium(validated: tuple[ValidationResult, ReturnData], tmp_path: Path) -> None:
+    """Skip link to the failed rules, a visible focus ring, details opened with Enter, tables scrolled by keyboard."""
+    import os
+    import shutil
+
+    chromium = os.environ.get("CSCTOOLS_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+    if not chromium:
+        if os.environ.get("CI"):
+            pytest.fail("Chromium is not installed: run scripts/install_browser.sh")
+        pytest.skip("Chromium is not installed (scripts/install_browser.sh installs it)")
+    from playwright.sync_api import sync_playwright
+
+    result, data = validated
+    path = tmp_path / "r.html"
+    write_report(result, data, path)
+    first_rule = ordered_codes(list(set(failures_of(result.errors)["rule_code"])))[0]
+    with sync_playwright() as driver:
+        browser = driver.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
+        page = browser.new_page(viewport={"width": 320, "height": 700})
+        requests: list[str] = []
+        page.on("request", lambda request: requests.append(request.url))
+        page.goto(path.as_uri())
+        page.keyboard.press("Tab")
+        assert page.evaluate("document.activeElement.textContent") == "Skip to the failed rules"
+        ring = page.evaluate("getComputedStyle(document.activeElement).outlineColor")
+        assert ring == "rgb(11, 12, 12)"  # near-black on white: well above WCAG's 3:1
+        page.keyboard.press("Enter")
+        assert page.evaluate("document.activeElement.id") == "by-rule"
+        page.keyboard.press("Tab")
+        summary = page.evaluate("document.activeElement.closest('section').id")
+        assert summary == f"rule-{first_rule}"
+        page.keyboard.press("Enter")
+        assert page.evaluate("document.activeElement.parentElement.open") is True
+        page.keyboard.press("Tab")  # the table of failures: a focusable region that scrolls with the arrow keys
+        role, wide = page.evaluate(
+            "[document.activeElement.getAttribute('role'),"
+            " document.activeElement.scrollWidth > document.activeElement.clientWidth]"
+        )
+        assert role == "region" and wide  # at 320 px the table is wider than the screen
+        page.keyboard.press("ArrowRight")
+        page.wait_for_function("document.activeElement.scrollLeft > 0", timeout=5_000)  # scrolling is animated
+        if os.environ.get("CSCTOOLS_SCREENSHOT"):  # to look at the report by eye
+            page.screenshot(path=os.environ["CSCTOOLS_SCREENSHOT"], full_page=False)
+        browser.close()
+    assert requests == [path.as_uri()]  # nothing fetched but the page itself
