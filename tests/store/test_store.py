@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -144,3 +145,27 @@ def test_missing_store_is_one_line(tmp_path: Path, command: str) -> None:
         result.exit_code == 2
         and result.output.strip() == f"csc: {tmp_path / 'none.duckdb'}: no store here (csc store add creates one)"
     )
+
+
+def test_one_add_of_the_same_return_twice_numbers_the_versions_in_order(hub_returns: Path, tmp_path: Path) -> None:
+    # two copies of Leeds' 903 return in one add: versions 1 and 2 in that add, 3 in the next; every file recorded
+    source = next((hub_returns / "383").glob("*/ssda903"))
+    for copy in ("first", "second"):
+        shutil.copytree(source, tmp_path / "383" / copy / "ssda903")
+    store = tmp_path / "hub.duckdb"
+    code, output = add(store, tmp_path / "383" / "first", tmp_path / "383" / "second")
+    assert code == 0 and "version 1" in output and "version 2" in output, output
+    code, output = add(store, tmp_path / "383" / "first")
+    assert code == 0 and "version 3" in output, output
+    files = len(list(source.iterdir()))
+    with duckdb.connect(str(store), read_only=True) as connection:
+        rows = connection.execute(
+            "SELECT s.submission_id, s.version, s.status, s.la_number, s.year, count(f.name) FROM submissions s "
+            "JOIN submission_files f USING (submission_id) GROUP BY ALL ORDER BY 1"
+        ).fetchall()
+        header = connection.execute(
+            'SELECT submission_id, count(*) FROM "ssda903__Header" GROUP BY 1 ORDER BY 1'
+        ).fetchall()
+    assert [r[1:] for r in rows] == [(v, "accepted", "383", 2026, files) for v in (1, 2, 3)]
+    # each version holds the return's rows under its own id (the same rows, since the copies are the same)
+    assert [i for i, _ in header] == [r[0] for r in rows] and len({n for _, n in header}) == 1

@@ -60,7 +60,19 @@ def input_identifiers(data: ReturnData) -> pl.Series:
     return values.filter(values.str.len_chars() > 0).filter(~values.is_in(list(NOT_IDENTIFIERS)))
 
 
-def _long_text(out: pl.DataFrame, policy: Policy, dataset: str, table: str) -> pl.DataFrame:
+def _normalised(out: pl.DataFrame) -> pl.DataFrame:
+    """Every column of a shared table as compared (text, upper case, no spaces), worked out once per table.
+
+    Dates and whole numbers written as text hold no letter or space ("2025-04-01", "-12"), so casting them is
+    their normal form already; every other column goes through `normalise_identifier`."""
+    plain = (pl.Date, pl.Int8, pl.Int16, pl.Int32, pl.Int64, pl.UInt8, pl.UInt16, pl.UInt32, pl.UInt64)
+    return out.select(
+        pl.col(c).cast(pl.String) if dtype in plain else normalise_identifier(pl.col(c))
+        for c, dtype in out.schema.items()
+    )
+
+
+def _long_text(out: pl.DataFrame, normal: pl.DataFrame, policy: Policy, dataset: str, table: str) -> pl.DataFrame:
     """Text values (not pseudonyms) long enough to hold a long identifier inside them: (column, v)."""
     columns = [
         c
@@ -68,7 +80,7 @@ def _long_text(out: pl.DataFrame, policy: Policy, dataset: str, table: str) -> p
         if dtype == pl.String and policy.treatment(dataset, table, c).name != PSEUDONYM
     ]
     parts = [
-        out.select(pl.lit(c).alias("column"), normalise_identifier(pl.col(c)).alias("v")).filter(
+        normal.select(pl.lit(c).alias("column"), pl.col(c).alias("v")).filter(
             pl.col("v").str.len_chars() > SUBSTRING_LENGTH  # holding a longer one inside; one as long is equal
         )
         for c in columns
@@ -76,30 +88,24 @@ def _long_text(out: pl.DataFrame, policy: Policy, dataset: str, table: str) -> p
     return pl.concat(parts) if parts else pl.DataFrame(schema={"column": pl.String, "v": pl.String})
 
 
-def _all_values(out: pl.DataFrame) -> pl.DataFrame:
+def _all_values(normal: pl.DataFrame) -> pl.DataFrame:
     """Every value of the table, normalised, as (column, v)."""
     return pl.concat(
-        [
-            out.select(
-                pl.lit(c).alias("column"),
-                normalise_identifier(pl.col(c)).alias("v"),
-            )
-            for c in out.columns
-        ]
+        [normal.select(pl.lit(c).alias("column"), pl.col(c).alias("v")) for c in normal.columns]
     ).drop_nulls("v")
 
 
 def _birth_leaks(
-    name: str, out: pl.DataFrame, source: pl.DataFrame, births: list[str], policy: Policy, dataset: str
+    name: str, normal: pl.DataFrame, source: pl.DataFrame, births: list[str], policy: Policy, dataset: str
 ) -> list[Leak]:
     """Rows holding their own exact birth date, in the columns not moved by a shift or cut to the month."""
     leaks: list[Leak] = []
-    columns = [c for c in out.columns if policy.treatment(dataset, name, c).name not in (SHIFT, MONTH)]
+    columns = [c for c in normal.columns if policy.treatment(dataset, name, c).name not in (SHIFT, MONTH)]
     if not columns:
         return leaks
     formats = [(c, f) for c in births for f in BIRTH_FORMATS]
     texts = source.select(pl.col(c).dt.strftime(f).alias(f"_birth{n}") for n, (c, f) in enumerate(formats))
-    frame = out.select(normalise_identifier(pl.col(c)) for c in columns).hstack(texts)
+    frame = normal.select(columns).hstack(texts)
     births_texts = [pl.col(c) for c in texts.columns]
     counts = frame.select(
         pl.any_horizontal([pl.col(c) == b for b in births_texts]).fill_null(False).sum().alias(c) for c in columns
@@ -121,9 +127,10 @@ def find_leaks(data: ReturnData, shared: SharedReturn, policy: Policy) -> list[L
         if out.width == 0:
             continue
         # equal to an identifier: one join over every value of the table
-        equal = _all_values(out).join(known, on="v", how="semi").group_by("column", maintain_order=True).len()
+        normal = _normalised(out)
+        equal = _all_values(normal).join(known, on="v", how="semi").group_by("column", maintain_order=True).len()
         leaks += [Leak(name, c, n, "an identifier of the input") for c, n in equal.iter_rows()]
-        long_text.append(_long_text(out, policy, data.dataset, name).with_columns(pl.lit(name).alias("table")))
+        long_text.append(_long_text(out, normal, policy, data.dataset, name).with_columns(pl.lit(name).alias("table")))
         for column in out.columns:
             if policy.treatment(data.dataset, name, column).name == SHIFT:
                 unmoved = int((out[column] == source[column]).fill_null(False).sum())
@@ -131,7 +138,7 @@ def find_leaks(data: ReturnData, shared: SharedReturn, policy: Policy) -> list[L
                     leaks.append(Leak(name, column, unmoved, "the input's date unmoved"))
         births = [c.name for c in table.columns if kind_of(c) is Kind.BIRTH and c.name in source.columns]
         if births:
-            leaks += _birth_leaks(name, out, source, births, policy, data.dataset)
+            leaks += _birth_leaks(name, normal, source, births, policy, data.dataset)
     # a long identifier inside a longer text value: one search over every table's long text values
     text = pl.concat(long_text) if long_text else pl.DataFrame()
     if long_ones and text.height:

@@ -32,8 +32,17 @@ def normalise_identifier(expr: pl.Expr) -> pl.Expr:
     return expr.cast(pl.String).str.to_uppercase().str.replace_all(r"\s+", "")
 
 
-def _digest(key: bytes, domain: str, value: str) -> bytes:
-    return hmac.digest(key, f"{domain}\0{value}".encode(), hashlib.sha256)
+def _digester(key: bytes, domain: str) -> Callable[[str], bytes]:
+    """HMAC-SHA256 of "domain\\0value" under the key, for many values: the keyed state after the domain is made
+    once and copied per value (about twice as fast as one `hmac.digest` call per value, the same digests)."""
+    start = hmac.new(key, f"{domain}\0".encode(), hashlib.sha256)
+
+    def digest(value: str) -> bytes:
+        state = start.copy()
+        state.update(value.encode())
+        return state.digest()
+
+    return digest
 
 
 Memo = dict[str, pl.DataFrame]  # per domain: value -> its pseudonym or offset ("v", "out"), worked out once
@@ -57,8 +66,10 @@ def _mapped(
 def pseudonym_map(values: pl.Series, key: bytes, domain: str, memo: Memo | None = None) -> pl.Series:
     """Keyed HMAC-SHA256 pseudonyms, one per value (hashing runs once per distinct value, not per row)."""
 
+    digest = _digester(key, domain)
+
     def work_out(value: str) -> str:
-        return _digest(key, domain, value).hex()[:PSEUDONYM_CHARS].upper()
+        return digest(value).hex()[:PSEUDONYM_CHARS].upper()
 
     return _mapped(values, {} if memo is None else memo, f"pseudonym:{domain}", work_out, pl.String)
 
@@ -66,8 +77,10 @@ def pseudonym_map(values: pl.Series, key: bytes, domain: str, memo: Memo | None 
 def shift_days(owners: pl.Series, key: bytes, max_days: int, memo: Memo | None = None) -> pl.Series:
     """A per-person offset in days, never 0: 1 to max_days earlier or later, the same for every row of a person."""
 
+    digest = _digester(key, "shift")
+
     def work_out(value: str) -> int:
-        number = int.from_bytes(_digest(key, "shift", value)[:8], "big")
+        number = int.from_bytes(digest(value)[:8], "big")
         size = number % max_days + 1
         return size if number >> 63 else -size
 

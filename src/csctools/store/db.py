@@ -137,12 +137,13 @@ def _typed(frame: pl.DataFrame, dataset: str, table: str, submission_id: int) ->
     return frame.select(exprs)
 
 
-def _next_version(connection: duckdb.DuckDBPyConnection, submission: Submission) -> int:
-    row = connection.execute(
-        "SELECT max(version) FROM submissions WHERE la_number = ? AND dataset = ? AND year = ? AND status = 'accepted'",
-        [submission.authority.number if submission.authority else None, submission.dataset, submission.year],
-    ).fetchone()
-    return int(row[0] or 0) + 1 if row else 1
+def _versions(connection: duckdb.DuckDBPyConnection) -> dict[tuple[str | None, str | None, int | None], int]:
+    """The latest accepted version of every authority, return and year, read once inside the add's transaction
+    (one writer at a time holds the file, so no other add can change them before the commit)."""
+    rows = connection.execute(
+        "SELECT la_number, dataset, year, max(version) FROM submissions WHERE status = 'accepted' GROUP BY ALL"
+    ).fetchall()
+    return {(la, dataset, year): int(version or 0) for la, dataset, year, version in rows}
 
 
 def _pause_for_tests() -> None:
@@ -153,6 +154,29 @@ def _pause_for_tests() -> None:
 
 
 FLUSH_ROWS = 250_000  # rows held in polars before they go to DuckDB (which keeps them until the commit)
+SUBMISSION_SCHEMA = pl.Schema(
+    {
+        "submission_id": pl.Int64(),
+        "la_number": pl.String(),
+        "la_name": pl.String(),
+        "ons_code": pl.String(),
+        "dataset": pl.String(),
+        "year": pl.Int32(),
+        "version": pl.Int32(),
+        "status": pl.String(),
+        "reason": pl.String(),
+        "received_at": pl.Datetime("us"),
+        "content_hash": pl.String(),
+        "csctools_version": pl.String(),
+        "packs": pl.String(),
+        "errors": pl.Int32(),
+        "queries": pl.Int32(),
+        "rows_by_table": pl.String(),
+        "outcomes": pl.String(),
+        "authority_from": pl.String(),
+    }
+)
+FILE_SCHEMA = pl.Schema({"submission_id": pl.Int64, "name": pl.String, "sha256": pl.String, "bytes": pl.Int64})
 
 
 class Kept(NamedTuple):
@@ -161,84 +185,103 @@ class Kept(NamedTuple):
     version: int | None  # None for a rejected submission
 
 
-def _flush(
-    connection: duckdb.DuckDBPyConnection, data: dict[str, list[pl.DataFrame]], errors: list[pl.DataFrame]
-) -> None:
-    for target, frames in data.items():
-        register(connection, "_incoming", pl.concat(frames, how="vertical_relaxed"))
-        connection.execute(f'INSERT INTO "{target}" SELECT * FROM _incoming')
-        connection.unregister("_incoming")
-    if errors:
-        register(connection, "_incoming", pl.concat(errors, how="vertical_relaxed"))
-        connection.execute("INSERT INTO errors SELECT * FROM _incoming")
-        connection.unregister("_incoming")
-    data.clear()
-    errors.clear()
+class _Pending:
+    """What an add holds in polars until the next flush: data rows by target table, error rows, and the
+    submissions' own rows and files (written the same way, through Arrow, not a statement per submission)."""
+
+    def __init__(self) -> None:
+        self.clear()
+
+    def clear(self) -> None:
+        self.data: dict[str, list[pl.DataFrame]] = {}
+        self.errors: list[pl.DataFrame] = []
+        self.submissions: list[dict[str, object]] = []
+        self.files: list[dict[str, object]] = []
+        self.rows = 0
+
+    def flush(self, connection: duckdb.DuckDBPyConnection) -> None:
+        inserts = [(target, pl.concat(frames, how="vertical_relaxed")) for target, frames in self.data.items()]
+        if self.errors:
+            inserts.append(("errors", pl.concat(self.errors, how="vertical_relaxed")))
+        if self.submissions:
+            inserts.append(("submissions", pl.DataFrame(self.submissions, schema=SUBMISSION_SCHEMA)))
+        if self.files:
+            inserts.append(("submission_files", pl.DataFrame(self.files, schema=FILE_SCHEMA)))
+        for target, rows in inserts:
+            register(connection, "_incoming", rows)
+            connection.execute(f'INSERT INTO "{target}" SELECT * FROM _incoming')
+            connection.unregister("_incoming")
+        self.clear()
+
+
+def _submission_row(submission: Submission, submission_id: int, version: int | None) -> dict[str, object]:
+    authority = submission.authority
+    return {
+        "submission_id": submission_id,
+        "la_number": authority.number if authority else None,
+        "la_name": authority.name if authority else None,
+        "ons_code": authority.ons_code if authority else None,
+        "dataset": submission.dataset,
+        "year": submission.year,
+        "version": version,
+        "status": "rejected" if submission.rejected else "accepted",
+        "reason": submission.rejected,
+        "received_at": submission.received_at,
+        "content_hash": submission.content_hash,
+        "csctools_version": __version__,
+        "packs": json.dumps([f"DfE {submission.dataset} rules (csctools {__version__})"] if submission.dataset else []),
+        "errors": submission.summary.get("errors"),
+        "queries": submission.summary.get("queries"),
+        "rows_by_table": json.dumps({name: frame.height for name, frame in submission.tables.items()}),
+        "outcomes": json.dumps({k: v for k, v in submission.summary.items() if k not in ("errors", "queries")}),
+        "authority_from": submission.note or None,
+    }
 
 
 def add_submissions(connection: duckdb.DuckDBPyConnection, submissions: Iterable[Submission]) -> list[Kept]:
     """Keep every submission, in one transaction: all of them or (on any failure, crash or kill) none.
 
-    Submissions are written as they come (an iterator of validations still running), in batches of rows."""
+    Submissions are written as they come (an iterator of validations still running), in batches of rows. No
+    statement takes Python parameters per submission: each one costs DuckDB milliseconds (it looks for pandas and
+    numpy every time), so the submissions' rows go in through Arrow with the data."""
     kept: list[Kept] = []
-    data: dict[str, list[pl.DataFrame]] = {}
-    errors: list[pl.DataFrame] = []
-    held = 0
+    pending = _Pending()
     connection.execute("BEGIN TRANSACTION")
     try:
+        versions = _versions(connection)
         for submission in submissions:
             row = connection.execute("SELECT nextval('submission_ids')").fetchone()
             submission_id = int(row[0]) if row else 0
             version = None
             if submission.rejected is None and submission.dataset is not None:
-                version = _next_version(connection, submission)
+                which = (
+                    submission.authority.number if submission.authority else None,
+                    submission.dataset,
+                    submission.year,
+                )
+                version = versions.get(which, 0) + 1
+                versions[which] = version
                 for name, frame in submission.tables.items():
                     if name in {t.name for t in DATASETS[submission.dataset].tables}:
                         target = data_table(submission.dataset, name)
-                        data.setdefault(target, []).append(_typed(frame, submission.dataset, name, submission_id))
+                        typed = _typed(frame, submission.dataset, name, submission_id)
+                        pending.data.setdefault(target, []).append(typed)
                 if submission.errors is not None and submission.errors.height:
-                    errors.append(
+                    pending.errors.append(
                         submission.errors.select(
                             pl.lit(submission_id, pl.Int64).alias("submission_id"), *ERROR_COLUMNS
                         ).cast({"row_number": pl.Int64})
                     )
-            authority = submission.authority
-            rows = {name: frame.height for name, frame in submission.tables.items()}
-            connection.execute(
-                "INSERT INTO submissions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [
-                    submission_id,
-                    authority.number if authority else None,
-                    authority.name if authority else None,
-                    authority.ons_code if authority else None,
-                    submission.dataset,
-                    submission.year,
-                    version,
-                    "rejected" if submission.rejected else "accepted",
-                    submission.rejected,
-                    submission.received_at,
-                    submission.content_hash,
-                    __version__,
-                    json.dumps(
-                        [f"DfE {submission.dataset} rules (csctools {__version__})"] if submission.dataset else []
-                    ),
-                    submission.summary.get("errors"),
-                    submission.summary.get("queries"),
-                    json.dumps(rows),
-                    json.dumps({k: v for k, v in submission.summary.items() if k not in ("errors", "queries")}),
-                    submission.note or None,
-                ],
-            )
-            connection.executemany(
-                "INSERT INTO submission_files VALUES (?, ?, ?, ?)",
-                [[submission_id, f.name, f.sha256, f.size] for f in submission.files],
-            )
+            pending.submissions.append(_submission_row(submission, submission_id, version))
+            pending.files += [
+                {"submission_id": submission_id, "name": f.name, "sha256": f.sha256, "bytes": f.size}
+                for f in submission.files
+            ]
             kept.append(Kept(submission._replace(tables={}, errors=None), submission_id, version))
-            held += sum(rows.values())
-            if held >= FLUSH_ROWS:
-                _flush(connection, data, errors)
-                held = 0
-        _flush(connection, data, errors)
+            pending.rows += sum(frame.height for frame in submission.tables.values())
+            if pending.rows >= FLUSH_ROWS:
+                pending.flush(connection)
+        pending.flush(connection)
         _pause_for_tests()
         connection.execute("COMMIT")
     except BaseException:
