@@ -48,6 +48,7 @@ demo: $(STAMP)
 	@echo "Forecast (demand and cost, 18 months): $(DEMO)/forecast.html, .xlsx, .csv"
 	@echo "With the example pack of local SQL rules (docs/packs.md): $(DEMO)/validation/with-pack.html"
 	@echo "Indicators against England, region and neighbours: $(DEMO)/indicators/"
+	@echo "A regional hub (two authorities pseudonymised, stored, published): $(DEMO)/hub/ (docs/share.md)"
 	@echo "The web page (drop those files on it): $(BIN)/csc serve"
 
 lint: $(STAMP)
