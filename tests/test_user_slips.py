@@ -106,3 +106,14 @@ def test_a_damaged_row_of_a_provider_list_is_not_skipped_silently(tmp_path: Path
     assert described.endswith(
         'row 3: the provider list cannot be read: a quote (") opened on this row is not closed on it'
     )
+
+
+def test_a_year_the_dates_contradict_is_warned_and_a_duplicate_table_said_once(folder: Path, tmp_path: Path) -> None:
+    tables = folder / "ssda903"
+    result = runner.invoke(app, ["validate", "903", str(tables), "--year", "2024/25", "--la", "383"])
+    assert "--year says 2024/25 but the dates in the files are of 2025/26" in result.output
+    for path in tables.glob("*.csv"):
+        shutil.copy(path, tmp_path)
+    shutil.copy(next(tables.glob("*_header.csv")), tmp_path / "header_copy.csv")
+    result = runner.invoke(app, ["validate", "903", str(tmp_path), "--la", "383"])
+    assert result.exit_code == 2 and result.output.count("the Header table is given twice") == 1, result.output

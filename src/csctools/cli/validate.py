@@ -52,6 +52,12 @@ def read_inputs(kind: str, files: list[Path], previous: list[Path], year: Collec
         )
     except InputError as error:
         fail(str(error))
+    if year is not None and chosen.current.dataset == "ssda903":
+        from csctools.datasets.ssda903.detect import year_from_content
+
+        dated = year_from_content(chosen.current.tables)
+        if dated is not None and dated != year:
+            typer.echo(f"warning: --year says {year.label} but the dates in the files are of {dated.label}", err=True)
     if chosen.current.year is None and year is not None:  # undated files: the year the user gave
         again, _ = read_files([Path(p) for p in files_of(chosen.current)], year)
         chosen = chosen._replace(current=again[0])
@@ -60,7 +66,11 @@ def read_inputs(kind: str, files: list[Path], previous: list[Path], year: Collec
     for data, role in ((chosen.current, "this year's"), (chosen.previous, "last year's")):
         if data is None:
             continue
+        said: set[str] = set()
         for problem in data.problems:
+            if problem.kind == "duplicate-table" and problem.message in said:
+                continue  # the same problem is attached to both files: say it once
+            said.add(problem.message)
             typer.echo(f"{problem.severity.value}: {problem.describe()}", err=True)
         show_rejected(data)
         if not data.ok:
