@@ -111,6 +111,8 @@ def test_upload_validate_browse_and_download(server: CscServer, returns: Path) -
     assert results["error_count"] == expected.error_count > 0
     assert results["rule_counts"] == expected.counts()
     assert {c["child_id"] for c in results["children"]} == set(expected.errors["child_id"].drop_nulls().to_list())
+    with_errors = [c["errors"] > 0 for c in results["children"]]
+    assert with_errors == sorted(with_errors, reverse=True)  # children with errors before those with only queries
 
     child = results["children"][0]
     _, detail, _ = call(server, "GET", f"/api/child?id={child['child_id']}")

@@ -261,7 +261,7 @@ class Workspace:
                 pl.col("rule_code").unique().sort().alias("rules"),
                 pl.col("table").unique().sort().alias("tables"),
             )
-            .sort("child_id")
+            .sort(pl.col("errors") == 0, "child_id")  # children with errors before those with only queries
         )
         return {
             "dataset": outcome.result.dataset,
