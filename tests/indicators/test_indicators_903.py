@@ -31,6 +31,7 @@ import pytest
 from csctools.indicators.compute import Period, Result, compute
 from csctools.indicators.records import load_indicators
 from csctools.io.result import ReturnData
+from tests.indicators.worked import assert_worked
 from tests.rules.build903 import E, H
 from tests.rules.harness import typed
 
@@ -173,11 +174,7 @@ EXPECTED: dict[str, tuple[float, float | None, float]] = {  # numerator, denomin
 
 @pytest.mark.parametrize("indicator", sorted(EXPECTED))
 def test_worked_by_hand(results: dict[str, Result], indicator: str) -> None:
-    result = results[indicator]
-    assert result.status == "computed"
-    numerator, denominator, value = EXPECTED[indicator]
-    assert (result.numerator, result.denominator) == (numerator, denominator)
-    assert result.value == pytest.approx(value)
+    assert_worked(results[indicator], EXPECTED[indicator])
 
 
 def test_every_903_indicator_has_a_worked_example(results: dict[str, Result]) -> None:

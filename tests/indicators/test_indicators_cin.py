@@ -30,6 +30,7 @@ import pytest
 from csctools.indicators.compute import Period, Result, compute
 from csctools.indicators.records import load_indicators
 from csctools.io.result import ReturnData
+from tests.indicators.worked import assert_worked
 from tests.rules.harness import typed
 
 PERIOD = Period(date(2025, 4, 1), date(2026, 3, 31))
@@ -119,11 +120,7 @@ EXPECTED: dict[str, tuple[float, float | None, float]] = {
 
 @pytest.mark.parametrize("indicator", sorted(EXPECTED))
 def test_worked_by_hand(results: dict[str, Result], indicator: str) -> None:
-    result = results[indicator]
-    assert result.status == "computed"
-    numerator, denominator, value = EXPECTED[indicator]
-    assert (result.numerator, result.denominator) == (numerator, denominator)
-    assert result.value == pytest.approx(value)
+    assert_worked(results[indicator], EXPECTED[indicator])
 
 
 def test_every_cin_indicator_has_a_worked_example(results: dict[str, Result]) -> None:
