@@ -25,10 +25,13 @@ ALL_FLAGS = OC2_FLAG_FIELDS
 code_rule("196", "OC2", "SDQ_REASON")
 
 
+def _oc2_with_cla12(ctx: Context) -> pl.DataFrame:
+    return with_cla12(ctx, "OC2")
+
+
 def oc2_rule(code: str, fields: tuple[str, ...] | None = None) -> Callable[[Condition], Condition]:
-    """A rule over OC2 rows with a CLA12 column (looked after continuously for 12 months)."""
-    cla12 = lambda ctx: with_cla12(ctx, "OC2")  # noqa: E731
-    return frame_rule(DATASET, code, "OC2", cla12, fields, source=("cla12", "OC2"), reads=("Episodes",))
+    """A rule over OC2 rows with a CLA12 column (looked after continuously for 12 months, from the Episodes)."""
+    return frame_rule(DATASET, code, "OC2", _oc2_with_cla12, fields, source=("cla12", "OC2"), reads=("Episodes",))
 
 
 def all_blank(*fields: str) -> pl.Expr:
