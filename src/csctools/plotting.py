@@ -1,0 +1,78 @@
+"""Charts drawn with matplotlib, as inline SVG for HTML and PNG for Word (DESIGN.md: a kept library, no script).
+
+One place sets matplotlib up the same way for every report: the SVG backend with no pyplot state (each chart is its
+own `Figure`, so threads do not share anything), text kept as text (small files, readable by screen readers,
+searchable), fixed ids and no date in the file (the same data give the same bytes), the GOV.UK-like palette.
+matplotlib is imported only when a chart is drawn: nothing at `csc` start-up pays for it.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from html import escape
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+# authority, England, region, statistical neighbours, then further series
+PALETTE = ("#1d4f91", "#505a5f", "#b35900", "#2e7d32", "#6f2c91", "#a0203a", "#00707a", "#7a5c00")
+STYLE: dict[Any, Any] = {
+    "svg.fonttype": "none",  # text stays text
+    "svg.hashsalt": "csctools",  # ids do not change between runs
+    "font.family": "sans-serif",
+    "font.sans-serif": ["Arial", "Helvetica", "DejaVu Sans", "sans-serif"],
+    "font.size": 8.0,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.edgecolor": "#505a5f",
+    "axes.labelcolor": "#0b0c0c",
+    "axes.titlesize": 9.0,
+    "axes.titleweight": "bold",
+    "axes.titlelocation": "left",
+    "xtick.color": "#505a5f",
+    "ytick.color": "#505a5f",
+    "legend.frameon": False,
+    "legend.fontsize": 7.0,
+    "lines.linewidth": 1.6,
+    "lines.markersize": 3.5,
+}
+_SVG_PROLOGUE = re.compile(r"^.*?(?=<svg)", re.DOTALL)
+_SVG_METADATA = re.compile(r"<metadata>.*?</metadata>\s*", re.DOTALL)
+
+
+@contextmanager
+def chart_style() -> Iterator[None]:
+    """matplotlib set up as every csctools chart uses it (only for the drawing inside the block)."""
+    import matplotlib
+    from cycler import cycler
+
+    style: dict[Any, Any] = {**STYLE, "axes.prop_cycle": cycler(color=list(PALETTE))}
+    with matplotlib.rc_context(style):
+        yield
+
+
+def new_figure(width_inches: float, height_inches: float) -> Figure:
+    """A figure with no pyplot state behind it (safe in the web page's threads); draw on `fig.subplots()`."""
+    from matplotlib.figure import Figure
+
+    return Figure(figsize=(width_inches, height_inches), layout="constrained")
+
+
+def svg_markup(figure: Figure, label: str) -> str:
+    """The figure as an inline `<svg>` element (no XML prologue) with `role="img"` and `label` as its accessible
+    name: paste it into HTML as it is."""
+    buffer = io.StringIO()
+    figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
+    text = _SVG_METADATA.sub("", _SVG_PROLOGUE.sub("", buffer.getvalue(), count=1), count=1)
+    return text.replace("<svg ", f'<svg role="img" aria-label="{escape(label)}" ', 1)
+
+
+def png_bytes(figure: Figure, dots_per_inch: int = 150) -> bytes:
+    """The figure as PNG (for python-docx, which cannot place SVG)."""
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=dots_per_inch, metadata={"Software": None})
+    return buffer.getvalue()

@@ -1,0 +1,31 @@
+"""csctools.plotting: charts as inline SVG and PNG, the same bytes for the same data."""
+
+from __future__ import annotations
+
+from csctools.plotting import chart_style, new_figure, png_bytes, svg_markup
+
+
+def draw(values: list[float]) -> tuple[str, bytes]:
+    with chart_style():
+        figure = new_figure(3.4, 1.9)
+        axes = figure.subplots()
+        axes.plot([2022, 2023, 2024], values, marker="o", label="Authority <A&B>")
+        axes.set_title("Children looked after")
+        axes.legend()
+        return svg_markup(figure, 'Children looked after: "A&B"'), png_bytes(figure)
+
+
+def test_svg_is_inline_accessible_text_and_repeatable() -> None:
+    svg, _ = draw([1.0, 3.0, 2.0])
+    assert svg.startswith('<svg role="img" aria-label="Children looked after: &quot;A&amp;B&quot;" ')
+    assert "<?xml" not in svg and "<!DOCTYPE" not in svg and "<metadata>" not in svg
+    assert "<script" not in svg and "http://" not in svg.split(">", 1)[1].replace("http://www.w3.org", "")
+    assert "Children looked after" in svg.split(">", 1)[1]  # the title is text, not glyph paths
+    assert "Authority &lt;A&amp;B&gt;" in svg
+    assert draw([1.0, 3.0, 2.0])[0] == svg
+    assert draw([1.0, 3.0, 4.0])[0] != svg
+
+
+def test_png_for_word() -> None:
+    _, png = draw([1.0, 2.0, 3.0])
+    assert png.startswith(b"\x89PNG\r\n\x1a\n") and len(png) > 1000
