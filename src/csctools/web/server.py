@@ -23,6 +23,7 @@ from typing import Any
 from urllib.parse import parse_qs, quote, urlsplit
 
 from csctools.web.folders import write_private
+from csctools.web.views import PREFIXES, Download, NotFound, Views
 from csctools.web.workspace import MAX_FILE_BYTES, UserError, Workspace
 
 HOST = "127.0.0.1"
@@ -31,6 +32,10 @@ TOKEN_META = '<meta name="csc-token" content="">'
 STATIC = {
     "/app.js": ("app.js", "text/javascript; charset=utf-8"),
     "/app.css": ("app.css", "text/css; charset=utf-8"),
+    "/views.js": ("views.js", "text/javascript; charset=utf-8"),
+    "/indicators.js": ("indicators.js", "text/javascript; charset=utf-8"),
+    "/forecast.js": ("forecast.js", "text/javascript; charset=utf-8"),
+    "/views.css": ("views.css", "text/css; charset=utf-8"),
 }
 DOWNLOAD_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -174,6 +179,7 @@ class Handler(BaseHTTPRequestHandler):
                 space.remove_file(query.get("role", "current"), query["name"])
             else:
                 space.clear()
+                self.server.views.clear()  # the Indicators and Forecast views' files and results too
             self._json({"ok": True})
         elif method == "POST" and path == "/api/validate":
             try:
@@ -196,8 +202,21 @@ class Handler(BaseHTTPRequestHandler):
             body, name = space.report(extension)
             kind = DOWNLOAD_TYPES.get(extension.lower(), "application/octet-stream")
             self._send(body, kind, {"Content-Disposition": f"attachment; filename={quote(name)}"})
+        elif path.startswith(PREFIXES):
+            self._view(method, path, query)
         else:
             raise Refused(HTTPStatus.NOT_FOUND, f"not found: {method} {path[:100]}")
+
+    def _view(self, method: str, path: str, query: dict[str, str]) -> None:
+        """The Indicators and Forecast views (views.py)."""
+        try:
+            answer = self.server.views.answer(method, path, query, self._body)
+        except NotFound as error:
+            raise Refused(HTTPStatus.NOT_FOUND, str(error)) from error
+        if isinstance(answer, Download):
+            self._send(answer.body, answer.kind, {"Content-Disposition": f"attachment; filename={quote(answer.name)}"})
+        else:
+            self._json(answer.payload, answer.status)
 
     def _body(self) -> bytes:
         """The request's body, of the size it declares (a whole number of bytes, at most MAX_FILE_BYTES)."""
@@ -277,6 +296,7 @@ class CscServer(ThreadingHTTPServer):
 
     def __init__(self, port: int = 0, workspace: Workspace | None = None) -> None:
         self.workspace = workspace or Workspace()  # first: a failed bind calls server_close, which removes it
+        self.views = Views(self.workspace)
         self.token = secrets.token_urlsafe(32)
         self._slots = threading.BoundedSemaphore(self.max_connections)
         super().__init__((HOST, port), Handler)
