@@ -16,7 +16,7 @@
       <p class="hint">or drop files on this box</p>
     </div>
     <table id="fc-files"><caption>Files added, by pick or drop</caption>
-      <thead><tr><th scope="col">drop</th><th scope="col">files</th><th scope="col">years found</th>
+      <thead><tr><th scope="col">drop</th><th scope="col">files read</th><th scope="col">years found</th>
         <th scope="col">problems</th><th scope="col"><span class="visually-hidden">remove</span></th></tr></thead>
       <tbody></tbody></table>
     <button type="button" id="fc-clear" class="secondary">Remove the forecast's files</button>
@@ -77,7 +77,8 @@
     const body = $("#fc-files tbody");
     body.replaceChildren();
     nextDrop = 1;
-    for (const drop of described.drops) {
+    const first = (drop) => (drop.years.length ? drop.years.map((y) => y.year).sort()[0] : "~");
+    for (const drop of [...described.drops].sort((a, b) => first(a).localeCompare(first(b)) || a.drop - b.drop)) {
       nextDrop = Math.max(nextDrop, drop.drop + 1);
       const years = drop.years.map((y) => `${y.year}: ${y.children} children, ${y.episodes} episodes`).join("; ");
       const problems = el("ul");
@@ -88,7 +89,12 @@
         await call("DELETE", `/api/forecast/files?drop=${drop.drop}`);
         await showFiles();
       });
-      body.appendChild(tableRow([String(drop.drop), drop.files.join(", "), years || "none", problems, remove]));
+      const used = new Set(drop.years.flatMap((y) => y.files.map((f) => f.split("/").pop())));
+      const unused = drop.files.filter((name) => !used.has(name));
+      const files = !used.size ? drop.files.join(", ")
+        : [...used].join(", ") + (unused.length ? `; not needed: ${unused.length} other files` : "");
+      const cell = el("span", files, { title: drop.files.join(", ") });
+      body.appendChild(tableRow([String(drop.drop), cell, years || "none", problems, remove]));
     }
     for (const [id, key] of Object.entries(dates)) {
       if (!touched.has(id)) $(`#${id}`).value = described.defaults ? described.defaults[key] : "";
@@ -131,7 +137,7 @@
 
   function showResults(r) {
     $("#fc-results").hidden = false;
-    $("#fc-summary").textContent = `${r.authority ? r.authority + ": " : ""}method ${r.method}; history ` +
+    $("#fc-summary").textContent = `${r.authority ? r.authority + ": m" : "M"}ethod ${r.method}; history ` +
       `${r.years[0]} to ${r.years[r.years.length - 1]} (${r.years.length} years); reference period ${r.reference[0]} ` +
       `to ${r.reference[1]}; forecast from ${r.start} to ${r.forecast_end} in steps of ${r.step_days} days` +
       (r.runs ? `, ${r.runs} runs.` : ".");

@@ -62,7 +62,13 @@
     for (const role of ["current", "previous"]) {
       const mine = files.filter((file) => file.role === role);
       const label = role === "current" ? "This year" : "Last year";
-      const text = mine.length ? mine.map((file) => `${file.name} (${file.kind}${file.year ? " " + file.year : ""})`).join(", ") : "none";
+      const groups = new Map(); // one line per return: "SSDA903 2025/26: 12 files" or the file's name when alone
+      for (const file of mine) {
+        const what = `${file.kind}${file.year ? " " + file.year : ""}`;
+        groups.set(what, [...(groups.get(what) || []), file.name]);
+      }
+      const text = mine.length ? [...groups].map(([what, names]) =>
+        `${what} (${names.length > 2 ? names.length + " files" : names.join(", ")})`).join("; ") : "none";
       list.appendChild(el("li", `${label}: ${text}`));
     }
     const named = files.find((file) => file.role === "current" && file.authority);
