@@ -33,7 +33,9 @@ LAST = CollectionYear(2026)
 def years(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Three collection years (2023/24 to 2025/26) of 903 CSV tables and CIN censuses for Leeds (383)."""
     out = tmp_path_factory.mktemp("views")
-    generate(SynthOptions(["383"], CollectionYear(2024), LAST, children=90, seed=4, formats=("csv",), annex_a=False), out)
+    generate(
+        SynthOptions(["383"], CollectionYear(2024), LAST, children=90, seed=4, formats=("csv",), annex_a=False), out
+    )
     return out / "383"
 
 
