@@ -97,13 +97,13 @@ def test_indicators_view_is_the_command_and_counts_the_right_children(
     )
     expected = sorted(set(open_at_end["CHILD"].to_list()))
     detail = view.indicator("LACnum")
-    assert sorted(detail["numerator_children"]) == expected  # type: ignore[arg-type]
-    row = next(r for t in results["topics"] for r in t["rows"] if r["id"] == "LACnum")  # type: ignore[attr-defined]
+    assert sorted(detail["numerator_children"]) == expected
+    row = next(r for t in results["topics"] for r in t["rows"] if r["id"] == "LACnum")
     assert row["value"] == str(len(expected))
     assert str(detail["chart"]).startswith("<svg")
     # Every indicator is either in the table as computed or listed with what it needs.
-    listed = {r["id"] for t in results["topics"] for r in t["rows"]}  # type: ignore[attr-defined]
-    missing = {r["id"]: r["status"] for r in results["not_computed"]}  # type: ignore[attr-defined]
+    listed = {r["id"] for t in results["topics"] for r in t["rows"]}
+    missing = {r["id"]: r["status"] for r in results["not_computed"]}
     assert len(listed) == results["total"]
     assert missing and all(status.startswith("not computed: needs") for status in missing.values())
     assert any("Annex A" in status for status in missing.values())  # no Annex A workbook was given
@@ -143,7 +143,7 @@ def test_forecast_view_is_the_command(space: Workspace, years: Path, tmp_path: P
     view = ForecastView(space)
     add_drops(view, years, ["2025_26", "2023_24", "2024_25"])  # in any order: sorted by year
     described = view.describe()
-    found = [y["year"] for d in described["drops"] for y in d["years"]]  # type: ignore[attr-defined]
+    found = [y["year"] for d in described["drops"] for y in d["years"]]
     assert found == ["2025/26", "2023/24", "2024/25"]
     defaults = described["defaults"]
     assert defaults is not None
@@ -151,10 +151,10 @@ def test_forecast_view_is_the_command(space: Workspace, years: Path, tmp_path: P
     assert wait(view)["state"] == "done", view.status()
     results = view.results()
     assert results["years"] == ["2023/24", "2024/25", "2025/26"]
-    assert results["reference"] == [defaults["reference_start"], defaults["reference_end"]]  # type: ignore[index]
-    assert results["forecast_end"] == defaults["forecast_end"]  # type: ignore[index]
-    assert {c["title"] for c in results["charts"]["placements"]} == {"Fostering", "Residential", "Supported", "Other"}  # type: ignore[index]
-    assert len(results["backtest"]) == 4  # type: ignore[arg-type]
+    assert results["reference"] == [defaults["reference_start"], defaults["reference_end"]]
+    assert results["forecast_end"] == defaults["forecast_end"]
+    assert {c["title"] for c in results["charts"]["placements"]} == {"Fostering", "Residential", "Supported", "Other"}
+    assert len(results["backtest"]) == 4
     out = tmp_path / "cli.csv"
     folders = [str(years / y / "ssda903") for y in ("2023_24", "2024_25", "2025_26")]
     command = ["forecast", *folders, "--method", "demand-model-0.5", "-o", str(out)]
