@@ -153,7 +153,9 @@ def test_forecast_view_is_the_command(space: Workspace, years: Path, tmp_path: P
     assert results["years"] == ["2023/24", "2024/25", "2025/26"]
     assert results["reference"] == [defaults["reference_start"], defaults["reference_end"]]
     assert results["forecast_end"] == defaults["forecast_end"]
-    assert {c["title"] for c in results["charts"]["placements"]} == {"Fostering", "Residential", "Supported", "Other"}
+    drawn = results["charts"]
+    assert set(drawn) >= {"placement", "age_band", "cost"}
+    assert all(name in "".join(drawn["placement"]) for name in ("Fostering", "Residential", "Supported", "Other"))
     assert len(results["backtest"]) == 4
     out = tmp_path / "cli.csv"
     folders = [str(years / y / "ssda903") for y in ("2023_24", "2024_25", "2025_26")]
@@ -163,6 +165,14 @@ def test_forecast_view_is_the_command(space: Workspace, years: Path, tmp_path: P
     assert view.report("csv")[0] == out.read_bytes()
     assert view.report("xlsx")[0][:2] == b"PK"
     assert b"Forecast of children looked after" in view.report("html")[0]
+    # The default method, the simulation (1,000 runs, seed 1), as the command runs it by default.
+    view.start({"la": "Leeds"})
+    assert wait(view)["state"] == "done", view.status()
+    simulated = view.results()
+    assert (simulated["method"], simulated["runs"], simulated["authority"]) == ("simulation", 1000, "Leeds (383)")
+    assert all("in_90_band" in row for row in simulated["backtest"])
+    assert CliRunner().invoke(app, ["forecast", *folders, "-o", str(out)]).exit_code == 0
+    assert view.report("csv")[0] == out.read_bytes()
     view.clear()
     assert view.describe()["drops"] == []
     with pytest.raises(UserError, match="nothing has been forecast yet"):
@@ -193,6 +203,17 @@ def test_forecast_view_bad_input_is_one_line(space: Workspace, years: Path) -> N
     for path in tables(years, "2024_25"):
         view.add_file("2", path.name, path.read_bytes())
     assert failure({"forecast_end": "2025-01-01"}).startswith("the forecast end 2025-01-01 is not after the data end")
+    header = years / "2023_24" / "ssda903" / "ssda903_2023_24_header.csv"
+    lines = header.read_text().splitlines()
+    columns = lines[0].split(",")
+    cells = lines[1].split(",")
+    cells[columns.index("DOB")] = "31/02/2015"
+    for path in tables(years, "2023_24"):
+        view.add_file("3", path.name, path.read_bytes())
+    view.add_file("3", header.name, "\n".join([lines[0], ",".join(cells), *lines[2:]]).encode())
+    message = failure()
+    assert message.startswith(f"drop 3/{header.name}") and "DOB" in message and "\n" not in message, message
+    view.remove_file("3", None)
     other = view._drop("3")
     (other / "notes.csv").write_text("a,b\n1,2\n")
     assert failure() == "no SSDA903 Header and Episodes found in drop 3"

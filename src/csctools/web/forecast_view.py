@@ -101,13 +101,27 @@ def options_from(given: dict[str, object]) -> tuple[Options, str | None]:
     return options, authority
 
 
-def charts(outcome: Outcome) -> dict[str, list[dict[str, str]]]:
-    """The report's charts: a fan chart per placement category and per age band, and the cost by year.
+def charts(outcome: Outcome) -> dict[str, list[str]]:
+    """The report's charts by name (placement, age_band, cost; scenarios when given), each a list of inline SVG.
 
-    Drawn as `csctools.forecast.report.html_page` draws them (the same functions on the same series)."""
+    `csctools.forecast.charts.forecast_charts` (matplotlib, on the branch that replaces svg.py) when present;
+    until then the report's hand-drawn charts (`_svg_charts`, to be removed with svg.py)."""
+    try:
+        from csctools.forecast.charts import forecast_charts  # type: ignore[import-not-found, unused-ignore]
+    except ImportError:
+        return _svg_charts(outcome)
+    drawn: dict[str, str] = forecast_charts(outcome)
+    return {name: [svg] for name, svg in drawn.items()}
+
+
+def _svg_charts(outcome: Outcome) -> dict[str, list[str]]:
+    """As `csctools.forecast.report.html_page` draws them today: a fan chart per placement and per age band, the
+    cost by financial year."""
+    import importlib
+
     import polars as pl
 
-    from csctools.forecast import svg
+    svg = importlib.import_module("csctools.forecast.svg")  # by name: the module goes when forecast_charts comes
     from csctools.forecast.report import cost_table
     from csctools.forecast.run import DEMAND_MODEL, PERCENTILES
     from csctools.forecast.states import AGE_BANDS, CATEGORIES
@@ -124,7 +138,7 @@ def charts(outcome: Outcome) -> dict[str, list[dict[str, str]]]:
             base.totals.filter(pl.col("placement") == category).sort("date").select("date", *PERCENTILES).iter_rows()
         )
         colour = svg.COLOURS[index % len(svg.COLOURS)]
-        placements.append({"title": category.title(), "svg": svg.fan_chart(category.title(), history, future, colour)})
+        placements.append(svg.fan_chart(category.title(), history, future, colour))
     columns = list(PERCENTILES) if outcome.method != DEMAND_MODEL else ["population"] * len(PERCENTILES)
     bands = []
     for band in AGE_BANDS:
@@ -144,7 +158,7 @@ def charts(outcome: Outcome) -> dict[str, list[dict[str, str]]]:
             .iter_rows()
         )
         title = band.replace("_", " ").title()
-        bands.append({"title": title, "svg": svg.fan_chart(title, history, future)})
+        bands.append(svg.fan_chart(title, history, future))
     table = cost_table(outcome)
     totals = dict(base.by_year.group_by("year").agg(pl.col("cost").sum()).iter_rows())
     cost = svg.columns_chart(
@@ -152,7 +166,7 @@ def charts(outcome: Outcome) -> dict[str, list[dict[str, str]]]:
         table["years"],
         [(base.scenario.name, [float(totals.get(y, 0.0)) for y in table["years"]])],
     )
-    return {"placements": placements, "bands": bands, "costs": [{"title": "Cost by financial year", "svg": cost}]}
+    return {"placement": placements, "age_band": bands, "cost": [cost]}
 
 
 @dataclass(frozen=True)
@@ -160,7 +174,7 @@ class Done:
     outcome: Outcome
     history: History
     authority: str | None
-    charts: dict[str, list[dict[str, str]]]
+    charts: dict[str, list[str]]
 
 
 class ForecastView:

@@ -42,7 +42,7 @@
     <p id="fc-status" role="status" aria-live="polite"></p>
   </section>
   <section id="fc-results" aria-labelledby="fc-results-heading" hidden>
-    <h2 id="fc-results-heading">3. Forecast</h2>
+    <h2 id="fc-results-heading">3. Results</h2>
     <p id="fc-summary"></p>
     <ul id="fc-notes" class="warn"></ul>
     <p class="downloads">Download:
@@ -149,10 +149,10 @@
         ...(banded ? ["dates inside the 90% band"] : [])],
       r.backtest.map((b) => [b.placement, b.compared_on, number(b.actual), number(b.forecast, 1), signed(b.error),
         signed(b.pct_error) + "%", number(b.mean_abs_pct_error, 1) + "%", ...(banded ? [`${Math.round(100 * b.in_90_band)}%`] : [])]));
-    const charts = (holder, list) => holder.replaceChildren(...list.map((c) => chart(c.svg)));
-    charts($("#fc-placements"), r.charts.placements);
-    charts($("#fc-bands"), r.charts.bands);
-    charts($("#fc-cost-chart"), r.charts.costs);
+    const charts = (holder, list) => holder.replaceChildren(...(list || []).map((svg) => chart(svg)));
+    charts($("#fc-placements"), r.charts.placement);
+    charts($("#fc-bands"), r.charts.age_band);
+    charts($("#fc-cost-chart"), r.charts.cost);
     const scenarios = r.end_table.scenarios;
     fillTable($("#fc-end"), ["placement", ...scenarios.flatMap((s) => [`${s}: median`, `${s}: 90% band`])], r.end_table.rows);
     const costs = r.cost_table;

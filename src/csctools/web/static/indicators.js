@@ -26,7 +26,7 @@
     <p id="ind-status" role="status" aria-live="polite"></p>
   </section>
   <section id="ind-results" aria-labelledby="ind-results-heading" hidden>
-    <h2 id="ind-results-heading">3. Indicators</h2>
+    <h2 id="ind-results-heading">3. Results</h2>
     <p id="ind-summary"></p>
     <p class="downloads">Download:
       <a href="/api/indicators/report.xlsx" download>Excel (XLSX, with the lists of children)</a>
