@@ -34,11 +34,14 @@ def read_drop(folder: Path) -> tuple[list[YearData], list[str], str | None]:
     """One drop's years (run in the reader process): the years, notes, and the error that stops it (or None)."""
     from csctools.forecast.history import ForecastInputError
     from csctools.forecast.inputs import read_years
+    from csctools.io.result import ReadError
 
     try:
         years, notes = read_years([folder])
     except ForecastInputError as error:
         return [], [], str(error)
+    except ReadError as error:  # a file no reader can take at all
+        return [], [], error.problem.describe()
     return years, notes, None
 
 

@@ -30,12 +30,15 @@ log = logging.getLogger("csctools.web")
 
 def read_returns(space: Workspace, paths: list[Path], year: CollectionYear | None, role: str) -> list[ReturnData]:
     """One role's files read in the reader process: one return of each kind, each readable, or a UserError."""
+    from csctools.io.result import ReadError
     from csctools.read import read_files
 
     try:
         returns, others = space.reader.run(read_files, paths, year)
     except ReaderFailed as error:
         raise UserError(f"{role}'s files could not be read: {error}") from error
+    except ReadError as error:
+        raise UserError(f"{role}'s files could not be read: {short(error.problem.describe(), space)}") from error
     for report in others:
         if report.dataset is None and report.problems:
             raise UserError(f"{Path(report.path).name}: {report.problems[0].message}")
