@@ -208,7 +208,7 @@
     say($("#fc-status"), "The forecast's files and results have been removed.");
     await showFiles();
   });
-  document.querySelector("#clear").addEventListener("click", () => {
+  document.querySelector("#clear")?.addEventListener("click", () => { // the Validate view's "Clear my data"
     $("#fc-results").hidden = true;
     say($("#fc-status"), "");
     touched.clear();

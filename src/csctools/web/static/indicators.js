@@ -188,7 +188,7 @@
   $("#ind-la").addEventListener("input", () => { laTouched = true; });
   $("#ind-topic").addEventListener("input", render);
   $("#ind-search").addEventListener("input", render);
-  document.querySelector("#clear").addEventListener("click", () => {
+  document.querySelector("#clear")?.addEventListener("click", () => { // the Validate view's "Clear my data"
     results = null;
     $("#ind-results").hidden = true;
     say($("#ind-status"), "");
