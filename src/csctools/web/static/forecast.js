@@ -42,7 +42,7 @@
     <p id="fc-status" role="status" aria-live="polite"></p>
   </section>
   <section id="fc-results" aria-labelledby="fc-results-heading" hidden>
-    <h2 id="fc-results-heading">3. Results</h2>
+    <h2 id="fc-results-heading" tabindex="-1">3. Results</h2>
     <p id="fc-summary"></p>
     <ul id="fc-notes" class="warn"></ul>
     <p class="downloads">Download:
@@ -140,7 +140,7 @@
     $("#fc-summary").textContent = `${r.authority ? r.authority + ": m" : "M"}ethod ${r.method}; history ` +
       `${r.years[0]} to ${r.years[r.years.length - 1]} (${r.years.length} years); reference period ${r.reference[0]} ` +
       `to ${r.reference[1]}; forecast from ${r.start} to ${r.forecast_end} in steps of ${r.step_days} days` +
-      (r.runs ? `, ${r.runs} runs.` : ".");
+      (r.runs ? `, ${r.runs.toLocaleString("en-GB")} runs.` : ".");
     $("#fc-notes").replaceChildren(...r.notes.map((note) => el("li", note)));
     $("#fc-backtest-note").textContent = r.backtest_note;
     const banded = r.backtest.length > 0 && "in_90_band" in r.backtest[0];
@@ -180,6 +180,7 @@
       });
       showResults(await call("GET", "/api/forecast/results"));
       say(status, "The forecast is ready.");
+      $("#fc-results-heading").focus(); // screen readers go on to the results
     } catch (error) {
       say(status, error.message, true);
       $("#fc-results").hidden = true;

@@ -26,7 +26,7 @@
     <p id="ind-status" role="status" aria-live="polite"></p>
   </section>
   <section id="ind-results" aria-labelledby="ind-results-heading" hidden>
-    <h2 id="ind-results-heading">3. Results</h2>
+    <h2 id="ind-results-heading" tabindex="-1">3. Results</h2>
     <p id="ind-summary"></p>
     <p class="downloads">Download:
       <a href="/api/indicators/report.xlsx" download>Excel (XLSX, with the lists of children)</a>
@@ -93,6 +93,7 @@
       results = await call("GET", "/api/indicators/results");
       say(status, "The indicators are ready.");
       showResults();
+      $("#ind-results-heading").focus(); // screen readers go on to the results
     } catch (error) {
       say(status, error.message, true);
       $("#ind-results").hidden = true;
