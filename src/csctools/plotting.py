@@ -42,6 +42,12 @@ STYLE: dict[Any, Any] = {
 }
 _SVG_PROLOGUE = re.compile(r"^.*?(?=<svg)", re.DOTALL)
 _SVG_METADATA = re.compile(r"<metadata>.*?</metadata>\s*", re.DOTALL)
+# matplotlib's one stylesheet (line joins for every element), which a page's Content-Security-Policy blocks: the same
+# as inherited presentation attributes on the root instead
+_SVG_STYLESHEET = re.compile(
+    r"<defs>\s*<style[^>]*>\*\{stroke-linejoin: round; stroke-linecap: butt\}</style>\s*</defs>\s*"
+)
+_ROOT_ATTRIBUTES = 'stroke-linejoin="round" stroke-linecap="butt"'
 
 
 @contextmanager
@@ -63,12 +69,13 @@ def new_figure(width_inches: float, height_inches: float) -> Figure:
 
 
 def svg_markup(figure: Figure, label: str) -> str:
-    """The figure as an inline `<svg>` element (no XML prologue) with `role="img"` and `label` as its accessible
-    name: paste it into HTML as it is."""
+    """The figure as an inline `<svg>` element (no XML prologue, no `<style>` element) with `role="img"` and `label`
+    as its accessible name: paste it into HTML as it is."""
     buffer = io.StringIO()
     figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
     text = _SVG_METADATA.sub("", _SVG_PROLOGUE.sub("", buffer.getvalue(), count=1), count=1)
-    return text.replace("<svg ", f'<svg role="img" aria-label="{escape(label)}" ', 1)
+    text = _SVG_STYLESHEET.sub("", text, count=1)
+    return text.replace("<svg ", f'<svg role="img" aria-label="{escape(label)}" {_ROOT_ATTRIBUTES} ', 1)
 
 
 def png_bytes(figure: Figure, dots_per_inch: int = 150) -> bytes:
