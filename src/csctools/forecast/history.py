@@ -82,16 +82,16 @@ def year_data(data: ReturnData, label: str) -> YearData:
                 f"{label}: no {table} table for {data.year.label} (a forecast needs Header and Episodes)"
             )
     header, episodes = data.tables["Header"], data.tables["Episodes"]
-    _no_unparsed(header, "DOB")
-    _no_unparsed(episodes, "DECOM")
-    _no_unparsed(episodes, "DEC")
+    no_unparsed(header, "DOB")
+    no_unparsed(episodes, "DECOM")
+    no_unparsed(episodes, "DEC")
     uasc = pl.col("UASC") if "UASC" in header.columns else pl.lit("0")
     header = header.select("CHILD", "DOB", uasc.alias("UASC"), "_source", "_row")
     episodes = episodes.select("CHILD", "DECOM", "DEC", "PLACE", "_source", "_row")
     return YearData(data.year, header, episodes, sources)
 
 
-def _no_unparsed(frame: pl.DataFrame, column: str) -> None:
+def no_unparsed(frame: pl.DataFrame, column: str) -> None:
     """A date that is blank where required, or does not parse, stops the forecast (file, row, column)."""
     raw = f"{column}_raw"
     bad = pl.col(column).is_null() & (pl.col(raw).is_not_null() if raw in frame.columns else pl.lit(False))
