@@ -61,7 +61,11 @@ def test_simulation_writes_csv_html_and_xlsx(folders: list[Path], tmp_path: Path
         charts = [n for n in book.namelist() if n.startswith("xl/charts/chart")]
     assert len(charts) >= 2
     assert pl.read_csv(tmp_path / "costs.csv").columns[:3] == ["scenario", "date", "placement"]
-    assert pl.read_csv(tmp_path / "changes.csv").columns[:3] == ["_source", "_row", "CHILD"]
+    listed = pl.read_csv(tmp_path / "changes.csv")
+    assert listed.columns[:3] == ["_source", "_row", "CHILD"]
+    # Every episode the cleaning changed is counted on the terminal and listed (file, row) in --changes.
+    counted = sum(int(line.split()[1].replace(",", "")) for line in text.splitlines() if line.startswith("cleaning:"))
+    assert counted == listed.height > 0 and listed["_row"].min() >= 2
 
 
 def test_demand_model_with_a_scenario_side_by_side(folders: list[Path], tmp_path: Path) -> None:
