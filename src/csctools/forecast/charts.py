@@ -155,7 +155,9 @@ def _grid(axes: Axes) -> None:
 
 def _fan_label(outcome: Outcome, title: str, panels: list[Panel], banded: bool) -> str:
     """What a screen reader says: the chart, its dates and each panel's forecast at the end."""
-    start, end = str(outcome.history["date"].min()), outcome.forecast_end
+    start = str(outcome.history["date"].min())
+    ends: list[date] = [future["date"].max() for _, _, future in panels if future.height]  # type: ignore[misc]
+    end = str(max(ends, default=outcome.forecast_end))
     parts = []
     for name, _, future in panels:
         if future.height:
