@@ -78,3 +78,15 @@ def test_store_options_misused(args: list[str], message: str, tmp_path: Path, mo
     monkeypatch.chdir(tmp_path)
     code, text = forecast(*args)
     assert code == 2 and message in text and "Traceback" not in text
+
+
+def test_matplotlib_only_when_a_chart_is_drawn(filled: tuple[Path, list[Path]], tmp_path: Path) -> None:
+    from tests.test_startup_imports import run_csc
+
+    _, folders = filled
+    common = ["forecast", *map(str, folders), "--method", "demand-model-0.5", "--no-backtest", "-o"]
+    done, modules = run_csc([*common, "f.csv"], tmp_path)
+    assert done.returncode == 0, done.stderr[-500:]
+    assert "matplotlib" not in modules
+    done, modules = run_csc([*common, "f.html"], tmp_path)  # the control: the check sees it when it is imported
+    assert done.returncode == 0 and "matplotlib" in modules and "csctools.forecast.charts" in modules
