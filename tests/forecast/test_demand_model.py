@@ -138,3 +138,17 @@ def test_a_move_change_applies_only_to_the_age_bands_it_names() -> None:
     assert scenario.population[1, state(TEN_TO_SIXTEEN, RESI)] == pytest.approx(1 - 1 / 2190)
     for result in (base, scenario):
         assert result.population[1, state(one_to_five, RESI)] == pytest.approx(1 - 1 / 1460 + 0.05)
+
+
+def test_naming_every_band_is_the_same_as_naming_none() -> None:
+    from csctools.forecast.scenarios import Change
+    from csctools.forecast.states import AGE_BANDS
+
+    model = dm.fit(history(BIRTHS, EPISODES), date(2026, 3, 1), date(2026, 3, 10))
+    every = Change("move", date(2026, 3, 1), "FOSTERING", "LEAVE", "all", 0.25, AGE_BANDS)
+    plain = every._replace(age_bands=())
+    only_babies = every._replace(age_bands=("BIRTH_TO_ONE",))  # A and B are 12: nothing changes for them
+    assert np.array_equal(dm.adjusted(model, (every,))[0], dm.adjusted(model, (plain,))[0])
+    leave = model.rates[state(TEN_TO_SIXTEEN, FOSTER), state(TEN_TO_SIXTEEN, NIC)]
+    assert dm.adjusted(model, (plain,))[0][state(TEN_TO_SIXTEEN, FOSTER), state(TEN_TO_SIXTEEN, NIC)] == leave * 0.25
+    assert dm.adjusted(model, (only_babies,))[0][state(TEN_TO_SIXTEEN, FOSTER), state(TEN_TO_SIXTEEN, NIC)] == leave
