@@ -85,14 +85,18 @@ def _fan_figure(outcome: Outcome, title: str, panels: list[Panel], columns: int)
     banded = outcome.method != DEMAND_MODEL
     rows = -(-len(panels) // columns)
     with chart_style():
-        figure, grid = _panels(columns, rows)
+        figure, grid = _panels(columns, rows, legend_below=len(panels) == rows * columns)
         for index, (name, past, future) in enumerate(panels):
             axes = grid[index // columns][index % columns]
             _fan(axes, name, past, future, FORECAST_COLOUR, banded)
-        for index in range(len(panels), rows * columns):
-            grid[index // columns][index % columns].set_axis_off()
+        spare = [grid[i // columns][i % columns] for i in range(len(panels), rows * columns)]
+        for axes in spare:
+            axes.set_axis_off()
         handles, labels = grid[0][0].get_legend_handles_labels()
-        figure.legend(handles, labels, loc="lower center", ncols=len(labels))
+        if spare:  # the key in the empty panel, beside the charts it explains
+            spare[0].legend(handles, labels, loc="center", fontsize=8)
+        else:
+            figure.legend(handles, labels, loc="lower center", ncols=len(labels))
         figure.suptitle(title, x=0.01, ha="left", fontweight="bold", fontsize=10)
         return svg_markup(figure, _fan_label(outcome, title, panels, banded))
 
@@ -123,13 +127,14 @@ def _count_axis(axes: Axes, highest: float) -> None:
     _grid(axes)
 
 
-def _panels(columns: int, rows: int) -> tuple[Figure, Any]:
-    """A figure of small panels (a grid of axes) with fixed margins in inches, a title above and a legend below:
-    much quicker to draw than a constrained layout, which measures every tick label several times."""
-    width, height = PANEL_WIDTH * columns, PANEL_HEIGHT * rows + 0.55
+def _panels(columns: int, rows: int, legend_below: bool = True) -> tuple[Figure, Any]:
+    """A figure of small panels (a grid of axes) with fixed margins in inches, a title above and room for a legend
+    below: much quicker to draw than a constrained layout, which measures every tick label several times."""
+    below = 0.62 if legend_below else 0.35
+    width, height = PANEL_WIDTH * columns, PANEL_HEIGHT * rows + below - 0.07
     figure = new_figure(width, height)
     figure.set_layout_engine("none")
-    margins = {"left": 0.42 / width, "right": 1 - 0.12 / width, "top": 1 - 0.5 / height, "bottom": 0.62 / height}
+    margins = {"left": 0.42 / width, "right": 1 - 0.12 / width, "top": 1 - 0.5 / height, "bottom": below / height}
     grid = figure.subplots(rows, columns, squeeze=False, gridspec_kw={**margins, "wspace": 0.28, "hspace": 0.5})
     return figure, grid
 
