@@ -96,3 +96,35 @@ def test_bad_scenarios_name_file_and_line(tmp_path: Path, text: str, message: st
     path.write_text(text)
     with pytest.raises(PackError, match=message):
         load_scenarios(path)
+
+
+def test_a_move_can_name_age_bands_and_an_unknown_band_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "s.yaml"
+    move = "{change: move, from: 2027-06-01, placement: FOSTERING, to: RESIDENTIAL, factor: 0.5"
+    path.write_text(f"name: x\nchanges:\n  - {move}, age_bands: [TEN_TO_SIXTEEN, SIXTEEN_TO_EIGHTEEN]}}\n")
+    (scenario,) = load_scenarios(path)
+    assert scenario.changes[0].age_bands == ("TEN_TO_SIXTEEN", "SIXTEEN_TO_EIGHTEEN")
+    assert scenario.changes[0].band_indices() == [3, 4]
+    path.write_text(f"name: x\nchanges:\n  - {move}}}\n")
+    assert load_scenarios(path)[0].changes[0].band_indices() == [0, 1, 2, 3, 4]
+    path.write_text(f"name: x\nchanges:\n  - {move}, age_bands: [TEENS]}}\n")
+    with pytest.raises(PackError, match=r"s.yaml line 3: age_bands: 'TEENS' is not an age band \(use BIRTH_TO_ONE"):
+        load_scenarios(path)
+    path.write_text("name: x\nchanges:\n  - {change: entries, from: 2027-06-01, factor: 1, age_bands: [TEENS]}\n")
+    with pytest.raises(PackError, match=r'unknown key "age_bands"'):
+        load_scenarios(path)
+
+
+def test_simulation_hazards_change_only_in_the_named_age_bands() -> None:
+    import numpy as np
+
+    from csctools.forecast.scenarios import Change
+    from csctools.forecast.simulation import _adjusted_hazards
+
+    hazards = np.full((2, 5, 4, 5), 0.01)  # runs x bands x categories x destinations (4 categories, then leaving)
+    change = Change("move", date(2027, 6, 1), "FOSTERING", "RESIDENTIAL", "all", 0.5, ("SIXTEEN_TO_EIGHTEEN",))
+    assert _adjusted_hazards(hazards, (change,), date(2027, 5, 31)) is hazards  # not started yet
+    rate = _adjusted_hazards(hazards, (change,), date(2027, 6, 1))
+    changed = np.argwhere(rate != 0.01)
+    assert changed[:, 1:].tolist() == [[4, 0, 1], [4, 0, 1]]  # band 16-18, fostering -> residential, both runs
+    assert rate[0, 4, 0, 1] == pytest.approx(0.005) and hazards[0, 4, 0, 1] == 0.01

@@ -105,3 +105,50 @@ def test_forecast_dates_and_steps_follow_the_web_version() -> None:
 def test_default_dates_are_twelve_months_back_and_eighteen_on() -> None:
     assert dm.default_dates(date(2027, 3, 31)) == (date(2026, 3, 31), date(2027, 3, 31), date(2028, 9, 30))
     assert dm.default_dates(date(2028, 2, 29))[0] == date(2027, 2, 28)
+
+
+def test_a_move_change_applies_only_to_the_age_bands_it_names() -> None:
+    from csctools.forecast.scenarios import Change
+
+    # A and B are 12 (ten to sixteen), C and D are 3 (one to five); all fostered from 1 March. A and C move to
+    # residential on 10 March; B and D stay fostered. In each band the daily move rate is (1 move / 2 fostered on
+    # 9 March) over the 10 days: 0.05; entrants 2 over 9 days.
+    births = {"A": date(2014, 1, 1), "B": date(2014, 1, 1), "C": date(2023, 1, 1), "D": date(2023, 1, 1)}
+    episodes = [
+        ("A", date(2026, 3, 1), date(2026, 3, 10), "U1"),
+        ("A", date(2026, 3, 10), None, "K2"),
+        ("B", date(2026, 3, 1), None, "U1"),
+        ("C", date(2026, 3, 1), date(2026, 3, 10), "U1"),
+        ("C", date(2026, 3, 10), None, "K2"),
+        ("D", date(2026, 3, 1), None, "U1"),
+    ]
+    model = dm.fit(history(births, episodes), date(2026, 3, 1), date(2026, 3, 10))
+    one_to_five = 1
+    for band in (one_to_five, TEN_TO_SIXTEEN):
+        assert model.rates[state(band, FOSTER), state(band, RESI)] == pytest.approx(0.05)
+    no_moves_at_ten_plus = Change("move", date(2026, 3, 1), "FOSTERING", "RESIDENTIAL", "all", 0.0, ("TEN_TO_SIXTEEN",))
+    rates, _ = dm.adjusted(model, (no_moves_at_ten_plus,))
+    assert rates[state(TEN_TO_SIXTEEN, FOSTER), state(TEN_TO_SIXTEEN, RESI)] == 0.0
+    assert rates[state(one_to_five, FOSTER), state(one_to_five, RESI)] == pytest.approx(0.05)
+    # One daily step: residential keeps its child (less the ageing hazard: 1/(6x365) at 10-16, 1/(4x365) at 1-5)
+    # and gains 0.05 of the one fostered child, except at 10-16 where the scenario stops moves.
+    base = dm.predict(model, date(2026, 3, 11), 1)
+    scenario = dm.predict(model, date(2026, 3, 11), 1, (no_moves_at_ten_plus,))
+    assert base.population[1, state(TEN_TO_SIXTEEN, RESI)] == pytest.approx(1 - 1 / 2190 + 0.05)
+    assert scenario.population[1, state(TEN_TO_SIXTEEN, RESI)] == pytest.approx(1 - 1 / 2190)
+    for result in (base, scenario):
+        assert result.population[1, state(one_to_five, RESI)] == pytest.approx(1 - 1 / 1460 + 0.05)
+
+
+def test_naming_every_band_is_the_same_as_naming_none() -> None:
+    from csctools.forecast.scenarios import Change
+    from csctools.forecast.states import AGE_BANDS
+
+    model = dm.fit(history(BIRTHS, EPISODES), date(2026, 3, 1), date(2026, 3, 10))
+    every = Change("move", date(2026, 3, 1), "FOSTERING", "LEAVE", "all", 0.25, AGE_BANDS)
+    plain = every._replace(age_bands=())
+    only_babies = every._replace(age_bands=("BIRTH_TO_ONE",))  # A and B are 12: nothing changes for them
+    assert np.array_equal(dm.adjusted(model, (every,))[0], dm.adjusted(model, (plain,))[0])
+    leave = model.rates[state(TEN_TO_SIXTEEN, FOSTER), state(TEN_TO_SIXTEEN, NIC)]
+    assert dm.adjusted(model, (plain,))[0][state(TEN_TO_SIXTEEN, FOSTER), state(TEN_TO_SIXTEEN, NIC)] == leave * 0.25
+    assert dm.adjusted(model, (only_babies,))[0][state(TEN_TO_SIXTEEN, FOSTER), state(TEN_TO_SIXTEEN, NIC)] == leave

@@ -54,13 +54,18 @@ def test_simulation_writes_csv_html_and_xlsx(folders: list[Path], tmp_path: Path
     assert (table["p05"] <= table["p50"]).all() and (table["p50"] <= table["p95"]).all()
     assert "back-test:" in text
     page = outputs[1].read_text()
-    assert page.count("<svg") >= 10 and "How far to trust it" in page
-    assert "http://" not in page.replace('xmlns="http://www.w3.org/2000/svg"', "") and "https://" not in page
+    assert page.count('<svg role="img" aria-label="') == 3 and "How far to trust it" in page  # placement, age, cost
+    assert "<script" not in page and 'aria-label="Children in care by placement category: history from' in page
+    assert "http://" not in page.replace('"http://www.w3.org/', "") and "https://" not in page  # no outside assets
     with zipfile.ZipFile(outputs[2]) as book:
         charts = [n for n in book.namelist() if n.startswith("xl/charts/chart")]
     assert len(charts) >= 2
     assert pl.read_csv(tmp_path / "costs.csv").columns[:3] == ["scenario", "date", "placement"]
-    assert pl.read_csv(tmp_path / "changes.csv").columns[:3] == ["_source", "_row", "CHILD"]
+    listed = pl.read_csv(tmp_path / "changes.csv")
+    assert listed.columns[:3] == ["_source", "_row", "CHILD"]
+    # Every episode the cleaning changed is counted on the terminal and listed (file, row) in --changes.
+    counted = sum(int(line.split()[1].replace(",", "")) for line in text.splitlines() if line.startswith("cleaning:"))
+    assert counted == listed.height > 0 and listed["_row"].min() >= 2
 
 
 def test_demand_model_with_a_scenario_side_by_side(folders: list[Path], tmp_path: Path) -> None:

@@ -66,6 +66,18 @@ def test_episode_long_before_birth_is_an_error() -> None:
         history(BORN, [("B", date(2010, 1, 1), None, "U1")])
 
 
+def test_dates_after_the_returns_year_are_errors() -> None:
+    # The 2025/26 return (1 April 2025 to 31 March 2026) cannot know of an episode starting or ending later.
+    with pytest.raises(
+        ForecastInputError,
+        match=r"row 3, column DECOM: child B: the episode starts \(2026-04-01\) "
+        r"after the end of its return's collection year \(2026-03-31\)",
+    ):
+        history(BORN, [("A", date(2025, 5, 1), None, "U1"), ("B", date(2026, 4, 1), None, "U1")])
+    with pytest.raises(ForecastInputError, match=r"row 2, column DEC: child A: the episode ends \(2027-01-01\) after"):
+        history(BORN, [("A", date(2025, 5, 1), date(2027, 1, 1), "U1")])
+
+
 def test_years_missing_or_given_twice() -> None:
     first, third = year(2024, BORN, []), year(2026, BORN, [])
     with pytest.raises(ForecastInputError, match=r"years missing: 2024/25"):

@@ -39,9 +39,14 @@ def _unit_costs(values: list[str]) -> dict[str, float]:
 
 
 def forecast_command(
-    folders: Annotated[list[Path], typer.Argument(help="A folder (or 903 XML file) per collection year")],
+    folders: Annotated[
+        list[Path] | None, typer.Argument(help="A folder (or 903 XML file) per collection year (or --store)")
+    ] = None,
     method: Annotated[str, typer.Option(help="simulation (default) or demand-model-0.5")] = "simulation",
-    la: Annotated[str | None, typer.Option(help="The authority (named in the reports)")] = None,
+    la: Annotated[str | None, typer.Option(help="The authority (named in the reports; with --store, read)")] = None,
+    store: Annotated[
+        Path | None, typer.Option(help="A store (csc store add): its latest version of each year for --la")
+    ] = None,
     reference_start: Annotated[str | None, typer.Option(help="Default: 12 months before the data end")] = None,
     reference_end: Annotated[str | None, typer.Option(help="Default: the data end")] = None,
     forecast_end: Annotated[str | None, typer.Option(help="Default: 18 months after the data end")] = None,
@@ -76,7 +81,11 @@ def forecast_command(
             fail(f"{path}: unknown output format (use .csv, .html or .xlsx)")
     if runs < 1 or (step_days is not None and not 1 <= step_days <= 180):
         fail("--runs must be at least 1 and --step-days between 1 and 180")
-    authority = None
+    if store is not None and (folders or not la):
+        fail("--store reads one authority's years from the store: give --la CODE and no folders")
+    if store is None and not folders:
+        fail("give a folder per collection year, or --store STORE --la CODE")
+    authority, la_number = None, ""
     if la:
         from csctools.reference.authorities import find_authority
 
@@ -84,7 +93,7 @@ def forecast_command(
             found = find_authority(la)
         except LookupError as error:
             fail(str(error))
-        authority = f"{found.name} ({found.number})"
+        authority, la_number = f"{found.name} ({found.number})", found.number
     try:
         scenarios = tuple(s for path in scenario or [] for s in load_scenarios(path))
     except PackError as error:
@@ -108,9 +117,15 @@ def forecast_command(
         backtest=backtest,
     )
     try:
-        years, notes = read_years(folders)
-        for note in notes:
-            typer.echo(f"warning: {note}", err=True)
+        if store is not None:
+            from csctools.forecast.from_store import store_years
+
+            years, used = store_years(store, la_number)
+            typer.echo(f"store: {'; '.join(used)}", err=True)
+        else:
+            years, notes = read_years(folders or [])
+            for note in notes:
+                typer.echo(f"warning: {note}", err=True)
         history = load_history(years)
         for warning in history.warnings:
             typer.echo(f"warning: {warning}", err=True)

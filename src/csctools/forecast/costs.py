@@ -56,7 +56,8 @@ def cost_frame(population: pl.DataFrame, settings: CostSettings, value: str = "p
 
 def by_financial_year(costs: pl.DataFrame, discount: float = 0.0) -> pl.DataFrame:
     """Cost per financial year and placement, from the first step's date to the last's: each step's cost per day
-    holds every day until the next step, days split at 1 April, discounted by the day; running total over years."""
+    holds every day until the next step, days split at 1 April, discounted by the day; running total over years;
+    `partial` marks a year the forecast covers only part of (its first and last days say which part)."""
     start, last = costs["date"].min(), costs["date"].max()
     assert isinstance(start, date) and isinstance(last, date)
     calendar = pl.DataFrame({"day": pl.date_range(start, last, eager=True)})
@@ -80,4 +81,15 @@ def by_financial_year(costs: pl.DataFrame, discount: float = 0.0) -> pl.DataFram
         )
         .sort("year", "placement")
     )
-    return table.with_columns(pl.col("cost").cum_sum().over("placement").alias("cumulative_cost"))
+    start_year = pl.col("year").str.slice(0, 4).cast(pl.Int32)
+    whole = (pl.col("first_day") == pl.date(start_year, 4, 1)) & (pl.col("last_day") == pl.date(start_year + 1, 3, 31))
+    return table.with_columns(
+        pl.col("cost").cum_sum().over("placement").alias("cumulative_cost"), (~whole).alias("partial")
+    )
+
+
+def year_label(year: str, first: date, last: date) -> str:
+    """'2026/27' for a whole financial year, '2026/27 (part: 2026-10-01 to 2027-03-31)' for part of one."""
+    start = int(year[:4])
+    whole = first == date(start, 4, 1) and last == date(start + 1, 3, 31)
+    return year if whole else f"{year} (part: {first} to {last})"

@@ -172,7 +172,7 @@ def predict(model: Fit, forecast_end: date, step_days: int, changes: tuple[Chang
 
 
 def adjusted(model: Fit, changes: tuple[Change, ...]) -> tuple[np.ndarray, np.ndarray]:
-    """Daily rates and entrants with scenario factors applied (a move factor applies in every age band)."""
+    """Daily rates and entrants with scenario factors applied (a move factor in the age bands it names, or all)."""
     rates, entrants = model.rates.copy(), model.entrants.copy()
     for change in changes:
         if change.change == "entries":
@@ -180,7 +180,7 @@ def adjusted(model: Fit, changes: tuple[Change, ...]) -> tuple[np.ndarray, np.nd
         elif change.change == "move":
             source = ALL_CATEGORIES.index(change.placement)
             target = NIC if change.to == "LEAVE" else ALL_CATEGORIES.index(change.to)
-            for band in range(N_AGES):
+            for band in change.band_indices():
                 rates[band * N_CATS + source, band * N_CATS + target] *= change.value
     return rates, entrants
 

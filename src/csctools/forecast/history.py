@@ -82,16 +82,16 @@ def year_data(data: ReturnData, label: str) -> YearData:
                 f"{label}: no {table} table for {data.year.label} (a forecast needs Header and Episodes)"
             )
     header, episodes = data.tables["Header"], data.tables["Episodes"]
-    _no_unparsed(header, "DOB")
-    _no_unparsed(episodes, "DECOM")
-    _no_unparsed(episodes, "DEC")
+    no_unparsed(header, "DOB")
+    no_unparsed(episodes, "DECOM")
+    no_unparsed(episodes, "DEC")
     uasc = pl.col("UASC") if "UASC" in header.columns else pl.lit("0")
     header = header.select("CHILD", "DOB", uasc.alias("UASC"), "_source", "_row")
     episodes = episodes.select("CHILD", "DECOM", "DEC", "PLACE", "_source", "_row")
     return YearData(data.year, header, episodes, sources)
 
 
-def _no_unparsed(frame: pl.DataFrame, column: str) -> None:
+def no_unparsed(frame: pl.DataFrame, column: str) -> None:
     """A date that is blank where required, or does not parse, stops the forecast (file, row, column)."""
     raw = f"{column}_raw"
     bad = pl.col(column).is_null() & (pl.col(raw).is_not_null() if raw in frame.columns else pl.lit(False))
@@ -142,7 +142,9 @@ def load_history(years: list[YearData]) -> History:
             f"{differing.height} children have different dates of birth in different years' Headers; the first "
             f"year's is used (e.g. child {first['CHILD']}, {first['dob_source']}, row {first['dob_row']})"
         )
-    episodes = pl.concat([y.episodes for y in ordered], how="vertical_relaxed").with_row_index("_order")
+    episodes = pl.concat(
+        [y.episodes.with_columns(pl.lit(y.year.end_date).alias("_year_end")) for y in ordered], how="vertical_relaxed"
+    ).with_row_index("_order")
     joined = episodes.join(births.select("CHILD", "DOB", "UASC"), on="CHILD", how="left")
     orphans = joined.filter(pl.col("DOB").is_null())
     joined = joined.filter(pl.col("DOB").is_not_null())
@@ -150,7 +152,7 @@ def load_history(years: list[YearData]) -> History:
         sources = ", ".join(s for y in ordered for s in y.sources)
         raise ForecastInputError(f"no episodes of children with a Header row in {sources}: nothing to forecast from")
     _check_dates(joined)
-    cleaned, changes = clean_episodes(joined)
+    cleaned, changes = clean_episodes(joined.drop("_year_end"))
     orphan_changes = orphans.select(
         "_source",
         "_row",
@@ -169,10 +171,14 @@ def load_history(years: list[YearData]) -> History:
 
 
 def _check_dates(episodes: pl.DataFrame) -> None:
-    """An episode ending before it starts, or starting long before birth or after 30, cannot be modelled."""
+    """An episode ending before it starts, or after its return's year, or starting long before birth or after 30,
+    cannot be modelled."""
     age_days = (pl.col("DECOM") - pl.col("DOB")).dt.total_days()
+    after_year = "after the end of its return's collection year ({_year_end})"
     checks = (
         (pl.col("DEC") < pl.col("DECOM"), "DEC", "the episode ends ({DEC}) before it starts ({DECOM})"),
+        (pl.col("DECOM") > pl.col("_year_end"), "DECOM", "the episode starts ({DECOM}) " + after_year),
+        (pl.col("DEC") > pl.col("_year_end"), "DEC", "the episode ends ({DEC}) " + after_year),
         (age_days < -365, "DECOM", "the episode starts ({DECOM}) more than a year before the child's birth ({DOB})"),
         (age_days >= 30 * 365.24, "DECOM", "the child is over 30 when the episode starts ({DECOM}; born {DOB})"),
     )
@@ -181,7 +187,7 @@ def _check_dates(episodes: pl.DataFrame) -> None:
         if bad.height:
             row = bad.row(0, named=True)
             more = f" (and {bad.height - 1} more episodes)" if bad.height > 1 else ""
-            text = message.format(**{k: row[k] for k in ("DEC", "DECOM", "DOB")})
+            text = message.format(**{k: row[k] for k in ("DEC", "DECOM", "DOB", "_year_end")})
             raise ForecastInputError(
                 f"{row['_source']}, row {row['_row']}, column {column}: child {row['CHILD']}: {text}{more}"
             )

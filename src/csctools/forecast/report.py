@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 from typing import Any
 
 import polars as pl
 
+from csctools.forecast.costs import year_label
 from csctools.forecast.history import History, describe_changes
 from csctools.forecast.run import DEMAND_MODEL, PERCENTILES, Outcome, cost_settings
 from csctools.forecast.scenarios import Change
-from csctools.forecast.states import AGE_BANDS, CATEGORIES
+from csctools.forecast.states import CATEGORIES
 
 FORMATS = (".csv", ".html", ".xlsx")
 
@@ -31,7 +31,27 @@ def costs_table(outcome: Outcome) -> pl.DataFrame:
 
 
 def years_table(outcome: Outcome) -> pl.DataFrame:
-    return pl.concat([r.by_year.select(pl.lit(r.scenario.name).alias("scenario"), pl.all()) for r in outcome.results])
+    """Cost per financial year and placement, each year said to be whole or a part (with its days)."""
+    covers = (
+        pl.when(pl.col("partial"))
+        .then(pl.format("part year: {} to {}", pl.col("first_day"), pl.col("last_day")))
+        .otherwise(pl.lit("whole year"))
+    )
+    return pl.concat(
+        [
+            r.by_year.select(
+                pl.lit(r.scenario.name).alias("scenario"), pl.all().exclude("partial"), covers.alias("covers")
+            )
+            for r in outcome.results
+        ]
+    )
+
+
+def part_years(outcome: Outcome) -> list[str]:
+    """The financial years the forecast covers only part of, with their days ('2026/27 (part: ... to ...)')."""
+    spans = outcome.results[0].by_year.group_by("year").agg(pl.col("first_day").min(), pl.col("last_day").max())
+    labels = [year_label(*row) for row in spans.sort("year").rows()]
+    return [label for label in labels if "(part" in label]
 
 
 def write(outcome: Outcome, history: History, path: Path, authority: str | None) -> None:
@@ -46,53 +66,14 @@ def write(outcome: Outcome, history: History, path: Path, authority: str | None)
         raise ValueError(f"{path}: unknown output format (use .csv, .html or .xlsx)")
 
 
-def _series(frame: pl.DataFrame, value: str) -> list[tuple[date, float]]:
-    return list(zip(frame["date"].to_list(), frame[value].to_list(), strict=True))
-
-
-def _fan_rows(frame: pl.DataFrame) -> list[tuple[date, float, float, float, float, float]]:
-    return list(frame.select("date", *PERCENTILES).iter_rows())
-
-
 def html_page(outcome: Outcome, history: History, authority: str | None) -> str:
     import jinja2
 
-    from csctools.forecast import svg
+    from csctools.forecast.charts import forecast_charts
 
     base = outcome.results[0]
-    past_by_category = outcome.history.group_by("date", "placement").agg(pl.col("actual").sum()).sort("date")
-    category_charts = []
-    for index, category in enumerate(CATEGORIES):
-        past = past_by_category.filter(pl.col("placement") == category)
-        future = base.totals.filter(pl.col("placement") == category).sort("date")
-        colour = svg.COLOURS[index % len(svg.COLOURS)]
-        category_charts.append(svg.fan_chart(category.title(), _series(past, "actual"), _fan_rows(future), colour))
-    band_charts = []
-    band_columns = list(PERCENTILES) if outcome.method != DEMAND_MODEL else ["population"] * 5
-    for band in AGE_BANDS:
-        past = (
-            outcome.history.filter(pl.col("age_band") == band).group_by("date").agg(pl.col("actual").sum()).sort("date")
-        )
-        future = (
-            base.population.filter(pl.col("age_band") == band)
-            .group_by("date")
-            .agg(*(pl.col(c).sum().alias(p) for c, p in zip(band_columns, PERCENTILES, strict=True)))
-            .sort("date")
-        )
-        band_charts.append(svg.fan_chart(band.replace("_", " ").title(), _series(past, "actual"), _fan_rows(future)))
-    scenario_charts = []
-    if len(outcome.results) > 1:
-        value = "population" if outcome.method == DEMAND_MODEL else "p50"
-        for category in CATEGORIES:
-            series = [
-                (r.scenario.name, _series(r.totals.filter(pl.col("placement") == category).sort("date"), value))
-                for r in outcome.results
-            ]
-            scenario_charts.append(svg.lines_chart(f"{category.title()}: scenarios (median)", series))
+    charts = forecast_charts(outcome)
     cost = cost_table(outcome)
-    years = cost["years"]
-    totals = [(r.scenario.name, _year_totals(r.by_year, years)) for r in outcome.results]
-    cost_chart = svg.columns_chart("Cost by financial year (£)", years, totals)
     settings = cost_settings(outcome.options, base.scenario)
     template = jinja2.Template(Path(__file__).with_name("report.html.j2").read_text(encoding="utf-8"), autoescape=True)
     backtest = outcome.backtest.to_dicts() if outcome.backtest is not None else []
@@ -109,15 +90,12 @@ def html_page(outcome: Outcome, history: History, authority: str | None) -> str:
         backtest=backtest,
         has_band=bool(backtest) and "in_90_band" in backtest[0],
         backtest_note=outcome.backtest_note,
-        category_charts=category_charts,
-        band_charts=band_charts,
-        scenario_charts=scenario_charts,
+        charts=charts,
         scenarios=[
             {"label": r.scenario.label, "changes": _describe(r.scenario.changes), "source": r.scenario.source}
             for r in outcome.results[1:]
         ],
         end_table=end_table(outcome),
-        cost_chart=cost_chart,
         cost_table=cost,
         unit_costs=", ".join(f"{k.title()} £{v:,.0f}" for k, v in settings.weekly.items()),
         inflation=f"{settings.inflation:.1%}",
@@ -129,19 +107,16 @@ def html_page(outcome: Outcome, history: History, authority: str | None) -> str:
 
 def _describe(changes: tuple[Change, ...]) -> str:
     parts = []
-    for kind, since, placement, to, flow, value in changes:
-        if kind == "entries":
-            parts.append(f"from {since}: entries ({flow}) x{value:g}")
-        elif kind == "move":
-            parts.append(f"from {since}: moves {placement} to {to} x{value:g}")
+    for change in changes:
+        since, value = change.since, change.value
+        if change.change == "entries":
+            parts.append(f"from {since}: entries ({change.flow}) x{value:g}")
+        elif change.change == "move":
+            ages = f" (ages {', '.join(change.age_bands)})" if change.age_bands else ""
+            parts.append(f"from {since}: moves {change.placement} to {change.to}{ages} x{value:g}")
         else:
-            parts.append(f"from {since}: {placement} costs £{value:,.0f} a week")
+            parts.append(f"from {since}: {change.placement} costs £{value:,.0f} a week")
     return "; ".join(parts)
-
-
-def _year_totals(by_year: pl.DataFrame, years: list[str]) -> list[float]:
-    totals = dict(by_year.group_by("year").agg(pl.col("cost").sum()).iter_rows())
-    return [float(totals.get(y, 0.0)) for y in years]
 
 
 def end_table(outcome: Outcome) -> dict[str, object]:
@@ -169,9 +144,7 @@ def cost_table(outcome: Outcome) -> dict[str, Any]:
     rows = []
     running = [0.0] * len(tables)
     for index, year in enumerate(years):
-        first, last = covered[year]
-        whole = first == date(int(year[:4]), 4, 1) and last == date(int(year[:4]) + 1, 3, 31)
-        row = [year if whole else f"{year} (part: {first} to {last})"]
+        row = [year_label(year, *covered[year])]
         for t, table in enumerate(tables):
             cost, present = table.row(index)[1:]
             running[t] += cost
@@ -200,6 +173,7 @@ def write_xlsx(outcome: Outcome, history: History, path: Path) -> None:
         f"Reference period: {outcome.reference[0]} to {outcome.reference[1]}",
         f"Forecast to {outcome.forecast_end}, steps of {outcome.options.steps} days",
         outcome.backtest_note,
+        *[f"Financial year {label}: a part year, its cost is for those days only" for label in part_years(outcome)],
         *describe_changes(history.changes),
         *history.warnings,
         *outcome.notes,
@@ -230,8 +204,18 @@ def write_xlsx(outcome: Outcome, history: History, path: Path) -> None:
     _sheet(book, "Costs", costs_table(outcome), bold, day, money)
     years = years_table(outcome)
     _sheet(book, "Financial years", years, bold, day, money)
-    yearly = years.group_by("scenario", "year", maintain_order=True).agg(pl.col("cost").sum())
-    wide_years = yearly.pivot(on="scenario", index="year", values="cost").sort("year")
+    yearly = years.group_by("scenario", "year", maintain_order=True).agg(
+        pl.col("cost").sum(), pl.col("first_day").min(), pl.col("last_day").max()
+    )
+    labels = {
+        year: year_label(year, first, last)
+        for year, first, last in yearly.select("year", "first_day", "last_day").rows()
+    }
+    wide_years = (
+        yearly.pivot(on="scenario", index="year", values="cost")
+        .sort("year")
+        .with_columns(pl.col("year").replace_strict(labels).alias("year"))
+    )
     _sheet(book, "Cost by year", wide_years, bold, day, money)
     chart = book.add_chart({"type": "column"})
     for column in range(1, wide_years.width):

@@ -43,7 +43,8 @@ class ScenarioResult:
     population: pl.DataFrame  # date, age_band, placement, population (+ p05..p95 for the simulation)
     totals: pl.DataFrame  # date, placement, population, p05..p95 (demand-model-0.5: all equal to population)
     costs: pl.DataFrame  # date, placement, children, weekly_unit_cost, cost_per_day, cost_per_week, discount_factor
-    by_year: pl.DataFrame  # year, placement, cost, discounted_cost, cumulative_cost
+    by_year: pl.DataFrame  # year, placement, first_day, last_day, cost, discounted_cost, cumulative_cost, partial
+    bands: pl.DataFrame  # date, age_band, population, p05..p95 of all placements together
 
 
 @dataclass(frozen=True)
@@ -82,21 +83,23 @@ def dates_for(history: History, options: Options) -> tuple[date, date, date]:
 
 def forecast_population(
     history: History, options: Options, scenario: Scenario, dates: tuple[date, date, date]
-) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """The forecast by age band and placement, and by placement (with percentiles of the totals)."""
+) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    """The forecast by age band and placement, by placement and by age band (with percentiles of the totals)."""
     start, end, forecast_end = dates
     if options.method == DEMAND_MODEL:
         model = demand_model.fit(history, start, end)
         result = demand_model.predict(model, forecast_end, options.steps, scenario.changes)
         population = demand_model.in_care_frame(result.dates, result.population)
+        same = [pl.col("population").alias(p) for p in PERCENTILES]
         totals = population.group_by("date", "placement", maintain_order=True).agg(pl.col("population").sum())
-        return population, totals.with_columns(*(pl.col("population").alias(p) for p in PERCENTILES))
+        bands = population.group_by("date", "age_band", maintain_order=True).agg(pl.col("population").sum())
+        return population, totals.with_columns(*same), bands.with_columns(*same)
     from csctools.forecast import simulation
 
     runs = simulation.simulate(
         history, start, end, forecast_end, options.steps, options.runs, options.seed, scenario.changes
     )
-    return simulation.quantile_frame(runs), simulation.category_frame(runs)
+    return simulation.quantile_frame(runs), simulation.category_frame(runs), simulation.band_frame(runs)
 
 
 def cost_settings(options: Options, scenario: Scenario) -> CostSettings:
@@ -109,11 +112,12 @@ def run_forecast(history: History, options: Options) -> Outcome:
     dates = dates_for(history, options)
     results = []
     for scenario in (BASE, *options.scenarios):
-        population, totals = forecast_population(history, options, scenario, dates)
+        population, totals, bands = forecast_population(history, options, scenario, dates)
         value = "population" if options.method == DEMAND_MODEL else "p50"
         settings = cost_settings(options, scenario)
         costs = cost_frame(population, settings, value)
-        results.append(ScenarioResult(scenario, population, totals, costs, by_financial_year(costs, settings.discount)))
+        by_year = by_financial_year(costs, settings.discount)
+        results.append(ScenarioResult(scenario, population, totals, costs, by_year, bands))
     notes = []
     if options.method == DEMAND_MODEL and any(c.flow != "all" for s in options.scenarios for c in s.changes):
         notes.append("demand-model-0.5 has no UASC flow: entry changes apply to all entrants")
@@ -149,7 +153,7 @@ def _backtest(history: History, options: Options) -> tuple[pl.DataFrame | None, 
     start, end, _ = demand_model.default_dates(past.last_day)
     start = max(start, history.first_day)
     trial = replace(options, reference_start=start, reference_end=end, forecast_end=history.last_day, scenarios=())
-    _, totals = forecast_population(past, trial, BASE, (start, end, history.last_day))
+    _, totals, _ = forecast_population(past, trial, BASE, (start, end, history.last_day))
     step_dates = sorted(set(totals["date"].to_list()))
     compared = [d for d in step_dates[:: max(1, 30 // trial.steps)] if d <= history.last_day]
     actual = in_care(history, compared)

@@ -7,6 +7,8 @@ A scenario record (one mapping per file, or a list; in a pack they live under ``
     changes:
       - {change: entries, from: 2027-06-01, factor: 0.9, flow: all}          # flow: all, uasc or other
       - {change: move, from: 2027-06-01, placement: FOSTERING, to: RESIDENTIAL, factor: 0.5}   # to: a category or LEAVE
+      - {change: move, from: 2027-06-01, placement: FOSTERING, to: RESIDENTIAL, factor: 0.5,
+         age_bands: [TEN_TO_SIXTEEN, SIXTEEN_TO_EIGHTEEN]}   # optional: only these age bands (default: all)
       - {change: unit_cost, from: 2027-04-01, placement: RESIDENTIAL, weekly: 6000}
 """
 
@@ -16,12 +18,12 @@ from datetime import date
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from csctools.forecast.states import CATEGORIES
+from csctools.forecast.states import AGE_BANDS, CATEGORIES
 from csctools.packs.files import PackError, check_keys, line_of, load_pack, parse_yaml
 
 CHANGE_KEYS = {
     "entries": ({"flow"}, {"from", "factor"}),
-    "move": (set(), {"from", "placement", "to", "factor"}),
+    "move": ({"age_bands"}, {"from", "placement", "to", "factor"}),
     "unit_cost": (set(), {"from", "placement", "weekly"}),
 }
 FLOWS = ("all", "uasc", "other")
@@ -34,6 +36,11 @@ class Change(NamedTuple):
     to: str  # the category moved to, or LEAVE ("" otherwise)
     flow: str  # entries: all | uasc | other
     value: float  # factor, or weekly cost
+    age_bands: tuple[str, ...] = ()  # move: the age bands it applies to (empty: all)
+
+    def band_indices(self) -> list[int]:
+        """The indices (in AGE_BANDS) of the age bands this change applies to."""
+        return [AGE_BANDS.index(b) for b in self.age_bands] if self.age_bands else list(range(len(AGE_BANDS)))
 
 
 class Scenario(NamedTuple):
@@ -95,4 +102,17 @@ def _change(data: Any, file: str) -> Change:
     raw = data.get("weekly" if kind == "unit_cost" else "factor")
     if isinstance(raw, bool) or not isinstance(raw, int | float) or raw < 0:
         raise PackError(file, f"'{raw}' must be a number of at least 0", line)
-    return Change(kind, since, placement, to, flow, float(raw))
+    return Change(kind, since, placement, to, flow, float(raw), _age_bands(data.get("age_bands"), file, line))
+
+
+def _age_bands(raw: Any, file: str, line: int | None) -> tuple[str, ...]:
+    """A move's optional age band filter: a band name or a list of them; none given means every band."""
+    if raw is None:
+        return ()
+    names = [raw] if isinstance(raw, str) else raw
+    if not isinstance(names, list) or not names:
+        raise PackError(file, f"age_bands: must be a list of age bands ({', '.join(AGE_BANDS)})", line)
+    for name in names:
+        if name not in AGE_BANDS:
+            raise PackError(file, f"age_bands: '{name}' is not an age band (use {', '.join(AGE_BANDS)})", line)
+    return tuple(dict.fromkeys(str(n) for n in names))

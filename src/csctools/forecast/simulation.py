@@ -236,13 +236,14 @@ def _initial_counts(history: History, start: date, step_days: int, n_age: int, r
 
 
 def _adjusted_hazards(hazards: np.ndarray, changes: tuple[Change, ...], day: date) -> np.ndarray:
-    """Hazards with the scenario's move factors that have started by `day` (in every age band)."""
+    """Hazards with the scenario's move factors that have started by `day` (in the age bands named, or all)."""
     rate = hazards
     for change in changes:
         if change.change == "move" and change.since <= day:
             rate = rate.copy() if rate is hazards else rate
             destination = LEAVE if change.to == "LEAVE" else CATEGORIES.index(change.to)
-            rate[:, :, CATEGORIES.index(change.placement), destination] *= change.value
+            bands = change.band_indices()
+            rate[:, bands, CATEGORIES.index(change.placement), destination] *= change.value
     return rate
 
 
@@ -341,6 +342,21 @@ def category_frame(result: SimulationResult) -> pl.DataFrame:
     frame = {
         "date": np.repeat(np.array(result.dates, dtype="datetime64[D]"), N_CAT),
         "placement": np.tile(CATEGORIES, len(result.dates)),
+        "population": totals.mean(axis=0).reshape(-1),
+    }
+    for name, values in zip(("p05", "p25", "p50", "p75", "p95"), quantiles, strict=True):
+        frame[name] = values.reshape(-1)
+    return pl.DataFrame(frame).with_columns(pl.col("date").cast(pl.Date))
+
+
+def band_frame(result: SimulationResult) -> pl.DataFrame:
+    """Children in care by age band (all placements): date, age_band, population (mean), p05..p95 of the runs'
+    totals."""
+    totals = result.runs.sum(axis=3)  # runs x steps+1 x bands
+    quantiles = np.quantile(totals, [0.05, 0.25, 0.5, 0.75, 0.95], axis=0)
+    frame = {
+        "date": np.repeat(np.array(result.dates, dtype="datetime64[D]"), N_AGES),
+        "age_band": np.tile(AGE_BANDS, len(result.dates)),
         "population": totals.mean(axis=0).reshape(-1),
     }
     for name, values in zip(("p05", "p25", "p50", "p75", "p95"), quantiles, strict=True):

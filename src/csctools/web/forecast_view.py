@@ -105,71 +105,10 @@ def options_from(given: dict[str, object]) -> tuple[Options, str | None]:
 
 
 def charts(outcome: Outcome) -> dict[str, list[str]]:
-    """The report's charts by name (placement, age_band, cost; scenarios when given), each a list of inline SVG.
+    """The report's charts by name (placement, age_band, cost; scenarios when given), each a list of inline SVG."""
+    from csctools.forecast.charts import forecast_charts
 
-    `csctools.forecast.charts.forecast_charts` (matplotlib, on the branch that replaces svg.py) when present;
-    until then the report's hand-drawn charts (`_svg_charts`, to be removed with svg.py)."""
-    try:
-        from csctools.forecast.charts import forecast_charts  # type: ignore[import-not-found, unused-ignore]
-    except ImportError:
-        return _svg_charts(outcome)
-    drawn: dict[str, str] = forecast_charts(outcome)
-    return {name: [svg] for name, svg in drawn.items()}
-
-
-def _svg_charts(outcome: Outcome) -> dict[str, list[str]]:
-    """As `csctools.forecast.report.html_page` draws them today: a fan chart per placement and per age band, the
-    cost by financial year."""
-    import importlib
-
-    import polars as pl
-
-    svg = importlib.import_module("csctools.forecast.svg")  # by name: the module goes when forecast_charts comes
-    from csctools.forecast.report import cost_table
-    from csctools.forecast.run import DEMAND_MODEL, PERCENTILES
-    from csctools.forecast.states import AGE_BANDS, CATEGORIES
-
-    def series(frame: pl.DataFrame, value: str) -> list[tuple[date, float]]:
-        return list(zip(frame["date"].to_list(), frame[value].to_list(), strict=True))
-
-    base = outcome.results[0]
-    past = outcome.history.group_by("date", "placement").agg(pl.col("actual").sum()).sort("date")
-    placements = []
-    for index, category in enumerate(CATEGORIES):
-        history = series(past.filter(pl.col("placement") == category), "actual")
-        future = list(
-            base.totals.filter(pl.col("placement") == category).sort("date").select("date", *PERCENTILES).iter_rows()
-        )
-        colour = svg.COLOURS[index % len(svg.COLOURS)]
-        placements.append(svg.fan_chart(category.title(), history, future, colour))
-    columns = list(PERCENTILES) if outcome.method != DEMAND_MODEL else ["population"] * len(PERCENTILES)
-    bands = []
-    for band in AGE_BANDS:
-        history = series(
-            outcome.history.filter(pl.col("age_band") == band)
-            .group_by("date")
-            .agg(pl.col("actual").sum())
-            .sort("date"),
-            "actual",
-        )
-        future = list(
-            base.population.filter(pl.col("age_band") == band)
-            .group_by("date")
-            .agg(*(pl.col(c).sum().alias(p) for c, p in zip(columns, PERCENTILES, strict=True)))
-            .sort("date")
-            .select("date", *PERCENTILES)
-            .iter_rows()
-        )
-        title = band.replace("_", " ").title()
-        bands.append(svg.fan_chart(title, history, future))
-    table = cost_table(outcome)
-    totals = dict(base.by_year.group_by("year").agg(pl.col("cost").sum()).iter_rows())
-    cost = svg.columns_chart(
-        "Cost by financial year (£)",
-        table["years"],
-        [(base.scenario.name, [float(totals.get(y, 0.0)) for y in table["years"]])],
-    )
-    return {"placement": placements, "age_band": bands, "cost": [cost]}
+    return {name: [svg] for name, svg in forecast_charts(outcome).items()}
 
 
 @dataclass(frozen=True)
