@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from csctools.plotting import chart_style, new_figure, png_bytes, svg_markup
 
 
@@ -25,6 +27,14 @@ def test_svg_is_inline_accessible_text_and_repeatable() -> None:
     assert "Authority &lt;A&amp;B&gt;" in svg
     assert draw([1.0, 3.0, 2.0])[0] == svg
     assert draw([1.0, 3.0, 4.0])[0] != svg
+
+
+def test_two_charts_on_one_page_share_no_id() -> None:
+    first, second = draw([1.0, 3.0, 2.0])[0], draw([2.0, 1.0, 2.0])[0]
+    first_ids, second_ids = set(re.findall(r' id="([^"]+)"', first)), set(re.findall(r' id="([^"]+)"', second))
+    assert first_ids and not first_ids & second_ids
+    for svg, ids in ((first, first_ids), (second, second_ids)):  # every reference still finds its target
+        assert set(re.findall(r'(?:url\(#|href="#)([^)"]+)', svg)) == ids
 
 
 def test_png_for_word() -> None:

@@ -8,6 +8,7 @@ matplotlib is imported only when a chart is drawn: nothing at `csc` start-up pay
 
 from __future__ import annotations
 
+import hashlib
 import io
 import re
 from collections.abc import Iterator
@@ -48,6 +49,8 @@ _SVG_STYLESHEET = re.compile(
     r"<defs>\s*<style[^>]*>\*\{stroke-linejoin: round; stroke-linecap: butt\}</style>\s*</defs>\s*"
 )
 _ROOT_ATTRIBUTES = 'stroke-linejoin="round" stroke-linecap="butt"'
+_ID = re.compile(r' id="([^"]+)"')
+_REFERENCE = re.compile(r'(url\(#|href="#)([^)"]+)')
 
 
 @contextmanager
@@ -74,8 +77,17 @@ def svg_markup(figure: Figure, label: str) -> str:
     buffer = io.StringIO()
     figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
     text = _SVG_METADATA.sub("", _SVG_PROLOGUE.sub("", buffer.getvalue(), count=1), count=1)
-    text = _SVG_STYLESHEET.sub("", text, count=1)
+    text = _unique_ids(_SVG_STYLESHEET.sub("", text, count=1))
     return text.replace("<svg ", f'<svg role="img" aria-label="{escape(label)}" {_ROOT_ATTRIBUTES} ', 1)
+
+
+def _unique_ids(svg: str) -> str:
+    """Ids only where something refers to them, prefixed by the chart's own digest: every chart names its parts
+    `figure_1`, `axes_1`... and several charts share one HTML page."""
+    prefix = "c" + hashlib.sha1(svg.encode(), usedforsecurity=False).hexdigest()[:8] + "-"
+    referenced = {name for _, name in _REFERENCE.findall(svg)}
+    svg = _ID.sub(lambda found: f' id="{prefix}{found[1]}"' if found[1] in referenced else "", svg)
+    return _REFERENCE.sub(lambda found: f"{found[1]}{prefix}{found[2]}", svg)
 
 
 def png_bytes(figure: Figure, dots_per_inch: int = 150) -> bytes:
