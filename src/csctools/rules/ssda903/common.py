@@ -120,7 +120,7 @@ def with_cla12(ctx: Context, table: str) -> pl.DataFrame:
 
 
 def fail_rows(table: str, rows: pl.DataFrame, fields: Iterable[str] | None = None) -> Failures:
-    return Failures(table, rows, tuple(fields) if fields is not None else None)
+    return Failures(table, rows.lazy(), tuple(fields) if fields is not None else None)
 
 
 __all__ = ["DATASET", "Context", "Failures", "age", "code_rule", "date_rule", "in_codes", "rule", "table_rule"]
