@@ -1,43 +1,52 @@
-"""Benchmark: validating an SSDA903 return with last year's, at several sizes; optionally against the reference.
+"""Benchmark: validating an SSDA903 return with last year's, at several sizes, through the CLI as a user types it
+(`csc validate 903 THIS --previous LAST --la 383 -o errors.csv`); optionally against the reference.
 
-Each run is a fresh process reporting wall time, CPU time (including reading the files) and peak memory. With
---reference PYTHON, the same files are also validated by csc-validator-be-903 installed in that interpreter's
-environment (never a project dependency), via bench/reference_903_runner.py, and the ratio of CPU times is
-reported from the same run.
+Each run is a fresh process; its wall time, CPU time (user + system, from the kernel's accounting of the finished
+child: start-up, reading and validating) and peak memory are taken the same way for both tools. With --reference
+PYTHON, the same files are validated by csc-validator-be-903 installed in that interpreter's environment (never a
+project dependency) via bench/reference_903_runner.py, in turns with csctools, and the ratio of CPU times of each
+round is reported: median and min-max over the rounds.
 
-Usage: python bench/bench_validate.py --children 50000 [--children 5000 --reference /tmp/ref903/bin/python]
+Usage: python bench/bench_validate.py --children 1000 --children 5000 --reference /work/refvenv/bin/python --repeat 7
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import statistics
+import subprocess
 import sys
+import tempfile
+import time
 from pathlib import Path
 
 from csctools.synth.generate import SynthOptions, generate
 from csctools.years import CollectionYear
-from record import heading, ours_and_reference, publish
+from record import compile_sources, heading, publish
 
 DATA = Path(__file__).parent / "_data"
 YEAR = CollectionYear(2026)
+CSC = Path(sys.executable).with_name("csc")
+Figures = dict[str, float]
 
-OURS = """
-import json, sys, time, resource
-from pathlib import Path
-from csctools.datasets.ssda903.read import read_903
-from csctools.reference.authorities import find_authority
-from csctools.validate.run import validate_return
-from csctools.years import CollectionYear
-now, last = Path(sys.argv[1]), Path(sys.argv[2])
-start, cpu = time.perf_counter(), time.process_time()
-data = read_903(sorted(now.glob("*.csv")))
-previous = read_903(sorted(last.glob("*.csv")))
-result = validate_return(data, CollectionYear(2026), find_authority("383"), previous)
-usage = resource.getrusage(resource.RUSAGE_SELF)
-peak = int(Path("/proc/self/status").read_text().split("VmHWM:")[1].split()[0]) / 1024
-print(json.dumps({"seconds": time.perf_counter() - start, "cpu": usage.ru_utime + usage.ru_stime,
-                  "peak_mib": peak, "cells": result.errors.height, "counts": result.counts()}))
-"""
+
+def run_measured(command: list[str]) -> Figures:
+    """Run a process to its end: wall seconds, CPU seconds and peak MiB from the kernel's accounting of it."""
+    start = time.perf_counter()
+    child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(child.pid, 0)
+    wall = time.perf_counter() - start
+    child.returncode = os.waitstatus_to_exitcode(status)
+    errors = child.stderr.read().decode() if child.stderr else ""
+    if child.returncode not in (0, 1):  # 1: csc found errors in the return
+        raise SystemExit(f"{' '.join(command)} failed:\n{errors}")
+    return {"wall": wall, "cpu": usage.ru_utime + usage.ru_stime, "peak_mib": usage.ru_maxrss / 1024}
+
+
+def spread(values: list[float], digits: int = 2) -> str:
+    return f"{statistics.median(values):.{digits}f} ({min(values):.{digits}f}-{max(values):.{digits}f})"
+
 
 RUNNER = Path(__file__).with_name("reference_903_runner.py")
 
@@ -61,29 +70,38 @@ def main() -> None:
     parser.add_argument("--children", type=int, action="append")
     parser.add_argument("--reference", help="python of an environment with csc-validator-be-903 installed")
     parser.add_argument("--record", type=Path)
-    parser.add_argument("--repeat", type=int, default=3, help="runs of each tool, in turn; the lowest kept")
+    parser.add_argument("--repeat", type=int, default=5, help="rounds, each running every tool once, in turn")
     args = parser.parse_args()
+    compile_sources()
     lines = [
-        *heading("Validating SSDA903 2025/26 with 2024/25"),
-        "| children | tool | wall s | CPU s | peak MiB | CPU ratio |",
-        "| ---: | --- | ---: | ---: | ---: | ---: |",
+        *heading("Validating SSDA903 2025/26 with 2024/25 through the CLI"),
+        "Median (min-max) over the rounds; the machine is shared with other work.",
+        "",
+        "| children | tool | wall s | CPU s | peak MiB | CPU ratio (reference / csctools, per round) |",
+        "| ---: | --- | --- | --- | ---: | --- |",
     ]
     for children in args.children or [50_000]:
         folder = ensure_data(children)
         now, last = folder / YEAR.key / "ssda903", folder / YEAR.previous().key / "ssda903"
-        command = [sys.executable, "-c", OURS, str(now), str(last)]
-        runner = [str(RUNNER), str(now), str(last), "lac2025_26", "E08000035"]
-        reference = [args.reference, *runner] if args.reference else None
-        ours, theirs = ours_and_reference(command, reference, args.repeat)
-        lines.append(
-            f"| {children:,} | csctools | {ours['seconds']:.2f} | {ours['cpu']:.2f} | {ours['peak_mib']:.0f} | |"
-        )
+        with tempfile.TemporaryDirectory() as scratch:
+            ours = [str(CSC), "validate", "903", str(now), "--previous", str(last), "--la", "383"]
+            ours += ["-o", str(Path(scratch, "errors.csv"))]
+            runner = [str(RUNNER), str(now), str(last), "lac2025_26", "E08000035"]
+            theirs = [args.reference, *runner] if args.reference else None
+            rounds: list[tuple[Figures, Figures | None]] = []
+            for _ in range(max(1, args.repeat)):
+                rounds.append((run_measured(ours), run_measured(theirs) if theirs else None))
+        mine = [r[0] for r in rounds]
+        row = f"| {children:,} | csctools | {spread([f['wall'] for f in mine])} | {spread([f['cpu'] for f in mine])} "
+        lines.append(row + f"| {statistics.median(f['peak_mib'] for f in mine):.0f} | |")
         print(lines[-1], file=sys.stderr)
-        if theirs is not None:
-            ratio = theirs["cpu"] / ours["cpu"]
+        reference = [r[1] for r in rounds if r[1] is not None]
+        if reference:
+            ratios = [b["cpu"] / a["cpu"] for a, b in zip(mine, reference, strict=True)]
+            peak = statistics.median(f["peak_mib"] for f in reference)
             lines.append(
-                f"| {children:,} | csc-validator-be-903 0.1.17 | {theirs['wall']:.2f} | {theirs['cpu']:.2f} "
-                f"| {theirs.get('peak_mib', 0):.0f} | {ratio:.1f}x |"
+                f"| {children:,} | csc-validator-be-903 0.1.17 | {spread([f['wall'] for f in reference])} "
+                f"| {spread([f['cpu'] for f in reference])} | {peak:.0f} | {spread(ratios, 1)}x |"
             )
             print(lines[-1], file=sys.stderr)
     publish(lines, args.record)

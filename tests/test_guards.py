@@ -159,7 +159,7 @@ def test_rules_explain_finds_either_return_and_list_rejects_unsupported_years() 
     old = runner.invoke(app, ["rules", "list", "--year", "2021/22"])
     assert old.exit_code == 2 and "2021/22 is not supported for the 903 return" in old.output
     listed = runner.invoke(app, ["rules", "list", "--return", "cin", "--year", "2025/26"])
-    assert listed.output.splitlines()[0] == "code\tseverity\tstate\tyears\tmessage"
+    assert listed.output.splitlines()[0] == "code\tseverity\tstate\tyears\tmessage\tpack"
 
 
 def test_injections_name_the_authority_year_and_file(two_years: Path) -> None:

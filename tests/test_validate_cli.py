@@ -99,7 +99,7 @@ def test_rules_list_and_explain() -> None:
     listed = runner.invoke(app, ["rules", "list", "--year", "2025/26"])
     assert listed.exit_code == 0
     header, *lines = [line.split("\t") for line in listed.output.strip().splitlines()]
-    assert header == ["code", "severity", "state", "years", "message"]
+    assert header == ["code", "severity", "state", "years", "message", "pack"]
     assert {line[2] for line in lines} == {"implemented", "not implemented"}
     assert len(lines) == 316
     explained = runner.invoke(app, ["rules", "explain", "142"])

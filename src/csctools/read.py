@@ -9,13 +9,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from csctools.datasets.annex_a.read import read_annex_a
-from csctools.datasets.cin.read import read_cin
 from csctools.datasets.ssda903.read import RawTable, assemble_903, read_903_file
 from csctools.datasets.ssda903.years import split_by_year
 from csctools.io.detect import ANNEX_A, CIN, PROVIDERS, SSDA903, detect
 from csctools.io.result import FileReport, Problem, ReadError, ReturnData, TableRead
-from csctools.reference.providers import read_providers
 from csctools.years import CollectionYear
 
 NOT_RECOGNISED = "this is not an SSDA903 table (CSV or XML), a CIN census (XML) or an Annex A workbook (XLSX)"
@@ -28,6 +25,8 @@ def unreadable(path: Path, error: OSError) -> FileReport:
 
 def provider_report(path: Path) -> FileReport:
     """An Ofsted provider list is not a return; report what it holds (an input to `csc validate --providers`)."""
+    from csctools.reference.providers import read_providers  # each reader is imported only when a file needs it
+
     report = FileReport(str(path), dataset=PROVIDERS)
     try:
         providers = read_providers(path)
@@ -62,8 +61,12 @@ def read_files(paths: Iterable[Path], year: CollectionYear | None = None) -> tup
             else:
                 csv_files.append((report, tables))
         elif kind == CIN:
+            from csctools.datasets.cin.read import read_cin
+
             returns.append(read_cin(path, year, content))
         elif kind == ANNEX_A:
+            from csctools.datasets.annex_a.read import read_annex_a
+
             returns.append(read_annex_a(path, content))
         elif kind == PROVIDERS:
             others.append(provider_report(path))

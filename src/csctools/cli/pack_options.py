@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import polars as pl
 import typer
@@ -14,6 +15,9 @@ from csctools.validate.engine import ACCEPTED, SWITCHED_OFF, ValidationResult
 from csctools.validate.registry import Registry
 from csctools.years import CollectionYear
 
+if TYPE_CHECKING:
+    from csctools.packs.python import PythonPack
+
 SHOWN_CODES = 12
 
 
@@ -22,21 +26,22 @@ def words(values: list[str]) -> list[str]:
     return [w.strip() for value in values for w in value.split(",") if w.strip()]
 
 
-def load_packs(paths: list[str]) -> list[LoadedPack]:
+def load_packs(paths: list[str]) -> list[LoadedPack | PythonPack]:
+    """The packs given with --pack: folders, zips, installed zips, and installed Python packs by name."""
     if not paths:
         return []
     from csctools.packs.files import PackError
-    from csctools.packs.registry import load
+    from csctools.packs.registry import load_all
 
     try:
-        return load(paths, bind=False)  # each rule's SQL is checked once the year is known (registry_for)
+        return load_all(paths, bind=False)  # each rule's SQL is checked once the year is known (registry_for)
     except PackError as error:
         fail(f"pack {error}")
 
 
 def registry_for(
     dataset: str,
-    packs: list[LoadedPack],
+    packs: list[LoadedPack | PythonPack],
     settings: Path | None,
     authority: Authority | None,
     only: list[str],

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -123,6 +126,21 @@ def read_earlier(path: Path) -> pl.DataFrame:
         fail(f"--since {error}")
 
 
+@contextmanager
+def rules_progress() -> Iterator[Callable[[int, int], None] | None]:
+    """A progress bar of the rules on a terminal; nothing (and rich not imported, 0.1 s) when stderr is a file or
+    a pipe, where the bar, drawn and then removed, would never be seen."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    from rich.progress import BarColumn, Progress, TextColumn
+
+    columns = (TextColumn("validating"), BarColumn(), TextColumn("{task.completed}/{task.total} rules"))
+    with Progress(*columns, console=err_console(), transient=True) as bar:
+        task = bar.add_task("rules", total=None)
+        yield lambda done, total: bar.update(task, completed=done, total=total)
+
+
 def validate_command(
     return_kind: Annotated[str, typer.Argument(metavar="RETURN", help="903 or cin")],
     files: Annotated[list[Path], typer.Argument(help="This year's files or folder")],
@@ -146,12 +164,9 @@ def validate_command(
     kind = RETURNS.get(return_kind.lower())
     if kind is None:
         fail(f"unknown return '{return_kind}' (use 903 or cin)")
-    from rich.progress import BarColumn, Progress, TextColumn
-
     from csctools.cli.pack_options import load_packs
     from csctools.io.result import ReadError
     from csctools.reference.authorities import find_authority
-    from csctools.reference.providers import read_providers
     from csctools.validate.engine import COULD_NOT_RUN, NOT_IMPLEMENTED, NOT_RUN
     from csctools.validate.export import FORMATS, write_report
     from csctools.validate.run import authority_in_return, validate_return
@@ -189,6 +204,8 @@ def validate_command(
         fail("the collection year cannot be told from the files: give --year (e.g. --year 2025/26)")
     provider_list = None
     if providers is not None:
+        from csctools.reference.providers import read_providers
+
         try:
             provider_list = read_providers(providers)
         except ReadError as error:
@@ -196,23 +213,8 @@ def validate_command(
     from csctools.cli.pack_options import registry_for
 
     registry = registry_for(kind, packs, settings, authority, only or [], skip or [], data.year)
-    with Progress(
-        TextColumn("validating"),
-        BarColumn(),
-        TextColumn("{task.completed}/{task.total} rules"),
-        console=err_console(),
-        transient=True,
-    ) as bar:
-        task = bar.add_task("rules", total=None)
-        result = validate_return(
-            data,
-            data.year,
-            authority,
-            last,
-            provider_list,
-            progress=lambda done, total: bar.update(task, completed=done, total=total),
-            registry=registry,
-        )
+    with rules_progress() as progress:
+        result = validate_return(data, data.year, authority, last, provider_list, progress, registry=registry)
     from csctools.cli.pack_options import echo_packs
 
     echo_packs(result)

@@ -5,17 +5,17 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
-from lxml import etree
-
-from csctools.datasets.annex_a.read import OLE_MAGIC
 from csctools.datasets.ssda903.detect import match_table
 from csctools.io.text import decode, first_line, sniff_delimiter
 
 SSDA903, CIN, ANNEX_A, PROVIDERS = "ssda903", "cin", "annex_a", "ofsted_providers"
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # an old-style workbook (.xls); not imported from the XLSX reader
 
 
 def _xml_root(content: bytes) -> str | None:
     """The local name of the root element, or None if the start of the file is not XML."""
+    from lxml import etree  # only for XML files: a CSV return needs no XML parser
+
     try:
         for _, element in etree.iterparse(io.BytesIO(content), events=("start",)):
             return str(element.tag).rpartition("}")[2]
@@ -46,6 +46,7 @@ def _is_provider_list(content: bytes) -> bool:
 
 def detect(path: Path, content: bytes) -> str | None:
     """'ssda903', 'cin', 'annex_a', or None when the file is none of them."""
+
     if content.startswith(b"PK") and _is_provider_list(content):
         return PROVIDERS
     if content.startswith((b"PK", OLE_MAGIC)):

@@ -160,7 +160,7 @@ def run_example(local: LocalRule, example: Any, year: CollectionYear, number: st
     from csctools.packs.execute import SHARED, compile_rules
     from csctools.reference.authorities import find_authority
     from csctools.validate.context import Context
-    from csctools.validate.engine import failure_rows
+    from csctools.validate.engine import failure_rows, rows_of
     from csctools.validate.run import DATASETS as MODELS
 
     tables = _example_tables(local, example, number)
@@ -175,8 +175,9 @@ def run_example(local: LocalRule, example: Any, year: CollectionYear, number: st
     context.cache[SHARED] = _examples_sandbox()
     try:
         cells = 0
-        for failures in rule.check(context):
-            rows = failure_rows(rule, failures, child_key)
+        handed = list(rule.check(context))
+        for failures, found in zip(handed, rows_of(handed), strict=True):
+            rows = failure_rows(rule, failures.table, found, failures.fields, child_key)
             cells += rows.height if rows is not None else 0
     except Exception as error:  # reported as the engine would: the rule could not run
         return "could not run", 0, f"{type(error).__name__}: {error}"

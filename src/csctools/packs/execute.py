@@ -135,7 +135,7 @@ def _condition_check(local: LocalRule, batch: ConditionBatch) -> Rule:
             raise found
         _, frames = connection(ctx, _tables(local), local.columns)
         rows = frames[local.table][found].drop(ROW_INDEX)
-        yield Failures(local.table, rows, local.info.fields or None)
+        yield Failures(local.table, rows.lazy(), local.info.fields or None)
 
     return _rule(local, check)
 
@@ -155,7 +155,7 @@ def _query_check(local: LocalRule) -> Rule:
         if stray:  # never dropped silently: the query names rows that are not rows of its first table
             where = " and ".join(keys)
             raise SqlError(f"{stray} row(s) the query returned are not rows of {local.table} (by {where})")
-        yield Failures(local.table, table.join(picked, on=keys, how="semi"), local.info.fields or None)
+        yield Failures(local.table, table.join(picked, on=keys, how="semi").lazy(), local.info.fields or None)
 
     return _rule(local, check)
 
@@ -163,7 +163,7 @@ def _query_check(local: LocalRule) -> Rule:
 def _rule(local: LocalRule, check: Check) -> Rule:
     tags = frozenset({local.pack, *local.tags})
     check.__doc__ = local.guidance or local.info.message
-    return Rule(local.dataset, local.info, check, local.info.needs, None, local.pack, tags)
+    return Rule(local.dataset, local.info, check, local.info.needs, local.pack, tags)
 
 
 def compile_rules(rules: list[LocalRule]) -> list[Rule]:

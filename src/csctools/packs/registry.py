@@ -17,6 +17,7 @@ from csctools.years import CollectionYear
 
 if TYPE_CHECKING:  # a validation without packs imports neither YAML nor DuckDB
     from csctools.packs.files import Pack, PackError
+    from csctools.packs.python import PythonPack
     from csctools.packs.rules import LocalRule
     from csctools.packs.settings import Settings
 
@@ -58,19 +59,56 @@ class LoadedPack(NamedTuple):
     settings: Settings
 
 
-def load(paths: Iterable[str | Path], year: CollectionYear | None = None, bind: bool = True) -> list[LoadedPack]:
+def load(
+    paths: Iterable[str | Path],
+    year: CollectionYear | None = None,
+    bind: bool = True,
+    taken: dict[str, str] | None = None,
+    names: dict[str, str] | None = None,
+) -> list[LoadedPack]:
     """Read each pack and check its form; two packs of one name, or clashing codes, are refused. With `bind`,
-    each rule's SQL is checked against the data model of `year` (default: of every year the rule applies to)."""
+    each rule's SQL is checked against the data model of `year` (default: of every year the rule applies to).
+    `taken` (code -> pack) and `names` (pack -> source) carry what other packs of the same validation hold."""
     from csctools.packs.files import PackError
 
     loaded: list[LoadedPack] = []
-    taken: dict[str, str] = {}
-    names: dict[str, str] = {}
+    taken = {} if taken is None else taken
+    names = {} if names is None else names
     for text in paths:
         try:
             loaded.append(_load_one(str(text), names, taken, year, bind))
         except PackError as error:
             raise in_pack(str(text), error) from None
+    return loaded
+
+
+def is_python_pack(text: str) -> bool:
+    """`text` names an installed Python pack (entry point csctools.rule_packs) and no pack file or installed zip."""
+    if Path(text).exists() or (data_folder() / f"{text}.zip").exists():
+        return False
+    from csctools.packs.python import installed as python_packs
+
+    return text in python_packs()
+
+
+def load_all(paths: Sequence[str], bind: bool = True) -> list[LoadedPack | PythonPack]:
+    """The packs asked for: files and zips (`load`), and installed Python packs by name, each imported only here;
+    codes may not clash across all of them."""
+    from csctools.packs.files import PackError
+    from csctools.packs.python import load as load_python
+    from csctools.packs.python import refuse_clashes
+
+    python = [text for text in paths if is_python_pack(text)]
+    taken: dict[str, str] = {}
+    names: dict[str, str] = {}
+    loaded: list[LoadedPack | PythonPack] = list(load([p for p in paths if p not in python], None, bind, taken, names))
+    for name in python:
+        pack = load_python(name)
+        if pack.name in names:
+            raise PackError(name, f"the pack {pack.name} is given twice ({names[pack.name]})")
+        names[pack.name] = pack.source
+        refuse_clashes(pack, taken)
+        loaded.append(pack)
     return loaded
 
 
@@ -106,12 +144,14 @@ def _load_one(
     return LoadedPack(pack, rules, settings)
 
 
-def check_packs(packs: Iterable[LoadedPack], year: CollectionYear | None = None) -> None:
+def check_packs(packs: Iterable[LoadedPack | PythonPack], year: CollectionYear | None = None) -> None:
     """Every rule's SQL against the data model of `year` (or of every year it applies to)."""
     from csctools.packs.check import check_sql
     from csctools.packs.files import PackError
 
     for loaded in packs:
+        if not isinstance(loaded, LoadedPack):  # a Python pack: no SQL
+            continue
         try:
             for local in loaded.rules:
                 check_sql(local, year)
@@ -131,7 +171,7 @@ def _tags(rule: Rule) -> set[str]:
 
 def build(
     dataset: str,
-    packs: Sequence[LoadedPack] = (),
+    packs: Sequence[LoadedPack | PythonPack] = (),
     settings: Settings | None = None,
     only: Sequence[str] = (),
     skip: Sequence[str] = (),
@@ -153,6 +193,12 @@ def build(
 
     combined = empty()
     for loaded in packs:
+        if not isinstance(loaded, LoadedPack):  # a Python pack: its rules as they are, no settings
+            own = [found.rule for found in loaded.rules if found.rule.dataset == dataset]
+            if own:
+                registry.packs.append(loaded.used())
+            rules += own
+            continue
         mine = [local for local in loaded.rules if local.dataset == dataset]
         if mine or dataset in loaded.pack.info.returns or not loaded.pack.info.returns:
             registry.packs.append(used(loaded.pack))

@@ -25,6 +25,10 @@ def empty_table(dataset: Dataset, name: str) -> pl.DataFrame:
     return pl.DataFrame(schema=schema)
 
 
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
 @dataclass
 class Context:
     dataset: Dataset
@@ -59,6 +63,12 @@ class Context:
     def last_year_lazy(self, name: str) -> pl.LazyFrame:
         return self.last_year(name).lazy()
 
+    def shared(self, name: Hashable, build: Callable[[Context], R]) -> R:
+        """What `build` makes of this validation, made once: the one cache of a validation (`per_return` uses it)."""
+        if name not in self.cache:
+            self.cache[name] = build(self)
+        return self.cache[name]  # type: ignore[no-any-return]
+
 
 def collect_all(plans: list[pl.LazyFrame]) -> list[pl.DataFrame]:
     """Run several plans in one call (steps they share run once), in memory."""
@@ -72,18 +82,12 @@ def collect(plan: pl.LazyFrame) -> pl.DataFrame:
     return plan.collect(engine="in-memory")
 
 
-P = ParamSpec("P")
-R = TypeVar("R")
-
-
 def per_return(helper: Callable[Concatenate[Context, P], R]) -> Callable[Concatenate[Context, P], R]:
     """Build a helper's frame once per validation: later calls with the same arguments get the same frame."""
 
     def shared(ctx: Context, /, *args: P.args, **kwargs: P.kwargs) -> R:
         key = (helper.__module__, helper.__qualname__, args, tuple(sorted(kwargs.items())))
-        if key not in ctx.cache:
-            ctx.cache[key] = helper(ctx, *args, **kwargs)
-        return ctx.cache[key]  # type: ignore[no-any-return]
+        return ctx.shared(key, lambda c: helper(c, *args, **kwargs))
 
     shared.__doc__, shared.__name__, shared.__qualname__ = helper.__doc__, helper.__name__, helper.__qualname__
     return shared

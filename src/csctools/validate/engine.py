@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -13,8 +13,8 @@ from csctools.model import RAW_SUFFIX, SOURCE_FILE, SOURCE_ROW, Dataset
 from csctools.reference.authorities import Authority
 from csctools.validate.accepted import split_accepted
 from csctools.validate.catalogue import ERROR, catalogue
-from csctools.validate.context import Context, collect, collect_all
-from csctools.validate.registry import BUILTIN, Failures, PackUsed, Registry, Rule
+from csctools.validate.context import Context, collect_all
+from csctools.validate.registry import BUILTIN, Failures, PackUsed, Registry, Rule, Where
 from csctools.validate.written import label_derived, written_expr
 from csctools.years import CollectionYear
 
@@ -140,12 +140,13 @@ class ValidationResult:
         return totals
 
 
-def failure_rows(rule: Rule, failures: Failures, child_key: str) -> pl.DataFrame | None:
+def failure_rows(
+    rule: Rule, table: str, rows: pl.DataFrame, fields: tuple[str, ...] | None, child_key: str
+) -> pl.DataFrame | None:
     """One row per (failing row, field) with the value as written; None when no row fails."""
-    rows = collect(failures.rows) if isinstance(failures.rows, pl.LazyFrame) else failures.rows
     if rows.is_empty():
         return None
-    fields = failures.fields or tuple(f for f in rule.info.fields if f in rows.columns) or (child_key,)
+    fields = fields or tuple(f for f in rule.info.fields if f in rows.columns) or (child_key,)
     parts = []
     for name in fields:
         if name not in rows.columns:
@@ -157,7 +158,7 @@ def failure_rows(rule: Rule, failures: Failures, child_key: str) -> pl.DataFrame
             rows.select(
                 pl.lit(rule.code).alias("rule_code"),
                 pl.lit(rule.info.severity).alias("severity"),
-                pl.lit(failures.table).alias("table"),
+                pl.lit(table).alias("table"),
                 (pl.col(SOURCE_ROW) if SOURCE_ROW in rows.columns else pl.lit(None, pl.Int64)).alias("row_number"),
                 (pl.col(child_key).cast(pl.String) if child_key in rows.columns else pl.lit(None, pl.String)).alias(
                     "child_id"
@@ -174,105 +175,104 @@ def failure_rows(rule: Rule, failures: Failures, child_key: str) -> pl.DataFrame
 Found = list[pl.DataFrame] | Exception  # a rule's error rows, or why it could not run
 
 
-def _checked(rule: Rule, context: Context) -> list[Failures] | Exception:
+def _handed_back(rule: Rule, context: Context) -> list[Failures] | Exception:
     try:
         return list(rule.check(context))
     except Exception as error:  # a broken rule is reported, never counted as passed
         return error
 
 
-def _error_rows(rule: Rule, failures: list[Failures], done: dict[int, pl.DataFrame], child_key: str) -> Found:
-    """The rule's error table rows; `done` holds the collected rows of the failures it handed back as plans."""
+def _collected(handed: dict[str, list[Failures] | Exception]) -> dict[str, list[pl.DataFrame] | Exception]:
+    """Every rule's failing rows, all collected in one call, which costs far less than one call each. If that call
+    fails, each rule's are collected alone (the one fallback), so only a broken rule is "could not run"."""
+    ready = {code: found for code, found in handed.items() if not isinstance(found, Exception)}
     try:
-        eager = [Failures(f.table, done[i], f.fields) if i in done else f for i, f in enumerate(failures)]
-        return [rows for f in eager if (rows := failure_rows(rule, f, child_key)) is not None]
-    except Exception as error:
-        return error
-
-
-def _run_one(rule: Rule, context: Context, child_key: str) -> Found:
-    checked = _checked(rule, context)
-    if isinstance(checked, Exception):
-        return checked
-    try:
-        done = {i: collect(f.rows) for i, f in enumerate(checked) if isinstance(f.rows, pl.LazyFrame)}
-    except Exception as error:
-        return error
-    return _error_rows(rule, checked, done, child_key)
-
-
-def _run_alone(
-    rules: list[Rule], context: Context, child_key: str, progress: Callable[[int], None] | None = None
-) -> dict[str, Found]:
-    """Rules with code of their own. Failures a rule hands back as query plans (lazy rows) are collected for all
-    these rules in one call, which costs far less than one query each; if that call fails, each plan is collected
-    alone, so only the rule whose plan is broken is reported as "could not run"."""
-    checked: dict[str, list[Failures] | Exception] = {}
-    for rule in rules:
-        checked[rule.code] = _checked(rule, context)
-        if progress:
-            progress(1)
-    plans = [
-        (code, i, f.rows)
-        for code, found in checked.items()
-        if not isinstance(found, Exception)
-        for i, f in enumerate(found)
-        if isinstance(f.rows, pl.LazyFrame)
-    ]
-    done: dict[str, dict[int, pl.DataFrame]] = {code: {} for code in checked}
-    try:
-        for (code, i, _plan), frame in zip(plans, collect_all([plan for *_, plan in plans]), strict=True):
-            done[code][i] = frame
+        together: dict[str, list[pl.DataFrame] | Exception] = dict(_collect(ready, together=True))
     except Exception:
-        for code, i, plan in plans:
-            if isinstance(checked[code], Exception):
-                continue
+        together = {}
+        for code, found in ready.items():
             try:
-                done[code][i] = collect(plan)
+                together[code] = _collect({code: found}, together=False)[code]
             except Exception as error:
-                checked[code] = error
-    by_code = {rule.code: rule for rule in rules}
-    return {
-        code: found if isinstance(found, Exception) else _error_rows(by_code[code], found, done[code], child_key)
-        for code, found in checked.items()
-    }
+                together[code] = error
+    return {code: found if isinstance(found, Exception) else together[code] for code, found in handed.items()}
 
 
-def _run_sharing_a_frame(rules: list[Rule], context: Context, child_key: str) -> dict[str, Found]:
-    """Rules that are each one condition over the same frame: the frame is built once and every condition is
-    evaluated in one query. If that query fails, each rule runs on its own, so only a broken one is reported."""
-    shared = rules[0].row_condition
-    assert shared is not None
+def _collect(handed: dict[str, list[Failures]], together: bool) -> dict[str, list[pl.DataFrame]]:
+    """The failing rows of each `Failures`, in one collect: a plan as it is; conditions over one named frame, when
+    `together`, as one query of all their true/false columns (alone: the frame filtered by the condition)."""
+    plans: list[pl.LazyFrame] = []
+    masks: dict[Hashable, tuple[int, list[pl.Expr]]] = {}  # frame name -> its query's place in `plans`, conditions
+    places: list[tuple[int, int | None]] = []  # for each Failures: its plan, and its column in a query of masks
+    for found in handed.values():
+        for failures in found:
+            where = failures.rows
+            if isinstance(where, pl.LazyFrame):
+                places.append((len(plans), None))
+                plans.append(where)
+            elif not together:
+                places.append((len(plans), None))
+                plans.append(where.frame.lazy().filter(where.condition))
+            else:
+                if where.name not in masks:
+                    masks[where.name] = (len(plans), [])
+                    plans.append(where.frame.lazy())  # replaced below by the query of every condition on it
+                place, conditions = masks[where.name]
+                places.append((place, len(conditions)))
+                conditions.append(where.condition.alias(str(len(conditions))))
+    for place, conditions in masks.values():
+        plans[place] = plans[place].select(conditions)
+    frames = collect_all(plans)
+    rows: dict[str, list[pl.DataFrame]] = {}
+    spots = iter(places)
+    for code, found in handed.items():
+        rows[code] = []
+        for failures in found:
+            place, column = next(spots)
+            if column is None:
+                rows[code].append(frames[place])
+                continue
+            assert isinstance(failures.rows, Where)
+            mask = frames[place].to_series(column)
+            if mask.dtype != pl.Boolean or mask.len() != failures.rows.frame.height:
+                raise ValueError("a condition is not one true/false value per row")
+            rows[code].append(failures.rows.frame.filter(mask) if mask.any() else failures.rows.frame.clear())
+    return rows
+
+
+def rows_of(failures: list[Failures]) -> list[pl.DataFrame]:
+    """The failing rows of one rule's `Failures`, collected alone (as the fallback does): for checks and benchmarks."""
+    return _collect({"": failures}, together=False)[""]
+
+
+def _error_rows(rule: Rule, failures: list[Failures], frames: list[pl.DataFrame], child_key: str) -> Found:
     try:
-        frame = shared.frame(context)
+        found = (
+            failure_rows(rule, f.table, rows, f.fields, child_key) for f, rows in zip(failures, frames, strict=True)
+        )
+        return [rows for rows in found if rows is not None]
     except Exception as error:
-        return {rule.code: error for rule in rules}
-    found: dict[str, Found] = {}
-    conditions: dict[str, pl.Expr] = {}
+        return error
+
+
+def _run(
+    rules: list[Rule], context: Context, child_key: str, progress: Callable[[int, int], None] | None
+) -> dict[str, Found]:
+    """Each rule hands back plans of its failing rows; they are collected together, then made error rows."""
+    handed: dict[str, list[Failures] | Exception] = {}
     for rule in rules:
-        assert rule.row_condition is not None
-        try:
-            conditions[rule.code] = rule.row_condition.condition(context).fill_null(False).alias(rule.code)
-        except Exception as error:
-            found[rule.code] = error
-    try:
-        masks = frame.select(list(conditions.values()))  # eager: the in-memory engine suits small frames
-        if masks.height != frame.height or any(t != pl.Boolean for t in masks.dtypes):
-            raise ValueError("a condition is not one true/false value per row")
-    except Exception:
-        return found | {rule.code: _run_one(rule, context, child_key) for rule in rules if rule.code in conditions}
+        handed[rule.code] = _handed_back(rule, context)
+        if progress:
+            progress(len(handed), len(rules))
+    collected = _collected(handed)
+    results: dict[str, Found] = {}
     for rule in rules:
-        if rule.code not in conditions:
-            continue
-        assert rule.row_condition is not None
-        mask = masks[rule.code]
-        if not mask.any():
-            found[rule.code] = []
-            continue
-        failures = Failures(rule.row_condition.table, frame.filter(mask), rule.row_condition.fields)
-        rows = failure_rows(rule, failures, child_key)
-        found[rule.code] = [rows] if rows is not None else []
-    return found
+        found, frames = handed[rule.code], collected[rule.code]
+        if isinstance(found, Exception) or isinstance(frames, Exception):
+            results[rule.code] = found if isinstance(found, Exception) else frames
+        else:
+            results[rule.code] = _error_rows(rule, found, frames, child_key)
+    return results
 
 
 def validate(
@@ -300,8 +300,7 @@ def validate(
     absent = set(data.absent_tables)
     rules = registry.rules(dataset.name, year)
     outcomes: list[Outcome] = []
-    sharing: dict[object, list[Rule]] = {}
-    alone: list[Rule] = []
+    to_run: list[Rule] = []
     for rule in rules:
         info = rule.info
         missing = [f"the {t} table" for t in info.tables if t in absent]
@@ -311,25 +310,9 @@ def validate(
             outcomes.append(
                 Outcome(rule.code, NOT_RUN, reason=reason, message=info.message, severity=info.severity, pack=rule.pack)
             )
-        elif rule.row_condition is not None:
-            sharing.setdefault(rule.row_condition.source, []).append(rule)
         else:
-            alone.append(rule)
-    to_run = len(alone) + sum(len(group) for group in sharing.values())
-    results: dict[str, Found] = {}
-    for group in sharing.values():
-        results.update(_run_sharing_a_frame(group, context, child_key))
-        if progress:
-            progress(len(results), to_run)
-    finished = len(results)
-
-    def one_more(count: int) -> None:
-        nonlocal finished
-        finished += count
-        if progress:
-            progress(finished, to_run)
-
-    results.update(_run_alone(alone, context, child_key, one_more))
+            to_run.append(rule)
+    results = _run(to_run, context, child_key, progress)
     parts: list[pl.DataFrame] = []
     for rule in rules:
         info, found = rule.info, results.get(rule.code)

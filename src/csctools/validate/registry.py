@@ -4,7 +4,7 @@ built-in collection (`BUILTIN`); a validation runs a `Registry` built from it an
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Hashable, Iterable
 from typing import NamedTuple
 
 import polars as pl
@@ -14,11 +14,23 @@ from csctools.validate.context import Context
 from csctools.years import CollectionYear
 
 
+class Where(NamedTuple):
+    """Failing rows as a condition over a named frame: the engine evaluates every condition over one frame in one
+    query. `frame` is built once per validation (Context.shared) and shared by the rules naming it."""
+
+    name: Hashable
+    frame: pl.DataFrame
+    condition: pl.Expr  # true on a failing row (null already counted as passing)
+
+
 class Failures(NamedTuple):
-    """Rows of one table that break a rule, and the fields to point at (default: the rule's fields in that table)."""
+    """Rows of one table that break a rule, and the fields to point at (default: the rule's fields in that table).
+
+    The one way a rule hands back what fails, in one of two forms: a plan (lazy frame) of the failing rows, or a
+    condition over a named frame (`Where`). The engine collects every rule's in one call (validate/engine.py)."""
 
     table: str
-    rows: pl.DataFrame | pl.LazyFrame  # a plan is collected by the engine, together with other rules' plans
+    rows: pl.LazyFrame | Where
     fields: tuple[str, ...] | None = None
 
 
@@ -27,23 +39,11 @@ Condition = Callable[[Context], pl.Expr]
 FrameSource = Callable[[Context], pl.DataFrame]
 
 
-class RowCondition(NamedTuple):
-    """A rule that is one boolean expression over the rows of a frame: the engine evaluates the conditions of every
-    rule sharing a frame in one query. `source` names the frame (rules with equal sources share it)."""
-
-    source: object
-    table: str
-    frame: FrameSource
-    condition: Condition
-    fields: tuple[str, ...] | None = None
-
-
 class Rule(NamedTuple):
     dataset: str
     info: RuleInfo
     check: Check
     needs: frozenset[str]
-    row_condition: RowCondition | None = None
     pack: str = ""  # the pack the rule comes from ("" for the built-in DfE rules)
     tags: frozenset[str] = frozenset()  # for --only/--skip, beside the code, the pack name, severity and tables
 
@@ -113,7 +113,6 @@ def rule(
     code: str,
     needs: Iterable[str] | None = None,
     severity: str | None = None,
-    row_condition: RowCondition | None = None,
     reads: Iterable[str] = (),
 ) -> Callable[[Check], Check]:
     """Register `check` as the implementation of a catalogued DfE rule.
@@ -133,7 +132,7 @@ def rule(
 
     def register(check: Check) -> Check:
         wanted = frozenset(needs) if needs is not None else info.needs
-        BUILTIN.add(Rule(dataset, info, check, wanted - {"collection_dates"}, row_condition))
+        BUILTIN.add(Rule(dataset, info, check, wanted - {"collection_dates"}))
         return check
 
     return register
@@ -150,23 +149,34 @@ def frame_rule(
     severity: str | None = None,
     reads: Iterable[str] = (),
 ) -> Callable[[Condition], Condition]:
-    """A rule that is one boolean expression over a frame of `table`'s rows (true where a row fails).
+    """A rule that is one boolean expression over a named frame of `table`'s rows (true where a row fails).
 
-    `frame` gives the rows, possibly with helper columns (previous episode, date of birth) joined on. A condition
+    `frame` gives the rows, possibly with helper columns (previous episode, date of birth) joined on; it is built
+    once per validation and shared by every rule of the same `source` (default: the `frame` function). A condition
     that comes out null (an ordering comparison with a blank date) counts as not applicable: the row passes. What a
     blank means for codes and for "completed" is written in the condition with the helpers of validate/blanks.py.
     """
 
     def register(condition: Condition) -> Condition:
-        def check(ctx: Context) -> Iterable[Failures]:
-            yield Failures(table, frame(ctx).filter(condition(ctx).fill_null(False)), fields)
-
-        check.__module__, check.__doc__ = condition.__module__, condition.__doc__
-        shared = RowCondition(frame if source is None else source, table, frame, condition, fields)
-        rule(dataset, code, needs, severity, row_condition=shared, reads=reads)(check)
+        check = condition_check(table, frame, condition, fields, source)
+        rule(dataset, code, needs, severity, reads=reads)(check)
         return condition
 
     return register
+
+
+def condition_check(
+    table: str, frame: FrameSource, condition: Condition, fields: tuple[str, ...] | None, source: object = None
+) -> Check:
+    """The check of a condition rule: the condition over the frame, which is built once per validation for every
+    rule naming the same `source` (default: the `frame` function)."""
+    name = ("frame", frame if source is None else source)
+
+    def check(ctx: Context) -> Iterable[Failures]:
+        yield Failures(table, Where(name, ctx.shared(name, frame), condition(ctx).fill_null(False)), fields)
+
+    check.__module__, check.__doc__ = condition.__module__, condition.__doc__
+    return check
 
 
 def _whole_table(name: str) -> FrameSource:

@@ -153,10 +153,10 @@ def closed_with_open_assessment(ctx: Context) -> Iterable[Failures]:
     """The episode is closed but an assessment is not completed."""
     frame = with_episode(ctx, "Assessments")
     open_ = frame.filter(pl.col("CINclosureDate").is_not_null() & blank("AssessmentAuthorisationDate"))
-    yield Failures("Assessments", open_, ("AssessmentAuthorisationDate",))
+    yield Failures("Assessments", open_.lazy(), ("AssessmentAuthorisationDate",))
     yield Failures(
         "CINdetails",
-        ctx.table("CINdetails").filter(pl.col("_row").is_in(open_["CIN_ROW"].implode())),
+        ctx.table("CINdetails").filter(pl.col("_row").is_in(open_["CIN_ROW"].implode())).lazy(),
         ("CINclosureDate",),
     )
 
@@ -462,6 +462,6 @@ def more_plans_than_conferences(ctx: Context) -> Iterable[Failures]:
     if plans.height > conferences.height:
         yield Failures(
             "ChildProtectionPlans",
-            la_level("CPPstartDate", f"{plans.height} plans, {conferences.height} conferences"),
+            la_level("CPPstartDate", f"{plans.height} plans, {conferences.height} conferences").lazy(),
             ("CPPstartDate",),
         )

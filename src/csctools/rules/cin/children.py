@@ -154,7 +154,7 @@ def disability_code(ctx: Context) -> Iterable[Failures]:
         & pl.col("LAchildID").is_in(acted)
         & ~pl.col("LAchildID").is_in(disabilities["LAchildID"].implode())
     )
-    yield Failures("ChildIdentifiers", children, ("LAchildID",))
+    yield Failures("ChildIdentifiers", children.lazy(), ("LAchildID",))
 
 
 @rule(DATASET, "2887Q")
@@ -163,7 +163,7 @@ def few_disability_codes(ctx: Context) -> Iterable[Failures]:
     reference counts NONE codes instead)."""
     used = ctx.table("Disabilities").filter(pl.col("Disability") != "NONE")["Disability"].n_unique()
     if used < 8:
-        yield Failures("Disabilities", la_level("Disability", f"{used} codes used"), ("Disability",))
+        yield Failures("Disabilities", la_level("Disability", f"{used} codes used").lazy(), ("Disability",))
 
 
 @rule(DATASET, "2888Q")
@@ -172,7 +172,7 @@ def one_disability_each(ctx: Context) -> Iterable[Failures]:
     codes = ctx.table("Disabilities").filter(pl.col("Disability") != "NONE")
     most = int(codes.group_by("LAchildID").len()["len"].max() or 0) if codes.height else 0  # type: ignore[arg-type]
     if codes.height and most <= 1:
-        yield Failures("Disabilities", la_level("Disability", "at most one code per child"), ("Disability",))
+        yield Failures("Disabilities", la_level("Disability", "at most one code per child").lazy(), ("Disability",))
 
 
 @rule(DATASET, "2886Q")
@@ -187,7 +187,9 @@ def sex_not_recorded(ctx: Context) -> Iterable[Failures]:
         (pl.col(field).is_null() | (pl.col(field) == unknown)) & blank("ExpectedPersonBirthDate")
     ).height
     if missing / children.height > 0.02:
-        yield Failures("ChildIdentifiers", la_level(field, f"{missing / children.height:.1%} not recorded"), (field,))
+        yield Failures(
+            "ChildIdentifiers", la_level(field, f"{missing / children.height:.1%} not recorded").lazy(), (field,)
+        )
 
 
 @rule(DATASET, "8775Q")
@@ -207,7 +209,7 @@ def no_cin_episode(ctx: Context) -> Iterable[Failures]:
     with_episodes = ctx.table("CINdetails")["LAchildID"].implode()
     yield Failures(
         "ChildIdentifiers",
-        ctx.table("ChildIdentifiers").filter(~pl.col("LAchildID").is_in(with_episodes)),
+        ctx.table("ChildIdentifiers").filter(~pl.col("LAchildID").is_in(with_episodes)).lazy(),
         ("LAchildID",),
     )
 
@@ -220,7 +222,7 @@ def un7_with_action(ctx: Context) -> Iterable[Failures]:
     children = ctx.table("ChildIdentifiers").filter(
         pl.col("UPNunknown").eq_missing("UN7") & pl.col("LAchildID").is_in(acted)
     )
-    yield Failures("ChildIdentifiers", children, ("UPNunknown",))
+    yield Failures("ChildIdentifiers", children.lazy(), ("UPNunknown",))
 
 
 @rule(DATASET, "8770Q")
@@ -239,4 +241,4 @@ def school_age_without_upn(ctx: Context) -> Iterable[Failures]:
         & pl.col("UPN").is_null()
         & none_of("UPNunknown", ["UN2", "UN3", "UN4", "UN5", "UN6", "UN7"]).fill_null(False)
     )
-    yield Failures("ChildIdentifiers", children, ("UPN", "UPNunknown"))
+    yield Failures("ChildIdentifiers", children.lazy(), ("UPN", "UPNunknown"))

@@ -184,5 +184,5 @@ def activity_after_closure(ctx: Context) -> Iterable[Failures]:
     plans.append(ctx.lazy("CINdetails").filter(pl.col("DateOfInitialCPC") > pl.col("CINclosureDate")))
     found = collect_all(plans)
     for (table, fields), rows in zip(checks.items(), found, strict=False):
-        yield Failures(table, rows, fields)
-    yield Failures("CINdetails", found[-1], ("DateOfInitialCPC",))
+        yield Failures(table, rows.lazy(), fields)
+    yield Failures("CINdetails", found[-1].lazy(), ("DateOfInitialCPC",))

@@ -108,9 +108,9 @@ def _both(ctx: Context, plan: pl.LazyFrame, fields: tuple[str, ...], ad1_fields:
     episode_rows = collect(plan)
     if episode_rows.is_empty():
         return
-    yield Failures("Episodes", episode_rows, fields)
+    yield Failures("Episodes", episode_rows.lazy(), fields)
     ad1 = ctx.table("AD1")
-    yield Failures("AD1", ad1.filter(pl.col("_row").is_in(episode_rows["AD1_ROW"].implode())), ad1_fields)
+    yield Failures("AD1", ad1.filter(pl.col("_row").is_in(episode_rows["AD1_ROW"].implode())).lazy(), ad1_fields)
 
 
 @rule(DATASET, "331")
@@ -174,7 +174,7 @@ def two_decision_dates(ctx: Context) -> Iterable[Failures]:
     yield Failures(
         "PlacedAdoption", placed.lazy().filter(pl.col("_row").is_in(pairs["PA_ROW"].implode())), ("DATE_PLACED",)
     )
-    yield Failures("AD1", ad1.filter(pl.col("_row").is_in(pairs["AD_ROW"].implode())), ("DATE_INT",))
+    yield Failures("AD1", ad1.filter(pl.col("_row").is_in(pairs["AD_ROW"].implode())).lazy(), ("DATE_INT",))
 
 
 @rule(DATASET, "525")
@@ -182,11 +182,9 @@ def adopted_after_reversal(ctx: Context) -> Iterable[Failures]:
     """A child whose decision to place was reversed cannot be adopted in the year."""
     reversed_ = ctx.table("PlacedAdoption").filter(filled("DATE_PLACED_CEASED"))
     ad1 = ctx.table("AD1").filter(pl.any_horizontal([pl.col(f).is_not_null() for f in AD1_FIELDS]))
-    both = set(reversed_["CHILD"]) & set(ad1["CHILD"])
-    yield Failures(
-        "PlacedAdoption", reversed_.lazy().filter(pl.col("CHILD").is_in(list(both))), ("DATE_PLACED_CEASED",)
-    )
-    yield Failures("AD1", ad1.filter(pl.col("CHILD").is_in(list(both))))
+    in_both = pl.col("CHILD").is_in(reversed_["CHILD"].implode()) & pl.col("CHILD").is_in(ad1["CHILD"].implode())
+    yield Failures("PlacedAdoption", reversed_.lazy().filter(in_both), ("DATE_PLACED_CEASED",))
+    yield Failures("AD1", ad1.lazy().filter(in_both))
 
 
 def _decided(ctx: Context) -> pl.Series:
@@ -215,7 +213,7 @@ def decided_after_placed(ctx: Context) -> Iterable[Failures]:
     )
     if first.is_empty():
         return
-    yield Failures("Episodes", first, ("DECOM",))
+    yield Failures("Episodes", first.lazy(), ("DECOM",))
     yield Failures(
         "PlacedAdoption", placed.lazy().filter(pl.col("_row").is_in(first["PA_ROW"].implode())), ("DATE_PLACED",)
     )
@@ -250,7 +248,7 @@ def decision_after_order(ctx: Context) -> Iterable[Failures]:
     pairs = collect(first_e1.join(decided, on="CHILD").filter(pl.col("DATE_PLACED") > pl.col("DECOM")))
     if pairs.is_empty():
         return
-    yield Failures("Episodes", pairs, ("DECOM",))
+    yield Failures("Episodes", pairs.lazy(), ("DECOM",))
     yield Failures(
         "PlacedAdoption", placed.lazy().filter(pl.col("_row").is_in(pairs["PA_ROW"].implode())), ("DATE_PLACED",)
     )
@@ -266,7 +264,7 @@ def decision_before_care_started(ctx: Context) -> Iterable[Failures]:
     pairs = collect(first.join(decided, on="CHILD").filter(pl.col("DATE_PLACED") < pl.col("DECOM")))
     if pairs.is_empty():
         return
-    yield Failures("Episodes", pairs, ("DECOM",))
+    yield Failures("Episodes", pairs.lazy(), ("DECOM",))
     yield Failures(
         "PlacedAdoption", placed.lazy().filter(pl.col("_row").is_in(pairs["PA_ROW"].implode())), ("DATE_PLACED",)
     )
@@ -301,7 +299,7 @@ def left_without_reversal(ctx: Context) -> Iterable[Failures]:
     incomplete = placed.filter(blank("DATE_PLACED_CEASED") | pl.col("REASON_PLACED_CEASED").is_null())
     no_decision = ~pl.col("CHILD").is_in(placed["CHILD"].implode())
     bad = left.filter(no_decision | pl.col("CHILD").is_in(incomplete["CHILD"].implode()))
-    yield Failures("Episodes", bad, ("REC",))
+    yield Failures("Episodes", bad.lazy(), ("REC",))
     yield Failures(
         "PlacedAdoption",
         incomplete.lazy().filter(pl.col("CHILD").is_in(bad["CHILD"].implode())),
@@ -337,7 +335,7 @@ def adoption_details_missing(ctx: Context) -> Iterable[Failures]:
     adopted_eps = ctx.table("Episodes").filter(pl.col("DEC").is_between(ctx.start, ctx.end) & one_of("REC", ADOPTED))
     ad1 = ctx.table("AD1").filter(pl.col("CHILD").is_in(adopted_eps["CHILD"].implode()))
     incomplete = ad1.filter(pl.any_horizontal([pl.col(f).is_null() for f in AD1_FIELDS]))
-    yield Failures("AD1", incomplete)
+    yield Failures("AD1", incomplete.lazy())
     yield Failures(
         "Episodes", adopted_eps.lazy().filter(pl.col("CHILD").is_in(incomplete["CHILD"].implode())), ("REC",)
     )
@@ -389,5 +387,7 @@ def decision_after_freeing(ctx: Context) -> Iterable[Failures]:
     decisions = ctx.table("PlacedAdoption").join(freed, on="CHILD", how="inner")
     late = decisions.filter(pl.col("DATE_PLACED") > pl.col("FREED_ON"))
     episodes = ctx.table("Episodes").filter(FREED & pl.col("CHILD").is_in(late["CHILD"].implode()))
-    yield Failures("Episodes", episodes, ("DECOM",))
-    yield Failures("PlacedAdoption", late.unique([SOURCE_FILE, SOURCE_ROW], maintain_order=True), ("DATE_PLACED",))
+    yield Failures("Episodes", episodes.lazy(), ("DECOM",))
+    yield Failures(
+        "PlacedAdoption", late.unique([SOURCE_FILE, SOURCE_ROW], maintain_order=True).lazy(), ("DATE_PLACED",)
+    )

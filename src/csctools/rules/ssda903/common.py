@@ -120,7 +120,24 @@ def with_cla12(ctx: Context, table: str) -> pl.DataFrame:
 
 
 def fail_rows(table: str, rows: pl.DataFrame, fields: Iterable[str] | None = None) -> Failures:
-    return Failures(table, rows, tuple(fields) if fields is not None else None)
+    return Failures(table, rows.lazy(), tuple(fields) if fields is not None else None)
 
 
 __all__ = ["DATASET", "Context", "Failures", "age", "code_rule", "date_rule", "in_codes", "rule", "table_rule"]
+
+
+@per_return
+def first_episodes(ctx: Context) -> pl.DataFrame:
+    """Each child's first episode this year (the earliest DECOM; of a tie, the first row)."""
+    episodes = ctx.lazy("Episodes").filter(pl.col("DECOM").is_not_null())
+    return collect(
+        episodes.filter(pl.col("DECOM") == pl.col("DECOM").min().over("CHILD")).unique("CHILD", keep="first")
+    )
+
+
+@per_return
+def open_at_end_of_last_year(ctx: Context) -> pl.DataFrame:
+    """Each child's latest episode in last year's return (of a tie, the first row), where it was still open."""
+    last = ctx.last_year_lazy("Episodes").filter(pl.col("DECOM").is_not_null())
+    latest = last.filter(pl.col("DECOM") == pl.col("DECOM").max().over("CHILD")).unique("CHILD", keep="first")
+    return collect(latest.filter(blank("DEC")))

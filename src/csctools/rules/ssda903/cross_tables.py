@@ -65,8 +65,8 @@ def un4_after_a_week(ctx: Context) -> Iterable[Failures]:
     episodes = ctx.table("Episodes").filter(
         pl.col("CHILD").is_in(upn4["CHILD"].implode()) & (pl.col("DECOM") < reference) & blank("DEC")
     )
-    yield Failures("Episodes", episodes, ("DECOM",))
-    yield Failures("Header", upn4.filter(pl.col("CHILD").is_in(episodes["CHILD"].implode())), ("UPN",))
+    yield Failures("Episodes", episodes.lazy(), ("DECOM",))
+    yield Failures("Header", upn4.filter(pl.col("CHILD").is_in(episodes["CHILD"].implode())).lazy(), ("UPN",))
 
 
 @rule(DATASET, "117")
@@ -149,9 +149,9 @@ def leaver_with_outcomes(ctx: Context) -> Iterable[Failures]:
     """A care leaver (OC3 data) also has outcome data for children looked after for 12 months (OC2)."""
     oc2 = ctx.table("OC2").filter(any_filled(OC2_FIELDS))
     leaving = leavers(ctx)
-    both = set(oc2["CHILD"]) & set(leaving["CHILD"])
-    yield Failures("OC3", leaving.lazy().filter(pl.col("CHILD").is_in(list(both))))
-    yield Failures("OC2", oc2.filter(pl.col("CHILD").is_in(list(both))))
+    in_both = pl.col("CHILD").is_in(oc2["CHILD"].implode()) & pl.col("CHILD").is_in(leaving["CHILD"].implode())
+    yield Failures("OC3", leaving.lazy().filter(in_both))
+    yield Failures("OC2", oc2.lazy().filter(in_both))
 
 
 @table_rule(DATASET, "1000", "OC3", needs=())
@@ -180,7 +180,7 @@ def leaver_still_in_care(ctx: Context) -> Iterable[Failures]:
     in_care = pairs.with_columns(birthday.alias("BIRTHDAY")).filter(
         (pl.col("DECOM") <= pl.col("BIRTHDAY")) & (pl.col("DEC") > pl.col("BIRTHDAY"))
     )
-    yield Failures("OC3", oc3.filter(pl.col("_row").is_in(collect(in_care.select("_row"))["_row"].implode())))
+    yield Failures("OC3", oc3.filter(pl.col("_row").is_in(collect(in_care.select("_row"))["_row"].implode())).lazy())
 
 
 @rule(DATASET, "1010", needs=("prev_year",))
@@ -207,7 +207,7 @@ def data_without_episodes(ctx: Context) -> Iterable[Failures]:
     """A child with no episodes this year has data in tables that need episodes."""
     current = ctx.table("Episodes")["CHILD"].implode()
     for table in ("PlacedAdoption", "Missing", "Reviews", "AD1", "PrevPerm", "OC2"):
-        yield Failures(table, ctx.table(table).filter(~pl.col("CHILD").is_in(current)), ("CHILD",))
+        yield Failures(table, ctx.lazy(table).filter(~pl.col("CHILD").is_in(current)), ("CHILD",))
 
 
 @rule(DATASET, "1014")
@@ -222,7 +222,7 @@ def uasc_for_leaver(ctx: Context) -> Iterable[Failures]:
     uasc = ctx.table("UASC").filter(
         pl.col("CHILD").is_in(with_episodes) & ~pl.col("CHILD").is_in(in_year) & pl.col("CHILD").is_in(leaving)
     )
-    yield Failures("UASC", uasc, ("DUC",))
+    yield Failures("UASC", uasc.lazy(), ("DUC",))
 
 
 @rule(DATASET, "348", needs=("prev_year",))

@@ -63,9 +63,9 @@ def _overlaps(ctx: Context) -> pl.DataFrame:
 def _placement_rule(code: str, bad: pl.Expr, doc: str) -> None:
     def check(ctx: Context) -> Iterable[Failures]:
         hits = _overlaps(ctx).filter(bad)
-        yield Failures("DoLo", hits.unique("_row"), ("DOLO_START",))
+        yield Failures("DoLo", hits.unique("_row").lazy(), ("DOLO_START",))
         yield Failures(
-            "Episodes", ctx.table("Episodes").filter(pl.col("_row").is_in(hits["EP_ROW"].implode())), ("PLACE",)
+            "Episodes", ctx.table("Episodes").filter(pl.col("_row").is_in(hits["EP_ROW"].implode())).lazy(), ("PLACE",)
         )
 
     check.__doc__ = doc
@@ -94,7 +94,7 @@ def open_order_not_carried_over(ctx: Context) -> Iterable[Failures]:
     carried = ctx.lazy("DoLo").select("CHILD", "DOLO_START").unique()
     missing = still_open.select("CHILD", "DOLO_START").join(carried, on=["CHILD", "DOLO_START"], how="anti")
     header = ctx.table("Header").filter(pl.col("CHILD").is_in(collect(missing)["CHILD"].implode()))
-    yield Failures("Header", header, ("CHILD",))
+    yield Failures("Header", header.lazy(), ("CHILD",))
 
 
 @rule(DATASET, "707", reads=("Episodes",))
@@ -104,4 +104,4 @@ def open_order_after_care_ended(ctx: Context) -> Iterable[Failures]:
     latest = episodes.group_by("CHILD", maintain_order=True).last()
     left_care = latest.filter(filled("DEC") & pl.col("REC").ne_missing("X1"))["CHILD"].implode()
     open_orders = ctx.table("DoLo").filter(blank("DOLO_END") & pl.col("CHILD").is_in(left_care))
-    yield Failures("DoLo", open_orders, ("DOLO_END",))
+    yield Failures("DoLo", open_orders.lazy(), ("DOLO_END",))

@@ -81,7 +81,7 @@ def school_age_un1(ctx: Context) -> pl.Expr:
 @rule(DATASET, "302")
 def first_episode_before_birth(ctx: Context) -> Iterable[Failures]:
     bad = episodes(ctx).filter((pl.col("EPISODE_NUMBER") == 1) & (pl.col("DECOM") < pl.col("HEADER_DOB")))
-    yield Failures("Episodes", bad, ("DECOM",))
+    yield Failures("Episodes", bad.lazy(), ("DECOM",))
     yield Failures("Header", ctx.lazy("Header").filter(pl.col("CHILD").is_in(bad["CHILD"].implode())), ("DOB",))
 
 

@@ -101,8 +101,8 @@ def respite_with_other_data(ctx: Context) -> Iterable[Failures]:
     )
     flagged = pl.concat([header["CHILD"], reviews["CHILD"]]).implode()
     yield Failures("Episodes", frame.lazy().filter(pl.col("CHILD").is_in(flagged)), ("LS",))
-    yield Failures("Header", header, ("MOTHER",))
-    yield Failures("Reviews", reviews, ("REVIEW", "REVIEW_CODE"))
+    yield Failures("Header", header.lazy(), ("MOTHER",))
+    yield Failures("Reviews", reviews.lazy(), ("REVIEW", "REVIEW_CODE"))
 
 
 @frame_rule(DATASET, "460", "Episodes", episodes, ("REC", "DEC"))

@@ -132,7 +132,7 @@ def missing_beyond_care(ctx: Context) -> Iterable[Failures]:
         | (pl.col("MIS_END") > pl.col("POC_END"))
         | (pl.col("MIS_END") < pl.col("POC_START"))
     )
-    yield Failures("Missing", _outside_every_period(ctx, outside), ("MIS_END",))
+    yield Failures("Missing", _outside_every_period(ctx, outside).lazy(), ("MIS_END",))
 
 
 @rule(DATASET, "578")
@@ -141,7 +141,7 @@ def missing_after_care(ctx: Context) -> Iterable[Failures]:
     outside = (pl.col("MIS_START") < pl.col("POC_START")) | (
         (pl.col("MIS_START") > pl.col("POC_END")) & pl.col("POC_END").is_not_null()
     )
-    yield Failures("Missing", _outside_every_period(ctx, outside), ("MIS_START",))
+    yield Failures("Missing", _outside_every_period(ctx, outside).lazy(), ("MIS_START",))
 
 
 @rule(DATASET, "580", reads=("Missing",))

@@ -116,7 +116,7 @@ def child_born_after_care(ctx: Context) -> Iterable[Failures]:
     if pairs.is_empty():
         return
     yield Failures(
-        "Header", ctx.table("Header").filter(pl.col("_row").is_in(pairs["HEADER_ROW"].implode())), ("MC_DOB",)
+        "Header", ctx.table("Header").filter(pl.col("_row").is_in(pairs["HEADER_ROW"].implode())).lazy(), ("MC_DOB",)
     )
     yield Failures("Episodes", ctx.lazy("Episodes").filter(pl.col("_row").is_in(pairs["EP_ROW"].implode())), ("DEC",))
 

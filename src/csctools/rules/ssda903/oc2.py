@@ -176,8 +176,8 @@ def health_check_over_5(ctx: Context) -> pl.Expr:
 def health_missing_for_cla12(ctx: Context) -> Iterable[Failures]:
     """CLA12 children need OC2 health fields: blank fields, or no OC2 row at all (flagged on the first episode)."""
     oc2 = with_cla12(ctx, "OC2")
-    yield Failures("OC2", oc2.filter(pl.col("CLA12") & ~pl.all_horizontal([filled(f) for f in HEALTH])))
+    yield Failures("OC2", oc2.filter(pl.col("CLA12") & ~pl.all_horizontal([filled(f) for f in HEALTH])).lazy())
     cla = looked_after_12_months(ctx)
     first = episodes(ctx).filter(pl.col("EPISODE_NUMBER") == 1)
     missing = first.filter(pl.col("CHILD").is_in(cla.implode()) & ~pl.col("CHILD").is_in(oc2["CHILD"].implode()))
-    yield Failures("Episodes", missing, ("CHILD",))
+    yield Failures("Episodes", missing.lazy(), ("CHILD",))

@@ -108,4 +108,4 @@ def leaver_left_after_birthday(ctx: Context) -> Iterable[Failures]:
         aged_18 & (pl.col("DEC") >= pl.col("DOB").dt.offset_by("18y"))
     )
     late = collect(pairs.filter(bad).select("_row"))["_row"]
-    yield Failures("OC3", oc3.filter(pl.col("_row").is_in(late.implode())))
+    yield Failures("OC3", oc3.filter(pl.col("_row").is_in(late.implode())).lazy())

@@ -16,7 +16,7 @@ from csctools.datasets.ssda903.schema import (
     SUPPORTED_ACCOMMODATION,
     in_year,
 )
-from csctools.rules.ssda903.common import DATASET, blank
+from csctools.rules.ssda903.common import DATASET, blank, first_episodes, open_at_end_of_last_year
 from csctools.validate.blanks import none_of, one_of
 from csctools.validate.context import Context, collect, per_return
 from csctools.validate.registry import frame_rule, table_rule
@@ -131,22 +131,11 @@ def unknown_postcodes(ctx: Context) -> pl.Expr:
 
 @per_return
 def _first_and_open_last(ctx: Context) -> pl.DataFrame:
-    episodes = ctx.lazy("Episodes").filter(pl.col("DECOM").is_not_null())
-    first = episodes.filter(pl.col("DECOM") == pl.col("DECOM").min().over("CHILD")).unique("CHILD", keep="first")
-    last = ctx.last_year("Episodes")
-    if "PL_LA" not in last.columns:  # last year's episodes could not be located
+    if "PL_LA" not in ctx.last_year("Episodes").columns:  # last year's episodes could not be located
         return ctx.table("Episodes").head(0)
-    latest = (
-        last.lazy()
-        .filter(pl.col("DECOM").is_not_null())
-        .filter(pl.col("DECOM") == pl.col("DECOM").max().over("CHILD"))
-        .unique("CHILD", keep="first")
-        .filter(blank("DEC"))
-    )
-    latest = latest.select(
-        "CHILD", *(pl.col(f).alias(f"{f}_LAST") for f in ("DEC", "RNE", "PL_LA", "PL_LOCATION", "PL_DISTANCE"))
-    )
-    return collect(first.join(latest, on="CHILD", how="inner"))
+    fields = ("DEC", "RNE", "PL_LA", "PL_LOCATION", "PL_DISTANCE")
+    latest = open_at_end_of_last_year(ctx).lazy().select("CHILD", *(pl.col(f).alias(f"{f}_LAST") for f in fields))
+    return collect(first_episodes(ctx).lazy().join(latest, on="CHILD", how="inner"))
 
 
 def _distance_changed() -> pl.Expr:

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 import polars as pl
 
 from csctools.datasets.ssda903.schema import RENAMED_PLACEMENTS
-from csctools.rules.ssda903.common import DATASET, blank, filled
+from csctools.rules.ssda903.common import DATASET, blank, filled, first_episodes, open_at_end_of_last_year
 from csctools.validate.blanks import one_of
 from csctools.validate.context import Context, collect, per_return
 from csctools.validate.registry import Failures, frame_rule, rule, table_rule
@@ -70,13 +70,9 @@ def newly_uasc(ctx: Context) -> pl.Expr:
 @per_return
 def _first_and_open_last(ctx: Context) -> pl.DataFrame:
     """Each child's first episode this year beside their latest episode last year, when that one was still open."""
-    episodes = ctx.lazy("Episodes").filter(pl.col("DECOM").is_not_null())
-    first = episodes.filter(pl.col("DECOM") == pl.col("DECOM").min().over("CHILD")).unique("CHILD", keep="first")
-    last = ctx.last_year_lazy("Episodes").filter(pl.col("DECOM").is_not_null())
-    latest = last.filter(pl.col("DECOM") == pl.col("DECOM").max().over("CHILD")).unique("CHILD", keep="first")
     fields = ["DECOM", "DEC", "RNE", "LS", "CIN", "PLACE", "PLACE_PROVIDER", "URN"]
-    latest = latest.filter(blank("DEC")).select("CHILD", *(pl.col(f).alias(f"{f}_LAST") for f in fields))
-    return collect(first.join(latest, on="CHILD", how="inner"))
+    latest = open_at_end_of_last_year(ctx).lazy().select("CHILD", *(pl.col(f).alias(f"{f}_LAST") for f in fields))
+    return collect(first_episodes(ctx).lazy().join(latest, on="CHILD", how="inner"))
 
 
 def _renamed(field: str) -> pl.Expr:

@@ -33,7 +33,7 @@ def with_provider(ctx: Context) -> pl.DataFrame:
 @rule(DATASET, "1008", needs=LIST)
 def urn_not_listed(ctx: Context) -> Iterable[Failures]:
     """The URN is not on the Ofsted provider list."""
-    yield Failures("Episodes", with_provider(ctx).filter(pl.col("LISTED").is_null()), ("URN",))
+    yield Failures("Episodes", with_provider(ctx).filter(pl.col("LISTED").is_null()).lazy(), ("URN",))
 
 
 @rule(DATASET, "219", needs=LIST)
@@ -117,4 +117,4 @@ def placed_where_provider_has_no_premises(ctx: Context) -> Iterable[Failures]:
     frame = episodes.join(premises, on="URN", how="inner").filter(
         pl.col("PL_LA").is_not_null() & ~pl.col("PREMISES_LAS").list.contains(pl.col("PL_LA"))
     )
-    yield Failures("Episodes", frame, ("URN",))
+    yield Failures("Episodes", frame.lazy(), ("URN",))

@@ -209,4 +209,4 @@ def no_worker_between_periods_of_care(ctx: Context) -> Iterable[Failures]:
     pairs = returns.lazy().select("CHILD", "LEFT_ON", "DECOM", "RETURN").join(workers, on="CHILD", how="inner")
     covered = collect(pairs.filter(during_gap).select("RETURN"))["RETURN"]
     uncovered = returns.filter(~pl.col("RETURN").is_in(covered.implode())).drop("LEFT_ON", "LEFT_REC", "RETURN")
-    yield Failures("Episodes", uncovered, ("DECOM",))
+    yield Failures("Episodes", uncovered.lazy(), ("DECOM",))

@@ -28,7 +28,7 @@ def duc_without_uasc(ctx: Context) -> Iterable[Failures]:
     header = ctx.table("Header")
     not_flagged = header.filter(pl.col("UASC").fill_null("") != "1")["CHILD"].implode()
     bad = uasc.filter(pl.col("CHILD").is_in(not_flagged))
-    yield Failures("UASC", bad, ("DUC",))
+    yield Failures("UASC", bad.lazy(), ("DUC",))
     yield Failures("Header", header.lazy().filter(pl.col("CHILD").is_in(bad["CHILD"].implode())), ("UASC",))
 
 
