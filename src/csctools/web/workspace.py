@@ -18,19 +18,28 @@ import polars as pl
 from csctools.inputs import InputError, check_previous, check_supported_year
 from csctools.io.detect import PROVIDERS
 from csctools.io.result import FileReport, Problem, ReadError, ReturnData
-from csctools.model import SOURCE_FILE, SOURCE_ROW
 from csctools.read import read_files
 from csctools.reference.authorities import Authority, find_authority
 from csctools.reference.providers import read_providers
-from csctools.validate.engine import ValidationResult, failures_of
+from csctools.validate.engine import (
+    COULD_NOT_RUN,
+    NEED_WORDS,
+    NOT_IMPLEMENTED,
+    NOT_RUN,
+    ValidationResult,
+    failures_of,
+)
 from csctools.validate.export import CSV_COLUMNS, FORMATS, summary, write_report
-from csctools.validate.run import authority_in_return, validate_return
-from csctools.validate.written import written
+from csctools.validate.run import DATASETS, authority_in_return, validate_return
+from csctools.validate.since import Changes, changes
+from csctools.web.edits import Edit, EditRefused, corrected_zip, edit_csv, make_edit, what_it_holds
 from csctools.web.folders import OwnedFolder, private_folder, write_private
+from csctools.web.history import child_history
 from csctools.web.isolation import IsolatedReader, ReaderFailed
 from csctools.years import CollectionYear
 
 ROLES = ("current", "previous")
+ROLE_WORDS = {"current": "this year", "previous": "last year"}
 MAX_FILE_BYTES = 300 * 1024 * 1024
 DATASET_NAMES = {"ssda903": "SSDA903", "cin": "CIN census", "annex_a": "Annex A", PROVIDERS: "Ofsted provider list"}
 log = logging.getLogger("csctools.web")
@@ -52,6 +61,8 @@ class Job:
 class Outcome:
     result: ValidationResult
     data: ReturnData
+    previous: ReturnData | None = None
+    since: Changes | None = None  # against the run before, on this page
 
 
 Reads = tuple[list[ReturnData], list[FileReport]]
@@ -72,6 +83,14 @@ class Workspace:
         self.generation = 0
         self.data = private_folder(self.root, "data-")
         self.folders: dict[str, Path] = {}
+        self._start_afresh()
+
+    def _start_afresh(self) -> None:
+        """No edits, no originals kept, no run to compare with (at start and after "Clear my data")."""
+        self.originals: dict[tuple[str, str], Path] = {}  # (role, name) -> the file as first uploaded
+        self.replaces: dict[tuple[str, str], str] = {}  # (role, name) -> the uploaded file it replaced
+        self.edits: list[Edit] = []
+        self.last_errors: pl.DataFrame | None = None  # the outstanding failures of the last finished run
 
     def folder(self, role: str) -> Path:
         if role not in ROLES:
@@ -90,10 +109,80 @@ class Workspace:
         if not content:
             raise UserError(f"{clean}: the file is empty")
         with self.lock:  # not into a folder that "Clear my data" is removing
+            replaced = self._replaced_by(role, clean, content)
+            if replaced is not None:
+                self._keep_original(role, replaced, clean)
             write_private(self.folder(role) / clean, content)
             self.outcome = None
         self.reader.start()  # the reader gets ready while the other files arrive
-        return {"role": role, "name": clean}
+        return {"role": role, "name": clean, "replaces": replaced}
+
+    def _replaced_by(self, role: str, name: str, content: bytes) -> str | None:
+        """The uploaded file a new one replaces: one of the same name, or holding the same table (or the same
+        return in XML)."""
+        if (self.folder(role) / name).exists():
+            return name
+        holds = what_it_holds(name, content)
+        if holds is None:
+            return None
+        for path in self.paths(role):
+            with path.open("rb") as handle:
+                if what_it_holds(path.name, handle.read(20000)) == holds:
+                    return path.name
+        return None
+
+    def _keep_original(self, role: str, name: str, new_name: str | None = None) -> None:
+        """Keep the file as first uploaded (once) before it is edited or replaced; `new_name` replaces it."""
+        key = (role, name)
+        if key not in self.originals:
+            self.originals[key] = private_folder(self.data, "original-") / name
+            shutil.copyfile(self.folder(role) / name, self.originals[key])
+        if new_name is not None and new_name != name:
+            self.originals[(role, new_name)] = self.originals.pop(key)
+            self.replaces[(role, new_name)] = self.replaces.pop(key, name)
+            (self.folder(role) / name).unlink()
+
+    def edit(self, role: str, name: str, row: int, column: str, shown: str | None, value: str) -> dict[str, object]:
+        """Change one cell of an uploaded CSV table (the original is kept) and log who, when, old and new."""
+        clean = safe_name(name)
+        if self.job.state == "running":
+            raise UserError("wait for the validation to finish before editing")
+        with self.lock:
+            path = self.folder(role) / clean
+            if not clean or not path.is_file():
+                raise UserError(f"{name}: no such uploaded file ({ROLE_WORDS.get(role, role)})")
+            had_original = (role, clean) in self.originals
+            self._keep_original(role, clean)
+            try:
+                old, new = edit_csv(path, row, column, shown, value)
+            except EditRefused as error:
+                if not had_original:
+                    self.originals.pop((role, clean)).unlink()
+                raise UserError(str(error)) from error
+            entry = make_edit(clean, row, column, old, new)
+            self.edits.append(entry)
+        return {"file": clean, "row": row, "column": column, "old": old, "new": new, "edits": len(self.edits)}
+
+    def corrected(self) -> bytes:
+        """The corrected files (edited or replaced, as they are now) and the log of edits, as a zip."""
+        with self.lock:
+            files: dict[str, bytes] = {}
+            for role, name in self.originals:
+                path = self.folder(role) / name
+                if path.is_file():
+                    files[name if role == "current" else f"last-year/{name}"] = path.read_bytes()
+            if not files:
+                raise UserError("nothing has been corrected yet: edit a value or drop a corrected file")
+            return corrected_zip(files, self.edits)
+
+    def corrections(self) -> dict[str, object]:
+        """What the page says about the corrections: files changed, what each replaced, and the edits."""
+        changed = [
+            {"role": role, "name": name, "replaces": self.replaces.get((role, name))}
+            for role, name in self.originals
+            if (self.folder(role) / name).is_file()
+        ]
+        return {"files": changed, "edits": [vars(edit) for edit in self.edits]}
 
     def remove_file(self, role: str, name: str) -> None:
         if self.job.state == "running":
@@ -102,6 +191,10 @@ class Workspace:
         with self.lock:
             if clean:
                 (self.folder(role) / clean).unlink(missing_ok=True)
+                self.replaces.pop((role, clean), None)
+                original = self.originals.pop((role, clean), None)
+                if original is not None:
+                    original.unlink(missing_ok=True)
             self.outcome = None
 
     def clear(self) -> None:
@@ -113,6 +206,7 @@ class Workspace:
             self.reads = {}
             self.outcome = None
             self.job = Job()
+            self._start_afresh()
 
     def close(self) -> None:
         self.reader.close()
@@ -236,13 +330,19 @@ class Workspace:
         outcome: Outcome | None = None
         try:
             assert data.year is not None
-            outcome = Outcome(validate_return(data, data.year, authority, previous, providers, progress=progress), data)
+            result = validate_return(data, data.year, authority, previous, providers, progress=progress)
+            outcome = Outcome(result, data, previous)
         except BaseException as error:  # a native panic is a BaseException too; the server keeps working
             log.exception("validation failed")
             failure = f"the validation stopped because of a fault in csctools ({type(error).__name__})"
         with self.lock:
             if generation != self.generation:  # "Clear my data" meanwhile: these results are not kept
                 return
+            if outcome is not None:
+                now = outcome.result.errors
+                if self.last_errors is not None:
+                    outcome.since = changes(self.last_errors, now)
+                self.last_errors = now
             self.outcome = outcome
             self.job = Job("done", job.total, job.total, "done") if outcome else Job("failed", message=failure)
 
@@ -277,29 +377,34 @@ class Workspace:
             "children": children.to_dicts(),
             "return_level": errors.filter(pl.col("child_id").is_null()).select(CSV_COLUMNS).to_dicts(),
             "problems": [self._short(p.describe()) for p in outcome.data.problems],
+            "not_run": not_run(outcome.result),
+            "since": outcome.since.describe() if outcome.since else None,
+            "changes": outcome.since._asdict() if outcome.since else None,
+            "corrections": self.corrections(),
         }
 
     def child(self, child_id: str) -> dict[str, object]:
-        """Every error of one child, and each row holding one, as it appears in the file, failing cells marked."""
+        """The child's whole history across this year's and last year's tables, failing cells marked."""
         outcome = self._outcome()
         errors = outcome.result.errors.filter(pl.col("child_id") == child_id)
         if errors.is_empty():
             raise UserError(f"child {child_id} has no errors")
-        rows: list[dict[str, object]] = []
-        for (table, source, row), group in errors.group_by("table", "source_file", "row_number", maintain_order=True):
-            frame = outcome.data.tables.get(str(table))
-            cells: dict[str, str] = {}
-            if frame is not None:
-                match = frame.filter((pl.col(SOURCE_FILE) == source) & (pl.col(SOURCE_ROW) == row))
-                if match.height:
-                    cells = _cells(match.row(0, named=True), outcome.result.dataset)
-            flagged: dict[str, list[str]] = {}
-            for field_name, code in group.select("field", "rule_code").iter_rows():
-                flagged.setdefault(str(field_name), []).append(str(code))
-            rows.append(
-                {"table": table, "file": Path(str(source)).name, "row": row, "cells": cells, "flagged": flagged}
-            )
-        return {"child_id": child_id, "errors": errors.select(CSV_COLUMNS).to_dicts(), "rows": rows}
+        _, child_key = DATASETS[outcome.result.dataset]
+        rows = child_history(outcome.data, outcome.previous, child_key, child_id, errors)
+        roles = {**self._role_of_files(outcome.previous, "previous"), **self._role_of_files(outcome.data, "current")}
+        for item in rows:
+            item["role"] = roles.get(str(item["file"]), "current")
+        elsewhere = errors.filter(pl.col("row_number").is_null())  # the child or the return, not one row
+        return {
+            "child_id": child_id,
+            "errors": errors.select(CSV_COLUMNS).to_dicts(),
+            "rows": rows,
+            "not_in_a_row": elsewhere.select(CSV_COLUMNS).to_dicts(),
+        }
+
+    @staticmethod
+    def _role_of_files(data: ReturnData | None, role: str) -> dict[str, str]:
+        return {Path(f.path).name: role for f in data.files} if data is not None else {}
 
     def report(self, extension: str) -> tuple[bytes, str]:
         """One report as bytes, and its file name."""
@@ -340,6 +445,31 @@ class Workspace:
         return text.replace(str(self.root), "(temporary folder)")
 
 
+# What the page can ask for, by the words an outcome's reason uses for it.
+ASKS = {
+    "la": NEED_WORDS["la_code"],
+    "previous": NEED_WORDS["prev_year"],
+    "providers": NEED_WORDS["ofsted_provider_lists"],
+}
+
+
+def not_run(result: ValidationResult) -> list[dict[str, object]]:
+    """The rules not run, by status and reason, each group with what the page can ask for to run them."""
+    groups: dict[tuple[str, str], list[str]] = {}
+    for outcome in result.outcomes:
+        if outcome.status in (NOT_RUN, COULD_NOT_RUN, NOT_IMPLEMENTED):
+            groups.setdefault((outcome.status, outcome.reason), []).append(outcome.code)
+    return [
+        {
+            "status": status,
+            "reason": reason,
+            "codes": codes,
+            "needs": [k for k, words in ASKS.items() if words in reason],
+        }
+        for (status, reason), codes in groups.items()
+    ]
+
+
 def crashed_problem(name: str, error: ReaderFailed) -> Problem:
     """The problem shown for a file the worker could not read."""
     return Problem(name, "reader-failed", f"could not be read: {error}")
@@ -350,16 +480,6 @@ def safe_name(name: str) -> str:
     last = name.replace("\\", "/").rsplit("/", 1)[-1]
     cleaned = "".join(c if c.isascii() and (c.isalnum() or c in "._ -") else "_" for c in last).strip()
     return "" if cleaned in ("", ".", "..") else cleaned
-
-
-def _cells(record: dict[str, object], dataset: str) -> dict[str, str]:
-    cells: dict[str, str] = {}
-    for column, value in record.items():
-        if column.startswith("_") or column.endswith("_raw"):
-            continue
-        raw = record.get(column + "_raw")
-        cells[column] = str(raw) if raw is not None else written(value, dataset)
-    return cells
 
 
 def _year(text: str | None) -> CollectionYear | None:
