@@ -39,7 +39,8 @@ DOWNLOAD_TYPES = {
     "html": "text/html; charset=utf-8",
 }
 STATE_CHANGING = ("POST", "DELETE")
-FIX_ROUTES = ("/api/edit", "/api/corrections", "/api/corrected.zip")
+# The fix loop, packs and settings (_route_fixes)
+FIX_ROUTES = ("/api/edit", "/api/corrections", "/api/corrected.zip", "/api/packs", "/api/settings/off", "/api/accept")
 # The page may load nothing from anywhere but this server, and no other site may frame it.
 SECURITY_HEADERS = {
     "Content-Security-Policy": (
@@ -193,12 +194,13 @@ class Handler(BaseHTTPRequestHandler):
             kind = DOWNLOAD_TYPES.get(extension.lower(), "application/octet-stream")
             self._send(body, kind, {"Content-Disposition": f"attachment; filename={quote(name)}"})
         elif path in FIX_ROUTES:
-            self._route_fixes(method, path)
+            self._route_fixes(method, path, query)
         else:
             raise Refused(HTTPStatus.NOT_FOUND, f"not found: {method} {path[:100]}")
 
-    def _route_fixes(self, method: str, path: str) -> None:
-        """The fix loop: edit a cell, download the corrected files with the log of edits."""
+    def _route_fixes(self, method: str, path: str, query: dict[str, str]) -> None:
+        """The fix loop (edit a cell, download the corrected files with the log of edits), packs added on the page,
+        rules switched off and queries accepted in the settings file."""
         space = self.server.workspace
         if method == "POST" and path == "/api/edit":
             edit = self._options("the edit")
@@ -218,6 +220,23 @@ class Handler(BaseHTTPRequestHandler):
             name = "corrected-files.zip"
             headers = {"Content-Disposition": f"attachment; filename={name}"}
             self._send(space.corrected(), "application/zip", headers)
+        elif method == "GET" and path == "/api/packs":
+            self._json({"packs": space.packs()})
+        elif method == "POST" and path == "/api/packs":
+            self._json(space.add_pack(query.get("name", ""), self._body()))
+        elif method == "DELETE" and path == "/api/packs":
+            space.remove_pack(query.get("name", ""))
+            self._json({"ok": True})
+        elif method == "POST" and path == "/api/settings/off":
+            choice = self._options("the rule to switch off")
+            self._json(space.switch_off(str(choice.get("rule") or ""), str(choice.get("reason") or "")))
+        elif method == "POST" and path == "/api/accept":
+            choice = self._options("the query to accept")
+            row = choice.get("row")
+            if row is not None and (isinstance(row, bool) or not isinstance(row, int)):
+                raise UserError("the row of an accepted query must be a row number")
+            rule, child, reason = (str(choice.get(k) or "") for k in ("rule", "child", "reason"))
+            self._json(space.accept(rule, child, reason, row))
         else:
             raise Refused(HTTPStatus.NOT_FOUND, f"not found: {method} {path[:100]}")
 

@@ -21,6 +21,7 @@ from csctools.io.result import FileReport, Problem, ReadError, ReturnData
 from csctools.read import read_files
 from csctools.reference.authorities import Authority, find_authority
 from csctools.reference.providers import read_providers
+from csctools.validate.accepted import ACCEPTED_COLUMNS
 from csctools.validate.engine import (
     COULD_NOT_RUN,
     NEED_WORDS,
@@ -29,13 +30,17 @@ from csctools.validate.engine import (
     ValidationResult,
     failures_of,
 )
-from csctools.validate.export import CSV_COLUMNS, FORMATS, summary, write_report
+from csctools.validate.export import CSV_COLUMNS, FORMATS, accepted_rows, summary, write_report
+from csctools.validate.registry import Registry
 from csctools.validate.run import DATASETS, authority_in_return, validate_return
 from csctools.validate.since import Changes, changes
 from csctools.web.edits import Edit, EditRefused, corrected_zip, edit_csv, make_edit, what_it_holds
 from csctools.web.folders import OwnedFolder, private_folder, write_private
 from csctools.web.history import child_history
 from csctools.web.isolation import IsolatedReader, ReaderFailed
+from csctools.web.rule_choices import ChoiceError, describe_pack, load_packs, registry_for, settings_file
+from csctools.web.rule_choices import accept as accept_query
+from csctools.web.rule_choices import switch_off as switch_rule_off
 from csctools.years import CollectionYear
 
 ROLES = ("current", "previous")
@@ -63,6 +68,7 @@ class Outcome:
     data: ReturnData
     previous: ReturnData | None = None
     since: Changes | None = None  # against the run before, on this page
+    settings: Path | None = None  # the settings file the run used (switching off and accepting write to it)
 
 
 Reads = tuple[list[ReturnData], list[FileReport]]
@@ -72,7 +78,10 @@ class Workspace:
     """Uploads live in `root` (made by mkdtemp, 0700, locked while this server runs), in a folder per "Clear my
     data": clearing swaps in a new empty folder, and a validation still running then is thrown away on finishing."""
 
-    def __init__(self, reader: IsolatedReader | None = None, temp_dir: Path | None = None) -> None:
+    def __init__(
+        self, reader: IsolatedReader | None = None, temp_dir: Path | None = None, settings: Path | None = None
+    ) -> None:
+        self.settings = settings  # the settings file given to `csc serve`; None: the authority's default
         self.owned = OwnedFolder.create(temp_dir)
         self.root = self.owned.path
         self.reader = reader or IsolatedReader(preload=("csctools.read", "csctools.reference.providers"))
@@ -265,6 +274,90 @@ class Workspace:
             returns, others = [], [FileReport(str(p), problems=[crashed_problem(str(p), error)]) for p in readable]
         return returns, others + failed
 
+    # --- packs and settings ----------------------------------------------------------------------------------
+
+    def _packs_folder(self) -> Path:
+        if "packs" not in self.folders:
+            self.folders["packs"] = private_folder(self.data, "packs-")
+        return self.folders["packs"]
+
+    def pack_paths(self) -> list[Path]:
+        return sorted(p for p in self._packs_folder().iterdir() if p.is_file())
+
+    def add_pack(self, name: str, content: bytes) -> dict[str, object]:
+        """Keep a pack (a .zip of a pack folder) if `csc validate --pack` would take it beside the others."""
+        clean = safe_name(name) or "pack.zip"
+        if not clean.lower().endswith(".zip"):
+            raise UserError(f"{clean}: a pack is added as a .zip of its folder (csc packs export makes one)")
+        if not content or len(content) > MAX_FILE_BYTES:
+            raise UserError(f"{clean}: the file is empty or larger than {MAX_FILE_BYTES // 2**20} MiB")
+        with self.lock:
+            path = self._packs_folder() / clean
+            write_private(path, content)
+            try:
+                loaded = load_packs(self.pack_paths())
+            except ChoiceError as error:
+                path.unlink()
+                raise UserError(self._short(str(error))) from error
+            self.outcome = None
+        mine = next(p for p in loaded if Path(p.pack.source).name == clean)
+        return describe_pack(mine, clean)
+
+    def remove_pack(self, name: str) -> None:
+        with self.lock:
+            clean = safe_name(name)
+            if clean:
+                (self._packs_folder() / clean).unlink(missing_ok=True)
+            self.outcome = None
+
+    def packs(self) -> list[dict[str, object]]:
+        with self.lock:
+            try:
+                loaded = load_packs(self.pack_paths())
+            except ChoiceError as error:
+                raise UserError(self._short(str(error))) from error
+            return [describe_pack(p, Path(p.pack.source).name) for p in loaded]
+
+    def _settings_of_run(self) -> Path:
+        outcome = self._outcome()
+        assert outcome.settings is not None
+        return outcome.settings
+
+    def switch_off(self, rule: str, reason: str) -> dict[str, object]:
+        """Switch a rule off in the settings file the last run used (who and when go with the reason)."""
+        rule, reason = rule.strip(), reason.strip()
+        if not rule or not reason:
+            raise UserError("give the rule and the reason it is switched off")
+        known = {o.code for o in self._outcome().result.outcomes}
+        if rule not in known:
+            raise UserError(f"there is no rule {rule} in this validation")
+        path = self._settings_of_run()
+        try:
+            entry = switch_rule_off(path, rule, reason)
+        except ChoiceError as error:
+            raise UserError(str(error)) from error
+        return {**entry, "settings": str(path)}
+
+    def accept(self, rule: str, child: str, reason: str, row: int | None) -> dict[str, object]:
+        """Accept a failure of one child (one row, or all its rows) in the settings file, as `csc accept` does."""
+        rule, child, reason = rule.strip(), child.strip(), reason.strip()
+        if not rule or not child or not reason:
+            raise UserError("give the rule, the child and the reason the failure is accepted")
+        errors = self._outcome().result.errors
+        mine = errors.filter((pl.col("rule_code") == rule) & (pl.col("child_id") == child))
+        if row is not None:
+            mine = mine.filter(pl.col("row_number") == row)
+        if mine.is_empty():
+            raise UserError(
+                f"child {child} has no outstanding failure of rule {rule}" + (f" in row {row}" if row else "")
+            )
+        path = self._settings_of_run()
+        try:
+            entry = accept_query(path, rule, child, reason, row)
+        except ChoiceError as error:
+            raise UserError(str(error)) from error
+        return {**entry, "settings": str(path)}
+
     def start(self, year_text: str | None, la_text: str | None) -> None:
         """Validate the uploaded return in a background thread."""
         with self.lock:
@@ -272,9 +365,15 @@ class Workspace:
                 raise UserError("a validation is already running")
             data, previous, providers = self._inputs(year_text)
             authority = _authority(la_text) or authority_in_return(data)
+            settings = settings_file(self.settings, authority.number if authority else None)
+            assert data.year is not None
+            try:
+                registry = registry_for(data.dataset, self.pack_paths(), settings, data.year)
+            except ChoiceError as error:
+                raise UserError(self._short(str(error))) from error
             self.job = job = Job("running", message="validating")
             self.outcome = None
-            arguments = (self.generation, job, data, previous, providers, authority)
+            arguments = (self.generation, job, data, previous, providers, authority, registry, settings)
         threading.Thread(target=self._run, args=arguments, daemon=True).start()
 
     def _inputs(self, year_text: str | None) -> tuple[ReturnData, ReturnData | None, pl.DataFrame | None]:
@@ -323,6 +422,8 @@ class Workspace:
         previous: ReturnData | None,
         providers: pl.DataFrame | None,
         authority: Authority | None,
+        registry: Registry | None,
+        settings: Path,
     ) -> None:
         def progress(done: int, total: int) -> None:
             job.done, job.total = done, total
@@ -330,8 +431,8 @@ class Workspace:
         outcome: Outcome | None = None
         try:
             assert data.year is not None
-            result = validate_return(data, data.year, authority, previous, providers, progress=progress)
-            outcome = Outcome(result, data, previous)
+            result = validate_return(data, data.year, authority, previous, providers, progress, registry)
+            outcome = Outcome(result, data, previous, settings=settings)
         except BaseException as error:  # a native panic is a BaseException too; the server keeps working
             log.exception("validation failed")
             failure = f"the validation stopped because of a fault in csctools ({type(error).__name__})"
@@ -381,6 +482,12 @@ class Workspace:
             "since": outcome.since.describe() if outcome.since else None,
             "changes": outcome.since._asdict() if outcome.since else None,
             "corrections": self.corrections(),
+            "accepted": accepted_rows(outcome.result).select(*CSV_COLUMNS, *ACCEPTED_COLUMNS).to_dicts(),
+            "packs": [
+                {"name": p.name, "version": p.version, "source": Path(p.source).name} for p in outcome.result.packs
+            ],
+            "notes": [self._short(note) for note in outcome.result.notes],
+            "settings": str(outcome.settings) if outcome.settings and outcome.settings.exists() else None,
         }
 
     def child(self, child_id: str) -> dict[str, object]:

@@ -108,6 +108,44 @@ async function removeFile(file, index) {
   await showFiles(index);
 }
 
+// --- packs ------------------------------------------------------------------------------------------------------
+
+async function addPacks(files) {
+  const news = [];
+  let failed = false;
+  for (const file of files) {
+    try {
+      const pack = await api("POST", `/api/packs?name=${encodeURIComponent(file.name)}`, file);
+      news.push(`Pack ${pack.name} ${pack.version} added: ${pack.rules.length} ${pack.rules.length === 1 ? "rule" : "rules"}`);
+    } catch (error) {
+      news.push(error.message);
+      failed = true;
+    }
+  }
+  say(news.join("; "), failed);
+  await showPacks();
+}
+
+async function showPacks(focusAfter = null) {
+  const { packs } = await api("GET", "/api/packs");
+  const list = $("#packs");
+  list.replaceChildren();
+  packs.forEach((pack, index) => {
+    const codes = pack.rules.map((r) => r.code).join(", ");
+    const item = element("li", `${pack.name} ${pack.version} (${pack.file}): ${codes} `);
+    item.appendChild(button("Remove", async () => {
+      await api("DELETE", `/api/packs?name=${encodeURIComponent(pack.file)}`);
+      say(`Pack ${pack.name} removed.`);
+      await showPacks(index);
+    }, { class: "secondary", "aria-label": `Remove pack ${pack.name}` }));
+    list.appendChild(item);
+  });
+  if (focusAfter !== null) {
+    const buttons = [...list.querySelectorAll("button")];
+    (buttons[Math.min(focusAfter, buttons.length - 1)] || $("#input-pack")).focus();
+  }
+}
+
 // --- validation ---------------------------------------------------------------------------------------------------
 
 async function validate() {
@@ -154,6 +192,8 @@ async function showResults() {
   $("#since").textContent = r.since ? capital(r.since) + "." : "";
   showCorrections(r.corrections);
   showNotRun(r.not_run);
+  showSettings(r);
+  fillSelect($("#filter-pack"), [...new Set(r.rules.map(packOf))].sort());
   const failing = r.rules.filter((rule) => rule.failures > 0);
   fillSelect($("#filter-rule"), failing.map((rule) => rule.code));
   fillSelect($("#filter-table"), [...new Set(r.children.flatMap((c) => c.tables))].sort());
@@ -223,8 +263,9 @@ function render() {
   rulesBody.replaceChildren();
   for (const item of results.rules) {
     if (!item.failures || (rule && item.code !== rule) || (severity && item.severity !== severity)) continue;
-    rulesBody.appendChild(row([item.code, item.severity, item.failures, item.children, item.message]));
+    rulesBody.appendChild(row([item.code, packOf(item), item.severity, item.failures, item.children, item.message]));
   }
+  renderOutcomes();
   const childrenBody = $("#children tbody");
   childrenBody.replaceChildren();
   for (const child of results.children) {
@@ -240,6 +281,65 @@ function render() {
     tr.dataset.child = child.child_id;
     childrenBody.appendChild(tr);
   }
+}
+
+// --- every rule, switched off and accepted ----------------------------------------------------------------------
+
+const packOf = (rule) => rule.pack || `DfE ${results.dataset.toUpperCase()}`;
+
+function renderOutcomes() {
+  const pack = $("#filter-pack").value;
+  const body = $("#outcomes tbody");
+  body.replaceChildren();
+  results.rules.forEach((rule) => {
+    if (pack && packOf(rule) !== pack) return;
+    const off = rule.status === "switched off" ? "" : reasonForm("Switch off", `Switch rule ${rule.code} off`, async (reason) => {
+      const done = await post("/api/settings/off", { rule: rule.code, reason });
+      say(`Rule ${rule.code} switched off in ${done.settings}. Validating again…`);
+      await validate();
+    });
+    body.appendChild(row([rule.code, packOf(rule), rule.severity, rule.status, rule.failures || "",
+      rule.reason || rule.message, off]));
+  });
+}
+
+function reasonForm(label, name, act) {
+  // A button that opens a small form asking why; the form sends the reason to `act`.
+  const holder = element("span");
+  const open = button(`${label}…`, () => {
+    const form = element("form", null, { class: "edit" });
+    const id = `why-${Math.random().toString(36).slice(2)}`;
+    const input = element("input", null, { id, type: "text", required: "", autocomplete: "off" });
+    form.append(element("label", `Why (${name})`, { for: id, class: "visually-hidden" }), input,
+      element("button", label, { type: "submit" }),
+      button("Cancel", () => { form.remove(); open.hidden = false; open.focus(); }, { class: "secondary" }));
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      try { await act(input.value); } catch (error) { say(error.message, true); input.focus(); }
+    });
+    open.hidden = true;
+    holder.appendChild(form);
+    input.focus();
+  }, { class: "small", "aria-label": `${label}… (${name})` });
+  holder.appendChild(open);
+  return holder;
+}
+
+function showSettings(r) {
+  const off = r.rules.filter((rule) => rule.status === "switched off");
+  const list = $("#switched-off");
+  list.replaceChildren();
+  for (const rule of off) list.appendChild(element("li", `Rule ${rule.code} (${packOf(rule)}): ${rule.reason}`));
+  const body = $("#accepted-table tbody");
+  body.replaceChildren();
+  for (const a of r.accepted) {
+    body.appendChild(row([a.rule_code, a.child_id, a.table, a.row_number, a.field, a.value, a.accepted_reason, a.accepted_by, a.accepted_on]));
+  }
+  $("#accepted-table").hidden = r.accepted.length === 0;
+  $("#accepted").hidden = off.length === 0 && r.accepted.length === 0;
+  $("#settings-note").textContent = "Rules switched off and queries accepted are written to " +
+    (r.settings ? `your settings file ${r.settings}` : "your settings file (made when you first switch off or accept)") +
+    ", as csc accept does, and used by every later run." + (r.notes.length ? " Note: " + r.notes.join("; ") : "");
 }
 
 // --- a child's history ------------------------------------------------------------------------------------------
@@ -301,7 +401,14 @@ function historyRow(childId, item) {
   if (item.failures.length) {
     const list = element("ul", null, { class: "failures" });
     for (const failure of item.failures) {
-      const line = element("li", `${failure.rule} (${failure.severity}) ${failure.fields.join(", ")}: ${failure.message}`);
+      const line = element("li", `${failure.rule} (${failure.severity}) ${failure.fields.join(", ")}: ${failure.message} `);
+      if (item.year === "this year") {
+        line.appendChild(reasonForm("Accept", `Accept ${failure.rule} for child ${childId} row ${item.row}`, async (reason) => {
+          const done = await post("/api/accept", { rule: failure.rule, child: childId, row: item.row, reason });
+          say(`Accepted ${failure.rule} for child ${childId} row ${item.row} in ${done.settings}. Validating again…`);
+          await validate();
+        }));
+      }
       list.appendChild(line);
     }
     box.appendChild(list);
@@ -335,7 +442,7 @@ function editButton(item, column, text) {
   const open = button("Edit", () => {
     const form = element("form", null, { class: "edit" });
     const id = `edit-${item.row}-${column}`;
-    const input = element("input", null, { id, type: "text", maxlength: "100", autocomplete: "off" });
+    const input = element("input", null, { id, type: "text", autocomplete: "off" });
     input.value = text.textContent;
     form.append(element("label", `New ${column}`, { for: id, class: "visually-hidden" }), input,
       element("button", "Save", { type: "submit" }),
@@ -386,6 +493,8 @@ function setUp() {
   }
   $("#validate").addEventListener("click", validate);
   $("#revalidate").addEventListener("click", validate);
+  $("#input-pack").addEventListener("change", async () => { await addPacks([...$("#input-pack").files]); $("#input-pack").value = ""; });
+  $("#filter-pack").addEventListener("input", renderOutcomes);
   $("#clear").addEventListener("click", async () => {
     await api("DELETE", "/api/files");
     results = null;
@@ -393,11 +502,12 @@ function setUp() {
     $("#results").hidden = true;
     say("Your files and results have been removed.");
     await showFiles();
+    await showPacks();
   });
   for (const id of ["#filter-rule", "#filter-table", "#filter-severity", "#search"]) {
     $(id).addEventListener("input", () => { render(); if (openChild && childButton(openChild)) showChild(openChild, false); else openChild = null; });
   }
-  showFiles().catch((error) => say(error.message, true));
+  showFiles().then(() => showPacks()).catch((error) => say(error.message, true));
 }
 
 setUp();
