@@ -176,10 +176,120 @@ def test_a_dropped_file_says_which_upload_it_replaces(server: CscServer, returns
     assert original.equals(pl.read_csv(tables(returns / "errors")[2]))  # the first upload is kept as it was
 
 
+EXAMPLE = Path(__file__).parents[1] / "packs" / "examples" / "placement-checks"
+
+
+def zipped(folder: Path, target: Path, change: dict[str, str] | None = None) -> Path:
+    """A pack folder as one .zip of it (as `csc packs export` makes), with some of its files' text changed."""
+    with zipfile.ZipFile(target, "w") as archive:
+        for path in sorted(folder.rglob("*")):
+            if path.is_file():
+                inside = path.relative_to(folder).as_posix()
+                text = (change or {}).get(inside)
+                archive.writestr(f"{folder.name}/{inside}", text if text is not None else path.read_bytes())
+    return target
+
+
+def add_pack(server: CscServer, path: Path) -> tuple[int, Any]:
+    status, payload, _ = call(server, "POST", f"/api/packs?name={path.name}", path.read_bytes())
+    return status, payload
+
+
+def test_packs_switch_off_and_accept_as_the_cli_does(
+    server: CscServer, returns: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    broken = (EXAMPLE / "pack.yaml").read_text(encoding="utf-8").replace("version:", "versoin:")
+    status, payload = add_pack(server, zipped(EXAMPLE, tmp_path / "broken.zip", {"pack.yaml": broken}))
+    assert status == 400 and "\n" not in payload["error"]
+    assert payload["error"].startswith("pack broken.zip: pack.yaml") and "versoin" in payload["error"]
+    assert "/tmp" not in payload["error"] and str(tmp_path) not in payload["error"]
+    status, payload = add_pack(server, zipped(EXAMPLE, tmp_path / "pc.zip"))
+    assert status == 200, payload
+    assert payload["name"] == "placement-checks" and len(payload["rules"]) == 5
+    assert call(server, "GET", "/api/packs")[1]["packs"][0]["file"] == "pc.zip"  # the broken one was not kept
+    for path in tables(returns / "errors"):
+        assert upload(server, "current", path)[0] == 200
+    results = validated(server)
+
+    # the same validation through csctools.packs, as `csc validate --pack` runs it
+    from csctools.packs.registry import build, load
+
+    data = read_files(tables(returns / "errors"))[0][0]
+    expected = validate_return(data, YEAR, find_authority("383"), registry=build("ssda903", load([EXAMPLE])))
+    shown = {rule["code"]: (rule["status"], rule["failures"], rule["pack"]) for rule in results["rules"]}
+    assert shown == {o.code: (o.status, o.failures, o.pack) for o in expected.outcomes}
+    local = {code: value for code, value in shown.items() if value[2] == "placement-checks"}
+    assert len(local) == 5 and any(failures for _, failures, _ in local.values())
+    assert results["packs"][1]["name"] == "placement-checks" and results["settings"] is None
+
+    failing = [code for code, (_, failures, pack) in local.items() if failures and pack]
+    off, accepted = failing[0], failing[-1]
+    status, payload, _ = call(
+        server, "POST", "/api/settings/off", json.dumps({"rule": off, "reason": "not here"}).encode()
+    )
+    assert status == 200, payload
+    settings = tmp_path / "config" / "csctools" / "settings-383.yaml"
+    assert payload["settings"] == str(settings)
+    one = pl.DataFrame(results["children"]).filter(pl.col("rules").list.contains(accepted))["child_id"][0]
+    row = next(
+        e["row_number"] for e in call(server, "GET", f"/api/child?id={one}")[1]["errors"] if e["rule_code"] == accepted
+    )
+    choice = {"rule": accepted, "child": one, "row": row, "reason": "checked with the social worker"}
+    status, payload, _ = call(server, "POST", "/api/accept", json.dumps(choice).encode())
+    assert status == 200 and payload["who"] == getpass.getuser(), payload
+    again = validated(server)
+    status_of = {rule["code"]: rule for rule in again["rules"]}
+    assert status_of[off]["status"] == "switched off" and "not here" in status_of[off]["reason"]
+    assert {(a["rule_code"], a["child_id"], a["row_number"]) for a in again["accepted"]} == {(accepted, one, row)}
+    assert again["settings"] == str(settings)
+
+    # the CLI reads the same file and sets the same failures apart
+    from typer.testing import CliRunner
+
+    from csctools.cli.main import app
+
+    report = tmp_path / "cli.json"
+    arguments = ["validate", "903", *map(str, tables(returns / "errors")), "--la", "383", "--pack", str(EXAMPLE)]
+    ran = CliRunner().invoke(app, [*arguments, "--settings", str(settings), "-o", str(report)])
+    assert ran.exit_code == 1, ran.output
+    document = json.loads(report.read_text(encoding="utf-8"))
+    assert document["error_count"] == again["error_count"] and document["query_count"] == again["query_count"]
+    assert "switched off in settings-383.yaml" in ran.output and accepted in ran.output
+
+
+def test_bad_choices_are_refused(
+    server: CscServer, returns: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    status, payload, _ = call(server, "POST", "/api/packs?name=rules.yaml", b"name: x\n")
+    assert status == 400 and "a pack is added as a .zip" in payload["error"]
+    status, payload, _ = call(server, "POST", "/api/settings/off", b'{"rule": "103", "reason": "x"}')
+    assert status == 400 and payload["error"] == "nothing has been validated yet"
+    for path in tables(returns / "errors"):
+        assert upload(server, "current", path)[0] == 200
+    validated(server)
+    cases = [
+        ("/api/settings/off", {"rule": "NOPE1", "reason": "x"}, "there is no rule NOPE1"),
+        ("/api/settings/off", {"rule": "103", "reason": " "}, "give the rule and the reason"),
+        ("/api/accept", {"rule": "103", "child": "nobody", "reason": "x"}, "child nobody has no outstanding failure"),
+        ("/api/accept", {"rule": "103", "child": "x", "reason": "x", "row": "7"}, "must be a row number"),
+    ]
+    for path, body, words in cases:
+        status, payload, _ = call(server, "POST", path, json.dumps(body).encode())
+        assert status == 400 and words in payload["error"], (path, payload)
+    assert not (tmp_path / "config").exists()  # nothing was written
+
+
 NEW_ENDPOINTS = [
     ("POST", "/api/edit", b'{"file": "a.csv", "row": 2, "column": "SEX", "value": "1"}'),
     ("GET", "/api/corrections", b""),
     ("GET", "/api/corrected.zip", b""),
+    ("GET", "/api/packs", b""),
+    ("POST", "/api/packs?name=a.zip", b"PK"),
+    ("DELETE", "/api/packs?name=a.zip", b""),
+    ("POST", "/api/settings/off", b'{"rule": "103", "reason": "x"}'),
+    ("POST", "/api/accept", b'{"rule": "103", "child": "1", "reason": "x"}'),
 ]
 
 
@@ -190,7 +300,7 @@ def test_new_endpoints_answer_only_this_page(server: CscServer, method: str, pat
     assert status == 403 and "does not know you" in payload["error"]
     status, _, payload = ask(server, method, path, signed(server, **{"Sec-Fetch-Site": "cross-site"}), body)
     assert status == 403 and "another web site" in payload["error"]
-    if method == "POST":
+    if method in ("POST", "DELETE"):
         status, _, payload = ask(server, method, path, signed(server, Origin="http://evil.example", **json_type), body)
         assert status == 403 and "another web site" in payload["error"]
         cookie = {"Cookie": f"{server.cookie_name}={server.token}", "Content-Type": "text/plain"}
