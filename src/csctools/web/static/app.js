@@ -194,6 +194,7 @@ async function showResults() {
   showNotRun(r.not_run);
   showSettings(r);
   fillSelect($("#filter-pack"), [...new Set(r.rules.map(packOf))].sort());
+  $("#filter-pack").options[0].textContent = "all packs";
   const failing = r.rules.filter((rule) => rule.failures > 0);
   fillSelect($("#filter-rule"), failing.map((rule) => rule.code));
   fillSelect($("#filter-table"), [...new Set(r.children.flatMap((c) => c.tables))].sort());
@@ -291,16 +292,28 @@ function renderOutcomes() {
   const pack = $("#filter-pack").value;
   const body = $("#outcomes tbody");
   body.replaceChildren();
-  results.rules.forEach((rule) => {
-    if (pack && packOf(rule) !== pack) return;
-    const off = rule.status === "switched off" ? "" : reasonForm("Switch off", `Switch rule ${rule.code} off`, async (reason) => {
-      const done = await post("/api/settings/off", { rule: rule.code, reason });
-      say(`Rule ${rule.code} switched off in ${done.settings}. Validating again…`);
-      await validate();
-    });
-    body.appendChild(row([rule.code, packOf(rule), rule.severity, rule.status, rule.failures || "",
-      rule.reason || rule.message, off]));
-  });
+  const shown = results.rules.filter((rule) => !pack || packOf(rule) === pack);
+  for (const rule of shown) {
+    body.appendChild(row([rule.code, packOf(rule), rule.severity, rule.status, rule.failures || "", rule.reason || rule.message]));
+  }
+  const choose = $("#off-rule");
+  const chosen = choose.value;
+  choose.replaceChildren();
+  for (const rule of shown.filter((r) => r.status !== "switched off")) choose.appendChild(element("option", rule.code));
+  if ([...choose.options].some((o) => o.value === chosen)) choose.value = chosen;
+}
+
+async function switchOff(event) {
+  event.preventDefault();
+  const rule = $("#off-rule").value;
+  try {
+    const done = await post("/api/settings/off", { rule, reason: $("#off-reason").value });
+    $("#off-reason").value = "";
+    say(`Rule ${rule} switched off in ${done.settings}. Validating again…`);
+    await validate();
+  } catch (error) {
+    say(error.message, true);
+  }
 }
 
 function reasonForm(label, name, act) {
@@ -495,6 +508,7 @@ function setUp() {
   $("#revalidate").addEventListener("click", validate);
   $("#input-pack").addEventListener("change", async () => { await addPacks([...$("#input-pack").files]); $("#input-pack").value = ""; });
   $("#filter-pack").addEventListener("input", renderOutcomes);
+  $("#switch-off").addEventListener("submit", switchOff);
   $("#clear").addEventListener("click", async () => {
     await api("DELETE", "/api/files");
     results = null;
