@@ -211,6 +211,8 @@ def test_packs_switch_off_and_accept_as_the_cli_does(
     for path in tables(returns / "errors"):
         assert upload(server, "current", path)[0] == 200
     results = validated(server)
+    errors_first = [child["errors"] == 0 for child in results["children"]]
+    assert errors_first == sorted(errors_first) and not errors_first[0]  # children with only queries come last
 
     # the same validation through csctools.packs, as `csc validate --pack` runs it
     from csctools.packs.registry import build, load

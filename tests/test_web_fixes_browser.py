@@ -77,13 +77,13 @@ def shot(page: Any, name: str) -> None:
         page.screenshot(path=str(Path(SHOTS) / f"{name}.png"), full_page=False)
 
 
-def add_and_validate(page: Any, this_year: list[Path], last: list[Path] | None = None) -> None:
+def add_and_validate(page: Any, this_year: list[Path], last: list[Path] | None = None, la: str = "383") -> None:
     page.set_input_files("#input-current", [str(p) for p in this_year])
     expect(page.locator("#files tbody tr")).to_have_count(len(this_year), timeout=60_000)
     if last:
         page.set_input_files("#input-previous", [str(p) for p in last])
         expect(page.locator("#files tbody tr")).to_have_count(len(this_year) + len(last), timeout=60_000)
-    page.fill("#la", "383")
+    page.fill("#la", la)
     validate(page, "#validate")
 
 
@@ -239,7 +239,19 @@ def test_packs_switch_off_and_accept_on_the_page(
     page.set_input_files("#input-pack", [str(zipped(EXAMPLE, tmp_path / "placement-checks.zip"))])
     expect(page.locator("#packs li")).to_have_count(1)
     expect(page.locator("#packs li")).to_contain_text("placement-checks 1.0")
-    add_and_validate(page, tables(returns / "errors"))
+    add_and_validate(page, tables(returns / "errors"), la="")
+    # the rules not run say why, and the page asks right there for what they need
+    not_run = page.locator("#not-run-list > li")
+    expect(
+        not_run.filter(has_text="needs the authority's code (--la)").first.locator("input[type=text]")
+    ).to_be_visible()
+    last_year_needed = not_run.filter(has_text="needs last year's return (--previous)").first
+    expect(last_year_needed.get_by_label("Last year's files")).to_have_attribute("type", "file")
+    asked = not_run.filter(has_text="needs the authority's code").first
+    asked.get_by_label("Local authority (code or name)").fill("383")
+    validate(page, "text=Use it and validate again >> nth=0")
+    expect(page.locator("#headline")).to_contain_text("for Leeds")
+    assert "needs the authority's code" not in page.inner_text("#not-run-list")
     page.click("#all-rules summary")
     page.select_option("#filter-pack", "placement-checks")
     expect(page.locator("#outcomes tbody tr")).to_have_count(5)
