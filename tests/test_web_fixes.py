@@ -310,3 +310,27 @@ def test_new_endpoints_answer_only_this_page(server: CscServer, method: str, pat
         assert status == 403 and payload["error"].startswith("refused")
     status, _, payload = ask(server, method, path, signed(server, **json_type), body)
     assert status in (200, 400), payload  # let in: an empty workspace has nothing to edit or download
+
+
+def test_serve_takes_the_settings_file_the_cli_takes(returns: Path, tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from csctools.cli.main import app
+    from csctools.web.workspace import Workspace
+
+    missing = CliRunner().invoke(app, ["serve", "--no-open", "--port", "0", "--settings", str(tmp_path / "no.yaml")])
+    assert missing.exit_code == 2 and "no.yaml: no such settings file" in missing.output
+    chosen = tmp_path / "ours.yaml"
+    chosen.write_text('off:\n  - rule: "103"\n    reason: checked elsewhere\n', encoding="utf-8")
+    server = CscServer(0, Workspace(settings=chosen))
+    threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
+    try:
+        for path in tables(returns / "errors"):
+            assert upload(server, "current", path)[0] == 200
+        results = validated(server)
+        rule = next(r for r in results["rules"] if r["code"] == "103")
+        assert rule["status"] == "switched off" and "ours.yaml line 2: checked elsewhere" in rule["reason"]
+        assert results["settings"] == str(chosen)
+    finally:
+        server.shutdown()
+        server.server_close()
