@@ -150,6 +150,12 @@ def test_bad_edits_are_refused_with_a_clear_message(server: CscServer, returns: 
     assert call(server, "GET", "/api/corrections")[1] == {"files": [], "edits": []}  # nothing changed
     status, payload, _ = call(server, "GET", "/api/corrected.zip")
     assert status == 400 and "nothing has been corrected yet" in payload["error"]
+    (server.workspace.folder("current") / "a.xml").write_bytes(b"<Message></Message>")
+    status, payload = edit(server, file="a.xml", row=2, column="LAchildID", value="1")
+    assert (
+        status == 400
+        and payload["error"] == "a.xml: XML is not edited on the page: correct the file and drop it here again"
+    )
     uploaded = server.workspace.folder("current") / name
     assert uploaded.read_bytes() == (returns / "errors" / "383" / "2025_26" / "ssda903" / name).read_bytes()
 

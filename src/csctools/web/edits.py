@@ -74,6 +74,8 @@ def edit_csv(path: Path, row: int, column: str, expected: str | None, value: str
         text, encoding = decode(path.read_bytes())
     except TextProblem as error:
         raise EditRefused(f"{name}: {error}") from None
+    if text.lstrip("\ufeff \r\n\t").startswith("<"):
+        raise EditRefused(f"{name}: XML is not edited on the page: correct the file and drop it here again")
     lines = physical_lines(text)
     if not lines:
         raise EditRefused(f"{name}: the file is empty")
