@@ -239,16 +239,18 @@ def test_packs_switch_off_and_accept_on_the_page(
     page.set_input_files("#input-pack", [str(zipped(EXAMPLE, tmp_path / "placement-checks.zip"))])
     expect(page.locator("#packs li")).to_have_count(1)
     expect(page.locator("#packs li")).to_contain_text("placement-checks 1.0")
+    shot(page, "8-pack-added")
     add_and_validate(page, tables(returns / "errors"), la="")
     # the rules not run say why, and the page asks right there for what they need
     not_run = page.locator("#not-run-list > li")
-    expect(
-        not_run.filter(has_text="needs the authority's code (--la)").first.locator("input[type=text]")
-    ).to_be_visible()
-    last_year_needed = not_run.filter(has_text="needs last year's return (--previous)").first
-    expect(last_year_needed.get_by_label("Last year's files")).to_have_attribute("type", "file")
-    asked = not_run.filter(has_text="needs the authority's code").first
-    asked.get_by_label("Local authority (code or name)").fill("383")
+    expect(not_run.filter(has_text="needs the authority's code (--la)").first).to_be_visible()
+    expect(not_run.filter(has_text="needs last year's return (--previous)").first).to_be_visible()
+    asks = page.locator("#not-run-asks .ask")
+    assert asks.evaluate_all("boxes => boxes.map(b => b.dataset.need)") == ["previous", "providers", "la"]
+    expect(asks.get_by_label(re.compile("^Last year's files"))).to_have_attribute("type", "file")
+    page.locator("#not-run").scroll_into_view_if_needed()
+    shot(page, "7-not-run")
+    asks.get_by_label(re.compile(r"^Local authority \(code or name\) \(\d+ rules need it\)")).fill("383")
     validate(page, "text=Use it and validate again >> nth=0")
     expect(page.locator("#headline")).to_contain_text("for Leeds")
     assert "needs the authority's code" not in page.inner_text("#not-run-list")

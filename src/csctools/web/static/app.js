@@ -225,21 +225,24 @@ function showNotRun(groups) {
   const holder = $("#not-run-list");
   holder.replaceChildren();
   $("#not-run").hidden = groups.length === 0;
-  groups.forEach((group, index) => {
-    const item = element("li");
-    item.appendChild(element("p", `${group.codes.length} ${group.codes.length === 1 ? "rule" : "rules"} ${group.status}` +
+  const needed = {};
+  for (const group of groups) {
+    holder.appendChild(element("li", `${group.codes.length} ${group.codes.length === 1 ? "rule" : "rules"} ${group.status}` +
       (group.reason ? `: ${group.reason}` : "") + ` (${group.codes.join(", ")})`));
-    for (const need of group.needs) item.appendChild(askFor(need, index));
-    holder.appendChild(item);
-  });
+    for (const need of group.needs) needed[need] = (needed[need] || 0) + group.codes.length;
+  }
+  const asks = $("#not-run-ask-list");
+  asks.replaceChildren();
+  Object.entries(needed).forEach(([need, count], index) => asks.appendChild(askFor(need, index, count)));
+  $("#not-run-asks").hidden = Object.keys(needed).length === 0;
 }
 
-function askFor(need, index) {
+function askFor(need, index, count) {
   // Ask right there for what the rules need: the authority's code, last year's files, the provider list.
   const wanted = NEEDS[need];
   const id = `need-${need}-${index}`;
-  const box = element("div", null, { class: "ask" });
-  box.appendChild(element("label", wanted.label, { for: id }));
+  const box = element("div", null, { class: "ask", "data-need": need });
+  box.appendChild(element("label", `${wanted.label} (${count} ${count === 1 ? "rule needs" : "rules need"} it)`, { for: id }));
   if (wanted.kind === "la") {
     const input = element("input", null, { id, type: "text", autocomplete: "off", placeholder: "e.g. 383 or Leeds" });
     input.value = $("#la").value;
