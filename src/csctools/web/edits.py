@@ -40,7 +40,10 @@ LOG_COLUMNS = tuple(f.name for f in fields(Edit))
 
 def _split(line: str, delimiter: str) -> list[str] | None:
     """The cells of one physical line, or None when it is not one whole record (a cell spanning lines)."""
-    records = list(csv.reader(io.StringIO(line, newline=""), delimiter=delimiter))
+    try:
+        records = list(csv.reader(io.StringIO(line, newline=""), delimiter=delimiter, strict=True))
+    except csv.Error:  # a quote left open: the cell goes on on the next line
+        return None
     return records[0] if len(records) == 1 else None
 
 
@@ -92,7 +95,10 @@ def edit_csv(path: Path, row: int, column: str, expected: str | None, value: str
     line = lines[row - 1]
     cells = _split(line, delimiter)
     if cells is None:
-        raise EditRefused(f"{name} row {row}: the row spans several lines: correct it in the file and drop it here")
+        raise EditRefused(
+            f"{name} row {row}: the row spans several lines or its quotes do not close: "
+            "correct it in the file and drop it here"
+        )
     index = names.index(column)
     cells += [""] * (len(headers) - len(cells))
     old = cells[index]
