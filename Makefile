@@ -60,6 +60,7 @@ unit: $(STAMP)
 
 browser:
 	bash scripts/install_browser.sh
+	bash scripts/install_axe.sh
 
 test: browser lint unit
 

@@ -142,10 +142,29 @@ def accept(path: Path, rule: str, child: str, reason: str, who: str, row: int | 
     entry |= {"reason": reason, "who": who, "when": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")}
     document.setdefault("accepted", [])
     document["accepted"] = [*(document["accepted"] or []), entry]
+    _write(path, document)
+    return entry
+
+
+def switch_off(path: Path, rule: str, reason: str, who: str) -> dict[str, Any]:
+    """Add a rule switched off to a settings file (created if absent), the reason saying who and when; return the
+    entry written. Comments in the file are not kept (as for `accept`)."""
+    load_file(path)  # refuse to rewrite a file that is not valid settings
+    data = without_lines(_read_document(path)) if path.exists() else None
+    document: dict[str, Any] = data if isinstance(data, dict) else {}
+    when = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    entry: dict[str, Any] = {"rule": rule, "reason": f"{reason} ({who}, {when})"}
+    entries = document.get("off") or []
+    kept = [item for item in entries if str(item.get("rule") if isinstance(item, dict) else item) != rule]
+    document["off"] = [*kept, entry]
+    _write(path, document)
+    return entry
+
+
+def _write(path: Path, document: dict[str, Any]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     heading = "# csctools settings: rules switched off, severities changed, queries accepted (docs/packs.md)\n"
     body = yaml.safe_dump(document, sort_keys=False, allow_unicode=True, default_flow_style=False)
     temporary = path.with_suffix(path.suffix + ".tmp")
     temporary.write_text(heading + body, encoding="utf-8")
     temporary.replace(path)
-    return entry

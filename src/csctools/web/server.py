@@ -44,6 +44,8 @@ DOWNLOAD_TYPES = {
     "html": "text/html; charset=utf-8",
 }
 STATE_CHANGING = ("POST", "DELETE")
+# The fix loop, packs and settings (_route_fixes)
+FIX_ROUTES = ("/api/edit", "/api/corrections", "/api/corrected.zip", "/api/packs", "/api/settings/off", "/api/accept")
 # The page may load nothing from anywhere but this server, and no other site may frame it.
 SECURITY_HEADERS = {
     "Content-Security-Policy": (
@@ -182,12 +184,7 @@ class Handler(BaseHTTPRequestHandler):
                 self.server.views.clear()  # the Indicators and Forecast views' files and results too
             self._json({"ok": True})
         elif method == "POST" and path == "/api/validate":
-            try:
-                options = json.loads(self._body() or b"{}")
-            except ValueError as error:
-                raise UserError("the validation options are not valid JSON") from error
-            if not isinstance(options, dict):
-                raise UserError("the validation options are not valid JSON")
+            options = self._options("the validation options")
             space.start(_text(options.get("year")), _text(options.get("la")))
             self._json({"state": "running"}, HTTPStatus.ACCEPTED)
         elif method == "GET" and path == "/api/status":
@@ -202,6 +199,8 @@ class Handler(BaseHTTPRequestHandler):
             body, name = space.report(extension)
             kind = DOWNLOAD_TYPES.get(extension.lower(), "application/octet-stream")
             self._send(body, kind, {"Content-Disposition": f"attachment; filename={quote(name)}"})
+        elif path in FIX_ROUTES:
+            self._route_fixes(method, path, query)
         elif path.startswith(PREFIXES):
             self._view(method, path, query)
         else:
@@ -217,6 +216,58 @@ class Handler(BaseHTTPRequestHandler):
             self._send(answer.body, answer.kind, {"Content-Disposition": f"attachment; filename={quote(answer.name)}"})
         else:
             self._json(answer.payload, answer.status)
+
+    def _route_fixes(self, method: str, path: str, query: dict[str, str]) -> None:
+        """The fix loop (edit a cell, download the corrected files with the log of edits), packs added on the page,
+        rules switched off and queries accepted in the settings file."""
+        space = self.server.workspace
+        if method == "POST" and path == "/api/edit":
+            edit = self._options("the edit")
+            row = edit.get("row")
+            if isinstance(row, bool) or not isinstance(row, int):
+                raise UserError("the edit names no row (a row number of the file)")
+            shown = edit.get("shown")
+            fields = [str(edit.get(k) or "") for k in ("role", "file", "column")]
+            self._json(
+                space.edit(
+                    fields[0] or "current", fields[1], row, fields[2], _text(shown), str(edit.get("value") or "")
+                )
+            )
+        elif method == "GET" and path == "/api/corrections":
+            self._json(space.corrections())
+        elif method == "GET" and path == "/api/corrected.zip":
+            name = "corrected-files.zip"
+            headers = {"Content-Disposition": f"attachment; filename={name}"}
+            self._send(space.corrected(), "application/zip", headers)
+        elif method == "GET" and path == "/api/packs":
+            self._json({"packs": space.packs()})
+        elif method == "POST" and path == "/api/packs":
+            self._json(space.add_pack(query.get("name", ""), self._body()))
+        elif method == "DELETE" and path == "/api/packs":
+            space.remove_pack(query.get("name", ""))
+            self._json({"ok": True})
+        elif method == "POST" and path == "/api/settings/off":
+            choice = self._options("the rule to switch off")
+            self._json(space.switch_off(str(choice.get("rule") or ""), str(choice.get("reason") or "")))
+        elif method == "POST" and path == "/api/accept":
+            choice = self._options("the query to accept")
+            row = choice.get("row")
+            if row is not None and (isinstance(row, bool) or not isinstance(row, int)):
+                raise UserError("the row of an accepted query must be a row number")
+            rule, child, reason = (str(choice.get(k) or "") for k in ("rule", "child", "reason"))
+            self._json(space.accept(rule, child, reason, row))
+        else:
+            raise Refused(HTTPStatus.NOT_FOUND, f"not found: {method} {path[:100]}")
+
+    def _options(self, what: str) -> dict[str, Any]:
+        """A JSON object sent by the page."""
+        try:
+            options = json.loads(self._body() or b"{}")
+        except ValueError as error:
+            raise UserError(f"{what}: not valid JSON") from error
+        if not isinstance(options, dict):
+            raise UserError(f"{what}: not valid JSON")
+        return options
 
     def _body(self) -> bytes:
         """The request's body, of the size it declares (a whole number of bytes, at most MAX_FILE_BYTES)."""

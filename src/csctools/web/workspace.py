@@ -18,19 +18,33 @@ import polars as pl
 from csctools.inputs import InputError, check_previous, check_supported_year
 from csctools.io.detect import PROVIDERS
 from csctools.io.result import FileReport, Problem, ReadError, ReturnData
-from csctools.model import SOURCE_FILE, SOURCE_ROW
 from csctools.read import read_files
 from csctools.reference.authorities import Authority, find_authority
 from csctools.reference.providers import read_providers
-from csctools.validate.engine import ValidationResult, failures_of
-from csctools.validate.export import CSV_COLUMNS, FORMATS, summary, write_report
-from csctools.validate.run import authority_in_return, validate_return
-from csctools.validate.written import written
+from csctools.validate.accepted import ACCEPTED_COLUMNS
+from csctools.validate.engine import (
+    COULD_NOT_RUN,
+    NEED_WORDS,
+    NOT_IMPLEMENTED,
+    NOT_RUN,
+    ValidationResult,
+    failures_of,
+)
+from csctools.validate.export import CSV_COLUMNS, FORMATS, accepted_rows, summary, write_report
+from csctools.validate.registry import Registry
+from csctools.validate.run import DATASETS, authority_in_return, validate_return
+from csctools.validate.since import Changes, changes
+from csctools.web.edits import Edit, EditRefused, corrected_zip, edit_csv, make_edit, what_it_holds
 from csctools.web.folders import OwnedFolder, private_folder, write_private
+from csctools.web.history import child_history
 from csctools.web.isolation import IsolatedReader, ReaderFailed
+from csctools.web.rule_choices import ChoiceError, describe_pack, load_packs, registry_for, settings_file
+from csctools.web.rule_choices import accept as accept_query
+from csctools.web.rule_choices import switch_off as switch_rule_off
 from csctools.years import CollectionYear
 
 ROLES = ("current", "previous")
+ROLE_WORDS = {"current": "this year", "previous": "last year"}
 MAX_FILE_BYTES = 300 * 1024 * 1024
 DATASET_NAMES = {"ssda903": "SSDA903", "cin": "CIN census", "annex_a": "Annex A", PROVIDERS: "Ofsted provider list"}
 log = logging.getLogger("csctools.web")
@@ -52,6 +66,9 @@ class Job:
 class Outcome:
     result: ValidationResult
     data: ReturnData
+    previous: ReturnData | None = None
+    since: Changes | None = None  # against the run before, on this page
+    settings: Path | None = None  # the settings file the run used (switching off and accepting write to it)
 
 
 Reads = tuple[list[ReturnData], list[FileReport]]
@@ -61,7 +78,10 @@ class Workspace:
     """Uploads live in `root` (made by mkdtemp, 0700, locked while this server runs), in a folder per "Clear my
     data": clearing swaps in a new empty folder, and a validation still running then is thrown away on finishing."""
 
-    def __init__(self, reader: IsolatedReader | None = None, temp_dir: Path | None = None) -> None:
+    def __init__(
+        self, reader: IsolatedReader | None = None, temp_dir: Path | None = None, settings: Path | None = None
+    ) -> None:
+        self.settings = settings  # the settings file given to `csc serve`; None: the authority's default
         self.owned = OwnedFolder.create(temp_dir)
         self.root = self.owned.path
         self.reader = reader or IsolatedReader(preload=("csctools.read", "csctools.reference.providers"))
@@ -72,6 +92,14 @@ class Workspace:
         self.generation = 0
         self.data = private_folder(self.root, "data-")
         self.folders: dict[str, Path] = {}
+        self._start_afresh()
+
+    def _start_afresh(self) -> None:
+        """No edits, no originals kept, no run to compare with (at start and after "Clear my data")."""
+        self.originals: dict[tuple[str, str], Path] = {}  # (role, name) -> the file as first uploaded
+        self.replaces: dict[tuple[str, str], str] = {}  # (role, name) -> the uploaded file it replaced
+        self.edits: list[Edit] = []
+        self.last_errors: pl.DataFrame | None = None  # the outstanding failures of the last finished run
 
     def folder(self, role: str) -> Path:
         if role not in ROLES:
@@ -90,10 +118,81 @@ class Workspace:
         if not content:
             raise UserError(f"{clean}: the file is empty")
         with self.lock:  # not into a folder that "Clear my data" is removing
+            replaced = self._replaced_by(role, clean, content)
+            if replaced is not None:
+                self._keep_original(role, replaced, clean)
             write_private(self.folder(role) / clean, content)
             self.outcome = None
         self.reader.start()  # the reader gets ready while the other files arrive
-        return {"role": role, "name": clean}
+        return {"role": role, "name": clean, "replaces": replaced}
+
+    def _replaced_by(self, role: str, name: str, content: bytes) -> str | None:
+        """The uploaded file a new one replaces: one of the same name, or holding the same table (or the same
+        return in XML)."""
+        if (self.folder(role) / name).exists():
+            return name
+        holds = what_it_holds(name, content)
+        if holds is None:
+            return None
+        for path in self.paths(role):
+            with path.open("rb") as handle:
+                if what_it_holds(path.name, handle.read(20000)) == holds:
+                    return path.name
+        return None
+
+    def _keep_original(self, role: str, name: str, new_name: str | None = None) -> None:
+        """Keep the file as first uploaded (once) before it is edited or replaced; `new_name` replaces it."""
+        key = (role, name)
+        if key not in self.originals:
+            self.originals[key] = private_folder(self.data, "original-") / name
+            shutil.copyfile(self.folder(role) / name, self.originals[key])
+        if new_name is not None and new_name != name:
+            self.originals[(role, new_name)] = self.originals.pop(key)
+            self.replaces[(role, new_name)] = self.replaces.pop(key, name)
+            (self.folder(role) / name).unlink()
+
+    def edit(self, role: str, name: str, row: int, column: str, shown: str | None, value: str) -> dict[str, object]:
+        """Change one cell of an uploaded CSV table (the original is kept) and log who, when, old and new."""
+        clean = safe_name(name)
+        if self.job.state == "running":
+            raise UserError("wait for the validation to finish before editing")
+        with self.lock:
+            path = self.folder(role) / clean
+            if not clean or not path.is_file():
+                raise UserError(f"{name}: no such uploaded file ({ROLE_WORDS.get(role, role)})")
+            had_original = (role, clean) in self.originals
+            self._keep_original(role, clean)
+            try:
+                old, new = edit_csv(path, row, column, shown, value)
+            except EditRefused as error:
+                if not had_original:
+                    self.originals.pop((role, clean)).unlink()
+                raise UserError(str(error)) from error
+            entry = make_edit(clean, row, column, old, new)
+            self.edits.append(entry)
+            self.reads = {k: v for k, v in self.reads.items() if k[0] != role}  # read again, whatever the clock says
+        return {"file": clean, "row": row, "column": column, "old": old, "new": new, "edits": len(self.edits)}
+
+    def corrected(self) -> bytes:
+        """The corrected files (edited or replaced, as they are now) and the log of edits, as a zip."""
+        with self.lock:
+            files: dict[str, bytes] = {}
+            for role, name in self.originals:
+                path = self.folder(role) / name
+                if path.is_file():
+                    files[name if role == "current" else f"last-year/{name}"] = path.read_bytes()
+            if not files:
+                raise UserError("nothing has been corrected yet: edit a value or drop a corrected file")
+            return corrected_zip(files, self.edits)
+
+    def corrections(self) -> dict[str, object]:
+        """What the page says about the corrections: files changed, what each replaced, and the edits."""
+        changed = [
+            {"role": role, "name": name, "replaces": self.replaces.get((role, name))}
+            for role, name in self.originals
+            if (self.folder(role) / name).is_file()
+        ]
+        return {"files": changed, "edits": [vars(edit) for edit in self.edits]}
 
     def remove_file(self, role: str, name: str) -> None:
         if self.job.state == "running":
@@ -102,6 +201,10 @@ class Workspace:
         with self.lock:
             if clean:
                 (self.folder(role) / clean).unlink(missing_ok=True)
+                self.replaces.pop((role, clean), None)
+                original = self.originals.pop((role, clean), None)
+                if original is not None:
+                    original.unlink(missing_ok=True)
             self.outcome = None
 
     def clear(self) -> None:
@@ -113,6 +216,7 @@ class Workspace:
             self.reads = {}
             self.outcome = None
             self.job = Job()
+            self._start_afresh()
 
     def close(self) -> None:
         self.reader.close()
@@ -171,6 +275,90 @@ class Workspace:
             returns, others = [], [FileReport(str(p), problems=[crashed_problem(str(p), error)]) for p in readable]
         return returns, others + failed
 
+    # --- packs and settings ----------------------------------------------------------------------------------
+
+    def _packs_folder(self) -> Path:
+        if "packs" not in self.folders:
+            self.folders["packs"] = private_folder(self.data, "packs-")
+        return self.folders["packs"]
+
+    def pack_paths(self) -> list[Path]:
+        return sorted(p for p in self._packs_folder().iterdir() if p.is_file())
+
+    def add_pack(self, name: str, content: bytes) -> dict[str, object]:
+        """Keep a pack (a .zip of a pack folder) if `csc validate --pack` would take it beside the others."""
+        clean = safe_name(name) or "pack.zip"
+        if not clean.lower().endswith(".zip"):
+            raise UserError(f"{clean}: a pack is added as a .zip of its folder (csc packs export makes one)")
+        if not content or len(content) > MAX_FILE_BYTES:
+            raise UserError(f"{clean}: the file is empty or larger than {MAX_FILE_BYTES // 2**20} MiB")
+        with self.lock:
+            path = self._packs_folder() / clean
+            write_private(path, content)
+            try:
+                loaded = load_packs(self.pack_paths())
+            except ChoiceError as error:
+                path.unlink()
+                raise UserError(self._short(str(error))) from error
+            self.outcome = None
+        mine = next(p for p in loaded if Path(p.pack.source).name == clean)
+        return describe_pack(mine, clean)
+
+    def remove_pack(self, name: str) -> None:
+        with self.lock:
+            clean = safe_name(name)
+            if clean:
+                (self._packs_folder() / clean).unlink(missing_ok=True)
+            self.outcome = None
+
+    def packs(self) -> list[dict[str, object]]:
+        with self.lock:
+            try:
+                loaded = load_packs(self.pack_paths())
+            except ChoiceError as error:
+                raise UserError(self._short(str(error))) from error
+            return [describe_pack(p, Path(p.pack.source).name) for p in loaded]
+
+    def _settings_of_run(self) -> Path:
+        outcome = self._outcome()
+        assert outcome.settings is not None
+        return outcome.settings
+
+    def switch_off(self, rule: str, reason: str) -> dict[str, object]:
+        """Switch a rule off in the settings file the last run used (who and when go with the reason)."""
+        rule, reason = rule.strip(), reason.strip()
+        if not rule or not reason:
+            raise UserError("give the rule and the reason it is switched off")
+        known = {o.code for o in self._outcome().result.outcomes}
+        if rule not in known:
+            raise UserError(f"there is no rule {rule} in this validation")
+        path = self._settings_of_run()
+        try:
+            entry = switch_rule_off(path, rule, reason)
+        except ChoiceError as error:
+            raise UserError(str(error)) from error
+        return {**entry, "settings": str(path)}
+
+    def accept(self, rule: str, child: str, reason: str, row: int | None) -> dict[str, object]:
+        """Accept a failure of one child (one row, or all its rows) in the settings file, as `csc accept` does."""
+        rule, child, reason = rule.strip(), child.strip(), reason.strip()
+        if not rule or not child or not reason:
+            raise UserError("give the rule, the child and the reason the failure is accepted")
+        errors = self._outcome().result.errors
+        mine = errors.filter((pl.col("rule_code") == rule) & (pl.col("child_id") == child))
+        if row is not None:
+            mine = mine.filter(pl.col("row_number") == row)
+        if mine.is_empty():
+            raise UserError(
+                f"child {child} has no outstanding failure of rule {rule}" + (f" in row {row}" if row else "")
+            )
+        path = self._settings_of_run()
+        try:
+            entry = accept_query(path, rule, child, reason, row)
+        except ChoiceError as error:
+            raise UserError(str(error)) from error
+        return {**entry, "settings": str(path)}
+
     def start(self, year_text: str | None, la_text: str | None) -> None:
         """Validate the uploaded return in a background thread."""
         with self.lock:
@@ -178,9 +366,15 @@ class Workspace:
                 raise UserError("a validation is already running")
             data, previous, providers = self._inputs(year_text)
             authority = _authority(la_text) or authority_in_return(data)
+            settings = settings_file(self.settings, authority.number if authority else None)
+            assert data.year is not None
+            try:
+                registry = registry_for(data.dataset, self.pack_paths(), settings, data.year)
+            except ChoiceError as error:
+                raise UserError(self._short(str(error))) from error
             self.job = job = Job("running", message="validating")
             self.outcome = None
-            arguments = (self.generation, job, data, previous, providers, authority)
+            arguments = (self.generation, job, data, previous, providers, authority, registry, settings)
         threading.Thread(target=self._run, args=arguments, daemon=True).start()
 
     def _inputs(self, year_text: str | None) -> tuple[ReturnData, ReturnData | None, pl.DataFrame | None]:
@@ -229,6 +423,8 @@ class Workspace:
         previous: ReturnData | None,
         providers: pl.DataFrame | None,
         authority: Authority | None,
+        registry: Registry | None,
+        settings: Path,
     ) -> None:
         def progress(done: int, total: int) -> None:
             job.done, job.total = done, total
@@ -236,13 +432,19 @@ class Workspace:
         outcome: Outcome | None = None
         try:
             assert data.year is not None
-            outcome = Outcome(validate_return(data, data.year, authority, previous, providers, progress=progress), data)
+            result = validate_return(data, data.year, authority, previous, providers, progress, registry)
+            outcome = Outcome(result, data, previous, settings=settings)
         except BaseException as error:  # a native panic is a BaseException too; the server keeps working
             log.exception("validation failed")
             failure = f"the validation stopped because of a fault in csctools ({type(error).__name__})"
         with self.lock:
             if generation != self.generation:  # "Clear my data" meanwhile: these results are not kept
                 return
+            if outcome is not None:
+                now = outcome.result.errors
+                if self.last_errors is not None:
+                    outcome.since = changes(self.last_errors, now)
+                self.last_errors = now
             self.outcome = outcome
             self.job = Job("done", job.total, job.total, "done") if outcome else Job("failed", message=failure)
 
@@ -277,29 +479,40 @@ class Workspace:
             "children": children.to_dicts(),
             "return_level": errors.filter(pl.col("child_id").is_null()).select(CSV_COLUMNS).to_dicts(),
             "problems": [self._short(p.describe()) for p in outcome.data.problems],
+            "not_run": not_run(outcome.result),
+            "since": outcome.since.describe() if outcome.since else None,
+            "changes": outcome.since._asdict() if outcome.since else None,
+            "corrections": self.corrections(),
+            "accepted": accepted_rows(outcome.result).select(*CSV_COLUMNS, *ACCEPTED_COLUMNS).to_dicts(),
+            "packs": [
+                {"name": p.name, "version": p.version, "source": Path(p.source).name} for p in outcome.result.packs
+            ],
+            "notes": [self._short(note) for note in outcome.result.notes],
+            "settings": str(outcome.settings) if outcome.settings and outcome.settings.exists() else None,
         }
 
     def child(self, child_id: str) -> dict[str, object]:
-        """Every error of one child, and each row holding one, as it appears in the file, failing cells marked."""
+        """The child's whole history across this year's and last year's tables, failing cells marked."""
         outcome = self._outcome()
         errors = outcome.result.errors.filter(pl.col("child_id") == child_id)
         if errors.is_empty():
             raise UserError(f"child {child_id} has no errors")
-        rows: list[dict[str, object]] = []
-        for (table, source, row), group in errors.group_by("table", "source_file", "row_number", maintain_order=True):
-            frame = outcome.data.tables.get(str(table))
-            cells: dict[str, str] = {}
-            if frame is not None:
-                match = frame.filter((pl.col(SOURCE_FILE) == source) & (pl.col(SOURCE_ROW) == row))
-                if match.height:
-                    cells = _cells(match.row(0, named=True), outcome.result.dataset)
-            flagged: dict[str, list[str]] = {}
-            for field_name, code in group.select("field", "rule_code").iter_rows():
-                flagged.setdefault(str(field_name), []).append(str(code))
-            rows.append(
-                {"table": table, "file": Path(str(source)).name, "row": row, "cells": cells, "flagged": flagged}
-            )
-        return {"child_id": child_id, "errors": errors.select(CSV_COLUMNS).to_dicts(), "rows": rows}
+        _, child_key = DATASETS[outcome.result.dataset]
+        rows = child_history(outcome.data, outcome.previous, child_key, child_id, errors)
+        roles = {**self._role_of_files(outcome.previous, "previous"), **self._role_of_files(outcome.data, "current")}
+        for item in rows:
+            item["role"] = roles.get(str(item["file"]), "current")
+        elsewhere = errors.filter(pl.col("row_number").is_null())  # the child or the return, not one row
+        return {
+            "child_id": child_id,
+            "errors": errors.select(CSV_COLUMNS).to_dicts(),
+            "rows": rows,
+            "not_in_a_row": elsewhere.select(CSV_COLUMNS).to_dicts(),
+        }
+
+    @staticmethod
+    def _role_of_files(data: ReturnData | None, role: str) -> dict[str, str]:
+        return {Path(f.path).name: role for f in data.files} if data is not None else {}
 
     def report(self, extension: str) -> tuple[bytes, str]:
         """One report as bytes, and its file name."""
@@ -340,6 +553,31 @@ class Workspace:
         return text.replace(str(self.root), "(temporary folder)")
 
 
+# What the page can ask for, by the words an outcome's reason uses for it.
+ASKS = {
+    "la": NEED_WORDS["la_code"],
+    "previous": NEED_WORDS["prev_year"],
+    "providers": NEED_WORDS["ofsted_provider_lists"],
+}
+
+
+def not_run(result: ValidationResult) -> list[dict[str, object]]:
+    """The rules not run, by status and reason, each group with what the page can ask for to run them."""
+    groups: dict[tuple[str, str], list[str]] = {}
+    for outcome in result.outcomes:
+        if outcome.status in (NOT_RUN, COULD_NOT_RUN, NOT_IMPLEMENTED):
+            groups.setdefault((outcome.status, outcome.reason), []).append(outcome.code)
+    return [
+        {
+            "status": status,
+            "reason": reason,
+            "codes": codes,
+            "needs": [k for k, words in ASKS.items() if words in reason],
+        }
+        for (status, reason), codes in groups.items()
+    ]
+
+
 def crashed_problem(name: str, error: ReaderFailed) -> Problem:
     """The problem shown for a file the worker could not read."""
     return Problem(name, "reader-failed", f"could not be read: {error}")
@@ -350,16 +588,6 @@ def safe_name(name: str) -> str:
     last = name.replace("\\", "/").rsplit("/", 1)[-1]
     cleaned = "".join(c if c.isascii() and (c.isalnum() or c in "._ -") else "_" for c in last).strip()
     return "" if cleaned in ("", ".", "..") else cleaned
-
-
-def _cells(record: dict[str, object], dataset: str) -> dict[str, str]:
-    cells: dict[str, str] = {}
-    for column, value in record.items():
-        if column.startswith("_") or column.endswith("_raw"):
-            continue
-        raw = record.get(column + "_raw")
-        cells[column] = str(raw) if raw is not None else written(value, dataset)
-    return cells
 
 
 def _year(text: str | None) -> CollectionYear | None:
