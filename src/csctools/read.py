@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from csctools.datasets.annex_a.read import read_annex_a
-from csctools.datasets.cin.read import read_cin
+from csctools.datasets.cin.read import WHOLE_FILE_BYTES, read_cin
 from csctools.datasets.ssda903.read import RawTable, assemble_903, read_903_file
 from csctools.datasets.ssda903.years import split_by_year
 from csctools.io.detect import ANNEX_A, CIN, PROVIDERS, SSDA903, detect
@@ -38,6 +38,20 @@ def provider_report(path: Path) -> FileReport:
     return report
 
 
+HEAD_BYTES = 1 << 16  # what detection reads first of a large XML file
+
+
+def _head_or_whole(path: Path) -> tuple[bytes, bool]:
+    """The file's bytes and True; for an XML file larger than the CIN reader parses in one go, only its first
+    64 KiB (enough to tell what it is) and False."""
+    with path.open("rb") as handle:
+        head = handle.read(HEAD_BYTES)
+        small = len(head) < HEAD_BYTES or path.stat().st_size <= WHOLE_FILE_BYTES
+        if small or not head.lstrip(b"\xef\xbb\xbf \r\n\t").startswith(b"<"):
+            return head + handle.read(), True
+    return head, False
+
+
 def read_files(paths: Iterable[Path], year: CollectionYear | None = None) -> tuple[list[ReturnData], list[FileReport]]:
     """Read files of any kind: 903 CSV tables form one return; each XML or workbook is a return of its own.
 
@@ -50,11 +64,21 @@ def read_files(paths: Iterable[Path], year: CollectionYear | None = None) -> tup
     csv_files: list[tuple[FileReport, list[RawTable]]] = []
     for path in paths:
         try:
-            content = path.read_bytes()
+            content, whole = _head_or_whole(path)
         except OSError as error:
             others.append(unreadable(path, error))
             continue
         kind = detect(path, content)
+        if kind == CIN and not whole:  # a large census: streamed from its file, never held whole
+            returns.append(read_cin(path, year))
+            continue
+        if not whole:
+            try:
+                content = path.read_bytes()
+            except OSError as error:
+                others.append(unreadable(path, error))
+                continue
+            kind = detect(path, content)
         if kind == SSDA903:
             report, tables = read_903_file(path, content)
             if content.lstrip(b"\xef\xbb\xbf \r\n\t").startswith(b"<"):

@@ -66,14 +66,18 @@ def split_by_year(files: list[FileTables]) -> list[list[FileTables]]:
         return [files]
     anchors = {p: y for p, y in years.items() if y is not None}
     unplaced: list[tuple[FileReport, RawTable, dict[CollectionYear, set[str]]]] = []
+    year_children: dict[CollectionYear, set[str]] = {}  # the children of each year's Episodes, when first needed
+
+    def children_of(year: CollectionYear) -> set[str]:
+        if year not in year_children:
+            year_children[year] = _children([r for rep, rs in files if anchors.get(rep.path) == year for r in rs])
+        return year_children[year]
+
     for report, raws in files:
         if report.path in anchors or not raws:
             continue
         earliest = dated_year(raws[0])
         candidates = {y for y in distinct if earliest is None or y.end >= earliest.end}
-        children = {
-            y: _children([r for rep, rs in files if anchors.get(rep.path) == y for r in rs]) for y in candidates
-        }
         folder = Path(report.path).parent
         in_folder = {y for p, y in anchors.items() if Path(p).parent == folder and y in candidates}
         hint = year_hint_from_name(Path(report.path).name)
@@ -84,6 +88,7 @@ def split_by_year(files: list[FileTables]) -> list[list[FileTables]]:
         elif hint in candidates:  # the year in its name
             placed = hint
         else:  # the year whose episodes hold its children
+            children = {y: children_of(y) for y in candidates}
             placed = _closest_year(raws[0], children)
         if placed is None:
             unplaced.append((report, raws[0], children))
