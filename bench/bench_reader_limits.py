@@ -40,31 +40,31 @@ CSC = str(Path(sys.executable).with_name("csc"))
 BARE_903 = """
 import json, sys, time
 import polars as pl
-start = time.perf_counter()
+start, cpu = time.perf_counter(), time.process_time()
 for path in sys.argv[1:]:
     pl.read_csv(path)
-print(json.dumps({"inside": time.perf_counter() - start}))
+print(json.dumps({"inside": time.perf_counter() - start, "inside_cpu": time.process_time() - cpu}))
 """
 BARE_LXML = """
 import json, sys, time
 from lxml import etree
-start = time.perf_counter()
+start, cpu = time.perf_counter(), time.process_time()
 for _, element in etree.iterparse(sys.argv[1], events=("end",)):
     element.text
     if element.tag == "Child" or element.tag.endswith("}Child"):
         element.clear()
         while element.getprevious() is not None:
             del element.getparent()[0]
-print(json.dumps({"inside": time.perf_counter() - start}))
+print(json.dumps({"inside": time.perf_counter() - start, "inside_cpu": time.process_time() - cpu}))
 """
 BARE_CALAMINE = """
 import json, sys, time
 import python_calamine
-start = time.perf_counter()
+start, cpu = time.perf_counter(), time.process_time()
 book = python_calamine.CalamineWorkbook.from_path(sys.argv[1])
 for name in book.sheet_names:
     book.get_sheet_by_name(name).to_python()
-print(json.dumps({"inside": time.perf_counter() - start}))
+print(json.dumps({"inside": time.perf_counter() - start, "inside_cpu": time.process_time() - cpu}))
 """
 LIBRARY = """
 import json, sys, time
@@ -72,12 +72,12 @@ from pathlib import Path
 from csctools.read import read_files
 from csctools.reference.providers import read_providers
 paths = [Path(p) for p in sys.argv[1:]]
-start = time.perf_counter()
+start, cpu = time.perf_counter(), time.process_time()
 if paths[0].suffix == ".xlsx":
     read_providers(paths[0])
 else:
     read_files([p for folder in paths for p in (sorted(folder.glob("*.csv")) if folder.is_dir() else [folder])])
-print(json.dumps({"inside": time.perf_counter() - start}))
+print(json.dumps({"inside": time.perf_counter() - start, "inside_cpu": time.process_time() - cpu}))
 """
 CIN_SCRIPT = """
 import sys
@@ -126,7 +126,9 @@ class Run:
         output = process.stdout.read().decode()
         _, status, usage = os.wait4(process.pid, 0)
         last = output.strip().splitlines()[-1] if output.strip() else ""
-        self.inside: float | None = json.loads(last)["inside"] if last.startswith('{"inside"') else None
+        found = json.loads(last) if last.startswith('{"inside"') else {}
+        self.inside: float | None = found.get("inside")
+        self.inside_cpu: float | None = found.get("inside_cpu")
         self.wall = time.perf_counter() - start
         process.returncode = os.waitstatus_to_exitcode(status)
         if process.returncode not in (0, 1):
@@ -213,8 +215,9 @@ def main() -> None:
         f"Fresh processes in turns, {args.repeat} rounds; median (min-max). Ratio: csctools over the bare engine in "
         f"the same round. Load average at the start {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores.",
         "",
-        "| input | command | wall s | CPU s | peak MiB | read s (in process) | wall ratio | CPU ratio | read ratio |",
-        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| input | command | wall s | CPU s | peak MiB | read s (in process) | read CPU s | wall ratio | CPU ratio "
+        "| read ratio | read CPU ratio |",
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for title, commands in cases(args):
         for _, command, _ in commands:  # one unmeasured run each: files in the page cache, postcodes decoded
@@ -228,15 +231,18 @@ def main() -> None:
         bare = runs[-1]
         for (label, _, _), found in zip(commands, runs, strict=True):
             inside = [r.inside for r in found if r.inside is not None]
+            inside_cpu = [r.inside_cpu for r in found if r.inside_cpu is not None]
             cells = [spread([r.wall for r in found]), spread([r.cpu for r in found])]
             cells += [f"{max(r.peak_mib for r in found):.0f}", spread(inside, 3) if inside else ""]
+            cells.append(spread(inside_cpu, 3) if inside_cpu else "")
             if found is bare:
-                cells += ["(baseline)", "", ""]
+                cells += ["(baseline)", "", "", ""]
             else:
                 pairs = list(zip(found, bare, strict=True))
                 cells += [spread([a.wall / b.wall for a, b in pairs]), spread([a.cpu / b.cpu for a, b in pairs])]
                 read = [a.inside / b.inside for a, b in pairs if a.inside is not None and b.inside]
-                cells.append(spread(read) if read else "")
+                read_cpu = [a.inside_cpu / b.inside_cpu for a, b in pairs if a.inside_cpu is not None and b.inside_cpu]
+                cells += [spread(read) if read else "", spread(read_cpu) if read_cpu else ""]
             lines.append(f"| {title} | {label} | {' | '.join(cells)} |")
             print(lines[-1], file=sys.stderr)
     lines.append("")
