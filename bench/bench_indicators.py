@@ -50,11 +50,8 @@ def ensure_data(children: int) -> list[Path]:
         generate(SynthOptions(["383"], YEAR, YEAR, children=children, seed=2026, formats=("csv",)), folder)
         (folder / "done").write_text("ok\n")
     root = folder / "383"
-    return [
-        root / YEAR.key / "ssda903",
-        root / YEAR.key / f"cin_census_{YEAR.key}.xml",
-        root / f"annex_a_{YEAR.key}.xlsx",
-    ]
+    return [root / YEAR.key / "ssda903", root / YEAR.key / f"cin_census_{YEAR.key}.xml",
+            root / f"annex_a_{YEAR.key}.xlsx"]
 
 
 def timed(command: list[str]) -> tuple[float, float]:
@@ -89,33 +86,19 @@ def main() -> None:
         "| what | wall s | CPU s |",
         "| --- | ---: | ---: |",
     ]
-    for label, target in (
-        ("csc indicators, CSV only (reading all three returns + every indicator)", "i.csv"),
-        ("csc indicators -o report.html", "r.html"),
-        ("csc indicators -o indicators.xlsx", "i.xlsx"),
-    ):
+    for label, target in (("csc indicators, CSV only (reading all three returns + every indicator)", "i.csv"),
+                          ("csc indicators -o report.html", "r.html"), ("csc indicators -o indicators.xlsx", "i.xlsx")):
         runs = [timed([*base, "-o", str(out / target)]) for _ in range(args.repeat)]
         lines.append(f"| {label} | {spread([w for w, _ in runs])} | {spread([c for _, c in runs])} |")
         print(lines[-1], file=sys.stderr)
-    found = [
-        json.loads(
-            subprocess.run(
-                [sys.executable, "-c", COMPUTE_ONLY, *map(str, inputs)], check=True, capture_output=True, text=True
-            )
-            .stdout.strip()
-            .splitlines()[-1]
-        )
-        for _ in range(args.repeat)
-    ]
-    lines.append(
-        f"| the {found[0]['computed']} of {found[0]['indicators']} indicators alone, returns already read "
-        f"(in-process) | {spread([f['seconds'] for f in found])} | |"
-    )
+    found = [json.loads(subprocess.run([sys.executable, "-c", COMPUTE_ONLY, *map(str, inputs)], check=True,
+                                       capture_output=True, text=True).stdout.strip().splitlines()[-1])
+             for _ in range(args.repeat)]
+    lines.append(f"| the {found[0]['computed']} of {found[0]['indicators']} indicators alone, returns already read "
+                 f"(in-process) | {spread([f['seconds'] for f in found])} | |")
     print(lines[-1], file=sys.stderr)
-    sizes = ", ".join(
-        f"{p.name} {sum(f.stat().st_size for f in ([p] if p.is_file() else p.iterdir())) / 2**20:.0f} MiB"
-        for p in inputs
-    )
+    sizes = ", ".join(f"{p.name} {sum(f.stat().st_size for f in ([p] if p.is_file() else p.iterdir())) / 2**20:.0f} MiB"
+                      for p in inputs)
     lines += ["", f"Inputs: {sizes}."]
     publish(lines, args.record)
 
