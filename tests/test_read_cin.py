@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from csctools.datasets.cin.read import read_cin
+from csctools.read import read_files
 from csctools.years import CollectionYear
 
 SAMPLE = """<?xml version="1.0" encoding="utf-8"?>
@@ -138,6 +139,33 @@ def test_streamed_and_whole_file_parsing_agree(tmp_path: Path, monkeypatch: pyte
     streamed_error = [(p.kind, p.row) for p in read_cin(broken).files[0].problems]
     monkeypatch.setattr(reader, "WHOLE_FILE_BYTES", 1 << 24)
     assert [(p.kind, p.row) for p in read_cin(broken).files[0].problems] == streamed_error == [("malformed-xml", 29)]
+
+
+def test_a_large_census_streamed_in_chunks_reads_as_the_whole_file(
+    year_folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """read_files streams a census too large to parse in one go from its file (never reading it whole) and turns
+    its rows into frames a few children at a time: the tables, row order and reports are those of one parse."""
+    from csctools import read as files_reader
+    from csctools.datasets.cin import read as reader
+
+    path = year_folder / "cin_census_2025_26.xml"
+    whole = read_cin(path)
+    monkeypatch.setattr(reader, "WHOLE_FILE_BYTES", 0)
+    monkeypatch.setattr(files_reader, "WHOLE_FILE_BYTES", 0)
+    monkeypatch.setattr(reader, "CHUNK_CHILDREN", 7)
+    read_whole: list[bytes] = []
+    monkeypatch.setattr(Path, "read_bytes", lambda self: read_whole.append(self) or b"")  # type: ignore[func-returns-value]
+    returns, others = read_files([path])
+    assert not read_whole and not others  # detected from its first bytes, then parsed from the file
+    streamed = returns[0]
+    assert streamed.tables.keys() == whole.tables.keys()
+    for name, frame in whole.tables.items():
+        assert frame.equals(streamed.tables[name]), name
+        assert frame.height > 7 or name in ("Header", "PreProceedings"), name  # several chunks were joined
+    assert [(t.name, t.rows_in, t.rows_read) for t in streamed.files[0].tables] == [
+        (t.name, t.rows_in, t.rows_read) for t in whole.files[0].tables
+    ]
 
 
 def test_values_are_trimmed_and_codes_upper_cased(tmp_path: Path) -> None:

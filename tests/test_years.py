@@ -34,3 +34,24 @@ def test_hint_from_file_name(name: str, end: int) -> None:
 
 def test_no_hint() -> None:
     assert year_hint_from_name("episodes.csv") is None
+
+
+def test_a_tables_year_ignores_its_latest_one_percent() -> None:
+    """Worked by hand: of 100 dates the 99th in order (index int(99 * 0.99) = 98) decides; one date of the next
+    year among 99 is taken for a typing error, two are not. Blanks, text that is no date and future dates count
+    for nothing."""
+    import polars as pl
+
+    from csctools.datasets.ssda903.read import RawTable
+    from csctools.datasets.ssda903.years import dated_year
+
+    def year_of(late: int) -> CollectionYear | None:
+        texts = ["01/06/2024"] * (100 - late) + [" 2025-05-01T00:00"] * late + [None, "junk", "01/01/2099"]
+        frame = pl.DataFrame(
+            {"DECOM": texts, "DEC": [None] * len(texts)}, schema={"DECOM": pl.String, "DEC": pl.String}
+        )
+        return dated_year(RawTable("Episodes", frame), today=date(2026, 12, 1))
+
+    assert year_of(1) == CollectionYear(2025)
+    assert year_of(2) == CollectionYear(2026)
+    assert dated_year(RawTable("Episodes", pl.DataFrame({"DECOM": ["junk"]}))) is None

@@ -6,15 +6,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import TypeVar
 
 from csctools.datasets.ssda903.read import RawTable, assemble_903, read_903_file
 from csctools.datasets.ssda903.years import split_by_year
 from csctools.io.detect import ANNEX_A, CIN, PROVIDERS, SSDA903, detect
 from csctools.io.result import FileReport, Problem, ReadError, ReturnData, TableRead
+from csctools.io.xml import WHOLE_FILE_BYTES
 from csctools.years import CollectionYear
 
+T = TypeVar("T")
+R = TypeVar("R")
 NOT_RECOGNISED = "this is not an SSDA903 table (CSV or XML), a CIN census (XML) or an Annex A workbook (XLSX)"
 
 
@@ -37,29 +42,60 @@ def provider_report(path: Path) -> FileReport:
     return report
 
 
+HEAD_BYTES = 1 << 16  # what detection reads first of a large XML file
+
+
+def _head_or_whole(path: Path) -> tuple[bytes, bool]:
+    """The file's bytes and True; for an XML file larger than the CIN reader parses in one go, only its first
+    64 KiB (enough to tell what it is) and False."""
+    with path.open("rb") as handle:
+        if path.stat().st_size <= WHOLE_FILE_BYTES:
+            return handle.read(), True
+        head = handle.read(HEAD_BYTES)
+        if head.lstrip(b"\xef\xbb\xbf \r\n\t").startswith(b"<"):
+            return head, False
+        handle.seek(0)
+        return handle.read(), True
+
+
+WORKERS = 2  # threads reading CSV tables and typing each year's return (the machines councils use have 2-4 cores)
+
+
 def read_files(paths: Iterable[Path], year: CollectionYear | None = None) -> tuple[list[ReturnData], list[FileReport]]:
     """Read files of any kind: 903 CSV tables form one return; each XML or workbook is a return of its own.
 
     903 CSV tables of different years (this year's and last year's given together) form one return per year,
     sorted by the dates in them. Returns the returns read and the reports of files that are none of the three
-    returns (or cannot be opened).
+    returns (or cannot be opened). The CSV tables are read two at a time, and the years typed at once.
     """
     returns: list[ReturnData] = []
     others: list[FileReport] = []
-    csv_files: list[tuple[FileReport, list[RawTable]]] = []
+    csv_contents: list[tuple[Path, bytes]] = []
     for path in paths:
         try:
-            content = path.read_bytes()
+            content, whole = _head_or_whole(path)
         except OSError as error:
             others.append(unreadable(path, error))
             continue
         kind = detect(path, content)
+        if kind == CIN and not whole:  # a large census: streamed from its file, never held whole
+            from csctools.datasets.cin.read import read_cin
+
+            returns.append(read_cin(path, year))
+            continue
+        if not whole:
+            try:
+                content = path.read_bytes()
+            except OSError as error:
+                others.append(unreadable(path, error))
+                continue
+            kind = detect(path, content)
         if kind == SSDA903:
-            report, tables = read_903_file(path, content)
             if content.lstrip(b"\xef\xbb\xbf \r\n\t").startswith(b"<"):
+                report, tables = read_903_file(path, content)
                 returns.append(assemble_903([report], tables, year, whole_return=True))
             else:
-                csv_files.append((report, tables))
+                csv_contents.append((path, content))
         elif kind == CIN:
             from csctools.datasets.cin.read import read_cin
 
@@ -71,22 +107,25 @@ def read_files(paths: Iterable[Path], year: CollectionYear | None = None) -> tup
         elif kind == PROVIDERS:
             others.append(provider_report(path))
         else:
-            others.append(
-                FileReport(
-                    str(path),
-                    problems=[
-                        Problem(
-                            str(path),
-                            "not-recognised",
-                            NOT_RECOGNISED,
-                        )
-                    ],
-                )
-            )
-    if csv_files:
+            others.append(FileReport(str(path), problems=[Problem(str(path), "not-recognised", NOT_RECOGNISED)]))
+    if csv_contents:
+        csv_files = _in_threads(lambda item: read_903_file(*item), csv_contents)
+        del csv_contents
         groups = split_by_year(csv_files)  # this year's and last year's tables given together are kept apart
         given = year if len(groups) == 1 else None
-        for group in reversed(groups):
+
+        def assemble(group: list[tuple[FileReport, list[RawTable]]]) -> ReturnData:
             reports = [report for report, _ in group]
-            returns.insert(0, assemble_903(reports, [t for _, tables in group for t in tables], given))
+            return assemble_903(reports, [t for _, tables in group for t in tables], given)
+
+        returns[:0] = _in_threads(assemble, groups)
     return returns, others
+
+
+def _in_threads(work: Callable[[T], R], items: list[T]) -> list[R]:
+    """`work` over the items in order, two at a time when there are several: polars releases the interpreter lock
+    while it parses and types, so one file's text checks run while another file is parsed."""
+    if len(items) < 2:
+        return [work(item) for item in items]
+    with ThreadPoolExecutor(max_workers=WORKERS) as pool:
+        return list(pool.map(work, items))

@@ -68,6 +68,15 @@ def _stamp(source: Path) -> str:
     return f"{source.stat().st_size}-" + hashlib.blake2b(head, digest_size=8).hexdigest()
 
 
+@lru_cache(maxsize=1)
+def data_version() -> str:
+    """The package's postcode data, identified by every letter file's stamp: what a cached look-up depends on."""
+    folder = data_dir()
+    if folder is None:
+        return "none"
+    return ";".join(f"{source.name}:{_stamp(source)}" for source in sorted(folder.glob("postcodes_*.msgpack.br")))
+
+
 @lru_cache(maxsize=32)
 def _letter_folder(letter: str) -> Path | None:
     """The letter's postcodes decoded once into one small parquet file per area, kept in the cache folder (None
@@ -122,6 +131,27 @@ def lookup(postcodes: pl.Series) -> pl.DataFrame:
     if not frames:
         return pl.DataFrame(schema=EMPTY_SCHEMA)
     return pl.concat(frames).unique("KEY")
+
+
+def local_authorities(postcodes: pl.Series) -> pl.DataFrame:
+    """KEY and LAUA for the postcodes given: `lookup` without the grid references, for many postcodes spread over
+    the country (a national provider list touches every area): only the two columns are read, and the postcodes
+    kept by a join as the files are scanned."""
+    keys = postcodes.drop_nulls().str.to_uppercase().str.replace_all(r"\s+", "").unique()
+    areas = sorted(a for a in keys.str.extract(AREA).unique().to_list() if a)
+    wanted = pl.LazyFrame({"KEY": keys})
+    frames, files = [], []
+    for area in areas:
+        folder = _letter_folder(area[0])
+        if folder is None:
+            frames.append(_letter(area[0]).lazy().select("KEY", "LAUA").join(wanted, on="KEY", how="semi"))
+        elif (folder / f"{area}.parquet").exists():
+            files.append(folder / f"{area}.parquet")
+    if files:
+        frames.append(pl.scan_parquet(files).select("KEY", "LAUA").join(wanted, on="KEY", how="semi"))
+    if not frames:
+        return pl.DataFrame(schema={"KEY": pl.String, "LAUA": pl.String})
+    return pl.concat(frames).unique("KEY").collect()
 
 
 @lru_cache(maxsize=1)

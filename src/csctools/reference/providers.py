@@ -7,7 +7,10 @@ its postcode, as the DfE's tools do.
 
 from __future__ import annotations
 
+import hashlib
+import os
 import re
+from itertools import zip_longest
 from pathlib import Path
 
 import polars as pl
@@ -17,7 +20,7 @@ from csctools.io.csv_rows import csv_records
 from csctools.io.result import Problem, ReadError
 from csctools.io.text import TextProblem, decode
 from csctools.io.typing import parse_date
-from csctools.reference.postcodes import compact, lookup, upper_tier
+from csctools.reference.postcodes import cache_dir, compact, data_version, local_authorities, upper_tier
 
 # Our column -> header names seen in Ofsted's lists (compared lower-case, spaces collapsed).
 COLUMNS = {
@@ -61,12 +64,71 @@ def _rows(path: Path, content: bytes) -> list[list[object]]:
     return [list(record.fields) for record in records if record.fields is not None]
 
 
+EMPTY_CELLS = {None, ""}  # what `cell_text` reads as no value
+
+
+def _cells(values: tuple[object, ...], dates: bool) -> pl.Series:
+    """One column of cells as `cell_text` (or `date_cell_text`) gives them; a column of text alone (the usual
+    list) is taken as it is, in one step."""
+    if set(map(type, values)) <= {str, type(None)}:
+        text = pl.Series(values, dtype=pl.String)
+        return pl.select(pl.when(pl.lit(text) != "").then(pl.lit(text))).to_series()
+    convert = date_cell_text if dates else cell_text
+    return pl.Series([convert(v) for v in values], dtype=pl.String)
+
+
 def read_providers(path: Path) -> pl.DataFrame:
-    """URN, LA_NAME_FROM_FILE, PLACE_CODES and PROVIDER_CODES (lists), REG_END, POSTCODE, LA_CODE_INFERRED."""
+    """URN, LA_NAME_FROM_FILE, PLACE_CODES and PROVIDER_CODES (lists), REG_END, POSTCODE, LA_CODE_INFERRED.
+
+    Ofsted publishes the list monthly and a user validates against the same list many times: what was read from a
+    list is kept in the cache folder, keyed by the file's content and the postcode data, and read from there when
+    the same list is given again (looking up a national list's postcodes is most of the work)."""
     try:
         content = path.read_bytes()
     except OSError as error:
         raise ReadError(Problem(str(path), "unreadable-file", f"cannot open the file ({error.strerror})")) from None
+    cached = _cached_path(content)
+    if cached is not None and cached.exists():
+        try:
+            return pl.read_parquet(cached)
+        except (OSError, pl.exceptions.PolarsError):
+            pass  # a damaged cache file: read the list again and replace it
+    frame = _read_list(path, content)
+    if cached is not None:
+        _keep(frame, cached)
+    return frame
+
+
+CACHE_VERSION = b"providers-1"  # change when what is read from a list changes
+CACHE_FILES = 8  # lists kept in the cache folder (the newest)
+
+
+def _cached_path(content: bytes) -> Path | None:
+    try:
+        folder = cache_dir().parent / "providers"
+    except RuntimeError:  # no home folder
+        return None
+    key = hashlib.blake2b(content, digest_size=16)
+    key.update(CACHE_VERSION + data_version().encode())
+    return folder / f"{key.hexdigest()}.parquet"
+
+
+def _keep(frame: pl.DataFrame, target: Path) -> None:
+    """Write the frame read from a list to the cache (nothing when the folder cannot be written), keeping only the
+    newest few lists."""
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        partial = target.with_suffix(f".{os.getpid()}.partial")
+        frame.write_parquet(partial)
+        partial.replace(target)
+        kept = sorted(target.parent.glob("*.parquet"), key=lambda p: p.stat().st_mtime, reverse=True)
+        for old in kept[CACHE_FILES:]:
+            old.unlink(missing_ok=True)
+    except OSError:
+        return
+
+
+def _read_list(path: Path, content: bytes) -> pl.DataFrame:
     rows = _rows(path, content)
     header_index = next((i for i, row in enumerate(rows[:30]) if "urn" in {_normal(c) for c in row}), None)
     if header_index is None:
@@ -81,14 +143,12 @@ def read_providers(path: Path) -> pl.DataFrame:
         raise ReadError(
             Problem(str(path), "missing-column", f"the provider list has no column for: {shown}", row=header_index + 1)
         )
-    body = [row for row in rows[header_index + 1 :] if any(cell_text(c) for c in row)]
+    body = [row for row in rows[header_index + 1 :] if not {*row} <= EMPTY_CELLS]  # blank rows left out
+    width = max(map(len, body), default=0)
+    columns = list(zip_longest(*body)) if body else [()] * width  # short rows padded with None
+    absent = pl.Series([None] * len(body), dtype=pl.String)
     data = {
-        name: [
-            (date_cell_text if name == "REG_END" else cell_text)(row[pos])
-            if pos is not None and pos < len(row)
-            else None
-            for row in body
-        ]
+        name: _cells(columns[pos], dates=name == "REG_END") if pos is not None and pos < width else absent
         for name, pos in positions.items()
     }
     frame = pl.DataFrame(data, schema={name: pl.String for name in COLUMNS})
@@ -105,7 +165,7 @@ def read_providers(path: Path) -> pl.DataFrame:
         parse_date(pl.col("REG_END")).alias("REG_END"),
         compact(pl.col("POSTCODE")).alias("POSTCODE"),
     )
-    located = lookup(frame["POSTCODE"]).select(
+    located = local_authorities(frame["POSTCODE"]).select(
         pl.col("KEY").alias("POSTCODE"),
         pl.col("LAUA").replace_strict(upper_tier(), default=None).alias("LA_CODE_INFERRED"),
     )

@@ -6,7 +6,9 @@ import random
 from dataclasses import dataclass, field
 from datetime import date
 
+from csctools.reference.authorities import authority_of_postcode
 from csctools.synth.common import ETHNIC_WEIGHTS, Area, add_days, age_on, birthday, upn, weighted
+from csctools.synth.providers import ProviderPool
 
 FOSTER_OWN = ("U1", "U2", "U3")  # with relatives or friends
 FOSTER_OTHER = ("U4", "U5", "U6")
@@ -133,12 +135,16 @@ def placement_for(rng: random.Random, age: int, uasc: bool) -> tuple[str, str]:
 class CareSimulator:
     """Generates children entering care between two dates, with whole care histories."""
 
-    def __init__(self, rng: random.Random, area: Area, until: date) -> None:
+    def __init__(
+        self, rng: random.Random, area: Area, until: date, providers: ProviderPool, chooser: random.Random
+    ) -> None:
         self.rng = rng
         self.area = area
         self.until = until
         self.sw_counter = 0
-        self.urn_counter = rng.randint(100000, 400000)
+        rng.randint(100000, 400000)  # the draw that once numbered URNs: kept, so the histories stay as they were
+        self.providers = providers
+        self.chooser = chooser  # picks providers from the list, apart from `rng`
 
     def child(self, child_id: str, entry: date) -> CareChild:
         rng = self.rng
@@ -254,8 +260,8 @@ class CareSimulator:
             changes.setdefault(placed, set()).add("adopt")
         home = None if kid.uasc else self.area.home_postcode(rng)
         place, provider = self.placement(kid, start, legal, adoption)
-        pl_post = self.placement_postcode(home, place, provider)
-        current = Episode(start, None, "S", legal, cin, place, provider, home, pl_post, self.urn_for(place))
+        urn, pl_post = self.provider_for(place, provider, self.placement_postcode(home, place, provider), home)
+        current = Episode(start, None, "S", legal, cin, place, provider, home, pl_post, urn)
         episodes = [current]
         for when in sorted(changes):
             if when >= horizon or when <= current.start:
@@ -282,8 +288,8 @@ class CareSimulator:
                         adoption.foster_carer = False
             elif "place" in kinds:
                 place, provider = self.placement(kid, when, ls, adoption)
-                pl_post = self.placement_postcode(current.home_post, place, provider)
-                urn = self.urn_for(place)
+                drawn = self.placement_postcode(current.home_post, place, provider)
+                urn, pl_post = self.provider_for(place, provider, drawn, current.home_post)
             changed_place = place != current.place or pl_post != current.pl_post
             changed_legal = ls != current.ls
             if not (changed_place or changed_legal):
@@ -299,16 +305,22 @@ class CareSimulator:
         current.end, current.rec = end, rec
         return episodes
 
-    def urn_for(self, place: str) -> str | None:
-        """An Ofsted URN where the placement needs one (children's homes, supported accommodation and fostering
-        services; each placement its own provider); XXXXXXX for adoption through a regional adoption agency; none
-        where Ofsted registers none."""
-        if place in ("K2", "K3", *FOSTER_OWN, *FOSTER_OTHER):
-            self.urn_counter += 1
-            return f"SC{self.urn_counter:06d}"
+    def provider_for(
+        self, place: str, provider: str, pl_post: str | None, home: str | None
+    ) -> tuple[str | None, str | None]:
+        """The Ofsted URN where the placement needs one, and the placement postcode: a children's home or supported
+        accommodation of the provider type in the authority of the drawn postcode (the child lives at its setting
+        postcode); the authority's own fostering service or an agency; XXXXXXX for adoption through a regional
+        adoption agency; none where Ofsted registers none."""
+        if place in ("K2", "K3") and pl_post is not None:
+            la = authority_of_postcode(pl_post) or self.area.authority
+            setting = self.providers.home(self.chooser, la, place, provider, away_from=home)
+            return setting.urn, setting.postcode
+        if place in (*FOSTER_OWN, *FOSTER_OTHER):
+            return self.providers.fostering_service(self.chooser, self.area.authority, provider).urn, pl_post
         if place.startswith("A"):
-            return "XXXXXXX"
-        return None
+            return "XXXXXXX", pl_post
+        return None, pl_post
 
     def placement_postcode(self, home: str | None, place: str, provider: str) -> str | None:
         """Home for placements with parents; the LA's own provision in area. UASC have a placement postcode but no

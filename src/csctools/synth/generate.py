@@ -19,7 +19,7 @@ from csctools.synth.cin import CinChild, CinSimulator
 from csctools.synth.cin_census import census_tables
 from csctools.synth.common import Area, add_days
 from csctools.synth.inject import Injection, inject
-from csctools.synth.providers import write_provider_list
+from csctools.synth.providers import ProviderPool, write_provider_list
 from csctools.synth.ssda903 import year_tables
 from csctools.years import CollectionYear, year_range
 
@@ -54,10 +54,18 @@ class SynthResult:
 
 
 def simulate_care(
-    authority: Authority, last: CollectionYear, first: CollectionYear, children: int, seed: int
+    authority: Authority,
+    last: CollectionYear,
+    first: CollectionYear,
+    children: int,
+    seed: int,
+    providers: ProviderPool | None = None,
 ) -> list[CareChild]:
+    """Care histories of one authority, placed with the providers of the list (`ProviderPool(seed)` if none)."""
     rng = random.Random(f"{seed}:{authority.number}:care")
-    simulator = CareSimulator(rng, Area.of(authority), last.end_date)
+    chooser = random.Random(f"{seed}:{authority.number}:providers")
+    pool = providers or ProviderPool(seed)
+    simulator = CareSimulator(rng, Area.of(authority), last.end_date, pool, chooser)
     start = date(first.end - CARE_HISTORY_YEARS, 4, 1)
     span = (last.end_date - start).days
     count = int(children * CARE_ENTRY_RATE * span / 365.25)
@@ -82,18 +90,21 @@ def generate(options: SynthOptions, out: Path, progress: Progress | None = None)
     note = progress or (lambda message: None)
     result = SynthResult()
     years = year_range(options.first_year, options.last_year)
+    providers = ProviderPool(options.seed)  # one national list, as Ofsted's, for every authority
     for code in options.authorities:
         authority = find_authority(code)
         folder = out / authority.number
         result.folders[authority.number] = folder
         note(f"{authority.name}: simulating care histories")
-        care = simulate_care(authority, options.last_year, options.first_year, options.children, options.seed)
+        care = simulate_care(
+            authority, options.last_year, options.first_year, options.children, options.seed, providers
+        )
         cin = (
             simulate_cin(authority, options.last_year, options.first_year, options.children, options.seed)
             if options.cin or options.annex_a
             else []
         )
-        result.files.append(write_provider_list(care, Area.of(authority), folder / "ofsted_providers.xlsx"))
+        result.files.append(write_provider_list(providers, folder / "ofsted_providers.xlsx"))
         for year in years:
             note(f"{authority.name} {year}: writing returns")
             rng = random.Random(f"{options.seed}:{authority.number}:{year.end}:inject")

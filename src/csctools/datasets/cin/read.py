@@ -13,7 +13,7 @@ from csctools.datasets.cin.walk import ChildWalker
 from csctools.io.gc_pause import collector_paused
 from csctools.io.result import FileReport, Problem, ReadError, RejectedRow, ReturnData, Severity, TableRead
 from csctools.io.typing import UNKNOWN_TIDY, Tidy, type_frames, unparsed_counts
-from csctools.io.xml import line_of
+from csctools.io.xml import WHOLE_FILE_BYTES, line_of
 from csctools.model import SOURCE_FILE, SOURCE_ROW
 from csctools.years import CollectionYear, year_hint_from_name
 
@@ -34,6 +34,8 @@ class _Collector:
         self.structure: dict[tuple[str, str], tuple[int, int]] = {}
         self.child_walker = ChildWalker(CHILD_NODE)
         self.rejected: dict[str, list[RejectedRow]] = {}
+        self.chunks: dict[str, list[pl.DataFrame]] = {}  # rows already turned into frames, in file order
+        self.pending = 0  # rows of the children read since the last chunk
 
     def note_structure(self, kind: str, detail: str, line: int) -> None:
         first, count = self.structure.get((kind, detail), (line, 0))
@@ -82,23 +84,39 @@ class _Collector:
 
     def child(self, element: etree._Element) -> None:
         self.child_walker.walk(element, self.rows, self.note_unknown, self.note_structure)
+        self.pending += 1
+        if self.pending >= CHUNK_CHILDREN:  # a child's rows are complete once it is walked: turn them into frames
+            self.flush()
+
+    def flush(self) -> None:
+        """The rows gathered so far become frames (a few bytes a value instead of a Python string and list slot
+        each): a large census never holds all its rows as Python objects at once."""
+        for name, rows in self.rows.items():
+            if rows:
+                self.chunks.setdefault(name, []).append(self._frame(name, rows))
+                rows.clear()
+        self.pending = 0
+
+    def _frame(self, name: str, rows: list[list[object]]) -> pl.DataFrame:
+        names = self.child_walker.columns.get(name) or (*CIN.table(name).column_names(), SOURCE_ROW)
+        columns: dict[str, pl.Series] = {}
+        for column, values in zip(names, zip(*rows, strict=True), strict=True):
+            ordinal = column.endswith("ID") and column != "LAchildID"  # ids counted as integers
+            if column == SOURCE_ROW or ordinal:
+                columns[column] = pl.Series(column, values, dtype=pl.Int64)
+            else:
+                columns[column] = pl.Series(column, values, dtype=pl.String)
+        columns[SOURCE_FILE] = pl.Series(SOURCE_FILE, [self.source], dtype=pl.String).new_from_index(0, len(rows))
+        return pl.DataFrame(columns)
 
     def frames(self) -> dict[str, pl.DataFrame]:
         """One frame of text per table (ordinal ids as integers), with the XML line of each row."""
+        self.flush()
         out = {}
-        for name, rows in self.rows.items():
-            if not rows:
-                continue
-            names = self.child_walker.columns.get(name) or (*CIN.table(name).column_names(), SOURCE_ROW)
-            columns: dict[str, pl.Series] = {}
-            for column, values in zip(names, zip(*rows, strict=True), strict=True):
-                ordinal = column.endswith("ID") and column != "LAchildID"  # ids counted as integers
-                if column == SOURCE_ROW or ordinal:
-                    columns[column] = pl.Series(column, values, dtype=pl.Int64)
-                else:
-                    columns[column] = pl.Series(column, values, dtype=pl.String)
-            columns[SOURCE_FILE] = pl.Series(SOURCE_FILE, [self.source], dtype=pl.String).new_from_index(0, len(rows))
-            out[name] = pl.DataFrame(columns)
+        for name in self.rows:
+            chunks = self.chunks.pop(name, [])
+            if chunks:
+                out[name] = pl.concat(chunks, rechunk=False)  # no second copy: typing reads the chunks in turn
         return out
 
 
@@ -106,7 +124,9 @@ def read_cin(path: Path, year: CollectionYear | None = None, data: bytes | None 
     """Read one CIN census XML file into typed tables."""
     name = str(path)
     report = FileReport(name, dataset="cin")
-    content = path.read_bytes() if data is None else data
+    content: bytes | Path = data if data is not None else path
+    if data is None and path.stat().st_size <= WHOLE_FILE_BYTES:
+        content = path.read_bytes()
     collector = _Collector(name)
     try:
         with collector_paused():
@@ -141,6 +161,7 @@ def read_cin(path: Path, year: CollectionYear | None = None, data: bytes | None 
             for table, frame in texts.items()
         }
     )
+    del texts  # typed columns share the text's buffers where they pass it through: no copy is made
     for table, frame in typed.items():
         report.tables.append(TableRead(table, frame.height, frame.height, unparsed_values=unparsed_counts(frame)))
     if "ChildIdentifiers" not in typed:
@@ -157,12 +178,13 @@ def read_cin(path: Path, year: CollectionYear | None = None, data: bytes | None 
     return ReturnData("cin", report.year, typed, [report])
 
 
-WHOLE_FILE_BYTES = 16 * 1024 * 1024  # smaller files are parsed in one go; larger ones streamed a child at a time
+CHUNK_CHILDREN = 5_000  # children whose rows are turned into frames together (about 35,000 rows)
 
 
-def _parse(content: bytes, collector: _Collector) -> None:
+def _parse(content: bytes | Path, collector: _Collector) -> None:
+    """Parse the census from its bytes, or streamed from its file (a large census is never held whole)."""
     try:
-        if len(content) <= WHOLE_FILE_BYTES:
+        if isinstance(content, bytes) and len(content) <= WHOLE_FILE_BYTES:
             root = etree.fromstring(content)
             found = list(root.iter("{*}Child", "{*}Header"))
             for element in found:
@@ -174,7 +196,8 @@ def _parse(content: bytes, collector: _Collector) -> None:
                 _take(element, collector)
             _strays(root, collector)
             return
-        events = etree.iterparse(io.BytesIO(content), events=("end",), tag=("{*}Child", "{*}Header"))
+        source = io.BytesIO(content) if isinstance(content, bytes) else str(content)
+        events = etree.iterparse(source, events=("end",), tag=("{*}Child", "{*}Header"))
         for _, element in events:
             if _take(element, collector):
                 element.clear(keep_tail=False)
@@ -189,6 +212,9 @@ def _parse(content: bytes, collector: _Collector) -> None:
                     del parent[0]
         if events.root is not None:
             _strays(events.root, collector)
+    except OSError as error:  # the file went away or could not be read part way (streamed from disk)
+        reason = error.strerror or str(error)
+        raise ReadError(Problem(collector.source, "unreadable-file", f"cannot read the file ({reason})")) from None
     except etree.XMLSyntaxError as error:
         raise ReadError(
             Problem(

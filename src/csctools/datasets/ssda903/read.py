@@ -127,16 +127,19 @@ def read_csv_table(name: str, text: str, report: FileReport) -> RawTable | None:
     return RawTable.from_columns(table.name, columns, numbers, name)
 
 
-UNUSUAL = ('"', "\r", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029")
+LONE_CR = re.compile(r"\r(?!\n)")
+UNUSUAL_BUT_CR = ('"', "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029")
 
 
 def _whole_rows(text: str, width: int) -> tuple[pl.DataFrame, Tidy] | None:
     """The body of a plain CSV (one row per line, every row as wide as the header, none blank) parsed by polars as
     text, and what is known of its values; None when the file needs the careful row-by-row reader (quotes, odd
     line breaks, blank or ragged rows)."""
-    body = text.replace("\r\n", "\n") if "\r" in text else text
-    body = body[:-1] if body.endswith("\n") else body  # a further empty line is a blank row, reported carefully
-    if any(mark in body for mark in UNUSUAL) or BLANK_LINE.search(body):
+    # Lines may end CR LF (polars takes a CR before LF as part of the line end); a CR anywhere else is unusual.
+    ending = 2 if text.endswith("\r\n") else 1 if text.endswith("\n") else 0
+    body = text[: len(text) - ending]  # a further empty line is a blank row, reported carefully
+    lone_cr = "\r" in body and LONE_CR.search(body) is not None
+    if lone_cr or any(mark in body for mark in UNUSUAL_BUT_CR) or BLANK_LINE.search(body):
         return None
     lines = body.count("\n")  # rows after the header
     if not lines or body.count(",") != (width - 1) * (lines + 1):
@@ -156,7 +159,7 @@ def _whole_rows(text: str, width: int) -> tuple[pl.DataFrame, Tidy] | None:
     return frame, Tidy(trimmed=ascii and not padded, upper_case=ascii and values.upper() == values)
 
 
-PADDING = (" ,", ", ", " \n", "\n ", "\t")  # a space or tab at the edge of a value (ASCII text)
+PADDING = (" ,", ", ", " \n", " \r", "\n ", "\t")  # a space or tab at the edge of a value (ASCII text)
 
 
 BLANK_LINE = re.compile(r'\n[ \t,"]*(?:\r?\n|$)')  # a line after the header that can only hold a blank row

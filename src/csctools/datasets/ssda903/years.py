@@ -6,11 +6,12 @@ is placed by its dates; a table without them (Header, UASC, OC2, OC3) goes with 
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import polars as pl
 
-from csctools.datasets.ssda903.detect import ACTIVITY_DATES, year_from_content
+from csctools.datasets.ssda903.detect import ACTIVITY_DATES
 from csctools.datasets.ssda903.read import RawTable
 from csctools.io.result import FileReport, Problem
 from csctools.years import CollectionYear, year_hint_from_name
@@ -18,19 +19,31 @@ from csctools.years import CollectionYear, year_hint_from_name
 CLEAR_MARGIN = 0.2  # a table's children must match one year's clearly better than the other's
 
 
-def dated_year(raw: RawTable) -> CollectionYear | None:
-    """The year of a table's activity dates (DECOM, DEC, REVIEW, ...), or None when it has none."""
+def dated_year(raw: RawTable, today: date | None = None) -> CollectionYear | None:
+    """The year of a table's activity dates (DECOM, DEC, REVIEW, ...), or None when it has none: the year of the
+    latest dates ignoring the 1% latest, as `year_from_content` gives it. Each distinct text is parsed once (a
+    table repeats the same few hundred dates thousands of times), counted as often as it appears."""
     columns = [c for c in ACTIVITY_DATES if c in raw.data.columns]
     if not columns:
         return None
-    parsed = raw.data.select(
-        pl.coalesce(
-            pl.col(c).str.strip_chars().str.strptime(pl.Date, "%d/%m/%Y", strict=False),
-            pl.col(c).str.strip_chars().str.slice(0, 10).str.strptime(pl.Date, "%Y-%m-%d", strict=False),
-        )
-        for c in columns
+    texts = pl.concat([raw.data[c] for c in columns]).drop_nulls()
+    distinct = texts.value_counts(name="COUNT").rename({texts.name: "TEXT"})
+    text = pl.col("TEXT").str.strip_chars()
+    day = pl.coalesce(
+        text.str.strptime(pl.Date, "%d/%m/%Y", strict=False),
+        text.str.slice(0, 10).str.strptime(pl.Date, "%Y-%m-%d", strict=False),
     )
-    return year_from_content({raw.name: parsed})
+    dated = (
+        distinct.select(day.alias("DAY"), "COUNT")
+        .filter(pl.col("DAY").is_not_null() & (pl.col("DAY") <= (today or date.today())))
+        .sort("DAY")
+    )
+    total = int(dated["COUNT"].sum()) if dated.height else 0
+    if not total:
+        return None
+    position = int((total - 1) * 0.99)  # the date at this place in the sorted list of every date
+    latest = dated.filter(pl.col("COUNT").cum_sum() > position)["DAY"][0]
+    return CollectionYear.containing(latest)
 
 
 def _children(raws: list[RawTable]) -> set[str]:
@@ -66,14 +79,18 @@ def split_by_year(files: list[FileTables]) -> list[list[FileTables]]:
         return [files]
     anchors = {p: y for p, y in years.items() if y is not None}
     unplaced: list[tuple[FileReport, RawTable, dict[CollectionYear, set[str]]]] = []
+    year_children: dict[CollectionYear, set[str]] = {}  # the children of each year's Episodes, when first needed
+
+    def children_of(year: CollectionYear) -> set[str]:
+        if year not in year_children:
+            year_children[year] = _children([r for rep, rs in files if anchors.get(rep.path) == year for r in rs])
+        return year_children[year]
+
     for report, raws in files:
         if report.path in anchors or not raws:
             continue
         earliest = dated_year(raws[0])
         candidates = {y for y in distinct if earliest is None or y.end >= earliest.end}
-        children = {
-            y: _children([r for rep, rs in files if anchors.get(rep.path) == y for r in rs]) for y in candidates
-        }
         folder = Path(report.path).parent
         in_folder = {y for p, y in anchors.items() if Path(p).parent == folder and y in candidates}
         hint = year_hint_from_name(Path(report.path).name)
@@ -84,6 +101,7 @@ def split_by_year(files: list[FileTables]) -> list[list[FileTables]]:
         elif hint in candidates:  # the year in its name
             placed = hint
         else:  # the year whose episodes hold its children
+            children = {y: children_of(y) for y in candidates}
             placed = _closest_year(raws[0], children)
         if placed is None:
             unplaced.append((report, raws[0], children))
