@@ -37,7 +37,9 @@ def _skipped(group: list[Path]) -> None:
 @app.command("add")
 def add_command(
     store: StoreArg,
-    files: Annotated[list[Path], typer.Argument(help="Returns' files or folders (903 CSV or XML, CIN XML)")],
+    files: Annotated[
+        list[Path], typer.Argument(help="Returns' files or folders (903 CSV or XML, CIN XML, Annex A XLSX)")
+    ],
     la: Annotated[
         str | None, typer.Option("--la", help="The authority (else the census header or folder name)")
     ] = None,

@@ -76,8 +76,6 @@ def data_table(dataset: str, table: str) -> str:
 
 def _create_data_tables(connection: duckdb.DuckDBPyConnection) -> None:
     for dataset, model in DATASETS.items():
-        if dataset == "annex_a":
-            continue
         for table in model.tables:
             columns = ", ".join(f'"{c.name}" {DUCK_TYPES[c.type]}' for c in table.columns)
             connection.execute(

@@ -7,16 +7,22 @@ the add's one transaction.
 from __future__ import annotations
 
 import hashlib
-from datetime import UTC, datetime
+from dataclasses import replace
+from datetime import UTC, date, datetime
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 import polars as pl
 
+from csctools.datasets.annex_a.schema import ANNEX_A
 from csctools.io.result import ReturnData
+from csctools.model import ColumnType
 from csctools.read import read_files
 from csctools.reference.authorities import Authority, find_authority
+from csctools.years import CollectionYear
+
+VALIDATED = ("ssda903", "cin")  # returns with DfE validation rules (Annex A has none)
 
 if TYPE_CHECKING:
     from csctools.packs.registry import LoadedPack
@@ -177,9 +183,8 @@ def _arrive(paths: list[Path], la: Authority | None) -> Arrival | Submission | N
     errors = [p for p in data.problems if p.severity.value == "error"]
     if errors:
         return _rejected(paths, errors[0].describe(), guess, when)
-    if data.dataset == "annex_a":
-        reason = "an Annex A workbook is not a statutory return; the store keeps SSDA903 and CIN"
-        return _rejected(paths, reason, guess, when)
+    if data.dataset == "annex_a" and data.year is None:
+        data = replace(data, year=annex_a_year(data))
     if data.year is None:
         return _rejected(paths, "the collection year cannot be told from the files", guess, when)
     named = authority_in_return(data)
@@ -191,6 +196,26 @@ def _arrive(paths: list[Path], la: Authority | None) -> Arrival | Submission | N
     if authority is None:
         return _rejected(paths, "the authority cannot be told: give --la", None, when)
     return Arrival(_seen(paths), when, authority, data, note)
+
+
+def annex_a_year(data: ReturnData) -> CollectionYear | None:
+    """The collection year an Annex A workbook runs to: the one holding its latest event date (birth dates left
+    out), or None when it holds no date."""
+    from csctools.share.columns import Kind, kind_of
+
+    model = ANNEX_A
+    latest: list[date] = []
+    for name, frame in data.tables.items():
+        table = model.table(name)
+        dates = [c.name for c in table.columns if c.type is ColumnType.DATE and kind_of(c) is not Kind.BIRTH]
+        found = (
+            frame.select(pl.max_horizontal(pl.col(c).max() for c in dates if c in frame.columns)).item()
+            if dates
+            else None
+        )
+        if found is not None:
+            latest.append(found)
+    return CollectionYear.containing(max(latest)) if latest else None
 
 
 @cache
@@ -205,6 +230,13 @@ def _check(arrival: Arrival, previous: LastYear | None, packs: tuple[str, ...]) 
 
     data, year = arrival.data, arrival.data.year
     assert year is not None  # an arrival has its year
+    if data.dataset not in VALIDATED:  # Annex A: read and checked by its reader; the DfE has no rules for it
+        warnings = len(data.problems)
+        summary = {"errors": 0, "queries": 0, "reader warnings": warnings}
+        return Submission(
+            arrival.files, arrival.received_at, arrival.authority, data.dataset, year.end, None, data.tables,
+            None, summary, arrival.note,
+        )  # fmt: skip
     registry = None
     if packs:
         from csctools.packs.registry import build, check_packs

@@ -15,7 +15,7 @@ from concurrent.futures import Executor, Future
 from pathlib import Path
 
 from csctools.reference.authorities import Authority
-from csctools.store.intake import Arrival, LastYear, Submission, arrive, check
+from csctools.store.intake import VALIDATED, Arrival, LastYear, Submission, arrive, check
 
 LastYearLookup = Callable[[str, str, int], LastYear | None]
 Skipped = Callable[[list[Path]], None]
@@ -101,7 +101,7 @@ def _run(
             before = (number, dataset, year - 1)
             if any(key == before for _, key, _ in checks):
                 yield from results(until=before)  # last year's return of this add: kept before it is looked up
-            previous = last_year(number, dataset, year)
+            previous = last_year(number, dataset, year) if dataset in VALIDATED else None
             checks.append((group, came.key, pool.submit(check, came, previous, packs)))
         yield from results(keep=window)
     yield from results()
