@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import time
+from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -250,6 +251,9 @@ def _submission_row(submission: Submission, submission_id: int, version: int | N
     }
 
 
+RECENT = 4  # returns of an add held for the next year's validation
+
+
 class Adding:
     """One add's transaction: submissions kept as they come (in batches of rows), last year's returns read back
     inside the same transaction (so a return of this add counts as last year's for the next year of the add)."""
@@ -260,6 +264,9 @@ class Adding:
         self.kept: list[Kept] = []
         self.versions: dict[tuple[str | None, str | None, int | None], int] = {}
         self.unflushed: set[tuple[str | None, str | None, int | None]] = set()
+        # the latest returns kept by this add, as the store holds them: last year's return of the same add is
+        # usually among them (a hub's folders go authority by authority, year by year), so it is not read back
+        self.recent: OrderedDict[tuple[str | None, str | None, int | None], LastYear] = OrderedDict()
 
     def __enter__(self) -> Adding:
         self.connection.execute("BEGIN TRANSACTION")
@@ -283,7 +290,10 @@ class Adding:
         from csctools.store.queries import last_year, submission_tables
         from csctools.years import CollectionYear
 
-        if (authority, dataset, year - 1) in self.unflushed:
+        which = (authority, dataset, year - 1)
+        if which in self.recent:
+            return self.recent[which]
+        if which in self.unflushed:
             self.pending.flush(self.connection)
             self.unflushed.clear()
         found = last_year(self.connection, authority, dataset, year)
@@ -292,6 +302,15 @@ class Adding:
         submission_id, version = found
         tables = submission_tables(self.connection, dataset, submission_id)
         return LastYear(submission_id, version, ReturnData(dataset, CollectionYear(year - 1), tables, []))
+
+    def _remember(self, which: tuple[str | None, str | None, int | None], kept: LastYear) -> None:
+        from csctools.years import CollectionYear
+
+        kept.data.year = CollectionYear(int(which[2] or 0))
+        self.recent[which] = kept
+        self.recent.move_to_end(which)
+        while len(self.recent) > RECENT:
+            self.recent.popitem(last=False)
 
     def keep(self, submission: Submission) -> Kept:
         row = self.connection.execute("SELECT nextval('submission_ids')").fetchone()
@@ -303,10 +322,15 @@ class Adding:
             version = self.versions.get(which, 0) + 1
             self.versions[which] = version
             self.unflushed.add(which)
+            kept_tables = {}
             for name, frame in submission.tables.items():
                 if name in {t.name for t in DATASETS[submission.dataset].tables}:
-                    target = data_table(submission.dataset, name)
-                    pending.data.setdefault(target, []).append(_typed(frame, submission.dataset, name, submission_id))
+                    typed = _typed(frame, submission.dataset, name, submission_id)
+                    pending.data.setdefault(data_table(submission.dataset, name), []).append(typed)
+                    kept_tables[name] = typed.drop("submission_id")
+            self._remember(
+                which, LastYear(submission_id, version, ReturnData(submission.dataset, None, kept_tables, []))
+            )
             if submission.errors is not None and submission.errors.height:
                 pending.errors.append(
                     submission.errors.select(pl.lit(submission_id, pl.Int64).alias("submission_id"), *ERROR_COLUMNS)
