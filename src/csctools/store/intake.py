@@ -134,6 +134,24 @@ def arrive(paths: list[Path], la: Authority | None) -> Arrival | Submission | No
         return _rejected(paths, f"could not be read ({type(error).__name__}: {error})", la, when)
 
 
+_HELD: dict[int, Arrival] = {}  # arrivals read by this (worker) process, waiting for their validation
+
+
+def arrive_held(paths: list[Path], la: Authority | None, token: int) -> Arrival | Submission | None:
+    """`arrive`, keeping the tables in this process for `check_held(token, ...)`: only the arrival's authority,
+    return and year travel back to the writer, not its tables (they travel once, validated)."""
+    came = arrive(paths, la)
+    if not isinstance(came, Arrival):
+        return came
+    _HELD[token] = came
+    light = ReturnData(came.data.dataset, came.data.year, {}, [])
+    return came._replace(data=light)
+
+
+def check_held(token: int, previous: LastYear | None, packs: tuple[str, ...]) -> Submission:
+    return check(_HELD.pop(token), previous, packs)
+
+
 class LastYear(NamedTuple):
     """The same authority's previous-year submission, read back from the store."""
 

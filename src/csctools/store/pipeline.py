@@ -1,21 +1,21 @@
 """The returns of one add read and validated in worker processes, in order, with last year's return from the store.
 
-Each return is read in a worker (`arrive`), then, once its authority, return and year are known, the main process
-reads the same authority's previous-year submission back from the store (inside the add's transaction, so one of
-this add counts: it is kept first when still being validated) and a worker validates the return with it
-(`check`). Results come back in the order the returns were given; at most a few returns are in flight at once, so
-memory does not grow with the number of returns.
-"""
+Each return is read in a worker (`arrive_held`), which keeps its tables; once its authority, return and year are
+known, the main process finds the same authority's previous-year submission (among the returns this add has just
+kept, else read back from the store inside the add's transaction; one of this add still being validated is kept
+first) and the same worker validates the return with it (`check_held`), so a return's tables cross between the
+processes once. Results come back in the order of the groups; at most a few returns are in flight at once, so
+memory does not grow with the number of returns."""
 
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Executor, Future
 from pathlib import Path
 
 from csctools.reference.authorities import Authority
-from csctools.store.intake import VALIDATED, Arrival, LastYear, Submission, arrive, check
+from csctools.store.intake import VALIDATED, Arrival, LastYear, Submission, arrive_held, check_held
 
 LastYearLookup = Callable[[str, str, int], LastYear | None]
 Skipped = Callable[[list[Path]], None]
@@ -47,35 +47,40 @@ def submissions(
     """Every group of files as a submission (rejected or validated), in order; provider lists reported to
     `skipped`. `last_year(la_number, dataset, end_year)` reads last year's submission from the store."""
     if jobs <= 1 or len(groups) < 3:
-        yield from _run(_Serial(), groups, la, packs, last_year, skipped, 1)
+        yield from _run([_Serial()], groups, la, packs, last_year, skipped)
         return
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
-        yield from _run(pool, groups, la, packs, last_year, skipped, jobs)
+    # one single-process executor per worker, so that a return is validated by the process that read it
+    spawn = multiprocessing.get_context("spawn")
+    workers = [ProcessPoolExecutor(1, mp_context=spawn) for _ in range(jobs)]
+    try:
+        yield from _run(workers, groups, la, packs, last_year, skipped)
+    finally:
+        for worker in workers:
+            worker.shutdown(cancel_futures=True)
 
 
 def _run(
-    pool: Executor,
+    workers: Sequence[Executor],
     groups: list[list[Path]],
     la: Authority | None,
     packs: tuple[str, ...],
     last_year: LastYearLookup,
     skipped: Skipped,
-    jobs: int,
 ) -> Iterator[Submission]:
-    window = 2 * jobs + 1  # returns read ahead, and validations in flight, at most
-    reads: deque[tuple[list[Path], Future[Arrival | Submission | None]]] = deque()
+    window = 2 * len(workers) + 1  # returns read ahead, and validations in flight, at most
+    reads: deque[tuple[list[Path], int, Future[Arrival | Submission | None]]] = deque()
     checks: deque[tuple[list[Path], tuple[str, str, int] | None, Future[Submission | None]]] = deque()
-    waiting = iter(groups)
+    waiting = iter(enumerate(groups))
 
     def read_ahead() -> None:
         while len(reads) < window:
-            group = next(waiting, None)
+            token, group = next(waiting, (0, None))
             if group is None:
                 return
-            reads.append((group, pool.submit(arrive, group, la)))
+            reads.append((group, token, workers[token % len(workers)].submit(arrive_held, group, la, token)))
 
     def results(until: tuple[str, str, int] | None = None, keep: int = 0) -> Iterator[Submission]:
         """Validations in order: up to and including the one of `until`, or until `keep` remain in flight."""
@@ -91,7 +96,7 @@ def _run(
 
     read_ahead()
     while reads:
-        group, read = reads.popleft()
+        group, token, read = reads.popleft()
         read_ahead()
         came = read.result()
         if not isinstance(came, Arrival):
@@ -102,6 +107,7 @@ def _run(
             if any(key == before for _, key, _ in checks):
                 yield from results(until=before)  # last year's return of this add: kept before it is looked up
             previous = last_year(number, dataset, year) if dataset in VALIDATED else None
-            checks.append((group, came.key, pool.submit(check, came, previous, packs)))
+            worker = workers[token % len(workers)]  # the process holding the return's tables
+            checks.append((group, came.key, worker.submit(check_held, token, previous, packs)))
         yield from results(keep=window)
     yield from results()
