@@ -50,9 +50,7 @@ def submissions(store: Path) -> pl.DataFrame:
 
 def store_errors(store: Path, submission_id: int) -> pl.DataFrame:
     with duckdb.connect(str(store), read_only=True) as connection:
-        rows = pl.DataFrame(
-            connection.sql(f"SELECT * FROM errors WHERE submission_id = {submission_id}")
-        )
+        rows = pl.DataFrame(connection.sql(f"SELECT * FROM errors WHERE submission_id = {submission_id}"))
     return rows.rename({"table_name": "table"}).select(KEY).sort(KEY)
 
 

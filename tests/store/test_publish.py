@@ -41,7 +41,7 @@ def key(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def publish(store: Path, key: Path, out: Path, policy: str, *extra: str) -> str:
     args = ["store", "publish", str(store), "--policy", policy, "--key-file", str(key), "-o", str(out), *extra]
-    result = runner.invoke(app, args)
+    result = runner.invoke(app, args if "--jobs" in extra else [*args, "--jobs", "1"])
     assert result.exit_code == 0, result.output
     return result.output
 
@@ -214,3 +214,21 @@ def test_no_identifier_of_any_return_is_published(
         shared = pl.read_csv(out / "csv" / "annex_a_List8.csv", infer_schema=False)
         assert "Date of Last Health Assessment" not in shared.columns and "Date of Birth" in shared.columns
         assert set(shared["Date of Birth"]) <= {"under 1", "1-4", "5-9", "10-15", "16 and over"}
+
+
+def test_publishing_in_worker_processes_writes_the_same_files(
+    every_return_store: Path, key: Path, tmp_path: Path
+) -> None:
+    publish(every_return_store, key, tmp_path / "one", "regional", "--jobs", "1")
+    publish(every_return_store, key, tmp_path / "two", "regional", "--jobs", "2")
+    files = {
+        name: {p.relative_to(tmp_path / name): p.read_bytes() for p in (tmp_path / name).rglob("*") if p.is_file()}
+        for name in ("one", "two")
+    }
+    assert files["one"].keys() == files["two"].keys() and len(files["one"]) > 50
+    different = [path for path, content in files["one"].items() if files["two"][path] != content]
+    assert different == [Path("manifest.json")]  # its publication time only
+    manifests = [json.loads(files[name][Path("manifest.json")]) for name in ("one", "two")]
+    assert [{k: v for k, v in m.items() if k != "published_at"} for m in manifests] == [
+        {k: v for k, v in manifests[0].items() if k != "published_at"}
+    ] * 2

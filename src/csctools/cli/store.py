@@ -204,6 +204,7 @@ def publish_command(
         str | None,
         typer.Option("--as-of", help="Publish the store as it stood at the end of a day (YYYY-MM-DD) or at a time"),
     ] = None,
+    jobs: Annotated[int, typer.Option(help="Processes pseudonymising and writing (default: the machine's cores)")] = 0,
 ) -> None:
     """Merged datasets per table (Hive-partitioned Parquet, CSV) and open aggregates with small numbers suppressed."""
     from csctools.cli.share import load_key, load_policy
@@ -226,7 +227,8 @@ def publish_command(
         fail(f"{output} is not an empty folder: give a new one")
     try:
         with open_store(store, read_only=True) as connection:
-            lines = publish(connection, policy, key, output, day)
+            workers = jobs or min(os.cpu_count() or 1, 4)
+            lines = publish(connection, policy, key, output, day, store, workers)
     except StoreError as error:
         fail(str(error))
     for line in lines:

@@ -107,6 +107,11 @@ def _connect(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
     return connection
 
 
+def connect_read_only(path: Path) -> duckdb.DuckDBPyConnection:
+    """A read-only connection (with the store's memory limit) for a worker process; readers do not wait."""
+    return _connect(path, read_only=True)
+
+
 @contextmanager
 def open_store(path: Path, read_only: bool = False, wait: float = 60.0) -> Iterator[duckdb.DuckDBPyConnection]:
     """The store's connection; another process holding the file is waited for (up to `wait` seconds)."""
