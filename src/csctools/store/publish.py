@@ -1,8 +1,9 @@
 """Publishing the store under a policy: merged record-level datasets and open aggregates.
 
 The standing submissions (the latest version per authority, return and year, or as they stood at a time) are read
-from the store in batches of one return and year (25 authorities at most), pseudonymised, leak-checked and appended
-to the outputs, so memory stays that of a batch however many authorities the store holds::
+from the store in batches of one return and year (25 authorities at most), pseudonymised, leak-checked and written
+(in worker processes when asked), so memory stays that of a batch however many authorities the store holds; each
+CSV is joined from its batches' parts in batch order::
 
     DIR/parquet/<return>/<Table>/year=2025_26/authority=E08000035/part-0.parquet   (Hive-style partitions)
     DIR/csv/<return>_<Table>.csv                                                   (every authority and year)
