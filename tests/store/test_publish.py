@@ -13,7 +13,9 @@ import pytest
 from typer.testing import CliRunner
 
 from csctools.cli.main import app
-from tests.share.test_leaks import normal, output_cells
+from csctools.synth.generate import SynthResult
+from tests.share.conftest import POLICIES
+from tests.share.test_leaks import identifiers, input_returns, normal, output_cells
 
 runner = CliRunner()
 END = date(2026, 3, 31)
@@ -39,7 +41,7 @@ def key(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def publish(store: Path, key: Path, out: Path, policy: str, *extra: str) -> str:
     args = ["store", "publish", str(store), "--policy", policy, "--key-file", str(key), "-o", str(out), *extra]
-    result = runner.invoke(app, args)
+    result = runner.invoke(app, args if "--jobs" in extra else [*args, "--jobs", "1"])
     assert result.exit_code == 0, result.output
     return result.output
 
@@ -182,3 +184,51 @@ def test_star_schema_placements_by_hand() -> None:
         ("E1|2025/26|b", date(2025, 5, 1), None, "K2", 2),
     ]
     assert star["episode"]["placement_key"].n_unique() == 3 and star["episode"].height == 5
+
+
+@pytest.fixture(scope="module")
+def every_return_store(synthetic: tuple[Path, SynthResult], tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """LA 383's two years of every return (903 CSV and XML, CIN XML) and its Annex A workbook, in one store."""
+    path = tmp_path_factory.mktemp("every") / "hub.duckdb"
+    result = runner.invoke(app, ["store", "add", str(path), str(synthetic[0] / "383"), "--la", "383", "--jobs", "1"])
+    assert result.exit_code == 0, result.output
+    assert "383 Leeds annex_a 2025/26: version 1" in result.output
+    return path
+
+
+@pytest.mark.parametrize("policy", POLICIES)
+def test_no_identifier_of_any_return_is_published(
+    policy: str, every_return_store: Path, synthetic: tuple[Path, SynthResult], key: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    publish(every_return_store, key, out, policy)
+    ids = identifiers(input_returns(synthetic[0] / "383"))
+    assert len(ids) > 1000
+    cells = output_cells(out)
+    assert cells.len() > (0 if policy == "open" else 5000)
+    assert int(cells.str.contains_any(ids).sum()) == 0
+    annex = sorted(p.name for p in (out / "csv").glob("annex_a_*.csv")) if (out / "csv").exists() else []
+    # regional shares the identity columns of every list, sufficiency list 8 only, open no record (deny by default)
+    assert len(annex) == {"regional": 11, "sufficiency": 1, "open": 0}[policy]
+    if policy == "sufficiency":
+        shared = pl.read_csv(out / "csv" / "annex_a_List8.csv", infer_schema=False)
+        assert "Date of Last Health Assessment" not in shared.columns and "Date of Birth" in shared.columns
+        assert set(shared["Date of Birth"]) <= {"under 1", "1-4", "5-9", "10-15", "16 and over"}
+
+
+def test_publishing_in_worker_processes_writes_the_same_files(
+    every_return_store: Path, key: Path, tmp_path: Path
+) -> None:
+    publish(every_return_store, key, tmp_path / "one", "regional", "--jobs", "1")
+    publish(every_return_store, key, tmp_path / "two", "regional", "--jobs", "2")
+    files = {
+        name: {p.relative_to(tmp_path / name): p.read_bytes() for p in (tmp_path / name).rglob("*") if p.is_file()}
+        for name in ("one", "two")
+    }
+    assert files["one"].keys() == files["two"].keys() and len(files["one"]) > 50
+    different = [path for path, content in files["one"].items() if files["two"][path] != content]
+    assert different == [Path("manifest.json")]  # its publication time only
+    manifests = [json.loads(files[name][Path("manifest.json")]) for name in ("one", "two")]
+    assert [{k: v for k, v in m.items() if k != "published_at"} for m in manifests] == [
+        {k: v for k, v in manifests[0].items() if k != "published_at"}
+    ] * 2

@@ -4,17 +4,13 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterable, Iterator
 from datetime import date, datetime, time
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
 from csctools.cli.common import expand_inputs, fail, plural
-
-if TYPE_CHECKING:
-    from csctools.store.intake import Submission
 
 app = typer.Typer(
     help="Keep every authority's submissions (append-only) and publish merged datasets.", no_args_is_help=True
@@ -34,53 +30,48 @@ def find_la(code: str | None):  # type: ignore[no-untyped-def]  # csctools.refer
         fail(str(error))
 
 
-def _intake_all(groups: list[list[Path]], la_code: str | None, jobs: int) -> Iterator[Submission]:
-    """Each return read and validated (in `jobs` processes), in order, as they are done; provider lists skipped."""
-    from csctools.store.intake import intake
-
-    authority = find_la(la_code)
-    if jobs <= 1 or len(groups) < 3:
-        results: Iterator[Submission | None] = (intake(group, authority) for group in groups)
-        yield from _announced(groups, results)
-        return
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
-        yield from _announced(groups, pool.map(intake, groups, [authority] * len(groups)))
-
-
-def _announced(groups: list[list[Path]], results: Iterable[Submission | None]) -> Iterator[Submission]:
-    for group, submission in zip(groups, results, strict=True):
-        if submission is None:
-            typer.echo(f"{group[0]}: an Ofsted provider list, not a return; skipped")
-        else:
-            yield submission
+def _skipped(group: list[Path]) -> None:
+    typer.echo(f"{group[0]}: an Ofsted provider list, not a return; skipped")
 
 
 @app.command("add")
 def add_command(
     store: StoreArg,
-    files: Annotated[list[Path], typer.Argument(help="Returns' files or folders (903 CSV or XML, CIN XML)")],
+    files: Annotated[
+        list[Path], typer.Argument(help="Returns' files or folders (903 CSV or XML, CIN XML, Annex A XLSX)")
+    ],
     la: Annotated[
         str | None, typer.Option("--la", help="The authority (else the census header or folder name)")
+    ] = None,
+    packs: Annotated[
+        list[str] | None,
+        typer.Option("--pack", help="A local rule pack (folder, zip or installed name), as csc validate; repeatable"),
     ] = None,
     wait: Annotated[float, typer.Option(help="Seconds to wait while another process writes to the store")] = 60.0,
     jobs: Annotated[int, typer.Option(help="Processes reading and validating (default: the machine's cores)")] = 0,
 ) -> None:
-    """Validate each return at the door and keep it as a new version, in one transaction. Exit 1 if any was rejected."""
-    from csctools.store.db import StoreError, add_submissions, open_store
+    """Validate each return at the door (with last year's return when the store holds it, and any packs) and keep
+    it as a new version, all in one transaction. Exit 1 if any was rejected."""
+    from csctools.store.db import Adding, StoreError, open_store
     from csctools.store.intake import group_returns
+    from csctools.store.pipeline import submissions
     from csctools.years import CollectionYear
 
     paths = expand_inputs(files)
     if not paths:
         fail("no input files found")
-    groups = group_returns(paths)
-    find_la(la)  # a wrong --la stops before the store is opened
+    # in path order: in a hub's layout (.../383/2024_25/...) or with files named by year, last year's return of
+    # this add comes before this year's, and is kept first so that this year's is validated with it
+    groups = sorted(group_returns(paths), key=lambda group: str(group[0]))
+    authority = find_la(la)  # a wrong --la stops before the store is opened
+    pack_paths = tuple(packs or [])
+    _check_packs(pack_paths)  # a bad pack stops before the store is opened, as in csc validate
+    workers = jobs or min(os.cpu_count() or 1, 4)
     try:
-        with open_store(store, wait=wait) as connection:
-            kept = add_submissions(connection, _intake_all(groups, la, jobs or min(os.cpu_count() or 1, 4)))
+        with open_store(store, wait=wait) as connection, Adding(connection) as adding:
+            for submission in submissions(groups, authority, pack_paths, adding.last_year, _skipped, workers):
+                adding.keep(submission)
+        kept = adding.kept
     except StoreError as error:
         fail(str(error))
     rejected = 0
@@ -95,11 +86,26 @@ def add_command(
         queries = plural(submission.summary["queries"], "query", "queries")
         counts = f"{plural(submission.summary['errors'], 'error')}, {queries}"
         how = f" (authority {submission.note})" if submission.note not in ("", "given") else ""
-        typer.echo(f"#{submission_id} {who} {submission.dataset} {year}: version {version}, {counts}{how}")
+        last = f", with last year's #{submission.previous}" if submission.previous is not None else ""
+        typer.echo(f"#{submission_id} {who} {submission.dataset} {year}: version {version}, {counts}{last}{how}")
     if not kept:
         fail("no return among the files; nothing was added")
     typer.echo(f"{plural(len(kept), 'submission')} kept in {store} ({rejected} rejected)")
     raise typer.Exit(1 if rejected else 0)
+
+
+def _check_packs(paths: tuple[str, ...]) -> None:
+    """Each pack read and its SQL checked against every year its rules apply to; exit 2 on a problem."""
+    if not paths:
+        return
+    from csctools.cli.pack_options import load_packs
+    from csctools.packs.files import PackError
+    from csctools.packs.registry import check_packs
+
+    try:
+        check_packs(load_packs(list(paths)))
+    except PackError as error:
+        fail(f"pack {error}")
 
 
 @app.command("list")
@@ -198,6 +204,7 @@ def publish_command(
         str | None,
         typer.Option("--as-of", help="Publish the store as it stood at the end of a day (YYYY-MM-DD) or at a time"),
     ] = None,
+    jobs: Annotated[int, typer.Option(help="Processes pseudonymising and writing (default: the machine's cores)")] = 0,
 ) -> None:
     """Merged datasets per table (Hive-partitioned Parquet, CSV) and open aggregates with small numbers suppressed."""
     from csctools.cli.share import load_key, load_policy
@@ -220,7 +227,8 @@ def publish_command(
         fail(f"{output} is not an empty folder: give a new one")
     try:
         with open_store(store, read_only=True) as connection:
-            lines = publish(connection, policy, key, output, day)
+            workers = jobs or min(os.cpu_count() or 1, 4)
+            lines = publish(connection, policy, key, output, day, store, workers)
     except StoreError as error:
         fail(str(error))
     for line in lines:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import time
+from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -21,10 +22,11 @@ import duckdb
 import polars as pl
 
 from csctools import __version__
+from csctools.io.result import ReturnData
 from csctools.model import SOURCE_ROW, ColumnType
 from csctools.packs.sql import register
 from csctools.share.columns import DATASETS
-from csctools.store.intake import Submission
+from csctools.store.intake import LastYear, Submission
 
 SCHEMA_VERSION = "1"
 DUCK_TYPES = {
@@ -55,6 +57,7 @@ CREATE TABLE IF NOT EXISTS submissions (
     csctools_version VARCHAR NOT NULL, packs VARCHAR NOT NULL,
     errors INTEGER, queries INTEGER, rows_by_table VARCHAR, outcomes VARCHAR, authority_from VARCHAR
 );
+ALTER TABLE submissions ADD COLUMN IF NOT EXISTS previous_submission BIGINT;
 CREATE TABLE IF NOT EXISTS submission_files (submission_id BIGINT, name VARCHAR, sha256 VARCHAR, bytes BIGINT);
 CREATE TABLE IF NOT EXISTS errors (
     submission_id BIGINT, rule_code VARCHAR, severity VARCHAR, table_name VARCHAR, row_number BIGINT,
@@ -74,8 +77,6 @@ def data_table(dataset: str, table: str) -> str:
 
 def _create_data_tables(connection: duckdb.DuckDBPyConnection) -> None:
     for dataset, model in DATASETS.items():
-        if dataset == "annex_a":
-            continue
         for table in model.tables:
             columns = ", ".join(f'"{c.name}" {DUCK_TYPES[c.type]}' for c in table.columns)
             connection.execute(
@@ -84,8 +85,18 @@ def _create_data_tables(connection: duckdb.DuckDBPyConnection) -> None:
             )
 
 
+MEMORY_LIMIT = "CSC_STORE_MEMORY_LIMIT"  # DuckDB's memory limit for the store (default below)
+DEFAULT_MEMORY_LIMIT = "512MB"
+
+
 def _connect(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
-    connection = duckdb.connect(str(path), read_only=read_only)
+    # DuckDB keeps the blocks it writes and reads in its buffer pool up to its memory limit (80% of the machine by
+    # default), so an add or publish would grow with the store; with a limit, written blocks are evicted (they are
+    # in the file) and anything else spills to the temporary folder beside the store
+    config: dict[str, str | bool | int | float | list[str]] = {
+        "memory_limit": os.environ.get(MEMORY_LIMIT) or DEFAULT_MEMORY_LIMIT
+    }
+    connection = duckdb.connect(str(path), read_only=read_only, config=config)
     if not read_only:
         connection.execute(SETUP)
         _create_data_tables(connection)
@@ -94,6 +105,11 @@ def _connect(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
             [SCHEMA_VERSION, f"csctools {__version__}"],
         )
     return connection
+
+
+def connect_read_only(path: Path) -> duckdb.DuckDBPyConnection:
+    """A read-only connection (with the store's memory limit) for a worker process; readers do not wait."""
+    return _connect(path, read_only=True)
 
 
 @contextmanager
@@ -174,6 +190,7 @@ SUBMISSION_SCHEMA = pl.Schema(
         "rows_by_table": pl.String(),
         "outcomes": pl.String(),
         "authority_from": pl.String(),
+        "previous_submission": pl.Int64(),
     }
 )
 FILE_SCHEMA = pl.Schema({"submission_id": pl.Int64, "name": pl.String, "sha256": pl.String, "bytes": pl.Int64})
@@ -209,7 +226,7 @@ class _Pending:
             inserts.append(("submission_files", pl.DataFrame(self.files, schema=FILE_SCHEMA)))
         for target, rows in inserts:
             register(connection, "_incoming", rows)
-            connection.execute(f'INSERT INTO "{target}" SELECT * FROM _incoming')
+            connection.execute(f'INSERT INTO "{target}" BY NAME SELECT * FROM _incoming')
             connection.unregister("_incoming")
         self.clear()
 
@@ -229,13 +246,114 @@ def _submission_row(submission: Submission, submission_id: int, version: int | N
         "received_at": submission.received_at,
         "content_hash": submission.content_hash,
         "csctools_version": __version__,
-        "packs": json.dumps([f"DfE {submission.dataset} rules (csctools {__version__})"] if submission.dataset else []),
+        "packs": json.dumps(list(submission.packs)),
         "errors": submission.summary.get("errors"),
         "queries": submission.summary.get("queries"),
         "rows_by_table": json.dumps({name: frame.height for name, frame in submission.tables.items()}),
         "outcomes": json.dumps({k: v for k, v in submission.summary.items() if k not in ("errors", "queries")}),
         "authority_from": submission.note or None,
+        "previous_submission": submission.previous,
     }
+
+
+RECENT = 4  # returns of an add held for the next year's validation
+
+
+class Adding:
+    """One add's transaction: submissions kept as they come (in batches of rows), last year's returns read back
+    inside the same transaction (so a return of this add counts as last year's for the next year of the add)."""
+
+    def __init__(self, connection: duckdb.DuckDBPyConnection) -> None:
+        self.connection = connection
+        self.pending = _Pending()
+        self.kept: list[Kept] = []
+        self.versions: dict[tuple[str | None, str | None, int | None], int] = {}
+        self.unflushed: set[tuple[str | None, str | None, int | None]] = set()
+        # the latest returns kept by this add, as the store holds them: last year's return of the same add is
+        # usually among them (a hub's folders go authority by authority, year by year), so it is not read back
+        self.recent: OrderedDict[tuple[str | None, str | None, int | None], LastYear] = OrderedDict()
+
+    def __enter__(self) -> Adding:
+        self.connection.execute("BEGIN TRANSACTION")
+        self.versions = _versions(self.connection)
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, *_: object) -> None:
+        if kind is not None:
+            self.connection.execute("ROLLBACK")
+            return
+        try:
+            self.pending.flush(self.connection)
+            _pause_for_tests()
+            self.connection.execute("COMMIT")
+        except BaseException:
+            self.connection.execute("ROLLBACK")
+            raise
+
+    def last_year(self, authority: str, dataset: str, year: int) -> LastYear | None:
+        """The authority's standing submission of the year before `year` (an end year), read back whole."""
+        from csctools.store.queries import last_year, submission_tables
+        from csctools.years import CollectionYear
+
+        which = (authority, dataset, year - 1)
+        if which in self.recent:
+            return self.recent[which]
+        if which in self.unflushed:
+            self.pending.flush(self.connection)
+            self.unflushed.clear()
+        found = last_year(self.connection, authority, dataset, year)
+        if found is None:
+            return None
+        submission_id, version = found
+        tables = submission_tables(self.connection, dataset, submission_id)
+        return LastYear(submission_id, version, ReturnData(dataset, CollectionYear(year - 1), tables, []))
+
+    def _remember(self, which: tuple[str | None, str | None, int | None], kept: LastYear) -> None:
+        from csctools.years import CollectionYear
+
+        kept.data.year = CollectionYear(int(which[2] or 0))
+        self.recent[which] = kept
+        self.recent.move_to_end(which)
+        while len(self.recent) > RECENT:
+            self.recent.popitem(last=False)
+
+    def keep(self, submission: Submission) -> Kept:
+        row = self.connection.execute("SELECT nextval('submission_ids')").fetchone()
+        submission_id = int(row[0]) if row else 0
+        version = None
+        pending = self.pending
+        if submission.rejected is None and submission.dataset is not None:
+            which = (submission.authority.number if submission.authority else None, submission.dataset, submission.year)
+            version = self.versions.get(which, 0) + 1
+            self.versions[which] = version
+            self.unflushed.add(which)
+            kept_tables = {}
+            for name, frame in submission.tables.items():
+                if name in {t.name for t in DATASETS[submission.dataset].tables}:
+                    typed = _typed(frame, submission.dataset, name, submission_id)
+                    pending.data.setdefault(data_table(submission.dataset, name), []).append(typed)
+                    kept_tables[name] = typed.drop("submission_id")
+            self._remember(
+                which, LastYear(submission_id, version, ReturnData(submission.dataset, None, kept_tables, []))
+            )
+            if submission.errors is not None and submission.errors.height:
+                pending.errors.append(
+                    submission.errors.select(pl.lit(submission_id, pl.Int64).alias("submission_id"), *ERROR_COLUMNS)
+                    .cast({"row_number": pl.Int64})
+                    .rename({"table": "table_name"})
+                )
+        pending.submissions.append(_submission_row(submission, submission_id, version))
+        pending.files += [
+            {"submission_id": submission_id, "name": f.name, "sha256": f.sha256, "bytes": f.size}
+            for f in submission.files
+        ]
+        kept = Kept(submission._replace(tables={}, errors=None), submission_id, version)
+        self.kept.append(kept)
+        pending.rows += sum(frame.height for frame in submission.tables.values())
+        if pending.rows >= FLUSH_ROWS:
+            pending.flush(self.connection)
+            self.unflushed.clear()
+        return kept
 
 
 def add_submissions(connection: duckdb.DuckDBPyConnection, submissions: Iterable[Submission]) -> list[Kept]:
@@ -244,50 +362,10 @@ def add_submissions(connection: duckdb.DuckDBPyConnection, submissions: Iterable
     Submissions are written as they come (an iterator of validations still running), in batches of rows. No
     statement takes Python parameters per submission: each one costs DuckDB milliseconds (it looks for pandas and
     numpy every time), so the submissions' rows go in through Arrow with the data."""
-    kept: list[Kept] = []
-    pending = _Pending()
-    connection.execute("BEGIN TRANSACTION")
-    try:
-        versions = _versions(connection)
+    with Adding(connection) as adding:
         for submission in submissions:
-            row = connection.execute("SELECT nextval('submission_ids')").fetchone()
-            submission_id = int(row[0]) if row else 0
-            version = None
-            if submission.rejected is None and submission.dataset is not None:
-                which = (
-                    submission.authority.number if submission.authority else None,
-                    submission.dataset,
-                    submission.year,
-                )
-                version = versions.get(which, 0) + 1
-                versions[which] = version
-                for name, frame in submission.tables.items():
-                    if name in {t.name for t in DATASETS[submission.dataset].tables}:
-                        target = data_table(submission.dataset, name)
-                        typed = _typed(frame, submission.dataset, name, submission_id)
-                        pending.data.setdefault(target, []).append(typed)
-                if submission.errors is not None and submission.errors.height:
-                    pending.errors.append(
-                        submission.errors.select(
-                            pl.lit(submission_id, pl.Int64).alias("submission_id"), *ERROR_COLUMNS
-                        ).cast({"row_number": pl.Int64})
-                    )
-            pending.submissions.append(_submission_row(submission, submission_id, version))
-            pending.files += [
-                {"submission_id": submission_id, "name": f.name, "sha256": f.sha256, "bytes": f.size}
-                for f in submission.files
-            ]
-            kept.append(Kept(submission._replace(tables={}, errors=None), submission_id, version))
-            pending.rows += sum(frame.height for frame in submission.tables.values())
-            if pending.rows >= FLUSH_ROWS:
-                pending.flush(connection)
-        pending.flush(connection)
-        _pause_for_tests()
-        connection.execute("COMMIT")
-    except BaseException:
-        connection.execute("ROLLBACK")
-        raise
-    return kept
+            adding.keep(submission)
+    return adding.kept
 
 
 def frame(connection: duckdb.DuckDBPyConnection, sql: str, params: list[object] | None = None) -> pl.DataFrame:

@@ -7,15 +7,25 @@ the add's one transaction.
 from __future__ import annotations
 
 import hashlib
-from datetime import UTC, datetime
+from dataclasses import replace
+from datetime import UTC, date, datetime
+from functools import cache
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 import polars as pl
 
+from csctools.datasets.annex_a.schema import ANNEX_A
 from csctools.io.result import ReturnData
+from csctools.model import ColumnType
 from csctools.read import read_files
 from csctools.reference.authorities import Authority, find_authority
+from csctools.years import CollectionYear
+
+VALIDATED = ("ssda903", "cin")  # returns with DfE validation rules (Annex A has none)
+
+if TYPE_CHECKING:
+    from csctools.packs.registry import LoadedPack
 
 
 class FileSeen(NamedTuple):
@@ -37,6 +47,8 @@ class Submission(NamedTuple):
     errors: pl.DataFrame | None
     summary: dict[str, int]  # rule outcomes by status, and "errors", "queries"
     note: str = ""  # how the authority was found
+    packs: tuple[str, ...] = ()  # the rule packs the validation used (name, version, source, hash)
+    previous: int | None = None  # the submission validated against as last year's return, if any
 
     @property
     def content_hash(self) -> str:
@@ -84,27 +96,100 @@ def group_returns(paths: list[Path]) -> list[list[Path]]:
     return list(groups.values())
 
 
-def intake(paths: list[Path], la: Authority | None) -> Submission | None:
-    """Read and validate one return's files; a file that cannot be read makes the submission rejected.
+class Arrival(NamedTuple):
+    """A return read at the door and its authority told, before its validation."""
+
+    files: list[FileSeen]
+    received_at: datetime
+    authority: Authority
+    data: ReturnData
+    note: str  # how the authority was found
+
+    @property
+    def key(self) -> tuple[str, str, int]:
+        """Authority number, return and collection year (end year)."""
+        return (self.authority.number, self.data.dataset, self.data.year.end if self.data.year else 0)
+
+
+def intake(
+    paths: list[Path], la: Authority | None, previous: LastYear | None = None, packs: tuple[str, ...] = ()
+) -> Submission | None:
+    """Read and validate one return's files (with last year's return and local packs if given); a file that cannot
+    be read makes the submission rejected.
 
     None for a file that is readable but no return (an Ofsted provider list): there is nothing to keep. A reader or
     the validation failing unexpectedly rejects the submission with the error, rather than stopping the whole add.
     """
+    came = arrive(paths, la)
+    return came if not isinstance(came, Arrival) else check(came, previous, packs)
+
+
+def arrive(paths: list[Path], la: Authority | None) -> Arrival | Submission | None:
+    """Read one return's files and tell its authority: an Arrival to validate, a rejected Submission, or None for
+    files that are no return (Ofsted provider lists)."""
     try:
-        return _intake(paths, la)
+        return _arrive(paths, la)
     except Exception as error:  # recorded as the reason; the other returns of the add are still kept
         when = datetime.now(UTC).replace(tzinfo=None)
-        return _rejected(paths, f"could not be read or validated ({type(error).__name__}: {error})", la, when)
+        return _rejected(paths, f"could not be read ({type(error).__name__}: {error})", la, when)
 
 
-def _intake(paths: list[Path], la: Authority | None) -> Submission | None:
-    from csctools.io.detect import PROVIDERS
-    from csctools.validate.run import authority_in_return, validate_return
+_HELD: dict[int, Arrival] = {}  # arrivals read by this (worker) process, waiting for their validation
+
+
+def arrive_held(paths: list[Path], la: Authority | None, token: int) -> Arrival | Submission | None:
+    """`arrive`, keeping the tables in this process for `check_held(token, ...)`: only the arrival's authority,
+    return and year travel back to the writer, not its tables (they travel once, validated)."""
+    came = arrive(paths, la)
+    if not isinstance(came, Arrival):
+        return came
+    _HELD[token] = came
+    light = ReturnData(came.data.dataset, came.data.year, {}, [])
+    return came._replace(data=light)
+
+
+def check_held(token: int, previous: LastYear | None, packs: tuple[str, ...]) -> Submission:
+    return check(_HELD.pop(token), previous, packs)
+
+
+class LastYear(NamedTuple):
+    """The same authority's previous-year submission, read back from the store."""
+
+    submission_id: int
+    version: int
+    data: ReturnData
+
+
+def check(arrival: Arrival, previous: LastYear | None = None, packs: tuple[str, ...] = ()) -> Submission:
+    """Validate an arrival with the same engine as `csc validate` (the DfE rules and any local packs, by path),
+    with last year's return when the store holds it."""
+    try:
+        return _check(arrival, previous, packs)
+    except Exception as error:
+        reason = f"could not be validated ({type(error).__name__}: {error})"
+        return _rejected([], reason, arrival.authority, arrival.received_at)._replace(files=arrival.files)
+
+
+def _all_provider_lists(paths: list[Path]) -> bool:
+    """Ofsted provider lists (workbooks with a URN column), told from their first rows without reading them whole
+    (reading one costs more than validating a return, and a hub's folders often hold one per authority)."""
+    from csctools.io.detect import PROVIDERS, detect
+
+    if not all(path.suffix.lower() in (".xlsx", ".xlsm") for path in paths):
+        return False
+    try:
+        return all(detect(path, path.read_bytes()) == PROVIDERS for path in paths)
+    except OSError:
+        return False  # read_files reports the file that cannot be opened
+
+
+def _arrive(paths: list[Path], la: Authority | None) -> Arrival | Submission | None:
+    from csctools.validate.run import authority_in_return
 
     when = datetime.now(UTC).replace(tzinfo=None)
-    returns, others = read_files(paths)
-    if not returns and others and all(r.dataset == PROVIDERS and not r.problems for r in others):
+    if _all_provider_lists(paths):
         return None
+    returns, others = read_files(paths)
     folder = _from_folders(paths)
     guess = la or folder  # recorded with a rejection, when known
     problems = [p.describe() for r in others for p in r.problems] or [f"{r.path}: not a return" for r in others]
@@ -116,9 +201,8 @@ def _intake(paths: list[Path], la: Authority | None) -> Submission | None:
     errors = [p for p in data.problems if p.severity.value == "error"]
     if errors:
         return _rejected(paths, errors[0].describe(), guess, when)
-    if data.dataset == "annex_a":
-        reason = "an Annex A workbook is not a statutory return; the store keeps SSDA903 and CIN"
-        return _rejected(paths, reason, guess, when)
+    if data.dataset == "annex_a" and data.year is None:
+        data = replace(data, year=annex_a_year(data))
     if data.year is None:
         return _rejected(paths, "the collection year cannot be told from the files", guess, when)
     named = authority_in_return(data)
@@ -129,11 +213,73 @@ def _intake(paths: list[Path], la: Authority | None) -> Submission | None:
     authority, note = next(((a, n) for a, n in choices if a is not None), (None, ""))
     if authority is None:
         return _rejected(paths, "the authority cannot be told: give --la", None, when)
-    result = validate_return(data, data.year, authority)
+    return Arrival(_seen(paths), when, authority, data, note)
+
+
+def annex_a_year(data: ReturnData) -> CollectionYear | None:
+    """The collection year an Annex A workbook runs to: the one holding its latest event date (birth dates left
+    out), or None when it holds no date."""
+    from csctools.share.columns import Kind, kind_of
+
+    model = ANNEX_A
+    latest: list[date] = []
+    for name, frame in data.tables.items():
+        table = model.table(name)
+        dates = [c.name for c in table.columns if c.type is ColumnType.DATE and kind_of(c) is not Kind.BIRTH]
+        found = (
+            frame.select(pl.max_horizontal(pl.col(c).max() for c in dates if c in frame.columns)).item()
+            if dates
+            else None
+        )
+        if found is not None:
+            latest.append(found)
+    return CollectionYear.containing(max(latest)) if latest else None
+
+
+@cache
+def _loaded_packs(paths: tuple[str, ...]) -> list[LoadedPack]:
+    from csctools.packs.registry import load
+
+    return load(paths, bind=False)
+
+
+def _check(arrival: Arrival, previous: LastYear | None, packs: tuple[str, ...]) -> Submission:
+    from csctools.validate.run import validate_return
+
+    data, year = arrival.data, arrival.data.year
+    assert year is not None  # an arrival has its year
+    if data.dataset not in VALIDATED:  # Annex A: read and checked by its reader; the DfE has no rules for it
+        warnings = len(data.problems)
+        summary = {"errors": 0, "queries": 0, "reader warnings": warnings}
+        return Submission(
+            arrival.files, arrival.received_at, arrival.authority, data.dataset, year.end, None, data.tables,
+            None, summary, arrival.note,
+        )  # fmt: skip
+    registry = None
+    if packs:
+        from csctools.packs.registry import build, check_packs
+
+        loaded = _loaded_packs(packs)
+        check_packs(loaded, year)
+        registry = build(data.dataset, loaded)
+    last = previous.data if previous is not None else None
+    result = validate_return(data, year, arrival.authority, last, registry=registry)
     summary = result.counts()
     summary["errors"] = result.error_count
     summary["queries"] = result.errors.height - result.error_count
     error_table = result.errors.with_columns(pl.col("source_file").str.split("/").list.last())
+    used = tuple(f"{p.name} {p.version} ({p.source}, sha256 {p.content_hash})" for p in result.packs)
     return Submission(
-        _seen(paths), when, authority, data.dataset, data.year.end, None, data.tables, error_table, summary, note
+        arrival.files,
+        arrival.received_at,
+        arrival.authority,
+        data.dataset,
+        year.end,
+        None,
+        data.tables,
+        error_table,
+        summary,
+        arrival.note,
+        used,
+        previous.submission_id if previous is not None else None,
     )

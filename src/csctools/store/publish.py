@@ -1,8 +1,9 @@
 """Publishing the store under a policy: merged record-level datasets and open aggregates.
 
 The standing submissions (the latest version per authority, return and year, or as they stood at a time) are read
-from the store in batches of one return and year (25 authorities at most), pseudonymised, leak-checked and appended
-to the outputs, so memory stays that of a batch however many authorities the store holds::
+from the store in batches of one return and year (25 authorities at most), pseudonymised, leak-checked and written
+(in worker processes when asked), so memory stays that of a batch however many authorities the store holds; each
+CSV is joined from its batches' parts in batch order::
 
     DIR/parquet/<return>/<Table>/year=2025_26/authority=E08000035/part-0.parquet   (Hive-style partitions)
     DIR/csv/<return>_<Table>.csv                                                   (every authority and year)
@@ -14,8 +15,11 @@ to the outputs, so memory stays that of a batch however many authorities the sto
 from __future__ import annotations
 
 import json
+import shutil
+from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
+from typing import NamedTuple
 
 import duckdb
 import polars as pl
@@ -35,6 +39,7 @@ from csctools.years import CollectionYear
 
 BATCH = 25  # submissions of one return and year read and pseudonymised together: memory stays that of a batch
 SUBMISSION = "_submission"
+SEP = "__"  # a CSV part's output folder and file name, e.g. csv__ssda903_Episodes.csv
 
 
 def batch_tables(connection: duckdb.DuckDBPyConnection, dataset: str, ids: list[int]) -> dict[str, pl.DataFrame]:
@@ -69,12 +74,6 @@ def _labels(batch: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def _append_csv(path: Path, rows: pl.DataFrame) -> None:
-    first = not path.exists()
-    with path.open("ab") as handle:
-        rows.write_csv(handle, include_header=first)
-
-
 def _write_partitions(out: Path, dataset: str, name: str, year: CollectionYear, rows: pl.DataFrame) -> None:
     for (ons,), part in rows.partition_by("organisation_code", as_dict=True, maintain_order=True).items():
         folder = out / "parquet" / dataset / name / f"year={year.key}" / f"authority={ons}"
@@ -84,6 +83,7 @@ def _write_partitions(out: Path, dataset: str, name: str, year: CollectionYear, 
 
 def _record_level(
     out: Path,
+    parts: Path,
     policy: Policy,
     key: bytes,
     dataset: str,
@@ -91,7 +91,8 @@ def _record_level(
     tables: dict[str, pl.DataFrame],
     labels: pl.DataFrame,
 ) -> int:
-    """Pseudonymise a batch, check it for leaks, append it to the outputs; the rows written."""
+    """Pseudonymise a batch, check it for leaks, write its partitions and its part of each CSV (in `parts`);
+    the rows written."""
     data = ReturnData(dataset, year, tables, [])
     shared = pseudonymise(data, policy, key)
     leaks = find_leaks(data, shared, policy)
@@ -105,52 +106,124 @@ def _record_level(
         labelled = labelled.select(*labels.columns[1:], *rows.columns)
         labelled_tables[name] = labelled
         _write_partitions(out, dataset, name, year, labelled)
-        (out / "csv").mkdir(exist_ok=True)
-        _append_csv(out / "csv" / f"{dataset}_{name}.csv", labelled)
+        labelled.write_csv(parts / f"csv{SEP}{dataset}_{name}.csv")
         written += labelled.height
     if dataset == "ssda903":
-        (out / "star").mkdir(exist_ok=True)
         for name, rows in star_tables(labelled_tables).items():
-            _append_csv(out / "star" / f"{name}.csv", rows)
+            rows.write_csv(parts / f"star{SEP}{name}.csv")
     return written
 
 
+class Unit(NamedTuple):
+    """One batch of publishing: up to BATCH submissions of one return and year, and where its CSV parts go."""
+
+    number: int
+    dataset: str
+    year: int
+    batch: pl.DataFrame  # the submissions' rows
+
+
+def _publish_unit(
+    connection: duckdb.DuckDBPyConnection, unit: Unit, policy: Policy, key: bytes, out: Path, parts: Path
+) -> tuple[list[pl.DataFrame], int]:
+    """A batch's open counts (before suppression) and record-level rows written."""
+    year = CollectionYear(unit.year)
+    labels = _labels(unit.batch)
+    tables = batch_tables(connection, unit.dataset, unit.batch["submission_id"].to_list())
+    aggregate_rows: list[pl.DataFrame] = []
+    if policy.aggregates:
+        by_submission = {name: frame.partition_by(SUBMISSION, as_dict=True) for name, frame in tables.items()}
+        for label in labels.iter_rows(named=True):
+            own = {
+                n: parts_[(label[SUBMISSION],)] for n, parts_ in by_submission.items() if (label[SUBMISSION],) in parts_
+            }
+            aggregate_rows += open_rows(
+                policy.aggregates,
+                unit.dataset,
+                own,
+                year,
+                label["organisation_label"],
+                label["organisation_code"],
+                label["extract_date"],
+            )
+    rows_out = 0
+    if unit.dataset in policy.returns():
+        folder = parts / f"{unit.number:06d}"
+        folder.mkdir(parents=True)
+        rows_out = _record_level(out, folder, policy, key, unit.dataset, year, tables, labels)
+    return aggregate_rows, rows_out
+
+
+_WORKER: dict[str, duckdb.DuckDBPyConnection] = {}  # a worker process's read-only connection to the store
+
+
+def _in_worker(
+    store: Path, unit: Unit, policy: Policy, key: bytes, out: Path, parts: Path
+) -> tuple[list[pl.DataFrame], int]:
+    if "store" not in _WORKER:
+        from csctools.store.db import connect_read_only
+
+        _WORKER["store"] = connect_read_only(store)
+    return _publish_unit(_WORKER["store"], unit, policy, key, out, parts)
+
+
+def _join_parts(out: Path, parts: Path) -> None:
+    """Each CSV of the outputs from its parts, in batch order (the header once), as if appended batch by batch."""
+    names = sorted({p.name for p in parts.glob(f"*/*{SEP}*.csv")})
+    for name in names:
+        folder, _, file = name.partition(SEP)
+        target = out / folder / file
+        target.parent.mkdir(exist_ok=True)
+        with target.open("wb") as handle:
+            for n, part in enumerate(sorted(parts.glob(f"*/{name}"))):
+                with part.open("rb") as source:
+                    if n:
+                        source.readline()  # the header, written once
+                    shutil.copyfileobj(source, handle)
+    shutil.rmtree(parts)
+
+
 def publish(
-    connection: duckdb.DuckDBPyConnection, policy: Policy, key: bytes, out: Path, as_of: datetime | None
+    connection: duckdb.DuckDBPyConnection,
+    policy: Policy,
+    key: bytes,
+    out: Path,
+    as_of: datetime | None,
+    store: Path | None = None,
+    jobs: int = 1,
 ) -> list[str]:
+    """Publish the standing submissions; with `store` (its path) and `jobs` > 1, the batches are pseudonymised
+    and written by that many worker processes (each with its own read-only connection), the same outputs."""
     submissions = standing(connection, as_of).sort("dataset", "year", "la_number")
     if submissions.is_empty():
         when = f" at {as_of:%Y-%m-%d %H:%M:%S}" if as_of else ""
         raise StoreError(f"the store held no accepted submission{when}: nothing to publish")
     out.mkdir(parents=True, exist_ok=True)
+    parts = out / ".parts"
     record_level = set(policy.returns())
+    units: list[Unit] = []
+    for (dataset, year_end), group in submissions.group_by("dataset", "year", maintain_order=True):
+        for start in range(0, group.height, BATCH):
+            units.append(Unit(len(units), str(dataset), int(str(year_end)), group.slice(start, BATCH)))
+    results: Iterable[tuple[list[pl.DataFrame], int]]
+    if store is None or jobs <= 1 or len(units) < 2:
+        results = [_publish_unit(connection, unit, policy, key, out, parts) for unit in units]
+    else:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        pool = ProcessPoolExecutor(min(jobs, len(units)), mp_context=multiprocessing.get_context("spawn"))
+        with pool:
+            count = len(units)
+            results = list(pool.map(_in_worker, [store] * count, units, [policy] * count, [key] * count,
+                                    [out] * count, [parts] * count))  # fmt: skip
     aggregate_rows: list[pl.DataFrame] = []
     rows_out = 0
-    for (dataset, year_end), group in submissions.group_by("dataset", "year", maintain_order=True):
-        year = CollectionYear(int(str(year_end)))
-        for start in range(0, group.height, BATCH):
-            batch = group.slice(start, BATCH)
-            labels = _labels(batch)
-            tables = batch_tables(connection, str(dataset), batch["submission_id"].to_list())
-            if policy.aggregates:
-                by_submission = {name: frame.partition_by(SUBMISSION, as_dict=True) for name, frame in tables.items()}
-                for label in labels.iter_rows(named=True):
-                    own = {
-                        n: parts[(label[SUBMISSION],)]
-                        for n, parts in by_submission.items()
-                        if (label[SUBMISSION],) in parts
-                    }
-                    aggregate_rows += open_rows(
-                        policy.aggregates,
-                        str(dataset),
-                        own,
-                        year,
-                        label["organisation_label"],
-                        label["organisation_code"],
-                        label["extract_date"],
-                    )
-            if dataset in record_level:
-                rows_out += _record_level(out, policy, key, str(dataset), year, tables, labels)
+    for counts, written in results:
+        aggregate_rows += counts
+        rows_out += written
+    if parts.exists():
+        _join_parts(out, parts)
     published = submissions.select(
         "submission_id", "la_number", "la_name", "dataset", "year", "version", "content_hash"
     ).to_dicts()

@@ -74,3 +74,35 @@ def error_log(connection: duckdb.DuckDBPyConnection, la_number: str, version: in
         "ORDER BY s.dataset, s.year, e.rule_code, e.table_name, e.row_number",
         [*params, la_number],
     )
+
+
+def submission_tables(
+    connection: duckdb.DuckDBPyConnection, dataset: str, submission_id: int
+) -> dict[str, pl.DataFrame]:
+    """One submission's tables as kept (typed, with their spreadsheet row `_row`); the tables it held, even empty."""
+    from csctools.share.columns import DATASETS
+    from csctools.store.db import data_table
+
+    found = frame(connection, "SELECT rows_by_table FROM submissions WHERE submission_id = ?", [int(submission_id)])
+    held = json.loads(found["rows_by_table"][0]) if found.height and found["rows_by_table"][0] else {}
+    tables = {}
+    for table in DATASETS[dataset].tables:
+        if table.name in held:
+            tables[table.name] = frame(
+                connection,
+                f'SELECT * EXCLUDE (submission_id) FROM "{data_table(dataset, table.name)}" '
+                f'WHERE submission_id = {int(submission_id)} ORDER BY "_row"',
+            )
+    return tables
+
+
+def last_year(connection: duckdb.DuckDBPyConnection, la_number: str, dataset: str, year: int) -> tuple[int, int] | None:
+    """The submission id and version standing for the authority's return of the collection year before `year`
+    (an end year), or None when the store holds none."""
+    rows = frame(
+        connection,
+        "SELECT submission_id, version FROM submissions WHERE status = 'accepted' AND la_number = ? AND dataset = ? "
+        "AND year = ? ORDER BY version DESC LIMIT 1",
+        [la_number, dataset, int(year) - 1],
+    )
+    return (int(rows["submission_id"][0]), int(rows["version"][0])) if rows.height else None
