@@ -173,7 +173,7 @@ def test_html_report(validated: tuple[ValidationResult, ReturnData], tmp_path: P
     result, data = validated
     path = tmp_path / "r.html"
     write_report(result, data, path)
-    text = path.read_text(encoding="utf-8")
+    text = re.sub(r' xmlns(:xlink)?="http://www.w3.org/[0-9/a-z]+"', "", path.read_text(encoding="utf-8"))
     assert "<script" not in text and "http://" not in text and "https://" not in text and "<link" not in text
     page = lxml_html.fromstring(text)
     assert len(page.xpath("//main")) == 1
@@ -198,12 +198,20 @@ def test_html_report(validated: tuple[ValidationResult, ReturnData], tmp_path: P
         d.get("id").removeprefix("child-"): len(d.xpath(".//tbody/tr")) for d in page.xpath("//details[@class='child']")
     }
     assert shown == {c: min(n, html_report.FAILURES_PER_CHILD) for c, n in per_child.iter_rows()}
-    # two charts, drawn inline with a text alternative
-    charts = page.xpath("//div[@id='charts']/svg")
-    assert len(charts) == 2 and all(c.get("role") == "img" and c.get("aria-label") for c in charts)
+    # the chart: failures by rule and by table drawn by matplotlib, inline, its accessible name listing the bars
+    charts = page.xpath("//figure[@id='charts']/svg")
+    assert len(charts) == 1 and charts[0].get("role") == "img"
+    label = charts[0].get("aria-label")
+    by_rule, by_table = label.split(". Failures by table: ")
     tables = failures_of(result.errors).group_by("table").len()
-    for table, count in tables.iter_rows():
-        assert f"{table}: {count:,}" in charts[1].get("aria-label")
+    assert sorted(by_table.rstrip(".").split("; ")) == sorted(f"{t} ({n:,})" for t, n in tables.iter_rows())
+    per_rule = failures_of(result.errors).group_by("rule_code").len().sort("len", descending=True)
+    bars = by_rule.split(": ", 1)[1].split("; ")
+    assert len(bars) == min(per_rule.height, html_report.BARS)
+    assert [int(b.rsplit("(", 1)[1].rstrip(")").replace(",", "")) for b in bars] == per_rule["len"].head(15).to_list()
+    # text stays text: every bar's rule code is readable in the SVG
+    svg_text = " ".join(charts[0].xpath(".//text()"))
+    assert all(b.rsplit(" (", 1)[0] in svg_text for b in bars)
 
 
 def test_html_report_with_no_failures_and_bad_code_order_inputs(tmp_path: Path) -> None:
@@ -218,18 +226,34 @@ def test_html_report_with_no_failures_and_bad_code_order_inputs(tmp_path: Path) 
     assert _sheet(CalamineWorkbook.from_path(str(tmp_path / "r.xlsx")), "Errors") == [list(xlsx_report.ERROR_HEADINGS)]
 
 
-def test_changes_since_are_counted_by_rule_table_child_row_and_field() -> None:
-    def frame(rows: list[tuple[str, str, str, int, str]]) -> pl.DataFrame:
-        return pl.DataFrame(rows, schema=["rule_code", "table", "child_id", "row_number", "field"], orient="row")
+def test_changes_since_are_counted_by_rule_table_child_file_row_and_field() -> None:
+    def frame(rows: list[tuple[str, str, str, str, int, str]]) -> pl.DataFrame:
+        columns = ["rule_code", "table", "child_id", "source_file", "row_number", "field"]
+        return pl.DataFrame(rows, schema=columns, orient="row")
 
     before = frame(
-        [("101", "Header", "1", 2, "SEX"), ("142", "Episodes", "1", 3, "DEC"), ("142", "Episodes", "1", 3, "DECOM")]
+        [
+            ("101", "Header", "1", "/a/header.csv", 2, "SEX"),
+            ("142", "Episodes", "1", "/a/episodes.csv", 3, "DEC"),
+            ("142", "Episodes", "1", "/a/episodes.csv", 3, "DECOM"),
+            ("INT14", "OC2", "1", "/a/oc2.csv", 5, "DOB"),
+        ]
     )
     after = frame(
-        [("142", "Episodes", "1", 3, "DEC"), ("142", "Episodes", "1", 3, "DECOM"), ("103", "Header", "2", 4, "ETHNIC")]
+        [
+            ("142", "Episodes", "1", "/b/episodes.csv", 3, "DEC"),  # the same file moved: still open
+            ("142", "Episodes", "1", "episodes.csv", 3, "DECOM"),
+            ("103", "Header", "2", "/b/header.csv", 4, "ETHNIC"),  # new
+            ("INT14", "OC2", "1", "/b/oc2_corrected.csv", 5, "DOB"),  # row 5 of another file: not the same failure
+        ]
     )
-    assert changes(before, after) == (1, 1, 2)
-    assert changes(before, after).describe() == "since the last run: 1 fixed, 1 new, 2 still open"
+    # fixed: 101 and INT14 of oc2.csv; new: 103 and INT14 of oc2_corrected.csv; still open: the two 142 cells
+    assert changes(before, after) == (2, 2, 2, False)
+    assert changes(before, after).describe() == "since the last run: 2 fixed, 2 new, 2 still open"
+    # a report of an older version (no source files) is still compared, matching rows by number, and says so
+    older = changes(before.drop("source_file"), after)
+    assert older == (1, 1, 3, True)
+    assert "from an older csctools without source files" in older.describe()
 
 
 def test_cli_lists_failed_rules_and_what_changed_since(injected: Path, tmp_path: Path) -> None:

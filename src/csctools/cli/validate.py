@@ -241,6 +241,6 @@ def validate_command(
             "(listed in the reports and by `csc rules list`)"
         )
     for path in output or []:
-        write_report(result, data, path, provider_list)
+        write_report(result, data, path, provider_list, last)
         typer.echo(f"report: {path}")
     raise typer.Exit(1 if result.error_count else 0)  # queries alone do not fail the return

@@ -4,8 +4,8 @@ the CSV/XLSX."""
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
-from html import escape
 from importlib import resources
 from pathlib import Path
 
@@ -18,6 +18,7 @@ from csctools.io.result import ReturnData, rejected_rows
 from csctools.validate.engine import FAILED, QUERIED, ValidationResult, failures_of, headline
 from csctools.validate.export import accepted_rows, summary
 from csctools.validate.guidance import guidance
+from csctools.validate.return_summary import NOTES, breakdowns, return_summary
 from csctools.validate.worklist import by_table, children, code_order, failures, short_file, tally_of
 
 FAILURES_PER_RULE = 50  # failures shown under each rule
@@ -39,28 +40,45 @@ def first_of_each(failed: pl.DataFrame, key: str, count: int) -> dict[str, list[
     return {str(k[0]): part.to_dicts() for k, part in head.partition_by(key, as_dict=True).items()}
 
 
-def bar_chart(title: str, bars: list[tuple[str, int]], note: str = "") -> Markup:
-    """A horizontal bar chart as inline SVG (no script), with a text alternative."""
-    height, label_width, width = 18, 110, 560
-    top = max((n for _, n in bars), default=1) or 1
-    rows = []
-    for i, (label, count) in enumerate(bars):
-        y = 24 + i * height
-        length = max(1.0, (width - label_width - 80) * count / top)
-        rows.append(
-            f'<text x="{label_width - 6}" y="{y + 12}" text-anchor="end">{escape(label)}</text>'
-            f'<rect x="{label_width}" y="{y + 2}" width="{length:.1f}" height="{height - 5}" fill="#1d4f91"/>'
-            f'<text x="{label_width + length + 4:.1f}" y="{y + 12}">{count:,}</text>'
+def import_plotting() -> None:
+    """Import matplotlib (about 0.6 s) ahead of the drawing, on a thread while the failures are grouped."""
+    import matplotlib.figure  # noqa: F401
+    from matplotlib.backends import backend_svg  # noqa: F401
+
+    import csctools.plotting  # noqa: F401
+
+
+def failure_chart(rules: list[tuple[str, int]], tables: list[tuple[str, int]], rule_count: int) -> Markup:
+    """Failures by rule (the BARS rules with most) and by table, two horizontal bar charts as one inline SVG drawn
+    with matplotlib, its accessible name listing every bar."""
+    from csctools.plotting import PALETTE, chart_style, new_figure, svg_markup
+
+    rules_title = "Failures by rule" + (f" (the {BARS} with most, of {rule_count})" if rule_count > BARS else "")
+    tables = tables[:BARS]
+    rows = max(len(rules), len(tables), 1)
+    with chart_style():
+        figure = new_figure(7.5, 0.9 + 0.2 * rows)
+        charts = zip(figure.subplots(1, 2), (rules_title, "Failures by table"), (rules, tables), strict=True)
+        for ax, title, bars in charts:
+            labels, counts = [label for label, _ in bars], [count for _, count in bars]
+            positions = list(range(len(bars)))
+            ax.barh(positions, counts, color=PALETTE[0], height=0.7)
+            ax.set_yticks(positions, labels)
+            ax.invert_yaxis()  # most first, at the top
+            ax.set_title(title)
+            ax.set_xlim(0, max(counts, default=1) * 1.25)
+            ax.xaxis.set_major_formatter("{x:,.0f}")
+            ax.tick_params(axis="x", labelsize=7)
+            for position, count in zip(positions, counts, strict=True):
+                ax.annotate(f"{count:,}", (count, position), xytext=(3, 0), textcoords="offset points", va="center")
+        text = (
+            f"{rules_title}: "
+            + "; ".join(f"{label} ({count:,})" for label, count in rules)
+            + ". Failures by table: "
+            + "; ".join(f"{label} ({count:,})" for label, count in tables)
+            + "."
         )
-    total_height = 30 + len(bars) * height
-    summary_text = "; ".join(f"{label}: {count:,}" for label, count in bars)
-    svg = (
-        f'<svg role="img" aria-label="{escape(title)}: {escape(summary_text)}" width="{width}" '
-        f'height="{total_height}" viewBox="0 0 {width} {total_height}" '
-        f'font-family="system-ui, sans-serif" font-size="12" fill="#1b1b1b">'
-        f'<text x="0" y="14" font-weight="600">{escape(title)}{escape(note)}</text>{"".join(rows)}</svg>'
-    )
-    return Markup(svg)
+        return Markup(svg_markup(figure, text))
 
 
 def rule_sections(
@@ -97,51 +115,67 @@ def child_sections(failed: pl.DataFrame) -> tuple[list[dict[str, object]], int]:
     return sections, listed.height
 
 
-def write_html(result: ValidationResult, data: ReturnData, path: Path, providers: pl.DataFrame | None = None) -> None:
+def write_html(
+    result: ValidationResult,
+    data: ReturnData,
+    path: Path,
+    providers: pl.DataFrame | None = None,
+    previous: ReturnData | None = None,
+) -> None:
+    """The report; `previous` (last year's return) puts last year's figures beside the summary of the return."""
+    outcomes = summary(result)
+    drawing = any(o["status"] in (FAILED, QUERIED) for o in outcomes)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        # matplotlib's import is Python work while grouping the failures is mostly polars (which lets go of the
+        # GIL): on a thread, the import costs little of the report's time
+        imported = pool.submit(import_plotting) if drawing else None
+        failed = failures(result, providers)
+        tally = tally_of(failed)
+        rules = rule_sections(result, failed, outcomes)
+        top_rules = sorted(((str(r["code"]), int(str(r["failures"]))) for r in rules), key=lambda b: -b[1])
+        chart = None
+        if imported is not None:
+            imported.result()
+            chart = pool.submit(failure_chart, top_rules[:BARS], by_table(failed), len(top_rules))
+        others = sorted(
+            (r for r in outcomes if r["status"] not in (FAILED, QUERIED)), key=lambda r: code_order(str(r["code"]))
+        )
+        kids, children_count = child_sections(failed)
+        accepted = accepted_rows(result)
+        figures = return_summary(data, result.year, previous)
+        context = {
+            "title": f"{result.dataset.upper()} {result.year.label} validation",
+            "authority": result.authority.name if result.authority else "",
+            "authority_code": result.authority.number if result.authority else "",
+            "year": result.year.label,
+            "last_year": (previous.year or result.year.previous()).label if previous is not None else "",
+            "run_date": datetime.now().strftime("%Y-%m-%d %H:%M"),
+            "version": __version__,
+            "counts": result.counts(),
+            "headline": headline(tally),
+            "error_count": tally.errors,
+            "query_count": tally.queries,
+            "children_count": tally.children,
+            "accepted_count": 0 if result.accepted is None else failures_of(result.accepted).height,
+            "failure_count": failed.height,
+            "absent_tables": result.absent_tables,
+            "files": [(Path(f.path).name, t.name, t.rows_read, len(t.rejected)) for f in data.files for t in f.tables],
+            "problems": [p.describe() for p in data.problems],
+            "packs": [p._asdict() for p in result.packs],
+            "notes": result.notes,
+            "summary_note": NOTES.get(result.dataset, ""),
+            "figures": [f for f in figures if not f.group],  # headlines; the breakdowns below
+            "breakdowns": breakdowns(figures),
+            "rules": rules,
+            "others": others,
+            "per_rule": FAILURES_PER_RULE,
+            "children": kids,
+            "children_total": children_count,
+            "accepted": accepted.head(ACCEPTED_SHOWN).to_dicts(),
+            "accepted_total": accepted.height,
+            "rejected": [e._replace(file=Path(e.file).name) for e in rejected_rows(data.files)],
+        }
+        context["chart"] = chart.result() if chart is not None else ""
     template = resources.files("csctools.validate").joinpath("report.html.j2").read_text(encoding="utf-8")
     environment = Environment(autoescape=select_autoescape(default=True))
-    failed = failures(result, providers)
-    tally = tally_of(failed)
-    outcomes = summary(result)
-    rules = rule_sections(result, failed, outcomes)
-    others = sorted(
-        (r for r in outcomes if r["status"] not in (FAILED, QUERIED)), key=lambda r: code_order(str(r["code"]))
-    )
-    top_rules = sorted(((str(r["code"]), int(str(r["failures"]))) for r in rules), key=lambda b: -b[1])
-    kids, children_count = child_sections(failed)
-    accepted = accepted_rows(result)
-    html = environment.from_string(template).render(
-        title=f"{result.dataset.upper()} {result.year.label} validation",
-        authority=result.authority.name if result.authority else "",
-        authority_code=result.authority.number if result.authority else "",
-        year=result.year.label,
-        run_date=datetime.now().strftime("%Y-%m-%d %H:%M"),
-        version=__version__,
-        counts=result.counts(),
-        headline=headline(tally),
-        error_count=tally.errors,
-        query_count=tally.queries,
-        children_count=tally.children,
-        accepted_count=0 if result.accepted is None else failures_of(result.accepted).height,
-        failure_count=failed.height,
-        absent_tables=result.absent_tables,
-        files=[(Path(f.path).name, t.name, t.rows_read, len(t.rejected)) for f in data.files for t in f.tables],
-        problems=[p.describe() for p in data.problems],
-        packs=[p._asdict() for p in result.packs],
-        notes=result.notes,
-        rules=rules,
-        others=others,
-        chart_rules=bar_chart(
-            "Failures by rule",
-            top_rules[:BARS],
-            f" (the {BARS} most of {len(top_rules)})" if len(top_rules) > BARS else "",
-        ),
-        chart_tables=bar_chart("Failures by table", by_table(failed)),
-        per_rule=FAILURES_PER_RULE,
-        children=kids,
-        children_total=children_count,
-        accepted=accepted.head(ACCEPTED_SHOWN).to_dicts(),
-        accepted_total=accepted.height,
-        rejected=[e._replace(file=Path(e.file).name) for e in rejected_rows(data.files)],
-    )
-    path.write_text(html, encoding="utf-8")
+    path.write_text(environment.from_string(template).render(**context), encoding="utf-8")
