@@ -57,9 +57,9 @@ def test_903_summary_worked_by_hand() -> None:
     ]
     groups = {g: [(f.label, f.this_year, f.last_year) for f in rows] for g, rows in breakdowns(figures).items()}
     assert groups == {
-        "at 31 March by placement type": [("U1", 1, 2), ("U4", 1, 1)],
-        "at 31 March by legal status": [("C2", 1, 2), ("J2", 1, 0), ("C1", 0, 1)],
-        "at 31 March by category of need": [("N1", 2, 1), ("N2", 0, 1), ("N4", 0, 1)],
+        "looked after at 31 March by placement type": [("U1", 1, 2), ("U4", 1, 1)],
+        "looked after at 31 March by legal status": [("C2", 1, 2), ("J2", 1, 0), ("C1", 0, 1)],
+        "looked after at 31 March by category of need": [("N1", 2, 1), ("N2", 0, 1), ("N4", 0, 1)],
     }
 
 
@@ -122,7 +122,7 @@ def test_the_summary_in_the_html_and_xlsx_reports(tmp_path: Path) -> None:
     assert [th.text_content() for th in table.xpath(".//thead//th")] == ["What", "2025/26", "2024/25"]
     rows = [[c.text_content() for c in tr] for tr in table.xpath(".//tbody/tr")]
     assert rows[0] == ["Children looked after at 31 March", "2", "3"]
-    legal = page.xpath("//table[@class='breakdown'][caption='Children looked after at 31 March by legal status']")
+    legal = page.xpath("//table[@class='breakdown'][caption='Looked after at 31 March by legal status']")
     assert [[c.text_content() for c in tr] for tr in legal[0].xpath(".//tbody/tr")] == [
         ["C2", "1", "2"],
         ["J2", "1", "0"],
@@ -133,4 +133,4 @@ def test_the_summary_in_the_html_and_xlsx_reports(tmp_path: Path) -> None:
     assert sheet[start][2:4] == ["2025/26", "2024/25"]
     lines = {(r[0], r[1]): r[2:4] for r in sheet[start + 2 : start + 2 + 11]}
     assert lines[("children who ceased to be looked after", "")] == [2, 0]
-    assert lines[("at 31 March by placement type", "U1")] == [1, 2]
+    assert lines[("looked after at 31 March by placement type", "U1")] == [1, 2]

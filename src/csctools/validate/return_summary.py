@@ -86,7 +86,7 @@ def _counts_903(tables: dict[str, pl.DataFrame], start: date, end: date) -> dict
     last_open = at_end.sort("DECOM").unique("CHILD", keep="last")  # one episode per child
     for column, words in BREAKDOWNS:
         by = last_open.group_by(pl.col(column).cast(pl.String).fill_null("(blank)")).len()
-        counts.update({(f"at 31 March by {words}", str(code)): int(n) for code, n in by.iter_rows()})
+        counts.update({(f"looked after at 31 March by {words}", str(code)): int(n) for code, n in by.iter_rows()})
     return counts
 
 
