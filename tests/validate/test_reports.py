@@ -269,21 +269,27 @@ def test_cli_lists_failed_rules_and_what_changed_since(injected: Path, tmp_path:
     assert all(int(n) == failing[code]["failures"] for code, n in listed)
     if len(failing) > 20:
         assert f"... and {len(failing) - 20} more rules" in first.output
-    keys = {tuple(e[k] for k in ("rule_code", "table", "child_id", "row_number", "field")) for e in document["errors"]}
+    assert "querys" not in first.output
+    key = ("rule_code", "table", "child_id", "source_file", "row_number", "field")
+    keys = {tuple(e[k] for k in key) for e in document["errors"]}
 
     again = runner.invoke(app, [*args, "--since", str(tmp_path / "last.json")])
     assert f"since the last run: 0 fixed, 0 new, {len(keys):,} still open" in again.output
 
     edited = dict(document, errors=[*document["errors"][1:], dict(document["errors"][0], rule_code="ZZZ")])
     dropped = document["errors"][0]
-    same_key = sum(
-        all(e[k] == dropped[k] for k in ("rule_code", "table", "child_id", "row_number", "field"))
-        for e in document["errors"]
-    )
+    same_key = sum(all(e[k] == dropped[k] for k in key) for e in document["errors"])
     (tmp_path / "edited.json").write_text(json.dumps(edited))
     changed = runner.invoke(app, [*args, "--since", str(tmp_path / "edited.json")])
     new = 1 if same_key == 1 else 0  # the dropped cell comes back as new unless another row had its key
     assert f"since the last run: 1 fixed, {new} new, {len(keys) - new:,} still open" in changed.output
+
+    # a report of an older csctools (no source files) is still read, and the line says how it was compared
+    older = dict(document, errors=[{k: v for k, v in e.items() if k != "source_file"} for e in document["errors"]])
+    (tmp_path / "older.json").write_text(json.dumps(older))
+    compared = runner.invoke(app, [*args, "--since", str(tmp_path / "older.json")])
+    old_keys = {k[:3] + k[4:] for k in keys}
+    assert f"0 fixed, 0 new, {len(old_keys):,} still open (the earlier report is from an older" in compared.output
 
 
 @pytest.mark.parametrize(

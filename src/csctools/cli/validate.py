@@ -106,7 +106,7 @@ def echo_failed_rules(result: ValidationResult) -> None:
 
     active = sorted((o for o in result.outcomes if o.failures), key=lambda o: code_order(o.code))
     for outcome in active[:FAILED_RULES_SHOWN]:
-        what = plural(outcome.failures, "error" if outcome.severity == ERROR else "query")
+        what = plural(outcome.failures, *(("error",) if outcome.severity == ERROR else ("query", "queries")))
         message = outcome.message if len(outcome.message) <= 100 else outcome.message[:99] + "…"
         typer.echo(f"  {outcome.code:<8} {what:>12}  {message}")
     if len(active) > FAILED_RULES_SHOWN:
