@@ -59,7 +59,7 @@ found = {"findings": errors.height, "failures": failed.height}
 for kind in ("html", "xlsx"):
     path = out / f"scaled.{kind}"
     start, cpu = time.perf_counter(), time.process_time()
-    write_report(result, data, path)
+    write_report(result, data, path, previous=previous)
     found[kind + "_seconds"] = time.perf_counter() - start
     found[kind + "_cpu"] = time.process_time() - cpu
     found[kind + "_mb"] = path.stat().st_size / 1e6

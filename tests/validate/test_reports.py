@@ -353,3 +353,29 @@ def test_html_report_by_keyboard_in_chromium(validated: tuple[ValidationResult, 
             page.screenshot(path=os.environ["CSCTOOLS_SCREENSHOT"], full_page=False)
         browser.close()
     assert requests == [path.as_uri()]  # nothing fetched but the page itself
+
+
+def test_fields_for_a_few_failures_are_those_of_the_whole_work_list(
+    validated: tuple[ValidationResult, ReturnData],
+) -> None:
+    """The HTML report adds fields and suggestions only to the failures it shows: they must be the very rows the
+    full work list (XLSX Errors sheet) has for them."""
+    from csctools.validate.worklist import children, failure_index, failures, tally_of, with_fields
+
+    result, _ = validated
+    whole = failures(result)
+    index = failure_index(result)
+    assert index.height == whole.height == failures_of(result.errors).height
+    assert index.columns == [c for c in whole.columns if c not in ("fields", "suggested")]
+    few = index.with_row_index("_at").filter(pl.col("_at") % 7 == 3)
+    assert (
+        with_fields(result, few)
+        .drop("_at")
+        .equals(whole.with_row_index("_at").filter(pl.col("_at") % 7 == 3).drop("_at"))
+    )
+    # the children: counts for all, rules for the first `top` only, the same as listing every child's rules
+    every = children(whole)
+    first = children(whole, 5)
+    assert first.head(5).equals(every.head(5)) and first.drop("rules").equals(every.drop("rules"))
+    assert first["rules"][5:].null_count() == every.height - 5
+    assert tally_of(index, every) == tally_of(whole) == result.tally()

@@ -8,6 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from importlib import resources
 from pathlib import Path
+from typing import NamedTuple
 
 import polars as pl
 from jinja2 import Environment, select_autoescape
@@ -19,7 +20,7 @@ from csctools.validate.engine import FAILED, QUERIED, ValidationResult, failures
 from csctools.validate.export import accepted_rows, summary
 from csctools.validate.guidance import guidance
 from csctools.validate.return_summary import NOTES, breakdowns, return_summary
-from csctools.validate.worklist import by_table, children, code_order, failures, short_file, tally_of
+from csctools.validate.worklist import by_table, children, code_order, failure_index, short_file, tally_of, with_fields
 
 FAILURES_PER_RULE = 50  # failures shown under each rule
 CHILDREN_SHOWN = 200  # children listed with their failures
@@ -82,37 +83,59 @@ def failure_chart(rules: list[tuple[str, int]], tables: list[tuple[str, int]], r
 
 
 def rule_sections(
-    result: ValidationResult, failed: pl.DataFrame, outcomes: list[dict[str, object]]
+    result: ValidationResult, shown: pl.DataFrame, outcomes: list[dict[str, object]]
 ) -> list[dict[str, object]]:
-    """Rules with failures, in code order, each with its guidance and first failures."""
-    examples = first_of_each(failed, "rule_code", FAILURES_PER_RULE)
+    """Rules with failures, in code order, each with its guidance and the failures `shown` of it (its first)."""
+    examples = first_of_each(shown, "rule_code", FAILURES_PER_RULE)
     active = [r for r in outcomes if r["status"] in (FAILED, QUERIED)]
     sections = []
     for item in sorted(active, key=lambda r: code_order(str(r["code"]))):
         code = str(item["code"])
-        shown = examples.get(code, [])
+        examples_of_rule = examples.get(code, [])
         sections.append(
             {
                 **item,
                 "guidance": guidance(result.dataset, code),
-                "examples": shown,
-                "more": max(0, int(str(item["failures"])) - len(shown)),
+                "examples": examples_of_rule,
+                "more": max(0, int(str(item["failures"])) - len(examples_of_rule)),
             }
         )
     return sections
 
 
-def child_sections(failed: pl.DataFrame) -> tuple[list[dict[str, object]], int]:
-    """The children with most errors (then queries), each with their first failures; and how many children."""
-    listed = children(failed)
-    shown = listed.head(CHILDREN_SHOWN)
-    theirs = failed.filter(pl.col("child_id").is_in(shown["child_id"].implode()))
-    rows = first_of_each(theirs, "child_id", FAILURES_PER_CHILD)
+def child_sections(listed: pl.DataFrame, shown: pl.DataFrame) -> list[dict[str, object]]:
+    """The children with most errors (then queries), each with the failures `shown` of them (their first)."""
+    rows = first_of_each(shown, "child_id", FAILURES_PER_CHILD)
     sections: list[dict[str, object]] = []
-    for child in shown.to_dicts():
+    for child in listed.head(CHILDREN_SHOWN).to_dicts():
         mine = rows.get(str(child["child_id"]), [])
         sections.append({**child, "failures": mine, "more": int(child["errors"]) + int(child["queries"]) - len(mine)})
-    return sections, listed.height
+    return sections
+
+
+class Shown(NamedTuple):
+    """The failures the page shows, with their fields: the first of each rule, the first of each child listed."""
+
+    of_rules: pl.DataFrame
+    of_children: pl.DataFrame
+
+
+def shown_failures(
+    result: ValidationResult, index: pl.DataFrame, listed: pl.DataFrame, providers: pl.DataFrame | None
+) -> Shown:
+    """Fields and suggestions only for the failures shown (a few thousand of perhaps millions): the first
+    FAILURES_PER_RULE of each rule and the first FAILURES_PER_CHILD of each of the CHILDREN_SHOWN children."""
+    at = index.with_row_index("_at")
+    of_rules = at.filter(pl.int_range(pl.len()).over("_order") < FAILURES_PER_RULE)
+    theirs = at.filter(pl.col("child_id").is_in(listed.head(CHILDREN_SHOWN)["child_id"].implode()))
+    of_children = theirs.filter(pl.int_range(pl.len()).over("child_id") < FAILURES_PER_CHILD)
+    chosen = pl.concat([of_rules, of_children]).unique("_at", keep="first").sort("_at")
+    detailed = with_fields(result, chosen, providers)
+
+    def part(keys: pl.DataFrame) -> pl.DataFrame:
+        return detailed.join(keys.select("_at"), on="_at", how="semi", maintain_order="left").drop("_at")
+
+    return Shown(part(of_rules), part(of_children))
 
 
 def write_html(
@@ -129,18 +152,20 @@ def write_html(
         # matplotlib's import is Python work while grouping the failures is mostly polars (which lets go of the
         # GIL): on a thread, the import costs little of the report's time
         imported = pool.submit(import_plotting) if drawing else None
-        failed = failures(result, providers)
-        tally = tally_of(failed)
-        rules = rule_sections(result, failed, outcomes)
+        index = failure_index(result)  # one row per failure, without the text of its cells: cheap at any size
+        listed = children(index, CHILDREN_SHOWN)  # every child's counts; the rules of those listed
+        tally = tally_of(index, listed)
+        shown = shown_failures(result, index, listed, providers)
+        rules = rule_sections(result, shown.of_rules, outcomes)
         top_rules = sorted(((str(r["code"]), int(str(r["failures"]))) for r in rules), key=lambda b: -b[1])
         chart = None
         if imported is not None:
             imported.result()
-            chart = pool.submit(failure_chart, top_rules[:BARS], by_table(failed), len(top_rules))
+            chart = pool.submit(failure_chart, top_rules[:BARS], by_table(index), len(top_rules))
         others = sorted(
             (r for r in outcomes if r["status"] not in (FAILED, QUERIED)), key=lambda r: code_order(str(r["code"]))
         )
-        kids, children_count = child_sections(failed)
+        kids = child_sections(listed, shown.of_children)
         accepted = accepted_rows(result)
         figures = return_summary(data, result.year, previous)
         context = {
@@ -157,7 +182,7 @@ def write_html(
             "query_count": tally.queries,
             "children_count": tally.children,
             "accepted_count": 0 if result.accepted is None else failures_of(result.accepted).height,
-            "failure_count": failed.height,
+            "failure_count": index.height,
             "absent_tables": result.absent_tables,
             "files": [(Path(f.path).name, t.name, t.rows_read, len(t.rejected)) for f in data.files for t in f.tables],
             "problems": [p.describe() for p in data.problems],
@@ -170,7 +195,7 @@ def write_html(
             "others": others,
             "per_rule": FAILURES_PER_RULE,
             "children": kids,
-            "children_total": children_count,
+            "children_total": listed.height,
             "accepted": accepted.head(ACCEPTED_SHOWN).to_dicts(),
             "accepted_total": accepted.height,
             "rejected": [e._replace(file=Path(e.file).name) for e in rejected_rows(data.files)],

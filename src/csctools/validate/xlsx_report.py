@@ -209,7 +209,7 @@ def _children_sheet(book: xlsxwriter.Workbook, failed: pl.DataFrame, bold: Forma
     sheet = book.add_worksheet("Children")
     headings = ("child", "errors", "queries", "rules failed")
     sheet.write_row(0, 0, headings, bold)
-    listed = children(failed)
+    listed = children(failed, CHILDREN_SHOWN)  # the rules only of the children the sheet lists
     for out, record in enumerate(listed.head(CHILDREN_SHOWN).iter_rows(), start=1):
         sheet.write_row(out, 0, record)
     _printable(sheet, len(headings))
