@@ -116,7 +116,9 @@ def with_fields(result: ValidationResult, chosen: pl.DataFrame, providers: pl.Da
         return _empty_failures().with_columns(chosen.select(extra).clear())
     order = dict(chosen.select("rule_code", "_order").unique().iter_rows())
     wanted = result.errors
-    if chosen.height < wanted.height // 4:  # a few shown of many: only their cells
+    if chosen.height < wanted.height // 4:  # a few shown of many: only their cells (rows picked by number first)
+        rows = chosen["row_number"].unique()
+        wanted = wanted.filter(pl.col("row_number").is_in(rows.drop_nulls().implode()) | pl.col("row_number").is_null())
         wanted = wanted.join(chosen.select(FAILURE_KEY), on=list(FAILURE_KEY), how="semi", nulls_equal=True)
     fields = (
         _keyed(wanted.filter(pl.col("rule_code").is_in(list(order))), order)
