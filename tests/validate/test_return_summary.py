@@ -17,7 +17,7 @@ from tests.rules.build903 import E, H
 from tests.rules.harness import typed
 
 YEAR = CollectionYear(2026)  # 1 April 2025 to 31 March 2026
-HEADERS = [H(CHILD=c) for c in "12345"]
+HEADERS = [H(CHILD=c) for c in "123456"]
 
 
 def this_year() -> ReturnData:
@@ -34,6 +34,8 @@ def this_year() -> ReturnData:
         # child 5: looked after all year; a new legal status in September (X1) is not leaving (U1, J2, N1)
         E(CHILD="5", DECOM="01/04/2024", DEC="01/09/2025", REC="X1"),
         E(CHILD="5", DECOM="01/09/2025", RNE="L", LS="J2", PLACE="U1"),
+        # child 6: a start date that cannot be read: counted nowhere, though the end is in the year
+        E(CHILD="6", DECOM="31/02/2025", DEC="01/03/2026", REC="E11"),
     ]
     return ReturnData("ssda903", YEAR, typed("ssda903", {"Header": HEADERS, "Episodes": episodes}), [])
 

@@ -80,7 +80,12 @@ def _counts_903(tables: dict[str, pl.DataFrame], start: date, end: date) -> dict
             care.filter(_within("DECOM", start, end) & (pl.col("RNE") == "S").fill_null(False)), "CHILD"
         ),
         ("", "children who ceased to be looked after"): _children(
-            care.filter(_within("DEC", start, end) & (pl.col("REC") != "X1").fill_null(False)), "CHILD"
+            care.filter(
+                _within("DEC", start, end)
+                & (pl.col("DECOM") <= end).fill_null(False)  # an unreadable start counts nowhere
+                & (pl.col("REC") != "X1").fill_null(False)
+            ),
+            "CHILD",
         ),
     }
     last_open = at_end.sort("DECOM").unique("CHILD", keep="last")  # one episode per child
