@@ -7,15 +7,18 @@ Two measurements, each repeated (median and min-max over fresh processes; the ma
   `write_report` times the HTML and the XLSX of that result. A return that really has 1.76 million findings is
   national-sized; repeating a result measures the reports, not the readers.
 - `--cli-children N`: `csc validate 903 THIS --previous LAST --la 383` as a user types it, with `-o r.csv` (the
-  baseline) and with `-o r.html` / `-o r.xlsx`; the difference is the report's time.
+  baseline) and with `-o r.html` / `-o r.xlsx`; the difference is the report's time. With `--before OLD/src`
+  the same commands run from that older source too, in turns (wall and CPU seconds of each process).
 
-Usage: python bench/bench_reports.py [--findings 1760000] [--cli-children 50000] [--repeat 3]
+Usage: python bench/bench_reports.py [--findings 1760000] [--cli-children 50000 [--cli-inject 5000]]
+       [--before OLD/src] [--repeat 3]
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -59,7 +62,7 @@ found = {"findings": errors.height, "failures": failed.height}
 for kind in ("html", "xlsx"):
     path = out / f"scaled.{kind}"
     start, cpu = time.perf_counter(), time.process_time()
-    write_report(result, data, path)
+    write_report(result, data, path, previous=previous)
     found[kind + "_seconds"] = time.perf_counter() - start
     found[kind + "_cpu"] = time.process_time() - cpu
     found[kind + "_mb"] = path.stat().st_size / 1e6
@@ -112,20 +115,44 @@ def scaled(findings: int, repeat: int, out: Path) -> list[str]:
     return lines
 
 
-def cli(children: int, repeat: int, out: Path) -> list[str]:
-    now, last = returns(children, children // 10)
+def run_timed(command: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """Wall and CPU seconds (user + system of the child, from the kernel) of one command."""
+    start = time.perf_counter()
+    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, _, usage = os.wait4(process.pid, 0)
+    return time.perf_counter() - start, usage.ru_utime + usage.ru_stime
+
+
+def cli(children: int, inject: int, repeat: int, out: Path, before: Path | None) -> list[str]:
+    """`csc validate 903 ... -o r.KIND` as a user types it; with `before` (a src folder of an older csctools put
+    first on PYTHONPATH), that one and this one in turns, so a slow spell of a shared machine falls on both."""
+    now, last = returns(children, inject)
     csc = Path(sys.executable).with_name("csc")
     base = [str(csc), "validate", "903", str(now), "--previous", str(last), "--la", "383"]
-    timings: dict[str, list[float]] = {"csv": [], "html": [], "xlsx": []}
+    installs = {"after": dict(os.environ)}
+    if before is not None:
+        installs = {"before": {**os.environ, "PYTHONPATH": str(before)}, **installs}
+    kinds = ("csv", "html", "xlsx")
+    wall: dict[tuple[str, str], list[float]] = {(i, k): [] for i in installs for k in kinds}
+    cpu: dict[tuple[str, str], list[float]] = {(i, k): [] for i in installs for k in kinds}
+    sizes: dict[tuple[str, str], float] = {}
     for _ in range(repeat):
-        for kind in timings:
-            start = time.perf_counter()
-            subprocess.run([*base, "-o", str(out / f"cli.{kind}")], capture_output=True, check=False)
-            timings[kind].append(time.perf_counter() - start)
-    lines = [f"csc validate 903, {children:,} children with last year, {repeat} runs, wall s median (min-max):"]
-    for kind, values in timings.items():
-        size = (out / f"cli.{kind}").stat().st_size / 1e6
-        lines.append(f"  -o r.{kind}: {spread(values)} s, {size:.1f} MB")
+        for kind in kinds:
+            for install, env in installs.items():
+                path = out / f"cli-{install}.{kind}"
+                seconds, used = run_timed([*base, "-o", str(path)], env)
+                wall[install, kind].append(seconds)
+                cpu[install, kind].append(used)
+                sizes[install, kind] = path.stat().st_size / 1e6
+    lines = [
+        f"csc validate 903, {children:,} children with last year, {inject:,} injected, {repeat} runs in turns, "
+        "median (min-max):"
+    ]
+    for install, kind in wall:
+        lines.append(
+            f"  {install:>6} -o r.{kind}: wall {spread(wall[install, kind])} s, CPU {spread(cpu[install, kind])} s, "
+            f"{sizes[install, kind]:.2f} MB"
+        )
     return lines
 
 
@@ -133,13 +160,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--findings", type=int, default=1_760_000)
     parser.add_argument("--cli-children", type=int, default=0)
+    parser.add_argument("--cli-inject", type=int, default=0, help="errors injected (default: a tenth of children)")
+    parser.add_argument("--before", type=Path, default=None, help="src folder of an older csctools, for the CLI")
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
     out = DATA / "reports-out"
     out.mkdir(parents=True, exist_ok=True)
     lines = scaled(args.findings, args.repeat, out) if args.findings else []
     if args.cli_children:
-        lines += cli(args.cli_children, args.repeat, out)
+        inject = args.cli_inject or args.cli_children // 10
+        lines += cli(args.cli_children, inject, args.repeat, out, args.before)
     print("\n".join(lines))
 
 

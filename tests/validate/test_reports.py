@@ -173,7 +173,7 @@ def test_html_report(validated: tuple[ValidationResult, ReturnData], tmp_path: P
     result, data = validated
     path = tmp_path / "r.html"
     write_report(result, data, path)
-    text = path.read_text(encoding="utf-8")
+    text = re.sub(r' xmlns(:xlink)?="http://www.w3.org/[0-9/a-z]+"', "", path.read_text(encoding="utf-8"))
     assert "<script" not in text and "http://" not in text and "https://" not in text and "<link" not in text
     page = lxml_html.fromstring(text)
     assert len(page.xpath("//main")) == 1
@@ -198,12 +198,20 @@ def test_html_report(validated: tuple[ValidationResult, ReturnData], tmp_path: P
         d.get("id").removeprefix("child-"): len(d.xpath(".//tbody/tr")) for d in page.xpath("//details[@class='child']")
     }
     assert shown == {c: min(n, html_report.FAILURES_PER_CHILD) for c, n in per_child.iter_rows()}
-    # two charts, drawn inline with a text alternative
-    charts = page.xpath("//div[@id='charts']/svg")
-    assert len(charts) == 2 and all(c.get("role") == "img" and c.get("aria-label") for c in charts)
+    # the chart: failures by rule and by table drawn by matplotlib, inline, its accessible name listing the bars
+    charts = page.xpath("//figure[@id='charts']/svg")
+    assert len(charts) == 1 and charts[0].get("role") == "img"
+    label = charts[0].get("aria-label")
+    by_rule, by_table = label.split(". Failures by table: ")
     tables = failures_of(result.errors).group_by("table").len()
-    for table, count in tables.iter_rows():
-        assert f"{table}: {count:,}" in charts[1].get("aria-label")
+    assert sorted(by_table.rstrip(".").split("; ")) == sorted(f"{t} ({n:,})" for t, n in tables.iter_rows())
+    per_rule = failures_of(result.errors).group_by("rule_code").len().sort("len", descending=True)
+    bars = by_rule.split(": ", 1)[1].split("; ")
+    assert len(bars) == min(per_rule.height, html_report.BARS)
+    assert [int(b.rsplit("(", 1)[1].rstrip(")").replace(",", "")) for b in bars] == per_rule["len"].head(15).to_list()
+    # text stays text: every bar's rule code is readable in the SVG
+    svg_text = " ".join(charts[0].xpath(".//text()"))
+    assert all(b.rsplit(" (", 1)[0] in svg_text for b in bars)
 
 
 def test_html_report_with_no_failures_and_bad_code_order_inputs(tmp_path: Path) -> None:
@@ -218,18 +226,34 @@ def test_html_report_with_no_failures_and_bad_code_order_inputs(tmp_path: Path) 
     assert _sheet(CalamineWorkbook.from_path(str(tmp_path / "r.xlsx")), "Errors") == [list(xlsx_report.ERROR_HEADINGS)]
 
 
-def test_changes_since_are_counted_by_rule_table_child_row_and_field() -> None:
-    def frame(rows: list[tuple[str, str, str, int, str]]) -> pl.DataFrame:
-        return pl.DataFrame(rows, schema=["rule_code", "table", "child_id", "row_number", "field"], orient="row")
+def test_changes_since_are_counted_by_rule_table_child_file_row_and_field() -> None:
+    def frame(rows: list[tuple[str, str, str, str, int, str]]) -> pl.DataFrame:
+        columns = ["rule_code", "table", "child_id", "source_file", "row_number", "field"]
+        return pl.DataFrame(rows, schema=columns, orient="row")
 
     before = frame(
-        [("101", "Header", "1", 2, "SEX"), ("142", "Episodes", "1", 3, "DEC"), ("142", "Episodes", "1", 3, "DECOM")]
+        [
+            ("101", "Header", "1", "/a/header.csv", 2, "SEX"),
+            ("142", "Episodes", "1", "/a/episodes.csv", 3, "DEC"),
+            ("142", "Episodes", "1", "/a/episodes.csv", 3, "DECOM"),
+            ("INT14", "OC2", "1", "/a/oc2.csv", 5, "DOB"),
+        ]
     )
     after = frame(
-        [("142", "Episodes", "1", 3, "DEC"), ("142", "Episodes", "1", 3, "DECOM"), ("103", "Header", "2", 4, "ETHNIC")]
+        [
+            ("142", "Episodes", "1", "/b/episodes.csv", 3, "DEC"),  # the same file moved: still open
+            ("142", "Episodes", "1", "episodes.csv", 3, "DECOM"),
+            ("103", "Header", "2", "/b/header.csv", 4, "ETHNIC"),  # new
+            ("INT14", "OC2", "1", "/b/oc2_corrected.csv", 5, "DOB"),  # row 5 of another file: not the same failure
+        ]
     )
-    assert changes(before, after) == (1, 1, 2)
-    assert changes(before, after).describe() == "since the last run: 1 fixed, 1 new, 2 still open"
+    # fixed: 101 and INT14 of oc2.csv; new: 103 and INT14 of oc2_corrected.csv; still open: the two 142 cells
+    assert changes(before, after) == (2, 2, 2, False)
+    assert changes(before, after).describe() == "since the last run: 2 fixed, 2 new, 2 still open"
+    # a report of an older version (no source files) is still compared, matching rows by number, and says so
+    older = changes(before.drop("source_file"), after)
+    assert older == (1, 1, 3, True)
+    assert "from an older csctools without source files" in older.describe()
 
 
 def test_cli_lists_failed_rules_and_what_changed_since(injected: Path, tmp_path: Path) -> None:
@@ -245,21 +269,27 @@ def test_cli_lists_failed_rules_and_what_changed_since(injected: Path, tmp_path:
     assert all(int(n) == failing[code]["failures"] for code, n in listed)
     if len(failing) > 20:
         assert f"... and {len(failing) - 20} more rules" in first.output
-    keys = {tuple(e[k] for k in ("rule_code", "table", "child_id", "row_number", "field")) for e in document["errors"]}
+    assert "querys" not in first.output
+    key = ("rule_code", "table", "child_id", "source_file", "row_number", "field")
+    keys = {tuple(e[k] for k in key) for e in document["errors"]}
 
     again = runner.invoke(app, [*args, "--since", str(tmp_path / "last.json")])
     assert f"since the last run: 0 fixed, 0 new, {len(keys):,} still open" in again.output
 
     edited = dict(document, errors=[*document["errors"][1:], dict(document["errors"][0], rule_code="ZZZ")])
     dropped = document["errors"][0]
-    same_key = sum(
-        all(e[k] == dropped[k] for k in ("rule_code", "table", "child_id", "row_number", "field"))
-        for e in document["errors"]
-    )
+    same_key = sum(all(e[k] == dropped[k] for k in key) for e in document["errors"])
     (tmp_path / "edited.json").write_text(json.dumps(edited))
     changed = runner.invoke(app, [*args, "--since", str(tmp_path / "edited.json")])
     new = 1 if same_key == 1 else 0  # the dropped cell comes back as new unless another row had its key
     assert f"since the last run: 1 fixed, {new} new, {len(keys) - new:,} still open" in changed.output
+
+    # a report of an older csctools (no source files) is still read, and the line says how it was compared
+    older = dict(document, errors=[{k: v for k, v in e.items() if k != "source_file"} for e in document["errors"]])
+    (tmp_path / "older.json").write_text(json.dumps(older))
+    compared = runner.invoke(app, [*args, "--since", str(tmp_path / "older.json")])
+    old_keys = {k[:3] + k[4:] for k in keys}
+    assert f"0 fixed, 0 new, {len(old_keys):,} still open (the earlier report is from an older" in compared.output
 
 
 @pytest.mark.parametrize(
@@ -323,3 +353,29 @@ def test_html_report_by_keyboard_in_chromium(validated: tuple[ValidationResult, 
             page.screenshot(path=os.environ["CSCTOOLS_SCREENSHOT"], full_page=False)
         browser.close()
     assert requests == [path.as_uri()]  # nothing fetched but the page itself
+
+
+def test_fields_for_a_few_failures_are_those_of_the_whole_work_list(
+    validated: tuple[ValidationResult, ReturnData],
+) -> None:
+    """The HTML report adds fields and suggestions only to the failures it shows: they must be the very rows the
+    full work list (XLSX Errors sheet) has for them."""
+    from csctools.validate.worklist import children, failure_index, failures, tally_of, with_fields
+
+    result, _ = validated
+    whole = failures(result)
+    index = failure_index(result)
+    assert index.height == whole.height == failures_of(result.errors).height
+    assert index.columns == [c for c in whole.columns if c not in ("fields", "suggested")]
+    few = index.with_row_index("_at").filter(pl.col("_at") % 7 == 3)
+    assert (
+        with_fields(result, few)
+        .drop("_at")
+        .equals(whole.with_row_index("_at").filter(pl.col("_at") % 7 == 3).drop("_at"))
+    )
+    # the children: counts for all, rules for the first `top` only, the same as listing every child's rules
+    every = children(whole)
+    first = children(whole, 5)
+    assert first.head(5).equals(every.head(5)) and first.drop("rules").equals(every.drop("rules"))
+    assert first["rules"][5:].null_count() == every.height - 5
+    assert tally_of(index, every) == tally_of(whole) == result.tally()

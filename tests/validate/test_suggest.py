@@ -126,6 +126,67 @@ def test_a_child_with_two_header_dates_of_birth_gets_no_suggestion() -> None:
     assert suggest(result.errors, result.tables, None).is_empty()
 
 
+def test_a_header_date_of_birth_that_fails_a_rule_or_cannot_be_read_is_not_suggested() -> None:
+    tables = {
+        # child 1: the Header's date of birth is after the collection year (rule 301): not known to be right
+        # child 2: the Header's cannot be read as a date (rule 102): nothing to suggest
+        # child 3: a sound Header date: suggested as before
+        "Header": [H(DOB="01/01/2027"), H(CHILD="2", DOB="32/01/2012"), H(CHILD="3", DOB="01/01/2010")],
+        "OC2": [O2(DOB="02/01/2015"), O2(CHILD="2", DOB="05/05/2012"), O2(CHILD="3", DOB="02/01/2010")],
+    }
+    result = run(["102", "301", "INT14"], tables)
+    failing = set(result.errors.select("rule_code", "child_id").iter_rows())
+    assert {("301", "1"), ("102", "2"), ("INT14", "1"), ("INT14", "3")} <= failing
+    found = suggest(result.errors, result.tables, None)
+    assert [(r["child_id"], r["suggested"]) for r in found.iter_rows(named=True)] == [("3", "01/01/2010")]
+
+
+def _cin_errors(*rows: tuple[str, str]) -> pl.DataFrame:
+    """A CIN error table of rule-and-UPN rows, as the engine writes it."""
+    return pl.DataFrame(
+        {
+            "rule_code": [code for code, _ in rows],
+            "table": ["ChildIdentifiers"] * len(rows),
+            "row_number": list(range(1, len(rows) + 1)),
+            "child_id": [f"C{n}" for n in range(1, len(rows) + 1)],
+            "field": ["UPN"] * len(rows),
+            "value": [upn for _, upn in rows],
+            "source_file": ["cin.xml"] * len(rows),
+        }
+    )
+
+
+def test_a_cin_upn_with_the_wrong_check_letter_gets_the_right_one() -> None:
+    # Worked by hand: for 'X' + '383123456789', characters 2-13 are 3 8 3 1 2 3 4 5 6 7 8 9, weighted 2-13:
+    # 6+24+12+5+12+21+32+45+60+77+96+117 = 507; 507 mod 23 = 1 (23 x 22 = 506): letter B (A=0, B=1).
+    # For '000000000001': 1 x 13 = 13: letter P (A B C D E F G H J K L M N P: no I or O).
+    errors = _cin_errors(("1510", "X383123456789"), ("1510", "A000000000001"), ("1530", "B999123456789"))
+    found = suggest(errors, {}, None, dataset="cin")
+    assert [(r["row_number"], r["suggested"]) for r in found.iter_rows(named=True)] == [
+        (1, "B383123456789"),
+        (2, "P000000000001"),
+    ]
+    assert found["reason"].to_list() == ["the check letter of the UPN's digits (characters 2-13)"] * 2
+
+
+def test_cin_1510_through_the_engine_matches_the_suggestion() -> None:
+    """The rule itself agrees: the suggested UPN passes 1510 where the written one fails it."""
+    from csctools.validate.engine import validate as run_rules
+
+    load_rules("cin")
+    model, child_key = DATASETS["cin"]
+    only = Registry()
+    found_rule = REGISTRY.get("cin", "1510")
+    assert found_rule is not None
+    only.add(found_rule)
+    written = {"ChildIdentifiers": [{"LAchildID": "C1", "UPN": "X383123456789"}]}
+    fixed = {"ChildIdentifiers": [{"LAchildID": "C1", "UPN": "B383123456789"}]}
+    before = run_rules(ReturnData("cin", YEAR, typed("cin", written), []), model, YEAR, child_key, registry=only)
+    after = run_rules(ReturnData("cin", YEAR, typed("cin", fixed), []), model, YEAR, child_key, registry=only)
+    assert before.errors["rule_code"].to_list() == ["1510"] and after.errors.is_empty()
+    assert suggest(before.errors, before.tables, None, "cin")["suggested"].to_list() == ["B383123456789"]
+
+
 @pytest.mark.skipif(not postcodes.available(), reason="the ONS Postcode Directory package is not installed")
 def test_a_placement_postcode_that_is_not_real_gets_the_providers_real_one() -> None:
     providers = [provider("SC100001", "K2", "LS17 8HB"), provider("SC100002", "K2", "BD1 1D3")]  # BD1 1D3 is not real

@@ -109,7 +109,7 @@ def echo_failed_rules(result: ValidationResult) -> None:
 
     active = sorted((o for o in result.outcomes if o.failures), key=lambda o: code_order(o.code))
     for outcome in active[:FAILED_RULES_SHOWN]:
-        what = plural(outcome.failures, "error" if outcome.severity == ERROR else "query")
+        what = plural(outcome.failures, *(("error",) if outcome.severity == ERROR else ("query", "queries")))
         message = outcome.message if len(outcome.message) <= 100 else outcome.message[:99] + "…"
         typer.echo(f"  {outcome.code:<8} {what:>12}  {message}")
     if len(active) > FAILED_RULES_SHOWN:
@@ -243,6 +243,6 @@ def validate_command(
             "(listed in the reports and by `csc rules list`)"
         )
     for path in output or []:
-        write_report(result, data, path, provider_list)
+        write_report(result, data, path, provider_list, last)
         typer.echo(f"report: {path}")
     raise typer.Exit(1 if result.error_count else 0)  # queries alone do not fail the return

@@ -118,9 +118,15 @@ def write_json(result: ValidationResult, data: ReturnData, path: Path) -> None:
     path.write_text(json.dumps(document, indent=1, default=str), encoding="utf-8")
 
 
-def write_report(result: ValidationResult, data: ReturnData, path: Path, providers: pl.DataFrame | None = None) -> None:
+def write_report(
+    result: ValidationResult,
+    data: ReturnData,
+    path: Path,
+    providers: pl.DataFrame | None = None,
+    previous: ReturnData | None = None,
+) -> None:
     """Write one report; the format follows the file's extension. `providers` (the Ofsted list) lets the XLSX and
-    HTML reports suggest values."""
+    HTML reports suggest values; `previous` (last year's return) puts last year beside their summary of the return."""
     kind = FORMATS.get(path.suffix.lower())
     if kind is None:
         raise ValueError(f"{path}: unknown report format (use .xlsx, .csv, .json or .html)")
@@ -132,8 +138,8 @@ def write_report(result: ValidationResult, data: ReturnData, path: Path, provide
     elif kind == "xlsx":
         from csctools.validate.xlsx_report import write_xlsx
 
-        write_xlsx(result, data, path, providers)
+        write_xlsx(result, data, path, providers, previous)
     else:
         from csctools.validate.html_report import write_html
 
-        write_html(result, data, path, providers)
+        write_html(result, data, path, providers, previous)

@@ -1,7 +1,9 @@
 """What changed since an earlier run: failures fixed, new and still open, compared with that run's JSON report.
 
-A failure is keyed by rule, table, child, source row and field (one cell of the error table), so a fix to one of a
-record's several cells counts as one fixed.
+A failure is keyed by rule, table, child, source file (its name, so that a folder moved between runs does not
+matter), source row and field (one cell of the error table): a fix to one of a record's several cells counts as one
+fixed, and row 12 of another file is another failure. A report of an older csctools without source files is still
+read; it is then compared without them, and the comparison says so.
 """
 
 from __future__ import annotations
@@ -12,7 +14,8 @@ from typing import NamedTuple
 
 import polars as pl
 
-KEY = ("rule_code", "table", "child_id", "row_number", "field")
+KEY = ("rule_code", "table", "child_id", "source_file", "row_number", "field")
+OLD_KEY = tuple(k for k in KEY if k != "source_file")  # reports of older versions have no source file
 
 
 class SinceError(ValueError):
@@ -23,13 +26,18 @@ class Changes(NamedTuple):
     fixed: int
     new: int
     still_open: int
+    without_files: bool = False  # compared without source files (an older version's report)
 
     def describe(self) -> str:
-        return f"since the last run: {self.fixed:,} fixed, {self.new:,} new, {self.still_open:,} still open"
+        said = f"since the last run: {self.fixed:,} fixed, {self.new:,} new, {self.still_open:,} still open"
+        if self.without_files:
+            said += " (the earlier report is from an older csctools without source files: rows matched by number)"
+        return said
 
 
-def _keys(rows: pl.DataFrame) -> set[tuple[object, ...]]:
-    return set(rows.select(KEY).unique().iter_rows())
+def _keys(rows: pl.DataFrame, key: tuple[str, ...]) -> set[tuple[object, ...]]:
+    named = rows.with_columns(pl.col("source_file").str.replace(r"^.*[\\/]", ""))  # the file's name alone
+    return set(named.select(key).unique().iter_rows())
 
 
 def earlier_failures(path: Path) -> pl.DataFrame:
@@ -48,9 +56,11 @@ def earlier_failures(path: Path) -> pl.DataFrame:
         return pl.DataFrame(schema=schema)
     try:
         frame = pl.DataFrame(errors, infer_schema_length=None, strict=False)
-        missing = [k for k in KEY if k not in frame.columns]
+        missing = [k for k in OLD_KEY if k not in frame.columns]
         if missing:
             raise SinceError(f"{path}: its errors have no {', '.join(missing)} (not a JSON report of csc validate)")
+        if "source_file" not in frame.columns:
+            frame = frame.with_columns(pl.lit(None, pl.String).alias("source_file"))
         return frame.select(pl.col(k).cast(t) for k, t in schema.items())
     except (TypeError, ValueError, pl.exceptions.PolarsError) as error:
         if isinstance(error, SinceError):
@@ -59,6 +69,13 @@ def earlier_failures(path: Path) -> pl.DataFrame:
 
 
 def changes(earlier: pl.DataFrame, now: pl.DataFrame) -> Changes:
-    """Failures of the earlier run no longer found, found only now, and found in both."""
-    before, after = _keys(earlier.cast({"row_number": pl.Int64})), _keys(now.cast({"row_number": pl.Int64}))
-    return Changes(len(before - after), len(after - before), len(before & after))
+    """Failures of the earlier run no longer found, found only now, and found in both; without source files when
+    the earlier report has none (an older version's)."""
+    earlier, now = (
+        f if "source_file" in f.columns else f.with_columns(source_file=pl.lit(None, pl.String)) for f in (earlier, now)
+    )
+    old = not earlier.is_empty() and earlier["source_file"].null_count() == earlier.height
+    key = OLD_KEY if old else KEY
+    before = _keys(earlier.cast({"row_number": pl.Int64}), key)
+    after = _keys(now.cast({"row_number": pl.Int64}), key)
+    return Changes(len(before - after), len(after - before), len(before & after), old)

@@ -1,13 +1,23 @@
 """Suggested values for failing cells, where the data show one: never applied, only offered.
 
-Each suggestion names its source in one short sentence. SSDA903 only:
+Each suggestion names its source in one short sentence. SSDA903:
 
 - a URN the Ofsted provider list knows: the provider's placement types (219), provider types (224) and setting
   postcode (221); a URN deregistered before the episode (227, 228): the one other URN at the same setting postcode
   that offers the placement type and was still registered;
-- a date of birth (INT11-INT18) or sex (INT21) that differs from the Header: the Header's;
+- a date of birth (INT11-INT18) or sex (INT21) that differs from the Header: the Header's, unless the Header's
+  value is itself unreadable or fails a rule (then neither is known to be right, and nothing is suggested);
 - a placement postcode that is not a real postcode (392c): the provider list's postcode for the episode's URN, when
   that one is in the ONS Postcode Directory (otherwise nothing is suggested).
+
+CIN census (only where one value is right by the rules alone):
+
+- a UPN with the wrong check letter (1510; characters 2-13 are digits, so the letter is defined): the UPN with the
+  letter that makes it valid (the DfE's check: characters 2-13 times 2-13, summed, modulo 23, as a letter).
+
+Not suggested, because the data do not say which value is right: a CIN child's date of birth differing between its
+records (8510 duplicates: the census should hold one record per child, so either could be wrong); a plan's start
+differing from its conference date (2885); a UPN with other faults (1530-1550: the letter depends on the digits).
 """
 
 from __future__ import annotations
@@ -51,10 +61,10 @@ def suggest(
     result_errors: pl.DataFrame, tables: Tables, providers: pl.DataFrame | None, dataset: str = "ssda903"
 ) -> pl.DataFrame:
     """One row per suggestion for the failing cells of `result_errors` (the engine's error table)."""
-    if dataset != "ssda903" or result_errors.is_empty():
+    if result_errors.is_empty() or dataset not in ("ssda903", "cin"):
         return EMPTY
-    makers: list[Maker] = [_from_header]
-    if providers is not None and not providers.is_empty():
+    makers: list[Maker] = [_upn_check_letter] if dataset == "cin" else [_from_header]
+    if dataset == "ssda903" and providers is not None and not providers.is_empty():
         makers += [_provider_codes, _provider_postcode, _reregistered_urn, _real_postcode_of_provider]
     parts = [made for maker in makers if not (made := maker(result_errors, tables, providers)).is_empty()]
     if not parts:
@@ -85,8 +95,27 @@ def _with_rows(errors: pl.DataFrame, table: pl.DataFrame | None, columns: list[s
     return errors.join(picked, left_on=left, right_on=keys, how="inner")
 
 
+UPN_CHECK_LETTERS = "ABCDEFGHJKLMNPQRTUVWXYZ"  # 0-22 (no I, O or S)
+
+
+def _upn_check_letter(errors: pl.DataFrame, tables: Tables, _: pl.DataFrame | None) -> pl.DataFrame:
+    """CIN 1510: the UPN as written with its first character replaced by the check letter of characters 2-13."""
+    upn = pl.col("value")
+    wanted = _failing(errors, ["1510"], "UPN")
+    if wanted.is_empty():
+        return EMPTY
+    wanted = wanted.filter(upn.str.contains(r"^.\d{12}$").fill_null(False))
+    weighted = pl.sum_horizontal(upn.str.slice(i, 1).cast(pl.Int64) * (i + 1) for i in range(1, 13))
+    letter = pl.lit(list(UPN_CHECK_LETTERS)).list.get(weighted % len(UPN_CHECK_LETTERS))
+    return wanted.with_columns(
+        pl.concat_str(letter, upn.str.slice(1)).alias("suggested"),
+        pl.lit("the check letter of the UPN's digits (characters 2-13)").alias("reason"),
+    )
+
+
 def _from_header(errors: pl.DataFrame, tables: Tables, _: pl.DataFrame | None) -> pl.DataFrame:
-    """INT11-INT18 and INT21: the Header's value for the child, where the Header gives the child one value."""
+    """INT11-INT18 and INT21: the Header's value for the child, where the Header gives the child one value that
+    could be read and fails no rule itself."""
     header = tables.get("Header")
     wanted = errors.filter(pl.col("rule_code").is_in(list(SAME_AS_HEADER)))
     if header is None or wanted.is_empty() or "CHILD" not in header.columns:
@@ -99,9 +128,12 @@ def _from_header(errors: pl.DataFrame, tables: Tables, _: pl.DataFrame | None) -
         rows = header.select(
             pl.col("CHILD").cast(pl.String).alias("child_id"),
             _written(header, field).alias("suggested"),
+            pl.col(field).is_null().alias("unreadable"),
             (pl.col(SOURCE_ROW) if SOURCE_ROW in header.columns else pl.lit(None, pl.Int64)).alias("header_row"),
         ).filter(pl.col("suggested").is_not_null())
         one_value = rows.filter(pl.col("suggested").n_unique().over("child_id") == 1).unique("child_id", keep="first")
+        doubtful = errors.filter((pl.col("table") == "Header") & (pl.col("field") == field)).select("child_id")
+        one_value = one_value.filter(~pl.col("unreadable")).join(doubtful, on="child_id", how="anti")
         where = (
             pl.when(pl.col("header_row").is_not_null())
             .then(pl.format(" (Header row {})", pl.col("header_row")))

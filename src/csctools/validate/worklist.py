@@ -8,7 +8,7 @@ from pathlib import Path
 
 import polars as pl
 
-from csctools.validate.engine import Tally, ValidationResult
+from csctools.validate.engine import FAILURE_KEY, Tally, ValidationResult
 from csctools.validate.guidance import guidance
 from csctools.validate.suggest import suggest
 
@@ -69,67 +69,129 @@ def rule_facts(errors: pl.DataFrame, dataset: str) -> pl.DataFrame:
     return facts.join(check_text(dataset, codes, messages), on="rule_code").join(order, on="rule_code")
 
 
-def failures(result: ValidationResult, providers: pl.DataFrame | None = None) -> pl.DataFrame:
-    """One row per failure (rule on one record) with its cells as 'FIELD=value' (as written); rules in code order,
-    then the order of the error table (table, row). Keeps `_order` (the rule's place in code order)."""
+INDEX_KEYS = ["_order", "table", "source_file", "row_number", "child_id"]
+CELL = pl.format("{}={}", pl.col("field").fill_null(""), pl.col("value").fill_null("(blank)"))  # as written
+
+
+def _keyed(errors: pl.DataFrame, order: dict[str, int]) -> pl.LazyFrame:
+    """The error table with the rule's place in code order, tables and files as categories: grouping on integers
+    and categories rather than text is a fraction of the cost (1.76 million cells: ~1 s)."""
+    return errors.lazy().with_columns(
+        pl.col("rule_code").replace_strict(order, return_dtype=pl.Int32).alias("_order"),
+        pl.col("table", "source_file").cast(pl.Categorical),
+    )
+
+
+def _empty_failures() -> pl.DataFrame:
+    empty = {c: pl.Int64 if c == "row_number" else pl.String for c in FAILURE_COLUMNS}
+    return pl.DataFrame(schema={**empty, "_order": pl.Int32})
+
+
+def failure_index(result: ValidationResult) -> pl.DataFrame:
+    """One row per failure without its fields or suggestion (cheap at any size: the counts, the children and the
+    choice of what to show need no more): rule, severity, message, check, child, table, source file and row, in the
+    order of `failures`, with `_order`. `with_fields` adds the rest to the failures a report shows."""
     errors = result.errors
     if errors.is_empty():
-        empty = {c: pl.Int64 if c == "row_number" else pl.String for c in FAILURE_COLUMNS}
-        return pl.DataFrame(schema={**empty, "_order": pl.Int32})
+        return _empty_failures().drop("fields", "suggested")
     facts = rule_facts(errors, result.dataset)
     order = dict(facts.select("rule_code", "_order").iter_rows())
-    cell = pl.format("{}={}", pl.col("field").fill_null(""), pl.col("value").fill_null("(blank)"))
-    # Grouped on integers and categories rather than text, keeping the error table's order, then sorted by rule
-    # alone: a fraction of the cost of grouping and sorting on the text columns (1.76 million cells: ~1 s).
-    keys = ["_order", "table", "source_file", "row_number", "child_id"]
+    return (
+        _keyed(errors.select(list(FAILURE_KEY)), order)
+        .select(INDEX_KEYS)
+        .unique(maintain_order=True)
+        .sort("_order", maintain_order=True)
+        .with_columns(pl.col("table", "source_file").cast(pl.String))
+        .join(facts.lazy(), on="_order", how="left", maintain_order="left")
+        .select(*(c for c in FAILURE_COLUMNS if c not in ("fields", "suggested")), "_order")
+        .collect()
+    )
+
+
+def with_fields(result: ValidationResult, chosen: pl.DataFrame, providers: pl.DataFrame | None = None) -> pl.DataFrame:
+    """The failures `chosen` (rows of `failure_index`, in their order) with their cells as 'FIELD=value' (as
+    written, '; '-joined) and suggested values; any further columns of `chosen` are kept, last."""
+    extra = [c for c in chosen.columns if c not in FAILURE_COLUMNS and c != "_order"]
+    if chosen.is_empty():
+        return _empty_failures().with_columns(chosen.select(extra).clear())
+    order = dict(chosen.select("rule_code", "_order").unique().iter_rows())
+    wanted = result.errors
+    if chosen.height < wanted.height // 4:  # a few shown of many: only their cells (rows picked by number first)
+        rows = chosen["row_number"].unique()
+        wanted = wanted.filter(pl.col("row_number").is_in(rows.drop_nulls().implode()) | pl.col("row_number").is_null())
+        wanted = wanted.join(chosen.select(FAILURE_KEY), on=list(FAILURE_KEY), how="semi", nulls_equal=True)
+    fields = (
+        _keyed(wanted.filter(pl.col("rule_code").is_in(list(order))), order)
+        .group_by(INDEX_KEYS, maintain_order=True)
+        .agg(CELL.alias("fields"))
+        .with_columns(pl.col("fields").list.join("; "), pl.col("table", "source_file").cast(pl.String))
+    )
+    joined = chosen.lazy().join(fields, on=INDEX_KEYS, how="left", nulls_equal=True, maintain_order="left")
+    return _with_suggestions(joined, result, providers).select(*FAILURE_COLUMNS, "_order", *extra).collect()
+
+
+def _with_suggestions(grouped: pl.LazyFrame, result: ValidationResult, providers: pl.DataFrame | None) -> pl.LazyFrame:
+    offered = suggestions(result, providers)
+    if offered.is_empty():
+        return grouped.with_columns(pl.lit(None, pl.String).alias("suggested"))
+    on = ["rule_code", "table", "source_file", "row_number"]
+    return grouped.join(offered.lazy(), on=on, how="left", nulls_equal=True, maintain_order="left")
+
+
+def failures(result: ValidationResult, providers: pl.DataFrame | None = None) -> pl.DataFrame:
+    """One row per failure (rule on one record) with its cells as 'FIELD=value' (as written); rules in code order,
+    then the order of the error table (table, row). Keeps `_order` (the rule's place in code order). The same rows
+    as `with_fields(result, failure_index(result))`, in one pass."""
+    errors = result.errors
+    if errors.is_empty():
+        return _empty_failures()
+    facts = rule_facts(errors, result.dataset)
+    order = dict(facts.select("rule_code", "_order").iter_rows())
     grouped = (
-        errors.lazy()
-        .with_columns(
-            pl.col("rule_code").replace_strict(order, return_dtype=pl.Int32).alias("_order"),
-            pl.col("table", "source_file").cast(pl.Categorical),
-        )
-        .group_by(keys, maintain_order=True)
-        .agg(cell.alias("fields"))
+        _keyed(errors, order)
+        .group_by(INDEX_KEYS, maintain_order=True)  # keeps the error table's order; then sorted by rule alone
+        .agg(CELL.alias("fields"))
         .sort("_order", maintain_order=True)
         .with_columns(pl.col("fields").list.join("; "), pl.col("table", "source_file").cast(pl.String))
         .join(facts.lazy(), on="_order", how="left", maintain_order="left")
     )
-    offered = suggestions(result, providers)
-    if offered.is_empty():
-        grouped = grouped.with_columns(pl.lit(None, pl.String).alias("suggested"))
-    else:
-        on = ["rule_code", "table", "source_file", "row_number"]
-        grouped = grouped.join(offered.lazy(), on=on, how="left", nulls_equal=True, maintain_order="left")
-    return grouped.select(*FAILURE_COLUMNS, "_order").collect()
+    return _with_suggestions(grouped, result, providers).select(*FAILURE_COLUMNS, "_order").collect()
 
 
-def children(failed: pl.DataFrame) -> pl.DataFrame:
+def children(failed: pl.DataFrame, top: int | None = None) -> pl.DataFrame:
     """One row per child: errors and queries (failures) and the rules failed (in code order); children with errors
-    first, then most queries."""
+    first, then most queries. `top`: the rules only for the first `top` children (the others get none), which
+    saves listing rules for hundreds of thousands of children nobody will read on a page."""
     if failed.is_empty():
         return pl.DataFrame(
             schema={"child_id": pl.String, "errors": pl.UInt32, "queries": pl.UInt32, "rules": pl.String}
         )
     is_error = pl.col("severity") == "error"
-    return (
-        failed.lazy()
-        .filter(pl.col("child_id").is_not_null())
-        .group_by("child_id", maintain_order=True)  # failures are in code order, so are each child's rules
-        .agg(
-            is_error.sum().alias("errors"),
-            (~is_error).sum().alias("queries"),
-            pl.col("rule_code").unique(maintain_order=True).alias("rules"),
-        )
-        .with_columns(pl.col("rules").list.join(", "))
+    named = failed.lazy().filter(pl.col("child_id").is_not_null())
+    counted = (
+        named.group_by("child_id", maintain_order=True)
+        .agg(is_error.sum().alias("errors"), (~is_error).sum().alias("queries"))
         .sort(["errors", "queries"], descending=True, maintain_order=True)  # ties: in order of first failure
         .collect()
     )
+    listed = counted if top is None else counted.head(top)
+    theirs = named if top is None else named.filter(pl.col("child_id").is_in(listed["child_id"].implode()))
+    rules = (
+        theirs.group_by("child_id")  # failures are in code order, so are each child's rules
+        .agg(pl.col("rule_code").unique(maintain_order=True).str.join(", ").alias("rules"))
+        .collect()
+    )
+    return counted.join(rules, on="child_id", how="left", maintain_order="left")
 
 
-def tally_of(failed: pl.DataFrame) -> Tally:
+def tally_of(failed: pl.DataFrame, listed: pl.DataFrame | None = None) -> Tally:
     """The engine's Tally (errors, queries, children) from the failures already grouped, rather than again from
-    the error table."""
+    the error table; `listed` (`children(failed)`, already made) saves counting the children again."""
     is_error = pl.col("severity") == "error"
+    if listed is not None:
+        errors, queries = failed.select(is_error.sum().alias("e"), (~is_error).sum().alias("q")).row(0)
+        with_errors = listed.filter(pl.col("errors") > 0).height
+        return Tally(int(errors or 0), int(queries or 0), listed.height, with_errors)
     counted = failed.select(
         is_error.sum().alias("errors"),
         (~is_error).sum().alias("queries"),

@@ -15,6 +15,7 @@ from csctools.io.result import ReturnData, rejected_rows
 from csctools.model import SOURCE_FILE, SOURCE_ROW
 from csctools.validate.engine import ACCEPTED, FAILED, QUERIED, ValidationResult, failures_of, headline
 from csctools.validate.export import accepted_rows, summary
+from csctools.validate.return_summary import NOTES, return_summary
 from csctools.validate.worklist import FAILURE_COLUMNS, by_table, children, code_order, failures, short_file, tally_of
 from csctools.validate.written import HELPER_COLUMNS, derived_label, written
 
@@ -53,14 +54,20 @@ def rules_failed_first(result: ValidationResult) -> list[dict[str, object]]:
     return sorted(summary(result), key=key)
 
 
-def write_xlsx(result: ValidationResult, data: ReturnData, path: Path, providers: pl.DataFrame | None = None) -> None:
+def write_xlsx(
+    result: ValidationResult,
+    data: ReturnData,
+    path: Path,
+    providers: pl.DataFrame | None = None,
+    previous: ReturnData | None = None,
+) -> None:
     # text from a pack (a rule's message, a reason) is written as text, never as a formula or a link
     book = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False})
     bold = book.add_format({"bold": True})
     wrap = book.add_format({"text_wrap": True, "valign": "top"})
     flagged = book.add_format({"bg_color": "#FFC7CE", "font_color": "#9C0006"})
     failed = failures(result, providers)
-    _summary_sheet(book, result, data, failed, bold)
+    _summary_sheet(book, result, data, failed, bold, previous)
     _errors_sheet(book, failed, bold, wrap)
     _children_sheet(book, failed, bold)
     _accepted_sheet(book, result, bold)
@@ -75,7 +82,12 @@ def write_xlsx(result: ValidationResult, data: ReturnData, path: Path, providers
 
 
 def _summary_sheet(
-    book: xlsxwriter.Workbook, result: ValidationResult, data: ReturnData, failed: pl.DataFrame, bold: Format
+    book: xlsxwriter.Workbook,
+    result: ValidationResult,
+    data: ReturnData,
+    failed: pl.DataFrame,
+    bold: Format,
+    previous: ReturnData | None,
 ) -> None:
     sheet = book.add_worksheet("Summary")
     tally = tally_of(failed)
@@ -103,7 +115,7 @@ def _summary_sheet(
         sheet.write(row, 0, label, bold)
         sheet.write(row, 1, value)
         row += 1
-    row += 1
+    row = _return_summary(sheet, result, data, previous, row + 1, bold)
     sheet.write_row(row, 0, ("file", "table", "rows", "rows rejected"), bold)
     for report in data.files:
         for table in report.tables:
@@ -125,6 +137,22 @@ def _summary_sheet(
     sheet.set_column(6, 7, 70)
     sheet.autofilter(first, 0, first + len(result.outcomes), len(RULE_HEADINGS))
     sheet.freeze_panes(first + 1, 0)
+
+
+def _return_summary(
+    sheet: Any, result: ValidationResult, data: ReturnData, previous: ReturnData | None, row: int, bold: Format
+) -> int:
+    """The summary of the return (issue 14) from `row`, last year beside it when given; returns the next free row."""
+    figures = return_summary(data, result.year, previous)
+    if not figures:
+        return row
+    last = (previous.year or result.year.previous()).label if previous is not None else None
+    sheet.write_row(row, 0, ("the return", "", result.year.label, *([last] if last else [])), bold)
+    sheet.write(row + 1, 0, NOTES.get(result.dataset, ""))
+    for at, figure in enumerate(figures, start=row + 2):
+        values = [figure.this_year, *([figure.last_year] if last else [])]
+        sheet.write_row(at, 0, [figure.group or figure.label, figure.label if figure.group else "", *values])
+    return row + len(figures) + 3
 
 
 def _write_packs(sheet: Any, result: ValidationResult) -> int:
@@ -181,7 +209,7 @@ def _children_sheet(book: xlsxwriter.Workbook, failed: pl.DataFrame, bold: Forma
     sheet = book.add_worksheet("Children")
     headings = ("child", "errors", "queries", "rules failed")
     sheet.write_row(0, 0, headings, bold)
-    listed = children(failed)
+    listed = children(failed, CHILDREN_SHOWN)  # the rules only of the children the sheet lists
     for out, record in enumerate(listed.head(CHILDREN_SHOWN).iter_rows(), start=1):
         sheet.write_row(out, 0, record)
     _printable(sheet, len(headings))
