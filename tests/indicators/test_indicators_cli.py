@@ -64,6 +64,9 @@ def test_xlsx_has_native_charts_and_the_drill_down(reports: Path) -> None:
 def test_html_is_self_contained_and_names_no_child(reports: Path, year_folder: Path) -> None:
     page = (reports / "r.html").read_text(encoding="utf-8")
     assert "<svg" in page and "Leeds" in page and "Funnel plots" in page
+    charts = re.findall(r'<svg class="chart" role="img" aria-label="([^"]+)"', page)
+    assert len(charts) > 40 and any(label.startswith("LACnum: Leeds") for label in charts)
+    assert sum("funnel plot" in label for label in charts) >= 3
     assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", page)
     assert "<script" not in page and "@import" not in page and not re.search(r"url\((?!#)", page)
     with (year_folder / "ssda903" / "ssda903_2025_26_header.csv").open(encoding="utf-8") as handle:
@@ -80,6 +83,10 @@ def test_self_assessment_has_figures_and_prompts_per_topic(reports: Path, year_f
     assert "Annex A (inspection)" in headings
     prompts = [p.text for p in document.paragraphs if p.style is not None and p.style.name == "Heading 2"]
     assert prompts.count("What we are doing") == len(headings)
+    pictures = [s for s in document.inline_shapes]
+    captions = [p.text for p in document.paragraphs if p.style is not None and p.style.name == "Caption"]
+    assert len(pictures) == len(captions) > len(headings)  # trend pictures per topic, and the funnel plots
+    assert any(c.startswith("Funnel plot:") for c in captions)
     figures = document.tables[0]
     assert [c.text for c in figures.rows[0].cells][:3] == ["Indicator", "Ours", "England"]
     assert figures.rows[1].cells[0].text == "Children looked after at 31 March"
