@@ -144,6 +144,7 @@ def context(run: Run) -> dict[str, Any]:
         "funnels": funnel_charts,
         "version": __version__,
         "population": run.population,
+        "teams": run.teams if run.teams is not None and not run.teams.empty else None,
     }
 
 

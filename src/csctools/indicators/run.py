@@ -13,6 +13,7 @@ from csctools.indicators import lait
 from csctools.indicators.benchmark import Row, benchmark, lait_year_of
 from csctools.indicators.compute import LOCATIONS, Period, Result, compute
 from csctools.indicators.records import IndicatorSet
+from csctools.indicators.teams import TeamCounts, team_counts
 from csctools.io.result import ReturnData
 
 TOPICS = (  # the order of topics in the reports; an authority's own topics follow
@@ -40,6 +41,7 @@ class Run(NamedTuple):
     rows: list[Row]
     packs: list[str]
     inputs: list[str]  # the files read
+    teams: TeamCounts | None = None  # Annex A counts by allocated team and worker
 
     def topics(self) -> list[str]:
         seen = list(dict.fromkeys(r.indicator.topic for r in self.results))
@@ -107,4 +109,5 @@ def run_indicators(
         )
     rows = benchmark(results, la, before)
     inputs = [f.path for data in [*returns, *previous] for f in data.files]
-    return Run(la, la_name, period, population, results, before, rows, indicators.packs, inputs)
+    teams = team_counts(returns, period)
+    return Run(la, la_name, period, population, results, before, rows, indicators.packs, inputs, teams)
