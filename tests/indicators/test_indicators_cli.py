@@ -224,3 +224,17 @@ def test_a_broken_view_is_named(year_folder: Path, tmp_path: Path) -> None:
     assert code == 0
     assert "could not run: the view older could not be made: Binder Error" in output
     assert '"agee"' in output
+
+
+def test_reading_in_threads_gives_what_one_read_gives(year_folder: Path, synthetic: tuple[Path, object]) -> None:
+    from csctools.cli.indicators import read_in_parallel
+    from csctools.read import read_files
+
+    paths = [*sorted((year_folder / "ssda903").glob("*.csv")), year_folder / "cin_census_2025_26.xml",
+             synthetic[0] / "383" / "annex_a_2025_26.xlsx", year_folder / "missing.xml"]
+    one, one_others = read_files(paths)
+    threads, thread_others = read_in_parallel(paths, None)
+    assert [r.dataset for r in threads] == [r.dataset for r in one] == ["ssda903", "cin", "annex_a"]
+    for a, b in zip(one, threads, strict=True):
+        assert a.tables.keys() == b.tables.keys() and all(a.tables[k].equals(b.tables[k]) for k in a.tables)
+    assert [o.problems for o in thread_others] == [o.problems for o in one_others] and len(one_others) == 1
