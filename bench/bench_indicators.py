@@ -4,7 +4,10 @@ Each run is a fresh `csc indicators ... -o FILE` process (wall time from outside
 repeated; the table gives the median and the range. One more row times the indicators alone (the returns already
 read), in-process, to separate reading from computing.
 
-Usage: python bench/bench_indicators.py --children 50000 [--repeat 5] [--record bench/RESULTS.md]
+`--before OTHER/.venv/bin/csc` adds the CSV-only command run by another installation (e.g. main's), in turns with
+this one's, so a slow spell of the shared machine falls on both.
+
+Usage: python bench/bench_indicators.py --children 50000 [--repeat 5] [--before CSC] [--record bench/RESULTS.md]
 """
 
 from __future__ import annotations
@@ -73,6 +76,7 @@ def main() -> None:
     parser.add_argument("--children", type=int, default=50_000)
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--record", type=Path)
+    parser.add_argument("--before", type=Path, help="another installation's csc, run in turns for the CSV row")
     args = parser.parse_args()
     inputs = ensure_data(args.children)
     compile_sources()
@@ -86,8 +90,17 @@ def main() -> None:
         "| what | wall s | CPU s |",
         "| --- | ---: | ---: |",
     ]
+    if args.before is not None:
+        before_base = [str(args.before), *base[1:]]
+        pairs = [(timed([*before_base, "-o", str(out / "b.csv")]), timed([*base, "-o", str(out / "i.csv")]))
+                 for _ in range(args.repeat)]
+        for label, runs in (("before: csc indicators -o i.csv, " + str(args.before), [b for b, _ in pairs]),
+                            ("after: the same, this tree, in turns with before", [a for _, a in pairs])):
+            lines.append(f"| {label} | {spread([w for w, _ in runs])} | {spread([c for _, c in runs])} |")
+            print(lines[-1], file=sys.stderr)
     for label, target in (("csc indicators, CSV only (reading all three returns + every indicator)", "i.csv"),
-                          ("csc indicators -o report.html", "r.html"), ("csc indicators -o indicators.xlsx", "i.xlsx")):
+                          ("csc indicators -o report.html", "r.html"), ("csc indicators -o indicators.xlsx", "i.xlsx"),
+                          ("csc indicators -o self-assessment.docx", "s.docx")):
         runs = [timed([*base, "-o", str(out / target)]) for _ in range(args.repeat)]
         lines.append(f"| {label} | {spread([w for w, _ in runs])} | {spread([c for _, c in runs])} |")
         print(lines[-1], file=sys.stderr)

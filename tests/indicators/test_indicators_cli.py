@@ -12,8 +12,10 @@ from typer.testing import CliRunner
 
 from csctools.cli.main import app
 from csctools.indicators.benchmark import CSV_COLUMNS
-from csctools.indicators.records import parse_indicator
+from csctools.indicators.records import load_indicators, parse_indicator
 from csctools.packs.files import PackError, Record
+
+BUILTIN_COUNT = len(load_indicators().indicators)
 
 runner = CliRunner()
 
@@ -31,7 +33,7 @@ def reports(year_folder: Path, synthetic: tuple[Path, object], tmp_path_factory:
                        "--la", "383", "--previous", root / "2024_25" / "ssda903", "-o", out / "i.csv",
                        "-o", out / "i.xlsx", "-o", out / "r.html", "-o", out / "s.docx")
     assert code == 0, output
-    assert "78 of 78 indicators computed" in output
+    assert "80 of 80 indicators computed" in output
     return out
 
 
@@ -42,7 +44,7 @@ def test_csv_has_the_issue_columns_and_a_row_per_indicator_and_period(reports: P
         "indicator", "title", "la", "period_start", "period_end", "numerator", "denominator", "value", "unit",
         "polarity", "england", "region", "sn_average", "rank", "quartile", "ci_low", "ci_high", "significance"]
     this_year = [r for r in rows if r["period_end"] == "2026-03-31"]
-    assert len({r["indicator"] for r in this_year}) == len(this_year) == 78
+    assert len({r["indicator"] for r in this_year}) == len(this_year) == BUILTIN_COUNT
     lacnum = {r["period_end"]: r for r in rows if r["indicator"] == "LACnum"}
     assert lacnum["2025-03-31"]["value"]  # last year's own figure (from --previous)
     assert lacnum["2016-03-31"]["england"] == "70410.0"  # LAIT's published England value for 2015/16
@@ -57,13 +59,17 @@ def test_xlsx_has_native_charts_and_the_drill_down(reports: Path) -> None:
         workbook = book.read("xl/workbook.xml").decode()
     assert sum(1 for n in names if n.startswith("xl/charts/chart")) > 40
     for sheet in ("Summary", "Data", "Children looked after", "Child protection", "Children (internal)",
-                  "Definitions"):
+                  "Definitions", "Annex A by team and worker"):
         assert f'name="{sheet}"' in workbook
 
 
 def test_html_is_self_contained_and_names_no_child(reports: Path, year_folder: Path) -> None:
     page = (reports / "r.html").read_text(encoding="utf-8")
     assert "<svg" in page and "Leeds" in page and "Funnel plots" in page
+    assert "Annex A by allocated team and social worker" in page and "By social worker (" in page
+    charts = re.findall(r'<svg class="chart" role="img" aria-label="([^"]+)"', page)
+    assert len(charts) > 40 and any(label.startswith("LACnum: Leeds") for label in charts)
+    assert sum("funnel plot" in label for label in charts) >= 3
     assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", page)
     assert "<script" not in page and "@import" not in page and not re.search(r"url\((?!#)", page)
     with (year_folder / "ssda903" / "ssda903_2025_26_header.csv").open(encoding="utf-8") as handle:
@@ -80,6 +86,10 @@ def test_self_assessment_has_figures_and_prompts_per_topic(reports: Path, year_f
     assert "Annex A (inspection)" in headings
     prompts = [p.text for p in document.paragraphs if p.style is not None and p.style.name == "Heading 2"]
     assert prompts.count("What we are doing") == len(headings)
+    pictures = [s for s in document.inline_shapes]
+    captions = [p.text for p in document.paragraphs if p.style is not None and p.style.name == "Caption"]
+    assert len(pictures) == len(captions) > len(headings)  # trend pictures per topic, and the funnel plots
+    assert any(c.startswith("Funnel plot:") for c in captions)
     figures = document.tables[0]
     assert [c.text for c in figures.rows[0].cells][:3] == ["Indicator", "Ours", "England"]
     assert figures.rows[1].cells[0].text == "Children looked after at 31 March"
@@ -110,7 +120,7 @@ def test_an_authoritys_own_pack(year_folder: Path, tmp_path: Path) -> None:
         "methodology: Our count, for the corporate parenting board.\n")
     code, output = run(year_folder / "ssda903", "--la", "383", "--pack", pack, "-o", tmp_path / "i.csv")
     assert code == 0, output
-    assert "of 79 indicators computed" in output
+    assert f"of {BUILTIN_COUNT + 1} indicators computed" in output
     with (tmp_path / "i.csv").open(encoding="utf-8") as handle:
         ours = [r for r in csv.DictReader(handle) if r["indicator"] == "OUR_UNDER_5"]
     assert len(ours) == 1 and ours[0]["unit"] == "count" and ours[0]["value"] != ""
@@ -183,7 +193,7 @@ def test_any_period_end(year_folder: Path, tmp_path: Path) -> None:
     assert "2025-01-01 to 2025-12-31" in output
     with (tmp_path / "i.csv").open(encoding="utf-8") as handle:
         own = [r for r in csv.DictReader(handle) if r["period_end"] == "2025-12-31"]
-    assert {r["period_start"] for r in own} == {"2025-01-01"} and len(own) == 78
+    assert {r["period_start"] for r in own} == {"2025-01-01"} and len(own) == BUILTIN_COUNT
 
 
 def test_xlsx_data_sheet_holds_the_csv(reports: Path) -> None:
@@ -214,3 +224,17 @@ def test_a_broken_view_is_named(year_folder: Path, tmp_path: Path) -> None:
     assert code == 0
     assert "could not run: the view older could not be made: Binder Error" in output
     assert '"agee"' in output
+
+
+def test_reading_in_threads_gives_what_one_read_gives(year_folder: Path, synthetic: tuple[Path, object]) -> None:
+    from csctools.cli.indicators import read_in_parallel
+    from csctools.read import read_files
+
+    paths = [*sorted((year_folder / "ssda903").glob("*.csv")), year_folder / "cin_census_2025_26.xml",
+             synthetic[0] / "383" / "annex_a_2025_26.xlsx", year_folder / "missing.xml"]
+    one, one_others = read_files(paths)
+    threads, thread_others = read_in_parallel(paths, None)
+    assert [r.dataset for r in threads] == [r.dataset for r in one] == ["ssda903", "cin", "annex_a"]
+    for a, b in zip(one, threads, strict=True):
+        assert a.tables.keys() == b.tables.keys() and all(a.tables[k].equals(b.tables[k]) for k in a.tables)
+    assert [o.problems for o in thread_others] == [o.problems for o in one_others] and len(one_others) == 1

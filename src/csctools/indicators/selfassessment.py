@@ -1,14 +1,18 @@
 """The self-assessment document (DOCX, python-docx): per topic the figures beside England, region and neighbours,
 their trend over the last five LAIT years, and the three prompts of the Yorkshire and Humber approach for the
-authority to answer. It names no child. The trends are tables: python-docx places raster images only, and the
-dashboard's charts are SVG.
+authority to answer. It names no child. The trends are charts (PNG: python-docx places raster images only), small
+multiples of up to six indicators a picture, then the same figures as a table; the funnel plots follow their topic.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
+from io import BytesIO
 from pathlib import Path
 
 from csctools.indicators.benchmark import Row
+from csctools.indicators.charts import draw_many, drawable, funnel_png, topic_png
 from csctools.indicators.export import chart_series, formatted, series_of, this_year
 from csctools.indicators.run import Run
 
@@ -21,6 +25,7 @@ PROMPTS = (
     ("What we are doing", "The actions, who owns them, and how we will know they are working."),
 )
 TREND_YEARS = 5
+PANELS = 6  # indicators a picture (three lines of two: a third of an A4 page)
 
 
 def _figures_table(document: object, rows: list[Row], decimals: dict[str, int]) -> None:
@@ -69,9 +74,37 @@ def _trend_table(document: object, run: Run, rows: list[Row], decimals: dict[str
                 cell.text = formatted(point.value, row.unit, d) + england
 
 
+def _pictures(run: Run, rows: list[Row]) -> dict[str, list[tuple[str, bytes]]]:
+    """Per topic its pictures (caption, PNG): trend small multiples, then its funnel plots; drawn in threads."""
+    from csctools.indicators.html import funnel_data
+
+    jobs: list[Callable[[], bytes]] = []
+    captions: list[tuple[str, str]] = []
+    for topic in run.topics():
+        panels = [
+            (r.title, chart_series(series_of(run, r.indicator)))
+            for r in rows
+            if r.topic == topic and r.status == "computed"
+        ]
+        panels = [(title, points) for title, points in panels if drawable(points)]
+        for first in range(0, len(panels), PANELS):
+            jobs.append(partial(topic_png, panels[first : first + PANELS], run.la_name))
+            captions.append((topic, f"{topic}: {run.la_name} beside England, the region and the neighbours"))
+    topic_of = {r.indicator: r.topic for r in rows}
+    for funnel in funnel_data(run):
+        jobs.append(partial(funnel_png, funnel.points, funnel.england, run.la_name))
+        england = f"England {funnel.england:.1f}% (LAIT {funnel.year - 1}/{funnel.year % 100:02d})"
+        captions.append((topic_of.get(funnel.id, ""), f"Funnel plot: {funnel.title}; {england}; 95% and 99.8% limits"))
+    pictures: dict[str, list[tuple[str, bytes]]] = {}
+    for (topic, caption), png in zip(captions, draw_many(jobs), strict=True):
+        if png:
+            pictures.setdefault(topic, []).append((caption, png))
+    return pictures
+
+
 def write_docx(run: Run, path: Path) -> None:
     import docx
-    from docx.shared import Pt, RGBColor
+    from docx.shared import Cm, Pt, RGBColor
 
     document = docx.Document()
     document.styles["Normal"].font.name = "Arial"
@@ -81,16 +114,21 @@ def write_docx(run: Run, path: Path) -> None:
         f"Figures for {run.period.start:%d %B %Y} to {run.period.end:%d %B %Y} from the authority's own returns, "
         "beside England, the region and the 10 statistical neighbours (DfE LAIT, Open Government Licence v3.0; this "
         "period is set against LAIT's latest year). Band A is the best quarter of authorities; direction is the "
-        "change since last year. For each topic, answer the three questions below the figures. This document "
+        "change since last year. In the charts, squares joined by a dashed line (years marked *) are the "
+        "authority's own figures. For each topic, answer the three questions below the figures. This document "
         "names no child."
     )
     decimals = {r.indicator.id: r.indicator.decimals for r in run.results}
     rows = this_year(run)
+    pictures = _pictures(run, rows)
     for topic in run.topics():
         chosen = [r for r in rows if r.topic == topic]
         document.add_heading(topic, level=1)
         _figures_table(document, chosen, decimals)
         document.add_paragraph()
+        for caption, png in pictures.get(topic, []):
+            document.add_picture(BytesIO(png), width=Cm(11 if caption.startswith("Funnel") else 16))
+            document.add_paragraph(caption, style="Caption")
         document.add_paragraph("Trend (ours; England) over the last years", style="Heading 3")
         _trend_table(document, run, [r for r in chosen if r.status == "computed"], decimals)
         for heading, hint in PROMPTS:
