@@ -37,12 +37,21 @@ def test_deny_by_default_lists_every_other_column(tmp_path: Path) -> None:
     assert ("cin", "ChildIdentifiers", "UPN", "not named (dropped by default)") in out
 
 
-def test_star_applies_to_every_table_holding_the_column(tmp_path: Path) -> None:
-    text = "name: t\nreturns:\n  ssda903:\n    '*': {CHILD: pseudonym}\n    Episodes: {PLACE: keep}\n"
+def test_star_applies_to_the_tables_named_and_no_other(tmp_path: Path) -> None:
+    # a table shared with only the child's pseudonym would still tell who has (say) an OC2 record
+    text = "name: t\nreturns:\n  ssda903:\n    '*': {CHILD: pseudonym}\n    Episodes: {PLACE: keep}\n    Missing: {}\n"
     policy = find_policy(str(write_policy(tmp_path, text)))
-    assert policy.treatment("ssda903", "Missing", "CHILD").name == "pseudonym"
+    assert policy.treatment("ssda903", "Episodes", "CHILD").name == "pseudonym"
+    assert policy.treatment("ssda903", "Missing", "CHILD").name == "pseudonym"  # named for its "*" columns alone
+    assert policy.treatment("ssda903", "OC2", "CHILD").name == "drop"  # not named: not shared at all
+    assert ("ssda903", "OC2") not in policy.columns
     assert policy.treatment("ssda903", "Episodes", "PLACE").name == "keep"
     assert policy.treatment("ssda903", "Episodes", "DECOM").name == "drop"
+
+
+def test_shipped_sufficiency_shares_no_health_table() -> None:
+    shared = {table for dataset, table in find_policy("sufficiency").columns if dataset == "ssda903"}
+    assert shared == {"Header", "Episodes", "UASC", "Missing"}  # no OC2 (health), OC3, reviews or adoption tables
 
 
 @pytest.mark.parametrize(

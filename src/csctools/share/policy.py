@@ -10,7 +10,7 @@ A policy is a record of kind `policies` in a pack (csctools.packs.files), so it 
     aggregates: [cla_by_placement]
     returns:
       ssda903:
-        "*": {CHILD: pseudonym, DOB: shift}      # every table of the return holding these columns
+        "*": {CHILD: pseudonym, DOB: shift}      # added to every table named below that holds them
         Episodes: {DECOM: shift, PLACE: keep, HOME_POST: district}
         Header:
           ETHNIC: {treatment: group, groups: {White: [WBRI, WIRI]}, other: Other}
@@ -192,7 +192,9 @@ def _returns(record: Record, spec: Any) -> dict[tuple[str, str], dict[str, Treat
                 raise PackError(record.file, f"{dataset} {table_name} must map columns to treatments", line)
         if not isinstance(every, dict):
             raise PackError(record.file, f'{dataset} "*" must map columns to treatments', line_of(tables))
-        for table in model.tables:
+        for table in model.tables:  # "*" adds its columns to the tables named: a table not named is not shared
+            if table.name not in tables:
+                continue
             names = set(table.column_names())
             shared = {k: v for k, v in every.items() if k in names}
             own = tables.get(table.name) or {}
