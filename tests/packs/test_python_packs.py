@@ -87,6 +87,14 @@ def test_installed_packs_are_listed_without_importing_them(acme: str) -> None:
     assert "acme_checks" not in sys.modules
 
 
+def test_csc_packs_list_names_installed_python_packs_without_importing_them(acme: str) -> None:
+    result = runner.invoke(app, ["packs", "list"])
+    assert result.exit_code == 0, result.output
+    line = next(line for line in result.output.splitlines() if line.startswith("acme-checks\t"))
+    assert line.split("\t")[:3] == ["acme-checks", "1.2", "Python package acme_checks 1.2"]
+    assert "--pack acme-checks" in line and "acme_checks" not in sys.modules
+
+
 def test_a_python_pack_asked_for_runs_through_the_same_registry_and_engine(acme: str) -> None:
     registry = build("ssda903", load_all([acme]))
     assert "acme_checks" in sys.modules

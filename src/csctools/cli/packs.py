@@ -77,8 +77,9 @@ def check_pack(pack: Annotated[str, typer.Argument(help="Pack folder, zip or ins
 
 @app.command("list")
 def list_packs() -> None:
-    """The built-in DfE packs and every installed pack, with versions and content hashes."""
+    """The built-in DfE packs, every installed pack with versions and content hashes, and installed Python packs."""
     from csctools.packs.files import PackError, load_pack
+    from csctools.packs.python import installed as python_packs
     from csctools.packs.registry import builtin_pack, data_folder, installed
     from csctools.validate.registry import BUILTIN
     from csctools.validate.run import load_rules
@@ -101,6 +102,12 @@ def list_packs() -> None:
         )
     if not installed():
         typer.echo(f"(no packs installed in {data_folder()})")
+    for name, entry in sorted(python_packs().items()):  # listed from the packages' metadata, not imported
+        package = f"{entry.dist.name} {entry.dist.version}" if entry.dist else entry.value
+        typer.echo(
+            f"{name}\t{entry.dist.version if entry.dist else '?'}\tPython package {package}\t"
+            f"rules in Python, loaded only by --pack {name}\t{entry.value}"
+        )
 
 
 def _zip_bytes(files: dict[str, bytes], root: str) -> bytes:
