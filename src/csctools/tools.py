@@ -55,7 +55,7 @@ TOOLS = (
     Tool(
         "csc accept",
         "Accept a query for a child (with a reason, who and when) in the authority's settings file.",
-        'csc accept 1004 3830000205 --la 383 --reason "confirmed with the social worker"',
+        'csc accept 1002 3830000205 --settings demo-settings.yaml --reason "confirmed with the social worker"',
     ),
     Tool(
         "csc forecast",

@@ -164,3 +164,16 @@ def test_a_validation_without_packs_imports_neither_duckdb_nor_yaml() -> None:
     )
     found = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert found.stdout.split() == ["True", "False", "False"]
+
+
+def test_accept_refuses_an_unknown_dfe_code_and_notes_an_error_rule(tmp_path: Path) -> None:
+    settings = tmp_path / "settings.yaml"
+    base = ["--settings", str(settings), "--reason", "checked", "--who", "me"]
+    unknown = runner.invoke(app, ["accept", "ZZZ", "3830000001", *base])
+    assert unknown.exit_code == 2 and "no rule ZZZ in the SSDA903 or CIN census rules" in unknown.output
+    assert not settings.exists()  # nothing written
+    error_rule = runner.invoke(app, ["accept", "1004", "3830000001", *base])
+    assert error_rule.exit_code == 0 and "1004 is an error, not a query" in error_rule.output
+    query = runner.invoke(app, ["accept", "1002", "3830000001", *base])
+    assert query.exit_code == 0 and "not a query" not in query.output
+    assert "1002" in settings.read_text() and "1004" in settings.read_text()

@@ -28,6 +28,16 @@ def accept_command(
 
     if not reason.strip():
         fail("give the reason the failure is accepted (--reason)")
+    severity = _dfe_severity(rule)
+    if severity is None and "-" not in rule:
+        fail(
+            f"no rule {rule} in the SSDA903 or CIN census rules "
+            "(a local rule's code has its pack's prefix, e.g. LEEDS-PL01)"
+        )
+    if severity == "error":
+        typer.echo(
+            f"note: {rule} is an error, not a query: accepted here, but the DfE will still reject the return with it"
+        )
     number = None
     if la:
         try:
@@ -41,3 +51,16 @@ def accept_command(
         fail(str(error))
     where = f" row {row}" if row is not None else ""
     typer.echo(f"accepted {rule} for child {child}{where} ({entry['who']}, {entry['when']}) in {path}")
+
+
+def _dfe_severity(code: str) -> str | None:
+    """The severity of a DfE rule of either return ("error" or "query"), None when no DfE rule has that code."""
+    from csctools.validate.registry import BUILTIN
+    from csctools.validate.run import DATASETS, load_rules
+
+    for dataset in DATASETS:
+        load_rules(dataset)
+        found = BUILTIN.get(dataset, code)
+        if found is not None:
+            return found.info.severity
+    return None
