@@ -238,3 +238,12 @@ def test_reading_in_threads_gives_what_one_read_gives(year_folder: Path, synthet
     for a, b in zip(one, threads, strict=True):
         assert a.tables.keys() == b.tables.keys() and all(a.tables[k].equals(b.tables[k]) for k in a.tables)
     assert [o.problems for o in thread_others] == [o.problems for o in one_others] and len(one_others) == 1
+
+
+def test_a_period_starting_before_the_return_says_what_it_misses(year_folder: Path) -> None:
+    code, output = run(year_folder / "ssda903", "--la", "383", "--period-end", "2025-12-31")
+    assert code == 0, output
+    assert "2025-01-01 to 2025-12-31" in output
+    assert "note: the period starts on 2025-01-01, before this year's return (2025-04-01 on)" in output
+    code, output = run(year_folder / "ssda903", "--la", "383")  # the collection year itself: no note
+    assert code == 0 and "note: the period starts" not in output

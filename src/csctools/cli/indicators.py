@@ -115,6 +115,13 @@ def indicators_command(
             reasons.setdefault(result.status, []).append(result.indicator.id)
     for reason, ids in reasons.items():
         typer.echo(f"  {reason}: {', '.join(ids)}")
+    covered = [data.year.start_date for data in returns if data.year is not None]
+    if covered and run.period.start < min(covered):
+        typer.echo(
+            f"  note: the period starts on {run.period.start}, before this year's return ({min(covered)} on): "
+            f"events before {min(covered)} are not counted (last year's return gives only the change since last "
+            "year), so counts of starts, leavers, referrals and the like cover part of the period"
+        )
     if run.population is not None:
         p = run.population
         typer.echo(

@@ -26,7 +26,9 @@ csc indicators synthetic/383/2025_26/cin_census_2025_26.xml --la 383 --pack our-
 - **Files** as `csc validate` takes them: folders or files, one return of each kind. `--year` when the files do
   not say; `--previous` last year's files (its figures give the change since last year); `--period-end` the 12
   months to any day instead of the collection year (903 and CIN hold dates; Annex A lists hold only their last 6-12
-  months). An indicator whose return or table is absent is reported as `not computed: needs X`, never as zero.
+  months; a period starting before this year's return is said so on the terminal: events before the return's
+  first day are not counted). An indicator whose return or table is absent is reported as `not computed: needs X`,
+  never as zero.
 - **Outputs**: `.csv` one row per indicator and period with the columns `indicator, title, la, period_start,
   period_end, numerator, denominator, value, unit, polarity, england, region, sn_average, rank, quartile, ci_low,
   ci_high, significance` (LAIT's years have no numerator; an indicator not computed has the reason in `value`);
