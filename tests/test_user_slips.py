@@ -117,3 +117,13 @@ def test_a_year_the_dates_contradict_is_warned_and_a_duplicate_table_said_once(f
     shutil.copy(next(tables.glob("*_header.csv")), tmp_path / "header_copy.csv")
     result = runner.invoke(app, ["validate", "903", str(tmp_path), "--la", "383"])
     assert result.exit_code == 2 and result.output.count("the Header table is given twice") == 1, result.output
+
+
+def test_synth_into_a_folder_of_an_earlier_run_says_which_files_it_left(tmp_path: Path) -> None:
+    first = ["synth", "--la", "383", "--from", "2024/25", "--to", "2025/26", "--children", "20", "--out", str(tmp_path)]
+    assert runner.invoke(app, first).exit_code == 0
+    again = runner.invoke(app, [*first[:3], "--from", "2025/26", *first[5:]])
+    assert again.exit_code == 0, again.output
+    assert f"note: {tmp_path / '383'} also holds" in again.output and "2024_25" in again.output
+    fresh = runner.invoke(app, [*first[:-1], str(tmp_path / "fresh")])
+    assert fresh.exit_code == 0 and "note:" not in fresh.output

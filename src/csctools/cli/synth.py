@@ -67,8 +67,15 @@ def synth_command(
     ) as progress:
         task = progress.add_task("starting", total=None)
         result = generate(options, out, lambda message: progress.update(task, description=message))
+    written = {path.resolve() for path in result.files}
     for number, folder in result.folders.items():
         typer.echo(f"{find_authority(number).name} ({number}): {folder}")
+        earlier = sorted(p for p in folder.rglob("*") if p.is_file() and p.resolve() not in written)
+        if earlier:  # a mix of two runs validates as neither (last year's files from one, this year's from another)
+            typer.echo(
+                f"note: {folder} also holds {len(earlier)} file(s) of an earlier run, not rewritten "
+                f"(e.g. {earlier[0].relative_to(folder)}): remove the folder first for a set of this run alone"
+            )
     typer.echo(f"{len(result.files)} files written under {out}")
     if result.injections:
         typer.echo(f"{len(result.injections)} injected errors recorded in {out / 'injections.csv'}")
