@@ -168,6 +168,8 @@ def test_malformed_xml_names_its_line(tmp_path: Path) -> None:
     data = read_one(write(tmp_path, "return.xml", text))
     assert kinds(data) == ["malformed-xml"]
     assert data.problems[0].row == 4
+    # the line once (the problem's own), the column kept: not "... HEADER line 3 and CHILD, line 4, column 9"
+    assert data.problems[0].message.endswith("HEADER line 3 and CHILD (column 9)"), data.problems[0].message
 
 
 def test_unknown_xml_element_reported(tmp_path: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 
@@ -11,3 +12,12 @@ def line_of(element: Any) -> int:
 
 
 WHOLE_FILE_BYTES = 16 * 1024 * 1024  # smaller files are parsed in one go; larger ones streamed a child at a time
+
+_TRAILING_PLACE = re.compile(r",? line \d+, column (\d+)\s*$")
+
+
+def syntax_message(message: str) -> str:
+    """lxml's syntax error text without its trailing "line N, column M" (the problem names the line already),
+    the column kept: "Opening and ending tag mismatch: A line 3 and B (column 28)"."""
+    found = _TRAILING_PLACE.search(message)
+    return f"{message[: found.start()]} (column {found[1]})" if found else message

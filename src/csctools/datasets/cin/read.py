@@ -13,7 +13,7 @@ from csctools.datasets.cin.walk import ChildWalker
 from csctools.io.gc_pause import collector_paused
 from csctools.io.result import FileReport, Problem, ReadError, RejectedRow, ReturnData, Severity, TableRead
 from csctools.io.typing import UNKNOWN_TIDY, Tidy, type_frames, unparsed_counts
-from csctools.io.xml import WHOLE_FILE_BYTES, line_of
+from csctools.io.xml import WHOLE_FILE_BYTES, line_of, syntax_message
 from csctools.model import SOURCE_FILE, SOURCE_ROW
 from csctools.years import CollectionYear, year_hint_from_name
 
@@ -220,7 +220,7 @@ def _parse(content: bytes | Path, collector: _Collector) -> None:
             Problem(
                 collector.source,
                 "malformed-xml",
-                f"the XML is not well-formed: {error.msg}",
+                f"the XML is not well-formed: {syntax_message(error.msg)}",
                 row=error.lineno or None,
             )
         ) from None

@@ -24,7 +24,7 @@ from csctools.io.gc_pause import collector_paused
 from csctools.io.result import FileReport, Problem, ReadError, RejectedRow, ReturnData, Severity, TableRead
 from csctools.io.text import TextProblem, decode, first_line, sniff_delimiter
 from csctools.io.typing import Tidy, type_frames, unparsed_counts
-from csctools.io.xml import line_of
+from csctools.io.xml import line_of, syntax_message
 from csctools.model import SOURCE_FILE, SOURCE_ROW
 from csctools.years import CollectionYear, year_hint_from_name
 
@@ -390,7 +390,9 @@ def read_xml(name: str, data: bytes, report: FileReport) -> list[RawTable]:
                 if leftover.tag not in seen and isinstance(leftover.tag, str):
                     notes.stray(leftover)
     except etree.XMLSyntaxError as error:
-        problem = Problem(name, "malformed-xml", f"the XML is not well-formed: {error.msg}", row=error.lineno or None)
+        problem = Problem(
+            name, "malformed-xml", f"the XML is not well-formed: {syntax_message(error.msg)}", row=error.lineno or None
+        )
         raise ReadError(problem) from None
     report.problems.extend(notes.problems(name))
     found = []
