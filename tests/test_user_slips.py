@@ -127,3 +127,10 @@ def test_synth_into_a_folder_of_an_earlier_run_says_which_files_it_left(tmp_path
     assert f"note: {tmp_path / '383'} also holds" in again.output and "2024_25" in again.output
     fresh = runner.invoke(app, [*first[:-1], str(tmp_path / "fresh")])
     assert fresh.exit_code == 0 and "note:" not in fresh.output
+
+
+def test_validate_an_empty_folder_names_it(tmp_path: Path) -> None:
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    result = runner.invoke(app, ["validate", "903", str(empty), "--la", "383"])
+    assert result.exit_code == 2 and f"no files found for this year's return in {empty}" in result.output

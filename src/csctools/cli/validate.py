@@ -32,9 +32,9 @@ def read_inputs(kind: str, files: list[Path], previous: list[Path], year: Collec
 
     this_year, last_year = expand_inputs(files), expand_inputs(previous)
     if not this_year:
-        fail("no files found for this year's return")
+        fail(f"no files found for this year's return in {', '.join(str(f) for f in files)}")
     if previous and not last_year:
-        fail("no files found for --previous")
+        fail(f"no files found for --previous in {', '.join(str(f) for f in previous)}")
     both = [p for p in last_year if p in this_year]
     if both:
         fail(
