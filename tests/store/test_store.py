@@ -81,9 +81,12 @@ def test_errors_log_for_feedback(hub_returns: Path, tmp_path: Path) -> None:
     with duckdb.connect(str(store), read_only=True) as connection:
         kept = connection.execute("SELECT count(*) FROM errors").fetchone()[0]  # type: ignore[index]
         summary = connection.execute("SELECT errors + queries FROM submissions").fetchone()[0]  # type: ignore[index]
+        errors, queries = connection.execute("SELECT errors, queries FROM submissions").fetchone()  # type: ignore[misc]
     written = len(csv.read_text(encoding="utf-8").splitlines()) - 1
     assert kept == summary == written > 0
-    assert f"{written:,} error rows" in result.output
+    error_words = f"{errors:,} error" + ("" if errors == 1 else "s")
+    query_words = f"{queries:,} quer" + ("y" if queries == 1 else "ies")
+    assert f"{written:,} rows of the error log ({error_words}, {query_words})" in result.output
 
 
 def start_add(store: Path, folder: Path, marker: Path | None, pause: float = 60) -> subprocess.Popen[bytes]:

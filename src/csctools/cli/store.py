@@ -182,7 +182,11 @@ def errors_command(
             log = error_log(connection, authority.number)
     except StoreError as error:
         fail(str(error))
-    typer.echo(f"{authority.name} ({authority.number}): {plural(log.height, 'error row')}")
+    queries = int((log["severity"] == "query").sum()) if log.height else 0
+    typer.echo(
+        f"{authority.name} ({authority.number}): {plural(log.height, 'row')} of the error log "
+        f"({plural(log.height - queries, 'error')}, {plural(queries, 'query', 'queries')})"
+    )
     by_rule = log.group_by("dataset", "year", "rule_code", "severity").agg(pl.len().alias("rows"), pl.first("message"))
     for row in by_rule.sort("dataset", "year", "rule_code").iter_rows(named=True):
         typer.echo(
