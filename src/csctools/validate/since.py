@@ -1,8 +1,8 @@
 """What changed since an earlier run: failures fixed, new and still open, compared with that run's JSON report.
 
-A failure is keyed by rule, table, child, source file (its name, so that a folder moved between runs does not
-matter), source row and field (one cell of the error table): a fix to one of a record's several cells counts as one
-fixed, and row 12 of another file is another failure. A report of an older csctools without source files is still
+A failure is one rule on one record, as everywhere else in csctools (the headline, the reports): keyed by rule,
+table, child, source file (its name, so that a folder moved between runs does not matter) and source row. A record
+still failing the rule on another of its cells is still open; row 12 of another file is another failure. A report of an older csctools without source files is still
 read; it is then compared without them, and the comparison says so.
 """
 
@@ -14,7 +14,7 @@ from typing import NamedTuple
 
 import polars as pl
 
-KEY = ("rule_code", "table", "child_id", "source_file", "row_number", "field")
+KEY = ("rule_code", "table", "child_id", "source_file", "row_number")
 OLD_KEY = tuple(k for k in KEY if k != "source_file")  # reports of older versions have no source file
 
 
