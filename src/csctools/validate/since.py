@@ -2,8 +2,9 @@
 
 A failure is one rule on one record, as everywhere else in csctools (the headline, the reports): keyed by rule,
 table, child, source file (its name, so that a folder moved between runs does not matter) and source row. A record
-still failing the rule on another of its cells is still open; row 12 of another file is another failure. A report of an older csctools without source files is still
-read; it is then compared without them, and the comparison says so.
+still failing the rule on another of its cells is still open; row 12 of another file is another failure. A report
+of an older csctools without source files is still read; it is then compared without them, and the comparison
+says so.
 """
 
 from __future__ import annotations
