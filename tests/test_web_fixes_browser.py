@@ -218,6 +218,8 @@ def test_fix_loop_and_a_childs_history_by_keyboard(
     focus_becomes(page, "getAttribute('role')", "region")
     for _ in range(5):
         page.keyboard.press("ArrowRight")
+    with contextlib.suppress(Exception):  # the browser scrolls smoothly: wait for it, then assert
+        page.wait_for_function("node => node.scrollLeft > 0", arg=region.element_handle(), timeout=10_000)
     assert region.evaluate("node => node.scrollLeft") > 0  # scrolled by keyboard
     shot(page, "5-narrow")
     page.set_viewport_size({"width": 1200, "height": 900})
