@@ -129,25 +129,11 @@ def indicators_command(
             f"{p.value:,.0f} (within {p.relative_error:.3%})"
         )
     for path in output or []:
-        suffix = path.suffix.lower()
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as error:
             fail(f"{path}: cannot write there ({error.strerror or error})")
-        if suffix == ".csv":
-            from csctools.indicators.export import write_csv
+        from csctools.indicators.export import write_report
 
-            write_csv(run, path)
-        elif suffix == ".xlsx":
-            from csctools.indicators.export import write_xlsx
-
-            write_xlsx(run, path)
-        elif suffix == ".docx":
-            from csctools.indicators.selfassessment import write_docx
-
-            write_docx(run, path)
-        else:
-            from csctools.indicators.html import write_html
-
-            write_html(run, path)
+        write_report(run, path)
         typer.echo(f"report: {path}")

@@ -285,3 +285,21 @@ def write_xlsx(run: Run, path: Path) -> None:
     methods.set_column(1, 1, 50)
     methods.set_column(5, 5, 90)
     book.close()
+
+
+def write_report(run: Run, path: Path) -> None:
+    """The report `csc indicators -o PATH` writes, chosen by the suffix (.csv, .xlsx, .docx, else the HTML
+    dashboard); each writer is imported only when used."""
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        write_csv(run, path)
+    elif suffix == ".xlsx":
+        write_xlsx(run, path)
+    elif suffix == ".docx":
+        from csctools.indicators.selfassessment import write_docx
+
+        write_docx(run, path)
+    else:
+        from csctools.indicators.html import write_html
+
+        write_html(run, path)

@@ -249,6 +249,7 @@ class IndicatorsView:
 
     def report(self, extension: str) -> tuple[bytes, str]:
         """The report `csc indicators -o` writes, as bytes, and its file name."""
+        from csctools.indicators.export import write_report
         from csctools.web.views import written_file
 
         extension = extension.lower()
@@ -263,24 +264,3 @@ class IndicatorsView:
             self.generation += 1
             self.run = None
             self.job = Job()
-
-
-def write_report(run: Run, path: Path) -> None:
-    """As `csc indicators -o PATH` writes it."""
-    suffix = path.suffix.lower()
-    if suffix == ".csv":
-        from csctools.indicators.export import write_csv
-
-        write_csv(run, path)
-    elif suffix == ".xlsx":
-        from csctools.indicators.export import write_xlsx
-
-        write_xlsx(run, path)
-    elif suffix == ".docx":
-        from csctools.indicators.selfassessment import write_docx
-
-        write_docx(run, path)
-    else:
-        from csctools.indicators.html import write_html
-
-        write_html(run, path)
