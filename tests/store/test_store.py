@@ -172,3 +172,13 @@ def test_one_add_of_the_same_return_twice_numbers_the_versions_in_order(hub_retu
     assert [r[1:] for r in rows] == [(v, "accepted", "383", 2026, files) for v in (1, 2, 3)]
     # each version holds the return's rows under its own id (the same rows, since the copies are the same)
     assert [i for i, _ in header] == [r[0] for r in rows] and len({n for _, n in header}) == 1
+
+
+def test_an_la_given_against_the_folder_name_is_said(hub_returns: Path, tmp_path: Path) -> None:
+    # --la wins (a hub knows who sent the files), but a folder named for another authority is said on the terminal
+    store = tmp_path / "hub.duckdb"
+    code, output = add(store, hub_returns / "384" / "2025_26" / "ssda903", extra=("--la", "383"))
+    assert code in (0, 1), output
+    assert "given, though the folder name says" in output and "(384)" in output
+    code, output = add(store, hub_returns / "384" / "2025_26" / "ssda903", extra=("--la", "384"))
+    assert code in (0, 1) and "though the folder name says" not in output

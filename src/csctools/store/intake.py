@@ -209,7 +209,10 @@ def _arrive(paths: list[Path], la: Authority | None) -> Arrival | Submission | N
     if named is not None and la is not None and named.number != la.number:
         reason = f"the census header names {named.name} ({named.number}), not {la.name} ({la.number})"
         return _rejected(paths, reason, la, when)
-    choices = ((la, "given"), (named, "from the census header"), (folder, "from the folder name"))
+    given = "given"
+    if la is not None and folder is not None and folder.number != la.number:  # said, not refused: --la wins
+        given = f"given, though the folder name says {folder.name} ({folder.number})"
+    choices = ((la, given), (named, "from the census header"), (folder, "from the folder name"))
     authority, note = next(((a, n) for a, n in choices if a is not None), (None, ""))
     if authority is None:
         return _rejected(paths, "the authority cannot be told: give --la", None, when)
