@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,18 +16,11 @@ from csctools.cli.main import app
 from csctools.synth.generate import SynthOptions, generate
 from csctools.web.server import CscServer
 from csctools.years import CollectionYear
+from tests.test_web_browser import chromium_path
 
 playwright_api = pytest.importorskip("playwright.sync_api")
+
 expect = playwright_api.expect
-
-
-def chromium_path() -> str:
-    found = os.environ.get("CSCTOOLS_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
-    if found:
-        return found
-    if os.environ.get("CI"):
-        pytest.fail("Chromium is not installed: run scripts/install_browser.sh")
-    pytest.skip("Chromium is not installed (scripts/install_browser.sh installs it)")
 
 
 @pytest.fixture(scope="module")
