@@ -232,6 +232,7 @@ def test_fix_loop_and_a_childs_history_by_keyboard(
     corrected.write_bytes(tables(returns / "clean")[1].read_bytes())
     page.set_input_files("#input-current", [str(corrected)])
     expect(page.locator("#status")).to_contain_text(f"episodes-fixed.csv replaces the uploaded {this_year[1].name}")
+    expect(page.locator("#files tbody")).to_contain_text("episodes-fixed.csv")  # the list is drawn again first
 
     remove = page.get_by_role("button", name=f"Remove {this_year[0].name}")
     remove.focus()

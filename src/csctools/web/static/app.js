@@ -73,8 +73,8 @@ async function upload(role, files) {
     }
   }
   const news = [...replaced, ...refused];
+  await showFiles();  // the list is drawn before the news is said, so what is announced is on the page
   say(news.join("; ") + (replaced.length && results ? ". Validate again to see what changed." : ""), refused.length > 0);
-  await showFiles();
 }
 
 async function showFiles(focusAfter = null) {
@@ -99,13 +99,15 @@ async function showFiles(focusAfter = null) {
 }
 
 async function removeFile(file, index) {
+  let news = `${file.name} removed.`;
+  let failed = false;
   try {
     await api("DELETE", `/api/files?role=${file.role}&name=${encodeURIComponent(file.name)}`);
-    say(`${file.name} removed.`);
   } catch (error) {
-    say(error.message, true);
+    [news, failed] = [error.message, true];
   }
   await showFiles(index);
+  say(news, failed);
 }
 
 // --- packs ------------------------------------------------------------------------------------------------------
@@ -122,8 +124,8 @@ async function addPacks(files) {
       failed = true;
     }
   }
-  say(news.join("; "), failed);
   await showPacks();
+  say(news.join("; "), failed);
 }
 
 async function showPacks(focusAfter = null) {
@@ -135,8 +137,8 @@ async function showPacks(focusAfter = null) {
     const item = element("li", `${pack.name} ${pack.version} (${pack.file}): ${codes} `);
     item.appendChild(button("Remove", async () => {
       await api("DELETE", `/api/packs?name=${encodeURIComponent(pack.file)}`);
-      say(`Pack ${pack.name} removed.`);
       await showPacks(index);
+      say(`Pack ${pack.name} removed.`);
     }, { class: "secondary", "aria-label": `Remove pack ${pack.name}` }));
     list.appendChild(item);
   });
@@ -164,8 +166,8 @@ async function validate() {
       break;
     }
     results = await api("GET", "/api/results");
-    say("Validation finished." + (results.since ? ` ${capital(results.since)}.` : ""));
     await showResults();
+    say("Validation finished." + (results.since ? ` ${capital(results.since)}.` : ""));
   } catch (error) {
     say(error.message, true);
   } finally {
@@ -517,9 +519,9 @@ function setUp() {
     results = null;
     openChild = null;
     $("#results").hidden = true;
-    say("Your files and results have been removed.");
     await showFiles();
     await showPacks();
+    say("Your files and results have been removed.");
   });
   for (const id of ["#filter-rule", "#filter-table", "#filter-severity", "#search"]) {
     $(id).addEventListener("input", () => { render(); if (openChild && childButton(openChild)) showChild(openChild, false); else openChild = null; });

@@ -206,8 +206,8 @@
     await call("DELETE", "/api/forecast/files");
     $("#fc-results").hidden = true;
     touched.clear();
-    say($("#fc-status"), "The forecast's files and results have been removed.");
     await showFiles();
+    say($("#fc-status"), "The forecast's files and results have been removed.");
   });
   document.querySelector("#clear")?.addEventListener("click", () => { // the Validate view's "Clear my data"
     $("#fc-results").hidden = true;
