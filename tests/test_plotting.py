@@ -29,6 +29,17 @@ def test_svg_is_inline_accessible_text_and_repeatable() -> None:
     assert draw([1.0, 3.0, 4.0])[0] != svg
 
 
+def test_styles_are_presentation_attributes_a_pages_csp_allows() -> None:
+    svg, _ = draw([1.0, 3.0, 2.0])
+    assert " style=" not in svg  # `default-src 'self'` blocks every style attribute
+    line = re.search(r'<path [^>]*stroke="#1d4f91"[^>]*>', svg)  # the first colour of the palette: the line drawn
+    assert line is not None and 'fill="none"' in line[0] and 'stroke-width="1.6"' in line[0]
+    assert re.search(r'<text [^>]*font-size="[0-9.]+px"[^>]*>Children looked after</text>', svg)
+    for tag in re.findall(r"<[a-z]+ [^>]*>", svg):  # no attribute given twice in a tag
+        names = re.findall(r' ([a-z:-]+)="', tag)
+        assert len(names) == len(set(names)), tag
+
+
 def test_two_charts_on_one_page_share_no_id() -> None:
     first, second = draw([1.0, 3.0, 2.0])[0], draw([2.0, 1.0, 2.0])[0]
     first_ids, second_ids = set(re.findall(r' id="([^"]+)"', first)), set(re.findall(r' id="([^"]+)"', second))

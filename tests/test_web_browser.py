@@ -25,6 +25,9 @@ from csctools.years import CollectionYear
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 expect = playwright_api.expect
+# every browser test's waits (the other browser modules import this one): the page waits on the server, and a shared
+# or loaded machine (CI, other work) can take several times the default 5 s to answer
+expect.set_options(timeout=30_000)
 YEAR = CollectionYear(2026)
 REBIND = "--host-resolver-rules=MAP rebound.test 127.0.0.1"  # a foreign name that resolves to this computer
 ATTACK = """<!doctype html><html><body><iframe name="sink"></iframe>

@@ -53,6 +53,7 @@ def test_indicators_and_forecast_views(server: CscServer, years: Path, tmp_path:
         page = browser.new_context(accept_downloads=True, viewport={"width": 1280, "height": 900}).new_page()
         page.on("request", lambda request: hosts.append(urlsplit(request.url).netloc))
         page.on("pageerror", lambda error: problems.append(str(error)))
+        page.on("console", lambda note: problems.append(note.text) if "Content Security Policy" in note.text else None)
         page.goto(server.launcher().as_uri())
         page.wait_for_url(server.url)
 
@@ -72,7 +73,9 @@ def test_indicators_and_forecast_views(server: CscServer, years: Path, tmp_path:
         lacnum = page.locator("#ind-table tbody tr", has_text="LACnum").first
         lacnum.locator("button").click()
         detail = page.locator("#ind-table tr.detail")
-        expect(detail.locator("svg")).to_have_count(1)
+        expect(detail.locator("svg")).to_have_count(1, timeout=30_000)  # drawn on the server: matplotlib loads first
+        drawn = detail.locator("svg path[stroke='#1d4f91']").first  # the authority's line, in the page's own colours
+        assert drawn.evaluate("node => getComputedStyle(node).stroke") == "rgb(29, 79, 145)"
         count = lacnum.locator("td").nth(1).inner_text()
         expect(detail).to_contain_text(f"Numerator: {count} children")
         page.fill("#ind-search", "no such indicator")

@@ -50,6 +50,8 @@ _SVG_STYLESHEET = re.compile(
 )
 _ROOT_ATTRIBUTES = 'stroke-linejoin="round" stroke-linecap="butt"'
 _ID = re.compile(r' id="([^"]+)"')
+_STYLED_TAG = re.compile(r'<[a-zA-Z]+\b[^<>]*? style="[^"]*"[^<>]*>')
+_STYLE = re.compile(r' style="([^"]*)"')
 _REFERENCE = re.compile(r'(url\(#|href="#)([^)"]+)')
 
 
@@ -81,8 +83,25 @@ def svg_markup(figure: Figure, label: str) -> str:
     buffer = io.StringIO()
     figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
     text = _SVG_METADATA.sub("", _SVG_PROLOGUE.sub("", buffer.getvalue(), count=1), count=1)
-    text = _unique_ids(_SVG_STYLESHEET.sub("", text, count=1))
+    text = _STYLED_TAG.sub(_presentation_attributes, _unique_ids(_SVG_STYLESHEET.sub("", text, count=1)))
     return text.replace("<svg ", f'<svg role="img" aria-label="{escape(label)}" {_ROOT_ATTRIBUTES} ', 1)
+
+
+def _presentation_attributes(tag: re.Match[str]) -> str:
+    """One start tag's `style="fill: #fff; stroke-width: 0.8"` as `fill="#fff" stroke-width="0.8"`: a page's
+    Content-Security-Policy blocks style attributes, not presentation attributes (the style's values win over an
+    attribute of the same name, as in CSS)."""
+    text = tag[0]
+    found = _STYLE.search(text)
+    assert found is not None, "the pattern only matches tags with a style attribute"
+    declarations = [part.split(":", 1) for part in found[1].split(";") if ":" in part]
+    properties = {name.strip(): value.strip() for name, value in declarations}
+    text = text[: found.start()] + text[found.end() :]
+    for name in properties:
+        text = re.sub(rf' {re.escape(name)}="[^"]*"', "", text)
+    attributes = "".join(f' {name}="{value}"' for name, value in properties.items())
+    end = -2 if text.endswith("/>") else -1
+    return text[:end].rstrip() + attributes + text[end:]
 
 
 def _unique_ids(svg: str) -> str:
