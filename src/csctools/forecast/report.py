@@ -148,10 +148,10 @@ def _describe(changes: tuple[Change, ...]) -> str:
     parts = []
     for change in changes:
         since, value = change.since, change.value
+        ages = f" (ages {', '.join(change.age_bands)})" if change.age_bands else ""
         if change.change == "entries":
-            parts.append(f"from {since}: entries ({change.flow}) x{value:g}")
+            parts.append(f"from {since}: entries ({change.flow}){ages} x{value:g}")
         elif change.change == "move":
-            ages = f" (ages {', '.join(change.age_bands)})" if change.age_bands else ""
             parts.append(f"from {since}: moves {change.placement} to {change.to}{ages} x{value:g}")
         else:
             parts.append(f"from {since}: {change.placement} costs £{value:,.0f} a week")
