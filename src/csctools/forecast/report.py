@@ -30,23 +30,18 @@ def costs_table(outcome: Outcome) -> pl.DataFrame:
     return pl.concat([r.costs.select(pl.lit(r.scenario.name).alias("scenario"), pl.all()) for r in outcome.results])
 
 
-def years_table(outcome: Outcome) -> pl.DataFrame:
-    """Cost per financial year and placement, each year said to be whole or a part (with its days)."""
+def covers() -> pl.Expr:
+    """'whole year', 'part year: 182 days, FROM to TO' or 'part year: 1 day, DAY' from year, first_day, last_day."""
+    start = pl.col("year").str.slice(0, 4).cast(pl.Int32)
+    whole = (pl.col("first_day") == pl.date(start, 4, 1)) & (pl.col("last_day") == pl.date(start + 1, 3, 31))
     days = (pl.col("last_day") - pl.col("first_day")).dt.total_days() + 1
-    covers = (
-        pl.when(~pl.col("partial"))
+    return (
+        pl.when(whole)
         .then(pl.lit("whole year"))
         .when(days == 1)
         .then(pl.format("part year: 1 day, {}", pl.col("first_day")))
         .otherwise(pl.format("part year: {} days, {} to {}", days, pl.col("first_day"), pl.col("last_day")))
-    )
-    return pl.concat(
-        [
-            r.by_year.select(
-                pl.lit(r.scenario.name).alias("scenario"), pl.all().exclude("partial"), covers.alias("covers")
-            )
-            for r in outcome.results
-        ]
+        .alias("covers")
     )
 
 
@@ -248,6 +243,7 @@ def write_xlsx(outcome: Outcome, history: History, path: Path) -> None:
         + outcome.period(),
         outcome.backtest_note,
         *[f"Financial year {label}: a part year, its cost is for those days only" for label in part_years(outcome)],
+        *[f"{c.title()}: {NO_CHILDREN} (not charted)" for c in outcome.empty_categories],
         *describe_changes(history.changes),
         *history.warnings,
         *outcome.notes,
@@ -264,8 +260,8 @@ def write_xlsx(outcome: Outcome, history: History, path: Path) -> None:
         wide = result.totals.pivot(on="placement", index="date", values="p50").sort("date")
         _sheet(book, name, wide, bold, day)
         chart = book.add_chart({"type": "line"})
-        for column, category in enumerate(CATEGORIES, start=1):
-            if category in wide.columns:
+        for category in CATEGORIES:
+            if category in wide.columns and category not in outcome.empty_categories:
                 column = wide.columns.index(category)
                 chart.add_series(
                     {
@@ -278,11 +274,9 @@ def write_xlsx(outcome: Outcome, history: History, path: Path) -> None:
         chart.set_x_axis({"date_axis": True, "num_format": "mmm yy"})
         book.get_worksheet_by_name(name).insert_chart("H2", chart, {"x_scale": 1.6, "y_scale": 1.4})
     _sheet(book, "Costs", costs_table(outcome), bold, day, money)
-    years = years_table(outcome)
+    years = cost_by_year_table(outcome).with_columns(covers())
     _sheet(book, "Financial years", years, bold, day, money)
-    yearly = years.group_by("scenario", "year", maintain_order=True).agg(
-        pl.col("cost").sum(), pl.col("first_day").min(), pl.col("last_day").max()
-    )
+    yearly = years.filter(pl.col("placement") == "ALL")
     labels = {
         year: year_label(year, first, last)
         for year, first, last in yearly.select("year", "first_day", "last_day").rows()
@@ -316,7 +310,7 @@ def _sheet(book: object, name: str, frame: pl.DataFrame, bold: object, day: obje
         sheet.write(0, column, title, bold)
         values = frame[title].to_list()
         dtype = frame[title].dtype
-        is_money = money is not None and (("cost" in title and "unit" not in title) or title in {"cost"})
+        is_money = money is not None and (("cost" in title and "unit" not in title) or title in PERCENTILES)
         for row, value in enumerate(values, start=1):
             if value is None:
                 continue
