@@ -97,6 +97,13 @@ def test_forecast_to_is_the_last_step_in_the_page_and_the_workbook(outcome: Outc
     assert outcome.forecast_end == date(2027, 9, 10) and outcome.last_step == date(2027, 12, 1)
     said = outcome.period()
     assert said.startswith("forecast to 2027-12-01 (the last step: the forecast end 2027-09-10 rounded up")
+    daily = run_forecast(
+        history(BIRTHS, EPISODES),
+        Options(method=DEMAND_MODEL, step_days=1, forecast_end=date(2026, 6, 30), backtest=False),
+    )  # 112 daily steps from 11 March 2026: the last, 1 July, counts the children at the end of 30 June
+    assert daily.period() == (
+        "forecast to 2026-07-01 (the last step: the children in care at the end of the forecast end, 2026-06-30)"
+    )
     page = html_page(outcome, history(BIRTHS, EPISODES), None)
     assert said in page.replace("\n", " ")
     assert '<td colspan="4" class="none">no children in this category in the data</td>' in page  # 'Other' at the end

@@ -79,12 +79,16 @@ class Outcome:
         return last
 
     def period(self) -> str:
-        """'forecast to 2028-10-21 (the last step; --forecast-end 2028-09-30 rounded up to whole steps)'."""
-        if self.last_step == self.forecast_end:
-            return f"forecast to {self.last_step}"
+        """'forecast to 2028-10-21 (the last step: the forecast end 2028-09-30 rounded up to whole steps of 30
+        days)': the last step's date, and the forecast end asked for when that differs."""
+        last, end = self.last_step, self.forecast_end
+        if last == end:
+            return f"forecast to {last}"
+        if last == end + timedelta(days=1):  # a step counts the children in care at the start of its day
+            return f"forecast to {last} (the last step: the children in care at the end of the forecast end, {end})"
         return (
-            f"forecast to {self.last_step} (the last step: the forecast end {self.forecast_end} "
-            f"rounded up to whole steps of {self.options.steps} days)"
+            f"forecast to {last} (the last step: the forecast end {end} rounded up to whole steps of "
+            f"{self.options.steps} days)"
         )
 
 
