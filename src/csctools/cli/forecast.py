@@ -149,6 +149,9 @@ def forecast_command(
     typer.echo(f"back-test: {outcome.backtest_note}", err=True)
     if outcome.backtest is not None:
         for row in outcome.backtest.iter_rows(named=True):
+            if row["placement"] in outcome.empty_categories:
+                typer.echo(f"  {row['placement']:<12} no children in this category in the data", err=True)
+                continue
             band = f", inside the 90% band on {row['in_90_band']:.0%} of dates" if "in_90_band" in row else ""
             typer.echo(
                 f"  {row['placement']:<12} on {row['compared_on']}: actual {row['actual']:,.0f}, forecast "

@@ -123,6 +123,7 @@ def html_page(outcome: Outcome, history: History, authority: str | None) -> str:
         notes=[*history.warnings, *outcome.notes],
         backtest=backtest,
         has_band=bool(backtest) and "in_90_band" in backtest[0],
+        empty=outcome.empty_categories,
         backtest_note=outcome.backtest_note,
         charts=charts,
         scenarios=[

@@ -161,6 +161,8 @@ def run_forecast(history: History, options: Options) -> Outcome:
     table, note = _backtest(history, options) if options.backtest else (None, "back-test not asked for")
     seen = set(history.episodes.select(category_index(pl.col("PLACE")))["PLACE"].unique().to_list())
     empty = tuple(c for i, c in enumerate(CATEGORIES) if i not in seen)
+    if table is not None and empty:  # their rows (all zero) are shown as that, not as a perfect hit
+        note += f"; {', '.join(c.title() for c in empty)}: {NO_CHILDREN}"
     return Outcome(options.method, options, dates[:2], dates[2], results, past, table, note, notes, empty)
 
 
