@@ -153,6 +153,8 @@ def test_forecast_view_is_the_command(space: Workspace, years: Path, tmp_path: P
     assert results["years"] == ["2023/24", "2024/25", "2025/26"]
     assert results["reference"] == [defaults["reference_start"], defaults["reference_end"]]
     assert results["forecast_end"] == defaults["forecast_end"]
+    assert results["last_step"] > results["forecast_end"]  # the end asked for, rounded up to whole steps
+    assert str(results["period"]).startswith(f"forecast to {results['last_step']} (the last step")
     drawn = results["charts"]
     assert set(drawn) >= {"placement", "age_band", "cost"}
     assert all(name in "".join(drawn["placement"]) for name in ("Fostering", "Residential", "Supported", "Other"))

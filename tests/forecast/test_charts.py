@@ -60,8 +60,12 @@ def test_labels_give_the_end_values(outcome: Outcome, charts: dict[str, str]) ->
     last = outcome.results[0].totals.filter(
         outcome.results[0].totals["date"] == outcome.results[0].totals["date"].max()
     )
+    assert outcome.empty_categories == ("OTHER",)  # no episode of the history has an 'other' placement
     for placement, value in last.select("placement", "population").rows():
-        assert f"{placement.capitalize()} {value:,.0f}" in text
+        if placement == "OTHER":  # said to be empty, not forecast as a flat zero
+            assert "Other: no children in this category in the data" in text and "Other 0" not in text
+        else:
+            assert f"{placement.capitalize()} {value:,.0f}" in text
     assert "forecast line" in text  # demand-model-0.5 has no bands
 
 
@@ -70,15 +74,75 @@ def test_part_years_are_named_in_the_chart_the_table_and_the_workbook(
 ) -> None:
     years = part_years(outcome)
     last_step = outcome.results[0].totals["date"].max()
-    assert years == ["2025/26 (part: 2026-03-11 to 2026-03-31)", f"2027/28 (part: 2027-04-01 to {last_step})"]
+    assert last_step == date(2027, 12, 1)  # 7 steps of 90 days from 11 March 2026; costed to the day before
+    assert years == [
+        "2025/26 (part year: 21 days, 2026-03-11 to 2026-03-31)",
+        "2027/28 (part year: 244 days, 2027-04-01 to 2027-11-30)",
+    ]
     cost = charts["cost"]
     assert "part: 21 days" in cost and "hatched: part of a year" in cost
     path = tmp_path / "f.xlsx"
     write_xlsx(outcome, history(BIRTHS, EPISODES), path)
     with zipfile.ZipFile(path) as book:
         strings = book.read("xl/sharedStrings.xml").decode()
-    assert "part year: 2026-03-11 to 2026-03-31" in strings and "whole year" in strings
-    assert "Financial year 2025/26 (part: 2026-03-11 to 2026-03-31): a part year" in strings
+    assert "part year: 21 days, 2026-03-11 to 2026-03-31" in strings and "whole year" in strings
+    assert "Financial year 2025/26 (part year: 21 days, 2026-03-11 to 2026-03-31): a part year" in strings
+
+
+def test_forecast_to_is_the_last_step_in_the_page_and_the_workbook(outcome: Outcome, tmp_path: Path) -> None:
+    """The data end 10 March 2026; the default forecast end 10 September 2027 is reached in 7 steps of 90 days from
+    11 March 2026 (ceil(549 / 90)): the last step, 1 December 2027, is the date said everywhere."""
+    from csctools.forecast.report import html_page
+
+    assert outcome.forecast_end == date(2027, 9, 10) and outcome.last_step == date(2027, 12, 1)
+    said = outcome.period()
+    assert said.startswith("forecast to 2027-12-01 (the last step: the forecast end 2027-09-10 rounded up")
+    daily = run_forecast(
+        history(BIRTHS, EPISODES),
+        Options(method=DEMAND_MODEL, step_days=1, forecast_end=date(2026, 6, 30), backtest=False),
+    )  # 112 daily steps from 11 March 2026: the last, 1 July, counts the children at the end of 30 June
+    assert daily.period() == (
+        "forecast to 2026-07-01 (the last step: the children in care at the end of the forecast end, 2026-06-30)"
+    )
+    page = html_page(outcome, history(BIRTHS, EPISODES), None)
+    assert said in page.replace("\n", " ")
+    assert '<td colspan="4" class="none">no children in this category in the data</td>' in page  # 'Other' at the end
+    path = tmp_path / "f.xlsx"
+    write_xlsx(outcome, history(BIRTHS, EPISODES), path)
+    with zipfile.ZipFile(path) as book:
+        assert said in book.read("xl/sharedStrings.xml").decode()
+
+
+def test_workbook_sheet_names_fit_excel_and_are_distinct(tmp_path: Path) -> None:
+    """Scenario names longer than a sheet name allows, alike but for their end, or alike but for case."""
+    from python_calamine import CalamineWorkbook
+
+    from csctools.forecast.report import FIXED_SHEETS, _fit
+
+    assert _fit("By placement ", "fewer-residential-moves-from-june-2027") == "By placement fewer-re\u2026june-2027"
+    names = ["fewer-residential-moves-from-june-2027", "fewer-residential-moves-from-june-2028", "Short", "short",
+             "x" * 40, "x" * 41, "a/b: c?"]  # fmt: skip
+    scenarios = tuple(Scenario(n, n, NO_MOVES.changes, "") for n in names)
+    outcome = run_forecast(history(BIRTHS, EPISODES), Options(method=DEMAND_MODEL, scenarios=scenarios, backtest=False))
+    path = tmp_path / "f.xlsx"
+    write_xlsx(outcome, history(BIRTHS, EPISODES), path)
+    sheets = CalamineWorkbook.from_path(str(path)).sheet_names
+    placement = [s for s in sheets if s.startswith("By placement")]
+    assert placement == [
+        "By placement base",
+        "By placement fewer-re\u2026june-2027",
+        "By placement fewer-re\u2026june-2028",
+        "By placement Short",
+        "By placement short (2)",
+        "By placement xxxxxxxx\u2026xxxxxxxxx",
+        "By placement xxxxxx\u2026xxxxxxx (2)",
+        "By placement a b c",
+    ]
+    assert len({s.casefold() for s in sheets}) == len(sheets) == len(placement) + len(FIXED_SHEETS) - 1  # no back-test
+    assert all(len(s) <= 31 for s in sheets)
+    summary = [row[0] for row in CalamineWorkbook.from_path(str(path)).get_sheet_by_name("Summary").to_python()]
+    for sheet, name in zip(placement[1:], names, strict=True):  # each sheet is named with its scenario in full
+        assert f"Sheet '{sheet}': children by placement, scenario {name} ({name})" in summary
 
 
 def test_no_scenario_chart_without_scenarios() -> None:

@@ -64,6 +64,9 @@ def forecast_command(
     backtest: Annotated[bool, typer.Option(help="Back-test on the last year of data")] = True,
     changes: Annotated[Path | None, typer.Option(help="CSV listing every episode the cleaning changed")] = None,
     costs_csv: Annotated[Path | None, typer.Option("--costs", help="CSV of costs per step and placement")] = None,
+    costs_by_year: Annotated[
+        Path | None, typer.Option(help="CSV of cost per financial year and placement (simulation: p05..p95)")
+    ] = None,
     output: Annotated[list[Path] | None, typer.Option("--output", "-o", help="Forecast: .csv .html .xlsx")] = None,
 ) -> None:
     """Forecast children looked after and their cost from several years of SSDA903 returns. Exit 2: bad input."""
@@ -134,18 +137,21 @@ def forecast_command(
         outcome = run_forecast(history, options)
     except ForecastInputError as error:
         fail(str(error))
-    from csctools.forecast.report import costs_table, population_table, write
+    from csctools.forecast.report import cost_by_year_table, costs_table, population_table, write
 
     for note in outcome.notes:
         typer.echo(f"note: {note}", err=True)
     typer.echo(
         f"{outcome.method}: {history.years[0].label} to {history.years[-1].label}; reference "
-        f"{outcome.reference[0]} to {outcome.reference[1]}; forecast to {outcome.forecast_end}",
+        f"{outcome.reference[0]} to {outcome.reference[1]}; {outcome.period()}",
         err=True,
     )
     typer.echo(f"back-test: {outcome.backtest_note}", err=True)
     if outcome.backtest is not None:
         for row in outcome.backtest.iter_rows(named=True):
+            if row["placement"] in outcome.empty_categories:
+                typer.echo(f"  {row['placement']:<12} no children in this category in the data", err=True)
+                continue
             band = f", inside the 90% band on {row['in_90_band']:.0%} of dates" if "in_90_band" in row else ""
             typer.echo(
                 f"  {row['placement']:<12} on {row['compared_on']}: actual {row['actual']:,.0f}, forecast "
@@ -157,6 +163,8 @@ def forecast_command(
         history.changes.write_csv(changes)
     if costs_csv is not None:
         costs_table(outcome).write_csv(costs_csv)
+    if costs_by_year is not None:
+        cost_by_year_table(outcome).write_csv(costs_by_year)
     for path in output or []:
         write(outcome, history, path, authority)
         typer.echo(f"wrote {path}", err=True)

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 import polars as pl
 
 from csctools.forecast.costs import year_label
-from csctools.forecast.run import DEMAND_MODEL, Outcome
+from csctools.forecast.run import DEMAND_MODEL, NO_CHILDREN, Outcome
 from csctools.forecast.states import AGE_BANDS, CATEGORIES
 from csctools.plotting import PALETTE, chart_style, new_figure, svg_markup
 
@@ -57,13 +57,15 @@ def placement_chart(outcome: Outcome) -> str:
     past = outcome.history.group_by("date", "placement").agg(pl.col("actual").sum())
     panels = [
         (
-            nice_name(category),
+            category,
             past.filter(pl.col("placement") == category).sort("date"),
             base.totals.filter(pl.col("placement") == category).sort("date"),
         )
         for category in CATEGORIES
     ]
-    return _fan_figure(outcome, "Children in care by placement category", panels, columns=2)
+    return _fan_figure(
+        outcome, "Children in care by placement category", panels, columns=2, empty=set(outcome.empty_categories)
+    )
 
 
 def age_band_chart(outcome: Outcome) -> str:
@@ -72,7 +74,7 @@ def age_band_chart(outcome: Outcome) -> str:
     past = outcome.history.group_by("date", "age_band").agg(pl.col("actual").sum())
     panels = [
         (
-            nice_name(band),
+            band,
             past.filter(pl.col("age_band") == band).sort("date"),
             base.bands.filter(pl.col("age_band") == band).sort("date"),
         )
@@ -81,24 +83,43 @@ def age_band_chart(outcome: Outcome) -> str:
     return _fan_figure(outcome, "Children in care by age band (all placements)", panels, columns=3)
 
 
-def _fan_figure(outcome: Outcome, title: str, panels: list[Panel], columns: int) -> str:
+def _fan_figure(outcome: Outcome, title: str, panels: list[Panel], columns: int, empty: set[str] | None = None) -> str:
+    """Small fan charts, one per panel; a panel named in `empty` (a category no child of the data was ever in)
+    draws no line at all and says so, rather than a flat zero that would read as a forecast."""
     banded = outcome.method != DEMAND_MODEL
     rows = -(-len(panels) // columns)
+    empty = empty or set()
     with chart_style():
         figure, grid = _panels(columns, rows, legend_below=len(panels) == rows * columns)
-        for index, (name, past, future) in enumerate(panels):
+        drawn = []
+        for index, (code, past, future) in enumerate(panels):
             axes = grid[index // columns][index % columns]
-            _fan(axes, name, past, future, FORECAST_COLOUR, banded)
+            if code in empty:
+                _nobody(axes, nice_name(code))
+            else:
+                _fan(axes, nice_name(code), past, future, FORECAST_COLOUR, banded)
+                drawn.append(axes)
         spare = [grid[i // columns][i % columns] for i in range(len(panels), rows * columns)]
         for axes in spare:
             axes.set_axis_off()
-        handles, labels = grid[0][0].get_legend_handles_labels()
+        handles, labels = (drawn or [grid[0][0]])[0].get_legend_handles_labels()
         if spare:  # the key in the empty panel, beside the charts it explains
             spare[0].legend(handles, labels, loc="center", fontsize=8)
         else:
             figure.legend(handles, labels, loc="lower center", ncols=len(labels))
         figure.suptitle(title, x=0.01, ha="left", fontweight="bold", fontsize=10)
-        return svg_markup(figure, _fan_label(outcome, title, panels, banded))
+        return svg_markup(figure, _fan_label(outcome, title, panels, banded, empty))
+
+
+def _nobody(axes: Axes, name: str) -> None:
+    """A panel for a category nobody in the data was in: its name and that sentence, no axes to read."""
+    axes.set_title(name)
+    axes.set_xticks([])
+    axes.set_yticks([])
+    for side in axes.spines.values():
+        side.set_color("#d0d0d0")
+    axes.text(0.5, 0.5, NO_CHILDREN.replace(" in the", "\nin the"), transform=axes.transAxes, ha="center",
+              va="center", color="#505a5f", fontsize=8)  # fmt: skip
 
 
 def _fan(axes: Axes, name: str, past: pl.DataFrame, future: pl.DataFrame, colour: str, banded: bool) -> None:
@@ -158,14 +179,17 @@ def _grid(axes: Axes) -> None:
     axes.set_axisbelow(True)
 
 
-def _fan_label(outcome: Outcome, title: str, panels: list[Panel], banded: bool) -> str:
+def _fan_label(outcome: Outcome, title: str, panels: list[Panel], banded: bool, empty: set[str]) -> str:
     """What a screen reader says: the chart, its dates and each panel's forecast at the end."""
     start = str(outcome.history["date"].min())
     ends: list[date] = [future["date"].max() for _, _, future in panels if future.height]  # type: ignore[misc]
-    end = str(max(ends, default=outcome.forecast_end))
+    end = str(max(ends, default=outcome.last_step))
     parts = []
-    for name, _, future in panels:
-        if future.height:
+    for code, _, future in panels:
+        name = nice_name(code)
+        if code in empty:
+            parts.append(f"{name}: {NO_CHILDREN}")
+        elif future.height:
             last = future.row(future.height - 1, named=True)
             band = f" (90% band {last['p05']:,.0f} to {last['p95']:,.0f})" if banded else ""
             parts.append(f"{name} {last['p50']:,.0f}{band}")
@@ -183,6 +207,9 @@ def scenario_chart(outcome: Outcome) -> str | None:
         figure, grid = _panels(columns, rows)
         for index, category in enumerate(CATEGORIES):
             axes = grid[index // columns][index % columns]
+            if category in outcome.empty_categories:
+                _nobody(axes, nice_name(category))
+                continue
             highest = 0.0
             for number, result in enumerate(outcome.results):
                 series = result.totals.filter(pl.col("placement") == category).sort("date")
@@ -195,7 +222,7 @@ def scenario_chart(outcome: Outcome) -> str | None:
             axes.set_title(nice_name(category))
             _count_axis(axes, highest)
             _date_axis(axes, series["date"].min(), series["date"].max())  # type: ignore[arg-type]
-        handles, labels = grid[0][0].get_legend_handles_labels()
+        handles, labels = grid[0][0].get_legend_handles_labels()  # fostering: a category with children
         figure.legend(handles, labels, loc="lower center", ncols=min(len(labels), 4))
         title = "Scenarios side by side: children in care (median)"
         figure.suptitle(title, x=0.01, ha="left", fontweight="bold", fontsize=10)
@@ -205,6 +232,7 @@ def scenario_chart(outcome: Outcome) -> str | None:
             + ", ".join(
                 f"{nice_name(str(c))} {v:,.0f}"
                 for c, v in r.totals.filter(pl.col("date") == last).select("placement", "p50").iter_rows()
+                if c not in outcome.empty_categories
             )
             for r in outcome.results
         ]
@@ -221,7 +249,7 @@ def cost_chart(outcome: Outcome) -> str:
     years = spans.sort("year").rows()
     partial = [year_label(year, a, b) != year for year, a, b in years]
     names = [
-        f"{year}\n(part: {(b - a).days + 1} days)" if part else year
+        f"{year}\n(part: {(b - a).days + 1} day{'s' if b > a else ''})" if part else year
         for (year, a, b), part in zip(years, partial, strict=True)
     ]
     width = 0.8 / len(outcome.results)

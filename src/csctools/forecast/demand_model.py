@@ -172,11 +172,13 @@ def predict(model: Fit, forecast_end: date, step_days: int, changes: tuple[Chang
 
 
 def adjusted(model: Fit, changes: tuple[Change, ...]) -> tuple[np.ndarray, np.ndarray]:
-    """Daily rates and entrants with scenario factors applied (a move factor in the age bands it names, or all)."""
+    """Daily rates and entrants with scenario factors applied (a move or entries factor in the age bands it names,
+    or in all)."""
     rates, entrants = model.rates.copy(), model.entrants.copy()
     for change in changes:
         if change.change == "entries":
-            entrants *= change.value
+            for band in change.band_indices():
+                entrants[band * N_CATS : (band + 1) * N_CATS] *= change.value
         elif change.change == "move":
             source = ALL_CATEGORIES.index(change.placement)
             target = NIC if change.to == "LEAVE" else ALL_CATEGORIES.index(change.to)

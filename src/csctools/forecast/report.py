@@ -9,7 +9,7 @@ import polars as pl
 
 from csctools.forecast.costs import year_label
 from csctools.forecast.history import History, describe_changes
-from csctools.forecast.run import DEMAND_MODEL, PERCENTILES, Outcome, cost_settings
+from csctools.forecast.run import DEMAND_MODEL, NO_CHILDREN, PERCENTILES, Outcome, cost_settings
 from csctools.forecast.scenarios import Change
 from csctools.forecast.states import CATEGORIES
 
@@ -30,25 +30,59 @@ def costs_table(outcome: Outcome) -> pl.DataFrame:
     return pl.concat([r.costs.select(pl.lit(r.scenario.name).alias("scenario"), pl.all()) for r in outcome.results])
 
 
-def years_table(outcome: Outcome) -> pl.DataFrame:
-    """Cost per financial year and placement, each year said to be whole or a part (with its days)."""
-    covers = (
-        pl.when(pl.col("partial"))
-        .then(pl.format("part year: {} to {}", pl.col("first_day"), pl.col("last_day")))
-        .otherwise(pl.lit("whole year"))
+def covers() -> pl.Expr:
+    """'whole year', 'part year: 182 days, FROM to TO' or 'part year: 1 day, DAY' from year, first_day, last_day."""
+    start = pl.col("year").str.slice(0, 4).cast(pl.Int32)
+    whole = (pl.col("first_day") == pl.date(start, 4, 1)) & (pl.col("last_day") == pl.date(start + 1, 3, 31))
+    days = (pl.col("last_day") - pl.col("first_day")).dt.total_days() + 1
+    return (
+        pl.when(whole)
+        .then(pl.lit("whole year"))
+        .when(days == 1)
+        .then(pl.format("part year: 1 day, {}", pl.col("first_day")))
+        .otherwise(pl.format("part year: {} days, {} to {}", days, pl.col("first_day"), pl.col("last_day")))
+        .alias("covers")
     )
-    return pl.concat(
-        [
-            r.by_year.select(
-                pl.lit(r.scenario.name).alias("scenario"), pl.all().exclude("partial"), covers.alias("covers")
+
+
+def cost_by_year_table(outcome: Outcome) -> pl.DataFrame:
+    """The `--costs-by-year` CSV: a row per scenario, financial year and placement, then ALL placements together:
+    the days covered, cost, cumulative and discounted cost (as the HTML and XLSX show them), and for the simulation
+    p05..p95 of the runs' costs."""
+    frames = []
+    for result in outcome.results:
+        years = result.by_year
+        together = (
+            years.group_by("year")
+            .agg(
+                pl.col("first_day").min(),
+                pl.col("last_day").max(),
+                pl.col("cost", "discounted_cost").sum(),
+                pl.col("partial").any(),
             )
-            for r in outcome.results
-        ]
+            .sort("year")
+            .with_columns(pl.lit("ALL").alias("placement"), pl.col("cost").cum_sum().alias("cumulative_cost"))
+        )
+        rows = pl.concat([years, together.select(years.columns)]).with_columns(
+            ((pl.col("last_day") - pl.col("first_day")).dt.total_days() + 1).alias("days")
+        )
+        columns = ["year", "placement", "first_day", "last_day", "days", "cost", "cumulative_cost", "discounted_cost"]
+        if result.year_quantiles is not None:
+            rows = rows.join(result.year_quantiles, on=["year", "placement"], how="left")
+            columns += list(PERCENTILES)
+        frames.append(rows.select(pl.lit(result.scenario.name).alias("scenario"), *columns).sort("year"))
+    money = ["cost", "cumulative_cost", "discounted_cost", *(PERCENTILES if outcome.method != DEMAND_MODEL else ())]
+    table = pl.concat(frames).with_columns(pl.col(money).round(2))  # pounds and pence
+    order = {name: i for i, name in enumerate((*CATEGORIES, "ALL"))}
+    return table.sort(
+        pl.col("scenario").replace_strict({r.scenario.name: i for i, r in enumerate(outcome.results)}),
+        "year",
+        pl.col("placement").replace_strict(order),
     )
 
 
 def part_years(outcome: Outcome) -> list[str]:
-    """The financial years the forecast covers only part of, with their days ('2026/27 (part: ... to ...)')."""
+    """The financial years the forecast covers only part of, with their days ('2026/27 (part year: 182 days, ...')"""
     spans = outcome.results[0].by_year.group_by("year").agg(pl.col("first_day").min(), pl.col("last_day").max())
     labels = [year_label(*row) for row in spans.sort("year").rows()]
     return [label for label in labels if "(part" in label]
@@ -83,12 +117,13 @@ def html_page(outcome: Outcome, history: History, authority: str | None) -> str:
         years=f"{history.years[0].label} to {history.years[-1].label}",
         reference=outcome.reference,
         start=base.population["date"].min(),
-        forecast_end=outcome.forecast_end,
+        period=outcome.period(),
         step_days=outcome.options.steps,
         runs=outcome.options.runs if outcome.method != DEMAND_MODEL else None,
         notes=[*history.warnings, *outcome.notes],
         backtest=backtest,
         has_band=bool(backtest) and "in_90_band" in backtest[0],
+        empty=outcome.empty_categories,
         backtest_note=outcome.backtest_note,
         charts=charts,
         scenarios=[
@@ -109,10 +144,10 @@ def _describe(changes: tuple[Change, ...]) -> str:
     parts = []
     for change in changes:
         since, value = change.since, change.value
+        ages = f" (ages {', '.join(change.age_bands)})" if change.age_bands else ""
         if change.change == "entries":
-            parts.append(f"from {since}: entries ({change.flow}) x{value:g}")
+            parts.append(f"from {since}: entries ({change.flow}){ages} x{value:g}")
         elif change.change == "move":
-            ages = f" (ages {', '.join(change.age_bands)})" if change.age_bands else ""
             parts.append(f"from {since}: moves {change.placement} to {change.to}{ages} x{value:g}")
         else:
             parts.append(f"from {since}: {change.placement} costs £{value:,.0f} a week")
@@ -124,6 +159,9 @@ def end_table(outcome: Outcome) -> dict[str, object]:
     last = outcome.results[0].totals["date"].max()
     for category in CATEGORIES:
         row: list[str] = [category.title()]
+        if category in outcome.empty_categories:
+            rows.append([*row, NO_CHILDREN])
+            continue
         for result in outcome.results:
             at_end = result.totals.filter((pl.col("date") == last) & (pl.col("placement") == category)).row(
                 0, named=True
@@ -158,6 +196,37 @@ def cost_table(outcome: Outcome) -> dict[str, Any]:
     }
 
 
+SHEET_NAME_LIMIT = 31  # Excel's limit on a sheet name
+FIXED_SHEETS = ("Summary", "Forecast", "Costs", "Financial years", "Cost by year", "Back-test", "Cleaning")
+
+
+def placement_sheet_names(outcome: Outcome) -> list[str]:
+    """A sheet name per scenario, 'By placement NAME', that fits Excel's 31 characters and is unique (Excel
+    compares sheet names without case): a long name keeps its start and end around an ellipsis, and a name
+    still taken gets ' (2)', ' (3)', ... The Summary sheet lists each sheet with its scenario's full name."""
+    taken = {name.casefold() for name in FIXED_SHEETS}
+    names = []
+    for result in outcome.results:
+        wanted = " ".join("".join(" " if ch in "[]:*?/\\'" else ch for ch in result.scenario.name).split())
+        name = _fit("By placement ", wanted or "scenario")
+        number = 2
+        while name.casefold() in taken:
+            name = _fit("By placement ", wanted or "scenario", f" ({number})")
+            number += 1
+        taken.add(name.casefold())
+        names.append(name)
+    return names
+
+
+def _fit(prefix: str, name: str, suffix: str = "") -> str:
+    """prefix + name + suffix in at most 31 characters: the middle of a long name becomes an ellipsis."""
+    room = SHEET_NAME_LIMIT - len(prefix) - len(suffix)
+    if len(name) > room:
+        head = (room - 1) // 2
+        name = f"{name[:head].rstrip()}\u2026{name[len(name) - (room - 1 - head) :].lstrip()}"
+    return f"{prefix}{name}{suffix}"
+
+
 def write_xlsx(outcome: Outcome, history: History, path: Path) -> None:
     """Tables on their own sheets, with native line charts of children by placement and columns of costs."""
     import xlsxwriter
@@ -171,25 +240,29 @@ def write_xlsx(outcome: Outcome, history: History, path: Path) -> None:
         f"Method: {outcome.method}",
         f"History: {history.years[0].label} to {history.years[-1].label}",
         f"Reference period: {outcome.reference[0]} to {outcome.reference[1]}",
-        f"Forecast to {outcome.forecast_end}, steps of {outcome.options.steps} days",
+        f"Steps of {outcome.options.steps} days from {outcome.results[0].population['date'].min()!s}; "
+        + outcome.period(),
         outcome.backtest_note,
         *[f"Financial year {label}: a part year, its cost is for those days only" for label in part_years(outcome)],
+        *[f"{c.title()}: {NO_CHILDREN} (not charted)" for c in outcome.empty_categories],
         *describe_changes(history.changes),
         *history.warnings,
         *outcome.notes,
+    ]
+    lines += [
+        f"Sheet '{name}': children by placement, scenario {r.scenario.name} ({r.scenario.label})"
+        for name, r in zip(placement_sheet_names(outcome), outcome.results, strict=True)
     ]
     summary.write(0, 0, "Forecast of children looked after", bold)
     for row, line in enumerate(lines, start=2):
         summary.write(row, 0, line)
     _sheet(book, "Forecast", population_table(outcome), bold, day)
-    for index, result in enumerate(outcome.results):
-        label = "".join(ch for ch in result.scenario.name if ch not in "[]:*?/\\'")
-        name = (f"By placement {label}" if index == 0 else f"By placement {index} {label}")[:31]
+    for name, result in zip(placement_sheet_names(outcome), outcome.results, strict=True):
         wide = result.totals.pivot(on="placement", index="date", values="p50").sort("date")
         _sheet(book, name, wide, bold, day)
         chart = book.add_chart({"type": "line"})
-        for column, category in enumerate(CATEGORIES, start=1):
-            if category in wide.columns:
+        for category in CATEGORIES:
+            if category in wide.columns and category not in outcome.empty_categories:
                 column = wide.columns.index(category)
                 chart.add_series(
                     {
@@ -202,11 +275,9 @@ def write_xlsx(outcome: Outcome, history: History, path: Path) -> None:
         chart.set_x_axis({"date_axis": True, "num_format": "mmm yy"})
         book.get_worksheet_by_name(name).insert_chart("H2", chart, {"x_scale": 1.6, "y_scale": 1.4})
     _sheet(book, "Costs", costs_table(outcome), bold, day, money)
-    years = years_table(outcome)
+    years = cost_by_year_table(outcome).with_columns(covers())
     _sheet(book, "Financial years", years, bold, day, money)
-    yearly = years.group_by("scenario", "year", maintain_order=True).agg(
-        pl.col("cost").sum(), pl.col("first_day").min(), pl.col("last_day").max()
-    )
+    yearly = years.filter(pl.col("placement") == "ALL")
     labels = {
         year: year_label(year, first, last)
         for year, first, last in yearly.select("year", "first_day", "last_day").rows()
@@ -240,7 +311,7 @@ def _sheet(book: object, name: str, frame: pl.DataFrame, bold: object, day: obje
         sheet.write(0, column, title, bold)
         values = frame[title].to_list()
         dtype = frame[title].dtype
-        is_money = money is not None and (("cost" in title and "unit" not in title) or title in {"cost"})
+        is_money = money is not None and (("cost" in title and "unit" not in title) or title in PERCENTILES)
         for row, value in enumerate(values, start=1):
             if value is None:
                 continue

@@ -5,18 +5,27 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
+import numpy as np
 import polars as pl
 
 from csctools.forecast import demand_model
 from csctools.forecast.backtest import backtest_cutoff, compare, in_care, known_at
-from csctools.forecast.costs import PUBLISHED_WEEKLY, CostSettings, by_financial_year, cost_frame
+from csctools.forecast.costs import (
+    PUBLISHED_WEEKLY,
+    CostSettings,
+    by_financial_year,
+    cost_frame,
+    run_year_quantiles,
+)
 from csctools.forecast.history import ForecastInputError, History
 from csctools.forecast.scenarios import BASE, Scenario
+from csctools.forecast.states import CATEGORIES, category_index
 
 SIMULATION = "simulation"
 DEMAND_MODEL = "demand-model-0.5"
 METHODS = (SIMULATION, DEMAND_MODEL)
 PERCENTILES = ("p05", "p25", "p50", "p75", "p95")
+NO_CHILDREN = "no children in this category in the data"  # said instead of a forecast of a category nobody was in
 
 
 @dataclass(frozen=True)
@@ -45,6 +54,8 @@ class ScenarioResult:
     costs: pl.DataFrame  # date, placement, children, weekly_unit_cost, cost_per_day, cost_per_week, discount_factor
     by_year: pl.DataFrame  # year, placement, first_day, last_day, cost, discounted_cost, cumulative_cost, partial
     bands: pl.DataFrame  # date, age_band, population, p05..p95 of all placements together
+    # The simulation's cost per financial year: year, placement (and ALL), p05..p95 of the runs' costs; else None.
+    year_quantiles: pl.DataFrame | None = None
 
 
 @dataclass(frozen=True)
@@ -58,6 +69,27 @@ class Outcome:
     backtest: pl.DataFrame | None
     backtest_note: str
     notes: list[str] = field(default_factory=list)
+    empty_categories: tuple[str, ...] = ()  # placement categories no episode of the history is in
+
+    @property
+    def last_step(self) -> date:
+        """The date of the last step: what the forecast runs to (the forecast end rounded up to whole steps)."""
+        last = self.results[0].population["date"].max()
+        assert isinstance(last, date)
+        return last
+
+    def period(self) -> str:
+        """'forecast to 2028-10-21 (the last step: the forecast end 2028-09-30 rounded up to whole steps of 30
+        days)': the last step's date, and the forecast end asked for when that differs."""
+        last, end = self.last_step, self.forecast_end
+        if last == end:
+            return f"forecast to {last}"
+        if last == end + timedelta(days=1):  # a step counts the children in care at the start of its day
+            return f"forecast to {last} (the last step: the children in care at the end of the forecast end, {end})"
+        return (
+            f"forecast to {last} (the last step: the forecast end {end} rounded up to whole steps of "
+            f"{self.options.steps} days)"
+        )
 
 
 def dates_for(history: History, options: Options) -> tuple[date, date, date]:
@@ -83,8 +115,9 @@ def dates_for(history: History, options: Options) -> tuple[date, date, date]:
 
 def forecast_population(
     history: History, options: Options, scenario: Scenario, dates: tuple[date, date, date]
-) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
-    """The forecast by age band and placement, by placement and by age band (with percentiles of the totals)."""
+) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame, np.ndarray | None]:
+    """The forecast by age band and placement, by placement and by age band (with percentiles of the totals), and
+    for the simulation each run's children by placement (runs x dates x categories)."""
     start, end, forecast_end = dates
     if options.method == DEMAND_MODEL:
         model = demand_model.fit(history, start, end)
@@ -93,13 +126,14 @@ def forecast_population(
         same = [pl.col("population").alias(p) for p in PERCENTILES]
         totals = population.group_by("date", "placement", maintain_order=True).agg(pl.col("population").sum())
         bands = population.group_by("date", "age_band", maintain_order=True).agg(pl.col("population").sum())
-        return population, totals.with_columns(*same), bands.with_columns(*same)
+        return population, totals.with_columns(*same), bands.with_columns(*same), None
     from csctools.forecast import simulation
 
     runs = simulation.simulate(
         history, start, end, forecast_end, options.steps, options.runs, options.seed, scenario.changes
     )
-    return simulation.quantile_frame(runs), simulation.category_frame(runs), simulation.band_frame(runs)
+    frames = simulation.quantile_frame(runs), simulation.category_frame(runs), simulation.band_frame(runs)
+    return *frames, runs.runs.sum(axis=2)
 
 
 def cost_settings(options: Options, scenario: Scenario) -> CostSettings:
@@ -112,19 +146,24 @@ def run_forecast(history: History, options: Options) -> Outcome:
     dates = dates_for(history, options)
     results = []
     for scenario in (BASE, *options.scenarios):
-        population, totals, bands = forecast_population(history, options, scenario, dates)
+        population, totals, bands, run_totals = forecast_population(history, options, scenario, dates)
         value = "population" if options.method == DEMAND_MODEL else "p50"
         settings = cost_settings(options, scenario)
         costs = cost_frame(population, settings, value)
         by_year = by_financial_year(costs, settings.discount)
-        results.append(ScenarioResult(scenario, population, totals, costs, by_year, bands))
+        quantiles = None if run_totals is None else run_year_quantiles(run_totals, costs)
+        results.append(ScenarioResult(scenario, population, totals, costs, by_year, bands, quantiles))
     notes = []
     if options.method == DEMAND_MODEL and any(c.flow != "all" for s in options.scenarios for c in s.changes):
         notes.append("demand-model-0.5 has no UASC flow: entry changes apply to all entrants")
     months = _month_ends(history.last_day, 24)
     past = _model_stock(history, dates, months) if options.method == DEMAND_MODEL else in_care(history, months)
     table, note = _backtest(history, options) if options.backtest else (None, "back-test not asked for")
-    return Outcome(options.method, options, dates[:2], dates[2], results, past, table, note, notes)
+    seen = set(history.episodes.select(category_index(pl.col("PLACE")))["PLACE"].unique().to_list())
+    empty = tuple(c for i, c in enumerate(CATEGORIES) if i not in seen)
+    if table is not None and empty:  # their rows (all zero) are shown as that, not as a perfect hit
+        note += f"; {', '.join(c.title() for c in empty)}: {NO_CHILDREN}"
+    return Outcome(options.method, options, dates[:2], dates[2], results, past, table, note, notes, empty)
 
 
 def _model_stock(history: History, dates: tuple[date, date, date], days: list[date]) -> pl.DataFrame:
@@ -153,7 +192,7 @@ def _backtest(history: History, options: Options) -> tuple[pl.DataFrame | None, 
     start, end, _ = demand_model.default_dates(past.last_day)
     start = max(start, history.first_day)
     trial = replace(options, reference_start=start, reference_end=end, forecast_end=history.last_day, scenarios=())
-    _, totals, _ = forecast_population(past, trial, BASE, (start, end, history.last_day))
+    _, totals, _, _ = forecast_population(past, trial, BASE, (start, end, history.last_day))
     step_dates = sorted(set(totals["date"].to_list()))
     compared = [d for d in step_dates[:: max(1, 30 // trial.steps)] if d <= history.last_day]
     actual = in_care(history, compared)

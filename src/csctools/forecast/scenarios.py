@@ -6,6 +6,7 @@ A scenario record (one mapping per file, or a list; in a pack they live under ``
     label: Fewer moves from fostering to residential
     changes:
       - {change: entries, from: 2027-06-01, factor: 0.9, flow: all}          # flow: all, uasc or other
+      - {change: entries, from: 2027-06-01, factor: 0.8, age_bands: [TEN_TO_SIXTEEN]}   # only entrants of these bands
       - {change: move, from: 2027-06-01, placement: FOSTERING, to: RESIDENTIAL, factor: 0.5}   # to: a category or LEAVE
       - {change: move, from: 2027-06-01, placement: FOSTERING, to: RESIDENTIAL, factor: 0.5,
          age_bands: [TEN_TO_SIXTEEN, SIXTEEN_TO_EIGHTEEN]}   # optional: only these age bands (default: all)
@@ -22,7 +23,7 @@ from csctools.forecast.states import AGE_BANDS, CATEGORIES
 from csctools.packs.files import PackError, check_keys, line_of, load_pack, parse_yaml
 
 CHANGE_KEYS = {
-    "entries": ({"flow"}, {"from", "factor"}),
+    "entries": ({"flow", "age_bands"}, {"from", "factor"}),
     "move": ({"age_bands"}, {"from", "placement", "to", "factor"}),
     "unit_cost": (set(), {"from", "placement", "weekly"}),
 }
@@ -36,7 +37,7 @@ class Change(NamedTuple):
     to: str  # the category moved to, or LEAVE ("" otherwise)
     flow: str  # entries: all | uasc | other
     value: float  # factor, or weekly cost
-    age_bands: tuple[str, ...] = ()  # move: the age bands it applies to (empty: all)
+    age_bands: tuple[str, ...] = ()  # move, entries: the age bands it applies to (empty: all)
 
     def band_indices(self) -> list[int]:
         """The indices (in AGE_BANDS) of the age bands this change applies to."""
@@ -106,7 +107,8 @@ def _change(data: Any, file: str) -> Change:
 
 
 def _age_bands(raw: Any, file: str, line: int | None) -> tuple[str, ...]:
-    """A move's optional age band filter: a band name or a list of them; none given means every band."""
+    """A move's or entries change's optional age band filter: a band name or a list of them; none given means every
+    band."""
     if raw is None:
         return ()
     names = [raw] if isinstance(raw, str) else raw

@@ -217,7 +217,7 @@ def simulate(
         counts = _move(counts, rate, band_of_age, step_days, rng)
         counts = np.concatenate([np.zeros_like(counts[:, :1]), counts[:, :-1]], axis=1)  # a step older; 18 leave
         for flow, (model, coefficients) in enumerate(zip(flows, draws, strict=True)):
-            counts += _entries(model, coefficients, dates[index - 1], step_days, changes, flow, rng)
+            counts += _entries(model, coefficients, dates[index - 1], step_days, changes, flow, band_of_age, rng)
         result[:, index] = _by_band(counts, band_of_age)
     return SimulationResult(dates, result)
 
@@ -290,9 +290,11 @@ def _entries(
     step_days: int,
     changes: tuple[Change, ...],
     flow: int,
+    band_of_age: np.ndarray,
     rng: np.random.Generator,
 ) -> np.ndarray:
-    """New entrants over one step for every run, as runs x age steps x categories."""
+    """New entrants over one step for every run, as runs x age steps x categories; an entries change multiplies
+    the entrants of the age bands it names (all without `age_bands`)."""
     runs = coefficients.shape[0]
     cells = model.profile.size
     if model.profile.sum() == 0:
@@ -301,12 +303,17 @@ def _entries(
     month = np.array([(middle.year - model.first_month.year) * 12 + middle.month - model.first_month.month])
     row = model.design(month, np.array([middle.month]))[0]
     monthly = np.exp(coefficients @ row)
-    factor = 1.0
+    factor = np.ones(N_AGES)  # per age band (of the age on entry)
     for change in changes:
         if change.change == "entries" and since >= change.since and change.flow in ("all", "uasc" if flow else "other"):
-            factor *= change.value
-    numbers = rng.poisson(monthly * factor * step_days / (365.25 / 12))
-    where = rng.choice(cells, size=int(numbers.sum()), p=model.profile.reshape(-1))
+            factor[change.band_indices()] *= change.value
+    # Entries of each age step thinned by its band's factor: Poisson of the new total, placed in proportion.
+    weighted = model.profile * factor[band_of_age][:, None]
+    share = float(weighted.sum())
+    if share == 0:
+        return np.zeros((runs, *model.profile.shape), dtype=np.int64)
+    numbers = rng.poisson(monthly * share * step_days / (365.25 / 12))
+    where = rng.choice(cells, size=int(numbers.sum()), p=(weighted / share).reshape(-1))
     owner = np.repeat(np.arange(runs), numbers)
     placed = np.bincount(owner * cells + where, minlength=runs * cells)
     return placed.reshape(runs, *model.profile.shape)

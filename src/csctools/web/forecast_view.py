@@ -327,6 +327,8 @@ class ForecastView:
             "reference": [d.isoformat() for d in outcome.reference],
             "start": outcome.results[0].population["date"].min(),
             "forecast_end": outcome.forecast_end.isoformat(),
+            "last_step": outcome.last_step.isoformat(),  # what the forecast runs to: the date to show
+            "period": outcome.period(),  # 'forecast to LAST (the last step: ...)', as the CLI and the report say
             "step_days": outcome.options.steps,
             "runs": outcome.options.runs if outcome.method != "demand-model-0.5" else None,
             "notes": [self.short(n) for n in (*history.warnings, *outcome.notes)],
