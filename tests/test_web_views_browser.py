@@ -105,6 +105,7 @@ def test_indicators_and_forecast_views(server: CscServer, years: Path, tmp_path:
         page.click("#fc-run")
         expect(page.locator("#fc-status")).to_have_text("The forecast is ready.", timeout=90_000)
         expect(page.locator("#fc-summary")).to_contain_text("history 2023/24 to 2025/26 (3 years)")
+        expect(page.locator("#fc-summary")).to_contain_text("forecast to ")  # the last step, as the command says
         for holder, names in (("#fc-placements", ("Fostering", "Residential")), ("#fc-bands", ("Ten", "Sixteen"))):
             assert page.locator(f"{holder} svg").count() >= 1
             text = page.locator(holder).text_content() or ""

@@ -139,7 +139,7 @@
     $("#fc-results").hidden = false;
     $("#fc-summary").textContent = `${r.authority ? r.authority + ": m" : "M"}ethod ${r.method}; history ` +
       `${r.years[0]} to ${r.years[r.years.length - 1]} (${r.years.length} years); reference period ${r.reference[0]} ` +
-      `to ${r.reference[1]}; forecast from ${r.start} to ${r.forecast_end} in steps of ${r.step_days} days` +
+      `to ${r.reference[1]}; forecast from ${r.start}, ${r.period}, in steps of ${r.step_days} days` +
       (r.runs ? `, ${r.runs.toLocaleString("en-GB")} runs.` : ".");
     $("#fc-notes").replaceChildren(...r.notes.map((note) => el("li", note)));
     $("#fc-backtest-note").textContent = r.backtest_note;
