@@ -407,7 +407,17 @@ CASES: dict[str, Case] = {
         },
         rows={3},
     ),
-    "8866": case("CINdetails", {"CINdetails": [CD(ReferralSource="99")]}),
+    "8866": case(  # a referral of an earlier year counts (the DfE: on or after 1 April 2013), one before does not
+        "CINdetails",
+        {
+            "CINdetails": [
+                CD(ReferralSource="99"),
+                CD(CINdetailsID="2", CINreferralDate="2024-11-12", ReferralSource="99"),
+                CD(CINdetailsID="3", CINreferralDate="2013-03-31", ReferralSource="99", CINclosureDate="2014-01-01"),
+            ]
+        },
+        rows={2, 3},
+    ),
     "8867": case(
         "Assessments",
         {

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
 
 import polars as pl
 
@@ -67,10 +68,14 @@ def reason_without_closure(ctx: Context) -> pl.Expr:
     return pl.col("ReasonForClosure").is_not_null() & blank("CINclosureDate")
 
 
+SOURCE_RECORDED_FROM = date(2013, 4, 1)  # the DfE's rule: referrals on or after this date carry a valid source
+
+
 @table_rule(DATASET, "8866", "CINdetails")
 def referral_source(ctx: Context) -> pl.Expr:
+    """Every referral from April 2013 on, not only this year's: an episode still open from an earlier year counts."""
     source_known = pl.col("ReferralSource").is_in(list(REFERRAL_SOURCE_CODES.values)).fill_null(False)
-    return in_census("CINreferralDate", ctx).fill_null(False) & ~source_known
+    return (pl.col("CINreferralDate") >= SOURCE_RECORDED_FROM).fill_null(False) & ~source_known
 
 
 @rule(DATASET, "8825Q")
