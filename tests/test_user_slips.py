@@ -134,3 +134,23 @@ def test_validate_an_empty_folder_names_it(tmp_path: Path) -> None:
     empty.mkdir()
     result = runner.invoke(app, ["validate", "903", str(empty), "--la", "383"])
     assert result.exit_code == 2 and f"no files found for this year's return in {empty}" in result.output
+
+
+def test_a_bare_year_is_refused_as_either_year(folder: Path) -> None:
+    result = runner.invoke(app, ["validate", "903", str(folder / "ssda903"), "--year", "2025", "--la", "383"])
+    assert result.exit_code == 2
+    assert "'2025' could be 2024/25 or 2025/26: give the collection year, e.g. 2025/26" in result.output
+
+
+def test_a_census_year_the_header_contradicts_is_warned(folder: Path) -> None:
+    census = next(folder.glob("cin*.xml"))
+    result = runner.invoke(app, ["validate", "cin", str(census), "--year", "2024/25", "--la", "383"])
+    assert "warning: --year says 2024/25 but the census header is of 2025/26" in result.output
+
+
+def test_an_la_the_upns_contradict_is_warned(folder: Path) -> None:
+    tables = str(folder / "ssda903")
+    result = runner.invoke(app, ["validate", "903", tables, "--la", "384"])
+    assert "warning: --la 384 (Wakefield) but 100% of the children's UPNs were issued by Leeds (383)" in result.output
+    result = runner.invoke(app, ["validate", "903", tables, "--la", "383"])
+    assert "check --la" not in result.output and "two different returns" not in result.output

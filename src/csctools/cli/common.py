@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
@@ -31,8 +32,14 @@ def fail(message: str, code: int = 2) -> NoReturn:
 
 
 def parse_year(text: str | None) -> CollectionYear | None:
+    """A collection year as a person writes it (2025/26); a bare 2025 could be either year, so it is refused."""
     if text is None:
         return None
+    if re.fullmatch(r"\s*20\d\d\s*", text):
+        first, second = (CollectionYear(int(text) + n) for n in (0, 1))
+        fail(
+            f"'{text.strip()}' could be {first.label} or {second.label}: give the collection year, e.g. {second.label}"
+        )
     try:
         return CollectionYear.parse(text)
     except ValueError as error:

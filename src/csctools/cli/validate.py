@@ -61,6 +61,12 @@ def read_inputs(kind: str, files: list[Path], previous: list[Path], year: Collec
         dated = year_from_content(chosen.current.tables)
         if dated is not None and dated != year:
             typer.echo(f"warning: --year says {year.label} but the dates in the files are of {dated.label}", err=True)
+    if year is not None and chosen.current.dataset == "cin":
+        from csctools.validate.identity import census_year
+
+        named = census_year(chosen.current)
+        if named is not None and named != year:
+            typer.echo(f"warning: --year says {year.label} but the census header is of {named.label}", err=True)
     if chosen.current.year is None and year is not None:  # undated files: the year the user gave
         again, _ = read_files([Path(p) for p in files_of(chosen.current)], year)
         chosen = chosen._replace(current=again[0])
@@ -79,6 +85,17 @@ def read_inputs(kind: str, files: list[Path], previous: list[Path], year: Collec
         if not data.ok:
             fail(f"{role} files could not be read (see above); nothing was validated")
     return chosen
+
+
+def say_whose_return(data: ReturnData, authority: Authority | None) -> None:
+    """Warnings for files of two returns put together, or a --la that the children's UPNs contradict."""
+    from csctools.validate.identity import mixed_returns_warnings, other_authority_warning
+
+    for warning in mixed_returns_warnings(data):
+        typer.echo(warning, err=True)
+    said = other_authority_warning(data, authority) if authority is not None else None
+    if said:
+        typer.echo(said, err=True)
 
 
 REJECTED_SHOWN = 10
@@ -200,6 +217,7 @@ def validate_command(
             f"({named.name}): the reports are labelled {authority.name}; check --la",
             err=True,
         )
+    say_whose_return(data, authority)
     if data.year is None:
         fail("the collection year cannot be told from the files: give --year (e.g. --year 2025/26)")
     provider_list = None
