@@ -64,9 +64,9 @@ def read_inputs(kind: str, files: list[Path], previous: list[Path], year: Collec
     if year is not None and chosen.current.dataset == "cin":
         from csctools.validate.identity import census_year
 
-        named = census_year(chosen.current)
-        if named is not None and named != year:
-            typer.echo(f"warning: --year says {year.label} but the census header is of {named.label}", err=True)
+        headed = census_year(chosen.current)
+        if headed is not None and headed != year:
+            typer.echo(f"warning: --year says {year.label} but the census header is of {headed.label}", err=True)
     if chosen.current.year is None and year is not None:  # undated files: the year the user gave
         again, _ = read_files([Path(p) for p in files_of(chosen.current)], year)
         chosen = chosen._replace(current=again[0])
