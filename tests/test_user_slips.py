@@ -154,3 +154,24 @@ def test_an_la_the_upns_contradict_is_warned(folder: Path) -> None:
     assert "warning: --la 384 (Wakefield) but 100% of the children's UPNs were issued by Leeds (383)" in result.output
     result = runner.invoke(app, ["validate", "903", tables, "--la", "383"])
     assert "check --la" not in result.output and "two different returns" not in result.output
+
+
+def test_903_tables_saved_as_xlsx_are_named_as_such(folder: Path, tmp_path: Path) -> None:
+    """Not "Annex A" or "an Ofsted provider list" (the Episodes table has a URN column): say how to save them."""
+    import csv
+
+    import xlsxwriter
+
+    for path in sorted((folder / "ssda903").glob("*_episodes.csv")) + sorted((folder / "ssda903").glob("*_header.csv")):
+        book = xlsxwriter.Workbook(str(tmp_path / f"{path.stem}.xlsx"))
+        sheet = book.add_worksheet("Sheet1")
+        with path.open(newline="") as handle:
+            for number, row in enumerate(csv.reader(handle)):
+                sheet.write_row(number, 0, row)
+        book.close()
+    result = runner.invoke(app, ["validate", "903", str(tmp_path), "--la", "383"])
+    assert result.exit_code == 2
+    assert "the SSDA903 tables were saved as Excel workbooks" in result.output
+    assert "save each table as CSV" in result.output and "Annex A" not in result.output
+    result = runner.invoke(app, ["inspect", str(next(tmp_path.glob("*_episodes.xlsx")))])
+    assert "SSDA903 tables saved as an Excel workbook: Episodes (sheet 'Sheet1')" in result.output

@@ -118,6 +118,13 @@ def choose_returns(
     if skipped:
         notes.append(f"skipped what is not {KIND_NAMES[kind]}: " + "; ".join(skipped))
     if not mine:
+        saved = [r for r in others if any(p.kind == "ssda903-workbook" for p in r.problems)]
+        if kind == "ssda903" and saved:
+            names = describe_files(r.path for r in saved)
+            raise InputError(
+                f"the SSDA903 tables were saved as Excel workbooks ({names}): the return is read from CSV files; "
+                "save each table as CSV (in Excel: File, Save As, 'CSV UTF-8 (Comma delimited)'), one file per table"
+            )
         found = f" (found {'; '.join(skipped)})" if skipped else ""
         raise InputError(f"no {KIND_NAMES[kind]} return among the files given{found}")
     years = {d.year for d in mine}

@@ -13,7 +13,7 @@ from typing import TypeVar
 
 from csctools.datasets.ssda903.read import RawTable, assemble_903, read_903_file
 from csctools.datasets.ssda903.years import split_by_year
-from csctools.io.detect import ANNEX_A, CIN, PROVIDERS, SSDA903, detect
+from csctools.io.detect import ANNEX_A, CIN, PROVIDERS, SSDA903, SSDA903_WORKBOOK, detect
 from csctools.io.result import FileReport, Problem, ReadError, ReturnData, TableRead
 from csctools.io.xml import WHOLE_FILE_BYTES
 from csctools.years import CollectionYear
@@ -40,6 +40,20 @@ def provider_report(path: Path) -> FileReport:
         return report
     report.tables.append(TableRead("Providers", providers.height, providers.height))
     return report
+
+
+def workbook_903_report(path: Path, content: bytes) -> FileReport:
+    """SSDA903 tables saved as an Excel workbook: the DfE's return is CSV (or XML); say how to save it."""
+    from csctools.io.detect import workbook_903_tables
+
+    tables = workbook_903_tables(content)
+    names = ", ".join(f"{table} (sheet '{sheet}')" for sheet, table in tables[:3])
+    more = f" and {len(tables) - 3} more" if len(tables) > 3 else ""
+    message = (
+        f"SSDA903 tables saved as an Excel workbook: {names}{more}; the return is read from CSV files: save each "
+        "table as CSV (in Excel: File, Save As, 'CSV UTF-8 (Comma delimited)')"
+    )
+    return FileReport(str(path), problems=[Problem(str(path), "ssda903-workbook", message)])
 
 
 HEAD_BYTES = 1 << 16  # what detection reads first of a large XML file
@@ -106,6 +120,8 @@ def read_files(paths: Iterable[Path], year: CollectionYear | None = None) -> tup
             returns.append(read_annex_a(path, content))
         elif kind == PROVIDERS:
             others.append(provider_report(path))
+        elif kind == SSDA903_WORKBOOK:
+            others.append(workbook_903_report(path, content))
         else:
             others.append(FileReport(str(path), problems=[Problem(str(path), "not-recognised", NOT_RECOGNISED)]))
     if csv_contents:

@@ -75,13 +75,16 @@ def report_dict(report: FileReport) -> dict[str, object]:
 
 
 def show(reports: list[FileReport]) -> None:
+    import sys
+
     from rich.console import Console
     from rich.markup import escape
     from rich.table import Table
 
     from csctools.io.result import Severity
 
-    console = Console()
+    # on a terminal lines wrap at its width; into a file or a log a message stays on its one line
+    console = Console() if sys.stdout.isatty() else Console(soft_wrap=True, width=160)
     for report in reports:
         year = f", {report.year} (from {report.year_source})" if report.year else ""
         title = DATASET_TITLES.get(report.dataset, report.dataset)

@@ -9,6 +9,9 @@ from csctools.datasets.ssda903.detect import match_table
 from csctools.io.text import decode, first_line, sniff_delimiter
 
 SSDA903, CIN, ANNEX_A, PROVIDERS = "ssda903", "cin", "annex_a", "ofsted_providers"
+SSDA903_WORKBOOK = "ssda903_workbook"  # SSDA903 tables saved as XLSX from Excel: the return is read from CSV
+SSDA903_HEADER_SCORE = 0.6  # a sheet's first row matching a 903 table this well is that table
+MAX_SHEETS_LOOKED_AT = 30
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # an old-style workbook (.xls); not imported from the XLSX reader
 
 
@@ -24,8 +27,10 @@ def _xml_root(content: bytes) -> str | None:
     return None
 
 
-def _is_provider_list(content: bytes) -> bool:
-    """A workbook with no Annex A sheet whose first sheet has a URN column: an Ofsted provider list."""
+def _workbook_kind(content: bytes) -> str:
+    """A workbook's kind: Annex A when a sheet is named as an Annex A list; SSDA903 tables saved from Excel when a
+    sheet's first row holds a 903 table's columns; an Ofsted provider list when its first sheet has a URN column;
+    else Annex A (whose reader says what is wrong with it)."""
     from csctools.datasets.annex_a.read import sheet_table
     from csctools.io.workbook_guard import check_workbook
 
@@ -35,21 +40,44 @@ def _is_provider_list(content: bytes) -> bool:
 
         book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(content))
         if any(sheet_table(name) for name in book.sheet_names):
-            return False
-        rows = book.get_sheet_by_name(book.sheet_names[0]).to_python(nrows=20)
+            return ANNEX_A
+        firsts = [book.get_sheet_by_name(name).to_python(nrows=20) for name in book.sheet_names[:MAX_SHEETS_LOOKED_AT]]
     except BaseException as error:  # damaged, oversized or a native panic: the Annex A reader reports it
         if isinstance(error, KeyboardInterrupt | SystemExit):
             raise
-        return False
-    return any("urn" in {str(cell).strip().lower() for cell in row} for row in rows)
+        return ANNEX_A
+    if any(rows and _table_of_903([str(cell) for cell in rows[0]]) for rows in firsts):
+        return SSDA903_WORKBOOK
+    if firsts and any("urn" in {str(cell).strip().lower() for cell in row} for row in firsts[0]):
+        return PROVIDERS
+    return ANNEX_A
+
+
+def _table_of_903(header: list[str]) -> str | None:
+    table, score = match_table(header)
+    return table.name if table is not None and score >= SSDA903_HEADER_SCORE else None
+
+
+def workbook_903_tables(content: bytes) -> list[tuple[str, str]]:
+    """(sheet, SSDA903 table) for each sheet whose first row holds a 903 table's columns."""
+    import python_calamine
+
+    book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(content))
+    found = []
+    for name in book.sheet_names[:MAX_SHEETS_LOOKED_AT]:
+        rows = book.get_sheet_by_name(name).to_python(nrows=1)
+        table = _table_of_903([str(cell) for cell in rows[0]]) if rows else None
+        if table:
+            found.append((name, table))
+    return found
 
 
 def detect(path: Path, content: bytes) -> str | None:
-    """'ssda903', 'cin', 'annex_a', or None when the file is none of them."""
+    """'ssda903', 'cin', 'annex_a', 'ofsted_providers', 'ssda903_workbook', or None when the file is none of them."""
 
-    if content.startswith(b"PK") and _is_provider_list(content):
-        return PROVIDERS
-    if content.startswith((b"PK", OLE_MAGIC)):
+    if content.startswith(b"PK"):
+        return _workbook_kind(content)
+    if content.startswith(OLE_MAGIC):
         return ANNEX_A
     stripped = content.lstrip(b"\xef\xbb\xbf \r\n\t")
     if stripped.startswith(b"<"):
