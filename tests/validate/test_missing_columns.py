@@ -9,6 +9,7 @@ from pathlib import Path
 
 import polars as pl
 import pytest
+from python_calamine import CalamineWorkbook
 from typer.testing import CliRunner
 
 from csctools.cli.main import app
@@ -105,8 +106,8 @@ def test_a_column_missing_from_last_years_file(years: Path, tmp_path: Path) -> N
 def test_csc_validate_says_the_gap_first_and_exits_1(years: Path, tmp_path: Path) -> None:
     gap = _copy(years / "2025_26" / "ssda903", tmp_path / "gap")
     _edit_header(gap, "DOB")
-    report = tmp_path / "r.json"
-    result = runner.invoke(app, ["validate", "903", str(gap), "--la", "383", "-o", str(report)])
+    report, book = tmp_path / "r.json", tmp_path / "r.xlsx"
+    result = runner.invoke(app, ["validate", "903", str(gap), "--la", "383", "-o", str(report), "-o", str(book)])
     assert result.exit_code == 1, result.output  # the return cannot be sent as it is, though no rule failed
     lines = result.output.splitlines()
     assert lines[0].startswith("error: ") and lines[0].endswith("column DOB: the Header table has no DOB column")
@@ -116,6 +117,9 @@ def test_csc_validate_says_the_gap_first_and_exits_1(years: Path, tmp_path: Path
     document = json.loads(report.read_text())
     assert [p["kind"] for p in document["structural_problems"]] == ["missing-column"]
     assert {r["code"]: r["status"] for r in document["rules"]}["102"] == NOT_RUN
+    summary = CalamineWorkbook.from_path(str(book)).get_sheet_by_name("Summary").to_python()
+    facts = {row[0]: row[1] for row in summary if row and row[0]}
+    assert str(facts["problems reading the files"]).endswith("column DOB: the Header table has no DOB column")
 
 
 def test_csc_inspect_exits_2_on_a_structural_problem_and_0_otherwise(years: Path, tmp_path: Path) -> None:
