@@ -85,7 +85,7 @@ def test_binds_to_localhost_only(server: CscServer) -> None:
 
 
 def test_page_and_assets_load_nothing_from_other_hosts(server: CscServer) -> None:
-    for path in ("/", "/app.js", "/app.css"):
+    for path in ("/", "/http.js", "/app.js", "/app.css", "/views.js"):
         status, body, headers = call(server, "GET", path)
         assert status == 200
         assert "default-src 'self'" in headers["Content-Security-Policy"]
@@ -220,3 +220,33 @@ def test_port_in_use_is_a_one_line_message(server: CscServer) -> None:
     result = CliRunner().invoke(app, ["serve", "--no-open", "--port", str(server.server_address[1])])
     assert result.exit_code == 2
     assert "cannot listen on 127.0.0.1:" in result.output and "Traceback" not in result.output
+
+
+def test_the_scripts_share_one_fetch_helper(server: CscServer) -> None:
+    """http.js is the one place a request is made (with this start's secret); it loads before the others."""
+    static = Path(workspace.__file__).parent / "static"
+    asking = sorted(p.name for p in static.glob("*.js") if "fetch(" in p.read_text("utf-8"))
+    assert asking == ["http.js"]
+    assert not [p.name for p in static.glob("*.js") if "csc-token" in p.read_text("utf-8") and p.name != "http.js"]
+    _, page, _ = call(server, "GET", "/")
+    scripts = re.findall(r'<script src="/([a-z]+\.js)" defer>', page.decode("utf-8"))
+    assert scripts[0] == "http.js" and {"app.js", "views.js"} <= set(scripts)
+
+
+def test_a_missing_column_on_the_page(server: CscServer, returns: Path, tmp_path: Path) -> None:
+    """The return is validated without the rules that read the missing column; the status says results are held
+    (the page shows them again on reload)."""
+    assert call(server, "GET", "/api/status")[1]["results"] is False
+    for path in sorted((returns / "errors" / "383" / "2025_26" / "ssda903").glob("*.csv")):
+        if "header" in path.name:
+            lines = [line.split(",") for line in path.read_text("utf-8").splitlines()]
+            dob = lines[0].index("DOB")
+            path = tmp_path / path.name
+            path.write_text("\n".join(",".join(c for i, c in enumerate(line) if i != dob) for line in lines) + "\n")
+        assert upload(server, "current", path)[0] == 200
+    results = run_validation(server)
+    assert results["structural"] == ["ssda903_2025_26_header.csv, column DOB: the Header table has no DOB column"]
+    reasons = {group["reason"]: group["codes"] for group in results["not_run"]}
+    assert "102" in reasons["needs column DOB (missing from this year's Header file)"]
+    assert results["error_count"] > 0  # the other rules ran and found the injected errors
+    assert call(server, "GET", "/api/status")[1]["results"] is True

@@ -196,6 +196,7 @@ def test_fix_loop_and_a_childs_history_by_keyboard(
     expect(page.locator("#since")).to_have_text(since)
     assert len(old - new) >= 1
     assert page.input_value("#filter-severity") == "error" and page.input_value("#search") == "383"  # kept
+    results_shown = page.evaluate("fetch('/api/results').then(r => r.json()).then(r => r.children)")
     shot(page, "4-revalidated")
 
     with page.expect_download() as download:
@@ -207,6 +208,17 @@ def test_fix_loop_and_a_childs_history_by_keyboard(
     assert [(e["file"], e["row"], e["column"], e["old_value"], e["new_value"]) for e in log] == [
         (name, str(row), column, bad, good)
     ]
+
+    # reloading the page: what the server still holds is shown again, results and the fix loop's state with them
+    page.reload()
+    expect(page.locator("#status")).to_have_text(f"Showing the results of the last validation. {since}", timeout=60_000)
+    expect(page.locator("#since")).to_have_text(since)
+    expect(page.locator("#corrected-files")).to_contain_text(name)
+    expect(page.locator("#edit-count")).to_have_text("1 edit logged.")
+    expect(page.locator("#files tbody tr")).to_have_count(len(this_year) + len(last))
+    expect(page.locator("#children tbody tr")).to_have_count(len(results_shown))
+    expect(page.locator("#la")).to_have_value("383")  # "Validate again" is for the same authority
+    shot(page, "4b-reloaded")
 
     page.click("#all-rules summary")
     page.get_by_role("button", name=re.compile("^Show child")).first.click()
@@ -249,10 +261,19 @@ def test_packs_switch_off_and_accept_on_the_page(
     page = open_page(browser, server)
     broken = zipped(EXAMPLE, tmp_path / "broken.zip", {"rules/placements.yaml": "- code: [unclosed\n"})
     page.set_input_files("#input-pack", [str(broken)])
-    expect(page.locator("#status")).to_contain_text("pack broken.zip: rules/placements.yaml line 2: not valid YAML")
+    message = "pack broken.zip: rules/placements.yaml line 2: not valid YAML"
+    expect(page.locator("#status")).to_contain_text(message)
+    # beside the packs box too, where the user looks, and read with the file picker
+    news = page.locator("#zone-pack #pack-news")
+    expect(news).to_contain_text(message)
+    expect(news).to_have_class("error-text")
+    assert page.get_attribute("#input-pack", "aria-describedby") == "pack-news"
+    shot(page, "8-pack-refused")
     page.set_input_files("#input-pack", [str(zipped(EXAMPLE, tmp_path / "placement-checks.zip"))])
     expect(page.locator("#packs li")).to_have_count(1)
     expect(page.locator("#packs li")).to_contain_text("placement-checks 1.0")
+    expect(news).to_contain_text("Pack placement-checks 1.0 added: 5 rules")
+    expect(news).not_to_contain_text(message)
     shot(page, "8-pack-added")
     add_and_validate(page, tables(returns / "errors"), la="")
     # the rules not run say why, and the page asks right there for what they need

@@ -151,3 +151,37 @@ def test_a_python_pack_with_a_dfe_code_or_a_broken_import_is_refused(
     finally:
         for module in ("clash_checks", "broken_checks"):
             sys.modules.pop(module, None)
+
+
+def test_csc_packs_check_runs_a_python_packs_examples(
+    acme: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    result = runner.invoke(app, ["packs", "check", acme])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0].startswith("acme-checks 1.2 (Python package acme_checks, sha256 ")
+    assert lines[0].endswith("2 rules in Python")
+    assert lines[1:] == [
+        "  ACME-01: examples behave (fail #1, pass #1)",
+        "  ACME-02: no examples",
+        "ok (the Python code itself is checked by the package's own tests)",
+    ]
+    # an example that does not behave: the pass example has no postcode, so the rule flags it
+    wrong = PACK.replace('"PL_POST": "LS1 1AA"', '"PL_POST": None').replace("acme-checks", "wrong-checks")
+    (tmp_path / "wrong").mkdir()
+    _install(tmp_path / "wrong", monkeypatch, "wrong_checks", wrong, "wrong-checks")
+    try:
+        result = runner.invoke(app, ["packs", "check", "wrong-checks"])
+        assert result.exit_code == 2
+        assert result.output.strip() == (
+            "csc: pack wrong-checks: rule ACME-01: example pass #1 should pass but the rule flagged 1 cell(s)"
+        )
+        typo = PACK.replace('"PL_POST": None}', '"PL_POSTCODE": None}').replace("acme-checks", "typo-checks")
+        (tmp_path / "typo").mkdir()
+        _install(tmp_path / "typo", monkeypatch, "typo_checks", typo, "typo-checks")
+        result = runner.invoke(app, ["packs", "check", "typo-checks"])
+        assert result.exit_code == 2
+        assert 'rule ACME-01: example fail #1: Episodes has no column "PL_POSTCODE"' in result.output
+    finally:
+        for module in ("wrong_checks", "typo_checks"):
+            sys.modules.pop(module, None)

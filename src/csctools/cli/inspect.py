@@ -28,7 +28,8 @@ def inspect_command(
     year: Annotated[str | None, typer.Option(help="Collection year, when the files cannot tell (e.g. 2025/26)")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the findings as JSON")] = False,
 ) -> None:
-    """Say what each file holds and whether it can be read. Exit 2 when a file cannot be read."""
+    """Say what each file holds and whether it can be read. Exit 2 when a file cannot be read, is not recognised or
+    is structurally wrong (an error line: a missing column, a table given twice); 0 otherwise."""
     from csctools.read import read_files
 
     paths = expand_inputs(files)

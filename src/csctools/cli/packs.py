@@ -59,8 +59,11 @@ def _label(end: int) -> str:
 def check_pack(pack: Annotated[str, typer.Argument(help="Pack folder, zip or installed name")]) -> None:
     """Check a pack: its files and keys, each rule's SQL against the tables and columns of every year it applies
     to, code clashes, and that each rule's examples fail and pass as they say. Exit 2 on the first problem."""
-    from csctools.packs.registry import LoadedPack
+    from csctools.packs.registry import LoadedPack, is_python_pack
 
+    if is_python_pack(pack):
+        _check_python_pack(pack)
+        return
     loaded, lines = _checked(pack)
     assert isinstance(loaded, LoadedPack)
     info = loaded.pack.info
@@ -73,6 +76,29 @@ def check_pack(pack: Annotated[str, typer.Argument(help="Pack folder, zip or ins
         accepted = plural(len(settings.accepted), "accepted query", "accepted queries")
         typer.echo(f"  settings: {plural(len(settings.off), 'rule')} off, {changed} changed, {accepted}")
     typer.echo("ok")
+
+
+def _check_python_pack(name: str) -> None:
+    """An installed Python pack: imported, its codes checked for clashes, each rule's examples run as a SQL
+    rule's are. Its code itself is checked by the package's own tests."""
+    from csctools.packs.check import check_python_examples
+    from csctools.packs.files import PackError
+    from csctools.packs.python import load, refuse_clashes
+
+    try:
+        pack = load(name)
+        refuse_clashes(pack, {})
+        checked = check_python_examples(pack)
+    except PackError as error:
+        fail(f"pack {error}")
+    typer.echo(
+        f"{pack.name} {pack.version} ({pack.source}, sha256 {pack.content_hash()[:12]}): "
+        f"{plural(len(checked), 'rule')} in Python"
+    )
+    for code, done in checked:
+        kinds = f"examples behave ({', '.join(done)})" if done else "no examples"
+        typer.echo(f"  {code}: {kinds}")
+    typer.echo("ok (the Python code itself is checked by the package's own tests)")
 
 
 @app.command("list")

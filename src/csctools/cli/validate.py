@@ -82,8 +82,12 @@ def read_inputs(kind: str, files: list[Path], previous: list[Path], year: Collec
             said.add(problem.message)
             typer.echo(f"{problem.severity.value}: {problem.describe()}", err=True)
         show_rejected(data)
-        if not data.ok:
+        if not data.can_be_validated:
             fail(f"{role} files could not be read (see above); nothing was validated")
+        gaps = data.missing_columns()
+        if gaps:
+            shown = "; ".join(f"{table}: {', '.join(columns)}" for table, columns in gaps.items())
+            typer.echo(f"warning: {role} files lack columns ({shown}): the rules that need them are not run", err=True)
     return chosen
 
 
@@ -263,4 +267,5 @@ def validate_command(
     for path in output or []:
         write_report(result, data, path, provider_list, last)
         typer.echo(f"report: {path}")
-    raise typer.Exit(1 if result.error_count else 0)  # queries alone do not fail the return
+    # queries alone do not fail the return; a missing column does, though the rules that ran found no error
+    raise typer.Exit(1 if result.error_count or data.missing_columns() else 0)

@@ -10,6 +10,8 @@ import polars as pl
 
 from csctools.years import CollectionYear
 
+MISSING_COLUMN = "missing-column"  # the one structural error a return is still validated with (validate/gaps.py)
+
 
 class Severity(StrEnum):
     ERROR = "error"  # the file (or part of it) could not be read
@@ -65,6 +67,18 @@ class FileReport:
         return not any(p.severity is Severity.ERROR for p in self.problems)
 
     @property
+    def can_be_validated(self) -> bool:
+        """No error other than missing columns: the rules that need a missing column are "not run", the rest run."""
+        return not any(p.severity is Severity.ERROR and p.kind != MISSING_COLUMN for p in self.problems)
+
+    def missing_columns(self) -> list[tuple[str, str]]:
+        """(table, column) of each column the file's header lacks (a CSV file holds one table)."""
+        if len(self.tables) != 1:
+            return []
+        table = self.tables[0].name
+        return [(table, p.column) for p in self.problems if p.kind == MISSING_COLUMN and p.column]
+
+    @property
     def rows_in(self) -> int:
         return sum(t.rows_in for t in self.tables)
 
@@ -107,6 +121,18 @@ class ReturnData:
     @property
     def ok(self) -> bool:
         return all(f.ok for f in self.files)
+
+    @property
+    def can_be_validated(self) -> bool:
+        return all(f.can_be_validated for f in self.files)
+
+    def missing_columns(self) -> dict[str, tuple[str, ...]]:
+        """Table -> the columns its file lacks (read as empty; the rules that need them are not run)."""
+        found: dict[str, tuple[str, ...]] = {}
+        for report in self.files:
+            for table, column in report.missing_columns():
+                found[table] = (*found.get(table, ()), column)
+        return found
 
 
 class ReadError(Exception):

@@ -7,8 +7,9 @@ table or column, or a condition that is not true/false is found before any data 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Hashable
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
 import polars as pl
@@ -26,7 +27,11 @@ from csctools.packs.rules import (
     table_names,
 )
 from csctools.packs.sql import SqlError, check_select, register, sandbox
+from csctools.validate.registry import Rule
 from csctools.years import CollectionYear
+
+if TYPE_CHECKING:
+    from csctools.packs.python import PythonPack
 
 _DUCK_TYPES = {"VARCHAR": pl.String, "DOUBLE": pl.Float64, "BOOLEAN": pl.Boolean}
 
@@ -128,15 +133,19 @@ def _example_tables(local: LocalRule, example: Any, number: str) -> dict[str, li
     return {local.table: [example]}
 
 
-def _typed(local: LocalRule, name: str, rows: list[dict[str, Any]], number: str) -> pl.DataFrame:
-    dataset = DATASETS[local.dataset]
+def typed_rows(
+    dataset_name: str, name: str, rows: list[dict[str, Any]], number: str, error: Callable[[str], Exception]
+) -> pl.DataFrame:
+    """An example's rows of one table (`prev_<table>`: last year's), typed as a reader types them; `error` makes
+    the exception for a column the table does not have."""
+    dataset = DATASETS[dataset_name]
     columns = _columns(dataset, name.removeprefix(PREVIOUS), None)
     names = {c.name for c in columns}
-    extra = set(POSTCODE_COLUMNS) if local.dataset == "ssda903" and name.endswith("Episodes") else set()
+    extra = set(POSTCODE_COLUMNS) if dataset_name == "ssda903" and name.endswith("Episodes") else set()
     for row in rows:
         for key in row:
             if key != LINE_KEY and key not in names and key not in extra:
-                raise local.error(f'example {number}: {name} has no column "{key}"')
+                raise error(f'example {number}: {name} has no column "{key}"')
     text = pl.DataFrame(
         {c.name: [_text(r.get(c.name)) for r in rows] for c in columns}
         | {SOURCE_FILE: [f"example {number}"] * len(rows), SOURCE_ROW: list(range(2, len(rows) + 2))},
@@ -158,21 +167,28 @@ def _examples_sandbox() -> duckdb.DuckDBPyConnection:
 def run_example(local: LocalRule, example: Any, year: CollectionYear, number: str) -> tuple[str, int, str]:
     """(outcome status, failing cells, reason) of the rule over one example, as the engine would report it."""
     from csctools.packs.execute import SHARED, compile_rules
+
+    tables = _example_tables(local, example, number)
+    typed = {n: typed_rows(local.dataset, n, rows, number, local.error) for n, rows in tables.items()}
+    return rule_over_example(compile_rules([local])[0], typed, year, {SHARED: _examples_sandbox()})
+
+
+def rule_over_example(
+    rule: Rule, tables: dict[str, pl.DataFrame], year: CollectionYear, cache: dict[Hashable, Any] | None = None
+) -> tuple[str, int, str]:
+    """(outcome status, failing cells, reason) of any rule (SQL or Python) over an example's typed tables
+    (`prev_<table>`: last year's), as the engine would report it."""
     from csctools.reference.authorities import find_authority
     from csctools.validate.context import Context
     from csctools.validate.engine import failure_rows, rows_of
     from csctools.validate.run import DATASETS as MODELS
 
-    tables = _example_tables(local, example, number)
-    now = {n: _typed(local, n, rows, number) for n, rows in tables.items() if not n.startswith(PREVIOUS)}
-    last = {
-        n.removeprefix(PREVIOUS): _typed(local, n, rows, number) for n, rows in tables.items() if n.startswith(PREVIOUS)
-    }
-    model, child_key = MODELS[local.dataset]
-    rule = compile_rules([local])[0]
-    authority = find_authority("383") if "la_code" in local.info.needs else None  # Leeds, for examples only
+    now = {n: frame for n, frame in tables.items() if not n.startswith(PREVIOUS)}
+    last = {n.removeprefix(PREVIOUS): frame for n, frame in tables.items() if n.startswith(PREVIOUS)}
+    model, child_key = MODELS[rule.dataset]
+    authority = find_authority("383") if "la_code" in rule.info.needs else None  # Leeds, for examples only
     context = Context(model, year, now, last, authority)
-    context.cache[SHARED] = _examples_sandbox()
+    context.cache.update(cache or {})
     try:
         cells = 0
         handed = list(rule.check(context))
@@ -200,4 +216,35 @@ def check_examples(local: LocalRule) -> list[str]:
             if kind == "pass" and status != "passed":
                 raise local.error(f"example {number} should pass but the rule flagged {cells} cell(s)")
             done.append(number)
+    return done
+
+
+def check_python_examples(pack: PythonPack) -> list[tuple[str, list[str]]]:
+    """Each rule of a Python pack over its examples, in the latest year the rule applies to, as for a SQL rule:
+    (code, examples checked) per rule; a PackError for the first example that does not behave."""
+    from csctools.packs.files import PackError
+
+    done = []
+    for found in pack.rules:
+        rule = found.rule
+        year = CollectionYear(max(rule.info.years))
+        checked = []
+        numbers = {True: 0, False: 0}
+        for example in found.examples:
+            numbers[example.fails] += 1
+            number = f"{'fail' if example.fails else 'pass'} #{numbers[example.fails]}"
+
+            def error(message: str, code: str = rule.code) -> PackError:
+                return PackError(pack.name, f"rule {code}: {message}")
+
+            tables = {n: typed_rows(rule.dataset, n, rows, number, error) for n, rows in example.tables.items()}
+            status, cells, reason = rule_over_example(rule, tables, year)
+            if status not in ("passed", "failed"):
+                raise error(f"example {number}: the rule {status}: {reason}")
+            if example.fails and status != "failed":
+                raise error(f"example {number} should fail but the rule passed it")
+            if not example.fails and status != "passed":
+                raise error(f"example {number} should pass but the rule flagged {cells} cell(s)")
+            checked.append(number)
+        done.append((rule.code, checked))
     return done

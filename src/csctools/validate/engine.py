@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -14,6 +14,7 @@ from csctools.reference.authorities import Authority
 from csctools.validate.accepted import split_accepted
 from csctools.validate.catalogue import ERROR, catalogue
 from csctools.validate.context import Context, collect_all
+from csctools.validate.gaps import Gap, gaps_of, needed_column, without_gaps
 from csctools.validate.registry import BUILTIN, Failures, PackUsed, Registry, Rule, Where
 from csctools.validate.written import label_derived, written_expr
 from csctools.years import CollectionYear
@@ -255,13 +256,34 @@ def _error_rows(rule: Rule, failures: list[Failures], frames: list[pl.DataFrame]
         return error
 
 
+def _resolved(found: list[Failures] | Exception) -> list[Failures] | Exception:
+    """The rule's plans if polars can resolve their columns (no data is read), else why not: with columns missing,
+    a rule that reads one is found here rather than by failing the one collect of every rule."""
+    if isinstance(found, Exception):
+        return found
+    try:
+        for failures in found:
+            where = failures.rows
+            plan = where if isinstance(where, pl.LazyFrame) else where.frame.lazy().select(where.condition)
+            plan.collect_schema()
+    except Exception as error:
+        return error
+    return found
+
+
 def _run(
-    rules: list[Rule], context: Context, child_key: str, progress: Callable[[int, int], None] | None
+    rules: list[Rule],
+    context: Context,
+    child_key: str,
+    progress: Callable[[int, int], None] | None,
+    gaps: list[Gap] | None = None,
 ) -> dict[str, Found]:
     """Each rule hands back plans of its failing rows; they are collected together, then made error rows."""
     handed: dict[str, list[Failures] | Exception] = {}
     for rule in rules:
         handed[rule.code] = _handed_back(rule, context)
+        if gaps:
+            handed[rule.code] = _resolved(handed[rule.code])
         if progress:
             progress(len(handed), len(rules))
     collected = _collected(handed)
@@ -286,10 +308,18 @@ def validate(
     registry: Registry | None = None,
     progress: Callable[[int, int], None] | None = None,
     derived: frozenset[str] = frozenset(),
+    derived_from: Mapping[str, tuple[str, ...]] | None = None,
 ) -> ValidationResult:
-    """Run every rule of the year; rules whose inputs are missing are 'not run', a rule that fails 'could not run'."""
+    """Run every rule of the year; rules whose inputs are missing are 'not run', a rule that fails 'could not run'.
+    Columns the files lack are left out of what the rules see (`derived_from`: derived column -> the columns it
+    is worked out from): a rule that reads one is 'not run: needs column X' (validate/gaps.py)."""
     registry = registry if registry is not None else BUILTIN
-    context = Context(dataset, year, data.tables, previous.tables if previous else None, authority, providers)
+    gaps, sources = gaps_of(data, previous), derived_from or {}
+    tables = without_gaps(data.tables, gaps, False, sources) if gaps else data.tables
+    last = previous.tables if previous else None
+    if gaps and last is not None:
+        last = without_gaps(last, gaps, True, sources)
+    context = Context(dataset, year, tables, last, authority, providers)
     available: set[str] = set(derived)  # inputs the rule pack derived itself (placement postcode look-ups)
     if previous is not None:
         available.add("prev_year")
@@ -312,18 +342,19 @@ def validate(
             )
         else:
             to_run.append(rule)
-    results = _run(to_run, context, child_key, progress)
+    results = _run(to_run, context, child_key, progress, gaps)
     parts: list[pl.DataFrame] = []
     for rule in rules:
         info, found = rule.info, results.get(rule.code)
         if found is None:
             continue
         if isinstance(found, Exception):
-            reason = f"{type(found).__name__}: {found}"
+            needs = needed_column(found, gaps, sources) if gaps else None
+            reason = needs or f"{type(found).__name__}: {found}"
             outcomes.append(
                 Outcome(
                     rule.code,
-                    COULD_NOT_RUN,
+                    NOT_RUN if needs else COULD_NOT_RUN,
                     reason=reason,
                     message=info.message,
                     severity=info.severity,

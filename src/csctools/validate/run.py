@@ -60,6 +60,17 @@ def validate_return(
     derived: frozenset[str] = frozenset()
     if prepare is not None:
         data, previous, derived = prepare(data, authority, previous)
+    derived_from = getattr(pack, "DERIVED_FROM", None)  # derived column -> the columns it is worked out from
     return validate(
-        data, model, year, child_key, authority, previous, providers, registry, progress=progress, derived=derived
+        data,
+        model,
+        year,
+        child_key,
+        authority,
+        previous,
+        providers,
+        registry,
+        progress=progress,
+        derived=derived,
+        derived_from=derived_from,
     )

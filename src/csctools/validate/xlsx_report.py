@@ -11,7 +11,7 @@ import polars as pl
 import xlsxwriter
 
 from csctools import __version__
-from csctools.io.result import ReturnData, rejected_rows
+from csctools.io.result import ReturnData, Severity, rejected_rows
 from csctools.model import SOURCE_FILE, SOURCE_ROW
 from csctools.validate.engine import ACCEPTED, FAILED, QUERIED, ValidationResult, failures_of, headline
 from csctools.validate.export import accepted_rows, summary
@@ -97,7 +97,9 @@ def _summary_sheet(
     row = _write_packs(sheet, result)
     accepted = 0 if result.accepted is None else failures_of(result.accepted).height
     authority = f"{result.authority.name} ({result.authority.number})" if result.authority else "not given (--la)"
-    facts: list[tuple[str, object]] = [
+    structural = [p.describe() for p in data.problems if p.severity is Severity.ERROR]  # a missing column
+    facts: list[tuple[str, object]] = [("problems reading the files", "; ".join(structural))] if structural else []
+    facts += [
         ("authority", authority),
         ("collection year", result.year.label),
         ("run date", datetime.now().strftime("%Y-%m-%d %H:%M")),

@@ -30,6 +30,7 @@ HOST = "127.0.0.1"
 TOKEN_HEADER = "X-CSC-Token"
 TOKEN_META = '<meta name="csc-token" content="">'
 STATIC = {
+    "/http.js": ("http.js", "text/javascript; charset=utf-8"),
     "/app.js": ("app.js", "text/javascript; charset=utf-8"),
     "/app.css": ("app.css", "text/css; charset=utf-8"),
     "/views.js": ("views.js", "text/javascript; charset=utf-8"),
@@ -188,8 +189,9 @@ class Handler(BaseHTTPRequestHandler):
             space.start(_text(options.get("year")), _text(options.get("la")))
             self._json({"state": "running"}, HTTPStatus.ACCEPTED)
         elif method == "GET" and path == "/api/status":
-            job = space.job
-            self._json({"state": job.state, "done": job.done, "total": job.total, "message": job.message})
+            job = space.job  # `results`: the last validation's results are held (the page shows them on reload)
+            progress = {"state": job.state, "done": job.done, "total": job.total, "message": job.message}
+            self._json({**progress, "results": space.outcome is not None})
         elif method == "GET" and path == "/api/results":
             self._json(space.results())
         elif method == "GET" and path == "/api/child":

@@ -17,7 +17,7 @@ import polars as pl
 
 from csctools.inputs import InputError, check_previous, check_supported_year
 from csctools.io.detect import PROVIDERS
-from csctools.io.result import FileReport, Problem, ReadError, ReturnData
+from csctools.io.result import FileReport, Problem, ReadError, ReturnData, Severity
 from csctools.read import read_files
 from csctools.reference.authorities import Authority, find_authority
 from csctools.reference.providers import read_providers
@@ -397,7 +397,7 @@ class Workspace:
                 f"return (found {len(checkable)})"
             )
         data = checkable[0]
-        if not data.ok:
+        if not data.can_be_validated:  # a missing column: validated without the rules that need it
             raise UserError("this year's files could not be read: " + self._short(data.problems[0].describe()))
         if data.year is None:
             raise UserError("the collection year cannot be told from the files: choose it")
@@ -469,6 +469,7 @@ class Workspace:
             "dataset": outcome.result.dataset,
             "year": outcome.result.year.label,
             "authority": outcome.result.authority.name if outcome.result.authority else None,
+            "authority_code": outcome.result.authority.number if outcome.result.authority else None,
             "headline": outcome.result.headline(),
             "error_count": tally.errors,
             "query_count": tally.queries,
@@ -479,6 +480,9 @@ class Workspace:
             "children": children.to_dicts(),
             "return_level": errors.filter(pl.col("child_id").is_null()).select(CSV_COLUMNS).to_dicts(),
             "problems": [self._short(p.describe()) for p in outcome.data.problems],
+            "structural": [  # a missing column: validated without the rules that read it
+                self._short(p.describe()) for p in outcome.data.problems if p.severity is Severity.ERROR
+            ],
             "not_run": not_run(outcome.result),
             "since": outcome.since.describe() if outcome.since else None,
             "changes": outcome.since._asdict() if outcome.since else None,

@@ -30,6 +30,19 @@ from csctools.rules.ssda903 import (  # noqa: F401
     social_workers,
     uasc,
 )
+from csctools.rules.ssda903.common import NEIGHBOUR_COLUMNS
+
+# Columns worked out by `prepare` or a shared frame, and the file's columns each comes from: a file without one
+# leaves the derived column out too (validate/gaps.py), rather than worked out from an empty column.
+DERIVED_FROM: dict[str, tuple[str, ...]] = {
+    "PL_LA": ("PL_POST",),
+    "PL_LOCATION": ("PL_POST",),
+    "PL_POST_FOUND": ("PL_POST",),
+    "PL_DISTANCE": ("HOME_POST", "PL_POST"),
+    "HOME_POST_FOUND": ("HOME_POST",),
+    "HEADER_DOB": ("DOB",),  # common.header_dob
+    **{f"{side}_{column}": (column,) for side in ("PREV", "NEXT") for column in NEIGHBOUR_COLUMNS},  # common.episodes
+}
 
 
 def prepare(

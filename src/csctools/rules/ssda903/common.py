@@ -69,14 +69,20 @@ def date_rule(code: str, table: str, field: str, required: bool = False) -> None
 
 @per_return
 def header_dob(ctx: Context) -> pl.DataFrame:
-    return ctx.table("Header").select("CHILD", pl.col("DOB").alias("HEADER_DOB")).unique("CHILD", keep="first")
+    header = ctx.table("Header")
+    dob = [pl.col("DOB").alias("HEADER_DOB")] if "DOB" in header.columns else []  # a file may lack it (gaps.py)
+    return header.select("CHILD", *dob).unique("CHILD", keep="first")
+
+
+NEIGHBOUR_COLUMNS = ("DECOM", "DEC", "REC", "RNE", "LS", "PLACE", "PLACE_PROVIDER", "PL_POST", "URN", "CIN")
 
 
 @per_return
 def episodes(ctx: Context) -> pl.DataFrame:
     """Episodes sorted by child and start, with the previous and next episode's fields alongside."""
     frame = ctx.lazy("Episodes").filter(pl.col("DECOM").is_not_null()).sort("CHILD", "DECOM")
-    neighbour = ["DECOM", "DEC", "REC", "RNE", "LS", "PLACE", "PLACE_PROVIDER", "PL_POST", "URN", "CIN"]
+    present = ctx.table("Episodes").columns  # a column the file lacks has no neighbours (validate/gaps.py)
+    neighbour = [c for c in NEIGHBOUR_COLUMNS if c in present]
     # Sorted by child, so a plain shift is the neighbouring episode when it belongs to the same child.
     same_before = pl.col("CHILD").shift(1) == pl.col("CHILD")
     same_after = pl.col("CHILD").shift(-1) == pl.col("CHILD")

@@ -2,8 +2,6 @@
 // The page of `csc serve`: talks only to the local server that served it.
 
 const $ = (selector) => document.querySelector(selector);
-// This start's secret, put in the page by the server: sent with every request (docs/security.md).
-const token = document.querySelector('meta[name="csc-token"]').content;
 let results = null;
 let openChild = null; // the child whose history is shown, kept across a revalidation
 let maxBytes = 0; // the largest upload the server takes (from /api/files)
@@ -31,21 +29,7 @@ function button(text, onClick, attributes = {}) {
   return node;
 }
 
-async function api(method, path, body, json = false) {
-  const headers = { "X-CSC-Token": token };
-  if (json) headers["Content-Type"] = "application/json";
-  const response = await fetch(path, { method, body, headers, credentials: "same-origin" });
-  let payload;
-  try {
-    payload = await response.json();
-  } catch {
-    throw new Error(`the server answered ${response.status} ${response.statusText}`);
-  }
-  if (!response.ok) throw new Error(payload.error || response.statusText);
-  return payload;
-}
-
-const post = (path, payload) => api("POST", path, JSON.stringify(payload), true);
+const { call: api, post } = cscHttp; // http.js: the page's one way to ask the server
 
 function say(text, isError = false) {
   const status = $("#status");
@@ -114,18 +98,26 @@ async function removeFile(file, index) {
 
 async function addPacks(files) {
   const news = [];
-  let failed = false;
+  const refused = [];
   for (const file of files) {
     try {
       const pack = await api("POST", `/api/packs?name=${encodeURIComponent(file.name)}`, file);
       news.push(`Pack ${pack.name} ${pack.version} added: ${pack.rules.length} ${pack.rules.length === 1 ? "rule" : "rules"}`);
     } catch (error) {
       news.push(error.message);
-      failed = true;
+      refused.push(error.message);
     }
   }
   await showPacks();
-  say(news.join("; "), failed);
+  // Beside the packs box, where the user looks (a broken pack's message first), and in the status line.
+  showPackNews(refused.length ? refused : news, refused.length > 0);
+  say(news.join("; "), refused.length > 0);
+}
+
+function showPackNews(lines, isError) {
+  const box = $("#pack-news");
+  box.replaceChildren(...lines.map((line) => element("span", line, { class: "pack-line" })));
+  box.className = isError ? "error-text" : "";
 }
 
 async function showPacks(focusAfter = null) {
@@ -138,6 +130,7 @@ async function showPacks(focusAfter = null) {
     item.appendChild(button("Remove", async () => {
       await api("DELETE", `/api/packs?name=${encodeURIComponent(pack.file)}`);
       await showPacks(index);
+      showPackNews([], false);
       say(`Pack ${pack.name} removed.`);
     }, { class: "secondary", "aria-label": `Remove pack ${pack.name}` }));
     list.appendChild(item);
@@ -152,11 +145,21 @@ async function showPacks(focusAfter = null) {
 
 async function validate() {
   say("Validating…");
+  try {
+    await post("/api/validate", { year: $("#year").value, la: $("#la").value });
+  } catch (error) {
+    say(error.message, true);
+    return;
+  }
+  await follow("Validation finished.");
+}
+
+// Wait for the running validation, then show its results and say `done` (with what changed since the last run).
+async function follow(done) {
   const progress = $("#progress");
   progress.hidden = false;
   progress.removeAttribute("value");
   try {
-    await post("/api/validate", { year: $("#year").value, la: $("#la").value });
     for (;;) {
       await new Promise((resolve) => setTimeout(resolve, 250));
       const job = await api("GET", "/api/status");
@@ -167,7 +170,7 @@ async function validate() {
     }
     results = await api("GET", "/api/results");
     await showResults();
-    say("Validation finished." + (results.since ? ` ${capital(results.since)}.` : ""));
+    say(done + (results.since ? ` ${capital(results.since)}.` : ""));
   } catch (error) {
     say(error.message, true);
   } finally {
@@ -187,9 +190,12 @@ function fillSelect(select, values) {
 async function showResults() {
   $("#results").hidden = false;
   const r = results;
+  const structural = r.structural.length ? `${r.structural.length} ${r.structural.length === 1 ? "problem" : "problems"} ` +
+    "with the files (see the files added): rules needing what is missing not run. " : "";
   $("#headline").textContent = `${r.dataset.toUpperCase()} ${r.year}${r.authority ? " for " + r.authority : ""}: ` +
-    `${r.headline}. ` + (r.absent_tables.length ? `No ${r.absent_tables.join(", ")} table: rules needing it not run. ` : "") +
+    structural + `${r.headline}. ` + (r.absent_tables.length ? `No ${r.absent_tables.join(", ")} table: rules needing it not run. ` : "") +
     Object.entries(r.rule_counts).map(([status, n]) => `${n} rules ${status}`).join(", ") + ".";
+  if (r.authority_code && !$("#la").value) $("#la").value = r.authority_code; // after a reload: validate again for it
   $("#since").hidden = !r.since;
   $("#since").textContent = r.since ? capital(r.since) + "." : "";
   showCorrections(r.corrections);
@@ -506,12 +512,13 @@ function setUp() {
     zone.addEventListener("drop", (event) => {
       event.preventDefault();
       zone.classList.remove("dragging");
-      upload(zone.dataset.role, [...event.dataTransfer.files]);
+      if (zone.dataset.role) upload(zone.dataset.role, [...event.dataTransfer.files]);  // the packs box adds packs
     });
   }
   $("#validate").addEventListener("click", validate);
   $("#revalidate").addEventListener("click", validate);
   $("#input-pack").addEventListener("change", async () => { await addPacks([...$("#input-pack").files]); $("#input-pack").value = ""; });
+  $("#zone-pack").addEventListener("drop", (event) => addPacks([...event.dataTransfer.files]));
   $("#filter-pack").addEventListener("input", renderOutcomes);
   $("#switch-off").addEventListener("submit", switchOff);
   $("#clear").addEventListener("click", async () => {
@@ -519,6 +526,7 @@ function setUp() {
     results = null;
     openChild = null;
     $("#results").hidden = true;
+    showPackNews([], false);
     await showFiles();
     await showPacks();
     say("Your files and results have been removed.");
@@ -526,7 +534,17 @@ function setUp() {
   for (const id of ["#filter-rule", "#filter-table", "#filter-severity", "#search"]) {
     $(id).addEventListener("input", () => { render(); if (openChild && childButton(openChild)) showChild(openChild, false); else openChild = null; });
   }
-  showFiles().then(() => showPacks()).catch((error) => say(error.message, true));
+  restore().catch((error) => say(error.message, true));
+}
+
+// On opening (or reloading) the page: what the server still holds, the files, the packs and, if a validation ran
+// or is running, its results with the fix loop's state (what changed since the run before, the corrections).
+async function restore() {
+  await showFiles();
+  await showPacks();
+  const job = await api("GET", "/api/status");
+  if (job.state === "running") await follow("Validation finished.");
+  else if (job.results) await follow("Showing the results of the last validation.");
 }
 
 setUp();

@@ -1,9 +1,8 @@
 "use strict";
 // The page's three views (Validate, Indicators, Forecast) and what the Indicators and Forecast views share.
-// Talks only to the local server that served the page, with this start's secret (docs/security.md).
+// Talks only to the local server that served the page, through http.js (with this start's secret).
 
 const cscViews = (() => {
-  const token = document.querySelector('meta[name="csc-token"]').content;
   const titles = { "validate-view": null, "indicators-view": "csctools: indicators", "forecast-view": "csctools: forecast" };
   const views = {}; // name -> { main, onShow }
 
@@ -24,19 +23,7 @@ const cscViews = (() => {
     return tr;
   }
 
-  async function call(method, path, body, json = false) {
-    const headers = { "X-CSC-Token": token };
-    if (json) headers["Content-Type"] = "application/json";
-    const response = await fetch(path, { method, body, headers, credentials: "same-origin" });
-    let payload;
-    try {
-      payload = await response.json();
-    } catch {
-      throw new Error(`the server answered ${response.status} ${response.statusText}`);
-    }
-    if (!response.ok) throw new Error(payload.error || response.statusText);
-    return payload;
-  }
+  const { call } = cscHttp; // http.js: the page's one way to ask the server
 
   // Wait for a background job: `report(job)` is told of its progress; a failed job throws its one-line message.
   async function poll(path, report) {
