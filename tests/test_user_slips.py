@@ -175,3 +175,10 @@ def test_903_tables_saved_as_xlsx_are_named_as_such(folder: Path, tmp_path: Path
     assert "save each table as CSV" in result.output and "Annex A" not in result.output
     result = runner.invoke(app, ["inspect", str(next(tmp_path.glob("*_episodes.xlsx")))])
     assert "SSDA903 tables saved as an Excel workbook: Episodes (sheet 'Sheet1')" in result.output
+
+
+def test_a_return_without_episodes_is_not_passed(folder: Path, tmp_path: Path) -> None:
+    shutil.copy(next((folder / "ssda903").glob("*_header.csv")), tmp_path)
+    result = runner.invoke(app, ["validate", "903", str(tmp_path), "--la", "383"])
+    assert result.exit_code == 1  # no rule that ran failed, but the return cannot be sent
+    assert "incomplete: no Episodes table, which every return has" in result.output

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     import polars as pl
 
 RETURNS = {"903": "ssda903", "ssda903": "ssda903", "cin": "cin"}
+ESSENTIAL_TABLES = {"ssda903": ("Header", "Episodes")}  # a return without them cannot be sent
 
 
 def read_inputs(kind: str, files: list[Path], previous: list[Path], year: CollectionYear | None) -> Chosen:
@@ -180,8 +181,8 @@ def validate_command(
         Path | None, typer.Option(help="A JSON report of an earlier run: say what was fixed, what is new")
     ] = None,
 ) -> None:
-    """Validate a return against every DfE rule of its year and any packs. Exit 0: no errors; 1: errors found;
-    2: unreadable input or a malformed pack."""
+    """Validate a return against every DfE rule of its year and any packs. Exit 0: no errors; 1: errors found, or
+    a column or the Header or Episodes table missing; 2: unreadable input or a malformed pack."""
     kind = RETURNS.get(return_kind.lower())
     if kind is None:
         fail(f"unknown return '{return_kind}' (use 903 or cin)")
@@ -246,6 +247,12 @@ def validate_command(
         + ", ".join(f"{plural(n, 'rule')} {status}" for status, n in sorted(counts.items()))
     )
     echo_failed_rules(result)
+    incomplete = [t for t in ESSENTIAL_TABLES.get(kind, ()) if t in data.absent_tables]
+    if incomplete:
+        typer.echo(
+            f"  incomplete: no {' or '.join(incomplete)} table, which every return has; most rules were not run "
+            "(give the return's every table)"
+        )
     if earlier is not None:
         from csctools.validate.since import changes
 
@@ -267,5 +274,5 @@ def validate_command(
     for path in output or []:
         write_report(result, data, path, provider_list, last)
         typer.echo(f"report: {path}")
-    # queries alone do not fail the return; a missing column does, though the rules that ran found no error
-    raise typer.Exit(1 if result.error_count or data.missing_columns() else 0)
+    # queries alone do not fail the return; a missing column or table does, though the rules that ran found no error
+    raise typer.Exit(1 if result.error_count or data.missing_columns() or incomplete else 0)
