@@ -505,7 +505,8 @@ def assemble_903(
         for table_read in report.tables:
             typed_frame = typed.get(table_read.name)
             if typed_frame is not None:
-                own = typed_frame.filter(pl.col(SOURCE_FILE) == report.path)
+                alone = len(grouped[table_read.name]) == 1  # the usual case: this file is the table's only one
+                own = typed_frame if alone else typed_frame.filter(pl.col(SOURCE_FILE) == report.path)
                 table_read.unparsed_values = unparsed_counts(own)
     return ReturnData("ssda903", year, typed, reports, absent)
 
