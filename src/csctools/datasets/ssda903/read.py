@@ -56,8 +56,9 @@ class RawTable:
 MAX_COLUMNS = 500  # a header wider than this is no SSDA903 table (the widest has 24 columns)
 
 
-def read_csv_table(name: str, text: str, report: FileReport) -> RawTable | None:
-    """Parse one 903 CSV; records structural problems and rejected rows in the report."""
+def read_csv_table(name: str, text: str, report: FileReport, data: bytes | None = None) -> RawTable | None:
+    """Parse one 903 CSV; records structural problems and rejected rows in the report. `data`: the text as UTF-8
+    bytes when the caller has them (the file's own bytes), so they need not be made again."""
     header_line = first_line(text)
     if not header_line.strip():
         report.problems.append(Problem(name, "empty-file", "the file is empty (no header row)"))
@@ -108,16 +109,16 @@ def read_csv_table(name: str, text: str, report: FileReport) -> RawTable | None:
     positions = [(index, column) for column, index in first_positions.items()]
     read = TableRead(table.name, 0, 0)
     report.tables.append(read)
-    parsed = _whole_rows(text, len(headers))
+    parsed = _whole_rows(text, len(headers), data)
     if parsed is not None:  # the usual file: no quotes, no blank or short rows; polars parses it
         whole, tidy = parsed
         read.rows_in = read.rows_read = whole.height
-        data = whole.select(
+        table_data = whole.select(
             *(whole.to_series(i).alias(c) for i, c in positions),
             pl.lit(name, dtype=pl.String).alias(SOURCE_FILE),
             pl.int_range(2, whole.height + 2, dtype=pl.Int64).alias(SOURCE_ROW),
         )
-        return RawTable(table.name, data, tidy)
+        return RawTable(table.name, table_data, tidy)
     records = csv_records(text, len(headers))
     next(records)  # the header
     kept, numbers = _keep_rows(records, len(headers), read)
@@ -127,42 +128,60 @@ def read_csv_table(name: str, text: str, report: FileReport) -> RawTable | None:
     return RawTable.from_columns(table.name, columns, numbers, name)
 
 
-LONE_CR = re.compile(r"\r(?!\n)")
-UNUSUAL_BUT_CR = ('"', "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029")
+# A quote, a character Excel keeps in a cell, or \x1f (a space to str.strip, so to the careful reader's blank rows)
+UNUSUAL_BYTES = (b'"', b"\x0b", b"\x0c", b"\x1c", b"\x1d", b"\x1e", b"\x1f")
+UNUSUAL_UTF8 = ("\x85", "\u2028", "\u2029")  # the same beyond ASCII (str.splitlines would break a line at them)
 
 
-def _whole_rows(text: str, width: int) -> tuple[pl.DataFrame, Tidy] | None:
+def _whole_rows(text: str, width: int, data: bytes | None = None) -> tuple[pl.DataFrame, Tidy] | None:
     """The body of a plain CSV (one row per line, every row as wide as the header, none blank) parsed by polars as
     text, and what is known of its values; None when the file needs the careful row-by-row reader (quotes, odd
-    line breaks, blank or ragged rows)."""
+    line breaks, blank or ragged rows). `data` is the text as UTF-8 (the file's own bytes when it is UTF-8).
+
+    The checks are single-byte scans of the bytes and vectorised ones on the parsed frame: no Python loop or
+    regular expression walks the text."""
+    data = text.encode("utf-8") if data is None else data
     # Lines may end CR LF (polars takes a CR before LF as part of the line end); a CR anywhere else is unusual.
-    ending = 2 if text.endswith("\r\n") else 1 if text.endswith("\n") else 0
-    body = text[: len(text) - ending]  # a further empty line is a blank row, reported carefully
-    lone_cr = "\r" in body and LONE_CR.search(body) is not None
-    if lone_cr or any(mark in body for mark in UNUSUAL_BUT_CR) or BLANK_LINE.search(body):
+    if b"\r" in data and data.count(b"\r") != data.count(b"\r\n"):
         return None
-    lines = body.count("\n")  # rows after the header
-    if not lines or body.count(",") != (width - 1) * (lines + 1):
-        return None  # some row is wider or narrower than the header (counted again by the careful reader)
+    ascii = data.isascii()
+    if any(mark in data for mark in UNUSUAL_BYTES) or (not ascii and any(mark in text for mark in UNUSUAL_UTF8)):
+        return None
     try:
-        frame = pl.read_csv(
-            io.BytesIO(body.encode("utf-8")), has_header=False, skip_rows=1, infer_schema=False, quote_char=None
-        )
+        frame = pl.read_csv(data, has_header=False, skip_rows=1, infer_schema=False, quote_char=None)
     except pl.exceptions.PolarsError:
+        return None  # a row wider than the first
+    # Every line a row (a blank line is a row of nulls, found below), each as wide as the header: a short row is
+    # filled with nulls by polars, so the commas are counted.
+    if not frame.height or frame.width != width or data.count(b",") != (width - 1) * (frame.height + 1):
+        return None  # some row is wider or narrower than the header (counted again by the careful reader)
+    spaced, tabbed = b" " in data, b"\t" in data  # most files have no spaces at all, and no tabs
+    if _blank_rows(frame, spaced or tabbed or not ascii):
         return None
-    if frame.shape != (lines, width):
-        return None
-    values = body[body.find("\n") :]  # after the header; blank cells are read as null
-    ascii = values.isascii()  # then str methods and polars agree on spaces and case
-    spaced = " " in values or "\t" in values  # one quick scan; most files have no spaces at all
-    padded = spaced and (any(mark in values for mark in PADDING) or values.endswith((" ", "\t")))
+    padded = tabbed or (spaced and _space_at_edge(frame))  # ASCII: then polars and str agree on what a space is
+    values = data[data.find(b"\n") :]  # after the header
     return frame, Tidy(trimmed=ascii and not padded, upper_case=ascii and values.upper() == values)
 
 
-PADDING = (" ,", ", ", " \n", " \r", "\n ", "\t")  # a space or tab at the edge of a value (ASCII text)
+def _blank_rows(frame: pl.DataFrame, spaced: bool) -> bool:
+    """Whether a row holds nothing but empty cells or cells of spaces (`spaced`: the text has spaces, tabs or
+    non-ASCII characters): the careful reader rejects it. Only rows whose first cell could be blank are looked at
+    further."""
+    first = pl.col(frame.columns[0])
+    maybe = first.is_null()
+    if spaced:
+        maybe = maybe | first.str.contains(r"^\s")
+    candidates = frame.filter(maybe)
+    if not candidates.height:
+        return False
+    cells = [pl.col(c).is_null() | pl.col(c).str.contains(r"^\s*$") for c in frame.columns]
+    return bool(candidates.select(pl.any_horizontal(pl.all_horizontal(cells)).any()).item())
 
 
-BLANK_LINE = re.compile(r'\n[ \t,"]*(?:\r?\n|$)')  # a line after the header that can only hold a blank row
+def _space_at_edge(frame: pl.DataFrame) -> bool:
+    """Whether a value starts or ends with a space (one vectorised pass over every column)."""
+    edges = [(pl.col(c).str.starts_with(" ") | pl.col(c).str.ends_with(" ")).any() for c in frame.columns]
+    return any(frame.select(edges).row(0))
 
 
 def _keep_rows(records: Iterable[Record], width: int, read: TableRead) -> tuple[list[list[str]], list[int]]:
@@ -426,11 +445,11 @@ def read_903_file(path: Path, data: bytes | None = None) -> tuple[FileReport, li
             report.problems.append(error.problem)
             return report, []
     try:
-        text, _encoding = decode(content)
+        text, encoding = decode(content)
     except TextProblem as error:
         report.problems.append(Problem(name, "unreadable-text", str(error)))
         return report, []
-    table = read_csv_table(name, text, report)
+    table = read_csv_table(name, text, report, content if encoding == "utf-8" else None)  # valid UTF-8 as it is
     return report, [table] if table else []
 
 
@@ -486,7 +505,8 @@ def assemble_903(
         for table_read in report.tables:
             typed_frame = typed.get(table_read.name)
             if typed_frame is not None:
-                own = typed_frame.filter(pl.col(SOURCE_FILE) == report.path)
+                alone = len(grouped[table_read.name]) == 1  # the usual case: this file is the table's only one
+                own = typed_frame if alone else typed_frame.filter(pl.col(SOURCE_FILE) == report.path)
                 table_read.unparsed_values = unparsed_counts(own)
     return ReturnData("ssda903", year, typed, reports, absent)
 
