@@ -182,3 +182,23 @@ def test_a_return_without_episodes_is_not_passed(folder: Path, tmp_path: Path) -
     result = runner.invoke(app, ["validate", "903", str(tmp_path), "--la", "383"])
     assert result.exit_code == 1  # no rule that ran failed, but the return cannot be sent
     assert "incomplete: no Episodes table, which every return has" in result.output
+
+
+def test_the_web_page_validates_the_return_chosen_of_a_903_and_a_census(folder: Path, tmp_path: Path) -> None:
+    import time
+
+    from csctools.web.workspace import UserError, Workspace
+
+    workspace = Workspace(reader=None, temp_dir=tmp_path)
+    for path in [*sorted((folder / "ssda903").glob("*.csv")), next(folder.glob("cin*.xml"))]:
+        workspace.add_file("current", path.name, path.read_bytes())
+    with pytest.raises(UserError, match="hold an SSDA903 return and a CIN census: choose which to validate"):
+        workspace.start(None, "383")
+    for dataset in ("cin", "ssda903"):
+        workspace.start(None, "383", dataset)
+        for _ in range(600):
+            if workspace.job.state != "running":
+                break
+            time.sleep(0.1)
+        assert workspace.job.state == "done", workspace.job.message
+        assert workspace.outcome is not None and workspace.outcome.data.dataset == dataset

@@ -186,7 +186,7 @@ class Handler(BaseHTTPRequestHandler):
             self._json({"ok": True})
         elif method == "POST" and path == "/api/validate":
             options = self._options("the validation options")
-            space.start(_text(options.get("year")), _text(options.get("la")))
+            space.start(_text(options.get("year")), _text(options.get("la")), _text(options.get("dataset")))
             self._json({"state": "running"}, HTTPStatus.ACCEPTED)
         elif method == "GET" and path == "/api/status":
             job = space.job  # `results`: the last validation's results are held (the page shows them on reload)

@@ -359,12 +359,13 @@ class Workspace:
             raise UserError(str(error)) from error
         return {**entry, "settings": str(path)}
 
-    def start(self, year_text: str | None, la_text: str | None) -> None:
-        """Validate the uploaded return in a background thread."""
+    def start(self, year_text: str | None, la_text: str | None, dataset: str | None = None) -> None:
+        """Validate the uploaded return in a background thread (`dataset`: which, when this year's files hold an
+        SSDA903 return and a CIN census)."""
         with self.lock:
             if self.job.state == "running":
                 raise UserError("a validation is already running")
-            data, previous, providers = self._inputs(year_text)
+            data, previous, providers = self._inputs(year_text, dataset)
             authority = _authority(la_text) or authority_in_return(data)
             settings = settings_file(self.settings, authority.number if authority else None)
             assert data.year is not None
@@ -377,7 +378,9 @@ class Workspace:
             arguments = (self.generation, job, data, previous, providers, authority, registry, settings)
         threading.Thread(target=self._run, args=arguments, daemon=True).start()
 
-    def _inputs(self, year_text: str | None) -> tuple[ReturnData, ReturnData | None, pl.DataFrame | None]:
+    def _inputs(
+        self, year_text: str | None, dataset: str | None = None
+    ) -> tuple[ReturnData, ReturnData | None, pl.DataFrame | None]:
         year = _year(year_text)
         current, current_others = self._read("current", year)
         previous, previous_others = self._read("previous")
@@ -391,6 +394,11 @@ class Workspace:
                 except ReaderFailed as error:
                     raise UserError(f"{Path(report.path).name}: {error}") from error
         checkable = [r for r in current if r.dataset in ("ssda903", "cin")]
+        kinds = {r.dataset for r in checkable}
+        if len(checkable) == 2 and len(kinds) == 2:  # a 903 return and a CIN census, as the Indicators view takes
+            if dataset not in kinds:
+                raise UserError("this year's files hold an SSDA903 return and a CIN census: choose which to validate")
+            checkable = [r for r in checkable if r.dataset == dataset]
         if len(checkable) != 1:
             raise UserError(
                 "add the files of one SSDA903 return (CSV tables or XML) or one CIN census (XML) as this year's "

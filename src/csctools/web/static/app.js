@@ -65,6 +65,11 @@ async function showFiles(focusAfter = null) {
   const { files, max_bytes: largest } = await api("GET", "/api/files");
   maxBytes = largest;
   const named = files.find((file) => file.role === "current" && file.authority);
+  // this year's SSDA903 and CIN census together (as the Indicators view takes them): the user picks which to validate
+  const kinds = new Set(files.filter((file) => file.role === "current").map((file) => file.kind));
+  const both = kinds.has("SSDA903") && kinds.has("CIN census");
+  $("#dataset").hidden = !both;
+  document.querySelector("label[for=dataset]").hidden = !both;
   if (named && !$("#la").value) $("#la").value = named.authority.code;
   const body = $("#files tbody");
   body.replaceChildren();
@@ -146,7 +151,8 @@ async function showPacks(focusAfter = null) {
 async function validate() {
   say("Validating…");
   try {
-    await post("/api/validate", { year: $("#year").value, la: $("#la").value });
+    const dataset = $("#dataset").hidden ? "" : $("#dataset").value;
+    await post("/api/validate", { year: $("#year").value, la: $("#la").value, dataset });
   } catch (error) {
     say(error.message, true);
     return;
