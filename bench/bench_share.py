@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import statistics
 import subprocess
@@ -158,8 +159,13 @@ def main() -> None:
                 "| add peak MiB | add one authority s | its peak MiB | publish peak MiB |",
                 "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
             ]
+            start_load = os.getloadavg()[0]
             for count in args.authorities:
                 lines += bench_hub(count, args.repeat, key, work, args.generated)
+            lines.append(
+                f"Load average (1 min) on the 2 cores: {start_load:.1f} at the start, "
+                f"{os.getloadavg()[0]:.1f} at the end."
+            )
             if any(count > args.generated for count in args.authorities):
                 lines.append(
                     f"Beyond {args.generated} authorities, the returns of the first {args.generated} are used again "
@@ -169,6 +175,7 @@ def main() -> None:
         if args.pseudonymise:
             folder = big_return(args.pseudonymise)
             runs = []
+            start_load = os.getloadavg()[0]
             for attempt in range(args.repeat):
                 out = work / f"shared-{attempt}"
                 runs.append(
@@ -194,6 +201,7 @@ def main() -> None:
                 "| ---: | ---: | ---: | ---: |",
                 f"| {args.pseudonymise:,} | {summary(runs, 'seconds')} | "
                 f"{statistics.median(r['cpu'] for r in runs):.2f} | {max(r['peak_mib'] for r in runs):.0f} |",
+                f"Load average (1 min): {start_load:.1f} at the start, {os.getloadavg()[0]:.1f} at the end.",
             ]
     publish(lines, args.record)
 

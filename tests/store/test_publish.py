@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import duckdb
@@ -153,6 +153,14 @@ def test_as_of_publishes_the_version_standing_then(store: Path, key: Path, tmp_p
     assert (
         result.output.strip() == "csc: the store held no accepted submission at 2001-01-01 23:59:59: nothing to publish"
     )
+    # a day to come: the store cannot say how it will stand then, and nothing is written
+    tomorrow = (datetime.now(UTC) + timedelta(days=1)).date().isoformat()
+    for later in (tomorrow, "2999-01-01T00:00:00", "2999-01-01T00:00:00+05:00"):
+        result = runner.invoke(app, [*args, "--as-of", later])
+        assert result.exit_code == 2 and result.output.strip().startswith(f"csc: --as-of {later} is in the future")
+        assert not (tmp_path / "x").exists()
+    today = datetime.now(UTC).date().isoformat()
+    assert runner.invoke(app, [*args, "--as-of", today]).exit_code == 0
 
 
 def test_star_schema_placements_by_hand() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
@@ -41,7 +42,8 @@ def test_add_keeps_every_version(hub_returns: Path, tmp_path: Path) -> None:
     assert "383 Leeds cin 2025/26: version 1" in output and "(authority from the census header)" in output
     first = counts(store)
     code, output = add(store, leeds / "ssda903", extra=("--la", "383"))
-    assert code == 0 and "version 2" in output
+    # the same files again: a new version all the same (append-only), said to be identical to the one before
+    assert code == 0 and "ssda903 2025/26: version 2 (files identical to version 1, #2)" in output, output
     second = counts(store)
     # the resubmission adds its rows beside the first version's: nothing overwritten or deleted
     assert second["ssda903__Episodes"] == 2 * first["ssda903__Episodes"] > 0
@@ -49,7 +51,7 @@ def test_add_keeps_every_version(hub_returns: Path, tmp_path: Path) -> None:
     assert second["submissions"] == 3
     history = runner.invoke(app, ["store", "history", str(store), "--la", "383"]).output
     assert "ssda903 2025/26 version 1" in history and "ssda903 2025/26 version 2" in history
-    assert "no change in counts" in history
+    assert "no change in counts" in history and "files identical to #2" in history
     listing = runner.invoke(app, ["store", "list", str(store)]).output
     assert "383 Leeds  ssda903 2025/26  version 2" in listing and "383 Leeds  cin 2025/26  version 1" in listing
 
@@ -89,11 +91,16 @@ def test_errors_log_for_feedback(hub_returns: Path, tmp_path: Path) -> None:
     assert f"{written:,} rows of the error log ({error_words}, {query_words})" in result.output
 
 
-def start_add(store: Path, folder: Path, marker: Path | None, pause: float = 60) -> subprocess.Popen[bytes]:
+def start_add(
+    store: Path, folder: Path | tuple[Path, ...], marker: Path | None, pause: float = 60, commit_rows: int | None = None
+) -> subprocess.Popen[bytes]:
     env = dict(os.environ)
     if marker is not None:
         env |= {"CSC_STORE_PAUSE_BEFORE_COMMIT": str(marker), "CSC_STORE_PAUSE_SECONDS": str(pause)}
-    args = [*CSC, "store", "add", str(store), str(folder), "--jobs", "1", "--wait", "30"]
+    if commit_rows is not None:
+        env |= {"CSC_STORE_COMMIT_ROWS": str(commit_rows)}
+    folders = folder if isinstance(folder, tuple) else (folder,)
+    args = [*CSC, "store", "add", str(store), *map(str, folders), "--jobs", "1", "--wait", "30"]
     return subprocess.Popen(args, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 
 
@@ -134,6 +141,41 @@ def test_one_writer_at_a_time_and_a_kill_mid_add_changes_nothing(hub_returns: Pa
         ).fetchall()
     assert versions == [("383", [1, 2]), ("384", [1])]
     assert counts(store)["ssda903__Episodes"] == 2 * before["ssda903__Episodes"] + counts_of(wakefield)
+
+
+def test_a_kill_mid_add_keeps_whole_submissions_and_the_add_can_be_run_again(
+    hub_returns: Path, tmp_path: Path
+) -> None:
+    # four returns in one add, committed one submission at a time: killed before the last commit, the store holds
+    # the first three, each with every row it counted, and nothing of the fourth
+    store, marker = tmp_path / "hub.duckdb", tmp_path / "before-last-commit"
+    folders = (hub_returns / "383", hub_returns / "384")  # each: a CIN census, an SSDA903 return
+    killed = start_add(store, folders, marker, commit_rows=1)
+    wait_for(marker, killed)
+    os.kill(killed.pid, signal.SIGKILL)
+    killed.wait()
+    with duckdb.connect(str(store), read_only=True) as connection:
+        kept = connection.execute(
+            "SELECT submission_id, dataset, rows_by_table FROM submissions ORDER BY 1"
+        ).fetchall()
+        held = {
+            (dataset, table, sid): n
+            for dataset in ("ssda903", "cin")
+            for table, in connection.execute(
+                f"SELECT table_name FROM information_schema.tables WHERE table_name LIKE '{dataset}__%'"
+            ).fetchall()
+            for sid, n in connection.execute(f'SELECT submission_id, count(*) FROM "{table}" GROUP BY 1').fetchall()
+        }
+    assert [sid for sid, _, _ in kept] == [1, 2, 3]
+    for sid, dataset, rows in kept:
+        counted = {t: n for t, n in json.loads(rows).items() if n}
+        assert counted == {t.split("__")[1]: n for (d, t, s), n in held.items() if s == sid and d == dataset} != {}
+    assert {s for _, _, s in held} == {1, 2, 3}
+    # the same add again: the three kept say their files are those of version 1, the fourth is a first version
+    code, output = add(store, *folders)
+    assert code == 0, output
+    assert output.count("version 2 (files identical to version 1") == 3
+    assert sum(": version 1," in line for line in output.splitlines()) == 1
 
 
 def counts_of(folder: Path) -> int:

@@ -75,7 +75,7 @@ def add_command(
     except StoreError as error:
         fail(str(error))
     rejected = 0
-    for submission, submission_id, version in kept:
+    for submission, submission_id, version, identical_to in kept:
         authority = submission.authority
         who = f"{authority.number} {authority.name}" if authority else "unknown authority"
         if submission.rejected:
@@ -87,7 +87,14 @@ def add_command(
         counts = f"{plural(submission.summary['errors'], 'error')}, {queries}"
         how = f" (authority {submission.note})" if submission.note not in ("", "given") else ""
         last = f", with last year's #{submission.previous}" if submission.previous is not None else ""
-        typer.echo(f"#{submission_id} {who} {submission.dataset} {year}: version {version}, {counts}{last}{how}")
+        same = (
+            f" (files identical to version {identical_to.version}, #{identical_to.submission_id})"
+            if identical_to is not None
+            else ""
+        )
+        typer.echo(
+            f"#{submission_id} {who} {submission.dataset} {year}: version {version}{same}, {counts}{last}{how}"
+        )
     if not kept:
         fail("no return among the files; nothing was added")
     typer.echo(f"{plural(len(kept), 'submission')} kept in {store} ({rejected} rejected)")
@@ -160,6 +167,7 @@ def history_command(store: StoreArg, la: LaOption) -> None:
             f"#{row['submission_id']} {when} {row['dataset']} {CollectionYear(row['year']).label} "
             f"version {row['version']}: {sum(counts.values()):,} rows, {row['errors']:,} errors; {change}; "
             f"sha256 {row['content_hash'][:12]}"
+            + (f"; files identical to #{row['identical_to']}" if row.get("identical_to") is not None else "")
         )
 
 
@@ -198,6 +206,19 @@ def errors_command(
         typer.echo(f"written to {output}")
 
 
+def _not_in_future(given: str, moment: datetime) -> None:
+    """Exit 2 for an --as-of after today (or after now, for a time): the store cannot say how it will stand then,
+    and publishing today's store under a future date would mislabel it. Times are UTC, as the store records them."""
+    from datetime import UTC
+
+    now = datetime.now(UTC).replace(tzinfo=None)
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(UTC).replace(tzinfo=None)
+    later = moment.date() > now.date() if moment.time() == time.max else moment > now
+    if later:
+        fail(f"--as-of {given} is in the future (today is {now:%Y-%m-%d}, UTC): give a date or time already passed")
+
+
 @app.command("publish")
 def publish_command(
     store: StoreArg,
@@ -227,6 +248,7 @@ def publish_command(
             )
         except ValueError:
             fail(f"--as-of {as_of}: not a date (YYYY-MM-DD) or a time (YYYY-MM-DDTHH:MM:SS)")
+        _not_in_future(as_of, day)
     if output.exists() and (not output.is_dir() or any(output.iterdir())):
         fail(f"{output} is not an empty folder: give a new one")
     try:

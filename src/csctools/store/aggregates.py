@@ -54,12 +54,18 @@ def _counts(values: pl.Series, categories: list[str]) -> pl.DataFrame:
 
 
 def measure_counts(
-    measure: str, dataset: str, tables: dict[str, pl.DataFrame], year: CollectionYear
+    measure: str,
+    dataset: str,
+    tables: dict[str, pl.DataFrame],
+    year: CollectionYear,
+    looked_after: pl.DataFrame | None = None,
 ) -> pl.DataFrame | None:
-    """One measure's categories and total for one submission; None when the measure is of another return."""
+    """One measure's categories and total for one submission; None when the measure is of another return.
+    `looked_after`: the submission's `_looked_after_at_end`, when worked out already (the cla_ measures share it)."""
     end = year.end_date
     if measure.startswith("cla_") and dataset == "ssda903":
-        looked_after = _looked_after_at_end(tables, end)
+        if looked_after is None:
+            looked_after = _looked_after_at_end(tables, end)
         if measure == "cla_by_age_band":
             bands = treat(looked_after, "DOB", Treatment("age_band"), b"", None, end, AGE_BANDS)
             labels = age_band_labels(AGE_BANDS)
@@ -96,8 +102,11 @@ def open_rows(
     extract: date,
 ) -> list[pl.DataFrame]:
     rows = []
+    looked_after = None
+    if dataset == "ssda903" and any(m.startswith("cla_") for m in measures):
+        looked_after = _looked_after_at_end(tables, year.end_date)  # once for every cla_ measure
     for measure in measures:
-        counts = measure_counts(measure, dataset, tables, year)
+        counts = measure_counts(measure, dataset, tables, year, looked_after)
         if counts is None:
             continue
         rows.append(

@@ -3,8 +3,11 @@
 Tables: `submissions` (one row per return offered: files' content hash, authority, return, year, version, received
 at, csctools and pack versions, validation summary; rejected ones with their reason), `submission_files`,
 `errors` (each accepted submission's error table) and one data table per return table (`ssda903__Episodes`, ...)
-whose rows carry their submission id. Nothing is ever updated or deleted: a resubmission is a new version.
-Each add is one transaction; DuckDB's lock on the file lets one process write at a time.
+whose rows carry their submission id. Nothing is ever updated or deleted: a resubmission is a new version (one
+whose files are identical to the standing version's says so, `identical_to`).
+An add commits as it goes, a batch of whole submissions at a time (about FLUSH_ROWS rows): a submission is kept
+whole or not at all, and a crash or kill mid-add keeps the batches committed before it (each submission in them
+whole) and nothing of the rest. DuckDB's lock on the file lets one process write at a time.
 """
 
 from __future__ import annotations
@@ -58,6 +61,7 @@ CREATE TABLE IF NOT EXISTS submissions (
     errors INTEGER, queries INTEGER, rows_by_table VARCHAR, outcomes VARCHAR, authority_from VARCHAR
 );
 ALTER TABLE submissions ADD COLUMN IF NOT EXISTS previous_submission BIGINT;
+ALTER TABLE submissions ADD COLUMN IF NOT EXISTS identical_to BIGINT;
 CREATE TABLE IF NOT EXISTS submission_files (submission_id BIGINT, name VARCHAR, sha256 VARCHAR, bytes BIGINT);
 CREATE TABLE IF NOT EXISTS errors (
     submission_id BIGINT, rule_code VARCHAR, severity VARCHAR, table_name VARCHAR, row_number BIGINT,
@@ -153,13 +157,25 @@ def _typed(frame: pl.DataFrame, dataset: str, table: str, submission_id: int) ->
     return frame.select(exprs)
 
 
-def _versions(connection: duckdb.DuckDBPyConnection) -> dict[tuple[str | None, str | None, int | None], int]:
-    """The latest accepted version of every authority, return and year, read once inside the add's transaction
-    (one writer at a time holds the file, so no other add can change them before the commit)."""
+Which = tuple[str | None, str | None, int | None]  # authority number, return, collection year (end year)
+
+
+class Latest(NamedTuple):
+    """The standing (latest accepted) version of an authority's return and year."""
+
+    version: int
+    submission_id: int
+    content_hash: str
+
+
+def _latest(connection: duckdb.DuckDBPyConnection) -> dict[Which, Latest]:
+    """The latest accepted version of every authority, return and year, read once when the add starts (it holds
+    the file until it ends, so no other process can add a version meanwhile)."""
     rows = connection.execute(
-        "SELECT la_number, dataset, year, max(version) FROM submissions WHERE status = 'accepted' GROUP BY ALL"
+        "SELECT la_number, dataset, year, arg_max(version, version), arg_max(submission_id, version), "
+        "arg_max(content_hash, version) FROM submissions WHERE status = 'accepted' GROUP BY ALL"
     ).fetchall()
-    return {(la, dataset, year): int(version or 0) for la, dataset, year, version in rows}
+    return {(la, dataset, year): Latest(int(v or 0), int(i), str(h)) for la, dataset, year, v, i, h in rows}
 
 
 def _pause_for_tests() -> None:
@@ -169,7 +185,8 @@ def _pause_for_tests() -> None:
         time.sleep(float(os.environ.get(PAUSE_SECONDS, "60")))
 
 
-FLUSH_ROWS = 250_000  # rows held in polars before they go to DuckDB (which keeps them until the commit)
+FLUSH_ROWS = 250_000  # rows held in polars before they go to DuckDB and are committed
+COMMIT_ROWS = "CSC_STORE_COMMIT_ROWS"  # tests: commit after this many rows instead (1: after every submission)
 SUBMISSION_SCHEMA = pl.Schema(
     {
         "submission_id": pl.Int64(),
@@ -191,6 +208,7 @@ SUBMISSION_SCHEMA = pl.Schema(
         "outcomes": pl.String(),
         "authority_from": pl.String(),
         "previous_submission": pl.Int64(),
+        "identical_to": pl.Int64(),
     }
 )
 FILE_SCHEMA = pl.Schema({"submission_id": pl.Int64, "name": pl.String, "sha256": pl.String, "bytes": pl.Int64})
@@ -200,6 +218,7 @@ class Kept(NamedTuple):
     submission: Submission  # without its tables and error table (written to the store)
     submission_id: int
     version: int | None  # None for a rejected submission
+    identical_to: Latest | None = None  # the version before it, when its files are the same
 
 
 class _Pending:
@@ -231,7 +250,9 @@ class _Pending:
         self.clear()
 
 
-def _submission_row(submission: Submission, submission_id: int, version: int | None) -> dict[str, object]:
+def _submission_row(
+    submission: Submission, submission_id: int, version: int | None, identical_to: int | None
+) -> dict[str, object]:
     authority = submission.authority
     return {
         "submission_id": submission_id,
@@ -253,6 +274,7 @@ def _submission_row(submission: Submission, submission_id: int, version: int | N
         "outcomes": json.dumps({k: v for k, v in submission.summary.items() if k not in ("errors", "queries")}),
         "authority_from": submission.note or None,
         "previous_submission": submission.previous,
+        "identical_to": identical_to,
     }
 
 
@@ -260,27 +282,29 @@ RECENT = 4  # returns of an add held for the next year's validation
 
 
 class Adding:
-    """One add's transaction: submissions kept as they come (in batches of rows), last year's returns read back
-    inside the same transaction (so a return of this add counts as last year's for the next year of the add)."""
+    """One add: submissions kept as they come, committed a batch of whole submissions at a time (so memory stays
+    that of a batch however many returns one add holds); last year's returns read back from the store (so a
+    return of this add counts as last year's for the next year of the add)."""
 
     def __init__(self, connection: duckdb.DuckDBPyConnection) -> None:
         self.connection = connection
         self.pending = _Pending()
         self.kept: list[Kept] = []
-        self.versions: dict[tuple[str | None, str | None, int | None], int] = {}
-        self.unflushed: set[tuple[str | None, str | None, int | None]] = set()
+        self.latest: dict[Which, Latest] = {}
+        self.unflushed: set[Which] = set()
+        self.commit_rows = int(os.environ.get(COMMIT_ROWS) or FLUSH_ROWS)
         # the latest returns kept by this add, as the store holds them: last year's return of the same add is
         # usually among them (a hub's folders go authority by authority, year by year), so it is not read back
-        self.recent: OrderedDict[tuple[str | None, str | None, int | None], LastYear] = OrderedDict()
+        self.recent: OrderedDict[Which, LastYear] = OrderedDict()
 
     def __enter__(self) -> Adding:
+        self.latest = _latest(self.connection)
         self.connection.execute("BEGIN TRANSACTION")
-        self.versions = _versions(self.connection)
         return self
 
     def __exit__(self, kind: type[BaseException] | None, *_: object) -> None:
         if kind is not None:
-            self.connection.execute("ROLLBACK")
+            self.connection.execute("ROLLBACK")  # the batch under way; the batches committed before it stay
             return
         try:
             self.pending.flush(self.connection)
@@ -289,6 +313,13 @@ class Adding:
         except BaseException:
             self.connection.execute("ROLLBACK")
             raise
+
+    def _commit(self) -> None:
+        """The batch written and committed (each of its submissions whole), and the next batch's transaction begun."""
+        self.pending.flush(self.connection)
+        self.unflushed.clear()
+        self.connection.execute("COMMIT")
+        self.connection.execute("BEGIN TRANSACTION")
 
     def last_year(self, authority: str, dataset: str, year: int) -> LastYear | None:
         """The authority's standing submission of the year before `year` (an end year), read back whole."""
@@ -308,7 +339,7 @@ class Adding:
         tables = submission_tables(self.connection, dataset, submission_id)
         return LastYear(submission_id, version, ReturnData(dataset, CollectionYear(year - 1), tables, []))
 
-    def _remember(self, which: tuple[str | None, str | None, int | None], kept: LastYear) -> None:
+    def _remember(self, which: Which, kept: LastYear) -> None:
         from csctools.years import CollectionYear
 
         kept.data.year = CollectionYear(int(which[2] or 0))
@@ -318,14 +349,20 @@ class Adding:
             self.recent.popitem(last=False)
 
     def keep(self, submission: Submission) -> Kept:
+        if self.pending.rows >= self.commit_rows:  # a full batch: committed before the next submission joins
+            self._commit()
         row = self.connection.execute("SELECT nextval('submission_ids')").fetchone()
         submission_id = int(row[0]) if row else 0
         version = None
+        identical_to = None
         pending = self.pending
         if submission.rejected is None and submission.dataset is not None:
             which = (submission.authority.number if submission.authority else None, submission.dataset, submission.year)
-            version = self.versions.get(which, 0) + 1
-            self.versions[which] = version
+            before = self.latest.get(which)
+            if before is not None and before.content_hash == submission.content_hash:
+                identical_to = before
+            version = (before.version if before else 0) + 1
+            self.latest[which] = Latest(version, submission_id, submission.content_hash)
             self.unflushed.add(which)
             kept_tables = {}
             for name, frame in submission.tables.items():
@@ -342,22 +379,21 @@ class Adding:
                     .cast({"row_number": pl.Int64})
                     .rename({"table": "table_name"})
                 )
-        pending.submissions.append(_submission_row(submission, submission_id, version))
+        same = identical_to.submission_id if identical_to else None
+        pending.submissions.append(_submission_row(submission, submission_id, version, same))
         pending.files += [
             {"submission_id": submission_id, "name": f.name, "sha256": f.sha256, "bytes": f.size}
             for f in submission.files
         ]
-        kept = Kept(submission._replace(tables={}, errors=None), submission_id, version)
+        kept = Kept(submission._replace(tables={}, errors=None), submission_id, version, identical_to)
         self.kept.append(kept)
-        pending.rows += sum(frame.height for frame in submission.tables.values())
-        if pending.rows >= FLUSH_ROWS:
-            pending.flush(self.connection)
-            self.unflushed.clear()
+        pending.rows += max(1, sum(frame.height for frame in submission.tables.values()))
         return kept
 
 
 def add_submissions(connection: duckdb.DuckDBPyConnection, submissions: Iterable[Submission]) -> list[Kept]:
-    """Keep every submission, in one transaction: all of them or (on any failure, crash or kill) none.
+    """Keep every submission, a batch of whole ones per transaction (on a failure, crash or kill: the batches
+    committed before it, and nothing of the rest).
 
     Submissions are written as they come (an iterator of validations still running), in batches of rows. No
     statement takes Python parameters per submission: each one costs DuckDB milliseconds (it looks for pandas and
