@@ -5,7 +5,7 @@ A policy is a record of kind `policies` in a pack (csctools.packs.files), so it 
     name: regional
     title: Regional pan-authority dataset
     description: why it exists and who receives it
-    shift_days: 90                # dates shifted by a per-child offset of 1 to 90 days, earlier or later
+    shift_days: 90                # dates shifted by a per-child offset of 1 to 90 days earlier
     age_bands: [1, 5, 10, 16]     # boundaries: under 1, 1-4, 5-9, 10-15, 16 and over
     aggregates: [cla_by_placement]
     returns:

@@ -30,8 +30,12 @@ def source_format(data: ReturnData) -> str:
     return {".csv": "csv", ".xml": "xml"}.get(suffix, "xlsx")
 
 
-def read_returns(paths: list[Path], year: CollectionYear | None) -> tuple[list[ReturnData], list[str]]:
-    """The returns in the files (903 CSV tables form one return per folder) and the files that are none."""
+def read_returns(
+    paths: list[Path], year: CollectionYear | None, notes: list[str] | None = None
+) -> tuple[list[ReturnData], list[str]]:
+    """The returns in the files (903 CSV tables form one return per folder) and the files that are none. A folder
+    holding a year's 903 return as CSV tables and as XML (as `csc synth` writes it) gives the CSV tables, said in
+    `notes`: shared twice, a hub would count every child twice."""
     by_folder: dict[Path, list[Path]] = {}
     for path in paths:
         by_folder.setdefault(path.parent, []).append(path)
@@ -44,6 +48,7 @@ def read_returns(paths: list[Path], year: CollectionYear | None) -> tuple[list[R
             for problem in report.problems:
                 raise ShareError(problem.describe())
             skipped.append(report.path)
+    returns = [_dated(data) for data in _once_each(returns, [] if notes is None else notes)]
     for data in returns:
         errors = [p for p in data.problems if p.severity.value == "error"]
         if errors:
@@ -53,9 +58,46 @@ def read_returns(paths: list[Path], year: CollectionYear | None) -> tuple[list[R
     return returns, skipped
 
 
+def _once_each(returns: list[ReturnData], notes: list[str]) -> list[ReturnData]:
+    """The returns without the XML copy of a 903 return also given as CSV tables in its folder or one below it
+    (`csc synth` writes YEAR/ssda903_YEAR.xml beside YEAR/ssda903/*.csv)."""
+    tables = {
+        (d.year, folder): d
+        for d in returns
+        if d.dataset == "ssda903" and not _is_xml(d)
+        for folder in {Path(d.files[0].path).parent, Path(d.files[0].path).parent.parent}
+    }
+    kept = []
+    for data in returns:
+        xml = data.dataset == "ssda903" and _is_xml(data)
+        twin = tables.get((data.year, Path(data.files[0].path).parent)) if xml else None
+        if twin is None:
+            kept.append(data)
+            continue
+        label = data.year.label if data.year else "undated"
+        notes.append(f"{data.files[0].path}: the same {label} SSDA903 return as the CSV tables beside it; shared once")
+    return kept
+
+
+def _dated(data: ReturnData) -> ReturnData:
+    """An Annex A workbook with the collection year of its latest event, as the store files it (not "undated")."""
+    if data.dataset != "annex_a" or data.year is not None:
+        return data
+    from dataclasses import replace
+
+    from csctools.store.intake import annex_a_year
+
+    return replace(data, year=annex_a_year(data))
+
+
+def _is_xml(data: ReturnData) -> bool:
+    return len(data.files) == 1 and data.files[0].path.lower().endswith(".xml")
+
+
 def share_files(paths: list[Path], policy: Policy, key: bytes, out: Path, year: CollectionYear | None) -> list[str]:
     """Pseudonymise every return read from the files; returns the lines to print."""
-    returns, skipped = read_returns(paths, year)
+    notes: list[str] = []
+    returns, skipped = read_returns(paths, year, notes)
     shared: list[tuple[ReturnData, SharedReturn]] = []
     for data in returns:
         result = pseudonymise(data, policy, key)
@@ -64,7 +106,7 @@ def share_files(paths: list[Path], policy: Policy, key: bytes, out: Path, year: 
             raise ShareError("leak check failed, nothing written: " + "; ".join(leak.describe() for leak in leaks), 1)
         shared.append((data, result))
     out.mkdir(parents=True, exist_ok=True)
-    lines = [f"{path}: not a return, skipped" for path in skipped]
+    lines = [*notes, *(f"{path}: not a return, skipped" for path in skipped)]
     manifest: dict[str, object] = {
         "csctools": __version__,
         "policy": policy.name,

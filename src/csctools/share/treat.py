@@ -75,14 +75,14 @@ def pseudonym_map(values: pl.Series, key: bytes, domain: str, memo: Memo | None 
 
 
 def shift_days(owners: pl.Series, key: bytes, max_days: int, memo: Memo | None = None) -> pl.Series:
-    """A per-person offset in days, never 0: 1 to max_days earlier or later, the same for every row of a person."""
+    """A per-person offset in days, never 0: 1 to max_days earlier, the same for every row of a person. Always
+    earlier: a return's latest dates stay in its collection year, so a shared return is read back as its own year
+    (later shifts moved 31 March's events into the next year, and readers tell the year from the dates)."""
 
     digest = _digester(key, "shift")
 
     def work_out(value: str) -> int:
-        number = int.from_bytes(digest(value)[:8], "big")
-        size = number % max_days + 1
-        return size if number >> 63 else -size
+        return -(int.from_bytes(digest(value)[:8], "big") % max_days + 1)
 
     return _mapped(owners, {} if memo is None else memo, f"shift:{max_days}", work_out, pl.Int32)
 
