@@ -13,6 +13,7 @@ from csctools.datasets.annex_a.write import write_annex_a
 from csctools.datasets.cin.write import write_cin_xml
 from csctools.datasets.ssda903.write import csv_name, write_csv_tables, write_xml
 from csctools.reference.authorities import Authority, find_authority
+from csctools.synth import england
 from csctools.synth.annex_a import annex_a_lists
 from csctools.synth.care import CareChild, CareSimulator
 from csctools.synth.cin import CinChild, CinSimulator
@@ -81,8 +82,18 @@ def simulate_cin(
     start = date(first.end - CIN_HISTORY_YEARS, 4, 1)
     span = (last.end_date - start).days
     count = int(children * CIN_REFERRAL_RATE * span / 365.25)
-    referrals = sorted(add_days(start, rng.randrange(span)) for _ in range(count))
-    return [simulator.child(f"C{authority.number}{n:07d}", day) for n, day in enumerate(referrals, start=1)]
+    referrals = [(add_days(start, rng.randrange(span)), False) for _ in range(count)]
+    # Before that, only the referrals whose episode lasts years matter (the others closed long before): drawn at
+    # their own rate, so the episodes open for years at 31 March are there without simulating every short one.
+    earliest = date(first.end - england.LONG_EPISODE_HISTORY_YEARS, 4, 1)
+    backlog_span = (start - earliest).days
+    backlog = int(children * CIN_REFERRAL_RATE * england.LONG_EPISODE * backlog_span / 365.25)
+    referrals += [(add_days(earliest, rng.randrange(backlog_span)), True) for _ in range(backlog)]
+    referrals.sort()
+    return [
+        simulator.child(f"C{authority.number}{n:07d}", day, long_only=long_only)
+        for n, (day, long_only) in enumerate(referrals, start=1)
+    ]
 
 
 def generate(options: SynthOptions, out: Path, progress: Progress | None = None) -> SynthResult:
