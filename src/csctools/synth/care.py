@@ -16,6 +16,8 @@ FOSTER_OTHER = ("U4", "U5", "U6")
 RETURN_HOME = england.RETURN_HOME
 PERMANENCE_ENDS = england.PERMANENCE_ENDS
 AT_EIGHTEEN = {"E5": 4, "E6": 2, "E8": 1}
+UASC_16_17 = {**england.PLACEMENTS_16_17, "P1": 0}  # unaccompanied: no parents here
+UASC_14_15 = {**UASC_16_17, "K3": 0}  # not yet in supported accommodation
 SUPPORTED_PROVIDERS = {"PR1": 1, "PR4": 3, "PR5": 0.5}  # homes and supported accommodation: own, private, voluntary
 SW_REASONS = {"MANAGE": 2, "LEFTRL": 3, "ORGRST": 1, "TSPROC": 1, "ABSENC": 1, "CHCHAN": 1, "PCCHAN": 1}
 # Number, sexes and legal status of adopters, consistent with one another (single, married, civil partners, ...).
@@ -118,12 +120,7 @@ def entry_age(rng: random.Random) -> int:
 def placement_for(rng: random.Random, age: int, uasc: bool) -> tuple[str, str]:
     """A placement type and provider plausible for the child's age."""
     if uasc or age >= 16:
-        weights = dict(england.PLACEMENTS_16_17)
-        if age < 16:  # an unaccompanied 14- or 15-year-old: not yet in supported accommodation
-            weights["K3"] = 0
-        if uasc:  # no parents here
-            weights["P1"] = 0
-        place = weighted(rng, weights)
+        place = weighted(rng, (UASC_16_17 if age >= 16 else UASC_14_15) if uasc else england.PLACEMENTS_16_17)
     elif age >= 10:
         place = weighted(rng, england.PLACEMENTS_10_15)
     else:

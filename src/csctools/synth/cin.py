@@ -156,9 +156,8 @@ class CinSimulator:
             after = self._enquiry(episode, referral, authorised)
         if path in ("plan", "long") or (path == "s47" and rng.random() < 0.5):
             start = add_days(after, rng.randint(1, 15))
-            end = add_days(
-                start, rng.randint(*england.LONG_EPISODE_DAYS) if path == "long" else rng.randint(*england.PLAN_DAYS)
-            )
+            days = england.LONG_EPISODE_DAYS if path == "long" else england.PLAN_DAYS
+            end = add_days(start, rng.randint(*days))
             if path == "long" and end >= adult:  # a long plan ends before the child turns 18
                 end = max(add_days(adult, -rng.randint(1, 30)), add_days(start, 30))
             episode.plans.append((start, end))

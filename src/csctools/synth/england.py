@@ -59,24 +59,24 @@ LONG_EPISODE_DAYS = (900, 4000)
 LONG_EPISODE_HISTORY_YEARS = 11  # such episodes are simulated from this many years before the first year
 
 # PrevRegCPR 24.5: child protection plans that are a second or later plan for the child.
-PREVIOUS_PLAN = 0.22
+PREVIOUS_PLAN = 0.25
 
 # --- SSDA903 ----------------------------------------------------------------------------------------------------
 
 # Unacc_Asylmn_Seek_Childn% 8 of children looked after at 31 March, UASC_%_Starting 22 of those starting (many move
 # on to another authority soon, which the generator does not simulate): a share of entries between the two.
-UASC_AT_ENTRY = 0.09
+UASC_AT_ENTRY = 0.1
 
 # LAC_ceased_SGO% 12: children leaving care on a special guardianship order (E45, E46), of all who leave. A medium
 # or long period of care that does not end at 18 ends with one of these, or a return home.
-PERMANENCE_ENDS = {"E45": 5, "E46": 2, "E41": 1.5}
+PERMANENCE_ENDS = {"E45": 6, "E46": 2, "E41": 1.5}
 RETURN_HOME = {"E4A": 6, "E13": 2}
 
 # Placements drawn at entry and at each move, by age, weighted so that the children looked after at 31 March are
 # placed as England's: LAC_Foster_Placements 67 (U1-U6), LAC_SecHome_And_ChildHome 12 (K1, K2),
 # LAC_Ind_SInd_Liv_Arr 9 (K3, supported accommodation), LAC_Parents_OR_Others 6 (P1); R1 (residential care) a few.
-PLACEMENTS_UNDER_10 = {"U1": 2, "U2": 1, "U3": 1, "U4": 5, "U5": 3, "U6": 1, "P1": 2.5}
-PLACEMENTS_10_15 = {"U1": 1, "U2": 1, "U4": 4, "U5": 2, "U6": 1, "K2": 4, "R1": 0.3, "P1": 1.5}
+PLACEMENTS_UNDER_10 = {"U1": 2, "U2": 1, "U3": 1, "U4": 5, "U5": 3, "U6": 1, "P1": 2.0}
+PLACEMENTS_10_15 = {"U1": 1, "U2": 1, "U4": 4, "U5": 2, "U6": 1, "K2": 4, "R1": 0.3, "P1": 1.2}
 PLACEMENTS_16_17 = {"U4": 3, "U5": 2, "U6": 1, "K2": 2, "K3": 8, "P1": 0.3}
 # About a quarter of children looked after are 16 or 17: most of those who stay in care past 16 move on to
 # supported accommodation.
