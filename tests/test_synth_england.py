@@ -119,3 +119,16 @@ def test_care_leaver_queries_only_where_earlier_care_is_not_in_the_files(out: Pa
     assert flagged, "no care leaver from earlier years to check"
     histories = {c.child_id: c for c in simulate_care(find_authority("383"), YEAR, YEAR.previous(), CHILDREN, SEED)}
     assert all(histories[child].first_start < YEAR.previous().start_date for child in flagged)
+
+
+def test_weighted_draws_what_random_choices_draws() -> None:
+    """The cached cumulative weights give the very draws of `random.choices` (so the files stay as they were)."""
+    import random
+
+    from csctools.synth.common import weighted
+
+    weights = {"a": 1.0, "b": 2.5, "c": 0.0, "d": 3.0}
+    ours, stdlib = random.Random(5), random.Random(5)
+    drawn = [weighted(ours, weights) for _ in range(5000)]
+    assert drawn == [stdlib.choices(list(weights), weights=list(weights.values()))[0] for _ in range(5000)]
+    assert "c" not in drawn
