@@ -132,3 +132,23 @@ def test_weighted_draws_what_random_choices_draws() -> None:
     drawn = [weighted(ours, weights) for _ in range(5000)]
     assert drawn == [stdlib.choices(list(weights), weights=list(weights.values()))[0] for _ in range(5000)]
     assert "c" not in drawn
+
+
+def test_working_days_after_counts_monday_to_friday() -> None:
+    """Whole weeks at once give the same day as counting one day at a time (worked by hand for three cases)."""
+    from datetime import timedelta
+
+    from csctools.synth.common import working_days_after
+
+    assert working_days_after(date(2025, 3, 7), 1) == date(2025, 3, 10)  # Friday + 1: Monday
+    assert working_days_after(date(2025, 3, 1), 5) == date(2025, 3, 7)  # Saturday + 5: Friday
+    assert working_days_after(date(2025, 3, 3), 45) == date(2025, 5, 5)  # Monday + 45: nine weeks on, a Monday
+
+    def one_by_one(day: date, days: int) -> date:
+        while days > 0:
+            day += timedelta(days=1)
+            days -= day.weekday() < 5
+        return day
+
+    starts = [date(2025, 3, 1) + timedelta(days=n) for n in range(14)]
+    assert all(working_days_after(d, n) == one_by_one(d, n) for d in starts for n in range(0, 100))

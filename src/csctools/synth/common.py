@@ -76,7 +76,9 @@ def age_on(dob: date, day: date) -> int:
 
 def working_days_after(day: date, days: int) -> date:
     """A weekday `days` working days (Monday to Friday) after day."""
-    current = day
+    weeks = (days - 1) // 5  # whole weeks first: any 7 days hold 5 working days; then day by day (1 to 5 left)
+    current = day + timedelta(weeks=max(0, weeks))
+    days -= 5 * max(0, weeks)
     while days > 0:
         current += timedelta(days=1)
         if current.weekday() < 5:
