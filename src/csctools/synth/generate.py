@@ -26,13 +26,13 @@ from csctools.years import CollectionYear, year_range
 
 # Entries per year, as a share of the children wanted in a year's return (measured on generated data).
 CARE_ENTRY_RATE = 0.2
-CIN_REFERRAL_RATE = 0.455  # with re-referrals, about 0.875 referrals a year per child
+CIN_REFERRAL_RATE = 0.39  # with re-referrals and long episodes, the census holds about as many children as before
 CARE_HISTORY_YEARS = 18  # children who entered care this long ago can still be looked after
 CIN_HISTORY_YEARS = 3
 # Measured on generated returns (Leeds, seed 1, 3,000 children, 2025/26): children looked after at 31 March and CIN
 # referrals in the year, per child asked for. Without --children an authority is sized by them from LAIT.
 LOOKED_AFTER_PER_CHILD = 0.529
-REFERRALS_PER_CHILD = 0.887
+REFERRALS_PER_CHILD = 0.701
 DEFAULT_CHILDREN = 1000  # for an authority LAIT has no figures for
 
 Progress = Callable[[str], None]
