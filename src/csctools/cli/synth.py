@@ -18,7 +18,10 @@ def synth_command(
     ] = None,
     first_year: Annotated[str, typer.Option("--from", help="First collection year, e.g. 2024/25")] = "2024/25",
     last_year: Annotated[str, typer.Option("--to", help="Last collection year, e.g. 2025/26")] = "2025/26",
-    children: Annotated[int, typer.Option(help="About how many children each return holds")] = 1000,
+    children: Annotated[
+        int | None,
+        typer.Option(help="Children to simulate (about how many each return holds); default: the authority's size"),
+    ] = None,
     seed: Annotated[int, typer.Option(help="Random seed: the same seed gives the same files")] = 1,
     formats: Annotated[list[str] | None, typer.Option("--format", help="903 format: csv, xml (repeatable)")] = None,
     inject: Annotated[int, typer.Option(help="Errors to inject into each return (recorded in injections.csv)")] = 0,
@@ -42,7 +45,7 @@ def synth_command(
     years = supported_years("ssda903")
     if first < years[0] or last > years[-1]:
         fail(f"synthetic returns can be made for {years[0].label} to {years[-1].label} (the years of the data model)")
-    if children < 1:
+    if children is not None and children < 1:
         fail("--children must be at least 1")
     chosen = formats or ["csv", "xml"]
     if unknown := [f for f in chosen if f not in ("csv", "xml")]:
@@ -70,6 +73,9 @@ def synth_command(
     written = {path.resolve() for path in result.files}
     for number, folder in result.folders.items():
         typer.echo(f"{find_authority(number).name} ({number}): {folder}")
+        size = result.sizes[number]
+        if size.source:
+            typer.echo(f"  {size.care:,} children (CIN {size.cin:,}), sized from {size.source}")
         earlier = sorted(p for p in folder.rglob("*") if p.is_file() and p.resolve() not in written)
         if earlier:  # a mix of two runs validates as neither (last year's files from one, this year's from another)
             typer.echo(

@@ -120,18 +120,60 @@ row per child or event counted; its ids are the drill-down); days and averages a
 
 ## Synthetic returns against England
 
-Measured with `csc synth --la 383 --children 1000 --seed 1` and `csc indicators` on its 2025/26 903, CIN census and
-Annex A (2026-12-01), set against England 2024/25. The generator's national-shaped returns give plausible values
-for most percentages: placements with three or more moves 8.4% (England 10%), long-term stability 76.5% (69%),
-three or more social workers 27.7% (27%), adopted 8.0% (9%), health assessments 91.4% (90%), immunisations 83.4%
-(84%), dental checks 79.4% (81%), substance misuse 2.1% (3%), care leavers not in touch 3.8% (4%), repeat plans
-21.9% (24.5%), conferences in 15 working days 86.7% (81.4%), average SDQ 13.4 (14.9). Where the synthetic data
-differ, the generator is the reason, not the definitions: its CIN episodes are short (open at 31 March for 2 years
-or more 0.3%, England 35.6%), its referrals come mostly from health and few from police or schools (police 7.6%
-against 28.3%), it writes few earlier referrals (re-referrals 2.2% against 22.6%), every assessment is in time
-(100% against 85.7%), few children are in supported accommodation (0.9% against 9%) or leave on an SGO (5% against
-12%), and fewer care leavers are NEET (24.8% against 40%). Rates depend on the number of children asked for
-(1,000 children for Leeds's population of 176,000 gives 31 looked after per 10,000 against England's 67).
+Measured with `python bench/synth_england.py --la 383 --seed 1`, which runs, as a user types them,
+`csc synth --la 383 --seed 1 --out DIR` (no `--children`: Leeds is sized from LAIT, docs/synth.md) and
+`csc indicators DIR/383/2025_26/ssda903 DIR/383/2025_26/cin_census_2025_26.xml DIR/383/annex_a_2025_26.xlsx --la 383
+--previous DIR/383/2024_25/ssda903 -o indicators.csv`, and prints the 2025/26 values beside England 2024/25
+(2026-12-01). The generator's distributions are drawn from these LAIT figures (`src/csctools/synth/england.py`), so
+most values land near England's:
+
+| | synthetic Leeds 2025/26 | England 2024/25 |
+| --- | ---: | ---: |
+| children looked after at 31 March, per 10,000 (`LAC`) | 85.3 (1,503; Leeds's own LAIT figure: 1,498, 85) | 67 |
+| fostered / children's homes / supported accommodation / with parents (%) | 73.1 / 11.4 / 8.6 / 6.5 | 67 / 12 / 9 / 6 |
+| unaccompanied asylum-seeking children (%) | 7.8 | 8 |
+| three or more placements (%) / three or more social workers (%) | 9.0 / 24.8 | 10 / 27 |
+| adopted / left on an SGO (% of those leaving) | 9.5 / 9.5 | 9 / 12 |
+| health assessments / immunisations / dental checks (%) | 88.7 / 86.2 / 80.0 | 90 / 84 / 81 |
+| substance misuse (%) / average SDQ | 2.6 / 13.2 | 3 / 14.9 |
+| care leavers in education, employment or training / NEET / not in touch (%) | 57.5 / 39.3 / 2.0 | 54 / 40 / 4 |
+| care leavers in suitable accommodation (%) | 92.4 | 89 |
+| referrals per 10,000 / CP plans per 10,000 | 639.7 / 45.5 | 519.4 / 40.6 |
+| re-referrals within 12 months / referrals with no further action (%) | 22.9 / 6.4 | 22.6 / 6.5 |
+| referrals from police / schools / health (%) | 28.4 / 20.6 / 15.7 | 28.3 / 20.6 / 15.2 |
+| assessments in 45 working days / conferences in 15 working days (%) | 85.9 / 86.1 | 85.7 / 81.4 |
+| second or later CP plan (%) | 26.2 | 24.5 |
+| children in need at 31 March, open < 3 months / 3-6 / 6-12 (%) | 21.9 / 14.6 / 17.8 | 26.7 / 11.0 / 13.1 |
+| children in need at 31 March, open 1-2 years / 2 years or more (%) | 14.6 / 31.0 | 13.7 / 35.6 |
+| CIN episodes closed after < 3 months / 2 years or more (%) | 42.5 / 8.0 | 47.0 / 10.1 |
+
+What still differs, and why:
+
+- **Staying put** (`StayingPut`, England 33%) is 0 of 0: it needs care leaver information (OC3) for 18-year-olds
+  who left foster care on their 18th birthday, and rule 1016 as the DfE's validator reads it (care leaver
+  information for an 18-year-old who ceased to be looked after on or after the birthday is an error) forbids
+  exactly that row, so a return without errors has none. Whether 1016 should allow the birthday itself (its message
+  says "after their birthday") is a rule question for the lead, not a generator one.
+- **Long-term stability** (`LAC_LongStable%`) is 91.7% (44 of 48) against 69%: the generator's long stays have few
+  placement moves once settled.
+- **SGO exits** are 9.5% against 12%, and **children in need for 3 to 12 months** a few points too many (the
+  plans' lengths are one uniform range, 2-11 months).
+- **Rates** follow the size: Leeds is sized to its own LAIT counts, so its rates are Leeds's (85 looked after per
+  10,000), not England's 67; with `--children N` they scale with N. Starts and ceases per 10,000 (37.3, 35.9) are
+  above England's (26, 28): the generator's stays are a little shorter than England's. The census holds 11,274
+  referrals against Leeds's 10,304 (9% more: the referrals per child were measured on a one-year run), so
+  referrals and CP plans per 10,000 (639.7, 45.5) are above Leeds's own (585).
+- **Care leaver queries**: the clean 2025/26 return (with 2024/25 as last year) raises queries 1001 and 1002 for
+  care leavers aged 19-21 whose care ended before 2024/25, so none of it is in the two years' files; the DfE's
+  rules say so themselves ("this check may generate false positives if a child had episodes prior to last year's
+  collection"), and an authority's real return raises the same. The generator writes care leaver information only
+  for relevant and former relevant children (13 weeks in care after the 14th birthday, some after the 16th), and
+  `tests/test_synth_england.py` checks that every child the queries flag came into care before last year's
+  collection.
+- **Placement categories for the forecast**: supported accommodation is K3 (from 2024/25), and the published demand
+  model's categories (cs-demand-model 0.5.1) map only H5 and P2 to SUPPORTED, so `csc forecast --method
+  demand-model-0.5` still finds no one in SUPPORTED; the generator writes K3 for the earlier years too (not H5,
+  docs/differences.md).
 
 ## The built-in indicators
 

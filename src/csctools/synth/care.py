@@ -7,14 +7,18 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from csctools.reference.authorities import authority_of_postcode
+from csctools.synth import england
 from csctools.synth.common import ETHNIC_WEIGHTS, Area, add_days, age_on, birthday, upn, weighted
 from csctools.synth.providers import ProviderPool
 
 FOSTER_OWN = ("U1", "U2", "U3")  # with relatives or friends
 FOSTER_OTHER = ("U4", "U5", "U6")
-RETURN_HOME = {"E4A": 6, "E13": 2}
-PERMANENCE_ENDS = {"E41": 2, "E45": 2, "E46": 1}
+RETURN_HOME = england.RETURN_HOME
+PERMANENCE_ENDS = england.PERMANENCE_ENDS
 AT_EIGHTEEN = {"E5": 4, "E6": 2, "E8": 1}
+UASC_16_17 = {**england.PLACEMENTS_16_17, "P1": 0}  # unaccompanied: no parents here
+UASC_14_15 = {**UASC_16_17, "K3": 0}  # not yet in supported accommodation
+SUPPORTED_PROVIDERS = {"PR1": 1, "PR4": 3, "PR5": 0.5}  # homes and supported accommodation: own, private, voluntary
 SW_REASONS = {"MANAGE": 2, "LEFTRL": 3, "ORGRST": 1, "TSPROC": 1, "ABSENC": 1, "CHCHAN": 1, "PCCHAN": 1}
 # Number, sexes and legal status of adopters, consistent with one another (single, married, civil partners, ...).
 ADOPTERS = (
@@ -116,17 +120,15 @@ def entry_age(rng: random.Random) -> int:
 def placement_for(rng: random.Random, age: int, uasc: bool) -> tuple[str, str]:
     """A placement type and provider plausible for the child's age."""
     if uasc or age >= 16:
-        place = weighted(
-            rng, {"U4": 3, "U5": 2, "U6": 1, "K2": 2, "K3": 1 if age >= 16 else 0, "P1": 0.3 if not uasc else 0}
-        )
+        place = weighted(rng, (UASC_16_17 if age >= 16 else UASC_14_15) if uasc else england.PLACEMENTS_16_17)
     elif age >= 10:
-        place = weighted(rng, {"U1": 1, "U2": 1, "U4": 4, "U5": 2, "U6": 1, "K2": 3, "R1": 0.3, "P1": 0.5})
+        place = weighted(rng, england.PLACEMENTS_10_15)
     else:
-        place = weighted(rng, {"U1": 2, "U2": 1, "U3": 1, "U4": 5, "U5": 3, "U6": 1, "P1": 0.5})
+        place = weighted(rng, england.PLACEMENTS_UNDER_10)
     if place == "P1":
         return place, "PR0"
     if place in ("K2", "K3", "R1"):
-        return place, weighted(rng, {"PR1": 1, "PR4": 3, "PR5": 0.5})
+        return place, weighted(rng, SUPPORTED_PROVIDERS)
     if place in FOSTER_OWN:
         return place, "PR1"
     return place, weighted(rng, {"PR1": 3, "PR4": 2, "PR5": 0.3})
@@ -148,7 +150,7 @@ class CareSimulator:
 
     def child(self, child_id: str, entry: date) -> CareChild:
         rng = self.rng
-        uasc = rng.random() < 0.06
+        uasc = rng.random() < england.UASC_AT_ENTRY
         age = rng.randint(14, 17) if uasc else entry_age(rng)
         dob = add_days(birthday(entry, -age), -rng.randint(1, 364))
         if age_on(dob, entry) >= 18:
@@ -253,6 +255,9 @@ class CareSimulator:
         for _ in range(moves):
             if days > 60:
                 changes.setdefault(add_days(start, rng.randint(20, days - 20)), set()).add("place")
+        move_on = add_days(birthday(kid.dob, 16), rng.randint(90, 540))  # to supported accommodation
+        if adoption is None and start < move_on < add_days(horizon, -20) and rng.random() < england.MOVE_ON_AT_SIXTEEN:
+            changes.setdefault(move_on, set()).add("move_on")
         if adoption:
             placed = add_days(adoption.match or adoption.decision, 14)
             changes.setdefault(add_days(adoption.decision, 1), set()).add("placement_order")
@@ -286,8 +291,11 @@ class CareSimulator:
                     pl_post = self.placement_postcode(current.home_post, place, provider)
                     if adoption:
                         adoption.foster_carer = False
-            elif "place" in kinds:
-                place, provider = self.placement(kid, when, ls, adoption)
+            elif "place" in kinds or "move_on" in kinds:
+                if "move_on" in kinds:  # moving on to supported accommodation after 16
+                    place, provider = "K3", weighted(rng, SUPPORTED_PROVIDERS)
+                else:
+                    place, provider = self.placement(kid, when, ls, adoption)
                 drawn = self.placement_postcode(current.home_post, place, provider)
                 urn, pl_post = self.provider_for(place, provider, drawn, current.home_post)
             changed_place = place != current.place or pl_post != current.pl_post

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from csctools.datasets.cin.schema import ASSESSMENT_FACTOR_CODES, DISABILITY_CODES
+from csctools.synth import england
 from csctools.synth.common import (
     ETHNIC_WEIGHTS,
     add_days,
@@ -18,26 +19,6 @@ from csctools.synth.common import (
     working_days_after,
 )
 
-SOURCES = {
-    "1A": 2,
-    "1B": 1,
-    "2A": 4,
-    "2B": 1,
-    "3A": 8,
-    "3B": 1,
-    "3C": 1,
-    "3E": 1,
-    "4": 2,
-    "5A": 8,
-    "5B": 3,
-    "5C": 1,
-    "5D": 1,
-    "6": 3,
-    "7": 2,
-    "8": 1,
-    "9": 1,
-    "10": 1,
-}
 NEEDS = {"N1": 55, "N2": 5, "N3": 8, "N4": 3, "N5": 4, "N6": 2, "N7": 1, "N8": 6, "N9": 10}
 # 18A and 19A are discouraged from 2024/25; "21" (no factors) must stand alone.
 FACTORS = [c for c in ASSESSMENT_FACTOR_CODES.values if c not in ("18A", "19A", "21")]
@@ -116,7 +97,8 @@ class CinSimulator:
         self.la_number = la_number
         self.until = until
 
-    def child(self, child_id: str, referral: date) -> CinChild:
+    def child(self, child_id: str, referral: date, long_only: bool = False) -> CinChild:
+        """A child referred on `referral`; `long_only`: one whose first episode lasts years (see england.py)."""
         rng = self.rng
         unborn = rng.random() < 0.03
         age = rng.choice((0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17))
@@ -137,33 +119,47 @@ class CinSimulator:
             ["NONE"] if rng.random() < 0.85 else rng.sample(DISABILITIES, rng.randint(1, 3)),
         )
         day = referral
+        adult = birthday(dob or referral, 18)
         while day <= self.until:
-            episode = self.episode(day)
+            episode = self.episode(day, adult, long_only=long_only and not kid.episodes)
             kid.episodes.append(episode)
-            if episode.closure is None or rng.random() > 0.2:
+            if episode.closure is None or rng.random() > england.REFERRED_AGAIN:
                 break
-            day = add_days(episode.closure, rng.randint(30, 700))
+            soon = rng.random() < england.REFERRED_AGAIN_SOON
+            gap = rng.randint(*england.REFERRED_AGAIN_SOON_DAYS) if soon else rng.randint(366, 1100)
+            day = add_days(episode.closure, gap)
+            if day >= adult:
+                break
         return kid
 
-    def episode(self, referral: date) -> CinEpisode:
+    def episode(self, referral: date, adult: date, long_only: bool = False) -> CinEpisode:
+        """One episode from its referral; `adult` is the child's 18th birthday, by which a long plan ends."""
         rng = self.rng
-        nfa = rng.random() < 0.12
-        episode = CinEpisode(referral, weighted(rng, SOURCES), None if nfa else weighted(rng, NEEDS), nfa)
+        nfa = rng.random() < england.REFERRAL_NFA and not long_only
+        source = weighted(rng, england.REFERRAL_SOURCES)
+        episode = CinEpisode(referral, source, None if nfa else weighted(rng, NEEDS), nfa)
         if nfa:
             episode.closure, episode.reason = referral, "RC7"  # no assessment, so not RC8 (closed after assessment)
             return self._clip(episode)
         path = weighted(rng, {"close": 45, "plan": 35, "s47": 20})
+        if long_only or rng.random() < england.LONG_EPISODE:
+            path = "long"
         assessment_start = add_days(referral, rng.randint(0, 5))
-        authorised = working_days_after(assessment_start, rng.randint(5, 40))
+        in_time = rng.random() < england.ASSESSMENT_IN_TIME
+        days = england.ASSESSMENT_WORKING_DAYS if in_time else england.ASSESSMENT_LATE_WORKING_DAYS
+        authorised = working_days_after(assessment_start, rng.randint(*days))
         no_factors = path == "close" and rng.random() < 0.2  # "21": nothing found, and the case closes
         factors = ["21"] if no_factors else rng.sample(FACTORS, rng.randint(1, 3))
         episode.assessments.append(Assessment(assessment_start, authorised, factors))
         after = authorised
         if path == "s47":
             after = self._enquiry(episode, referral, authorised)
-        if path == "plan" or (path == "s47" and rng.random() < 0.5):
+        if path in ("plan", "long") or (path == "s47" and rng.random() < 0.5):
             start = add_days(after, rng.randint(1, 15))
-            end = add_days(start, rng.randint(90, 400))
+            days = england.LONG_EPISODE_DAYS if path == "long" else england.PLAN_DAYS
+            end = add_days(start, rng.randint(*days))
+            if path == "long" and end >= adult:  # a long plan ends before the child turns 18
+                end = max(add_days(adult, -rng.randint(1, 30)), add_days(start, 30))
             episode.plans.append((start, end))
             after = end
         if path == "close" and not episode.protection:
@@ -194,7 +190,7 @@ class CinSimulator:
         while (following := add_days(reviews[-1], rng.randint(150, 180))) < end:
             reviews.append(following)
         reviews = [r for r in reviews if r < end]
-        previous = 0 if rng.random() < 0.8 else rng.randint(1, 3)
+        previous = rng.randint(1, 3) if rng.random() < england.PREVIOUS_PLAN else 0
         episode.protection.append(ProtectionPlan(icpc, end, initial, latest, previous, reviews))
         if rng.random() < 0.1:
             pp_start = add_days(icpc, rng.randint(30, 120))

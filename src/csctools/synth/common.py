@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import random
+from bisect import bisect
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
+from itertools import accumulate
 
 from csctools.datasets.ssda903.schema import ETHNIC_CODES
 from csctools.reference.authorities import Authority, Postcode, neighbouring_authorities, postcodes_in
@@ -37,8 +39,23 @@ ETHNIC_WEIGHTS = {
 assert set(ETHNIC_WEIGHTS) == set(ETHNIC_CODES.values)
 
 
+# Keys and cumulative weights of the mappings `weighted` has drawn from, by identity (each entry holds its mapping,
+# so an id is not reused while cached); mappings built afresh at each call stop being cached past the cap. A mapping
+# must not change once drawn from.
+_CUMULATIVE: dict[int, tuple[Mapping[str, float], list[str], list[float]]] = {}
+_CACHE_CAP = 512
+
+
 def weighted(rng: random.Random, weights: Mapping[str, float]) -> str:
-    return rng.choices(list(weights), weights=list(weights.values()))[0]
+    """One key, drawn with the mapping's weights: the same draw as `rng.choices(keys, weights)[0]`, without
+    summing the weights again at every call."""
+    cached = _CUMULATIVE.get(id(weights))
+    if cached is None or cached[0] is not weights:
+        cached = (weights, list(weights), list(accumulate(weights.values())))
+        if len(_CUMULATIVE) < _CACHE_CAP:
+            _CUMULATIVE[id(weights)] = cached
+    _, keys, cumulative = cached
+    return keys[bisect(cumulative, rng.random() * cumulative[-1], 0, len(cumulative) - 1)]
 
 
 def add_days(day: date, days: int) -> date:
@@ -59,7 +76,9 @@ def age_on(dob: date, day: date) -> int:
 
 def working_days_after(day: date, days: int) -> date:
     """A weekday `days` working days (Monday to Friday) after day."""
-    current = day
+    weeks = (days - 1) // 5  # whole weeks first: any 7 days hold 5 working days; then day by day (1 to 5 left)
+    current = day + timedelta(weeks=max(0, weeks))
+    days -= 5 * max(0, weeks)
     while days > 0:
         current += timedelta(days=1)
         if current.weekday() < 5:

@@ -13,6 +13,7 @@ from csctools.datasets.annex_a.write import write_annex_a
 from csctools.datasets.cin.write import write_cin_xml
 from csctools.datasets.ssda903.write import csv_name, write_csv_tables, write_xml
 from csctools.reference.authorities import Authority, find_authority
+from csctools.synth import england
 from csctools.synth.annex_a import annex_a_lists
 from csctools.synth.care import CareChild, CareSimulator
 from csctools.synth.cin import CinChild, CinSimulator
@@ -25,9 +26,14 @@ from csctools.years import CollectionYear, year_range
 
 # Entries per year, as a share of the children wanted in a year's return (measured on generated data).
 CARE_ENTRY_RATE = 0.2
-CIN_REFERRAL_RATE = 0.62
+CIN_REFERRAL_RATE = 0.39  # with re-referrals and long episodes, the census holds about as many children as before
 CARE_HISTORY_YEARS = 18  # children who entered care this long ago can still be looked after
 CIN_HISTORY_YEARS = 3
+# Measured on generated returns (Leeds, seed 1, 3,000 children, 2025/26): children looked after at 31 March and CIN
+# referrals in the year, per child asked for. Without --children an authority is sized by them from LAIT.
+LOOKED_AFTER_PER_CHILD = 0.529
+REFERRALS_PER_CHILD = 0.701
+DEFAULT_CHILDREN = 1000  # for an authority LAIT has no figures for
 
 Progress = Callable[[str], None]
 
@@ -37,7 +43,7 @@ class SynthOptions:
     authorities: list[str]
     first_year: CollectionYear
     last_year: CollectionYear
-    children: int = 1000
+    children: int | None = 1000  # None: each authority's own size, from LAIT (`authority_size`)
     seed: int = 1
     formats: tuple[str, ...] = ("csv", "xml")
     inject: int = 0
@@ -51,6 +57,43 @@ class SynthResult:
     folders: dict[str, Path] = field(default_factory=dict)
     files: list[Path] = field(default_factory=list)
     injections: list[Injection] = field(default_factory=list)
+    sizes: dict[str, Size] = field(default_factory=dict)  # the children simulated for each authority's returns
+
+
+@dataclass(frozen=True)
+class Size:
+    """How many children an authority's 903 and CIN returns are drawn for, and where the numbers come from."""
+
+    care: int
+    cin: int
+    source: str  # e.g. "LAIT 2024/25: 1,498 looked after at 31 March, 10,304 referrals"; "" when given
+
+
+def authority_size(authority: Authority) -> Size:
+    """The children to simulate so that the returns hold about as many children as the authority's own: LAIT's
+    latest count of children looked after at 31 March (LACnum) and of referrals in the year (CPP_Total_NumRef)."""
+    import polars as pl
+
+    from csctools.indicators import lait
+
+    latest = (
+        lait.values()
+        .filter(pl.col("la_number") == int(authority.number), pl.col("measure").is_in(["LACnum", "CPP_Total_NumRef"]))
+        .sort("year")
+        .group_by("measure")
+        .last()
+    )
+    found = {row["measure"]: (row["year"], row["value"]) for row in latest.iter_rows(named=True)}
+    if "LACnum" not in found:
+        return Size(DEFAULT_CHILDREN, DEFAULT_CHILDREN, f"LAIT has no figures for {authority.name}: the default")
+    year, looked_after = found["LACnum"]
+    care = max(1, round(looked_after / LOOKED_AFTER_PER_CHILD))
+    label = f"LAIT {year - 1}/{year % 100:02d}: {looked_after:,.0f} looked after at 31 March"
+    if "CPP_Total_NumRef" not in found:  # the CIN census as many children as the 903
+        return Size(care, care, f"{label} (no referrals figure: CIN as many children)")
+    referrals = found["CPP_Total_NumRef"][1]
+    cin = max(1, round(referrals / REFERRALS_PER_CHILD))
+    return Size(care, cin, f"{label}, {referrals:,.0f} referrals")
 
 
 def simulate_care(
@@ -81,8 +124,18 @@ def simulate_cin(
     start = date(first.end - CIN_HISTORY_YEARS, 4, 1)
     span = (last.end_date - start).days
     count = int(children * CIN_REFERRAL_RATE * span / 365.25)
-    referrals = sorted(add_days(start, rng.randrange(span)) for _ in range(count))
-    return [simulator.child(f"C{authority.number}{n:07d}", day) for n, day in enumerate(referrals, start=1)]
+    referrals = [(add_days(start, rng.randrange(span)), False) for _ in range(count)]
+    # Before that, only the referrals whose episode lasts years matter (the others closed long before): drawn at
+    # their own rate, so the episodes open for years at 31 March are there without simulating every short one.
+    earliest = date(first.end - england.LONG_EPISODE_HISTORY_YEARS, 4, 1)
+    backlog_span = (start - earliest).days
+    backlog = int(children * CIN_REFERRAL_RATE * england.LONG_EPISODE * backlog_span / 365.25)
+    referrals += [(add_days(earliest, rng.randrange(backlog_span)), True) for _ in range(backlog)]
+    referrals.sort()
+    return [
+        simulator.child(f"C{authority.number}{n:07d}", day, long_only=long_only)
+        for n, (day, long_only) in enumerate(referrals, start=1)
+    ]
 
 
 def generate(options: SynthOptions, out: Path, progress: Progress | None = None) -> SynthResult:
@@ -95,12 +148,13 @@ def generate(options: SynthOptions, out: Path, progress: Progress | None = None)
         authority = find_authority(code)
         folder = out / authority.number
         result.folders[authority.number] = folder
+        given = options.children
+        size = authority_size(authority) if given is None else Size(given, given, "")
+        result.sizes[authority.number] = size
         note(f"{authority.name}: simulating care histories")
-        care = simulate_care(
-            authority, options.last_year, options.first_year, options.children, options.seed, providers
-        )
+        care = simulate_care(authority, options.last_year, options.first_year, size.care, options.seed, providers)
         cin = (
-            simulate_cin(authority, options.last_year, options.first_year, options.children, options.seed)
+            simulate_cin(authority, options.last_year, options.first_year, size.cin, options.seed)
             if options.cin or options.annex_a
             else []
         )

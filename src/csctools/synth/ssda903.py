@@ -6,13 +6,14 @@ import random
 from datetime import date
 
 from csctools.datasets.ssda903.schema import ACCOM_CODES, SSDA903
+from csctools.synth import england
 from csctools.synth.care import CareChild, Period
 from csctools.synth.common import add_days, age_on, birthday, fmt_uk, weighted
 from csctools.years import CollectionYear
 
 Row = dict[str, str | None]
-IN_TOUCH = {"YES": 85, "NO": 5, "REFU": 3, "NREQ": 2, "RHOM": 1}
-ACTIVITY = {"F1": 2, "P1": 1, "F2": 6, "P2": 2, "F4": 5, "P4": 2, "G4": 2, "G5": 1, "G6": 4}
+IN_TOUCH = england.IN_TOUCH
+ACTIVITY = england.ACTIVITY
 SUITABLE = [code for code in ACCOM_CODES.values if code.endswith("1")]  # e.g. B1: suitable
 UNSUITABLE = [code for code in ACCOM_CODES.values if code.endswith("2")]
 
@@ -186,7 +187,7 @@ def _outcome_rows(
             score = str(min(40, max(0, int(rng.gauss(14, 7)))))
         else:
             reason = weighted(rng, {"SDQ2": 2, "SDQ3": 1, "SDQ4": 1, "SDQ5": 1})  # SDQ1: outside the age range
-    misuse = "1" if age >= 11 and rng.random() < 0.04 else "0"
+    misuse = "1" if age >= 11 and rng.random() < england.SUBSTANCE_MISUSE else "0"
     received = ("1" if rng.random() < 0.6 else "0") if misuse == "1" else None
     tables["OC2"].append(
         {
@@ -208,7 +209,7 @@ def _outcome_rows(
 def _care_leaver_rows(kid: CareChild, year: CollectionYear, seed: int, tables: dict[str, list[Row]]) -> bool:
     """OC3 for care leavers whose 17th to 21st birthday falls in the year. True when a row was added."""
     last = kid.periods[-1]
-    if last.end is None or last.reason_end in ("E11", "E12") or age_on(kid.dob, last.end) < 16:
+    if last.end is None or last.reason_end in ("E11", "E12") or not _relevant(kid):
         return False
     for age in range(17, 22):
         day = birthday(kid.dob, age)
@@ -218,7 +219,7 @@ def _care_leaver_rows(kid: CareChild, year: CollectionYear, seed: int, tables: d
             activity = accommodation = "0"  # not in touch, died or returned home: nothing to report
             if touch == "YES":
                 activity = weighted(rng, ACTIVITY)
-                pool = SUITABLE if rng.random() < 0.9 else UNSUITABLE
+                pool = SUITABLE if rng.random() < england.SUITABLE_ACCOMMODATION else UNSUITABLE
                 if age == 17:  # not with former foster carers (Z1, Z2) around the 17th birthday
                     pool = [code for code in pool if not code.startswith("Z")]
                 if birthday(kid.dob, 18) > year.start_date:  # no foyer (T1, T2) before 18
@@ -227,6 +228,19 @@ def _care_leaver_rows(kid: CareChild, year: CollectionYear, seed: int, tables: d
             tables["OC3"].append({**_identity(kid), "IN_TOUCH": touch, "ACTIV": activity, "ACCOM": accommodation})
             return True
     return False
+
+
+def _relevant(kid: CareChild) -> bool:
+    """A relevant or former relevant child: looked after for 13 weeks after the 14th birthday, some of it after
+    the 16th (the children care leaver information is for, rule 1001)."""
+    fourteen, sixteen = birthday(kid.dob, 14), birthday(kid.dob, 16)
+    after_14 = after_16 = 0
+    for period in kid.periods:
+        if period.end is None:
+            continue
+        after_14 += max(0, (period.end - max(period.start, fourteen)).days)
+        after_16 += max(0, (period.end - max(period.start, sixteen)).days)
+    return after_14 >= 91 and after_16 >= 1
 
 
 def _dolo_rows(
