@@ -92,3 +92,15 @@ def test_percentiles_of_identical_runs_collapse() -> None:
     frame = sim.quantile_frame(sim.SimulationResult([date(2026, 4, d) for d in (1, 2, 3)], runs))
     assert frame.height == 3 * 20
     assert (frame["p05"] == frame["p95"]).all() and (frame["population"] == 1).all()
+
+
+def test_k3_is_supported_accommodation_in_the_simulation_and_other_in_the_published_mapping() -> None:
+    from csctools.forecast.states import PLACE_CATEGORY, PLACE_CATEGORY_NOW, with_states
+
+    births = {"a": date(2008, 9, 1)}
+    past = history(births, [("a", date(2025, 1, 1), None, "K3")])
+    supported, other = CATEGORIES.index("SUPPORTED"), CATEGORIES.index("OTHER")
+    assert with_states(past.episodes, PLACE_CATEGORY)["category"].to_list() == [other]  # cs-demand-model 0.5.1
+    assert with_states(past.episodes, PLACE_CATEGORY_NOW)["category"].to_list() == [supported]
+    result = sim.simulate(past, date(2025, 8, 1), date(2025, 9, 1), date(2025, 12, 31), 30, 3, seed=1)
+    assert result.runs[0][0, 4, supported] == 1  # the 16-year-old in K3 starts the forecast in supported

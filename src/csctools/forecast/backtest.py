@@ -7,17 +7,26 @@ from datetime import date
 import polars as pl
 
 from csctools.forecast.history import History, truncate_history
-from csctools.forecast.states import AGE_BANDS, CATEGORIES, N_AGES, YEAR_IN_DAYS, age_band_index, category_index
+from csctools.forecast.states import (
+    AGE_BANDS,
+    CATEGORIES,
+    N_AGES,
+    PLACE_CATEGORY,
+    YEAR_IN_DAYS,
+    Mapping,
+    age_band_index,
+    category_index,
+)
 
 
-def in_care(history: History, days: list[date]) -> pl.DataFrame:
+def in_care(history: History, days: list[date], categories: Mapping = PLACE_CATEGORY) -> pl.DataFrame:
     """Children in care on each day (started on or before it, not ended by it), by age band (their real age that
     day) and placement category: date, age_band, placement, actual."""
     frame = pl.DataFrame({"date": days}, schema={"date": pl.Date})
     first, last = min(days), max(days)
     episodes = history.episodes.filter(
         (pl.col("DECOM") <= last) & (pl.col("DEC").is_null() | (pl.col("DEC") > first))
-    ).select("DECOM", "DEC", "DOB", category_index(pl.col("PLACE")).alias("c"))
+    ).select("DECOM", "DEC", "DOB", category_index(pl.col("PLACE"), categories).alias("c"))
     counted = frame.join(episodes, how="cross").filter(
         (pl.col("DECOM") <= pl.col("date")) & (pl.col("DEC").is_null() | (pl.col("DEC") > pl.col("date")))
     )

@@ -19,7 +19,7 @@ from csctools.forecast.costs import (
 )
 from csctools.forecast.history import ForecastInputError, History
 from csctools.forecast.scenarios import BASE, Scenario
-from csctools.forecast.states import CATEGORIES, category_index
+from csctools.forecast.states import CATEGORIES, PLACE_CATEGORY, PLACE_CATEGORY_NOW, Mapping, category_index
 
 SIMULATION = "simulation"
 DEMAND_MODEL = "demand-model-0.5"
@@ -157,9 +157,10 @@ def run_forecast(history: History, options: Options) -> Outcome:
     if options.method == DEMAND_MODEL and any(c.flow != "all" for s in options.scenarios for c in s.changes):
         notes.append("demand-model-0.5 has no UASC flow: entry changes apply to all entrants")
     months = _month_ends(history.last_day, 24)
-    past = _model_stock(history, dates, months) if options.method == DEMAND_MODEL else in_care(history, months)
+    mapping = categories_of(options.method)
+    past = _model_stock(history, dates, months) if options.method == DEMAND_MODEL else in_care(history, months, mapping)
     table, note = _backtest(history, options) if options.backtest else (None, "back-test not asked for")
-    seen = set(history.episodes.select(category_index(pl.col("PLACE")))["PLACE"].unique().to_list())
+    seen = set(history.episodes.select(category_index(pl.col("PLACE"), mapping))["PLACE"].unique().to_list())
     empty = tuple(c for i, c in enumerate(CATEGORIES) if i not in seen)
     if table is not None and empty:  # their rows (all zero) are shown as that, not as a perfect hit
         note += f"; {', '.join(c.title() for c in empty)}: {NO_CHILDREN}"
@@ -183,6 +184,11 @@ def _month_ends(last: date, count: int) -> list[date]:
     return sorted({*days, last})
 
 
+def categories_of(method: str) -> Mapping:
+    """PLACE codes to categories: the published model's for its method; with K3 (from 2024/25) for the simulation."""
+    return PLACE_CATEGORY if method == DEMAND_MODEL else PLACE_CATEGORY_NOW
+
+
 def _backtest(history: History, options: Options) -> tuple[pl.DataFrame | None, str]:
     """Fit on the history known a year before the end, forecast to the end, compare by placement category."""
     cutoff = backtest_cutoff(history)
@@ -195,7 +201,7 @@ def _backtest(history: History, options: Options) -> tuple[pl.DataFrame | None, 
     _, totals, _, _ = forecast_population(past, trial, BASE, (start, end, history.last_day))
     step_dates = sorted(set(totals["date"].to_list()))
     compared = [d for d in step_dates[:: max(1, 30 // trial.steps)] if d <= history.last_day]
-    actual = in_care(history, compared)
+    actual = in_care(history, compared, categories_of(options.method))
     value = "population" if options.method == DEMAND_MODEL else "p50"
     columns = [pl.col(value).alias("forecast")]
     if options.method != DEMAND_MODEL:

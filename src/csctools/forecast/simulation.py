@@ -26,7 +26,7 @@ import polars as pl
 
 from csctools.forecast.history import ForecastInputError, History
 from csctools.forecast.scenarios import Change
-from csctools.forecast.states import AGE_BANDS, CATEGORIES, N_AGES, NIC, with_states
+from csctools.forecast.states import AGE_BANDS, CATEGORIES, N_AGES, NIC, PLACE_CATEGORY_NOW, with_states
 
 N_CAT = len(CATEGORIES)
 N_DEST = N_CAT + 1  # the four categories, then leaving care
@@ -50,7 +50,8 @@ def _child_matrices(history: History, start: date, end: date) -> tuple[np.ndarra
     """Per child: moves and exits by (band, category, destination), and days in care by (band, category).
 
     Returns (child ids as row numbers per episode piece, event rows, exposure rows) as dense matrices."""
-    episodes = with_states(history.episodes).with_columns(pl.col("CHILD").rank("dense").cast(pl.Int64).alias("kid") - 1)
+    kid = pl.col("CHILD").rank("dense").cast(pl.Int64).alias("kid") - 1
+    episodes = with_states(history.episodes, PLACE_CATEGORY_NOW).with_columns(kid)
     window_end = end + timedelta(days=1)
     clipped = episodes.with_columns(
         pl.max_horizontal(pl.col("DECOM"), pl.lit(start)).alias("s"),
@@ -160,7 +161,7 @@ def fit_entry_trend(y: np.ndarray, first_month: int) -> tuple[np.ndarray, np.nda
 
 def entry_model(history: History, uasc: bool, start: date, end: date, step_days: int, n_age: int) -> EntryModel:
     """Entries into care by month over the whole history (complete months only), and who enters."""
-    episodes = with_states(history.episodes)
+    episodes = with_states(history.episodes, PLACE_CATEGORY_NOW)
     entries = episodes.filter((pl.col("before") == NIC) & (pl.col("UASC") == ("1" if uasc else "0")))
     first = date(history.first_day.year, history.first_day.month, 1)
     last_full = date(end.year, end.month, 1) - timedelta(days=1) if end.day < 28 else end
@@ -225,7 +226,7 @@ def simulate(
 def _initial_counts(history: History, start: date, step_days: int, n_age: int, runs: int) -> np.ndarray:
     """Children in care on the data's last day by age in steps and category, runs x ages x categories."""
     last = start - timedelta(days=1)
-    open_now = with_states(history.episodes).filter(
+    open_now = with_states(history.episodes, PLACE_CATEGORY_NOW).filter(
         (pl.col("DECOM") <= last) & (pl.col("DEC").is_null() | (pl.col("DEC") > last))
     )
     ages = (pl.lit(start) - pl.col("DOB")).dt.total_days() // step_days

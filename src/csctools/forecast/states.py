@@ -20,6 +20,10 @@ PLACE_CATEGORY = {
     **{code: "RESIDENTIAL" for code in ("K2", "R1")},
     **{code: "SUPPORTED" for code in ("H5", "P2")},
 }
+# csctools's simulation also counts K3, supported accommodation from 2024/25 (the published model predates it and
+# counts it as "other"; demand-model-0.5 keeps its mapping)
+PLACE_CATEGORY_NOW = {**PLACE_CATEGORY, "K3": "SUPPORTED"}
+Mapping = dict[str, str]
 N_AGES = len(AGE_BANDS)
 N_CATS = len(ALL_CATEGORIES)
 N_STATES = N_AGES * N_CATS  # age-major: state = age * N_CATS + category
@@ -39,20 +43,21 @@ def age_band_index(age_years: pl.Expr) -> pl.Expr:
     return pl.when(inside).then(index).otherwise(None)
 
 
-def category_index(place: pl.Expr) -> pl.Expr:
+def category_index(place: pl.Expr, categories: Mapping = PLACE_CATEGORY) -> pl.Expr:
     """Placement category from PLACE (codes not listed, and blanks, are OTHER)."""
-    mapping = {code: CATEGORIES.index(cat) for code, cat in PLACE_CATEGORY.items()}
+    mapping = {code: CATEGORIES.index(cat) for code, cat in categories.items()}
     return place.replace_strict(mapping, default=CATEGORIES.index("OTHER"), return_dtype=pl.Int32)
 
 
-def with_states(episodes: pl.DataFrame) -> pl.DataFrame:
+def with_states(episodes: pl.DataFrame, categories: Mapping = PLACE_CATEGORY) -> pl.DataFrame:
     """Adds age (years at the start), band, category, state, and the categories before and after each episode.
 
     The frame must be sorted by child, start, end. An episode follows on from the previous one when it starts the
     day that one ends; otherwise the child came from (or goes to) 'not in care'.
     """
     age = (pl.col("DECOM") - pl.col("DOB")).dt.total_days() / YEAR_IN_DAYS
-    staged = episodes.with_columns(age_band_index(age).alias("band"), category_index(pl.col("PLACE")).alias("category"))
+    category = category_index(pl.col("PLACE"), categories)
+    staged = episodes.with_columns(age_band_index(age).alias("band"), category.alias("category"))
     same_prev = (pl.col("CHILD") == pl.col("CHILD").shift(1)) & (pl.col("DECOM") == pl.col("DEC").shift(1))
     same_next = (pl.col("CHILD") == pl.col("CHILD").shift(-1)) & (pl.col("DEC") == pl.col("DECOM").shift(-1))
     return staged.with_columns(
