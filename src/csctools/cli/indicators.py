@@ -17,10 +17,25 @@ if TYPE_CHECKING:
 FORMATS = (".csv", ".xlsx", ".html", ".docx")
 
 
-def read_in_parallel(paths: list[Path], year: CollectionYear | None) -> tuple[list[ReturnData], list[FileReport]]:
-    """`read_files` with the 903 CSV tables, each XML and each workbook read in threads at once (the XML parser,
-    calamine and polars release the GIL while they work); the same returns, in the same order."""
-    from concurrent.futures import ThreadPoolExecutor
+WORKER_BYTES = 8 * 2**20  # an XML file at least this large is read in a worker process
+
+
+def _read_group(group: list[Path], year: CollectionYear | None) -> tuple[list[ReturnData], list[FileReport]]:
+    from csctools.read import read_files
+
+    return read_files(group, year)
+
+
+def read_in_parallel(
+    paths: list[Path], year: CollectionYear | None, worker_bytes: int = WORKER_BYTES
+) -> tuple[list[ReturnData], list[FileReport]]:
+    """`read_files` with the 903 CSV tables, each XML and each workbook read at once; the same returns, in the
+    same order. Threads for the CSV tables and workbooks (polars and calamine release the GIL while they work);
+    a large XML file (a CIN census) in a worker process, since walking its elements is Python holding the GIL.
+    If the worker cannot start, that file is read in a thread instead."""
+    from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+    from multiprocessing import get_context
 
     from csctools.read import read_files
 
@@ -28,8 +43,24 @@ def read_in_parallel(paths: list[Path], year: CollectionYear | None) -> tuple[li
     groups = ([tables] if tables else []) + [[p] for p in paths if p.suffix.lower() != ".csv"]
     if len(groups) < 2:
         return read_files(paths, year)
-    with ThreadPoolExecutor(max_workers=len(groups)) as pool:
-        done = list(pool.map(lambda group: read_files(group, year), groups))
+    large = [g for g in groups if g[0].suffix.lower() == ".xml" and g[0].is_file()
+             and g[0].stat().st_size >= worker_bytes]
+    workers = ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn")) if large else None
+    try:
+        with ThreadPoolExecutor(max_workers=len(groups)) as pool:
+            futures: list[Future[tuple[list[ReturnData], list[FileReport]]]] = [
+                workers.submit(_read_group, g, year) if workers and g is large[0] else pool.submit(_read_group, g, year)
+                for g in groups
+            ]
+            done = []
+            for group, future in zip(groups, futures, strict=True):
+                try:
+                    done.append(future.result())
+                except (BrokenProcessPool, OSError):  # the worker died or could not start: read it here
+                    done.append(read_files(group, year))
+    finally:
+        if workers is not None:
+            workers.shutdown(cancel_futures=True)
     return [r for returns, _ in done for r in returns], [o for _, others in done for o in others]
 
 
