@@ -140,8 +140,8 @@ Measured on 2026-12-01 with `python bench/bench_indicators.py --children 50000 -
 (load average 20-25: wall times were 5-8 times the CPU times, so CPU seconds are the figures to compare).
 
 - **The issue's target, all indicators under 3 s wall through the CLI, is not met.** `csc indicators ... -o i.csv`
-  takes about 15.5 s of CPU (16.0 before this session's changes); on two free cores that is at least 7-8 s wall.
-  The CSV is byte for byte the same before and after.
+  takes about 15.5 s of CPU, before and after this session's changes (15.37 and 15.48, medians of 3 rounds in
+  turns); on two free cores that is at least 7-8 s wall. The CSV is byte for byte the same before and after.
 - **Where the time goes** (CPU s, in-process, one run): importing 0.4; the 903 CSV tables 0.5; the CIN census XML
   (54 MiB) 3.4-4.8, walking lxml's elements in Python; the Annex A workbook (11 MiB zipped, 112 MiB of sheet XML)
   about 5-7: calamine parsing the sheet XML about 3.2, the workbook guard inflating and scanning every part 0.8-1.0,
