@@ -4,8 +4,8 @@ Each run is a fresh `csc indicators ... -o FILE` process (wall time from outside
 repeated; the table gives the median and the range. One more row times the indicators alone (the returns already
 read), in-process, to separate reading from computing.
 
-`--before OTHER/.venv/bin/csc` adds the CSV-only command run by another installation (e.g. main's), in turns with
-this one's, so a slow spell of the shared machine falls on both.
+`--before OTHER/.venv/bin/csc` runs every command by another installation (e.g. main's) too, in turns with this
+one's, so a slow spell of the shared machine falls on both; CPU s counts the worker processes a run starts.
 
 Usage: python bench/bench_indicators.py --children 50000 [--repeat 5] [--before CSC] [--record bench/RESULTS.md]
 """
@@ -76,7 +76,7 @@ def main() -> None:
     parser.add_argument("--children", type=int, default=50_000)
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--record", type=Path)
-    parser.add_argument("--before", type=Path, help="another installation's csc, run in turns for the CSV row")
+    parser.add_argument("--before", type=Path, help="another installation's csc, run in turns with this one's")
     args = parser.parse_args()
     inputs = ensure_data(args.children)
     compile_sources()
@@ -90,17 +90,18 @@ def main() -> None:
         "| what | wall s | CPU s |",
         "| --- | ---: | ---: |",
     ]
-    if args.before is not None:
-        before_base = [str(args.before), *base[1:]]
-        pairs = [(timed([*before_base, "-o", str(out / "b.csv")]), timed([*base, "-o", str(out / "i.csv")]))
-                 for _ in range(args.repeat)]
-        for label, runs in (("before: csc indicators -o i.csv, " + str(args.before), [b for b, _ in pairs]),
-                            ("after: the same, this tree, in turns with before", [a for _, a in pairs])):
-            lines.append(f"| {label} | {spread([w for w, _ in runs])} | {spread([c for _, c in runs])} |")
-            print(lines[-1], file=sys.stderr)
-    for label, target in (("csc indicators, CSV only (reading all three returns + every indicator)", "i.csv"),
-                          ("csc indicators -o report.html", "r.html"), ("csc indicators -o indicators.xlsx", "i.xlsx"),
-                          ("csc indicators -o self-assessment.docx", "s.docx")):
+    targets = (("csc indicators, CSV only (reading all three returns + every indicator)", "i.csv"),
+               ("csc indicators -o report.html", "r.html"), ("csc indicators -o indicators.xlsx", "i.xlsx"),
+               ("csc indicators -o self-assessment.docx", "s.docx"))
+    for label, target in targets:
+        if args.before is not None:  # the other installation and this one in turns, round by round
+            before_base = [str(args.before), *base[1:]]
+            pairs = [(timed([*before_base, "-o", str(out / f"before-{target}")]),
+                      timed([*base, "-o", str(out / target)])) for _ in range(args.repeat)]
+            for who, runs in (("before", [b for b, _ in pairs]), ("after", [a for _, a in pairs])):
+                lines.append(f"| {who}: {label} | {spread([w for w, _ in runs])} | {spread([c for _, c in runs])} |")
+                print(lines[-1], file=sys.stderr)
+            continue
         runs = [timed([*base, "-o", str(out / target)]) for _ in range(args.repeat)]
         lines.append(f"| {label} | {spread([w for w, _ in runs])} | {spread([c for _, c in runs])} |")
         print(lines[-1], file=sys.stderr)

@@ -233,11 +233,13 @@ def test_reading_in_threads_gives_what_one_read_gives(year_folder: Path, synthet
     paths = [*sorted((year_folder / "ssda903").glob("*.csv")), year_folder / "cin_census_2025_26.xml",
              synthetic[0] / "383" / "annex_a_2025_26.xlsx", year_folder / "missing.xml"]
     one, one_others = read_files(paths)
-    threads, thread_others = read_in_parallel(paths, None)
-    assert [r.dataset for r in threads] == [r.dataset for r in one] == ["ssda903", "cin", "annex_a"]
-    for a, b in zip(one, threads, strict=True):
-        assert a.tables.keys() == b.tables.keys() and all(a.tables[k].equals(b.tables[k]) for k in a.tables)
-    assert [o.problems for o in thread_others] == [o.problems for o in one_others] and len(one_others) == 1
+    for worker_bytes in (2**40, 0):  # all in threads; then the CIN XML in a worker process
+        threads, thread_others = read_in_parallel(paths, None, worker_bytes)
+        assert [r.dataset for r in threads] == [r.dataset for r in one] == ["ssda903", "cin", "annex_a"]
+        for a, b in zip(one, threads, strict=True):
+            assert a.tables.keys() == b.tables.keys() and all(a.tables[k].equals(b.tables[k]) for k in a.tables)
+            assert [f.problems for f in a.files] == [f.problems for f in b.files]
+        assert [o.problems for o in thread_others] == [o.problems for o in one_others] and len(one_others) == 1
 
 
 def test_a_period_starting_before_the_return_says_what_it_misses(year_folder: Path) -> None:

@@ -15,22 +15,32 @@ if TYPE_CHECKING:
     from csctools.years import CollectionYear
 
 FORMATS = (".csv", ".xlsx", ".html", ".docx")
+WORKER_BYTES = 8 * 2**20  # an XML file at least this large is read in a worker process
 
 
-def read_in_parallel(paths: list[Path], year: CollectionYear | None) -> tuple[list[ReturnData], list[FileReport]]:
-    """`read_files` with the 903 CSV tables, each XML and each workbook read in threads at once (the XML parser,
-    calamine and polars release the GIL while they work); the same returns, in the same order."""
+def read_in_parallel(
+    paths: list[Path], year: CollectionYear | None, worker_bytes: int = WORKER_BYTES
+) -> tuple[list[ReturnData], list[FileReport]]:
+    """`read_files` with the 903 CSV tables, each XML and each workbook read at once; the same returns, in the
+    same order. Threads for the CSV tables and workbooks (polars and calamine release the GIL while they work);
+    the largest XML file (a CIN census) of at least `worker_bytes` in a worker process, since walking its elements
+    is Python holding the GIL (read here if the worker fails)."""
     from concurrent.futures import ThreadPoolExecutor
 
+    from csctools.indicators.worker import Worker
     from csctools.read import read_files
 
     tables = [p for p in paths if p.suffix.lower() == ".csv"]
     groups = ([tables] if tables else []) + [[p] for p in paths if p.suffix.lower() != ".csv"]
     if len(groups) < 2:
         return read_files(paths, year)
+    sizes = {i: g[0].stat().st_size for i, g in enumerate(groups) if g[0].suffix.lower() == ".xml" and g[0].is_file()}
+    large = max((i for i in sizes if sizes[i] >= worker_bytes), key=sizes.__getitem__, default=None)
+    worker = Worker(read_files, groups[large], year) if large is not None else None
     with ThreadPoolExecutor(max_workers=len(groups)) as pool:
-        done = list(pool.map(lambda group: read_files(group, year), groups))
-    return [r for returns, _ in done for r in returns], [o for _, others in done for o in others]
+        threads = {i: pool.submit(read_files, g, year) for i, g in enumerate(groups) if i != large}
+        results = [threads[i].result() if i in threads else worker.result() for i in range(len(groups))]  # type: ignore[union-attr]
+    return [r for returns, _ in results for r in returns], [o for _, others in results for o in others]
 
 
 def _read(files: list[Path], year_text: str | None, role: str) -> list[ReturnData]:

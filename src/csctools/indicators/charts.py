@@ -303,10 +303,30 @@ def indicator_chart(run: Run, indicator_id: str, fmt: Literal["svg", "png"] = "s
     return trend_svg(rows, run.la_name, indicator_id) if fmt == "svg" else trend_png(rows, run.la_name)
 
 
-def draw_many(jobs: Sequence[Callable[[], T]]) -> list[T]:
-    """Run chart-drawing jobs in order inside one `chart_style`. Not in threads: matplotlib's drawing is Python
-    holding the GIL, and two threads were measured slower than one (bench/RESULTS.md)."""
+PARALLEL_JOBS = 24  # fewer charts than this are drawn here: a worker's start (about 1 s) would cost more
+WORKER_SHARE = 0.4  # of the jobs, for the worker: it starts later (it imports Python, polars and matplotlib)
+
+
+def _draw_here(jobs: Sequence[Callable[[], T]]) -> list[T]:
     from csctools.plotting import chart_style
 
     with chart_style():
         return [job() for job in jobs]
+
+
+def draw_many(jobs: Sequence[Callable[[], T]], parallel_jobs: int = PARALLEL_JOBS) -> list[T]:
+    """Run chart-drawing jobs (picklable: `functools.partial` of this module's functions), results in order.
+
+    matplotlib's drawing is Python holding the GIL (two threads were measured slower than one), so from
+    `parallel_jobs` jobs on, where the machine has a second core, a worker process draws the last part while
+    this process draws the first; the same style set-up in both gives the same bytes (and if the worker fails,
+    this process draws its part too)."""
+    import os
+
+    from csctools.indicators.worker import Worker
+
+    if len(jobs) < parallel_jobs or (os.cpu_count() or 1) < 2:
+        return _draw_here(jobs)
+    split = len(jobs) - int(len(jobs) * WORKER_SHARE)
+    theirs = Worker(_draw_here, list(jobs[split:]))
+    return _draw_here(jobs[:split]) + theirs.result()

@@ -175,6 +175,34 @@ What still differs, and why:
   demand-model-0.5` still finds no one in SUPPORTED; the generator writes K3 for the earlier years too (not H5,
   docs/differences.md).
 
+## Speed (50,000 children: 903 + CIN census + Annex A)
+
+Measured on 2026-12-01 with `python bench/bench_indicators.py --children 50000 --repeat 3 --before
+/work/main/.venv/bin/csc` and in-process timings (bench/RESULTS.md), on a 2-core machine shared with other work
+(load average 20-25: wall times were 5-8 times the CPU times, so CPU seconds are the figures to compare).
+
+- **The issue's target, all indicators under 3 s wall through the CLI, is not met.** `csc indicators ... -o i.csv`
+  takes about 15.5 s of CPU, before and after this session's changes (15.37 and 15.48, medians of 3 rounds in
+  turns); on two free cores that is at least 7-8 s wall. The CSV is byte for byte the same before and after.
+- **Where the time goes** (CPU s, in-process, one run): importing 0.4; the 903 CSV tables 0.5; the CIN census XML
+  (54 MiB) 3.4-4.8, walking lxml's elements in Python; the Annex A workbook (11 MiB zipped, 112 MiB of sheet XML)
+  about 5-7: calamine parsing the sheet XML about 3.2, the workbook guard inflating and scanning every part 0.8-1.0,
+  turning cells into text columns 1.0-1.3; computing and benchmarking the 80 indicators about 2 (80 DuckDB
+  queries). What bounds it: the CIN walk and calamine's parse alone are about 6.5 s of CPU.
+- **Reading**: the three returns are read at once: the 903 tables and the workbook in threads (polars and calamine
+  release the GIL), the CIN census in a worker process (`csctools.indicators.worker`, a second core for the XML
+  walk). The Annex A header search now stops at the row naming every column (0.43 to 0.03 s).
+- **Another XLSX reader**: fastexcel 0.21 (calamine underneath, sheets straight into Arrow) loads the 11 sheets in
+  1.98 s CPU (1.95-2.25, 3 rounds) against python-calamine 0.9.1's 3.30 (2.98-3.62) with its Python cells, and it
+  would also save most of the 1.0-1.3 s of turning cells into columns. Not adopted here (DESIGN chooses
+  python-calamine; a change needs the lead's agreement and a check that dates and numbers come out as today).
+- **Outputs**: the XLSX's drill-down sheet (547,739 child ids) is added as one block of sheet XML built with polars
+  instead of 547,739 xlsxwriter calls: writing the workbook 5.7 s CPU before, 1.5-1.7 after, every sheet reading
+  back the same (calamine and openpyxl, cell for cell). The dashboard's 70 charts and the self-assessment's 20
+  pictures are drawn partly in a worker process (the same bytes: the HTML and every part of the DOCX are identical
+  to before): the writing process's CPU 5.6 to 4.7 s (HTML) and 8.9 to 6.4 s (DOCX). matplotlib costs about 70 ms
+  a trend chart and 90 ms a small-multiple panel; that, not the data, sets the HTML and DOCX times.
+
 ## The built-in indicators
 
 """

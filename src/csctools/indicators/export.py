@@ -86,8 +86,10 @@ def drill_down_lists(run: Run) -> list[tuple[list[str], tuple[str, ...]]]:
     return [(parts, ids) for ids, parts in lists.items()]
 
 
-def _drill_down(book: Any, name: str, run: Run, title: Any, bold: Any) -> None:
-    """A column per distinct list of children: which indicator parts it is, then the child ids (as in the file)."""
+def _drill_down(book: Any, name: str, run: Run, title: Any, bold: Any) -> tuple[int, list[tuple[str, ...]]]:
+    """A column per distinct list of children: which indicator parts it is, then the child ids (as in the file).
+    The ids are not written here: the sheet's number (1-based) and the columns of ids are returned, for
+    `drill_sheet.add_rows` to add below row 3 once the workbook is closed."""
     sheet = book.add_worksheet(name)
     sheet.write(
         0, 0, "Children counted by each indicator: for use inside the authority only, never to be shared.", title
@@ -99,12 +101,14 @@ def _drill_down(book: Any, name: str, run: Run, title: Any, bold: Any) -> None:
         "appears once per event counted (a child referred twice, twice).",
     )
     wrap = book.add_format({"bold": True, "text_wrap": True, "valign": "top"})
+    columns = []
     for column, (parts, ids) in enumerate(drill_down_lists(run)):
         sheet.write(2, column, "; ".join(parts), wrap)
-        sheet.write_column(3, column, ids)
+        columns.append(ids)
     sheet.set_row(2, 90)
     sheet.set_column(0, 200, 22)
     sheet.freeze_panes(3, 0)
+    return book.worksheets().index(sheet) + 1, columns
 
 
 def _teams(book: Any, name: str, teams: TeamCounts, title: Any, bold: Any) -> None:
@@ -130,9 +134,14 @@ def _teams(book: Any, name: str, teams: TeamCounts, title: Any, bold: Any) -> No
 
 
 def write_xlsx(run: Run, path: Path) -> None:
+    import io
+
     import xlsxwriter
 
-    book = xlsxwriter.Workbook(str(path), {"constant_memory": False})
+    from csctools.indicators.drill_sheet import add_rows
+
+    written = io.BytesIO()
+    book = xlsxwriter.Workbook(written, {"constant_memory": False, "in_memory": True})
     bold = book.add_format({"bold": True})
     wrap = book.add_format({"text_wrap": True, "valign": "top"})
     title = book.add_format({"bold": True, "font_size": 14})
@@ -272,7 +281,7 @@ def write_xlsx(run: Run, path: Path) -> None:
 
     if run.teams is not None and not run.teams.empty:
         _teams(book, sheet_name("Annex A by team and worker"), run.teams, title, bold)
-    _drill_down(book, sheet_name("Children (internal)"), run, title, bold)
+    drill_sheet, drill_columns = _drill_down(book, sheet_name("Children (internal)"), run, title, bold)
 
     methods = book.add_worksheet(sheet_name("Definitions"))
     methods.write_row(0, 0, ["indicator", "title", "unit", "polarity", "LAIT measure", "methodology", "record"], bold)
@@ -285,6 +294,7 @@ def write_xlsx(run: Run, path: Path) -> None:
     methods.set_column(1, 1, 50)
     methods.set_column(5, 5, 90)
     book.close()
+    path.write_bytes(add_rows(written.getvalue(), drill_sheet, drill_columns, first_row=4))
 
 
 def write_report(run: Run, path: Path) -> None:

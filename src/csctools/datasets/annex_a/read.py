@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime
+from functools import lru_cache
 from pathlib import Path
 
 import polars as pl
@@ -21,6 +22,11 @@ from csctools.model import SOURCE_FILE, SOURCE_ROW, ColumnType, Table
 HEADER_SEARCH_ROWS = 30
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ENCRYPTED_MARK = "EncryptedPackage".encode("utf-16-le")
+
+
+@lru_cache(maxsize=1024)
+def pattern(alias: str) -> re.Pattern[str]:
+    return re.compile(alias)
 
 
 def normalise(text: object) -> str:
@@ -42,7 +48,7 @@ def match_columns(table: Table, headers: Sequence[object]) -> list[str | None]:
         if result[i] is not None or not text:
             continue
         for column in table.columns:
-            if column.name not in taken and any(re.search(p, text) for p in column.aliases):
+            if column.name not in taken and any(pattern(p).search(text) for p in column.aliases):
                 result[i] = column.name
                 taken.add(column.name)
                 break
@@ -56,6 +62,8 @@ def find_header(table: Table, rows: Sequence[Sequence[object]]) -> int | None:
         count = sum(1 for c in match_columns(table, row) if c)
         if count > best_count:
             best, best_count = index, count
+        if count == len(table.columns):  # every column named: no later row can name more
+            break
     return best
 
 
