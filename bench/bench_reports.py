@@ -9,9 +9,12 @@ Two measurements, each repeated (median and min-max over fresh processes; the ma
 - `--cli-children N`: `csc validate 903 THIS --previous LAST --la 383` as a user types it, with `-o r.csv` (the
   baseline) and with `-o r.html` / `-o r.xlsx`; the difference is the report's time. With `--before OLD/src`
   the same commands run from that older source too, in turns (wall and CPU seconds of each process).
+- `--cli-folder F`: the same commands over a return already made with `csc synth --out F --la 383 ...` (a national
+  one: `csc synth --children 100000 --inject 500000` gives about 1.8 million findings), and `--cli-kinds` to say
+  which reports (default csv,html,xlsx; `html+xlsx` is one command writing both, as a user would ask for them).
 
 Usage: python bench/bench_reports.py [--findings 1760000] [--cli-children 50000 [--cli-inject 5000]]
-       [--before OLD/src] [--repeat 3]
+       [--cli-folder F] [--cli-kinds csv,html+xlsx] [--before OLD/src] [--repeat 3]
 """
 
 from __future__ import annotations
@@ -123,35 +126,40 @@ def run_timed(command: list[str], env: dict[str, str]) -> tuple[float, float]:
     return time.perf_counter() - start, usage.ru_utime + usage.ru_stime
 
 
-def cli(children: int, inject: int, repeat: int, out: Path, before: Path | None) -> list[str]:
-    """`csc validate 903 ... -o r.KIND` as a user types it; with `before` (a src folder of an older csctools put
-    first on PYTHONPATH), that one and this one in turns, so a slow spell of a shared machine falls on both."""
-    now, last = returns(children, inject)
+def cli(
+    now: Path, last: Path, about: str, repeat: int, out: Path, before: Path | None, kinds: tuple[str, ...]
+) -> list[str]:
+    """`csc validate 903 ... -o r.KIND` as a user types it (`html+xlsx`: `-o r.html -o r.xlsx` in one command);
+    with `before` (a src folder of an older csctools put first on PYTHONPATH), that one and this one in turns, so
+    a slow spell of a shared machine falls on both."""
     csc = Path(sys.executable).with_name("csc")
     base = [str(csc), "validate", "903", str(now), "--previous", str(last), "--la", "383"]
     installs = {"after": dict(os.environ)}
     if before is not None:
         installs = {"before": {**os.environ, "PYTHONPATH": str(before)}, **installs}
-    kinds = ("csv", "html", "xlsx")
     wall: dict[tuple[str, str], list[float]] = {(i, k): [] for i in installs for k in kinds}
     cpu: dict[tuple[str, str], list[float]] = {(i, k): [] for i in installs for k in kinds}
-    sizes: dict[tuple[str, str], float] = {}
+    sizes: dict[tuple[str, str], str] = {}
+    findings = 0
     for _ in range(repeat):
         for kind in kinds:
             for install, env in installs.items():
-                path = out / f"cli-{install}.{kind}"
-                seconds, used = run_timed([*base, "-o", str(path)], env)
+                paths = [out / f"cli-{install}.{one}" for one in kind.split("+")]
+                seconds, used = run_timed([*base, *(f for path in paths for f in ("-o", str(path)))], env)
                 wall[install, kind].append(seconds)
                 cpu[install, kind].append(used)
-                sizes[install, kind] = path.stat().st_size / 1e6
-    lines = [
-        f"csc validate 903, {children:,} children with last year, {inject:,} injected, {repeat} runs in turns, "
-        "median (min-max):"
-    ]
+                sizes[install, kind] = " + ".join(f"{path.stat().st_size / 1e6:.2f}" for path in paths)
+                if kind == "csv":
+                    with paths[0].open("rb") as table:
+                        findings = sum(1 for _ in table) - 1  # the error table: a row per finding
+    lines = [f"csc validate 903, {about}, {repeat} runs in turns, median (min-max):"]
+    if "csv" in kinds:
+        lines.append(f"  findings (rows of the CSV error table): {findings:,}")
     for install, kind in wall:
+        outputs = " ".join(f"-o r.{one}" for one in kind.split("+"))
         lines.append(
-            f"  {install:>6} -o r.{kind}: wall {spread(wall[install, kind])} s, CPU {spread(cpu[install, kind])} s, "
-            f"{sizes[install, kind]:.2f} MB"
+            f"  {install:>6} {outputs}: wall {spread(wall[install, kind])} s, CPU {spread(cpu[install, kind])} s, "
+            f"{sizes[install, kind]} MB"
         )
     return lines
 
@@ -161,15 +169,23 @@ def main() -> None:
     parser.add_argument("--findings", type=int, default=1_760_000)
     parser.add_argument("--cli-children", type=int, default=0)
     parser.add_argument("--cli-inject", type=int, default=0, help="errors injected (default: a tenth of children)")
+    parser.add_argument("--cli-folder", type=Path, default=None, help="a return made by csc synth --out F --la 383")
+    parser.add_argument("--cli-kinds", default="csv,html,xlsx", help="reports, comma-separated (html+xlsx: both)")
     parser.add_argument("--before", type=Path, default=None, help="src folder of an older csctools, for the CLI")
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
     out = DATA / "reports-out"
     out.mkdir(parents=True, exist_ok=True)
     lines = scaled(args.findings, args.repeat, out) if args.findings else []
+    kinds = tuple(args.cli_kinds.split(","))
     if args.cli_children:
         inject = args.cli_inject or args.cli_children // 10
-        lines += cli(args.cli_children, inject, args.repeat, out, args.before)
+        now, last = returns(args.cli_children, inject)
+        about = f"{args.cli_children:,} children with last year, {inject:,} injected"
+        lines += cli(now, last, about, args.repeat, out, args.before, kinds)
+    if args.cli_folder:
+        now, last = (args.cli_folder / "383" / year / "ssda903" for year in ("2025_26", "2024_25"))
+        lines += cli(now, last, f"the return in {args.cli_folder} with last year", args.repeat, out, args.before, kinds)
     print("\n".join(lines))
 
 

@@ -17,7 +17,7 @@ import pytest
 from csctools.synth.generate import SynthOptions, generate
 from csctools.years import CollectionYear
 
-RUN_CSC = "import sys; sys.argv = ['csc', *sys.argv[1:]]; from csctools.cli.main import run; run()"
+RUN_CSC = "import sys; sys.argv = ['csc', *sys.argv[1:]]; from csctools.cli.launch import run; run()"
 # what `csc validate` must not load for a CSV report: the generator, the web page, the HTML and XLSX writers, SQL
 NOT_FOR_VALIDATE = ("csctools.synth", "csctools.web", "jinja2", "xlsxwriter", "duckdb", "numpy", "matplotlib")
 # what no help page needs: the data engine and everything above, rich (typer's rich help is not used) and pydantic

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from csctools.cli.common import err_console, expand_inputs, fail, parse_year, plural
+from csctools.io.gc_pause import collector_paused
 
 if TYPE_CHECKING:  # the readers, rules and reports load inside the command: `csc validate --help` stays fast
     from csctools.inputs import Chosen
@@ -163,6 +164,7 @@ def rules_progress() -> Iterator[Callable[[int, int], None] | None]:
         yield lambda done, total: bar.update(task, completed=done, total=total)
 
 
+@collector_paused()  # the imports (polars, the rules) make ~70,000 objects: 80 collector passes, ~0.03 s of a run
 def validate_command(
     return_kind: Annotated[str, typer.Argument(metavar="RETURN", help="903 or cin")],
     files: Annotated[list[Path], typer.Argument(help="This year's files or folder")],

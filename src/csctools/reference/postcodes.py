@@ -13,8 +13,6 @@ import shutil
 from functools import lru_cache
 from pathlib import Path
 
-import brotli
-import msgpack
 import polars as pl
 
 NATIONS = {"S": "SCO", "W": "WAL", "N": "NIR"}
@@ -49,6 +47,9 @@ def cache_dir() -> Path:
 
 
 def _decode(path: Path) -> pl.DataFrame:
+    import brotli  # only when a letter is decoded (once, then cached), not on every look-up
+    import msgpack
+
     data = msgpack.unpackb(brotli.decompress(path.read_bytes()), raw=False)["data"]
     frame = pl.DataFrame(
         {"PCD": data["pcd"], "LAUA": data["laua"], "EAST": data["oseast1m"], "NORTH": data["osnrth1m"]},

@@ -28,8 +28,15 @@ def _year_end(key: str) -> int:
     return int(digits[:4]) + 1
 
 
+@cache
 def _split(text: str) -> tuple[str, ...]:
-    return tuple(part.strip() for part in text.replace(";", ",").split(",") if part.strip())
+    """'a, b;c' -> ('a', 'b', 'c'); made once per distinct text (the catalogues repeat the same lists of years)."""
+    return tuple(stripped for part in text.replace(";", ",").split(",") if (stripped := part.strip()))
+
+
+@cache
+def _years(rulesets: str) -> frozenset[int]:
+    return frozenset(_year_end(y) for y in _split(rulesets))
 
 
 @cache
@@ -40,7 +47,7 @@ def catalogue(dataset: str) -> dict[str, RuleInfo]:
     for row in csv.DictReader(text.splitlines(), delimiter="\t"):
         code = row.get("code") or row["rule_code"]
         if row.get("rulesets"):  # SSDA903: every year the rule applies to
-            years = frozenset(_year_end(y) for y in _split(row["rulesets"]))
+            years = _years(row["rulesets"])
         else:  # CIN: the year a rule was first defined; it applies from then to the latest census
             first = min(_year_end(y) for y in _split(row["defined_in_rulesets"]))
             years = frozenset(range(first, LATEST_CIN + 1))

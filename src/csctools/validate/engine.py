@@ -115,12 +115,17 @@ class ValidationResult:
     absent_tables: tuple[str, ...] = ()  # tables of the year the return did not include
     tables: dict[str, pl.DataFrame] = field(default_factory=dict)  # the tables validated, derived columns included
 
-    def tally(self) -> Tally:
-        return tally(self.errors)
-
     accepted: pl.DataFrame | None = None  # failures a settings file accepts, with reason, by whom and when
     packs: list[PackUsed] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    # the tally of `errors`, counted once: at national size each count is 1.5 s of CPU, and the command, the
+    # headline, the exit code and every report ask for it (a new error table is counted afresh)
+    _counted: tuple[pl.DataFrame, Tally] | None = field(default=None, init=False, repr=False, compare=False)
+
+    def tally(self) -> Tally:
+        if self._counted is None or self._counted[0] is not self.errors:
+            self._counted = (self.errors, tally(self.errors))
+        return self._counted[1]
 
     @property
     def error_count(self) -> int:
