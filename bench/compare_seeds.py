@@ -48,7 +48,7 @@ def _children_of_rows(folder: Path, rows: list[list[object]]) -> set[str]:
     for table, row in rows:
         by_table.setdefault(str(table), []).append(int(str(row)))
     for table, numbers in by_table.items():
-        files = [p for p in folder.glob("*.csv") if p.stem.lower().startswith(table.lower())]
+        files = [p for p in folder.glob("*.csv") if p.stem.lower().endswith("_" + table.lower())]
         if not files:
             children.add(f"{table}:?")
             continue
