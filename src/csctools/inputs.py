@@ -79,7 +79,7 @@ def _one_per_year(
         by_year.setdefault(data.year, []).append(data)
     chosen: dict[CollectionYear | None, ReturnData] = {}
     for year, group in by_year.items():
-        tables = [d for d in group if not _is_xml(d)]
+        tables = [d for d in group if not is_xml_return(d)]
         found_in_folder = all(set(files_of(d)) <= from_folders for d in group)
         if len(group) > 1 and len(tables) == 1 and found_in_folder:
             skipped = [p for d in group if d is not tables[0] for p in files_of(d)]  # the XML
@@ -94,7 +94,8 @@ def _one_per_year(
     return chosen
 
 
-def _is_xml(data: ReturnData) -> bool:
+def is_xml_return(data: ReturnData) -> bool:
+    """A return read from one XML file (not from CSV tables)."""
     return len(data.files) == 1 and data.files[0].path.lower().endswith(".xml")
 
 

@@ -47,7 +47,7 @@ def workbook_903_report(path: Path, content: bytes) -> FileReport:
     from csctools.io.detect import workbook_903_tables
 
     tables = workbook_903_tables(content)
-    names = ", ".join(f"{table} (sheet '{sheet}')" for sheet, table in tables[:3])
+    names = ", ".join(f"{table} (sheet '{sheet}')" for sheet, table in tables[:3]) or "its sheets"
     more = f" and {len(tables) - 3} more" if len(tables) > 3 else ""
     message = (
         f"SSDA903 tables saved as an Excel workbook: {names}{more}; the return is read from CSV files: save each "

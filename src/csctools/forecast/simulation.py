@@ -345,26 +345,22 @@ def quantile_frame(result: SimulationResult) -> pl.DataFrame:
 def category_frame(result: SimulationResult) -> pl.DataFrame:
     """Children in care by placement category (all ages): date, placement, population (mean), p05..p95 of the
     runs' totals (not sums of the age bands' percentiles)."""
-    totals = result.runs.sum(axis=2)  # runs x steps+1 x categories
-    quantiles = np.quantile(totals, [0.05, 0.25, 0.5, 0.75, 0.95], axis=0)
-    frame = {
-        "date": np.repeat(np.array(result.dates, dtype="datetime64[D]"), N_CAT),
-        "placement": np.tile(CATEGORIES, len(result.dates)),
-        "population": totals.mean(axis=0).reshape(-1),
-    }
-    for name, values in zip(("p05", "p25", "p50", "p75", "p95"), quantiles, strict=True):
-        frame[name] = values.reshape(-1)
-    return pl.DataFrame(frame).with_columns(pl.col("date").cast(pl.Date))
+    return _totals_frame(result, 2, "placement", CATEGORIES)  # summed over the age bands
 
 
 def band_frame(result: SimulationResult) -> pl.DataFrame:
     """Children in care by age band (all placements): date, age_band, population (mean), p05..p95 of the runs'
     totals."""
-    totals = result.runs.sum(axis=3)  # runs x steps+1 x bands
+    return _totals_frame(result, 3, "age_band", AGE_BANDS)  # summed over the categories
+
+
+def _totals_frame(result: SimulationResult, summed: int, column: str, labels: tuple[str, ...]) -> pl.DataFrame:
+    """The runs (runs x steps+1 x bands x categories) summed over axis `summed`: mean and percentiles by date."""
+    totals = result.runs.sum(axis=summed)  # runs x steps+1 x labels
     quantiles = np.quantile(totals, [0.05, 0.25, 0.5, 0.75, 0.95], axis=0)
     frame = {
-        "date": np.repeat(np.array(result.dates, dtype="datetime64[D]"), N_AGES),
-        "age_band": np.tile(AGE_BANDS, len(result.dates)),
+        "date": np.repeat(np.array(result.dates, dtype="datetime64[D]"), len(labels)),
+        column: np.tile(labels, len(result.dates)),
         "population": totals.mean(axis=0).reshape(-1),
     }
     for name, values in zip(("p05", "p25", "p50", "p75", "p95"), quantiles, strict=True):

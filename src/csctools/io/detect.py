@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 from pathlib import Path
 
 from csctools.datasets.ssda903.detect import match_table
@@ -46,30 +47,36 @@ def _workbook_kind(content: bytes) -> str:
         if isinstance(error, KeyboardInterrupt | SystemExit):
             raise
         return ANNEX_A
-    if any(rows and _table_of_903([str(cell) for cell in rows[0]]) for rows in firsts):
+    if _sheets_of_903(book.sheet_names, [rows[0] if rows else [] for rows in firsts]):
         return SSDA903_WORKBOOK
     if firsts and any("urn" in {str(cell).strip().lower() for cell in row} for row in firsts[0]):
         return PROVIDERS
     return ANNEX_A
 
 
-def _table_of_903(header: list[str]) -> str | None:
-    table, score = match_table(header)
-    return table.name if table is not None and score >= SSDA903_HEADER_SCORE else None
+def _sheets_of_903(names: list[str], header_rows: Sequence[Sequence[object]]) -> list[tuple[str, str]]:
+    """(sheet, SSDA903 table) for each sheet whose first row holds that 903 table's columns."""
+    found = []
+    for name, row in zip(names, header_rows, strict=False):
+        table, score = match_table([str(cell) for cell in row])
+        if table is not None and score >= SSDA903_HEADER_SCORE:
+            found.append((name, table.name))
+    return found
 
 
 def workbook_903_tables(content: bytes) -> list[tuple[str, str]]:
-    """(sheet, SSDA903 table) for each sheet whose first row holds a 903 table's columns."""
+    """(sheet, SSDA903 table) for each sheet of a workbook whose first row holds a 903 table's columns."""
     import python_calamine
 
-    book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(content))
-    found = []
-    for name in book.sheet_names[:MAX_SHEETS_LOOKED_AT]:
-        rows = book.get_sheet_by_name(name).to_python(nrows=1)
-        table = _table_of_903([str(cell) for cell in rows[0]]) if rows else None
-        if table:
-            found.append((name, table))
-    return found
+    try:  # told from this workbook already (`detect`); a native failure now still names no sheet rather than crash
+        book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(content))
+        names = book.sheet_names[:MAX_SHEETS_LOOKED_AT]
+        rows = [book.get_sheet_by_name(name).to_python(nrows=1) for name in names]
+    except BaseException as error:
+        if isinstance(error, KeyboardInterrupt | SystemExit):
+            raise
+        return []
+    return _sheets_of_903(names, [first[0] if first else [] for first in rows])
 
 
 def detect(path: Path, content: bytes) -> str | None:

@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 from csctools import __version__
+from csctools.inputs import is_xml_return
 from csctools.io.result import ReturnData
 from csctools.read import read_files
 from csctools.share.key import key_id
@@ -64,12 +65,12 @@ def _once_each(returns: list[ReturnData], notes: list[str]) -> list[ReturnData]:
     tables = {
         (d.year, folder): d
         for d in returns
-        if d.dataset == "ssda903" and not _is_xml(d)
+        if d.dataset == "ssda903" and not is_xml_return(d)
         for folder in {Path(d.files[0].path).parent, Path(d.files[0].path).parent.parent}
     }
     kept = []
     for data in returns:
-        xml = data.dataset == "ssda903" and _is_xml(data)
+        xml = data.dataset == "ssda903" and is_xml_return(data)
         twin = tables.get((data.year, Path(data.files[0].path).parent)) if xml else None
         if twin is None:
             kept.append(data)
@@ -88,10 +89,6 @@ def _dated(data: ReturnData) -> ReturnData:
     from csctools.store.intake import annex_a_year
 
     return replace(data, year=annex_a_year(data))
-
-
-def _is_xml(data: ReturnData) -> bool:
-    return len(data.files) == 1 and data.files[0].path.lower().endswith(".xml")
 
 
 def share_files(paths: list[Path], policy: Policy, key: bytes, out: Path, year: CollectionYear | None) -> list[str]:

@@ -27,19 +27,9 @@ MIXED_AT_LEAST = 5
 
 def census_year(data: ReturnData) -> CollectionYear | None:
     """The year a CIN census's header names (its reference date, else its Year), whatever year it was read as."""
-    header = data.tables.get("Header")
-    if data.dataset != "cin" or header is None or not header.height:
-        return None
-    if "ReferenceDate" in header.columns and header.schema["ReferenceDate"] == pl.Date:
-        day = header["ReferenceDate"][0]
-        if day is not None:
-            return CollectionYear.containing(day)
-    if "Year" in header.columns and header["Year"][0] is not None:
-        try:
-            return CollectionYear(int(header["Year"][0]))
-        except (TypeError, ValueError):
-            return None
-    return None
+    from csctools.datasets.cin.read import header_year
+
+    return header_year(data.tables.get("Header")) if data.dataset == "cin" else None
 
 
 def upn_issuers(data: ReturnData) -> pl.DataFrame:

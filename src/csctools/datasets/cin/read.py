@@ -261,15 +261,24 @@ def _take(element: etree._Element, collector: _Collector) -> bool:
     return True
 
 
+def header_year(header: pl.DataFrame | None) -> CollectionYear | None:
+    """The year a census header names: its reference date's collection year, else its Year; None without either."""
+    if header is None or not header.height:
+        return None
+    if header["ReferenceDate"][0] is not None:
+        return CollectionYear.containing(header["ReferenceDate"][0])
+    if header["Year"][0] is not None:
+        return CollectionYear(int(header["Year"][0]))
+    return None
+
+
 def _decide_year(
     name: str, typed: dict[str, pl.DataFrame], given: CollectionYear | None
 ) -> tuple[CollectionYear | None, str]:
     if given is not None:
         return given, "given"
-    header = typed.get("Header")
-    if header is not None and header.height and header["ReferenceDate"][0] is not None:
-        return CollectionYear.containing(header["ReferenceDate"][0]), "content"
-    if header is not None and header.height and header["Year"][0] is not None:
-        return CollectionYear(int(header["Year"][0])), "content"
+    named = header_year(typed.get("Header"))
+    if named is not None:
+        return named, "content"
     hint = year_hint_from_name(Path(name).name)
     return hint, "file name" if hint else ""
