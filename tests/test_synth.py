@@ -142,3 +142,17 @@ def test_injections_land_where_recorded(tmp_path: Path) -> None:
         raw = f"{column}_raw"
         values = set(frame[column].cast(pl.String)) | (set(frame[raw]) if raw in frame.columns else set())
         assert injection.value in values, injection
+
+
+def test_placement_orders_do_not_drain_away_in_later_years(tmp_path: Path) -> None:
+    """Children on the adoption route still in care when the simulation stops are on a placement order (E1): the
+    number open at 31 March stays steady rather than falling to none in the last year."""
+    options = SynthOptions(["383"], CollectionYear(2023), CollectionYear(2026), children=1000, seed=1, formats=("csv",))
+    generate(SynthOptions(**{**options.__dict__, "annex_a": False, "cin": False}), tmp_path)
+    on_order = []
+    for year in ("2022_23", "2025_26"):
+        episodes = read_903(sorted((tmp_path / "383" / year / "ssda903").glob("*.csv"))).tables["Episodes"]
+        on_order.append(episodes.filter(pl.col("DEC").is_null() & (pl.col("LS") == "E1")).height)
+    first, last = on_order
+    assert first > 10
+    assert last >= first / 2, on_order

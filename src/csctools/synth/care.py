@@ -201,6 +201,7 @@ class CareSimulator:
             rec = weighted(rng, RETURN_HOME)
         else:
             rec = weighted(rng, {**RETURN_HOME, **PERMANENCE_ENDS})
+        planned_end, planned_rec = end, rec  # an adoption still under way at the end has its placement order
         if end >= self.until:  # still looked after at the end of the simulation (leaving on its last day gave 187)
             end, rec = None, None
         legal = "V2" if kid.uasc or route == "short" or rng.random() < 0.3 else "C1"
@@ -213,7 +214,8 @@ class CareSimulator:
             prev_perm = (option, self.area.authority.number, add_days(start, -rng.randint(200, 2000)))
             if prev_perm[2] is not None and prev_perm[2] <= kid.dob:
                 prev_perm = ("Z1", None, None)
-        adoption = self.plan_adoption(start, end) if route == "adoption" and rec in ("E11", "E12") else None
+        adopted = route == "adoption" and planned_rec in ("E11", "E12")
+        adoption = self.plan_adoption(start, planned_end) if adopted else None
         if rec in ("E11", "E12") and adoption is None:  # no time for an adoption: a special guardianship order
             rec = "E45"
         episodes = self.episodes(kid, start, end, rec, legal, cin, adoption)
@@ -222,9 +224,9 @@ class CareSimulator:
             last.rec = "E41"  # special guardianship comes from foster care; otherwise a child arrangements order
         return Period(episodes, prev_perm, adoption)
 
-    def plan_adoption(self, start: date, end: date | None) -> Adoption | None:
-        if end is None:
-            return None
+    def plan_adoption(self, start: date, end: date) -> Adoption | None:
+        """Placement order, match and adoption order for a period planned to end in adoption on `end` (which may be
+        after the simulation stops: the child is then still on the placement order at its end)."""
         rng = self.rng
         decision = add_days(start, rng.randint(150, 250))
         placed = add_days(end, -rng.randint(150, 250))
