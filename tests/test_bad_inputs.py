@@ -4,6 +4,7 @@ rows in = rows read + rows rejected, counted against what a spreadsheet shows.""
 from __future__ import annotations
 
 import json
+import shutil
 import zipfile
 from pathlib import Path
 
@@ -324,3 +325,17 @@ def test_a_header_cell_with_markup_is_shown_as_written(tmp_path: Path) -> None:
     result = run("inspect", str(path))
     assert "column '[/notes]' is not part of" in " ".join(result.output.split())
     assert result.exit_code == 0
+
+
+def test_a_row_that_could_not_be_read_is_not_a_clean_return(tmp_path: Path, year_folder: Path) -> None:
+    """A row no rule checked is counted in the headline and fails the command; a blank row does not."""
+    outcomes = {}
+    for case, extra in (("blank", ",,,,,,,,,,,,"), ("short", "1,2,3")):
+        folder = tmp_path / case
+        shutil.copytree(year_folder / "ssda903", folder)
+        episodes = next(folder.glob("*_episodes.csv"))
+        episodes.write_text(episodes.read_text() + extra + "\n")
+        result = run("validate", "903", str(folder), "--la", "383")
+        outcomes[case] = (result.exit_code, "1 row could not be read; " in result.output)
+        assert "1 row rejected when reading" in result.output
+    assert outcomes == {"blank": (0, False), "short": (1, True)}

@@ -183,8 +183,9 @@ def validate_command(
         Path | None, typer.Option(help="A JSON report of an earlier run: say what was fixed, what is new")
     ] = None,
 ) -> None:
-    """Validate a return against every DfE rule of its year and any packs. Exit 0: no errors; 1: errors found, or
-    a column or the Header or Episodes table missing; 2: unreadable input or a malformed pack."""
+    """Validate a return against every DfE rule of its year and any packs. Exit 0: no errors; 1: errors found, a
+    row of this year's files that could not be read, or a column or the Header or Episodes table missing; 2:
+    unreadable input or a malformed pack."""
     kind = RETURNS.get(return_kind.lower())
     if kind is None:
         fail(f"unknown return '{return_kind}' (use 903 or cin)")
@@ -244,8 +245,13 @@ def validate_command(
 
     echo_packs(result)
     counts = result.counts()
+    from csctools.io.result import unread_rows
+
+    unread = len(unread_rows(data.files))  # rows no rule checked: not "no errors"
     typer.echo(
-        f"{kind.upper()} {data.year}: {result.headline()}; "
+        f"{kind.upper()} {data.year}: "
+        + (f"{plural(unread, 'row')} could not be read; " if unread else "")
+        + f"{result.headline()}; "
         + ", ".join(f"{plural(n, 'rule')} {status}" for status, n in sorted(counts.items()))
     )
     echo_failed_rules(result)
@@ -276,5 +282,6 @@ def validate_command(
     for path in output or []:
         write_report(result, data, path, provider_list, last)
         typer.echo(f"report: {path}")
-    # queries alone do not fail the return; a missing column or table does, though the rules that ran found no error
-    raise typer.Exit(1 if result.error_count or data.missing_columns() or incomplete else 0)
+    # queries alone do not fail the return; a missing column or table, or a row that could not be read, does,
+    # though the rules that ran found no error
+    raise typer.Exit(1 if result.error_count or data.missing_columns() or incomplete or unread else 0)

@@ -104,6 +104,14 @@ def rejected_rows(files: list[FileReport]) -> list[RejectedEntry]:
     return [RejectedEntry(f.path, t.name, r.row, r.reason) for f in files for t in f.tables for r in t.rejected]
 
 
+BLANK_ROW = "blank row"  # the reason the readers give for a row with no value in it
+
+
+def unread_rows(files: list[FileReport]) -> list[RejectedEntry]:
+    """Rejected rows that held something (not blank rows): no rule checked them, yet the DfE's system will."""
+    return [entry for entry in rejected_rows(files) if entry.reason != BLANK_ROW]
+
+
 @dataclass
 class ReturnData:
     """The typed tables of one return (one dataset, one collection year) and how each file was read."""
