@@ -46,7 +46,7 @@ def read_in_parallel(
 def _read(files: list[Path], year_text: str | None, role: str) -> list[ReturnData]:
     paths = expand_inputs(files)
     if not paths:
-        fail(f"no {role} files found")
+        fail(f"no files found for {role}'s returns in {', '.join(str(f) for f in files)}")
     returns, others = read_in_parallel(paths, parse_year(year_text))
     for report in others:
         for problem in report.problems:
