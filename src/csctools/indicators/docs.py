@@ -56,8 +56,10 @@ csc indicators synthetic/383/2025_26/cin_census_2025_26.xml --la 383 --pack our-
   the Episodes' HOME_POST and PL_POST are looked up as for the validation rules (PL_DISTANCE, PL_LOCATION); without
   it the indicator is "not computed: needs the postcode reference".
 - Not done yet: the return summary in the validation report (the web page's Indicators view is another helper's
-  work). StayingPut rests on the young people whose 18th birthday falls in the episodes given (with one year's
-  return, the 18-year-olds; LAIT's figure covers ages 18 to 20 from the DfE's longitudinal records).
+  work). StayingPut needs last year's SSDA903 (`--previous`): it rests on the 19-year-olds whose 18th birthday
+  ended a foster placement in last year's episodes (LAIT's covers the 19- and 20-year-olds, from the DfE's records
+  of every year); without it, it is "not computed: needs last year's SSDA903 return (--previous)". Views read last
+  year's tables as `earlier_ssda903.Episodes` (and likewise for the other returns).
 
 ## An authority's own indicators
 
@@ -129,15 +131,16 @@ most values land near England's:
 
 | | synthetic Leeds 2025/26 | England 2024/25 |
 | --- | ---: | ---: |
-| children looked after at 31 March, per 10,000 (`LAC`) | 85.3 (1,503; Leeds's own LAIT figure: 1,498, 85) | 67 |
-| fostered / children's homes / supported accommodation / with parents (%) | 73.1 / 11.4 / 8.6 / 6.5 | 67 / 12 / 9 / 6 |
-| unaccompanied asylum-seeking children (%) | 7.8 | 8 |
-| three or more placements (%) / three or more social workers (%) | 9.0 / 24.8 | 10 / 27 |
-| adopted / left on an SGO (% of those leaving) | 9.5 / 9.5 | 9 / 12 |
-| health assessments / immunisations / dental checks (%) | 88.7 / 86.2 / 80.0 | 90 / 84 / 81 |
-| substance misuse (%) / average SDQ | 2.6 / 13.2 | 3 / 14.9 |
-| care leavers in education, employment or training / NEET / not in touch (%) | 57.5 / 39.3 / 2.0 | 54 / 40 / 4 |
-| care leavers in suitable accommodation (%) | 92.4 | 89 |
+| children looked after at 31 March, per 10,000 (`LAC`) | 82.9 (1,461; Leeds's own LAIT figure: 1,498, 85) | 67 |
+| fostered / children's homes / supported accommodation / with parents (%) | 72.3 / 11.1 / 8.4 / 5.1 | 67 / 12 / 9 / 6 |
+| unaccompanied asylum-seeking children (%) | 7.5 | 8 |
+| three or more placements (%) / three or more social workers (%) | 10.4 / 26.5 | 10 / 27 |
+| adopted / left on an SGO (% of those leaving) | 10.5 / 8.7 | 9 / 12 |
+| health assessments / immunisations / dental checks (%) | 89.8 / 86.1 / 80.4 | 90 / 84 / 81 |
+| substance misuse (%) / average SDQ | 3.0 / 13.7 | 3 / 14.9 |
+| care leavers in education, employment or training / NEET / not in touch (%) | 54.6 / 39.2 / 4.2 | 54 / 40 / 4 |
+| care leavers in suitable accommodation (%) | 88.5 | 89 |
+| care leavers aged 19 who left foster care on their 18th birthday, staying put (%) | 20.6 (7 of 34) | 33 |
 | referrals per 10,000 / CP plans per 10,000 | 639.7 / 45.5 | 519.4 / 40.6 |
 | re-referrals within 12 months / referrals with no further action (%) | 22.9 / 6.4 | 22.6 / 6.5 |
 | referrals from police / schools / health (%) | 28.4 / 20.6 / 15.7 | 28.3 / 20.6 / 15.2 |
@@ -149,17 +152,17 @@ most values land near England's:
 
 What still differs, and why:
 
-- **Staying put** (`StayingPut`, England 33%) is 0 of 0: it needs care leaver information (OC3) for 18-year-olds
-  who left foster care on their 18th birthday, and rule 1016 as the DfE's validator reads it (care leaver
-  information for an 18-year-old who ceased to be looked after on or after the birthday is an error) forbids
-  exactly that row, so a return without errors has none. Whether 1016 should allow the birthday itself (its message
-  says "after their birthday") is a rule question for the lead, not a generator one.
-- **Long-term stability** (`LAC_LongStable%`) is 91.7% (44 of 48) against 69%: the generator's long stays have few
+- **Staying put** (`StayingPut`, England 33%) is 20.6% (7 of 34, 95% interval 10-37%): the figure rests on the
+  19-year-olds who left foster care on their 18th birthday in last year's return, a small group. The generator has
+  55% of those leaving foster care at 18 stay on with their carers (REC E17) and 60% of those still there at 19 and
+  20 (OC3 ACCOM Z1). Care leaver information for an 18-year-old who left care on the birthday is an error under rule
+  1016 (the DfE counts those who stay by REC E17), so a year's own 18-year-olds are not in the figure.
+- **Long-term stability** (`LAC_LongStable%`) is 84.4% (38 of 45) against 69%: the generator's long stays have few
   placement moves once settled.
-- **SGO exits** are 9.5% against 12%, and **children in need for 3 to 12 months** a few points too many (the
+- **SGO exits** are 8.7% against 12%, and **children in need for 3 to 12 months** a few points too many (the
   plans' lengths are one uniform range, 2-11 months).
 - **Rates** follow the size: Leeds is sized to its own LAIT counts, so its rates are Leeds's (85 looked after per
-  10,000), not England's 67; with `--children N` they scale with N. Starts and ceases per 10,000 (37.3, 35.9) are
+  10,000), not England's 67; with `--children N` they scale with N. Starts and ceases per 10,000 (36.9, 34.6) are
   above England's (26, 28): the generator's stays are a little shorter than England's. The census holds 11,274
   referrals against Leeds's 10,304 (9% more: the referrals per child were measured on a one-year run), so
   referrals and CP plans per 10,000 (639.7, 45.5) are above Leeds's own (585).

@@ -21,7 +21,7 @@ POPULATION = "population"
 REQUIRED = ("id", "title", "topic", "returns", "unit", "polarity", "numerator", "methodology")
 OPTIONAL = ("denominator", "needs", "lait", "aggregate", "decimals")
 AGGREGATES = ("mean", "median")
-_TABLE_NAME = re.compile(r"^(ssda903|cin|annex_a)\.[A-Za-z0-9_]+$")
+_TABLE_NAME = re.compile(r"^(earlier_)?(ssda903|cin|annex_a)\.[A-Za-z0-9_]+$")  # earlier_: last year's return
 
 
 class Indicator(NamedTuple):
@@ -82,7 +82,9 @@ def parse_indicator(record: Record) -> Indicator:
     needs = _strings(record, "needs")
     bad = [n for n in needs if not _TABLE_NAME.match(n)]
     if bad:
-        raise record.error(f'needs "{bad[0]}" is not a table such as ssda903.Episodes or cin.CINdetails')
+        raise record.error(
+            f'needs "{bad[0]}" is not a table such as ssda903.Episodes, cin.CINdetails or earlier_ssda903.Episodes'
+        )
     denominator = _text(record, "denominator") if data.get("denominator") is not None else None
     if unit in ("percent", "rate") and denominator is None:
         raise record.error(f'a {unit} needs a "denominator"')

@@ -93,7 +93,7 @@ def run_indicators(
     population = lait.latest_population(int(la), lait_year_of(period_end)) if la.isdigit() else None
     size = population.value if population else None
     returns = with_locations(returns, indicators, la)
-    results = compute(returns, indicators.indicators, period, la, indicators.views, size)
+    results = compute(returns, indicators.indicators, period, la, indicators.views, size, earlier=previous)
     before: list[Result] = []
     if previous:
         last_end = period.start - timedelta(days=1)

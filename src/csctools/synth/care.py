@@ -222,6 +222,9 @@ class CareSimulator:
         last = episodes[-1]
         if last.rec in ("E45", "E46") and last.place not in (*FOSTER_OWN, *FOSTER_OTHER):
             last.rec = "E41"  # special guardianship comes from foster care; otherwise a child arrangements order
+        fostered_at_18 = last.end == eighteen and last.rec in AT_EIGHTEEN and last.place in (*FOSTER_OWN, *FOSTER_OTHER)
+        if fostered_at_18 and rng.random() < england.STAYING_PUT_AT_18:
+            last.rec = "E17"  # stays on with the foster carers at 18 (staying put)
         return Period(episodes, prev_perm, adoption)
 
     def plan_adoption(self, start: date, end: date) -> Adoption | None:

@@ -90,6 +90,8 @@ ACTIVITY = {"F1": 7, "P1": 1, "F2": 14, "P2": 3, "F4": 20, "P4": 9, "G4": 11, "G
 SUITABLE_ACCOMMODATION = 0.97
 # LACSubstance 3 (of children looked after for 12 months): substance misuse, among those aged 11 or more.
 SUBSTANCE_MISUSE = 0.065
-# StayingPut 33 is not drawn: it counts 18-year-olds with care leaver information who left foster care on their 18th
-# birthday, and rule 1016 (as the DfE's validator reads it: left on or after the birthday) rejects that information,
-# so a return with no errors has none (docs/indicators.md).
+# StayingPut 33 (of care leavers aged 19 or 20 who left a foster placement on their 18th birthday, living with their
+# former foster carers): about 55% of those leaving foster care at 18 stay on with their carers (REC E17), and 60% of
+# those are still there around their 19th and 20th birthdays (OC3 ACCOM Z1): 0.55 x 0.6 = 0.33.
+STAYING_PUT_AT_18 = 0.55
+STILL_STAYING_PUT = 0.6

@@ -220,11 +220,13 @@ def _care_leaver_rows(kid: CareChild, year: CollectionYear, seed: int, tables: d
             if touch == "YES":
                 activity = weighted(rng, ACTIVITY)
                 pool = SUITABLE if rng.random() < england.SUITABLE_ACCOMMODATION else UNSUITABLE
-                if age == 17:  # not with former foster carers (Z1, Z2) around the 17th birthday
-                    pool = [code for code in pool if not code.startswith("Z")]
+                pool = [code for code in pool if not code.startswith("Z")]  # with former foster carers: below
                 if birthday(kid.dob, 18) > year.start_date:  # no foyer (T1, T2) before 18
                     pool = [code for code in pool if not code.startswith("T")]
                 accommodation = rng.choice(pool)
+                stayed = last.reason_end == "E17"  # stayed on with the foster carers at 18
+                if stayed and age > 18 and rng.random() < england.STILL_STAYING_PUT:
+                    accommodation = "Z1"
             tables["OC3"].append({**_identity(kid), "IN_TOUCH": touch, "ACTIV": activity, "ACCOM": accommodation})
             return True
     return False
