@@ -12,6 +12,8 @@ import re
 import threading
 import zipfile
 from collections.abc import Iterator
+from datetime import datetime, timedelta
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -40,9 +42,28 @@ SHOTS = os.environ.get("CSCTOOLS_SCREENSHOTS")  # a folder to look at the page b
 def returns(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("fix-browser")
     generate(SynthOptions(["383"], YEAR, YEAR, children=30, seed=9, annex_a=False, inject=10), out / "errors")
+    shorten_a_placement(next((out / "errors").glob("383/2025_26/ssda903/*_episodes.csv")))
     generate(SynthOptions(["383"], YEAR, YEAR, children=30, seed=9, annex_a=False), out / "clean")
     generate(SynthOptions(["383"], YEAR.previous(), YEAR.previous(), children=30, seed=9, annex_a=False), out / "last")
     return out
+
+
+def shorten_a_placement(episodes: Path) -> None:
+    """The first placement of the year that changed (REC X1) ends 3 days after it began, and the next one begins
+    then: the example pack's PC-SHORT7 has a query to find beside whatever else the synthetic return raises."""
+    with episodes.open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    for first, after in pairwise(rows):
+        starts = datetime.strptime(first["DECOM"], "%d/%m/%Y").date()
+        if first["REC"] == "X1" and after["CHILD"] == first["CHILD"] and starts >= YEAR.start_date:
+            first["DEC"] = after["DECOM"] = (starts + timedelta(days=3)).strftime("%d/%m/%Y")
+            break
+    else:
+        raise AssertionError("no placement change in the year to shorten")
+    with episodes.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
 
 
 def last_year(returns: Path) -> list[Path]:
