@@ -2,8 +2,19 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from lxml import html as lxml_html
+from python_calamine import CalamineWorkbook
+
+from csctools.io.result import ReturnData
+from csctools.packs.registry import build, load
 from csctools.validate.catalogue import catalogue
-from csctools.validate.guidance import guidance, written_guidance
+from csctools.validate.export import write_report
+from csctools.validate.guidance import guidance, rule_guidance, written_guidance
+from csctools.validate.run import validate_return
+from tests.packs.packs_helpers import YEAR, write_pack
+from tests.rules.harness import typed
 
 EPISODE_PLACEMENT_AND_HEALTH = {
     "141",
@@ -86,3 +97,34 @@ def test_cin_guidance_says_what_the_rule_checks() -> None:
     fallback = guidance("cin", "8945Q")
     assert fallback is not None and not fallback.written
     assert fallback.meaning == catalogue("cin")["8945Q"].message
+
+
+PACK_RULE = """\
+- code: T-GD01
+  message: placement type ZZ
+  tables: Episodes
+  fields: [PLACE]
+  guidance: Ask the team which placement the child is in and record its code.
+  condition: PLACE = 'ZZ'
+"""
+
+
+def test_a_pack_rules_guidance_is_in_the_xlsx_and_the_html(tmp_path: Path) -> None:
+    """A pack's own guidance is what its rule's failures say to check, in the work list and in the HTML report."""
+    registry = build("ssda903", load([write_pack(tmp_path / "pack", PACK_RULE)]))
+    episodes = [{"CHILD": "1", "DECOM": "01/05/2025", "RNE": "S", "PLACE": "ZZ"}]
+    data = ReturnData("ssda903", YEAR, typed("ssda903", {"Episodes": episodes}), [])
+    result = validate_return(data, YEAR, None, None, registry=registry)
+    assert rule_guidance("ssda903", "T-GD01", "placement type ZZ", "") is None  # without the pack's text: none
+    write_report(result, data, tmp_path / "r.xlsx")
+    errors = CalamineWorkbook.from_path(str(tmp_path / "r.xlsx")).get_sheet_by_name("Errors").to_python()
+    header, rows = errors[0], [r for r in errors[1:] if r[0] == "T-GD01"]
+    assert len(rows) == 1
+    assert rows[0][header.index("what to check")] == "Ask the team which placement the child is in and record its code."
+    write_report(result, data, tmp_path / "r.html")
+    page = lxml_html.fromstring((tmp_path / "r.html").read_text(encoding="utf-8"))
+    (section,) = page.xpath('//*[@id="rule-T-GD01"]')
+    said = " ".join(section.xpath('.//div[@class="guidance"]')[0].text_content().split())
+    assert said == (
+        "What it means: placement type ZZ What to check: Ask the team which placement the child is in and record its code."
+    )
