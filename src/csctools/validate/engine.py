@@ -65,7 +65,7 @@ class Outcome(NamedTuple):
     cells: int = 0  # rows of the error table: the cells those failures point at
     accepted: int = 0  # cells of accepted queries (not in `failures`)
     pack: str = ""  # "" for the built-in DfE rules
-    guidance: str = ""  # a pack rule's own guidance ("" for the DfE rules: see validate/guidance.py)
+    pack_guidance: str = ""  # a pack rule's own guidance ("" for the DfE rules: see validate/guidance.py)
 
 
 class Tally(NamedTuple):
@@ -351,7 +351,7 @@ def validate(
                     message=info.message,
                     severity=info.severity,
                     pack=rule.pack,
-                    guidance=rule.guidance,
+                    pack_guidance=rule.guidance,
                 )
             )
         else:
@@ -373,7 +373,7 @@ def validate(
                     message=info.message,
                     severity=info.severity,
                     pack=rule.pack,
-                    guidance=rule.guidance,
+                    pack_guidance=rule.guidance,
                 )
             )
             continue

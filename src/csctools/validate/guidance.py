@@ -2,8 +2,8 @@
 
 Hand-written guidance is shipped as data beside each return's catalogue (`rules/<return>/guidance.yaml`); every
 other rule gets guidance built from its DfE message and fields, marked `written=False` so reports can say so.
-Packs add guidance for their own rules in the rule records (`guidance:`); the engine keeps it on each outcome and
-`rule_guidance` gives it as what to check.
+Packs add guidance for their own rules in the rule records (`guidance:`); the engine keeps it on each outcome
+(`pack_guidance`) and `rule_guidance` gives it as what to check.
 """
 
 from __future__ import annotations
@@ -78,4 +78,4 @@ def rule_guidance(dataset: str, code: str, message: str = "", pack_guidance: str
 
 def pack_guidance_of(outcomes: Iterable[Outcome]) -> dict[str, str]:
     """The guidance of each pack rule of a validation's outcomes, by code (only those that have some)."""
-    return {o.code: o.guidance for o in outcomes if o.pack and o.guidance}
+    return {o.code: o.pack_guidance for o in outcomes if o.pack and o.pack_guidance}

@@ -95,7 +95,9 @@ def rule_sections(
         sections.append(
             {
                 **item,
-                "guidance": rule_guidance(result.dataset, code, str(item["message"]), str(item.get("guidance", ""))),
+                "guidance": rule_guidance(
+                    result.dataset, code, str(item["message"]), str(item.get("pack_guidance") or "")
+                ),
                 "examples": examples_of_rule,
                 "more": max(0, int(str(item["failures"])) - len(examples_of_rule)),
             }

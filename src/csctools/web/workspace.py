@@ -591,7 +591,7 @@ def guidance_of(result: ValidationResult) -> dict[str, dict[str, object]]:
     found = {}
     for outcome in result.outcomes:
         if outcome.failures:
-            about = rule_guidance(result.dataset, outcome.code, outcome.message, outcome.guidance)
+            about = rule_guidance(result.dataset, outcome.code, outcome.message, outcome.pack_guidance)
             if about is not None:
                 found[outcome.code] = dict(about._asdict())
     return found
