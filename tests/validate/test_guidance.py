@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from lxml import html as lxml_html
@@ -154,3 +155,8 @@ def test_a_pack_rules_guidance_is_in_the_xlsx_and_the_html(tmp_path: Path) -> No
     said = " ".join(section.xpath('.//div[@class="guidance"]')[0].text_content().split())
     checks = "What to check: Ask the team which placement the child is in and record its code."
     assert said == f"What it means: placement type ZZ {checks}"
+    write_report(result, data, tmp_path / "r.json")  # the JSON report: each failing rule's guidance
+    kept = json.loads((tmp_path / "r.json").read_text("utf-8"))["guidance"]
+    assert set(kept) == {o.code for o in result.outcomes if o.failures} >= {"T-GD01", "146"}
+    assert kept["T-GD01"]["check"] == checks.removeprefix("What to check: ") and kept["T-GD01"]["written"]
+    assert kept["146"] == dict(written_guidance("ssda903")["146"]._asdict())  # PLACE ZZ is no placement code

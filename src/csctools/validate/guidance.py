@@ -16,7 +16,7 @@ from csctools.package_data import PACKAGE_DIR
 from csctools.validate.catalogue import RuleInfo, catalogue
 
 if TYPE_CHECKING:
-    from csctools.validate.engine import Outcome
+    from csctools.validate.engine import Outcome, ValidationResult
 
 KEYS = ("meaning", "causes", "check")
 
@@ -79,3 +79,15 @@ def rule_guidance(dataset: str, code: str, message: str = "", pack_guidance: str
 def pack_guidance_of(outcomes: Iterable[Outcome]) -> dict[str, str]:
     """The guidance of each pack rule of a validation's outcomes, by code (only those that have some)."""
     return {o.code: o.pack_guidance for o in outcomes if o.pack and o.pack_guidance}
+
+
+def guidance_of(result: ValidationResult) -> dict[str, dict[str, object]]:
+    """The guidance of each rule that failed or raised queries, by code, as every report gives it: what the rule
+    means, its common causes and what to check (a pack rule: its own guidance, when its pack gives one)."""
+    found = {}
+    for outcome in result.outcomes:
+        if outcome.failures:
+            about = rule_guidance(result.dataset, outcome.code, outcome.message, outcome.pack_guidance)
+            if about is not None:
+                found[outcome.code] = dict(about._asdict())
+    return found

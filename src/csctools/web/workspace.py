@@ -31,7 +31,7 @@ from csctools.validate.engine import (
     failures_of,
 )
 from csctools.validate.export import CSV_COLUMNS, FORMATS, accepted_rows, summary, write_report
-from csctools.validate.guidance import rule_guidance
+from csctools.validate.guidance import guidance_of
 from csctools.validate.registry import Registry
 from csctools.validate.run import DATASETS, authority_in_return, validate_return
 from csctools.validate.since import Changes, changes
@@ -583,18 +583,6 @@ ASKS = {
     "previous": NEED_WORDS["prev_year"],
     "providers": NEED_WORDS["ofsted_provider_lists"],
 }
-
-
-def guidance_of(result: ValidationResult) -> dict[str, dict[str, object]]:
-    """The guidance of each rule that failed or raised queries, by code, as every report gives it: what the rule
-    means, its common causes and what to check (a pack rule: its own guidance, when its pack gives one)."""
-    found = {}
-    for outcome in result.outcomes:
-        if outcome.failures:
-            about = rule_guidance(result.dataset, outcome.code, outcome.message, outcome.pack_guidance)
-            if about is not None:
-                found[outcome.code] = dict(about._asdict())
-    return found
 
 
 def not_run(result: ValidationResult) -> list[dict[str, object]]:
