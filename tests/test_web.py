@@ -14,11 +14,15 @@ from typing import Any
 
 import pytest
 from python_calamine import CalamineWorkbook
+from typer.testing import CliRunner
 
+from csctools.cli.main import app
 from csctools.read import read_files
 from csctools.reference.authorities import find_authority
 from csctools.synth.generate import SynthOptions, generate
+from csctools.validate.guidance import guidance
 from csctools.validate.run import validate_return
+from csctools.validate.worklist import code_order
 from csctools.web import workspace
 from csctools.web.server import TOKEN_HEADER, CscServer
 from csctools.years import CollectionYear
@@ -113,6 +117,15 @@ def test_upload_validate_browse_and_download(server: CscServer, returns: Path) -
     assert {c["child_id"] for c in results["children"]} == set(expected.errors["child_id"].drop_nulls().to_list())
     with_errors = [c["errors"] > 0 for c in results["children"]]
     assert with_errors == sorted(with_errors, reverse=True)  # children with errors before those with only queries
+
+    # the guidance every report gives, for each rule with failures: what it means, its causes, what to check
+    failing = {o.code for o in expected.outcomes if o.failures}
+    listed = [r["code"] for r in results["rules"]]
+    assert listed == sorted(listed, key=code_order) and listed.index("101") < listed.index("1001")  # as people read
+    assert set(results["guidance"]) == failing
+    for code, about in results["guidance"].items():
+        written = guidance("ssda903", code)
+        assert written is not None and about == dict(written._asdict())
 
     child = results["children"][0]
     _, detail, _ = call(server, "GET", f"/api/child?id={child['child_id']}")
@@ -250,3 +263,59 @@ def test_a_missing_column_on_the_page(server: CscServer, returns: Path, tmp_path
     assert "102" in reasons["needs column DOB (missing from this year's Header file)"]
     assert results["error_count"] > 0  # the other rules ran and found the injected errors
     assert call(server, "GET", "/api/status")[1]["results"] is True
+
+
+def test_reports_and_a_childs_suggestions_use_the_provider_list_and_last_year(
+    server: CscServer, returns: Path, tmp_path: Path
+) -> None:
+    """With last year's files and the provider list added, the page's XLSX is the one `csc validate --previous
+    --providers` writes (suggestions from the list, last year beside the summary), and a child's history offers
+    the same suggestion: a placement postcode changed away from the provider's gets the provider's back."""
+    this_year = sorted((returns / "errors" / "383" / "2025_26" / "ssda903").glob("*.csv"))
+    last_year = sorted((returns / "clean" / "383" / "2024_25" / "ssda903").glob("*.csv"))
+    providers = returns / "errors" / "383" / "ofsted_providers.xlsx"
+    episodes = next(p for p in this_year if p.name.endswith("episodes.csv"))
+    lines = episodes.read_text("utf-8").split("\n")
+    header = lines[0].split(",")
+    place, home, postcode, urn = (header.index(c) for c in ("PLACE", "HOME_POST", "PL_POST", "URN"))
+    row, cells = next(  # a children's home placement whose postcode is the provider's (221 passes on it)
+        (number, cells)
+        for number, cells in enumerate((line.split(",") for line in lines), start=1)
+        if number > 1
+        and len(cells) == len(header)
+        and cells[place] == "K2"
+        and cells[urn].startswith("SC")
+        and cells[home]
+        and cells[home] != cells[postcode]
+    )
+    providers_postcode, cells[postcode] = cells[postcode], cells[home]  # now the child's home postcode
+    lines[row - 1] = ",".join(cells)
+    changed = tmp_path / "this"
+    changed.mkdir()
+    for path in this_year:
+        (changed / path.name).write_bytes(path.read_bytes())
+    (changed / episodes.name).write_text("\n".join(lines), "utf-8")
+    this_year = sorted(changed.glob("*.csv"))
+    for path in [*this_year, providers]:
+        assert upload(server, "current", path)[0] == 200
+    for path in last_year:
+        assert upload(server, "previous", path)[0] == 200
+    results = run_validation(server)
+
+    cli = tmp_path / "cli.xlsx"
+    arguments = ["validate", "903", *map(str, this_year), "--previous", *map(str, last_year), "--la", "383"]
+    CliRunner().invoke(app, [*arguments, "--providers", str(providers), "-o", str(cli)])
+    page = tmp_path / "page.xlsx"
+    page.write_bytes(call(server, "GET", "/api/report.xlsx")[1])
+    for sheet in ("Errors", "Children", "Summary"):
+        made = [CalamineWorkbook.from_path(str(p)).get_sheet_by_name(sheet).to_python() for p in (page, cli)]
+        assert [r for r in made[0] if r[0] != "run date"] == [r for r in made[1] if r[0] != "run date"], sheet
+    summary = CalamineWorkbook.from_path(str(page)).get_sheet_by_name("Summary").to_python()
+    assert next([c for c in r if c] for r in summary if r[0] == "the return") == ["the return", "2025/26", "2024/25"]
+
+    child = cells[0]
+    wanted = {"rule_code": "221", "field": "PL_POST", "row_number": row, "source_file": episodes.name}
+    _, detail, _ = call(server, "GET", f"/api/child?id={child}")
+    (hint,) = [s for s in detail["suggestions"] if {k: s[k] for k in wanted} == wanted]
+    assert hint["suggested"] == providers_postcode and hint["value"] == cells[home]
+    assert any(c["child_id"] == child and "221" in c["rules"] for c in results["children"])

@@ -19,6 +19,7 @@ from python_calamine import CalamineWorkbook
 from csctools.read import read_files
 from csctools.reference.authorities import find_authority
 from csctools.synth.generate import SynthOptions, generate
+from csctools.validate.guidance import guidance
 from csctools.validate.run import validate_return
 from csctools.web.server import CscServer
 from csctools.years import CollectionYear
@@ -137,6 +138,16 @@ def test_upload_validate_open_child_download(server: CscServer, returns: Path, t
         shown_rules = set(page.locator("#rules tbody tr td:first-child").all_inner_texts())
         assert shown_rules == {o.code for o in expected.outcomes if o.failures}  # errors and queries
         assert f"{expected.query_count} queries in" in headline, headline
+        # each rule's guidance is folded under its message; opened by keyboard it says what to check
+        code = page.locator("#rules tbody tr td:first-child").first.inner_text()
+        about = guidance("ssda903", code)
+        assert about is not None
+        folded = page.locator("#rules tbody tr").first.locator("details.guidance")
+        expect(folded.locator("summary")).to_have_text(f"Guidance for {code}")
+        folded.locator("summary").focus()
+        page.keyboard.press("Enter")
+        expect(folded).to_have_attribute("open", "")
+        expect(folded).to_contain_text(f"What to check: {about.check}")
         children = set(expected.errors["child_id"].drop_nulls().to_list())
         assert page.locator("#children tbody tr").count() == len(children)
 
@@ -148,6 +159,7 @@ def test_upload_validate_open_child_download(server: CscServer, returns: Path, t
         errors_of_child = expected.errors.filter(expected.errors["child_id"] == child_id)
         lines = errors_of_child.select("rule_code", "source_file", "row_number").unique().height  # a rule per row
         assert page.locator("#child ul.failures > li").count() == lines
+        assert page.locator("#child ul.failures > li .check").count() == lines  # each says what to check
         cells = errors_of_child.filter(pl.col("row_number").is_not_null()).select("source_file", "row_number", "field")
         assert page.locator("#child td.flagged").count() == cells.unique().height
         if os.environ.get("CSCTOOLS_SCREENSHOT"):  # to look at the page by eye

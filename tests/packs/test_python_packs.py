@@ -108,6 +108,11 @@ def test_a_python_pack_asked_for_runs_through_the_same_registry_and_engine(acme:
     ]
     outcomes = {o.code: (o.status, o.failures, o.pack) for o in result.outcomes if o.code.startswith("ACME")}
     assert outcomes == {"ACME-01": ("raised queries", 1, acme), "ACME-02": ("failed", 1, acme)}
+    guidance = {o.code: o.pack_guidance for o in result.outcomes if o.code.startswith("ACME")}  # shown in the reports
+    assert guidance == {
+        "ACME-01": "Every placement needs a postcode for the sufficiency report.",  # given as guidance=
+        "ACME-02": "Header rows of children with no episode.",  # the function's docstring
+    }
     used = [p for p in result.packs if p.name == acme]
     assert [(p.version, p.source, len(p.content_hash)) for p in used] == [("1.2", "Python package acme_checks", 64)]
 

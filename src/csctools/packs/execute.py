@@ -163,7 +163,7 @@ def _query_check(local: LocalRule) -> Rule:
 def _rule(local: LocalRule, check: Check) -> Rule:
     tags = frozenset({local.pack, *local.tags})
     check.__doc__ = local.guidance or local.info.message
-    return Rule(local.dataset, local.info, check, local.info.needs, local.pack, tags)
+    return Rule(local.dataset, local.info, check, local.info.needs, local.pack, tags, local.guidance)
 
 
 def compile_rules(rules: list[LocalRule]) -> list[Rule]:

@@ -123,8 +123,9 @@ class PythonPack:
         every = range(FIRST_YEAR, LAST_YEAR + 1)  # the years of the data model
         info = RuleInfo(code, message, tables, fields, frozenset(needs), frozenset(years or every), severity)
         tags = frozenset({self.name})
-        rule = Rule(dataset, info, check, info.needs, self.name, tags)
-        self.rules.append(PythonRule(rule, guidance or (check.__doc__ or "").strip(), tuple(examples)))
+        guidance = guidance or (check.__doc__ or "").strip()
+        rule = Rule(dataset, info, check, info.needs, self.name, tags, guidance)
+        self.rules.append(PythonRule(rule, guidance, tuple(examples)))
 
     def content_hash(self) -> str:
         """sha256 of the source of the module that made the pack (what its rules run), with name and version."""

@@ -65,6 +65,7 @@ class Outcome(NamedTuple):
     cells: int = 0  # rows of the error table: the cells those failures point at
     accepted: int = 0  # cells of accepted queries (not in `failures`)
     pack: str = ""  # "" for the built-in DfE rules
+    pack_guidance: str = ""  # a pack rule's own guidance ("" for the DfE rules: see validate/guidance.py)
 
 
 class Tally(NamedTuple):
@@ -343,7 +344,15 @@ def validate(
         if missing:
             reason = "needs " + " and ".join(missing)
             outcomes.append(
-                Outcome(rule.code, NOT_RUN, reason=reason, message=info.message, severity=info.severity, pack=rule.pack)
+                Outcome(
+                    rule.code,
+                    NOT_RUN,
+                    reason=reason,
+                    message=info.message,
+                    severity=info.severity,
+                    pack=rule.pack,
+                    pack_guidance=rule.guidance,
+                )
             )
         else:
             to_run.append(rule)
@@ -364,6 +373,7 @@ def validate(
                     message=info.message,
                     severity=info.severity,
                     pack=rule.pack,
+                    pack_guidance=rule.guidance,
                 )
             )
             continue
@@ -371,7 +381,9 @@ def validate(
         cells = sum(frame.height for frame in found)
         failures = failures_of(pl.concat(found)).height if cells else 0
         status = PASSED if not failures else FAILED if info.severity == ERROR else QUERIED
-        outcomes.append(Outcome(rule.code, status, failures, "", info.message, info.severity, cells, pack=rule.pack))
+        outcomes.append(
+            Outcome(rule.code, status, failures, "", info.message, info.severity, cells, 0, rule.pack, rule.guidance)
+        )
     implemented = {r.code for r in rules}
     for code, info in catalogue(dataset.name).items():
         if year.end in info.years and code not in implemented and code not in registry.left_out:

@@ -11,6 +11,7 @@ import polars as pl
 from csctools.io.result import ReturnData, rejected_rows
 from csctools.validate.accepted import ACCEPTED_COLUMNS
 from csctools.validate.engine import ValidationResult
+from csctools.validate.guidance import guidance_of
 
 CSV_COLUMNS = ("rule_code", "severity", "table", "row_number", "child_id", "field", "value", "message", "source_file")
 FORMATS = {".csv": "csv", ".json": "json", ".xlsx": "xlsx", ".html": "html", ".htm": "html"}
@@ -110,6 +111,7 @@ def write_json(result: ValidationResult, data: ReturnData, path: Path) -> None:
         "notes": result.notes,
         "rule_counts": result.counts(),
         "rules": summary(result),
+        "guidance": guidance_of(result),  # of each rule with failures: meaning, causes, check, written
         "structural_problems": [p._asdict() for p in data.problems],
         "rejected_rows": [e._asdict() for e in rejected_rows(data.files)],
         "errors": with_context(result).to_dicts(),

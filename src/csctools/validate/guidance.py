@@ -2,16 +2,21 @@
 
 Hand-written guidance is shipped as data beside each return's catalogue (`rules/<return>/guidance.yaml`); every
 other rule gets guidance built from its DfE message and fields, marked `written=False` so reports can say so.
-Packs add guidance for their own rules in the rule records.
+Packs add guidance for their own rules in the rule records (`guidance:`); the engine keeps it on each outcome
+(`pack_guidance`) and `rule_guidance` gives it as what to check.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import cache
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from csctools.package_data import PACKAGE_DIR
 from csctools.validate.catalogue import RuleInfo, catalogue
+
+if TYPE_CHECKING:
+    from csctools.validate.engine import Outcome, ValidationResult
 
 KEYS = ("meaning", "causes", "check")
 
@@ -59,3 +64,30 @@ def guidance(dataset: str, code: str) -> Guidance | None:
         return written
     info = catalogue(dataset).get(code)
     return _from_message(info) if info is not None else None
+
+
+def rule_guidance(dataset: str, code: str, message: str = "", pack_guidance: str = "") -> Guidance | None:
+    """Guidance for any rule a validation ran: the DfE's (above), else a pack rule's own guidance (what to check),
+    written by the pack's author; None for a pack rule without any."""
+    found = guidance(dataset, code)
+    if found is not None:
+        return found
+    text = " ".join(pack_guidance.split())
+    return Guidance(code, message, "", text, True) if text else None
+
+
+def pack_guidance_of(outcomes: Iterable[Outcome]) -> dict[str, str]:
+    """The guidance of each pack rule of a validation's outcomes, by code (only those that have some)."""
+    return {o.code: o.pack_guidance for o in outcomes if o.pack and o.pack_guidance}
+
+
+def guidance_of(result: ValidationResult) -> dict[str, dict[str, object]]:
+    """The guidance of each rule that failed or raised queries, by code, as every report gives it: what the rule
+    means, its common causes and what to check (a pack rule: its own guidance, when its pack gives one)."""
+    found = {}
+    for outcome in result.outcomes:
+        if outcome.failures:
+            about = rule_guidance(result.dataset, outcome.code, outcome.message, outcome.pack_guidance)
+            if about is not None:
+                found[outcome.code] = dict(about._asdict())
+    return found

@@ -18,7 +18,7 @@ from csctools import __version__
 from csctools.io.result import ReturnData, rejected_rows
 from csctools.validate.engine import FAILED, QUERIED, ValidationResult, failures_of, headline
 from csctools.validate.export import accepted_rows, summary
-from csctools.validate.guidance import guidance
+from csctools.validate.guidance import rule_guidance
 from csctools.validate.return_summary import NOTES, breakdowns, return_summary
 from csctools.validate.worklist import by_table, children, code_order, failure_index, short_file, tally_of, with_fields
 
@@ -95,7 +95,9 @@ def rule_sections(
         sections.append(
             {
                 **item,
-                "guidance": guidance(result.dataset, code),
+                "guidance": rule_guidance(
+                    result.dataset, code, str(item["message"]), str(item.get("pack_guidance") or "")
+                ),
                 "examples": examples_of_rule,
                 "more": max(0, int(str(item["failures"])) - len(examples_of_rule)),
             }

@@ -46,6 +46,7 @@ class Rule(NamedTuple):
     needs: frozenset[str]
     pack: str = ""  # the pack the rule comes from ("" for the built-in DfE rules)
     tags: frozenset[str] = frozenset()  # for --only/--skip, beside the code, the pack name, severity and tables
+    guidance: str = ""  # a pack rule's own guidance (the DfE rules' is in rules/<return>/guidance.yaml)
 
     @property
     def code(self) -> str:

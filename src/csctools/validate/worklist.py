@@ -9,7 +9,7 @@ from pathlib import Path
 import polars as pl
 
 from csctools.validate.engine import FAILURE_KEY, Tally, ValidationResult
-from csctools.validate.guidance import guidance
+from csctools.validate.guidance import pack_guidance_of, rule_guidance
 from csctools.validate.suggest import suggest
 
 FAILURE_COLUMNS = (
@@ -42,12 +42,15 @@ def ordered_codes(codes: list[str]) -> list[str]:
     return sorted(codes, key=code_order)
 
 
-def check_text(dataset: str, codes: list[str], messages: dict[str, str]) -> pl.DataFrame:
-    """What to check for each rule code: the DfE guidance, else (a pack's rule) its message."""
+def check_text(
+    dataset: str, codes: list[str], messages: dict[str, str], pack_guidance: dict[str, str] | None = None
+) -> pl.DataFrame:
+    """What to check for each rule code: the DfE guidance, else (a pack's rule) its own guidance, else its message."""
     checks = []
     for code in codes:
-        found = guidance(dataset, code)
-        checks.append(found.check if found is not None else messages.get(code, ""))
+        message = messages.get(code, "")
+        found = rule_guidance(dataset, code, message, (pack_guidance or {}).get(code, ""))
+        checks.append(found.check if found is not None else message)
     return pl.DataFrame({"rule_code": codes, "check": checks}, schema={"rule_code": pl.String, "check": pl.String})
 
 
@@ -60,13 +63,13 @@ def suggestions(result: ValidationResult, providers: pl.DataFrame | None) -> pl.
     )
 
 
-def rule_facts(errors: pl.DataFrame, dataset: str) -> pl.DataFrame:
+def rule_facts(errors: pl.DataFrame, dataset: str, pack_guidance: dict[str, str] | None = None) -> pl.DataFrame:
     """Per rule code of the error table: severity, message, what to check and its place in code order."""
     facts = errors.select("rule_code", "severity", "message").unique("rule_code", keep="first")
     codes = ordered_codes(facts["rule_code"].to_list())
     messages = dict(facts.select("rule_code", "message").iter_rows())
     order = pl.DataFrame({"rule_code": codes, "_order": list(range(len(codes)))})
-    return facts.join(check_text(dataset, codes, messages), on="rule_code").join(order, on="rule_code")
+    return facts.join(check_text(dataset, codes, messages, pack_guidance), on="rule_code").join(order, on="rule_code")
 
 
 INDEX_KEYS = ["_order", "table", "source_file", "row_number", "child_id"]
@@ -94,7 +97,7 @@ def failure_index(result: ValidationResult) -> pl.DataFrame:
     errors = result.errors
     if errors.is_empty():
         return _empty_failures().drop("fields", "suggested")
-    facts = rule_facts(errors, result.dataset)
+    facts = rule_facts(errors, result.dataset, pack_guidance_of(result.outcomes))
     order = dict(facts.select("rule_code", "_order").iter_rows())
     return (
         _keyed(errors.select(list(FAILURE_KEY)), order)
@@ -145,7 +148,7 @@ def failures(result: ValidationResult, providers: pl.DataFrame | None = None) ->
     errors = result.errors
     if errors.is_empty():
         return _empty_failures()
-    facts = rule_facts(errors, result.dataset)
+    facts = rule_facts(errors, result.dataset, pack_guidance_of(result.outcomes))
     order = dict(facts.select("rule_code", "_order").iter_rows())
     grouped = (
         _keyed(errors, order)

@@ -31,9 +31,12 @@ from csctools.validate.engine import (
     failures_of,
 )
 from csctools.validate.export import CSV_COLUMNS, FORMATS, accepted_rows, summary, write_report
+from csctools.validate.guidance import guidance_of
 from csctools.validate.registry import Registry
 from csctools.validate.run import DATASETS, authority_in_return, validate_return
 from csctools.validate.since import Changes, changes
+from csctools.validate.suggest import suggest
+from csctools.validate.worklist import code_order, ordered_codes
 from csctools.web.edits import Edit, EditRefused, corrected_zip, edit_csv, make_edit, what_it_holds
 from csctools.web.folders import OwnedFolder, private_folder, write_private
 from csctools.web.history import child_history
@@ -69,6 +72,7 @@ class Outcome:
     previous: ReturnData | None = None
     since: Changes | None = None  # against the run before, on this page
     settings: Path | None = None  # the settings file the run used (switching off and accepting write to it)
+    providers: pl.DataFrame | None = None  # the Ofsted provider list the run used (its reports suggest from it)
 
 
 Reads = tuple[list[ReturnData], list[FileReport]]
@@ -441,7 +445,7 @@ class Workspace:
         try:
             assert data.year is not None
             result = validate_return(data, data.year, authority, previous, providers, progress, registry)
-            outcome = Outcome(result, data, previous, settings=settings)
+            outcome = Outcome(result, data, previous, settings=settings, providers=providers)
         except BaseException as error:  # a native panic is a BaseException too; the server keeps working
             log.exception("validation failed")
             failure = f"the validation stopped because of a fault in csctools ({type(error).__name__})"
@@ -461,6 +465,8 @@ class Workspace:
         outcome = self._outcome()
         errors = outcome.result.errors
         tally = outcome.result.tally()
+        codes = ordered_codes(errors["rule_code"].unique().to_list())
+        order = dict(zip(codes, range(len(codes)), strict=True))  # rule codes as people read them: 103 < 1001
         children = (
             failures_of(errors)  # one per rule and record, as every report counts
             .filter(pl.col("child_id").is_not_null())
@@ -468,7 +474,10 @@ class Workspace:
             .agg(
                 (pl.col("severity") == "error").sum().alias("errors"),
                 (pl.col("severity") != "error").sum().alias("queries"),
-                pl.col("rule_code").unique().sort().alias("rules"),
+                pl.col("rule_code")
+                .sort_by(pl.col("rule_code").replace_strict(order))
+                .unique(maintain_order=True)
+                .alias("rules"),
                 pl.col("table").unique().sort().alias("tables"),
             )
             .sort(pl.col("errors") == 0, "child_id")  # children with errors before those with only queries
@@ -484,7 +493,7 @@ class Workspace:
             "children_count": tally.children,
             "absent_tables": list(outcome.result.absent_tables),
             "rule_counts": outcome.result.counts(),
-            "rules": summary(outcome.result),
+            "rules": sorted(summary(outcome.result), key=lambda rule: code_order(str(rule["code"]))),  # 101 < 1001
             "children": children.to_dicts(),
             "return_level": errors.filter(pl.col("child_id").is_null()).select(CSV_COLUMNS).to_dicts(),
             "problems": [self._short(p.describe()) for p in outcome.data.problems],
@@ -492,6 +501,7 @@ class Workspace:
                 self._short(p.describe()) for p in outcome.data.problems if p.severity is Severity.ERROR
             ],
             "not_run": not_run(outcome.result),
+            "guidance": guidance_of(outcome.result),
             "since": outcome.since.describe() if outcome.since else None,
             "changes": outcome.since._asdict() if outcome.since else None,
             "corrections": self.corrections(),
@@ -515,11 +525,13 @@ class Workspace:
         for item in rows:
             item["role"] = roles.get(str(item["file"]), "current")
         elsewhere = errors.filter(pl.col("row_number").is_null())  # the child or the return, not one row
+        found = suggest(errors, outcome.result.tables, outcome.providers, outcome.result.dataset)
         return {
             "child_id": child_id,
             "errors": errors.select(CSV_COLUMNS).to_dicts(),
             "rows": rows,
             "not_in_a_row": elsewhere.select(CSV_COLUMNS).to_dicts(),
+            "suggestions": found.with_columns(pl.col("source_file").str.replace(r"^.*[/\\]", "")).to_dicts(),  # name
         }
 
     @staticmethod
@@ -536,7 +548,7 @@ class Workspace:
         folder = private_folder(self.data, "reports-")
         try:
             path = folder / name
-            write_report(outcome.result, outcome.data, path)
+            write_report(outcome.result, outcome.data, path, outcome.providers, outcome.previous)  # as the CLI
             return path.read_bytes(), name
         finally:
             shutil.rmtree(folder, ignore_errors=True)
@@ -583,7 +595,7 @@ def not_run(result: ValidationResult) -> list[dict[str, object]]:
         {
             "status": status,
             "reason": reason,
-            "codes": codes,
+            "codes": ordered_codes(codes),
             "needs": [k for k, words in ASKS.items() if words in reason],
         }
         for (status, reason), codes in groups.items()

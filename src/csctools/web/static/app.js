@@ -281,7 +281,7 @@ function render() {
   rulesBody.replaceChildren();
   for (const item of results.rules) {
     if (!item.failures || (rule && item.code !== rule) || (severity && item.severity !== severity)) continue;
-    rulesBody.appendChild(row([item.code, packOf(item), item.severity, item.failures, item.children, item.message]));
+    rulesBody.appendChild(row([item.code, packOf(item), item.severity, item.failures, item.children, withGuidance(item)]));
   }
   renderOutcomes();
   const childrenBody = $("#children tbody");
@@ -299,6 +299,27 @@ function render() {
     tr.dataset.child = child.child_id;
     childrenBody.appendChild(tr);
   }
+}
+
+function withGuidance(rule) {
+  // The rule's message, then its guidance (what it means, common causes, what to check) folded under it.
+  const about = results.guidance[rule.code];
+  if (!about) return rule.message;
+  const holder = element("div");
+  holder.appendChild(element("span", rule.message));
+  const more = element("details", null, { class: "guidance" });
+  more.appendChild(element("summary", `Guidance for ${rule.code}`));
+  if (about.meaning !== rule.message) more.appendChild(guidanceLine("What it means:", about.meaning));
+  if (about.causes) more.appendChild(guidanceLine("Common causes:", about.causes));
+  more.appendChild(guidanceLine("What to check:", about.check));
+  holder.appendChild(more);
+  return holder;
+}
+
+function guidanceLine(label, text) {
+  const line = element("p");
+  line.append(element("b", label), ` ${text}`);
+  return line;
 }
 
 // --- every rule, switched off and accepted ----------------------------------------------------------------------
@@ -412,7 +433,7 @@ async function showChild(id, focus = true) {
     for (const error of detail.not_in_a_row) list.appendChild(element("li", `${error.rule_code} (${error.severity}): ${error.message}`));
     section.append(element("p", "Not about one row:"), list);
   }
-  for (const item of detail.rows) section.appendChild(historyRow(id, item));
+  for (const item of detail.rows) section.appendChild(historyRow(id, item, detail.suggestions));
   cell.appendChild(section);
   holder.appendChild(cell);
   if (opener) {
@@ -424,7 +445,7 @@ async function showChild(id, focus = true) {
   if (focus) $("#child-heading").focus();
 }
 
-function historyRow(childId, item) {
+function historyRow(childId, item, suggestions) {
   const box = element("div", null, { class: "history-row" + (item.failures.length ? " failing" : "") });
   const when = item.date ? `${item.date} (${item.date_column})` : "no date";
   box.appendChild(element("h5", `${when}: ${item.table}, ${item.year}, ${item.file} row ${item.row}`));
@@ -432,6 +453,12 @@ function historyRow(childId, item) {
     const list = element("ul", null, { class: "failures" });
     for (const failure of item.failures) {
       const line = element("li", `${failure.rule} (${failure.severity}) ${failure.fields.join(", ")}: ${failure.message} `);
+      const about = results.guidance[failure.rule];
+      if (about) line.appendChild(element("span", `What to check: ${about.check} `, { class: "check" }));
+      // a value the data show, never applied: the user edits the cell if they agree
+      for (const hint of suggestions.filter((s) => s.rule_code === failure.rule && s.source_file === item.file && s.row_number === item.row)) {
+        line.appendChild(element("span", `Suggested ${hint.field}: ${hint.suggested} (${hint.reason}). `, { class: "suggested" }));
+      }
       if (item.year === "this year") {
         line.appendChild(reasonForm("Accept", `Accept ${failure.rule} for child ${childId} row ${item.row}`, async (reason) => {
           const done = await post("/api/accept", { rule: failure.rule, child: childId, row: item.row, reason });
