@@ -149,6 +149,14 @@ def test_a_pack_rules_guidance_is_in_the_xlsx_and_the_html(tmp_path: Path) -> No
     header, rows = errors[0], [r for r in errors[1:] if r[0] == "T-GD01"]
     assert len(rows) == 1
     assert rows[0][header.index("what to check")] == "Ask the team which placement the child is in and record its code."
+    guidance_sheet = CalamineWorkbook.from_path(str(tmp_path / "r.xlsx")).get_sheet_by_name("Guidance").to_python()
+    named = {r[0]: dict(zip(guidance_sheet[0], r, strict=True)) for r in guidance_sheet[1:]}
+    assert set(named) == {o.code for o in result.outcomes if o.failures}
+    written_146 = written_guidance("ssda903")["146"]
+    assert (named["146"]["what it means"], named["146"]["common causes"]) == (written_146.meaning, written_146.causes)
+    assert named["146"]["guidance from"] == "csctools, written for this rule"
+    assert named["T-GD01"]["what to check"].startswith("Ask the team")
+    assert named["T-GD01"]["guidance from"] == "pack test-pack"
     write_report(result, data, tmp_path / "r.html")
     page = lxml_html.fromstring((tmp_path / "r.html").read_text(encoding="utf-8"))
     (section,) = page.xpath('//*[@id="rule-T-GD01"]')

@@ -73,7 +73,7 @@ def test_xlsx_work_list(validated: tuple[ValidationResult, ReturnData], tmp_path
     path = tmp_path / "r.xlsx"
     write_report(result, data, path)
     book = CalamineWorkbook.from_path(str(path))
-    assert book.sheet_names[:3] == ["Summary", "Errors", "Children"]
+    assert book.sheet_names[:4] == ["Summary", "Errors", "Children", "Guidance"]
     expected = failures_of(result.errors)
     assert expected.height > 40  # the injected errors, and the queries a synthetic return raises
 

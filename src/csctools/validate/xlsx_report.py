@@ -1,5 +1,6 @@
-"""The XLSX work list: Summary, Errors (one row per failure), Children, then a sheet per table with the failing
-cells flagged and commented. Sheets are capped where a person could not use more, and say so."""
+"""The XLSX work list: Summary, Errors (one row per failure), Children, Guidance (each failing rule's, in full),
+then a sheet per table with the failing cells flagged and commented. Sheets are capped where a person could not use
+more, and say so."""
 
 from __future__ import annotations
 
@@ -39,6 +40,16 @@ ERROR_HEADINGS = (
     "what to check",
     "suggested value (reason)",
 )
+GUIDANCE_HEADINGS = (
+    "rule",
+    "severity",
+    "failures",
+    "message",
+    "what it means",
+    "common causes",
+    "what to check",
+    "guidance from",
+)
 Format = Any  # xlsxwriter's Format
 
 
@@ -70,6 +81,7 @@ def write_xlsx(
     _summary_sheet(book, result, data, failed, bold, previous)
     _errors_sheet(book, failed, bold, wrap)
     _children_sheet(book, failed, bold)
+    _guidance_sheet(book, result, bold, wrap)
     _accepted_sheet(book, result, bold)
     _rejected_sheet(book, data, bold)
     messages = {o.code: o.message for o in result.outcomes}
@@ -205,6 +217,28 @@ def _errors_sheet(book: xlsxwriter.Workbook, failed: pl.DataFrame, bold: Format,
         sheet.set_column(column, column, width, wrap if width >= 40 else None)
     if shown.height < failed.height:
         sheet.write(last + 2, 0, shown_note(shown.height, failed.height), bold)
+
+
+def _guidance_sheet(book: xlsxwriter.Workbook, result: ValidationResult, bold: Format, wrap: Format) -> None:
+    """One row per rule that failed or raised queries, in code order: its plain-English guidance in full."""
+    from csctools.validate.guidance import guidance_of
+
+    found = guidance_of(result)
+    sheet = book.add_worksheet("Guidance")
+    sheet.write_row(0, 0, GUIDANCE_HEADINGS, bold)
+    failing = sorted((o for o in result.outcomes if o.failures), key=lambda o: code_order(o.code))
+    for row, outcome in enumerate(failing, start=1):
+        about = found.get(outcome.code, {})
+        if outcome.pack:
+            source = f"pack {outcome.pack}" if about else "none (the pack gives none)"
+        else:
+            source = "csctools, written for this rule" if about.get("written") else "the DfE message"
+        texts = (about.get(key, "") for key in ("meaning", "causes", "check"))
+        sheet.write_row(row, 0, (outcome.code, outcome.severity, outcome.failures, outcome.message, *texts, source))
+    _printable(sheet, len(GUIDANCE_HEADINGS))
+    sheet.autofilter(0, 0, len(failing), len(GUIDANCE_HEADINGS) - 1)
+    for column, width in enumerate((9, 8, 9, 45, 50, 45, 50, 22)):
+        sheet.set_column(column, column, width, wrap if width >= 40 else None)
 
 
 def _children_sheet(book: xlsxwriter.Workbook, failed: pl.DataFrame, bold: Format) -> None:
