@@ -56,10 +56,17 @@ class RawTable:
 MAX_COLUMNS = 500  # a header wider than this is no SSDA903 table (the widest has 24 columns)
 
 
-def read_csv_table(name: str, text: str, report: FileReport, data: bytes | None = None) -> RawTable | None:
+def read_csv_table(name: str, text: str | None, report: FileReport, data: bytes | None = None) -> RawTable | None:
     """Parse one 903 CSV; records structural problems and rejected rows in the report. `data`: the text as UTF-8
-    bytes when the caller has them (the file's own bytes), so they need not be made again."""
-    header_line = first_line(text)
+    bytes when the caller has them (the file's own bytes), so they need not be made again; `text` None: `data` is
+    ASCII, made into text only if the careful reader needs it (the usual file never is)."""
+    if text is None and data is None:
+        raise ValueError("read_csv_table needs the text or its bytes")
+
+    def whole_text() -> str:
+        return text if text is not None else (data or b"").decode("ascii")
+
+    header_line = first_line(text) if text is not None else _ascii_first_line(data or b"")
     if not header_line.strip():
         report.problems.append(Problem(name, "empty-file", "the file is empty (no header row)"))
         return None
@@ -87,7 +94,7 @@ def read_csv_table(name: str, text: str, report: FileReport, data: bytes | None 
         return None
     headers = header_line.split(",")
     if '"' in header_line:
-        header_record = next(csv_records(text))
+        header_record = next(csv_records(whole_text()))
         if header_record.fields is None:
             message = f"the header row cannot be read: {header_record.reason}"
             report.problems.append(Problem(name, "unreadable-header", message, row=1))
@@ -119,7 +126,7 @@ def read_csv_table(name: str, text: str, report: FileReport, data: bytes | None 
             pl.int_range(2, whole.height + 2, dtype=pl.Int64).alias(SOURCE_ROW),
         )
         return RawTable(table.name, table_data, tidy)
-    records = csv_records(text, len(headers))
+    records = csv_records(whole_text(), len(headers))
     next(records)  # the header
     kept, numbers = _keep_rows(records, len(headers), read)
     transposed = list(zip(*kept, strict=True)) if kept else [() for _ in headers]
@@ -130,22 +137,32 @@ def read_csv_table(name: str, text: str, report: FileReport, data: bytes | None 
 
 # A quote, a character Excel keeps in a cell, or \x1f (a space to str.strip, so to the careful reader's blank rows)
 UNUSUAL_BYTES = (b'"', b"\x0b", b"\x0c", b"\x1c", b"\x1d", b"\x1e", b"\x1f")
-UNUSUAL_UTF8 = ("\x85", "\u2028", "\u2029")  # the same beyond ASCII (str.splitlines would break a line at them)
+# The same beyond ASCII (str.splitlines would break a line at them), as UTF-8: U+0085, U+2028, U+2029
+UNUSUAL_UTF8 = ("\x85".encode(), "\u2028".encode(), "\u2029".encode())
 
 
-def _whole_rows(text: str, width: int, data: bytes | None = None) -> tuple[pl.DataFrame, Tidy] | None:
+def _ascii_first_line(data: bytes) -> str:
+    """`first_line` of ASCII bytes, decoding only that line."""
+    end = data.find(b"\n")
+    return first_line((data if end < 0 else data[:end]).decode("ascii"))
+
+
+def _whole_rows(text: str | None, width: int, data: bytes | None = None) -> tuple[pl.DataFrame, Tidy] | None:
     """The body of a plain CSV (one row per line, every row as wide as the header, none blank) parsed by polars as
     text, and what is known of its values; None when the file needs the careful row-by-row reader (quotes, odd
-    line breaks, blank or ragged rows). `data` is the text as UTF-8 (the file's own bytes when it is UTF-8).
+    line breaks, blank or ragged rows). `data` is the text as UTF-8 (the file's own bytes when it is UTF-8); `text`
+    is not needed when `data` is given.
 
-    The checks are single-byte scans of the bytes and vectorised ones on the parsed frame: no Python loop or
-    regular expression walks the text."""
-    data = text.encode("utf-8") if data is None else data
+    The checks are single-byte scans of the bytes (none copies them) and vectorised ones on the parsed frame: no
+    Python loop or regular expression walks the text."""
+    data = (text or "").encode("utf-8") if data is None else data
     # Lines may end CR LF (polars takes a CR before LF as part of the line end); a CR anywhere else is unusual.
     if b"\r" in data and data.count(b"\r") != data.count(b"\r\n"):
         return None
+    if any(mark in data for mark in UNUSUAL_BYTES):
+        return None
     ascii = data.isascii()
-    if any(mark in data for mark in UNUSUAL_BYTES) or (not ascii and any(mark in text for mark in UNUSUAL_UTF8)):
+    if not ascii and any(mark in data for mark in UNUSUAL_UTF8):  # valid UTF-8: its bytes are those characters
         return None
     try:
         frame = pl.read_csv(data, has_header=False, skip_rows=1, infer_schema=False, quote_char=None)
@@ -156,11 +173,15 @@ def _whole_rows(text: str, width: int, data: bytes | None = None) -> tuple[pl.Da
     if not frame.height or frame.width != width or data.count(b",") != (width - 1) * (frame.height + 1):
         return None  # some row is wider or narrower than the header (counted again by the careful reader)
     spaced, tabbed = b" " in data, b"\t" in data  # most files have no spaces at all, and no tabs
-    if _blank_rows(frame, spaced or tabbed or not ascii):
-        return None
+    if not ascii:
+        return None if _blank_rows(frame, True) else (frame, Tidy())
     padded = tabbed or (spaced and _space_at_edge(frame))  # ASCII: then polars and str agree on what a space is
-    values = data[data.find(b"\n") :]  # after the header
-    return frame, Tidy(trimmed=ascii and not padded, upper_case=ascii and values.upper() == values)
+    # A blank row's first cell is empty (null) or starts with a space or tab (then `padded`): most files have neither.
+    if (padded or frame.to_series(0).null_count()) and _blank_rows(frame, spaced or tabbed):
+        return None
+    # no lower-case letter (isupper: and some upper-case one; in the header too, so a lower-case header only costs
+    # the upper-casing it would have skipped)
+    return frame, Tidy(trimmed=not padded, upper_case=data.isupper())
 
 
 def _blank_rows(frame: pl.DataFrame, spaced: bool) -> bool:
@@ -444,6 +465,9 @@ def read_903_file(path: Path, data: bytes | None = None) -> tuple[FileReport, li
         except ReadError as error:
             report.problems.append(error.problem)
             return report, []
+    if content.isascii():  # the usual file: its bytes are its text, made into a str only if needed
+        table = read_csv_table(name, None, report, content)
+        return report, [table] if table else []
     try:
         text, encoding = decode(content)
     except TextProblem as error:
