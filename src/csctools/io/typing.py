@@ -79,6 +79,10 @@ NULL_TYPES = {
 }
 
 
+# Types a reader may already give a column, every value of it parsed (nothing to keep as raw text)
+READ_TYPES = {ColumnType.INTEGER: pl.Int64(), ColumnType.DATE: pl.Date()}
+
+
 def _dominant_date_format(values: pl.Series) -> str:
     """ISO when the first value looks like it, else dd/mm/yyyy; values in other formats are retried later."""
     sample = values.slice(0, 64).to_list()
@@ -127,7 +131,7 @@ def type_frame(
 ) -> pl.DataFrame:
     """Type every declared column of a frame of text; columns absent from the frame come out null. `tidy` says
     what the reader already knows of the text (then the trimming or upper-casing is skipped); an integer column the
-    reader already gave as Int64 is kept as it is.
+    reader already gave as Int64, or a date column as Date, is kept as it is.
 
     Each non-text column gets a `<column>_raw` companion holding the text of values that did not parse. One query
     types the whole table; dates not in a column's dominant format are parsed afterwards, only where it failed.
@@ -149,9 +153,9 @@ def _typing_plan(frame: pl.DataFrame, columns: tuple[Column, ...], keep: tuple[s
     schema = frame.schema
     for column in columns:
         present = column.name in frame.columns
-        if present and column.type is ColumnType.INTEGER and schema[column.name] == pl.Int64:
+        if present and READ_TYPES.get(column.type) == schema[column.name]:
             exprs += [pl.col(column.name), pl.lit(None, dtype=pl.String).alias(column.name + RAW_SUFFIX)]
-            continue  # already whole numbers (the CIN reader's ordinal ids)
+            continue  # already typed by the reader: whole numbers (the CIN reader's ordinal ids), dates (903 CSV)
         dated = present and column.type is ColumnType.DATE
         date_format = _dominant_date_format(frame[column.name]) if dated else ""
         exprs.extend(_column_exprs(column.name, column.type, present, date_format, tidy))
