@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import json
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import polars as pl
@@ -73,7 +74,7 @@ def detail(contents: list[tuple[Path, bytes]], repeat: int) -> dict[str, float]:
         kinds = {c.name: c.type for c in table.columns} if table else {}
         dated.append(tuple(i for i, h in enumerate(header) if kinds.get(h) is ColumnType.DATE))
     frames = [reader._parse(data, dates) for (_, data), dates in zip(contents, dated, strict=True)]
-    parts = {
+    parts: dict[str, Callable[[], object]] = {
         "parse (polars, dates as dates)": lambda: [
             reader._parse(d, t) for (_, d), t in zip(contents, dated, strict=True)
         ],
