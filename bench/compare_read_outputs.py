@@ -1,14 +1,16 @@
 """Outputs before and after a change to the readers: the typed tables, the read reports and the error tables.
 
 Usage: python bench/compare_read_outputs.py --before OLD/src [--after src] --out DIR
-       [--read FOLDER_OR_FILE ...]... [--validate-903 THIS LAST PROVIDERS] [--validate-cin FILE]
+       [--read FOLDER_OR_FILE ...]... [--read-each CORPUS]... [--validate-903 THIS LAST PROVIDERS]
+       [--validate-cin FILE]
 
 Each version runs in its own process (PYTHONPATH set to its src folder) and writes what it produced as files:
 every table of every return `read_files` gives (CSV: values, `_raw` companions, `_source`, `_row`, in the order
 read), the read reports as `csc inspect --json` prints them, the provider list (sorted by URN: its row order was
 never defined), and the error table of `csc validate ... -o errors.csv`; each version with an empty cache folder
-of its own. The two sets of files are then compared byte for byte; any difference is listed and the exit code is
-1.
+of its own. `--read-each CORPUS` reads every folder of CORPUS as a `read_files` call of its own, all in one
+process (`bench/damaged_903_corpus.py` makes such a corpus of damaged files). The two sets of files are then
+compared byte for byte; any difference is listed and the exit code is 1.
 """
 
 from __future__ import annotations
@@ -29,20 +31,28 @@ import polars as pl
 from csctools.cli.inspect import report_dict
 from csctools.read import read_files
 from csctools.reference.providers import read_providers
-out, inputs = Path(sys.argv[1]), [Path(p) for p in sys.argv[2:]]
-paths = [p for i in inputs for p in (sorted(x for x in i.rglob("*") if x.is_file()) if i.is_dir() else [i])]
-lists = [p for p in paths if p.name.startswith("ofsted_providers")]
-returns, others = read_files([p for p in paths if p not in lists])
-out.mkdir(parents=True, exist_ok=True)
-for number, data in enumerate(returns):
-    for name, frame in data.tables.items():
-        frame.write_csv(out / f"{number:02d}-{data.dataset}-{data.year}-{name}.csv".replace("/", "_"))
-reports = [report_dict(r) for data in returns for r in data.files] + [report_dict(r) for r in others]
-(out / "reports.json").write_text(json.dumps(reports, indent=1))
-for listing in lists:
-    frame = read_providers(listing).sort("URN")
-    joined = [pl.col(c).list.join(",") for c, t in frame.schema.items() if t == pl.List(pl.String)]
-    frame.with_columns(joined).write_csv(out / f"providers-{listing.stem}.csv")
+
+def read_into(out, inputs):
+    paths = [p for i in inputs for p in (sorted(x for x in i.rglob("*") if x.is_file()) if i.is_dir() else [i])]
+    lists = [p for p in paths if p.name.startswith("ofsted_providers")]
+    returns, others = read_files([p for p in paths if p not in lists])
+    out.mkdir(parents=True, exist_ok=True)
+    for number, data in enumerate(returns):
+        for name, frame in data.tables.items():
+            frame.write_csv(out / f"{number:02d}-{data.dataset}-{data.year}-{name}.csv".replace("/", "_"))
+    reports = [report_dict(r) for data in returns for r in data.files] + [report_dict(r) for r in others]
+    (out / "reports.json").write_text(json.dumps(reports, indent=1))
+    for listing in lists:
+        frame = read_providers(listing).sort("URN")
+        joined = [pl.col(c).list.join(",") for c, t in frame.schema.items() if t == pl.List(pl.String)]
+        frame.with_columns(joined).write_csv(out / f"providers-{listing.stem}.csv")
+
+out, inputs = Path(sys.argv[2]), [Path(p) for p in sys.argv[3:]]
+if sys.argv[1] == "each":  # every folder of one corpus read on its own
+    for case in sorted(p for p in inputs[0].iterdir() if p.is_dir()):
+        read_into(out / case.name, [case])
+else:
+    read_into(out, inputs)
 """
 
 
@@ -53,7 +63,10 @@ def run(version: str, src: str, out: Path, args: argparse.Namespace) -> None:
     csc = str(Path(sys.executable).with_name("csc"))
     for number, inputs in enumerate(args.read or []):
         target = out / version / f"read-{number}"
-        subprocess.run([sys.executable, "-c", READ_SCRIPT, str(target), *inputs], check=True, env=env)
+        subprocess.run([sys.executable, "-c", READ_SCRIPT, "one", str(target), *inputs], check=True, env=env)
+    for number, corpus in enumerate(args.read_each or []):
+        target = out / version / f"each-{number}"
+        subprocess.run([sys.executable, "-c", READ_SCRIPT, "each", str(target), corpus], check=True, env=env)
     if args.validate_903:
         this, last, providers = args.validate_903
         target = out / version / "validate-903.csv"
@@ -84,6 +97,7 @@ def main() -> None:
     parser.add_argument("--after", default=str(Path(__file__).parent.parent / "src"))
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--read", nargs="+", action="append", help="files or folders read as one `read_files` call")
+    parser.add_argument("--read-each", action="append", help="a folder whose every folder is read on its own")
     parser.add_argument("--validate-903", nargs=3, metavar=("THIS", "LAST", "PROVIDERS"))
     parser.add_argument("--validate-cin", metavar="FILE")
     args = parser.parse_args()

@@ -2,13 +2,15 @@
 `polars.read_csv` of the same bytes (issue 17).
 
 Usage: [PYTHONPATH=OTHER/src] POLARS_MAX_THREADS=1 python bench/phases_903_read.py [--children 100000] [--repeat 3]
+       [--detail]
 
 The files' bytes are read into memory first; then, `--repeat` times, each file is read into raw tables
 (`read_903_file`: detection, the plain-file checks, polars parsing the text), the files are placed in their years
 (`split_by_year`), each year's tables are typed (`assemble_903`), and the same bytes are read by a bare
 `pl.read_csv` (types inferred). Each step's CPU seconds are its lowest over the rounds. Running the script with
 PYTHONPATH set to another checkout's src folder times the code before a change on the same data; alternate the two
-a few times on a shared machine.
+a few times on a shared machine. `--detail` (this checkout only) also times the parts of the plain-file read on
+their own: polars parsing the bytes (dates as dates where the reader does so), the byte scans, the frame checks.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from __future__ import annotations
 import argparse
 import json
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import polars as pl
@@ -30,6 +33,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--children", type=int, default=100_000, help="the return bench_reader_limits.py made")
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--detail", action="store_true", help="also time the parts of the plain-file read")
     args = parser.parse_args()
     root = DATA / f"limits-903-{args.children}" / "383"
     folders = [root / "2025_26" / "ssda903", root / "2024_25" / "ssda903"]
@@ -53,6 +57,44 @@ def main() -> None:
         best = {step: min(best.get(step, seconds), seconds) for step, seconds in steps.items()}
     best["total"] = best["read"] + best["split"] + best["type"]
     print(json.dumps({step: round(seconds, 3) for step, seconds in best.items()}))
+    if args.detail:
+        print(json.dumps({step: round(seconds, 3) for step, seconds in detail(contents, args.repeat).items()}))
+
+
+def detail(contents: list[tuple[Path, bytes]], repeat: int) -> dict[str, float]:
+    """The lowest CPU seconds over the rounds of each part of `_whole_rows`, over every file."""
+    from csctools.datasets.ssda903 import read as reader
+    from csctools.datasets.ssda903.detect import match_table
+    from csctools.model import ColumnType
+
+    dated = []
+    for _, data in contents:
+        header = data[: data.find(b"\n")].decode().rstrip("\r").split(",")
+        table, _ = match_table(header)
+        kinds = {c.name: c.type for c in table.columns} if table else {}
+        dated.append(tuple(i for i, h in enumerate(header) if kinds.get(h) is ColumnType.DATE))
+    frames = [reader._parse(data, dates) for (_, data), dates in zip(contents, dated, strict=True)]
+    parts: dict[str, Callable[[], object]] = {
+        "parse (polars, dates as dates)": lambda: [
+            reader._parse(d, t) for (_, d), t in zip(contents, dated, strict=True)
+        ],
+        "CR and CR LF counts": lambda: [b"\r" in d and d.count(b"\r") == d.count(b"\r\n") for _, d in contents],
+        "comma count": lambda: [d.count(b",") for _, d in contents],
+        "other byte scans": lambda: [
+            (any(m in d for m in reader.UNUSUAL_BYTES), d.isascii(), b" " in d, b"\t" in d) for _, d in contents
+        ],
+        "upper-case check": lambda: [d.isupper() for _, d in contents],
+        "spaces at edges (files with spaces)": lambda: [
+            reader._space_at_edge(f) for f, (_, d) in zip(frames, contents, strict=True) if f is not None and b" " in d
+        ],
+    }
+    best: dict[str, float] = {}
+    for _ in range(repeat):
+        for name, work in parts.items():
+            start = time.process_time()
+            work()
+            best[name] = min(best.get(name, 1e9), time.process_time() - start)
+    return best
 
 
 if __name__ == "__main__":

@@ -122,6 +122,12 @@ PIECES = (
     "M",
     "m",
     "01/02/2015",
+    "2015-02-01",
+    "1/2/2015",
+    "31/02/2015",
+    "01/02/15",
+    "2015/02/01",
+    "01.02.2015",
     "WBRI",
     "\u00a0",
     "é",
@@ -135,7 +141,8 @@ PIECES = (
 def test_the_quick_reader_reads_as_the_careful_one(rows: list[list[str]]) -> None:
     """Any text the quick polars reader takes (it hands the rest to the careful row-by-row reader) gives the same
     tables, rows read and rejected rows as the careful reader: blank, short and long rows, spaces and tabs at the
-    edges of values, lower case, CR, CR LF and non-ASCII text."""
+    edges of values, lower case, CR, CR LF, non-ASCII text, and dates polars parses while it reads or leaves as
+    text (other formats, impossible days, two-digit years)."""
     from csctools.datasets.ssda903 import read as reader
 
     text = "CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,MC_DOB\n" + "".join("".join(row) for row in rows)

@@ -248,3 +248,36 @@ def test_plain_files_say_what_typing_may_skip(
     careful = reader.read_903([path]).tables["Header"]
     assert fast.equals(careful)
     assert fast["SEX"].to_list() == ["M", "F"] and fast["ETHNIC"].to_list() == ["WBRI", "WBRI"]
+
+
+@pytest.mark.parametrize(
+    ("dates", "read_as_dates"),
+    [
+        (["01/02/2015", "", "1/2/2016", " 03/04/2017"], True),  # day first; blank; one digit; a space before
+        (["2015-02-01", "2016-1-2", ""], True),  # year first
+        (["01-02-2015", "01/02/2016"], True),  # day first with dashes and slashes: one pattern to polars
+        (["2015/02/01", "2016/03/04"], True),
+        (["01/02/2015", "2016-03-04"], False),  # two patterns in one column: read again as text
+        (["01/02/15", "01/02/2016"], False),  # a two-digit year reads as the year 15: no date, kept as text
+        (["31/02/2015", "01/02/2016"], False),  # no such day
+        (["01/02/2015", "01/02/2016 00:00"], False),  # a time after the day
+        (["2015.02.01", "2016.03.04"], False),  # a full stop in the file: never read as dates by polars
+        (["01/02/2015 ", "01/02/2016"], False),  # a space after
+    ],
+)
+def test_dates_read_while_reading_type_as_the_careful_reader(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, dates: list[str], read_as_dates: bool
+) -> None:
+    """Dates polars parses as it reads the CSV give the typed table the careful reader gives (which types them
+    afterwards); a file where some value is no plain date is read as text, so that value is kept and reported."""
+    from csctools.datasets.ssda903 import read as reader
+
+    body = "".join(f"{100 + i},M,{day},WBRI,UN1,,{day}\r\n" for i, day in enumerate(dates))
+    path = write(tmp_path, "header.csv", HEADER + "\r\n" + body)
+    _, raws = reader.read_903_file(path)
+    assert (raws[0].data.schema["DOB"] == pl.Date) is read_as_dates
+    fast = reader.read_903([path])
+    monkeypatch.setattr(reader, "_whole_rows", lambda *_: None)
+    careful = reader.read_903([path])
+    assert fast.tables["Header"].equals(careful.tables["Header"])
+    assert fast.files[0].tables[0].unparsed_values == careful.files[0].tables[0].unparsed_values

@@ -55,3 +55,21 @@ def test_a_tables_year_ignores_its_latest_one_percent() -> None:
     assert year_of(1) == CollectionYear(2025)
     assert year_of(2) == CollectionYear(2026)
     assert dated_year(RawTable("Episodes", pl.DataFrame({"DECOM": ["junk"]}))) is None
+
+
+def test_a_tables_year_counts_the_dates_typing_reads() -> None:
+    """Dates in any format the typing reads count (dd-mm-yyyy, yyyy/mm/dd, dd.mm.yyyy), and a column the reader
+    already gave as dates counts as it is: the same year either way. A two-digit year is no date."""
+    import polars as pl
+
+    from csctools.datasets.ssda903.read import RawTable
+    from csctools.datasets.ssda903.years import dated_year
+
+    today = date(2026, 12, 1)
+    texts = ["01-06-2024", "2024/07/01", "01.08.2024", "01/02/25", None]
+    as_text = RawTable("Episodes", pl.DataFrame({"DECOM": texts}, schema={"DECOM": pl.String}))
+    days = [date(2024, 6, 1), date(2024, 7, 1), date(2024, 8, 1), None]
+    as_dates = RawTable("Episodes", pl.DataFrame({"DECOM": days}, schema={"DECOM": pl.Date}))
+    assert dated_year(as_text, today) == dated_year(as_dates, today) == CollectionYear(2025)
+    late = RawTable("Episodes", pl.DataFrame({"DECOM": ["01-06-2025"]}, schema={"DECOM": pl.String}))
+    assert dated_year(late, today) == CollectionYear(2026)

@@ -79,6 +79,10 @@ NULL_TYPES = {
 }
 
 
+# Types a reader may already give a column, every value of it parsed (nothing to keep as raw text)
+READ_TYPES = {ColumnType.INTEGER: pl.Int64(), ColumnType.DATE: pl.Date()}
+
+
 def _dominant_date_format(values: pl.Series) -> str:
     """ISO when the first value looks like it, else dd/mm/yyyy; values in other formats are retried later."""
     sample = values.slice(0, 64).to_list()
@@ -89,13 +93,8 @@ def _dominant_date_format(values: pl.Series) -> str:
     return "%Y-%m-%d" if first is not None and first.strip()[4:5] == "-" else "%d/%m/%Y"
 
 
-def _typed(kind: ColumnType, text: pl.Expr, date_format: str) -> pl.Expr:
-    if kind is ColumnType.DATE:
-        # no cache of distinct texts: a return's date columns hold thousands of distinct days, parsed quicker directly
-        return four_digit_year(text.str.strptime(pl.Date, date_format, strict=False, cache=False))
-    if kind is ColumnType.INTEGER:
-        return parse_integer(text)
-    return parse_boolean(text)
+def _typed(kind: ColumnType, text: pl.Expr) -> pl.Expr:
+    return parse_integer(text) if kind is ColumnType.INTEGER else parse_boolean(text)
 
 
 @lru_cache(maxsize=4096)
@@ -114,7 +113,13 @@ def _column_exprs(
         return ((text if tidy.upper_case else text.str.to_uppercase()).alias(name),)
     if kind is ColumnType.TEXT:
         return (text.alias(name),)
-    typed = _typed(kind, text, date_format)
+    if kind is ColumnType.DATE:
+        # Parsed once, in the column's dominant format (no cache of distinct texts: a return's date columns hold
+        # thousands of distinct days, parsed quicker directly). The raw text is kept by `_finish_dates`, only in a
+        # column where some value did not parse; in the others it would be null throughout.
+        parsed = text.str.strptime(pl.Date, date_format, strict=False, cache=False)
+        return parsed.alias(name), pl.lit(None, dtype=pl.String).alias(name + RAW_SUFFIX)
+    typed = _typed(kind, text)
     return typed.alias(name), pl.when(typed.is_null()).then(text).alias(name + RAW_SUFFIX)
 
 
@@ -126,7 +131,7 @@ def type_frame(
 ) -> pl.DataFrame:
     """Type every declared column of a frame of text; columns absent from the frame come out null. `tidy` says
     what the reader already knows of the text (then the trimming or upper-casing is skipped); an integer column the
-    reader already gave as Int64 is kept as it is.
+    reader already gave as Int64, or a date column as Date, is kept as it is.
 
     Each non-text column gets a `<column>_raw` companion holding the text of values that did not parse. One query
     types the whole table; dates not in a column's dominant format are parsed afterwards, only where it failed.
@@ -138,7 +143,9 @@ def type_frames(jobs: Mapping[str, TypingJob]) -> dict[str, pl.DataFrame]:
     """`type_frame` for several tables at once: their typing queries run in one call."""
     plans = {name: _typing_plan(*job) for name, job in jobs.items()}
     typed = dict(zip(plans, pl.collect_all(list(plans.values()), engine="in-memory"), strict=True))
-    return {name: _retry_dates(typed[name], jobs[name][0], jobs[name][1]) for name in jobs}
+    for name, (frame, columns, _, tidy) in jobs.items():
+        typed[name] = _retry_dates(_finish_dates(typed[name], frame, columns, tidy), frame, columns)
+    return typed
 
 
 def _typing_plan(frame: pl.DataFrame, columns: tuple[Column, ...], keep: tuple[str, ...], tidy: Tidy) -> pl.LazyFrame:
@@ -146,15 +153,47 @@ def _typing_plan(frame: pl.DataFrame, columns: tuple[Column, ...], keep: tuple[s
     schema = frame.schema
     for column in columns:
         present = column.name in frame.columns
-        if present and column.type is ColumnType.INTEGER and schema[column.name] == pl.Int64:
+        if present and READ_TYPES.get(column.type) == schema[column.name]:
             exprs += [pl.col(column.name), pl.lit(None, dtype=pl.String).alias(column.name + RAW_SUFFIX)]
-            continue  # already whole numbers (the CIN reader's ordinal ids)
+            continue  # already typed by the reader: whole numbers (the CIN reader's ordinal ids), dates (903 CSV)
         dated = present and column.type is ColumnType.DATE
         date_format = _dominant_date_format(frame[column.name]) if dated else ""
         exprs.extend(_column_exprs(column.name, column.type, present, date_format, tidy))
     if keep or any(c.name in frame.columns for c in columns):
         return frame.lazy().select(exprs)  # literals are broadcast to the height of the read columns
     return frame.lazy().with_columns(exprs).select(e.meta.output_name() for e in exprs)
+
+
+def _text_dates(frame: pl.DataFrame, columns: tuple[Column, ...]) -> list[str]:
+    """The date columns the frame holds as text (the ones typing parses)."""
+    schema = frame.schema
+    return [c.name for c in columns if c.type is ColumnType.DATE and schema.get(c.name) == pl.String]
+
+
+def _all_parsed(parsed: pl.Series, text: pl.Series, tidy: Tidy) -> bool:
+    """Whether every value of a date column parsed with a four-digit year: as many nulls as the text has (it is
+    trimmed, so a null is an empty cell) and no day before the year 1000. Unknown for text not yet trimmed."""
+    if not tidy.trimmed or parsed.null_count() != text.null_count():
+        return False
+    earliest = parsed.min()
+    return not isinstance(earliest, date) or earliest >= FIRST_FOUR_DIGIT_DAY  # None: no value at all
+
+
+def _finish_dates(typed: pl.DataFrame, frame: pl.DataFrame, columns: tuple[Column, ...], tidy: Tidy) -> pl.DataFrame:
+    """Dates parsed in the dominant format with their raw text: a day without a four-digit year is no date, and
+    the text of every value that is not a date is kept in `<column>_raw` (null where a date was read). Only a
+    column where some value failed is looked at again; in the others the parse stands and `_raw` stays null."""
+    suspect = [name for name in _text_dates(frame, columns) if not _all_parsed(typed[name], frame[name], tidy)]
+    if not suspect:
+        return typed
+    texts = {name: f"{name}\x00text" for name in suspect}  # the raw text beside the parsed day, for a moment
+    exprs = []
+    for name, temporary in texts.items():
+        text = pl.col(temporary) if tidy.trimmed else clean_text(pl.col(temporary))
+        day = four_digit_year(pl.col(name))
+        exprs += [day.alias(name), pl.when(day.is_null()).then(text).alias(name + RAW_SUFFIX)]
+    with_text = typed.with_columns(frame[name].alias(temporary) for name, temporary in texts.items())
+    return with_text.lazy().with_columns(exprs).drop(list(texts.values())).collect()
 
 
 def _retry_dates(typed: pl.DataFrame, frame: pl.DataFrame, columns: tuple[Column, ...]) -> pl.DataFrame:

@@ -23,9 +23,9 @@ from csctools.io.csv_rows import Record, csv_records, fits
 from csctools.io.gc_pause import collector_paused
 from csctools.io.result import FileReport, Problem, ReadError, RejectedRow, ReturnData, Severity, TableRead
 from csctools.io.text import TextProblem, decode, first_line, sniff_delimiter
-from csctools.io.typing import Tidy, type_frames, unparsed_counts
+from csctools.io.typing import FIRST_FOUR_DIGIT_DAY, Tidy, type_frames, unparsed_counts
 from csctools.io.xml import line_of, syntax_message
-from csctools.model import SOURCE_FILE, SOURCE_ROW
+from csctools.model import SOURCE_FILE, SOURCE_ROW, ColumnType
 from csctools.years import CollectionYear, year_hint_from_name
 
 
@@ -56,10 +56,17 @@ class RawTable:
 MAX_COLUMNS = 500  # a header wider than this is no SSDA903 table (the widest has 24 columns)
 
 
-def read_csv_table(name: str, text: str, report: FileReport, data: bytes | None = None) -> RawTable | None:
+def read_csv_table(name: str, text: str | None, report: FileReport, data: bytes | None = None) -> RawTable | None:
     """Parse one 903 CSV; records structural problems and rejected rows in the report. `data`: the text as UTF-8
-    bytes when the caller has them (the file's own bytes), so they need not be made again."""
-    header_line = first_line(text)
+    bytes when the caller has them (the file's own bytes), so they need not be made again; `text` None: `data` is
+    ASCII, made into text only if the careful reader needs it (the usual file never is)."""
+    if text is None and data is None:
+        raise ValueError("read_csv_table needs the text or its bytes")
+
+    def whole_text() -> str:
+        return text if text is not None else (data or b"").decode("ascii")
+
+    header_line = first_line(text) if text is not None else _ascii_first_line(data or b"")
     if not header_line.strip():
         report.problems.append(Problem(name, "empty-file", "the file is empty (no header row)"))
         return None
@@ -87,7 +94,7 @@ def read_csv_table(name: str, text: str, report: FileReport, data: bytes | None 
         return None
     headers = header_line.split(",")
     if '"' in header_line:
-        header_record = next(csv_records(text))
+        header_record = next(csv_records(whole_text()))
         if header_record.fields is None:
             message = f"the header row cannot be read: {header_record.reason}"
             report.problems.append(Problem(name, "unreadable-header", message, row=1))
@@ -109,7 +116,9 @@ def read_csv_table(name: str, text: str, report: FileReport, data: bytes | None 
     positions = [(index, column) for column, index in first_positions.items()]
     read = TableRead(table.name, 0, 0)
     report.tables.append(read)
-    parsed = _whole_rows(text, len(headers), data)
+    kinds = {column.name: column.type for column in (*table.columns, *DERIVED_COLUMNS.get(table.name, ()))}
+    dated = tuple(i for i, c in positions if kinds[c] is ColumnType.DATE)
+    parsed = _whole_rows(text, len(headers), data, dated)
     if parsed is not None:  # the usual file: no quotes, no blank or short rows; polars parses it
         whole, tidy = parsed
         read.rows_in = read.rows_read = whole.height
@@ -119,7 +128,7 @@ def read_csv_table(name: str, text: str, report: FileReport, data: bytes | None 
             pl.int_range(2, whole.height + 2, dtype=pl.Int64).alias(SOURCE_ROW),
         )
         return RawTable(table.name, table_data, tidy)
-    records = csv_records(text, len(headers))
+    records = csv_records(whole_text(), len(headers))
     next(records)  # the header
     kept, numbers = _keep_rows(records, len(headers), read)
     transposed = list(zip(*kept, strict=True)) if kept else [() for _ in headers]
@@ -130,58 +139,96 @@ def read_csv_table(name: str, text: str, report: FileReport, data: bytes | None 
 
 # A quote, a character Excel keeps in a cell, or \x1f (a space to str.strip, so to the careful reader's blank rows)
 UNUSUAL_BYTES = (b'"', b"\x0b", b"\x0c", b"\x1c", b"\x1d", b"\x1e", b"\x1f")
-UNUSUAL_UTF8 = ("\x85", "\u2028", "\u2029")  # the same beyond ASCII (str.splitlines would break a line at them)
+# The same beyond ASCII (str.splitlines would break a line at them), as UTF-8: U+0085, U+2028, U+2029
+UNUSUAL_UTF8 = ("\x85".encode(), "\u2028".encode(), "\u2029".encode())
 
 
-def _whole_rows(text: str, width: int, data: bytes | None = None) -> tuple[pl.DataFrame, Tidy] | None:
+def _ascii_first_line(data: bytes) -> str:
+    """`first_line` of ASCII bytes, decoding only that line."""
+    end = data.find(b"\n")
+    return first_line((data if end < 0 else data[:end]).decode("ascii"))
+
+
+def _whole_rows(
+    text: str | None, width: int, data: bytes | None = None, dates: tuple[int, ...] = ()
+) -> tuple[pl.DataFrame, Tidy] | None:
     """The body of a plain CSV (one row per line, every row as wide as the header, none blank) parsed by polars as
     text, and what is known of its values; None when the file needs the careful row-by-row reader (quotes, odd
-    line breaks, blank or ragged rows). `data` is the text as UTF-8 (the file's own bytes when it is UTF-8).
+    line breaks, blank or ragged rows). `data` is the text as UTF-8 (the file's own bytes when it is UTF-8); `text`
+    is not needed when `data` is given. `dates`: the positions of date columns, parsed as dates by polars while it
+    reads when every value of them is a plain date (`_parse`).
 
-    The checks are single-byte scans of the bytes and vectorised ones on the parsed frame: no Python loop or
-    regular expression walks the text."""
-    data = text.encode("utf-8") if data is None else data
+    The checks are single-byte scans of the bytes (none copies them) and vectorised ones on the parsed frame: no
+    Python loop or regular expression walks the text."""
+    data = (text or "").encode("utf-8") if data is None else data
     # Lines may end CR LF (polars takes a CR before LF as part of the line end); a CR anywhere else is unusual.
     if b"\r" in data and data.count(b"\r") != data.count(b"\r\n"):
         return None
-    ascii = data.isascii()
-    if any(mark in data for mark in UNUSUAL_BYTES) or (not ascii and any(mark in text for mark in UNUSUAL_UTF8)):
+    if any(mark in data for mark in UNUSUAL_BYTES):
         return None
-    try:
-        frame = pl.read_csv(data, has_header=False, skip_rows=1, infer_schema=False, quote_char=None)
-    except pl.exceptions.PolarsError:
+    ascii = data.isascii()
+    if not ascii and any(mark in data for mark in UNUSUAL_UTF8):  # valid UTF-8: its bytes are those characters
+        return None
+    frame = _parse(data, dates if ascii and b"." not in data else ())
+    if frame is None:
         return None  # a row wider than the first
     # Every line a row (a blank line is a row of nulls, found below), each as wide as the header: a short row is
     # filled with nulls by polars, so the commas are counted.
     if not frame.height or frame.width != width or data.count(b",") != (width - 1) * (frame.height + 1):
         return None  # some row is wider or narrower than the header (counted again by the careful reader)
     spaced, tabbed = b" " in data, b"\t" in data  # most files have no spaces at all, and no tabs
-    if _blank_rows(frame, spaced or tabbed or not ascii):
-        return None
+    if not ascii:
+        return None if _blank_rows(frame, True) else (frame, Tidy())
     padded = tabbed or (spaced and _space_at_edge(frame))  # ASCII: then polars and str agree on what a space is
-    values = data[data.find(b"\n") :]  # after the header
-    return frame, Tidy(trimmed=ascii and not padded, upper_case=ascii and values.upper() == values)
+    # A blank row's first cell is empty (null) or starts with a space or tab (then `padded`): most files have neither.
+    if (padded or frame.to_series(0).null_count()) and _blank_rows(frame, spaced or tabbed):
+        return None
+    # no lower-case letter (isupper: and some upper-case one; in the header too, so a lower-case header only costs
+    # the upper-casing it would have skipped)
+    return frame, Tidy(trimmed=not padded, upper_case=data.isupper())
+
+
+def _parse(data: bytes, dates: tuple[int, ...]) -> pl.DataFrame | None:
+    """The body as text, the columns at `dates` as dates: polars parses them while it reads, taking each column's
+    pattern (day first, or year first) from its first value, and stops at a value that does not fit it. Then, and
+    when a day has no four-digit year (`01/02/19` reads as the year 19), the file is read again all as text, so
+    that typing keeps every value that is no date in `<column>_raw` and reports it. ASCII text without a full stop
+    only (`_whole_rows`): polars reads `2024.01.02`, which is no date to the typing. None: a row wider than the
+    first."""
+    overrides = {f"column_{i + 1}": pl.Date() for i in dates}
+    try:
+        frame = pl.read_csv(
+            data, has_header=False, skip_rows=1, infer_schema=False, quote_char=None, schema_overrides=overrides
+        )
+    except pl.exceptions.PolarsError:
+        return _parse(data, ()) if dates else None  # a value of some date column is no plain date
+    read = [name for name, kind in frame.schema.items() if kind == pl.Date]  # none when a row is short of them
+    if read and frame.select(pl.min_horizontal(pl.col(read).min()) < FIRST_FOUR_DIGIT_DAY).item():
+        return _parse(data, ())
+    return frame
 
 
 def _blank_rows(frame: pl.DataFrame, spaced: bool) -> bool:
     """Whether a row holds nothing but empty cells or cells of spaces (`spaced`: the text has spaces, tabs or
     non-ASCII characters): the careful reader rejects it. Only rows whose first cell could be blank are looked at
-    further."""
+    further. A date column read as dates is blank only where it is null (a cell of spaces is no date)."""
+    texts = {c for c, kind in frame.schema.items() if kind == pl.String}
     first = pl.col(frame.columns[0])
     maybe = first.is_null()
-    if spaced:
+    if spaced and frame.columns[0] in texts:
         maybe = maybe | first.str.contains(r"^\s")
     candidates = frame.filter(maybe)
     if not candidates.height:
         return False
-    cells = [pl.col(c).is_null() | pl.col(c).str.contains(r"^\s*$") for c in frame.columns]
+    cells = [pl.col(c).is_null() | (pl.col(c).str.contains(r"^\s*$") if c in texts else False) for c in frame.columns]
     return bool(candidates.select(pl.any_horizontal(pl.all_horizontal(cells)).any()).item())
 
 
 def _space_at_edge(frame: pl.DataFrame) -> bool:
-    """Whether a value starts or ends with a space (one vectorised pass over every column)."""
-    edges = [(pl.col(c).str.starts_with(" ") | pl.col(c).str.ends_with(" ")).any() for c in frame.columns]
-    return any(frame.select(edges).row(0))
+    """Whether a text value starts or ends with a space (one vectorised pass over every text column)."""
+    texts = [c for c, kind in frame.schema.items() if kind == pl.String]
+    edges = [(pl.col(c).str.starts_with(" ") | pl.col(c).str.ends_with(" ")).any() for c in texts]
+    return bool(edges) and any(frame.select(edges).row(0))
 
 
 def _keep_rows(records: Iterable[Record], width: int, read: TableRead) -> tuple[list[list[str]], list[int]]:
@@ -444,6 +491,9 @@ def read_903_file(path: Path, data: bytes | None = None) -> tuple[FileReport, li
         except ReadError as error:
             report.problems.append(error.problem)
             return report, []
+    if content.isascii():  # the usual file: its bytes are its text, made into a str only if needed
+        table = read_csv_table(name, None, report, content)
+        return report, [table] if table else []
     try:
         text, encoding = decode(content)
     except TextProblem as error:
@@ -467,7 +517,8 @@ def assemble_903(
         grouped.setdefault(raw.name, []).append(raw.data)
         known = tidy.get(raw.name, raw.tidy)  # several files of one table: what holds for all of them
         tidy[raw.name] = Tidy(known.trimmed and raw.tidy.trimmed, known.upper_case and raw.tidy.upper_case)
-    texts = {name: pl.concat(frames, how="diagonal") for name, frames in grouped.items()}
+    # relaxed: one file's dates may be read as dates, another's as text (then all are text, typed again)
+    texts = {name: pl.concat(frames, how="diagonal_relaxed") for name, frames in grouped.items()}
     _report_duplicate_tables(reports)
     jobs = {
         name: (

@@ -14,6 +14,7 @@ import polars as pl
 from csctools.datasets.ssda903.detect import ACTIVITY_DATES
 from csctools.datasets.ssda903.read import RawTable
 from csctools.io.result import FileReport, Problem
+from csctools.io.typing import parse_date
 from csctools.years import CollectionYear, year_hint_from_name
 
 CLEAR_MARGIN = 0.2  # a table's children must match one year's clearly better than the other's
@@ -21,20 +22,24 @@ CLEAR_MARGIN = 0.2  # a table's children must match one year's clearly better th
 
 def dated_year(raw: RawTable, today: date | None = None) -> CollectionYear | None:
     """The year of a table's activity dates (DECOM, DEC, REVIEW, ...), or None when it has none: the year of the
-    latest dates ignoring the 1% latest, as `year_from_content` gives it. Each distinct text is parsed once (a
-    table repeats the same few hundred dates thousands of times), counted as often as it appears."""
+    latest dates ignoring the 1% latest, as `year_from_content` gives it from the typed tables. A column the reader
+    gave as dates is counted as it is; a column of text is typed as the typing does (`parse_date`: the same
+    formats), each distinct text parsed once (a table repeats the same few hundred dates thousands of times) and
+    counted as often as it appears."""
     columns = [c for c in ACTIVITY_DATES if c in raw.data.columns]
     if not columns:
         return None
-    texts = pl.concat([raw.data[c] for c in columns]).drop_nulls()
-    distinct = texts.value_counts(name="COUNT").rename({texts.name: "TEXT"})
-    text = pl.col("TEXT").str.strip_chars()
-    day = pl.coalesce(
-        text.str.strptime(pl.Date, "%d/%m/%Y", strict=False),
-        text.str.slice(0, 10).str.strptime(pl.Date, "%Y-%m-%d", strict=False),
-    )
+    counted = []
+    texts = [raw.data[c] for c in columns if raw.data.schema[c] == pl.String]
+    if texts:
+        text = pl.concat(texts).drop_nulls().alias("TEXT")
+        distinct = text.value_counts(name="COUNT")
+        counted.append(distinct.select(parse_date(pl.col("TEXT")).alias("DAY"), "COUNT"))
+    days = [raw.data[c] for c in columns if raw.data.schema[c] == pl.Date]
+    if days:
+        counted.append(pl.concat(days).drop_nulls().alias("DAY").value_counts(name="COUNT"))
     dated = (
-        distinct.select(day.alias("DAY"), "COUNT")
+        pl.concat(counted)
         .filter(pl.col("DAY").is_not_null() & (pl.col("DAY") <= (today or date.today())))
         .sort("DAY")
     )
