@@ -134,3 +134,13 @@ def test_exit_status_is_pythons(capsys: pytest.CaptureFixture[str]) -> None:
     assert exit_status(SystemExit(3)) == 3
     assert exit_status(SystemExit("csc: broken")) == 1
     assert capsys.readouterr().err == "csc: broken\n"
+
+
+def test_validate_alone_is_the_command_main_registers() -> None:
+    """The entry point builds `csc validate` without cli/main.py: its help is the one the full app gives."""
+    alone = subprocess.run(
+        [sys.executable, "-c", VALIDATE, "--help"], capture_output=True, text=True, check=True
+    ).stdout
+    full = CliRunner().invoke(app, ["validate", "--help"], prog_name="csc", terminal_width=80)
+    assert alone.startswith("Usage: csc validate [OPTIONS]") and "--previous" in alone
+    assert alone.split() == full.output.split()

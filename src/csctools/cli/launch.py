@@ -4,7 +4,8 @@ Loading typer, polars and csctools makes some 70,000 objects and no garbage; the
 ~0.04 s of every run (a tenth of validating a 1,000-child return, issue 17). It runs again once they are loaded,
 with them frozen (`gc.freeze`): otherwise its first pass after the pause walks all of them anyway.
 
-`csc validate` runs with the collector off from start to end (its objects are freed by reference counting; the
+`csc validate` loads only its own command module (not cli/main.py, which imports every command's), runs with
+the collector off from start to end (its objects are freed by reference counting; the
 command itself pauses it while it works) and leaves without Python's tidying at exit: once its reports are
 written and closed, freeing every frame and module one by one and the collector's last full passes over them cost
 ~0.03-0.06 s of CPU (a tenth of a 1,000-child run) for nothing the user sees. Its output is flushed first and its
@@ -19,8 +20,6 @@ import sys
 from contextlib import suppress
 
 from csctools.io.gc_pause import collector_paused
-
-LEAVE_AT_ONCE = frozenset({"validate"})  # commands that hold no open file, connection or worker when they end
 
 
 def exit_status(done: SystemExit) -> int:
@@ -42,12 +41,14 @@ def leave(status: int) -> None:
 
 
 def run() -> None:
-    if sys.argv[1:2] and sys.argv[1] in LEAVE_AT_ONCE:
+    if sys.argv[1:2] == ["validate"]:  # it holds no open file, connection or worker when it ends
         gc.disable()  # the process ends with the command: the collector would only walk objects about to go
-        from csctools.cli.main import run as dispatch
+        from csctools.cli.guard import guarded, one_command
+        from csctools.cli.validate import validate_command  # not cli/main.py: the other commands' modules
 
+        command = one_command("validate", validate_command)
         try:
-            dispatch()
+            guarded(lambda: command(args=sys.argv[2:], prog_name="csc validate"))
         except SystemExit as done:
             leave(exit_status(done))
         leave(0)
