@@ -336,25 +336,27 @@ def placement_columns(episodes: pl.DataFrame, own_la: str | None, found: pl.Data
     HOME_POST_FOUND / PL_POST_FOUND (whether the postcode is in the directory). `found` is a `lookup` result
     holding at least these episodes' postcodes."""
     tiers = upper_tier()
-    found = found.with_columns(
+    found_lazy = found.lazy().with_columns(
         pl.when(pl.col("LAUA").str.slice(0, 1).is_in(list(NATIONS)))
         .then(pl.col("LAUA").str.slice(0, 1).replace(NATIONS))
         .otherwise(pl.col("LAUA").replace_strict(tiers, default=None))
         .alias("UTLA")
     )
-    home = found.select(
+    home = found_lazy.select(
         pl.col("KEY").alias("HOME_KEY"), pl.col("EAST").alias("HOME_E"), pl.col("NORTH").alias("HOME_N")
     )
-    place = found.select(
+    place = found_lazy.select(
         pl.col("KEY").alias("PL_KEY"),
         pl.col("UTLA").alias("PL_LA"),
         pl.col("EAST").alias("PL_E"),
         pl.col("NORTH").alias("PL_N"),
     )
-    with_keys = episodes.with_columns(
+    with_keys = episodes.lazy().with_columns(
         compact(pl.col("HOME_POST")).alias("HOME_KEY"), compact(pl.col("PL_POST")).alias("PL_KEY")
     )
-    joined = with_keys.join(home, on="HOME_KEY", how="left").join(place, on="PL_KEY", how="left")
+    joined = with_keys.join(home, on="HOME_KEY", how="left", maintain_order="left").join(
+        place, on="PL_KEY", how="left", maintain_order="left"
+    )
     distance = (
         ((pl.col("HOME_E") - pl.col("PL_E")) ** 2 + (pl.col("HOME_N") - pl.col("PL_N")) ** 2).sqrt() / 1000 / 1.6093
     ).round(1)
@@ -365,9 +367,10 @@ def placement_columns(episodes: pl.DataFrame, own_la: str | None, found: pl.Data
         .then(pl.lit("IN"))
         .otherwise(pl.lit("OUT"))
     )
-    return joined.with_columns(
+    located = joined.with_columns(
         distance.alias("PL_DISTANCE"),
         location.alias("PL_LOCATION"),
         pl.col("HOME_E").is_not_null().alias("HOME_POST_FOUND"),
         pl.col("PL_E").is_not_null().alias("PL_POST_FOUND"),
     ).drop("HOME_KEY", "PL_KEY", "HOME_E", "HOME_N", "PL_E", "PL_N")
+    return located.collect(engine="in-memory")  # one query: the look-up's columns worked out once, both joins
