@@ -22,7 +22,7 @@ import tempfile
 from pathlib import Path
 
 DATA = Path(__file__).parent / "_data"
-CSC = "from csctools.cli.main import run; run()"
+CSC = "from csctools.cli.launch import run; run()"  # the `csc` entry point
 
 
 def synthetic(children: int, inject: int) -> Path:

@@ -85,3 +85,62 @@ def test_validate_leaves_the_collector_off_when_it_was_off(tmp_path: Path, colle
     gc.disable()
     CliRunner().invoke(app, ["validate", "903", str(tmp_path / "nothing-here")])
     assert not gc.isenabled()
+
+
+# `csc validate` through the entry point, with an atexit handler that says whether Python's exit tidying ran
+VALIDATE = """
+import atexit, sys
+atexit.register(lambda: print("tidied at exit"))
+sys.argv = ["csc", "validate", *sys.argv[1:]]
+from csctools.cli.launch import run
+run()
+"""
+
+
+def test_validate_leaves_at_once_with_its_output_and_exit_status(tmp_path: Path) -> None:
+    """A bad input: exit status 2 and the one-line message arrive, though Python's exit tidying is skipped."""
+    done = subprocess.run(
+        [sys.executable, "-c", VALIDATE, "903", str(tmp_path / "nothing-here")], capture_output=True, text=True
+    )
+    assert done.returncode == 2
+    assert "nothing-here: cannot open the file" in done.stderr and "Traceback" not in done.stderr
+    assert "tidied at exit" not in done.stdout
+    # the control: another command ends the ordinary way, so the handler runs
+    other = subprocess.run([sys.executable, "-c", VALIDATE.replace('"validate", ', ""), "version"], capture_output=True)
+    assert other.returncode == 0 and b"tidied at exit" in other.stdout
+
+
+def test_validate_runs_with_the_collector_off_and_the_others_with_it_on() -> None:
+    code = """
+import gc, sys
+sys.argv = ["csc", sys.argv[1], "--help"]
+import csctools.cli.launch as launch
+launch.leave = lambda status: sys.exit(status)  # stays in Python, to look at the collector afterwards
+try:
+    launch.run()
+except SystemExit as done:
+    print("on" if gc.isenabled() else "off", done.code)
+"""
+    validate = subprocess.run([sys.executable, "-c", code, "validate"], capture_output=True, text=True, check=True)
+    assert validate.stdout.splitlines()[-1] == "off 0"
+    version = subprocess.run([sys.executable, "-c", code, "version"], capture_output=True, text=True, check=True)
+    assert version.stdout.splitlines()[-1] == "on 0"
+
+
+def test_exit_status_is_pythons(capsys: pytest.CaptureFixture[str]) -> None:
+    from csctools.cli.launch import exit_status
+
+    assert exit_status(SystemExit()) == 0
+    assert exit_status(SystemExit(3)) == 3
+    assert exit_status(SystemExit("csc: broken")) == 1
+    assert capsys.readouterr().err == "csc: broken\n"
+
+
+def test_validate_alone_is_the_command_main_registers() -> None:
+    """The entry point builds `csc validate` without cli/main.py: its help is the one the full app gives."""
+    alone = subprocess.run(
+        [sys.executable, "-c", VALIDATE, "--help"], capture_output=True, text=True, check=True
+    ).stdout
+    full = CliRunner().invoke(app, ["validate", "--help"], prog_name="csc", terminal_width=80)
+    assert alone.startswith("Usage: csc validate [OPTIONS]") and "--previous" in alone
+    assert alone.split() == full.output.split()

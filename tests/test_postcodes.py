@@ -80,3 +80,28 @@ def test_postcode_numbers_differ_for_different_postcodes() -> None:
     ]
     assert numbers[4] == sum(v * 37 ** (6 - i) for i, v in enumerate([36, 36, 10, 10, 10, 36, 36]))
     assert numbers[5:] == [None, None]
+
+
+def test_grid_index_and_area_files_agree(cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`lookup` through a letter's grid index finds what the area files find, grid references included: known
+    postcodes however they are written, the unknown and the malformed (a zero byte, too long) not at all. A cache
+    made before the grid index existed gains it."""
+    written = [*_known(), "ls1 4ap", " LS14AP ", "LS99 9ZZ", "L", "LS1 4AP 9", "LS1\x004AP", "LSé 4AP", "BD1", None]
+    from_grid = postcodes.lookup(pl.Series(written)).sort("KEY")
+    grids = list(cache.glob(f"postcodes_L-{postcodes.CACHE_FORMAT}-*/{postcodes.GRID_FILE}"))
+    assert len(grids) == 1
+    grids[0].unlink()  # as a cache written before grid indexes
+    assert postcodes.lookup(pl.Series(written)).sort("KEY").equals(from_grid) and grids[0].exists()
+    monkeypatch.setattr(postcodes, "_grid_index", lambda folder: None)
+    from_areas = postcodes.lookup(pl.Series(written)).sort("KEY")
+    assert from_grid.equals(from_areas) and from_grid["EAST"].null_count() == 0
+    assert set(from_grid["KEY"]) == {p.replace(" ", "").upper() for p in _known()} | {"LS14AP"}
+
+
+def test_grid_numbers_are_the_bytes_of_the_key() -> None:
+    """Worked by hand: 'A' is byte 65 in the highest of eight; a key of seven characters fills all but the lowest."""
+    keys = pl.Series(["A", "AB", "ZZ999ZZ", "A\x00", "ABCDEFGH", "é"])
+    numbers = pl.select(postcodes.grid_codes(pl.lit(keys))).to_series().to_list()
+    assert numbers[0] == 65 << 56 and numbers[1] == (65 << 56) + (66 << 48)
+    assert numbers[2] == int.from_bytes(b"ZZ999ZZ\x00", "big")
+    assert numbers[3:] == [None, None, None]  # a zero byte, eight characters, a character beyond ASCII

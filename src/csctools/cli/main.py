@@ -9,6 +9,7 @@ import typer
 from csctools import __version__
 from csctools.cli.accept import accept_command
 from csctools.cli.forecast import forecast_command
+from csctools.cli.guard import guarded, one_command
 from csctools.cli.indicators import indicators_command
 from csctools.cli.inspect import inspect_command
 from csctools.cli.packs import app as packs_app
@@ -49,36 +50,19 @@ def version_command() -> None:
 
 
 def _alone(argv: list[str]) -> typer.Typer | None:
-    """The command `csc NAME ...` names, as an app of its own: building only it saves making all ~25 commands'
-    options from their signatures (~0.05 s of every run). None for the groups (rules, packs, ...) and for help."""
+    """The command `csc NAME ...` names, as an app of its own (cli/guard.py). None for the groups (rules, packs,
+    ...) and for help."""
     if len(argv) < 2:
         return None
     for info in app.registered_commands:
         if info.name == argv[1] and info.callback is not None:
-            one = typer.Typer(add_completion=False, pretty_exceptions_enable=False, rich_markup_mode=None)
-            one.command(info.name)(info.callback)
-            return one
+            return one_command(info.name, info.callback)
     return None
 
 
 def run() -> None:
-    try:
-        alone = _alone(sys.argv)
-        if alone is not None:
-            alone(args=sys.argv[2:], prog_name=f"csc {sys.argv[1]}")
-        else:
-            app()
-    except KeyboardInterrupt:
-        typer.echo("interrupted", err=True)
-        sys.exit(130)
-    except OSError as error:  # an output that cannot be written (a folder that is a file, a report open in Excel)
-        where = f": {error.filename}" if error.filename else ""
-        typer.echo(
-            f"csc: cannot write or read{where}: {error.strerror or error} (is it open in another program?)", err=True
-        )
-        sys.exit(2)
-    except Exception as error:
-        if type(error).__name__ != "FileCreateError":  # xlsxwriter's, for a workbook it cannot create
-            raise
-        typer.echo(f"csc: cannot write the workbook: {error} (is it open in Excel?)", err=True)
-        sys.exit(2)
+    alone = _alone(sys.argv)
+    if alone is not None:
+        guarded(lambda: alone(args=sys.argv[2:], prog_name=f"csc {sys.argv[1]}"))
+    else:
+        guarded(app)

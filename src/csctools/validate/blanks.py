@@ -25,10 +25,19 @@ import polars as pl
 from csctools.model import RAW_SUFFIX
 
 
+def code_list(codes: Collection[str]) -> pl.Expr | list[str]:
+    """Codes as the list `is_in` looks in: for text codes a typed list literal, which polars builds in a third of
+    the time it takes to infer one from a Python list (~0.1 ms of each of ~150 rules' conditions)."""
+    values = list(codes)
+    if values and all(isinstance(value, str) for value in values):
+        return pl.lit(pl.Series(values, dtype=pl.String)).implode()
+    return values  # polars' own reading of anything else (an empty list, numbers)
+
+
 def one_of(field: str | pl.Expr, codes: Collection[str] | pl.Expr) -> pl.Expr:
     """The field holds one of the codes (false when blank). `codes` is a collection or an expression of a list."""
     column = pl.col(field) if isinstance(field, str) else field
-    wanted = codes if isinstance(codes, pl.Expr) else list(codes)
+    wanted = codes if isinstance(codes, pl.Expr) else code_list(codes)
     return column.is_in(wanted).fill_null(False)
 
 

@@ -68,20 +68,26 @@ def other_authority_warning(data: ReturnData, given: Authority) -> str | None:
 
 
 def mixed_returns_warnings(data: ReturnData) -> list[str]:
-    """For an SSDA903 return: each table with many children who are not in the Header (files of two returns?)."""
+    """For an SSDA903 return: each table with many children who are not in the Header (files of two returns?).
+    Every table's two counts come from one query."""
     header = data.tables.get("Header")
     if data.dataset != "ssda903" or header is None or "CHILD" not in header.columns:
         return []
-    known = header["CHILD"].drop_nulls().unique().implode()
+    known = pl.lit(header["CHILD"]).drop_nulls().unique().implode()
+    names = [n for n, t in data.tables.items() if n != "Header" and "CHILD" in t.columns]
+    plans = [
+        data.tables[name]
+        .lazy()
+        .select(pl.col("CHILD").drop_nulls().unique())
+        .select(pl.len().alias("children"), (~pl.col("CHILD").is_in(known)).sum().alias("missing"))
+        for name in names
+    ]
     warnings = []
-    for name, table in data.tables.items():
-        if name == "Header" or "CHILD" not in table.columns:
-            continue
-        children = table.select(pl.col("CHILD").drop_nulls().unique())
-        missing = children.filter(~pl.col("CHILD").is_in(known)).height
-        if missing >= MIXED_AT_LEAST and missing >= MIXED_SHARE * children.height:
+    for name, counts in zip(names, pl.collect_all(plans, engine="in-memory"), strict=True):
+        children, missing = counts.row(0)
+        if missing >= MIXED_AT_LEAST and missing >= MIXED_SHARE * children:
             warnings.append(
-                f"warning: {missing:,} of the {name} table's {children.height:,} children are not in the Header "
+                f"warning: {missing:,} of the {name} table's {children:,} children are not in the Header "
                 f"table{_file_of(data, name)}: are these files of two different returns?"
             )
     return warnings

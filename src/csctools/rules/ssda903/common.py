@@ -14,7 +14,7 @@ from csctools.datasets.ssda903.schema import (
     TEMPORARY_PLACEMENTS,
 )
 from csctools.model import RAW_SUFFIX
-from csctools.validate.blanks import Completion, one_of
+from csctools.validate.blanks import Completion, code_list, one_of
 from csctools.validate.context import Context, collect, per_return
 from csctools.validate.registry import Failures, rule, table_rule
 from csctools.validate.windows import position_in_group
@@ -44,7 +44,7 @@ def not_parsed(field: str) -> pl.Expr:
 
 def in_codes(ctx: Context, table: str, field: str) -> pl.Expr:
     codes = SSDA903.table(table).column(field).codes_for(ctx.year) or ()
-    return pl.col(field).is_in(list(codes))
+    return pl.col(field).is_in(code_list(codes))
 
 
 def code_rule(code: str, table: str, field: str, required: bool = False) -> None:
