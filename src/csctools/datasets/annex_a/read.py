@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+import threading
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime
@@ -233,16 +234,19 @@ SheetRows = Sequence[Sequence[object]]
 def _load_sheets(content: bytes, names: list[str]) -> Iterator[tuple[str, SheetRows | Exception]]:
     """Cells of each named sheet, in order, loaded ahead in two threads while the caller works on earlier ones.
 
-    calamine releases the GIL while it parses, so loading overlaps the Python work; each thread opens its own
-    workbook object.
+    calamine releases the GIL while it parses, so loading overlaps the Python work. Each thread opens the workbook
+    once (opening reads its shared strings, a large part of a workbook Excel saved) and again after a sheet fails.
     """
+    opened = threading.local()
 
     def load(sheet: str) -> SheetRows | Exception:
         try:
-            book = calamine.CalamineWorkbook.from_filelike(io.BytesIO(content))
-            rows: SheetRows = book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+            if getattr(opened, "book", None) is None:
+                opened.book = calamine.CalamineWorkbook.from_filelike(io.BytesIO(content))
+            rows: SheetRows = opened.book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
             return rows
         except CALAMINE_FAILURES as error:  # a damaged sheet is reported, the others still read
+            opened.book = None
             if isinstance(error, KeyboardInterrupt | SystemExit):
                 raise
             return error if isinstance(error, Exception) else RuntimeError(f"calamine failed: {error}")
