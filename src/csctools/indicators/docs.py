@@ -217,11 +217,11 @@ average 21-54: wall times were 8-10 times the CPU times, so CPU seconds are the 
 - **Computing while the returns are read: not done.** During reading both cores are already busy (the CIN walk in
   the worker, calamine's threads and the cells' conversion in the main process), so it would gain at most about 1
   s of wall on a free machine; it needs the collection year before the last file is read.
-- **Outputs** (not changed this session; not timed again through the CLI, where one CSV run took 70-270 s wall on
-  the loaded machine; in-process, one run each): the dashboard's 70 charts cost 6.7-7.7 s of CPU (two processes,
-  matplotlib's import in each included) and the self-assessment's 20 pictures 9.0 (about 0.45 s a small-multiple
-  PNG at 150 dpi); the XLSX writes in 1.9. That, not the data, is why HTML and DOCX take several seconds more than
-  the CSV.
+- **Outputs** (not changed this session): through the CLI, one run each, `-o report.html` 21.7 s of CPU, `-o
+  indicators.xlsx` 13.4 and `-o self-assessment.docx` 20.6, against the CSV's 15.8. In-process, the dashboard's 70
+  charts cost 6.7-7.7 s of CPU (two processes, matplotlib's import in each included) and the self-assessment's 20
+  pictures 9.0 (about 0.45 s a small-multiple PNG at 150 dpi); the XLSX writes in 1.9. That, not the data, is why
+  HTML and DOCX take several seconds more than the CSV.
 - **Reading in parallel**: the 903 tables and the workbook in threads (polars and calamine release the GIL), the CIN
   census in a worker process (`csctools.indicators.worker`). When the CIN reader can split its walk over two
   processes, the worker should still call it with one (`workers=1`) while an Annex A workbook is read at the same
