@@ -147,7 +147,10 @@ class Sandbox:
 def _children(frame: pl.DataFrame, indicator: Indicator, part: str) -> tuple[str, ...]:
     if "child" not in frame.columns:
         raise SqlError(f"the {part} must return a column named child (found {', '.join(frame.columns)})")
-    return tuple(str(c) for c in frame["child"].to_list())
+    column = frame["child"]
+    if column.dtype == pl.String and not column.has_nulls():  # the usual case: the ids as they are, no str() each
+        return tuple(column.to_list())
+    return tuple(str(c) for c in column.to_list())
 
 
 def _values(frame: pl.DataFrame) -> list[float]:

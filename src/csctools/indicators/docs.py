@@ -181,30 +181,54 @@ What still differs, and why:
 ## Speed (50,000 children: 903 + CIN census + Annex A)
 
 Measured on 2026-12-01 with `python bench/bench_indicators.py --children 50000 --repeat 3 --before
-/work/main/.venv/bin/csc` and in-process timings (bench/RESULTS.md), on a 2-core machine shared with other work
-(load average 20-25: wall times were 5-8 times the CPU times, so CPU seconds are the figures to compare).
+/work/wt/baseline/.venv/bin/csc` (main at efef43c against this branch, in turns) and in-process timings
+(bench/RESULTS.md, "Indicators speed, branch ind4"), on a 2-core machine shared with seven other sessions (load
+average 21-54: wall times were 8-10 times the CPU times, so CPU seconds are the figures to compare).
 
-- **The issue's target, all indicators under 3 s wall through the CLI, is not met.** `csc indicators ... -o i.csv`
-  takes about 15.5 s of CPU, before and after this session's changes (15.37 and 15.48, medians of 3 rounds in
-  turns); on two free cores that is at least 7-8 s wall. The CSV is byte for byte the same before and after.
-- **Where the time goes** (CPU s, in-process, one run): importing 0.4; the 903 CSV tables 0.5; the CIN census XML
-  (54 MiB) 3.4-4.8, walking lxml's elements in Python; the Annex A workbook (11 MiB zipped, 112 MiB of sheet XML)
-  about 5-7: calamine parsing the sheet XML about 3.2, the workbook guard inflating and scanning every part 0.8-1.0,
-  turning cells into text columns 1.0-1.3; computing and benchmarking the 80 indicators about 2 (80 DuckDB
-  queries). What bounds it: the CIN walk and calamine's parse alone are about 6.5 s of CPU.
-- **Reading**: the three returns are read at once: the 903 tables and the workbook in threads (polars and calamine
-  release the GIL), the CIN census in a worker process (`csctools.indicators.worker`, a second core for the XML
-  walk). The Annex A header search now stops at the row naming every column (0.43 to 0.03 s).
-- **Another XLSX reader**: fastexcel 0.21 (calamine underneath, sheets straight into Arrow) loads the 11 sheets in
-  1.98 s CPU (1.95-2.25, 3 rounds) against python-calamine 0.9.1's 3.30 (2.98-3.62) with its Python cells, and it
-  would also save most of the 1.0-1.3 s of turning cells into columns. Not adopted here (DESIGN chooses
-  python-calamine; a change needs the lead's agreement and a check that dates and numbers come out as today).
-- **Outputs**: the XLSX's drill-down sheet (547,739 child ids) is added as one block of sheet XML built with polars
-  instead of 547,739 xlsxwriter calls: writing the workbook 5.7 s CPU before, 1.5-1.7 after, every sheet reading
-  back the same (calamine and openpyxl, cell for cell). The dashboard's 70 charts and the self-assessment's 20
-  pictures are drawn partly in a worker process (the same bytes: the HTML and every part of the DOCX are identical
-  to before): the writing process's CPU 5.6 to 4.7 s (HTML) and 8.9 to 6.4 s (DOCX). matplotlib costs about 70 ms
-  a trend chart and 90 ms a small-multiple panel; that, not the data, sets the HTML and DOCX times.
+- **The issue's target, all indicators under 3 s wall through the CLI, is not met, and cannot be with today's
+  readers.** `csc indicators ... -o i.csv` takes 15.8 s of CPU (15.65-17.04, 3 runs) against main's 16.7
+  (16.14-17.56) in turns; on two free cores that is at least 8 s wall. The CSV is byte for byte the same before
+  and after. What bounds it: the CIN census walk (3.7 s CPU, Python over lxml's elements) and python-calamine's
+  parse of the workbook's 112 MiB of sheet XML into Python cells (about 3.0 s) are together 6.7 s of CPU, more
+  than 3 s on two cores before anything is computed.
+- **Where the time goes** (CPU s, in-process): importing 0.4; the 903 CSV tables 0.3; the CIN census 3.7 (in a
+  worker process); the Annex A workbook 5.8-6.0 (was 6.3-6.7): the workbook guard 0.6-1.2, calamine 3.0, cells to
+  typed columns 1.3-1.5 (was 1.6-1.8); the run of the 80 indicators about 1.9: putting the returns and the packs'
+  views into DuckDB 0.45, the 80 indicators 1.1-1.3 (DuckDB executing the numerators' queries is 0.67 of it,
+  moving their results to polars 0.12), benchmarks 0.2, team counts 0.07.
+- **Annex A reader (this session)**: a column of text and whole-number floats (ages, counts) and a column of text
+  and dates are turned into text by polars rather than one Python call a cell; each sheet is trimmed in one query
+  and typing is told the text is already trimmed; each loading thread opens the workbook once instead of once a
+  sheet (opening reads a workbook's shared strings, which Excel always writes: on the bench workbook saved with
+  shared strings the read fell from 5.57 to 4.26 s CPU, medians of 3 rounds in turns). The typed tables, the rows
+  rejected as blank and every problem reported are identical before and after on the bench workbook, two small
+  synthetic ones, the shared-strings copy, three workbooks with every kind of cell in every column (dates,
+  datetimes, serial numbers, text dates, text digits, booleans, fractions, -0, 1e20, padded text, blanks, formula
+  errors) and damaged ones (a truncated file, a sheet cut in half).
+- **fastexcel, measured and not adopted.** fastexcel 0.21 (calamine read straight into Arrow) loads the 11 sheets
+  with every column as text in 2.1 s CPU (1.9-2.4, 3 rounds) against python-calamine's 3.0 (2.8-3.4) with Python
+  cells. But its Arrow columns carry no cell types, and the text it gives is not today's: a text cell "45000" and
+  a number cell 45000 both come out "45000" (in a date column the number is an Excel serial date and the text is
+  reported as not a date), TRUE comes out "true" (today "True"), -0.0 "-0" (today "0"), a date and time
+  "2025-04-01 13:30:00" (today "2025-04-01T13:30:00"). Letting it infer types instead fails on every column with a
+  title above the header (and on the synthetic lists' own columns of text and dates), and a second load to find
+  the header costs nearly a whole parse (the first 30 rows of the largest sheet 0.85 s against 1.02 s for all of
+  it). So it is not identical and the saving (about 1 s CPU of 16) does not pay for a second reader.
+- **Fewer, merged queries: not done.** The 80 queries' own execution is 0.67 s of CPU and the largest single one
+  0.14 s (UASC_%_Starting's correlated subquery); merging the readable per-indicator SQL into a few large queries
+  would save little and make each indicator's definition (shown on this page) harder to check.
+- **Computing while the returns are read: not done.** During reading both cores are already busy (the CIN walk in
+  the worker, calamine's threads and the cells' conversion in the main process), so it would gain at most about 1
+  s of wall on a free machine; it needs the collection year before the last file is read.
+- **Outputs** (not changed this session): through the CLI, one run each, `-o report.html` 21.7 s of CPU, `-o
+  indicators.xlsx` 13.4 and `-o self-assessment.docx` 20.6, against the CSV's 15.8. In-process, the dashboard's 70
+  charts cost 6.7-7.7 s of CPU (two processes, matplotlib's import in each included) and the self-assessment's 20
+  pictures 9.0 (about 0.45 s a small-multiple PNG at 150 dpi); the XLSX writes in 1.9. That, not the data, is why
+  HTML and DOCX take several seconds more than the CSV.
+- **Reading in parallel**: the 903 tables and the workbook in threads (polars and calamine release the GIL), the CIN
+  census in a worker process (`csctools.indicators.worker`). When the CIN reader can split its walk over two
+  processes, the worker should still call it with one (`workers=1`) while an Annex A workbook is read at the same
+  time (both cores are busy), and let it split when the census is the only large input.
 
 ## The built-in indicators
 

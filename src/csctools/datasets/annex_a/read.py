@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+import threading
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime
@@ -15,7 +16,7 @@ import python_calamine as calamine
 
 from csctools.datasets.annex_a.schema import ANNEX_A, SHEET_PATTERNS
 from csctools.io.result import FileReport, Problem, ReadError, RejectedRow, ReturnData, Severity, TableRead
-from csctools.io.typing import excel_serial_date, type_frame, unparsed_counts
+from csctools.io.typing import Tidy, clean_text, excel_serial_date, type_frame, unparsed_counts
 from csctools.io.workbook_guard import check_workbook
 from csctools.model import SOURCE_FILE, SOURCE_ROW, ColumnType, Table
 
@@ -88,21 +89,41 @@ def date_cell_text(value: object) -> str | None:
     return cell_text(value)
 
 
-def column_text(values: Sequence[object], dates: bool = False) -> pl.Series:
-    """A column of cells as text (null for empty); the common all-text and text-with-dates cases run fast.
-    `dates`: a date column, where number cells are Excel serial dates."""
+WHOLE_FLOAT_LIMIT = 2.0**53  # below this every whole float is exact as an Int64 (and prints as str(int(v)))
+
+
+def _whole_numbers_text(values: Sequence[object]) -> pl.Series | None:
+    """A column of text and float cells as `cell_text` gives it, built by polars when every float is a whole number
+    of at most 2**53 (ages, counts, ids); None for other floats, which keep Python's own formatting."""
+    numbers = pl.Series([v if type(v) is float else None for v in values], dtype=pl.Float64)
+    found = numbers.drop_nulls()
+    if found.len() and not ((found == found.floor()).all() and found.abs().max() <= WHOLE_FLOAT_LIMIT):  # type: ignore[operator]
+        return None
+    texts = pl.Series([v if type(v) is str else None for v in values], dtype=pl.String)
+    return pl.select(pl.coalesce(pl.lit(texts), pl.lit(numbers).cast(pl.Int64).cast(pl.String))).to_series()
+
+
+def raw_column_text(values: Sequence[object], dates: bool = False) -> pl.Series:
+    """A column of cells as text, not yet trimmed (empty cells null or empty); the common all-text, text-with-dates
+    and text-with-whole-numbers cases run fast. `dates`: a date column, where number cells are Excel serial dates."""
     kinds = set(map(type, values))
     if dates and kinds & {int, float}:
         values = [date_cell_text(v) for v in values]
         kinds = set(map(type, values))
-    if kinds <= {str}:
-        series = pl.Series(values, dtype=pl.String)
-    elif kinds <= {str, date}:
-        series = pl.Series([v if type(v) is str else v.isoformat() for v in values], dtype=pl.String)  # type: ignore[attr-defined]
-    else:
-        series = pl.Series([cell_text(v) for v in values], dtype=pl.String)
-    stripped = series.str.strip_chars()
-    return pl.select(pl.when(pl.lit(stripped).str.len_chars() > 0).then(pl.lit(stripped))).to_series()
+    if kinds <= {str, type(None)}:
+        return pl.Series(values, dtype=pl.String)
+    if kinds <= {str, date}:
+        return pl.Series(values, dtype=pl.String, strict=False)  # polars writes a date as str() does: ISO 8601
+    if kinds <= {str, float}:
+        whole = _whole_numbers_text(values)
+        if whole is not None:
+            return whole
+    return pl.Series([cell_text(v) for v in values], dtype=pl.String)
+
+
+def column_text(values: Sequence[object], dates: bool = False) -> pl.Series:
+    """A column of cells as text, trimmed, null for empty."""
+    return pl.select(clean_text(pl.lit(raw_column_text(values, dates)))).to_series()
 
 
 CALAMINE_FAILURES = BaseException  # a native panic in calamine is a BaseException (pyo3's PanicException)
@@ -184,21 +205,25 @@ def read_sheet(
         body = [list(r) + [""] * (width - len(r)) for r in body]
     cells = list(zip(*body, strict=True)) if body else []
     dated = {c.name for c in table.columns if c.type is ColumnType.DATE}
-    texts = [column_text(values, i < len(canonical) and canonical[i] in dated) for i, values in enumerate(cells)]
+    raw = pl.DataFrame(
+        [raw_column_text(v, i < len(canonical) and canonical[i] in dated).alias(str(i)) for i, v in enumerate(cells)]
+    )
+    texts = raw.select(clean_text(pl.col(c)).alias(c) for c in raw.columns)  # trimmed, empty as null: one query
     numbers = pl.Series(SOURCE_ROW, range(header_index + 2, header_index + 2 + len(body)), dtype=pl.Int64)
-    blank = pl.Series([True] * len(body)) if body else pl.Series([], dtype=pl.Boolean)
-    for text in texts:
-        blank = blank & text.is_null()
+    if texts.width:
+        blank = texts.select(pl.all_horizontal(pl.all().is_null())).to_series()
+    else:
+        blank = pl.Series([True] * len(body), dtype=pl.Boolean)
     read = TableRead(table.name, len(body), len(body) - int(blank.sum()))
     read.rejected = [RejectedRow(row, "blank row") for row in numbers.filter(blank).to_list()]
     report.tables.append(read)
-    data = {column: texts[i].alias(column) for i, column in enumerate(canonical) if column and i < len(texts)}
+    data = {column: texts[str(i)].alias(column) for i, column in enumerate(canonical) if column and i < texts.width}
     data[SOURCE_FILE] = pl.Series(SOURCE_FILE, [name] * len(body), dtype=pl.String)
     data[SOURCE_ROW] = numbers
     frame = pl.DataFrame(data) if body else pl.DataFrame(schema={SOURCE_FILE: pl.String, SOURCE_ROW: pl.Int64})
     if body:
         frame = frame.filter(~blank)
-    typed = type_frame(frame, table.columns, keep=(SOURCE_FILE, SOURCE_ROW))
+    typed = type_frame(frame, table.columns, keep=(SOURCE_FILE, SOURCE_ROW), tidy=Tidy(trimmed=True))
     read.unparsed_values = unparsed_counts(typed)
     return typed
 
@@ -209,16 +234,19 @@ SheetRows = Sequence[Sequence[object]]
 def _load_sheets(content: bytes, names: list[str]) -> Iterator[tuple[str, SheetRows | Exception]]:
     """Cells of each named sheet, in order, loaded ahead in two threads while the caller works on earlier ones.
 
-    calamine releases the GIL while it parses, so loading overlaps the Python work; each thread opens its own
-    workbook object.
+    calamine releases the GIL while it parses, so loading overlaps the Python work. Each thread opens the workbook
+    once (opening reads its shared strings, a large part of a workbook Excel saved) and again after a sheet fails.
     """
+    opened = threading.local()
 
     def load(sheet: str) -> SheetRows | Exception:
         try:
-            book = calamine.CalamineWorkbook.from_filelike(io.BytesIO(content))
-            rows: SheetRows = book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+            if getattr(opened, "book", None) is None:
+                opened.book = calamine.CalamineWorkbook.from_filelike(io.BytesIO(content))
+            rows: SheetRows = opened.book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
             return rows
         except CALAMINE_FAILURES as error:  # a damaged sheet is reported, the others still read
+            opened.book = None
             if isinstance(error, KeyboardInterrupt | SystemExit):
                 raise
             return error if isinstance(error, Exception) else RuntimeError(f"calamine failed: {error}")
