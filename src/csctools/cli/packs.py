@@ -29,13 +29,18 @@ def new_pack(name: Annotated[Path, typer.Argument(help="Folder of the new pack, 
 
 
 def _checked(text: str, examples: bool = True) -> tuple[object, list[str]]:
-    """Load and check a pack (form, SQL for every year, examples); exit 2 with one line on the first problem."""
+    """Load and check a pack (form, SQL for every year, examples, its scenarios, indicators and policies); exit 2
+    with one line naming the pack, file, line and rule on the first problem."""
     from csctools.packs.check import check_examples
+    from csctools.packs.contents import check_records
     from csctools.packs.files import PackError
-    from csctools.packs.registry import load
+    from csctools.packs.registry import in_pack, load
 
     try:
         loaded = load([text])[0]
+    except PackError as error:
+        fail(f"pack {error}")
+    try:  # the examples and the other records: errors name the file inside the pack, so the pack is added
         lines = []
         for local in loaded.rules:
             years = sorted(local.info.years)
@@ -44,8 +49,9 @@ def _checked(text: str, examples: bool = True) -> tuple[object, list[str]]:
             kinds = f"; examples behave ({', '.join(done)})" if done else "; no examples"
             where = f"{local.record.file} line {local.record.line}"
             lines.append(f"  {local.code} ({where}): SQL checked against {span}{kinds}")
+        lines.extend(check_records(loaded.pack))
     except PackError as error:
-        fail(f"pack {error}")
+        fail(f"pack {in_pack(text, error)}")
     return loaded, lines
 
 
@@ -67,7 +73,8 @@ def check_pack(pack: Annotated[str, typer.Argument(help="Pack folder, zip or ins
     loaded, lines = _checked(pack)
     assert isinstance(loaded, LoadedPack)
     info = loaded.pack.info
-    typer.echo(f"{info.name} {info.version} (sha256 {loaded.pack.content_hash[:12]}): {plural(len(lines), 'rule')}")
+    rules = plural(len(loaded.rules), "rule")
+    typer.echo(f"{info.name} {info.version} (sha256 {loaded.pack.content_hash[:12]}): {rules}")
     for line in lines:
         typer.echo(line)
     settings = loaded.settings
