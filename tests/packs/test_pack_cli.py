@@ -212,3 +212,26 @@ def test_check_reads_a_packs_scenarios_as_the_forecast_does(tmp_path: Path) -> N
     twice = runner.invoke(app, ["packs", "check", str(pack)])
     assert twice.exit_code == 2
     assert f"pack {pack}: scenarios/a.yaml: scenario name 'fewer-entries' is used twice" in twice.output
+
+
+def test_install_replace_puts_a_new_version_in_place_of_the_installed_one(tmp_path: Path) -> None:
+    """Another authority sends version 1.1 of a pack already installed: `--replace` installs it in its place (the
+    plain install refuses and says how)."""
+    first = tmp_path / "v1"
+    (first / "rules").mkdir(parents=True)
+    (first / "pack.yaml").write_text('name: shared-checks\nversion: "1.0"\nreturns: [ssda903]\n', encoding="utf-8")
+    rule = "- code: SH-01\n  message: blank placement\n  tables: Episodes\n  condition: PLACE IS NULL\n"
+    (first / "rules" / "r.yaml").write_text(rule, encoding="utf-8")
+    assert runner.invoke(app, ["packs", "install", str(first)]).exit_code == 0
+    second = tmp_path / "v2"
+    (second / "rules").mkdir(parents=True)
+    (second / "pack.yaml").write_text((first / "pack.yaml").read_text().replace("1.0", "1.1"), encoding="utf-8")
+    (second / "rules" / "r.yaml").write_text(rule.replace("blank placement", "no placement"), encoding="utf-8")
+    refused = runner.invoke(app, ["packs", "install", str(second)])
+    assert refused.exit_code == 2
+    assert "a pack named shared-checks is installed already" in refused.output and "--replace" in refused.output
+    replaced = runner.invoke(app, ["packs", "install", str(second), "--replace"])
+    assert replaced.exit_code == 0, replaced.output
+    assert "replaced shared-checks 1.0 with 1.1" in replaced.output
+    listed = runner.invoke(app, ["packs", "list"]).output
+    assert "shared-checks\t1.1\tinstalled\t1 rule" in listed and "shared-checks\t1.0" not in listed
