@@ -97,6 +97,19 @@ def test_entry_rates_drawn_from_sparse_counts_stay_finite(counts: list[int]) -> 
         assert rates.max() < 1e-6  # none seen, none forecast
 
 
+def test_an_empty_first_month_of_a_small_flow_is_chance_not_a_flow_that_began() -> None:
+    """UASC entries of about 1.6 a month (the synthetic 1,000 children): an empty first month happens one time in
+    five, so the fit keeps it; 34 empty months before entries of 2-3 a month mean the flow began then."""
+    y = np.array([0, 4, 1, 2, 0, 2, 0, 2, 1, 2, 2, 0, 1, 0, 1, 4, 1, 2, 2, 2, 1, 5, 2, 0, 1, 6, 1, 0, 1, 1], float)
+    months = np.arange(len(y))
+    whole = sim._poisson_fit(np.column_stack([np.ones(len(y)), months / 12.0]), y)
+    beta, _, _ = sim.fit_entry_trend(y, 4)
+    assert beta == pytest.approx(whole.coefficients, abs=1e-9)
+    began = np.array([0.0] * 34 + [2, 3, 2, 3] * 6)
+    beta, _, _ = sim.fit_entry_trend(began, 4)
+    assert math.exp(beta[0] + beta[1] * 40 / 12) == pytest.approx(2.5, rel=0.05)  # its own level, not a ramp
+
+
 def test_children_change_band_on_their_birthday_and_leave_at_18() -> None:
     births = {"baby": date(2025, 6, 15), "old": date(2008, 9, 1)}
     episodes = [

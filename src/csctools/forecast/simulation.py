@@ -36,6 +36,7 @@ BAND_START_YEARS = (0, 1, 5, 10, 16)
 MIN_TREND_MONTHS = 24  # complete months of history needed to fit a trend in entries
 SEASONAL_CHI2_11DF_1PCT = 24.725  # chi-square critical value, 11 degrees of freedom, 1%
 NO_ENTRIES_A_MONTH = 1e-9  # the monthly rate of a flow with no entries in the history
+FLOW_BEGAN_P = 0.01  # empty first months less likely than this at the flow's later rate: the flow began after them
 
 
 @dataclass(frozen=True)
@@ -157,16 +158,20 @@ def fit_entry_trend(y: np.ndarray, first_month: int) -> tuple[np.ndarray, np.nda
     """Poisson regression of monthly counts `y` (the first in calendar month `first_month`): coefficients,
     covariance, and whether calendar-month effects are kept (36 months or more and a likelihood-ratio test at 1%).
 
-    The flow is fitted from its first month with an entry (a flow that began within the history, such as UASC
-    arriving under a transfer scheme, had no trend before it began: fitted from the start, the months of nothing
-    make an exponential trend of thousands a month within the forecast). Fewer than 24 months from then give a
+    The flow is fitted from its first month with an entry when the empty months before it are too many to be
+    chance at its later rate (under 1%: a flow that began within the history, such as UASC arriving under a
+    transfer scheme, had no trend before it began; fitted from the start, the months of nothing make an
+    exponential trend of thousands a month within the forecast). Fewer than 24 months from then give a
     constant rate. A model with no finite estimate (a calendar month with no entry in any year) gives way to the
     simpler one. No entries at all give a rate of about none (1e-9 a month) with no spread."""
     seen = np.flatnonzero(y)
     if not seen.size:
         return np.array([math.log(NO_ENTRIES_A_MONTH), 0.0]), np.zeros((2, 2)), False
-    months = np.arange(seen[0], len(y))
-    counts = y[seen[0] :]
+    began = int(seen[0])
+    if math.exp(-y[began:].mean() * began) >= FLOW_BEGAN_P:  # a few empty months are chance at this rate
+        began = 0
+    months = np.arange(began, len(y))
+    counts = y[began:]
     calendar = (first_month - 1 + months) % 12 + 1
     plain = EntryModel(np.zeros(2), np.eye(2), date(2000, first_month, 1), False, np.zeros(0))
     trend = _poisson_fit(plain.design(months, calendar), counts) if len(counts) >= MIN_TREND_MONTHS else None
