@@ -60,7 +60,8 @@ TOOLS = (
     Tool(
         "csc forecast",
         "Forecast children looked after by age band and placement, and their cost, from several years of 903 returns.",
-        "csc forecast synthetic/383/*/ssda903 -o forecast.html",
+        "csc synth --la 383 --from 2023/24 --to 2025/26 --children 500 --no-cin --no-annex-a --out history "
+        "&& csc forecast history/383/*/ssda903 -o forecast.html",
     ),
     Tool(
         "csc indicators",
@@ -70,7 +71,8 @@ TOOLS = (
     Tool(
         "csc share",
         "Pseudonymise returns under a sharing policy (keyed pseudonyms, coarsened dates; keygen makes the key).",
-        "csc share pseudonymise synthetic/383 --policy regional --key-file hub.key -o shared",
+        "csc share keygen -o hub.key "
+        "&& csc share pseudonymise synthetic/383 --policy regional --key-file hub.key -o shared",
     ),
     Tool(
         "csc store",

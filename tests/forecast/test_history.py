@@ -90,3 +90,16 @@ def test_truncation_forgets_what_was_not_yet_known() -> None:
     cleaned = history(BORN, [("A", date(2025, 5, 1), date(2025, 12, 1), "U1"), ("B", date(2025, 11, 1), None, "U1")])
     known = truncate_history(cleaned, date(2025, 10, 1))
     assert known.episodes.select("CHILD", "DEC").rows() == [("A", None)]
+
+
+def test_a_date_of_birth_that_differs_between_years_is_a_warning_counted_in_words() -> None:
+    episodes: list[tuple[str, date, date | None, str]] = [("A", date(2024, 6, 1), None, "U1")]
+    first = year(2025, BORN, episodes)
+    corrected = year(2026, {**BORN, "A": date(2012, 5, 2)}, episodes)
+    warnings = load_history([first, corrected]).warnings
+    assert warnings == (
+        "1 child has different dates of birth in different years' Headers; the first year's is used "
+        "(e.g. child A, 2025/header.csv, row 2)",
+    )
+    both = year(2026, {"A": date(2012, 5, 2), "B": date(2015, 6, 2)}, episodes)
+    assert load_history([first, both]).warnings[0].startswith("2 children have different dates of birth")

@@ -46,10 +46,10 @@ def test_poisson_trend_fit_recovers_an_exact_exponential() -> None:
     months = np.arange(48)
     x = np.column_stack([np.ones(48), months / 12.0])
     y = np.exp(3.0 + 0.1 * months / 12.0)
-    beta, covariance, deviance = sim._poisson_fit(x, y)
+    beta, covariance, deviance, converged = sim._poisson_fit(x, y)
     assert beta == pytest.approx([3.0, 0.1], abs=1e-7)
     assert deviance == pytest.approx(0.0, abs=1e-8)
-    assert covariance.shape == (2, 2)
+    assert covariance.shape == (2, 2) and converged
 
 
 def test_seasonality_is_kept_only_when_the_data_show_it() -> None:
@@ -65,6 +65,49 @@ def test_seasonality_is_kept_only_when_the_data_show_it() -> None:
     beta, covariance, seasonal = sim.fit_entry_trend(flat[:18], 4)
     assert beta[0] == pytest.approx(math.log(flat[:18].mean())) and beta[1] == 0.0 and not seasonal
     assert covariance[1, 1] == 0.0
+
+
+# Monthly UASC entries of a small authority (the simulation's second flow, from `csc synth --children 500` over
+# three years): no entries in two calendar months of all three years, so a month effect has no finite estimate.
+SPARSE = [1, 1, 1, 0, 1, 2, 0, 0, 0, 0, 0, 1, 3, 0, 0, 0, 0, 1, 0, 0, 2, 0, 0, 3, 1, 3, 0, 0, 0, 0, 2, 0, 5, 1, 1, 1]
+
+
+@pytest.mark.parametrize(
+    "counts",
+    [
+        pytest.param(SPARSE, id="a calendar month never seen"),
+        pytest.param([0] * 34 + [2, 3], id="entries only in the last two months"),
+        pytest.param([0] * 36, id="no entries at all"),
+    ],
+)
+def test_entry_rates_drawn_from_sparse_counts_stay_finite(counts: list[int]) -> None:
+    """Where a coefficient has no finite estimate (counts of zero in every November, entries only at the end) the
+    fit falls back to a simpler model rather than handing the runs a variance of 1e10, whose draws overflowed
+    the monthly rate ("lam value too large": the simulation stopped with a traceback)."""
+    y = np.array(counts, dtype=float)
+    beta, covariance, seasonal = sim.fit_entry_trend(y, 4)
+    assert not seasonal
+    assert np.isfinite(beta).all() and np.isfinite(covariance).all() and np.diag(covariance).max() < 10
+    model = sim.EntryModel(beta, covariance, date(2023, 4, 1), seasonal, np.zeros(0))
+    draws = np.random.default_rng(3).multivariate_normal(beta, covariance, size=1000)
+    months = np.arange(len(y) + 18)  # the history and an 18-month forecast
+    rates = np.exp(draws @ model.design(months, (3 + months) % 12 + 1).T)
+    assert np.isfinite(rates).all() and rates.max() < 50 * max(y.max(), 1)
+    if y.sum() == 0:
+        assert rates.max() < 1e-6  # none seen, none forecast
+
+
+def test_an_empty_first_month_of_a_small_flow_is_chance_not_a_flow_that_began() -> None:
+    """UASC entries of about 1.6 a month (the synthetic 1,000 children): an empty first month happens one time in
+    five, so the fit keeps it; 34 empty months before entries of 2-3 a month mean the flow began then."""
+    y = np.array([0, 4, 1, 2, 0, 2, 0, 2, 1, 2, 2, 0, 1, 0, 1, 4, 1, 2, 2, 2, 1, 5, 2, 0, 1, 6, 1, 0, 1, 1], float)
+    months = np.arange(len(y))
+    whole = sim._poisson_fit(np.column_stack([np.ones(len(y)), months / 12.0]), y)
+    beta, _, _ = sim.fit_entry_trend(y, 4)
+    assert beta == pytest.approx(whole.coefficients, abs=1e-9)
+    began = np.array([0.0] * 34 + [2, 3, 2, 3] * 6)
+    beta, _, _ = sim.fit_entry_trend(began, 4)
+    assert math.exp(beta[0] + beta[1] * 40 / 12) == pytest.approx(2.5, rel=0.05)  # its own level, not a ramp
 
 
 def test_children_change_band_on_their_birthday_and_leave_at_18() -> None:

@@ -138,4 +138,5 @@ def test_example_that_does_not_behave_is_reported(tmp_path: Path) -> None:
     pack = write_pack(tmp_path / "pack", rules)
     result = runner.invoke(app, ["packs", "check", str(pack)])
     assert result.exit_code == 2
-    assert "rules/rules.yaml line 1: rule T-EX01: example fail #1 should fail but the rule passed it" in result.output
+    line = f"csc: pack {pack}: rules/rules.yaml line 1: rule T-EX01: example fail #1 should fail but the rule passed it"
+    assert result.output.strip().splitlines() == [line]  # one line, naming the pack as every other problem does

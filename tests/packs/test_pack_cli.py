@@ -177,3 +177,61 @@ def test_accept_refuses_an_unknown_dfe_code_and_notes_an_error_rule(tmp_path: Pa
     query = runner.invoke(app, ["accept", "1002", "3830000001", *base])
     assert query.exit_code == 0 and "not a query" not in query.output
     assert "1002" in settings.read_text() and "1004" in settings.read_text()
+
+
+SCENARIOS = """\
+- name: fewer-entries
+  changes:
+    - {change: entries, from: 2027-06-01, factor: 0.9}
+- name: dearer-residential
+  changes:
+    - {change: unit_cost, from: 2027-04-01, placement: RESIDENTIAL, weekly: 7000}
+"""
+
+
+def test_check_reads_a_packs_scenarios_as_the_forecast_does(tmp_path: Path) -> None:
+    """A pack of forecast scenarios (issue 16's scenarios in the pack format) is checked, exported and installed
+    only when `csc forecast --scenario` would read it."""
+    pack = tmp_path / "scenarios-pack"
+    (pack / "scenarios").mkdir(parents=True)
+    (pack / "pack.yaml").write_text('name: leeds-scenarios\nversion: "0.1"\nreturns: [ssda903]\n', encoding="utf-8")
+    (pack / "scenarios" / "a.yaml").write_text(SCENARIOS, encoding="utf-8")
+    checked = runner.invoke(app, ["packs", "check", str(pack)])
+    assert checked.exit_code == 0, checked.output
+    read = "2 scenarios (fewer-entries, dearer-residential): read as csc forecast --scenario reads them"
+    assert read in checked.output
+
+    (pack / "scenarios" / "a.yaml").write_text(SCENARIOS.replace("factor: 0.9", "factr: 0.9"), encoding="utf-8")
+    line = f'csc: pack {pack}: scenarios/a.yaml line 3: unknown key "factr" in entries change'
+    for command in (["packs", "check", str(pack)], ["packs", "export", str(pack), "-o", str(tmp_path / "s.zip")]):
+        refused = runner.invoke(app, command)
+        assert refused.exit_code == 2 and refused.output.startswith(line), refused.output
+    assert not (tmp_path / "s.zip").exists()
+
+    (pack / "scenarios" / "a.yaml").write_text(SCENARIOS.replace("dearer-residential", "fewer-entries"), "utf-8")
+    twice = runner.invoke(app, ["packs", "check", str(pack)])
+    assert twice.exit_code == 2
+    assert f"pack {pack}: scenarios/a.yaml: scenario name 'fewer-entries' is used twice" in twice.output
+
+
+def test_install_replace_puts_a_new_version_in_place_of_the_installed_one(tmp_path: Path) -> None:
+    """Another authority sends version 1.1 of a pack already installed: `--replace` installs it in its place (the
+    plain install refuses and says how)."""
+    first = tmp_path / "v1"
+    (first / "rules").mkdir(parents=True)
+    (first / "pack.yaml").write_text('name: shared-checks\nversion: "1.0"\nreturns: [ssda903]\n', encoding="utf-8")
+    rule = "- code: SH-01\n  message: blank placement\n  tables: Episodes\n  condition: PLACE IS NULL\n"
+    (first / "rules" / "r.yaml").write_text(rule, encoding="utf-8")
+    assert runner.invoke(app, ["packs", "install", str(first)]).exit_code == 0
+    second = tmp_path / "v2"
+    (second / "rules").mkdir(parents=True)
+    (second / "pack.yaml").write_text((first / "pack.yaml").read_text().replace("1.0", "1.1"), encoding="utf-8")
+    (second / "rules" / "r.yaml").write_text(rule.replace("blank placement", "no placement"), encoding="utf-8")
+    refused = runner.invoke(app, ["packs", "install", str(second)])
+    assert refused.exit_code == 2
+    assert "a pack named shared-checks is installed already" in refused.output and "--replace" in refused.output
+    replaced = runner.invoke(app, ["packs", "install", str(second), "--replace"])
+    assert replaced.exit_code == 0, replaced.output
+    assert "replaced shared-checks 1.0 with 1.1" in replaced.output
+    listed = runner.invoke(app, ["packs", "list"]).output
+    assert "shared-checks\t1.1\tinstalled\t1 rule" in listed and "shared-checks\t1.0" not in listed

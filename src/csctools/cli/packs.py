@@ -29,13 +29,18 @@ def new_pack(name: Annotated[Path, typer.Argument(help="Folder of the new pack, 
 
 
 def _checked(text: str, examples: bool = True) -> tuple[object, list[str]]:
-    """Load and check a pack (form, SQL for every year, examples); exit 2 with one line on the first problem."""
+    """Load and check a pack (form, SQL for every year, examples, its scenarios, indicators and policies); exit 2
+    with one line naming the pack, file, line and rule on the first problem."""
     from csctools.packs.check import check_examples
+    from csctools.packs.contents import check_records
     from csctools.packs.files import PackError
-    from csctools.packs.registry import load
+    from csctools.packs.registry import in_pack, load
 
     try:
         loaded = load([text])[0]
+    except PackError as error:
+        fail(f"pack {error}")
+    try:  # the examples and the other records: errors name the file inside the pack, so the pack is added
         lines = []
         for local in loaded.rules:
             years = sorted(local.info.years)
@@ -44,8 +49,9 @@ def _checked(text: str, examples: bool = True) -> tuple[object, list[str]]:
             kinds = f"; examples behave ({', '.join(done)})" if done else "; no examples"
             where = f"{local.record.file} line {local.record.line}"
             lines.append(f"  {local.code} ({where}): SQL checked against {span}{kinds}")
+        lines.extend(check_records(loaded.pack))
     except PackError as error:
-        fail(f"pack {error}")
+        fail(f"pack {in_pack(text, error)}")
     return loaded, lines
 
 
@@ -67,7 +73,8 @@ def check_pack(pack: Annotated[str, typer.Argument(help="Pack folder, zip or ins
     loaded, lines = _checked(pack)
     assert isinstance(loaded, LoadedPack)
     info = loaded.pack.info
-    typer.echo(f"{info.name} {info.version} (sha256 {loaded.pack.content_hash[:12]}): {plural(len(lines), 'rule')}")
+    rules = plural(len(loaded.rules), "rule")
+    typer.echo(f"{info.name} {info.version} (sha256 {loaded.pack.content_hash[:12]}): {rules}")
     for line in lines:
         typer.echo(line)
     settings = loaded.settings
@@ -164,17 +171,21 @@ def export_pack(
 
 
 @app.command("install")
-def install_pack(file: Annotated[Path, typer.Argument(help="A pack .zip (or folder)")]) -> None:
-    """Check a pack and install it in your data folder, so `--pack NAME` finds it. Refuses a pack whose name or
-    rule codes clash with an installed one."""
+def install_pack(
+    file: Annotated[Path, typer.Argument(help="A pack .zip (or folder)")],
+    replace: Annotated[bool, typer.Option("--replace", help="Replace an installed pack of the same name")] = False,
+) -> None:
+    """Check a pack and install it in your data folder, so `--pack NAME` finds it. Refuses a pack whose name (unless
+    --replace: a new version of it) or rule codes clash with an installed one."""
     from csctools.packs.files import PackError, load_pack
     from csctools.packs.registry import LoadedPack, data_folder, installed
     from csctools.packs.rules import parse_rules
 
     loaded, _ = _checked(str(file))
     assert isinstance(loaded, LoadedPack)
-    name = loaded.pack.info.name
+    name, version = loaded.pack.info.name, loaded.pack.info.version
     codes = {r.code.upper() for r in loaded.rules}
+    replaced: list[tuple[Path, str]] = []
     for path in installed():
         try:
             other = load_pack(path)
@@ -182,11 +193,21 @@ def install_pack(file: Annotated[Path, typer.Argument(help="A pack .zip (or fold
         except PackError:
             continue
         if other.info.name == name:
-            fail(f"a pack named {name} is installed already ({path}, version {other.info.version}); remove it first")
+            if not replace:
+                fail(
+                    f"a pack named {name} is installed already ({path}, version {other.info.version}); "
+                    "install with --replace to put this one in its place"
+                )
+            replaced.append((path, other.info.version))
+            continue
         clash = sorted(codes & other_codes)
         if clash:
             fail(f"rule {clash[0]} of {name} clashes with the installed pack {other.info.name} ({path})")
     target = data_folder() / f"{name}.zip"
     target.parent.mkdir(parents=True, exist_ok=True)
+    for path, _ in replaced:  # the installed pack of that name (under another file name, if it was renamed)
+        if path != target:
+            path.unlink()
     target.write_bytes(_zip_bytes(dict(loaded.pack.files), name))
-    typer.echo(f"installed {name} {loaded.pack.info.version} in {target}; use it with: csc validate ... --pack {name}")
+    done = f"replaced {name} {replaced[0][1]} with {version}" if replaced else f"installed {name} {version}"
+    typer.echo(f"{done} in {target}; use it with: csc validate ... --pack {name}")

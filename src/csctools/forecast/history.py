@@ -139,7 +139,8 @@ def load_history(years: list[YearData]) -> History:
     if differing.height:
         first = differing.row(0, named=True)
         warnings.append(
-            f"{differing.height} children have different dates of birth in different years' Headers; the first "
+            f"{differing.height:,} {'child has' if differing.height == 1 else 'children have'} different dates of "
+            "birth in different years' Headers; the first "
             f"year's is used (e.g. child {first['CHILD']}, {first['dob_source']}, row {first['dob_row']})"
         )
     episodes = pl.concat(

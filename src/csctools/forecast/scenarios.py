@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from csctools.forecast.states import AGE_BANDS, CATEGORIES
-from csctools.packs.files import PackError, check_keys, line_of, load_pack, parse_yaml
+from csctools.packs.files import Pack, PackError, check_keys, line_of, load_pack, parse_yaml
 
 CHANGE_KEYS = {
     "entries": ({"flow", "age_bands"}, {"from", "factor"}),
@@ -58,7 +58,7 @@ def load_scenarios(path: Path) -> list[Scenario]:
     """Scenarios from one YAML file, or from a pack (folder or zip) holding ``scenarios/*.yaml``."""
     if path.is_dir() or path.suffix.lower() == ".zip":
         pack = load_pack(path)
-        return [_scenario(r.data, f"{pack.source}/{r.file}") for r in pack.of_kind("scenarios")]
+        return pack_scenarios(pack, f"{pack.source}/")
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
@@ -66,6 +66,11 @@ def load_scenarios(path: Path) -> list[Scenario]:
     data = parse_yaml(text, str(path))
     items = data if isinstance(data, list) else [data]
     return [_scenario(item, str(path)) for item in items]
+
+
+def pack_scenarios(pack: Pack, where: str = "") -> list[Scenario]:
+    """The scenarios of a pack (its ``scenarios/*.yaml``), each error naming `where` + the file in the pack."""
+    return [_scenario(record.data, f"{where}{record.file}") for record in pack.of_kind("scenarios")]
 
 
 def _scenario(data: Any, file: str) -> Scenario:

@@ -20,6 +20,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import NamedTuple
 
 import numpy as np
 import polars as pl
@@ -34,6 +35,8 @@ LEAVE = N_CAT
 BAND_START_YEARS = (0, 1, 5, 10, 16)
 MIN_TREND_MONTHS = 24  # complete months of history needed to fit a trend in entries
 SEASONAL_CHI2_11DF_1PCT = 24.725  # chi-square critical value, 11 degrees of freedom, 1%
+NO_ENTRIES_A_MONTH = 1e-9  # the monthly rate of a flow with no entries in the history
+FLOW_BEGAN_P = 0.01  # empty first months less likely than this at the flow's later rate: the flow began after them
 
 
 @dataclass(frozen=True)
@@ -122,41 +125,65 @@ class EntryModel:
         return np.column_stack(columns)
 
 
-def _poisson_fit(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray, float]:
-    """Poisson regression by iteratively reweighted least squares: coefficients, covariance, deviance."""
+class PoissonFit(NamedTuple):
+    coefficients: np.ndarray
+    covariance: np.ndarray
+    deviance: float
+    converged: bool  # False where a coefficient has no finite estimate (it ran off towards infinity)
+
+
+def _poisson_fit(x: np.ndarray, y: np.ndarray) -> PoissonFit:
+    """Poisson regression by iteratively reweighted least squares: coefficients, covariance, deviance, and whether
+    it converged. A coefficient with no finite estimate (no entries in some calendar month of every year, entries
+    only at one end) moves by about 1 per iteration for ever: such a fit is not converged."""
     beta = np.zeros(x.shape[1])
     beta[0] = np.log(max(y.mean(), 0.5))
+    converged = False
     for _ in range(50):
         mu = np.exp(x @ beta)
         information = x.T @ (x * mu[:, None])
         change = np.linalg.solve(information + 1e-9 * np.eye(x.shape[1]), x.T @ (y - mu))
         beta = beta + change
         if np.abs(change).max() < 1e-8:
+            converged = True
             break
     mu = np.exp(x @ beta)
     with np.errstate(divide="ignore", invalid="ignore"):
         deviance = 2.0 * float(np.sum(np.where(y > 0, y * np.log(y / mu), 0.0) - (y - mu)))
-    return beta, np.linalg.inv(x.T @ (x * mu[:, None])), deviance
+    covariance = np.linalg.inv(x.T @ (x * mu[:, None]))
+    return PoissonFit(beta, covariance, deviance, converged and bool(np.isfinite(covariance).all()))
 
 
 def fit_entry_trend(y: np.ndarray, first_month: int) -> tuple[np.ndarray, np.ndarray, bool]:
     """Poisson regression of monthly counts `y` (the first in calendar month `first_month`): coefficients,
     covariance, and whether calendar-month effects are kept (36 months or more and a likelihood-ratio test at 1%).
-    Fewer than 24 months give a constant rate (no trend)."""
-    n_months = len(y)
-    months = np.arange(n_months)
+
+    The flow is fitted from its first month with an entry when the empty months before it are too many to be
+    chance at its later rate (under 1%: a flow that began within the history, such as UASC arriving under a
+    transfer scheme, had no trend before it began; fitted from the start, the months of nothing make an
+    exponential trend of thousands a month within the forecast). Fewer than 24 months from then give a
+    constant rate. A model with no finite estimate (a calendar month with no entry in any year) gives way to the
+    simpler one. No entries at all give a rate of about none (1e-9 a month) with no spread."""
+    seen = np.flatnonzero(y)
+    if not seen.size:
+        return np.array([math.log(NO_ENTRIES_A_MONTH), 0.0]), np.zeros((2, 2)), False
+    began = int(seen[0])
+    if math.exp(-y[began:].mean() * began) >= FLOW_BEGAN_P:  # a few empty months are chance at this rate
+        began = 0
+    months = np.arange(began, len(y))
+    counts = y[began:]
     calendar = (first_month - 1 + months) % 12 + 1
     plain = EntryModel(np.zeros(2), np.eye(2), date(2000, first_month, 1), False, np.zeros(0))
-    if n_months < MIN_TREND_MONTHS:  # a trend over less than two years is mostly noise
-        level, level_cov, _ = _poisson_fit(np.ones((n_months, 1)), y)
-        return np.array([level[0], 0.0]), np.array([[level_cov[0, 0], 0.0], [0.0, 0.0]]), False
-    beta, cov, deviance = _poisson_fit(plain.design(months, calendar), y)
-    if n_months >= 36 and y.sum() > 0:
+    trend = _poisson_fit(plain.design(months, calendar), counts) if len(counts) >= MIN_TREND_MONTHS else None
+    if trend is None or not trend.converged:  # a trend over less than two years is mostly noise
+        level = _poisson_fit(np.ones((len(counts), 1)), counts)
+        return np.array([level.coefficients[0], 0.0]), np.array([[level.covariance[0, 0], 0.0], [0.0, 0.0]]), False
+    if len(counts) >= 36:
         seasonal_model = EntryModel(np.zeros(13), np.eye(13), plain.first_month, True, np.zeros(0))
-        beta_s, cov_s, deviance_s = _poisson_fit(seasonal_model.design(months, calendar), y)
-        if deviance - deviance_s > SEASONAL_CHI2_11DF_1PCT:
-            return beta_s, cov_s, True
-    return beta, cov, False
+        seasonal = _poisson_fit(seasonal_model.design(months, calendar), counts)
+        if seasonal.converged and trend.deviance - seasonal.deviance > SEASONAL_CHI2_11DF_1PCT:
+            return seasonal.coefficients, seasonal.covariance, True
+    return trend.coefficients, trend.covariance, False
 
 
 def entry_model(history: History, uasc: bool, start: date, end: date, step_days: int, n_age: int) -> EntryModel:
