@@ -121,3 +121,19 @@ def test_cin_census_with_errors_names_the_authority_from_its_header(tmp_path: Pa
         rows = list(csv.DictReader(handle))
     assert rows and all(r["authority"] == "201" and r["year"] == "2025/26" for r in rows)
     assert all(int(r["row_number"]) > 1 for r in rows if r["child_id"])
+
+
+def test_failed_rules_line_up_when_a_packs_codes_are_long(capsys: pytest.CaptureFixture[str]) -> None:
+    import polars as pl
+
+    from csctools.cli.validate import echo_failed_rules
+    from csctools.validate.engine import FAILED, QUERIED, Outcome, ValidationResult
+    from csctools.years import CollectionYear
+
+    outcomes = [
+        Outcome("101", FAILED, 2, message="sex not valid"),
+        Outcome("PC-K2REVIEW", QUERIED, 12, message="no review", severity="query", pack="placement-checks"),
+    ]
+    echo_failed_rules(ValidationResult("ssda903", CollectionYear(2026), None, pl.DataFrame(), outcomes))
+    lines = capsys.readouterr().out.splitlines()
+    assert lines == ["  101" + " " * 13 + "2 errors  sex not valid", "  PC-K2REVIEW   12 queries  no review"]

@@ -131,10 +131,12 @@ def echo_failed_rules(result: ValidationResult) -> None:
     from csctools.validate.worklist import code_order
 
     active = sorted((o for o in result.outcomes if o.failures), key=lambda o: code_order(o.code))
-    for outcome in active[:FAILED_RULES_SHOWN]:
+    shown = active[:FAILED_RULES_SHOWN]
+    width = max([8, *(len(o.code) for o in shown)])  # a pack's codes (PC-K2REVIEW) are longer than the DfE's
+    for outcome in shown:
         what = plural(outcome.failures, *(("error",) if outcome.severity == ERROR else ("query", "queries")))
         message = outcome.message if len(outcome.message) <= 100 else outcome.message[:99] + "…"
-        typer.echo(f"  {outcome.code:<8} {what:>12}  {message}")
+        typer.echo(f"  {outcome.code:<{width}} {what:>12}  {message}")
     if len(active) > FAILED_RULES_SHOWN:
         typer.echo(f"  ... and {len(active) - FAILED_RULES_SHOWN} more rules (listed in every report)")
 
