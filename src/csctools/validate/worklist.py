@@ -209,3 +209,10 @@ def by_table(failed: pl.DataFrame) -> list[tuple[str, int]]:
 
 def short_file(path: object) -> str:
     return Path(str(path)).name if path is not None else ""
+
+
+def short_files(frame: pl.DataFrame, column: str = "source_file") -> pl.Expr:
+    """`short_file` of a column of `frame`, worked out once per distinct file (a return has a dozen; a report
+    shows up to 100,000 rows of them); a null stays null."""
+    names = {path: short_file(path) for path in frame[column].drop_nulls().unique().to_list()}
+    return pl.col(column).replace_strict(names, return_dtype=pl.String)

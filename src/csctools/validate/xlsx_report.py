@@ -16,7 +16,7 @@ from csctools.model import SOURCE_FILE, SOURCE_ROW
 from csctools.validate.engine import ACCEPTED, FAILED, QUERIED, ValidationResult, failures_of, headline
 from csctools.validate.export import accepted_rows, summary
 from csctools.validate.return_summary import NOTES, return_summary
-from csctools.validate.worklist import FAILURE_COLUMNS, by_table, children, code_order, failures, short_file, tally_of
+from csctools.validate.worklist import FAILURE_COLUMNS, by_table, children, code_order, failures, short_files, tally_of
 from csctools.validate.written import HELPER_COLUMNS, derived_label, written
 
 # Caps where a person could not use more (each sheet says when it is capped; the CSV has every failure). xlsxwriter
@@ -195,7 +195,8 @@ def shown_note(shown: int, total: int) -> str:
 def _errors_sheet(book: xlsxwriter.Workbook, failed: pl.DataFrame, bold: Format, wrap: Format) -> None:
     sheet = book.add_worksheet("Errors")
     sheet.write_row(0, 0, ERROR_HEADINGS, bold)
-    shown = errors_shown(failed).with_columns(pl.col("source_file").map_elements(short_file, return_dtype=pl.String))
+    shown = errors_shown(failed)
+    shown = shown.with_columns(short_files(shown))
     for out, record in enumerate(shown.iter_rows(), start=1):
         sheet.write_row(out, 0, record)  # None leaves the cell empty
     last = shown.height
