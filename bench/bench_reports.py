@@ -10,8 +10,10 @@ Two measurements, each repeated (median and min-max over fresh processes; the ma
   baseline) and with `-o r.html` / `-o r.xlsx`; the difference is the report's time. With `--before OLD/src`
   the same commands run from that older source too, in turns (wall and CPU seconds of each process).
 - `--cli-folder F`: the same commands over a return already made with `csc synth --out F --la 383 ...` (a national
-  one: `csc synth --children 100000 --inject 500000` gives about 1.8 million findings), and `--cli-kinds` to say
-  which reports (default csv,html,xlsx; `html+xlsx` is one command writing both, as a user would ask for them).
+  one: `csc synth --children 100000 --seed 17 --format csv --dense 0.96 --no-cin --no-annex-a` gives 1,760,523
+  findings), and `--cli-kinds` to say which reports (default csv,html,xlsx, each alone; `html+xlsx` is one command
+  writing both, as a user would ask for them). The load average is printed before and after: the machine may be
+  shared.
 
 Usage: python bench/bench_reports.py [--findings 1760000] [--cli-children 50000 [--cli-inject 5000]]
        [--cli-folder F] [--cli-kinds csv,html+xlsx] [--before OLD/src] [--repeat 3]
@@ -137,6 +139,7 @@ def cli(
     installs = {"after": dict(os.environ)}
     if before is not None:
         installs = {"before": {**os.environ, "PYTHONPATH": str(before)}, **installs}
+    print(f"load average at the start: {'/'.join(f'{x:.1f}' for x in os.getloadavg())}", file=sys.stderr)
     wall: dict[tuple[str, str], list[float]] = {(i, k): [] for i in installs for k in kinds}
     cpu: dict[tuple[str, str], list[float]] = {(i, k): [] for i in installs for k in kinds}
     sizes: dict[tuple[str, str], str] = {}
@@ -146,13 +149,15 @@ def cli(
             for install, env in installs.items():
                 paths = [out / f"cli-{install}.{one}" for one in kind.split("+")]
                 seconds, used = run_timed([*base, *(f for path in paths for f in ("-o", str(path)))], env)
+                print(f"  {install} {kind}: wall {seconds:.2f} s, CPU {used:.2f} s", file=sys.stderr, flush=True)
                 wall[install, kind].append(seconds)
                 cpu[install, kind].append(used)
                 sizes[install, kind] = " + ".join(f"{path.stat().st_size / 1e6:.2f}" for path in paths)
                 if kind == "csv":
                     with paths[0].open("rb") as table:
                         findings = sum(1 for _ in table) - 1  # the error table: a row per finding
-    lines = [f"csc validate 903, {about}, {repeat} runs in turns, median (min-max):"]
+    load = "/".join(f"{x:.1f}" for x in os.getloadavg())
+    lines = [f"csc validate 903, {about}, {repeat} runs in turns, median (min-max), load average at the end {load}:"]
     if "csv" in kinds:
         lines.append(f"  findings (rows of the CSV error table): {findings:,}")
     for install, kind in wall:

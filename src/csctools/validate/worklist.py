@@ -99,7 +99,7 @@ def failure_index(result: ValidationResult) -> pl.DataFrame:
     return (
         _keyed(errors.select(list(FAILURE_KEY)), order)
         .select(INDEX_KEYS)
-        .unique(maintain_order=True)
+        .filter(pl.struct(INDEX_KEYS).is_first_distinct().over("_order"))  # within each rule: half the time of unique
         .sort("_order", maintain_order=True)
         .with_columns(pl.col("table", "source_file").cast(pl.String))
         .join(facts.lazy(), on="_order", how="left", maintain_order="left")
