@@ -12,8 +12,8 @@ Two measurements, each repeated (median and min-max over fresh processes; the ma
 - `--cli-folder F`: the same commands over a return already made with `csc synth --out F --la 383 ...` (a national
   one: `csc synth --children 100000 --seed 17 --format csv --dense 0.96 --no-cin --no-annex-a` gives 1,760,523
   findings), and `--cli-kinds` to say which reports (default csv,html,xlsx, each alone; `html+xlsx` is one command
-  writing both, as a user would ask for them). The load average is printed before and after: the machine may be
-  shared.
+  writing both, as a user would ask for them; `none`: no -o, reading and validating alone). The load average is
+  printed at the start and the end: the machine may be shared.
 
 Usage: python bench/bench_reports.py [--findings 1760000] [--cli-children 50000 [--cli-inject 5000]]
        [--cli-folder F] [--cli-kinds csv,html+xlsx] [--before OLD/src] [--repeat 3]
@@ -34,6 +34,7 @@ from csctools.synth.generate import SynthOptions, generate
 from csctools.years import CollectionYear
 
 DATA = Path(__file__).parent / "_data"
+NO_REPORT = "none"  # --cli-kinds none: read and validate only, the base the reports' time is counted from
 YEAR = CollectionYear(2026)
 
 SCALED = """
@@ -147,7 +148,7 @@ def cli(
     for _ in range(repeat):
         for kind in kinds:
             for install, env in installs.items():
-                paths = [out / f"cli-{install}.{one}" for one in kind.split("+")]
+                paths = [out / f"cli-{install}.{one}" for one in kind.split("+")] if kind != NO_REPORT else []
                 seconds, used = run_timed([*base, *(f for path in paths for f in ("-o", str(path)))], env)
                 print(f"  {install} {kind}: wall {seconds:.2f} s, CPU {used:.2f} s", file=sys.stderr, flush=True)
                 wall[install, kind].append(seconds)
@@ -161,7 +162,7 @@ def cli(
     if "csv" in kinds:
         lines.append(f"  findings (rows of the CSV error table): {findings:,}")
     for install, kind in wall:
-        outputs = " ".join(f"-o r.{one}" for one in kind.split("+"))
+        outputs = " ".join(f"-o r.{one}" for one in kind.split("+")) if kind != NO_REPORT else "(no -o)"
         lines.append(
             f"  {install:>6} {outputs}: wall {spread(wall[install, kind])} s, CPU {spread(cpu[install, kind])} s, "
             f"{sizes[install, kind]} MB"
@@ -175,7 +176,9 @@ def main() -> None:
     parser.add_argument("--cli-children", type=int, default=0)
     parser.add_argument("--cli-inject", type=int, default=0, help="errors injected (default: a tenth of children)")
     parser.add_argument("--cli-folder", type=Path, default=None, help="a return made by csc synth --out F --la 383")
-    parser.add_argument("--cli-kinds", default="csv,html,xlsx", help="reports, comma-separated (html+xlsx: both)")
+    parser.add_argument(
+        "--cli-kinds", default="csv,html,xlsx", help="reports, comma-separated (html+xlsx: both; none: no -o)"
+    )
     parser.add_argument("--before", type=Path, default=None, help="src folder of an older csctools, for the CLI")
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()

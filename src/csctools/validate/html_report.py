@@ -51,6 +51,8 @@ def import_plotting() -> None:
 def failure_chart(rules: list[tuple[str, int]], tables: list[tuple[str, int]], rule_count: int) -> Markup:
     """Failures by rule (the BARS rules with most) and by table, two horizontal bar charts as one inline SVG drawn
     with matplotlib, its accessible name listing every bar."""
+    from matplotlib.ticker import MaxNLocator
+
     from csctools.plotting import PALETTE, chart_style, new_figure, svg_markup
 
     rules_title = "Failures by rule" + (f" (the {BARS} with most, of {rule_count})" if rule_count > BARS else "")
@@ -67,6 +69,7 @@ def failure_chart(rules: list[tuple[str, int]], tables: list[tuple[str, int]], r
             ax.invert_yaxis()  # most first, at the top
             ax.set_title(title)
             ax.set_xlim(0, max(counts, default=1) * 1.25)
+            ax.xaxis.set_major_locator(MaxNLocator(nbins=4, integer=True))  # 700,000 and its neighbours apart
             ax.xaxis.set_major_formatter("{x:,.0f}")
             ax.tick_params(axis="x", labelsize=7)
             for position, count in zip(positions, counts, strict=True):
