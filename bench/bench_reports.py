@@ -10,8 +10,10 @@ Two measurements, each repeated (median and min-max over fresh processes; the ma
   baseline) and with `-o r.html` / `-o r.xlsx`; the difference is the report's time. With `--before OLD/src`
   the same commands run from that older source too, in turns (wall and CPU seconds of each process).
 - `--cli-folder F`: the same commands over a return already made with `csc synth --out F --la 383 ...` (a national
-  one: `csc synth --children 100000 --inject 500000` gives about 1.8 million findings), and `--cli-kinds` to say
-  which reports (default csv,html,xlsx; `html+xlsx` is one command writing both, as a user would ask for them).
+  one: `csc synth --children 100000 --seed 17 --format csv --dense 0.96 --no-cin --no-annex-a` gives 1,760,523
+  findings), and `--cli-kinds` to say which reports (default csv,html,xlsx, each alone; `html+xlsx` is one command
+  writing both, as a user would ask for them; `none`: no -o, reading and validating alone). The load average is
+  printed at the start and the end: the machine may be shared.
 
 Usage: python bench/bench_reports.py [--findings 1760000] [--cli-children 50000 [--cli-inject 5000]]
        [--cli-folder F] [--cli-kinds csv,html+xlsx] [--before OLD/src] [--repeat 3]
@@ -32,6 +34,7 @@ from csctools.synth.generate import SynthOptions, generate
 from csctools.years import CollectionYear
 
 DATA = Path(__file__).parent / "_data"
+NO_REPORT = "none"  # --cli-kinds none: read and validate only, the base the reports' time is counted from
 YEAR = CollectionYear(2026)
 
 SCALED = """
@@ -137,6 +140,7 @@ def cli(
     installs = {"after": dict(os.environ)}
     if before is not None:
         installs = {"before": {**os.environ, "PYTHONPATH": str(before)}, **installs}
+    print(f"load average at the start: {'/'.join(f'{x:.1f}' for x in os.getloadavg())}", file=sys.stderr)
     wall: dict[tuple[str, str], list[float]] = {(i, k): [] for i in installs for k in kinds}
     cpu: dict[tuple[str, str], list[float]] = {(i, k): [] for i in installs for k in kinds}
     sizes: dict[tuple[str, str], str] = {}
@@ -144,19 +148,21 @@ def cli(
     for _ in range(repeat):
         for kind in kinds:
             for install, env in installs.items():
-                paths = [out / f"cli-{install}.{one}" for one in kind.split("+")]
+                paths = [out / f"cli-{install}.{one}" for one in kind.split("+")] if kind != NO_REPORT else []
                 seconds, used = run_timed([*base, *(f for path in paths for f in ("-o", str(path)))], env)
+                print(f"  {install} {kind}: wall {seconds:.2f} s, CPU {used:.2f} s", file=sys.stderr, flush=True)
                 wall[install, kind].append(seconds)
                 cpu[install, kind].append(used)
                 sizes[install, kind] = " + ".join(f"{path.stat().st_size / 1e6:.2f}" for path in paths)
                 if kind == "csv":
                     with paths[0].open("rb") as table:
                         findings = sum(1 for _ in table) - 1  # the error table: a row per finding
-    lines = [f"csc validate 903, {about}, {repeat} runs in turns, median (min-max):"]
+    load = "/".join(f"{x:.1f}" for x in os.getloadavg())
+    lines = [f"csc validate 903, {about}, {repeat} runs in turns, median (min-max), load average at the end {load}:"]
     if "csv" in kinds:
         lines.append(f"  findings (rows of the CSV error table): {findings:,}")
     for install, kind in wall:
-        outputs = " ".join(f"-o r.{one}" for one in kind.split("+"))
+        outputs = " ".join(f"-o r.{one}" for one in kind.split("+")) if kind != NO_REPORT else "(no -o)"
         lines.append(
             f"  {install:>6} {outputs}: wall {spread(wall[install, kind])} s, CPU {spread(cpu[install, kind])} s, "
             f"{sizes[install, kind]} MB"
@@ -170,7 +176,9 @@ def main() -> None:
     parser.add_argument("--cli-children", type=int, default=0)
     parser.add_argument("--cli-inject", type=int, default=0, help="errors injected (default: a tenth of children)")
     parser.add_argument("--cli-folder", type=Path, default=None, help="a return made by csc synth --out F --la 383")
-    parser.add_argument("--cli-kinds", default="csv,html,xlsx", help="reports, comma-separated (html+xlsx: both)")
+    parser.add_argument(
+        "--cli-kinds", default="csv,html,xlsx", help="reports, comma-separated (html+xlsx: both; none: no -o)"
+    )
     parser.add_argument("--before", type=Path, default=None, help="src folder of an older csctools, for the CLI")
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()

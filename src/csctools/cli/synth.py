@@ -26,6 +26,14 @@ def synth_command(
     formats: Annotated[list[str] | None, typer.Option("--format", help="903 format: csv, xml (repeatable)")] = None,
     inject: Annotated[int, typer.Option(help="Errors to inject into each return (recorded in injections.csv)")] = 0,
     mutation: Annotated[list[str] | None, typer.Option(help="Only these named mutations (repeatable)")] = None,
+    dense: Annotated[
+        float,
+        typer.Option(
+            help="Instead of --inject: break every cell the mutations can break (many a row) in this share of each "
+            "table's rows, 0 to 1, seeded and recorded in injections.csv; e.g. 0.5 for a return with very many "
+            "findings from few children (the reports' benchmarks)"
+        ),
+    ] = 0.0,
     cin: Annotated[bool, typer.Option(help="Write the CIN census")] = True,
     annex_a: Annotated[bool, typer.Option("--annex-a/--no-annex-a", help="Write the Annex A workbook")] = True,
 ) -> None:
@@ -52,15 +60,19 @@ def synth_command(
         fail(f"unknown --format {unknown[0]} (choose csv or xml)")
     if bad := [m for m in mutation or [] if m not in BY_NAME]:
         fail(f"unknown --mutation {bad[0]} (known: {', '.join(BY_NAME)})")
-    if mutation and not inject:
-        fail("--mutation chooses which errors --inject adds: give --inject N too")
+    if not 0 <= dense <= 1:
+        fail(f"--dense is a share of rows, from 0 to 1 (not {dense})")
+    if dense and inject:
+        fail("give --inject N (cells in all) or --dense SHARE (a share of rows), not both")
+    if mutation and not (inject or dense):
+        fail("--mutation chooses which errors --inject adds: give --inject N too (or --dense SHARE)")
     codes = la or ["383"]
     for code in codes:
         try:
             postcodes_in(find_authority(code))
         except LookupError as error:
             fail(str(error))
-    options = SynthOptions(codes, first, last, children, seed, tuple(chosen), inject, mutation, annex_a, cin)
+    options = SynthOptions(codes, first, last, children, seed, tuple(chosen), inject, mutation, annex_a, cin, dense)
     with Progress(
         SpinnerColumn(),
         TextColumn("{task.description}"),

@@ -147,3 +147,42 @@ def inject(
             )
         )
     return done
+
+
+def inject_dense(
+    tables: Tables, dataset: str, share: float, rng: random.Random, names: list[str] | None = None
+) -> list[Injection]:
+    """Break every cell the mutations of this dataset (or `names`) can break in `share` of each table's rows,
+    chosen with `rng`: many cells a row, one mutation a cell (where two can break a field, the first eligible of
+    them in turn). A return with as many findings as a national one from a few children, for the reports' benchmarks.
+
+    The rows are drawn one table after another in the order the mutations name them; whether a mutation is eligible
+    is judged on the row as it was before any of its cells changed."""
+    pool = [BY_NAME[n] for n in names] if names else [m for m in MUTATIONS if m.dataset == dataset]
+    by_table: dict[str, dict[str, list[Mutation]]] = {}
+    for mutation in pool:
+        if mutation.dataset == dataset and tables.get(mutation.table):
+            by_table.setdefault(mutation.table, {}).setdefault(mutation.field, []).append(mutation)
+    child_key = "CHILD" if dataset == "ssda903" else "LAchildID"
+    done: list[Injection] = []
+    for table, fields in by_table.items():
+        turns = dict.fromkeys(fields, 0)  # which of a field's eligible mutations to use next
+        for index, row in enumerate(tables[table]):
+            if rng.random() >= share:
+                continue
+            before = dict(row)
+            for field, mutations in fields.items():
+                eligible = [m for m in mutations if m.eligible(before)]
+                if not eligible:
+                    continue
+                mutation = eligible[turns[field] % len(eligible)]
+                turns[field] += 1
+                value = mutation.value(before)
+                row[field] = value
+                child = before.get(child_key) or ""
+                done.append(
+                    Injection(
+                        mutation.name, dataset, table, child, index + 2, field, mutation.rule, before.get(field), value
+                    )
+                )
+    return done

@@ -20,7 +20,7 @@ from csctools.validate.engine import FAILED, QUERIED, ValidationResult, failures
 from csctools.validate.export import accepted_rows, summary
 from csctools.validate.guidance import rule_guidance
 from csctools.validate.return_summary import NOTES, breakdowns, return_summary
-from csctools.validate.worklist import by_table, children, code_order, failure_index, short_file, tally_of, with_fields
+from csctools.validate.worklist import by_table, children, code_order, failure_index, short_files, tally_of, with_fields
 
 FAILURES_PER_RULE = 50  # failures shown under each rule
 CHILDREN_SHOWN = 200  # children listed with their failures
@@ -35,9 +35,8 @@ def first_of_each(failed: pl.DataFrame, key: str, count: int) -> dict[str, list[
     if failed.is_empty():
         return {}
     group = "_order" if key == "rule_code" else key  # the rule's place in code order: an integer, cheaper
-    head = failed.filter(pl.int_range(pl.len()).over(group) < count).with_columns(
-        pl.col("source_file").map_elements(short_file, return_dtype=pl.String)
-    )
+    head = failed.filter(pl.int_range(pl.len()).over(group) < count)
+    head = head.with_columns(short_files(head))
     return {str(k[0]): part.to_dicts() for k, part in head.partition_by(key, as_dict=True).items()}
 
 
@@ -52,6 +51,8 @@ def import_plotting() -> None:
 def failure_chart(rules: list[tuple[str, int]], tables: list[tuple[str, int]], rule_count: int) -> Markup:
     """Failures by rule (the BARS rules with most) and by table, two horizontal bar charts as one inline SVG drawn
     with matplotlib, its accessible name listing every bar."""
+    from matplotlib.ticker import MaxNLocator
+
     from csctools.plotting import PALETTE, chart_style, new_figure, svg_markup
 
     rules_title = "Failures by rule" + (f" (the {BARS} with most, of {rule_count})" if rule_count > BARS else "")
@@ -68,6 +69,7 @@ def failure_chart(rules: list[tuple[str, int]], tables: list[tuple[str, int]], r
             ax.invert_yaxis()  # most first, at the top
             ax.set_title(title)
             ax.set_xlim(0, max(counts, default=1) * 1.25)
+            ax.xaxis.set_major_locator(MaxNLocator(nbins=4, integer=True))  # 700,000 and its neighbours apart
             ax.xaxis.set_major_formatter("{x:,.0f}")
             ax.tick_params(axis="x", labelsize=7)
             for position, count in zip(positions, counts, strict=True):

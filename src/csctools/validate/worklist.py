@@ -102,7 +102,7 @@ def failure_index(result: ValidationResult) -> pl.DataFrame:
     return (
         _keyed(errors.select(list(FAILURE_KEY)), order)
         .select(INDEX_KEYS)
-        .unique(maintain_order=True)
+        .filter(pl.struct(INDEX_KEYS).is_first_distinct().over("_order"))  # within each rule: half the time of unique
         .sort("_order", maintain_order=True)
         .with_columns(pl.col("table", "source_file").cast(pl.String))
         .join(facts.lazy(), on="_order", how="left", maintain_order="left")
@@ -212,3 +212,10 @@ def by_table(failed: pl.DataFrame) -> list[tuple[str, int]]:
 
 def short_file(path: object) -> str:
     return Path(str(path)).name if path is not None else ""
+
+
+def short_files(frame: pl.DataFrame, column: str = "source_file") -> pl.Expr:
+    """`short_file` of a column of `frame`, worked out once per distinct file (a return has a dozen; a report
+    shows up to 100,000 rows of them); a null stays null."""
+    names = {path: short_file(path) for path in frame[column].drop_nulls().unique().to_list()}
+    return pl.col(column).replace_strict(names, return_dtype=pl.String)

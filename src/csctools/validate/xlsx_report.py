@@ -17,7 +17,16 @@ from csctools.model import SOURCE_FILE, SOURCE_ROW
 from csctools.validate.engine import ACCEPTED, FAILED, QUERIED, ValidationResult, failures_of, headline
 from csctools.validate.export import accepted_rows, summary
 from csctools.validate.return_summary import NOTES, return_summary
-from csctools.validate.worklist import FAILURE_COLUMNS, by_table, children, code_order, failures, short_file, tally_of
+from csctools.validate.worklist import (
+    FAILURE_COLUMNS,
+    by_table,
+    children,
+    code_order,
+    failure_index,
+    short_files,
+    tally_of,
+    with_fields,
+)
 from csctools.validate.written import HELPER_COLUMNS, derived_label, written
 
 # Caps where a person could not use more (each sheet says when it is capped; the CSV has every failure). xlsxwriter
@@ -77,10 +86,12 @@ def write_xlsx(
     bold = book.add_format({"bold": True})
     wrap = book.add_format({"text_wrap": True, "valign": "top"})
     flagged = book.add_format({"bg_color": "#FFC7CE", "font_color": "#9C0006"})
-    failed = failures(result, providers)
-    _summary_sheet(book, result, data, failed, bold, previous)
-    _errors_sheet(book, failed, bold, wrap)
-    _children_sheet(book, failed, bold)
+    failed = failure_index(result)  # one row per failure without its text: counts and the choice of rows shown
+    shown = with_fields(result, errors_shown(failed), providers)  # the text only of the failures listed
+    listed = children(failed, CHILDREN_SHOWN)  # every child's counts; the rules only of the children listed
+    _summary_sheet(book, result, data, failed, listed, shown.height, bold, previous)
+    _errors_sheet(book, shown.select(FAILURE_COLUMNS), failed.height, bold, wrap)
+    _children_sheet(book, listed, bold)
     _guidance_sheet(book, result, bold, wrap)
     _accepted_sheet(book, result, bold)
     _rejected_sheet(book, data, bold)
@@ -98,11 +109,14 @@ def _summary_sheet(
     result: ValidationResult,
     data: ReturnData,
     failed: pl.DataFrame,
+    listed: pl.DataFrame,
+    shown: int,
     bold: Format,
     previous: ReturnData | None,
 ) -> None:
+    """`failed`: the failure index; `listed`: its children; `shown`: the failures the Errors sheet lists."""
     sheet = book.add_worksheet("Summary")
-    tally = tally_of(failed)
+    tally = tally_of(failed, listed)
     sheet.write(0, 0, f"{result.dataset.upper()} {result.year.label} validation: {headline(tally)}", bold)
     if result.absent_tables:
         sheet.write(1, 0, f"The return has no {', '.join(result.absent_tables)} table: rules that need it were not run")
@@ -121,10 +135,8 @@ def _summary_sheet(
         ("accepted", accepted),
         ("children affected", tally.children),
     ]
-    if failed.height > ERRORS_SHOWN or failed.height > ERRORS_PER_RULE:
-        shown = errors_shown(failed).height
-        if shown < failed.height:
-            facts.append(("note", shown_note(shown, failed.height)))
+    if shown < failed.height:
+        facts.append(("note", shown_note(shown, failed.height)))
     for label, value in facts:
         sheet.write(row, 0, label, bold)
         sheet.write(row, 1, value)
@@ -193,8 +205,7 @@ def _printable(sheet: Any, columns: int) -> None:
 
 def errors_shown(failed: pl.DataFrame) -> pl.DataFrame:
     """The failures the Errors sheet lists: the first ERRORS_PER_RULE of each rule, at most ERRORS_SHOWN."""
-    capped = failed.filter(pl.int_range(pl.len()).over("_order") < ERRORS_PER_RULE).head(ERRORS_SHOWN)
-    return capped.select(FAILURE_COLUMNS)
+    return failed.filter(pl.int_range(pl.len()).over("_order") < ERRORS_PER_RULE).head(ERRORS_SHOWN)
 
 
 def shown_note(shown: int, total: int) -> str:
@@ -204,10 +215,11 @@ def shown_note(shown: int, total: int) -> str:
     )
 
 
-def _errors_sheet(book: xlsxwriter.Workbook, failed: pl.DataFrame, bold: Format, wrap: Format) -> None:
+def _errors_sheet(book: xlsxwriter.Workbook, shown: pl.DataFrame, total: int, bold: Format, wrap: Format) -> None:
+    """The failures `shown` (FAILURE_COLUMNS) of `total`."""
     sheet = book.add_worksheet("Errors")
     sheet.write_row(0, 0, ERROR_HEADINGS, bold)
-    shown = errors_shown(failed).with_columns(pl.col("source_file").map_elements(short_file, return_dtype=pl.String))
+    shown = shown.with_columns(short_files(shown))
     for out, record in enumerate(shown.iter_rows(), start=1):
         sheet.write_row(out, 0, record)  # None leaves the cell empty
     last = shown.height
@@ -215,8 +227,8 @@ def _errors_sheet(book: xlsxwriter.Workbook, failed: pl.DataFrame, bold: Format,
     sheet.autofilter(0, 0, last, len(ERROR_HEADINGS) - 1)
     for column, width in enumerate((9, 8, 50, 14, 14, 18, 8, 40, 50, 40)):
         sheet.set_column(column, column, width, wrap if width >= 40 else None)
-    if shown.height < failed.height:
-        sheet.write(last + 2, 0, shown_note(shown.height, failed.height), bold)
+    if shown.height < total:
+        sheet.write(last + 2, 0, shown_note(shown.height, total), bold)
 
 
 def _guidance_sheet(book: xlsxwriter.Workbook, result: ValidationResult, bold: Format, wrap: Format) -> None:
@@ -241,11 +253,11 @@ def _guidance_sheet(book: xlsxwriter.Workbook, result: ValidationResult, bold: F
         sheet.set_column(column, column, width, wrap if width >= 40 else None)
 
 
-def _children_sheet(book: xlsxwriter.Workbook, failed: pl.DataFrame, bold: Format) -> None:
+def _children_sheet(book: xlsxwriter.Workbook, listed: pl.DataFrame, bold: Format) -> None:
+    """`listed`: `children(failed, CHILDREN_SHOWN)`, most errors first."""
     sheet = book.add_worksheet("Children")
     headings = ("child", "errors", "queries", "rules failed")
     sheet.write_row(0, 0, headings, bold)
-    listed = children(failed, CHILDREN_SHOWN)  # the rules only of the children the sheet lists
     for out, record in enumerate(listed.head(CHILDREN_SHOWN).iter_rows(), start=1):
         sheet.write_row(out, 0, record)
     _printable(sheet, len(headings))
