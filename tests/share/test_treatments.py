@@ -28,6 +28,19 @@ def test_pseudonym_is_hmac_sha256_of_the_normalised_value_under_the_key() -> Non
     assert out == [expected, expected, None]
 
 
+def test_pseudonyms_are_the_standard_librarys_hmac_for_any_key_length() -> None:
+    # the digest is built from two hash states (RFC 2104 by hand): checked against hmac.new for keys shorter than,
+    # as long as and longer than SHA-256's 64-byte block (a longer key is hashed first), and the empty key
+    values = ["C3830001", "A123456789012", "\u00e9l\u00e8ve 7", ""]
+    for key in (b"", b"k", bytes(range(32)), bytes(range(64)), bytes(range(65)), bytes(200)):
+        out = pseudonym_map(pl.Series(values), key, "child").to_list()
+        expected = [
+            hmac.new(key, b"child\x00" + v.upper().replace(" ", "").encode(), hashlib.sha256).hexdigest()[:16].upper()
+            for v in values
+        ]
+        assert out == expected, key
+
+
 def test_same_key_links_other_key_does_not() -> None:
     upns = pl.Series([f"A{n:012d}" for n in range(500)])
     first, again = pseudonym_map(upns, KEY, "upn"), pseudonym_map(upns, KEY, "upn")

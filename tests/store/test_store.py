@@ -56,6 +56,27 @@ def test_add_keeps_every_version(hub_returns: Path, tmp_path: Path) -> None:
     assert "383 Leeds  ssda903 2025/26  version 2" in listing and "383 Leeds  cin 2025/26  version 1" in listing
 
 
+def test_an_add_checkpoints_when_its_log_is_large_and_at_its_end(
+    hub_returns: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # checkpoints during the add (a tiny threshold: after every commit) or only at its end keep the same rows, and
+    # no write-ahead log is left behind for the next reader to replay
+    folders = (hub_returns / "383", hub_returns / "384")
+    held = []
+    for threshold in ("1KB", "64MB"):
+        store = tmp_path / f"hub-{threshold}.duckdb"
+        monkeypatch.setenv("CSC_STORE_CHECKPOINT_AT", threshold)
+        monkeypatch.setenv("CSC_STORE_COMMIT_ROWS", "1")
+        code, output = add(store, *folders)
+        assert code == 0, output
+        assert not store.with_name(store.name + ".wal").exists()
+        held.append(counts(store))
+    assert held[0] == held[1] and held[0]["ssda903__Episodes"] > 0
+    monkeypatch.setenv("CSC_STORE_CHECKPOINT_AT", "64 apples")
+    code, output = add(tmp_path / "other.duckdb", *folders)
+    assert code == 2 and output.strip() == "csc: CSC_STORE_CHECKPOINT_AT=64 apples: not a size (e.g. 128MB)"
+
+
 def test_a_file_that_cannot_be_read_is_recorded_as_rejected(hub_returns: Path, tmp_path: Path) -> None:
     store = tmp_path / "hub.duckdb"
     broken = tmp_path / "cin_census_2025_26.xml"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import hmac
 from collections.abc import Callable
 from datetime import date
 from typing import Any
@@ -32,15 +31,26 @@ def normalise_identifier(expr: pl.Expr) -> pl.Expr:
     return expr.cast(pl.String).str.to_uppercase().str.replace_all(r"\s+", "")
 
 
+SHA256_BLOCK = 64  # bytes: HMAC pads (or first hashes) the key to the hash's block size (RFC 2104)
+
+
 def _digester(key: bytes, domain: str) -> Callable[[str], bytes]:
-    """HMAC-SHA256 of "domain\\0value" under the key, for many values: the keyed state after the domain is made
-    once and copied per value (about twice as fast as one `hmac.digest` call per value, the same digests)."""
-    start = hmac.new(key, f"{domain}\0".encode(), hashlib.sha256)
+    """HMAC-SHA256 of "domain\\0value" under the key, for many values (RFC 2104, the digests of `hmac.new`): the
+    inner state after the padded key and the domain, and the outer one after the padded key, are made once and
+    copied per value; about twice as fast as a `hmac.digest` call per value, and a third faster than copying an
+    `hmac.HMAC` object (which copies three hash states per value, not two)."""
+    padded = (hashlib.sha256(key).digest() if len(key) > SHA256_BLOCK else key).ljust(SHA256_BLOCK, b"\0")
+    inner = hashlib.sha256(bytes(b ^ 0x36 for b in padded))
+    inner.update(f"{domain}\0".encode())
+    outer = hashlib.sha256(bytes(b ^ 0x5C for b in padded))
+    inner_copy, outer_copy = inner.copy, outer.copy
 
     def digest(value: str) -> bytes:
-        state = start.copy()
+        state = inner_copy()
         state.update(value.encode())
-        return state.digest()
+        result = outer_copy()
+        result.update(state.digest())
+        return result.digest()
 
     return digest
 

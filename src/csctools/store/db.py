@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import time
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator
@@ -187,6 +188,13 @@ def _pause_for_tests() -> None:
 
 FLUSH_ROWS = 250_000  # rows held in polars before they go to DuckDB and are committed
 COMMIT_ROWS = "CSC_STORE_COMMIT_ROWS"  # tests: commit after this many rows instead (1: after every submission)
+# DuckDB checkpoints (writes the log's rows into the file, compressed) at a commit once its write-ahead log holds
+# 16 MB, which a batch always does: a checkpoint at every commit cost half the writer's CPU (about 7 of its 14
+# CPU s in a 33-authority add) and more as the store grew. During an add it checkpoints once the log holds this
+# much (every few batches, and once at the end): committed rows are safe in the log meanwhile (a kill keeps them),
+# and what DuckDB holds of them in memory until the checkpoint is bounded by this size.
+CHECKPOINT_AT = "CSC_STORE_CHECKPOINT_AT"
+DEFAULT_CHECKPOINT_AT = "64MB"
 SUBMISSION_SCHEMA = pl.Schema(
     {
         "submission_id": pl.Int64(),
@@ -299,6 +307,10 @@ class Adding:
 
     def __enter__(self) -> Adding:
         self.latest = _latest(self.connection)
+        threshold = os.environ.get(CHECKPOINT_AT) or DEFAULT_CHECKPOINT_AT
+        if not re.fullmatch(r"\d+(\.\d+)?\s*[KMGT]i?B", threshold, re.IGNORECASE):  # written into the statement
+            raise StoreError(f"{CHECKPOINT_AT}={threshold}: not a size (e.g. 128MB)")
+        self.connection.execute(f"SET checkpoint_threshold = '{threshold}'")
         self.connection.execute("BEGIN TRANSACTION")
         return self
 
@@ -313,6 +325,7 @@ class Adding:
         except BaseException:
             self.connection.execute("ROLLBACK")
             raise
+        self.connection.execute("CHECKPOINT")  # the log's rows into the file once, at the end of the add
 
     def _commit(self) -> None:
         """The batch written and committed (each of its submissions whole), and the next batch's transaction begun."""
