@@ -3,6 +3,7 @@ exact lines past line 65,535, and the same tables and reports as reading the fil
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -67,7 +68,8 @@ def outcome(data: ReturnData) -> Outcome:
     """The tables' rows, the problems and each table's counts and rejected rows (with their lines and reasons)."""
     tables = {name: frame.rows() for name, frame in data.tables.items()}
     problems = [(p.kind, p.row, p.message) for p in data.files[0].problems]
-    reads = [(t.name, t.rows_in, t.rows_read, tuple(t.rejected)) for t in data.files[0].tables]
+    files = data.files[0]
+    reads: list[tuple[object, ...]] = [(t.name, t.rows_in, t.rows_read, tuple(t.rejected)) for t in files.tables]
     return tables, problems, reads
 
 
@@ -143,26 +145,29 @@ def test_unusual_files_are_read_as_one_document(case: str, tmp_path: Path, monke
     assert outcome(reader.read_cin(path, workers=1)) == expected
 
 
-def test_namespaced_census_is_cut_with_its_namespaces(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A default namespace and a prefixed census: each piece is wrapped in start tags declaring the same names."""
-    plain = census(30)
+def test_namespaces_and_a_byte_order_mark_are_in_every_piece(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A default namespace, a prefixed census and a byte-order mark: each piece is wrapped in start tags declaring
+    the same names, after the same mark and declaration."""
+    plain = census(30).replace("<LAchildID>C00029", "<LAchildID>C00029\u00e9")  # a value that is not ASCII
     default = plain.replace("<Message>", '<Message xmlns="urn:example:cin">')
     prefixed = re.sub(r"<(/?)(\w+)", r"<\1c:\2", plain).replace("<c:Message>", '<c:Message xmlns:c="urn:example:cin">')
-    for number, text in enumerate((default, prefixed)):
+    for number, text in enumerate((default, prefixed, "\ufeff" + plain)):
         path = tmp_path / f"cin-{number}.xml"
         path.write_text(text, encoding="utf-8")
         source = segments.Source(str(path))
         plan = segments.layout(source)
         source.close()
-        assert plan is not None and plan.cut.startswith(b"<c:" if number else b"<Child")
+        assert plan is not None and plan.cut.startswith(b"<c:" if number == 1 else b"<Child")
+        assert plan.prefix.startswith(segments.BOM) == (number == 2)
         expected = outcome(as_one_document(path, monkeypatch))
         assert len(expected[0]["ChildIdentifiers"]) == 30 and not expected[1]
+        assert "C00029\u00e9" in expected[0]["ChildIdentifiers"][-1]
         assert outcome(reader.read_cin(path, workers=2)) == expected
 
 
 def test_two_processes_only_for_a_large_census(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(reader.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
     assert reader.default_workers(reader.PARALLEL_BYTES - 1) == 1
     assert reader.default_workers(reader.PARALLEL_BYTES) == 2
-    monkeypatch.setattr(reader.os, "cpu_count", lambda: 1)
+    monkeypatch.setattr(os, "cpu_count", lambda: 1)
     assert reader.default_workers(reader.PARALLEL_BYTES) == 1

@@ -116,15 +116,15 @@ def layout(source: Source) -> Layout | None:
     ends = "".join(f"</{_qualified(element)}>" for element in reversed(open_elements))
     if "\0" in starts or not (starts + ends).isascii():
         return None
-    declaration = b""
-    body = head[len(BOM) :] if head.startswith(BOM) else head
+    mark = BOM if head.startswith(BOM) else b""  # kept: a byte-order mark decides the encoding before the declaration
+    body, declaration = head[len(mark) :], b""
     if body.startswith(b"<?xml"):
         close = body.find(b"?>")
         if close < 0:
             return None
         declaration = re.sub(rb"[\r\n\t]", b" ", body[: close + 2])
     cut = rb"<" + re.escape(found[1]) + rb"[\s/>]"
-    return Layout(declaration + starts.encode(), ends.encode(), cut, found.start())
+    return Layout(mark + declaration + starts.encode(), ends.encode(), cut, found.start())
 
 
 def next_cut(source: Source, cut: re.Pattern[bytes], at: int, end: int) -> int:
@@ -158,17 +158,17 @@ def pieces(source: Source, plan: Layout, start: int, end: int) -> Iterator[Piece
     """The pieces of the bytes `start` to `end` (both cuts, or the file's ends), in order."""
     cut = re.compile(plan.cut)
     offset = lines_before(source, start)
-    size, at = PIECE_BYTES, start
+    size, at, tried = PIECE_BYTES, start, -1  # tried: where the last piece too long ended
     while at < end:
         stop = next_cut(source, cut, at + size, end) if at + size < end else end
         data = source.read(at, stop)
         lines = data.count(b"\n")
-        if lines > LINE_LIMIT and size > SMALLEST_PIECE:
-            size //= 2  # short lines: a smaller piece
+        if lines > LINE_LIMIT and stop != tried and stop - at > SMALLEST_PIECE:
+            size, tried = (stop - at) // 2, stop  # short lines: half the piece, while a nearer cut is found
             continue
         document = (plan.prefix if at > 0 else b"") + data + (plan.suffix if stop < source.size else b"")
         yield Piece(document, offset, at == 0)
-        offset, at, size = offset + lines, stop, PIECE_BYTES
+        offset, at, size, tried = offset + lines, stop, PIECE_BYTES, -1
 
 
 def cuts(source: Source, plan: Layout, parts: int) -> list[int]:
