@@ -242,6 +242,7 @@ def main() -> None:
     parser.add_argument("--label", default="this branch")
     parser.add_argument("--before-src", type=Path, help="CIN: another src folder's reader in the same rounds")
     parser.add_argument("--brief", action="store_true", help="CIN: without the `read_files` (in process) rows")
+    parser.add_argument("--no-warm-up", action="store_true", help="no unmeasured first run (files already cached)")
     parser.add_argument("--only", choices=("903", "cin", "providers"))
     parser.add_argument("--record", type=Path)
     args = parser.parse_args()
@@ -259,14 +260,20 @@ def main() -> None:
         "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for title, commands in cases(args):
-        for _, command, _, extra in commands:  # one unmeasured run each: files in the page cache, postcodes decoded
+        for _, command, _, extra in [] if args.no_warm_up else commands:  # unmeasured: files in the page cache
             Run(command, {**env, **extra})
         runs: list[list[Run]] = [[] for _ in commands]
-        for _ in range(args.repeat):
-            for (_, command, fresh, extra), found in zip(commands, runs, strict=True):
+        for round_number in range(args.repeat):
+            for (label, command, fresh, extra), found in zip(commands, runs, strict=True):
                 if fresh:
                     shutil.rmtree(cache / "csctools" / "providers", ignore_errors=True)
                 found.append(Run(command, {**env, **extra}))
+                done = found[-1]
+                print(
+                    f"round {round_number + 1} {label}: wall {done.wall:.2f} CPU {done.cpu:.2f} peak "
+                    f"{done.peak_mib:.0f} all {done.tree_peak_mib:.0f} load {os.getloadavg()[0]:.1f}",
+                    file=sys.stderr,
+                )
         bare = runs[-1]
         for (label, _, _, _), found in zip(commands, runs, strict=True):
             inside = [r.inside for r in found if r.inside is not None]
