@@ -16,7 +16,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterator
-from typing import NamedTuple
+from typing import BinaryIO, NamedTuple
 from xml.sax.saxutils import quoteattr
 
 from lxml import etree
@@ -34,26 +34,27 @@ class Source:
     """The census's bytes, in memory or read from its file by position."""
 
     def __init__(self, content: bytes | str) -> None:
-        self.data = content if isinstance(content, bytes) else None
-        self.descriptor = os.open(content, os.O_RDONLY) if isinstance(content, str) else -1
-        self.size = len(content) if isinstance(content, bytes) else os.fstat(self.descriptor).st_size
+        self.data, self.size = b"", 0
+        self.handle: BinaryIO | None = None
+        if isinstance(content, bytes):
+            self.data, self.size = content, len(content)
+        else:
+            self.handle = open(content, "rb")  # noqa: SIM115 - closed by close()
+            self.size = os.fstat(self.handle.fileno()).st_size
 
     def read(self, start: int, stop: int) -> bytes:
-        if self.data is not None:
+        if self.handle is None:
             return self.data[start:stop]
-        parts, at = [], start
-        while at < stop:
-            part = os.pread(self.descriptor, stop - at, at)
-            if not part:
-                raise OSError(0, "the file became shorter while it was read")
-            parts.append(part)
-            at += len(part)
-        return b"".join(parts)
+        self.handle.seek(start)
+        data = self.handle.read(stop - start)
+        if len(data) < stop - start:
+            raise OSError(0, "the file became shorter while it was read")
+        return data
 
     def close(self) -> None:
-        if self.descriptor >= 0:
-            os.close(self.descriptor)
-            self.descriptor = -1
+        if self.handle is not None:
+            self.handle.close()
+            self.handle = None
 
 
 class Layout(NamedTuple):
