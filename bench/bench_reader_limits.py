@@ -17,7 +17,8 @@ rounds, and gives wall and CPU seconds (user + system, every thread) and the pea
 
 The ratio is csctools' figure over the bare engine's in the same round: median (min-max) over the rounds.
 `--src` runs csctools from another checkout's src folder (the code before a change) with the same data;
-`--before-src` adds that checkout's `csc inspect` and `read_files` to the same rounds, in turns with this one.
+`--before-src` adds that checkout's `csc inspect` and `read_files` to the same rounds, in turns with this one;
+`--at-once` starts every run of every command at the same time instead of in turns (CPU and peak comparable).
 Peak MiB is the largest resident set of any one process (rusage); "all processes" adds up the resident sets of
 the process and its children, sampled every 20 ms (shared library pages counted in each).
 """
@@ -171,6 +172,17 @@ class Run:
         self.peak_mib = usage.ru_maxrss / 1024
 
 
+def all_at_once(commands: list[Command], env: dict[str, str], repeat: int) -> list[list[Run]]:
+    """Every round of every command started at the same time (for a machine too loaded to take turns: each gets
+    a like share of it; CPU seconds and peaks stay comparable, wall seconds do not)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    jobs = [(command, {**env, **extra}) for _ in range(repeat) for _, command, _, extra in commands]
+    with ThreadPoolExecutor(len(jobs)) as pool:
+        done = list(pool.map(lambda job: Run(*job), jobs))
+    return [done[number :: len(commands)] for number in range(len(commands))]
+
+
 def spread(values: list[float], digits: int = 2) -> str:
     return f"{statistics.median(values):.{digits}f} ({min(values):.{digits}f}-{max(values):.{digits}f})"
 
@@ -243,6 +255,7 @@ def main() -> None:
     parser.add_argument("--before-src", type=Path, help="CIN: another src folder's reader in the same rounds")
     parser.add_argument("--brief", action="store_true", help="CIN: without the `read_files` (in process) rows")
     parser.add_argument("--no-warm-up", action="store_true", help="no unmeasured first run (files already cached)")
+    parser.add_argument("--at-once", action="store_true", help="all rounds of all commands at the same time")
     parser.add_argument("--only", choices=("903", "cin", "providers"))
     parser.add_argument("--record", type=Path)
     args = parser.parse_args()
@@ -263,7 +276,9 @@ def main() -> None:
         for _, command, _, extra in [] if args.no_warm_up else commands:  # unmeasured: files in the page cache
             Run(command, {**env, **extra})
         runs: list[list[Run]] = [[] for _ in commands]
-        for round_number in range(args.repeat):
+        if args.at_once:
+            runs = all_at_once(commands, env, args.repeat)
+        for round_number in range(0 if args.at_once else args.repeat):
             for (label, command, fresh, extra), found in zip(commands, runs, strict=True):
                 if fresh:
                     shutil.rmtree(cache / "csctools" / "providers", ignore_errors=True)
