@@ -17,7 +17,6 @@ import os
 import re
 from collections.abc import Iterator
 from typing import BinaryIO, NamedTuple
-from xml.sax.saxutils import quoteattr
 
 from lxml import etree
 
@@ -70,6 +69,11 @@ def _local(tag: object) -> str:
     return str(tag).rpartition("}")[2]
 
 
+def _quoted(value: str) -> str:
+    """An attribute value in double quotes (xml.sax.saxutils would import urllib.request and http.client)."""
+    return '"' + value.replace("&", "&amp;").replace("<", "&lt;").replace('"', "&quot;") + '"'
+
+
 def _qualified(element: etree._Element) -> str:
     return f"{element.prefix}:{_local(element.tag)}" if element.prefix else _local(element.tag)
 
@@ -80,7 +84,7 @@ def _start_tag(element: etree._Element, declared: dict[str | None, str]) -> str 
     if any(names.get(key) != value for key, value in declared.items()):
         return None  # it undeclares one of its parent's namespaces
     added = "".join(
-        f" xmlns{':' + key if key else ''}={quoteattr(value)}"
+        f" xmlns{':' + key if key else ''}={_quoted(value)}"
         for key, value in names.items()
         if declared.get(key) != value
     )
