@@ -169,5 +169,6 @@ def test_two_processes_only_for_a_large_census(monkeypatch: pytest.MonkeyPatch) 
     monkeypatch.setattr(os, "cpu_count", lambda: 2)
     assert reader.default_workers(reader.PARALLEL_BYTES - 1) == 1
     assert reader.default_workers(reader.PARALLEL_BYTES) == 2
+    assert reader.default_workers(reader.SERIAL_FROM_BYTES) == 1  # two would peak above the file's size
     monkeypatch.setattr(os, "cpu_count", lambda: 1)
     assert reader.default_workers(reader.PARALLEL_BYTES) == 1

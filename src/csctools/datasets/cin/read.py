@@ -147,9 +147,9 @@ def read_cin(
 ) -> ReturnData:
     """Read one CIN census XML file into typed tables.
 
-    `workers`: processes reading a large census from its file, each a part (None: two for a census of at least
-    `PARALLEL_BYTES` on a machine with two cores or more, unless this process is itself a worker of
-    `multiprocessing`; 1: this process alone). The result is the same whatever the number."""
+    `workers`: processes reading a large census from its file, each a part (None: two for a census from
+    `PARALLEL_BYTES` to `SERIAL_FROM_BYTES` on a machine with two cores or more, unless this process is itself a
+    worker of `multiprocessing`; 1: this process alone). The result is the same whatever the number."""
     name = str(path)
     report = FileReport(name, dataset="cin")
     collector = _read_in_pieces(path, data, workers)
@@ -214,11 +214,14 @@ def read_cin(
 
 CHUNK_CHILDREN = 5_000  # children whose rows are turned into frames together (about 35,000 rows)
 PARALLEL_BYTES = 48 << 20  # a census at least this large is read in two processes (measured: bench/RESULTS.md)
+SERIAL_FROM_BYTES = 256 << 20  # ... and smaller than this: above it the worker's frames arriving in this process
+# while it holds its own take the peak over the file's size (698 MiB for a 459 MiB census; 450 in one process)
 
 
 def default_workers(size: int) -> int:
-    """Two processes for a large census on a machine with two cores or more, unless this is already a worker."""
-    if size < PARALLEL_BYTES or (os.cpu_count() or 1) < 2:
+    """Two processes for a large census on a machine with two cores or more, unless this is already a worker or
+    the census is so large that two would take more memory than the file's size."""
+    if not PARALLEL_BYTES <= size < SERIAL_FROM_BYTES or (os.cpu_count() or 1) < 2:
         return 1
     import multiprocessing
 
