@@ -1,20 +1,26 @@
 """Benchmark: the readers against the bare engine under them (issue 17), through the command a user types.
 
 Usage: python bench/bench_reader_limits.py [--children-903 100000] [--children-cin 400000] [--repeat 5]
-       [--src OTHER/src --label before] [--only 903|cin|providers] [--record bench/RESULTS.md]
+       [--src OTHER/src --label before] [--before-src OTHER/src] [--only 903|cin|providers]
+       [--record bench/RESULTS.md]
 
 Each case runs fresh processes in turns (a slow spell of the shared machine falls on all alike), `--repeat`
 rounds, and gives wall and CPU seconds (user + system, every thread) and the peak resident memory of each:
 
 - 903: `csc inspect --json` over this year's and last year's CSV folders, beside a bare `polars.read_csv` of the
   same 22 files (`pl.read_csv(path)` each, in one process);
-- CIN: `csc inspect --json` over one census file, beside a bare lxml `iterparse` of it (every element's end
+- CIN: `csc inspect --json` over one census file (a census of 48 MiB or more is read in two processes), and
+  `read_files` in this process alone (`cin_workers=1`), beside a bare lxml `iterparse` of it (every element's end
   event, its text taken, each <Child> cleared and dropped once read: the least a streaming reader does);
 - providers: `csc inspect --json` over the synthetic Ofsted list, a first read (nothing cached) and a later read
   of the same list, beside python-calamine loading its sheet.
 
 The ratio is csctools' figure over the bare engine's in the same round: median (min-max) over the rounds.
-`--src` runs csctools from another checkout's src folder (the code before a change) with the same data.
+`--src` runs csctools from another checkout's src folder (the code before a change) with the same data;
+`--before-src` adds that checkout's `csc inspect` and `read_files` to the same rounds, in turns with this one;
+`--at-once` starts every run of every command at the same time instead of in turns (CPU and peak comparable).
+Peak MiB is the largest resident set of any one process (rusage); "all processes" adds up the resident sets of
+the process and its children, sampled every 20 ms (shared library pages counted in each).
 """
 
 from __future__ import annotations
@@ -27,6 +33,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -71,12 +78,14 @@ import json, sys, time
 from pathlib import Path
 from csctools.read import read_files
 from csctools.reference.providers import read_providers
-paths = [Path(p) for p in sys.argv[1:]]
+workers = int(sys.argv[2][len("--workers="):]) if sys.argv[2:3] and sys.argv[2].startswith("--workers=") else None
+paths = [Path(p) for p in sys.argv[1:] if not p.startswith("--workers=")]
 start, cpu = time.perf_counter(), time.process_time()
 if paths[0].suffix == ".xlsx":
     read_providers(paths[0])
 else:
-    read_files([p for folder in paths for p in (sorted(folder.glob("*.csv")) if folder.is_dir() else [folder])])
+    files = [p for folder in paths for p in (sorted(folder.glob("*.csv")) if folder.is_dir() else [folder])]
+    read_files(files, cin_workers=workers) if workers else read_files(files)
 print(json.dumps({"inside": time.perf_counter() - start, "inside_cpu": time.process_time() - cpu}))
 """
 CIN_SCRIPT = """
@@ -116,14 +125,40 @@ def ensure_cin(children: int) -> Path:
     return path
 
 
+def tree_rss(pid: int) -> int:
+    """Resident bytes of a process and all its descendants now (0 for those gone)."""
+    total, pending, page = 0, [pid], os.sysconf("SC_PAGE_SIZE")
+    while pending:
+        current = pending.pop()
+        try:
+            total += int(Path(f"/proc/{current}/statm").read_text().split()[1]) * page
+            for task in Path(f"/proc/{current}/task").iterdir():
+                pending += [int(c) for c in (task / "children").read_text().split()]
+        except (OSError, ValueError):
+            continue
+    return total
+
+
 class Run:
-    """Wall and CPU seconds and peak resident MiB of one finished process (its own rusage, from wait4)."""
+    """Wall and CPU seconds (the process and the children it waited for) and peak resident MiB of one finished
+    process: the largest of any one process (rusage, from wait4) and of all of them together (sampled)."""
 
     def __init__(self, command: list[str], env: dict[str, str]) -> None:
         start = time.perf_counter()
         process = subprocess.Popen(command, stdout=subprocess.PIPE, env=env)
         assert process.stdout is not None
+        peak, done = [0], threading.Event()
+
+        def sample() -> None:
+            while not done.wait(0.02):
+                peak[0] = max(peak[0], tree_rss(process.pid))
+
+        sampler = threading.Thread(target=sample, daemon=True)
+        sampler.start()
         output = process.stdout.read().decode()
+        done.set()
+        sampler.join()
+        self.tree_peak_mib = peak[0] / 2**20
         _, status, usage = os.wait4(process.pid, 0)
         last = output.strip().splitlines()[-1] if output.strip() else ""
         found = json.loads(last) if last.startswith('{"inside"') else {}
@@ -137,11 +172,23 @@ class Run:
         self.peak_mib = usage.ru_maxrss / 1024
 
 
+def all_at_once(commands: list[Command], env: dict[str, str], repeat: int) -> list[list[Run]]:
+    """Every round of every command started at the same time (for a machine too loaded to take turns: each gets
+    a like share of it; CPU seconds and peaks stay comparable, wall seconds do not)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    jobs = [(command, {**env, **extra}) for _ in range(repeat) for _, command, _, extra in commands]
+    with ThreadPoolExecutor(len(jobs)) as pool:
+        done = list(pool.map(lambda job: Run(*job), jobs))
+    return [done[number :: len(commands)] for number in range(len(commands))]
+
+
 def spread(values: list[float], digits: int = 2) -> str:
     return f"{statistics.median(values):.{digits}f} ({min(values):.{digits}f}-{max(values):.{digits}f})"
 
 
-Case = tuple[str, list[tuple[str, list[str], bool]]]  # title; (label, command, before each run: clear the cache)
+Command = tuple[str, list[str], bool, dict[str, str]]  # label, command, clear the cache before each run, env
+Case = tuple[str, list[Command]]
 
 
 def cases(args: argparse.Namespace) -> list[Case]:
@@ -155,25 +202,27 @@ def cases(args: argparse.Namespace) -> list[Case]:
             (
                 label,
                 [
-                    ("`csc inspect --json` both folders", [CSC, "inspect", "--json", *map(str, folders)], False),
-                    ("`read_files` (in process)", [PYTHON, "-c", LIBRARY, *map(str, folders)], False),
-                    ("bare `pl.read_csv` of each file", [PYTHON, "-c", BARE_903, *files], False),
+                    ("`csc inspect --json` both folders", [CSC, "inspect", "--json", *map(str, folders)], False, {}),
+                    ("`read_files` (in process)", [PYTHON, "-c", LIBRARY, *map(str, folders)], False, {}),
+                    ("bare `pl.read_csv` of each file", [PYTHON, "-c", BARE_903, *files], False, {}),
                 ],
             )
         )
     if args.only in (None, "cin"):
         census = ensure_cin(args.children_cin)
+        old = {"PYTHONPATH": str(args.before_src.resolve())} if args.before_src else {}
+        before: list[Command] = []
+        if args.before_src:
+            before += [("before: `csc inspect --json`", [CSC, "inspect", "--json", str(census)], False, old)]
+            if not args.brief:
+                before += [("before: `read_files` (in process)", [PYTHON, "-c", LIBRARY, str(census)], False, old)]
         label = f"CIN census, {args.children_cin:,} children ({mib([str(census)])})"
-        found.append(
-            (
-                label,
-                [
-                    ("`csc inspect --json`", [CSC, "inspect", "--json", str(census)], False),
-                    ("`read_files` (in process)", [PYTHON, "-c", LIBRARY, str(census)], False),
-                    ("bare lxml `iterparse`", [PYTHON, "-c", BARE_LXML, str(census)], False),
-                ],
-            )
-        )
+        after: list[Command] = [("`csc inspect --json`", [CSC, "inspect", "--json", str(census)], False, {})]
+        if not args.brief:
+            after += [("`read_files` (in process)", [PYTHON, "-c", LIBRARY, str(census)], False, {})]
+        after += [("`read_files`, one process", [PYTHON, "-c", LIBRARY, str(census), "--workers=1"], False, {})]
+        bare: Command = ("bare lxml `iterparse`", [PYTHON, "-c", BARE_LXML, str(census)], False, {})
+        found.append((label, [*before, *after, bare]))
     if args.only in (None, "providers"):
         listing = ensure_903(args.children_903) / "ofsted_providers.xlsx"
         label = f"Ofsted provider list ({mib([str(listing)])})"
@@ -181,11 +230,11 @@ def cases(args: argparse.Namespace) -> list[Case]:
             (
                 label,
                 [
-                    ("`csc inspect --json`, first read", [CSC, "inspect", "--json", str(listing)], True),
-                    ("`csc inspect --json`, the same list again", [CSC, "inspect", "--json", str(listing)], False),
-                    ("`read_providers`, first read (in process)", [PYTHON, "-c", LIBRARY, str(listing)], True),
-                    ("`read_providers`, again (in process)", [PYTHON, "-c", LIBRARY, str(listing)], False),
-                    ("bare python-calamine sheet load", [PYTHON, "-c", BARE_CALAMINE, str(listing)], False),
+                    ("`csc inspect --json`, first read", [CSC, "inspect", "--json", str(listing)], True, {}),
+                    ("`csc inspect --json`, the same list again", [CSC, "inspect", "--json", str(listing)], False, {}),
+                    ("`read_providers`, first read (in process)", [PYTHON, "-c", LIBRARY, str(listing)], True, {}),
+                    ("`read_providers`, again (in process)", [PYTHON, "-c", LIBRARY, str(listing)], False, {}),
+                    ("bare python-calamine sheet load", [PYTHON, "-c", BARE_CALAMINE, str(listing)], False, {}),
                 ],
             )
         )
@@ -203,6 +252,10 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--src", type=Path, help="a src folder to run instead of the installed csctools")
     parser.add_argument("--label", default="this branch")
+    parser.add_argument("--before-src", type=Path, help="CIN: another src folder's reader in the same rounds")
+    parser.add_argument("--brief", action="store_true", help="CIN: without the `read_files` (in process) rows")
+    parser.add_argument("--no-warm-up", action="store_true", help="no unmeasured first run (files already cached)")
+    parser.add_argument("--at-once", action="store_true", help="all rounds of all commands at the same time")
     parser.add_argument("--only", choices=("903", "cin", "providers"))
     parser.add_argument("--record", type=Path)
     args = parser.parse_args()
@@ -215,25 +268,34 @@ def main() -> None:
         f"Fresh processes in turns, {args.repeat} rounds; median (min-max). Ratio: csctools over the bare engine in "
         f"the same round. Load average at the start {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores.",
         "",
-        "| input | command | wall s | CPU s | peak MiB | read s (in process) | read CPU s | wall ratio | CPU ratio "
-        "| read ratio | read CPU ratio |",
-        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| input | command | wall s | CPU s | peak MiB | peak MiB, all processes | read s (in process) | read CPU s "
+        "| wall ratio | CPU ratio | read ratio | read CPU ratio |",
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for title, commands in cases(args):
-        for _, command, _ in commands:  # one unmeasured run each: files in the page cache, postcodes decoded
-            Run(command, env)
+        for _, command, _, extra in [] if args.no_warm_up else commands:  # unmeasured: files in the page cache
+            Run(command, {**env, **extra})
         runs: list[list[Run]] = [[] for _ in commands]
-        for _ in range(args.repeat):
-            for (_, command, fresh), found in zip(commands, runs, strict=True):
+        if args.at_once:
+            runs = all_at_once(commands, env, args.repeat)
+        for round_number in range(0 if args.at_once else args.repeat):
+            for (label, command, fresh, extra), found in zip(commands, runs, strict=True):
                 if fresh:
                     shutil.rmtree(cache / "csctools" / "providers", ignore_errors=True)
-                found.append(Run(command, env))
+                found.append(Run(command, {**env, **extra}))
+                done = found[-1]
+                print(
+                    f"round {round_number + 1} {label}: wall {done.wall:.2f} CPU {done.cpu:.2f} peak "
+                    f"{done.peak_mib:.0f} all {done.tree_peak_mib:.0f} load {os.getloadavg()[0]:.1f}",
+                    file=sys.stderr,
+                )
         bare = runs[-1]
-        for (label, _, _), found in zip(commands, runs, strict=True):
+        for (label, _, _, _), found in zip(commands, runs, strict=True):
             inside = [r.inside for r in found if r.inside is not None]
             inside_cpu = [r.inside_cpu for r in found if r.inside_cpu is not None]
             cells = [spread([r.wall for r in found]), spread([r.cpu for r in found])]
-            cells += [f"{max(r.peak_mib for r in found):.0f}", spread(inside, 3) if inside else ""]
+            cells += [f"{max(r.peak_mib for r in found):.0f}", f"{max(r.tree_peak_mib for r in found):.0f}"]
+            cells.append(spread(inside, 3) if inside else "")
             cells.append(spread(inside_cpu, 3) if inside_cpu else "")
             if found is bare:
                 cells += ["(baseline)", "", "", ""]

@@ -75,12 +75,16 @@ def _head_or_whole(path: Path) -> tuple[bytes, bool]:
 WORKERS = 2  # threads reading CSV tables and typing each year's return (the machines councils use have 2-4 cores)
 
 
-def read_files(paths: Iterable[Path], year: CollectionYear | None = None) -> tuple[list[ReturnData], list[FileReport]]:
+def read_files(
+    paths: Iterable[Path], year: CollectionYear | None = None, cin_workers: int | None = None
+) -> tuple[list[ReturnData], list[FileReport]]:
     """Read files of any kind: 903 CSV tables form one return; each XML or workbook is a return of its own.
 
     903 CSV tables of different years (this year's and last year's given together) form one return per year,
     sorted by the dates in them. Returns the returns read and the reports of files that are none of the three
     returns (or cannot be opened). The CSV tables are read two at a time, and the years typed at once.
+    `cin_workers`: processes a large CIN census is read with (`read_cin`'s `workers`; None: by its size; a caller
+    that is itself a worker process gives 1).
     """
     returns: list[ReturnData] = []
     others: list[FileReport] = []
@@ -95,7 +99,7 @@ def read_files(paths: Iterable[Path], year: CollectionYear | None = None) -> tup
         if kind == CIN and not whole:  # a large census: streamed from its file, never held whole
             from csctools.datasets.cin.read import read_cin
 
-            returns.append(read_cin(path, year))
+            returns.append(read_cin(path, year, workers=cin_workers))
             continue
         if not whole:
             try:
@@ -113,7 +117,7 @@ def read_files(paths: Iterable[Path], year: CollectionYear | None = None) -> tup
         elif kind == CIN:
             from csctools.datasets.cin.read import read_cin
 
-            returns.append(read_cin(path, year, content))
+            returns.append(read_cin(path, year, content, cin_workers))
         elif kind == ANNEX_A:
             from csctools.datasets.annex_a.read import read_annex_a
 

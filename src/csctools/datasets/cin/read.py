@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import io
+import os
+from itertools import pairwise
 from pathlib import Path
+from typing import NamedTuple, TypeVar
 
 import polars as pl
 from lxml import etree
 
 from csctools.datasets.cin.schema import CIN, CIN_TREE, HEADER_NODE, REQUIRED_ELEMENTS
+from csctools.datasets.cin.segments import Layout, Piece, Source, cuts, layout, pieces
 from csctools.datasets.cin.walk import ChildWalker
 from csctools.io.gc_pause import collector_paused
 from csctools.io.result import FileReport, Problem, ReadError, RejectedRow, ReturnData, Severity, TableRead
@@ -82,8 +86,8 @@ class _Collector:
                     self.note_structure("missing-element", f"<{spec.tag}> has no <{required}>", line_of(part))
         self.rows["Header"].append([row.get(name) for name in (*CIN.table("Header").column_names(), SOURCE_ROW)])
 
-    def child(self, element: etree._Element) -> None:
-        self.child_walker.walk(element, self.rows, self.note_unknown, self.note_structure)
+    def child(self, element: etree._Element, lines_before: int = 0) -> None:
+        self.child_walker.walk(element, self.rows, self.note_unknown, self.note_structure, lines_before)
         self.pending += 1
         if self.pending >= CHUNK_CHILDREN:  # a child's rows are complete once it is walked: turn them into frames
             self.flush()
@@ -109,6 +113,14 @@ class _Collector:
         columns[SOURCE_FILE] = pl.Series(SOURCE_FILE, [self.source], dtype=pl.String).new_from_index(0, len(rows))
         return pl.DataFrame(columns)
 
+    def absorb(self, part: PartRead) -> None:
+        """What another process read of the file's next part, after everything read here."""
+        self.flush()
+        for name, frame in part.frames.items():
+            self.chunks.setdefault(name, []).append(frame)
+        _add_counts(self.unknown, part.unknown)
+        _add_counts(self.structure, part.structure)
+
     def frames(self) -> dict[str, pl.DataFrame]:
         """One frame of text per table (ordinal ids as integers), with the XML line of each row."""
         self.flush()
@@ -120,20 +132,42 @@ class _Collector:
         return out
 
 
-def read_cin(path: Path, year: CollectionYear | None = None, data: bytes | None = None) -> ReturnData:
-    """Read one CIN census XML file into typed tables."""
+Key = TypeVar("Key")
+
+
+def _add_counts(mine: dict[Key, tuple[int, int]], theirs: dict[Key, tuple[int, int]]) -> None:
+    """(first line, count) notes of a later part: the first line kept, the counts added, new keys after."""
+    for key, (line, count) in theirs.items():
+        first, seen = mine.get(key, (line, 0))
+        mine[key] = (first, seen + count)
+
+
+def read_cin(
+    path: Path, year: CollectionYear | None = None, data: bytes | None = None, workers: int | None = None
+) -> ReturnData:
+    """Read one CIN census XML file into typed tables.
+
+    `workers`: processes reading a large census from its file, each a part (None: two for a census from
+    `PARALLEL_BYTES` to `SERIAL_FROM_BYTES` on a machine with two cores or more, unless this process is itself a
+    worker of `multiprocessing`; 1: this process alone). The result is the same whatever the number."""
     name = str(path)
     report = FileReport(name, dataset="cin")
-    content: bytes | Path = data if data is not None else path
-    if data is None and path.stat().st_size <= WHOLE_FILE_BYTES:
-        content = path.read_bytes()
-    collector = _Collector(name)
-    try:
-        with collector_paused():
-            _parse(content, collector)
-    except ReadError as error:
-        report.problems.append(error.problem)
-        return ReturnData("cin", year, {}, [report])
+    collector = _read_in_pieces(path, data, workers)
+    if collector is None:  # not the usual layout, or some piece is not: read as one document
+        collector = _Collector(name)
+        try:
+            content: bytes | Path = data if data is not None else path
+            if data is None and path.stat().st_size <= WHOLE_FILE_BYTES:
+                content = path.read_bytes()
+            with collector_paused():
+                _parse(content, collector)
+        except OSError as error:
+            reason = error.strerror or str(error)
+            report.problems.append(Problem(name, "unreadable-file", f"cannot read the file ({reason})"))
+            return ReturnData("cin", year, {}, [report])
+        except ReadError as error:
+            report.problems.append(error.problem)
+            return ReturnData("cin", year, {}, [report])
     for key, (line, count) in collector.unknown.items():
         report.problems.append(
             Problem(
@@ -179,6 +213,108 @@ def read_cin(path: Path, year: CollectionYear | None = None, data: bytes | None 
 
 
 CHUNK_CHILDREN = 5_000  # children whose rows are turned into frames together (about 35,000 rows)
+PARALLEL_BYTES = 48 << 20  # a census at least this large is read in two processes (measured: bench/RESULTS.md)
+SERIAL_FROM_BYTES = 256 << 20  # ... and smaller than this: above it the worker's frames arriving in this process
+# while it holds its own take the peak over the file's size (698 MiB for a 459 MiB census; 450 in one process)
+
+
+def default_workers(size: int) -> int:
+    """Two processes for a large census on a machine with two cores or more, unless this is already a worker or
+    the census is so large that two would take more memory than the file's size."""
+    if not PARALLEL_BYTES <= size < SERIAL_FROM_BYTES or (os.cpu_count() or 1) < 2:
+        return 1
+    import multiprocessing
+
+    return 1 if multiprocessing.parent_process() is not None else 2
+
+
+class PartRead(NamedTuple):
+    """What a worker process read of its part of the file: text frames, unknown elements, structure notes."""
+
+    frames: dict[str, pl.DataFrame]
+    unknown: dict[str, tuple[int, int]]
+    structure: dict[tuple[str, str], tuple[int, int]]
+
+
+def read_part(name: str, path: str, plan: Layout, start: int, end: int) -> PartRead | None:
+    """A worker's part of the census (bytes `start` to `end`); None when some piece is not the usual layout or
+    cannot be read (the whole file is then read again the usual way, which reports it)."""
+    collector = _Collector(name)
+    try:
+        source = Source(path)
+    except OSError:
+        return None
+    try:
+        with collector_paused():
+            if not _read_pieces(source, plan, start, end, collector):
+                return None
+            return PartRead(collector.frames(), collector.unknown, collector.structure)
+    except (OSError, etree.XMLSyntaxError):
+        return None
+    finally:
+        source.close()
+
+
+def _read_in_pieces(path: Path, data: bytes | None, workers: int | None) -> _Collector | None:
+    """The census read piece by piece (segments.py), its parts in `workers` processes; None when its layout or
+    some piece's is not the usual one, or a piece is not well-formed."""
+    try:
+        source = Source(data if data is not None else str(path))
+    except OSError:
+        return None
+    try:
+        plan = layout(source)
+        if plan is None:
+            return None
+        count = 1 if data is not None else workers if workers is not None else default_workers(source.size)
+        bounds = cuts(source, plan, count) if count > 1 else [0, source.size]
+        others = []
+        if len(bounds) > 2:
+            from csctools.indicators.worker import Worker
+
+            others = [Worker(read_part, str(path), str(path), plan, a, b) for a, b in pairwise(bounds[1:])]
+        collector = _Collector(str(path))
+        with collector_paused():
+            try:
+                regular = _read_pieces(source, plan, bounds[0], bounds[1], collector)
+            except (OSError, etree.XMLSyntaxError):
+                regular = False
+            parts = [other.result() for other in others]  # every worker waited for, whatever happened here
+            if not regular:
+                return None
+            for part in parts:
+                if part is None:
+                    return None
+                collector.absorb(part)
+        return collector
+    except OSError:
+        return None
+    finally:
+        source.close()
+
+
+def _read_pieces(source: Source, plan: Layout, start: int, end: int, collector: _Collector) -> bool:
+    return all(_take_piece(piece, collector) for piece in pieces(source, plan, start, end))
+
+
+def _take_piece(piece: Piece, collector: _Collector) -> bool:
+    """Read a piece's <Child> elements (and the census <Header>, in the first piece); False, reading nothing, when
+    the piece holds anything else under <Message> or <Children>, or a <Child> inside another element."""
+    root = etree.fromstring(piece.document)
+    places = [e for e in root if isinstance(e.tag, str)]
+    if _local(root.tag) != "Message" or not places or _local(places[-1].tag) != "Children":
+        return False
+    headers = places[:-1]
+    if headers and (not piece.first or any(_local(h.tag) != "Header" for h in headers)):
+        return False
+    children = [e for e in places[-1] if isinstance(e.tag, str)]
+    if any(_local(c.tag) != "Child" for c in children) or sum(1 for _ in root.iter("{*}Child")) != len(children):
+        return False
+    for header in headers:
+        collector.header(header)
+    for child in children:
+        collector.child(child, piece.lines_before)
+    return True
 
 
 def _parse(content: bytes | Path, collector: _Collector) -> None:

@@ -105,9 +105,12 @@ class ChildWalker:
         tables: dict[str, list[Row]],
         unknown: Callable[[str, int], None],
         structure: Callable[[str, str, int], None] | None = None,
+        lines_before: int = 0,
     ) -> None:
         """Append the child's rows to `tables`; report elements the tree does not declare to `unknown`, and leaves
-        out of the declared order or required leaves that are missing to `structure(kind, detail, line)`."""
+        out of the declared order or required leaves that are missing to `structure(kind, detail, line)`. Lines
+        are the element's line plus `lines_before` (a child parsed from a piece of the file, lines counted from
+        the piece's start)."""
         groups, leaves, child_key, index = self.groups, self.leaves, self.child_key, self.index
         open_rows: dict[str, Row] = {}
         open_keys: dict[str, dict[str, object]] = {}  # group -> the ids it passes down (column -> value)
@@ -136,10 +139,11 @@ class ChildWalker:
                     row_now[column] = text
                 elif structure is not None:  # a single value given twice: the first is kept, and said so
                     detail = f"<{tag.rpartition('}')[2]}> appears more than once in one <{current}>; the first was read"
-                    structure("repeated-element", detail, element.sourceline or 0)
+                    structure("repeated-element", detail, (element.sourceline or 0) + lines_before)
                 if position < last:
                     if structure is not None:
-                        structure("element-order", f"<{tag}> is out of order in <{current}>", element.sourceline or 0)
+                        line = (element.sourceline or 0) + lines_before
+                        structure("element-order", f"<{tag}> is out of order in <{current}>", line)
                 else:
                     last = position
                 continue
@@ -162,7 +166,7 @@ class ChildWalker:
                     for name, value in keys.items():
                         if name in columns:
                             row[columns[name]] = value
-                    row[-1] = element.sourceline or 0
+                    row[-1] = (element.sourceline or 0) + lines_before
                     open_rows[tag], open_keys[tag] = row, keys
                     if current is not None:
                         last_field[current] = last
@@ -180,7 +184,7 @@ class ChildWalker:
             owner = leaf.owner
             if owner is None or owner not in open_rows:  # not declared here, or its group was never opened
                 if tag != "Child":
-                    unknown(tag, element.sourceline or 0)
+                    unknown(tag, (element.sourceline or 0) + lines_before)
                 continue
             if leaf.in_list:
                 spec = groups[owner]
@@ -190,7 +194,7 @@ class ChildWalker:
                     if name in columns:
                         entry[columns[name]] = value
                 entry[leaf.column] = _tidy(element.text, leaf.upper)
-                entry[-1] = element.sourceline or 0
+                entry[-1] = (element.sourceline or 0) + lines_before
                 produced.append((entry, spec.child_index))
                 tables[spec.table].append(entry)
                 continue
@@ -199,11 +203,12 @@ class ChildWalker:
                     open_rows[owner][leaf.column] = _tidy(element.text, leaf.upper)
                 elif structure is not None:
                     detail = f"<{tag}> appears more than once in one <{owner}>; the first was read"
-                    structure("repeated-element", detail, element.sourceline or 0)
+                    structure("repeated-element", detail, (element.sourceline or 0) + lines_before)
             latest = last if owner == current else last_field[owner]
             if leaf.position < latest:
                 if structure is not None:
-                    structure("element-order", f"<{tag}> is out of order in <{owner}>", element.sourceline or 0)
+                    line = (element.sourceline or 0) + lines_before
+                    structure("element-order", f"<{tag}> is out of order in <{owner}>", line)
             elif owner == current:
                 last = leaf.position
             else:
