@@ -36,7 +36,8 @@ def read_in_parallel(
         return read_files(paths, year)
     sizes = {i: g[0].stat().st_size for i, g in enumerate(groups) if g[0].suffix.lower() == ".xml" and g[0].is_file()}
     large = max((i for i in sizes if sizes[i] >= worker_bytes), key=sizes.__getitem__, default=None)
-    worker = Worker(read_files, groups[large], year) if large is not None else None
+    # the census in one worker process (cin_workers=1): the other returns keep this process busy meanwhile
+    worker = Worker(read_files, groups[large], year, 1) if large is not None else None
     with ThreadPoolExecutor(max_workers=len(groups)) as pool:
         threads = {i: pool.submit(read_files, g, year) for i, g in enumerate(groups) if i != large}
         results = [threads[i].result() if i in threads else worker.result() for i in range(len(groups))]  # type: ignore[union-attr]
