@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 import xlsxwriter
+from python_calamine import CalamineWorkbook
 from typer.testing import CliRunner, Result
 
 from csctools.cli.main import app
@@ -335,7 +336,14 @@ def test_a_row_that_could_not_be_read_is_not_a_clean_return(tmp_path: Path, year
         shutil.copytree(year_folder / "ssda903", folder)
         episodes = next(folder.glob("*_episodes.csv"))
         episodes.write_text(episodes.read_text() + extra + "\n")
-        result = run("validate", "903", str(folder), "--la", "383")
-        outcomes[case] = (result.exit_code, "1 row could not be read; " in result.output)
+        reports = [tmp_path / f"{case}.xlsx", tmp_path / f"{case}.html"]
+        result = run("validate", "903", str(folder), "--la", "383", "-o", str(reports[0]), "-o", str(reports[1]))
+        said = "1 row could not be read; " in result.output
+        summary = CalamineWorkbook.from_path(str(reports[0])).get_sheet_by_name("Summary").to_python()
+        assert ("1 row could not be read; " in str(summary[0][0])) is said  # the reports' headlines say it too
+        assert ('id="headline">\n1 row could not be read; ' in reports[1].read_text(encoding="utf-8")) is said
+        outcomes[case] = (result.exit_code, said)
         assert "1 row rejected when reading" in result.output
     assert outcomes == {"blank": (0, False), "short": (1, True)}
+    with zipfile.ZipFile(tmp_path / "short.xlsx") as book:  # the Summary sheet freezes no panes: it scrolls
+        assert "<pane" not in book.read("xl/worksheets/sheet1.xml").decode("utf-8")

@@ -247,13 +247,11 @@ def validate_command(
 
     echo_packs(result)
     counts = result.counts()
-    from csctools.io.result import unread_rows
+    from csctools.io.result import unread_note
 
-    unread = len(unread_rows(data.files))  # rows no rule checked: not "no errors"
+    unread = unread_note(data.files)  # rows no rule checked: not "no errors"
     typer.echo(
-        f"{kind.upper()} {data.year}: "
-        + (f"{plural(unread, 'row')} could not be read; " if unread else "")
-        + f"{result.headline()}; "
+        f"{kind.upper()} {data.year}: {unread}{result.headline()}; "
         + ", ".join(f"{plural(n, 'rule')} {status}" for status, n in sorted(counts.items()))
     )
     echo_failed_rules(result)

@@ -112,6 +112,12 @@ def unread_rows(files: list[FileReport]) -> list[RejectedEntry]:
     return [entry for entry in rejected_rows(files) if entry.reason != BLANK_ROW]
 
 
+def unread_note(files: list[FileReport]) -> str:
+    """What every headline starts with when rows could not be read: '1 row could not be read; ' (else '')."""
+    count = len(unread_rows(files))
+    return f"{count:,} {'row' if count == 1 else 'rows'} could not be read; " if count else ""
+
+
 @dataclass
 class ReturnData:
     """The typed tables of one return (one dataset, one collection year) and how each file was read."""

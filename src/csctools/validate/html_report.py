@@ -15,7 +15,7 @@ from jinja2 import Environment, select_autoescape
 from markupsafe import Markup
 
 from csctools import __version__
-from csctools.io.result import ReturnData, rejected_rows
+from csctools.io.result import ReturnData, rejected_rows, unread_note
 from csctools.validate.engine import FAILED, QUERIED, ValidationResult, failures_of, headline
 from csctools.validate.export import accepted_rows, summary
 from csctools.validate.guidance import rule_guidance
@@ -181,7 +181,8 @@ def write_html(
             "run_date": datetime.now().strftime("%Y-%m-%d %H:%M"),
             "version": __version__,
             "counts": result.counts(),
-            "headline": headline(tally),
+            "headline": unread_note(data.files) + headline(tally),
+            "unread": bool(unread_note(data.files)),
             "error_count": tally.errors,
             "query_count": tally.queries,
             "children_count": tally.children,

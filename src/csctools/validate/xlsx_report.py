@@ -12,7 +12,7 @@ import polars as pl
 import xlsxwriter
 
 from csctools import __version__
-from csctools.io.result import ReturnData, Severity, rejected_rows
+from csctools.io.result import ReturnData, Severity, rejected_rows, unread_note
 from csctools.model import SOURCE_FILE, SOURCE_ROW
 from csctools.validate.engine import ACCEPTED, FAILED, QUERIED, ValidationResult, failures_of, headline
 from csctools.validate.export import accepted_rows, summary
@@ -117,7 +117,8 @@ def _summary_sheet(
     """`failed`: the failure index; `listed`: its children; `shown`: the failures the Errors sheet lists."""
     sheet = book.add_worksheet("Summary")
     tally = tally_of(failed, listed)
-    sheet.write(0, 0, f"{result.dataset.upper()} {result.year.label} validation: {headline(tally)}", bold)
+    said = f"{unread_note(data.files)}{headline(tally)}"
+    sheet.write(0, 0, f"{result.dataset.upper()} {result.year.label} validation: {said}", bold)
     if result.absent_tables:
         sheet.write(1, 0, f"The return has no {', '.join(result.absent_tables)} table: rules that need it were not run")
     row = _write_packs(sheet, result)
@@ -162,7 +163,8 @@ def _summary_sheet(
     sheet.set_column(1, 1, 16)
     sheet.set_column(6, 7, 70)
     sheet.autofilter(first, 0, first + len(result.outcomes), len(RULE_HEADINGS))
-    sheet.freeze_panes(first + 1, 0)
+    # no frozen panes here: the rule table starts some 60 rows down, and freezing above it left a laptop screen
+    # unable to scroll (the other sheets freeze their heading row)
 
 
 def _return_summary(
