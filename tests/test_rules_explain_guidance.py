@@ -28,7 +28,7 @@ def test_explain_marks_guidance_built_from_the_message() -> None:
     assert result.exit_code == 0, result.output
     assert "guidance (from the DfE message):" in result.output
     assert "  common causes: none recorded" in result.output
-    assert "  what to check: AssessmentFactors of the flagged rows of Assessments." in result.output
+    assert "  what to check: Check AssessmentFactors on the flagged rows (Assessments)." in result.output
 
 
 def test_explain_prints_903_guidance() -> None:

@@ -15,6 +15,7 @@ from csctools.validate.accepted import split_accepted
 from csctools.validate.catalogue import ERROR, catalogue
 from csctools.validate.context import Context, collect_all
 from csctools.validate.gaps import Gap, gaps_of, needed_column, without_gaps
+from csctools.validate.last_year_values import label_last_year
 from csctools.validate.registry import BUILTIN, Failures, PackUsed, Registry, Rule, Where
 from csctools.validate.written import label_derived, written_expr
 from csctools.years import CollectionYear
@@ -398,6 +399,7 @@ def validate(
     errors = label_derived(
         errors.sort("table", "row_number", "rule_code", "field", nulls_last=True), data.tables, dataset.name
     )
+    errors = label_last_year(errors, previous.tables if previous else None, dataset.name)
     errors, accepted, used = split_accepted(errors, registry.accepted)
     outcomes = _with_accepted(outcomes, accepted)
     notes = list(registry.notes)

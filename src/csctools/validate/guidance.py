@@ -29,10 +29,33 @@ class Guidance(NamedTuple):
     written: bool  # hand-written, rather than built from the message
 
 
-def _from_message(info: RuleInfo) -> Guidance:
+@cache
+def _table_names(dataset: str) -> dict[str, str]:
+    """The return's table names by their lower case (the DfE catalogue writes some as 'MIssing', 'HEader_last')."""
+    from csctools.share.columns import DATASETS
+
+    model = DATASETS.get(dataset)
+    return {t.name.lower(): t.name for t in model.tables} if model is not None else {}
+
+
+def table_words(tables: Iterable[str], dataset: str = "ssda903") -> str:
+    """Catalogue table names in plain words: 'Header, Header_last' -> 'Header and last year's Header'."""
+    names = _table_names(dataset)
+    words: list[str] = []
+    for table in tables:
+        last = table.lower().endswith("_last")
+        base = table[: -len("_last")] if last else table
+        name = names.get(base.lower(), base)
+        word = f"last year's {name}" if last else name
+        if word not in words:
+            words.append(word)
+    return " and ".join([", ".join(words[:-1]), words[-1]]) if len(words) > 1 else "".join(words)
+
+
+def _from_message(info: RuleInfo, dataset: str) -> Guidance:
     fields = ", ".join(info.fields) or "the flagged fields"
-    tables = ", ".join(info.tables) or "the return"
-    return Guidance(info.code, info.message, "", f"{fields} of the flagged rows of {tables}.", False)
+    tables = table_words(info.tables, dataset) or "the return"
+    return Guidance(info.code, info.message, "", f"Check {fields} on the flagged rows ({tables}).", False)
 
 
 @cache
@@ -63,7 +86,7 @@ def guidance(dataset: str, code: str) -> Guidance | None:
     if written is not None:
         return written
     info = catalogue(dataset).get(code)
-    return _from_message(info) if info is not None else None
+    return _from_message(info, dataset) if info is not None else None
 
 
 def rule_guidance(dataset: str, code: str, message: str = "", pack_guidance: str = "") -> Guidance | None:
