@@ -151,7 +151,7 @@ def test_a_census_year_the_header_contradicts_is_warned(folder: Path) -> None:
 def test_an_la_the_upns_contradict_is_warned(folder: Path) -> None:
     tables = str(folder / "ssda903")
     result = runner.invoke(app, ["validate", "903", tables, "--la", "384"])
-    assert "warning: --la 384 (Wakefield) but 100% of the children's UPNs were issued by Leeds (383)" in result.output
+    assert "warning: --la 384 (Wakefield), but 100% of the children's UPNs were issued by Leeds (383)" in result.output
     result = runner.invoke(app, ["validate", "903", tables, "--la", "383"])
     assert "check --la" not in result.output and "two different returns" not in result.output
 

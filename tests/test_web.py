@@ -319,3 +319,12 @@ def test_reports_and_a_childs_suggestions_use_the_provider_list_and_last_year(
     (hint,) = [s for s in detail["suggestions"] if {k: s[k] for k in wanted} == wanted]
     assert hint["suggested"] == providers_postcode and hint["value"] == cells[home]
     assert any(c["child_id"] == child and "221" in c["rules"] for c in results["children"])
+
+
+def test_results_warn_when_the_childrens_upns_are_another_authoritys(server: CscServer, returns: Path) -> None:
+    for path in sorted((returns / "clean" / "383" / "2025_26" / "ssda903").glob("*.csv")):
+        assert upload(server, "current", path)[0] == 200
+    assert run_validation(server, "383")["warnings"] == []  # the authority that issued the UPNs
+    (warning,) = run_validation(server, "380")["warnings"]  # Bradford chosen for Leeds's children
+    assert warning.startswith("warning: the authority chosen is 380 (Bradford), but ")
+    assert "issued by Leeds (383)" in warning and warning.endswith(": choose the right one")

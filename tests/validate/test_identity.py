@@ -21,7 +21,7 @@ def test_most_upns_of_another_authority_and_few_of_the_one_given() -> None:
     four_to_one = header_903(["A384000000001"] * 4 + ["B383000000001"])  # 80% Wakefield, 20% Leeds
     said = other_authority_warning(four_to_one, leeds)
     assert said == (
-        "warning: --la 383 (Leeds) but 80% of the children's UPNs were issued by Wakefield (384) and 20% by Leeds: "
+        "warning: --la 383 (Leeds), but 80% of the children's UPNs were issued by Wakefield (384) and 20% by Leeds: "
         "check --la"
     )
     assert other_authority_warning(four_to_one, wakefield) is None  # the right authority

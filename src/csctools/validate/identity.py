@@ -48,8 +48,11 @@ def upn_issuers(data: ReturnData) -> pl.DataFrame:
     )
 
 
-def other_authority_warning(data: ReturnData, given: Authority) -> str | None:
-    """A warning when most UPNs were issued by one other authority and few by the one given, else None."""
+def other_authority_warning(
+    data: ReturnData, given: Authority, named_by: str = "--la", check: str = "check --la"
+) -> str | None:
+    """A warning when most UPNs were issued by one other authority and few by the one given, else None
+    (`named_by`: where the user gave the authority, as the warning names it; `check`: what to do)."""
     issuers = upn_issuers(data)
     if issuers.is_empty():
         return None
@@ -62,8 +65,8 @@ def other_authority_warning(data: ReturnData, given: Authority) -> str | None:
     except LookupError:
         name = f"authority number {top}"
     return (
-        f"warning: --la {given.number} ({given.name}) but {top_share:.0%} of the children's UPNs were issued by "
-        f"{name} and {given_share:.0%} by {given.name}: check --la"
+        f"warning: {named_by} {given.number} ({given.name}), but {top_share:.0%} of the children's UPNs were issued "
+        f"by {name} and {given_share:.0%} by {given.name}: {check}"
     )
 
 

@@ -510,6 +510,7 @@ class Workspace:
                 {"name": p.name, "version": p.version, "source": Path(p.source).name} for p in outcome.result.packs
             ],
             "notes": [self._short(note) for note in outcome.result.notes],
+            "warnings": [self._short(warning) for warning in whose_return(outcome.data, outcome.result.authority)],
             "settings": str(outcome.settings) if outcome.settings and outcome.settings.exists() else None,
         }
 
@@ -583,6 +584,18 @@ ASKS = {
     "previous": NEED_WORDS["prev_year"],
     "providers": NEED_WORDS["ofsted_provider_lists"],
 }
+
+
+def whose_return(data: ReturnData, authority: Authority | None) -> list[str]:
+    """The warnings `csc validate` prints for files of two returns put together, or an authority that the
+    children's UPNs contradict."""
+    from csctools.validate.identity import mixed_returns_warnings, other_authority_warning
+
+    found = mixed_returns_warnings(data)
+    if authority is None:
+        return found
+    other = other_authority_warning(data, authority, "the authority chosen is", "choose the right one")
+    return [*found, other] if other else found
 
 
 def not_run(result: ValidationResult) -> list[dict[str, object]]:

@@ -202,6 +202,8 @@ async function showResults() {
     structural + `${r.headline}. ` + (r.absent_tables.length ? `No ${r.absent_tables.join(", ")} table: rules needing it not run. ` : "") +
     Object.entries(r.rule_counts).map(([status, n]) => `${n} rules ${status}`).join(", ") + ".";
   if (r.authority_code && !$("#la").value) $("#la").value = r.authority_code; // after a reload: validate again for it
+  $("#warnings").replaceChildren(...r.warnings.map((warning) => element("li", capital(warning.replace(/^warning: /, "")))));
+  $("#warnings").hidden = !r.warnings.length;
   $("#since").hidden = !r.since;
   $("#since").textContent = r.since ? capital(r.since) + "." : "";
   showCorrections(r.corrections);
