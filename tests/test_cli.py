@@ -73,3 +73,17 @@ def test_user_mistakes_give_one_line(tmp_path: Path, args: list[str], message: s
     assert result.exit_code == 2, result.output
     assert message in result.output
     assert ("Traceback" not in result.output and result.exception is None) or isinstance(result.exception, SystemExit)
+
+
+def test_synth_with_children_says_how_rates_compare_with_the_authoritys_own(tmp_path: Path) -> None:
+    from csctools.reference.authorities import find_authority
+    from csctools.synth.generate import authority_size
+
+    own = authority_size(find_authority("383")).care  # Leeds, sized from LAIT's children looked after
+    args = ["synth", "--la", "383", "--from", "2025/26", "--to", "2025/26", "--no-cin", "--no-annex-a"]
+    small = runner.invoke(app, [*args, "--children", "50", "-o", str(tmp_path / "small")])
+    assert small.exit_code == 0, small.output
+    assert f"Leeds's own returns hold about {own:,}" in small.output
+    assert f"about {50 / own:.2g} times its real ones" in small.output
+    sized = runner.invoke(app, [*args, "--children", str(own), "-o", str(tmp_path / "sized")])
+    assert sized.exit_code == 0 and "times its real ones" not in sized.output  # the authority's own size: no note

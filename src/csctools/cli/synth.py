@@ -88,6 +88,8 @@ def synth_command(
         size = result.sizes[number]
         if size.source:
             typer.echo(f"  {size.care:,} children (CIN {size.cin:,}), sized from {size.source}")
+        else:
+            say_scaled(number, size.care)
         earlier = sorted(p for p in folder.rglob("*") if p.is_file() and p.resolve() not in written)
         if earlier:  # a mix of two runs validates as neither (last year's files from one, this year's from another)
             typer.echo(
@@ -97,3 +99,19 @@ def synth_command(
     typer.echo(f"{len(result.files)} files written under {out}")
     if result.injections:
         typer.echo(f"{len(result.injections)} injected errors recorded in {out / 'injections.csv'}")
+
+
+def say_scaled(number: str, children: int) -> None:
+    """With --children N, how the returns compare in size with the authority's own: rates per 10,000 children
+    (csc indicators, against LAIT) scale with N."""
+    from csctools.reference.authorities import find_authority
+    from csctools.synth.generate import authority_size
+
+    own = authority_size(find_authority(number))
+    if not own.source.startswith("LAIT ") or abs(children / own.care - 1) < 0.2:
+        return
+    typer.echo(
+        f"  {children:,} children (--children); {find_authority(number).name}'s own returns hold about {own.care:,} "
+        f"({own.source.split(':')[0]}): rates per 10,000 children will be about {children / own.care:.2g} times "
+        "its real ones, so compare them with England's with that in mind"
+    )
