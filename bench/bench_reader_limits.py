@@ -17,7 +17,8 @@ rounds, and gives wall and CPU seconds (user + system, every thread) and the pea
 
 The ratio is csctools' figure over the bare engine's in the same round: median (min-max) over the rounds.
 `--src` runs csctools from another checkout's src folder (the code before a change) with the same data;
-`--before-src` adds that checkout's `csc inspect` and `read_files` to the same rounds, in turns with this one;
+`--before-src` adds that checkout's `csc inspect` and `read_files` (903 and CIN) to the same rounds, in turns with
+this one;
 `--at-once` starts every run of every command at the same time instead of in turns (CPU and peak comparable).
 Peak MiB is the largest resident set of any one process (rusage); "all processes" adds up the resident sets of
 the process and its children, sampled every 20 ms (shared library pages counted in each).
@@ -198,12 +199,19 @@ def cases(args: argparse.Namespace) -> list[Case]:
         folders = [root / "2025_26" / "ssda903", root / "2024_25" / "ssda903"]
         files = [str(p) for folder in folders for p in sorted(folder.glob("*.csv"))]
         label = f"903 CSV, {args.children_903:,} children, 2025/26 and 2024/25 ({len(files)} files, {mib(files)})"
+        inspect, library = [CSC, "inspect", "--json", *map(str, folders)], [PYTHON, "-c", LIBRARY, *map(str, folders)]
+        earlier: list[Command] = []
+        if args.before_src:  # the same commands from another checkout's src, in the same rounds
+            old_903 = {"PYTHONPATH": str(args.before_src.resolve())}
+            earlier += [("before: `csc inspect --json` both folders", inspect, False, old_903)]
+            earlier += [("before: `read_files` (in process)", library, False, old_903)]
         found.append(
             (
                 label,
                 [
-                    ("`csc inspect --json` both folders", [CSC, "inspect", "--json", *map(str, folders)], False, {}),
-                    ("`read_files` (in process)", [PYTHON, "-c", LIBRARY, *map(str, folders)], False, {}),
+                    *earlier,
+                    ("`csc inspect --json` both folders", inspect, False, {}),
+                    ("`read_files` (in process)", library, False, {}),
                     ("bare `pl.read_csv` of each file", [PYTHON, "-c", BARE_903, *files], False, {}),
                 ],
             )
@@ -252,7 +260,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--src", type=Path, help="a src folder to run instead of the installed csctools")
     parser.add_argument("--label", default="this branch")
-    parser.add_argument("--before-src", type=Path, help="CIN: another src folder's reader in the same rounds")
+    parser.add_argument("--before-src", type=Path, help="another src folder's reader in the same rounds (903, CIN)")
     parser.add_argument("--brief", action="store_true", help="CIN: without the `read_files` (in process) rows")
     parser.add_argument("--no-warm-up", action="store_true", help="no unmeasured first run (files already cached)")
     parser.add_argument("--at-once", action="store_true", help="all rounds of all commands at the same time")

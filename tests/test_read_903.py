@@ -251,6 +251,40 @@ def test_plain_files_say_what_typing_may_skip(
 
 
 @pytest.mark.parametrize(
+    ("text", "plain"),
+    [
+        (f"{HEADER}\r\n{ROWS[0]}\r\n102,F,01/02/2016,WBRI,UN2,,\r\n", True),  # CR LF line ends, as Excel writes
+        (f"{HEADER},NOTE\r\n{ROWS[0]},AB\r\n102,F,01/02/2016,WBRI,UN2,,C\rD\n", False),  # a CR in a last cell, LF end
+        (f"{HEADER},NOTE\n{ROWS[0]},\rAB\n", False),  # a CR starting the last cell
+        (f"{HEADER}\r\n101,M,01/02/2015,WBRI,UN1,,01/02\r/2015\n", False),  # inside a last cell of dates
+        (f"{HEADER}\r\n101,M,01/02/2015,WBRI,UN1,,\r01/02/2015\n", False),
+        (f"{HEADER}\r\n101,M\r,01/02/2015,WBRI,UN1,,\r\n", False),  # before a comma: polars would drop it
+        (f"{HEADER}\r\n{ROWS[0]}\r", False),  # ending the file
+        (f"{HEADER}\r\n{ROWS[0]}\r\r\n", False),  # two before a line end
+        ("CHILD,SEX\rX,DOB,ETHNIC,UPN,MOTHER,MC_DOB\n101,M,01/02/2015,WBRI,UN1,,\n", False),  # inside the header
+        (f"{HEADER}\n{ROWS[0]}\n102\r,F,01/02/2016,WBRI,UN2,,\n", False),
+    ],
+)
+def test_carriage_returns_read_as_the_careful_reader_would(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text: str, plain: bool
+) -> None:
+    """A CR that ends no line (a spreadsheet ends a row there) sends the file to the careful reader, wherever it
+    is: the typed table and the report are the careful reader's."""
+    from csctools.datasets.ssda903 import read as reader
+
+    path = write(tmp_path, "header.csv", text)
+    assert (reader._whole_rows(None, text.split("\n")[0].count(",") + 1, path.read_bytes()) is not None) is plain
+    fast = reader.read_903([path])
+    monkeypatch.setattr(reader, "_whole_rows", lambda *_: None)
+    careful = reader.read_903([path])
+    assert fast.tables.keys() == careful.tables.keys()
+    for name, frame in fast.tables.items():
+        assert frame.equals(careful.tables[name]), name
+    assert fast.files[0].tables == careful.files[0].tables
+    assert fast.files[0].problems == careful.files[0].problems
+
+
+@pytest.mark.parametrize(
     ("dates", "read_as_dates"),
     [
         (["01/02/2015", "", "1/2/2016", " 03/04/2017"], True),  # day first; blank; one digit; a space before

@@ -13,7 +13,7 @@ from typing import TypeVar
 
 from csctools.datasets.ssda903.read import RawTable, assemble_903, read_903_file
 from csctools.datasets.ssda903.years import split_by_year
-from csctools.io.detect import ANNEX_A, CIN, PROVIDERS, SSDA903, SSDA903_WORKBOOK, detect
+from csctools.io.detect import ANNEX_A, CIN, OLE_MAGIC, PROVIDERS, SSDA903, SSDA903_WORKBOOK, detect
 from csctools.io.result import FileReport, Problem, ReadError, ReturnData, TableRead
 from csctools.io.xml import WHOLE_FILE_BYTES
 from csctools.years import CollectionYear
@@ -56,20 +56,28 @@ def workbook_903_report(path: Path, content: bytes) -> FileReport:
     return FileReport(str(path), problems=[Problem(str(path), "ssda903-workbook", message)])
 
 
-HEAD_BYTES = 1 << 16  # what detection reads first of a large XML file
+HEAD_BYTES = 1 << 16  # what detection reads first of a file
 
 
 def _head_or_whole(path: Path) -> tuple[bytes, bool]:
-    """The file's bytes and True; for an XML file larger than the CIN reader parses in one go, only its first
-    64 KiB (enough to tell what it is) and False."""
+    """The file's first 64 KiB and whether they are all of it, or its bytes and True.
+
+    A text file that opens with no XML is told from its first 4 KiB (`detect`): its head is enough, and an SSDA903
+    table's bytes are read by the thread that parses it, so that only the files being parsed are held in memory.
+    An XML file larger than the CIN reader parses in one go is also told from its head; any other file is read
+    whole."""
     with path.open("rb") as handle:
-        if path.stat().st_size <= WHOLE_FILE_BYTES:
-            return handle.read(), True
+        size = path.stat().st_size
         head = handle.read(HEAD_BYTES)
-        if head.lstrip(b"\xef\xbb\xbf \r\n\t").startswith(b"<"):
-            return head, False
-        handle.seek(0)
-        return handle.read(), True
+        if len(head) >= size:
+            return head, True
+        opening = head.lstrip(b"\xef\xbb\xbf \r\n\t")
+        if opening.startswith(b"<"):
+            if size > WHOLE_FILE_BYTES:
+                return head, False
+        elif opening and not head.startswith((b"PK", OLE_MAGIC)):
+            return head, False  # a text file: `detect` reads no further than its first 4 KiB
+        return head + handle.read(), True
 
 
 WORKERS = 2  # threads reading CSV tables and typing each year's return (the machines councils use have 2-4 cores)
@@ -88,7 +96,7 @@ def read_files(
     """
     returns: list[ReturnData] = []
     others: list[FileReport] = []
-    csv_contents: list[tuple[Path, bytes]] = []
+    csv_paths: list[Path] = []  # SSDA903 tables as CSV, read and parsed in threads
     for path in paths:
         try:
             content, whole = _head_or_whole(path)
@@ -101,6 +109,9 @@ def read_files(
 
             returns.append(read_cin(path, year, workers=cin_workers))
             continue
+        if kind == SSDA903 and not content.lstrip(b"\xef\xbb\xbf \r\n\t").startswith(b"<"):
+            csv_paths.append(path)  # a CSV table: its bytes are read by the thread that parses it
+            continue
         if not whole:
             try:
                 content = path.read_bytes()
@@ -109,11 +120,8 @@ def read_files(
                 continue
             kind = detect(path, content)
         if kind == SSDA903:
-            if content.lstrip(b"\xef\xbb\xbf \r\n\t").startswith(b"<"):
-                report, tables = read_903_file(path, content)
-                returns.append(assemble_903([report], tables, year, whole_return=True))
-            else:
-                csv_contents.append((path, content))
+            report, tables = read_903_file(path, content)
+            returns.append(assemble_903([report], tables, year, whole_return=True))
         elif kind == CIN:
             from csctools.datasets.cin.read import read_cin
 
@@ -128,9 +136,11 @@ def read_files(
             others.append(workbook_903_report(path, content))
         else:
             others.append(FileReport(str(path), problems=[Problem(str(path), "not-recognised", NOT_RECOGNISED)]))
-    if csv_contents:
-        csv_files = _in_threads(lambda item: read_903_file(*item), csv_contents)
-        del csv_contents
+    if csv_paths:
+        read = _in_threads(_read_903_csv, csv_paths)
+        others += [found for found in read if isinstance(found, FileReport)]  # a file gone since it was opened
+        csv_files = [found for found in read if not isinstance(found, FileReport)]
+        del read
         groups = split_by_year(csv_files)  # this year's and last year's tables given together are kept apart
         given = year if len(groups) == 1 else None
 
@@ -138,8 +148,18 @@ def read_files(
             reports = [report for report, _ in group]
             return assemble_903(reports, [t for _, tables in group for t in tables], given)
 
-        returns[:0] = _in_threads(assemble, groups)
+        returns[:0] = _in_threads(assemble, groups) if csv_files else []
     return returns, others
+
+
+def _read_903_csv(path: Path) -> tuple[FileReport, list[RawTable]] | FileReport:
+    """One SSDA903 CSV table read from its file and parsed (its bytes freed once parsed); the report of a file
+    that can no longer be opened."""
+    try:
+        content = path.read_bytes()
+    except OSError as error:
+        return unreadable(path, error)
+    return read_903_file(path, content)
 
 
 def _in_threads(work: Callable[[T], R], items: list[T]) -> list[R]:
