@@ -40,6 +40,7 @@ class Problem(NamedTuple):
 class RejectedRow(NamedTuple):
     row: int
     reason: str
+    child: str | None = None  # the child the row names, where the reader could tell (a 903 row of the wrong width)
 
 
 @dataclass
@@ -98,10 +99,13 @@ class RejectedEntry(NamedTuple):
     table: str
     row: int  # spreadsheet row (header = 1) or XML line
     reason: str
+    child: str | None = None
 
 
 def rejected_rows(files: list[FileReport]) -> list[RejectedEntry]:
-    return [RejectedEntry(f.path, t.name, r.row, r.reason) for f in files for t in f.tables for r in t.rejected]
+    return [
+        RejectedEntry(f.path, t.name, r.row, r.reason, r.child) for f in files for t in f.tables for r in t.rejected
+    ]
 
 
 BLANK_ROW = "blank row"  # the reason the readers give for a row with no value in it

@@ -61,7 +61,7 @@ def validate_return(
     if prepare is not None:
         data, previous, derived = prepare(data, authority, previous)
     derived_from = getattr(pack, "DERIVED_FROM", None)  # derived column -> the columns it is worked out from
-    return validate(
+    result = validate(
         data,
         model,
         year,
@@ -74,3 +74,7 @@ def validate_return(
         derived=derived,
         derived_from=derived_from,
     )
+    from csctools.validate.unread_children import unread_child_notes
+
+    result.notes = [*result.notes, *unread_child_notes(result.errors, data.files)]
+    return result

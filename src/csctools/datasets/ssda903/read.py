@@ -133,7 +133,8 @@ def read_csv_table(name: str, text: str | None, report: FileReport, data: bytes 
         return RawTable(table.name, table_data, tidy)
     records = csv_records(whole_text(), len(headers))
     next(records)  # the header
-    kept, numbers = _keep_rows(records, len(headers), read)
+    child_at = next((i for i, c in positions if c == "CHILD"), None)
+    kept, numbers = _keep_rows(records, len(headers), read, child_at)
     transposed = list(zip(*kept, strict=True)) if kept else [() for _ in headers]
     columns: dict[str, list[str | None]] = {c: list(transposed[i]) for i, c in positions}
     read.rows_read = len(numbers)
@@ -258,10 +259,12 @@ def _space_at_edge(frame: pl.DataFrame) -> bool:
     return bool(edges) and any(frame.select(edges).row(0))
 
 
-def _keep_rows(records: Iterable[Record], width: int, read: TableRead) -> tuple[list[list[str]], list[int]]:
+def _keep_rows(
+    records: Iterable[Record], width: int, read: TableRead, child_at: int | None = None
+) -> tuple[list[list[str]], list[int]]:
     """The rows to read, cut to the header's width, with their spreadsheet row numbers (header = 1); blank rows,
     rows the CSV reader rejected and rows with a different number of fields (beyond trailing empty ones) go to
-    `read.rejected`."""
+    `read.rejected` (a row of the wrong width with the child its CHILD field names, field `child_at`)."""
     kept: list[list[str]] = []
     numbers: list[int] = []
     for number, record, reason in records:
@@ -271,7 +274,9 @@ def _keep_rows(records: Iterable[Record], width: int, read: TableRead) -> tuple[
         elif not any(field.strip() for field in record):
             read.rejected.append(RejectedRow(number, "blank row"))
         elif not fits(record, width):
-            read.rejected.append(RejectedRow(number, f"has {len(record)} fields where the header has {width}"))
+            named = record[child_at].strip() if child_at is not None and child_at < len(record) else ""
+            reason = f"has {len(record)} fields where the header has {width}"
+            read.rejected.append(RejectedRow(number, reason, named or None))
         else:
             kept.append(record[:width])
             numbers.append(number)
