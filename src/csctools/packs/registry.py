@@ -135,10 +135,9 @@ def _load_one(
     rules = parse_rules(pack)
     refuse_clashes(rules, taken)
     if bind:
-        from csctools.packs.check import check_sql
+        from csctools.packs.check import check_all
 
-        for local in rules:
-            check_sql(local, year)
+        check_all(rules, year)
     label = f"{pack.info.name} settings.yaml"
     settings = parse(pack.settings, label) if pack.settings is not None else empty()
     return LoadedPack(pack, rules, settings)
@@ -146,15 +145,14 @@ def _load_one(
 
 def check_packs(packs: Iterable[LoadedPack | PythonPack], year: CollectionYear | None = None) -> None:
     """Every rule's SQL against the data model of `year` (or of every year it applies to)."""
-    from csctools.packs.check import check_sql
+    from csctools.packs.check import check_all
     from csctools.packs.files import PackError
 
     for loaded in packs:
         if not isinstance(loaded, LoadedPack):  # a Python pack: no SQL
             continue
         try:
-            for local in loaded.rules:
-                check_sql(local, year)
+            check_all(loaded.rules, year)
         except PackError as error:
             raise in_pack(loaded.pack.source, error) from None
 
