@@ -129,6 +129,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--base", type=Path, help="src folder of the csctools to compare the built-in rules with")
     parser.add_argument("--before", help="the csc command of an installation to compare both runs with")
+    parser.add_argument("--csc", help="the csc command measured (default: python -m csctools.cli of this Python)")
     parser.add_argument("--record", type=Path)
     args = parser.parse_args()
     folder = ensure_data(args.children)
@@ -137,7 +138,8 @@ def main() -> None:
     compile_sources()
     config = DATA / "empty-config"  # no settings file of the user's
     env = os.environ | {"XDG_CONFIG_HOME": str(config)}
-    command = [sys.executable, "-m", "csctools.cli", "validate", "903", str(now), "--previous", str(last)]
+    runner = [args.csc] if args.csc else [sys.executable, "-m", "csctools.cli"]
+    command = [*runner, "validate", "903", str(now), "--previous", str(last)]
     command += ["--la", "383"]
     runs: dict[str, tuple[list[str], dict[str, str]]] = {
         "built-in rules": (command, env),
@@ -146,7 +148,7 @@ def main() -> None:
     if args.base:
         runs["built-in rules, base"] = (command, env | {"PYTHONPATH": str(args.base)})
     if args.before:
-        before = [args.before, *command[3:]]  # the same arguments after `python -m csctools.cli`
+        before = [args.before, *command[len(runner) :]]  # the same arguments
         runs["built-in rules, before"] = (before, env)
         runs["built-in + 50 local SQL rules, before"] = ([*before, "--pack", str(pack)], env)
     walls: dict[str, list[float]] = {name: [] for name in runs}

@@ -44,9 +44,11 @@ examples:                      # checked by `csc packs check`: fail rows must be
 
 SETTINGS = """\
 # settings.yaml: rules switched off, severities changed, queries accepted (applied wherever the pack is used).
+# Each code is a rule of this pack or a DfE rule of its return (SSDA903: see `csc rules list --return 903`);
+# `csc packs check` refuses any other code, so a mistyped one cannot quietly switch nothing off.
 # off:
-#   - rule: "2885"
-#     reason: why it does not apply here
+#   - rule: "1008"
+#     reason: we check URNs against our own copy of the Ofsted list
 # severity:
 #   "1004": query
 # accepted:
