@@ -1,7 +1,7 @@
 """Rule settings: rules switched off, severities changed, queries accepted (in a pack, or an authority's own file).
 
     off:                         # rules not run (each listed in the report as "switched off")
-      - "2885"
+      - "1008"
       - rule: LEEDS-PL03
         reason: we record respite placements elsewhere
     severity:                    # "error" or "query"
@@ -15,7 +15,8 @@
         when: 2026-11-30
 
 The authority's own file (`--settings FILE`, by default settings-<LA>.yaml in the user's config folder) persists
-between runs; `csc accept` writes to it.
+between runs; `csc accept` writes to it. A pack's settings may name only its own rules and DfE rules of its returns
+and years (refuse_unknown_codes); the authority's file may name any rule (one no rule has is a note).
 """
 
 from __future__ import annotations
