@@ -125,13 +125,40 @@ def column_names(dataset: Dataset, table: str) -> dict[str, str]:
 
 
 def referenced_tables(sql: str) -> set[str] | None:
-    """Tables a SELECT reads (CTE names excluded); None when DuckDB cannot tell without binding."""
+    """Tables a SELECT reads (CTE names excluded); None when DuckDB cannot tell. DuckDB's own list binds a join's
+    USING columns, which fails without the tables: the parsed statement's tables are taken then."""
+    import json
+
     import duckdb
 
     try:
         return set(duckdb.get_table_names(sql))
     except duckdb.Error:
+        pass
+    try:
+        tree = json.loads(_parser().execute("SELECT json_serialize_sql(?)", [sql]).fetchone()[0])
+    except (duckdb.Error, TypeError, ValueError):
         return None
+    if not isinstance(tree, dict) or tree.get("error"):
+        return None
+    tables: set[str] = set()
+    ctes: set[str] = set()
+    _table_refs(tree, tables, ctes)
+    return tables - ctes
+
+
+def _table_refs(node: Any, tables: set[str], ctes: set[str]) -> None:
+    """The base tables a parsed statement reads, and the names of its common table expressions."""
+    if isinstance(node, dict):
+        if node.get("type") == "BASE_TABLE" and node.get("table_name"):
+            tables.add(str(node["table_name"]))
+        if isinstance(node.get("cte_map"), dict):
+            ctes.update(str(entry.get("key")) for entry in node["cte_map"].get("map", []) if isinstance(entry, dict))
+        for value in node.values():
+            _table_refs(value, tables, ctes)
+    elif isinstance(node, list):
+        for value in node:
+            _table_refs(value, tables, ctes)
 
 
 @cache
