@@ -120,7 +120,9 @@ def test_settings_naming_the_packs_rules_and_dfe_rules_of_its_years_pass(tmp_pat
 
 def test_the_starters_settings_name_rules_of_the_return_it_targets(tmp_path: Path) -> None:
     """Uncommented, the starter's example settings are valid for its return (SSDA903) and pass the check."""
-    assert runner.invoke(app, ["packs", "new", "leeds-checks"]).exit_code == 0
+    made = runner.invoke(app, ["packs", "new", "leeds-checks"])
+    assert made.exit_code == 0 and "then run: csc packs check ./leeds-checks" in made.output, made.output
+    assert "Check with: csc packs check ./leeds-checks" in Path("leeds-checks/rules/placements.yaml").read_text()
     settings = Path("leeds-checks/settings.yaml")
     lines = settings.read_text(encoding="utf-8").splitlines()
     examples = [re.sub(r"^# ", "", line) for line in lines if re.match(r"^# ( |off|severity|accepted)", line)]

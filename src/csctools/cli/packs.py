@@ -17,7 +17,7 @@ app = typer.Typer(help="Local rule packs: write, check, list, share and install 
 @app.command("new")
 def new_pack(name: Annotated[Path, typer.Argument(help="Folder of the new pack, e.g. leeds-checks")]) -> None:
     """A commented starter pack with one example rule."""
-    from csctools.packs.starter import create
+    from csctools.packs.starter import as_path, create
 
     try:
         files = create(name)
@@ -25,7 +25,7 @@ def new_pack(name: Annotated[Path, typer.Argument(help="Folder of the new pack, 
         fail(str(error))
     for path in files:
         typer.echo(f"wrote {path}")
-    typer.echo(f"next: edit {files[1]}, then run: csc packs check {name}")
+    typer.echo(f"next: edit {files[1]}, then run: csc packs check {as_path(name)}")
 
 
 def _checked(text: str, examples: bool = True, path_only: bool = False) -> tuple[object, list[str]]:
