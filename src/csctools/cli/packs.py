@@ -66,9 +66,14 @@ def _label(end: int) -> str:
 def check_pack(pack: Annotated[str, typer.Argument(help="Pack folder, zip or installed name")]) -> None:
     """Check a pack: its files and keys, each rule's SQL against the tables and columns of every year it applies
     to, code clashes, and that each rule's examples fail and pass as they say. Exit 2 on the first problem."""
+    from csctools.packs.files import PackError
     from csctools.packs.registry import LoadedPack, is_python_pack
 
-    if is_python_pack(pack):
+    try:
+        python = is_python_pack(pack)
+    except PackError as error:
+        fail(f"pack {error}")
+    if python:
         _check_python_pack(pack)
         return
     loaded, lines = _checked(pack)

@@ -103,12 +103,23 @@ def load(
 
 
 def is_python_pack(text: str) -> bool:
-    """`text` names an installed Python pack (entry point csctools.rule_packs) and no pack file or installed zip."""
-    if is_path(text) or Path(text).exists() or (data_folder() / f"{text}.zip").exists():
+    """`text` names an installed Python pack (entry point csctools.rule_packs) and no pack file or installed zip;
+    a PackError when it names both a Python pack and a folder or file here (as find_pack refuses a zip and one)."""
+    if is_path(text) or (data_folder() / f"{text}.zip").exists():
         return False
     from csctools.packs.python import installed as python_packs
 
-    return text in python_packs()
+    here = Path(text).exists()
+    if here and text in python_packs():
+        from csctools.packs.files import PackError
+
+        kind = "folder" if Path(text).is_dir() else "file"
+        raise PackError(
+            text,
+            f"is both a {kind} here and an installed Python pack: say ./{text} for the one here, or run from "
+            "another folder for the Python pack",
+        )
+    return not here and text in python_packs()
 
 
 def load_all(paths: Sequence[str], bind: bool = True) -> list[LoadedPack | PythonPack]:
