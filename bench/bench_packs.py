@@ -6,9 +6,12 @@ Runs the command a user types (`python -m csctools.cli validate 903 ...`, i.e. `
              and last year's tables)
   base       the built-in run with the csctools of another source tree first on PYTHONPATH (--base SRC, e.g. a
              `git archive` of the branch's base commit), to see that the built-in rules are no slower than before
+  before     both runs (built-in, + pack) by another installation's `csc` (--before OLD/.venv/bin/csc), in the same
+             rounds: what the 50 rules added before the change, and the built-in rules before and after
 Reports the median and min-max wall time of each over --repeat rounds (the machine may be shared: see the note).
 
-Usage: python bench/bench_packs.py --children 50000 --repeat 5 [--base /tmp/base/src] [--record bench/RESULTS.md]
+Usage: python bench/bench_packs.py --children 50000 --repeat 5 [--base /tmp/base/src] [--before OLD/.venv/bin/csc]
+       [--record bench/RESULTS.md]
 """
 
 from __future__ import annotations
@@ -125,6 +128,8 @@ def main() -> None:
     parser.add_argument("--children", type=int, default=50_000)
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--base", type=Path, help="src folder of the csctools to compare the built-in rules with")
+    parser.add_argument("--before", help="the csc command of an installation to compare both runs with")
+    parser.add_argument("--csc", help="the csc command measured (default: python -m csctools.cli of this Python)")
     parser.add_argument("--record", type=Path)
     args = parser.parse_args()
     folder = ensure_data(args.children)
@@ -133,7 +138,8 @@ def main() -> None:
     compile_sources()
     config = DATA / "empty-config"  # no settings file of the user's
     env = os.environ | {"XDG_CONFIG_HOME": str(config)}
-    command = [sys.executable, "-m", "csctools.cli", "validate", "903", str(now), "--previous", str(last)]
+    runner = [args.csc] if args.csc else [sys.executable, "-m", "csctools.cli"]
+    command = [*runner, "validate", "903", str(now), "--previous", str(last)]
     command += ["--la", "383"]
     runs: dict[str, tuple[list[str], dict[str, str]]] = {
         "built-in rules": (command, env),
@@ -141,6 +147,10 @@ def main() -> None:
     }
     if args.base:
         runs["built-in rules, base"] = (command, env | {"PYTHONPATH": str(args.base)})
+    if args.before:
+        before = [args.before, *command[len(runner) :]]  # the same arguments
+        runs["built-in rules, before"] = (before, env)
+        runs["built-in + 50 local SQL rules, before"] = ([*before, "--pack", str(pack)], env)
     walls: dict[str, list[float]] = {name: [] for name in runs}
     cpus: dict[str, list[float]] = {name: [] for name in runs}
     for cmd, environment in runs.values():  # a first, unmeasured round: bytecode written, files in the page cache
@@ -158,12 +168,13 @@ def main() -> None:
     ]
     lines += [f"| {name} | {spread(walls[name])} | {spread(cpus[name])} |" for name in runs]
     with_pack, built_in = "built-in + 50 local SQL rules", "built-in rules"
-    for label, found in (("wall", walls), ("CPU", cpus)):
-        added = [p - b for p, b in zip(found[with_pack], found[built_in], strict=True)]
-        lines.append(
-            f"\n50 local rules add {statistics.median(added):.2f} s {label} (median of the paired differences; "
-            f"min-max {min(added):.2f}-{max(added):.2f})."
-        )
+    for suffix in ("", ", before") if args.before else ("",):
+        for label, found in (("wall", walls), ("CPU", cpus)):
+            added = [p - b for p, b in zip(found[with_pack + suffix], found[built_in + suffix], strict=True)]
+            lines.append(
+                f"\n50 local rules add {statistics.median(added):.2f} s {label}{suffix} (median of the paired "
+                f"differences; min-max {min(added):.2f}-{max(added):.2f})."
+            )
     lines.append(
         f"\nWhole `csc validate` processes (reading both years, postcode look-ups, every rule), {args.repeat} rounds "
         f"in turns after one unmeasured round, on a machine shared with other work (load average "

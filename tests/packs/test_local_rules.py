@@ -126,7 +126,6 @@ off:
   - rule: T-PL03
     reason: not wanted here
   - "101"
-  - NOPE-9
 severity:
   T-PL01: query
 accepted:
@@ -134,7 +133,8 @@ accepted:
   - {rule: T-PL01, child: "2", row: 99, reason: another row}
 """
     pack = write_pack(tmp_path, POSTCODE_RULE, settings=settings)
-    result = run([pack], {"Episodes": EPISODES})
+    own = Settings({"NOPE-9": "switched off in settings-383.yaml"}, {}, [])  # the authority's file: a note
+    result = run([pack], {"Episodes": EPISODES}, settings=own)
     status = {o.code: o for o in result.outcomes}
     assert status["T-PL03"].status == "switched off"
     assert status["T-PL03"].reason == "switched off in test-pack settings.yaml line 2: not wanted here"
@@ -152,7 +152,7 @@ accepted:
     # a query rule with failures left: "failed" here, "raised queries" once queries are counted apart
     assert status["T-PL01"].status in ("failed", "raised queries") and status["T-PL01"].accepted > 0
     assert any("T-PL01 for child 2 no longer fails" in note for note in result.notes)
-    assert "switched off in test-pack settings.yaml: NOPE-9, but there is no rule NOPE-9" in result.notes[0]
+    assert "switched off in settings-383.yaml: NOPE-9, but there is no rule NOPE-9" in result.notes[0]
 
 
 def test_a_rule_whose_failures_are_all_accepted_is_reported_as_accepted(tmp_path: Path) -> None:

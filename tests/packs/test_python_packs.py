@@ -190,3 +190,19 @@ def test_csc_packs_check_runs_a_python_packs_examples(
     finally:
         for module in ("wrong_checks", "typo_checks"):
             sys.modules.pop(module, None)
+
+
+def test_a_bare_name_that_is_a_folder_here_and_an_installed_python_pack_is_refused(
+    acme: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As for an installed zip: never the folder here silently in place of the Python pack of that name."""
+    here = tmp_path / "here"
+    (here / acme).mkdir(parents=True)
+    (here / acme / "pack.yaml").write_text(f'name: {acme}\nversion: "0.1"\n', encoding="utf-8")
+    monkeypatch.chdir(here)
+    both = f"csc: pack {acme}: is both a folder here and an installed Python pack: say ./{acme} for the one here"
+    for command in (["packs", "check", acme], ["validate", "903", "x", "--pack", acme]):
+        refused = runner.invoke(app, command)
+        assert refused.exit_code == 2 and refused.output.startswith(both), refused.output
+    assert runner.invoke(app, ["packs", "check", f"./{acme}"]).exit_code == 0
+    assert "acme_checks" not in sys.modules  # refusing it imported nothing

@@ -17,7 +17,7 @@ app = typer.Typer(help="Local rule packs: write, check, list, share and install 
 @app.command("new")
 def new_pack(name: Annotated[Path, typer.Argument(help="Folder of the new pack, e.g. leeds-checks")]) -> None:
     """A commented starter pack with one example rule."""
-    from csctools.packs.starter import create
+    from csctools.packs.starter import as_path, create
 
     try:
         files = create(name)
@@ -25,19 +25,20 @@ def new_pack(name: Annotated[Path, typer.Argument(help="Folder of the new pack, 
         fail(str(error))
     for path in files:
         typer.echo(f"wrote {path}")
-    typer.echo(f"next: edit {files[1]}, then run: csc packs check {name}")
+    typer.echo(f"next: edit {files[1]}, then run: csc packs check {as_path(name)}")
 
 
-def _checked(text: str, examples: bool = True) -> tuple[object, list[str]]:
+def _checked(text: str, examples: bool = True, path_only: bool = False) -> tuple[object, list[str]]:
     """Load and check a pack (form, SQL for every year, examples, its scenarios, indicators and policies); exit 2
-    with one line naming the pack, file, line and rule on the first problem."""
+    with one line naming the pack, file, line and rule on the first problem. With `path_only` the text is a path
+    (a pack to export or install), never the name of an installed pack."""
     from csctools.packs.check import check_examples
     from csctools.packs.contents import check_records
     from csctools.packs.files import PackError
     from csctools.packs.registry import in_pack, load
 
     try:
-        loaded = load([text])[0]
+        loaded = load([text], path_only=path_only)[0]
     except PackError as error:
         fail(f"pack {error}")
     try:  # the examples and the other records: errors name the file inside the pack, so the pack is added
@@ -65,9 +66,14 @@ def _label(end: int) -> str:
 def check_pack(pack: Annotated[str, typer.Argument(help="Pack folder, zip or installed name")]) -> None:
     """Check a pack: its files and keys, each rule's SQL against the tables and columns of every year it applies
     to, code clashes, and that each rule's examples fail and pass as they say. Exit 2 on the first problem."""
+    from csctools.packs.files import PackError
     from csctools.packs.registry import LoadedPack, is_python_pack
 
-    if is_python_pack(pack):
+    try:
+        python = is_python_pack(pack)
+    except PackError as error:
+        fail(f"pack {error}")
+    if python:
         _check_python_pack(pack)
         return
     loaded, lines = _checked(pack)
@@ -163,25 +169,46 @@ def export_pack(
 
     if output.suffix.lower() != ".zip":
         fail(f"{output}: the pack is written as a .zip")
-    loaded, _ = _checked(pack)
+    loaded, _ = _checked(pack, path_only=True)
     assert isinstance(loaded, LoadedPack)
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_bytes(_zip_bytes(dict(loaded.pack.files), loaded.pack.info.name))
     typer.echo(f"{output}: {loaded.pack.info.name} {loaded.pack.info.version} (sha256 {loaded.pack.content_hash[:12]})")
 
 
+def _version_parts(version: str) -> tuple[int, ...] | None:
+    """1.2.0 -> (1, 2), trailing zeros dropped; None for a version that is not numbers and dots (2026-spring)."""
+    parts = version.strip().lstrip("vV").split(".")
+    if not all(part.isdigit() for part in parts):
+        return None
+    numbers = [int(part) for part in parts]
+    while numbers and numbers[-1] == 0:
+        numbers.pop()
+    return tuple(numbers)
+
+
+def is_older(new: str, installed: str) -> bool:
+    """The new version is older than the installed one (both numbers and dots; otherwise they cannot be told)."""
+    new_parts, installed_parts = _version_parts(new), _version_parts(installed)
+    return new_parts is not None and installed_parts is not None and new_parts < installed_parts
+
+
 @app.command("install")
 def install_pack(
     file: Annotated[Path, typer.Argument(help="A pack .zip (or folder)")],
     replace: Annotated[bool, typer.Option("--replace", help="Replace an installed pack of the same name")] = False,
+    downgrade: Annotated[
+        bool, typer.Option("--downgrade", help="With --replace: allow an older version than the installed one")
+    ] = False,
 ) -> None:
     """Check a pack and install it in your data folder, so `--pack NAME` finds it. Refuses a pack whose name (unless
-    --replace: a new version of it) or rule codes clash with an installed one."""
+    --replace: a new version of it) or rule codes clash with an installed one, and an older version than the
+    installed one unless --downgrade is given too."""
     from csctools.packs.files import PackError, load_pack
     from csctools.packs.registry import LoadedPack, data_folder, installed
     from csctools.packs.rules import parse_rules
 
-    loaded, _ = _checked(str(file))
+    loaded, _ = _checked(str(file), path_only=True)
     assert isinstance(loaded, LoadedPack)
     name, version = loaded.pack.info.name, loaded.pack.info.version
     codes = {r.code.upper() for r in loaded.rules}
@@ -198,6 +225,11 @@ def install_pack(
                     f"a pack named {name} is installed already ({path}, version {other.info.version}); "
                     "install with --replace to put this one in its place"
                 )
+            if is_older(version, other.info.version) and not downgrade:
+                fail(
+                    f"{name} {version} is older than the installed {name} {other.info.version} ({path}); "
+                    "install with --replace --downgrade to go back to it"
+                )
             replaced.append((path, other.info.version))
             continue
         clash = sorted(codes & other_codes)
@@ -209,5 +241,10 @@ def install_pack(
         if path != target:
             path.unlink()
     target.write_bytes(_zip_bytes(dict(loaded.pack.files), name))
-    done = f"replaced {name} {replaced[0][1]} with {version}" if replaced else f"installed {name} {version}"
+    if replaced:
+        before = replaced[0][1]
+        older = "the older " if is_older(version, before) else "the same version " if version == before else ""
+        done = f"replaced {name} {before} with {older}{version}"
+    else:
+        done = f"installed {name} {version}"
     typer.echo(f"{done} in {target}; use it with: csc validate ... --pack {name}")

@@ -69,10 +69,11 @@ def _model_frame(dataset: Dataset, name: str, year: CollectionYear) -> pl.DataFr
     return year_table(dataset, name, year).with_row_index(ROW_INDEX)
 
 
-def _year_connection(local: LocalRule, end: int) -> duckdb.DuckDBPyConnection:
+def _year_connection(local: LocalRule, end: int, tables: set[str] | None = None) -> duckdb.DuckDBPyConnection:
+    """The empty-table sandbox of the year with the rule's tables (and `tables`) registered."""
     con, registered = _model_connection(local.dataset, end)
     dataset, year = DATASETS[local.dataset], CollectionYear(end)
-    for name in (*local.info.tables, COLLECTION):
+    for name in (*local.info.tables, *sorted(tables or ()), COLLECTION):
         if name not in registered:
             register(con, name, _model_frame(dataset, name, year))
             registered.add(name)
@@ -99,12 +100,45 @@ def _bind(con: duckdb.DuckDBPyConnection, local: LocalRule) -> None:
 def check_sql(local: LocalRule, year: CollectionYear | None = None) -> None:
     """The rule's SQL against the data model of `year`, or of each year it applies to; a PackError naming file,
     line and rule."""
-    years = sorted(local.info.years) if year is None else [y for y in [year.end] if y in local.info.years]
-    for end in years:
+    for end in _years_of(local, year):
         try:
             _bind(_year_connection(local, end), local)
         except SqlError as error:
             raise local.error(f"in {CollectionYear(end).label}: {error}") from None
+
+
+def _years_of(local: LocalRule, year: CollectionYear | None) -> list[int]:
+    return sorted(local.info.years) if year is None else [y for y in [year.end] if y in local.info.years]
+
+
+def _bound_together(con: duckdb.DuckDBPyConnection, table: str, rules: list[LocalRule]) -> bool:
+    """The conditions over one table bound in one DESCRIBE (each a true/false column); False when any is not."""
+    try:
+        for local in rules:
+            check_select(con, local.sql())
+        flags = ", ".join(f'({local.condition}) AS "{number}"' for number, local in enumerate(rules))
+        described = con.sql(f'DESCRIBE SELECT {flags} FROM "{table}"').fetchall()
+    except (SqlError, duckdb.Error):
+        return False
+    return len(described) == len(rules) and all(row[1] in ("BOOLEAN", '"NULL"', "NULL") for row in described)
+
+
+def check_all(rules: list[LocalRule], year: CollectionYear | None = None) -> None:
+    """Every rule's SQL, as `check_sql` checks it one at a time, the conditions over one table of one year bound
+    together; if any of them is wrong, each is checked alone, so the first problem is reported as before."""
+    conditions: dict[tuple[str, int, str], list[LocalRule]] = {}
+    for local in rules:
+        for end in _years_of(local, year) if local.condition is not None else ():
+            conditions.setdefault((local.dataset, end, local.table), []).append(local)
+    for (_, end, table), together in conditions.items():
+        con = _year_connection(together[0], end, {name for local in together for name in local.info.tables})
+        if not _bound_together(con, table, together):
+            for local in rules:
+                check_sql(local, year)
+            return
+    for local in rules:
+        if local.condition is None:
+            check_sql(local, year)
 
 
 def _text(value: Any) -> str | None:

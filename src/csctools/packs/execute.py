@@ -1,8 +1,10 @@
 """Running local rules: their SQL over the return's frames in the sandbox, failing rows handed to the engine.
 
-One sandbox connection per validation holds this year's tables, last year's (`prev_<table>`) and `collection`.
-The conditions of every local rule over the same table are evaluated in one query; if that query fails, each
-condition runs alone, so only a broken rule is reported as "could not run".
+One sandbox connection per validation holds this year's tables, last year's (`prev_<table>`) and `collection`,
+each registered once with the columns any of the rules compiled together mention. The conditions of every local
+rule over the same table are evaluated in one query (one true/false column per rule, for every row: DuckDB filters
+an OR of many conditions far slower than it evaluates them); if that query fails, each condition runs alone, so
+only a broken rule is reported as "could not run".
 """
 
 from __future__ import annotations
@@ -90,21 +92,42 @@ def _columns(rules: list[LocalRule]) -> frozenset[str] | None:
     return frozenset().union(*(r.columns or frozenset() for r in rules))
 
 
+Shown = dict[str, frozenset[str] | None]  # table -> the columns DuckDB is shown (None: all of them)
+
+
+def shown_columns(rules: list[LocalRule]) -> Shown:
+    """For each table the rules read, the columns any rule reading it mentions: each table is registered once."""
+    readers: dict[str, list[LocalRule]] = {}
+    for local in rules:
+        for name in _tables(local):
+            readers.setdefault(name, []).append(local)
+    return {name: _columns(found) for name, found in readers.items()}
+
+
+def _connect(
+    ctx: Context, names: Iterable[str], shown: Shown
+) -> tuple[duckdb.DuckDBPyConnection, dict[str, pl.DataFrame]]:
+    connected: tuple[duckdb.DuckDBPyConnection, dict[str, pl.DataFrame]] | None = None
+    for name in names:
+        connected = connection(ctx, [name], shown.get(name))
+    assert connected is not None  # every rule reads `collection` at least
+    return connected
+
+
 class ConditionBatch:
     """The condition rules of the given packs over one table, evaluated together once per validation."""
 
-    def __init__(self, table: str) -> None:
+    def __init__(self, table: str, shown: Shown) -> None:
         self.table = table
         self.rules: list[LocalRule] = []
+        self.shown = shown
 
     def add(self, local: LocalRule) -> None:
         self.rules.append(local)
 
     def _together(self, con: duckdb.DuckDBPyConnection, rules: list[LocalRule]) -> dict[str, pl.Series]:
         flags = [f'coalesce(({r.condition}), false) AS "{r.code}"' for r in rules]
-        failing = " OR ".join(f'"{r.code}"' for r in rules)
-        sql = f'SELECT * FROM (SELECT "{ROW_INDEX}", {", ".join(flags)} FROM "{self.table}") WHERE {failing}'
-        found = query(con, sql)
+        found = query(con, f'SELECT "{ROW_INDEX}", {", ".join(flags)} FROM "{self.table}"')
         return {r.code: found.filter(pl.col(r.code))[ROW_INDEX] for r in rules}
 
     def failing(self, ctx: Context) -> dict[str, pl.Series | SqlError]:
@@ -113,8 +136,7 @@ class ConditionBatch:
         if key in ctx.cache:
             return ctx.cache[key]  # type: ignore[no-any-return]
         wanted = [r for r in self.rules if ctx.year.end in r.info.years]
-        columns = _columns(wanted)
-        con, _ = connection(ctx, {name for r in wanted for name in _tables(r)}, columns)
+        con, _ = _connect(ctx, sorted({name for r in wanted for name in _tables(r)}), self.shown)
         result: dict[str, pl.Series | SqlError] = {}
         try:
             result.update(self._together(con, wanted))
@@ -133,16 +155,16 @@ def _condition_check(local: LocalRule, batch: ConditionBatch) -> Rule:
         found = batch.failing(ctx)[local.code]
         if isinstance(found, SqlError):
             raise found
-        _, frames = connection(ctx, _tables(local), local.columns)
+        _, frames = _connect(ctx, _tables(local), batch.shown)
         rows = frames[local.table][found].drop(ROW_INDEX)
         yield Failures(local.table, rows.lazy(), local.info.fields or None)
 
     return _rule(local, check)
 
 
-def _query_check(local: LocalRule) -> Rule:
+def _query_check(local: LocalRule, shown: Shown) -> Rule:
     def check(ctx: Context) -> Iterable[Failures]:
-        con, frames = connection(ctx, _tables(local), local.columns)
+        con, frames = _connect(ctx, _tables(local), shown)
         found = query(con, local.sql())
         columns = {c.lower(): c for c in found.columns}
         if SOURCE_ROW not in columns:
@@ -169,12 +191,16 @@ def _rule(local: LocalRule, check: Check) -> Rule:
 def compile_rules(rules: list[LocalRule]) -> list[Rule]:
     """Local rules as engine rules: conditions over the same table share one query."""
     batches: dict[tuple[str, str], ConditionBatch] = {}
+    shown = {
+        dataset: shown_columns([r for r in rules if r.dataset == dataset]) for dataset in {r.dataset for r in rules}
+    }
     compiled = []
     for local in rules:
         if local.condition is not None:
-            batch = batches.setdefault((local.dataset, local.table), ConditionBatch(local.table))
+            key = (local.dataset, local.table)
+            batch = batches.setdefault(key, ConditionBatch(local.table, shown[local.dataset]))
             batch.add(local)
             compiled.append(_condition_check(local, batch))
         else:
-            compiled.append(_query_check(local))
+            compiled.append(_query_check(local, shown[local.dataset]))
     return compiled

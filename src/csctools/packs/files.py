@@ -92,26 +92,45 @@ class _LineLoader(yaml.SafeLoader):
     """The safe loader, noting the line each mapping starts on under LINE_KEY."""
 
 
-def _mapping_with_line(loader: _LineLoader, node: yaml.MappingNode) -> dict[Any, Any]:
+# libyaml's parser with the same safe constructor and resolver, ~5 times faster on a large pack; a file it refuses
+# is read again by _LineLoader, so that the message (and its line) is the one the pure-Python parser gives
+_FastLoader: type[yaml.CSafeLoader] | None = None
+if getattr(yaml, "__with_libyaml__", False):
+
+    class _CLineLoader(yaml.CSafeLoader):
+        """The safe loader on libyaml, noting the line each mapping starts on under LINE_KEY."""
+
+    _FastLoader = _CLineLoader
+
+
+def _mapping_with_line(loader: yaml.SafeLoader | yaml.CSafeLoader, node: yaml.MappingNode) -> dict[Any, Any]:
     mapping = loader.construct_mapping(node, deep=True)
     mapping[LINE_KEY] = node.start_mark.line + 1
     return mapping
 
 
-_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping_with_line)
 # YAML 1.1 reads yes/no/on/off as booleans: a code list holding "NO" or a key "off" would change meaning. Only
 # true and false are booleans in a pack.
-_LineLoader.yaml_implicit_resolvers = {
+_RESOLVERS = {
     first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
-_LineLoader.add_implicit_resolver(
-    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
-)
+for _loader in (_LineLoader, _FastLoader):
+    if _loader is not None:
+        _loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping_with_line)
+        _loader.yaml_implicit_resolvers = {first: list(found) for first, found in _RESOLVERS.items()}
+        _loader.add_implicit_resolver(
+            "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+        )
 
 
 def parse_yaml(text: str, file: str) -> Any:
     """YAML as plain data (safe loader); a syntax error is a PackError with its line."""
+    if _FastLoader is not None:
+        try:
+            return yaml.load(text, Loader=_FastLoader)  # a CSafeLoader
+        except yaml.YAMLError:
+            pass  # read again below, for the pure-Python parser's message
     try:
         return yaml.load(text, Loader=_LineLoader)  # _LineLoader is a SafeLoader
     except yaml.MarkedYAMLError as error:

@@ -26,14 +26,33 @@ __all__ = ["data_folder", "installed"]
 BUILTIN_NAMES = {"ssda903": "dfe-ssda903", "cin": "dfe-cin"}
 
 
-def find_pack(text: str) -> Path:
-    """A pack by path (folder, zip or pack.yaml) or by the name of an installed pack."""
+def is_path(text: str) -> bool:
+    """`text` can only be a path: it holds a folder separator or starts with a dot (./leeds-checks, ../x, .\\x)."""
+    return "/" in text or "\\" in text or text.startswith(".")
+
+
+def find_pack(text: str, path_only: bool = False) -> Path:
+    """A pack by path (folder, zip or pack.yaml) or by the name of an installed pack.
+
+    Something that can only be a path (./NAME, a/b) is a path. A bare NAME is whichever of a folder or file NAME
+    here and an installed pack NAME exists; when both do, it is refused with how to pick one, never chosen
+    silently. With `path_only` (a pack to install or export) the text is always a path."""
     from csctools.packs.files import PackError
 
     path = Path(text)
+    if path_only or is_path(text):
+        if path.exists():
+            return path
+        raise PackError(text, "no such pack folder or zip")
+    candidate = data_folder() / f"{text}.zip"
+    if path.exists() and candidate.exists():
+        raise PackError(
+            text,
+            f"is both a {'folder' if path.is_dir() else 'file'} here and an installed pack: say ./{text} for the "
+            f"one here, or {candidate} for the installed one",
+        )
     if path.exists():
         return path
-    candidate = data_folder() / f"{text}.zip"
     if candidate.exists():
         return candidate
     raise PackError(text, "is not a pack folder or zip, nor the name of an installed pack (see `csc packs list`)")
@@ -65,6 +84,7 @@ def load(
     bind: bool = True,
     taken: dict[str, str] | None = None,
     names: dict[str, str] | None = None,
+    path_only: bool = False,
 ) -> list[LoadedPack]:
     """Read each pack and check its form; two packs of one name, or clashing codes, are refused. With `bind`,
     each rule's SQL is checked against the data model of `year` (default: of every year the rule applies to).
@@ -76,19 +96,30 @@ def load(
     names = {} if names is None else names
     for text in paths:
         try:
-            loaded.append(_load_one(str(text), names, taken, year, bind))
+            loaded.append(_load_one(str(text), names, taken, year, bind, path_only))
         except PackError as error:
             raise in_pack(str(text), error) from None
     return loaded
 
 
 def is_python_pack(text: str) -> bool:
-    """`text` names an installed Python pack (entry point csctools.rule_packs) and no pack file or installed zip."""
-    if Path(text).exists() or (data_folder() / f"{text}.zip").exists():
+    """`text` names an installed Python pack (entry point csctools.rule_packs) and no pack file or installed zip;
+    a PackError when it names both a Python pack and a folder or file here (as find_pack refuses a zip and one)."""
+    if is_path(text) or (data_folder() / f"{text}.zip").exists():
         return False
     from csctools.packs.python import installed as python_packs
 
-    return text in python_packs()
+    here = Path(text).exists()
+    if here and text in python_packs():
+        from csctools.packs.files import PackError
+
+        kind = "folder" if Path(text).is_dir() else "file"
+        raise PackError(
+            text,
+            f"is both a {kind} here and an installed Python pack: say ./{text} for the one here, or run from "
+            "another folder for the Python pack",
+        )
+    return not here and text in python_packs()
 
 
 def load_all(paths: Sequence[str], bind: bool = True) -> list[LoadedPack | PythonPack]:
@@ -122,39 +153,69 @@ def in_pack(source: str, error: PackError) -> PackError:
 
 
 def _load_one(
-    text: str, names: dict[str, str], taken: dict[str, str], year: CollectionYear | None, bind: bool
+    text: str,
+    names: dict[str, str],
+    taken: dict[str, str],
+    year: CollectionYear | None,
+    bind: bool,
+    path_only: bool = False,
 ) -> LoadedPack:
     from csctools.packs.files import PackError, load_pack
     from csctools.packs.rules import parse_rules, refuse_clashes
     from csctools.packs.settings import empty, parse
 
-    pack = load_pack(find_pack(text))
+    pack = load_pack(find_pack(text, path_only))
     if pack.info.name in names:
         raise PackError("pack.yaml", f"the pack {pack.info.name} is given twice ({names[pack.info.name]})")
     names[pack.info.name] = pack.source
     rules = parse_rules(pack)
     refuse_clashes(rules, taken)
     if bind:
-        from csctools.packs.check import check_sql
+        from csctools.packs.check import check_all
 
-        for local in rules:
-            check_sql(local, year)
+        check_all(rules, year)
     label = f"{pack.info.name} settings.yaml"
     settings = parse(pack.settings, label) if pack.settings is not None else empty()
+    if pack.settings is not None:
+        _refuse_unknown_settings(pack, rules, settings)
     return LoadedPack(pack, rules, settings)
+
+
+def _refuse_unknown_settings(pack: Pack, rules: list[LocalRule], settings: Settings) -> None:
+    """The pack's settings name only its own rules and DfE rules of its returns in one of its years at least."""
+    from csctools.packs.files import SETTINGS
+    from csctools.packs.settings import refuse_unknown_codes
+    from csctools.validate.catalogue import catalogue
+
+    returns = [r for r in pack.info.returns if r in BUILTIN_NAMES] if pack.info.returns else list(BUILTIN_NAMES)
+    years = _pack_years(pack)
+    known = {local.code for local in rules}
+    for dataset in returns:
+        known |= {code for code, info in catalogue(dataset).items() if years is None or info.years & years}
+    titles = " or ".join({"ssda903": "SSDA903", "cin": "CIN"}[r] for r in returns)
+    span = "any year" if years is None else ", ".join(CollectionYear(end).label for end in sorted(years))
+    what = f"a rule of this pack nor a DfE {titles} rule of {span}" if returns else "a rule of this pack"
+    refuse_unknown_codes(settings, pack.text(SETTINGS), SETTINGS, known, what)
+
+
+def _pack_years(pack: Pack) -> frozenset[int] | None:
+    """The collection years (their ends) the pack applies to; None for every year (or years it cannot read)."""
+    try:
+        return frozenset(CollectionYear.parse(text).end for text in pack.info.years) or None
+    except ValueError:
+        return None
 
 
 def check_packs(packs: Iterable[LoadedPack | PythonPack], year: CollectionYear | None = None) -> None:
     """Every rule's SQL against the data model of `year` (or of every year it applies to)."""
-    from csctools.packs.check import check_sql
+    from csctools.packs.check import check_all
     from csctools.packs.files import PackError
 
     for loaded in packs:
         if not isinstance(loaded, LoadedPack):  # a Python pack: no SQL
             continue
         try:
-            for local in loaded.rules:
-                check_sql(local, year)
+            check_all(loaded.rules, year)
         except PackError as error:
             raise in_pack(loaded.pack.source, error) from None
 

@@ -125,13 +125,40 @@ def column_names(dataset: Dataset, table: str) -> dict[str, str]:
 
 
 def referenced_tables(sql: str) -> set[str] | None:
-    """Tables a SELECT reads (CTE names excluded); None when DuckDB cannot tell without binding."""
+    """Tables a SELECT reads (CTE names excluded); None when DuckDB cannot tell. DuckDB's own list binds a join's
+    USING columns, which fails without the tables: the parsed statement's tables are taken then."""
+    import json
+
     import duckdb
 
     try:
         return set(duckdb.get_table_names(sql))
     except duckdb.Error:
+        pass
+    try:
+        tree = json.loads(_parser().execute("SELECT json_serialize_sql(?)", [sql]).fetchone()[0])
+    except (duckdb.Error, TypeError, ValueError):
         return None
+    if not isinstance(tree, dict) or tree.get("error"):
+        return None
+    tables: set[str] = set()
+    ctes: set[str] = set()
+    _table_refs(tree, tables, ctes)
+    return tables - ctes
+
+
+def _table_refs(node: Any, tables: set[str], ctes: set[str]) -> None:
+    """The base tables a parsed statement reads, and the names of its common table expressions."""
+    if isinstance(node, dict):
+        if node.get("type") == "BASE_TABLE" and node.get("table_name"):
+            tables.add(str(node["table_name"]))
+        if isinstance(node.get("cte_map"), dict):
+            ctes.update(str(entry.get("key")) for entry in node["cte_map"].get("map", []) if isinstance(entry, dict))
+        for value in node.values():
+            _table_refs(value, tables, ctes)
+    elif isinstance(node, list):
+        for value in node:
+            _table_refs(value, tables, ctes)
 
 
 @cache
@@ -157,16 +184,36 @@ def _column_refs(node: Any, found: set[str]) -> bool:
 def referenced_columns(sql: str) -> frozenset[str] | None:
     """The column names a SELECT mentions (lower case, aliases included), so that only those columns are handed
     to DuckDB; None when it uses `*` or cannot be parsed."""
+    return columns_of_each([sql])[0]
+
+
+def columns_of_each(sqls: list[str]) -> list[frozenset[str] | None]:
+    """`referenced_columns` of each SELECT, parsed in one call to DuckDB (a call costs more than a parse)."""
     import json
 
     import duckdb
 
     try:
-        tree = json.loads(_parser().execute("SELECT json_serialize_sql(?)", [sql]).fetchone()[0])
+        texts = _parser().execute("SELECT json_serialize_sql(unnest(?))", [sqls]).fetchall()
+    except duckdb.Error:
+        return [_columns_alone(sql) for sql in sqls]
+    return [_columns_in(json.loads(text)) if isinstance(text, str) else None for (text,) in texts]
+
+
+def _columns_alone(sql: str) -> frozenset[str] | None:
+    import json
+
+    import duckdb
+
+    try:
+        return _columns_in(json.loads(_parser().execute("SELECT json_serialize_sql(?)", [sql]).fetchone()[0]))
     except (duckdb.Error, TypeError, ValueError):
         return None
+
+
+def _columns_in(tree: Any) -> frozenset[str] | None:
     found: set[str] = set()
-    if tree.get("error") or not _column_refs(tree, found):
+    if not isinstance(tree, dict) or tree.get("error") or not _column_refs(tree, found):
         return None
     return frozenset(found)
 
@@ -195,7 +242,7 @@ def parse_rule(record: Record, pack: Pack) -> LocalRule:
         return PackError(record.file, f"{where}: {message}", record.line)
 
     check_keys(data, record.file, RULE_KEYS, required=("code", "message", "tables"), what=where)
-    dfe = {c.upper(): d for c, d in dfe_codes().items()}
+    dfe = _upper_dfe_codes()
     if code.upper() in dfe:
         raise fail(f"the code clashes with DfE {dfe[code.upper()]} rule {code}: use your own prefix (e.g. LEEDS-PL01)")
     if not CODE_PATTERN.match(code):
@@ -274,7 +321,7 @@ def parse_rule(record: Record, pack: Pack) -> LocalRule:
         frozenset(_words(data.get("tags"), "tags", fail)),
         example_year,
     )
-    return local._replace(columns=referenced_columns(local.sql()))
+    return local  # its columns are found by parse_rules, for every rule of the pack at once
 
 
 def parse_rules(pack: Pack) -> list[LocalRule]:
@@ -288,7 +335,8 @@ def parse_rules(pack: Pack) -> list[LocalRule]:
             raise local.error(f"the code is used twice in this pack (first in {first.file} line {first.line})")
         seen[local.code] = local
         rules.append(local)
-    return rules
+    columns = columns_of_each([local.sql() for local in rules]) if rules else []
+    return [local._replace(columns=found) for local, found in zip(rules, columns, strict=True)]
 
 
 @cache
@@ -302,10 +350,14 @@ def dfe_codes() -> dict[str, str]:
     return codes
 
 
+@cache
+def _upper_dfe_codes() -> dict[str, str]:
+    return {code.upper(): dataset for code, dataset in dfe_codes().items()}
+
+
 def refuse_clashes(rules: Iterable[LocalRule], taken: dict[str, str]) -> None:
     """A local code may not be a DfE code of either return, nor a code of another pack (`taken`: code -> owner)."""
-    dfe = dfe_codes()
-    upper_dfe = {c.upper(): d for c, d in dfe.items()}
+    upper_dfe = _upper_dfe_codes()
     for local in rules:
         if local.code.upper() in upper_dfe:
             raise local.error(f"the code clashes with DfE {upper_dfe[local.code.upper()]} rule {local.code}")

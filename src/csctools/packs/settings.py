@@ -1,7 +1,7 @@
 """Rule settings: rules switched off, severities changed, queries accepted (in a pack, or an authority's own file).
 
     off:                         # rules not run (each listed in the report as "switched off")
-      - "2885"
+      - "1008"
       - rule: LEEDS-PL03
         reason: we record respite placements elsewhere
     severity:                    # "error" or "query"
@@ -15,7 +15,8 @@
         when: 2026-11-30
 
 The authority's own file (`--settings FILE`, by default settings-<LA>.yaml in the user's config folder) persists
-between runs; `csc accept` writes to it.
+between runs; `csc accept` writes to it. A pack's settings may name only its own rules and DfE rules of its returns
+and years (refuse_unknown_codes); the authority's file may name any rule (one no rule has is a note).
 """
 
 from __future__ import annotations
@@ -102,6 +103,41 @@ def parse(record: Record, label: str) -> Settings:
             )
         )
     return Settings(off, severity, accepted)
+
+
+def _entries(text: str) -> list[tuple[str, str, int]]:
+    """(section, rule code, line) of every code a settings file names, in the order written (for messages)."""
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError:
+        return []
+    found: list[tuple[str, str, int]] = []
+    if not isinstance(root, yaml.MappingNode):
+        return found
+    for key, value in root.value:
+        if key.value in ("off", "accepted") and isinstance(value, yaml.SequenceNode):
+            for item in value.value:
+                nodes = (
+                    [v for k, v in item.value if k.value == "rule"] if isinstance(item, yaml.MappingNode) else [item]
+                )
+                found += [(key.value, str(n.value).strip(), n.start_mark.line + 1) for n in nodes[:1]]
+        elif key.value == "severity" and isinstance(value, yaml.MappingNode):
+            found += [(key.value, str(k.value).strip(), k.start_mark.line + 1) for k, _ in value.value]
+    return found
+
+
+def refuse_unknown_codes(settings: Settings, text: str, file: str, known: set[str], what: str) -> None:
+    """A pack's settings may name only rules that exist (`known`; `what` says which, "a rule of this pack nor
+    ..."): a typo would otherwise switch nothing off. A PackError naming the file and the line of the first
+    unknown code."""
+    named = [*settings.off, *settings.severity, *(a.rule for a in settings.accepted)]
+    unknown = {code for code in named if code not in known}
+    if not unknown:
+        return
+    written = sorted((line, section, code) for section, code, line in _entries(text) if code in unknown)
+    line, section, code = written[0] if written else (None, "settings", sorted(unknown)[0])
+    which = ("neither " if " nor " in what else "not ") + what
+    raise PackError(file, f'"{section}" names rule {code}, which is {which} (a mistyped code changes nothing)', line)
 
 
 def merge(first: Settings, then: Settings) -> Settings:

@@ -44,9 +44,11 @@ examples:                      # checked by `csc packs check`: fail rows must be
 
 SETTINGS = """\
 # settings.yaml: rules switched off, severities changed, queries accepted (applied wherever the pack is used).
+# Each code is a rule of this pack or a DfE rule of its return (SSDA903: see `csc rules list --return 903`);
+# `csc packs check` refuses any other code, so a mistyped one cannot quietly switch nothing off.
 # off:
-#   - rule: "2885"
-#     reason: why it does not apply here
+#   - rule: "1008"
+#     reason: we check URNs against our own copy of the Ofsted list
 # severity:
 #   "1004": query
 # accepted:
@@ -59,6 +61,12 @@ def prefix_of(name: str) -> str:
     return (letters or "LOCAL")[:10] if letters[:1].isalpha() else "LOCAL"
 
 
+def as_path(folder: Path) -> str:
+    """The folder as a command should name it: ./NAME, never a bare name (which could be an installed pack)."""
+    text = str(folder)
+    return text if "/" in text or "\\" in text or text.startswith(".") else f"./{text}"
+
+
 def create(folder: Path) -> list[Path]:
     """Write the starter pack into a new folder (refused if it exists); the files written."""
     if folder.exists():
@@ -67,7 +75,7 @@ def create(folder: Path) -> list[Path]:
     (folder / "rules").mkdir(parents=True)
     files = {
         folder / "pack.yaml": MANIFEST.format(name=name),
-        folder / "rules" / "placements.yaml": RULE.format(prefix=prefix_of(name), folder=folder),
+        folder / "rules" / "placements.yaml": RULE.format(prefix=prefix_of(name), folder=as_path(folder)),
         folder / "settings.yaml": SETTINGS,
     }
     for path, text in files.items():
