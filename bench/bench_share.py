@@ -6,7 +6,10 @@ return. Each command is a fresh process; wall time is reported as the median and
 memory as the largest resident set of any of the command's processes (VmHWM via getrusage).
 
 Usage: python bench/bench_share.py --authorities 33 [--authorities 150] [--pseudonymise 50000] --repeat 3
-(beyond --generated authorities, 33 by default, the simulated authorities' returns are used again under other codes)
+       [--before OTHER/.venv/bin/csc]
+(beyond --generated authorities, 33 by default, the simulated authorities' returns are used again under other codes;
+with --before, each round runs that installation's commands first, then this one's, so that a slow spell of a shared
+machine falls on both, and a row is written for each)
 """
 
 from __future__ import annotations
@@ -107,25 +110,54 @@ def summary(runs: list[dict[str, float]], key: str) -> str:
     return f"{statistics.median(values):.2f} ({min(values):.2f}-{max(values):.2f})"
 
 
-def bench_hub(count: int, repeat: int, key: Path, work: Path, generated: int) -> list[str]:
+def bench_hub(count: int, repeat: int, key: Path, work: Path, generated: int, installs: dict[str, str]) -> list[str]:
     data = hub_data(count) if count <= generated else cloned_hub(count, generated)
-    adds, ones, publishes = [], [], []
+    runs: dict[str, tuple[list[dict[str, float]], list[dict[str, float]], list[dict[str, float]]]] = {
+        label: ([], [], []) for label in installs
+    }
     one = data / london_first(count)[0]  # one authority's three years, again: a new version of each return
     for attempt in range(repeat):
-        store, out = work / f"hub-{count}-{attempt}.duckdb", work / f"pub-{count}-{attempt}"
-        adds.append(run([CSC, "store", "add", str(store), str(data)]))
-        ones.append(run([CSC, "store", "add", str(store), str(one)]))
-        publishes.append(
-            run([CSC, "store", "publish", str(store), "--policy", "regional", "--key-file", str(key), "-o", str(out)])
-        )
-        store.unlink()
-        shutil.rmtree(out)
+        for label, csc in installs.items():
+            adds, ones, publishes = runs[label]
+            store, out = work / f"hub-{count}-{attempt}.duckdb", work / f"pub-{count}-{attempt}"
+            adds.append(run([csc, "store", "add", str(store), str(data)]))
+            ones.append(run([csc, "store", "add", str(store), str(one)]))
+            publishes.append(
+                run(
+                    [
+                        csc,
+                        "store",
+                        "publish",
+                        str(store),
+                        "--policy",
+                        "regional",
+                        "--key-file",
+                        str(key),
+                        "-o",
+                        str(out),
+                    ]
+                )
+            )
+            store.unlink()
+            shutil.rmtree(out)
+    return [
+        row for label, (adds, ones, publishes) in runs.items() for row in _hub_row(count, label, adds, ones, publishes)
+    ]
+
+
+def _hub_row(
+    count: int,
+    label: str,
+    adds: list[dict[str, float]],
+    ones: list[dict[str, float]],
+    publishes: list[dict[str, float]],
+) -> list[str]:
     total = [{"seconds": a["seconds"] + p["seconds"]} for a, p in zip(adds, publishes, strict=True)]
     subs = count * 3 * 2
     add_peak, publish_peak = max(a["peak_mib"] for a in adds), max(p["peak_mib"] for p in publishes)
     cpu = statistics.median(a["cpu"] + p["cpu"] for a, p in zip(adds, publishes, strict=True))
     return [
-        f"| {count} | {subs} | {summary(adds, 'seconds')} | {summary(publishes, 'seconds')} | "
+        f"| {label} | {count} | {subs} | {summary(adds, 'seconds')} | {summary(publishes, 'seconds')} | "
         f"{summary(total, 'seconds')} | {cpu:.1f} ({summary(adds, 'cpu')} + {summary(publishes, 'cpu')}) | "
         f"{add_peak:.0f} | {summary(ones, 'seconds')} | {max(o['peak_mib'] for o in ones):.0f} | {publish_peak:.0f} |"
     ]
@@ -138,7 +170,9 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--generated", type=int, default=33, help="authorities simulated; more are copies of them")
     parser.add_argument("--record", type=Path, default=None, help="append the results to this file (RESULTS.md)")
+    parser.add_argument("--before", default=None, help="another installation's csc, run in turns with this one's")
     args = parser.parse_args()
+    installs = {"before": args.before, "after": CSC} if args.before else {"this": CSC}
     compile_sources()
     lines: list[str] = []
     with tempfile.TemporaryDirectory() as temp:
@@ -155,13 +189,14 @@ def main() -> None:
                 "The add of one authority is its three years again (six returns, new versions, validated with last "
                 "year's) into the store holding them all, timed apart from the total.",
                 "",
-                "| authorities | submissions | add s | publish s | total s | CPU s (all processes: add + publish) "
-                "| add peak MiB | add one authority s | its peak MiB | publish peak MiB |",
-                "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+                "| csc | authorities | submissions | add s | publish s | total s "
+                "| CPU s (all processes: add + publish) | add peak MiB | add one authority s | its peak MiB "
+                "| publish peak MiB |",
+                "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
             ]
             start_load = os.getloadavg()[0]
             for count in args.authorities:
-                lines += bench_hub(count, args.repeat, key, work, args.generated)
+                lines += bench_hub(count, args.repeat, key, work, args.generated, installs)
             lines.append(
                 f"Load average (1 min) on the 2 cores: {start_load:.1f} at the start, "
                 f"{os.getloadavg()[0]:.1f} at the end."
@@ -174,35 +209,25 @@ def main() -> None:
             lines.append("")
         if args.pseudonymise:
             folder = big_return(args.pseudonymise)
-            runs = []
+            shared: dict[str, list[dict[str, float]]] = {label: [] for label in installs}
             start_load = os.getloadavg()[0]
             for attempt in range(args.repeat):
-                out = work / f"shared-{attempt}"
-                runs.append(
-                    run(
-                        [
-                            CSC,
-                            "share",
-                            "pseudonymise",
-                            str(folder),
-                            "--policy",
-                            "regional",
-                            "--key-file",
-                            str(key),
-                            "-o",
-                            str(out),
-                        ]
-                    )
-                )
-                shutil.rmtree(out)
+                for label, csc in installs.items():
+                    out = work / f"shared-{attempt}"
+                    command = [csc, "share", "pseudonymise", str(folder), "--policy", "regional"]
+                    shared[label].append(run([*command, "--key-file", str(key), "-o", str(out)]))
+                    shutil.rmtree(out)
             lines += heading(f"Pseudonymise one SSDA903 return of {args.pseudonymise:,} children (regional policy)")
             lines += [
-                "| children | wall s, median (min-max) | CPU s, median | peak MiB |",
-                "| ---: | ---: | ---: | ---: |",
-                f"| {args.pseudonymise:,} | {summary(runs, 'seconds')} | "
-                f"{statistics.median(r['cpu'] for r in runs):.2f} | {max(r['peak_mib'] for r in runs):.0f} |",
-                f"Load average (1 min): {start_load:.1f} at the start, {os.getloadavg()[0]:.1f} at the end.",
+                "| csc | children | wall s, median (min-max) | CPU s, median (min-max) | peak MiB |",
+                "| --- | ---: | ---: | ---: | ---: |",
             ]
+            lines += [
+                f"| {label} | {args.pseudonymise:,} | {summary(runs, 'seconds')} | {summary(runs, 'cpu')} | "
+                f"{max(r['peak_mib'] for r in runs):.0f} |"
+                for label, runs in shared.items()
+            ]
+            lines.append(f"Load average (1 min): {start_load:.1f} at the start, {os.getloadavg()[0]:.1f} at the end.")
     publish(lines, args.record)
 
 

@@ -18,7 +18,7 @@ from python_calamine import CalamineWorkbook
 from csctools.io.result import ReturnData
 from csctools.read import read_files
 from csctools.share.leaks import find_leaks
-from csctools.share.policy import find_policy
+from csctools.share.policy import Policy, find_policy
 from csctools.share.pseudonymise import pseudonymise
 from csctools.synth.generate import SynthResult
 from tests.share.conftest import POLICIES
@@ -150,3 +150,77 @@ def test_the_checks_find_a_planted_leak(synthetic: tuple[Path, SynthResult]) -> 
         ("SEX", "the row's exact date of birth"),
     }
     assert normal(pl.Series([spaced])).str.contains_any(identifiers([data])).item()
+
+
+def leaks_row_by_row(data: ReturnData, shared_tables: dict[str, pl.DataFrame], policy: Policy) -> set[tuple]:
+    """The leak check's rules applied to every row as stated (no distinct values, no short cuts), for comparison:
+    (table, column, rows, what) of each leak found."""
+    ids = pl.Series(identifiers([data]))
+    treatments = {
+        (t, c): policy.treatment(data.dataset, t, c).name for t in shared_tables for c in shared_tables[t].columns
+    }
+    found: set[tuple] = set()
+    for table, out in shared_tables.items():
+        source = data.tables[table]
+        births = [c for c in source.columns if c in BIRTHS]
+        for column in out.columns:
+            text = normal(out[column])
+            equal = int(text.is_in(ids.implode()).sum())
+            if equal:
+                found.add((table, column, equal, "an identifier of the input"))
+            if out[column].dtype == pl.String and treatments[table, column] != "pseudonym":
+                longer = text.filter(text.str.len_chars() > 8)
+                inside = int(longer.str.contains_any(ids.filter(ids.str.len_chars() >= 8).to_list()).sum())
+                if inside:
+                    found.add((table, column, inside, "an identifier of the input inside them"))
+            if treatments[table, column] == "shift":
+                unmoved = int((out[column] == source[column]).fill_null(False).sum())
+                if unmoved:
+                    found.add((table, column, unmoved, "the input's date unmoved"))
+            elif treatments[table, column] != "month" and births:
+                formats = ("%Y-%m-%d", "%d/%m/%Y", "%d%m%Y", "%Y%m%d", "%d-%m-%Y", "%d.%m.%Y")
+                hits = pl.any_horizontal([text == source[b].dt.strftime(f) for b in births for f in formats])
+                count = int(pl.select(hits.fill_null(False).sum()).item())
+                if count:
+                    found.add((table, column, count, "the row's exact date of birth"))
+    return found
+
+
+def test_leaks_counted_as_row_by_row_in_every_kind_of_column(synthetic: tuple[Path, SynthResult]) -> None:
+    """Planted in a code column, a pseudonym column, a kept date, a whole number and a text column, in several
+    tables: the check (which first looks at distinct values) finds the same leaks with the same row counts as the
+    rules applied row by row."""
+    data = input_returns(synthetic[0] / "383")[1]
+    policy = find_policy("regional")
+    shared = pseudonymise(data, policy, bytes(32))
+    first = pl.int_range(pl.len()) < 3
+    header, reviews, episodes = data.tables["Header"], data.tables["Reviews"], data.tables["OC2"]
+    child = header["CHILD"].drop_nulls()[0]
+    planted = {
+        **shared.tables,
+        "Header": shared.tables["Header"].with_columns(
+            pl.when(first).then(header["DOB"]).otherwise(pl.col("MC_DOB")).alias("MC_DOB"),  # a kept date: see below
+            pl.when(pl.int_range(pl.len()) == 5).then(pl.lit(f" {child.lower()} ")).otherwise("ETHNIC").alias("ETHNIC"),
+        ),
+        "Reviews": shared.tables["Reviews"].with_columns(
+            pl.when(first).then(pl.lit(child)).otherwise(pl.col("CHILD")).alias("CHILD"),  # a pseudonym column
+            pl.when(first).then(reviews["DOB"].dt.strftime("%d.%m.%Y")).otherwise("REVIEW_CODE").alias("REVIEW_CODE"),
+        ),
+        "OC2": shared.tables["OC2"].with_columns(
+            pl.when(first).then(episodes["DOB"].dt.strftime("%Y%m%d").cast(pl.Int64)).otherwise("SDQ_SCORE")
+            .alias("SDQ_SCORE"),
+            pl.when(first).then(pl.lit(f"note {child} seen")).otherwise("SDQ_REASON").alias("SDQ_REASON"),
+        ),
+    }  # fmt: skip
+    found = {tuple(leak) for leak in find_leaks(data, shared._replace(tables=planted), policy)}
+    assert found == leaks_row_by_row(data, planted, policy)
+    assert {(t, c) for t, c, _, _ in found} >= {
+        ("Header", "ETHNIC"), ("Reviews", "CHILD"), ("Reviews", "REVIEW_CODE"), ("OC2", "SDQ_SCORE"),
+        ("OC2", "SDQ_REASON"),
+    }  # fmt: skip
+    # a kept (not shifted) date equal to the row's birth date: the same policy with Header.MC_DOB kept
+    kept = policy._replace(columns={**policy.columns, ("ssda903", "Header"): {
+        **policy.columns[("ssda903", "Header")], "MC_DOB": policy.treatment("ssda903", "Header", "SEX")}})  # fmt: skip
+    found_kept = {tuple(leak) for leak in find_leaks(data, shared._replace(tables=planted), kept)}
+    assert ("Header", "MC_DOB", 3, "the row's exact date of birth") in found_kept
+    assert found_kept == leaks_row_by_row(data, planted, kept)

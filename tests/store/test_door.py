@@ -117,3 +117,33 @@ def test_a_bad_pack_stops_before_the_store_is_opened(two_years: Path, tmp_path: 
     result = runner.invoke(app, ["store", "add", str(store), str(two_years / "2025_26"), "--pack", str(pack)])
     assert result.exit_code == 2 and result.output.startswith("csc: pack ") and result.output.count("\n") == 1
     assert not store.exists()
+
+
+def test_last_year_kept_by_the_worker_validates_as_sent_to_it(
+    two_years: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Last year's return of the same add, validated a few checks before by the same worker, is not sent to it
+    again (it keeps the tables): the store holds the same error rows and links as when the tables are sent."""
+    import csctools.store.pipeline as pipeline
+    from csctools.store.intake import HeldLastYear, LastYear
+
+    given: list[type] = []
+    check_held = pipeline.check_held
+
+    def spied(token: int, previous: LastYear | HeldLastYear | None, packs: tuple[str, ...]):  # type: ignore[no-untyped-def]
+        given.append(type(previous))
+        return check_held(token, previous, packs)
+
+    monkeypatch.setattr(pipeline, "check_held", spied)
+    stores = {}
+    default = pipeline.KEPT_IN_WORKER
+    for kept in (default, 0):  # 0: the worker keeps nothing, last year's tables are sent
+        monkeypatch.setattr(pipeline, "KEPT_IN_WORKER", kept)
+        stores[kept] = tmp_path / f"kept-{kept}.duckdb"
+        result = runner.invoke(app, ["store", "add", str(stores[kept]), str(two_years), "--jobs", "1"])
+        assert result.exit_code == 0, result.output
+    assert given.count(HeldLastYear) == 2 and given.count(LastYear) == 2  # 903 and CIN, each way
+    held, sent = (submissions(stores[k]) for k in (default, 0))
+    assert held.equals(sent) and held["previous_submission"].drop_nulls().len() == 2
+    for submission_id in held["submission_id"]:
+        assert store_errors(stores[default], submission_id).equals(store_errors(stores[0], submission_id))

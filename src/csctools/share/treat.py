@@ -59,27 +59,31 @@ Memo = dict[str, pl.DataFrame]  # per domain: value -> its pseudonym or offset (
 
 
 def _mapped(
-    values: pl.Series, memo: Memo, domain: str, work_out: Callable[[str], Any], dtype: type[pl.DataType]
+    values: pl.Series, memo: Memo, domain: str, work_out: Callable[[list[str]], list[Any]], dtype: type[pl.DataType]
 ) -> pl.Series:
     """Each value's result, hashing only distinct values not seen before (the tables of a return share children).
 
-    The hash itself is one standard-library call per new distinct value; the look-ups are polars joins."""
-    normal = values.to_frame("v").select(normalise_identifier(pl.col("v")))
+    Values are normalised once per distinct value, not per row; the hash itself is one standard-library call per
+    new distinct value; the look-ups are polars joins."""
+    raw = values.cast(pl.String).rename("raw")
+    distinct = raw.drop_nulls().unique().to_frame().with_columns(normalise_identifier(pl.col("raw")).alias("v"))
     known = memo.get(domain, pl.DataFrame(schema={"v": pl.String, "out": dtype}))
-    new = normal.drop_nulls().unique().join(known, on="v", how="anti")["v"].to_list()
+    new = distinct.select(pl.col("v").unique()).join(known, on="v", how="anti")["v"].to_list()
     if new:
-        known = pl.concat([known, pl.DataFrame({"v": new, "out": [work_out(v) for v in new]}, schema=known.schema)])
+        known = pl.concat([known, pl.DataFrame({"v": new, "out": work_out(new)}, schema=known.schema)])
         memo[domain] = known
-    return normal.join(known, on="v", how="left", maintain_order="left")["out"]
+    lookup = distinct.join(known, on="v", how="left").select("raw", "out")
+    return raw.to_frame().join(lookup, on="raw", how="left", maintain_order="left")["out"]
 
 
 def pseudonym_map(values: pl.Series, key: bytes, domain: str, memo: Memo | None = None) -> pl.Series:
     """Keyed HMAC-SHA256 pseudonyms, one per value (hashing runs once per distinct value, not per row)."""
 
     digest = _digester(key, domain)
+    size = PSEUDONYM_CHARS // 2
 
-    def work_out(value: str) -> str:
-        return digest(value).hex()[:PSEUDONYM_CHARS].upper()
+    def work_out(values: list[str]) -> list[str]:
+        return [digest(value)[:size].hex().upper() for value in values]
 
     return _mapped(values, {} if memo is None else memo, f"pseudonym:{domain}", work_out, pl.String)
 
@@ -91,8 +95,8 @@ def shift_days(owners: pl.Series, key: bytes, max_days: int, memo: Memo | None =
 
     digest = _digester(key, "shift")
 
-    def work_out(value: str) -> int:
-        return -(int.from_bytes(digest(value)[:8], "big") % max_days + 1)
+    def work_out(values: list[str]) -> list[int]:
+        return [-(int.from_bytes(digest(value)[:8], "big") % max_days + 1) for value in values]
 
     return _mapped(owners, {} if memo is None else memo, f"shift:{max_days}", work_out, pl.Int32)
 

@@ -30,7 +30,7 @@ from csctools.io.result import ReturnData
 from csctools.model import SOURCE_ROW, ColumnType
 from csctools.packs.sql import register
 from csctools.share.columns import DATASETS
-from csctools.store.intake import LastYear, Submission
+from csctools.store.intake import LastYear, Submission, kept_tables
 
 SCHEMA_VERSION = "1"
 DUCK_TYPES = {
@@ -39,13 +39,6 @@ DUCK_TYPES = {
     ColumnType.DATE: "DATE",
     ColumnType.INTEGER: "BIGINT",
     ColumnType.BOOLEAN: "BOOLEAN",
-}
-POLARS_TYPES = {
-    ColumnType.TEXT: pl.String,
-    ColumnType.CODE: pl.String,
-    ColumnType.DATE: pl.Date,
-    ColumnType.INTEGER: pl.Int64,
-    ColumnType.BOOLEAN: pl.Boolean,
 }
 PAUSE_HOOK = "CSC_STORE_PAUSE_BEFORE_COMMIT"  # tests: a file to create, then wait, inside the transaction
 PAUSE_SECONDS = "CSC_STORE_PAUSE_SECONDS"
@@ -94,13 +87,15 @@ MEMORY_LIMIT = "CSC_STORE_MEMORY_LIMIT"  # DuckDB's memory limit for the store (
 DEFAULT_MEMORY_LIMIT = "512MB"
 
 
-def _connect(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
+def _connect(path: Path, read_only: bool, threads: int | None = None) -> duckdb.DuckDBPyConnection:
     # DuckDB keeps the blocks it writes and reads in its buffer pool up to its memory limit (80% of the machine by
     # default), so an add or publish would grow with the store; with a limit, written blocks are evicted (they are
     # in the file) and anything else spills to the temporary folder beside the store
     config: dict[str, str | bool | int | float | list[str]] = {
         "memory_limit": os.environ.get(MEMORY_LIMIT) or DEFAULT_MEMORY_LIMIT
     }
+    if threads is not None:
+        config["threads"] = threads
     connection = duckdb.connect(str(path), read_only=read_only, config=config)
     if not read_only:
         connection.execute(SETUP)
@@ -113,8 +108,9 @@ def _connect(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
 
 
 def connect_read_only(path: Path) -> duckdb.DuckDBPyConnection:
-    """A read-only connection (with the store's memory limit) for a worker process; readers do not wait."""
-    return _connect(path, read_only=True)
+    """A read-only connection (with the store's memory limit) for a worker process; readers do not wait. One
+    DuckDB thread: the workers are as many as the cores already (more threads cost CPU in waiting for each other)."""
+    return _connect(path, read_only=True, threads=1)
 
 
 @contextmanager
@@ -125,7 +121,9 @@ def open_store(path: Path, read_only: bool = False, wait: float = 60.0) -> Itera
     deadline = time.monotonic() + wait
     while True:
         try:
-            connection = _connect(path, read_only)
+            # the add's writer: one DuckDB thread, as the cores are busy reading and validating in the workers (its
+            # inserts and commits took a third more CPU with two threads waiting for each other)
+            connection = _connect(path, read_only, threads=None if read_only else 1)
             break
         except duckdb.IOException as error:
             text = str(error)
@@ -144,18 +142,6 @@ def open_store(path: Path, read_only: bool = False, wait: float = 60.0) -> Itera
         yield connection
     finally:
         connection.close()
-
-
-def _typed(frame: pl.DataFrame, dataset: str, table: str, submission_id: int) -> pl.DataFrame:
-    model = DATASETS[dataset].table(table)
-    exprs = [pl.lit(submission_id, pl.Int64).alias("submission_id")]
-    exprs.append(pl.col(SOURCE_ROW).cast(pl.Int64) if SOURCE_ROW in frame.columns else pl.lit(None, pl.Int64))
-    for column in model.columns:
-        kind = POLARS_TYPES[column.type]
-        exprs.append(
-            (pl.col(column.name).cast(kind) if column.name in frame.columns else pl.lit(None, kind)).alias(column.name)
-        )
-    return frame.select(exprs)
 
 
 Which = tuple[str | None, str | None, int | None]  # authority number, return, collection year (end year)
@@ -377,15 +363,12 @@ class Adding:
             version = (before.version if before else 0) + 1
             self.latest[which] = Latest(version, submission_id, submission.content_hash)
             self.unflushed.add(which)
-            kept_tables = {}
-            for name, frame in submission.tables.items():
-                if name in {t.name for t in DATASETS[submission.dataset].tables}:
-                    typed = _typed(frame, submission.dataset, name, submission_id)
-                    pending.data.setdefault(data_table(submission.dataset, name), []).append(typed)
-                    kept_tables[name] = typed.drop("submission_id")
-            self._remember(
-                which, LastYear(submission_id, version, ReturnData(submission.dataset, None, kept_tables, []))
-            )
+            kept = kept_tables(submission)  # typed where it was validated (intake.as_stored)
+            for name, frame in kept.items():
+                rows = frame.select(pl.lit(submission_id, pl.Int64).alias("submission_id"), pl.all())
+                pending.data.setdefault(data_table(submission.dataset, name), []).append(rows)
+            data = ReturnData(submission.dataset, None, kept, [])
+            self._remember(which, LastYear(submission_id, version, data, submission.token))
             if submission.errors is not None and submission.errors.height:
                 pending.errors.append(
                     submission.errors.select(pl.lit(submission_id, pl.Int64).alias("submission_id"), *ERROR_COLUMNS)
@@ -398,10 +381,10 @@ class Adding:
             {"submission_id": submission_id, "name": f.name, "sha256": f.sha256, "bytes": f.size}
             for f in submission.files
         ]
-        kept = Kept(submission._replace(tables={}, errors=None), submission_id, version, identical_to)
-        self.kept.append(kept)
+        done = Kept(submission._replace(tables={}, errors=None), submission_id, version, identical_to)
+        self.kept.append(done)
         pending.rows += max(1, sum(frame.height for frame in submission.tables.values()))
-        return kept
+        return done
 
 
 def add_submissions(connection: duckdb.DuckDBPyConnection, submissions: Iterable[Submission]) -> list[Kept]:

@@ -7,6 +7,7 @@ the add's one transaction.
 from __future__ import annotations
 
 import hashlib
+from collections import OrderedDict
 from dataclasses import replace
 from datetime import UTC, date, datetime
 from functools import cache
@@ -17,12 +18,19 @@ import polars as pl
 
 from csctools.datasets.annex_a.schema import ANNEX_A
 from csctools.io.result import ReturnData
-from csctools.model import ColumnType
+from csctools.model import SOURCE_ROW, ColumnType
 from csctools.read import read_files
 from csctools.reference.authorities import Authority, find_authority
 from csctools.years import CollectionYear
 
 VALIDATED = ("ssda903", "cin")  # returns with DfE validation rules (Annex A has none)
+POLARS_TYPES = {
+    ColumnType.TEXT: pl.String,
+    ColumnType.CODE: pl.String,
+    ColumnType.DATE: pl.Date,
+    ColumnType.INTEGER: pl.Int64,
+    ColumnType.BOOLEAN: pl.Boolean,
+}
 
 if TYPE_CHECKING:
     from csctools.packs.registry import LoadedPack
@@ -49,6 +57,7 @@ class Submission(NamedTuple):
     note: str = ""  # how the authority was found
     packs: tuple[str, ...] = ()  # the rule packs the validation used (name, version, source, hash)
     previous: int | None = None  # the submission validated against as last year's return, if any
+    token: int | None = None  # the check in a worker that validated it (whose tables that worker keeps a while)
 
     @property
     def content_hash(self) -> str:
@@ -96,6 +105,30 @@ def group_returns(paths: list[Path]) -> list[list[Path]]:
     return list(groups.values())
 
 
+def as_stored(dataset: str, tables: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
+    """A return's tables as the store keeps them, without the submission id: each table of the data model with
+    the spreadsheet row `_row` and every column of the model, typed (a column the files lack is blank); a table
+    outside the model as it was (counted in the submission's rows, not kept). Worked out where the return was
+    validated (a worker process), so the writer only adds the submission id."""
+    from csctools.share.columns import DATASETS
+
+    model = DATASETS[dataset]
+    names = {t.name for t in model.tables}
+    stored = {}
+    for name, frame in tables.items():
+        if name not in names:
+            stored[name] = frame
+            continue
+        row = pl.col(SOURCE_ROW).cast(pl.Int64) if SOURCE_ROW in frame.columns else pl.lit(None, pl.Int64)
+        exprs = [row.alias(SOURCE_ROW)]
+        for column in model.table(name).columns:
+            kind = POLARS_TYPES[column.type]
+            present = column.name in frame.columns
+            exprs.append((pl.col(column.name).cast(kind) if present else pl.lit(None, kind)).alias(column.name))
+        stored[name] = frame.select(exprs)
+    return stored
+
+
 class Arrival(NamedTuple):
     """A return read at the door and its authority told, before its validation."""
 
@@ -135,6 +168,8 @@ def arrive(paths: list[Path], la: Authority | None) -> Arrival | Submission | No
 
 
 _HELD: dict[int, Arrival] = {}  # arrivals read by this (worker) process, waiting for their validation
+KEPT_IN_WORKER = 4  # validated returns' tables a worker keeps, as the store holds them, for next year's validation
+_VALIDATED: OrderedDict[int, dict[str, pl.DataFrame]] = OrderedDict()  # by token, the latest KEPT_IN_WORKER checks
 
 
 def arrive_held(paths: list[Path], la: Authority | None, token: int) -> Arrival | Submission | None:
@@ -148,16 +183,47 @@ def arrive_held(paths: list[Path], la: Authority | None, token: int) -> Arrival 
     return came._replace(data=light)
 
 
-def check_held(token: int, previous: LastYear | None, packs: tuple[str, ...]) -> Submission:
-    return check(_HELD.pop(token), previous, packs)
+class HeldLastYear(NamedTuple):
+    """Last year's submission, validated by this worker within its latest KEPT_IN_WORKER checks (its token): its
+    tables do not travel to the worker again."""
+
+    submission_id: int
+    version: int
+    token: int
+
+
+def check_held(token: int, previous: LastYear | HeldLastYear | None, packs: tuple[str, ...]) -> Submission:
+    """`check` of the arrival held under `token`; its tables as stored are kept for a later check's last year (the
+    latest KEPT_IN_WORKER checks' tables, rejected ones empty, so the writer can tell which a worker holds)."""
+    if isinstance(previous, HeldLastYear):
+        held = _VALIDATED[previous.token]
+        arrival = _HELD[token]
+        year = CollectionYear(arrival.data.year.end - 1) if arrival.data.year else None
+        previous = LastYear(previous.submission_id, previous.version, ReturnData(arrival.data.dataset, year, held, []))
+    submission = check(_HELD.pop(token), previous, packs)._replace(token=token)
+    _VALIDATED[token] = kept_tables(submission)
+    while len(_VALIDATED) > KEPT_IN_WORKER:
+        _VALIDATED.popitem(last=False)
+    return submission
+
+
+def kept_tables(submission: Submission) -> dict[str, pl.DataFrame]:
+    """The tables of a submission the store keeps (those of the data model), as it keeps them."""
+    if submission.dataset is None or not submission.tables:
+        return {}
+    from csctools.share.columns import DATASETS
+
+    names = {t.name for t in DATASETS[submission.dataset].tables}
+    return {name: frame for name, frame in submission.tables.items() if name in names}
 
 
 class LastYear(NamedTuple):
-    """The same authority's previous-year submission, read back from the store."""
+    """The same authority's previous-year submission, as the store holds it."""
 
     submission_id: int
     version: int
     data: ReturnData
+    token: int | None = None  # kept by this add: the worker check that validated it
 
 
 def check(arrival: Arrival, previous: LastYear | None = None, packs: tuple[str, ...] = ()) -> Submission:
@@ -255,8 +321,8 @@ def _check(arrival: Arrival, previous: LastYear | None, packs: tuple[str, ...]) 
         warnings = len(data.problems)
         summary = {"errors": 0, "queries": 0, "reader warnings": warnings}
         return Submission(
-            arrival.files, arrival.received_at, arrival.authority, data.dataset, year.end, None, data.tables,
-            None, summary, arrival.note,
+            arrival.files, arrival.received_at, arrival.authority, data.dataset, year.end, None,
+            as_stored(data.dataset, data.tables), None, summary, arrival.note,
         )  # fmt: skip
     registry = None
     if packs:
@@ -279,7 +345,7 @@ def _check(arrival: Arrival, previous: LastYear | None, packs: tuple[str, ...]) 
         data.dataset,
         year.end,
         None,
-        data.tables,
+        as_stored(data.dataset, data.tables),
         error_table,
         summary,
         arrival.note,

@@ -4,8 +4,10 @@ Each return is read in a worker (`arrive_held`), which keeps its tables; once it
 known, the main process finds the same authority's previous-year submission (among the returns this add has just
 kept, else read back from the store inside the add's transaction; one of this add still being validated is kept
 first) and the same worker validates the return with it (`check_held`), so a return's tables cross between the
-processes once. Results come back in the order of the groups; at most a few returns are in flight at once, so
-memory does not grow with the number of returns."""
+processes once. Last year's return validated by the same worker a few checks before (a hub's folders go authority
+by authority, year by year, so each kind of return tends to fall to the same worker) is not sent to it again: a
+worker keeps the tables of its latest checks, as stored, and is told which one. Results come back in the order of
+the groups; at most a few returns are in flight at once, so memory does not grow with the number of returns."""
 
 from __future__ import annotations
 
@@ -15,7 +17,16 @@ from concurrent.futures import Executor, Future
 from pathlib import Path
 
 from csctools.reference.authorities import Authority
-from csctools.store.intake import VALIDATED, Arrival, LastYear, Submission, arrive_held, check_held
+from csctools.store.intake import (
+    KEPT_IN_WORKER,
+    VALIDATED,
+    Arrival,
+    HeldLastYear,
+    LastYear,
+    Submission,
+    arrive_held,
+    check_held,
+)
 
 LastYearLookup = Callable[[str, str, int], LastYear | None]
 Skipped = Callable[[list[Path]], None]
@@ -74,6 +85,8 @@ def _run(
     reads: deque[tuple[list[Path], int, Future[Arrival | Submission | None]]] = deque()
     checks: deque[tuple[list[Path], tuple[str, str, int] | None, Future[Submission | None]]] = deque()
     waiting = iter(enumerate(groups))
+    # per worker, the tokens of its latest checks, whose tables it keeps (the same first-in, first-out order)
+    checked: list[deque[int]] = [deque(maxlen=KEPT_IN_WORKER) for _ in workers]
 
     def read_ahead() -> None:
         while len(reads) < window:
@@ -106,8 +119,13 @@ def _run(
             before = (number, dataset, year - 1)
             if any(key == before for _, key, _ in checks):
                 yield from results(until=before)  # last year's return of this add: kept before it is looked up
-            previous = last_year(number, dataset, year) if dataset in VALIDATED else None
-            worker = workers[token % len(workers)]  # the process holding the return's tables
+            found = last_year(number, dataset, year) if dataset in VALIDATED else None
+            held = checked[token % len(workers)]  # the process holding the return's tables, and its latest checks'
+            previous: LastYear | HeldLastYear | None = found
+            if found is not None and found.token is not None and found.token in held:
+                previous = HeldLastYear(found.submission_id, found.version, found.token)  # its tables stay there
+            held.append(token)
+            worker = workers[token % len(workers)]
             checks.append((group, came.key, worker.submit(check_held, token, previous, packs)))
         yield from results(keep=window)
     yield from results()
