@@ -83,8 +83,12 @@ def _create_data_tables(connection: duckdb.DuckDBPyConnection) -> None:
             )
 
 
-MEMORY_LIMIT = "CSC_STORE_MEMORY_LIMIT"  # DuckDB's memory limit for the store (default below)
-DEFAULT_MEMORY_LIMIT = "512MB"
+MEMORY_LIMIT = "CSC_STORE_MEMORY_LIMIT"  # DuckDB's memory limit for the store (defaults below)
+# An add's writer keeps the blocks it wrote in DuckDB's buffer pool up to this limit, so with more it grows with
+# what it writes (177 MiB above the rows for 33 authorities, 279 MiB for about 150 with 512 MB; 161 and 169 with
+# 128 MB, for a fifth more of its DuckDB CPU: bench/RESULTS.md, share30): 128 MB keeps an add's peak flat.
+DEFAULT_WRITER_MEMORY_LIMIT = "128MB"
+DEFAULT_MEMORY_LIMIT = "512MB"  # read-only connections (list, history, errors, publish)
 
 
 def _connect(path: Path, read_only: bool, threads: int | None = None) -> duckdb.DuckDBPyConnection:
@@ -92,7 +96,8 @@ def _connect(path: Path, read_only: bool, threads: int | None = None) -> duckdb.
     # default), so an add or publish would grow with the store; with a limit, written blocks are evicted (they are
     # in the file) and anything else spills to the temporary folder beside the store
     config: dict[str, str | bool | int | float | list[str]] = {
-        "memory_limit": os.environ.get(MEMORY_LIMIT) or DEFAULT_MEMORY_LIMIT
+        "memory_limit": os.environ.get(MEMORY_LIMIT)
+        or (DEFAULT_MEMORY_LIMIT if read_only else DEFAULT_WRITER_MEMORY_LIMIT)
     }
     if threads is not None:
         config["threads"] = threads
