@@ -2,22 +2,22 @@
 per element.
 
 A piece (segments.py) is "plain" when every line of its children holds one element the way `csc synth` and most
-census software write it: `<Group>`, `</Group>`, `<Leaf>text</Leaf>` or `<Leaf/>`, in ASCII with no control
-characters, no comments, CDATA, processing instructions, character references, attributes, namespace prefixes or lone
-carriage returns, `&` only in the five predefined entities; every group is under its declared parent, every leaf in
-the group opened last which declares it, the leaves of a group in their declared order, once each, and every end
-tag closes its own start tag. For such a piece the walk (walk.py) would read exactly what is built here: a row per
-group where it opens (its ordinal ids, its line), a row per entry of a leaf list, values trimmed and codes upper-cased,
-and a note for each required leaf that is missing. For anything else `PlainReader.read` returns None and the piece is
-walked (parsed by lxml) as before, so an odd or broken piece reads, or fails, the same by construction.
+census software write it: `<Group>`, `</Group>`, `<Leaf>text</Leaf>` or `<Leaf/>`, with ASCII text, no comments,
+CDATA, processing instructions, character references, attributes, namespace prefixes or lone carriage returns; every
+group is under its declared parent, every leaf is in the group opened last and declares it, and the leaves of a
+group come in their declared order, once each. For such a piece the walk (walk.py) would read exactly what is built
+here: a row per group where it opens (with its ordinal ids and its line), a row per entry of a leaf list, values
+trimmed and codes upper-cased, and a note for each required leaf that is missing. Anything else makes `read_plain`
+return None and the piece is walked as before, so an odd piece reads the same by construction.
 
-Well-formedness of a plain piece follows from those checks (names, nesting, end tags, characters and entities are
-what XML 1.0 requires of such lines); a parse by expat with no handlers would cost about a fifth of the fast path.
+Well-formedness is checked by expat with no handlers set (in C, nothing per element in Python); a piece it rejects is
+walked, and the walk reports the error as it always has.
 """
 
 from __future__ import annotations
 
 import re
+from pyexpat import ExpatError, ParserCreate
 from typing import NamedTuple
 
 import polars as pl
@@ -28,7 +28,7 @@ from csctools.model import SOURCE_FILE, SOURCE_ROW, ColumnType
 
 _NAME = r"[A-Za-z_][A-Za-z0-9_.\-]*"
 # One element on a line: `<Tag>`, `</Tag>`, `<Tag/>` or `<Tag>text</Tag>` (expat has checked the end tag's name).
-LINE = rf"^(?:[ \t\r]*|[ \t]*</?{_NAME}/?>(?:[^<]*</{_NAME}>)?[ \t\r]*)$"  # or a blank line
+LINE = rf"^[ \t]*</?{_NAME}/?>(?:[^<]*</{_NAME}>)?[ \t\r]*$"
 ENTITIES = (("&lt;", "<"), ("&gt;", ">"), ("&quot;", '"'), ("&apos;", "'"), ("&amp;", "&"))  # &amp; last
 CHILD = "Child"
 TRIM = " \t\r\n"
@@ -40,6 +40,15 @@ class PlainRead(NamedTuple):
 
     frames: dict[str, pl.DataFrame]
     structure: dict[tuple[str, str], tuple[int, int]]
+
+
+def well_formed(document: bytes) -> bool:
+    """Whether expat accepts the document (no handlers: the check runs in C)."""
+    try:
+        ParserCreate().Parse(document, True)
+    except ExpatError:
+        return False
+    return True
 
 
 class PlainReader:
@@ -71,9 +80,6 @@ class PlainReader:
                 self.list_pairs[self.pair(spec.tag, spec.leaf_list)] = spec.tag
             for leaf, place in walker.positions[spec.tag].items():
                 self.leaf_pairs[self.pair(spec.tag, leaf)] = place
-        self.own_rows = [self.names[spec.tag] for spec in groups.values() if not spec.leaf_list]
-        self.width = max(len(walker.positions[spec.tag]) for spec in groups.values())  # places in the widest group
-        self.places = [f"_place{number}" for number in range(self.width)]
         self.ids = [spec.id_column for spec in groups.values() if spec.id_column]
         self.codes = {
             spec.table: {c.name for c in CIN.table(spec.table).columns if c.type is ColumnType.CODE}
@@ -87,7 +93,7 @@ class PlainReader:
         """The rows of the children in `document[start:stop]` (whole <Child> elements; the first on file line
         `first_line`), or None when that part is not plain."""
         region = document[start:stop]
-        if not plain_text(region):
+        if not region.isascii() or b"&#" in region or region.count(b"\r") != region.count(b"\r\n"):
             return None
         lines = self._lines(region.decode("ascii"), first_line)
         if lines is None:
@@ -99,24 +105,26 @@ class PlainReader:
     def _lines(self, text: str, first_line: int) -> tuple[pl.DataFrame, pl.DataFrame] | None:
         """The element lines (blank lines dropped), as the start tags of groups (with their level, ordinal ids and
         child) and the leaves (with the group they are in); None when some line is not plain."""
-        frame = pl.Series("_text", [text]).str.split("\n").explode(empty_as_null=False).to_frame()
+        frame = (
+            pl.Series("_text", [text])
+            .str.split("\n")
+            .explode(empty_as_null=False)
+            .to_frame()
+            .with_row_index("_n")
+            .with_columns(pl.col("_text").str.strip_chars(" \t\r"))
+            .filter(pl.col("_text") != "")
+        )
         if not frame.select(pl.col("_text").str.contains(LINE).all()).item():
             return None
         start, rest = pl.col("field_0"), pl.col("field_1")
-        frame = frame.with_row_index("_n").with_columns(pl.col("_text").str.splitn(">", 2).alias("_parts"))
-        frame = frame.unnest("_parts").filter(rest.is_not_null())  # blank lines have no ">"
-        text_and_end = rest.str.splitn("<", 2)
-        is_leaf = rest.str.contains("<", literal=True)
+        frame = frame.with_columns(pl.col("_text").str.split_exact(">", 1).alias("_parts")).unnest("_parts")
         frame = frame.select(
             pl.col("_n").cast(pl.Int64) + first_line,
-            start.str.strip_chars_start(" \t</").str.strip_chars_end("/").alias("_tag"),
-            pl.when(is_leaf).then(text_and_end.struct.field("field_0")).alias("_value"),
-            pl.when(is_leaf).then(text_and_end.struct.field("field_1").str.strip_chars_end(" \t\r")).alias("_end"),
-            start.str.strip_chars_start(" \t").str.starts_with("</").alias("_close"),
+            start.str.strip_chars_start("</").str.strip_chars_end("/").alias("_tag"),
+            pl.when(rest != "").then(rest.str.split_exact("<", 1).struct.field("field_0")).alias("_value"),
+            start.str.starts_with("</").alias("_close"),
             start.str.ends_with("/").alias("_empty"),
         )
-        if frame.select((pl.col("_end") != "/" + pl.col("_tag") + ">").any()).item():
-            return None  # <A>text</B>: not well-formed, the walk reports it
         tag, code, close, empty, value = (pl.col(c) for c in ("_tag", "_code", "_close", "_empty", "_value"))
         is_open = ~close & ~empty & value.is_null()
         frame = frame.with_columns(
@@ -146,41 +154,35 @@ class PlainReader:
         ).row(0)
         if not all(checks):
             return None
-        opens = self._opens(frame.filter(~leaf).select("_n", "_code", "_level", "_child", "_open"))
+        opens = self._opens(frame.filter(opened).select("_n", "_code", "_level", "_child"))
         if opens is None:
             return None
-        leaves = frame.filter(leaf).select("_n", "_value", "_instance", "_child", _pair=pair)
-        leaves = leaves.with_columns(
-            _place=pl.col("_pair").replace_strict(self.leaf_pairs, default=-1, return_dtype=pl.Int64)
+        leaves = frame.filter(leaf).select("_n", "_tag", "_value", "_instance", "_child", _pair=pair)
+        places = leaves.select(
+            pl.col("_instance"),
+            pl.col("_pair").replace_strict(self.leaf_pairs, default=-1, return_dtype=pl.Int64).alias("_place"),
         )
         place, repeated = pl.col("_place"), pl.col("_instance") == pl.col("_instance").shift(1)
-        if leaves.select((repeated & (place >= 0) & (place <= place.shift(1))).any()).item():
+        if places.select((repeated & (place >= 0) & (place <= place.shift(1))).any()).item():
             return None  # a leaf out of its declared order, or given twice: the walk says so
         return opens, leaves
 
     def _opens(self, opens: pl.DataFrame) -> pl.DataFrame | None:
         """The start tags with their ordinal ids (CINdetailsID, ...); None when a group is not at its declared
         level under its declared parent."""
-        code, level, opened = pl.col("_code"), pl.col("_level"), pl.col("_open")
-        levels = range(1, self.deepest)
-        above = [pl.when(opened & (level == k)).then(code).forward_fill().alias(f"_at{k}") for k in levels]
-        parent = pl.coalesce([pl.when(level == k + 1).then(pl.col(f"_at{k}")) for k in levels])
-        matched = pl.coalesce([pl.when(level == k).then(pl.col(f"_at{k}")) for k in levels])
+        code, level = pl.col("_code"), pl.col("_level")
+        above = [pl.when(level == k).then(code).forward_fill().alias(f"_at{k}") for k in range(1, self.deepest - 1)]
+        parent = pl.coalesce([pl.when(level == k + 1).then(pl.col(f"_at{k}")) for k in range(1, self.deepest - 1)])
         checks = (
             opens.with_columns(above)
             .select(
-                (~opened | (level == code.replace_strict(self.levels, default=-1))).all().alias("levels"),
-                (~opened | (level == 1) | (parent * PAIR + code).is_in(self.group_pairs))
-                .fill_null(False)
-                .all()
-                .alias("parents"),
-                (opened | (matched == code)).fill_null(False).all().alias("ends"),  # each end tag closes its start
+                (level == code.replace_strict(self.levels, default=-1)).all().alias("levels"),
+                ((level == 1) | (parent * PAIR + code).is_in(self.group_pairs)).fill_null(False).all().alias("parents"),
             )
             .row(0)
         )
         if not all(checks):
             return None
-        opens = opens.filter(opened).drop("_open")
         ids = []
         for spec in self.walker.groups.values():
             if spec.id_column:
@@ -199,21 +201,18 @@ class PlainReader:
 
     def _tables(self, opens: pl.DataFrame, leaves: pl.DataFrame, source: str) -> dict[str, pl.DataFrame]:
         """A frame per table: a row where each group opens (its leaves' values beside it), or per leaf-list entry."""
-        walker, pair, code = self.walker, pl.col("_pair"), pl.col("_code")
+        walker, pair = self.walker, pl.col("_pair")
         child_ids = leaves.filter(pair == self.pair("ChildIdentifiers", walker.child_key))
         child_ids = child_ids.select("_child", pl.col("_value").alias("_child_id")).drop_nulls()
         child_ids = child_ids.unique("_child", keep="first", maintain_order=True)
-        opens = opens.join(child_ids, on="_child", how="left", maintain_order="left")
-        rows = opens.filter(code.is_in(self.own_rows))
-        values = leaves.filter(pl.col("_place") >= 0)
-        if values.height:  # each value to its group's row and its place there: a grid of rows x places, reshaped
-            index = rows["_n"].search_sorted(values["_instance"]) * self.width + values["_place"]
-            grid = pl.Series("_grid", [None], pl.String).extend_constant(None, rows.height * self.width - 1)
-            grid = grid.scatter(index, values["_value"]).reshape((rows.height, self.width))
-            rows = rows.hstack(grid.arr.to_struct(fields=self.places).struct.unnest())
+        values = leaves.filter(pair.is_in(list(self.leaf_pairs)))
+        rows = opens.join(child_ids, on="_child", how="left", maintain_order="left")
+        if values.height:
+            wide = values.pivot(on="_tag", index="_instance", values="_value")
+            rows = rows.join(wide, left_on="_n", right_on="_instance", how="left", maintain_order="left")
         entries = leaves.filter(pair.is_in(list(self.list_pairs))).drop("_child")
         if entries.height:
-            keys = opens.select(pl.col("_n").alias("_instance"), "_child_id", *self.ids)
+            keys = rows.select(pl.col("_n").alias("_instance"), "_child_id", *self.ids)
             entries = entries.join(keys, on="_instance", how="left", maintain_order="left")
         by_group = rows.partition_by("_code", as_dict=True)
         by_list = entries.partition_by("_pair", as_dict=True) if entries.height else {}
@@ -221,15 +220,15 @@ class PlainReader:
         for spec in walker.groups.values():
             if spec.leaf_list:
                 chosen = by_list.get((self.pair(spec.tag, spec.leaf_list),))
-                fields = {spec.leaf_list: "_value"}
+                if chosen is not None:
+                    chosen = chosen.with_columns(pl.col("_value").alias(spec.leaf_list))
             else:
                 chosen = by_group.get((self.names[spec.tag],))
-                fields = {leaf: self.places[place] for leaf, place in walker.positions[spec.tag].items()}
             if chosen is not None and chosen.height:
-                out[spec.table] = self._frame(spec.table, chosen, fields, source)
+                out[spec.table] = self._frame(spec.table, chosen, source)
         return out
 
-    def _frame(self, table: str, rows: pl.DataFrame, fields: dict[str, str], source: str) -> pl.DataFrame:
+    def _frame(self, table: str, rows: pl.DataFrame, source: str) -> pl.DataFrame:
         """The rows in the walk's columns and types: text, ordinal ids and the XML line as integers."""
         walker, codes = self.walker, self.codes[table]
         exprs: list[pl.Expr] = []
@@ -240,9 +239,9 @@ class PlainReader:
                 exprs.append(pl.col("_child_id").alias(name))
             elif name.endswith("ID"):  # an ordinal id (the walk's counters)
                 exprs.append(pl.col(name) if name in rows.columns else pl.lit(None, pl.Int64).alias(name))
-            elif fields.get(name) in rows.columns:
-                text = pl.col(fields[name])
-                exprs.append((text.str.to_uppercase() if name in codes else text).alias(name))
+            elif name in rows.columns:
+                text = pl.col(name).cast(pl.String)
+                exprs.append(text.str.to_uppercase() if name in codes else text)
             else:
                 exprs.append(pl.lit(None, pl.String).alias(name))
         exprs.append(pl.lit(source, pl.String).alias(SOURCE_FILE))
@@ -273,20 +272,6 @@ class PlainReader:
             .agg(pl.col("_line").first(), pl.len())
         )
         return {("missing-element", d): (line, count) for d, line, count in notes.iter_rows()}
-
-
-ALLOWED = bytes(range(0x20, 0x7F)) + b"\t\n\r"  # the ASCII characters XML 1.0 allows (no other control)
-PREDEFINED = (b"&lt;", b"&gt;", b"&amp;", b"&quot;", b"&apos;")
-
-
-def plain_text(region: bytes) -> bool:
-    """Whether the bytes are text the fast path reads as libxml2 would: ASCII, no control characters, line breaks
-    LF or CR LF, no character references, `&` only in the five predefined entities, no `]]>`."""
-    if not region.isascii() or region.translate(None, ALLOWED) or b"]]>" in region:
-        return False
-    if region.count(b"\r") != region.count(b"\r\n"):
-        return False
-    return b"&" not in region or region.count(b"&") == sum(region.count(entity) for entity in PREDEFINED)
 
 
 def tail_pattern(suffix: bytes) -> re.Pattern[bytes]:

@@ -12,7 +12,7 @@ from typing import NamedTuple, TypeVar
 import polars as pl
 from lxml import etree
 
-from csctools.datasets.cin.plain import PlainRead, PlainReader, tail_pattern
+from csctools.datasets.cin.plain import PlainRead, PlainReader, tail_pattern, well_formed
 from csctools.datasets.cin.schema import CIN, CIN_TREE, HEADER_NODE, REQUIRED_ELEMENTS
 from csctools.datasets.cin.segments import Layout, Piece, Source, cuts, layout, pieces
 from csctools.datasets.cin.walk import ChildWalker
@@ -324,7 +324,7 @@ def _take_plain(piece: Piece, plan: Layout, tail: re.Pattern[bytes], collector: 
         if found is None:
             return False
         stop = found.start()
-    if start >= stop:
+    if start >= stop or not well_formed(document):
         return False
     headers: list[etree._Element] = []
     if piece.first:  # the census Header, parsed with the start tags around it (its lines are the file's)
