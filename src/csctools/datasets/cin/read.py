@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import os
-import re
 from itertools import pairwise
 from pathlib import Path
 from typing import NamedTuple, TypeVar
@@ -12,7 +11,6 @@ from typing import NamedTuple, TypeVar
 import polars as pl
 from lxml import etree
 
-from csctools.datasets.cin.plain import PlainRead, PlainReader, tail_pattern, well_formed
 from csctools.datasets.cin.schema import CIN, CIN_TREE, HEADER_NODE, REQUIRED_ELEMENTS
 from csctools.datasets.cin.segments import Layout, Piece, Source, cuts, layout, pieces
 from csctools.datasets.cin.walk import ChildWalker
@@ -42,8 +40,6 @@ class _Collector:
         self.rejected: dict[str, list[RejectedRow]] = {}
         self.chunks: dict[str, list[pl.DataFrame]] = {}  # rows already turned into frames, in file order
         self.pending = 0  # rows of the children read since the last chunk
-        self.plain = PlainReader(self.child_walker)
-        self.plain_pieces = 0  # pieces read by the fast path (plain.py), the others walked
 
     def note_structure(self, kind: str, detail: str, line: int) -> None:
         first, count = self.structure.get((kind, detail), (line, 0))
@@ -117,14 +113,6 @@ class _Collector:
         columns[SOURCE_FILE] = pl.Series(SOURCE_FILE, [self.source], dtype=pl.String).new_from_index(0, len(rows))
         return pl.DataFrame(columns)
 
-    def take_plain(self, read: PlainRead) -> None:
-        """A plain piece's frames (plain.py), after the rows walked before it."""
-        self.flush()
-        for name, frame in read.frames.items():
-            self.chunks.setdefault(name, []).append(frame)
-        _add_counts(self.structure, read.structure)
-        self.plain_pieces += 1
-
     def absorb(self, part: PartRead) -> None:
         """What another process read of the file's next part, after everything read here."""
         self.flush()
@@ -132,7 +120,6 @@ class _Collector:
             self.chunks.setdefault(name, []).append(frame)
         _add_counts(self.unknown, part.unknown)
         _add_counts(self.structure, part.structure)
-        self.plain_pieces += part.plain_pieces
 
     def frames(self) -> dict[str, pl.DataFrame]:
         """One frame of text per table (ordinal ids as integers), with the XML line of each row."""
@@ -247,7 +234,6 @@ class PartRead(NamedTuple):
     frames: dict[str, pl.DataFrame]
     unknown: dict[str, tuple[int, int]]
     structure: dict[tuple[str, str], tuple[int, int]]
-    plain_pieces: int = 0
 
 
 def read_part(name: str, path: str, plan: Layout, start: int, end: int) -> PartRead | None:
@@ -262,7 +248,7 @@ def read_part(name: str, path: str, plan: Layout, start: int, end: int) -> PartR
         with collector_paused():
             if not _read_pieces(source, plan, start, end, collector):
                 return None
-            return PartRead(collector.frames(), collector.unknown, collector.structure, collector.plain_pieces)
+            return PartRead(collector.frames(), collector.unknown, collector.structure)
     except (OSError, etree.XMLSyntaxError):
         return None
     finally:
@@ -308,70 +294,26 @@ def _read_in_pieces(path: Path, data: bytes | None, workers: int | None) -> _Col
 
 
 def _read_pieces(source: Source, plan: Layout, start: int, end: int, collector: _Collector) -> bool:
-    tail = tail_pattern(plan.suffix)
-    return all(
-        _take_plain(piece, plan, tail, collector) or _take_piece(piece, collector)
-        for piece in pieces(source, plan, start, end)
-    )
-
-
-def _take_plain(piece: Piece, plan: Layout, tail: re.Pattern[bytes], collector: _Collector) -> bool:
-    """Read a plain piece (plain.py) without walking it; False, reading nothing, when it is not plain (it is then
-    walked, which reads anything odd the way it always has)."""
-    document, start, stop = piece.document, piece.start, piece.stop
-    if piece.last:  # the file's own end tags are not part of the children
-        found = tail.search(document, max(start, stop - 4096))
-        if found is None:
-            return False
-        stop = found.start()
-    if start >= stop or not well_formed(document):
-        return False
-    headers: list[etree._Element] = []
-    if piece.first:  # the census Header, parsed with the start tags around it (its lines are the file's)
-        try:
-            places = _places(etree.fromstring(document[:start] + plan.suffix), first=True)
-        except etree.XMLSyntaxError:
-            return False
-        if places is None:
-            return False
-        headers = places[:-1]
-    first_line = piece.lines_before + document.count(b"\n", 0, start) + 1
-    read = collector.plain.read(document, start, stop, first_line, collector.source)
-    if read is None:
-        return False
-    for header in headers:
-        collector.header(header)
-    collector.take_plain(read)
-    return True
-
-
-def _places(root: etree._Element, first: bool) -> list[etree._Element] | None:
-    """The census Header elements of a piece, then its <Children>; None when it holds anything else under
-    <Message> or <Children> (a header outside the first piece, too), or a <Child> inside another element."""
-    places = [e for e in root if isinstance(e.tag, str)]
-    if _local(root.tag) != "Message" or not places or _local(places[-1].tag) != "Children":
-        return None
-    headers = places[:-1]
-    if headers and (not first or any(_local(h.tag) != "Header" for h in headers)):
-        return None
-    children = [e for e in places[-1] if isinstance(e.tag, str)]
-    if any(_local(c.tag) != "Child" for c in children) or sum(1 for _ in root.iter("{*}Child")) != len(children):
-        return None
-    return places
+    return all(_take_piece(piece, collector) for piece in pieces(source, plan, start, end))
 
 
 def _take_piece(piece: Piece, collector: _Collector) -> bool:
     """Read a piece's <Child> elements (and the census <Header>, in the first piece); False, reading nothing, when
     the piece holds anything else under <Message> or <Children>, or a <Child> inside another element."""
     root = etree.fromstring(piece.document)
-    places = _places(root, piece.first)
-    if places is None:
+    places = [e for e in root if isinstance(e.tag, str)]
+    if _local(root.tag) != "Message" or not places or _local(places[-1].tag) != "Children":
         return False
-    for header in places[:-1]:
+    headers = places[:-1]
+    if headers and (not piece.first or any(_local(h.tag) != "Header" for h in headers)):
+        return False
+    children = [e for e in places[-1] if isinstance(e.tag, str)]
+    if any(_local(c.tag) != "Child" for c in children) or sum(1 for _ in root.iter("{*}Child")) != len(children):
+        return False
+    for header in headers:
         collector.header(header)
-    for child in places[-1]:
-        if isinstance(child.tag, str):
-            collector.child(child, piece.lines_before)
+    for child in children:
+        collector.child(child, piece.lines_before)
     return True
 
 

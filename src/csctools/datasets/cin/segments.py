@@ -157,9 +157,6 @@ class Piece(NamedTuple):
     document: bytes
     lines_before: int  # add to a line of the document for the line in the file
     first: bool  # the piece with the file's beginning (and the census Header)
-    start: int  # where the file's own bytes of the children begin in `document` (after the wrapping or the Header)
-    stop: int  # ... and end (before the wrapping's end tags; the last piece holds the file's own end tags)
-    last: bool  # the piece with the file's end
 
 
 def pieces(source: Source, plan: Layout, start: int, end: int) -> Iterator[Piece]:
@@ -174,10 +171,8 @@ def pieces(source: Source, plan: Layout, start: int, end: int) -> Iterator[Piece
         if lines > LINE_LIMIT and stop != tried and stop - at > SMALLEST_PIECE:
             size, tried = (stop - at) // 2, stop  # short lines: half the piece, while a nearer cut is found
             continue
-        head = plan.prefix if at > 0 else b""
-        document = head + data + (plan.suffix if stop < source.size else b"")
-        start = len(head) if at > 0 else plan.first
-        yield Piece(document, offset, at == 0, start, len(head) + len(data), stop == source.size)
+        document = (plan.prefix if at > 0 else b"") + data + (plan.suffix if stop < source.size else b"")
+        yield Piece(document, offset, at == 0)
         offset, at, size, tried = offset + lines, stop, PIECE_BYTES, -1
 
 
