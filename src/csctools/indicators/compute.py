@@ -7,6 +7,9 @@ up to and including the day). When the SSDA903 Episodes carry the placement colu
 then made into tables, in dependency order; a view whose tables are absent is left out, and so are the indicators
 that need it. Last year's returns, when given, are also there as `earlier_<return>.Table` (earlier_ssda903.Episodes):
 an indicator about young people's past (who left care on their 18th birthday a year ago) reads them.
+`ssda903.EpisodeHistory` (CHILD, DECOM, DEC, RNE, LS, PLACE) is every episode this year's and last year's SSDA903
+hold, each once (this year's row where both have it): the past of a long stay (LAC_LongStable%) is read there,
+whether or not last year's return was given.
 """
 
 from __future__ import annotations
@@ -26,6 +29,8 @@ from csctools.packs.sql import SqlError, check_select, query, register, sandbox
 RETURN_NAMES = {"ssda903": "SSDA903", "cin": "CIN census", "annex_a": "Annex A lists"}
 # Tables derived from reference data rather than read: the view, its columns, and what it needs in words.
 LOCATIONS = "ssda903.EpisodeLocations"
+HISTORY = "ssda903.EpisodeHistory"
+HISTORY_COLUMNS = "CHILD, DECOM, DEC, RNE, LS, PLACE"
 LOCATION_COLUMNS = ("CHILD", "DECOM", "PL_LA", "PL_LOCATION", "PL_DISTANCE", "HOME_POST_FOUND", "PL_POST_FOUND")
 EARLIER = "earlier_"  # the schema prefix of last year's returns
 DERIVED = {
@@ -89,6 +94,7 @@ class Sandbox:
         for prefix, given in (("", returns), (EARLIER, earlier)):
             for data in given:
                 self._add_return(data, prefix)
+        self._add_history()
         register(
             self.connection,
             "period",
@@ -111,6 +117,23 @@ class Sandbox:
                 columns = ", ".join(LOCATION_COLUMNS)
                 self.connection.execute(f'CREATE VIEW ssda903.EpisodeLocations AS SELECT {columns} FROM "{hidden}"')
                 self.tables.add(LOCATIONS)
+
+    def _add_history(self) -> None:
+        """ssda903.EpisodeHistory: this year's episodes and those of last year's return this year's lack."""
+        if "ssda903.Episodes" not in self.tables:
+            return
+        sql = f"SELECT {HISTORY_COLUMNS} FROM ssda903.Episodes"
+        if f"{EARLIER}ssda903.Episodes" in self.tables:
+            sql = (
+                f"SELECT {HISTORY_COLUMNS} FROM (SELECT {HISTORY_COLUMNS}, 0 AS source FROM ssda903.Episodes "
+                f"UNION ALL SELECT {HISTORY_COLUMNS}, 1 FROM {EARLIER}ssda903.Episodes) "
+                "QUALIFY row_number() OVER (PARTITION BY CHILD, DECOM ORDER BY source) = 1"
+            )
+        try:
+            self.connection.execute(f"CREATE VIEW {HISTORY} AS {sql}")
+        except duckdb.Error:  # a table without the columns: the indicators reading the history are not computed
+            return
+        self.tables.add(HISTORY)
 
     def _make_views(self, views: dict[str, str]) -> tuple[set[str], dict[str, str]]:
         """Each view as a table, retried until no more can be made (a view may use another)."""

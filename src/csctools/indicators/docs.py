@@ -59,7 +59,9 @@ csc indicators synthetic/383/2025_26/cin_census_2025_26.xml --la 383 --pack our-
   work). StayingPut needs last year's SSDA903 (`--previous`): it rests on the 19-year-olds whose 18th birthday
   ended a foster placement in last year's episodes (LAIT's covers the 19- and 20-year-olds, from the DfE's records
   of every year); without it, it is "not computed: needs last year's SSDA903 return (--previous)". Views read last
-  year's tables as `earlier_ssda903.Episodes` (and likewise for the other returns).
+  year's tables as `earlier_ssda903.Episodes` (and likewise for the other returns), and `ssda903.EpisodeHistory`
+  (CHILD, DECOM, DEC, RNE, LS, PLACE) is this year's episodes with those of last year's that this year's lack, when
+  it is given: the past of a long stay (`LAC_LongStable%`).
 
 ## An authority's own indicators
 
@@ -157,8 +159,15 @@ What still differs, and why:
   55% of those leaving foster care at 18 stay on with their carers (REC E17) and 60% of those still there at 19 and
   20 (OC3 ACCOM Z1). Care leaver information for an 18-year-old who left care on the birthday is an error under rule
   1016 (the DfE counts those who stay by REC E17), so a year's own 18-year-olds are not in the figure.
-- **Long-term stability** (`LAC_LongStable%`) is 84.4% (38 of 45) against 69%: the generator's long stays have few
-  placement moves once settled.
+- **Long-term stability** (`LAC_LongStable%`) is 51.1% (159 of 311) against 69%. The cohort (looked after at 31
+  March, under 16, in care 2.5 years) is found from this year's and last year's episodes: a stay whose start lies
+  before both returns is taken to start with the earliest episode they hold (it began then or before), so 247 of
+  the 311 are counted on such a bound, and a long stay whose earliest held episode began less than 2.5 years ago
+  is missed. With this year's return alone the figure is 74.4% (154 of 207): it misses 104 of the 311, 99 of whom
+  moved in the last two years (their open episode on 1 April began with the move). The value is low because the
+  generator moves children who have been in care for years about as often as those who have just come in
+  (LACStable_2016on, three or more placements in the year, matches England), while in England moves become rarer
+  the longer a child stays: 152 of the 311 moved in the last two years.
 - **SGO exits** are 8.7% against 12%, and **children in need for 3 to 12 months** a few points too many (the
   plans' lengths are one uniform range, 2-11 months).
 - **Rates** follow the size: Leeds is sized to its own LAIT counts, so its rates are Leeds's (85 looked after per
