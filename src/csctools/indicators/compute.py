@@ -166,6 +166,19 @@ class Sandbox:
     def rows(self, sql: str) -> pl.DataFrame:
         return query(self.connection, sql)
 
+    def count(self, sql: str, part: str) -> int:
+        """How many rows `rows(sql)` would return, counted inside DuckDB (no ids moved to Python), with the same
+        checks: one SELECT, a column named child."""
+        check_select(self.connection, sql)
+        try:
+            relation = self.connection.sql(sql)
+            if "child" not in relation.columns:
+                raise SqlError(f"the {part} must return a column named child (found {', '.join(relation.columns)})")
+            found = relation.aggregate("count(*)").fetchone()
+        except duckdb.Error as error:
+            raise SqlError(" ".join(line.strip() for line in str(error).strip().splitlines() if line.strip())) from None
+        return int(found[0]) if found else 0
+
 
 def _children(frame: pl.DataFrame, indicator: Indicator, part: str) -> tuple[str, ...]:
     if "child" not in frame.columns:
@@ -182,7 +195,11 @@ def _values(frame: pl.DataFrame) -> list[float]:
     return [float(v) for v in frame["value"].drop_nulls().to_list()]
 
 
-def compute_one(box: Sandbox, indicator: Indicator, period: Period, population: float | None) -> Result:
+def compute_one(
+    box: Sandbox, indicator: Indicator, period: Period, population: float | None, children: bool = True
+) -> Result:
+    """One indicator's result; with `children` False the ids in its numerator and denominator are only counted
+    (the same figures, without the drill-down lists)."""
     missing = box.missing(indicator)
     if missing:
         return Result(indicator, period, f"not computed: needs {missing}", None, None, None)
@@ -191,30 +208,45 @@ def compute_one(box: Sandbox, indicator: Indicator, period: Period, population: 
             indicator, period, "not computed: needs the child population (no LAIT rate for the LA)", None, None, None
         )
     try:
+        if not children and indicator.unit not in ("days", "average"):
+            return _counted(box, indicator, period, population)
         frame = box.rows(indicator.numerator)
-        children = _children(frame, indicator, "numerator")
-        numerator = float(len(children))
+        ids = _children(frame, indicator, "numerator")
+        numerator = float(len(ids))
         if indicator.unit in ("days", "average"):
             values = _values(frame)
             if not values:
-                return Result(indicator, period, "computed", 0.0, None, None, children)
+                return Result(indicator, period, "computed", 0.0, None, None, ids)
             value = statistics.fmean(values) if indicator.aggregate == "mean" else statistics.median(values)
-            return Result(indicator, period, "computed", float(len(values)), None, value, children)
+            return Result(indicator, period, "computed", float(len(values)), None, value, ids)
         if indicator.denominator is None:
-            return Result(indicator, period, "computed", numerator, None, numerator, children)
+            return Result(indicator, period, "computed", numerator, None, numerator, ids)
         if indicator.denominator == POPULATION:
             assert population is not None
             return Result(
-                indicator, period, "computed", numerator, population, numerator / population * 10_000, children
+                indicator, period, "computed", numerator, population, numerator / population * 10_000, ids
             )
         below = _children(box.rows(indicator.denominator), indicator, "denominator")
         denominator = float(len(below))
         share = 100 * numerator / denominator if denominator else None
-        return Result(indicator, period, "computed", numerator, denominator, share, children, below)
+        return Result(indicator, period, "computed", numerator, denominator, share, ids, below)
     except SqlError as error:
         failed = [v for v in box.view_errors if v in str(error)]
         reason = f"the view {failed[0]} could not be made: {box.view_errors[failed[0]]}" if failed else str(error)
         return Result(indicator, period, f"could not run: {reason}", None, None, None)
+
+
+def _counted(box: Sandbox, indicator: Indicator, period: Period, population: float | None) -> Result:
+    """compute_one's figures for a count, percentage or rate, the children counted rather than listed."""
+    numerator = float(box.count(indicator.numerator, "numerator"))
+    if indicator.denominator is None:
+        return Result(indicator, period, "computed", numerator, None, numerator)
+    if indicator.denominator == POPULATION:
+        assert population is not None
+        return Result(indicator, period, "computed", numerator, population, numerator / population * 10_000)
+    denominator = float(box.count(indicator.denominator, "denominator"))
+    share = 100 * numerator / denominator if denominator else None
+    return Result(indicator, period, "computed", numerator, denominator, share)
 
 
 def compute(
@@ -225,10 +257,12 @@ def compute(
     views: dict[str, str],
     population: float | None,
     earlier: Sequence[ReturnData] = (),
+    children: bool = True,
 ) -> list[Result]:
-    """Every indicator over one period's returns (and the year before's, for the indicators that look back)."""
+    """Every indicator over one period's returns (and the year before's, for the indicators that look back);
+    `children` False leaves out the drill-down lists (the ids), which only the XLSX and the web page show."""
     box = Sandbox(returns, period, la, views, earlier)
     try:
-        return [compute_one(box, indicator, period, population) for indicator in indicators]
+        return [compute_one(box, indicator, period, population, children) for indicator in indicators]
     finally:
         box.connection.close()
