@@ -114,7 +114,8 @@ def indicators_command(
         end = chosen.end_date
     from csctools.indicators.run import run_indicators
 
-    run = run_indicators(returns, last, indicators, authority.number, authority.name, end)
+    drill_down = any(path.suffix.lower() == ".xlsx" for path in output or [])  # only the XLSX lists the children
+    run = run_indicators(returns, last, indicators, authority.number, authority.name, end, children=drill_down)
     done = [r for r in run.results if r.computed]
     typer.echo(
         f"{authority.name} ({authority.number}), {run.period.start} to {run.period.end}: "

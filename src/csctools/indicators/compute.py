@@ -7,6 +7,9 @@ up to and including the day). When the SSDA903 Episodes carry the placement colu
 then made into tables, in dependency order; a view whose tables are absent is left out, and so are the indicators
 that need it. Last year's returns, when given, are also there as `earlier_<return>.Table` (earlier_ssda903.Episodes):
 an indicator about young people's past (who left care on their 18th birthday a year ago) reads them.
+`ssda903.EpisodeHistory` (CHILD, DECOM, DEC, RNE, LS, PLACE) is every episode this year's and last year's SSDA903
+hold, each once (this year's row where both have it): the past of a long stay (LAC_LongStable%) is read there,
+whether or not last year's return was given.
 """
 
 from __future__ import annotations
@@ -26,6 +29,8 @@ from csctools.packs.sql import SqlError, check_select, query, register, sandbox
 RETURN_NAMES = {"ssda903": "SSDA903", "cin": "CIN census", "annex_a": "Annex A lists"}
 # Tables derived from reference data rather than read: the view, its columns, and what it needs in words.
 LOCATIONS = "ssda903.EpisodeLocations"
+HISTORY = "ssda903.EpisodeHistory"
+HISTORY_COLUMNS = "CHILD, DECOM, DEC, RNE, LS, PLACE"
 LOCATION_COLUMNS = ("CHILD", "DECOM", "PL_LA", "PL_LOCATION", "PL_DISTANCE", "HOME_POST_FOUND", "PL_POST_FOUND")
 EARLIER = "earlier_"  # the schema prefix of last year's returns
 DERIVED = {
@@ -89,6 +94,7 @@ class Sandbox:
         for prefix, given in (("", returns), (EARLIER, earlier)):
             for data in given:
                 self._add_return(data, prefix)
+        self._add_history()
         register(
             self.connection,
             "period",
@@ -111,6 +117,23 @@ class Sandbox:
                 columns = ", ".join(LOCATION_COLUMNS)
                 self.connection.execute(f'CREATE VIEW ssda903.EpisodeLocations AS SELECT {columns} FROM "{hidden}"')
                 self.tables.add(LOCATIONS)
+
+    def _add_history(self) -> None:
+        """ssda903.EpisodeHistory: this year's episodes and those of last year's return this year's lack."""
+        if "ssda903.Episodes" not in self.tables:
+            return
+        sql = f"SELECT {HISTORY_COLUMNS} FROM ssda903.Episodes"
+        if f"{EARLIER}ssda903.Episodes" in self.tables:
+            sql = (
+                f"SELECT {HISTORY_COLUMNS} FROM (SELECT {HISTORY_COLUMNS}, 0 AS source FROM ssda903.Episodes "
+                f"UNION ALL SELECT {HISTORY_COLUMNS}, 1 FROM {EARLIER}ssda903.Episodes) "
+                "QUALIFY row_number() OVER (PARTITION BY CHILD, DECOM ORDER BY source) = 1"
+            )
+        try:
+            self.connection.execute(f"CREATE VIEW {HISTORY} AS {sql}")
+        except duckdb.Error:  # a table without the columns: the indicators reading the history are not computed
+            return
+        self.tables.add(HISTORY)
 
     def _make_views(self, views: dict[str, str]) -> tuple[set[str], dict[str, str]]:
         """Each view as a table, retried until no more can be made (a view may use another)."""
@@ -143,6 +166,19 @@ class Sandbox:
     def rows(self, sql: str) -> pl.DataFrame:
         return query(self.connection, sql)
 
+    def count(self, sql: str, part: str) -> int:
+        """How many rows `rows(sql)` would return, counted inside DuckDB (no ids moved to Python), with the same
+        checks: one SELECT, a column named child."""
+        check_select(self.connection, sql)
+        try:
+            relation = self.connection.sql(sql)
+            if "child" not in relation.columns:
+                raise SqlError(f"the {part} must return a column named child (found {', '.join(relation.columns)})")
+            found = relation.aggregate("count(*)").fetchone()
+        except duckdb.Error as error:
+            raise SqlError(" ".join(line.strip() for line in str(error).strip().splitlines() if line.strip())) from None
+        return int(found[0]) if found else 0
+
 
 def _children(frame: pl.DataFrame, indicator: Indicator, part: str) -> tuple[str, ...]:
     if "child" not in frame.columns:
@@ -159,7 +195,11 @@ def _values(frame: pl.DataFrame) -> list[float]:
     return [float(v) for v in frame["value"].drop_nulls().to_list()]
 
 
-def compute_one(box: Sandbox, indicator: Indicator, period: Period, population: float | None) -> Result:
+def compute_one(
+    box: Sandbox, indicator: Indicator, period: Period, population: float | None, children: bool = True
+) -> Result:
+    """One indicator's result; with `children` False the ids in its numerator and denominator are only counted
+    (the same figures, without the drill-down lists)."""
     missing = box.missing(indicator)
     if missing:
         return Result(indicator, period, f"not computed: needs {missing}", None, None, None)
@@ -168,30 +208,45 @@ def compute_one(box: Sandbox, indicator: Indicator, period: Period, population: 
             indicator, period, "not computed: needs the child population (no LAIT rate for the LA)", None, None, None
         )
     try:
+        if not children and indicator.unit not in ("days", "average"):
+            return _counted(box, indicator, period, population)
         frame = box.rows(indicator.numerator)
-        children = _children(frame, indicator, "numerator")
-        numerator = float(len(children))
+        ids = _children(frame, indicator, "numerator")
+        numerator = float(len(ids))
         if indicator.unit in ("days", "average"):
             values = _values(frame)
             if not values:
-                return Result(indicator, period, "computed", 0.0, None, None, children)
+                return Result(indicator, period, "computed", 0.0, None, None, ids)
             value = statistics.fmean(values) if indicator.aggregate == "mean" else statistics.median(values)
-            return Result(indicator, period, "computed", float(len(values)), None, value, children)
+            return Result(indicator, period, "computed", float(len(values)), None, value, ids)
         if indicator.denominator is None:
-            return Result(indicator, period, "computed", numerator, None, numerator, children)
+            return Result(indicator, period, "computed", numerator, None, numerator, ids)
         if indicator.denominator == POPULATION:
             assert population is not None
             return Result(
-                indicator, period, "computed", numerator, population, numerator / population * 10_000, children
+                indicator, period, "computed", numerator, population, numerator / population * 10_000, ids
             )
         below = _children(box.rows(indicator.denominator), indicator, "denominator")
         denominator = float(len(below))
         share = 100 * numerator / denominator if denominator else None
-        return Result(indicator, period, "computed", numerator, denominator, share, children, below)
+        return Result(indicator, period, "computed", numerator, denominator, share, ids, below)
     except SqlError as error:
         failed = [v for v in box.view_errors if v in str(error)]
         reason = f"the view {failed[0]} could not be made: {box.view_errors[failed[0]]}" if failed else str(error)
         return Result(indicator, period, f"could not run: {reason}", None, None, None)
+
+
+def _counted(box: Sandbox, indicator: Indicator, period: Period, population: float | None) -> Result:
+    """compute_one's figures for a count, percentage or rate, the children counted rather than listed."""
+    numerator = float(box.count(indicator.numerator, "numerator"))
+    if indicator.denominator is None:
+        return Result(indicator, period, "computed", numerator, None, numerator)
+    if indicator.denominator == POPULATION:
+        assert population is not None
+        return Result(indicator, period, "computed", numerator, population, numerator / population * 10_000)
+    denominator = float(box.count(indicator.denominator, "denominator"))
+    share = 100 * numerator / denominator if denominator else None
+    return Result(indicator, period, "computed", numerator, denominator, share)
 
 
 def compute(
@@ -202,10 +257,12 @@ def compute(
     views: dict[str, str],
     population: float | None,
     earlier: Sequence[ReturnData] = (),
+    children: bool = True,
 ) -> list[Result]:
-    """Every indicator over one period's returns (and the year before's, for the indicators that look back)."""
+    """Every indicator over one period's returns (and the year before's, for the indicators that look back);
+    `children` False leaves out the drill-down lists (the ids), which only the XLSX and the web page show."""
     box = Sandbox(returns, period, la, views, earlier)
     try:
-        return [compute_one(box, indicator, period, population) for indicator in indicators]
+        return [compute_one(box, indicator, period, population, children) for indicator in indicators]
     finally:
         box.connection.close()

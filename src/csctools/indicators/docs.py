@@ -59,7 +59,9 @@ csc indicators synthetic/383/2025_26/cin_census_2025_26.xml --la 383 --pack our-
   work). StayingPut needs last year's SSDA903 (`--previous`): it rests on the 19-year-olds whose 18th birthday
   ended a foster placement in last year's episodes (LAIT's covers the 19- and 20-year-olds, from the DfE's records
   of every year); without it, it is "not computed: needs last year's SSDA903 return (--previous)". Views read last
-  year's tables as `earlier_ssda903.Episodes` (and likewise for the other returns).
+  year's tables as `earlier_ssda903.Episodes` (and likewise for the other returns), and `ssda903.EpisodeHistory`
+  (CHILD, DECOM, DEC, RNE, LS, PLACE) is this year's episodes with those of last year's that this year's lack, when
+  it is given: the past of a long stay (`LAC_LongStable%`).
 
 ## An authority's own indicators
 
@@ -157,8 +159,15 @@ What still differs, and why:
   55% of those leaving foster care at 18 stay on with their carers (REC E17) and 60% of those still there at 19 and
   20 (OC3 ACCOM Z1). Care leaver information for an 18-year-old who left care on the birthday is an error under rule
   1016 (the DfE counts those who stay by REC E17), so a year's own 18-year-olds are not in the figure.
-- **Long-term stability** (`LAC_LongStable%`) is 84.4% (38 of 45) against 69%: the generator's long stays have few
-  placement moves once settled.
+- **Long-term stability** (`LAC_LongStable%`) is 51.1% (159 of 311) against 69%. The cohort (looked after at 31
+  March, under 16, in care 2.5 years) is found from this year's and last year's episodes: a stay whose start lies
+  before both returns is taken to start with the earliest episode they hold (it began then or before), so 247 of
+  the 311 are counted on such a bound, and a long stay whose earliest held episode began less than 2.5 years ago
+  is missed. With this year's return alone the figure is 74.4% (154 of 207): it misses 104 of the 311, 99 of whom
+  moved in the last two years (their open episode on 1 April began with the move). The value is low because the
+  generator moves children who have been in care for years about as often as those who have just come in
+  (LACStable_2016on, three or more placements in the year, matches England), while in England moves become rarer
+  the longer a child stays: 152 of the 311 moved in the last two years.
 - **SGO exits** are 8.7% against 12%, and **children in need for 3 to 12 months** a few points too many (the
   plans' lengths are one uniform range, 2-11 months).
 - **Rates** follow the size: Leeds is sized to its own LAIT counts, so its rates are Leeds's (85 looked after per
@@ -180,23 +189,36 @@ What still differs, and why:
 
 ## Speed (50,000 children: 903 + CIN census + Annex A)
 
-Measured on 2026-12-01 with `python bench/bench_indicators.py --children 50000 --repeat 3 --before
-/work/wt/baseline/.venv/bin/csc` (main at efef43c against this branch, in turns) and in-process timings
-(bench/RESULTS.md, "Indicators speed, branch ind4"), on a 2-core machine shared with seven other sessions (load
-average 21-54: wall times were 8-10 times the CPU times, so CPU seconds are the figures to compare).
+Measured on 2026-12-01 (session 8, branch ind3s) with `python bench/bench_indicators.py --children 50000 --repeat
+3 --before /work/wt/baseline/.venv/bin/csc` (main at 2fa6a77 against this branch, in turns) and in-process timings
+(bench/RESULTS.md, "Indicators, branch ind3s"), on a 2-core machine shared with seven other sessions (load
+average 10-51: wall times were 5-10 times the CPU times, so CPU seconds are the figures to compare).
 
 - **The issue's target, all indicators under 3 s wall through the CLI, is not met, and cannot be with today's
-  readers.** `csc indicators ... -o i.csv` takes 15.8 s of CPU (15.65-17.04, 3 runs) against main's 16.7
-  (16.14-17.56) in turns; on two free cores that is at least 8 s wall. The CSV is byte for byte the same before
-  and after. What bounds it: the CIN census walk (3.7 s CPU, Python over lxml's elements) and python-calamine's
-  parse of the workbook's 112 MiB of sheet XML into Python cells (about 3.0 s) are together 6.7 s of CPU, more
-  than 3 s on two cores before anything is computed.
-- **Where the time goes** (CPU s, in-process): importing 0.4; the 903 CSV tables 0.3; the CIN census 3.7 (in a
-  worker process); the Annex A workbook 5.8-6.0 (was 6.3-6.7): the workbook guard 0.6-1.2, calamine 3.0, cells to
-  typed columns 1.3-1.5 (was 1.6-1.8); the run of the 80 indicators about 1.9: putting the returns and the packs'
-  views into DuckDB 0.45, the 80 indicators 1.1-1.3 (DuckDB executing the numerators' queries is 0.67 of it,
-  moving their results to polars 0.12), benchmarks 0.2, team counts 0.07.
-- **Annex A reader (this session)**: a column of text and whole-number floats (ages, counts) and a column of text
+  readers.** `csc indicators ... -o i.csv` takes 12.95 s of CPU (11.17-14.86, 3 runs) against main's 14.77
+  (13.11-15.55) in turns (the machine's load of 41-51 spreads both; after session 7's merges, at load 1-3, main
+  took 14.56 s of CPU and 9.11 s wall). The CSV is byte for byte the same except LAC_LongStable%'s row (below).
+  What bounds it: before anything is computed, the CIN census walk (3.9 s CPU, Python over lxml's elements, in a
+  worker process), python-calamine's parse of the workbook's 115 MiB of sheet XML (3.2 s, Rust, in two threads)
+  and the workbook guard (0.8 s: every part inflated and scanned before calamine sees it) are 7.9 s of CPU, more
+  than two cores give in 3 s. Even with a free CIN walk, the Annex A read alone (guard, then parse and cells to
+  columns) is about 3.5 s wall on two free cores, so the command misses 3 s by at least 2-3 s.
+- **Where the time goes** (CPU s, in-process, the final code at load 10): importing 0.3; the 903 CSV tables 0.33;
+  the Annex A workbook 6.7: the guard 0.8, calamine's parse 3.2 (of which making Python cells 0.5; the largest
+  sheet, List 8, 43 MiB of XML, 1.2 s), cells to typed columns 1.8 (`read_sheet`: text columns 0.3, date columns
+  0.3, trimming and typing 1.0); the CIN census 3.9 (worker); the run of the 80 indicators 1.5-1.7 (was 1.9-2.4):
+  the sandbox with the returns and the packs' views 0.35-0.39 (the largest view, cla_episodes, 0.07), the 80
+  queries 0.57-0.61 (none above 0.04 s), benchmarks 0.12-0.19, team counts 0.05, placement postcodes 0.1.
+- **This session**: without an XLSX to write (the only output that lists children), each numerator and
+  denominator is counted inside DuckDB (`SELECT count(*)` over the same query, after the same checks) instead of
+  moving its child ids into Python: at 50,000 children the lists hold 1.7 million ids. `run_indicators` fell from
+  1.97 s of CPU (1.91-2.36, main) to 1.68 (1.53-1.71), 3 rounds in turns; with the lists (an XLSX asked for) it is
+  1.92 (1.82-2.22), the new LAC_LongStable% view included. UASC_%_Starting's correlated `IN` became an `EXISTS`
+  on the child (the same rows: a semi-join, 0.09 s to under 0.01). Tried and not kept: copying the returns into
+  DuckDB tables before the queries (1.6-1.9 s against 1.3-1.7 s reading the polars frames through Arrow), and running
+  queries two at a time on two DuckDB cursors (on a test query, no wall gain measurable on the loaded machine;
+  not tried in the command).
+- **Annex A reader (session 7)**: a column of text and whole-number floats (ages, counts) and a column of text
   and dates are turned into text by polars rather than one Python call a cell; each sheet is trimmed in one query
   and typing is told the text is already trimmed; each loading thread opens the workbook once instead of once a
   sheet (opening reads a workbook's shared strings, which Excel always writes: on the bench workbook saved with
@@ -214,14 +236,15 @@ average 21-54: wall times were 8-10 times the CPU times, so CPU seconds are the 
   title above the header (and on the synthetic lists' own columns of text and dates), and a second load to find
   the header costs nearly a whole parse (the first 30 rows of the largest sheet 0.85 s against 1.02 s for all of
   it). So it is not identical and the saving (about 1 s CPU of 16) does not pay for a second reader.
-- **Fewer, merged queries: not done.** The 80 queries' own execution is 0.67 s of CPU and the largest single one
-  0.14 s (UASC_%_Starting's correlated subquery); merging the readable per-indicator SQL into a few large queries
+- **Fewer, merged queries: not done.** The 80 queries' own execution is about 0.6 s of CPU and none takes more
+  than 0.04 s; merging the readable per-indicator SQL into a few large queries
   would save little and make each indicator's definition (shown on this page) harder to check.
 - **Computing while the returns are read: not done.** During reading both cores are already busy (the CIN walk in
   the worker, calamine's threads and the cells' conversion in the main process), so it would gain at most about 1
   s of wall on a free machine; it needs the collection year before the last file is read.
-- **Outputs** (not changed this session): through the CLI, one run each, `-o report.html` 21.7 s of CPU, `-o
-  indicators.xlsx` 13.4 and `-o self-assessment.docx` 20.6, against the CSV's 15.8. In-process, the dashboard's 70
+- **Outputs** (not changed in sessions 7 and 8): through the CLI after session 7's merges (load 1-3, medians of
+  3), `-o report.html` 13.15 s wall and 21.75 of CPU, `-o indicators.xlsx` 9.49 and 14.82, `-o
+  self-assessment.docx` 14.22 and 21.25, against the CSV's 9.11 and 14.56. In-process, the dashboard's 70
   charts cost 6.7-7.7 s of CPU (two processes, matplotlib's import in each included) and the self-assessment's 20
   pictures 9.0 (about 0.45 s a small-multiple PNG at 150 dpi); the XLSX writes in 1.9. That, not the data, is why
   HTML and DOCX take several seconds more than the CSV.

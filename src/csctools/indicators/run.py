@@ -87,13 +87,18 @@ def run_indicators(
     la: str,
     la_name: str,
     period_end: date,
+    children: bool = True,
 ) -> Run:
+    """`children` False: the figures without the drill-down lists of child ids (only the XLSX and the web page
+    show them; counting them in DuckDB is cheaper than moving them to Python)."""
     indicators = _order(indicators)
     period = Period.ending(period_end)
     population = lait.latest_population(int(la), lait_year_of(period_end)) if la.isdigit() else None
     size = population.value if population else None
     returns = with_locations(returns, indicators, la)
-    results = compute(returns, indicators.indicators, period, la, indicators.views, size, earlier=previous)
+    results = compute(
+        returns, indicators.indicators, period, la, indicators.views, size, earlier=previous, children=children
+    )
     before: list[Result] = []
     if previous:
         last_end = period.start - timedelta(days=1)
@@ -106,6 +111,7 @@ def run_indicators(
             la,
             indicators.views,
             last_population.value if last_population else None,
+            children=children,
         )
     rows = benchmark(results, la, before)
     inputs = [f.path for data in [*returns, *previous] for f in data.files]
