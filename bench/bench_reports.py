@@ -16,7 +16,7 @@ Two measurements, each repeated (median and min-max over fresh processes; the ma
   printed at the start and the end: the machine may be shared.
 
 Usage: python bench/bench_reports.py [--findings 1760000] [--cli-children 50000 [--cli-inject 5000]]
-       [--cli-folder F] [--cli-kinds csv,html+xlsx] [--before OLD/src] [--repeat 3]
+       [--cli-folder F] [--cli-kinds csv,html+xlsx] [--before OLD/src] [--after NEW/src] [--repeat 3]
 """
 
 from __future__ import annotations
@@ -130,14 +130,22 @@ def run_timed(command: list[str], env: dict[str, str]) -> tuple[float, float]:
 
 
 def cli(
-    now: Path, last: Path, about: str, repeat: int, out: Path, before: Path | None, kinds: tuple[str, ...]
+    now: Path,
+    last: Path,
+    about: str,
+    repeat: int,
+    out: Path,
+    before: Path | None,
+    kinds: tuple[str, ...],
+    after: Path | None = None,
 ) -> list[str]:
     """`csc validate 903 ... -o r.KIND` as a user types it (`html+xlsx`: `-o r.html -o r.xlsx` in one command);
     with `before` (a src folder of an older csctools put first on PYTHONPATH), that one and this one in turns, so
-    a slow spell of a shared machine falls on both."""
+    a slow spell of a shared machine falls on both; `after`: this one's src frozen the same way (so that the source
+    can change while the benchmark runs)."""
     csc = Path(sys.executable).with_name("csc")
     base = [str(csc), "validate", "903", str(now), "--previous", str(last), "--la", "383"]
-    installs = {"after": dict(os.environ)}
+    installs = {"after": dict(os.environ) if after is None else {**os.environ, "PYTHONPATH": str(after)}}
     if before is not None:
         installs = {"before": {**os.environ, "PYTHONPATH": str(before)}, **installs}
     print(f"load average at the start: {'/'.join(f'{x:.1f}' for x in os.getloadavg())}", file=sys.stderr)
@@ -180,6 +188,7 @@ def main() -> None:
         "--cli-kinds", default="csv,html,xlsx", help="reports, comma-separated (html+xlsx: both; none: no -o)"
     )
     parser.add_argument("--before", type=Path, default=None, help="src folder of an older csctools, for the CLI")
+    parser.add_argument("--after", type=Path, default=None, help="src folder of this csctools, frozen, for the CLI")
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
     out = DATA / "reports-out"
@@ -190,10 +199,11 @@ def main() -> None:
         inject = args.cli_inject or args.cli_children // 10
         now, last = returns(args.cli_children, inject)
         about = f"{args.cli_children:,} children with last year, {inject:,} injected"
-        lines += cli(now, last, about, args.repeat, out, args.before, kinds)
+        lines += cli(now, last, about, args.repeat, out, args.before, kinds, args.after)
     if args.cli_folder:
         now, last = (args.cli_folder / "383" / year / "ssda903" for year in ("2025_26", "2024_25"))
-        lines += cli(now, last, f"the return in {args.cli_folder} with last year", args.repeat, out, args.before, kinds)
+        about = f"the return in {args.cli_folder} with last year"
+        lines += cli(now, last, about, args.repeat, out, args.before, kinds, args.after)
     print("\n".join(lines))
 
 

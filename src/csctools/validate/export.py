@@ -26,10 +26,16 @@ def with_context(result: ValidationResult) -> pl.DataFrame:
     )
 
 
-def summary(result: ValidationResult) -> list[dict[str, object]]:
-    """Each rule's outcome with its failures (one per record), the cells they point at and the children."""
-    children = result.errors.group_by("rule_code").agg(pl.col("child_id").drop_nulls().n_unique().alias("children"))
-    counts = dict(children.iter_rows())
+def summary(result: ValidationResult, index: pl.DataFrame | None = None) -> list[dict[str, object]]:
+    """Each rule's outcome with its failures (one per record), the cells they point at and the children; `index`
+    (`worklist.failure_index`, when a report has it) counts the children from the failures rather than the cells."""
+    if index is not None:
+        child = pl.col("child_id").to_physical().drop_nulls().n_unique()  # a category's integers: a tenth the time
+        children = index.group_by("_order").agg(pl.first("rule_code"), child.alias("child_id"))
+        counts = dict(children.select("rule_code", "child_id").iter_rows())
+    else:
+        found = result.errors.group_by("rule_code").agg(pl.col("child_id").drop_nulls().n_unique())
+        counts = dict(found.iter_rows())
     return [{**o._asdict(), "children": counts.get(o.code, 0)} for o in result.outcomes]
 
 

@@ -150,13 +150,13 @@ def write_html(
     previous: ReturnData | None = None,
 ) -> None:
     """The report; `previous` (last year's return) puts last year's figures beside the summary of the return."""
-    outcomes = summary(result)
-    drawing = any(o["status"] in (FAILED, QUERIED) for o in outcomes)
+    drawing = any(o.status in (FAILED, QUERIED) for o in result.outcomes)
     with ThreadPoolExecutor(max_workers=1) as pool:
         # matplotlib's import is Python work while grouping the failures is mostly polars (which lets go of the
         # GIL): on a thread, the import costs little of the report's time
         imported = pool.submit(import_plotting) if drawing else None
         index = failure_index(result)  # one row per failure, without the text of its cells: cheap at any size
+        outcomes = summary(result, index)
         listed = children(index, CHILDREN_SHOWN)  # every child's counts; the rules of those listed
         tally = tally_of(index, listed)
         shown = shown_failures(result, index, listed, providers)

@@ -62,8 +62,9 @@ GUIDANCE_HEADINGS = (
 Format = Any  # xlsxwriter's Format
 
 
-def rules_failed_first(result: ValidationResult) -> list[dict[str, object]]:
-    """Rules that failed or raised queries first (most failures first), then accepted, then the rest by code."""
+def rules_failed_first(result: ValidationResult, index: pl.DataFrame | None = None) -> list[dict[str, object]]:
+    """Rules that failed or raised queries first (most failures first), then accepted, then the rest by code;
+    `index`: the failure index, when made (`summary` counts the children from it)."""
     active = (FAILED, QUERIED)
 
     def key(item: dict[str, object]) -> tuple[int, int, tuple[tuple[int, str, int], ...]]:
@@ -71,7 +72,7 @@ def rules_failed_first(result: ValidationResult) -> list[dict[str, object]]:
         rank = 0 if status in active else 1 if status == ACCEPTED else 2
         return (rank, -count if rank == 0 else 0, code_order(str(item["code"])))
 
-    return sorted(summary(result), key=key)
+    return sorted(summary(result, index), key=key)
 
 
 def write_xlsx(
@@ -156,7 +157,7 @@ def _summary_sheet(
     row += 2
     first = row
     sheet.write_row(first, 0, (*RULE_HEADINGS, "pack"), bold)
-    for row, item in enumerate(rules_failed_first(result), start=first + 1):
+    for row, item in enumerate(rules_failed_first(result, failed), start=first + 1):
         values = [item[k] for k in ("code", "status", "severity", "failures", "cells", "children", "message")]
         sheet.write_row(row, 0, [*values, item["reason"], item["accepted"], item["pack"] or ""])
     sheet.set_column(0, 0, 18)
