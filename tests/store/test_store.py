@@ -253,3 +253,14 @@ def test_an_la_given_against_the_folder_name_is_said(hub_returns: Path, tmp_path
     assert "given, though the folder name says" in output and "(384)" in output
     code, output = add(store, hub_returns / "384" / "2025_26" / "ssda903", extra=("--la", "384"))
     assert code in (0, 1) and "though the folder name says" not in output
+
+
+def test_an_authority_the_upns_contradict_is_warned_about(hub_returns: Path, tmp_path: Path) -> None:
+    # Wakefield's (384) children's UPNs were issued by Wakefield: kept as --la says, with csc validate's warning
+    store = tmp_path / "hub.duckdb"
+    code, output = add(store, hub_returns / "384" / "2025_26" / "ssda903", extra=("--la", "383"))
+    assert code in (0, 1), output
+    assert "  warning: the authority is 383 (Leeds), but " in output
+    assert "issued by Wakefield (384)" in output and "check --la or the folder it came from" in output
+    code, output = add(store, hub_returns / "383" / "2025_26" / "ssda903")
+    assert code in (0, 1) and "warning: the authority is" not in output

@@ -92,9 +92,9 @@ def add_command(
             if identical_to is not None
             else ""
         )
-        typer.echo(
-            f"#{submission_id} {who} {submission.dataset} {year}: version {version}{same}, {counts}{last}{how}"
-        )
+        typer.echo(f"#{submission_id} {who} {submission.dataset} {year}: version {version}{same}, {counts}{last}{how}")
+        for warning in submission.warnings:
+            typer.echo(f"  {warning}")
     if not kept:
         fail("no return among the files; nothing was added")
     typer.echo(f"{plural(len(kept), 'submission')} kept in {store} ({rejected} rejected)")

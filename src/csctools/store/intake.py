@@ -58,6 +58,7 @@ class Submission(NamedTuple):
     packs: tuple[str, ...] = ()  # the rule packs the validation used (name, version, source, hash)
     previous: int | None = None  # the submission validated against as last year's return, if any
     token: int | None = None  # the check in a worker that validated it (whose tables that worker keeps a while)
+    warnings: tuple[str, ...] = ()  # whose return: as csc validate warns (UPNs of another authority, two returns)
 
     @property
     def content_hash(self) -> str:
@@ -351,4 +352,14 @@ def _check(arrival: Arrival, previous: LastYear | None, packs: tuple[str, ...]) 
         arrival.note,
         used,
         previous.submission_id if previous is not None else None,
+        warnings=whose_return(data, arrival.authority),
     )
+
+
+def whose_return(data: ReturnData, authority: Authority) -> tuple[str, ...]:
+    """The warnings `csc validate` prints for files of two returns put together, or an authority that the
+    children's UPNs contradict (the authority given with --la or told from the files)."""
+    from csctools.validate.identity import mixed_returns_warnings, other_authority_warning
+
+    other = other_authority_warning(data, authority, "the authority is", "check --la or the folder it came from")
+    return (*mixed_returns_warnings(data), *([other] if other else []))
