@@ -87,3 +87,10 @@ def test_synth_with_children_says_how_rates_compare_with_the_authoritys_own(tmp_
     assert f"about {50 / own:.2g} times its real ones" in small.output
     sized = runner.invoke(app, [*args, "--children", str(own), "-o", str(tmp_path / "sized")])
     assert sized.exit_code == 0 and "times its real ones" not in sized.output  # the authority's own size: no note
+
+
+def test_the_scale_of_synthetic_rates_is_never_in_exponent_form() -> None:
+    from csctools.cli.synth import _times
+
+    shown = [_times(r) for r in (0.071, 0.18, 1.5, 12.4, 200.0, 1234.0)]
+    assert shown == ["0.071", "0.18", "1.5", "12", "200", "1,234"]

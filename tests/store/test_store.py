@@ -172,9 +172,7 @@ def test_one_writer_at_a_time_and_a_kill_mid_add_changes_nothing(hub_returns: Pa
     assert counts(store)["ssda903__Episodes"] == 2 * before["ssda903__Episodes"] + counts_of(wakefield)
 
 
-def test_a_kill_mid_add_keeps_whole_submissions_and_the_add_can_be_run_again(
-    hub_returns: Path, tmp_path: Path
-) -> None:
+def test_a_kill_mid_add_keeps_whole_submissions_and_the_add_can_be_run_again(hub_returns: Path, tmp_path: Path) -> None:
     # four returns in one add, committed one submission at a time: killed before the last commit, the store holds
     # the first three, each with every row it counted, and nothing of the fourth
     store, marker = tmp_path / "hub.duckdb", tmp_path / "before-last-commit"
@@ -184,13 +182,11 @@ def test_a_kill_mid_add_keeps_whole_submissions_and_the_add_can_be_run_again(
     os.kill(killed.pid, signal.SIGKILL)
     killed.wait()
     with duckdb.connect(str(store), read_only=True) as connection:
-        kept = connection.execute(
-            "SELECT submission_id, dataset, rows_by_table FROM submissions ORDER BY 1"
-        ).fetchall()
+        kept = connection.execute("SELECT submission_id, dataset, rows_by_table FROM submissions ORDER BY 1").fetchall()
         held = {
             (dataset, table, sid): n
             for dataset in ("ssda903", "cin")
-            for table, in connection.execute(
+            for (table,) in connection.execute(
                 f"SELECT table_name FROM information_schema.tables WHERE table_name LIKE '{dataset}__%'"
             ).fetchall()
             for sid, n in connection.execute(f'SELECT submission_id, count(*) FROM "{table}" GROUP BY 1').fetchall()
@@ -264,3 +260,32 @@ def test_an_authority_the_upns_contradict_is_warned_about(hub_returns: Path, tmp
     assert "issued by Wakefield (384)" in output and "check --la or the folder it came from" in output
     code, output = add(store, hub_returns / "383" / "2025_26" / "ssda903")
     assert code in (0, 1) and "warning: the authority is" not in output
+
+
+def test_validated_at_the_door_as_csc_validate_does_with_last_years_return(tmp_path: Path) -> None:
+    # last year's return read back from the store is shaped as the reader gives it (Header UASC, *_raw columns):
+    # the rules comparing with last year run, and the error table is csc validate's, rule by rule
+    import collections
+    import csv
+
+    from csctools.synth.generate import SynthOptions, generate
+    from csctools.years import CollectionYear
+
+    years = CollectionYear(2025), CollectionYear(2026)
+    options = SynthOptions(["383"], *years, children=120, seed=4, inject=25, formats=("csv",), annex_a=False, cin=False)
+    generate(options, tmp_path / "in")
+    store, leeds = tmp_path / "hub.duckdb", tmp_path / "in" / "383"
+    code, output = add(store, leeds)
+    assert code in (0, 1) and "with last year's #1" in output, output
+    logged = runner.invoke(app, ["store", "errors", str(store), "--la", "383", "-o", str(tmp_path / "log.csv")])
+    assert logged.exit_code == 0, logged.output
+    this, last = str(leeds / "2025_26" / "ssda903"), str(leeds / "2024_25" / "ssda903")
+    alone = runner.invoke(
+        app, ["validate", "903", this, "--previous", last, "--la", "383", "-o", str(tmp_path / "a.csv")]
+    )
+    assert alone.exit_code in (0, 1), alone.output
+    with (tmp_path / "log.csv").open() as log, (tmp_path / "a.csv").open() as validated:
+        kept = collections.Counter(r["rule_code"] for r in csv.DictReader(log) if r["year"] == "2026")
+        expected = collections.Counter(r["rule_code"] for r in csv.DictReader(validated))
+    assert kept == expected
+    assert {"202", "203", "204"} & set(expected)  # injected changes against last year's Header were found

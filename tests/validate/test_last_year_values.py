@@ -59,3 +59,5 @@ def test_built_guidance_names_tables_in_plain_words() -> None:
     assert table_words(["Episodes", "OC3", "Episodes_last"]) == "Episodes, OC3 and last year's Episodes"
     built = guidance("ssda903", "205A")
     assert built is not None and not built.written and "_last" not in built.check
+    tables = "UASC, last year's UASC, Header and last year's Header"
+    assert built.check == f"Check CHILD and UASC on the flagged rows ({tables})."

@@ -80,7 +80,9 @@ def add_command(
         who = f"{authority.number} {authority.name}" if authority else "unknown authority"
         if submission.rejected:
             rejected += 1
-            typer.echo(f"#{submission_id} {who}: rejected, {submission.rejected}")
+            named = ", ".join(Path(seen.name).name for seen in submission.files[:3])
+            more = f" and {len(submission.files) - 3} more" if len(submission.files) > 3 else ""
+            typer.echo(f"#{submission_id} {who} ({named}{more}): rejected, {submission.rejected}")
             continue
         year = CollectionYear(submission.year or 0).label
         queries = plural(submission.summary["queries"], "query", "queries")
@@ -93,11 +95,15 @@ def add_command(
             else ""
         )
         typer.echo(f"#{submission_id} {who} {submission.dataset} {year}: version {version}{same}, {counts}{last}{how}")
+        broken = submission.summary.get("could not run", 0)
+        if broken:  # a rule that failed to run: the return is not fully checked
+            typer.echo(f"  {plural(broken, 'rule')} could not run: `csc validate` of the same files says why")
         for warning in submission.warnings:
             typer.echo(f"  {warning}")
     if not kept:
         fail("no return among the files; nothing was added")
-    typer.echo(f"{plural(len(kept), 'submission')} kept in {store} ({rejected} rejected)")
+    accepted = len(kept) - rejected
+    typer.echo(f"{plural(len(kept), 'submission')} recorded in {store}: {accepted} accepted, {rejected} rejected")
     raise typer.Exit(1 if rejected else 0)
 
 

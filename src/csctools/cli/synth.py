@@ -112,6 +112,11 @@ def say_scaled(number: str, children: int) -> None:
         return
     typer.echo(
         f"  {children:,} children (--children); {find_authority(number).name}'s own returns hold about {own.care:,} "
-        f"({own.source.split(':')[0]}): rates per 10,000 children will be about {children / own.care:.2g} times "
+        f"({own.source.split(':')[0]}): rates per 10,000 children will be about {_times(children / own.care)} times "
         "its real ones, so compare them with England's with that in mind"
     )
+
+
+def _times(ratio: float) -> str:
+    """0.18, 1.5, 12, 200: two significant figures, never in exponent form."""
+    return f"{ratio:,.0f}" if ratio >= 10 else f"{ratio:.2g}"

@@ -18,7 +18,7 @@ import polars as pl
 
 from csctools.datasets.annex_a.schema import ANNEX_A
 from csctools.io.result import ReturnData
-from csctools.model import SOURCE_ROW, ColumnType
+from csctools.model import RAW_SUFFIX, SOURCE_ROW, ColumnType
 from csctools.read import read_files
 from csctools.reference.authorities import Authority, find_authority
 from csctools.years import CollectionYear
@@ -332,7 +332,7 @@ def _check(arrival: Arrival, previous: LastYear | None, packs: tuple[str, ...]) 
         loaded = _loaded_packs(packs)
         check_packs(loaded, year)
         registry = build(data.dataset, loaded)
-    last = previous.data if previous is not None else None
+    last = as_read(previous.data) if previous is not None else None
     result = validate_return(data, year, arrival.authority, last, registry=registry)
     summary = result.counts()
     summary["errors"] = result.error_count
@@ -354,6 +354,29 @@ def _check(arrival: Arrival, previous: LastYear | None, packs: tuple[str, ...]) 
         previous.submission_id if previous is not None else None,
         warnings=whose_return(data, arrival.authority),
     )
+
+
+def as_read(data: ReturnData) -> ReturnData:
+    """Last year's return as the store keeps it, shaped as the reader gives it for validation: the 903 Header's
+    UASC derived from the UASC table, and a blank `<column>_raw` beside each typed column (the store keeps typed
+    values only). Without them the rules comparing with last year could not run (202-204, 503A ...)."""
+    from csctools.share.columns import DATASETS
+
+    model = DATASETS.get(data.dataset)
+    if model is None:
+        return data
+    typed = model.typed_columns()
+    tables = {}
+    for name, frame in data.tables.items():
+        if name in {t.name for t in model.tables}:
+            raw = [f"{c}{RAW_SUFFIX}" for c in model.table(name).column_names() if c in typed]
+            frame = frame.with_columns(pl.lit(None, pl.String).alias(r) for r in raw if r not in frame.columns)
+        tables[name] = frame
+    if data.dataset == "ssda903":
+        from csctools.datasets.ssda903.read import derive_uasc
+
+        derive_uasc(tables, "UASC" in tables.get("Header", pl.DataFrame()).columns)
+    return replace(data, tables=tables)
 
 
 def whose_return(data: ReturnData, authority: Authority) -> tuple[str, ...]:

@@ -49,11 +49,16 @@ def table_words(tables: Iterable[str], dataset: str = "ssda903") -> str:
         word = f"last year's {name}" if last else name
         if word not in words:
             words.append(word)
+    return joined(words)
+
+
+def joined(words: list[str]) -> str:
+    """'a', 'a and b', 'a, b and c'."""
     return " and ".join([", ".join(words[:-1]), words[-1]]) if len(words) > 1 else "".join(words)
 
 
 def _from_message(info: RuleInfo, dataset: str) -> Guidance:
-    fields = ", ".join(info.fields) or "the flagged fields"
+    fields = joined(list(info.fields)) or "the flagged fields"
     tables = table_words(info.tables, dataset) or "the return"
     return Guidance(info.code, info.message, "", f"Check {fields} on the flagged rows ({tables}).", False)
 

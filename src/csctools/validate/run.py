@@ -76,5 +76,5 @@ def validate_return(
     )
     from csctools.validate.unread_children import unread_child_notes
 
-    result.notes = [*result.notes, *unread_child_notes(result.errors, data.files)]
+    result.notes = [*result.notes, *unread_child_notes(result.errors, data.files, data.dataset)]
     return result

@@ -578,7 +578,7 @@ def assemble_903(
                             Severity.WARNING,
                         )
                     )
-    _derive_uasc(typed, "UASC" in texts.get("Header", pl.DataFrame()).columns)
+    derive_uasc(typed, "UASC" in texts.get("Header", pl.DataFrame()).columns)
     absent: tuple[str, ...] = ()
     if year is not None and not whole_return:  # table files: a table of the year not given is absent
         absent = tuple(t.name for t in SSDA903.tables if year in t.years and t.name not in texts)
@@ -623,7 +623,8 @@ def _refuse_empty(reports: list[FileReport]) -> None:
             report.problems.append(Problem(report.path, "no-children", message))
 
 
-def _derive_uasc(typed: dict[str, pl.DataFrame], given: bool) -> None:
+def derive_uasc(typed: dict[str, pl.DataFrame], given: bool) -> None:
+    """Header.UASC ('1' or '0') from the UASC table, unless the Header's files gave it (`given`)."""
     header = typed.get("Header")
     if header is None or given:
         return
