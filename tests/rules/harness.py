@@ -32,6 +32,17 @@ def typed(dataset: str, tables: Tables) -> dict[str, pl.DataFrame]:
     return out
 
 
+def registry_of(dataset: str, codes: list[str]) -> Registry:
+    """A registry holding only the built-in rules `codes` of `dataset`."""
+    load_rules(dataset)
+    only = Registry()
+    for code in codes:
+        found = REGISTRY.get(dataset, code)
+        assert found is not None, f"rule {code} is not implemented"
+        only.add(found)
+    return only
+
+
 def provider_frame(rows: list[dict[str, str]]) -> pl.DataFrame:
     """An Ofsted provider list read through the real reader, from rows keyed by Ofsted's column names."""
     import csv

@@ -6,22 +6,16 @@ from csctools.io.result import ReturnData
 from csctools.validate.engine import validate
 from csctools.validate.guidance import guidance, table_words
 from csctools.validate.last_year_values import header_compared_codes
-from csctools.validate.registry import REGISTRY, Registry
-from csctools.validate.run import DATASETS, load_rules
+from csctools.validate.run import DATASETS
 from csctools.years import CollectionYear
-from tests.rules.harness import typed
+from tests.rules.harness import registry_of, typed
 
 HEADER = {"SEX": "M", "DOB": "01/02/2012", "ETHNIC": "WBRI", "UPN": "A123456789012", "MOTHER": None, "MC_DOB": None}
 
 
 def _errors(this: list[dict[str, str | None]], last: list[dict[str, str | None]], codes: list[str]) -> list[tuple]:
-    load_rules("ssda903")
     model, child_key = DATASETS["ssda903"]
-    only = Registry()
-    for code in codes:
-        found = REGISTRY.get("ssda903", code)
-        assert found is not None
-        only.add(found)
+    only = registry_of("ssda903", codes)
     data = ReturnData("ssda903", CollectionYear(2026), typed("ssda903", {"Header": this}), [])
     previous = ReturnData("ssda903", CollectionYear(2025), typed("ssda903", {"Header": last}), [])
     result = validate(data, model, CollectionYear(2026), child_key, previous=previous, registry=only)

@@ -13,7 +13,7 @@ from csctools.validate.run import DATASETS, load_rules
 from csctools.validate.suggest import SUGGESTION_COLUMNS, suggest
 from csctools.years import CollectionYear
 from tests.rules.build903 import O2, E, H, M, U
-from tests.rules.harness import Tables, provider_frame, typed
+from tests.rules.harness import Tables, provider_frame, registry_of, typed
 
 YEAR = CollectionYear(2026)
 
@@ -22,11 +22,7 @@ def run(codes: list[str], tables: Tables, providers: list[dict[str, str]] | None
     """The rules `codes` over hand-made tables, as `csc validate` runs them (the pack's postcode look-ups too)."""
     pack = load_rules("ssda903")
     model, child_key = DATASETS["ssda903"]
-    only = Registry()
-    for code in codes:
-        found = REGISTRY.get("ssda903", code)
-        assert found is not None
-        only.add(found)
+    only = registry_of("ssda903", codes)
     data, _, derived = pack.prepare(ReturnData("ssda903", YEAR, typed("ssda903", tables), []), None, None)
     listed = provider_frame(providers) if providers else None
     return validate(data, model, YEAR, child_key, None, None, listed, registry=only, derived=derived)

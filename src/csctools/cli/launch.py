@@ -21,7 +21,9 @@ from __future__ import annotations
 import gc
 import os
 import sys
+from collections.abc import Callable
 from contextlib import suppress
+from typing import NoReturn
 
 from csctools.io.gc_pause import collector_paused
 
@@ -36,12 +38,25 @@ def exit_status(done: SystemExit) -> int:
     return 1
 
 
-def leave(status: int) -> None:
+def leave(status: int) -> NoReturn:
     """End the process now with `status`, after flushing what it printed (a closed pipe is not an error here)."""
     for stream in (sys.stdout, sys.stderr):
         with suppress(OSError, ValueError):  # a reader that went away, or a stream already closed
             stream.flush()
     os._exit(status)
+
+
+def run_alone(name: str, function: Callable[..., None]) -> NoReturn:
+    """Run one command loaded alone (not through cli/main.py) and end the process with its exit status."""
+    with collector_paused():
+        from csctools.cli.guard import guarded, one_command
+
+    command = one_command(name, function)
+    try:
+        guarded(lambda: command(args=sys.argv[2:], prog_name=f"csc {name}"))
+    except SystemExit as done:
+        leave(exit_status(done))
+    leave(0)
 
 
 def run() -> None:
@@ -52,26 +67,14 @@ def run() -> None:
         return
     if sys.argv[1:2] == ["validate"]:  # it holds no open file, connection or worker when it ends
         gc.disable()  # the process ends with the command: the collector would only walk objects about to go
-        from csctools.cli.guard import guarded, one_command
         from csctools.cli.validate import validate_command  # not cli/main.py: the other commands' modules
 
-        command = one_command("validate", validate_command)
-        try:
-            guarded(lambda: command(args=sys.argv[2:], prog_name="csc validate"))
-        except SystemExit as done:
-            leave(exit_status(done))
-        leave(0)
+        run_alone("validate", validate_command)
     if sys.argv[1:2] == ["inspect"]:  # reads and prints, writes no file: as validate, it loads and leaves alone
         with collector_paused():
-            from csctools.cli.guard import guarded, one_command
             from csctools.cli.inspect import inspect_command
 
-        command = one_command("inspect", inspect_command)
-        try:
-            guarded(lambda: command(args=sys.argv[2:], prog_name="csc inspect"))
-        except SystemExit as done:
-            leave(exit_status(done))
-        leave(0)
+        run_alone("inspect", inspect_command)
     with collector_paused():
         from csctools.cli.main import run as dispatch
 

@@ -95,13 +95,10 @@ def read_inputs(kind: str, files: list[Path], previous: list[Path], year: Collec
 
 def say_whose_return(data: ReturnData, authority: Authority | None) -> None:
     """Warnings for files of two returns put together, or a --la that the children's UPNs contradict."""
-    from csctools.validate.identity import mixed_returns_warnings, other_authority_warning
+    from csctools.validate.identity import whose_return_warnings
 
-    for warning in mixed_returns_warnings(data):
+    for warning in whose_return_warnings(data, authority):
         typer.echo(warning, err=True)
-    said = other_authority_warning(data, authority) if authority is not None else None
-    if said:
-        typer.echo(said, err=True)
 
 
 REJECTED_SHOWN = 10

@@ -313,7 +313,11 @@ def _loaded_packs(paths: tuple[str, ...]) -> list[LoadedPack]:
     return load(paths, bind=False)
 
 
+STORE_CHECK = "check --la or the folder it came from"  # what an identity warning asks of the hub
+
+
 def _check(arrival: Arrival, previous: LastYear | None, packs: tuple[str, ...]) -> Submission:
+    from csctools.validate.identity import whose_return_warnings
     from csctools.validate.run import validate_return
 
     data, year = arrival.data, arrival.data.year
@@ -352,7 +356,7 @@ def _check(arrival: Arrival, previous: LastYear | None, packs: tuple[str, ...]) 
         arrival.note,
         used,
         previous.submission_id if previous is not None else None,
-        warnings=whose_return(data, arrival.authority),
+        warnings=tuple(whose_return_warnings(data, arrival.authority, "the authority is", STORE_CHECK)),
     )
 
 
@@ -377,12 +381,3 @@ def as_read(data: ReturnData) -> ReturnData:
 
         derive_uasc(tables, "UASC" in tables.get("Header", pl.DataFrame()).columns)
     return replace(data, tables=tables)
-
-
-def whose_return(data: ReturnData, authority: Authority) -> tuple[str, ...]:
-    """The warnings `csc validate` prints for files of two returns put together, or an authority that the
-    children's UPNs contradict (the authority given with --la or told from the files)."""
-    from csctools.validate.identity import mixed_returns_warnings, other_authority_warning
-
-    other = other_authority_warning(data, authority, "the authority is", "check --la or the folder it came from")
-    return (*mixed_returns_warnings(data), *([other] if other else []))

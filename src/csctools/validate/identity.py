@@ -96,6 +96,16 @@ def mixed_returns_warnings(data: ReturnData) -> list[str]:
     return warnings
 
 
+def whose_return_warnings(
+    data: ReturnData, authority: Authority | None, named_by: str = "--la", check: str = "check --la"
+) -> list[str]:
+    """Every warning about whose return this is: files of two returns put together, and an authority the children's
+    UPNs contradict (worded with `named_by` and `check`, as in `other_authority_warning`)."""
+    found = mixed_returns_warnings(data)
+    other = other_authority_warning(data, authority, named_by, check) if authority is not None else None
+    return [*found, other] if other else found
+
+
 def _file_of(data: ReturnData, table: str) -> str:
     files = [f.path for f in data.files if any(t.name == table for t in f.tables)]
     return f" ({', '.join(files)})" if files else ""

@@ -510,7 +510,7 @@ class Workspace:
                 {"name": p.name, "version": p.version, "source": Path(p.source).name} for p in outcome.result.packs
             ],
             "notes": [self._short(note) for note in outcome.result.notes],
-            "warnings": [self._short(warning) for warning in whose_return(outcome.data, outcome.result.authority)],
+            "warnings": [self._short(warning) for warning in self._whose_return(outcome)],
             "settings": str(outcome.settings) if outcome.settings and outcome.settings.exists() else None,
         }
 
@@ -571,6 +571,13 @@ class Workspace:
             "ok": report.ok,
         }
 
+    @staticmethod
+    def _whose_return(outcome: Outcome) -> list[str]:
+        from csctools.validate.identity import whose_return_warnings
+
+        authority = outcome.result.authority
+        return whose_return_warnings(outcome.data, authority, "the authority chosen is", "choose the right one")
+
     def _short(self, text: str) -> str:
         """A message without the private temporary folder: the page shows file names as the user gave them."""
         for folder in self.folders.values():
@@ -584,18 +591,6 @@ ASKS = {
     "previous": NEED_WORDS["prev_year"],
     "providers": NEED_WORDS["ofsted_provider_lists"],
 }
-
-
-def whose_return(data: ReturnData, authority: Authority | None) -> list[str]:
-    """The warnings `csc validate` prints for files of two returns put together, or an authority that the
-    children's UPNs contradict."""
-    from csctools.validate.identity import mixed_returns_warnings, other_authority_warning
-
-    found = mixed_returns_warnings(data)
-    if authority is None:
-        return found
-    other = other_authority_warning(data, authority, "the authority chosen is", "choose the right one")
-    return [*found, other] if other else found
 
 
 def not_run(result: ValidationResult) -> list[dict[str, object]]:
