@@ -133,16 +133,17 @@ most values land near England's:
 
 | | synthetic Leeds 2025/26 | England 2024/25 |
 | --- | ---: | ---: |
-| children looked after at 31 March, per 10,000 (`LAC`) | 82.9 (1,461; Leeds's own LAIT figure: 1,498, 85) | 67 |
-| fostered / children's homes / supported accommodation / with parents (%) | 72.3 / 11.1 / 8.4 / 5.1 | 67 / 12 / 9 / 6 |
-| unaccompanied asylum-seeking children (%) | 7.5 | 8 |
-| three or more placements (%) / three or more social workers (%) | 10.4 / 26.5 | 10 / 27 |
-| adopted / left on an SGO (% of those leaving) | 10.5 / 8.7 | 9 / 12 |
-| health assessments / immunisations / dental checks (%) | 89.8 / 86.1 / 80.4 | 90 / 84 / 81 |
-| substance misuse (%) / average SDQ | 3.0 / 13.7 | 3 / 14.9 |
-| care leavers in education, employment or training / NEET / not in touch (%) | 54.6 / 39.2 / 4.2 | 54 / 40 / 4 |
-| care leavers in suitable accommodation (%) | 88.5 | 89 |
-| care leavers aged 19 who left foster care on their 18th birthday, staying put (%) | 20.6 (7 of 34) | 33 |
+| children looked after at 31 March, per 10,000 (`LAC`) | 85.3 (1,503; Leeds's own LAIT figure: 1,498, 85) | 67 |
+| fostered / children's homes / supported accommodation / with parents (%) | 71.3 / 11.7 / 9.2 / 5.1 | 67 / 12 / 9 / 6 |
+| unaccompanied asylum-seeking children (%) | 8.7 | 8 |
+| three or more placements (%) / same placement 2 years, of those in care 2.5 years (%) | 10.1 / 65.9 | 10 / 69 |
+| three or more social workers (%) | 23.6 | 27 |
+| adopted / left on an SGO (% of those leaving) | 8.0 / 11.9 | 9 / 12 |
+| health assessments / immunisations / dental checks (%) | 90.1 / 84.2 / 80.4 | 90 / 84 / 81 |
+| substance misuse (%) / average SDQ | 3.2 / 13.4 | 3 / 14.9 |
+| care leavers in education, employment or training / NEET / not in touch (%) | 57.8 / 36.8 / 2.9 | 54 / 40 / 4 |
+| care leavers in suitable accommodation (%) | 90.2 | 89 |
+| care leavers aged 19 who left foster care on their 18th birthday, staying put (%) | 25.7 (9 of 35) | 33 |
 | referrals per 10,000 / CP plans per 10,000 | 639.7 / 45.5 | 519.4 / 40.6 |
 | re-referrals within 12 months / referrals with no further action (%) | 22.9 / 6.4 | 22.6 / 6.5 |
 | referrals from police / schools / health (%) | 28.4 / 20.6 / 15.7 | 28.3 / 20.6 / 15.2 |
@@ -154,24 +155,23 @@ most values land near England's:
 
 What still differs, and why:
 
-- **Staying put** (`StayingPut`, England 33%) is 20.6% (7 of 34, 95% interval 10-37%): the figure rests on the
+- **Staying put** (`StayingPut`, England 33%) is 25.7% (9 of 35, 95% interval 14-42%): the figure rests on the
   19-year-olds who left foster care on their 18th birthday in last year's return, a small group. The generator has
   55% of those leaving foster care at 18 stay on with their carers (REC E17) and 60% of those still there at 19 and
   20 (OC3 ACCOM Z1). Care leaver information for an 18-year-old who left care on the birthday is an error under rule
   1016 (the DfE counts those who stay by REC E17), so a year's own 18-year-olds are not in the figure.
-- **Long-term stability** (`LAC_LongStable%`) is 51.1% (159 of 311) against 69%. The cohort (looked after at 31
-  March, under 16, in care 2.5 years) is found from this year's and last year's episodes: a stay whose start lies
-  before both returns is taken to start with the earliest episode they hold (it began then or before), so 247 of
-  the 311 are counted on such a bound, and a long stay whose earliest held episode began less than 2.5 years ago
-  is missed. With this year's return alone the figure is 74.4% (154 of 207): it misses 104 of the 311, 99 of whom
-  moved in the last two years (their open episode on 1 April began with the move). The value is low because the
-  generator moves children who have been in care for years about as often as those who have just come in
-  (LACStable_2016on, three or more placements in the year, matches England), while in England moves become rarer
-  the longer a child stays: 152 of the 311 moved in the last two years.
-- **SGO exits** are 8.7% against 12%, and **children in need for 3 to 12 months** a few points too many (the
-  plans' lengths are one uniform range, 2-11 months).
+- **Long-term stability** (`LAC_LongStable%`) is 65.9% (220 of 334) against 69% (seeds 2 and 3: 69.8%, 68.8%). The
+  cohort (looked after at 31 March, under 16, in care 2.5 years) is found from this year's and last year's episodes:
+  a stay whose start lies before both returns is taken to start with the earliest episode they hold (it began then
+  or before), so a long stay whose earliest held episode began less than 2.5 years ago is missed. With this year's
+  return alone the figure is 83.6% (219 of 262): it misses 72 of the 334 long stays, most of them children who moved
+  in the last two years (their open episode on 1 April began with the move). The generator's moves come early in a
+  stay and their number stops growing after two years (`src/csctools/synth/england.py`); until session 9 they were
+  spread evenly over the whole stay and the figure was 51.1%.
+- **Children in need for 3 to 12 months** are a few points too many (the plans' lengths are one uniform range, 2-11
+  months), and three or more social workers a few points too few (23.6% against 27%).
 - **Rates** follow the size: Leeds is sized to its own LAIT counts, so its rates are Leeds's (85 looked after per
-  10,000), not England's 67; with `--children N` they scale with N. Starts and ceases per 10,000 (36.9, 34.6) are
+  10,000), not England's 67; with `--children N` they scale with N. Starts and ceases per 10,000 (36.4, 33.9) are
   above England's (26, 28): the generator's stays are a little shorter than England's. The census holds 11,274
   referrals against Leeds's 10,304 (9% more: the referrals per child were measured on a one-year run), so
   referrals and CP plans per 10,000 (639.7, 45.5) are above Leeds's own (585).

@@ -256,10 +256,11 @@ class CareSimulator:
         days = (horizon - start).days
         if legal == "C1" and days > 150:
             changes.setdefault(add_days(start, rng.randint(90, min(300, days - 30))), set()).add("care_order")
-        moves = min(8, int(rng.expovariate(1.0) * days / 500))
+        moves = min(8, int(rng.expovariate(1.0) * min(days, england.UNSETTLED_DAYS) / england.DAYS_PER_MOVE))
         for _ in range(moves):
-            if days > 60:
-                changes.setdefault(add_days(start, rng.randint(20, days - 20)), set()).add("place")
+            if days > 60:  # moves come early in a stay: the longer a child stays, the rarer they are (england.py)
+                early = int((days - 40) * rng.random() ** england.MOVE_TIMING_POWER)
+                changes.setdefault(add_days(start, 20 + early), set()).add("place")
         move_on = add_days(birthday(kid.dob, 16), rng.randint(90, 540))  # to supported accommodation
         if adoption is None and start < move_on < add_days(horizon, -20) and rng.random() < england.MOVE_ON_AT_SIXTEEN:
             changes.setdefault(move_on, set()).add("move_on")
