@@ -132,6 +132,34 @@ def test_inconsistent_dates_name_file_and_row(folders: list[Path], tmp_path: Pat
     assert "Traceback" not in text
 
 
+def _set_cell(table: Path, row: int, column: str, value: str) -> str:
+    """Write `value` into a CSV cell (row as a spreadsheet numbers it); the child's id of that row."""
+    lines = table.read_text().splitlines()
+    names = lines[0].split(",")
+    cells = lines[row - 1].split(",")
+    cells[names.index(column)] = value
+    lines[row - 1] = ",".join(cells)
+    table.write_text("\n".join(lines) + "\n")
+    return cells[names.index("CHILD")]
+
+
+def test_unreadable_dates_are_dropped_listed_and_counted(folders: list[Path], tmp_path: Path) -> None:
+    oldest = tmp_path / "2023_24"
+    shutil.copytree(folders[0], oldest)
+    header, episodes = next(oldest.glob("*_header.csv")), next(oldest.glob("*_episodes.csv"))
+    born_child = _set_cell(header, 2, "DOB", "31/02/2012")
+    started_child = _set_cell(episodes, 3, "DECOM", "soon")
+    changes = tmp_path / "changes.csv"
+    code, text = invoke(str(oldest), *map(str, folders[1:]), "--runs", "20", "--changes", str(changes))
+    assert code == 0, text
+    assert "1 Header row dropped: DOB blank or not a date" in text
+    assert "1 episode dropped: DECOM blank or not a date, or DEC not a date" in text
+    listed = pl.read_csv(changes, infer_schema_length=0).filter(pl.col("reason").str.starts_with("unreadable"))
+    assert sorted(listed.select("_source", "_row", "CHILD", "reason").rows()) == sorted(
+        [(str(header), "2", born_child, "unreadable-dob"), (str(episodes), "3", started_child, "unreadable-date")]
+    )
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [

@@ -11,7 +11,13 @@ from pathlib import Path
 
 import polars as pl
 
-from csctools.forecast.history import ForecastInputError, YearData, no_unparsed
+from csctools.forecast.history import (
+    UNREADABLE_DATE,
+    UNREADABLE_DOB,
+    ForecastInputError,
+    YearData,
+    without_unreadable,
+)
 from csctools.model import SOURCE_ROW
 from csctools.years import CollectionYear
 
@@ -53,9 +59,9 @@ def store_years(store: Path, la_number: str) -> tuple[list[YearData], list[str]]
         if episodes.height == 0:
             raise ForecastInputError(f"{source}: no Episodes rows (a forecast needs Header and Episodes)")
         header, episodes = _header(header, uasc, source), _episodes(episodes, source)
-        no_unparsed(header, "DOB")
-        no_unparsed(episodes, "DECOM")
-        years.append(YearData(year, header, episodes, (source,)))
+        header, bad_births = without_unreadable(header, ("DOB",), UNREADABLE_DOB)
+        episodes, bad_episodes = without_unreadable(episodes, ("DECOM",), UNREADABLE_DATE)
+        years.append(YearData(year, header, episodes, (source,), pl.concat([bad_births, bad_episodes])))
         notes.append(f"{year.label}: version {version} from the store")
     return years, notes
 

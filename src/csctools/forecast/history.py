@@ -28,13 +28,18 @@ SAME_START = "same-start"
 SAME_END = "same-end"
 SHORTENED = "shortened"
 NO_HEADER = "no-header"
+UNREADABLE_DOB = "unreadable-dob"
+UNREADABLE_DATE = "unreadable-date"
 CHANGE_REASONS = {
     SAME_START: "dropped: another episode of the child starts the same day and ends later (or is the same episode "
     "in a later year's return)",
     SAME_END: "dropped: another episode of the child ends the same day (or is also open) and starts earlier",
     SHORTENED: "end date set to the start of the child's next episode (it was open or overlapped the next)",
     NO_HEADER: "dropped: the child has no Header row in any year",
+    UNREADABLE_DOB: "dropped: DOB blank or not a date (the child's episodes are kept if another year gives it)",
+    UNREADABLE_DATE: "dropped: DECOM blank or not a date, or DEC not a date",
 }
+ROWS_CHANGED = {UNREADABLE_DOB: ("Header row", "Header rows")}  # what a change counts, where not episodes
 
 
 class ForecastInputError(Exception):
@@ -49,6 +54,7 @@ class YearData:
     header: pl.DataFrame
     episodes: pl.DataFrame
     sources: tuple[str, ...]
+    dropped: pl.DataFrame | None = None  # rows left out for a date that could not be read, as History.changes
 
 
 @dataclass(frozen=True)
@@ -82,28 +88,34 @@ def year_data(data: ReturnData, label: str) -> YearData:
                 f"{label}: no {table} table for {data.year.label} (a forecast needs Header and Episodes)"
             )
     header, episodes = data.tables["Header"], data.tables["Episodes"]
-    no_unparsed(header, "DOB")
-    no_unparsed(episodes, "DECOM")
-    no_unparsed(episodes, "DEC")
+    header, bad_births = without_unreadable(header, ("DOB",), UNREADABLE_DOB)
+    episodes, bad_episodes = without_unreadable(episodes, ("DECOM", "DEC"), UNREADABLE_DATE)
     uasc = pl.col("UASC") if "UASC" in header.columns else pl.lit("0")
     header = header.select("CHILD", "DOB", uasc.alias("UASC"), "_source", "_row")
     episodes = episodes.select("CHILD", "DECOM", "DEC", "PLACE", "_source", "_row")
-    return YearData(data.year, header, episodes, sources)
+    return YearData(data.year, header, episodes, sources, pl.concat([bad_births, bad_episodes]))
 
 
-def no_unparsed(frame: pl.DataFrame, column: str) -> None:
-    """A date that is blank where required, or does not parse, stops the forecast (file, row, column)."""
+def _unreadable(frame: pl.DataFrame, column: str) -> pl.Expr:
+    """A date that does not parse, or is blank where required (DOB, DECOM; a blank DEC is an open episode)."""
     raw = f"{column}_raw"
     bad = pl.col(column).is_null() & (pl.col(raw).is_not_null() if raw in frame.columns else pl.lit(False))
-    if column in ("DOB", "DECOM"):
-        bad = bad | pl.col(column).is_null()
-    rows = frame.filter(bad)
-    if rows.height:
-        first = rows.row(0, named=True)
-        value = first.get(raw)
-        what = f"'{value}' is not a date" if value else "blank (required)"
-        more = f" (and {rows.height - 1} more rows)" if rows.height > 1 else ""
-        raise ForecastInputError(f"{first['_source']}, row {first['_row']}, column {column}: {what}{more}")
+    return bad | pl.col(column).is_null() if column in ("DOB", "DECOM") else bad
+
+
+def without_unreadable(frame: pl.DataFrame, columns: tuple[str, ...], reason: str) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The rows whose dates can be read, and the others as changes (file, row, child, reason): a forecast goes on
+    without them, and says so."""
+    bad = pl.any_horizontal([_unreadable(frame, c) for c in columns])
+    dropped = frame.filter(bad).select(
+        "_source",
+        "_row",
+        "CHILD",
+        *(pl.col(c) if c in frame.columns else pl.lit(None, pl.Date).alias(c) for c in ("DECOM", "DEC")),
+        pl.lit(reason).alias("reason"),
+        pl.lit(None, pl.Date).alias("new_DEC"),
+    )
+    return frame.filter(~bad), dropped
 
 
 def check_years(years: list[YearData]) -> list[YearData]:
@@ -163,9 +175,10 @@ def load_history(years: list[YearData]) -> History:
         pl.lit(NO_HEADER).alias("reason"),
         pl.lit(None, pl.Date).alias("new_DEC"),
     )
+    unreadable = [y.dropped for y in ordered if y.dropped is not None]
     return History(
         cleaned.drop("_order"),
-        pl.concat([orphan_changes, changes]).sort("_source", "_row"),
+        pl.concat([*unreadable, orphan_changes, changes], how="vertical_relaxed").sort("_source", "_row"),
         tuple(y.year for y in ordered),
         tuple(warnings),
     )
@@ -234,6 +247,10 @@ def truncate_history(history: History, cutoff: date) -> History:
 
 
 def describe_changes(changes: pl.DataFrame) -> list[str]:
-    """One line per kind of change: how many episodes, and what was done."""
+    """One line per kind of change: how many episodes (or Header rows), and what was done."""
     counts = changes.group_by("reason").len().sort("reason")
-    return [f"{n:,} episodes {CHANGE_REASONS[r]}" for r, n in counts.iter_rows()]
+    lines = []
+    for reason, n in counts.iter_rows():
+        one, many = ROWS_CHANGED.get(reason, ("episode", "episodes"))
+        lines.append(f"{n:,} {one if n == 1 else many} {CHANGE_REASONS[reason]}")
+    return lines
