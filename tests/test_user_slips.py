@@ -202,3 +202,8 @@ def test_the_web_page_validates_the_return_chosen_of_a_903_and_a_census(folder: 
             time.sleep(0.1)
         assert workspace.job.state == "done", workspace.job.message
         assert workspace.outcome is not None and workspace.outcome.data.dataset == dataset
+
+
+def test_csc_web_is_the_local_page_as_people_guess_it() -> None:
+    result = runner.invoke(app, ["web", "--help"])
+    assert result.exit_code == 0 and "127.0.0.1" in result.output

@@ -161,12 +161,15 @@ def forecast_command(
             )
     if changes is not None:
         history.changes.write_csv(changes)
+        typer.echo(f"cleaning list: {changes}", err=True)
     if costs_csv is not None:
         costs_table(outcome).write_csv(costs_csv)
+        typer.echo(f"costs: {costs_csv}", err=True)
     if costs_by_year is not None:
         cost_by_year_table(outcome).write_csv(costs_by_year)
+        typer.echo(f"costs by financial year: {costs_by_year}", err=True)
     for path in output or []:
         write(outcome, history, path, authority)
-        typer.echo(f"wrote {path}", err=True)
+        typer.echo(f"report: {path}", err=True)  # as csc validate and csc indicators say it
     if not output:
         typer.echo(str(population_table(outcome).write_csv()), nl=False)

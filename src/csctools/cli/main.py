@@ -33,6 +33,7 @@ app.command("synth")(synth_command)
 app.command("inspect")(inspect_command)
 app.command("validate")(validate_command)
 app.command("serve")(serve_command)
+app.command("web", hidden=True)(serve_command)  # the name people guess for serve
 app.command("forecast")(forecast_command)
 app.command("indicators")(indicators_command)
 app.add_typer(rules_app, name="rules")

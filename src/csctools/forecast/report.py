@@ -322,3 +322,6 @@ def _sheet(book: object, name: str, frame: pl.DataFrame, bold: object, day: obje
             else:
                 sheet.write(row, column, value)
         sheet.set_column(column, column, 14)
+    sheet.freeze_panes(1, 0)  # the header stays in view; a filter on every column
+    if frame.width:
+        sheet.autofilter(0, 0, frame.height, frame.width - 1)
