@@ -293,6 +293,45 @@ def test_cli_lists_failed_rules_and_what_changed_since(injected: Path, tmp_path:
     assert f"0 fixed, 0 new, {len(old_keys):,} still open (the earlier report is from an older" in compared.output
 
 
+def test_since_lists_the_new_and_fixed_failures_on_the_terminal_and_in_every_report(
+    injected: Path, tmp_path: Path
+) -> None:
+    now, last = injected / "2025_26" / "ssda903", injected / "2024_25" / "ssda903"
+    args = ["validate", "903", str(now), "--previous", str(last), "--la", "383"]
+    assert runner.invoke(app, [*args, "-o", str(tmp_path / "last.json")]).exit_code == 1
+    document = json.loads((tmp_path / "last.json").read_text())
+    # the earlier run had a failure of a rule that no longer fails (fixed), and lacked one that fails now (new)
+    first = document["errors"][0]
+    key = ("rule_code", "table", "child_id", "source_file", "row_number")
+    kept = [e for e in document["errors"] if any(e[k] != first[k] for k in key)]  # every cell of its failure
+    gone = dict(first, rule_code="ZZZ", message="an old rule")
+    (tmp_path / "edited.json").write_text(json.dumps(dict(document, errors=[*kept, gone])))
+    reports = [tmp_path / "r.json", tmp_path / "r.xlsx", tmp_path / "r.html"]
+    result = runner.invoke(
+        app, [*args, "--since", str(tmp_path / "edited.json"), *(x for r in reports for x in ("-o", str(r)))]
+    )
+    table, row, child = first["table"], first["row_number"], first["child_id"]
+    new_line = f"  new   {first['rule_code']} ({first['severity']}) {table} row {row} ("
+    assert new_line in result.output, result.output
+    assert f"  fixed ZZZ ({first['severity']}) {table} row {row} (" in result.output, result.output
+    assert f"child {child}: an old rule" in result.output
+    since = json.loads(reports[0].read_text())["since"]
+    assert (since["fixed"], since["new"]) == (1, 1)
+    assert [(f["change"], f["rule_code"], f["row_number"]) for f in since["failures"]] == [
+        ("new", first["rule_code"], row),
+        ("fixed", "ZZZ", row),
+    ]
+    sheet = _sheet(CalamineWorkbook.from_path(str(reports[1])), "Since last run")
+    assert sheet[0][0] == "since the last run: 1 fixed, 1 new, " + since_open(since) + " still open"
+    assert [r[:2] for r in sheet[3:]] == [["new", first["rule_code"]], ["fixed", "ZZZ"]]
+    page = reports[2].read_text()
+    assert 'id="since"' in page and "<td>ZZZ</td>" in page
+
+
+def since_open(since: dict[str, object]) -> str:
+    return f"{since['still_open']:,}"
+
+
 @pytest.mark.parametrize(
     ("content", "said"),
     [("not json", "not a JSON report"), ('{"errors": 3}', "no list of errors"), ('{"errors": [{"x": 1}]}', "have no")],

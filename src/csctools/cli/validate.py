@@ -120,6 +120,7 @@ def show_rejected(data: ReturnData) -> None:
 
 
 FAILED_RULES_SHOWN = 20
+SINCE_SHOWN = 10  # new and fixed failures listed under "since the last run" (every report lists them all)
 
 
 def echo_failed_rules(result: ValidationResult) -> None:
@@ -258,10 +259,12 @@ def validate_command(
             f"  incomplete: no {' or '.join(incomplete)} table, which every return has; most rules were not run "
             "(give the return's every table)"
         )
+    compared = None  # with --since: what changed since that run
     if earlier is not None:
-        from csctools.validate.since import changes
+        from csctools.validate.since import compare
 
-        typer.echo(changes(earlier, result.errors).describe())
+        compared = compare(earlier, result.errors)
+        typer.echo("\n".join(compared.lines(SINCE_SHOWN)))
     reasons: dict[str, list[str]] = {}
     for outcome in result.outcomes:
         if outcome.status in (NOT_RUN, COULD_NOT_RUN):
@@ -277,7 +280,7 @@ def validate_command(
             "(listed in the reports and by `csc rules list`)"
         )
     for path in output or []:
-        write_report(result, data, path, provider_list, last)
+        write_report(result, data, path, provider_list, last, compared)
         typer.echo(f"report: {path}")
     # queries alone do not fail the return; a missing column or table, or a row that could not be read, does,
     # though the rules that ran found no error

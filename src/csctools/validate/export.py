@@ -12,6 +12,7 @@ from csctools.io.result import ReturnData, rejected_rows
 from csctools.validate.accepted import ACCEPTED_COLUMNS
 from csctools.validate.engine import ValidationResult
 from csctools.validate.guidance import guidance_of
+from csctools.validate.since import Since
 
 CSV_COLUMNS = ("rule_code", "severity", "table", "row_number", "child_id", "field", "value", "message", "source_file")
 FORMATS = {".csv": "csv", ".json": "json", ".xlsx": "xlsx", ".html": "html", ".htm": "html"}
@@ -107,7 +108,21 @@ def write_csv(result: ValidationResult, path: Path, data: ReturnData | None = No
     both.write_csv(path)
 
 
-def write_json(result: ValidationResult, data: ReturnData, path: Path) -> None:
+def since_document(since: Since | None) -> dict[str, object] | None:
+    """What changed since the earlier run: the counts and every new and fixed failure."""
+    if since is None:
+        return None
+    counts = since.counts
+    return {
+        "fixed": counts.fixed,
+        "new": counts.new,
+        "still_open": counts.still_open,
+        "matched_without_files": counts.without_files,
+        "failures": since.listed.to_dicts(),
+    }
+
+
+def write_json(result: ValidationResult, data: ReturnData, path: Path, since: Since | None = None) -> None:
     document = {
         "dataset": result.dataset,
         "year": result.year.label,
@@ -122,6 +137,7 @@ def write_json(result: ValidationResult, data: ReturnData, path: Path) -> None:
         "rejected_rows": [e._asdict() for e in rejected_rows(data.files)],
         "errors": with_context(result).to_dicts(),
         "accepted": accepted_rows(result).to_dicts(),
+        "since": since_document(since),  # null without --since
     }
     path.write_text(json.dumps(document, indent=1, default=str), encoding="utf-8")
 
@@ -132,9 +148,11 @@ def write_report(
     path: Path,
     providers: pl.DataFrame | None = None,
     previous: ReturnData | None = None,
+    since: Since | None = None,
 ) -> None:
     """Write one report; the format follows the file's extension. `providers` (the Ofsted list) lets the XLSX and
-    HTML reports suggest values; `previous` (last year's return) puts last year beside their summary of the return."""
+    HTML reports suggest values; `previous` (last year's return) puts last year beside their summary of the return;
+    `since` (the comparison with an earlier run) lists the new and fixed failures in the JSON, XLSX and HTML."""
     kind = FORMATS.get(path.suffix.lower())
     if kind is None:
         raise ValueError(f"{path}: unknown report format (use .xlsx, .csv, .json or .html)")
@@ -142,12 +160,12 @@ def write_report(
     if kind == "csv":
         write_csv(result, path, data)
     elif kind == "json":
-        write_json(result, data, path)
+        write_json(result, data, path, since)
     elif kind == "xlsx":
         from csctools.validate.xlsx_report import write_xlsx
 
-        write_xlsx(result, data, path, providers, previous)
+        write_xlsx(result, data, path, providers, previous, since)
     else:
         from csctools.validate.html_report import write_html
 
-        write_html(result, data, path, providers, previous)
+        write_html(result, data, path, providers, previous, since)

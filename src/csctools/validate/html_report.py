@@ -20,12 +20,14 @@ from csctools.validate.engine import FAILED, QUERIED, ValidationResult, failures
 from csctools.validate.export import accepted_rows, summary
 from csctools.validate.guidance import rule_guidance
 from csctools.validate.return_summary import NOTES, breakdowns, return_summary
+from csctools.validate.since import Since
 from csctools.validate.worklist import by_table, children, code_order, failure_index, short_files, tally_of, with_fields
 
 FAILURES_PER_RULE = 50  # failures shown under each rule
 CHILDREN_SHOWN = 200  # children listed with their failures
 FAILURES_PER_CHILD = 30
 ACCEPTED_SHOWN = 2_000
+SINCE_ROWS = 500  # new and fixed failures on the page (the XLSX and JSON list all)
 BARS = 15  # rules in the chart
 EXAMPLE_COLUMNS = ("child_id", "table", "source_file", "row_number", "fields", "suggested")
 
@@ -148,8 +150,10 @@ def write_html(
     path: Path,
     providers: pl.DataFrame | None = None,
     previous: ReturnData | None = None,
+    since: Since | None = None,
 ) -> None:
-    """The report; `previous` (last year's return) puts last year's figures beside the summary of the return."""
+    """The report; `previous` (last year's return) puts last year's figures beside the summary of the return;
+    `since` lists the new and fixed failures (the first SINCE_ROWS)."""
     drawing = any(o.status in (FAILED, QUERIED) for o in result.outcomes)
     with ThreadPoolExecutor(max_workers=1) as pool:
         # matplotlib's import is Python work while grouping the failures is mostly polars (which lets go of the
@@ -193,6 +197,13 @@ def write_html(
             "problems": [p.describe() for p in data.problems],
             "packs": [p._asdict() for p in result.packs],
             "notes": result.notes,
+            "since": None
+            if since is None
+            else {
+                "said": since.counts.describe(),
+                "rows": since.listed.head(SINCE_ROWS).to_dicts(),
+                "total": since.listed.height,
+            },
             "summary_note": NOTES.get(result.dataset, ""),
             "figures": [f for f in figures if not f.group],  # headlines; the breakdowns below
             "breakdowns": breakdowns(figures),

@@ -17,6 +17,9 @@ import polars as pl
 
 KEY = ("rule_code", "table", "child_id", "source_file", "row_number")
 OLD_KEY = tuple(k for k in KEY if k != "source_file")  # reports of older versions have no source file
+DETAIL = ("severity", "message")  # said of each failure listed as new or fixed
+LISTED_COLUMNS = ("change", "rule_code", "severity", "table", "row_number", "child_id", "source_file", "message")
+NEW, FIXED = "new", "fixed"
 
 
 class SinceError(ValueError):
@@ -52,7 +55,7 @@ def earlier_failures(path: Path) -> pl.DataFrame:
     errors = document.get("errors") if isinstance(document, dict) else None
     if not isinstance(errors, list):
         raise SinceError(f"{path}: not a JSON report of csc validate (it has no list of errors)")
-    schema = {k: pl.Int64 if k == "row_number" else pl.String for k in KEY}
+    schema = {k: pl.Int64 if k == "row_number" else pl.String for k in (*KEY, *DETAIL)}
     if not errors:
         return pl.DataFrame(schema=schema)
     try:
@@ -60,8 +63,8 @@ def earlier_failures(path: Path) -> pl.DataFrame:
         missing = [k for k in OLD_KEY if k not in frame.columns]
         if missing:
             raise SinceError(f"{path}: its errors have no {', '.join(missing)} (not a JSON report of csc validate)")
-        if "source_file" not in frame.columns:
-            frame = frame.with_columns(pl.lit(None, pl.String).alias("source_file"))
+        absent = [k for k in ("source_file", *DETAIL) if k not in frame.columns]
+        frame = frame.with_columns(pl.lit(None, pl.String).alias(k) for k in absent)
         return frame.select(pl.col(k).cast(t) for k, t in schema.items())
     except (TypeError, ValueError, pl.exceptions.PolarsError) as error:
         if isinstance(error, SinceError):
@@ -80,3 +83,50 @@ def changes(earlier: pl.DataFrame, now: pl.DataFrame) -> Changes:
     before = _keys(earlier.cast({"row_number": pl.Int64}), key)
     after = _keys(now.cast({"row_number": pl.Int64}), key)
     return Changes(len(before - after), len(after - before), len(before & after), old)
+
+
+class Since(NamedTuple):
+    """The counts, and each failure found only now (new) or only in the earlier run (fixed), one row per failure
+    (LISTED_COLUMNS; source_file as the file's name), new first, each in code order of the rule then file and row."""
+
+    counts: Changes
+    listed: pl.DataFrame
+
+    def lines(self, shown: int) -> list[str]:
+        """The counts, then at most `shown` failures listed, new first: what a fix broke is the first question."""
+        said = [self.counts.describe()]
+        for row in self.listed.head(shown).iter_rows(named=True):
+            file = f" ({row['source_file']})" if row["source_file"] else ""
+            where = f"{row['table']} row {row['row_number']}{file}"
+            child = f", child {row['child_id']}" if row["child_id"] else ""
+            message = f": {row['message']}" if row["message"] else ""
+            severity = f" ({row['severity']})" if row["severity"] else ""
+            said.append(f"  {row['change']:<5} {row['rule_code']}{severity} {where}{child}{message}")
+        if self.listed.height > shown:
+            said.append(f"  ... and {self.listed.height - shown:,} more new or fixed (listed in every report)")
+        return said
+
+
+def _failures(errors: pl.DataFrame, key: tuple[str, ...]) -> pl.DataFrame:
+    """One row per failure, with the file's name alone and the columns a listing shows."""
+    absent = [c for c in LISTED_COLUMNS[1:] if c not in errors.columns]
+    named = errors.with_columns(pl.lit(None, pl.String).alias(c) for c in absent).with_columns(
+        pl.col("source_file").str.replace(r"^.*[\\/]", ""), pl.col("row_number").cast(pl.Int64)
+    )
+    return named.select(LISTED_COLUMNS[1:]).unique(subset=list(key), keep="first", maintain_order=True)
+
+
+def compare(earlier: pl.DataFrame, now: pl.DataFrame) -> Since:
+    """`changes`, with the new and the fixed failures listed."""
+    from csctools.validate.worklist import code_order
+
+    counted = changes(earlier, now)
+    key = list(OLD_KEY if counted.without_files else KEY)
+    before, after = _failures(earlier, tuple(key)), _failures(now, tuple(key))
+    new = after.join(before, on=key, how="anti", nulls_equal=True).with_columns(pl.lit(NEW).alias("change"))
+    fixed = before.join(after, on=key, how="anti", nulls_equal=True).with_columns(pl.lit(FIXED).alias("change"))
+    listed = pl.concat([new, fixed]).select(LISTED_COLUMNS)
+    codes = sorted(set(listed["rule_code"].drop_nulls().cast(pl.String).to_list()), key=code_order)
+    rank = pl.col("rule_code").replace_strict(codes, list(range(len(codes))), default=len(codes), return_dtype=pl.Int64)
+    listed = listed.sort(pl.col("change") != NEW, rank, "source_file", "row_number", nulls_last=True)
+    return Since(counted, listed)

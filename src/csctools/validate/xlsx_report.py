@@ -17,6 +17,7 @@ from csctools.model import SOURCE_FILE, SOURCE_ROW
 from csctools.validate.engine import ACCEPTED, FAILED, QUERIED, ValidationResult, failures_of, headline
 from csctools.validate.export import accepted_rows, summary
 from csctools.validate.return_summary import NOTES, return_summary
+from csctools.validate.since import Since
 from csctools.validate.worklist import (
     FAILURE_COLUMNS,
     by_table,
@@ -81,6 +82,7 @@ def write_xlsx(
     path: Path,
     providers: pl.DataFrame | None = None,
     previous: ReturnData | None = None,
+    since: Since | None = None,
 ) -> None:
     # text from a pack (a rule's message, a reason) is written as text, never as a formula or a link
     book = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False})
@@ -93,6 +95,7 @@ def write_xlsx(
     _summary_sheet(book, result, data, failed, listed, shown.height, bold, previous)
     _errors_sheet(book, shown.select(FAILURE_COLUMNS), failed.height, bold, wrap)
     _children_sheet(book, listed, bold)
+    _since_sheet(book, since, bold)
     _guidance_sheet(book, result, bold, wrap)
     _accepted_sheet(book, result, bold)
     _rejected_sheet(book, data, bold)
@@ -283,6 +286,24 @@ def _accepted_sheet(book: xlsxwriter.Workbook, result: ValidationResult, bold: F
     for out, record in enumerate(accepted.select(columns).iter_rows(), start=1):
         sheet.write_row(out, 0, ["" if v is None else v for v in record])
     sheet.freeze_panes(1, 0)
+
+
+SINCE_HEADINGS = ("change", "rule", "severity", "table", "row", "child", "file", "message")
+
+
+def _since_sheet(book: xlsxwriter.Workbook, since: Since | None, bold: Format) -> None:
+    """With --since: the counts, then every new and fixed failure (new first), filterable."""
+    if since is None:
+        return
+    sheet = book.add_worksheet("Since last run")
+    sheet.write(0, 0, since.counts.describe(), bold)
+    sheet.write_row(2, 0, SINCE_HEADINGS, bold)
+    for out, record in enumerate(since.listed.iter_rows(), start=3):
+        sheet.write_row(out, 0, ["" if v is None else v for v in record])
+    for column, width in enumerate((7, 8, 9, 12, 7, 14, 30, 90)):
+        sheet.set_column(column, column, width)
+    sheet.freeze_panes(3, 0)
+    sheet.autofilter(2, 0, 2 + since.listed.height, len(SINCE_HEADINGS) - 1)
 
 
 def _rejected_sheet(book: xlsxwriter.Workbook, data: ReturnData, bold: Format) -> None:
