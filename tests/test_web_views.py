@@ -213,8 +213,9 @@ def test_forecast_view_bad_input_is_one_line(space: Workspace, years: Path) -> N
     for path in tables(years, "2023_24"):
         view.add_file("3", path.name, path.read_bytes())
     view.add_file("3", header.name, "\n".join([lines[0], ",".join(cells), *lines[2:]]).encode())
-    message = failure()
-    assert message.startswith(f"drop 3/{header.name}") and "DOB" in message and "\n" not in message, message
+    view.start({"runs": 20})  # a date that cannot be read is left out and said, not a failure of the forecast
+    assert wait(view)["state"] == "done", view.status()
+    assert any(line.startswith("1 Header row dropped: DOB blank or not a date") for line in view.results()["cleaning"])
     view.remove_file("3", None)
     other = view._drop("3")
     (other / "notes.csv").write_text("a,b\n1,2\n")

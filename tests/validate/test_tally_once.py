@@ -35,7 +35,7 @@ def test_the_tally_is_counted_once_and_again_for_a_new_error_table(monkeypatch: 
     result = ValidationResult("ssda903", CollectionYear(2026), None, first)
     assert result.tally() == Tally(errors=1, queries=1, children=2, children_with_errors=1)
     assert (result.error_count, result.query_count) == (1, 1)
-    assert result.headline() == "1 error and 1 query in 2 children"
+    assert result.headline() == "1 error and 1 query in 2 children (1 with errors)"  # B has only the query
     assert counted == [3]  # four questions, one count
     result.errors = _errors([("101", "error", 2, "A"), ("101", "error", 4, "C")])  # a new table: counted afresh
     assert result.tally() == Tally(errors=2, queries=0, children=2, children_with_errors=2)

@@ -96,7 +96,7 @@ def tally(errors: pl.DataFrame) -> Tally:
 
 
 def headline(counts: Tally) -> str:
-    """'3 errors and 2 queries in 4 children'; a return with only queries says so."""
+    """'3 errors and 2 queries in 4 children (2 with errors)'; a return with only queries says so."""
     if not counts.errors and not counts.queries:
         return "no errors and no queries"
     children = f"{counts.children:,} {'child' if counts.children == 1 else 'children'}"
@@ -104,6 +104,8 @@ def headline(counts: Tally) -> str:
     if not counts.errors:
         return f"no errors, only queries: {queries} in {children}"
     errors = f"{counts.errors:,} {'error' if counts.errors == 1 else 'errors'}"
+    if counts.queries and counts.children_with_errors < counts.children:  # the children to fix first
+        children += f" ({counts.children_with_errors:,} with errors)"
     return f"{errors} and {queries if counts.queries else 'no queries'} in {children}"
 
 
