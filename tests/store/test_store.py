@@ -77,6 +77,33 @@ def test_an_add_checkpoints_when_its_log_is_large_and_at_its_end(
     assert code == 2 and output.strip() == "csc: CSC_STORE_CHECKPOINT_AT=64 apples: not a size (e.g. 128MB)"
 
 
+def test_batches_committed_in_the_background_keep_the_ids_and_versions_of_one_batch(
+    hub_returns: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # a commit after every submission (each batch written by the writer thread while the next gathers) and one
+    # batch for the whole add: the same submissions, ids, versions and rows; the next add's ids follow on
+    folders = (hub_returns / "383", hub_returns / "384")
+    leeds = hub_returns / "383" / "2025_26" / "ssda903"
+    held = []
+    for commit_rows in ("1", "100000000"):
+        store = tmp_path / f"hub-{commit_rows}.duckdb"
+        monkeypatch.setenv("CSC_STORE_COMMIT_ROWS", commit_rows)
+        assert add(store, *folders)[0] == 0
+        code, output = add(store, leeds)
+        assert code == 0 and "#5 383 Leeds ssda903 2025/26: version 2 (files identical to version 1" in output, output
+        with duckdb.connect(str(store), read_only=True) as connection:
+            rows = connection.execute(
+                "SELECT submission_id, la_number, dataset, year, version, identical_to, rows_by_table "
+                "FROM submissions ORDER BY submission_id"
+            ).fetchall()
+            episodes = connection.execute(
+                'SELECT submission_id, count(*) FROM "ssda903__Episodes" GROUP BY 1 ORDER BY 1'
+            ).fetchall()
+        held.append((rows, episodes))
+    assert held[0] == held[1]
+    assert [row[0] for row in held[0][0]] == [1, 2, 3, 4, 5]
+
+
 def test_a_file_that_cannot_be_read_is_recorded_as_rejected(hub_returns: Path, tmp_path: Path) -> None:
     store = tmp_path / "hub.duckdb"
     broken = tmp_path / "cin_census_2025_26.xml"

@@ -101,6 +101,33 @@ def shift_days(owners: pl.Series, key: bytes, max_days: int, memo: Memo | None =
     return _mapped(owners, {} if memo is None else memo, f"shift:{max_days}", work_out, pl.Int32)
 
 
+def keyed_table(raw: pl.Series, work_out: Callable[[list[str]], list[Any]], dtype: type[pl.DataType]) -> pl.DataFrame:
+    """(raw, out): each distinct value of `raw` (text, nulls left out) with its result, worked out once per
+    normalised value (`normalise_identifier`), as `_mapped` gives it."""
+    distinct = raw.drop_nulls().unique().to_frame("raw").with_columns(normalise_identifier(pl.col("raw")).alias("v"))
+    normal = distinct["v"].unique()
+    outs = pl.DataFrame({"v": normal, "out": work_out(normal.to_list())}, schema={"v": pl.String, "out": dtype})
+    return distinct.join(outs, on="v", how="left").select("raw", "out")
+
+
+def pseudonyms_of(key: bytes, domain: str) -> Callable[[list[str]], list[str]]:
+    """The pseudonyms of normalised values of a domain (as `pseudonym_map` gives them)."""
+    digest = _digester(key, domain)
+    size = PSEUDONYM_CHARS // 2
+    return lambda values: [digest(value)[:size].hex().upper() for value in values]
+
+
+def offsets_of(key: bytes, max_days: int) -> Callable[[list[str]], list[int]]:
+    """The date offsets of normalised owners (as `shift_days` gives them)."""
+    digest = _digester(key, "shift")
+    return lambda values: [-(int.from_bytes(digest(value)[:8], "big") % max_days + 1) for value in values]
+
+
+def looked_up(expr: pl.Expr, table: pl.DataFrame, dtype: type[pl.DataType]) -> pl.Expr:
+    """Each value's result from a `keyed_table` (null for a null)."""
+    return expr.cast(pl.String).replace_strict(table["raw"], table["out"], default=None, return_dtype=dtype)
+
+
 def _postcode(expr: pl.Expr, treatment: str) -> pl.Expr:
     """Sector ('LS2 7') or district ('LS2'); a value that is not a postcode becomes blank."""
     compact = expr.str.to_uppercase().str.replace_all(r"[^A-Z0-9]", "")
@@ -142,7 +169,15 @@ def treat(
         assert shift is not None, "a shift needs the rows' per-child offsets"
         moved = frame.select(pl.col(column), shift.alias("_shift"))
         return moved.select((pl.col(column) + pl.duration(days=pl.col("_shift"))).alias(column))[column]
+    return frame.select(plain_treatment(column, treatment, reference_date, age_bands))[column]
+
+
+def plain_treatment(column: str, treatment: Treatment, reference_date: date, age_bands: tuple[int, ...]) -> pl.Expr:
+    """The expression of a treatment needing no key (keep, month, postcode, year of birth, age band, group)."""
+    name = treatment.name
     expr = pl.col(column)
+    if name == KEEP:
+        return expr
     if name == MONTH:
         out = expr.dt.truncate("1mo")
     elif name in (SECTOR, DISTRICT):
@@ -159,4 +194,4 @@ def treat(
         out = pl.when(expr.is_null()).then(None).otherwise(grouped)
     else:
         raise ValueError(f"no treatment {name}")
-    return frame.select(out.alias(column))[column]
+    return out.alias(column)

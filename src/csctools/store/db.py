@@ -18,6 +18,7 @@ import re
 import time
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 from typing import NamedTuple
@@ -102,6 +103,9 @@ def _connect(path: Path, read_only: bool, threads: int | None = None) -> duckdb.
     if threads is not None:
         config["threads"] = threads
     connection = duckdb.connect(str(path), read_only=read_only, config=config)
+    # DuckDB draws a progress bar on the terminal for a statement running over 2 s (a commit or checkpoint on a
+    # busy machine): it landed among the add's report lines
+    connection.execute("SET enable_progress_bar = false")
     if not read_only:
         connection.execute(SETUP)
         _create_data_tables(connection)
@@ -233,6 +237,7 @@ class _Pending:
         self.submissions: list[dict[str, object]] = []
         self.files: list[dict[str, object]] = []
         self.rows = 0
+        self.last_id = 0  # the highest submission id among its rows (0: none)
 
     def flush(self, connection: duckdb.DuckDBPyConnection) -> None:
         inserts = [(target, pl.concat(frames, how="vertical_relaxed")) for target, frames in self.data.items()]
@@ -283,7 +288,14 @@ RECENT = 4  # returns of an add held for the next year's validation
 class Adding:
     """One add: submissions kept as they come, committed a batch of whole submissions at a time (so memory stays
     that of a batch however many returns one add holds); last year's returns read back from the store (so a
-    return of this add counts as last year's for the next year of the add)."""
+    return of this add counts as last year's for the next year of the add).
+
+    A full batch is written and committed by a writer thread while the next one gathers: the main thread keeps
+    handing returns to the workers meanwhile (when it wrote them itself, the workers stood idle through every
+    commit). At most one batch is being written at a time, and the connection is used by one thread at a time: the
+    main thread touches it only when no batch is being written. Submission ids are handed out here, in order, and
+    the store's sequence is advanced in each batch's own transaction to the batch's highest id, so the sequence
+    stands as if each submission had taken its id from it (a kill leaves it where the last commit did)."""
 
     def __init__(self, connection: duckdb.DuckDBPyConnection) -> None:
         self.connection = connection
@@ -295,6 +307,10 @@ class Adding:
         # the latest returns kept by this add, as the store holds them: last year's return of the same add is
         # usually among them (a hub's folders go authority by authority, year by year), so it is not read back
         self.recent: OrderedDict[Which, LastYear] = OrderedDict()
+        self.next_id = 0  # the next submission id to hand out (0: not yet taken from the sequence)
+        self.sequence_at = 0  # the highest id the sequence has given in this add (inside the open transaction)
+        self.writer: ThreadPoolExecutor | None = None
+        self.writing: Future[None] | None = None  # the batch being written and committed, if any
 
     def __enter__(self) -> Adding:
         self.latest = _latest(self.connection)
@@ -303,14 +319,24 @@ class Adding:
             raise StoreError(f"{CHECKPOINT_AT}={threshold}: not a size (e.g. 128MB)")
         self.connection.execute(f"SET checkpoint_threshold = '{threshold}'")
         self.connection.execute("BEGIN TRANSACTION")
+        self.writer = ThreadPoolExecutor(1, thread_name_prefix="store-writer")
         return self
 
     def __exit__(self, kind: type[BaseException] | None, *_: object) -> None:
+        try:
+            self._written()  # the batch being written: committed, or its error raised
+        except BaseException:
+            self._stop_writer()
+            self.connection.execute("ROLLBACK")
+            if kind is None:
+                raise
+            return  # the error that stopped the add is the one told
+        self._stop_writer()
         if kind is not None:
             self.connection.execute("ROLLBACK")  # the batch under way; the batches committed before it stay
             return
         try:
-            self.pending.flush(self.connection)
+            self._write(self.pending, commit=False)
             _pause_for_tests()
             self.connection.execute("COMMIT")
         except BaseException:
@@ -318,12 +344,45 @@ class Adding:
             raise
         self.connection.execute("CHECKPOINT")  # the log's rows into the file once, at the end of the add
 
+    def _stop_writer(self) -> None:
+        if self.writer is not None:
+            self.writer.shutdown()
+            self.writer = None
+
+    def _written(self) -> None:
+        """The batch being written, if any, written and committed (its error raised here)."""
+        writing, self.writing = self.writing, None
+        if writing is not None:
+            writing.result()
+
+    def _write(self, batch: _Pending, commit: bool) -> None:
+        """A batch's rows inserted (the sequence advanced to its highest id), and committed if asked, a new
+        transaction begun. In the writer thread, or in the main thread when none is being written."""
+        last_id = batch.last_id
+        batch.flush(self.connection)
+        if last_id > self.sequence_at:  # the ids handed out since: taken from the sequence in this transaction
+            taken = last_id - self.sequence_at
+            self.connection.execute(f"SELECT max(nextval('submission_ids')) FROM range({int(taken)})")
+            self.sequence_at = last_id
+        if commit:
+            self.connection.execute("COMMIT")
+            self.connection.execute("BEGIN TRANSACTION")
+
     def _commit(self) -> None:
-        """The batch written and committed (each of its submissions whole), and the next batch's transaction begun."""
-        self.pending.flush(self.connection)
+        """The batch handed to the writer thread, to be written and committed (each of its submissions whole)
+        while the next one gathers; the one before it waited for first."""
+        batch, self.pending = self.pending, _Pending()
         self.unflushed.clear()
-        self.connection.execute("COMMIT")
-        self.connection.execute("BEGIN TRANSACTION")
+        self._written()
+        assert self.writer is not None, "inside the add"
+        self.writing = self.writer.submit(self._write, batch, True)
+
+    def _new_id(self) -> int:
+        if not self.next_id:  # the first: from the sequence (no batch is being written before the first commit)
+            row = self.connection.execute("SELECT nextval('submission_ids')").fetchone()
+            self.next_id = self.sequence_at = int(row[0]) if row else 1
+        submission_id, self.next_id = self.next_id, self.next_id + 1
+        return submission_id
 
     def last_year(self, authority: str, dataset: str, year: int) -> LastYear | None:
         """The authority's standing submission of the year before `year` (an end year), read back whole."""
@@ -333,8 +392,11 @@ class Adding:
         which = (authority, dataset, year - 1)
         if which in self.recent:
             return self.recent[which]
+        if which not in self.latest:  # neither in the store when the add began nor kept by it: no query
+            return None
+        self._written()  # the connection is this thread's again
         if which in self.unflushed:
-            self.pending.flush(self.connection)
+            self._write(self.pending, commit=False)  # into the open transaction, as the query sees it
             self.unflushed.clear()
         found = last_year(self.connection, authority, dataset, year)
         if found is None:
@@ -355,8 +417,7 @@ class Adding:
     def keep(self, submission: Submission) -> Kept:
         if self.pending.rows >= self.commit_rows:  # a full batch: committed before the next submission joins
             self._commit()
-        row = self.connection.execute("SELECT nextval('submission_ids')").fetchone()
-        submission_id = int(row[0]) if row else 0
+        submission_id = self._new_id()
         version = None
         identical_to = None
         pending = self.pending
@@ -389,6 +450,7 @@ class Adding:
         done = Kept(submission._replace(tables={}, errors=None), submission_id, version, identical_to)
         self.kept.append(done)
         pending.rows += max(1, sum(frame.height for frame in submission.tables.values()))
+        pending.last_id = submission_id
         return done
 
 

@@ -156,6 +156,11 @@ def _publish_unit(
     return aggregate_rows, rows_out
 
 
+def _rows_held(unit: Unit) -> int:
+    """The rows of a batch's submissions (as each one counted them when it was kept)."""
+    return sum(sum(json.loads(counts or "{}").values()) for counts in unit.batch["rows_by_table"])
+
+
 def _in_worker(
     store: Path, unit: Unit, policy: Policy, key: bytes, out: Path, parts: Path
 ) -> tuple[list[pl.DataFrame], int]:
@@ -219,9 +224,13 @@ def publish(
 
         pool = ProcessPoolExecutor(min(jobs, len(units)), mp_context=multiprocessing.get_context("spawn"))
         with pool:
-            count = len(units)
-            results = list(pool.map(_in_worker, [store] * count, units, [policy] * count, [key] * count,
-                                    [out] * count, [parts] * count))  # fmt: skip
+            # the largest batches first, so that no worker is left with a large one while the others stand idle
+            # at the end; the results are taken in the batches' order, as written
+            futures = {
+                unit.number: pool.submit(_in_worker, store, unit, policy, key, out, parts)
+                for unit in sorted(units, key=_rows_held, reverse=True)
+            }
+            results = [futures[unit.number].result() for unit in units]
     aggregate_rows: list[pl.DataFrame] = []
     rows_out = 0
     for counts, written in results:
