@@ -14,7 +14,9 @@ from pathlib import Path
 import polars as pl
 import pytest
 from python_calamine import CalamineWorkbook
+from typer.testing import CliRunner
 
+from csctools.cli.main import app
 from csctools.io.result import ReturnData
 from csctools.read import read_files
 from csctools.share.leaks import find_leaks
@@ -22,6 +24,8 @@ from csctools.share.policy import Policy, find_policy
 from csctools.share.pseudonymise import pseudonymise
 from csctools.synth.generate import SynthResult
 from tests.share.conftest import POLICIES
+
+runner = CliRunner()
 
 IDENTIFYING = {
     "CHILD", "UPN", "FormerUPN", "LAchildID", "Child Unique ID", "SW_ID", "HOME_POST", "PL_POST",
@@ -224,3 +228,23 @@ def test_leaks_counted_as_row_by_row_in_every_kind_of_column(synthetic: tuple[Pa
     found_kept = {tuple(leak) for leak in find_leaks(data, shared._replace(tables=planted), kept)}
     assert ("Header", "MC_DOB", 3, "the row's exact date of birth") in found_kept
     assert found_kept == leaks_row_by_row(data, planted, kept)
+
+
+def test_a_postcode_already_cut_to_its_district_is_no_identifier(
+    shared: dict[str, Path], hub_key: Path, tmp_path: Path
+) -> None:
+    """A hub pseudonymising returns already pseudonymised (postcodes cut to districts): legal status E1 is not the
+    London district E1. A full postcode stays an identifier (the tests above)."""
+    source = tmp_path / "again"
+    episodes = sorted(shared["regional"].rglob("*_episodes.csv"))[-1]
+    folder = source / episodes.parent.name
+    folder.mkdir(parents=True)
+    for table in episodes.parent.glob("*.csv"):
+        (folder / table.name).write_bytes(table.read_bytes())
+    frame = pl.read_csv(folder / episodes.name, infer_schema_length=0)
+    assert "E1" in frame["LS"].to_list()  # the synthetic return places children for adoption
+    frame.with_columns(pl.lit("E1").alias("HOME_POST")).write_csv(folder / episodes.name)
+    args = ["share", "pseudonymise", str(folder), "--policy", "regional", "--key-file", str(hub_key)]
+    result = runner.invoke(app, [*args, "-o", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    assert "leak" not in result.output or "leak check passed" in result.output

@@ -240,3 +240,26 @@ def test_publishing_in_worker_processes_writes_the_same_files(
     assert [{k: v for k, v in m.items() if k != "published_at"} for m in manifests] == [
         {k: v for k, v in manifests[0].items() if k != "published_at"}
     ] * 2
+
+
+def test_a_failed_leak_check_leaves_no_half_release(
+    store: Path, key: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from csctools.share.leaks import Leak
+    from csctools.store import publish as publishing
+
+    calls: list[str] = []
+
+    def leaking(data: object, shared: object, policy: object) -> list[Leak]:
+        calls.append("checked")  # the second batch leaks, after the first was written
+        return [Leak("Episodes", "LS", 1, "an identifier of the input")] if len(calls) > 1 else []
+
+    monkeypatch.setattr(publishing, "find_leaks", leaking)
+    out = tmp_path / "release"
+    args = ["store", "publish", str(store), "--policy", "regional", "--key-file", str(key), "-o", str(out)]
+    result = runner.invoke(app, [*args, "--jobs", "1"])
+    assert result.exit_code == 2 and "leak check failed" in result.output, result.output
+    assert len(calls) > 1 and not out.exists() and list(tmp_path.iterdir()) == []
+    monkeypatch.undo()
+    publish(store, key, out, "regional")  # a publish that passes is moved into place whole
+    assert (out / "manifest.json").exists() and not any(p.name.startswith(".release") for p in tmp_path.iterdir())

@@ -316,3 +316,18 @@ def test_validated_at_the_door_as_csc_validate_does_with_last_years_return(tmp_p
         expected = collections.Counter(r["rule_code"] for r in csv.DictReader(validated))
     assert kept == expected
     assert {"202", "203", "204"} & set(expected)  # injected changes against last year's Header were found
+
+
+def test_a_store_forgotten_or_not_duckdb_is_refused(hub_returns: Path, tmp_path: Path) -> None:
+    tables = sorted((hub_returns / "383" / "2025_26" / "ssda903").glob("*.csv"))
+    forgot = tmp_path / tables[0].name  # `csc store add *.csv`: the first table taken for the store
+    shutil.copy(tables[0], forgot)
+    before = forgot.read_bytes()
+    code, output = add(forgot, *tables[1:], extra=("--la", "383"))
+    assert code == 2 and f"{forgot} exists and is not a store" in output and "give the store first" in output
+    assert "recorded" not in output and forgot.read_bytes() == before
+    code, output = add(tmp_path / "new.csv", *tables, extra=("--la", "383"))
+    assert code == 2 and "a store is a DuckDB file (e.g. hub.duckdb), not .csv" in output
+    assert not (tmp_path / "new.csv").exists()
+    code, output = add(tmp_path, *tables, extra=("--la", "383"))
+    assert code == 2 and "a folder, not a store" in output

@@ -1,6 +1,7 @@
 """The leak check: no identifier of the input appears in what is shared, in any form (case, spaces).
 
-Identifiers are the values of the input's identifier, postcode and free-text columns (and their raw text). An
+Identifiers are the values of the input's identifier, full postcode and free-text columns (and their raw text; a
+postcode already cut to its district or sector, as in a pseudonymised return, is not one: 'E1' is also a code). An
 output value leaks when, normalised (upper case, no spaces), it equals one of them, or, for values a policy
 did not pseudonymise, holds a long one (8 characters or more) inside it. Birth dates are checked row by row: a
 shared row never holds its own input row's exact date of birth, as a date or as text in any usual format. A date
@@ -26,6 +27,7 @@ from csctools.share.treat import normalise_identifier
 IDENTIFYING = (Kind.CHILD_ID, Kind.UPN, Kind.PERSON_ID, Kind.POSTCODE, Kind.FREE_TEXT)
 NOT_IDENTIFIERS = {f"UN{n}" for n in range(1, 11)}  # UPN-unknown reasons
 SUBSTRING_LENGTH = 8
+FULL_POSTCODE = r"^[A-Z]{1,2}[0-9][A-Z0-9]?[0-9][A-Z]{2}$"  # normalised: outward code then inward (digit, 2 letters)
 BIRTH_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d%m%Y", "%Y%m%d", "%d-%m-%Y", "%d.%m.%Y")
 
 
@@ -49,11 +51,15 @@ def input_identifiers(data: ReturnData) -> pl.Series:
         except KeyError:
             continue
         for column in table.columns:
-            if kind_of(column) not in IDENTIFYING:
+            kind = kind_of(column)
+            if kind not in IDENTIFYING:
                 continue
             for source in (column.name, f"{column.name}{RAW_SUFFIX}"):
                 if source in frame.columns:
-                    parts.append(frame.select(normalise_identifier(pl.col(source)).alias("v"))["v"])
+                    value = normalise_identifier(pl.col(source)).alias("v")
+                    if kind is Kind.POSTCODE:  # a district or sector ('E1', already coarsened) identifies no one
+                        value = pl.when(value.str.contains(FULL_POSTCODE)).then(value)
+                    parts.append(frame.select(value.alias("v"))["v"])
     if not parts:
         return pl.Series("v", [], dtype=pl.String)
     values = pl.concat(parts).drop_nulls().unique()

@@ -122,11 +122,35 @@ def connect_read_only(path: Path) -> duckdb.DuckDBPyConnection:
     return _connect(path, read_only=True, threads=1)
 
 
+DUCKDB_MAGIC = b"DUCK"  # bytes 8-11 of every DuckDB database file
+RETURN_SUFFIXES = (".csv", ".xml", ".xlsx", ".xls", ".json", ".parquet", ".zip")
+GIVE_STORE_FIRST = "give the store first, then the files: csc store add STORE.duckdb FILES..."
+
+
+def check_store_path(path: Path) -> None:
+    """A store is a DuckDB file: an existing file that is not one, or a new one named like a return (the store
+    forgotten, so the first file was taken for it), is refused before DuckDB opens it (it opened a CSV file as an
+    empty database in memory, and the add was lost)."""
+    if path.is_dir():
+        raise StoreError(f"{path}: a folder, not a store (a DuckDB file); {GIVE_STORE_FIRST}")
+    if path.exists():
+        try:
+            with path.open("rb") as handle:
+                head = handle.read(12)
+        except OSError as error:
+            raise StoreError(f"{path}: cannot be read ({error.strerror or error})") from None
+        if head[8:12] != DUCKDB_MAGIC:
+            raise StoreError(f"{path} exists and is not a store (a DuckDB file of csc store); {GIVE_STORE_FIRST}")
+    elif path.suffix.lower() in RETURN_SUFFIXES:
+        raise StoreError(f"{path}: a store is a DuckDB file (e.g. hub.duckdb), not {path.suffix}; {GIVE_STORE_FIRST}")
+
+
 @contextmanager
 def open_store(path: Path, read_only: bool = False, wait: float = 60.0) -> Iterator[duckdb.DuckDBPyConnection]:
     """The store's connection; another process holding the file is waited for (up to `wait` seconds)."""
     if read_only and not path.exists():
         raise StoreError(f"{path}: no store here (csc store add creates one)")
+    check_store_path(path)
     deadline = time.monotonic() + wait
     while True:
         try:

@@ -15,7 +15,9 @@ CSV is joined from its batches' parts in batch order::
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import time
 from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
@@ -99,7 +101,7 @@ def _record_level(
     shared = pseudonymise(data, policy, key)
     leaks = find_leaks(data, shared, policy)
     if leaks:
-        raise StoreError(f"leak check failed for {dataset} {year}; nothing more written: " + leaks[0].describe())
+        raise StoreError(f"leak check failed for {dataset} {year}; nothing was published: " + leaks[0].describe())
     written = 0
     labelled_tables = {}
     for name, rows in shared.tables.items():
@@ -201,13 +203,38 @@ def publish(
     store: Path | None = None,
     jobs: int = 1,
 ) -> list[str]:
-    """Publish the standing submissions; with `store` (its path) and `jobs` > 1, the batches are pseudonymised
-    and written by that many worker processes (each with its own read-only connection), the same outputs."""
+    """Publish the standing submissions into `out` (absent or empty), whole or not at all: the release is written
+    in a folder beside it and moved into place at the end, so a failed leak check (or a kill) leaves no half a
+    release where readers look. With `store` (its path) and `jobs` > 1, the batches are pseudonymised and written
+    by that many worker processes (each with its own read-only connection), the same outputs."""
     submissions = standing(connection, as_of).sort("dataset", "year", "la_number")
     if submissions.is_empty():
         when = f" at {as_of:%Y-%m-%d %H:%M:%S}" if as_of else ""
         raise StoreError(f"the store held no accepted submission{when}: nothing to publish")
-    out.mkdir(parents=True, exist_ok=True)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = out.parent / f".{out.name}.partial-{os.getpid()}-{time.time_ns()}"
+    staging.mkdir()  # the permissions a folder made here gets (mkdtemp's are the owner's alone)
+    try:
+        lines = _publish_into(connection, submissions, policy, key, staging, as_of, store, jobs)
+        if out.exists():
+            out.rmdir()  # empty (the command refuses a folder that is not)
+        staging.rename(out)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return [*lines, f"written to {out}"]
+
+
+def _publish_into(
+    connection: duckdb.DuckDBPyConnection,
+    submissions: pl.DataFrame,
+    policy: Policy,
+    key: bytes,
+    out: Path,
+    as_of: datetime | None,
+    store: Path | None,
+    jobs: int,
+) -> list[str]:
     parts = out / ".parts"
     record_level = set(policy.returns())
     units: list[Unit] = []
@@ -261,5 +288,4 @@ def publish(
         "submissions": published,
     }
     (out / "manifest.json").write_text(json.dumps(manifest, indent=2, default=str) + "\n", encoding="utf-8")
-    lines.append(f"written to {out}")
     return lines
