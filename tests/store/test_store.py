@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -51,7 +52,7 @@ def test_add_keeps_every_version(hub_returns: Path, tmp_path: Path) -> None:
     assert second["submissions"] == 3
     history = runner.invoke(app, ["store", "history", str(store), "--la", "383"]).output
     assert "ssda903 2025/26 version 1" in history and "ssda903 2025/26 version 2" in history
-    assert "no change in counts" in history and "files identical to #2" in history
+    assert "no change in row counts" in history and "files identical to #2" in history
     listing = runner.invoke(app, ["store", "list", str(store)]).output
     assert "383 Leeds  ssda903 2025/26  version 2" in listing and "383 Leeds  cin 2025/26  version 1" in listing
 
@@ -331,3 +332,19 @@ def test_a_store_forgotten_or_not_duckdb_is_refused(hub_returns: Path, tmp_path:
     assert not (tmp_path / "new.csv").exists()
     code, output = add(tmp_path, *tables, extra=("--la", "383"))
     assert code == 2 and "a folder, not a store" in output
+
+
+def test_history_says_when_the_count_of_errors_changed(hub_returns: Path, tmp_path: Path) -> None:
+    store, original = tmp_path / "hub.duckdb", hub_returns / "384" / "2025_26" / "ssda903"
+    assert add(store, original, extra=("--la", "384"))[0] in (0, 1)
+    changed = tmp_path / "384" / "ssda903"
+    shutil.copytree(original, changed)
+    header = next(changed.glob("*_header.csv"))
+    lines = header.read_text().splitlines()
+    cells = lines[1].split(",")
+    cells[lines[0].split(",").index("SEX")] = "9"  # rule 101: not a valid sex
+    header.write_text("\n".join([lines[0], ",".join(cells), *lines[2:]]) + "\n")
+    add(store, changed, extra=("--la", "384"))
+    history = runner.invoke(app, ["store", "history", str(store), "--la", "384"]).output
+    first, second = (int(n.replace(",", "")) for n in re.findall(r"rows, ([\d,]+) errors", history)[:2])
+    assert second == first + 1 and f"no change in row counts; errors {first:,} -> {second:,}" in history

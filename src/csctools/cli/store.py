@@ -160,6 +160,7 @@ def history_command(store: StoreArg, la: LaOption) -> None:
     if rows.is_empty():
         fail(f"the store holds nothing from {authority.name} ({authority.number})", 1)
     previous: dict[tuple[str, int], dict[str, int]] = {}
+    errors_before: dict[tuple[str, int], int] = {}
     for row in rows.iter_rows(named=True):
         when = f"{row['received_at']:%Y-%m-%d %H:%M:%S}"
         if row["status"] == "rejected":
@@ -168,7 +169,9 @@ def history_command(store: StoreArg, la: LaOption) -> None:
         key = (row["dataset"], row["year"])
         counts = json.loads(row["rows_by_table"])
         change = count_changes(previous[key], counts) if key in previous else "first version"
-        previous[key] = counts
+        if key in errors_before and errors_before[key] != row["errors"]:
+            change += f"; errors {errors_before[key]:,} -> {row['errors']:,}"
+        previous[key], errors_before[key] = counts, row["errors"]
         typer.echo(
             f"#{row['submission_id']} {when} {row['dataset']} {CollectionYear(row['year']).label} "
             f"version {row['version']}: {sum(counts.values()):,} rows, {row['errors']:,} errors; {change}; "

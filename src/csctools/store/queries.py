@@ -53,13 +53,13 @@ def history(connection: duckdb.DuckDBPyConnection, la_number: str) -> pl.DataFra
 
 
 def count_changes(before: dict[str, int], after: dict[str, int]) -> str:
-    """'Episodes +12, Header -3' between two versions' row counts ('no change in counts' when equal)."""
+    """'Episodes +12, Header -3' between two versions' row counts ('no change in row counts' when equal)."""
     changes = []
     for table in sorted(set(before) | set(after)):
         delta = after.get(table, 0) - before.get(table, 0)
         if delta:
             changes.append(f"{table} {delta:+,}")
-    return ", ".join(changes) or "no change in counts"
+    return ", ".join(changes) or "no change in row counts"
 
 
 def error_log(connection: duckdb.DuckDBPyConnection, la_number: str, version: int | None = None) -> pl.DataFrame:
