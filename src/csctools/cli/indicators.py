@@ -12,8 +12,11 @@ import typer
 from csctools.cli.common import expand_inputs, fail, parse_year
 
 if TYPE_CHECKING:
+    from csctools.indicators.records import IndicatorSet
     from csctools.indicators.run import Run, RunUnderWay
+    from csctools.indicators.worker import Spare
     from csctools.io.result import FileReport, ReturnData
+    from csctools.reference.authorities import Authority
     from csctools.years import CollectionYear
 
 FORMATS = (".csv", ".xlsx", ".html", ".docx")
@@ -170,9 +173,32 @@ def indicators_command(
             end = date.fromisoformat(period_end)
         except ValueError:
             fail(f"--period-end {period_end}: not a date (use YYYY-MM-DD)")
+
+    spare = None
+    if any(path.suffix.lower() in (".html", ".docx") for path in output or []):  # charts: get them ready now
+        from csctools.indicators.charts import get_ready
+
+        spare = get_ready()
+    try:
+        _compute_and_write(files, year, previous, output or [], indicators, authority, end, spare)
+    finally:
+        if spare is not None:
+            spare.close()
+
+
+def _compute_and_write(
+    files: list[Path],
+    year: str | None,
+    previous: list[Path] | None,
+    output: list[Path],
+    indicators: IndicatorSet,
+    authority: Authority,
+    end: date | None,
+    spare: Spare | None,
+) -> None:
     from csctools.indicators.run import RunUnderWay, run_indicators
 
-    drill_down = any(path.suffix.lower() == ".xlsx" for path in output or [])  # only the XLSX lists the children
+    drill_down = any(path.suffix.lower() == ".xlsx" for path in output)  # only the XLSX lists the children
     overlap = None
     if not previous:  # last year's returns would be read first: this year's are read, then computed
         known = end or _year_end(year)
@@ -218,12 +244,12 @@ def indicators_command(
             f"  child population (LAIT {p.year - 1}/{str(p.year)[2:]}, from {p.pairs} count/rate pairs): "
             f"{p.value:,.0f} (within {p.relative_error:.3%})"
         )
-    for path in output or []:
+    for path in output:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as error:
             fail(f"{path}: cannot write there ({error.strerror or error})")
         from csctools.indicators.export import write_report
 
-        write_report(run, path)
+        write_report(run, path, spare)
         typer.echo(f"report: {path}")
