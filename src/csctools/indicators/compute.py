@@ -101,6 +101,7 @@ class Sandbox:
         )
         register(self.connection, "working_days", working_days_frame())
         self.pending_views, self.views, self.view_errors = dict(views), set[str](), dict[str, str]()
+        self.answers: dict[str, pl.DataFrame | int] = {}  # SQL text: its rows or its count, once it ran
         self.add(returns)
 
     def add(self, returns: Sequence[ReturnData]) -> None:
@@ -179,11 +180,23 @@ class Sandbox:
         return ", ".join(absent) if absent else None
 
     def rows(self, sql: str) -> pl.DataFrame:
-        return query(self.connection, sql)
+        """The rows of `sql`; the same SQL text (a denominator many indicators share) is run once a sandbox: its
+        tables never change once made."""
+        found = self.answers.get(sql)
+        if not isinstance(found, pl.DataFrame):
+            found = self.answers[sql] = query(self.connection, sql)
+        return found
 
     def count(self, sql: str, part: str) -> int:
         """How many rows `rows(sql)` would return, counted inside DuckDB (no ids moved to Python), with the same
-        checks: one SELECT, a column named child."""
+        checks: one SELECT, a column named child (each SQL text counted once a sandbox, as `rows`)."""
+        found = self.answers.get(sql)
+        if isinstance(found, int):
+            return found
+        self.answers[sql] = counted = self._count(sql, part)
+        return counted
+
+    def _count(self, sql: str, part: str) -> int:
         check_select(self.connection, sql)
         try:
             relation = self.connection.sql(sql)
