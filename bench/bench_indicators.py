@@ -80,6 +80,7 @@ def main() -> None:
     parser.add_argument("--before", type=Path, help="another installation's csc, run in turns with this one's")
     args = parser.parse_args()
     inputs = ensure_data(args.children)
+    load_at_start = os.getloadavg()[0]
     compile_sources()
     out = DATA / "indicators-out"
     out.mkdir(parents=True, exist_ok=True)
@@ -114,6 +115,7 @@ def main() -> None:
                      f"read (in-process), {label} | {spread([f['seconds'] for f in found])} | "
                      f"{spread([f['cpu'] for f in found])} |")
         print(lines[-1], file=sys.stderr)
+    lines += ["", f"Load average (1 min) at the start {load_at_start:.1f}, at the end {os.getloadavg()[0]:.1f}."]
     sizes = ", ".join(f"{p.name} {sum(f.stat().st_size for f in ([p] if p.is_file() else p.iterdir())) / 2**20:.0f} MiB"
                       for p in inputs)
     lines += ["", f"Inputs: {sizes}."]

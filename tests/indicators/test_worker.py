@@ -42,3 +42,27 @@ def test_charts_drawn_in_two_processes_are_the_charts_drawn_in_one() -> None:
     alone = draw_many(jobs, parallel_jobs=len(jobs) + 1)
     shared = draw_many(jobs, parallel_jobs=1)
     assert shared == alone and all(svg.startswith("<svg") for svg in alone) and len(set(alone)) == 4
+
+
+def test_a_spare_worker_warms_up_then_makes_the_call_sent_later() -> None:
+    from csctools.indicators.worker import Spare
+
+    spare = Spare("os:getpid")  # its warm-up: any function of no arguments
+    assert spare.call(divmod, 17, 5).result() == (3, 2)
+    assert spare.process is None and spare.call(divmod, 9, 2).result() == (4, 1)  # used: the call is made afresh
+    unused = Spare("csctools.indicators.worker:no_such_function")  # a warm-up that fails costs only its time
+    assert unused.process is not None
+    unused.close()
+    assert unused.process is None and unused.call(divmod, 7, 2).result() == (3, 1)
+
+
+def test_charts_shared_with_a_spare_are_the_charts_drawn_in_one() -> None:
+    from csctools.indicators.charts import get_ready
+
+    jobs = [partial(trend_svg, _rows(k), "Leeds", f"X{k}") for k in range(3)]
+    alone = draw_many(jobs, parallel_jobs=len(jobs) + 1)
+    spare = get_ready()
+    assert spare is not None and spare.process is not None
+    process = spare.process
+    assert draw_many(jobs, spare=spare) == alone
+    assert process.returncode == 0  # the spare drew its share (a failed worker's share is drawn here)

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from matplotlib.lines import Line2D
 
     from csctools.indicators.run import Run
+    from csctools.indicators.worker import Spare
 
 WIDTH, HEIGHT = 3.4, 1.9  # inches: one card of the dashboard
 AUTHORITY, ENGLAND, REGION, NEIGHBOURS = PALETTE[0], PALETTE[1], PALETTE[2], PALETTE[3]
@@ -305,6 +306,46 @@ def indicator_chart(run: Run, indicator_id: str, fmt: Literal["svg", "png"] = "s
 
 PARALLEL_JOBS = 24  # fewer charts than this are drawn here: a worker's start (about 1 s) would cost more
 WORKER_SHARE = 0.4  # of the jobs, for the worker: it starts later (it imports Python, polars and matplotlib)
+SPARE_SHARE = 0.5  # of the jobs, for a spare worker: started earlier, it is as ready as this process
+
+
+def _import_matplotlib() -> None:
+    """matplotlib's modules the charts use (its font list is read on import); only imports, so that a thread can
+    run it beside charts being drawn (drawing sets the style in matplotlib's shared settings)."""
+    import matplotlib.backends.backend_agg
+    import matplotlib.backends.backend_svg
+    import matplotlib.figure
+    import matplotlib.font_manager
+    import matplotlib.lines
+    import matplotlib.ticker  # noqa: F401
+
+
+def warm_up() -> None:
+    """What the first chart of a process pays for: matplotlib's imports, its fonts, the SVG and PNG writers (a
+    spare worker runs this before its call comes)."""
+    from io import BytesIO, StringIO
+
+    from csctools.plotting import chart_style, new_figure
+
+    with chart_style():
+        figure = new_figure(1, 1, layout=None)
+        figure.subplots().plot([0, 1], [0, 1], label="warm")
+        figure.savefig(StringIO(), format="svg")
+        figure.savefig(BytesIO(), format="png", dpi=10)
+
+
+def get_ready() -> Spare | None:
+    """A spare worker for `draw_many` and matplotlib imported here, both in the background (where the machine has
+    a second core); call it as soon as charts are known to be wanted."""
+    import os
+    import threading
+
+    from csctools.indicators.worker import Spare
+
+    if (os.cpu_count() or 1) < 2:
+        return None
+    threading.Thread(target=_import_matplotlib, daemon=True).start()
+    return Spare(f"{__name__}:warm_up")
 
 
 def _draw_here(jobs: Sequence[Callable[[], T]]) -> list[T]:
@@ -314,19 +355,25 @@ def _draw_here(jobs: Sequence[Callable[[], T]]) -> list[T]:
         return [job() for job in jobs]
 
 
-def draw_many(jobs: Sequence[Callable[[], T]], parallel_jobs: int = PARALLEL_JOBS) -> list[T]:
+def draw_many(
+    jobs: Sequence[Callable[[], T]], parallel_jobs: int = PARALLEL_JOBS, spare: Spare | None = None
+) -> list[T]:
     """Run chart-drawing jobs (picklable: `functools.partial` of this module's functions), results in order.
 
     matplotlib's drawing is Python holding the GIL (two threads were measured slower than one), so from
     `parallel_jobs` jobs on, where the machine has a second core, a worker process draws the last part while
     this process draws the first; the same style set-up in both gives the same bytes (and if the worker fails,
-    this process draws its part too)."""
+    this process draws its part too). A `spare` (`get_ready`), already warm, takes half of any two jobs or more."""
     import os
 
     from csctools.indicators.worker import Worker
 
+    if spare is not None and spare.process is not None and len(jobs) >= 2:
+        split = len(jobs) - int(len(jobs) * SPARE_SHARE)
+        theirs = spare.call(_draw_here, list(jobs[split:]))
+        return _draw_here(jobs[:split]) + theirs.result()
     if len(jobs) < parallel_jobs or (os.cpu_count() or 1) < 2:
         return _draw_here(jobs)
     split = len(jobs) - int(len(jobs) * WORKER_SHARE)
-    theirs = Worker(_draw_here, list(jobs[split:]))
-    return _draw_here(jobs[:split]) + theirs.result()
+    worker = Worker(_draw_here, list(jobs[split:]))
+    return _draw_here(jobs[:split]) + worker.result()

@@ -91,18 +91,31 @@ class Sandbox:
     ) -> None:
         self.connection = sandbox()
         self.tables: set[str] = set()
-        for prefix, given in (("", returns), (EARLIER, earlier)):
-            for data in given:
-                self._add_return(data, prefix)
-        self._add_history()
+        self.datasets: set[str] = set()
+        for data in earlier:
+            self._add_return(data, EARLIER)
         register(
             self.connection,
             "period",
             pl.DataFrame({"period_start": [period.start], "period_end": [period.end], "la": [la]}),
         )
         register(self.connection, "working_days", working_days_frame())
-        self.datasets = {data.dataset for data in returns}
-        self.views, self.view_errors = self._make_views(views)
+        self.pending_views, self.views, self.view_errors = dict(views), set[str](), dict[str, str]()
+        self.answers: dict[str, pl.DataFrame | int] = {}  # SQL text: its rows or its count, once it ran
+        self.add(returns)
+
+    def add(self, returns: Sequence[ReturnData]) -> None:
+        """This year's `returns` (of datasets not yet here) added, and the shared views they allow made.
+
+        The views are made again each time: a view whose tables are absent is left pending, and when the last
+        return is in, those still pending are the ones that cannot be made, with the errors they give then (the
+        views made and the errors are the same whichever order the returns come in)."""
+        for data in returns:
+            self._add_return(data, "")
+            if data.dataset == "ssda903":
+                self._add_history()  # last year's return, when given, is already here
+            self.datasets.add(data.dataset)
+        self._make_views()
 
     def _add_return(self, data: ReturnData, prefix: str) -> None:
         """The return's tables as views `prefix + dataset`.Table (one return per dataset and prefix)."""
@@ -135,9 +148,9 @@ class Sandbox:
             return
         self.tables.add(HISTORY)
 
-    def _make_views(self, views: dict[str, str]) -> tuple[set[str], dict[str, str]]:
-        """Each view as a table, retried until no more can be made (a view may use another)."""
-        pending, made, errors = dict(views), set(), {}
+    def _make_views(self) -> None:
+        """Each pending view as a table, retried until no more can be made (a view may use another)."""
+        pending = self.pending_views
         while pending:
             progress = False
             for name, sql in list(pending.items()):
@@ -145,15 +158,18 @@ class Sandbox:
                     check_select(self.connection, sql)
                     self.connection.execute(f'CREATE TABLE "{name}" AS {sql}')
                 except (duckdb.Error, SqlError) as error:  # a table it needs is absent, or the view's own fault
-                    errors[name] = " ".join(str(error).split())
+                    self.view_errors[name] = " ".join(str(error).split())
                     continue
-                made.add(name)
-                errors.pop(name, None)
+                self.views.add(name)
+                self.view_errors.pop(name, None)
                 del pending[name]
                 progress = True
             if not progress:
                 break
-        return made, errors
+
+    def ready(self, indicator: Indicator) -> bool:
+        """Whether every return and table the indicator names is here (what it computes cannot change later)."""
+        return all(r in self.datasets for r in indicator.returns) and all(t in self.tables for t in indicator.needs)
 
     def missing(self, indicator: Indicator) -> str | None:
         """What the indicator needs that is absent, in words; None when it can run."""
@@ -164,11 +180,23 @@ class Sandbox:
         return ", ".join(absent) if absent else None
 
     def rows(self, sql: str) -> pl.DataFrame:
-        return query(self.connection, sql)
+        """The rows of `sql`; the same SQL text (a denominator many indicators share) is run once a sandbox: its
+        tables never change once made."""
+        found = self.answers.get(sql)
+        if not isinstance(found, pl.DataFrame):
+            found = self.answers[sql] = query(self.connection, sql)
+        return found
 
     def count(self, sql: str, part: str) -> int:
         """How many rows `rows(sql)` would return, counted inside DuckDB (no ids moved to Python), with the same
-        checks: one SELECT, a column named child."""
+        checks: one SELECT, a column named child (each SQL text counted once a sandbox, as `rows`)."""
+        found = self.answers.get(sql)
+        if isinstance(found, int):
+            return found
+        self.answers[sql] = counted = self._count(sql, part)
+        return counted
+
+    def _count(self, sql: str, part: str) -> int:
         check_select(self.connection, sql)
         try:
             relation = self.connection.sql(sql)
@@ -247,6 +275,47 @@ def _counted(box: Sandbox, indicator: Indicator, period: Period, population: flo
     denominator = float(box.count(indicator.denominator, "denominator"))
     share = 100 * numerator / denominator if denominator else None
     return Result(indicator, period, "computed", numerator, denominator, share)
+
+
+class Computation:
+    """Indicators computed while the returns are still being read: `add` each return as it comes (the indicators
+    it completes are computed at once), then `results()`. The results are those `compute` gives over all of them.
+
+    An indicator is computed when the returns and tables it names are in; one that then could not run (its SQL
+    may read another return, or a view still to be made) is computed again at the end, as are those whose returns
+    never came."""
+
+    def __init__(
+        self,
+        indicators: Iterable[Indicator],
+        period: Period,
+        la: str,
+        views: dict[str, str],
+        population: float | None,
+        earlier: Sequence[ReturnData] = (),
+        children: bool = True,
+    ) -> None:
+        self.indicators, self.period, self.population, self.children = list(indicators), period, population, children
+        self.box = Sandbox([], period, la, views, earlier)
+        self.done: dict[int, Result] = {}
+
+    def add(self, *returns: ReturnData) -> None:
+        self.box.add(returns)
+        for index, indicator in enumerate(self.indicators):
+            if index not in self.done and self.box.ready(indicator):
+                result = compute_one(self.box, indicator, self.period, self.population, self.children)
+                if result.computed:
+                    self.done[index] = result
+
+    def results(self) -> list[Result]:
+        """Every indicator's result, in their order (the rest computed now, over every return added); closes."""
+        try:
+            return [
+                self.done.get(index) or compute_one(self.box, indicator, self.period, self.population, self.children)
+                for index, indicator in enumerate(self.indicators)
+            ]
+        finally:
+            self.box.connection.close()
 
 
 def compute(

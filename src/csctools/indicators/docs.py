@@ -189,6 +189,40 @@ What still differs, and why:
 
 ## Speed (50,000 children: 903 + CIN census + Annex A)
 
+**Session 9 (branch indpipe).** Measured with `python bench/bench_indicators.py --children 50000 --repeat 3
+--before /work/wt/baseline/.venv/bin/csc` (main at 56d5c3a against this branch, in turns, bench/RESULTS.md
+"Indicators, branch indpipe") on the 2-core machine shared with other sessions at a load average of 6 to 25: wall
+times there say little, CPU seconds are the figures to compare.
+
+- **Each return's indicators are computed as soon as it is read** (`Computation`, `RunUnderWay`;
+  `read_in_parallel` hands each return on as it arrives): on the bench the 903's 35 indicators are computed while
+  the CIN census and the Annex A workbook are still being read, then each of the others' as it comes; after the
+  last read only that return's indicators, the benchmarks (0.13 s CPU), the team counts (0.05) and the writing
+  remain. The results are those of computing after all three whatever the order the returns come in (an indicator
+  that could not run early, because its SQL reads a return it does not name or a view still to be made, is
+  computed again at the end; one whose return never comes is "not computed" as before); tested on every order of
+  arrival. The period must be known first: from `--period-end` or `--year`, else from the first return read that
+  has a year (if the year chosen at the end differs, everything is computed again). With `--previous` the command
+  reads and computes as before (last year's returns are read after this year's).
+- **The same SQL text runs once a sandbox**: the 133 numerators and denominators are 84 different queries (ten
+  indicators share "SELECT CHILD AS child FROM cla_at_end"). The 80 indicators' computing fell from about 1.3 to
+  1.1 s of CPU with the drill-down lists, hardly without (the shared queries are the cheap ones).
+- **Charts**: a command that writes HTML or DOCX starts a spare chart worker at once (`worker.Spare`): it imports
+  Python, polars, DuckDB and matplotlib and draws a first tiny chart while the returns are read, then takes half
+  the charts (a worker started at drawing time took 40%, as it started later); this process imports matplotlib in
+  a thread meanwhile. The charts are byte for byte those drawn before. What they cost: the dashboard draws 70 (64
+  trend cards, one on each indicator's card, and 6 funnels), each about 85 ms of CPU (the figure 13 ms, the lines
+  and labels 19, writing the SVG 53), the self-assessment 20 PNG pictures of about 0.5 s each (small multiples at
+  150 dpi); none is drawn twice within one output, and none is left out: each is on a card or page a person reads.
+  The XLSX's charts are Excel's own (no matplotlib).
+- **What bounds the 3 s target**: the reading. The CIN census walk is 2.9-3.4 s of CPU in one process (Python over
+  lxml's elements, in the worker; its start and the pickled tables coming back cost about 0.5 s more), the Annex A
+  read 5.6-6.4 s of CPU (branch annexfx is halving it), the 903 tables 0.3, this process's imports 0.4. After
+  annexfx the command would still hold about 8 s of CPU: at least 4 s of wall on two free cores, and the CIN walk,
+  one process from start to end, is itself a path of about 3.4 s before its 29 indicators (0.3 s) are computed.
+
+**Earlier sessions.**
+
 Measured on 2026-12-01 (session 8, branch ind3s) with `python bench/bench_indicators.py --children 50000 --repeat
 3 --before /work/wt/baseline/.venv/bin/csc` (main at 2fa6a77 against this branch, in turns) and in-process timings
 (bench/RESULTS.md, "Indicators, branch ind3s"), on a 2-core machine shared with seven other sessions (load
@@ -239,9 +273,7 @@ average 10-51: wall times were 5-10 times the CPU times, so CPU seconds are the 
 - **Fewer, merged queries: not done.** The 80 queries' own execution is about 0.6 s of CPU and none takes more
   than 0.04 s; merging the readable per-indicator SQL into a few large queries
   would save little and make each indicator's definition (shown on this page) harder to check.
-- **Computing while the returns are read: not done.** During reading both cores are already busy (the CIN walk in
-  the worker, calamine's threads and the cells' conversion in the main process), so it would gain at most about 1
-  s of wall on a free machine; it needs the collection year before the last file is read.
+- **Computing while the returns are read**: not done in session 8, done in session 9 (above).
 - **Outputs** (not changed in sessions 7 and 8): through the CLI after session 7's merges (load 1-3, medians of
   3), `-o report.html` 13.15 s wall and 21.75 of CPU, `-o indicators.xlsx` 9.49 and 14.82, `-o
   self-assessment.docx` 14.22 and 21.25, against the CSV's 9.11 and 14.56. In-process, the dashboard's 70

@@ -13,6 +13,7 @@ from typing import Any
 from csctools.indicators.benchmark import CSV_COLUMNS, Row
 from csctools.indicators.run import Run
 from csctools.indicators.teams import TeamCounts
+from csctools.indicators.worker import Spare
 
 
 def _cell(value: Any) -> Any:
@@ -297,9 +298,9 @@ def write_xlsx(run: Run, path: Path) -> None:
     path.write_bytes(add_rows(written.getvalue(), drill_sheet, drill_columns, first_row=4))
 
 
-def write_report(run: Run, path: Path) -> None:
+def write_report(run: Run, path: Path, spare: Spare | None = None) -> None:
     """The report `csc indicators -o PATH` writes, chosen by the suffix (.csv, .xlsx, .docx, else the HTML
-    dashboard); each writer is imported only when used."""
+    dashboard); each writer is imported only when used. `spare`: a worker for the charts (`charts.get_ready`)."""
     suffix = path.suffix.lower()
     if suffix == ".csv":
         write_csv(run, path)
@@ -308,8 +309,8 @@ def write_report(run: Run, path: Path) -> None:
     elif suffix == ".docx":
         from csctools.indicators.selfassessment import write_docx
 
-        write_docx(run, path)
+        write_docx(run, path, spare)
     else:
         from csctools.indicators.html import write_html
 
-        write_html(run, path)
+        write_html(run, path, spare)

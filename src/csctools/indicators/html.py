@@ -13,6 +13,7 @@ from csctools.indicators.benchmark import Row
 from csctools.indicators.charts import FunnelPoint, draw_many, drawable, funnel_svg, trend_svg
 from csctools.indicators.export import chart_series, formatted, series_of, this_year
 from csctools.indicators.run import Run
+from csctools.indicators.worker import Spare
 
 # Percentages whose numerator and denominator LAIT publishes as counts: each authority can be placed on a funnel.
 FUNNELS = {
@@ -98,7 +99,7 @@ def _decimals(run: Run) -> dict[str, int]:
     return {r.indicator.id: r.indicator.decimals for r in run.results}
 
 
-def context(run: Run) -> dict[str, Any]:
+def context(run: Run, spare: Spare | None = None) -> dict[str, Any]:
     from csctools import __version__
 
     decimals = _decimals(run)
@@ -112,7 +113,7 @@ def context(run: Run) -> dict[str, Any]:
     pairs = zip(rows, series, strict=True)
     jobs = [partial(trend_svg, s, run.la_name, row.indicator) for row, s in pairs if drawable(s)]
     jobs += [partial(funnel_svg, f.points, f.england, run.la_name, f.id) for f in found]
-    drawn = iter(draw_many(jobs))
+    drawn = iter(draw_many(jobs, spare=spare))
     charts = [next(drawn) if drawable(s) else "" for s in series]
     funnel_charts = [
         {"title": f.title, "id": f.id, "year": f.year, "england": f.england, "svg": next(drawn)} for f in found
@@ -148,7 +149,7 @@ def context(run: Run) -> dict[str, Any]:
     }
 
 
-def write_html(run: Run, path: Path) -> None:
+def write_html(run: Run, path: Path, spare: Spare | None = None) -> None:
     import jinja2
     import markupsafe
 
@@ -156,4 +157,4 @@ def write_html(run: Run, path: Path) -> None:
         loader=jinja2.FileSystemLoader(Path(__file__).parent), autoescape=True, trim_blocks=True, lstrip_blocks=True
     )
     env.filters["safe_svg"] = lambda svg: markupsafe.Markup(svg)  # our own matplotlib output
-    path.write_text(env.get_template("dashboard.html.j2").render(context(run)), encoding="utf-8")
+    path.write_text(env.get_template("dashboard.html.j2").render(context(run, spare)), encoding="utf-8")

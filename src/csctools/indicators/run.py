@@ -11,7 +11,7 @@ import polars as pl
 
 from csctools.indicators import lait
 from csctools.indicators.benchmark import Row, benchmark, lait_year_of
-from csctools.indicators.compute import LOCATIONS, Period, Result, compute
+from csctools.indicators.compute import LOCATIONS, Computation, Period, Result, compute
 from csctools.indicators.records import IndicatorSet
 from csctools.indicators.teams import TeamCounts, team_counts
 from csctools.io.result import ReturnData
@@ -80,6 +80,65 @@ def with_locations(returns: Sequence[ReturnData], indicators: IndicatorSet, la: 
     return done
 
 
+class RunUnderWay:
+    """A run whose indicators are computed as this year's returns come in (`add` each, then `finish`); the same
+    Run `run_indicators` gives. Last year's returns, when given, are all read before it starts."""
+
+    def __init__(
+        self,
+        previous: Sequence[ReturnData],
+        indicators: IndicatorSet,
+        la: str,
+        la_name: str,
+        period_end: date,
+        children: bool = True,
+    ) -> None:
+        self.indicators, self.la, self.la_name, self.previous = _order(indicators), la, la_name, list(previous)
+        self.period, self.children = Period.ending(period_end), children
+        self.population = lait.latest_population(int(la), lait_year_of(period_end)) if la.isdigit() else None
+        size = self.population.value if self.population else None
+        self.computation = Computation(
+            self.indicators.indicators, self.period, la, self.indicators.views, size, previous, children
+        )
+        self.added: dict[int, ReturnData] = {}  # id of the return as read: the return with its locations
+
+    def add(self, *returns: ReturnData) -> None:
+        """This year's returns (postcodes looked up first), their indicators computed at once."""
+        located = with_locations(returns, self.indicators, self.la)
+        self.added.update((id(data), done) for data, done in zip(returns, located, strict=True))
+        self.computation.add(*located)
+
+    def finish(self, returns: Sequence[ReturnData]) -> Run:
+        """The run, once each return of `returns` (the order they are reported in) has been added."""
+        if sorted(self.added) != sorted(id(data) for data in returns):
+            raise ValueError("finish() takes the returns that were added, each once")
+        results = self.computation.results()
+        before = self._last_year()
+        rows = benchmark(results, self.la, before)
+        inputs = [f.path for data in [*returns, *self.previous] for f in data.files]
+        teams = team_counts([self.added[id(data)] for data in returns], self.period)
+        return Run(
+            self.la, self.la_name, self.period, self.population, results, before, rows, self.indicators.packs,
+            inputs, teams,
+        )
+
+    def _last_year(self) -> list[Result]:
+        if not self.previous:
+            return []
+        last_end = self.period.start - timedelta(days=1)
+        la, indicators = self.la, self.indicators
+        last_population = lait.latest_population(int(la), lait_year_of(last_end)) if la.isdigit() else None
+        return compute(
+            with_locations(self.previous, indicators, la),
+            indicators.indicators,
+            Period.ending(last_end),
+            la,
+            indicators.views,
+            last_population.value if last_population else None,
+            children=self.children,
+        )
+
+
 def run_indicators(
     returns: Sequence[ReturnData],
     previous: Sequence[ReturnData],
@@ -91,29 +150,6 @@ def run_indicators(
 ) -> Run:
     """`children` False: the figures without the drill-down lists of child ids (only the XLSX and the web page
     show them; counting them in DuckDB is cheaper than moving them to Python)."""
-    indicators = _order(indicators)
-    period = Period.ending(period_end)
-    population = lait.latest_population(int(la), lait_year_of(period_end)) if la.isdigit() else None
-    size = population.value if population else None
-    returns = with_locations(returns, indicators, la)
-    results = compute(
-        returns, indicators.indicators, period, la, indicators.views, size, earlier=previous, children=children
-    )
-    before: list[Result] = []
-    if previous:
-        last_end = period.start - timedelta(days=1)
-        last_population = lait.latest_population(int(la), lait_year_of(last_end)) if la.isdigit() else None
-        last_period = Period.ending(last_end)
-        before = compute(
-            with_locations(previous, indicators, la),
-            indicators.indicators,
-            last_period,
-            la,
-            indicators.views,
-            last_population.value if last_population else None,
-            children=children,
-        )
-    rows = benchmark(results, la, before)
-    inputs = [f.path for data in [*returns, *previous] for f in data.files]
-    teams = team_counts(returns, period)
-    return Run(la, la_name, period, population, results, before, rows, indicators.packs, inputs, teams)
+    run = RunUnderWay(previous, indicators, la, la_name, period_end, children)
+    run.add(*returns)
+    return run.finish(returns)

@@ -15,6 +15,7 @@ from csctools.indicators.benchmark import Row
 from csctools.indicators.charts import draw_many, drawable, funnel_png, topic_png
 from csctools.indicators.export import chart_series, formatted, series_of, this_year
 from csctools.indicators.run import Run
+from csctools.indicators.worker import Spare
 
 PROMPTS = (
     (
@@ -74,7 +75,7 @@ def _trend_table(document: object, run: Run, rows: list[Row], decimals: dict[str
                 cell.text = formatted(point.value, row.unit, d) + england
 
 
-def _pictures(run: Run, rows: list[Row]) -> dict[str, list[tuple[str, bytes]]]:
+def _pictures(run: Run, rows: list[Row], spare: Spare | None = None) -> dict[str, list[tuple[str, bytes]]]:
     """Per topic its pictures (caption, PNG): trend small multiples, then its funnel plots (`draw_many`)."""
     from csctools.indicators.html import funnel_data
 
@@ -96,13 +97,14 @@ def _pictures(run: Run, rows: list[Row]) -> dict[str, list[tuple[str, bytes]]]:
         england = f"England {funnel.england:.1f}% (LAIT {funnel.year - 1}/{funnel.year % 100:02d})"
         captions.append((topic_of.get(funnel.id, ""), f"Funnel plot: {funnel.title}; {england}; 95% and 99.8% limits"))
     pictures: dict[str, list[tuple[str, bytes]]] = {}
-    for (topic, caption), png in zip(captions, draw_many(jobs, parallel_jobs=8), strict=True):  # 0.4 s a picture
+    drawn = draw_many(jobs, parallel_jobs=8, spare=spare)  # 0.4 s a picture
+    for (topic, caption), png in zip(captions, drawn, strict=True):
         if png:
             pictures.setdefault(topic, []).append((caption, png))
     return pictures
 
 
-def write_docx(run: Run, path: Path) -> None:
+def write_docx(run: Run, path: Path, spare: Spare | None = None) -> None:
     import docx
     from docx.shared import Cm, Pt, RGBColor
 
@@ -120,7 +122,7 @@ def write_docx(run: Run, path: Path) -> None:
     )
     decimals = {r.indicator.id: r.indicator.decimals for r in run.results}
     rows = this_year(run)
-    pictures = _pictures(run, rows)
+    pictures = _pictures(run, rows, spare)
     for topic in run.topics():
         chosen = [r for r in rows if r.topic == topic]
         document.add_heading(topic, level=1)
