@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import csv
 import re
+import shutil
 import zipfile
 from pathlib import Path
 
+import docx
 import pytest
 from typer.testing import CliRunner
 
@@ -249,3 +251,22 @@ def test_a_period_starting_before_the_return_says_what_it_misses(year_folder: Pa
     assert "note: the period starts on 2025-01-01, before this year's return (2025-04-01 on)" in output
     code, output = run(year_folder / "ssda903", "--la", "383")  # the collection year itself: no note
     assert code == 0 and "note: the period starts" not in output
+
+
+def test_values_that_could_not_be_read_are_said_on_the_terminal_page_and_document(
+    year_folder: Path, tmp_path: Path
+) -> None:
+    folder = tmp_path / "ssda903"
+    shutil.copytree(year_folder / "ssda903", folder)
+    header = next(folder.glob("*_header.csv"))
+    lines = header.read_text().splitlines()
+    cells = lines[1].split(",")
+    cells[lines[0].split(",").index("DOB")] = "31/02/2012"  # not a date
+    header.write_text("\n".join([lines[0], ",".join(cells), *lines[2:]]) + "\n")
+    code, output = run(folder, "--la", "383", "-o", tmp_path / "r.html", "-o", tmp_path / "s.docx")
+    said = "1 value of the returns could not be read (Header.DOB 1): each counts as blank"
+    assert code == 0 and f"note: {said}" in output, output
+    assert said in (tmp_path / "r.html").read_text()
+    assert any(said in p.text for p in docx.Document(str(tmp_path / "s.docx")).paragraphs)
+    clean_code, clean = run(year_folder / "ssda903", "--la", "383")
+    assert clean_code == 0 and "could not be read" not in clean

@@ -220,6 +220,11 @@ def _compute_and_write(
     run = overlap.run_for(returns, end) if overlap is not None else None
     if run is None:
         run = run_indicators(returns, last, indicators, authority.number, authority.name, end, children=drill_down)
+    from csctools.indicators.run import unread_values_note
+
+    unread = unread_values_note([*returns, *last])
+    if unread is not None:
+        run = run._replace(notes=(*run.notes, unread))  # said in every report, not only here
     done = [r for r in run.results if r.computed]
     typer.echo(
         f"{authority.name} ({authority.number}), {run.period.start} to {run.period.end}: "
@@ -238,6 +243,8 @@ def _compute_and_write(
             f"events before {min(covered)} are not counted (last year's return gives only the change since last "
             "year), so counts of starts, leavers, referrals and the like cover part of the period"
         )
+    for note in run.notes:
+        typer.echo(f"  note: {note}")
     if run.population is not None:
         p = run.population
         typer.echo(

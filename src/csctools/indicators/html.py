@@ -53,7 +53,8 @@ def signed(change: float | None, unit: str, decimals: int) -> str:
     if change is None:
         return ""
     text = formatted(change, "count" if unit == "count" else "average", decimals)
-    return text if text.startswith("-") or text.strip("0.,") == "" else "+" + text
+    text = text if text.startswith("-") or text.strip("0.,") == "" else "+" + text
+    return f"{text} pts" if unit == "percent" else text  # percentage points; a count or rate in its own unit
 
 
 class Funnel(NamedTuple):

@@ -42,6 +42,7 @@ class Run(NamedTuple):
     packs: list[str]
     inputs: list[str]  # the files read
     teams: TeamCounts | None = None  # Annex A counts by allocated team and worker
+    notes: tuple[str, ...] = ()  # what every output says of its inputs (values that could not be read)
 
     def topics(self) -> list[str]:
         seen = list(dict.fromkeys(r.indicator.topic for r in self.results))
@@ -153,3 +154,28 @@ def run_indicators(
     run = RunUnderWay(previous, indicators, la, la_name, period_end, children)
     run.add(*returns)
     return run.finish(returns)
+
+
+UNREAD_SHOWN = 6  # columns named in the note of values that could not be read
+
+
+def unread_values_note(returns: list[ReturnData]) -> str | None:
+    """'4 values could not be read (Header.DOB 2, Episodes.DECOM 2) ...': values kept only as the text written
+    (a date that is not a date, a code outside its list) count as blank in every indicator."""
+    found: dict[str, int] = {}
+    for data in returns:
+        for report in data.files:
+            for table in report.tables:
+                for column, count in table.unparsed_values.items():
+                    found[f"{table.name}.{column}"] = found.get(f"{table.name}.{column}", 0) + count
+    total = sum(found.values())
+    if not total:
+        return None
+    named = sorted(found.items(), key=lambda item: -item[1])
+    listed = ", ".join(f"{name} {count:,}" for name, count in named[:UNREAD_SHOWN])
+    more = f" and {len(named) - UNREAD_SHOWN} more columns" if len(named) > UNREAD_SHOWN else ""
+    value = "value" if total == 1 else "values"
+    return (
+        f"{total:,} {value} of the returns could not be read ({listed}{more}): each counts as blank, so the rows "
+        "holding them may be left out of the indicators that use those columns; csc validate lists them"
+    )

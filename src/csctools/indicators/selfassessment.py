@@ -120,6 +120,8 @@ def write_docx(run: Run, path: Path, spare: Spare | None = None) -> None:
         "authority's own figures. For each topic, answer the three questions below the figures. This document "
         "names no child."
     )
+    for note in run.notes:  # values that could not be read: the figures rest on the rest
+        document.add_paragraph().add_run(f"Note: {note}.").bold = True
     decimals = {r.indicator.id: r.indicator.decimals for r in run.results}
     rows = this_year(run)
     pictures = _pictures(run, rows, spare)
