@@ -134,6 +134,9 @@ def test_errors_log_for_feedback(hub_returns: Path, tmp_path: Path) -> None:
         errors, queries = connection.execute("SELECT errors, queries FROM submissions").fetchone()  # type: ignore[misc]
     written = len(csv.read_text(encoding="utf-8").splitlines()) - 1
     assert kept == written > 0  # every row of the error log
+    import polars as pl
+
+    assert pl.read_csv(csv, infer_schema_length=0)["year"].unique().to_list() == ["2025/26"]  # as it is written
     # the counts are failures, as `csc validate` gives them for the same files (a failure may span rows)
     folder = hub_returns / "384" / "2025_26" / "ssda903"
     report = tmp_path / "validate.json"

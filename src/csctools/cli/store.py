@@ -211,7 +211,9 @@ def errors_command(
             f"{row['rows']:,} - {row['message']}"
         )
     if output is not None:
-        log.write_csv(output)
+        end = pl.col("year")  # the collection year as every other output writes it (2024/25), not its end (2025)
+        label = pl.format("{}/{}", end - 1, (end % 100).cast(pl.String).str.zfill(2)).alias("year")
+        (log.with_columns(label) if log.height else log).write_csv(output)
         typer.echo(f"written to {output}")
 
 

@@ -123,7 +123,8 @@ def share_files(paths: list[Path], policy: Policy, key: bytes, out: Path, year: 
         note = "" if written else f" (not as {source_format(data).upper()}: the policy drops the child id it nests by)"
         lines.append(f"{label}: {rows:,} rows of {len(result.tables)} tables, {columns} columns shared{note}")
         for column, count in sorted(result.blanked.items()):
-            lines.append(f"  {column}: {count:,} values could not be treated and are blank")
+            values = "value" if count == 1 else "values"
+            lines.append(f"  {column}: {count:,} {values} could not be treated and are blank")
         manifest["returns"].append(  # type: ignore[attr-defined]
             {
                 "return": data.dataset,
