@@ -419,3 +419,15 @@ def test_fields_for_a_few_failures_are_those_of_the_whole_work_list(
     assert first.head(5).equals(every.head(5)) and first.drop("rules").equals(every.drop("rules"))
     assert first["rules"][5:].null_count() == every.height - 5
     assert tally_of(index, every) == tally_of(whole) == result.tally()
+
+
+def test_xlsx_table_sheets_have_a_filter(validated: tuple[ValidationResult, ReturnData], tmp_path: Path) -> None:
+    result, data = validated
+    path = tmp_path / "r.xlsx"
+    write_report(result, data, path)
+    names = CalamineWorkbook.from_path(str(path)).sheet_names
+    tables = [n for n in names if n in result.errors["table"].unique().to_list()]
+    assert tables
+    for name in tables:
+        xml = _sheet_xml(path, names.index(name) + 1)
+        assert "<autoFilter ref=\"A1:" in xml and "<cols>" in xml and 'ySplit="1"' in xml, name

@@ -368,6 +368,10 @@ def _table_sheet(
                 sheet.write_comment(out, col, "\n".join(f"{c}: {messages.get(c, '')}" for c in codes))
                 commented += 1
     sheet.freeze_panes(1, 2)
+    sheet.autofilter(0, 0, max(keyed.height, 1), len(columns) + 1)  # e.g. to pick one child's rows
+    sheet.set_column(0, 0, 28)
+    for col, heading in enumerate(headings, start=2):  # room for the heading (the codes and dates are short)
+        sheet.set_column(col, col, min(max(len(heading) + 3, 10), 40))
     notes = []
     if flagged_rows.height > TABLE_ROWS_SHOWN:
         notes.append(f"The first {TABLE_ROWS_SHOWN:,} of {flagged_rows.height:,} rows with errors: the CSV lists all")
