@@ -183,7 +183,7 @@ class Workspace:
             files: dict[str, bytes] = {}
             for role, name in self.originals:
                 path = self.folder(role) / name
-                if path.is_file():
+                if self._corrected(role, name):
                     files[name if role == "current" else f"last-year/{name}"] = path.read_bytes()
             if not files:
                 raise UserError("nothing has been corrected yet: edit a value or drop a corrected file")
@@ -194,9 +194,18 @@ class Workspace:
         changed = [
             {"role": role, "name": name, "replaces": self.replaces.get((role, name))}
             for role, name in self.originals
-            if (self.folder(role) / name).is_file()
+            if self._corrected(role, name)
         ]
         return {"files": changed, "edits": [vars(edit) for edit in self.edits]}
+
+    def _corrected(self, role: str, name: str) -> bool:
+        """The file differs from the one first uploaded (a file dropped again unchanged is no correction)."""
+        path, original = self.folder(role) / name, self.originals[(role, name)]
+        if not path.is_file():
+            return False
+        if self.replaces.get((role, name), name) != name or not original.is_file():
+            return True
+        return path.stat().st_size != original.stat().st_size or path.read_bytes() != original.read_bytes()
 
     def remove_file(self, role: str, name: str) -> None:
         if self.job.state == "running":
