@@ -5,10 +5,12 @@ from __future__ import annotations
 import io
 import re
 import threading
+import zipfile
 from collections.abc import Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from datetime import date, datetime
 from functools import lru_cache
+from operator import itemgetter
 from pathlib import Path
 
 import polars as pl
@@ -200,10 +202,11 @@ def read_sheet(
                 )
             )
     body = rows[header_index + 1 :]
-    width = max((len(r) for r in body), default=0)
-    if any(len(r) != width for r in body):
+    lengths = set(map(len, body))
+    width = max(lengths, default=0)
+    if len(lengths) > 1:
         body = [list(r) + [""] * (width - len(r)) for r in body]
-    cells = list(zip(*body, strict=True)) if body else []
+    cells = [list(map(itemgetter(i), body)) for i in range(width)]  # the columns (quicker than zip(*body))
     dated = {c.name for c in table.columns if c.type is ColumnType.DATE}
     raw = pl.DataFrame(
         [raw_column_text(v, i < len(canonical) and canonical[i] in dated).alias(str(i)) for i, v in enumerate(cells)]
@@ -231,8 +234,20 @@ def read_sheet(
 SheetRows = Sequence[Sequence[object]]
 
 
-def _load_sheets(content: bytes, names: list[str]) -> Iterator[tuple[str, SheetRows | Exception]]:
-    """Cells of each named sheet, in order, loaded ahead in two threads while the caller works on earlier ones.
+def _sheet_sizes(content: bytes, names: list[str]) -> dict[str, int]:
+    """Each sheet's size in the zip, to load the largest first: the n-th sheet is taken to be the part
+    xl/worksheets/sheet<n>.xml, as Excel and xlsxwriter name them (a guess only ever costs time, not results)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            sizes = {info.filename: info.file_size for info in archive.infolist()}
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        return {}
+    return {name: sizes.get(f"xl/worksheets/sheet{number}.xml", 0) for number, name in enumerate(names, start=1)}
+
+
+def _load_sheets(content: bytes, names: list[str], order: list[str]) -> Iterator[tuple[str, SheetRows | Exception]]:
+    """Cells of each of the `names` sheets, loaded in two threads (in the given `order`: the largest first, so that
+    the two finish together) and given back as each is loaded, while the caller works on those loaded earlier.
 
     calamine releases the GIL while it parses, so loading overlaps the Python work. Each thread opens the workbook
     once (opening reads its shared strings, a large part of a workbook Excel saved) and again after a sheet fails.
@@ -251,8 +266,11 @@ def _load_sheets(content: bytes, names: list[str]) -> Iterator[tuple[str, SheetR
                 raise
             return error if isinstance(error, Exception) else RuntimeError(f"calamine failed: {error}")
 
+    chosen = set(names)
     with ThreadPoolExecutor(max_workers=2) as pool:
-        yield from zip(names, pool.map(load, names), strict=True)
+        futures = {pool.submit(load, sheet): sheet for sheet in order if sheet in chosen}
+        for future in as_completed(futures):
+            yield futures[future], future.result()
 
 
 def read_annex_a(path: Path, data: bytes | None = None) -> ReturnData:
@@ -277,12 +295,20 @@ def read_annex_a(path: Path, data: bytes | None = None) -> ReturnData:
             report.problems.append(Problem(name, "duplicate-sheet", message, Severity.WARNING))
         else:
             chosen[sheet_name] = table
-    for sheet_name, rows in _load_sheets(content, list(chosen)):
-        table = chosen[sheet_name]
+    sizes = _sheet_sizes(content, workbook.sheet_names)
+    largest_first = sorted(chosen, key=lambda sheet: -sizes.get(sheet, 0))
+    done: dict[str, tuple[FileReport, pl.DataFrame | None]] = {}  # each sheet's findings, in the order loaded
+    for sheet_name, rows in _load_sheets(content, list(chosen), largest_first):
+        found = FileReport(name, dataset="annex_a")
         if isinstance(rows, Exception):
-            report.problems.append(Problem(name, "unreadable-sheet", f"sheet '{sheet_name}' cannot be read ({rows})"))
-            continue
-        frame = read_sheet(name, sheet_name, table, rows, report)
+            found.problems.append(Problem(name, "unreadable-sheet", f"sheet '{sheet_name}' cannot be read ({rows})"))
+            done[sheet_name] = (found, None)
+        else:
+            done[sheet_name] = (found, read_sheet(name, sheet_name, chosen[sheet_name], rows, found))
+    for sheet_name, table in chosen.items():  # reported in the workbook's order, whatever order they loaded in
+        found, frame = done[sheet_name]
+        report.problems.extend(found.problems)
+        report.tables.extend(found.tables)
         if frame is not None:
             tables[table.name] = frame
     if not tables and report.ok:
