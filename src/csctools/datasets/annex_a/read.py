@@ -5,9 +5,8 @@ from __future__ import annotations
 import io
 import re
 import threading
-import zipfile
 from collections.abc import Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime
 from functools import lru_cache
 from operator import itemgetter
@@ -234,20 +233,8 @@ def read_sheet(
 SheetRows = Sequence[Sequence[object]]
 
 
-def _sheet_sizes(content: bytes, names: list[str]) -> dict[str, int]:
-    """Each sheet's size in the zip, to load the largest first: the n-th sheet is taken to be the part
-    xl/worksheets/sheet<n>.xml, as Excel and xlsxwriter name them (a guess only ever costs time, not results)."""
-    try:
-        with zipfile.ZipFile(io.BytesIO(content)) as archive:
-            sizes = {info.filename: info.file_size for info in archive.infolist()}
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
-        return {}
-    return {name: sizes.get(f"xl/worksheets/sheet{number}.xml", 0) for number, name in enumerate(names, start=1)}
-
-
-def _load_sheets(content: bytes, names: list[str], order: list[str]) -> Iterator[tuple[str, SheetRows | Exception]]:
-    """Cells of each of the `names` sheets, loaded in two threads (in the given `order`: the largest first, so that
-    the two finish together) and given back as each is loaded, while the caller works on those loaded earlier.
+def _load_sheets(content: bytes, names: list[str]) -> Iterator[tuple[str, SheetRows | Exception]]:
+    """Cells of each named sheet, in order, loaded ahead in two threads while the caller works on earlier ones.
 
     calamine releases the GIL while it parses, so loading overlaps the Python work. Each thread opens the workbook
     once (opening reads its shared strings, a large part of a workbook Excel saved) and again after a sheet fails.
@@ -266,11 +253,8 @@ def _load_sheets(content: bytes, names: list[str], order: list[str]) -> Iterator
                 raise
             return error if isinstance(error, Exception) else RuntimeError(f"calamine failed: {error}")
 
-    chosen = set(names)
     with ThreadPoolExecutor(max_workers=2) as pool:
-        futures = {pool.submit(load, sheet): sheet for sheet in order if sheet in chosen}
-        for future in as_completed(futures):
-            yield futures[future], future.result()
+        yield from zip(names, pool.map(load, names), strict=True)
 
 
 def read_annex_a(path: Path, data: bytes | None = None) -> ReturnData:
@@ -295,20 +279,12 @@ def read_annex_a(path: Path, data: bytes | None = None) -> ReturnData:
             report.problems.append(Problem(name, "duplicate-sheet", message, Severity.WARNING))
         else:
             chosen[sheet_name] = table
-    sizes = _sheet_sizes(content, workbook.sheet_names)
-    largest_first = sorted(chosen, key=lambda sheet: -sizes.get(sheet, 0))
-    done: dict[str, tuple[FileReport, pl.DataFrame | None]] = {}  # each sheet's findings, in the order loaded
-    for sheet_name, rows in _load_sheets(content, list(chosen), largest_first):
-        found = FileReport(name, dataset="annex_a")
+    for sheet_name, rows in _load_sheets(content, list(chosen)):
+        table = chosen[sheet_name]
         if isinstance(rows, Exception):
-            found.problems.append(Problem(name, "unreadable-sheet", f"sheet '{sheet_name}' cannot be read ({rows})"))
-            done[sheet_name] = (found, None)
-        else:
-            done[sheet_name] = (found, read_sheet(name, sheet_name, chosen[sheet_name], rows, found))
-    for sheet_name, table in chosen.items():  # reported in the workbook's order, whatever order they loaded in
-        found, frame = done[sheet_name]
-        report.problems.extend(found.problems)
-        report.tables.extend(found.tables)
+            report.problems.append(Problem(name, "unreadable-sheet", f"sheet '{sheet_name}' cannot be read ({rows})"))
+            continue
+        frame = read_sheet(name, sheet_name, table, rows, report)
         if frame is not None:
             tables[table.name] = frame
     if not tables and report.ok:
