@@ -4,10 +4,6 @@ calamine holds each sheet as a dense grid from its first to its last cell, and i
 memory: one cell at XFD1048576 in a 128 KB file asks for hundreds of GiB, and a zip bomb for gigabytes. So before
 reading, every part's size is checked as declared and as actually inflated (the declared size can lie), and each
 sheet's cell references are scanned for the grid they imply.
-
-The parts are inflated and scanned in two threads (zlib releases the GIL while it inflates), at most two
-ahead of the part being judged, and judged in the order of the zip: the first part that fails gives the message, as
-when they were checked one after another, and no more than two parts more are inflated.
 """
 
 from __future__ import annotations
@@ -17,7 +13,6 @@ import io
 import re
 import zipfile
 import zlib
-from concurrent.futures import ThreadPoolExecutor
 
 from csctools.io.result import Problem, ReadError
 
@@ -63,18 +58,13 @@ def check_workbook(name: str, content: bytes) -> None:
             refuse(name, f"its parts would inflate to more than {MAX_TOTAL_BYTES / 2**20:,.0f} MiB")
     total = 0
     with archive:
-        pool = ThreadPoolExecutor(max_workers=2)
-        try:
-            pending = [pool.submit(inflate_and_scan, name, archive, part) for part in parts]
-            for future in pending:
-                size, sheet_problem = future.result()  # a part that cannot be inflated raises here, in order
-                total += size
-                if total > MAX_TOTAL_BYTES:
-                    refuse(name, f"its parts inflate to more than {MAX_TOTAL_BYTES / 2**20:,.0f} MiB")
-                if sheet_problem is not None:
-                    raise sheet_problem
-        finally:
-            pool.shutdown(wait=True, cancel_futures=True)  # parts not yet started are never inflated
+        for part in parts:
+            data = inflate(name, archive, part)
+            total += len(data)
+            if total > MAX_TOTAL_BYTES:
+                refuse(name, f"its parts inflate to more than {MAX_TOTAL_BYTES / 2**20:,.0f} MiB")
+            if part.filename.startswith("xl/worksheets/") and part.filename.endswith(".xml"):
+                check_sheet(name, part.filename, data)
     if len(_PASSED) >= 16:
         _PASSED.clear()
     _PASSED.add(digest)
@@ -98,23 +88,12 @@ def inflate(name: str, archive: zipfile.ZipFile, part: zipfile.ZipInfo) -> bytes
     return b"".join(chunks)
 
 
-def inflate_and_scan(name: str, archive: zipfile.ZipFile, part: zipfile.ZipInfo) -> tuple[int, ReadError | None]:
-    """A part's inflated size and, for a sheet, why its grid is refused (None if it is not); its bytes are dropped."""
-    data = inflate(name, archive, part)
-    if part.filename.startswith("xl/worksheets/") and part.filename.endswith(".xml"):
-        try:
-            check_sheet(name, part.filename, data)
-        except ReadError as error:
-            return len(data), error
-    return len(data), None
-
-
 def check_sheet(name: str, part: str, data: bytes) -> None:
     """The grid the sheet's cell references (and its declared dimension) imply stays within MAX_CELLS."""
     rows, columns = 0, 0
     if b'r="' in data:  # references of one letter and up to five digits reach at most PLAIN_ROWS x PLAIN_COLUMNS
         rows, columns = PLAIN_ROWS, PLAIN_COLUMNS
-    large = LARGE_REFERENCE.findall(data)  # one scan; none in lists of up to 26 columns
+    large = LARGE_REFERENCE.findall(data)  # one scan; none in most lists
     if large:
         import polars as pl
 

@@ -9,7 +9,6 @@ from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime
 from functools import lru_cache
-from operator import itemgetter
 from pathlib import Path
 
 import polars as pl
@@ -201,11 +200,10 @@ def read_sheet(
                 )
             )
     body = rows[header_index + 1 :]
-    lengths = set(map(len, body))
-    width = max(lengths, default=0)
-    if len(lengths) > 1:
+    width = max((len(r) for r in body), default=0)
+    if any(len(r) != width for r in body):
         body = [list(r) + [""] * (width - len(r)) for r in body]
-    cells = [list(map(itemgetter(i), body)) for i in range(width)]  # the columns (quicker than zip(*body))
+    cells = list(zip(*body, strict=True)) if body else []
     dated = {c.name for c in table.columns if c.type is ColumnType.DATE}
     raw = pl.DataFrame(
         [raw_column_text(v, i < len(canonical) and canonical[i] in dated).alias(str(i)) for i, v in enumerate(cells)]
