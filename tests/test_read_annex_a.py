@@ -111,3 +111,19 @@ def test_cells_as_text(cells: list[object], dates: bool, expected: list[str | No
     from csctools.datasets.annex_a.read import column_text
 
     assert column_text(cells, dates).to_list() == expected
+
+
+def test_sheets_loaded_largest_first_are_reported_in_the_workbook_order(tmp_path: Path) -> None:
+    small = [["Child Unique ID", "Gender", "Ethnicity", "Extra 1"], ["S1", "a) Male", "a) WBRI", "x"]]
+    large = [["Child Unique ID", "Gender", "Ethnicity", "Extra 8"]]
+    large += [[f"L{n}", "b) Female", "a) WBRI", "y"] for n in range(3000)]  # loaded first: the largest sheet
+    data = read_annex_a(workbook(tmp_path / "a.xlsx", {"List 1": small, "Notes": [["n"]], "List 8": large}))
+    assert [p.kind for p in data.problems][:1] == ["unknown-sheet"]  # found while choosing the sheets
+    unknown = [p.message for p in data.problems if p.kind == "unknown-column"]
+    assert unknown == [
+        "sheet 'List 1': column 'Extra 1' is not part of Contacts and was ignored",
+        "sheet 'List 8': column 'Extra 8' is not part of Children in care and was ignored",
+    ]
+    assert list(data.tables) == ["List1", "List8"]
+    assert [(t.name, t.rows_in) for t in data.files[0].tables] == [("List1", 1), ("List8", 3000)]
+    assert data.tables["List8"]["_row"].to_list()[-1] == 3001
