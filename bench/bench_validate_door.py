@@ -7,8 +7,8 @@ it). A hub of 33 authorities x 3 years pays this 198 times, so the fixed costs p
 Each round is a fresh process per installation (`--python`, given once per installation, run in turns), which reads
 and checks one authority's 1,000-child SSDA903 return (with last year's, as stored) and its CIN census `--warm`
 times after one unmeasured pass: the CPU seconds (`time.process_time`, every thread) of each step, median of the
-warm passes. The figures are then the median (min-max) over the rounds. The error tables of every installation
-are compared byte for byte (as CSV) in each round.
+warm passes. The figures are then the median (min-max) over the rounds. The error tables of every pass and every
+installation are compared byte for byte (as CSV) in each round.
 
 Usage: python bench/bench_validate_door.py [--children 1000] [--repeat 3] [--warm 5]
        [--python /work/wt/baseline/.venv/bin/python --python .venv/bin/python] [--polars-threads 1]
@@ -62,7 +62,9 @@ for turn in range(warm + 1):
         if turn:  # the first pass loads what a worker loads once
             spent.setdefault(name + " read", []).append(read - start)
             spent.setdefault(name + " check", []).append(done - read)
-        digests[name] = hashlib.sha256(submission.errors.write_csv().encode()).hexdigest()
+        digest = hashlib.sha256(submission.errors.write_csv().encode()).hexdigest()
+        if digests.setdefault(name, digest) != digest:
+            raise SystemExit(f"{name}: pass {turn} of this process gave another error table than the first")
 print(json.dumps({"cpu": {k: statistics.median(v) for k, v in spent.items()}, "errors": digests}))
 """
 

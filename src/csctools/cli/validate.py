@@ -25,9 +25,9 @@ if TYPE_CHECKING:
     import polars as pl
 
 RETURNS = {"903": "ssda903", "ssda903": "ssda903", "cin": "cin"}
-# At most this many bytes of input (both years' files, the provider list) and polars runs on one thread: an
-# authority's return of ~1,000 children (0.6 MB for two years) makes a few hundred queries of a few thousand rows,
-# and handing each to a second thread costs more CPU than it saves in time (docs/benchmarks.md).
+# At most this many bytes of SSDA903 input (both years' files, the provider list) and polars runs on one thread:
+# an authority's return of ~1,000 children (0.6 MB for two years) makes a few hundred queries of a few thousand
+# rows, and handing each to a second thread costs more CPU than it saves in time (docs/benchmarks.md).
 ONE_THREAD_BYTES = 2 << 20
 ESSENTIAL_TABLES = {"ssda903": ("Header", "Episodes")}  # a return without them cannot be sent
 
@@ -209,7 +209,8 @@ def validate_command(
     kind = RETURNS.get(return_kind.lower())
     if kind is None:
         fail(f"unknown return '{return_kind}' (use 903 or cin)")
-    one_thread_for_small_inputs([*files, *(previous or []), *([providers] if providers else [])])
+    if kind == "ssda903":  # the CIN census's time is its XML reader's, in Python: no gain measured there
+        one_thread_for_small_inputs([*files, *(previous or []), *([providers] if providers else [])])
     from csctools.cli.pack_options import load_packs
     from csctools.io.result import ReadError
     from csctools.reference.authorities import find_authority

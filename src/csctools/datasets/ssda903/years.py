@@ -90,6 +90,8 @@ def split_by_year(files: list[FileTables]) -> list[list[FileTables]]:
     hold more of its children; a table none of these place is reported ("year-unknown"), never guessed."""
     episodes = {report.path: next((raw for raw in raws if raw.name == ANCHOR), None) for report, raws in files}
     dated = [(path, raw) for path, raw in episodes.items() if raw is not None]
+    if len(dated) < 2:  # one year's Episodes at most: one group (its year is told from the typed tables)
+        return [files]
     years: dict[str, CollectionYear | None] = dict.fromkeys(episodes)
     years.update(zip([path for path, _ in dated], dated_years([raw for _, raw in dated]), strict=True))
     distinct = {y for y in years.values() if y is not None}
