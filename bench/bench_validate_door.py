@@ -11,7 +11,7 @@ warm passes. The figures are then the median (min-max) over the rounds. The erro
 installation are compared byte for byte (as CSV) in each round.
 
 Usage: python bench/bench_validate_door.py [--children 1000] [--repeat 3] [--warm 5]
-       [--python /work/wt/baseline/.venv/bin/python --python .venv/bin/python] [--polars-threads 1]
+       [--python /work/wt/baseline/.venv/bin/python --python .venv/bin/python] [--polars-threads 1 | --also-one-thread]
        [--record bench/RESULTS.md]
 """
 
@@ -96,22 +96,28 @@ def main() -> None:
     parser.add_argument("--warm", type=int, default=5, help="measured passes in each process, after one unmeasured")
     parser.add_argument("--python", action="append", help="an installation's python (repeat to compare, in turns)")
     parser.add_argument("--polars-threads", type=int, help="POLARS_MAX_THREADS for the measured processes")
+    parser.add_argument(
+        "--also-one-thread", action="store_true", help="each installation again with POLARS_MAX_THREADS=1, in turns"
+    )
     parser.add_argument("--record", type=Path)
     args = parser.parse_args()
+    pythons = args.python or [sys.executable]
     env = dict(os.environ)
     if args.polars_threads:
         env["POLARS_MAX_THREADS"] = str(args.polars_threads)
-    pythons = args.python or [sys.executable]
+    runs = [(python, python, env) for python in pythons]  # label, python, environment
+    if args.also_one_thread:
+        runs += [(f"{python}, one polars thread", python, env | {"POLARS_MAX_THREADS": "1"}) for python in pythons]
     base = ensure_data(args.children)
     load_before = os.getloadavg()[0]
-    rounds: dict[str, list[dict[str, float]]] = {p: [] for p in pythons}
+    rounds: dict[str, list[dict[str, float]]] = {label: [] for label, _, _ in runs}
     for _ in range(max(1, args.repeat)):
         digests = set()
-        for python in pythons:
+        for label, python, environment in runs:
             command = [python, "-c", CHILD, str(base), str(args.warm)]
-            out = subprocess.run(command, check=True, capture_output=True, env=env)
+            out = subprocess.run(command, check=True, capture_output=True, env=environment)
             found = json.loads(out.stdout.decode().strip().splitlines()[-1])
-            rounds[python].append(found["cpu"])
+            rounds[label].append(found["cpu"])
             digests.add(json.dumps(found["errors"], sort_keys=True))
         if len(digests) != 1:
             raise SystemExit("the installations' error tables differ: " + " / ".join(sorted(digests)))
@@ -122,6 +128,7 @@ def main() -> None:
         f"Command: `python bench/bench_validate_door.py --children {args.children} --repeat {args.repeat} "
         f"--warm {args.warm}"
         + (f" --polars-threads {args.polars_threads}" if args.polars_threads else "")
+        + (" --also-one-thread" if args.also_one_thread else "")
         + "".join(f" --python {p}" for p in pythons)
         + "`",
         "",
@@ -133,7 +140,7 @@ def main() -> None:
         "| python | " + " | ".join(STEPS) + " | all four |",
         "| --- | " + " | ".join("---:" for _ in STEPS) + " | ---: |",
     ]
-    for python in pythons:
+    for python in rounds:
         found = rounds[python]
         cells = [spread([r[step] for r in found]) for step in STEPS]
         total = spread([sum(r[step] for step in STEPS) for r in found])

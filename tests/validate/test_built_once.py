@@ -104,6 +104,4 @@ def test_validating_again_in_the_process_finds_what_a_fresh_process_finds(
     fresh = validate_return(with_bad_sex(1), data.year, leeds)  # type: ignore[arg-type]
     assert kept.errors.equals(fresh.errors) and kept.outcomes == fresh.outcomes
     sex = kept.errors.filter(pl.col("rule_code") == "101")
-    assert sex["row_number"].to_list() == [
-        fresh.tables["Header"]["_row"][1]
-    ]  # the second return's row
+    assert sex["row_number"].to_list() == [fresh.tables["Header"]["_row"][1]]  # the second return's row
