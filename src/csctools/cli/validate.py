@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -24,7 +25,27 @@ if TYPE_CHECKING:
     import polars as pl
 
 RETURNS = {"903": "ssda903", "ssda903": "ssda903", "cin": "cin"}
+# At most this many bytes of SSDA903 input (both years' files, the provider list) and polars runs on one thread:
+# an authority's return of ~1,000 children (0.6 MB for two years) makes a few hundred queries of a few thousand
+# rows, and handing each to a second thread costs more CPU than it saves in time (docs/benchmarks.md).
+ONE_THREAD_BYTES = 2 << 20
 ESSENTIAL_TABLES = {"ssda903": ("Header", "Episodes")}  # a return without them cannot be sent
+
+
+def one_thread_for_small_inputs(paths: list[Path]) -> None:
+    """Run polars on one thread when the inputs are small, unless the user set POLARS_MAX_THREADS. It must be set
+    before polars is imported (its thread pool is made then); `csc validate` runs alone in its process."""
+    if "POLARS_MAX_THREADS" in os.environ or "polars" in sys.modules:
+        return
+    total = 0
+    for path in expand_inputs(paths):
+        try:
+            total += path.stat().st_size
+        except OSError:
+            return  # the reader reports the file
+        if total > ONE_THREAD_BYTES:
+            return
+    os.environ["POLARS_MAX_THREADS"] = "1"
 
 
 def read_inputs(kind: str, files: list[Path], previous: list[Path], year: CollectionYear | None) -> Chosen:
@@ -189,6 +210,8 @@ def validate_command(
     kind = RETURNS.get(return_kind.lower())
     if kind is None:
         fail(f"unknown return '{return_kind}' (use 903 or cin)")
+    if kind == "ssda903":  # the CIN census's time is its XML reader's, in Python: no gain measured there
+        one_thread_for_small_inputs([*files, *(previous or []), *([providers] if providers else [])])
     from csctools.cli.pack_options import load_packs
     from csctools.io.result import ReadError
     from csctools.reference.authorities import find_authority

@@ -234,6 +234,7 @@ def _collect(handed: dict[str, list[Failures]], together: bool) -> dict[str, lis
         plans[place] = plans[place].select(conditions)
     frames = collect_all(plans)
     rows: dict[str, list[pl.DataFrame]] = {}
+    nothing: dict[Hashable, pl.DataFrame] = {}  # each named frame with no rows, made once for the rules it passes
     spots = iter(places)
     for code, found in handed.items():
         rows[code] = []
@@ -242,11 +243,17 @@ def _collect(handed: dict[str, list[Failures]], together: bool) -> dict[str, lis
             if column is None:
                 rows[code].append(frames[place])
                 continue
-            assert isinstance(failures.rows, Where)
+            where = failures.rows
+            assert isinstance(where, Where)
             mask = frames[place].to_series(column)
-            if mask.dtype != pl.Boolean or mask.len() != failures.rows.frame.height:
+            if mask.dtype != pl.Boolean or mask.len() != where.frame.height:
                 raise ValueError("a condition is not one true/false value per row")
-            rows[code].append(failures.rows.frame.filter(mask) if mask.any() else failures.rows.frame.clear())
+            if mask.any():
+                rows[code].append(where.frame.filter(mask))
+                continue
+            if where.name not in nothing:
+                nothing[where.name] = where.frame.clear()
+            rows[code].append(nothing[where.name])
     return rows
 
 

@@ -26,29 +26,42 @@ def dated_year(raw: RawTable, today: date | None = None) -> CollectionYear | Non
     gave as dates is counted as it is; a column of text is typed as the typing does (`parse_date`: the same
     formats), each distinct text parsed once (a table repeats the same few hundred dates thousands of times) and
     counted as often as it appears."""
+    return dated_years([raw], today)[0]
+
+
+def dated_years(raws: list[RawTable], today: date | None = None) -> list[CollectionYear | None]:
+    """`dated_year` of each table, their queries run in one call (a return's 11 files: ~0.15 ms each, not ~0.6)."""
+    plans = [_latest_day(raw, today or date.today()) for raw in raws]
+    wanted = [plan for plan in plans if plan is not None]
+    latest = iter(pl.collect_all(wanted, engine="in-memory") if wanted else [])
+    years: list[CollectionYear | None] = []
+    for plan in plans:
+        day = next(latest)["LATEST"][0] if plan is not None else None
+        years.append(CollectionYear.containing(day) if day is not None else None)
+    return years
+
+
+def _latest_day(raw: RawTable, today: date) -> pl.LazyFrame | None:
+    """A plan of one row: LATEST, the day at the 99th place in a hundred of the table's activity dates in order
+    (null when it has none), or None for a table without activity date columns."""
     columns = [c for c in ACTIVITY_DATES if c in raw.data.columns]
     if not columns:
         return None
-    counted = []
-    texts = [raw.data[c] for c in columns if raw.data.schema[c] == pl.String]
+    frame, counted = raw.data.lazy(), []
+    texts = [c for c in columns if raw.data.schema[c] == pl.String]
     if texts:
-        text = pl.concat(texts).drop_nulls().alias("TEXT")
-        distinct = text.value_counts(name="COUNT")
+        text = pl.concat([frame.select(pl.col(c).alias("TEXT")) for c in texts]).drop_nulls()
+        distinct = text.group_by("TEXT").agg(pl.len().cast(pl.Int64).alias("COUNT"))
         counted.append(distinct.select(parse_date(pl.col("TEXT")).alias("DAY"), "COUNT"))
-    days = [raw.data[c] for c in columns if raw.data.schema[c] == pl.Date]
+    days = [c for c in columns if raw.data.schema[c] == pl.Date]
     if days:
-        counted.append(pl.concat(days).drop_nulls().alias("DAY").value_counts(name="COUNT"))
-    dated = (
-        pl.concat(counted)
-        .filter(pl.col("DAY").is_not_null() & (pl.col("DAY") <= (today or date.today())))
-        .sort("DAY")
-    )
-    total = int(dated["COUNT"].sum()) if dated.height else 0
-    if not total:
+        day = pl.concat([frame.select(pl.col(c).alias("DAY")) for c in days]).drop_nulls()
+        counted.append(day.group_by("DAY").agg(pl.len().cast(pl.Int64).alias("COUNT")))
+    if not counted:  # neither text nor dates (a column of nothing the reader could give)
         return None
-    position = int((total - 1) * 0.99)  # the date at this place in the sorted list of every date
-    latest = dated.filter(pl.col("COUNT").cum_sum() > position)["DAY"][0]
-    return CollectionYear.containing(latest)
+    dated = pl.concat(counted).filter(pl.col("DAY").is_not_null() & (pl.col("DAY") <= today)).sort("DAY")
+    position = ((pl.col("COUNT").sum() - 1) * 0.99).floor()  # the date at this place in the sorted list of every date
+    return dated.select(pl.col("DAY").filter(pl.col("COUNT").cum_sum() > position).first().alias("LATEST"))
 
 
 def _children(raws: list[RawTable]) -> set[str]:
@@ -75,10 +88,12 @@ def split_by_year(files: list[FileTables]) -> list[list[FileTables]]:
     Each Episodes file is placed by its dates; every other table goes with a year no earlier than its own dates:
     the year of the Episodes file in its folder, else the year in its name, else the year whose episodes clearly
     hold more of its children; a table none of these place is reported ("year-unknown"), never guessed."""
-    years: dict[str, CollectionYear | None] = {}
-    for report, raws in files:
-        episodes = [raw for raw in raws if raw.name == ANCHOR]
-        years[report.path] = dated_year(episodes[0]) if episodes else None
+    episodes = {report.path: next((raw for raw in raws if raw.name == ANCHOR), None) for report, raws in files}
+    dated = [(path, raw) for path, raw in episodes.items() if raw is not None]
+    if len(dated) < 2:  # one year's Episodes at most: one group (its year is told from the typed tables)
+        return [files]
+    years: dict[str, CollectionYear | None] = dict.fromkeys(episodes)
+    years.update(zip([path for path, _ in dated], dated_years([raw for _, raw in dated]), strict=True))
     distinct = {y for y in years.values() if y is not None}
     if len(distinct) < 2:
         return [files]
@@ -91,10 +106,9 @@ def split_by_year(files: list[FileTables]) -> list[list[FileTables]]:
             year_children[year] = _children([r for rep, rs in files if anchors.get(rep.path) == year for r in rs])
         return year_children[year]
 
-    for report, raws in files:
-        if report.path in anchors or not raws:
-            continue
-        earliest = dated_year(raws[0])
+    others = [(report, raws) for report, raws in files if report.path not in anchors and raws]
+    earliest_of = dated_years([raws[0] for _, raws in others])  # in one call
+    for (report, raws), earliest in zip(others, earliest_of, strict=True):
         candidates = {y for y in distinct if earliest is None or y.end >= earliest.end}
         folder = Path(report.path).parent
         in_folder = {y for p, y in anchors.items() if Path(p).parent == folder and y in candidates}
