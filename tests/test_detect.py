@@ -46,3 +46,14 @@ def test_mixed_files_grouped_into_returns(synthetic: tuple[Path, object]) -> Non
     assert [r.dataset for r in returns] == ["ssda903", "cin"]
     assert others == []
     assert len(returns[0].files) == len(paths) - 1
+
+
+@pytest.mark.parametrize("content", [b"", b"\n\r\n  \n", b"\xef\xbb\xbf"])
+def test_an_empty_file_is_said_to_be_empty(tmp_path: Path, content: bytes) -> None:
+    path = tmp_path / "header.csv"
+    path.write_bytes(content)
+    returns, others = read_files([path])
+    assert returns == []
+    assert [(p.kind, p.message) for p in others[0].problems] == [
+        ("empty-file", "the file is empty (0 bytes or only blank lines)")
+    ]

@@ -28,6 +28,13 @@ def unreadable(path: Path, error: OSError) -> FileReport:
     return FileReport(str(path), problems=[Problem(str(path), "unreadable-file", f"cannot open the file ({reason})")])
 
 
+def not_recognised(path: Path, content: bytes) -> FileReport:
+    """A file no reader takes: an empty one (a failed export, a file saved before it was written) is said as such."""
+    empty = not content.strip(b"\xef\xbb\xbf \r\n\t\x00")
+    message = "the file is empty (0 bytes or only blank lines)" if empty else NOT_RECOGNISED
+    return FileReport(str(path), problems=[Problem(str(path), "empty-file" if empty else "not-recognised", message)])
+
+
 def provider_report(path: Path) -> FileReport:
     """An Ofsted provider list is not a return; report what it holds (an input to `csc validate --providers`)."""
     from csctools.reference.providers import read_providers  # each reader is imported only when a file needs it
@@ -135,7 +142,7 @@ def read_files(
         elif kind == SSDA903_WORKBOOK:
             others.append(workbook_903_report(path, content))
         else:
-            others.append(FileReport(str(path), problems=[Problem(str(path), "not-recognised", NOT_RECOGNISED)]))
+            others.append(not_recognised(path, content))
     if csv_paths:
         read = _in_threads(_read_903_csv, csv_paths)
         others += [found for found in read if isinstance(found, FileReport)]  # a file gone since it was opened

@@ -316,7 +316,7 @@ def test_validated_at_the_door_as_csc_validate_does_with_last_years_return(tmp_p
     )
     assert alone.exit_code in (0, 1), alone.output
     with (tmp_path / "log.csv").open() as log, (tmp_path / "a.csv").open() as validated:
-        kept = collections.Counter(r["rule_code"] for r in csv.DictReader(log) if r["year"] == "2026")
+        kept = collections.Counter(r["rule_code"] for r in csv.DictReader(log) if r["year"] == "2025/26")
         expected = collections.Counter(r["rule_code"] for r in csv.DictReader(validated))
     assert kept == expected
     assert {"202", "203", "204"} & set(expected)  # injected changes against last year's Header were found

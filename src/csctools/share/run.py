@@ -10,6 +10,7 @@ from csctools import __version__
 from csctools.inputs import is_xml_return
 from csctools.io.result import ReturnData
 from csctools.read import read_files
+from csctools.reference.authorities import Authority
 from csctools.share.key import key_id
 from csctools.share.leaks import find_leaks
 from csctools.share.policy import Policy
@@ -91,6 +92,15 @@ def _dated(data: ReturnData) -> ReturnData:
     return replace(data, year=annex_a_year(data))
 
 
+def _authority_of(data: ReturnData) -> Authority | None:
+    """The authority the return names (the CIN census header) or its folders do (.../383/2025_26/...), as
+    `csc store add` tells it; kept in the manifest, as the shared files may no longer tell it."""
+    from csctools.store.intake import from_folders
+    from csctools.validate.run import authority_in_return
+
+    return authority_in_return(data) or from_folders([Path(f.path) for f in data.files])
+
+
 def share_files(paths: list[Path], policy: Policy, key: bytes, out: Path, year: CollectionYear | None) -> list[str]:
     """Pseudonymise every return read from the files; returns the lines to print."""
     notes: list[str] = []
@@ -113,6 +123,7 @@ def share_files(paths: list[Path], policy: Policy, key: bytes, out: Path, year: 
     }
     for data, result in shared:
         label = f"{data.dataset} {data.year or ''}".strip()
+        authority = _authority_of(data)
         if not result.tables:
             lines.append(f"{label}: the policy shares nothing of this return; nothing written")
             continue
@@ -129,6 +140,7 @@ def share_files(paths: list[Path], policy: Policy, key: bytes, out: Path, year: 
             {
                 "return": data.dataset,
                 "year": data.year.label if data.year else None,
+                "authority": {"number": authority.number, "name": authority.name} if authority else None,
                 "input_sha256": [hashlib.sha256(Path(f.path).read_bytes()).hexdigest() for f in data.files],
                 "tables": {name: {"rows": f.height, "columns": f.columns} for name, f in result.tables.items()},
                 "blanked": result.blanked,

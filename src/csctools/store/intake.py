@@ -80,7 +80,7 @@ def _seen(paths: list[Path]) -> list[FileSeen]:
     return seen
 
 
-def _from_folders(paths: list[Path]) -> Authority | None:
+def from_folders(paths: list[Path]) -> Authority | None:
     """An authority named by a folder the files sit in (a hub's layout: .../383/2025_26/...), if exactly one."""
     found = set()
     for path in paths:
@@ -90,6 +90,38 @@ def _from_folders(paths: list[Path]) -> Authority | None:
                     found.add(find_authority(part))
                 except LookupError:
                     continue
+    return found.pop() if len(found) == 1 else None
+
+
+MANIFEST_LEVELS = 4  # how far above a file `csc share pseudonymise`'s manifest.json is looked for
+
+
+def from_share_manifest(paths: list[Path]) -> Authority | None:
+    """The authority a `csc share pseudonymise` manifest names for these files (its output holds no folder or header
+    that names one for an SSDA903 return), if exactly one."""
+    import json
+
+    found = set()
+    for path in paths:
+        resolved = path.resolve()
+        for folder in resolved.parents[:MANIFEST_LEVELS]:
+            manifest = folder / "manifest.json"
+            if not manifest.is_file():
+                continue
+            try:
+                entries = json.loads(manifest.read_text(encoding="utf-8")).get("returns", [])
+                relative = str(resolved.relative_to(folder))
+                numbers = {
+                    e["authority"]["number"] for e in entries if relative in e.get("files", []) and e.get("authority")
+                }
+            except (OSError, ValueError, TypeError, KeyError, AttributeError):
+                break  # not a manifest csctools wrote: no authority from it
+            for number in numbers:
+                try:
+                    found.add(find_authority(str(number)))
+                except LookupError:
+                    continue
+            break
     return found.pop() if len(found) == 1 else None
 
 
@@ -257,8 +289,9 @@ def _arrive(paths: list[Path], la: Authority | None) -> Arrival | Submission | N
     if _all_provider_lists(paths):
         return None
     returns, others = read_files(paths)
-    folder = _from_folders(paths)
-    guess = la or folder  # recorded with a rejection, when known
+    folder = from_folders(paths)
+    manifest = from_share_manifest(paths) if folder is None else None
+    guess = la or folder or manifest  # recorded with a rejection, when known
     problems = [p.describe() for r in others for p in r.problems] or [f"{r.path}: not a return" for r in others]
     if problems:
         return _rejected(paths, problems[0], guess, when)
@@ -279,7 +312,12 @@ def _arrive(paths: list[Path], la: Authority | None) -> Arrival | Submission | N
     given = "given"
     if la is not None and folder is not None and folder.number != la.number:  # said, not refused: --la wins
         given = f"given, though the folder name says {folder.name} ({folder.number})"
-    choices = ((la, given), (named, "from the census header"), (folder, "from the folder name"))
+    choices = (
+        (la, given),
+        (named, "from the census header"),
+        (folder, "from the folder name"),
+        (manifest, "from the share manifest"),
+    )
     authority, note = next(((a, n) for a, n in choices if a is not None), (None, ""))
     if authority is None:
         return _rejected(paths, "the authority cannot be told: give --la", None, when)

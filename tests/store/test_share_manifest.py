@@ -1,0 +1,56 @@
+"""A folder `csc share pseudonymise` wrote holds no folder name or header naming the authority of an SSDA903
+return: `csc store add` takes it from the manifest, where pseudonymise wrote it from the input's folders."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from csctools.cli.main import app
+from csctools.synth.generate import SynthOptions, generate
+from csctools.years import CollectionYear
+
+runner = CliRunner()
+
+
+def _pseudonymised(tmp_path: Path) -> Path:
+    options = SynthOptions(
+        ["383"], CollectionYear(2025), CollectionYear(2026), children=40, seed=2, formats=("csv",), annex_a=False
+    )
+    generate(options, tmp_path / "in")
+    key, out = tmp_path / "hub.key", tmp_path / "shared"
+    assert runner.invoke(app, ["share", "keygen", "-o", str(key)]).exit_code == 0
+    tables = sorted((tmp_path / "in" / "383" / "2025_26" / "ssda903").glob("*.csv"))
+    args = ["share", "pseudonymise", *map(str, tables), "--policy", "regional", "--key-file", str(key), "-o", str(out)]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    return out
+
+
+def test_the_manifest_names_the_authority_and_the_store_takes_it(tmp_path: Path) -> None:
+    out = _pseudonymised(tmp_path)
+    entries = json.loads((out / "manifest.json").read_text())["returns"]
+    assert [e["authority"] for e in entries] == [{"number": "383", "name": "Leeds"}]
+    tables = sorted(out.glob("ssda903*/*.csv"))
+    assert tables and all(str(p.relative_to(out)) in entries[0]["files"] for p in tables)
+    added = runner.invoke(app, ["store", "add", str(tmp_path / "hub.duckdb"), *map(str, tables)])
+    assert added.exit_code in (0, 1), added.output
+    assert "383 Leeds ssda903 2025/26" in added.output and "from the share manifest" in added.output
+
+
+def test_without_a_manifest_the_authority_must_be_given(tmp_path: Path) -> None:
+    out = _pseudonymised(tmp_path)
+    (out / "manifest.json").unlink()
+    tables = sorted(out.glob("ssda903*/*.csv"))
+    added = runner.invoke(app, ["store", "add", str(tmp_path / "hub.duckdb"), *map(str, tables)])
+    assert "the authority cannot be told: give --la" in added.output
+
+
+def test_a_manifest_that_is_not_json_is_no_authority(tmp_path: Path) -> None:
+    out = _pseudonymised(tmp_path)
+    (out / "manifest.json").write_text("{not json")
+    tables = sorted(out.glob("ssda903*/*.csv"))
+    added = runner.invoke(app, ["store", "add", str(tmp_path / "hub.duckdb"), *map(str, tables)])
+    assert "the authority cannot be told: give --la" in added.output and "Traceback" not in added.output
