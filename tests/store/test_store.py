@@ -351,3 +351,20 @@ def test_history_says_when_the_count_of_errors_changed(hub_returns: Path, tmp_pa
     history = runner.invoke(app, ["store", "history", str(store), "--la", "384"]).output
     first, second = (int(n.replace(",", "")) for n in re.findall(r"rows, ([\d,]+) errors", history)[:2])
     assert second == first + 1 and f"no change in row counts; errors {first:,} -> {second:,}" in history
+    # the one failure added, named by its rule (the return may have had some already)
+    by_rule = re.search(r"\n    by rule \(errors and queries\): (new 101 \(1\)|more 101 \((\d+) -> (\d+)\))\n", history)
+    assert by_rule is not None, history
+    assert by_rule[2] is None or int(by_rule[3]) == int(by_rule[2]) + 1
+
+
+def test_rule_changes_names_fixed_new_fewer_and_more() -> None:
+    from csctools.store.queries import RULES_SHOWN, rule_changes
+
+    before = {"101": 2, "142": 1, "1001": 18, "190": 8, "503A": 4}
+    after = {"1001": 12, "190": 9, "503A": 4, "INT16": 3}
+    assert (
+        rule_changes(before, after) == "fixed 101 (2), 142 (1); new INT16 (3); fewer 1001 (18 -> 12); more 190 (8 -> 9)"
+    )
+    assert rule_changes(after, after) == ""
+    many = {f"R{n:02d}": 1 for n in range(RULES_SHOWN + 3)}
+    assert rule_changes(many, {}).endswith("R07 (1) and 3 more")

@@ -148,19 +148,21 @@ def list_command(store: StoreArg) -> None:
 def history_command(store: StoreArg, la: LaOption) -> None:
     """Every submission of an authority, oldest first, and what changed in the counts between versions."""
     from csctools.store.db import StoreError, open_store
-    from csctools.store.queries import count_changes, history
+    from csctools.store.queries import count_changes, history, rule_changes, rule_counts
     from csctools.years import CollectionYear
 
     authority = find_la(la)
     try:
         with open_store(store, read_only=True) as connection:
             rows = history(connection, authority.number)
+            by_rule = rule_counts(connection, authority.number)
     except StoreError as error:
         fail(str(error))
     if rows.is_empty():
         fail(f"the store holds nothing from {authority.name} ({authority.number})", 1)
     previous: dict[tuple[str, int], dict[str, int]] = {}
     errors_before: dict[tuple[str, int], int] = {}
+    rules_before: dict[tuple[str, int], dict[str, int]] = {}
     for row in rows.iter_rows(named=True):
         when = f"{row['received_at']:%Y-%m-%d %H:%M:%S}"
         if row["status"] == "rejected":
@@ -171,13 +173,17 @@ def history_command(store: StoreArg, la: LaOption) -> None:
         change = count_changes(previous[key], counts) if key in previous else "first version"
         if key in errors_before and errors_before[key] != row["errors"]:
             change += f"; errors {errors_before[key]:,} -> {row['errors']:,}"
-        previous[key], errors_before[key] = counts, row["errors"]
+        rules = by_rule.get(int(row["submission_id"]), {})
+        changed_rules = rule_changes(rules_before[key], rules) if key in rules_before else ""
+        previous[key], errors_before[key], rules_before[key] = counts, row["errors"], rules
         typer.echo(
             f"#{row['submission_id']} {when} {row['dataset']} {CollectionYear(row['year']).label} "
             f"version {row['version']}: {sum(counts.values()):,} rows, {row['errors']:,} errors; {change}; "
             f"sha256 {row['content_hash'][:12]}"
             + (f"; files identical to #{row['identical_to']}" if row.get("identical_to") is not None else "")
         )
+        if changed_rules:
+            typer.echo(f"    by rule (errors and queries): {changed_rules}")
 
 
 @app.command("errors")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import datetime
 
 import duckdb
@@ -60,6 +61,51 @@ def count_changes(before: dict[str, int], after: dict[str, int]) -> str:
         if delta:
             changes.append(f"{table} {delta:+,}")
     return ", ".join(changes) or "no change in row counts"
+
+
+RULES_SHOWN = 8  # rules named per kind of change in a history line; the rest are counted
+
+
+def rule_counts(connection: duckdb.DuckDBPyConnection, la_number: str) -> dict[int, dict[str, int]]:
+    """Failures (errors and queries) by rule code of each of the authority's submissions."""
+    rows = frame(
+        connection,
+        "SELECT e.submission_id, e.rule_code, count(*) AS n FROM errors e JOIN submissions s USING (submission_id) "
+        "WHERE s.la_number = ? GROUP BY ALL",
+        [la_number],
+    )
+    counts: dict[int, dict[str, int]] = {}
+    for submission, code, n in rows.iter_rows():
+        counts.setdefault(int(submission), {})[str(code)] = int(n)
+    return counts
+
+
+def rule_changes(before: dict[str, int], after: dict[str, int]) -> str:
+    """'fixed 101 (2), 142 (1); new 503A (3); fewer 1001 (18 -> 12); more 190 (8 -> 9)' between two versions'
+    failures by rule ('' when none changed); at most RULES_SHOWN rules of each kind, the rest counted."""
+
+    def named(kind: str, codes: list[str], shown: Callable[[str], str]) -> str:
+        if not codes:
+            return ""
+        more = f" and {len(codes) - RULES_SHOWN} more" if len(codes) > RULES_SHOWN else ""
+        return f"{kind} " + ", ".join(f"{code} ({shown(code)})" for code in codes[:RULES_SHOWN]) + more
+
+    codes = sorted(set(before) | set(after), key=lambda c: (-abs(after.get(c, 0) - before.get(c, 0)), c))
+    parts = [
+        named("fixed", [c for c in codes if c not in after], lambda c: f"{before[c]:,}"),
+        named("new", [c for c in codes if c not in before], lambda c: f"{after[c]:,}"),
+        named(
+            "fewer",
+            [c for c in codes if 0 < after.get(c, 0) < before.get(c, 0)],
+            lambda c: f"{before[c]:,} -> {after[c]:,}",
+        ),
+        named(
+            "more",
+            [c for c in codes if 0 < before.get(c, 0) < after.get(c, 0)],
+            lambda c: f"{before[c]:,} -> {after[c]:,}",
+        ),
+    ]
+    return "; ".join(part for part in parts if part)
 
 
 def error_log(connection: duckdb.DuckDBPyConnection, la_number: str, version: int | None = None) -> pl.DataFrame:
