@@ -98,6 +98,11 @@ def test_demand_model_with_a_scenario_side_by_side(folders: list[Path], tmp_path
     last = table.filter(pl.col("date") == pl.col("date").max()).group_by("scenario").agg(pl.col("population").sum())
     totals = dict(last.rows())
     assert totals["no-residential-moves"] < totals["base"]  # half the entrants
+    # the terminal says the same totals as the CSV holds, and the scenario's difference from the base
+    day = table["date"].max()
+    base, fewer = round(totals["base"]), round(totals["no-residential-moves"])
+    assert f"-> {base:,} on {day}; cost £" in text
+    assert f"  scenario no-residential-moves: {fewer:,} on {day} ({fewer - base:+,} against base); cost £" in text
 
 
 def test_years_missing(folders: list[Path]) -> None:

@@ -137,7 +137,7 @@ def forecast_command(
         outcome = run_forecast(history, options)
     except ForecastInputError as error:
         fail(str(error))
-    from csctools.forecast.report import cost_by_year_table, costs_table, population_table, write
+    from csctools.forecast.report import cost_by_year_table, costs_table, headline, population_table, write
 
     for note in outcome.notes:
         typer.echo(f"note: {note}", err=True)
@@ -146,6 +146,8 @@ def forecast_command(
         f"{outcome.reference[0]} to {outcome.reference[1]}; {outcome.period()}",
         err=True,
     )
+    for line in headline(outcome):
+        typer.echo(line, err=True)
     typer.echo(f"back-test: {outcome.backtest_note}", err=True)
     if outcome.backtest is not None:
         for row in outcome.backtest.iter_rows(named=True):

@@ -30,6 +30,34 @@ def costs_table(outcome: Outcome) -> pl.DataFrame:
     return pl.concat([r.costs.select(pl.lit(r.scenario.name).alias("scenario"), pl.all()) for r in outcome.results])
 
 
+def headline(outcome: Outcome) -> list[str]:
+    """What the forecast says, for the terminal: children in care now and at the last step, and the cost over the
+    forecast, for the base and each scenario against it (the simulation's figure: each placement's median, summed)."""
+    history = outcome.history
+    latest = history["date"].max()
+    now = history.filter(pl.col("date") == latest)["actual"].sum() if history.height else None
+    column = "population" if outcome.method == DEMAND_MODEL else "p50"
+    summed = "" if outcome.method == DEMAND_MODEL else " (each placement's median, summed)"
+    last = outcome.last_step
+    figures = []
+    for result in outcome.results:
+        children = round(float(result.totals.filter(pl.col("date") == last)[column].sum()))  # as said, so that
+        figures.append((result.scenario.name, children, round(float(result.by_year["cost"].sum()))))  # differences add
+    name, children, cost = figures[0]
+    start = f"{now:,.0f} on {latest} (actual) -> " if now is not None else ""
+    lines = [f"children in care: {start}{children:,.0f} on {last}{summed}; cost £{cost:,.0f} over the forecast"]
+    for other, others_children, others_cost in figures[1:]:
+        lines.append(
+            f"  scenario {other}: {others_children:,.0f} on {last} ({others_children - children:+,.0f} against "
+            f"{name}); cost £{others_cost:,.0f} ({_pounds(others_cost - cost)} against {name})"
+        )
+    return lines
+
+
+def _pounds(amount: float) -> str:
+    return f"{'-' if amount < 0 else '+'}£{abs(amount):,.0f}"
+
+
 def covers() -> pl.Expr:
     """'whole year', 'part year: 182 days, FROM to TO' or 'part year: 1 day, DAY' from year, first_day, last_day."""
     start = pl.col("year").str.slice(0, 4).cast(pl.Int32)
