@@ -109,6 +109,25 @@ def test_indicators_view_is_the_command_and_counts_the_right_children(
     assert any("Annex A" in status for status in missing.values())  # no Annex A workbook was given
 
 
+def test_indicators_view_says_the_values_that_could_not_be_read(space: Workspace, years: Path, tmp_path: Path) -> None:
+    files = tables(years, "2025_26")
+    header = next(p for p in files if p.name.endswith("_header.csv"))
+    lines = header.read_text().splitlines()
+    cells = lines[1].split(",")
+    cells[lines[0].split(",").index("DOB")] = "31/02/2012"  # not a date
+    broken = tmp_path / header.name
+    broken.write_text("\n".join([lines[0], ",".join(cells), *lines[2:]]) + "\n")
+    add(space, "current", [broken if p == header else p for p in files])
+    view = IndicatorsView(space)
+    view.start("383", None)
+    assert wait(view)["state"] == "done", view.status()
+    notes = view.results()["notes"]
+    assert len(notes) == 1 and notes[0].startswith(
+        "1 value of the returns could not be read (Header.DOB 1): each counts as blank"
+    )
+    assert "could not be read (Header.DOB 1)" in view.report("html")[0].decode()  # the download says it too
+
+
 def test_indicators_view_bad_input_is_one_line(space: Workspace, years: Path) -> None:
     view = IndicatorsView(space)
 

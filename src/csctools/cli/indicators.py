@@ -220,11 +220,9 @@ def _compute_and_write(
     run = overlap.run_for(returns, end) if overlap is not None else None
     if run is None:
         run = run_indicators(returns, last, indicators, authority.number, authority.name, end, children=drill_down)
-    from csctools.indicators.run import unread_values_note
+    from csctools.indicators.run import with_unread_note
 
-    unread = unread_values_note([*returns, *last])
-    if unread is not None:
-        run = run._replace(notes=(*run.notes, unread))  # said in every report, not only here
+    run = with_unread_note(run, [*returns, *last])  # said in every report, not only here
     done = [r for r in run.results if r.computed]
     typer.echo(
         f"{authority.name} ({authority.number}), {run.period.start} to {run.period.end}: "

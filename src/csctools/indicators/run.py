@@ -159,6 +159,12 @@ def run_indicators(
 UNREAD_SHOWN = 6  # columns named in the note of values that could not be read
 
 
+def with_unread_note(run: Run, returns: list[ReturnData]) -> Run:
+    """The run with the note of values of these returns that could not be read, said in every report."""
+    unread = unread_values_note(returns)
+    return run if unread is None else run._replace(notes=(*run.notes, unread))
+
+
 def unread_values_note(returns: list[ReturnData]) -> str | None:
     """'4 values could not be read (Header.DOB 2, Episodes.DECOM 2) ...': values kept only as the text written
     (a date that is not a date, a code outside its list) count as blank in every indicator."""

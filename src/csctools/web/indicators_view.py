@@ -94,7 +94,7 @@ def choose_authority(returns: list[ReturnData], la_text: str | None) -> Authorit
 def compute_run(space: Workspace, la_text: str | None, year_text: str | None, job: Job) -> Run:
     """Everything `csc indicators` does before writing: read, choose the year and authority, compute."""
     from csctools.indicators.records import load_indicators
-    from csctools.indicators.run import run_indicators
+    from csctools.indicators.run import run_indicators, with_unread_note
     from csctools.years import CollectionYear
 
     try:
@@ -116,7 +116,8 @@ def compute_run(space: Workspace, la_text: str | None, year_text: str | None, jo
         raise UserError(f"last year's files are of {found}, not {year.previous().label} (the year before {year})")
     authority = choose_authority(returns, la_text)
     job.done, job.message = 1, STAGES[1]
-    return run_indicators(returns, previous, load_indicators(), authority.number, authority.name, year.end_date)
+    run = run_indicators(returns, previous, load_indicators(), authority.number, authority.name, year.end_date)
+    return with_unread_note(run, [*returns, *previous])  # as csc indicators says it, in the downloads too
 
 
 def row_payload(row: Row, decimals: int) -> dict[str, object]:
@@ -224,6 +225,7 @@ class IndicatorsView:
                 {"id": r["id"], "title": r["title"], "status": r["status"]} for r in rows if r["status"] != "computed"
             ],
             "inputs": [Path(p).name for p in run.inputs],
+            "notes": [short(note, self.space) for note in run.notes],  # values of the returns that could not be read
         }
 
     def indicator(self, indicator_id: str) -> dict[str, object]:

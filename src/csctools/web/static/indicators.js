@@ -28,6 +28,7 @@
   <section id="ind-results" aria-labelledby="ind-results-heading" hidden>
     <h2 id="ind-results-heading" tabindex="-1">3. Results</h2>
     <p id="ind-summary"></p>
+    <ul id="ind-notes" class="warn"></ul>
     <p class="downloads">Download:
       <a href="/api/indicators/report.xlsx" download>Excel (XLSX, with the lists of children)</a>
       <a href="/api/indicators/report.csv" download>CSV</a>
@@ -109,6 +110,7 @@
     const population = r.population ? ` Child population ${r.population.value.toLocaleString("en-GB")} (from LAIT).` : "";
     $("#ind-summary").textContent = `${r.la_name} (${r.la}), ${r.period.start} to ${r.period.end}: ` +
       `${r.computed} of ${r.total} indicators computed from ${r.inputs.length} files.${population}`;
+    $("#ind-notes").replaceChildren(...r.notes.map((note) => el("li", note)));
     const tiles = $("#ind-tiles");
     tiles.replaceChildren();
     for (const row of r.headlines) {
