@@ -56,12 +56,17 @@ def test_a_spare_worker_warms_up_then_makes_the_call_sent_later() -> None:
     assert unused.process is None and unused.call(divmod, 7, 2).result() == (3, 1)
 
 
-def test_charts_shared_with_a_spare_are_the_charts_drawn_in_one() -> None:
-    from csctools.indicators.charts import get_ready
+def test_charts_shared_with_a_spare_are_the_charts_drawn_in_one(monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    from csctools.indicators import charts
 
     jobs = [partial(trend_svg, _rows(k), "Leeds", f"X{k}") for k in range(3)]
     alone = draw_many(jobs, parallel_jobs=len(jobs) + 1)
-    spare = get_ready()
+    monkeypatch.setattr(os, "cpu_count", lambda: charts.SPARE_FROM_CORES - 1)
+    assert charts.get_ready() is None  # no core to spare while the returns are read: no spare
+    monkeypatch.setattr(os, "cpu_count", lambda: charts.SPARE_FROM_CORES)
+    spare = charts.get_ready()
     assert spare is not None and spare.process is not None
     process = spare.process
     assert draw_many(jobs, spare=spare) == alone
