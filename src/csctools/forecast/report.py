@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +36,9 @@ def headline(outcome: Outcome) -> list[str]:
     forecast, for the base and each scenario against it (the simulation's figure: each placement's median, summed)."""
     history = outcome.history
     latest = history["date"].max()
-    now = history.filter(pl.col("date") == latest)["actual"].sum() if history.height else None
+    start = ""  # children in care on the last day of the history, when it has one
+    if isinstance(latest, date):
+        start = f"{history.filter(pl.col('date') == latest)['actual'].sum():,.0f} on {latest} (actual) -> "
     column = "population" if outcome.method == DEMAND_MODEL else "p50"
     summed = "" if outcome.method == DEMAND_MODEL else " (each placement's median, summed)"
     last = outcome.last_step
@@ -44,7 +47,6 @@ def headline(outcome: Outcome) -> list[str]:
         children = round(float(result.totals.filter(pl.col("date") == last)[column].sum()))  # as said, so that
         figures.append((result.scenario.name, children, round(float(result.by_year["cost"].sum()))))  # differences add
     name, children, cost = figures[0]
-    start = f"{now:,.0f} on {latest} (actual) -> " if now is not None else ""
     lines = [f"children in care: {start}{children:,.0f} on {last}{summed}; cost £{cost:,.0f} over the forecast"]
     for other, others_children, others_cost in figures[1:]:
         lines.append(

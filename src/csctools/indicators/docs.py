@@ -207,19 +207,24 @@ times there say little, CPU seconds are the figures to compare.
 - **The same SQL text runs once a sandbox**: the 133 numerators and denominators are 84 different queries (ten
   indicators share "SELECT CHILD AS child FROM cla_at_end"). The 80 indicators' computing fell from about 1.3 to
   1.1 s of CPU with the drill-down lists, hardly without (the shared queries are the cheap ones).
-- **Charts**: a command that writes HTML or DOCX starts a spare chart worker at once (`worker.Spare`): it imports
-  Python, polars, DuckDB and matplotlib and draws a first tiny chart while the returns are read, then takes half
-  the charts (a worker started at drawing time took 40%, as it started later); this process imports matplotlib in
-  a thread meanwhile. The charts are byte for byte those drawn before. What they cost: the dashboard draws 70 (64
-  trend cards, one on each indicator's card, and 6 funnels), each about 85 ms of CPU (the figure 13 ms, the lines
-  and labels 19, writing the SVG 53), the self-assessment 20 PNG pictures of about 0.5 s each (small multiples at
-  150 dpi); none is drawn twice within one output, and none is left out: each is on a card or page a person reads.
-  The XLSX's charts are Excel's own (no matplotlib).
-- **What bounds the 3 s target**: the reading. The CIN census walk is 2.9-3.4 s of CPU in one process (Python over
-  lxml's elements, in the worker; its start and the pickled tables coming back cost about 0.5 s more), the Annex A
-  read 5.6-6.4 s of CPU (branch annexfx is halving it), the 903 tables 0.3, this process's imports 0.4. After
-  annexfx the command would still hold about 8 s of CPU: at least 4 s of wall on two free cores, and the CIN walk,
-  one process from start to end, is itself a path of about 3.4 s before its 29 indicators (0.3 s) are computed.
+- **Charts**: on a machine of three cores or more, a command that writes HTML or DOCX starts a spare chart worker
+  at once (`worker.Spare`): it imports Python, polars, DuckDB and matplotlib and draws a first tiny chart while the
+  returns are read, then takes half the charts; this process imports matplotlib in a thread meanwhile. On two
+  cores the reading already takes both and the spare cost about 1 s of CPU for no time back (12.4 against 11.7 s
+  CPU, 7.4 against 7.1 s wall for the HTML at 50,000 children, 4 rounds in turns, session 10), so there a worker
+  is started when the charts are drawn and takes 40% of them. The charts are the same bytes either way. What they
+  cost: the dashboard draws 70 (64 trend cards, one on each indicator's card, and 6 funnels), each about 85 ms of
+  CPU (the figure 13 ms, the lines and labels 19, writing the SVG 53), the self-assessment 20 PNG pictures of about
+  0.5 s each (small multiples at 150 dpi); none is drawn twice within one output, and none is left out: each is on
+  a card or page a person reads. The XLSX's charts are Excel's own (no matplotlib).
+- **What bounds the 3 s target**: the reading. Session 10's machine, read alone in process
+  (`bench/phases_indicators_read.py`): the Annex A workbook 2.4-3.3 s wall, 3.7-3.9 s CPU (calamine's parse is
+  about half; bench/RESULTS.md "annexfx"), the CIN census 1.8-1.9 s in one process, the 903 tables 0.1-0.2,
+  imports 0.2; the 80 indicators about 1 s more. `csc indicators` (CSV) takes 4.08 s (3.99-4.31), 6.9 s CPU: on 2
+  cores it cannot fall under about 3.5 s while the reading costs ~6 s of CPU. On session 8's machine: the CIN
+  census walk 2.9-3.4 s of CPU in one process (Python over lxml's elements, in the worker; its start and the
+  pickled tables coming back cost about 0.5 s more), the Annex A read 5.6-6.4 s of CPU, the 903 tables 0.3, this
+  process's imports 0.4: about 8 s of CPU, at least 4 s of wall on two free cores.
 
 **Earlier sessions.**
 
