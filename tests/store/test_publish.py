@@ -235,7 +235,7 @@ def test_publishing_in_worker_processes_writes_the_same_files(
     }
     assert files["one"].keys() == files["two"].keys() and len(files["one"]) > 50
     different = [path for path, content in files["one"].items() if files["two"][path] != content]
-    assert different == [Path("manifest.json")]  # its publication time only
+    assert different in ([], [Path("manifest.json")])  # its publication time only (the same within one second)
     manifests = [json.loads(files[name][Path("manifest.json")]) for name in ("one", "two")]
     assert [{k: v for k, v in m.items() if k != "published_at"} for m in manifests] == [
         {k: v for k, v in manifests[0].items() if k != "published_at"}
