@@ -5,10 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import polars as pl
+import pytest
 
 from csctools.packs.settings import Settings
 from csctools.validate.registry import Acceptance
-from tests.packs.packs_helpers import cells, outcome, run, write_pack
+from tests.packs.packs_helpers import cells, load, outcome, run, write_pack
 
 LEFT = ("switched off", "not implemented", "not run", "could not run")  # rules that did not run
 EPISODES = [
@@ -174,6 +175,20 @@ def test_only_and_skip_by_code_pack_and_tag(tmp_path: Path) -> None:
     skipped = run([pack], {"Episodes": EPISODES}, skip=("query",))
     assert outcome(skipped, "T-PL02") == ("switched off", 0, "left out by --skip query")
     assert outcome(skipped, "T-PL01")[0] == "failed"
+
+
+def test_an_only_or_skip_naming_nothing_is_refused_with_the_closest_name(tmp_path: Path) -> None:
+    from csctools.packs.files import PackError
+    from csctools.packs.registry import build
+
+    pack = write_pack(tmp_path, POSTCODE_RULE)
+    loaded = load([pack])
+    with pytest.raises(PackError, match=r"--only: .* is called 'T-PL0I' \(did you mean T-PL0\d\?\)"):
+        build("ssda903", loaded, only=("T-PL0I",))
+    with pytest.raises(PackError, match=r"--skip: .* is called '9999'$"):
+        build("ssda903", (), skip=("9999",))
+    # any case; a DfE code of another year (8500 is a CIN rule) is not refused for the 903: it names a DfE rule
+    assert build("ssda903", loaded, only=("test-PACK", "episodes", "8500", "QUERY")).packs
 
 
 def test_sql_failing_at_run_time_could_not_run_and_the_others_still_run(tmp_path: Path) -> None:

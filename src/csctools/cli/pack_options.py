@@ -56,10 +56,14 @@ def registry_for(
     path = settings if settings is not None else default_settings(authority.number if authority else None)
     if settings is not None and not settings.exists():
         fail(f"{settings}: no such settings file")
-    if not packs and not path.exists():  # the usual case: neither YAML nor DuckDB is imported
-        return build(dataset, (), None, words(only), words(skip))
-    from csctools.packs import settings as rule_settings
     from csctools.packs.files import PackError
+
+    if not packs and not path.exists():  # the usual case: neither YAML nor DuckDB is imported
+        try:
+            return build(dataset, (), None, words(only), words(skip))
+        except PackError as error:  # an --only or --skip naming nothing
+            fail(str(error))
+    from csctools.packs import settings as rule_settings
 
     try:
         check_packs(packs, year)

@@ -230,6 +230,28 @@ def _tags(rule: Rule) -> set[str]:
     return {w.lower() for w in words}
 
 
+def _check_choices(rules: Iterable[Rule], codes: set[str], only: Sequence[str], skip: Sequence[str]) -> None:
+    """Every --only/--skip word names a rule, pack, severity, table or tag of this return (or a DfE rule of any
+    year): a typo would otherwise switch every rule off and report a clean return."""
+    from difflib import get_close_matches
+
+    from csctools.packs.files import PackError
+
+    names: dict[str, str] = {code.lower(): code for code in codes}
+    for rule in rules:
+        pack = rule.pack or BUILTIN_NAMES[rule.dataset]
+        for word in (rule.code, pack, rule.info.severity, *rule.info.tables, *rule.tags):
+            names.setdefault(word.lower(), word)
+    for option, words in (("--only", only), ("--skip", skip)):
+        for word in words:
+            if word.lower() in names:
+                continue
+            close = get_close_matches(word.lower(), list(names), n=1, cutoff=0.6)
+            hint = f" (did you mean {names[close[0]]}?)" if close else ""
+            message = f"no rule, pack, severity, table or tag of this return is called '{word}'{hint}"
+            raise PackError(option, message)
+
+
 def build(
     dataset: str,
     packs: Sequence[LoadedPack | PythonPack] = (),
@@ -286,6 +308,7 @@ def build(
         if code in by_code or code in catalogued:
             registry.left_out[code] = why
     wanted_only = [w for w in only if w]
+    _check_choices(by_code.values(), catalogued | set(dfe_codes()), wanted_only, [w for w in skip if w])
     for rule in by_code.values():
         tags = _tags(rule)
         if wanted_only and not _selected(tags, wanted_only):
