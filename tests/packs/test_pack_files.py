@@ -74,6 +74,10 @@ def test_content_hash_changes_with_any_byte(tmp_path: Path) -> None:
         ({"pack.yaml": MANIFEST, "rules/a.yaml": "- code: [\n"}, "rules/a.yaml line 2: not valid YAML"),
         ({"pack.yaml": MANIFEST, "rules/a.yaml": "- just text\n"}, "rules/a.yaml: each rule must be a mapping"),
         ({"pack.yaml": "!!python/object:os.system {}\n"}, "pack.yaml line 1: not valid YAML"),
+        (
+            {"pack.yaml": MANIFEST, "rules/a.yaml": RULES + "  examples:\n    - DECOM: 2019-31-12\n"},
+            "rules/a.yaml line 7: '2019-31-12' is not a date (write YYYY-MM-DD)",
+        ),
     ],
 )
 def test_malformed_packs_name_file_and_line(tmp_path: Path, files: dict[str, str], expected: str) -> None:

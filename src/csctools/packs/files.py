@@ -124,15 +124,35 @@ for _loader in (_LineLoader, _FastLoader):
         )
 
 
+_DATE_LIKE = re.compile(r"(?<![\w.-])(\d{4})-(\d\d?)-(\d\d?)(?![\w.:-])")
+
+
+def _impossible_date(text: str) -> tuple[int | None, str]:
+    """The line and text of the first value written like a date that is not one (2019-31-12), if any."""
+    from datetime import date
+
+    for number, line in enumerate(text.splitlines(), start=1):
+        for found in _DATE_LIKE.finditer(line.split("#")[0]):
+            try:
+                date(*(int(part) for part in found.groups()))
+            except ValueError:
+                return number, found.group(0)
+    return None, ""
+
+
 def parse_yaml(text: str, file: str) -> Any:
     """YAML as plain data (safe loader); a syntax error is a PackError with its line."""
     if _FastLoader is not None:
         try:
             return yaml.load(text, Loader=_FastLoader)  # a CSafeLoader
-        except yaml.YAMLError:
+        except (yaml.YAMLError, ValueError):
             pass  # read again below, for the pure-Python parser's message
     try:
         return yaml.load(text, Loader=_LineLoader)  # _LineLoader is a SafeLoader
+    except ValueError as error:  # YAML reads 2019-31-12 as a date, which it is not
+        line, written = _impossible_date(text)
+        what = f"'{written}' is not a date (write YYYY-MM-DD)" if written else f"a value cannot be read ({error})"
+        raise PackError(file, what, line) from None
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark is not None else None
