@@ -190,3 +190,13 @@ def test_scenario_names_must_differ(folders: list[Path], tmp_path: Path) -> None
     scenario.write_text("name: base\nchanges: []\n")
     code, text = invoke(*map(str, folders), "--scenario", str(scenario))
     assert code == 2 and "is used twice (or is 'base')" in text
+
+
+def test_a_file_of_another_return_given_by_name_is_said_to_be_skipped(folders: list[Path], tmp_path: Path) -> None:
+    census = tmp_path / "cin_census_2025_26.xml"
+    census.write_text('<?xml version="1.0"?>\n<Message><Header><Collection>CIN</Collection></Header></Message>\n')
+    code, text = invoke(str(census), *map(str, folders), "-o", str(tmp_path / "f.csv"), "--runs", "20")
+    assert code == 0, text
+    assert f"warning: {census}: a CIN census, not an SSDA903 return; skipped" in text
+    code, text = invoke(*map(str, folders), "-o", str(tmp_path / "g.csv"), "--runs", "20")
+    assert code == 0 and "skipped" not in text  # the folders' own tables: nothing said

@@ -29,6 +29,16 @@ def _wanted(path: Path) -> bool:
     return table is not None and table.name in NEEDED_TABLES
 
 
+def _what(path: Path) -> str:
+    """What a file the forecast does not read is, in words."""
+    with path.open("rb") as handle:
+        kind = detect(path, handle.read(20000))
+    names = {"cin": "a CIN census", "annex_a": "an Annex A workbook", "ofsted_providers": "an Ofsted provider list"}
+    if kind == SSDA903:
+        return "an SSDA903 table the forecast does not use (it reads Header, Episodes and UASC)"
+    return f"{names[kind]}, not an SSDA903 return" if kind in names else "not an SSDA903 return"
+
+
 def _files(paths: list[Path]) -> list[Path]:
     found: list[Path] = []
     for path in paths:
@@ -51,8 +61,12 @@ def read_years(paths: list[Path]) -> tuple[list[YearData], list[str]]:
     for path in _files(paths):
         by_folder[path.parent].append(path)
     years: list[YearData] = []
+    given = {path for path in paths if path.is_file()}  # named on the command line, not found in a folder
     for folder, files in sorted(by_folder.items()):
         chosen = [file for file in files if _wanted(file)]
+        for file in files:
+            if file in given and file not in chosen:
+                notes.append(f"{file}: {_what(file)}; skipped (the forecast reads SSDA903 returns only)")
         if not chosen:
             continue
         returns, _ = read_files(chosen)
