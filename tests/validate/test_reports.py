@@ -292,6 +292,15 @@ def test_cli_lists_failed_rules_and_what_changed_since(injected: Path, tmp_path:
     old_keys = {k[:3] + k[4:] for k in keys}
     assert f"0 fixed, 0 new, {len(old_keys):,} still open (the earlier report is from an older" in compared.output
 
+    # a report of another return or year is refused before the work: its failures would all count as changes
+    for name, field, value, said in (
+        ("cin.json", "dataset", "cin", "a report of the CIN census, not the SSDA903"),
+        ("year.json", "year", "2024/25", "a report of 2024/25, not 2025/26"),
+    ):
+        (tmp_path / name).write_text(json.dumps(dict(document, **{field: value})))
+        other = runner.invoke(app, [*args, "--since", str(tmp_path / name)])
+        assert other.exit_code == 2 and said in other.output and "since the last run" not in other.output
+
 
 def test_since_lists_the_new_and_fixed_failures_on_the_terminal_and_in_every_report(
     injected: Path, tmp_path: Path

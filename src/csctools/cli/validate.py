@@ -261,6 +261,13 @@ def validate_command(
             fail(error.problem.describe())
     from csctools.cli.pack_options import registry_for
 
+    if since is not None and data.year is not None:  # before the work: a report of another return or year
+        from csctools.validate.since import SinceError, check_same_return
+
+        try:
+            check_same_return(since, kind, data.year.label)
+        except SinceError as error:
+            fail(f"--since {error}")
     registry = registry_for(kind, packs, settings, authority, only or [], skip or [], data.year)
     with rules_progress() as progress:
         result = validate_return(data, data.year, authority, last, provider_list, progress, registry=registry)

@@ -72,6 +72,28 @@ def earlier_failures(path: Path) -> pl.DataFrame:
         raise SinceError(f"{path}: the errors of the report cannot be read ({error})") from error
 
 
+DATASET_NAMES = {"ssda903": "SSDA903", "cin": "CIN census"}
+
+
+def check_same_return(path: Path, dataset: str, year: str) -> None:
+    """An earlier report compared with this run must be of the same return and collection year: another's
+    failures would all count as fixed or new."""
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        return  # earlier_failures has read it already
+    if not isinstance(document, dict):
+        return
+    was, then = document.get("dataset"), document.get("year")
+    if isinstance(was, str) and was != dataset:
+        raise SinceError(
+            f"{path}: a report of the {DATASET_NAMES.get(was, was)}, not the {DATASET_NAMES.get(dataset, dataset)}: "
+            "give the JSON report of an earlier run of the same return"
+        )
+    if isinstance(then, str) and then != year:
+        raise SinceError(f"{path}: a report of {then}, not {year}: give the JSON report of an earlier run of {year}")
+
+
 def changes(earlier: pl.DataFrame, now: pl.DataFrame) -> Changes:
     """Failures of the earlier run no longer found, found only now, and found in both; without source files when
     the earlier report has none (an older version's)."""
