@@ -91,7 +91,7 @@ WORKERS = 2  # threads reading CSV tables and typing each year's return (the mac
 
 
 def read_files(
-    paths: Iterable[Path], year: CollectionYear | None = None, cin_workers: int | None = None
+    paths: Iterable[Path | str], year: CollectionYear | None = None, cin_workers: int | None = None
 ) -> tuple[list[ReturnData], list[FileReport]]:
     """Read files of any kind: 903 CSV tables form one return; each XML or workbook is a return of its own.
 
@@ -104,7 +104,7 @@ def read_files(
     returns: list[ReturnData] = []
     others: list[FileReport] = []
     csv_paths: list[Path] = []  # SSDA903 tables as CSV, read and parsed in threads
-    for path in paths:
+    for path in map(Path, paths):  # a str from Python (glob.glob) is a path too
         try:
             content, whole = _head_or_whole(path)
         except OSError as error:
