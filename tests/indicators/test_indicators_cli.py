@@ -270,3 +270,14 @@ def test_values_that_could_not_be_read_are_said_on_the_terminal_page_and_documen
     assert any(said in p.text for p in docx.Document(str(tmp_path / "s.docx")).paragraphs)
     clean_code, clean = run(year_folder / "ssda903", "--la", "383")
     assert clean_code == 0 and "could not be read" not in clean
+
+
+def test_a_year_given_that_the_dates_contradict_is_warned_and_said_in_the_reports(
+    year_folder: Path, tmp_path: Path
+) -> None:
+    code, output = run(year_folder / "ssda903", "--la", "383", "--year", "2024/25", "-o", tmp_path / "r.html")
+    said = "--year says 2024/25 but the dates in the files are of 2025/26"
+    assert code == 0 and f"warning: {said}" in output, output
+    assert f"{said}: the figures are for 2024/25 as asked" in (tmp_path / "r.html").read_text()
+    code, output = run(year_folder / "ssda903", "--la", "383", "--year", "2025/26")
+    assert code == 0 and "--year says" not in output

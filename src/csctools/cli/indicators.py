@@ -223,6 +223,14 @@ def _compute_and_write(
     from csctools.indicators.run import with_unread_note
 
     run = with_unread_note(run, [*returns, *last])  # said in every report, not only here
+    given = parse_year(year)
+    if given is not None:  # as csc validate warns; the figures are of the year given, so every report says it
+        from csctools.validate.identity import year_given_warning
+
+        differs = [w for w in (year_given_warning(data, given) for data in returns) if w is not None]
+        for warning in dict.fromkeys(differs):
+            typer.echo(f"warning: {warning}", err=True)
+            run = run._replace(notes=(*run.notes, f"{warning}: the figures are for {given.label} as asked"))
     done = [r for r in run.results if r.computed]
     typer.echo(
         f"{authority.name} ({authority.number}), {run.period.start} to {run.period.end}: "

@@ -78,18 +78,12 @@ def read_inputs(kind: str, files: list[Path], previous: list[Path], year: Collec
         )
     except InputError as error:
         fail(str(error))
-    if year is not None and chosen.current.dataset == "ssda903":
-        from csctools.datasets.ssda903.detect import year_from_content
+    if year is not None:
+        from csctools.validate.identity import year_given_warning
 
-        dated = year_from_content(chosen.current.tables)
-        if dated is not None and dated != year:
-            typer.echo(f"warning: --year says {year.label} but the dates in the files are of {dated.label}", err=True)
-    if year is not None and chosen.current.dataset == "cin":
-        from csctools.validate.identity import census_year
-
-        headed = census_year(chosen.current)
-        if headed is not None and headed != year:
-            typer.echo(f"warning: --year says {year.label} but the census header is of {headed.label}", err=True)
+        differs = year_given_warning(chosen.current, year)
+        if differs is not None:
+            typer.echo(f"warning: {differs}", err=True)
     if chosen.current.year is None and year is not None:  # undated files: the year the user gave
         again, _ = read_files([Path(p) for p in files_of(chosen.current)], year)
         chosen = chosen._replace(current=again[0])

@@ -32,6 +32,21 @@ def census_year(data: ReturnData) -> CollectionYear | None:
     return header_year(data.tables.get("Header")) if data.dataset == "cin" else None
 
 
+def year_given_warning(data: ReturnData, year: CollectionYear) -> str | None:
+    """'--year says 2024/25 but the dates in the files are of 2025/26' (the SSDA903's dates, the census header)."""
+    if data.dataset == "ssda903":
+        from csctools.datasets.ssda903.detect import year_from_content
+
+        dated = year_from_content(data.tables)
+        if dated is not None and dated != year:
+            return f"--year says {year.label} but the dates in the files are of {dated.label}"
+    if data.dataset == "cin":
+        headed = census_year(data)
+        if headed is not None and headed != year:
+            return f"--year says {year.label} but the census header is of {headed.label}"
+    return None
+
+
 def upn_issuers(data: ReturnData) -> pl.DataFrame:
     """The authorities' numbers in the return's permanent UPNs (a letter, then 12 digits) with their share."""
     table = data.tables.get(UPN_TABLES.get(data.dataset, ""))
