@@ -1,5 +1,6 @@
-"""A folder `csc share pseudonymise` wrote holds no folder name or header naming the authority of an SSDA903
-return: `csc store add` takes it from the manifest, where pseudonymise wrote it from the input's folders."""
+"""What `csc store add` tells from the files it is given. A folder `csc share pseudonymise` wrote holds no folder
+name or header naming the authority of an SSDA903 return: the store takes it from the manifest, where pseudonymise
+wrote it from the input's folders. An SSDA903 XML beside the return's CSV tables is the same return, kept once."""
 
 from __future__ import annotations
 
@@ -54,3 +55,18 @@ def test_a_manifest_that_is_not_json_is_no_authority(tmp_path: Path) -> None:
     tables = sorted(out.glob("ssda903*/*.csv"))
     added = runner.invoke(app, ["store", "add", str(tmp_path / "hub.duckdb"), *map(str, tables)])
     assert "the authority cannot be told: give --la" in added.output and "Traceback" not in added.output
+
+
+def test_a_903_xml_beside_its_csv_tables_is_kept_once(tmp_path: Path) -> None:
+    # csc synth writes YEAR/ssda903_YEAR.xml beside YEAR/ssda903/*.csv: one return, which the store keeps once
+    options = SynthOptions(
+        ["383"], CollectionYear(2026), CollectionYear(2026), children=30, seed=4, formats=("csv", "xml"), annex_a=False
+    )
+    generate(options, tmp_path / "in")
+    year = tmp_path / "in" / "383" / "2025_26"
+    added = runner.invoke(app, ["store", "add", str(tmp_path / "hub.duckdb"), str(year)])
+    assert added.exit_code in (0, 1), added.output
+    assert f"skipped: {year / 'ssda903_2025_26.xml'} (the same SSDA903 return as the CSV tables beside it" in added.output
+    assert added.output.count("ssda903 2025/26: version") == 1 and "version 2" not in added.output
+    alone = runner.invoke(app, ["store", "add", str(tmp_path / "xml.duckdb"), str(year / "ssda903_2025_26.xml")])
+    assert "skipped" not in alone.output and "ssda903 2025/26: version 1" in alone.output  # alone, it is the return

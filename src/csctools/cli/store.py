@@ -53,7 +53,7 @@ def add_command(
     """Validate each return at the door (with last year's return when the store holds it, and any packs) and keep
     it as a new version, all in one transaction. Exit 1 if any was rejected."""
     from csctools.store.db import Adding, StoreError, open_store
-    from csctools.store.intake import group_returns
+    from csctools.store.intake import group_returns, without_xml_twins
     from csctools.store.pipeline import submissions
     from csctools.years import CollectionYear
 
@@ -62,7 +62,9 @@ def add_command(
         fail("no input files found")
     # in path order: in a hub's layout (.../383/2024_25/...) or with files named by year, last year's return of
     # this add comes before this year's, and is kept first so that this year's is validated with it
-    groups = sorted(group_returns(paths), key=lambda group: str(group[0]))
+    groups, twins = without_xml_twins(sorted(group_returns(paths), key=lambda group: str(group[0])))
+    for twin in twins:
+        typer.echo(f"skipped: {twin} (the same SSDA903 return as the CSV tables beside it: kept once, as CSV)")
     authority = find_la(la)  # a wrong --la stops before the store is opened
     pack_paths = tuple(packs or [])
     _check_packs(pack_paths)  # a bad pack stops before the store is opened, as in csc validate

@@ -138,6 +138,30 @@ def group_returns(paths: list[Path]) -> list[list[Path]]:
     return list(groups.values())
 
 
+def without_xml_twins(groups: list[list[Path]]) -> tuple[list[list[Path]], list[Path]]:
+    """The groups without an SSDA903 XML file that sits beside a folder of the return's CSV tables (`csc synth`
+    writes YEAR/ssda903_YEAR.xml beside YEAR/ssda903/*.csv; `csc validate` and `csc share` read such a return
+    once): kept, it would be a second version of the same return. Returns the groups kept and the files left out."""
+    from csctools.io.detect import SSDA903, detect
+
+    csv_folders = {group[0].parent for group in groups if group[0].suffix.lower() == ".csv"}
+    kept, twins = [], []
+    for group in groups:
+        path = group[0]
+        beside = path.parent in csv_folders or any(folder.parent == path.parent for folder in csv_folders)
+        if len(group) == 1 and path.suffix.lower() == ".xml" and beside:
+            try:
+                with path.open("rb") as handle:
+                    is_903 = detect(path, handle.read(4096)) == SSDA903
+            except OSError:
+                is_903 = False  # read_files reports the file that cannot be opened
+            if is_903:
+                twins.append(path)
+                continue
+        kept.append(group)
+    return kept, twins
+
+
 def as_stored(dataset: str, tables: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
     """A return's tables as the store keeps them, without the submission id: each table of the data model with
     the spreadsheet row `_row` and every column of the model, typed (a column the files lack is blank); a table
