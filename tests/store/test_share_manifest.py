@@ -66,7 +66,8 @@ def test_a_903_xml_beside_its_csv_tables_is_kept_once(tmp_path: Path) -> None:
     year = tmp_path / "in" / "383" / "2025_26"
     added = runner.invoke(app, ["store", "add", str(tmp_path / "hub.duckdb"), str(year)])
     assert added.exit_code in (0, 1), added.output
-    assert f"skipped: {year / 'ssda903_2025_26.xml'} (the same SSDA903 return as the CSV tables beside it" in added.output
+    twin = year / "ssda903_2025_26.xml"
+    assert f"skipped: {twin} (the same SSDA903 return as the CSV tables beside it" in added.output
     assert added.output.count("ssda903 2025/26: version") == 1 and "version 2" not in added.output
     alone = runner.invoke(app, ["store", "add", str(tmp_path / "xml.duckdb"), str(year / "ssda903_2025_26.xml")])
     assert "skipped" not in alone.output and "ssda903 2025/26: version 1" in alone.output  # alone, it is the return
