@@ -244,3 +244,25 @@ def test_a_query_returning_rows_of_another_table_could_not_run(tmp_path: Path) -
         "could not run",
         "SqlError: 3 row(s) the query returned are not rows of Episodes (by _row)",
     )
+
+
+def test_a_query_giving_another_tables_row_of_another_child_could_not_run(tmp_path: Path) -> None:
+    # the Header's row 3 is child 2, the Episodes' row 3 child 1: a query joining the two that selects h._row would
+    # blame child 1's episode for child 2 (rows exist in both tables, so only the child tells them apart)
+    rules = """\
+- code: T-W02
+  message: child with a blank placement
+  tables: [Episodes, Header]
+  query: SELECT h._row, h.CHILD FROM Header h JOIN Episodes e ON e.CHILD = h.CHILD WHERE e.PLACE IS NULL
+- code: T-W03
+  message: the same, selecting the Episodes' row
+  tables: [Episodes, Header]
+  query: SELECT e._row, e.CHILD FROM Header h JOIN Episodes e ON e.CHILD = h.CHILD WHERE e.PLACE IS NULL
+"""
+    tables = {"Episodes": EPISODES, "Header": [{"CHILD": "1"}, {"CHILD": "2"}, {"CHILD": "3"}]}
+    result = run([write_pack(tmp_path, rules)], tables)
+    status, _, reason = outcome(result, "T-W02")
+    assert status == "could not run"
+    assert reason.startswith("SqlError: row 3 of Episodes is child 1, but the query gave it child 2 (1 row(s) so)")
+    assert outcome(result, "T-W03")[0] == "failed"
+    assert {(table, row, child) for table, row, child, *_ in cells(result, "T-W03")} == {("Episodes", 4, "2")}

@@ -177,9 +177,36 @@ def _query_check(local: LocalRule, shown: Shown) -> Rule:
         if stray:  # never dropped silently: the query names rows that are not rows of its first table
             where = " and ".join(keys)
             raise SqlError(f"{stray} row(s) the query returned are not rows of {local.table} (by {where})")
+        _check_same_children(local, found, columns, keys, table)
         yield Failures(local.table, table.join(picked, on=keys, how="semi").lazy(), local.info.fields or None)
 
     return _rule(local, check)
+
+
+CHILD_IDS = ("CHILD", "LAchildID")  # the child's id in the SSDA903 and the CIN census tables
+
+
+def _check_same_children(
+    local: LocalRule, found: pl.DataFrame, columns: dict[str, str], keys: list[str], table: pl.DataFrame
+) -> None:
+    """A query returning the child's id beside `_row` must give the child of that row of its first table: the
+    `_row` of another table joined in would blame another child (the rows reported are the first table's)."""
+    child = next((c for c in CHILD_IDS if c.lower() in columns and c in table.columns), None)
+    if child is None:
+        return
+    given = found.select(
+        *(pl.col(columns[k]).alias(k) for k in keys), pl.col(columns[child.lower()]).cast(pl.String).alias("given")
+    ).with_columns(pl.col(SOURCE_ROW).cast(pl.Int64, strict=False))
+    held = table.select(*keys, pl.col(child).cast(pl.String).alias("held"))
+    wrong = given.join(held, on=keys, how="inner").filter(pl.col("given") != pl.col("held"))
+    if wrong.height:
+        first = wrong.row(0, named=True)
+        raise SqlError(
+            f"row {first[SOURCE_ROW]} of {local.table} is child {first['held']}, but the query gave it child "
+            f"{first['given']} ({wrong.height} row(s) so): a query returns the {SOURCE_ROW} of its first table, "
+            f"{local.table} (tables: [{', '.join(local.info.tables)}]); select {local.table}'s {SOURCE_ROW}, or "
+            "list the table whose rows fail first"
+        )
 
 
 def _rule(local: LocalRule, check: Check) -> Rule:
