@@ -236,3 +236,41 @@ def test_install_replace_puts_a_new_version_in_place_of_the_installed_one(tmp_pa
     assert "replaced shared-checks 1.0 with 1.1" in replaced.output
     listed = runner.invoke(app, ["packs", "list"]).output
     assert "shared-checks\t1.1\tinstalled\t1 rule" in listed and "shared-checks\t1.0" not in listed
+
+
+INDICATOR = """\
+id: OUR_UNDER_5
+title: Children looked after at 31 March aged under 5
+topic: Our own
+returns: [ssda903]
+needs: [ssda903.Episodes, ssda903.Header]
+unit: count
+polarity: neutral
+numerator: SELECT CHILD AS child FROM cla_at_end WHERE age < 5
+methodology: Our count.
+"""
+
+
+def test_check_runs_a_packs_indicators_and_rules_sql_before_any_data(tmp_path: Path) -> None:
+    pack = tmp_path / "ours"
+    (pack / "indicators").mkdir(parents=True)
+    (pack / "rules").mkdir()
+    (pack / "pack.yaml").write_text('name: ours\nversion: "0.1"\nreturns: [ssda903]\n', encoding="utf-8")
+    (pack / "indicators" / "under5.yaml").write_text(INDICATOR, encoding="utf-8")
+    rule = "- code: OURS-OLD1\n  message: an old episode\n  tables: Episodes\n  condition: DECOM < DATE '2020-04-01'\n"
+    (pack / "rules" / "r.yaml").write_text(rule, encoding="utf-8")
+    checked = runner.invoke(app, ["packs", "check", str(pack)])
+    assert checked.exit_code == 0 and "1 indicator: keys checked, SQL run over empty tables" in checked.output
+
+    (pack / "indicators" / "under5.yaml").write_text(INDICATOR.replace("age <", "agee <"), encoding="utf-8")
+    refused = runner.invoke(app, ["packs", "check", str(pack)])
+    line = f"csc: pack {pack}: indicators/under5.yaml line 1: indicator OUR_UNDER_5: its numerator cannot run: "
+    assert refused.exit_code == 2 and refused.output.startswith(line) and '"agee" not found' in refused.output
+
+    (pack / "indicators" / "under5.yaml").unlink()
+    (pack / "rules" / "r.yaml").write_text(rule.replace("DATE '2020-04-01'", "'01/04/2020'"), encoding="utf-8")
+    refused = runner.invoke(app, ["packs", "check", str(pack)])  # UK-style text where a date is compared
+    assert (
+        refused.exit_code == 2 and "rules/r.yaml line 1: rule OURS-OLD1: in 2022/23: Conversion Error" in refused.output
+    )
+    assert "(in SQL a date is DATE '2020-04-01', year-month-day)" in refused.output and "LINE 1" not in refused.output

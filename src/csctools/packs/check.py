@@ -65,8 +65,10 @@ def _model_frame(dataset: Dataset, name: str, year: CollectionYear) -> pl.DataFr
     if name.startswith(PREVIOUS):
         # last year's columns; the first year of the data model stands in for the year before it
         before = year.previous() if year.end > FIRST_YEAR else year
-        return year_table(dataset, name.removeprefix(PREVIOUS), before)
-    return year_table(dataset, name, year).with_row_index(ROW_INDEX)
+        return year_table(dataset, name.removeprefix(PREVIOUS), before).clear(1)
+    # one row of nulls: the SQL is run, not only planned, so that a text DuckDB cannot read as a date (a
+    # condition DECOM < '01/04/2020') is found here, not when the rule first meets data
+    return year_table(dataset, name, year).clear(1).with_row_index(ROW_INDEX)
 
 
 def _year_connection(local: LocalRule, end: int, tables: set[str] | None = None) -> duckdb.DuckDBPyConnection:
@@ -81,20 +83,32 @@ def _year_connection(local: LocalRule, end: int, tables: set[str] | None = None)
 
 
 def _bind(con: duckdb.DuckDBPyConnection, local: LocalRule) -> None:
-    """Bind the rule's SQL (DESCRIBE plans it without running it); a SqlError says what is wrong."""
+    """Bind the rule's SQL (DESCRIBE plans it), then run it over the tables' row of nulls; a SqlError says what
+    is wrong."""
     check_select(con, local.sql())
     try:
         if local.condition is not None:
-            described = con.sql(f'DESCRIBE SELECT ({local.condition}) AS flag FROM "{local.table}"').fetchall()
-            kind = described[0][1]
+            select = f'SELECT ({local.condition}) AS flag FROM "{local.table}"'
+            kind = con.sql(f"DESCRIBE {select}").fetchall()[0][1]
             if kind not in ("BOOLEAN", '"NULL"', "NULL"):
                 raise SqlError(f"the condition gives {kind}, not true/false")
+            con.sql(select).fetchall()
         else:
             described = con.sql(f"DESCRIBE {local.sql()}").fetchall()
             if SOURCE_ROW not in {str(row[0]).lower() for row in described}:
                 raise SqlError(f"the query must return {SOURCE_ROW} (the row of {local.table} that fails)")
+            con.sql(local.sql()).fetchall()
     except duckdb.Error as error:
-        raise SqlError(" ".join(str(error).split())) from None
+        raise SqlError(_with_hint(" ".join(str(error).split()))) from None
+
+
+def _with_hint(message: str) -> str:
+    """DuckDB's message without the SQL it quotes (for a condition, csctools' own SELECT around it), with what
+    to write instead where a habit from elsewhere caused it."""
+    message = message.split(" LINE 1: ")[0]
+    if "invalid date field format" in message:
+        return message + " (in SQL a date is DATE '2020-04-01', year-month-day)"
+    return message
 
 
 def check_sql(local: LocalRule, year: CollectionYear | None = None) -> None:
@@ -118,6 +132,7 @@ def _bound_together(con: duckdb.DuckDBPyConnection, table: str, rules: list[Loca
             check_select(con, local.sql())
         flags = ", ".join(f'({local.condition}) AS "{number}"' for number, local in enumerate(rules))
         described = con.sql(f'DESCRIBE SELECT {flags} FROM "{table}"').fetchall()
+        con.sql(f'SELECT {flags} FROM "{table}"').fetchall()  # run over the row of nulls (see _model_frame)
     except (SqlError, duckdb.Error):
         return False
     return len(described) == len(rules) and all(row[1] in ("BOOLEAN", '"NULL"', "NULL") for row in described)

@@ -28,11 +28,13 @@ def check_records(pack: Pack) -> list[str]:
         counted = f"{_count(len(seen), 'scenario', 'scenarios')} ({', '.join(seen)})"
         lines.append(f"  {counted}: read as csc forecast --scenario reads them")
     if pack.of_kind("indicators"):
-        from csctools.indicators.records import parse_indicator
+        from csctools.indicators.records import load_indicators, pack_views, parse_indicator
+        from csctools.indicators.sqlcheck import check_indicators
 
         found = [parse_indicator(record) for record in pack.of_kind("indicators")]
+        check_indicators(found, {**load_indicators().views, **pack_views(pack)})
         counted = _count(len(found), "indicator", "indicators")
-        lines.append(f"  {counted}: keys checked (their SQL is run by csc indicators)")
+        lines.append(f"  {counted}: keys checked, SQL run over empty tables of 2025/26")
     if pack.of_kind("policies"):
         from csctools.share.policy import policy_from_record
 
