@@ -274,3 +274,17 @@ def test_check_runs_a_packs_indicators_and_rules_sql_before_any_data(tmp_path: P
         refused.exit_code == 2 and "rules/r.yaml line 1: rule OURS-OLD1: in 2022/23: Conversion Error" in refused.output
     )
     assert "(in SQL a date is DATE '2020-04-01', year-month-day)" in refused.output and "LINE 1" not in refused.output
+
+
+def test_an_example_in_a_year_the_rule_does_not_apply_to_says_so(tmp_path: Path) -> None:
+    pack = tmp_path / "years-pack"
+    (pack / "rules").mkdir(parents=True)
+    (pack / "pack.yaml").write_text('name: years-pack\nversion: "0.1"\nreturns: [ssda903]\n', encoding="utf-8")
+    rule = (
+        "- code: YP-OLD1\n  message: x\n  tables: Episodes\n  years: [2024/25]\n  condition: PL_POST IS NULL\n"
+        "  examples:\n    year: 2025/26\n    fail:\n      - {CHILD: '1'}\n"
+    )
+    (pack / "rules" / "r.yaml").write_text(rule, encoding="utf-8")
+    refused = runner.invoke(app, ["packs", "check", str(pack)])
+    said = "rule YP-OLD1: examples: year 2025/26 is not a year the rule applies to (2024/25)"
+    assert refused.exit_code == 2 and said in refused.output and "AssertionError" not in refused.output

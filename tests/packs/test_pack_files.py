@@ -124,3 +124,9 @@ def test_only_true_and_false_are_booleans(tmp_path: Path) -> None:
     pack = load_pack(write_pack(tmp_path, {"pack.yaml": MANIFEST, "rules/a.yaml": "codes: [NO, yes, On]\nx: true\n"}))
     data = pack.of_kind("rules")[0].data
     assert data["codes"] == ["NO", "yes", "On"] and data["x"] is True
+
+
+def test_an_unquoted_version_is_read_as_written(tmp_path: Path) -> None:
+    # YAML reads 1.10 as the number 1.1, which sorts before 1.9 when a pack is installed over another
+    folder = write_pack(tmp_path, {"pack.yaml": MANIFEST.replace("version: 1.2", "version: 1.10  # October")})
+    assert load_pack(folder).info.version == "1.10"

@@ -253,6 +253,9 @@ def check_examples(local: LocalRule) -> list[str]:
     """Each example of the rule, in `examples: year:` or the latest year the rule applies to: fail examples must
     be flagged, pass examples must not. Returns what was checked; a PackError for the first that does not behave."""
     year = CollectionYear(local.example_year or max(local.info.years))
+    if year.end not in local.info.years:
+        years = ", ".join(CollectionYear(end).label for end in sorted(local.info.years))
+        raise local.error(f"examples: year {year.label} is not a year the rule applies to ({years})")
     done = []
     for kind in ("fail", "pass"):
         for index, example in enumerate(local.examples[kind], start=1):

@@ -261,6 +261,16 @@ def _text(files: Mapping[str, bytes], name: str) -> str:
         raise PackError(name, "is not UTF-8 text") from None
 
 
+def _version_as_written(value: object, text: str) -> str:
+    """The version as pack.yaml writes it: YAML reads `version: 1.10` as the number 1.1, which would sort before
+    1.9 when a pack is installed over another."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        written = re.search(r"^version:[ \t]*([0-9][0-9.]*)[ \t]*(?:#.*)?$", text, flags=re.M)
+        if written:
+            return written.group(1)
+    return str(value)
+
+
 def _as_strings(value: Any, file: str, key: str, line: int | None) -> tuple[str, ...]:
     if value is None:
         return ()
@@ -273,7 +283,8 @@ def _as_strings(value: Any, file: str, key: str, line: int | None) -> tuple[str,
 def _manifest(files: Mapping[str, bytes]) -> PackInfo:
     if MANIFEST not in files:
         raise PackError(MANIFEST, "is missing: a pack is a folder holding pack.yaml")
-    data = parse_yaml(_text(files, MANIFEST), MANIFEST)
+    text = _text(files, MANIFEST)
+    data = parse_yaml(text, MANIFEST)
     if not isinstance(data, dict):
         raise PackError(MANIFEST, "must be a mapping of name, version, ...")
     check_keys(data, MANIFEST, MANIFEST_KEYS, required=("name", "version"), what="pack.yaml")
@@ -284,7 +295,7 @@ def _manifest(files: Mapping[str, bytes]) -> PackInfo:
         raise PackError(MANIFEST, f'unknown return "{unknown[0]}" (one of {", ".join(RETURNS)})', line)
     return PackInfo(
         name=str(data["name"]),
-        version=str(data["version"]),
+        version=_version_as_written(data["version"], text),
         author=str(data.get("author") or ""),
         description=str(data.get("description") or ""),
         licence=str(data.get("licence") or ""),
