@@ -184,6 +184,16 @@ def test_a_return_without_episodes_is_not_passed(folder: Path, tmp_path: Path) -
     assert "incomplete: no Episodes table, which every return has" in result.output
 
 
+def test_an_episodes_file_of_its_header_row_only_is_said_to_be_empty(folder: Path, tmp_path: Path) -> None:
+    for table in (folder / "ssda903").glob("*.csv"):
+        shutil.copy(table, tmp_path)
+    episodes = next(tmp_path.glob("*_episodes.csv"))
+    episodes.write_text(episodes.read_text().splitlines()[0] + "\n")  # an export cut short
+    result = runner.invoke(app, ["validate", "903", str(tmp_path), "--la", "383"])
+    assert result.exit_code == 1
+    assert f"incomplete: the Episodes table has no rows ({episodes} holds only its header row)" in result.output
+
+
 def test_the_web_page_validates_the_return_chosen_of_a_903_and_a_census(folder: Path, tmp_path: Path) -> None:
     import time
 

@@ -283,6 +283,12 @@ def validate_command(
             f"  incomplete: no {' or '.join(incomplete)} table, which every return has; most rules were not run "
             "(give the return's every table)"
         )
+    empty = [t for t in ESSENTIAL_TABLES.get(kind, ()) if t in data.tables and data.tables[t].is_empty()]
+    for table in empty:  # a file of its header row only (an export cut short): the counts above mean little
+        files = [r.path for r in data.files if any(read.name == table for read in r.tables)]
+        where = f" ({', '.join(files)} holds only its header row)" if files else ""
+        typer.echo(f"  incomplete: the {table} table has no rows{where}, which every return has; check the export")
+    incomplete = [*incomplete, *empty]
     compared = None  # with --since: what changed since that run
     if earlier is not None:
         from csctools.validate.since import compare
