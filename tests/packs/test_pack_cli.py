@@ -288,3 +288,20 @@ def test_an_example_in_a_year_the_rule_does_not_apply_to_says_so(tmp_path: Path)
     refused = runner.invoke(app, ["packs", "check", str(pack)])
     said = "rule YP-OLD1: examples: year 2025/26 is not a year the rule applies to (2024/25)"
     assert refused.exit_code == 2 and said in refused.output and "AssertionError" not in refused.output
+
+
+@pytest.mark.parametrize(
+    ("condition", "hint"),
+    [
+        ('PLACE = "U1"', "(text in SQL goes in single quotes, 'U1'; double quotes name a column)"),
+        ("ISNULL(PL_POST, '') = ''", "(in SQL: PLACE IS NULL, or coalesce(PLACE, 'none') for a default)"),
+    ],
+)
+def test_sql_habits_from_elsewhere_get_a_hint(tmp_path: Path, condition: str, hint: str) -> None:
+    pack = tmp_path / "habits"
+    (pack / "rules").mkdir(parents=True)
+    (pack / "pack.yaml").write_text('name: habits\nversion: "0.1"\nreturns: [ssda903]\n', encoding="utf-8")
+    rule = f"- code: HB-X1\n  message: x\n  tables: Episodes\n  condition: {condition}\n"
+    (pack / "rules" / "r.yaml").write_text(rule, encoding="utf-8")
+    refused = runner.invoke(app, ["packs", "check", str(pack)])
+    assert refused.exit_code == 2 and hint in refused.output, refused.output

@@ -7,6 +7,7 @@ table or column, or a condition that is not true/false is found before any data 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Hashable
 from functools import cache
 from typing import TYPE_CHECKING, Any
@@ -99,15 +100,20 @@ def _bind(con: duckdb.DuckDBPyConnection, local: LocalRule) -> None:
                 raise SqlError(f"the query must return {SOURCE_ROW} (the row of {local.table} that fails)")
             con.sql(local.sql()).fetchall()
     except duckdb.Error as error:
-        raise SqlError(_with_hint(" ".join(str(error).split()))) from None
+        raise SqlError(_with_hint(" ".join(str(error).split()), local.sql())) from None
 
 
-def _with_hint(message: str) -> str:
+def _with_hint(message: str, sql: str = "") -> str:
     """DuckDB's message without the SQL it quotes (for a condition, csctools' own SELECT around it), with what
     to write instead where a habit from elsewhere caused it."""
     message = message.split(" LINE 1: ")[0]
     if "invalid date field format" in message:
         return message + " (in SQL a date is DATE '2020-04-01', year-month-day)"
+    column = re.search(r'Referenced column "([^"]+)" not found', message)
+    if column and f'"{column.group(1)}"' in sql:
+        return message + f" (text in SQL goes in single quotes, '{column.group(1)}'; double quotes name a column)"
+    if re.search(r"\bisnull\s*\(", sql, flags=re.I) and "isnull" in message.lower():
+        return message + " (in SQL: PLACE IS NULL, or coalesce(PLACE, 'none') for a default)"
     return message
 
 

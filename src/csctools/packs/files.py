@@ -156,7 +156,10 @@ def parse_yaml(text: str, file: str) -> Any:
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark is not None else None
-        raise PackError(file, f"not valid YAML: {error.problem or error}", line) from None
+        problem = str(error.problem or error)
+        if "mapping values are not allowed" in problem:  # message: Placement: postcode missing
+            problem += ' (a value holding ": " goes in quotes: message: "Placement: postcode missing")'
+        raise PackError(file, f"not valid YAML: {problem}", line) from None
     except yaml.YAMLError as error:
         raise PackError(file, f"not valid YAML: {error}") from None
 
