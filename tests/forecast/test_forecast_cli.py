@@ -103,6 +103,8 @@ def test_demand_model_with_a_scenario_side_by_side(folders: list[Path], tmp_path
     base, fewer = round(totals["base"]), round(totals["no-residential-moves"])
     assert f"-> {base:,} on {day}; cost £" in text
     assert f"  scenario no-residential-moves: {fewer:,} on {day} ({fewer - base:+,} against base); cost £" in text
+    # which unit costs the cost rests on: the published model's, for this method
+    assert "unit costs a week: Fostering £167, Residential £1,000, Supported £1,000, Other £1,000 (the pub" in text
 
 
 def test_years_missing(folders: list[Path]) -> None:

@@ -148,6 +148,13 @@ def forecast_command(
     )
     for line in headline(outcome):
         typer.echo(line, err=True)
+    given = set(_unit_costs(unit_cost or []))
+    source = "the published model's" if method == DEMAND_MODEL else "csctools' illustrative defaults"
+    costs = ", ".join(
+        f"{name.title()} £{amount:,.0f}" + (" (given)" if name in given else "") for name, amount in weekly.items()
+    )
+    whose = f"the others {source}" if given else source
+    typer.echo(f"unit costs a week: {costs} ({whose}; --unit-cost RESIDENTIAL=5500 sets one)", err=True)
     typer.echo(f"back-test: {outcome.backtest_note}", err=True)
     if outcome.backtest is not None:
         for row in outcome.backtest.iter_rows(named=True):

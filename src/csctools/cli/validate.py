@@ -285,8 +285,8 @@ def validate_command(
         )
     empty = [t for t in ESSENTIAL_TABLES.get(kind, ()) if t in data.tables and data.tables[t].is_empty()]
     for table in empty:  # a file of its header row only (an export cut short): the counts above mean little
-        files = [r.path for r in data.files if any(read.name == table for read in r.tables)]
-        where = f" ({', '.join(files)} holds only its header row)" if files else ""
+        holding = [r.path for r in data.files if any(read.name == table for read in r.tables)]
+        where = f" ({', '.join(holding)} holds only its header row)" if holding else ""
         typer.echo(f"  incomplete: the {table} table has no rows{where}, which every return has; check the export")
     incomplete = [*incomplete, *empty]
     compared = None  # with --since: what changed since that run
