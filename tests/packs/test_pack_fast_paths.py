@@ -39,7 +39,8 @@ def test_a_yaml_error_has_the_pure_python_parsers_message_and_line(text: str) ->
         yaml.load(text, Loader=files._LineLoader)
     mark = pure.value.problem_mark or pure.value.context_mark
     assert mark is not None
-    assert str(error.value) == f"f.yaml line {mark.line + 1}: not valid YAML: {pure.value.problem}"
+    # the pure-Python parser's message, and a hint after it where a habit causes it (a value holding ": ")
+    assert str(error.value).startswith(f"f.yaml line {mark.line + 1}: not valid YAML: {pure.value.problem}")
 
 
 def test_only_true_and_false_are_booleans_with_either_parser() -> None:
