@@ -3,11 +3,14 @@ interrupt, an output that cannot be written: one line and an exit status, never 
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable
 from typing import Any
 
 import typer
+
+DEBUG = "CSC_DEBUG"  # set, a fault in csctools shows its traceback
 
 
 def one_command(name: str, callback: Callable[..., Any]) -> typer.Typer:
@@ -19,7 +22,8 @@ def one_command(name: str, callback: Callable[..., Any]) -> typer.Typer:
 
 
 def guarded(run: Callable[[], object]) -> None:
-    """Run a command; an interrupt or an output that cannot be written ends it with one line and an exit status."""
+    """Run a command; an interrupt, an output that cannot be written or a fault in csctools ends it with one line
+    and an exit status (3 for a fault; its traceback with CSC_DEBUG=1)."""
     try:
         run()
     except KeyboardInterrupt:
@@ -32,7 +36,15 @@ def guarded(run: Callable[[], object]) -> None:
         )
         sys.exit(2)
     except Exception as error:
-        if type(error).__name__ != "FileCreateError":  # xlsxwriter's, for a workbook it cannot create
+        if type(error).__name__ == "FileCreateError":  # xlsxwriter's, for a workbook it cannot create
+            typer.echo(f"csc: cannot write the workbook: {error} (is it open in Excel?)", err=True)
+            sys.exit(2)
+        if os.environ.get(DEBUG):
             raise
-        typer.echo(f"csc: cannot write the workbook: {error} (is it open in Excel?)", err=True)
-        sys.exit(2)
+        said = " ".join(str(error).split())[:300]
+        typer.echo(
+            f"csc: an unexpected error, a fault in csctools: {type(error).__name__}: {said} (run again with "
+            f"{DEBUG}=1 to see where it happened, and report it)",
+            err=True,
+        )
+        sys.exit(3)
