@@ -32,11 +32,11 @@ MALFORMED = {
     "unknown key": (rule("  severty: query\n"), 'rules/rules.yaml line 5: unknown key "severty" in rule T-BAD01'),
     "sql syntax error": (
         rule("", "condition: PLACE IS NULL AND AND"),
-        "rules/rules.yaml line 5: rule T-BAD01: in 2022/23: Parser Error: syntax error",
+        "rules/rules.yaml line 8: rule T-BAD01: in 2022/23: Parser Error: syntax error",
     ),
     "unknown column": (
         rule("", "condition: PLACEMENT = 'U1'"),
-        'rules/rules.yaml line 5: rule T-BAD01: in 2022/23: Binder Error: Referenced column "PLACEMENT" not found',
+        'rules/rules.yaml line 8: rule T-BAD01: in 2022/23: Binder Error: Referenced column "PLACEMENT" not found',
     ),
     "unknown table": (
         rule("", "query: SELECT _row FROM Placements"),
@@ -48,11 +48,11 @@ MALFORMED = {
     ),
     "condition not true/false": (
         rule("", "condition: PLACE"),
-        "rules/rules.yaml line 5: rule T-BAD01: in 2022/23: the condition gives VARCHAR, not true/false",
+        "rules/rules.yaml line 8: rule T-BAD01: in 2022/23: the condition gives VARCHAR, not true/false",
     ),
     "query without _row": (
         rule("", "query: SELECT CHILD FROM Episodes"),
-        "rules/rules.yaml line 5: rule T-BAD01: in 2022/23: the query must return _row",
+        "rules/rules.yaml line 8: rule T-BAD01: in 2022/23: the query must return _row",
     ),
     "DfE code": (
         rule("", code='"101"'),
@@ -62,7 +62,7 @@ MALFORMED = {
     "code twice in a pack": (rule("", code="T-OK01"), "rules/rules.yaml line 5: rule T-OK01: the code is used twice"),
     "a column a year lacks": (
         rule("  years: [2022/23]\n", "condition: SW_REASON IS NULL"),
-        'rules/rules.yaml line 5: rule T-BAD01: in 2022/23: Binder Error: Referenced column "SW_REASON"',
+        'rules/rules.yaml line 8: rule T-BAD01: in 2022/23: Binder Error: Referenced column "SW_REASON"',
     ),
 }
 
@@ -91,7 +91,7 @@ def test_cli_checks_the_sql_against_the_year_before_any_rule_runs(tmp_path: Path
     pack = write_pack(tmp_path / "pack", rule("", "condition: PLACEMENT = 'U1'"))
     result = runner.invoke(app, ["validate", "903", str(year_folder / "ssda903"), "--pack", str(pack)])
     assert result.exit_code == 2
-    expected = f"csc: pack {pack}: rules/rules.yaml line 5: rule T-BAD01: in 2025/26: Binder Error"
+    expected = f"csc: pack {pack}: rules/rules.yaml line 8: rule T-BAD01: in 2025/26: Binder Error"
     assert result.output.startswith(expected), result.output
     assert "packs:" not in result.output  # stopped before the validation
 

@@ -271,7 +271,7 @@ def test_check_runs_a_packs_indicators_and_rules_sql_before_any_data(tmp_path: P
     (pack / "rules" / "r.yaml").write_text(rule.replace("DATE '2020-04-01'", "'01/04/2020'"), encoding="utf-8")
     refused = runner.invoke(app, ["packs", "check", str(pack)])  # UK-style text where a date is compared
     assert (
-        refused.exit_code == 2 and "rules/r.yaml line 1: rule OURS-OLD1: in 2022/23: Conversion Error" in refused.output
+        refused.exit_code == 2 and "rules/r.yaml line 4: rule OURS-OLD1: in 2022/23: Conversion Error" in refused.output
     )
     assert "(in SQL a date is DATE '2020-04-01', year-month-day)" in refused.output and "LINE 1" not in refused.output
 

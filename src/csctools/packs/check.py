@@ -124,7 +124,8 @@ def check_sql(local: LocalRule, year: CollectionYear | None = None) -> None:
         try:
             _bind(_year_connection(local, end), local)
         except SqlError as error:
-            raise local.error(f"in {CollectionYear(end).label}: {error}") from None
+            where = "condition" if local.condition is not None else "query"
+            raise local.error(f"in {CollectionYear(end).label}: {error}", where) from None
 
 
 def _years_of(local: LocalRule, year: CollectionYear | None) -> list[int]:

@@ -62,8 +62,9 @@ class Record(NamedTuple):
     line: int
     data: dict[str, Any]
 
-    def error(self, message: str) -> PackError:
-        return PackError(self.file, message, self.line)
+    def error(self, message: str, key: str | None = None) -> PackError:
+        """A PackError at the record's line, or at the line of its `key` when given and known."""
+        return PackError(self.file, message, (key_line(self.data, key) if key else None) or self.line)
 
 
 class Pack(NamedTuple):
@@ -103,10 +104,32 @@ if getattr(yaml, "__with_libyaml__", False):
     _FastLoader = _CLineLoader
 
 
+class Line(int):
+    """The line a mapping starts on (an int wherever a line is read), knowing the line of each of its keys, so
+    that a message can point at the `condition:` of a rule rather than at its `code:`."""
+
+    keys: dict[str, int]
+
+    def __new__(cls, line: int, keys: dict[str, int]) -> Line:
+        made = super().__new__(cls, line)
+        made.keys = keys
+        return made
+
+    def __reduce__(self) -> tuple[type[Line], tuple[int, dict[str, int]]]:
+        return (Line, (int(self), self.keys))
+
+
 def _mapping_with_line(loader: yaml.SafeLoader | yaml.CSafeLoader, node: yaml.MappingNode) -> dict[Any, Any]:
     mapping = loader.construct_mapping(node, deep=True)
-    mapping[LINE_KEY] = node.start_mark.line + 1
+    keys = {str(key.value): key.start_mark.line + 1 for key, _ in node.value if isinstance(key, yaml.ScalarNode)}
+    mapping[LINE_KEY] = Line(node.start_mark.line + 1, keys)
     return mapping
+
+
+def key_line(value: Any, key: str) -> int | None:
+    """The line of `key` in a mapping read from YAML; None when not known."""
+    line = value.get(LINE_KEY) if isinstance(value, Mapping) else None
+    return line.keys.get(key) if isinstance(line, Line) else None
 
 
 # YAML 1.1 reads yes/no/on/off as booleans: a code list holding "NO" or a key "off" would change meaning. Only

@@ -82,8 +82,9 @@ class LocalRule(NamedTuple):
             return self.query
         return f'SELECT "{ROW_INDEX}" FROM "{self.table}" WHERE coalesce(({self.condition}), false)'
 
-    def error(self, message: str) -> PackError:
-        return PackError(self.record.file, f"rule {self.code}: {message}", self.record.line)
+    def error(self, message: str, key: str | None = None) -> PackError:
+        """A PackError naming the rule, at its line, or at the line of its `key` (e.g. "condition")."""
+        return self.record.error(f"rule {self.code}: {message}", key)
 
 
 def _words(value: Any, what: str, fail: Any) -> tuple[str, ...]:
