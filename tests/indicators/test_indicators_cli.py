@@ -281,3 +281,5 @@ def test_a_year_given_that_the_dates_contradict_is_warned_and_said_in_the_report
     assert f"{said}: the figures are for 2024/25 as asked" in (tmp_path / "r.html").read_text()
     code, output = run(year_folder / "ssda903", "--la", "383", "--year", "2025/26")
     assert code == 0 and "--year says" not in output
+    code, output = run(year_folder / "ssda903", "--la", "383", "--year", "2019/20")  # no data model of that year
+    assert code == 2 and "--year 2019/20: the returns' data model covers 2022/23 to 2026/27" in output

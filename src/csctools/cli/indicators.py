@@ -167,6 +167,13 @@ def indicators_command(
         indicators = load_indicators(pack)
     except PackError as error:
         fail(str(error))
+    from csctools.model import FIRST_YEAR, LAST_YEAR
+    from csctools.years import CollectionYear
+
+    asked = parse_year(year)
+    if asked is not None and not FIRST_YEAR <= asked.end <= LAST_YEAR:  # tables the readers have no model of
+        first, last = CollectionYear(FIRST_YEAR).label, CollectionYear(LAST_YEAR).label
+        fail(f"--year {asked.label}: the returns' data model covers {first} to {last}")
     end: date | None = None
     if period_end is not None:
         try:
