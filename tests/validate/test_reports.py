@@ -440,3 +440,17 @@ def test_xlsx_table_sheets_have_a_filter(validated: tuple[ValidationResult, Retu
     for name in tables:
         xml = _sheet_xml(path, names.index(name) + 1)
         assert "<autoFilter ref=\"A1:" in xml and "<cols>" in xml and 'ySplit="1"' in xml, name
+
+
+def test_xlsx_errors_sheet_file_column_fits_the_names(
+    validated: tuple[ValidationResult, ReturnData], tmp_path: Path
+) -> None:
+    result, data = validated
+    path = tmp_path / "r.xlsx"
+    write_report(result, data, path)
+    names = CalamineWorkbook.from_path(str(path)).sheet_names
+    rows = _sheet(CalamineWorkbook.from_path(str(path)), "Errors")
+    assert rows[0][6] == "source row"  # an SSDA903 row; a census's is its XML line
+    longest = max(len(str(row[5])) for row in rows[1:] if row[5])
+    widths = re.findall(r'<col min="6" max="6" width="([\d.]+)"', _sheet_xml(path, names.index("Errors") + 1))
+    assert widths and float(widths[0]) >= min(longest + 2, 45), (longest, widths)

@@ -61,6 +61,7 @@ GUIDANCE_HEADINGS = (
     "guidance from",
 )
 Format = Any  # xlsxwriter's Format
+FILE_WIDTH = 45  # characters, the widest the Errors sheet's file column is made
 
 
 def rules_failed_first(result: ValidationResult, index: pl.DataFrame | None = None) -> list[dict[str, object]]:
@@ -93,7 +94,8 @@ def write_xlsx(
     shown = with_fields(result, errors_shown(failed), providers)  # the text only of the failures listed
     listed = children(failed, CHILDREN_SHOWN)  # every child's counts; the rules only of the children listed
     _summary_sheet(book, result, data, failed, listed, shown.height, bold, previous)
-    _errors_sheet(book, shown.select(FAILURE_COLUMNS), failed.height, bold, wrap)
+    row_heading = "XML line" if result.dataset == "cin" else "source row"  # a census row is where its element is
+    _errors_sheet(book, shown.select(FAILURE_COLUMNS), failed.height, bold, wrap, row_heading)
     _children_sheet(book, listed, bold)
     _since_sheet(book, since, bold)
     _guidance_sheet(book, result, bold, wrap)
@@ -221,17 +223,27 @@ def shown_note(shown: int, total: int) -> str:
     )
 
 
-def _errors_sheet(book: xlsxwriter.Workbook, shown: pl.DataFrame, total: int, bold: Format, wrap: Format) -> None:
-    """The failures `shown` (FAILURE_COLUMNS) of `total`."""
+def _errors_sheet(
+    book: xlsxwriter.Workbook,
+    shown: pl.DataFrame,
+    total: int,
+    bold: Format,
+    wrap: Format,
+    row_heading: str = "source row",
+) -> None:
+    """The failures `shown` (FAILURE_COLUMNS) of `total`; the file column as wide as its longest name (at most
+    FILE_WIDTH), so that a name such as ssda903_2025_26_episodes.csv is not cut off."""
     sheet = book.add_worksheet("Errors")
-    sheet.write_row(0, 0, ERROR_HEADINGS, bold)
+    sheet.write_row(0, 0, [row_heading if h == "source row" else h for h in ERROR_HEADINGS], bold)
     shown = shown.with_columns(short_files(shown))
+    longest = shown["source_file"].str.len_chars().max() if shown.height else None
+    file_width = min(max(int(longest) + 2, 18), FILE_WIDTH) if isinstance(longest, int) else 18
     for out, record in enumerate(shown.iter_rows(), start=1):
         sheet.write_row(out, 0, record)  # None leaves the cell empty
     last = shown.height
     _printable(sheet, len(ERROR_HEADINGS))
     sheet.autofilter(0, 0, last, len(ERROR_HEADINGS) - 1)
-    for column, width in enumerate((9, 8, 50, 14, 14, 18, 8, 40, 50, 40)):
+    for column, width in enumerate((9, 8, 50, 14, 14, file_width, 8, 40, 50, 40)):
         sheet.set_column(column, column, width, wrap if width >= 40 else None)
     if shown.height < total:
         sheet.write(last + 2, 0, shown_note(shown.height, total), bold)
