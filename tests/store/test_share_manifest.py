@@ -5,6 +5,7 @@ wrote it from the input's folders. An SSDA903 XML beside the return's CSV tables
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 from typer.testing import CliRunner
@@ -71,3 +72,16 @@ def test_a_903_xml_beside_its_csv_tables_is_kept_once(tmp_path: Path) -> None:
     assert added.output.count("ssda903 2025/26: version") == 1 and "version 2" not in added.output
     alone = runner.invoke(app, ["store", "add", str(tmp_path / "xml.duckdb"), str(year / "ssda903_2025_26.xml")])
     assert "skipped" not in alone.output and "ssda903 2025/26: version 1" in alone.output  # alone, it is the return
+    # beside a CSV that is no SSDA903 table, or beside another year's tables, the XML is a return of its own
+    stray = tmp_path / "stray"
+    stray.mkdir()
+    (stray / "providers.csv").write_text("URN,Name\n1,Home\n")
+    shutil.copy(twin, stray / twin.name)
+    other_year = tmp_path / "other-year"
+    shutil.copytree(year / "ssda903", other_year)
+    shutil.copy(twin, other_year / "ssda903_2024_25.xml")  # named as last year's return
+    for folder in (stray, other_year):
+        added = runner.invoke(
+            app, ["store", "add", str(tmp_path / f"{folder.name}.duckdb"), str(folder), "--la", "383"]
+        )
+        assert "skipped" not in added.output, added.output

@@ -7,6 +7,7 @@ the add's one transaction.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections import OrderedDict
 from dataclasses import replace
 from datetime import UTC, date, datetime
@@ -138,24 +139,43 @@ def group_returns(paths: list[Path]) -> list[list[Path]]:
     return list(groups.values())
 
 
-def without_xml_twins(groups: list[list[Path]]) -> tuple[list[list[Path]], list[Path]]:
-    """The groups without an SSDA903 XML file that sits beside a folder of the return's CSV tables (`csc synth`
-    writes YEAR/ssda903_YEAR.xml beside YEAR/ssda903/*.csv; `csc validate` and `csc share` read such a return
-    once): kept, it would be a second version of the same return. Returns the groups kept and the files left out."""
+YEAR_IN_NAME = re.compile(r"(20\d\d)[_-]?(\d\d)(?!\d)")
+
+
+def _year_named(path: Path) -> str | None:
+    """The collection year a file's name or folders name ('2025_26', '2025-26'), if exactly one."""
+    found = {f"{a}_{b}" for part in path.parts for a, b in YEAR_IN_NAME.findall(part) if int(b) == (int(a) + 1) % 100}
+    return found.pop() if len(found) == 1 else None
+
+
+def _is_903(path: Path) -> bool:
     from csctools.io.detect import SSDA903, detect
 
-    csv_folders = {group[0].parent for group in groups if group[0].suffix.lower() == ".csv"}
+    try:
+        with path.open("rb") as handle:
+            return detect(path, handle.read(4096)) == SSDA903
+    except OSError:
+        return False  # read_files reports the file that cannot be opened
+
+
+def without_xml_twins(groups: list[list[Path]]) -> tuple[list[list[Path]], list[Path]]:
+    """The groups without an SSDA903 XML file that sits beside a folder of the same year's SSDA903 CSV tables
+    (`csc synth` writes YEAR/ssda903_YEAR.xml beside YEAR/ssda903/*.csv; `csc validate` and `csc share` read such
+    a return once): kept, it would be a second version of the same return. The year must be named by both (in
+    their file or folder names) and agree; otherwise both are kept. Returns the groups kept and the files left out."""
+    csv_years: dict[Path, str] = {}
+    for group in groups:
+        first = group[0]
+        year = _year_named(first)
+        if first.suffix.lower() == ".csv" and year is not None and _is_903(first):
+            csv_years[first.parent] = year
     kept, twins = [], []
     for group in groups:
         path = group[0]
-        beside = path.parent in csv_folders or any(folder.parent == path.parent for folder in csv_folders)
-        if len(group) == 1 and path.suffix.lower() == ".xml" and beside:
-            try:
-                with path.open("rb") as handle:
-                    is_903 = detect(path, handle.read(4096)) == SSDA903
-            except OSError:
-                is_903 = False  # read_files reports the file that cannot be opened
-            if is_903:
+        if len(group) == 1 and path.suffix.lower() == ".xml":
+            year = _year_named(path)
+            beside = {y for folder, y in csv_years.items() if path.parent in (folder, folder.parent)}
+            if year is not None and year in beside and _is_903(path):
                 twins.append(path)
                 continue
         kept.append(group)
