@@ -184,6 +184,11 @@ def test_a_return_without_episodes_is_not_passed(folder: Path, tmp_path: Path) -
     assert "incomplete: no Episodes table, which every return has" in result.output
 
 
+def test_an_only_choosing_no_rule_of_the_year_is_refused(folder: Path) -> None:
+    result = runner.invoke(app, ["validate", "903", str(folder / "ssda903"), "--la", "383", "--only", "230"])
+    assert result.exit_code == 2 and "--only 230: none of the rules it chooses applies to 2025/26" in result.output
+
+
 def test_an_episodes_file_of_its_header_row_only_is_said_to_be_empty(folder: Path, tmp_path: Path) -> None:
     for table in (folder / "ssda903").glob("*.csv"):
         shutil.copy(table, tmp_path)

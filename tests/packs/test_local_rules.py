@@ -187,8 +187,10 @@ def test_an_only_or_skip_naming_nothing_is_refused_with_the_closest_name(tmp_pat
         build("ssda903", loaded, only=("T-PL0I",))
     with pytest.raises(PackError, match=r"--skip: .* is called '9999'$"):
         build("ssda903", (), skip=("9999",))
-    # any case; a DfE code of another year (8500 is a CIN rule) is not refused for the 903: it names a DfE rule
-    assert build("ssda903", loaded, only=("test-PACK", "episodes", "8500", "QUERY")).packs
+    with pytest.raises(PackError, match=r"--only: .* is called '8500'"):  # a CIN rule: not of the SSDA903
+        build("ssda903", loaded, only=("8500",))
+    # any case; a code of this return whatever its years (230 is of 2024/25 only: csc validate then says so)
+    assert build("ssda903", loaded, only=("test-PACK", "episodes", "QUERY", "230")).packs
 
 
 def test_sql_failing_at_run_time_could_not_run_and_the_others_still_run(tmp_path: Path) -> None:

@@ -60,7 +60,7 @@ def registry_for(
 
     if not packs and not path.exists():  # the usual case: neither YAML nor DuckDB is imported
         try:
-            return build(dataset, (), None, words(only), words(skip))
+            return _some_rule_of_the_year(build(dataset, (), None, words(only), words(skip)), dataset, only, year)
         except PackError as error:  # an --only or --skip naming nothing
             fail(str(error))
     from csctools.packs import settings as rule_settings
@@ -76,6 +76,13 @@ def registry_for(
         fail(str(error))
     if path.exists():
         typer.echo(f"settings: {path}")
+    return _some_rule_of_the_year(registry, dataset, only, year)
+
+
+def _some_rule_of_the_year(registry: Registry, dataset: str, only: list[str], year: CollectionYear) -> Registry:
+    """With --only, at least one rule chosen must apply to the year: else the return would be reported clean."""
+    if only and not registry.rules(dataset, year):
+        fail(f"--only {','.join(words(only))}: none of the rules it chooses applies to {year.label}")
     return registry
 
 

@@ -308,7 +308,7 @@ def build(
         if code in by_code or code in catalogued:
             registry.left_out[code] = why
     wanted_only = [w for w in only if w]
-    _check_choices(by_code.values(), catalogued | set(dfe_codes()), wanted_only, [w for w in skip if w])
+    _check_choices(by_code.values(), catalogued, wanted_only, [w for w in skip if w])  # this return's codes
     for rule in by_code.values():
         tags = _tags(rule)
         if wanted_only and not _selected(tags, wanted_only):
