@@ -368,3 +368,12 @@ def test_rule_changes_names_fixed_new_fewer_and_more() -> None:
     assert rule_changes(after, after) == ""
     many = {f"R{n:02d}": 1 for n in range(RULES_SHOWN + 3)}
     assert rule_changes(many, {}).endswith("R07 (1) and 3 more")
+
+
+def test_history_by_rule_compares_only_the_rules_both_versions_ran(hub_returns: Path, tmp_path: Path) -> None:
+    store, leeds = tmp_path / "hub.duckdb", hub_returns / "384" / "2025_26" / "ssda903"
+    pack = Path(__file__).parents[2] / "packs" / "examples" / "placement-checks"
+    assert add(store, leeds, extra=("--la", "384", "--pack", str(pack)))[0] in (0, 1)
+    assert add(store, leeds, extra=("--la", "384"))[0] in (0, 1)  # the same files, without the pack
+    history = runner.invoke(app, ["store", "history", str(store), "--la", "384"]).output
+    assert "fixed PC-" not in history, history  # the pack's rules did not run: nothing of theirs was fixed

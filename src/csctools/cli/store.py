@@ -149,6 +149,7 @@ def list_command(store: StoreArg) -> None:
 @app.command("history")
 def history_command(store: StoreArg, la: LaOption) -> None:
     """Every submission of an authority, oldest first, and what changed in the counts between versions."""
+    from csctools.packs.rules import dfe_codes
     from csctools.store.db import StoreError, open_store
     from csctools.store.queries import count_changes, history, rule_changes, rule_counts
     from csctools.years import CollectionYear
@@ -165,6 +166,7 @@ def history_command(store: StoreArg, la: LaOption) -> None:
     previous: dict[tuple[str, int], dict[str, int]] = {}
     errors_before: dict[tuple[str, int], int] = {}
     rules_before: dict[tuple[str, int], dict[str, int]] = {}
+    ran_before: dict[tuple[str, int], tuple[str, bool]] = {}
     for row in rows.iter_rows(named=True):
         when = f"{row['received_at']:%Y-%m-%d %H:%M:%S}"
         if row["status"] == "rejected":
@@ -176,8 +178,19 @@ def history_command(store: StoreArg, la: LaOption) -> None:
         if key in errors_before and errors_before[key] != row["errors"]:
             change += f"; errors {errors_before[key]:,} -> {row['errors']:,}"
         rules = by_rule.get(int(row["submission_id"]), {})
-        changed_rules = rule_changes(rules_before[key], rules) if key in rules_before else ""
-        previous[key], errors_before[key], rules_before[key] = counts, row["errors"], rules
+        ran = (row["packs"], row.get("previous_submission") is not None)  # what the rules of a version were
+        changed_rules = ""
+        if key in rules_before:
+            before, after, scope = rules_before[key], rules, ""
+            if ran[0] != ran_before[key][0]:  # other packs: only the DfE rules ran in both
+                dfe = set(dfe_codes())
+                before, after = ({c: n for c, n in d.items() if c in dfe} for d in (before, after))
+                scope = " (DfE rules only: the versions were validated with different packs)"
+            if ran[1] != ran_before[key][1]:
+                scope += " (one version was validated without last year's return)"
+            changed = rule_changes(before, after)
+            changed_rules = changed + scope if changed else ""
+        previous[key], errors_before[key], rules_before[key], ran_before[key] = counts, row["errors"], rules, ran
         typer.echo(
             f"#{row['submission_id']} {when} {row['dataset']} {CollectionYear(row['year']).label} "
             f"version {row['version']}: {sum(counts.values()):,} rows, {row['errors']:,} errors; {change}; "

@@ -47,7 +47,8 @@ def history(connection: duckdb.DuckDBPyConnection, la_number: str) -> pl.DataFra
     return frame(
         connection,
         "SELECT submission_id, dataset, year, version, status, reason, received_at, content_hash, errors, queries, "
-        "rows_by_table, csctools_version, packs, COLUMNS('identical_to') FROM submissions WHERE la_number = ? "
+        "rows_by_table, csctools_version, packs, COLUMNS('identical_to'), COLUMNS('previous_submission') "
+        "FROM submissions WHERE la_number = ? "
         "ORDER BY dataset NULLS LAST, year, received_at, submission_id",
         [la_number],
     )
