@@ -134,3 +134,16 @@ def test_an_unquoted_version_is_read_as_written(tmp_path: Path) -> None:
     # YAML reads 1.10 as the number 1.1, which sorts before 1.9 when a pack is installed over another
     folder = write_pack(tmp_path, {"pack.yaml": MANIFEST.replace("version: 1.2", "version: 1.10  # October")})
     assert load_pack(folder).info.version == "1.10"
+
+
+def test_the_impossible_date_named_is_the_value_yaml_read_as_a_date() -> None:
+    from csctools.packs.files import _impossible_date
+
+    assert _impossible_date('a: "batch 2019-31-12"\nb: 2020-13-01\n') == (2, "2020-13-01")  # not the quoted text
+    assert _impossible_date("x: [2020-01-01, 2020-02-30]\n") == (1, "2020-02-30")
+    assert _impossible_date("a: 2020-01-01\n") == (None, "")
+
+
+def test_a_version_is_read_as_written_with_windows_line_endings(tmp_path: Path) -> None:
+    manifest = MANIFEST.replace("version: 1.2", "version: 1.10").replace("\n", "\r\n")
+    assert load_pack(write_pack(tmp_path, {"pack.yaml": manifest})).info.version == "1.10"

@@ -153,7 +153,7 @@ def forecast_command(
     costs = ", ".join(
         f"{name.title()} £{amount:,.0f}" + (" (given)" if name in given else "") for name, amount in weekly.items()
     )
-    whose = f"the others {source}" if given else source
+    whose = "all given" if given >= set(weekly) else f"the others {source}" if given else source
     typer.echo(f"unit costs a week: {costs} ({whose}; --unit-cost RESIDENTIAL=5500 sets one)", err=True)
     typer.echo(f"back-test: {outcome.backtest_note}", err=True)
     if outcome.backtest is not None:

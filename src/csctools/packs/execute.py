@@ -192,7 +192,7 @@ def _check_same_children(
     """A query returning the child's id beside `_row` must give the child of that row of its first table: the
     `_row` of another table joined in would blame another child (the rows reported are the first table's)."""
     child = next((c for c in CHILD_IDS if c.lower() in columns and c in table.columns), None)
-    if child is None:
+    if child is None or table.select(keys).is_duplicated().any():  # rows not told apart (an XML on one line)
         return
     given = found.select(
         *(pl.col(columns[k]).alias(k) for k in keys), pl.col(columns[child.lower()]).cast(pl.String).alias("given")
@@ -205,7 +205,8 @@ def _check_same_children(
             f"row {first[SOURCE_ROW]} of {local.table} is child {first['held']}, but the query gave it child "
             f"{first['given']} ({wrong.height} row(s) so): a query returns the {SOURCE_ROW} of its first table, "
             f"{local.table} (tables: [{', '.join(local.info.tables)}]); select {local.table}'s {SOURCE_ROW}, or "
-            "list the table whose rows fail first"
+            f"list the table whose rows fail first (a query giving another child's id names it otherwise, e.g. "
+            f"AS OTHER_{child})"
         )
 
 

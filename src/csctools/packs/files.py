@@ -119,6 +119,9 @@ class Line(int):
         return (Line, (int(self), self.keys))
 
 
+yaml.SafeDumper.add_representer(Line, lambda dumper, line: dumper.represent_int(int(line)))
+
+
 def _mapping_with_line(loader: yaml.SafeLoader | yaml.CSafeLoader, node: yaml.MappingNode) -> dict[Any, Any]:
     mapping = loader.construct_mapping(node, deep=True)
     keys = {str(key.value): key.start_mark.line + 1 for key, _ in node.value if isinstance(key, yaml.ScalarNode)}
@@ -147,7 +150,8 @@ for _loader in (_LineLoader, _FastLoader):
         )
 
 
-_DATE_LIKE = re.compile(r"(?<![\w.-])(\d{4})-(\d\d?)-(\d\d?)(?![\w.:-])")
+# a date as YAML reads one: a whole plain value (after "key:", "- " or in a flow list), not inside quoted text
+_DATE_LIKE = re.compile(r"(?:^|:|^\s*-|[\[,{])\s*(\d{4})-(\d\d?)-(\d\d?)\s*(?=$|[,\]}#])")
 
 
 def _impossible_date(text: str) -> tuple[int | None, str]:
@@ -155,11 +159,11 @@ def _impossible_date(text: str) -> tuple[int | None, str]:
     from datetime import date
 
     for number, line in enumerate(text.splitlines(), start=1):
-        for found in _DATE_LIKE.finditer(line.split("#")[0]):
+        for found in _DATE_LIKE.finditer(line.split("#")[0].rstrip()):
             try:
                 date(*(int(part) for part in found.groups()))
             except ValueError:
-                return number, found.group(0)
+                return number, "-".join(found.groups())
     return None, ""
 
 
@@ -291,7 +295,7 @@ def _version_as_written(value: object, text: str) -> str:
     """The version as pack.yaml writes it: YAML reads `version: 1.10` as the number 1.1, which would sort before
     1.9 when a pack is installed over another."""
     if isinstance(value, int | float) and not isinstance(value, bool):
-        written = re.search(r"^version:[ \t]*([0-9][0-9.]*)[ \t]*(?:#.*)?$", text, flags=re.M)
+        written = re.search(r"^version:[ \t]*([0-9][0-9.]*)[ \t]*(?:#.*)?\r?$", text, flags=re.M)
         if written:
             return written.group(1)
     return str(value)

@@ -144,7 +144,7 @@ def share_files(paths: list[Path], policy: Policy, key: bytes, out: Path, year: 
                 "input_sha256": [hashlib.sha256(Path(f.path).read_bytes()).hexdigest() for f in data.files],
                 "tables": {name: {"rows": f.height, "columns": f.columns} for name, f in result.tables.items()},
                 "blanked": result.blanked,
-                "files": [str(p.relative_to(out)) for p in [*written, *parquet]],
+                "files": [p.relative_to(out).as_posix() for p in [*written, *parquet]],  # the same on every system
             }
         )
     (out / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")

@@ -111,7 +111,8 @@ def from_share_manifest(paths: list[Path]) -> Authority | None:
                 continue
             try:
                 entries = json.loads(manifest.read_text(encoding="utf-8")).get("returns", [])
-                relative = str(resolved.relative_to(folder))
+                relative = resolved.relative_to(folder).as_posix()
+                entries = [{**e, "files": [f.replace("\\", "/") for f in e.get("files", [])]} for e in entries]
                 numbers = {
                     e["authority"]["number"] for e in entries if relative in e.get("files", []) and e.get("authority")
                 }
