@@ -85,3 +85,14 @@ def test_a_903_xml_beside_its_csv_tables_is_kept_once(tmp_path: Path) -> None:
             app, ["store", "add", str(tmp_path / f"{folder.name}.duckdb"), str(folder), "--la", "383"]
         )
         assert "skipped" not in added.output, added.output
+
+
+def test_a_folder_name_naming_another_authority_than_the_manifest_is_said(tmp_path: Path) -> None:
+    out = _pseudonymised(tmp_path)
+    moved = tmp_path / "384" / "shared"  # kept under Wakefield's folder: the folder wins, and says the manifest
+    moved.parent.mkdir()
+    shutil.move(str(out), str(moved))
+    tables = sorted(moved.glob("ssda903*/*.csv"))
+    added = runner.invoke(app, ["store", "add", str(tmp_path / "hub.duckdb"), *map(str, tables)])
+    assert "384 Wakefield ssda903 2025/26" in added.output
+    assert "(authority from the folder name, though the share manifest says Leeds (383))" in added.output

@@ -335,7 +335,7 @@ def _arrive(paths: list[Path], la: Authority | None) -> Arrival | Submission | N
         return None
     returns, others = read_files(paths)
     folder = from_folders(paths)
-    manifest = from_share_manifest(paths) if folder is None else None
+    manifest = from_share_manifest(paths)
     guess = la or folder or manifest  # recorded with a rejection, when known
     problems = [p.describe() for r in others for p in r.problems] or [f"{r.path}: not a return" for r in others]
     if problems:
@@ -360,13 +360,20 @@ def _arrive(paths: list[Path], la: Authority | None) -> Arrival | Submission | N
     choices = (
         (la, given),
         (named, "from the census header"),
-        (folder, "from the folder name"),
+        (folder, _from_folder_note(folder, manifest)),
         (manifest, "from the share manifest"),
     )
     authority, note = next(((a, n) for a, n in choices if a is not None), (None, ""))
     if authority is None:
         return _rejected(paths, "the authority cannot be told: give --la", None, when)
     return Arrival(_seen(paths), when, authority, data, note)
+
+
+def _from_folder_note(folder: Authority | None, manifest: Authority | None) -> str:
+    """How the authority was found from a folder name, saying where a share manifest names another."""
+    if folder is not None and manifest is not None and manifest.number != folder.number:
+        return f"from the folder name, though the share manifest says {manifest.name} ({manifest.number})"
+    return "from the folder name"
 
 
 def annex_a_year(data: ReturnData) -> CollectionYear | None:

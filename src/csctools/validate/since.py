@@ -10,6 +10,7 @@ says so.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import NamedTuple
 
@@ -75,16 +76,22 @@ def earlier_failures(path: Path) -> pl.DataFrame:
 DATASET_NAMES = {"ssda903": "SSDA903", "cin": "CIN census"}
 
 
+def report_of(path: Path) -> tuple[str | None, str | None]:
+    """The return ("ssda903", "cin") and collection year ("2025/26") an earlier JSON report says it is of, read
+    from its opening (they come first), without parsing its errors again."""
+    with path.open("rb") as handle:
+        head = handle.read(4096).decode("utf-8", errors="replace")
+    dataset, year = (re.search(rf'"{key}":\s*"([^"]*)"', head) for key in ("dataset", "year"))
+    return (dataset.group(1) if dataset else None, year.group(1) if year else None)
+
+
 def check_same_return(path: Path, dataset: str, year: str) -> None:
     """An earlier report compared with this run must be of the same return and collection year: another's
     failures would all count as fixed or new."""
     try:
-        document = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        was, then = report_of(path)
+    except OSError:
         return  # earlier_failures has read it already
-    if not isinstance(document, dict):
-        return
-    was, then = document.get("dataset"), document.get("year")
     if isinstance(was, str) and was != dataset:
         raise SinceError(
             f"{path}: a report of the {DATASET_NAMES.get(was, was)}, not the {DATASET_NAMES.get(dataset, dataset)}: "
