@@ -103,14 +103,17 @@ def from_share_manifest(paths: list[Path]) -> Authority | None:
     import json
 
     found = set()
+    read: dict[Path, object] = {}  # each manifest parsed once, whatever the number of files beside it
     for path in paths:
         resolved = path.resolve()
         for folder in resolved.parents[:MANIFEST_LEVELS]:
             manifest = folder / "manifest.json"
-            if not manifest.is_file():
+            if manifest not in read and not manifest.is_file():
                 continue
             try:
-                entries = json.loads(manifest.read_text(encoding="utf-8")).get("returns", [])
+                if manifest not in read:
+                    read[manifest] = json.loads(manifest.read_text(encoding="utf-8"))
+                entries = read[manifest].get("returns", [])  # type: ignore[attr-defined]
                 relative = resolved.relative_to(folder).as_posix()
                 entries = [{**e, "files": [f.replace("\\", "/") for f in e.get("files", [])]} for e in entries]
                 numbers = {
