@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import re
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -169,6 +170,39 @@ def test_two_processes_only_for_a_large_census(monkeypatch: pytest.MonkeyPatch) 
     monkeypatch.setattr(os, "cpu_count", lambda: 2)
     assert reader.default_workers(reader.PARALLEL_BYTES - 1) == 1
     assert reader.default_workers(reader.PARALLEL_BYTES) == 2
-    assert reader.default_workers(reader.SERIAL_FROM_BYTES) == 1  # two would peak above the file's size
+    assert reader.default_workers(500 << 20) == 2  # a national census too: its worker spills to Arrow files
     monkeypatch.setattr(os, "cpu_count", lambda: 1)
     assert reader.default_workers(reader.PARALLEL_BYTES) == 1
+
+
+def test_a_worker_spills_its_part_as_arrow_files_and_the_folder_goes(
+    year_folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The worker's part comes back as Arrow IPC files, one per chunk (not pickled frames): read back, they are the
+    frames the part holds; the private folder they were written to is removed once the census is read."""
+    path = year_folder / "cin_census_2025_26.xml"
+    source = segments.Source(str(path))
+    plan = segments.layout(source)
+    assert plan is not None
+    start, end = segments.cuts(source, plan, 2)[1:3]
+    source.close()
+    monkeypatch.setattr(reader, "CHUNK_CHILDREN", 7)  # several chunks per table
+    kept = reader.read_part(str(path), str(path), plan, start, end)
+    spill = tmp_path / "spill"
+    spill.mkdir()
+    spilled = reader.read_part(str(path), str(path), plan, start, end, str(spill))
+    assert kept is not None and spilled is not None and not spilled.frames
+    assert len(spilled.spilled["ChildIdentifiers"]) > 1
+    assert sorted(p.name for p in spill.iterdir()) == sorted(
+        Path(f).name for files in spilled.spilled.values() for f in files
+    )
+    back = reader._Collector(str(path))
+    back.absorb(spilled)
+    read_back = back.frames()
+    assert sorted(read_back) == sorted(kept.frames)
+    for name, frame in kept.frames.items():
+        assert read_back[name].equals(frame), name
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "temp"))
+    (tmp_path / "temp").mkdir()
+    assert reader.read_cin(path, workers=2).ok
+    assert list((tmp_path / "temp").iterdir()) == []

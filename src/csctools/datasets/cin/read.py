@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 import os
+import shutil
+import tempfile
 from itertools import pairwise
 from pathlib import Path
 from typing import NamedTuple, TypeVar
@@ -113,11 +115,26 @@ class _Collector:
         columns[SOURCE_FILE] = pl.Series(SOURCE_FILE, [self.source], dtype=pl.String).new_from_index(0, len(rows))
         return pl.DataFrame(columns)
 
+    def spill(self, folder: str, prefix: str) -> dict[str, list[str]]:
+        """Every chunk read so far written to `folder` as an Arrow IPC file of its own (one chunk each, so reading
+        one back makes no copy to join chunks) and dropped here: the files of each table, in file order."""
+        self.flush()
+        files: dict[str, list[str]] = {}
+        for number, (name, chunks) in enumerate(self.chunks.items()):
+            for place, frame in enumerate(chunks):
+                file = os.path.join(folder, f"{prefix}-{number}-{place}.arrow")
+                frame.write_ipc(file, compression="uncompressed")
+                files.setdefault(name, []).append(file)
+        self.chunks.clear()
+        return files
+
     def absorb(self, part: PartRead) -> None:
         """What another process read of the file's next part, after everything read here."""
         self.flush()
         for name, frame in part.frames.items():
             self.chunks.setdefault(name, []).append(frame)
+        for name, files in part.spilled.items():  # read into memory (not mapped): the folder is removed after
+            self.chunks.setdefault(name, []).extend(pl.read_ipc(file, memory_map=False) for file in files)
         _add_counts(self.unknown, part.unknown)
         _add_counts(self.structure, part.structure)
 
@@ -147,8 +164,8 @@ def read_cin(
 ) -> ReturnData:
     """Read one CIN census XML file into typed tables.
 
-    `workers`: processes reading a large census from its file, each a part (None: two for a census from
-    `PARALLEL_BYTES` to `SERIAL_FROM_BYTES` on a machine with two cores or more, unless this process is itself a
+    `workers`: processes reading a large census from its file, each a part (None: two for a census of
+    `PARALLEL_BYTES` or more on a machine with two cores or more, unless this process is itself a
     worker of `multiprocessing`; 1: this process alone). The result is the same whatever the number."""
     name = str(path)
     report = FileReport(name, dataset="cin")
@@ -214,14 +231,13 @@ def read_cin(
 
 CHUNK_CHILDREN = 5_000  # children whose rows are turned into frames together (about 35,000 rows)
 PARALLEL_BYTES = 48 << 20  # a census at least this large is read in two processes (measured: bench/RESULTS.md)
-SERIAL_FROM_BYTES = 256 << 20  # ... and smaller than this: above it the worker's frames arriving in this process
-# while it holds its own take the peak over the file's size (698 MiB for a 459 MiB census; 450 in one process)
+# At any size above it: the worker's part comes back as Arrow IPC files read once here (not pickled bytes and
+# frames at once), so a 459 MiB census peaks at 433 MiB in this process, as in one (bench/RESULTS.md, session 11).
 
 
 def default_workers(size: int) -> int:
-    """Two processes for a large census on a machine with two cores or more, unless this is already a worker or
-    the census is so large that two would take more memory than the file's size."""
-    if not PARALLEL_BYTES <= size < SERIAL_FROM_BYTES or (os.cpu_count() or 1) < 2:
+    """Two processes for a large census on a machine with two cores or more, unless this is already a worker."""
+    if size < PARALLEL_BYTES or (os.cpu_count() or 1) < 2:
         return 1
     import multiprocessing
 
@@ -229,16 +245,20 @@ def default_workers(size: int) -> int:
 
 
 class PartRead(NamedTuple):
-    """What a worker process read of its part of the file: text frames, unknown elements, structure notes."""
+    """What a worker process read of its part of the file: text frames (or the Arrow IPC files in `spill` it
+    wrote them to, by table), unknown elements, structure notes."""
 
     frames: dict[str, pl.DataFrame]
     unknown: dict[str, tuple[int, int]]
     structure: dict[tuple[str, str], tuple[int, int]]
+    spilled: dict[str, list[str]]
 
 
-def read_part(name: str, path: str, plan: Layout, start: int, end: int) -> PartRead | None:
+def read_part(name: str, path: str, plan: Layout, start: int, end: int, spill: str | None = None) -> PartRead | None:
     """A worker's part of the census (bytes `start` to `end`); None when some piece is not the usual layout or
-    cannot be read (the whole file is then read again the usual way, which reports it)."""
+    cannot be read (the whole file is then read again the usual way, which reports it). With `spill` (a private
+    folder), its frames are written there as Arrow IPC files rather than sent back pickled: the reading process
+    then holds them once, not as pickled bytes and frames at the same time."""
     collector = _Collector(name)
     try:
         source = Source(path)
@@ -248,7 +268,9 @@ def read_part(name: str, path: str, plan: Layout, start: int, end: int) -> PartR
         with collector_paused():
             if not _read_pieces(source, plan, start, end, collector):
                 return None
-            return PartRead(collector.frames(), collector.unknown, collector.structure)
+            if spill is None:
+                return PartRead(collector.frames(), collector.unknown, collector.structure, {})
+            return PartRead({}, collector.unknown, collector.structure, collector.spill(spill, f"{start}"))
     except (OSError, etree.XMLSyntaxError):
         return None
     finally:
@@ -262,6 +284,7 @@ def _read_in_pieces(path: Path, data: bytes | None, workers: int | None) -> _Col
         source = Source(data if data is not None else str(path))
     except OSError:
         return None
+    spill: str | None = None
     try:
         plan = layout(source)
         if plan is None:
@@ -272,7 +295,8 @@ def _read_in_pieces(path: Path, data: bytes | None, workers: int | None) -> _Col
         if len(bounds) > 2:
             from csctools.indicators.worker import Worker
 
-            others = [Worker(read_part, str(path), str(path), plan, a, b) for a, b in pairwise(bounds[1:])]
+            spill = tempfile.mkdtemp(prefix="csc-cin-")  # private (0700); removed below
+            others = [Worker(read_part, str(path), str(path), plan, a, b, spill) for a, b in pairwise(bounds[1:])]
         collector = _Collector(str(path))
         with collector_paused():
             try:
@@ -291,6 +315,8 @@ def _read_in_pieces(path: Path, data: bytes | None, workers: int | None) -> _Col
         return None
     finally:
         source.close()
+        if spill is not None:
+            shutil.rmtree(spill, ignore_errors=True)
 
 
 def _read_pieces(source: Source, plan: Layout, start: int, end: int, collector: _Collector) -> bool:
