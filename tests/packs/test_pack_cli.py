@@ -305,3 +305,35 @@ def test_sql_habits_from_elsewhere_get_a_hint(tmp_path: Path, condition: str, hi
     (pack / "rules" / "r.yaml").write_text(rule, encoding="utf-8")
     refused = runner.invoke(app, ["packs", "check", str(pack)])
     assert refused.exit_code == 2 and hint in refused.output, refused.output
+
+
+def test_check_notes_the_years_a_packs_indicator_cannot_run_in(tmp_path: Path) -> None:
+    """`Sex` is in the CIN census from 2024/25 (2023/24 has GenderCurrent): the indicator passes the check, which
+    says it cannot run on 2023/24 returns and names the column; the built-in indicators run in every year."""
+    pack = tmp_path / "ours"
+    (pack / "indicators").mkdir(parents=True)
+    (pack / "pack.yaml").write_text('name: ours\nversion: "0.1"\nreturns: [cin]\n', encoding="utf-8")
+    record = (
+        INDICATOR.replace("OUR_UNDER_5", "OUR_GIRLS")
+        .replace("returns: [ssda903]", "returns: [cin]")
+        .replace("needs: [ssda903.Episodes, ssda903.Header]", "needs: [cin.ChildIdentifiers]")
+        .replace(
+            "SELECT CHILD AS child FROM cla_at_end WHERE age < 5",
+            "SELECT LAchildID AS child FROM cin.ChildIdentifiers WHERE Sex = 'F'",
+        )
+    )
+    (pack / "indicators" / "girls.yaml").write_text(record, encoding="utf-8")
+    checked = runner.invoke(app, ["packs", "check", str(pack)])
+    assert checked.exit_code == 0, checked.output
+    notes = [line.strip() for line in checked.output.splitlines() if line.strip().startswith("note: indicator")]
+    assert len(notes) == 1, checked.output
+    assert notes[0].startswith("note: indicator OUR_GIRLS (indicators/girls.yaml line 1): its numerator cannot run on")
+    assert (
+        "2023/24 returns" in notes[0]
+    )  # and no 2026/27 note: the census is modelled to 2025/26 and '"Sex" not found' in notes[0]
+
+    from csctools.indicators.records import load_indicators
+    from csctools.indicators.sqlcheck import check_indicators
+
+    builtin = load_indicators()
+    assert check_indicators(list(builtin.indicators), builtin.views) == []

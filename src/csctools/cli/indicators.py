@@ -114,9 +114,7 @@ class Overlap:
         return self.run.finish(returns)
 
 
-def _read(
-    files: list[Path], year_text: str | None, role: str, arrived: Overlap | None = None
-) -> list[ReturnData]:
+def _read(files: list[Path], year_text: str | None, role: str, arrived: Overlap | None = None) -> list[ReturnData]:
     paths = expand_inputs(files)
     if not paths:
         fail(f"no files found for {role}'s returns in {', '.join(str(f) for f in files)}")

@@ -251,9 +251,7 @@ def compute_one(
             return Result(indicator, period, "computed", numerator, None, numerator, ids)
         if indicator.denominator == POPULATION:
             assert population is not None
-            return Result(
-                indicator, period, "computed", numerator, population, numerator / population * 10_000, ids
-            )
+            return Result(indicator, period, "computed", numerator, population, numerator / population * 10_000, ids)
         below = _children(box.rows(indicator.denominator), indicator, "denominator")
         denominator = float(len(below))
         share = 100 * numerator / denominator if denominator else None

@@ -54,10 +54,12 @@ def escaped(ids: pl.Series) -> pl.Series:
 def rows_xml(columns: Sequence[Sequence[str]], first_row: int) -> tuple[bytes, int]:
     """`<row>` elements holding column i's ids from sheet row `first_row` (1-based) down, and the last row used."""
     frames = [
-        pl.DataFrame({
-            "row": pl.int_range(first_row, first_row + len(ids), eager=True),
-            "id": escaped(pl.Series(ids, dtype=pl.String)),
-        }).with_columns(letters=pl.lit(column_letters(i)), column=pl.lit(i))
+        pl.DataFrame(
+            {
+                "row": pl.int_range(first_row, first_row + len(ids), eager=True),
+                "id": escaped(pl.Series(ids, dtype=pl.String)),
+            }
+        ).with_columns(letters=pl.lit(column_letters(i)), column=pl.lit(i))
         for i, ids in enumerate(columns)
         if ids
     ]

@@ -119,8 +119,16 @@ class RunUnderWay:
         inputs = [f.path for data in [*returns, *self.previous] for f in data.files]
         teams = team_counts([self.added[id(data)] for data in returns], self.period)
         return Run(
-            self.la, self.la_name, self.period, self.population, results, before, rows, self.indicators.packs,
-            inputs, teams,
+            self.la,
+            self.la_name,
+            self.period,
+            self.population,
+            results,
+            before,
+            rows,
+            self.indicators.packs,
+            inputs,
+            teams,
         )
 
     def _last_year(self) -> list[Result]:

@@ -32,9 +32,12 @@ def check_records(pack: Pack) -> list[str]:
         from csctools.indicators.sqlcheck import check_indicators
 
         found = [parse_indicator(record) for record in pack.of_kind("indicators")]
-        check_indicators(found, {**load_indicators().views, **pack_views(pack)})
+        notes = check_indicators(found, {**load_indicators().views, **pack_views(pack)})
         counted = _count(len(found), "indicator", "indicators")
-        lines.append(f"  {counted}: keys checked, SQL run over empty tables of 2025/26")
+        lines.append(
+            f"  {counted}: keys checked, SQL run over empty tables of 2023/24 to 2026/27 (each with the year before)"
+        )
+        lines += [f"    note: {note}" for note in notes]
     if pack.of_kind("policies"):
         from csctools.share.policy import policy_from_record
 
