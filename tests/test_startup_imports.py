@@ -18,8 +18,12 @@ from csctools.synth.generate import SynthOptions, generate
 from csctools.years import CollectionYear
 
 RUN_CSC = "import sys; sys.argv = ['csc', *sys.argv[1:]]; from csctools.cli.launch import run; run()"
-# what `csc validate` must not load for a CSV report: the generator, the web page, the HTML and XLSX writers, SQL
-NOT_FOR_VALIDATE = ("csctools.synth", "csctools.web", "jinja2", "xlsxwriter", "duckdb", "numpy", "matplotlib")
+# what `csc validate` must not load for a CSV report: the generator, the web page, the HTML and XLSX writers, SQL,
+# and without packs the pack reader and YAML
+NOT_FOR_VALIDATE = (
+    *("csctools.synth", "csctools.web", "jinja2", "xlsxwriter", "duckdb", "numpy", "matplotlib"),
+    *("csctools.packs.files", "yaml"),
+)
 # what no help page needs: the data engine and everything above, rich (typer's rich help is not used) and pydantic
 # (typer 0.29 imports it to parse any command's options: pyproject keeps typer below 0.29)
 NOT_FOR_HELP = (

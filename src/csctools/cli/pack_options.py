@@ -56,7 +56,7 @@ def registry_for(
     path = settings if settings is not None else default_settings(authority.number if authority else None)
     if settings is not None and not settings.exists():
         fail(f"{settings}: no such settings file")
-    from csctools.packs.files import PackError
+    from csctools.packs.errors import PackError
 
     if not packs and not path.exists():  # the usual case: neither YAML nor DuckDB is imported
         try:

@@ -24,6 +24,8 @@ from typing import Any, NamedTuple
 
 import yaml
 
+from csctools.packs.errors import PackError as PackError  # re-exported: the name packs use
+
 RECORD_KINDS = ("rules", "indicators", "policies", "scenarios")
 MANIFEST = "pack.yaml"
 SETTINGS = "settings.yaml"
@@ -33,15 +35,6 @@ MAX_FILES = 2000
 LINE_KEY = "__line__"  # each mapping read from YAML carries the line it starts on (1-based)
 MANIFEST_KEYS = {"name", "version", "author", "description", "licence", "returns", "years", "requires"}
 RETURNS = ("ssda903", "cin", "annex_a")
-
-
-class PackError(Exception):
-    """A problem with a pack file, with where it is: 'pack.yaml line 3: unknown key "nmae"'."""
-
-    def __init__(self, file: str, message: str, line: int | None = None) -> None:
-        self.file, self.line, self.message = file, line, message
-        where = f"{file} line {line}" if line else file
-        super().__init__(f"{where}: {message}")
 
 
 class PackInfo(NamedTuple):

@@ -37,7 +37,7 @@ def find_pack(text: str, path_only: bool = False) -> Path:
     Something that can only be a path (./NAME, a/b) is a path. A bare NAME is whichever of a folder or file NAME
     here and an installed pack NAME exists; when both do, it is refused with how to pick one, never chosen
     silently. With `path_only` (a pack to install or export) the text is always a path."""
-    from csctools.packs.files import PackError
+    from csctools.packs.errors import PackError
 
     path = Path(text)
     if path_only or is_path(text):
@@ -89,7 +89,7 @@ def load(
     """Read each pack and check its form; two packs of one name, or clashing codes, are refused. With `bind`,
     each rule's SQL is checked against the data model of `year` (default: of every year the rule applies to).
     `taken` (code -> pack) and `names` (pack -> source) carry what other packs of the same validation hold."""
-    from csctools.packs.files import PackError
+    from csctools.packs.errors import PackError
 
     loaded: list[LoadedPack] = []
     taken = {} if taken is None else taken
@@ -111,7 +111,7 @@ def is_python_pack(text: str) -> bool:
 
     here = Path(text).exists()
     if here and text in python_packs():
-        from csctools.packs.files import PackError
+        from csctools.packs.errors import PackError
 
         kind = "folder" if Path(text).is_dir() else "file"
         raise PackError(
@@ -125,7 +125,7 @@ def is_python_pack(text: str) -> bool:
 def load_all(paths: Sequence[str], bind: bool = True) -> list[LoadedPack | PythonPack]:
     """The packs asked for: files and zips (`load`), and installed Python packs by name, each imported only here;
     codes may not clash across all of them."""
-    from csctools.packs.files import PackError
+    from csctools.packs.errors import PackError
     from csctools.packs.python import load as load_python
     from csctools.packs.python import refuse_clashes
 
@@ -145,7 +145,7 @@ def load_all(paths: Sequence[str], bind: bool = True) -> list[LoadedPack | Pytho
 
 def in_pack(source: str, error: PackError) -> PackError:
     """The error with the pack it is in: "packs/leeds: rules/a.yaml line 3: rule LEEDS-1: ..."."""
-    from csctools.packs.files import PackError
+    from csctools.packs.errors import PackError
 
     if error.file == source:
         return error
@@ -209,7 +209,7 @@ def _pack_years(pack: Pack) -> frozenset[int] | None:
 def check_packs(packs: Iterable[LoadedPack | PythonPack], year: CollectionYear | None = None) -> None:
     """Every rule's SQL against the data model of `year` (or of every year it applies to)."""
     from csctools.packs.check import check_all
-    from csctools.packs.files import PackError
+    from csctools.packs.errors import PackError
 
     for loaded in packs:
         if not isinstance(loaded, LoadedPack):  # a Python pack: no SQL
@@ -235,7 +235,7 @@ def _check_choices(rules: Iterable[Rule], codes: set[str], only: Sequence[str], 
     year): a typo would otherwise switch every rule off and report a clean return."""
     from difflib import get_close_matches
 
-    from csctools.packs.files import PackError
+    from csctools.packs.errors import PackError
 
     names: dict[str, str] = {code.lower(): code for code in codes}
     for rule in rules:
