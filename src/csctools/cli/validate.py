@@ -26,9 +26,11 @@ if TYPE_CHECKING:
 
 RETURNS = {"903": "ssda903", "ssda903": "ssda903", "cin": "cin"}
 # At most this many bytes of SSDA903 input (both years' files, the provider list) and polars runs on one thread:
-# an authority's return of ~1,000 children (0.6 MB for two years) makes a few hundred queries of a few thousand
-# rows, and handing each to a second thread costs more CPU than it saves in time (docs/benchmarks.md).
-ONE_THREAD_BYTES = 2 << 20
+# an authority's return of up to ~6,000 children (3 MB for two years at 5,000) makes a few hundred queries of a
+# few thousand rows, and handing each to a second thread costs more CPU than it saves in time. Measured (session
+# 11, CPU and wall, median of 7-10 runs): 5,000 children 0.53 s CPU on one thread against 0.60 s, wall 0.53 against
+# 0.55; 10,000 (6 MB) 0.50 against 0.55 CPU but wall 0.49 against 0.46; 20,000 wall 0.75 against 0.65.
+ONE_THREAD_BYTES = 4 << 20
 ESSENTIAL_TABLES = {"ssda903": ("Header", "Episodes")}  # a return without them cannot be sent
 
 
