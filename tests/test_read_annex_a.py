@@ -100,8 +100,11 @@ def test_reads_the_synthetic_workbook(synthetic: tuple[Path, object]) -> None:
         # a float that is not whole, or past 2**53, keeps Python's own text
         (["x", 2.5, 1e20], False, ["x", "2.5", "100000000000000000000"]),
         # text with dates: ISO 8601; a datetime at midnight is its date, otherwise date and time
-        (["01/04/2025", date(2025, 4, 1), datetime(2025, 4, 2), datetime(2025, 4, 2, 13, 30)], False,
-         ["01/04/2025", "2025-04-01", "2025-04-02", "2025-04-02T13:30:00"]),
+        (
+            ["01/04/2025", date(2025, 4, 1), datetime(2025, 4, 2), datetime(2025, 4, 2, 13, 30)],
+            False,
+            ["01/04/2025", "2025-04-01", "2025-04-02", "2025-04-02T13:30:00"],
+        ),
         # in a date column a number is an Excel serial date (45748 is 1 April 2025); text stays as written
         ([45748.0, "45748", date(2025, 4, 1)], True, ["2025-04-01", "45748", "2025-04-01"]),
         ([True, 3.0, "y"], False, ["True", "3", "y"]),

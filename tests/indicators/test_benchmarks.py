@@ -131,7 +131,8 @@ def test_england_percentage_from_the_authorities_counts() -> None:
     percent = lait.series("LACStable_2016on")
     for year in range(2016, 2026):
         both = stable.filter(pl.col("year") == year, pl.col("la_number") < lait.FIRST_REGION).join(
-            looked_after.filter(pl.col("year") == year), on=["year", "la_number"])
+            looked_after.filter(pl.col("year") == year), on=["year", "la_number"]
+        )
         recomputed = 100 * both["value"].sum() / both["value_right"].sum()
         published = percent.filter(pl.col("year") == year, pl.col("la_number") == lait.ENGLAND)["value"][0]
         assert abs(recomputed - published) <= 0.5, (year, recomputed, published)
@@ -144,8 +145,11 @@ def test_england_rate_from_derived_populations() -> None:
     published = lait.series("LAC")
     for year in range(2016, 2026):
         total = population = 0.0
-        for la, count in counts.filter(pl.col("year") == year, pl.col("la_number") < lait.FIRST_REGION).select(
-                "la_number", "value").iter_rows():
+        for la, count in (
+            counts.filter(pl.col("year") == year, pl.col("la_number") < lait.FIRST_REGION)
+            .select("la_number", "value")
+            .iter_rows()
+        ):
             derived = lait.population(la, year)
             if derived is not None:
                 total, population = total + count, population + derived.value
@@ -184,7 +188,8 @@ def test_neighbour_average_from_the_published_files() -> None:
         row = next(r for r in csv.DictReader(handle) if r["la_number"] == "383")
     neighbours = [row[f"sn{i}"] for i in range(1, 11)]
     raw = pl.read_parquet(SHARED / "lait_csc_measures.parquet").filter(
-        pl.col("measure") == "LACnum", pl.col("year") == "2025", pl.col("value") != "-")
+        pl.col("measure") == "LACnum", pl.col("year") == "2025", pl.col("value") != "-"
+    )
     by_la = {str(int(float(n))): float(v) for n, v in raw.select("la_number", "value").iter_rows()}
     expected = sum(by_la[n] for n in neighbours if n in by_la) / sum(1 for n in neighbours if n in by_la)
     found = comparators("LACnum", 2025, 383, lait.region_of("383"), [int(n) for n in neighbours])

@@ -10,8 +10,32 @@ from csctools.indicators.charts import FunnelPoint, funnel_png, funnel_svg, topi
 
 
 def row(year: int, value: float | None, england: float | None, unit: str = "percent", source: str = "LAIT") -> Row:
-    return Row("X", "Title", "383", date(year - 1, 4, 1), date(year, 3, 31), None, None, value, unit, "high",
-               england, england, england, None, "", None, None, "", source, "computed", None, None, "", "Topic")
+    return Row(
+        "X",
+        "Title",
+        "383",
+        date(year - 1, 4, 1),
+        date(year, 3, 31),
+        None,
+        None,
+        value,
+        unit,
+        "high",
+        england,
+        england,
+        england,
+        None,
+        "",
+        None,
+        None,
+        "",
+        source,
+        "computed",
+        None,
+        None,
+        "",
+        "Topic",
+    )
 
 
 def test_trend_labels_years_marks_own_figure_and_draws_every_comparator() -> None:

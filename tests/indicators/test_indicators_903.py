@@ -38,16 +38,37 @@ from tests.rules.harness import typed
 PERIOD = Period(date(2025, 4, 1), date(2026, 3, 31))
 
 
-def ep(child: str, decom: str, rne: str, place: str, dec: str | None = None, rec: str | None = None,
-       ls: str = "C2") -> dict[str, str | None]:
-    return E(CHILD=child, DECOM=decom, RNE=rne, PLACE=place, DEC=dec, REC=rec, LS=ls,
-             PLACE_PROVIDER=None if place in ("P1", "A4", "A5") else "PR1")
+def ep(
+    child: str, decom: str, rne: str, place: str, dec: str | None = None, rec: str | None = None, ls: str = "C2"
+) -> dict[str, str | None]:
+    return E(
+        CHILD=child,
+        DECOM=decom,
+        RNE=rne,
+        PLACE=place,
+        DEC=dec,
+        REC=rec,
+        LS=ls,
+        PLACE_PROVIDER=None if place in ("P1", "A4", "A5") else "PR1",
+    )
 
 
-HEADERS = [H(CHILD=c, DOB=dob) for c, dob in [
-    ("A", "01/01/2015"), ("B", "05/05/2010"), ("C", "01/03/2012"), ("D", "01/02/2008"), ("E", "01/06/2020"),
-    ("F", "01/01/2013"), ("G", "09/09/2009"), ("H", "01/04/2014"), ("I", "01/01/2011"), ("J", "01/01/2016"),
-    ("K", "01/06/2012")]]
+HEADERS = [
+    H(CHILD=c, DOB=dob)
+    for c, dob in [
+        ("A", "01/01/2015"),
+        ("B", "05/05/2010"),
+        ("C", "01/03/2012"),
+        ("D", "01/02/2008"),
+        ("E", "01/06/2020"),
+        ("F", "01/01/2013"),
+        ("G", "09/09/2009"),
+        ("H", "01/04/2014"),
+        ("I", "01/01/2011"),
+        ("J", "01/01/2016"),
+        ("K", "01/06/2012"),
+    ]
+]
 
 EPISODES = [
     ep("A", "10/01/2024", "S", "U4"),
@@ -74,8 +95,10 @@ EPISODES = [
     ep("K", "01/12/2025", "T", "A5"),
 ]
 
-UASC = [{"CHILD": "B", "SEX": "M", "DOB": "05/05/2010", "DUC": "01/12/2025"},
-        {"CHILD": "G", "SEX": "M", "DOB": "09/09/2009", "DUC": "09/09/2027"}]
+UASC = [
+    {"CHILD": "B", "SEX": "M", "DOB": "05/05/2010", "DUC": "01/12/2025"},
+    {"CHILD": "G", "SEX": "M", "DOB": "09/09/2009", "DUC": "09/09/2027"},
+]
 
 MISSING = [
     {"CHILD": "A", "DOB": "01/01/2015", "MISSING": "M", "MIS_START": "20/03/2025", "MIS_END": "02/04/2025"},
@@ -85,22 +108,46 @@ MISSING = [
     {"CHILD": "D", "DOB": "01/02/2008", "MISSING": "M", "MIS_START": "01/01/2026", "MIS_END": None},
 ]
 
-SW = [{"CHILD": c, "DOB": "01/01/2015", "SW_ID": sw, "SW_DECOM": start, "SW_DEC": end, "SW_REASON": None}
-      for c, sw, start, end in [
-          ("A", "SW1", "01/01/2025", "01/06/2025"), ("A", "SW2", "01/06/2025", "01/09/2025"),
-          ("A", "SW1", "01/09/2025", None),  # back to the first: 2 social workers
-          ("B", "SW3", "01/05/2025", "01/06/2025"), ("B", "SW4", "01/06/2025", "01/08/2025"),
-          ("B", "SW5", "01/08/2025", None),
-          ("F", "SW6", "01/01/2024", "31/03/2025"),  # ended before the year
-          ("F", "SW7", "10/04/2025", "10/05/2025"), ("F", "SW8", "01/10/2025", None)]]
+SW = [
+    {"CHILD": c, "DOB": "01/01/2015", "SW_ID": sw, "SW_DECOM": start, "SW_DEC": end, "SW_REASON": None}
+    for c, sw, start, end in [
+        ("A", "SW1", "01/01/2025", "01/06/2025"),
+        ("A", "SW2", "01/06/2025", "01/09/2025"),
+        ("A", "SW1", "01/09/2025", None),  # back to the first: 2 social workers
+        ("B", "SW3", "01/05/2025", "01/06/2025"),
+        ("B", "SW4", "01/06/2025", "01/08/2025"),
+        ("B", "SW5", "01/08/2025", None),
+        ("F", "SW6", "01/01/2024", "31/03/2025"),  # ended before the year
+        ("F", "SW7", "10/04/2025", "10/05/2025"),
+        ("F", "SW8", "01/10/2025", None),
+    ]
+]
 
 
-def oc2(child: str, dob: str, assessed: str, immunised: str, teeth: str, substance: str, convicted: str | None,
-        sdq: str | None) -> dict[str, str | None]:
-    return {"CHILD": child, "DOB": dob, "SDQ_SCORE": sdq, "SDQ_REASON": None if sdq else "SDQ1",
-            "CONVICTED": convicted, "HEALTH_CHECK": None, "IMMUNISATIONS": immunised, "TEETH_CHECK": teeth,
-            "HEALTH_ASSESSMENT": assessed, "SUBSTANCE_MISUSE": substance, "INTERVENTION_RECEIVED": None,
-            "INTERVENTION_OFFERED": None}
+def oc2(
+    child: str,
+    dob: str,
+    assessed: str,
+    immunised: str,
+    teeth: str,
+    substance: str,
+    convicted: str | None,
+    sdq: str | None,
+) -> dict[str, str | None]:
+    return {
+        "CHILD": child,
+        "DOB": dob,
+        "SDQ_SCORE": sdq,
+        "SDQ_REASON": None if sdq else "SDQ1",
+        "CONVICTED": convicted,
+        "HEALTH_CHECK": None,
+        "IMMUNISATIONS": immunised,
+        "TEETH_CHECK": teeth,
+        "HEALTH_ASSESSMENT": assessed,
+        "SUBSTANCE_MISUSE": substance,
+        "INTERVENTION_RECEIVED": None,
+        "INTERVENTION_OFFERED": None,
+    }
 
 
 OC2 = [
@@ -111,25 +158,44 @@ OC2 = [
     oc2("M", "01/06/2008", "1", "1", "0", "0", "1", "30"),  # aged 17: convictions, not the SDQ (4 to 16)
 ]
 
-OC3 = [{"CHILD": c, "DOB": dob, "IN_TOUCH": touch, "ACTIV": activity, "ACCOM": accommodation}
-       for c, dob, touch, activity, accommodation in [
-           ("P1", "01/05/2006", "YES", "F2", "C1"),  # 19, EET, suitable
-           ("P2", "01/01/2005", "YES", "G5", "S2"),  # 21, NEET, not suitable
-           ("P3", "01/06/2004", "NO", "0", "0"),  # 21, not in touch: in every denominator
-           ("P4", "01/01/2007", "DIED", "0", "0"),  # excluded
-           ("P5", "01/01/2008", "YES", "F2", "C1"),  # 18: not in the 19-21 cohort
-           ("P6", "01/01/2006", "REFU", "P4", "G1"),  # 20, EET; gone abroad: not in the accommodation figure
-           ("P7", "01/07/2005", "RHOM", "F2", "B1"),  # returned home: excluded
-       ]]
+OC3 = [
+    {"CHILD": c, "DOB": dob, "IN_TOUCH": touch, "ACTIV": activity, "ACCOM": accommodation}
+    for c, dob, touch, activity, accommodation in [
+        ("P1", "01/05/2006", "YES", "F2", "C1"),  # 19, EET, suitable
+        ("P2", "01/01/2005", "YES", "G5", "S2"),  # 21, NEET, not suitable
+        ("P3", "01/06/2004", "NO", "0", "0"),  # 21, not in touch: in every denominator
+        ("P4", "01/01/2007", "DIED", "0", "0"),  # excluded
+        ("P5", "01/01/2008", "YES", "F2", "C1"),  # 18: not in the 19-21 cohort
+        ("P6", "01/01/2006", "REFU", "P4", "G1"),  # 20, EET; gone abroad: not in the accommodation figure
+        ("P7", "01/07/2005", "RHOM", "F2", "B1"),  # returned home: excluded
+    ]
+]
 
 
 def computed(children: bool) -> dict[str, Result]:
-    tables = typed("ssda903", {"Header": HEADERS, "Episodes": EPISODES, "UASC": UASC, "Missing": MISSING,
-                               "SWEpisodes": SW, "OC2": OC2, "OC3": OC3})
+    tables = typed(
+        "ssda903",
+        {
+            "Header": HEADERS,
+            "Episodes": EPISODES,
+            "UASC": UASC,
+            "Missing": MISSING,
+            "SWEpisodes": SW,
+            "OC2": OC2,
+            "OC3": OC3,
+        },
+    )
     data = ReturnData("ssda903", None, tables, [])
     indicators = load_indicators()
-    found = compute([data], [i for i in indicators.indicators if i.returns == ("ssda903",)], PERIOD, "383",
-                    indicators.views, 10_000.0, children=children)
+    found = compute(
+        [data],
+        [i for i in indicators.indicators if i.returns == ("ssda903",)],
+        PERIOD,
+        "383",
+        indicators.views,
+        10_000.0,
+        children=children,
+    )
     return {r.indicator.id: r for r in found}
 
 
@@ -199,8 +265,9 @@ def test_counting_checks_the_child_column_as_listing_does() -> None:
     lacnum = next(i for i in indicators.indicators if i.id == "LACnum")
     wrong = lacnum._replace(numerator="SELECT CHILD AS id FROM cla_at_end")
     data = ReturnData("ssda903", None, typed("ssda903", {"Header": HEADERS, "Episodes": EPISODES}), [])
-    statuses = {compute([data], [wrong], PERIOD, "383", indicators.views, None, children=c)[0].status
-                for c in (True, False)}
+    statuses = {
+        compute([data], [wrong], PERIOD, "383", indicators.views, None, children=c)[0].status for c in (True, False)
+    }
     assert statuses == {"could not run: the numerator must return a column named child (found id)"}
 
 
@@ -217,8 +284,12 @@ def test_drill_down_names_the_children(results: dict[str, Result]) -> None:
 def test_absent_tables_are_named() -> None:
     tables = typed("ssda903", {"Header": HEADERS, "Episodes": EPISODES})
     indicators = load_indicators()
-    found = {r.indicator.id: r for r in compute([ReturnData("ssda903", None, tables, [])], indicators.indicators,
-                                                  PERIOD, "383", indicators.views, None)}
+    found = {
+        r.indicator.id: r
+        for r in compute(
+            [ReturnData("ssda903", None, tables, [])], indicators.indicators, PERIOD, "383", indicators.views, None
+        )
+    }
     assert found["LACHealth%"].status == "not computed: needs ssda903.OC2"
     assert found["LAC"].status.startswith("not computed: needs the child population")
     assert found["CPP_Num"].status == "not computed: needs the CIN census return"

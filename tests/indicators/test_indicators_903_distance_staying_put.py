@@ -54,10 +54,26 @@ PERIOD = Period(date(2025, 4, 1), date(2026, 3, 31))
 WANTED = ("StayingPut", "LACDistance")
 
 
-def ep(child: str, decom: str, place: str, dec: str | None = None, home: str = "YO11 1AA", placed: str = "LS1 4AB",
-       ls: str = "C2") -> dict[str, str | None]:
-    return E(CHILD=child, DECOM=decom, RNE="S", PLACE=place, DEC=dec, REC="E8" if dec else None, LS=ls,
-             HOME_POST=home, PL_POST=placed)
+def ep(
+    child: str,
+    decom: str,
+    place: str,
+    dec: str | None = None,
+    home: str = "YO11 1AA",
+    placed: str = "LS1 4AB",
+    ls: str = "C2",
+) -> dict[str, str | None]:
+    return E(
+        CHILD=child,
+        DECOM=decom,
+        RNE="S",
+        PLACE=place,
+        DEC=dec,
+        REC="E8" if dec else None,
+        LS=ls,
+        HOME_POST=home,
+        PL_POST=placed,
+    )
 
 
 STAYING = [  # child, date of birth, episode (place, start, end, legal status), IN_TOUCH, ACCOM
@@ -104,8 +120,10 @@ def _tables() -> dict[str, list[dict[str, str | None]]]:
     return {
         "Header": [H(CHILD=c, DOB=births.get(str(c), "01/01/2012")) for c in sorted(str(c) for c in children)],
         "Episodes": episodes,
-        "OC3": [{"CHILD": c, "DOB": dob, "IN_TOUCH": touch, "ACTIV": "F2", "ACCOM": accom}
-                for c, dob, _, touch, accom in STAYING],
+        "OC3": [
+            {"CHILD": c, "DOB": dob, "IN_TOUCH": touch, "ACTIV": "F2", "ACCOM": accom}
+            for c, dob, _, touch, accom in STAYING
+        ],
     }
 
 

@@ -38,15 +38,36 @@ from tests.rules.harness import typed
 PERIOD = Period(date(2025, 4, 1), date(2026, 3, 31))
 
 
-def ep(child: str, decom: str, rne: str, place: str, dec: str | None = None, rec: str | None = None
-       ) -> dict[str, str | None]:
-    return E(CHILD=child, DECOM=decom, RNE=rne, PLACE=place, DEC=dec, REC=rec, LS="C2",
-             PLACE_PROVIDER=None if place in ("A4", "T2") else "PR1")
+def ep(
+    child: str, decom: str, rne: str, place: str, dec: str | None = None, rec: str | None = None
+) -> dict[str, str | None]:
+    return E(
+        CHILD=child,
+        DECOM=decom,
+        RNE=rne,
+        PLACE=place,
+        DEC=dec,
+        REC=rec,
+        LS="C2",
+        PLACE_PROVIDER=None if place in ("A4", "T2") else "PR1",
+    )
 
 
-HEADERS = [H(CHILD=c, DOB=dob) for c, dob in [
-    ("L", "01/01/2014"), ("M", "01/01/2013"), ("N", "01/01/2012"), ("O", "01/01/2015"), ("Q", "01/01/2019"),
-    ("R", "01/01/2013"), ("S", "01/01/2014"), ("U", "01/03/2010"), ("V", "01/01/2019"), ("X", "01/01/2014")]]
+HEADERS = [
+    H(CHILD=c, DOB=dob)
+    for c, dob in [
+        ("L", "01/01/2014"),
+        ("M", "01/01/2013"),
+        ("N", "01/01/2012"),
+        ("O", "01/01/2015"),
+        ("Q", "01/01/2019"),
+        ("R", "01/01/2013"),
+        ("S", "01/01/2014"),
+        ("U", "01/03/2010"),
+        ("V", "01/01/2019"),
+        ("X", "01/01/2014"),
+    ]
+]
 
 THIS_YEAR = [
     ep("L", "01/03/2023", "P", "U4"),

@@ -36,8 +36,11 @@ ID = "Child Unique ID"
 N12 = "Number of Referrals in Last 12 Months"
 AUTH = "Continuous Assessment Date of Authorisation"
 TABLES: dict[str, Rows] = {
-    "List1": [{ID: "a", "Date of Contact": "01/05/2025"}, {ID: "a", "Date of Contact": "02/05/2025"},
-              {ID: "b", "Date of Contact": "01/02/2025"}],  # before the period
+    "List1": [
+        {ID: "a", "Date of Contact": "01/05/2025"},
+        {ID: "a", "Date of Contact": "02/05/2025"},
+        {ID: "b", "Date of Contact": "01/02/2025"},
+    ],  # before the period
     "List3": [
         {ID: "a", "Date of referral": "03/05/2025", "Referral NFA?": "No", N12: "1"},
         {ID: "b", "Date of referral": "04/06/2025", "Referral NFA?": "Yes", N12: "2"},
@@ -45,46 +48,105 @@ TABLES: dict[str, Rows] = {
         {ID: "d", "Date of referral": "06/08/2025", "Referral NFA?": "Y", N12: "1"},
     ],
     "List4": [  # working days as in the CIN test: 45 in time, 46 late, 45 over the August bank holiday
-        {ID: "a", "Continuous Assessment Start Date": "02/06/2025",
-         "Continuous Assessment Date of Authorisation": "04/08/2025"},
-        {ID: "b", "Continuous Assessment Start Date": "02/06/2025",
-         "Continuous Assessment Date of Authorisation": "05/08/2025"},
-        {ID: "c", "Continuous Assessment Start Date": "04/08/2025",
-         "Continuous Assessment Date of Authorisation": "07/10/2025"},
+        {
+            ID: "a",
+            "Continuous Assessment Start Date": "02/06/2025",
+            "Continuous Assessment Date of Authorisation": "04/08/2025",
+        },
+        {
+            ID: "b",
+            "Continuous Assessment Start Date": "02/06/2025",
+            "Continuous Assessment Date of Authorisation": "05/08/2025",
+        },
+        {
+            ID: "c",
+            "Continuous Assessment Start Date": "04/08/2025",
+            "Continuous Assessment Date of Authorisation": "07/10/2025",
+        },
         {ID: "d", "Continuous Assessment Start Date": "01/03/2026", AUTH: None},
     ],
     "List5": [
-        {ID: "a", "Strategy discussion initiating Section 47 Enquiry Start Date": "02/06/2025",
-         "Date of Initial Child Protection Conference": "23/06/2025"},  # 15 working days
-        {ID: "b", "Strategy discussion initiating Section 47 Enquiry Start Date": "02/06/2025",
-         "Date of Initial Child Protection Conference": "24/06/2025"},  # 16
+        {
+            ID: "a",
+            "Strategy discussion initiating Section 47 Enquiry Start Date": "02/06/2025",
+            "Date of Initial Child Protection Conference": "23/06/2025",
+        },  # 15 working days
+        {
+            ID: "b",
+            "Strategy discussion initiating Section 47 Enquiry Start Date": "02/06/2025",
+            "Date of Initial Child Protection Conference": "24/06/2025",
+        },  # 16
     ],
     "List7": [  # 31/03/2026 is a Tuesday: 10 working days before it is Tuesday 17/03/2026
-        {ID: "a", "Child Protection Plan Start Date": "01/01/2026", "Latest Category of Abuse": "NEG",
-         "Date of the Last Statutory Visit": "17/03/2026", "Child Protection Plan End Date": None},
-        {ID: "b", "Child Protection Plan Start Date": "01/01/2026", "Latest Category of Abuse": "EMO",
-         "Date of the Last Statutory Visit": "16/03/2026", "Child Protection Plan End Date": None},
-        {ID: "c", "Child Protection Plan Start Date": "01/01/2025", "Latest Category of Abuse": "NEG",
-         "Date of the Last Statutory Visit": "01/03/2026", "Child Protection Plan End Date": "31/03/2026"},
+        {
+            ID: "a",
+            "Child Protection Plan Start Date": "01/01/2026",
+            "Latest Category of Abuse": "NEG",
+            "Date of the Last Statutory Visit": "17/03/2026",
+            "Child Protection Plan End Date": None,
+        },
+        {
+            ID: "b",
+            "Child Protection Plan Start Date": "01/01/2026",
+            "Latest Category of Abuse": "EMO",
+            "Date of the Last Statutory Visit": "16/03/2026",
+            "Child Protection Plan End Date": None,
+        },
+        {
+            ID: "c",
+            "Child Protection Plan Start Date": "01/01/2025",
+            "Latest Category of Abuse": "NEG",
+            "Date of the Last Statutory Visit": "01/03/2026",
+            "Child Protection Plan End Date": "31/03/2026",
+        },
     ],
     "List8": [
-        {ID: "a", "Date Started to be Looked After": "01/01/2024", "Date of Last Social Work Visit": "17/02/2026",
-         "Date Ceased to be Looked After": None},  # 42 days before 31 March: in time
-        {ID: "b", "Date Started to be Looked After": "01/01/2024", "Date of Last Social Work Visit": "16/02/2026",
-         "Date Ceased to be Looked After": None},  # 43 days
-        {ID: "c", "Date Started to be Looked After": "01/01/2024", "Date of Last Social Work Visit": "01/03/2026",
-         "Date Ceased to be Looked After": "01/03/2026"},  # left care
+        {
+            ID: "a",
+            "Date Started to be Looked After": "01/01/2024",
+            "Date of Last Social Work Visit": "17/02/2026",
+            "Date Ceased to be Looked After": None,
+        },  # 42 days before 31 March: in time
+        {
+            ID: "b",
+            "Date Started to be Looked After": "01/01/2024",
+            "Date of Last Social Work Visit": "16/02/2026",
+            "Date Ceased to be Looked After": None,
+        },  # 43 days
+        {
+            ID: "c",
+            "Date Started to be Looked After": "01/01/2024",
+            "Date of Last Social Work Visit": "01/03/2026",
+            "Date Ceased to be Looked After": "01/03/2026",
+        },  # left care
     ],
-    "List9": [{ID: "a", "LA in Touch": "Yes", "Suitability of Accommodation": "Suitable"},
-              {ID: "b", "LA in Touch": "No", "Suitability of Accommodation": "Unsuitable"},
-              {ID: "c", "LA in Touch": "Y", "Suitability of Accommodation": "Not known"}],
+    "List9": [
+        {ID: "a", "LA in Touch": "Yes", "Suitability of Accommodation": "Suitable"},
+        {ID: "b", "LA in Touch": "No", "Suitability of Accommodation": "Unsuitable"},
+        {ID: "c", "LA in Touch": "Y", "Suitability of Accommodation": "Not known"},
+    ],
     "List10": [
-        {ID: "a", "Date the Child Entered Care": "01/01/2025", "Date Placed for Adoption": "01/06/2025",
-         "Date of Placement Order": "01/03/2025", "Date of Matching Child and Prospective Adopters": "01/05/2025"},
-        {ID: "b", "Date the Child Entered Care": "01/01/2024", "Date Placed for Adoption": "01/07/2025",
-         "Date of Placement Order": "01/01/2025", "Date of Matching Child and Prospective Adopters": "01/01/2026"},
-        {ID: "c", "Date the Child Entered Care": "01/01/2023", "Date Placed for Adoption": "01/01/2025",
-         "Date of Placement Order": None, "Date of Matching Child and Prospective Adopters": None},  # last year
+        {
+            ID: "a",
+            "Date the Child Entered Care": "01/01/2025",
+            "Date Placed for Adoption": "01/06/2025",
+            "Date of Placement Order": "01/03/2025",
+            "Date of Matching Child and Prospective Adopters": "01/05/2025",
+        },
+        {
+            ID: "b",
+            "Date the Child Entered Care": "01/01/2024",
+            "Date Placed for Adoption": "01/07/2025",
+            "Date of Placement Order": "01/01/2025",
+            "Date of Matching Child and Prospective Adopters": "01/01/2026",
+        },
+        {
+            ID: "c",
+            "Date the Child Entered Care": "01/01/2023",
+            "Date Placed for Adoption": "01/01/2025",
+            "Date of Placement Order": None,
+            "Date of Matching Child and Prospective Adopters": None,
+        },  # last year
     ],
 }
 
@@ -112,9 +174,14 @@ EXPECTED: dict[str, tuple[float, float | None, float]] = {
 @pytest.fixture(scope="module")
 def results() -> dict[str, Result]:
     indicators = load_indicators()
-    found = compute([ReturnData("annex_a", None, typed(TABLES), [])],
-                    [i for i in indicators.indicators if i.returns == ("annex_a",)], PERIOD, "383",
-                    indicators.views, None)
+    found = compute(
+        [ReturnData("annex_a", None, typed(TABLES), [])],
+        [i for i in indicators.indicators if i.returns == ("annex_a",)],
+        PERIOD,
+        "383",
+        indicators.views,
+        None,
+    )
     return {r.indicator.id: r for r in found}
 
 

@@ -36,11 +36,20 @@ from tests.rules.harness import typed
 PERIOD = Period(date(2025, 4, 1), date(2026, 3, 31))
 
 
-def referral(child: str, number: int, when: str, source: str, closed: str | None = None,
-             nfa: str = "false") -> dict[str, str | None]:
-    return {"LAchildID": child, "CINdetailsID": str(number), "CINreferralDate": when, "ReferralSource": source,
-            "PrimaryNeedCode": "N1", "CINclosureDate": closed, "ReasonForClosure": "RC8" if closed else None,
-            "DateOfInitialCPC": None, "ReferralNFA": nfa}
+def referral(
+    child: str, number: int, when: str, source: str, closed: str | None = None, nfa: str = "false"
+) -> dict[str, str | None]:
+    return {
+        "LAchildID": child,
+        "CINdetailsID": str(number),
+        "CINreferralDate": when,
+        "ReferralSource": source,
+        "PrimaryNeedCode": "N1",
+        "CINclosureDate": closed,
+        "ReasonForClosure": "RC8" if closed else None,
+        "DateOfInitialCPC": None,
+        "ReferralNFA": nfa,
+    }
 
 
 DETAILS = [
@@ -54,34 +63,83 @@ DETAILS = [
     referral("c6", 2, "01/05/2025", "1A"),
 ]
 
-ASSESSMENTS = [{"LAchildID": c, "CINdetailsID": "1", "AssessmentID": str(i), "AssessmentActualStartDate": start,
-                "AssessmentInternalReviewDate": None, "AssessmentAuthorisationDate": end}
-               for i, (c, start, end) in enumerate([
-                   ("c1", "02/06/2025", "04/08/2025"), ("c2", "02/06/2025", "05/08/2025"),
-                   ("c5", "04/08/2025", "07/10/2025"), ("c4", "01/02/2025", "30/03/2025"),
-                   ("c6", "01/03/2026", None)], start=1)]
+ASSESSMENTS = [
+    {
+        "LAchildID": c,
+        "CINdetailsID": "1",
+        "AssessmentID": str(i),
+        "AssessmentActualStartDate": start,
+        "AssessmentInternalReviewDate": None,
+        "AssessmentAuthorisationDate": end,
+    }
+    for i, (c, start, end) in enumerate(
+        [
+            ("c1", "02/06/2025", "04/08/2025"),
+            ("c2", "02/06/2025", "05/08/2025"),
+            ("c5", "04/08/2025", "07/10/2025"),
+            ("c4", "01/02/2025", "30/03/2025"),
+            ("c6", "01/03/2026", None),
+        ],
+        start=1,
+    )
+]
 
-SECTION_47 = [{"LAchildID": c, "CINdetailsID": "1", "S47ActualStartDate": start, "InitialCPCtarget": None,
-               "DateOfInitialCPC": icpc, "ICPCnotRequired": "false" if icpc else "true"}
-              for c, start, icpc in [("c1", "02/06/2025", "23/06/2025"), ("c2", "02/06/2025", "24/06/2025"),
-                                     ("c5", "20/05/2025", None), ("c6", "20/03/2025", "03/04/2025")]]
+SECTION_47 = [
+    {
+        "LAchildID": c,
+        "CINdetailsID": "1",
+        "S47ActualStartDate": start,
+        "InitialCPCtarget": None,
+        "DateOfInitialCPC": icpc,
+        "ICPCnotRequired": "false" if icpc else "true",
+    }
+    for c, start, icpc in [
+        ("c1", "02/06/2025", "23/06/2025"),
+        ("c2", "02/06/2025", "24/06/2025"),
+        ("c5", "20/05/2025", None),
+        ("c6", "20/03/2025", "03/04/2025"),
+    ]
+]
 
-PLANS = [{"LAchildID": c, "CINdetailsID": "1", "CPPID": str(i), "CPPstartDate": start, "CPPendDate": end,
-          "InitialCategoryOfAbuse": "NEG", "LatestCategoryOfAbuse": "NEG", "NumberOfPreviousCPP": previous}
-         for i, (c, start, end, previous) in enumerate([
-             ("c1", "23/06/2025", None, "0"), ("c2", "01/01/2023", "01/10/2025", "0"),
-             ("c5", "01/04/2024", None, "0"), ("c6", "02/04/2024", None, "1"),
-             ("c4", "01/05/2025", "01/11/2025", "2")], start=1)]
+PLANS = [
+    {
+        "LAchildID": c,
+        "CINdetailsID": "1",
+        "CPPID": str(i),
+        "CPPstartDate": start,
+        "CPPendDate": end,
+        "InitialCategoryOfAbuse": "NEG",
+        "LatestCategoryOfAbuse": "NEG",
+        "NumberOfPreviousCPP": previous,
+    }
+    for i, (c, start, end, previous) in enumerate(
+        [
+            ("c1", "23/06/2025", None, "0"),
+            ("c2", "01/01/2023", "01/10/2025", "0"),
+            ("c5", "01/04/2024", None, "0"),
+            ("c6", "02/04/2024", None, "1"),
+            ("c4", "01/05/2025", "01/11/2025", "2"),
+        ],
+        start=1,
+    )
+]
 
 
 @pytest.fixture(scope="module")
 def results() -> dict[str, Result]:
-    tables = typed("cin", {"CINdetails": DETAILS, "Assessments": ASSESSMENTS, "Section47": SECTION_47,
-                           "ChildProtectionPlans": PLANS})
+    tables = typed(
+        "cin",
+        {"CINdetails": DETAILS, "Assessments": ASSESSMENTS, "Section47": SECTION_47, "ChildProtectionPlans": PLANS},
+    )
     indicators = load_indicators()
-    found = compute([ReturnData("cin", None, tables, [])], [i for i in indicators.indicators if
-                                                           i.returns == ("cin",)], PERIOD, "383", indicators.views,
-                    10_000.0)
+    found = compute(
+        [ReturnData("cin", None, tables, [])],
+        [i for i in indicators.indicators if i.returns == ("cin",)],
+        PERIOD,
+        "383",
+        indicators.views,
+        10_000.0,
+    )
     return {r.indicator.id: r for r in found}
 
 

@@ -31,9 +31,23 @@ def run(*args: str | Path) -> tuple[int, str]:
 def reports(year_folder: Path, synthetic: tuple[Path, object], tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("indicators")
     root = synthetic[0] / "383"
-    code, output = run(year_folder / "ssda903", year_folder / "cin_census_2025_26.xml", root / "annex_a_2025_26.xlsx",
-                       "--la", "383", "--previous", root / "2024_25" / "ssda903", "-o", out / "i.csv",
-                       "-o", out / "i.xlsx", "-o", out / "r.html", "-o", out / "s.docx")
+    code, output = run(
+        year_folder / "ssda903",
+        year_folder / "cin_census_2025_26.xml",
+        root / "annex_a_2025_26.xlsx",
+        "--la",
+        "383",
+        "--previous",
+        root / "2024_25" / "ssda903",
+        "-o",
+        out / "i.csv",
+        "-o",
+        out / "i.xlsx",
+        "-o",
+        out / "r.html",
+        "-o",
+        out / "s.docx",
+    )
     assert code == 0, output
     assert "80 of 80 indicators computed" in output
     return out
@@ -42,9 +56,30 @@ def reports(year_folder: Path, synthetic: tuple[Path, object], tmp_path_factory:
 def test_csv_has_the_issue_columns_and_a_row_per_indicator_and_period(reports: Path) -> None:
     with (reports / "i.csv").open(encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
-    assert list(rows[0]) == list(CSV_COLUMNS) == [
-        "indicator", "title", "la", "period_start", "period_end", "numerator", "denominator", "value", "unit",
-        "polarity", "england", "region", "sn_average", "rank", "quartile", "ci_low", "ci_high", "significance"]
+    assert (
+        list(rows[0])
+        == list(CSV_COLUMNS)
+        == [
+            "indicator",
+            "title",
+            "la",
+            "period_start",
+            "period_end",
+            "numerator",
+            "denominator",
+            "value",
+            "unit",
+            "polarity",
+            "england",
+            "region",
+            "sn_average",
+            "rank",
+            "quartile",
+            "ci_low",
+            "ci_high",
+            "significance",
+        ]
+    )
     this_year = [r for r in rows if r["period_end"] == "2026-03-31"]
     assert len({r["indicator"] for r in this_year}) == len(this_year) == BUILTIN_COUNT
     lacnum = {r["period_end"]: r for r in rows if r["indicator"] == "LACnum"}
@@ -60,8 +95,15 @@ def test_xlsx_has_native_charts_and_the_drill_down(reports: Path) -> None:
         names = book.namelist()
         workbook = book.read("xl/workbook.xml").decode()
     assert sum(1 for n in names if n.startswith("xl/charts/chart")) > 40
-    for sheet in ("Summary", "Data", "Children looked after", "Child protection", "Children (internal)",
-                  "Definitions", "Annex A by team and worker"):
+    for sheet in (
+        "Summary",
+        "Data",
+        "Children looked after",
+        "Child protection",
+        "Children (internal)",
+        "Definitions",
+        "Annex A by team and worker",
+    ):
         assert f'name="{sheet}"' in workbook
 
 
@@ -119,7 +161,8 @@ def test_an_authoritys_own_pack(year_folder: Path, tmp_path: Path) -> None:
         "id: OUR_UNDER_5\ntitle: Children looked after at 31 March aged under 5\ntopic: Our own\n"
         "returns: [ssda903]\nneeds: [ssda903.Episodes, ssda903.Header]\nunit: count\npolarity: neutral\n"
         "numerator: SELECT CHILD AS child FROM cla_at_end WHERE age < 5\n"
-        "methodology: Our count, for the corporate parenting board.\n")
+        "methodology: Our count, for the corporate parenting board.\n"
+    )
     code, output = run(year_folder / "ssda903", "--la", "383", "--pack", pack, "-o", tmp_path / "i.csv")
     assert code == 0, output
     assert f"of {BUILTIN_COUNT + 1} indicators computed" in output
@@ -134,7 +177,8 @@ def test_a_broken_pack_is_one_line_naming_file_and_line(year_folder: Path, tmp_p
     (pack / "pack.yaml").write_text("name: ours\nversion: '1'\n")
     (pack / "indicators" / "bad.yaml").write_text(
         "- id: X\n  title: t\n  topic: t\n  returns: [ssda903]\n  unit: percent\n  polarity: high\n"
-        "  numerator: SELECT 1 AS child\n  methodology: m\n")
+        "  numerator: SELECT 1 AS child\n  methodology: m\n"
+    )
     code, output = run(year_folder / "ssda903", "--la", "383", "--pack", pack)
     assert code == 2
     assert output.strip() == 'csc: indicators/bad.yaml line 1: a percent needs a "denominator"'
@@ -146,26 +190,38 @@ def test_sql_that_is_not_a_select_is_refused(year_folder: Path, tmp_path: Path) 
     (pack / "pack.yaml").write_text("name: ours\nversion: '1'\n")
     (pack / "indicators" / "sneaky.yaml").write_text(
         "id: X\ntitle: t\ntopic: t\nreturns: [ssda903]\nunit: count\npolarity: high\n"
-        "numerator: \"COPY (SELECT 1) TO '/tmp/x.csv'\"\nmethodology: m\n")
+        "numerator: \"COPY (SELECT 1) TO '/tmp/x.csv'\"\nmethodology: m\n"
+    )
     code, output = run(year_folder / "ssda903", "--la", "383", "--pack", pack, "-o", tmp_path / "i.csv")
     assert code == 0
     assert "could not run: only SELECT is allowed, not COPY: X" in output
 
 
-@pytest.mark.parametrize(("change", "message"), [
-    ({"unit": "ratio"}, 'unit "ratio" is not one of'),
-    ({"polarity": "up"}, 'polarity "up" is not one of'),
-    ({"returns": ["ofsted"]}, "returns must list some of"),
-    ({"needs": ["Episodes"]}, 'needs "Episodes" is not a table'),
-    ({"unit": "rate", "denominator": "SELECT 1 AS child"}, "takes \"denominator: population\""),
-    ({"denominator": "SELECT 1 AS child"}, "a count has no denominator"),
-    ({"colour": "red"}, 'unknown key "colour"'),
-    ({"title": None}, 'indicator needs "title"'),
-])
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"unit": "ratio"}, 'unit "ratio" is not one of'),
+        ({"polarity": "up"}, 'polarity "up" is not one of'),
+        ({"returns": ["ofsted"]}, "returns must list some of"),
+        ({"needs": ["Episodes"]}, 'needs "Episodes" is not a table'),
+        ({"unit": "rate", "denominator": "SELECT 1 AS child"}, 'takes "denominator: population"'),
+        ({"denominator": "SELECT 1 AS child"}, "a count has no denominator"),
+        ({"colour": "red"}, 'unknown key "colour"'),
+        ({"title": None}, 'indicator needs "title"'),
+    ],
+)
 def test_record_checks(change: dict[str, object], message: str) -> None:
-    data: dict[str, object] = {"id": "X", "title": "t", "topic": "t", "returns": ["ssda903"], "unit": "count",
-                               "polarity": "high", "numerator": "SELECT 1 AS child", "methodology": "m",
-                               "__line__": 4}
+    data: dict[str, object] = {
+        "id": "X",
+        "title": "t",
+        "topic": "t",
+        "returns": ["ssda903"],
+        "unit": "count",
+        "polarity": "high",
+        "numerator": "SELECT 1 AS child",
+        "methodology": "m",
+        "__line__": 4,
+    }
     data.update(change)
     with pytest.raises(PackError, match=re.escape(message)) as error:
         parse_indicator(Record("indicators", "indicators/x.yaml", 4, data))
@@ -221,7 +277,8 @@ def test_a_broken_view_is_named(year_folder: Path, tmp_path: Path) -> None:
     (pack / "views" / "older.sql").write_text("SELECT CHILD FROM cla_at_end WHERE agee > 10\n")
     (pack / "indicators" / "older.yaml").write_text(
         "id: OLDER\ntitle: t\ntopic: t\nreturns: [ssda903]\nunit: count\npolarity: neutral\n"
-        "numerator: SELECT CHILD AS child FROM older\nmethodology: m\n")
+        "numerator: SELECT CHILD AS child FROM older\nmethodology: m\n"
+    )
     code, output = run(year_folder / "ssda903", "--la", "383", "--pack", pack, "-o", tmp_path / "i.csv")
     assert code == 0
     assert "could not run: the view older could not be made: Binder Error" in output
@@ -232,8 +289,12 @@ def test_reading_in_threads_gives_what_one_read_gives(year_folder: Path, synthet
     from csctools.cli.indicators import read_in_parallel
     from csctools.read import read_files
 
-    paths = [*sorted((year_folder / "ssda903").glob("*.csv")), year_folder / "cin_census_2025_26.xml",
-             synthetic[0] / "383" / "annex_a_2025_26.xlsx", year_folder / "missing.xml"]
+    paths = [
+        *sorted((year_folder / "ssda903").glob("*.csv")),
+        year_folder / "cin_census_2025_26.xml",
+        synthetic[0] / "383" / "annex_a_2025_26.xlsx",
+        year_folder / "missing.xml",
+    ]
     one, one_others = read_files(paths)
     for worker_bytes in (2**40, 0):  # all in threads; then the CIN XML in a worker process
         threads, thread_others = read_in_parallel(paths, None, worker_bytes)

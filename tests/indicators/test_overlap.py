@@ -21,8 +21,11 @@ PERIOD = Period.ending(date(2026, 3, 31))
 
 @pytest.fixture(scope="module")
 def returns(year_folder: Path, synthetic: tuple[Path, object]) -> list[ReturnData]:
-    paths = [*sorted((year_folder / "ssda903").glob("*.csv")), year_folder / "cin_census_2025_26.xml",
-             synthetic[0] / "383" / "annex_a_2025_26.xlsx"]
+    paths = [
+        *sorted((year_folder / "ssda903").glob("*.csv")),
+        year_folder / "cin_census_2025_26.xml",
+        synthetic[0] / "383" / "annex_a_2025_26.xlsx",
+    ]
     found, _ = read_files(paths)
     assert [r.dataset for r in found] == ["ssda903", "cin", "annex_a"]
     return found
@@ -32,14 +35,17 @@ def with_strays(indicators: IndicatorSet) -> IndicatorSet:
     """The built-in set and three of an authority's own: one naming only the CIN census but reading the 903's
     Header too, one over a view joining the CIN census and the 903, and one whose view can never be made."""
     base = next(i for i in indicators.indicators if i.unit == "count" and i.returns == ("cin",))
-    stray = base._replace(id="Stray", numerator="SELECT d.LAchildID AS child FROM cin.CINdetails d "
-                          "JOIN ssda903.Header h ON h.CHILD = d.LAchildID")
+    stray = base._replace(
+        id="Stray",
+        numerator="SELECT d.LAchildID AS child FROM cin.CINdetails d JOIN ssda903.Header h ON h.CHILD = d.LAchildID",
+    )
     joined = base._replace(id="Joined", numerator="SELECT child FROM cin_and_903")
     broken = base._replace(id="Broken", numerator="SELECT child FROM never_made")
-    views = {**indicators.views,
-             "cin_and_903": "SELECT h.CHILD AS child FROM ssda903.Header h JOIN cin.CINdetails d "
-                            "ON d.LAchildID = h.CHILD",
-             "never_made": "SELECT nonsense AS child FROM cin.CINdetails"}
+    views = {
+        **indicators.views,
+        "cin_and_903": "SELECT h.CHILD AS child FROM ssda903.Header h JOIN cin.CINdetails d ON d.LAchildID = h.CHILD",
+        "never_made": "SELECT nonsense AS child FROM cin.CINdetails",
+    }
     return IndicatorSet([*indicators.indicators, stray, joined, broken], views, indicators.packs)
 
 
@@ -66,7 +72,8 @@ def test_an_absent_return_is_said_as_before(returns: list[ReturnData]) -> None:
     found = computation.results()
     assert found == expected
     assert {r.status for r in found if r.indicator.returns == ("ssda903",)} == {
-        "not computed: needs the SSDA903 return"}
+        "not computed: needs the SSDA903 return"
+    }
 
 
 def test_a_run_under_way_is_the_run(returns: list[ReturnData]) -> None:
@@ -86,8 +93,11 @@ def test_a_run_under_way_is_the_run(returns: list[ReturnData]) -> None:
 def test_each_return_is_handed_on_once_as_it_is_read(year_folder: Path, synthetic: tuple[Path, object]) -> None:
     from csctools.cli.indicators import read_in_parallel
 
-    paths = [*sorted((year_folder / "ssda903").glob("*.csv")), year_folder / "cin_census_2025_26.xml",
-             synthetic[0] / "383" / "annex_a_2025_26.xlsx"]
+    paths = [
+        *sorted((year_folder / "ssda903").glob("*.csv")),
+        year_folder / "cin_census_2025_26.xml",
+        synthetic[0] / "383" / "annex_a_2025_26.xlsx",
+    ]
     for worker_bytes in (2**40, 0):  # all in threads; then the CIN XML in a worker process
         arrived: list[ReturnData] = []
         found, _ = read_in_parallel(paths, None, worker_bytes, arrived.extend)

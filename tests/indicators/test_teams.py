@@ -16,13 +16,17 @@ from tests.indicators.test_indicators_annex_a import ID, PERIOD, typed
 TEAM, WORKER = "Allocated Team", "Allocated Worker"
 PLAN_END = "Child Protection Plan End Date"
 TABLES = {
-    "List3": [{ID: "a", "Date of referral": "03/05/2025", TEAM: "T1", WORKER: "W1"},
-              {ID: "b", "Date of referral": "04/06/2025", TEAM: "T1", WORKER: "W1"},
-              {ID: "c", "Date of referral": "01/02/2025", TEAM: "T2", WORKER: "W2"},
-              {ID: "d", "Date of referral": "05/07/2025", TEAM: None, WORKER: ""}],
-    "List7": [{ID: "a", TEAM: "T1", WORKER: "W1", PLAN_END: None},
-              {ID: "b", TEAM: "T1", WORKER: "W3", PLAN_END: "01/03/2026"},
-              {ID: "c", TEAM: "T2", WORKER: "W2", PLAN_END: "15/04/2026"}],
+    "List3": [
+        {ID: "a", "Date of referral": "03/05/2025", TEAM: "T1", WORKER: "W1"},
+        {ID: "b", "Date of referral": "04/06/2025", TEAM: "T1", WORKER: "W1"},
+        {ID: "c", "Date of referral": "01/02/2025", TEAM: "T2", WORKER: "W2"},
+        {ID: "d", "Date of referral": "05/07/2025", TEAM: None, WORKER: ""},
+    ],
+    "List7": [
+        {ID: "a", TEAM: "T1", WORKER: "W1", PLAN_END: None},
+        {ID: "b", TEAM: "T1", WORKER: "W3", PLAN_END: "01/03/2026"},
+        {ID: "c", TEAM: "T2", WORKER: "W2", PLAN_END: "15/04/2026"},
+    ],
     "List8": [{ID: "e", TEAM: "T2", WORKER: "W2"}, {ID: "f", TEAM: " T2 ", WORKER: "W2"}],
 }
 
@@ -32,7 +36,10 @@ def test_counts_by_team_and_worker() -> None:
     assert counts.columns == ["Referrals", "CP plans", "Looked after"]
     assert counts.by_team.rows() == [("T1", 2, 1, 0, 3), ("T2", 0, 1, 2, 3), ("(not recorded)", 1, 0, 0, 1)]
     assert counts.by_worker.rows() == [
-        ("T1", "W1", 2, 1, 0, 3), ("T2", "W2", 0, 1, 2, 3), ("(not recorded)", "(not recorded)", 1, 0, 0, 1)]
+        ("T1", "W1", 2, 1, 0, 3),
+        ("T2", "W2", 0, 1, 2, 3),
+        ("(not recorded)", "(not recorded)", 1, 0, 0, 1),
+    ]
 
 
 def test_no_annex_a_gives_nothing() -> None:

@@ -31,8 +31,19 @@ def test_an_unpicklable_call_is_made_here() -> None:
 def _rows(shift: float) -> list[Row]:
     fields = {name: None for name in Row._fields}
     return [
-        Row(**{**fields, "indicator": "X", "unit": "percent", "source": "LAIT", "period_end": date(year, 3, 31),
-               "value": 10.0 + shift + year % 7, "england": 12.0, "region": 11.0, "sn_average": 13.0})
+        Row(
+            **{
+                **fields,
+                "indicator": "X",
+                "unit": "percent",
+                "source": "LAIT",
+                "period_end": date(year, 3, 31),
+                "value": 10.0 + shift + year % 7,
+                "england": 12.0,
+                "region": 11.0,
+                "sn_average": 13.0,
+            }
+        )
         for year in range(2019, 2025)
     ]
 

@@ -76,7 +76,7 @@ def test_content_hash_changes_with_any_byte(tmp_path: Path) -> None:
         ({"pack.yaml": "!!python/object:os.system {}\n"}, "pack.yaml line 1: not valid YAML"),
         (
             {"pack.yaml": MANIFEST, "rules/a.yaml": "- code: LEEDS-X1\n  message: Placement: postcode missing\n"},
-            "rules/a.yaml line 2: not valid YAML: mapping values are not allowed here (a value holding \": \" goes",
+            'rules/a.yaml line 2: not valid YAML: mapping values are not allowed here (a value holding ": " goes',
         ),
         (
             {"pack.yaml": MANIFEST, "rules/a.yaml": RULES + "  examples:\n    - DECOM: 2019-31-12\n"},

@@ -439,7 +439,7 @@ def test_xlsx_table_sheets_have_a_filter(validated: tuple[ValidationResult, Retu
     assert tables
     for name in tables:
         xml = _sheet_xml(path, names.index(name) + 1)
-        assert "<autoFilter ref=\"A1:" in xml and "<cols>" in xml and 'ySplit="1"' in xml, name
+        assert '<autoFilter ref="A1:' in xml and "<cols>" in xml and 'ySplit="1"' in xml, name
 
 
 def test_xlsx_errors_sheet_file_column_fits_the_names(
