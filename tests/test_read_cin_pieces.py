@@ -198,6 +198,7 @@ def test_a_worker_spills_its_part_as_arrow_files_and_the_folder_goes(
     )
     back = reader._Collector(str(path))
     back.absorb(spilled)
+    assert list(spill.iterdir()) == []  # each file removed once read back
     read_back = back.frames()
     assert sorted(read_back) == sorted(kept.frames)
     for name, frame in kept.frames.items():

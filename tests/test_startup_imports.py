@@ -8,6 +8,7 @@ No timings are asserted here: bench/bench_startup.py measures them.
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -58,6 +59,7 @@ def run_csc(args: list[str], cwd: Path, code: str = RUN_CSC) -> tuple[subprocess
         capture_output=True,
         text=True,
         timeout=120,
+        env={**os.environ, "XDG_CONFIG_HOME": str(cwd / "config")},  # no settings file of the developer's own
     )
     modules = {line.rsplit("|", 1)[1].strip() for line in done.stderr.splitlines() if line.startswith("import time:")}
     modules.discard("imported package")  # the header line

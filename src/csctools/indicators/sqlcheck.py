@@ -59,7 +59,8 @@ def check_indicators(
         modelled = [i for i in indicators if all(other in YEARS_MODELLED[name] for name in i.returns)]
         for indicator, part, error in _failures(modelled, views, other):
             where = f"indicator {indicator.id} ({indicator.source})"
-            notes.append(f"{where}: its {part} cannot run on {other.label} returns: {error}")
+            years = f"{other.label} returns (with {other.previous().label} as last year)"
+            notes.append(f"{where}: its {part} cannot run on {years}: {error}")
     return notes
 
 
@@ -78,7 +79,9 @@ def _failures(
                 continue
             try:
                 box.count(sql, part)
-            except SqlError as error:
-                found.append((indicator, part, str(error)))
+            except SqlError as error:  # a shared view that could not be made is named, with why
+                failed = [view for view in box.view_errors if view in str(error)]
+                reason = f"the view {failed[0]} could not be made: {box.view_errors[failed[0]]}" if failed else ""
+                found.append((indicator, part, reason or str(error)))
                 break
     return found

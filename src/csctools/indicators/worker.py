@@ -66,6 +66,10 @@ class Worker(Generic[T]):
         except OSError:
             pass
 
+    def stop(self) -> None:
+        """The child ended if it is still running (its answer no longer wanted); nothing once `result` ran."""
+        self._stop()
+
     def _stop(self) -> None:
         if self.process is not None:
             self.process.kill()

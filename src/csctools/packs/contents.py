@@ -34,9 +34,8 @@ def check_records(pack: Pack) -> list[str]:
         found = [parse_indicator(record) for record in pack.of_kind("indicators")]
         notes = check_indicators(found, {**load_indicators().views, **pack_views(pack)})
         counted = _count(len(found), "indicator", "indicators")
-        lines.append(
-            f"  {counted}: keys checked, SQL run over empty tables of 2023/24 to 2026/27 (each with the year before)"
-        )
+        years = "each year from 2023/24 to 2026/27 that its returns have (each with the year before)"
+        lines.append(f"  {counted}: keys checked, SQL run over empty tables of {years}")
         lines += [f"    note: {note}" for note in notes]
     if pack.of_kind("policies"):
         from csctools.share.policy import policy_from_record

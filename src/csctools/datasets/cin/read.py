@@ -8,7 +8,7 @@ import shutil
 import tempfile
 from itertools import pairwise
 from pathlib import Path
-from typing import NamedTuple, TypeVar
+from typing import TYPE_CHECKING, NamedTuple, TypeVar
 
 import polars as pl
 from lxml import etree
@@ -22,6 +22,9 @@ from csctools.io.typing import UNKNOWN_TIDY, Tidy, type_frames, unparsed_counts
 from csctools.io.xml import WHOLE_FILE_BYTES, line_of, syntax_message
 from csctools.model import SOURCE_FILE, SOURCE_ROW
 from csctools.years import CollectionYear, year_hint_from_name
+
+if TYPE_CHECKING:
+    from csctools.indicators.worker import Worker
 
 CHILD_NODE = CIN_TREE.children[1].children[0]
 
@@ -133,8 +136,10 @@ class _Collector:
         self.flush()
         for name, frame in part.frames.items():
             self.chunks.setdefault(name, []).append(frame)
-        for name, files in part.spilled.items():  # read into memory (not mapped): the folder is removed after
-            self.chunks.setdefault(name, []).extend(pl.read_ipc(file, memory_map=False) for file in files)
+        for name, files in part.spilled.items():  # read into memory (not mapped), each file removed once read:
+            for file in files:  # where the temporary folder is in memory (tmpfs), the part is never held twice
+                self.chunks.setdefault(name, []).append(pl.read_ipc(file, memory_map=False))
+                os.remove(file)
         _add_counts(self.unknown, part.unknown)
         _add_counts(self.structure, part.structure)
 
@@ -285,13 +290,13 @@ def _read_in_pieces(path: Path, data: bytes | None, workers: int | None) -> _Col
     except OSError:
         return None
     spill: str | None = None
+    others: list[Worker[PartRead | None]] = []
     try:
         plan = layout(source)
         if plan is None:
             return None
         count = 1 if data is not None else workers if workers is not None else default_workers(source.size)
         bounds = cuts(source, plan, count) if count > 1 else [0, source.size]
-        others = []
         if len(bounds) > 2:
             from csctools.indicators.worker import Worker
 
@@ -309,12 +314,17 @@ def _read_in_pieces(path: Path, data: bytes | None, workers: int | None) -> _Col
             for part in parts:
                 if part is None:
                     return None
-                collector.absorb(part)
+                try:
+                    collector.absorb(part)
+                except pl.exceptions.PolarsError:  # a spilled file damaged: the whole file is read again here
+                    return None
         return collector
     except OSError:
         return None
     finally:
         source.close()
+        for other in others:  # a worker still running (this part failed unexpectedly) is stopped first
+            other.stop()
         if spill is not None:
             shutil.rmtree(spill, ignore_errors=True)
 
