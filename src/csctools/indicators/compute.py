@@ -179,6 +179,12 @@ class Sandbox:
         absent = [DERIVED.get(t, t) for t in indicator.needs if t not in self.tables]
         return ", ".join(absent) if absent else None
 
+    def why(self, error: Exception) -> str:
+        """What an SQL error means here: a shared view that could not be made is named with its own error (the
+        query itself only says the view does not exist)."""
+        failed = [view for view in self.view_errors if view in str(error)]
+        return f"the view {failed[0]} could not be made: {self.view_errors[failed[0]]}" if failed else str(error)
+
     def rows(self, sql: str) -> pl.DataFrame:
         """The rows of `sql`; the same SQL text (a denominator many indicators share) is run once a sandbox: its
         tables never change once made."""
@@ -257,9 +263,7 @@ def compute_one(
         share = 100 * numerator / denominator if denominator else None
         return Result(indicator, period, "computed", numerator, denominator, share, ids, below)
     except SqlError as error:
-        failed = [v for v in box.view_errors if v in str(error)]
-        reason = f"the view {failed[0]} could not be made: {box.view_errors[failed[0]]}" if failed else str(error)
-        return Result(indicator, period, f"could not run: {reason}", None, None, None)
+        return Result(indicator, period, f"could not run: {box.why(error)}", None, None, None)
 
 
 def _counted(box: Sandbox, indicator: Indicator, period: Period, population: float | None) -> Result:

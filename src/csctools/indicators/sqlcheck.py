@@ -79,9 +79,7 @@ def _failures(
                 continue
             try:
                 box.count(sql, part)
-            except SqlError as error:  # a shared view that could not be made is named, with why
-                failed = [view for view in box.view_errors if view in str(error)]
-                reason = f"the view {failed[0]} could not be made: {box.view_errors[failed[0]]}" if failed else ""
-                found.append((indicator, part, reason or str(error)))
+            except SqlError as error:
+                found.append((indicator, part, box.why(error)))
                 break
     return found

@@ -44,7 +44,7 @@ class Worker(Generic[T]):
         try:
             call = pickle.dumps((function, args), protocol=pickle.HIGHEST_PROTOCOL)
         except (pickle.PicklingError, AttributeError, TypeError):
-            self._stop()
+            self.stop()
             return
         if self.process is None:
             try:
@@ -67,10 +67,7 @@ class Worker(Generic[T]):
             pass
 
     def stop(self) -> None:
-        """The child ended if it is still running (its answer no longer wanted); nothing once `result` ran."""
-        self._stop()
-
-    def _stop(self) -> None:
+        """The child ended if it is still running (its answer no longer wanted)."""
         if self.process is not None:
             self.process.kill()
             self.process.wait()
