@@ -7,6 +7,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 import msoffcrypto
+import polars as pl
 import pytest
 import xlsxwriter
 
@@ -92,28 +93,81 @@ def test_reads_the_synthetic_workbook(synthetic: tuple[Path, object]) -> None:
     assert data.tables["List8"].height > 0
 
 
+def one_column(cells: list[object]) -> bytes:
+    """A workbook of one sheet "S" with `cells` down column A (dates and datetimes formatted as Excel does)."""
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer)
+    sheet = book.add_worksheet("S")
+    formats = {
+        date: book.add_format({"num_format": "dd/mm/yyyy"}),
+        datetime: book.add_format({"num_format": "dd/mm/yyyy hh:mm"}),
+    }
+    for row, value in enumerate(cells):
+        if isinstance(value, date):
+            sheet.write_datetime(row, 0, value, formats[type(value)])
+        elif value is not None:
+            sheet.write(row, 0, value)
+    book.close()
+    return buffer.getvalue()
+
+
 @pytest.mark.parametrize(
     ("cells", "dates", "expected"),
     [
-        # text with whole-number floats (ages, counts): written as whole numbers, trimmed, empty as null
-        (["  a ", 5.0, "", -0.0, 1e15, None], False, ["a", "5", None, "0", "1000000000000000", None]),
-        # a float that is not whole, or past 2**53, keeps Python's own text
-        (["x", 2.5, 1e20], False, ["x", "2.5", "100000000000000000000"]),
+        # text with whole-number floats (ages, counts): whole numbers without ".0", trimmed, empty as null, -0 as 0
+        (
+            ["  a ", 5.0, "", -0.0, "-0", 1e15, None, 7],
+            False,
+            ["a", "5", None, "0", "-0", "1000000000000000", None, "7"],
+        ),
+        # a number that is not whole keeps its decimals (to 9 places, with no exponent); past 2**53 every digit
+        (["x", 2.5, 1e20, 1e-05, 12.0000000001], False, ["x", "2.5", "100000000000000000000", "0.00001", "12"]),
         # text with dates: ISO 8601; a datetime at midnight is its date, otherwise date and time
         (
             ["01/04/2025", date(2025, 4, 1), datetime(2025, 4, 2), datetime(2025, 4, 2, 13, 30)],
             False,
             ["01/04/2025", "2025-04-01", "2025-04-02", "2025-04-02T13:30:00"],
         ),
-        # in a date column a number is an Excel serial date (45748 is 1 April 2025); text stays as written
-        ([45748.0, "45748", date(2025, 4, 1)], True, ["2025-04-01", "45748", "2025-04-01"]),
-        ([True, 3.0, "y"], False, ["True", "3", "y"]),
+        # in a date column a number is an Excel serial date (45748 is 1 April 2025), out of Excel's dates it stays a
+        # number; text stays as written, digits or not
+        (
+            [45748.0, "45748", date(2025, 4, 1), 0.5, -3, "x"],
+            True,
+            ["2025-04-01", "45748", "2025-04-01", "0.5", "-3", "x"],
+        ),
+        # TRUE is "True" (as Python writes it), the text "true" stays as written
+        ([True, 3.0, "y", "true", False], False, ["True", "3", "y", "true", "False"]),
     ],
 )
 def test_cells_as_text(cells: list[object], dates: bool, expected: list[str | None]) -> None:
-    from csctools.datasets.annex_a.read import column_text
+    import fastexcel
 
-    assert column_text(cells, dates).to_list() == expected
+    from csctools.datasets.annex_a.cells import cell_texts
+    from csctools.datasets.annex_a.read import load_text, load_typed
+    from csctools.io.typing import clean_text
+
+    book = fastexcel.read_excel(one_column(cells))
+    texts = cell_texts(load_text(book, "S"), {0} if dates else set(), lambda c, dtype: load_typed(book, "S", c, dtype))
+    assert texts.select(clean_text(pl.first())).to_series().to_list() == expected
+
+
+def test_a_second_load_only_for_columns_whose_cells_need_their_type() -> None:
+    import fastexcel
+
+    from csctools.datasets.annex_a.cells import cell_texts
+    from csctools.datasets.annex_a.read import load_text, load_typed
+
+    book = fastexcel.read_excel(one_column(["a", 45748.0, date(2025, 4, 1)]))
+    asked: list[tuple[list[int], str]] = []
+
+    def typed(columns: list[int], dtype: str) -> pl.DataFrame:
+        asked.append((columns, dtype))
+        return load_typed(book, "S", columns, dtype)  # type: ignore[arg-type]
+
+    cell_texts(load_text(book, "S"), set(), typed)  # not a date column: 45748 is a number, no type needed
+    assert asked == []
+    cell_texts(load_text(book, "S"), {0}, typed)
+    assert asked == [([0], "date")]
 
 
 def test_sheets_loaded_largest_first_are_reported_in_the_workbook_order(tmp_path: Path) -> None:

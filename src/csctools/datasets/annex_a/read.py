@@ -11,9 +11,11 @@ from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
 
+import fastexcel
 import polars as pl
 import python_calamine as calamine
 
+from csctools.datasets.annex_a.cells import TypedAs, TypedLoad, as_cell_text, cell_texts
 from csctools.datasets.annex_a.schema import ANNEX_A, SHEET_PATTERNS
 from csctools.io.result import FileReport, Problem, ReadError, RejectedRow, ReturnData, Severity, TableRead
 from csctools.io.typing import Tidy, clean_text, excel_serial_date, type_frame, unparsed_counts
@@ -89,47 +91,11 @@ def date_cell_text(value: object) -> str | None:
     return cell_text(value)
 
 
-WHOLE_FLOAT_LIMIT = 2.0**53  # below this every whole float is exact as an Int64 (and prints as str(int(v)))
-
-
-def _whole_numbers_text(values: Sequence[object]) -> pl.Series | None:
-    """A column of text and float cells as `cell_text` gives it, built by polars when every float is a whole number
-    of at most 2**53 (ages, counts, ids); None for other floats, which keep Python's own formatting."""
-    numbers = pl.Series([v if type(v) is float else None for v in values], dtype=pl.Float64)
-    found = numbers.drop_nulls()
-    if found.len() and not ((found == found.floor()).all() and found.abs().max() <= WHOLE_FLOAT_LIMIT):  # type: ignore[operator]
-        return None
-    texts = pl.Series([v if type(v) is str else None for v in values], dtype=pl.String)
-    return pl.select(pl.coalesce(pl.lit(texts), pl.lit(numbers).cast(pl.Int64).cast(pl.String))).to_series()
-
-
-def raw_column_text(values: Sequence[object], dates: bool = False) -> pl.Series:
-    """A column of cells as text, not yet trimmed (empty cells null or empty); the common all-text, text-with-dates
-    and text-with-whole-numbers cases run fast. `dates`: a date column, where number cells are Excel serial dates."""
-    kinds = set(map(type, values))
-    if dates and kinds & {int, float}:
-        values = [date_cell_text(v) for v in values]
-        kinds = set(map(type, values))
-    if kinds <= {str, type(None)}:
-        return pl.Series(values, dtype=pl.String)
-    if kinds <= {str, date}:
-        return pl.Series(values, dtype=pl.String, strict=False)  # polars writes a date as str() does: ISO 8601
-    if kinds <= {str, float}:
-        whole = _whole_numbers_text(values)
-        if whole is not None:
-            return whole
-    return pl.Series([cell_text(v) for v in values], dtype=pl.String)
-
-
-def column_text(values: Sequence[object], dates: bool = False) -> pl.Series:
-    """A column of cells as text, trimmed, null for empty."""
-    return pl.select(clean_text(pl.lit(raw_column_text(values, dates)))).to_series()
-
-
 CALAMINE_FAILURES = BaseException  # a native panic in calamine is a BaseException (pyo3's PanicException)
 
 
-def open_workbook(name: str, content: bytes) -> calamine.CalamineWorkbook:
+def refuse_unreadable(name: str, content: bytes) -> None:
+    """Raise ReadError for a file that is no workbook, an old or password-protected one, or one too large to read."""
     if content.startswith(OLE_MAGIC):
         if ENCRYPTED_MARK in content:
             raise ReadError(
@@ -145,12 +111,30 @@ def open_workbook(name: str, content: bytes) -> calamine.CalamineWorkbook:
     if not content.startswith(b"PK"):
         raise ReadError(Problem(name, "not-a-workbook", "the file is not an Excel workbook (.xlsx)"))
     check_workbook(name, content)  # bound the work before calamine sees it
+
+
+def _cannot_open(name: str, error: BaseException) -> ReadError:
+    if isinstance(error, KeyboardInterrupt | SystemExit):
+        raise error
+    return ReadError(Problem(name, "corrupt-workbook", f"the workbook cannot be opened ({error})"))
+
+
+def open_workbook(name: str, content: bytes) -> calamine.CalamineWorkbook:
+    """A workbook opened with python-calamine, which gives each cell as a Python value (the provider list)."""
+    refuse_unreadable(name, content)
     try:
         return calamine.CalamineWorkbook.from_filelike(io.BytesIO(content))
     except CALAMINE_FAILURES as error:  # calamine raises several types for damaged files, or panics
-        if isinstance(error, KeyboardInterrupt | SystemExit):
-            raise
-        raise ReadError(Problem(name, "corrupt-workbook", f"the workbook cannot be opened ({error})")) from None
+        raise _cannot_open(name, error) from None
+
+
+def open_lists(name: str, content: bytes) -> fastexcel.ExcelReader:
+    """A workbook opened with fastexcel (calamine too), which gives a sheet as columns of text (Annex A)."""
+    refuse_unreadable(name, content)
+    try:
+        return fastexcel.read_excel(content)
+    except CALAMINE_FAILURES as error:
+        raise _cannot_open(name, error) from None
 
 
 def sheet_table(sheet_name: str) -> Table | None:
@@ -162,8 +146,11 @@ def sheet_table(sheet_name: str) -> Table | None:
 
 
 def read_sheet(
-    name: str, sheet_name: str, table: Table, rows: Sequence[Sequence[object]], report: FileReport
+    name: str, sheet_name: str, table: Table, sheet: pl.DataFrame, typed_load: TypedLoad, report: FileReport
 ) -> pl.DataFrame | None:
+    """One list's typed table from its sheet, every cell as fastexcel's text (columns in sheet order)."""
+    top = sheet.head(HEADER_SEARCH_ROWS).select(as_cell_text(pl.col(c)) for c in sheet.columns)
+    rows = [["" if cell is None else cell for cell in row] for row in top.rows()]
     header_index = find_header(table, rows)
     if header_index is None:
         report.problems.append(
@@ -199,52 +186,44 @@ def read_sheet(
                     column=str(header),
                 )
             )
-    body = rows[header_index + 1 :]
-    width = max((len(r) for r in body), default=0)
-    if any(len(r) != width for r in body):
-        body = [list(r) + [""] * (width - len(r)) for r in body]
-    cells = list(zip(*body, strict=True)) if body else []
-    dated = {c.name for c in table.columns if c.type is ColumnType.DATE}
-    raw = pl.DataFrame(
-        [raw_column_text(v, i < len(canonical) and canonical[i] in dated).alias(str(i)) for i, v in enumerate(cells)]
-    )
+    body = sheet.slice(header_index + 1)
+    body.columns = [str(i) for i in range(body.width)]
+    dated = {i for i, c in enumerate(canonical) if c in {c.name for c in table.columns if c.type is ColumnType.DATE}}
+    raw = cell_texts(body, dated, lambda columns, dtype: typed_load(columns, dtype).slice(header_index + 1))
     texts = raw.select(clean_text(pl.col(c)).alias(c) for c in raw.columns)  # trimmed, empty as null: one query
-    numbers = pl.Series(SOURCE_ROW, range(header_index + 2, header_index + 2 + len(body)), dtype=pl.Int64)
+    numbers = pl.Series(SOURCE_ROW, range(header_index + 2, header_index + 2 + body.height), dtype=pl.Int64)
     if texts.width:
         blank = texts.select(pl.all_horizontal(pl.all().is_null())).to_series()
     else:
-        blank = pl.Series([True] * len(body), dtype=pl.Boolean)
-    read = TableRead(table.name, len(body), len(body) - int(blank.sum()))
+        blank = pl.Series([True] * body.height, dtype=pl.Boolean)
+    read = TableRead(table.name, body.height, body.height - int(blank.sum()))
     read.rejected = [RejectedRow(row, "blank row") for row in numbers.filter(blank).to_list()]
     report.tables.append(read)
     data = {column: texts[str(i)].alias(column) for i, column in enumerate(canonical) if column and i < texts.width}
-    data[SOURCE_FILE] = pl.Series(SOURCE_FILE, [name] * len(body), dtype=pl.String)
+    data[SOURCE_FILE] = pl.Series(SOURCE_FILE, [name] * body.height, dtype=pl.String)
     data[SOURCE_ROW] = numbers
-    frame = pl.DataFrame(data) if body else pl.DataFrame(schema={SOURCE_FILE: pl.String, SOURCE_ROW: pl.Int64})
-    if body:
+    frame = pl.DataFrame(data) if body.height else pl.DataFrame(schema={SOURCE_FILE: pl.String, SOURCE_ROW: pl.Int64})
+    if body.height:
         frame = frame.filter(~blank)
     typed = type_frame(frame, table.columns, keep=(SOURCE_FILE, SOURCE_ROW), tidy=Tidy(trimmed=True))
     read.unparsed_values = unparsed_counts(typed)
     return typed
 
 
-SheetRows = Sequence[Sequence[object]]
-
-
-def _load_sheets(content: bytes, names: list[str]) -> Iterator[tuple[str, SheetRows | Exception]]:
-    """Cells of each named sheet, in order, loaded ahead in two threads while the caller works on earlier ones.
+def _load_sheets(content: bytes, names: list[str]) -> Iterator[tuple[str, pl.DataFrame | Exception]]:
+    """Each named sheet as fastexcel's columns of text, in order, loaded ahead in two threads while the caller
+    works on earlier ones.
 
     calamine releases the GIL while it parses, so loading overlaps the Python work. Each thread opens the workbook
     once (opening reads its shared strings, a large part of a workbook Excel saved) and again after a sheet fails.
     """
     opened = threading.local()
 
-    def load(sheet: str) -> SheetRows | Exception:
+    def load(sheet: str) -> pl.DataFrame | Exception:
         try:
             if getattr(opened, "book", None) is None:
-                opened.book = calamine.CalamineWorkbook.from_filelike(io.BytesIO(content))
-            rows: SheetRows = opened.book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
-            return rows
+                opened.book = fastexcel.read_excel(content)
+            return load_text(opened.book, sheet)
         except CALAMINE_FAILURES as error:  # a damaged sheet is reported, the others still read
             opened.book = None
             if isinstance(error, KeyboardInterrupt | SystemExit):
@@ -255,6 +234,20 @@ def _load_sheets(content: bytes, names: list[str]) -> Iterator[tuple[str, SheetR
         yield from zip(names, pool.map(load, names), strict=True)
 
 
+def load_text(book: fastexcel.ExcelReader, sheet: str) -> pl.DataFrame:
+    """Every cell of a sheet as text, from its first row (Excel's row 1) to its last."""
+    frame = book.load_sheet(sheet, header_row=None, skip_rows=0, dtypes="string").to_polars()
+    assert isinstance(frame, pl.DataFrame)
+    return frame
+
+
+def load_typed(book: fastexcel.ExcelReader, sheet: str, columns: list[int], dtype: TypedAs) -> pl.DataFrame:
+    """Some columns of a sheet (indexes as `load_text` gives them) as fastexcel's dtype."""
+    frame = book.load_sheet(sheet, header_row=None, skip_rows=0, use_columns=columns, dtypes=dtype).to_polars()
+    assert isinstance(frame, pl.DataFrame)
+    return frame
+
+
 def read_annex_a(path: Path, data: bytes | None = None) -> ReturnData:
     """Read every Annex A list found in a workbook."""
     name = str(path)
@@ -262,7 +255,7 @@ def read_annex_a(path: Path, data: bytes | None = None) -> ReturnData:
     content = path.read_bytes() if data is None else data
     tables: dict[str, pl.DataFrame] = {}
     try:
-        workbook = open_workbook(name, content)
+        workbook = open_lists(name, content)
     except ReadError as error:
         report.problems.append(error.problem)
         return ReturnData("annex_a", None, tables, [report])
@@ -277,12 +270,22 @@ def read_annex_a(path: Path, data: bytes | None = None) -> ReturnData:
             report.problems.append(Problem(name, "duplicate-sheet", message, Severity.WARNING))
         else:
             chosen[sheet_name] = table
-    for sheet_name, rows in _load_sheets(content, list(chosen)):
+    for sheet_name, sheet in _load_sheets(content, list(chosen)):
         table = chosen[sheet_name]
-        if isinstance(rows, Exception):
-            report.problems.append(Problem(name, "unreadable-sheet", f"sheet '{sheet_name}' cannot be read ({rows})"))
+        if isinstance(sheet, Exception):
+            report.problems.append(Problem(name, "unreadable-sheet", f"sheet '{sheet_name}' cannot be read ({sheet})"))
             continue
-        frame = read_sheet(name, sheet_name, table, rows, report)
+
+        def typed(columns: list[int], dtype: TypedAs, sheet_name: str = sheet_name) -> pl.DataFrame:
+            return load_typed(workbook, sheet_name, columns, dtype)
+
+        try:
+            frame = read_sheet(name, sheet_name, table, sheet, typed, report)
+        except CALAMINE_FAILURES as error:  # only the second, typed load of a sheet can fail here
+            if isinstance(error, KeyboardInterrupt | SystemExit):
+                raise
+            report.problems.append(Problem(name, "unreadable-sheet", f"sheet '{sheet_name}' cannot be read ({error})"))
+            continue
         if frame is not None:
             tables[table.name] = frame
     if not tables and report.ok:

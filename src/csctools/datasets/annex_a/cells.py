@@ -1,0 +1,100 @@
+"""A sheet's cells as text, as `read.cell_text` writes each kind of cell, from fastexcel's columns of text.
+
+fastexcel loads a whole sheet as text in one step, but its text carries no cell type, and it writes a few kinds of
+cell otherwise than `cell_text` did with python-calamine's cells: a date "2025-04-01 00:00:00", a time
+"1899-12-31 13:30:00", TRUE "true", -0.0 "-0". Dates and times are rewritten from their text alone. Where the
+type matters (a number in a date column is an Excel serial date, a text of digits is not; TRUE and the text
+"true"; -0.0 and the text "-0"), the columns holding such text are loaded a second time as dates or as booleans,
+which gives a value for a number (or boolean) cell and null for a text cell. Most lists have none, and pay
+nothing for it.
+
+Where fastexcel's text stays different, on purpose: a number is written to at most 9 decimal places, and without
+an exponent (2.5e-300 reads "0", 1e-05 "0.00001", 12.0000000001 "12"). An Annex A list's numbers are ages,
+counts and serial dates; nothing in one means anything past the ninth decimal place.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Literal
+
+import polars as pl
+
+from csctools.io.typing import EXCEL_EPOCH, MAX_SERIAL
+
+DATE_TIME = r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}"  # how fastexcel writes a date or time cell
+PLAIN_NUMBER = r"^-?\d+(\.\d+)?$"  # a number cell, or a text of digits
+NEGATIVE_ZERO = r"^-0$"  # -0.0 (which `cell_text` writes 0), or the text "-0"
+BOOLEANS = ("true", "false")
+
+TypedAs = Literal["date", "boolean"]
+# The second load: column indexes and a fastexcel dtype -> those columns, typed
+TypedLoad = Callable[[list[int], TypedAs], pl.DataFrame]
+
+
+def as_cell_text(column: pl.Expr) -> pl.Expr:
+    """A date cell as its ISO date, a date and time as ISO 8601 with T, a time (day 0) as its time."""
+    stamp = column.str.contains(DATE_TIME)
+    return (
+        pl.when(~stamp)
+        .then(column)
+        .when(column.str.starts_with("1899-12-31 "))
+        .then(column.str.slice(11))
+        .when(column.str.ends_with(" 00:00:00"))
+        .then(column.str.slice(0, 10))
+        .otherwise(column.str.replace(" ", "T", literal=True))
+    )
+
+
+def number_cell_text(text: str, serial_date: bool) -> str:
+    """A number cell's text (fastexcel's): in a date column the date of its Excel serial number when there is one;
+    -0 as 0; else as it is."""
+    value = float(text)
+    if serial_date and 1 <= value <= MAX_SERIAL:
+        return (EXCEL_EPOCH + timedelta(days=int(value))).isoformat()
+    return "0" if value == 0 else text
+
+
+def _flags(frame: pl.DataFrame, dated: set[int]) -> tuple[list[int], list[int]]:
+    """Columns needing a second load as dates (numbers in date columns, -0 elsewhere) and as booleans (text
+    "true" or "false"), found in one query."""
+    checks = []
+    for i, name in enumerate(frame.columns):
+        column = pl.col(name)
+        number = column.str.contains(PLAIN_NUMBER if i in dated else NEGATIVE_ZERO)
+        checks += [number.any().alias(f"n{i}"), column.is_in(BOOLEANS).any().alias(f"b{i}")]
+    found = frame.select(checks).row(0, named=True) if checks else {}
+    numbers = [i for i in range(frame.width) if found[f"n{i}"]]
+    booleans = [i for i in range(frame.width) if found[f"b{i}"]]
+    return numbers, booleans
+
+
+def cell_texts(frame: pl.DataFrame, dated: set[int], typed_load: TypedLoad) -> pl.DataFrame:
+    """Every column of a sheet (fastexcel's text, in sheet order) as `cell_text` gives its cells; `dated`: the
+    indexes of the date columns."""
+    frame = frame.select(as_cell_text(pl.col(name)).alias(name) for name in frame.columns)
+    numbers, booleans = _flags(frame, dated)
+    if not numbers and not booleans:
+        return frame
+    columns = {name: frame[name] for name in frame.columns}
+    if numbers:
+        cells = typed_load(numbers, "date")  # a value for a number (or date) cell, null for text
+        for i, typed in zip(numbers, cells.iter_columns(), strict=True):
+            name = frame.columns[i]
+            text = columns[name]
+            pattern = PLAIN_NUMBER if i in dated else NEGATIVE_ZERO
+            redo = typed.is_not_null() & text.str.contains(pattern).fill_null(False)
+            fixed = [number_cell_text(t, i in dated) for t in text.filter(redo)]
+            columns[name] = _replaced(text, redo, fixed)
+    for i, typed in zip(booleans, typed_load(booleans, "boolean").iter_columns() if booleans else (), strict=True):
+        name = frame.columns[i]
+        text = columns[name]
+        redo = typed.is_not_null() & text.is_in(BOOLEANS).fill_null(False)
+        columns[name] = _replaced(text, redo, [t.capitalize() for t in text.filter(redo)])
+    return pl.DataFrame(columns)
+
+
+def _replaced(text: pl.Series, where: pl.Series, values: list[str]) -> pl.Series:
+    """`text` with the values where `where` holds replaced, in order, by `values`."""
+    return text.clone().scatter(where.arg_true(), values) if values else text
