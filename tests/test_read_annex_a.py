@@ -184,3 +184,16 @@ def test_sheets_loaded_largest_first_are_reported_in_the_workbook_order(tmp_path
     assert list(data.tables) == ["List1", "List8"]
     assert [(t.name, t.rows_in) for t in data.files[0].tables] == [("List1", 1), ("List8", 3000)]
     assert data.tables["List8"]["_row"].to_list()[-1] == 3001
+
+
+def test_serial_dates_are_found_in_a_list_that_starts_past_column_a(tmp_path: Path) -> None:
+    # fastexcel's columns start at the sheet's first column with a cell (B here); the second, typed load must
+    # take the same columns, or a serial date would be read from the column beside it
+    rows: list[list[object]] = [
+        [None, "Child Unique ID", "Gender", "Ethnicity", "Date of Birth", "Age of Child (Years)", "Date of Contact"],
+        [None, "C1", "a) Male", "a) WBRI", 42000, 11, "45748"],
+    ]
+    data = read_annex_a(workbook(tmp_path / "a.xlsx", {"List 1": rows}))
+    row = data.tables["List1"].row(0, named=True)
+    assert row["Date of Birth"] == date(2014, 12, 27) and row["Age of Child (Years)"] == 11
+    assert row["Date of Contact"] is None and row["Date of Contact_raw"] == "45748"  # text digits: not a date

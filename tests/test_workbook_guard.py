@@ -46,3 +46,43 @@ def test_the_first_failing_sheet_in_the_zip_names_the_refusal(tmp_path: Path) ->
 def test_a_workbook_of_sheets_that_pass_is_read(tmp_path: Path) -> None:
     data = read_annex_a(two_sheets(tmp_path / "a.xlsx", (b"", b""), (b"", b"")))
     assert data.ok and set(data.tables) == {"List1", "List8"}
+
+
+def unreferenced(cells: int) -> bytes:
+    """Cells that do not say where they are: calamine places each after the one before."""
+    return b"<c><v>1</v></c>" * cells
+
+
+def test_cells_and_rows_without_references_are_counted_as_calamine_places_them(tmp_path: Path) -> None:
+    # a 6 KB workbook whose last row, 1,000,000, has 16,000 cells without references: 16 billion cells to calamine
+    tall_and_wide = (b"</sheetData>", b'<row r="1000000">' + unreferenced(16_000) + b"</row></sheetData>")
+    message = refusal(two_sheets(tmp_path / "a.xlsx", tall_and_wide, (b"", b"")))
+    assert message.endswith(
+        "xl/worksheets/sheet1.xml spans 1,000,000 rows by 16,000 columns, more than 20,000,000 cells"
+    )
+    # rows without references count on from the row before: 100 rows after row 400,000, each 60 cells wide
+    counted = b'<row r="400000"/>' + b"".join(b"<row>" + unreferenced(60) + b"</row>" for _ in range(100))
+    message = refusal(two_sheets(tmp_path / "b.xlsx", (b"</sheetData>", counted + b"</sheetData>"), (b"", b"")))
+    assert message.endswith("spans 400,100 rows by 60 columns, more than 20,000,000 cells")
+    # a cell after one with a reference counts on from it
+    past_excel = (b"</sheetData>", b'<row r="2"><c r="XFD2"><v>1</v></c><c><v>2</v></c></row></sheetData>')
+    message = refusal(two_sheets(tmp_path / "c.xlsx", past_excel, (b"", b"")))
+    assert message.endswith("a cell in xl/worksheets/sheet1.xml is beyond Excel's last cell (XFD1048576)")
+
+
+def test_a_small_sheet_without_references_is_read_with_its_cells_in_place(tmp_path: Path) -> None:
+    row = b'<row><c t="inlineStr"><is><t>C1</t></is></c><c t="inlineStr"><is><t>b) Female</t></is></c></row>'
+    data = read_annex_a(two_sheets(tmp_path / "a.xlsx", (b"</sheetData>", row + b"</sheetData>"), (b"", b"")))
+    assert data.ok
+    assert data.tables["List1"].select("Child Unique ID", "Gender").rows() == [("C1", "b) Female")]
+
+
+def test_columns_past_az_or_rows_past_99999_are_looked_at_closely(tmp_path: Path) -> None:
+    from csctools.io.workbook_guard import MAX_CELLS
+
+    # 99,999 rows (a plain reference) by column BA is 5.3 million cells; one cell at row 400 of column ZZ is not
+    far = (b'r="C1"', b'r="ZZ400"')
+    message = refusal(two_sheets(tmp_path / "a.xlsx", far, (b"", b"")))
+    assert message.endswith(f"spans 99,999 rows by 702 columns, more than {MAX_CELLS:,} cells")
+    data = read_annex_a(two_sheets(tmp_path / "b.xlsx", (b'r="C1"', b'r="BA1"'), (b"", b"")))
+    assert [p.kind for p in data.problems if p.kind == "workbook-too-large"] == []

@@ -242,10 +242,12 @@ def load_text(book: fastexcel.ExcelReader, sheet: str) -> pl.DataFrame:
 
 
 def load_typed(book: fastexcel.ExcelReader, sheet: str, columns: list[int], dtype: TypedAs) -> pl.DataFrame:
-    """Some columns of a sheet (indexes as `load_text` gives them) as fastexcel's dtype."""
-    frame = book.load_sheet(sheet, header_row=None, skip_rows=0, use_columns=columns, dtypes=dtype).to_polars()
+    """Some columns of a sheet (indexes as `load_text` gives them) as fastexcel's dtype. Every column is loaded and
+    these taken by place: fastexcel's `use_columns` counts from column A, `load_text` from the sheet's first column
+    with a cell."""
+    frame = book.load_sheet(sheet, header_row=None, skip_rows=0, dtypes=dtype).to_polars()
     assert isinstance(frame, pl.DataFrame)
-    return frame
+    return frame.select(frame.columns[i] for i in columns)
 
 
 def read_annex_a(path: Path, data: bytes | None = None) -> ReturnData:
