@@ -197,3 +197,30 @@ def test_serial_dates_are_found_in_a_list_that_starts_past_column_a(tmp_path: Pa
     row = data.tables["List1"].row(0, named=True)
     assert row["Date of Birth"] == date(2014, 12, 27) and row["Age of Child (Years)"] == 11
     assert row["Date of Contact"] is None and row["Date of Contact_raw"] == "45748"  # text digits: not a date
+
+
+def test_a_date_cell_past_the_year_9999_is_its_serial_number_not_a_date(tmp_path: Path) -> None:
+    book = xlsxwriter.Workbook(str(tmp_path / "a.xlsx"))
+    sheet = book.add_worksheet("List 1")
+    sheet.write_row(0, 0, ["Child Unique ID", "Gender", "Ethnicity", "Date of Birth", "Age of Child (Years)"])
+    sheet.write_row(1, 0, ["C1", "a) Male", "a) WBRI"])
+    sheet.write_number(1, 3, 2958466, book.add_format({"num_format": "dd/mm/yyyy"}))  # 1 January 10000
+    book.close()
+    row = read_annex_a(tmp_path / "a.xlsx").tables["List1"].row(0, named=True)
+    assert row["Date of Birth"] is None and row["Date of Birth_raw"] == "2958466"
+
+
+def test_a_damaged_sheet_is_reported_in_one_line(tmp_path: Path) -> None:
+    import zipfile
+
+    rows = [["Child Unique ID", "Gender", "Ethnicity"], ["C1", "a) Male", "a) WBRI"]]
+    whole = workbook(tmp_path / "whole.xlsx", {"List 1": rows, "List 8": rows})
+    cut = tmp_path / "cut.xlsx"
+    with zipfile.ZipFile(whole) as old, zipfile.ZipFile(cut, "w") as new:
+        for part in old.infolist():
+            data = old.read(part.filename)
+            new.writestr(part.filename, data[: len(data) // 2] if part.filename.endswith("sheet1.xml") else data)
+    data = read_annex_a(cut)
+    problems = [p for p in data.problems if p.kind == "unreadable-sheet"]
+    assert len(problems) == 1 and "\n" not in problems[0].message
+    assert problems[0].message.startswith("sheet 'List 1' cannot be read (") and set(data.tables) == {"List8"}

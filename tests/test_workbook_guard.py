@@ -5,6 +5,7 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
+import pytest
 import xlsxwriter
 
 from csctools.datasets.annex_a.read import read_annex_a
@@ -57,13 +58,13 @@ def test_cells_and_rows_without_references_are_counted_as_calamine_places_them(t
     # a 6 KB workbook whose last row, 1,000,000, has 16,000 cells without references: 16 billion cells to calamine
     tall_and_wide = (b"</sheetData>", b'<row r="1000000">' + unreferenced(16_000) + b"</row></sheetData>")
     message = refusal(two_sheets(tmp_path / "a.xlsx", tall_and_wide, (b"", b"")))
-    assert message.endswith(
-        "xl/worksheets/sheet1.xml spans 1,000,000 rows by 16,000 columns, more than 20,000,000 cells"
-    )
-    # rows without references count on from the row before: 100 rows after row 400,000, each 60 cells wide
+    # (every row end tag counts a row, as calamine counts even one closing another element: one more, only caution)
+    assert message.endswith("sheet1.xml spans 1,000,001 rows by 16,000 columns, more than 20,000,000 cells")
+    # rows without references count on from the row before: 100 rows after row 400,000, each 60 cells wide (each
+    # bare row start and row end counting one)
     counted = b'<row r="400000"/>' + b"".join(b"<row>" + unreferenced(60) + b"</row>" for _ in range(100))
     message = refusal(two_sheets(tmp_path / "b.xlsx", (b"</sheetData>", counted + b"</sheetData>"), (b"", b"")))
-    assert message.endswith("spans 400,100 rows by 60 columns, more than 20,000,000 cells")
+    assert message.endswith("spans 400,200 rows by 60 columns, more than 20,000,000 cells")
     # a cell after one with a reference counts on from it
     past_excel = (b"</sheetData>", b'<row r="2"><c r="XFD2"><v>1</v></c><c><v>2</v></c></row></sheetData>')
     message = refusal(two_sheets(tmp_path / "c.xlsx", past_excel, (b"", b"")))
@@ -86,3 +87,40 @@ def test_columns_past_az_or_rows_past_99999_are_looked_at_closely(tmp_path: Path
     assert message.endswith(f"spans 99,999 rows by 702 columns, more than {MAX_CELLS:,} cells")
     data = read_annex_a(two_sheets(tmp_path / "b.xlsx", (b'r="C1"', b'r="BA1"'), (b"", b"")))
     assert [p.kind for p in data.problems if p.kind == "workbook-too-large"] == []
+
+
+FAR_CELL = b'<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>'
+
+
+@pytest.mark.parametrize(
+    "far",
+    [
+        b'<row r="1048576"><x:c r="XFD1048576"><v>1</v></x:c></row>',  # a prefixed cell in a sheet without prefixes
+        b'<row r="1048576"><c r="A1" r="XFD1048576"><v>1</v></c></row>',  # a second r (calamine keeps the last)
+        b'<row r="1048576"><c foo=\' r="A1"\' r="XFD1048576"><v>1</v></c></row>',  # an r inside another value
+        b'<row r="1048576"><c foo=">" r="XFD1048576"><v>1</v></c></row>',  # a > inside a value
+        b'<row r="1048576"><c s="0"r="XFD1048576"><v>1</v></c></row>',  # no space before r
+        b"<row r='1048576'><c r='XFD1048576'><v>1</v></c></row>",  # single quotes
+        b'<row r = "1048576"><c r = "XFD1048576"><v>1</v></c></row>',  # spaces around =
+        b'<row><c r="XFD2"><v>1</v></c></row><row r="A1048576"><c><v>1</v></c></row>',  # a row reference with a letter
+        b'<row><c r="XFD2"><v>1</v></c></row><row foo=">" r="1048576"><c><v>1</v></c></row>',
+        b'<x:row r="1048576">' + b"<x:c><v>1</v></x:c>" * 16_384 + b"</x:row>",  # prefixed, without references
+        # row end tags closing other elements: calamine counts a row for each
+        b'<row><c r="XFD2"><v>1</v></c></row><row r="3">' + b"<a>" * 1_048_570 + b"</row>" * 1_048_570 + b"<c/></row>",
+    ],
+)
+def test_no_way_of_writing_a_far_cell_gets_past_the_guard(tmp_path: Path, far: bytes) -> None:
+    message = refusal(two_sheets(tmp_path / "a.xlsx", (b"</sheetData>", far + b"</sheetData>"), (b"", b"")))
+    assert "beyond Excel's last cell" in message or "more than 20,000,000 cells" in message
+
+
+def test_a_sheet_kept_outside_the_worksheets_folder_is_checked(tmp_path: Path) -> None:
+    edited = two_sheets(tmp_path / "edited.xlsx", (b"</sheetData>", FAR_CELL + b"</sheetData>"), (b"", b""))
+    moved = tmp_path / "moved.xlsx"
+    with zipfile.ZipFile(edited) as old, zipfile.ZipFile(moved, "w", zipfile.ZIP_DEFLATED) as new:
+        for part in old.infolist():
+            data = old.read(part.filename).replace(b"worksheets/sheet1.xml", b"data/sheet1.xml")
+            new.writestr(part.filename.replace("worksheets/sheet1.xml", "data/sheet1.xml"), data)
+    assert refusal(moved).endswith(
+        "xl/data/sheet1.xml spans 1,048,576 rows by 16,384 columns, more than 20,000,000 cells"
+    )

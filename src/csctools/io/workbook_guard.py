@@ -22,17 +22,16 @@ MAX_PART_BYTES = 256 * 2**20  # one part, inflated (a 50,000-child Annex A list 
 MAX_TOTAL_BYTES = 768 * 2**20  # all parts, inflated
 MAX_CELLS = 20_000_000  # the grid calamine builds for one sheet (about 32 bytes a cell)
 EXCEL_ROWS, EXCEL_COLUMNS = 1_048_576, 16_384
-PLAIN_ROWS, PLAIN_COLUMNS = 99_999, 52  # what a reference of up to five digits in columns A to AZ can reach
-# In a sheet whose every cell and row tag starts with its reference (`<c r="B7"`), as every writer we know makes
-# them, two scans (in polars, whose regular expressions are quicker than Python's here) tell whether any cell is
-# past column AZ or row 99,999; only then are the references beyond one letter or five digits looked at closely.
-# calamine takes lower case too.
-UNSTATED = r'<(?:c|row)(?:[\t\n\r/>]| [^r]| r[^=]| r=[^"])'  # a cell or row tag not starting with r="
-BEYOND_PLAIN = r'<c r="(?:[A-Za-z]{3}|[B-Zb-z][A-Za-z]\d|[A-Za-z]{1,2}\d{6})'
-LARGE_REFERENCE = re.compile(rb'r="(?:[A-Za-z]{2,}\d+|[A-Za-z]\d{6,})"')
-TAG = re.compile(rb'<(?:[\w.-]+:)?(row|c)(?=[\s/>])([^>]*)>')
-R_ATTRIBUTE = re.compile(rb'(?:^|\s)r\s*=\s*["\']([^"\']*)["\']')
-CELL_REFERENCE = re.compile(rb"^([A-Za-z]+)(\d+)$")
+PLAIN_ROWS, PLAIN_COLUMNS = 99_999, 26  # what a reference of one letter and up to five digits can reach
+# A reference beyond one letter or five digits: only these are looked at closely (none in most lists). The scan
+# sees any attribute ending in r (sqref, a second r, one with no space before it), which only adds caution.
+LARGE_REFERENCE = re.compile(rb'r="(?:[A-Za-z]{2,}\d+|[A-Za-z]\d{6,})"')  # calamine takes lower case too
+# A cell or row tag that does not start with r=" (calamine then counts on from the cell or row before), or one with a
+# prefix (`<x:c`), looked for by polars (quicker than Python's expressions here): such a sheet is walked.
+UNSTATED = r'<(?:c|row)(?:[\t\n\r/>]| [^r]| r[^=]| r=[^"])|:(?:c|row)[\t\n\r /]|:(?:c|row)>'
+TAG = re.compile(rb"""<(/?)([\w.:-]+)((?:[^>"']|"[^"]*"|'[^']*')*)>""")  # quotes may hold a >
+ATTRIBUTE = re.compile(rb"""([\w.:-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+REFERENCE_PART = re.compile(rb"([A-Za-z]*)(\d*)")
 DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="[A-Za-z]*\d*:?([A-Za-z]+)(\d+)"')
 CHUNK = 4 * 2**20
 _PASSED: set[bytes] = set()  # digests of workbooks that passed
@@ -72,7 +71,7 @@ def check_workbook(name: str, content: bytes) -> None:
             total += len(data)
             if total > MAX_TOTAL_BYTES:
                 refuse(name, f"its parts inflate to more than {MAX_TOTAL_BYTES / 2**20:,.0f} MiB")
-            if part.filename.startswith("xl/worksheets/") and part.filename.endswith(".xml"):
+            if part.filename.startswith("xl/worksheets/") or b"sheetData" in data:  # a sheet wherever it is kept
                 check_sheet(name, part.filename, data)
     if len(_PASSED) >= 16:
         _PASSED.clear()
@@ -99,13 +98,15 @@ def inflate(name: str, archive: zipfile.ZipFile, part: zipfile.ZipInfo) -> bytes
 
 def check_sheet(name: str, part: str, data: bytes) -> None:
     """The grid the sheet's cells (and its declared dimension) imply stays within MAX_CELLS."""
-    scanned = _scan(data)
-    if scanned is None or scanned[0]:  # a tag that does not say where it is, or text polars cannot scan
-        rows, columns = walked_extent(name, part, data)
-    else:
-        rows, columns = (PLAIN_ROWS, PLAIN_COLUMNS) if b'<c r="' in data else (0, 0)
-        if scanned[1]:
-            rows, columns = _large_references(name, part, data, rows, columns)
+    rows, columns = 0, 0
+    if b'r="' in data:  # references of one letter and up to five digits reach at most PLAIN_ROWS x PLAIN_COLUMNS
+        rows, columns = PLAIN_ROWS, PLAIN_COLUMNS
+    large = LARGE_REFERENCE.findall(data)  # one scan; none in most lists
+    if large:
+        rows, columns = _large_references(name, part, large, rows, columns)
+    if _unstated(data):
+        walked_rows, walked_columns = walked_extent(name, part, data)
+        rows, columns = max(rows, walked_rows), max(columns, walked_columns)
     declared = DIMENSION.search(data, 0, 4096)
     if declared is not None:
         rows = max(rows, int(declared.group(2)))
@@ -114,30 +115,21 @@ def check_sheet(name: str, part: str, data: bytes) -> None:
         refuse(name, f"{part} spans {rows:,} rows by {columns:,} columns, more than {MAX_CELLS:,} cells")
 
 
-def _scan(data: bytes) -> tuple[bool, bool] | None:
-    """(a cell or row tag does not start with its reference, a cell is past AZ or row 99,999), or None when the
-    sheet is not UTF-8 or names its elements with a prefix (`<x:c`): such a sheet is walked."""
+def _unstated(data: bytes) -> bool:
+    """Whether a cell or row tag may not say where it is (or the sheet is not UTF-8, so polars cannot look)."""
     import polars as pl
 
-    if b"<sheetData" not in data:
-        return None
     try:
         text = pl.Series([data], dtype=pl.Binary).cast(pl.String)
     except pl.exceptions.PolarsError:
-        return None
-    found = pl.select(
-        pl.lit(text).str.contains(UNSTATED).alias("unstated"), pl.lit(text).str.contains(BEYOND_PLAIN).alias("beyond")
-    )
-    return bool(found["unstated"].item()), bool(found["beyond"].item())
+        return True
+    return bool(text.str.contains(UNSTATED).item())
 
 
-def _large_references(name: str, part: str, data: bytes, rows: int, columns: int) -> tuple[int, int]:
-    """The grid reached by the sheet's references beyond one letter or five digits (and at least rows x columns)."""
+def _large_references(name: str, part: str, large: list[bytes], rows: int, columns: int) -> tuple[int, int]:
+    """The grid reached by references beyond one letter or five digits (and at least rows x columns)."""
     import polars as pl
 
-    large = LARGE_REFERENCE.findall(data)
-    if not large:
-        return rows, columns
     refs = pl.Series(large, dtype=pl.Binary).cast(pl.String).str.slice(3).str.strip_chars_end('"')
     refs = refs.str.to_uppercase().unique()
     if refs.str.len_chars().max() > len("XFD1048576"):  # type: ignore[operator]
@@ -150,24 +142,34 @@ def _large_references(name: str, part: str, data: bytes, rows: int, columns: int
     return rows, columns
 
 
+def _references(attributes: bytes) -> list[tuple[int, int]]:
+    """(column, row) of every r attribute of a tag (0 where a part is missing): calamine keeps one, this keeps all."""
+    found = []
+    for key, double, single in ATTRIBUTE.findall(attributes):
+        if key.rsplit(b":", 1)[-1] == b"r":
+            letters, digits = REFERENCE_PART.match(double or single).groups()  # type: ignore[union-attr]
+            found.append((column_number(letters.upper()) if letters else 0, int(digits[:8]) if digits else 0))
+    return found
+
+
 def walked_extent(name: str, part: str, data: bytes) -> tuple[int, int]:
-    """The last row and column a sheet's cells reach, each tag read: a row or cell without a reference is the one
-    after the row or cell before it, as calamine places it. Only for sheets where some tag has none (slow)."""
+    """At least the last row and column the sheet's cells reach, every tag read as calamine reads it: a cell without
+    a reference is the one after the cell before, a row without one the row after, and every row end tag (even one
+    closing another element) starts a row. Slow; only for sheets where some tag may not say where it is."""
     row = column = last_row = last_column = 0
-    for match in TAG.finditer(data):
-        stated = R_ATTRIBUTE.search(match.group(2))
-        if match.group(1) == b"row":
-            row = int(stated.group(1)) if stated and stated.group(1).isdigit() else row + 1
+    for closing, tag, attributes in TAG.findall(data):
+        local = tag.rsplit(b":", 1)[-1]
+        if local == b"row":
+            numbers = [r for _, r in _references(attributes) if r] if not closing else []
+            row = max(numbers) if numbers else row + 1  # a bare <row> and a </row> each count one: only caution
             column = 0
-            last_row = max(last_row, row)  # an empty row reaches no cell, but counting it only adds caution
-            continue
-        reference = CELL_REFERENCE.match(stated.group(1)) if stated else None
-        if reference:
-            column = column_number(reference.group(1).upper())
-            last_row = max(last_row, int(reference.group(2)))
+        elif local == b"c" and not closing:
+            references = _references(attributes)
+            column = max((c for c, _ in references if c), default=column + 1)
+            row = max([row, *(r for _, r in references)])
         else:
-            column += 1
-        last_column = max(last_column, column)
+            continue
+        last_row, last_column = max(last_row, row), max(last_column, column)
         if last_column > EXCEL_COLUMNS or last_row > EXCEL_ROWS:
             refuse(name, f"a cell in {part} is beyond Excel's last cell (XFD1048576)")
     return last_row, last_column

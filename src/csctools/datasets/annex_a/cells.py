@@ -16,7 +16,7 @@ counts and serial dates; nothing in one means anything past the ninth decimal pl
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Literal
 
 import polars as pl
@@ -25,6 +25,7 @@ from csctools.io.typing import EXCEL_EPOCH, MAX_SERIAL
 
 DATE_TIME = r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}"  # how fastexcel writes a date or time cell
 PLAIN_NUMBER = r"^-?\d+(\.\d+)?$"  # a number cell, or a text of digits
+PAST_YEAR_9999 = r"^\+\d{5,}-\d\d-\d\d \d\d:\d\d:\d\d"  # a date cell past 9999: "+10000-01-01 ..."
 NEGATIVE_ZERO = r"^-0$"  # -0.0 (which `cell_text` writes 0), or the text "-0"
 BOOLEANS = ("true", "false")
 
@@ -45,6 +46,17 @@ def as_cell_text(column: pl.Expr) -> pl.Expr:
         .then(column.str.slice(0, 10))
         .otherwise(column.str.replace(" ", "T", literal=True))
     )
+
+
+def serial_number_text(stamp: str) -> str:
+    """A date cell past the year 9999 as its Excel serial number (what `cell_text` wrote): no date can hold it."""
+    day, time = stamp.lstrip("+").split(" ")
+    year, month, days = (int(part) for part in day.split("-"))
+    cycles, year_in_cycle = divmod(year - 2000, 400)  # the calendar repeats every 400 years, 146,097 days
+    serial = (date(2000 + year_in_cycle, month, days) - EXCEL_EPOCH).days + cycles * 146_097
+    hours, minutes, seconds = (float(part) for part in time.split(":"))
+    fraction = (hours * 3600 + minutes * 60 + seconds) / 86_400
+    return str(serial) if not fraction else str(serial + fraction)
 
 
 def number_cell_text(text: str, serial_date: bool) -> str:
@@ -74,6 +86,11 @@ def cell_texts(frame: pl.DataFrame, dated: set[int], typed_load: TypedLoad) -> p
     """Every column of a sheet (fastexcel's text, in sheet order) as `cell_text` gives its cells; `dated`: the
     indexes of the date columns."""
     frame = frame.select(as_cell_text(pl.col(name)).alias(name) for name in frame.columns)
+    far = frame.select(pl.col(name).str.contains(PAST_YEAR_9999).any() for name in frame.columns)
+    for name in (name for name in frame.columns if far[name].item()):
+        text = frame[name]
+        found = text.str.contains(PAST_YEAR_9999).fill_null(False)
+        frame = frame.with_columns(_replaced(text, found, [serial_number_text(t) for t in text.filter(found)]))
     numbers, booleans = _flags(frame, dated)
     if not numbers and not booleans:
         return frame

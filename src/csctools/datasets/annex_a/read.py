@@ -94,6 +94,16 @@ def date_cell_text(value: object) -> str | None:
 CALAMINE_FAILURES = BaseException  # a native panic in calamine is a BaseException (pyo3's PanicException)
 
 
+class SheetUnreadable(Exception):
+    """calamine could not load a sheet (its message, one line)."""
+
+
+def first_line(error: BaseException) -> str:
+    """An error's message, one line: fastexcel's go on with a "Context:" of several lines."""
+    lines = str(error).strip().splitlines()
+    return lines[0] if lines else type(error).__name__
+
+
 def refuse_unreadable(name: str, content: bytes) -> None:
     """Raise ReadError for a file that is no workbook, an old or password-protected one, or one too large to read."""
     if content.startswith(OLE_MAGIC):
@@ -116,7 +126,7 @@ def refuse_unreadable(name: str, content: bytes) -> None:
 def _cannot_open(name: str, error: BaseException) -> ReadError:
     if isinstance(error, KeyboardInterrupt | SystemExit):
         raise error
-    return ReadError(Problem(name, "corrupt-workbook", f"the workbook cannot be opened ({error})"))
+    return ReadError(Problem(name, "corrupt-workbook", f"the workbook cannot be opened ({first_line(error)})"))
 
 
 def open_workbook(name: str, content: bytes) -> calamine.CalamineWorkbook:
@@ -228,7 +238,7 @@ def _load_sheets(content: bytes, names: list[str]) -> Iterator[tuple[str, pl.Dat
             opened.book = None
             if isinstance(error, KeyboardInterrupt | SystemExit):
                 raise
-            return error if isinstance(error, Exception) else RuntimeError(f"calamine failed: {error}")
+            return SheetUnreadable(first_line(error))
 
     with ThreadPoolExecutor(max_workers=2) as pool:
         yield from zip(names, pool.map(load, names), strict=True)
@@ -245,7 +255,12 @@ def load_typed(book: fastexcel.ExcelReader, sheet: str, columns: list[int], dtyp
     """Some columns of a sheet (indexes as `load_text` gives them) as fastexcel's dtype. Every column is loaded and
     these taken by place: fastexcel's `use_columns` counts from column A, `load_text` from the sheet's first column
     with a cell."""
-    frame = book.load_sheet(sheet, header_row=None, skip_rows=0, dtypes=dtype).to_polars()
+    try:
+        frame = book.load_sheet(sheet, header_row=None, skip_rows=0, dtypes=dtype).to_polars()
+    except CALAMINE_FAILURES as error:
+        if isinstance(error, KeyboardInterrupt | SystemExit):
+            raise
+        raise SheetUnreadable(first_line(error)) from None
     assert isinstance(frame, pl.DataFrame)
     return frame.select(frame.columns[i] for i in columns)
 
@@ -283,9 +298,7 @@ def read_annex_a(path: Path, data: bytes | None = None) -> ReturnData:
 
         try:
             frame = read_sheet(name, sheet_name, table, sheet, typed, report)
-        except CALAMINE_FAILURES as error:  # only the second, typed load of a sheet can fail here
-            if isinstance(error, KeyboardInterrupt | SystemExit):
-                raise
+        except SheetUnreadable as error:  # the second, typed load of the sheet failed
             report.problems.append(Problem(name, "unreadable-sheet", f"sheet '{sheet_name}' cannot be read ({error})"))
             continue
         if frame is not None:
