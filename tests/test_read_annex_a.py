@@ -135,6 +135,12 @@ def one_column(cells: list[object]) -> bytes:
             True,
             ["2025-04-01", "45748", "2025-04-01", "0.5", "-3", "x"],
         ),
+        # a fraction of a second as Python writes it; a text that only starts like a date and time stays as written
+        (
+            [datetime(2025, 4, 2, 13, 30, 5, 500000), "2025-04-01 10:00:00 x", "12.5"],
+            False,
+            ["2025-04-02T13:30:05.500000", "2025-04-01 10:00:00 x", "12.5"],
+        ),
         # TRUE is "True" (as Python writes it), the text "true" stays as written
         ([True, 3.0, "y", "true", False], False, ["True", "3", "y", "true", "False"]),
     ],

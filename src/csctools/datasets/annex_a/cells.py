@@ -23,7 +23,7 @@ import polars as pl
 
 from csctools.io.typing import EXCEL_EPOCH, MAX_SERIAL
 
-DATE_TIME = r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}"  # how fastexcel writes a date or time cell
+DATE_TIME = r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d{1,6})?$"  # how fastexcel writes a date or time cell
 PLAIN_NUMBER = r"^-?\d+(\.\d+)?$"  # a number cell, or a text of digits
 PAST_YEAR_9999 = r"^\+\d{5,}-\d\d-\d\d \d\d:\d\d:\d\d"  # a date cell past 9999: "+10000-01-01 ..."
 NEGATIVE_ZERO = r"^-0$"  # -0.0 (which `cell_text` writes 0), or the text "-0"
@@ -35,16 +35,22 @@ TypedLoad = Callable[[list[int], TypedAs], pl.DataFrame]
 
 
 def as_cell_text(column: pl.Expr) -> pl.Expr:
-    """A date cell as its ISO date, a date and time as ISO 8601 with T, a time (day 0) as its time."""
-    stamp = column.str.contains(DATE_TIME)
+    """A date cell as its ISO date, a date and time as ISO 8601 with T, a time (day 0) as its time; a fraction of a
+    second in microseconds, as Python writes it."""
+    fraction = column.str.extract(r"\.(\d+)$")
+    stamp = (
+        pl.when(fraction.is_null())
+        .then(column)
+        .otherwise(column.str.replace(r"\.\d+$", "") + "." + fraction.str.pad_end(6, "0"))
+    )
     return (
-        pl.when(~stamp)
+        pl.when(~column.str.contains(DATE_TIME))
         .then(column)
         .when(column.str.starts_with("1899-12-31 "))
-        .then(column.str.slice(11))
+        .then(stamp.str.slice(11))
         .when(column.str.ends_with(" 00:00:00"))
         .then(column.str.slice(0, 10))
-        .otherwise(column.str.replace(" ", "T", literal=True))
+        .otherwise(stamp.str.replace(" ", "T", literal=True))
     )
 
 
@@ -61,7 +67,8 @@ def serial_number_text(stamp: str) -> str:
 
 def number_cell_text(text: str, serial_date: bool) -> str:
     """A number cell's text (fastexcel's): in a date column the date of its Excel serial number when there is one;
-    -0 as 0; else as it is."""
+    -0 as 0; else as it is. (The text is rounded to 9 decimal places, so 45748.99999999999, a thousandth of a
+    second before midnight, reads as the next day, 45749; calamine's own dates round the same way.)"""
     value = float(text)
     if serial_date and 1 <= value <= MAX_SERIAL:
         return (EXCEL_EPOCH + timedelta(days=int(value))).isoformat()
