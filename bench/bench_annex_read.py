@@ -3,8 +3,8 @@
 Each round reads the workbook once with every installation given, each in a fresh process (so a slow spell of a
 shared machine falls on all of them), and reports median and min-max over the rounds: CPU seconds (the process's
 own, all threads), wall seconds, and the process's peak resident memory (VmHWM). `--phases` also times the parts
-of the read in the after-installation: the workbook guard, calamine's parse of every sheet, its Python cells, and
-the columns typed (`read_sheet`).
+of the read in the after-installation, in one thread: the workbook guard, fastexcel's load of every sheet as text,
+and the columns made and typed (`read_sheet`).
 
 Usage: python bench/bench_annex_read.py [--workbook bench/_data/indicators-50000/383/annex_a_2025_26.xlsx]
        --before OLD/.venv/bin/python [--after .venv/bin/python] [--rounds 3] [--phases]
@@ -36,9 +36,9 @@ print(json.dumps({"cpu": cpu, "wall": wall, "peak_mib": peak, "rows": rows, "ok"
 """
 
 PHASES = """
-import io, json, sys, time
+import json, sys, time
 from pathlib import Path
-import python_calamine as calamine
+import fastexcel
 from csctools.datasets.annex_a import read as r
 from csctools.io import workbook_guard
 from csctools.io.result import FileReport
@@ -50,12 +50,13 @@ def timed(label, work):
     times[label] = time.process_time() - c
     return out
 timed("guard", lambda: workbook_guard.check_workbook("x", content))
-book = calamine.CalamineWorkbook.from_filelike(io.BytesIO(content))
-sheets = timed("calamine parse", lambda: [book.get_sheet_by_name(n) for n in book.sheet_names])
-rows = timed("calamine to_python", lambda: [s.to_python(skip_empty_area=False) for s in sheets])
+book = fastexcel.read_excel(content)
+names = [n for n in book.sheet_names if r.sheet_table(n)]
+sheets = timed("fastexcel load (every cell as text)", lambda: [r.load_text(book, n) for n in names])
 report = FileReport("x")
-timed("read_sheet", lambda: [r.read_sheet("x", n, r.sheet_table(n), v, report)
-                             for n, v in zip(book.sheet_names, rows) if r.sheet_table(n)])
+timed("read_sheet (cell text, typed loads, typing)", lambda: [
+    r.read_sheet("x", n, r.sheet_table(n), v, lambda c, d, n=n: r.load_typed(book, n, c, d), report)
+    for n, v in zip(names, sheets)])
 print(json.dumps(times))
 """
 

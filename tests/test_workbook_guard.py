@@ -124,3 +124,17 @@ def test_a_sheet_kept_outside_the_worksheets_folder_is_checked(tmp_path: Path) -
     assert refusal(moved).endswith(
         "xl/data/sheet1.xml spans 1,048,576 rows by 16,384 columns, more than 20,000,000 cells"
     )
+
+
+def test_a_sheet_not_in_utf8_is_refused_since_its_tags_cannot_be_scanned(tmp_path: Path) -> None:
+    edited = two_sheets(tmp_path / "edited.xlsx", (b"", b""), (b"", b""))
+    utf16 = tmp_path / "utf16.xlsx"
+    with zipfile.ZipFile(edited) as old, zipfile.ZipFile(utf16, "w", zipfile.ZIP_DEFLATED) as new:
+        for part in old.infolist():
+            data = old.read(part.filename)
+            if part.filename == "xl/worksheets/sheet1.xml":
+                data = b"\xff\xfe" + data.replace(b'encoding="UTF-8"', b'encoding="UTF-16"').decode().encode(
+                    "utf-16-le"
+                )
+            new.writestr(part.filename, data)
+    assert refusal(utf16).endswith("xl/worksheets/sheet1.xml is not UTF-8 XML")
