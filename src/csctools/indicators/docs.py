@@ -217,7 +217,13 @@ times there say little, CPU seconds are the figures to compare.
   CPU (the figure 13 ms, the lines and labels 19, writing the SVG 53), the self-assessment 20 PNG pictures of about
   0.5 s each (small multiples at 150 dpi); none is drawn twice within one output, and none is left out: each is on
   a card or page a person reads. The XLSX's charts are Excel's own (no matplotlib).
-- **What bounds the 3 s target**: the reading. Session 10's machine, read alone in process
+- **What bounds the 3 s target, session 12**: still the reading. `csc indicators` (CSV) takes 3.52 s (3.36-3.93)
+  and 6.02 s of CPU, against 3.93 s and 6.83 before fastexcel, in turns on a machine whose speed changed during the
+  session (`python bench/bench_indicators.py --children 50000 --repeat 3 --before ...`). Read alone in process: the
+  Annex A workbook 2.55 s of CPU (1.83 wall), the CIN census 1.96, the 903 tables 0.16, imports 0.11; the 80
+  indicators about 0.8 more. The census, in its worker process, arrives last. The CSV and the HTML are byte for
+  byte the same before and after.
+- **What bounded it in session 10**: the reading. Session 10's machine, read alone in process
   (`bench/phases_indicators_read.py`): the Annex A workbook 2.4-3.3 s wall, 3.7-3.9 s CPU (calamine's parse is
   about half; bench/RESULTS.md "annexfx"), the CIN census 1.8-1.9 s in one process, the 903 tables 0.1-0.2,
   imports 0.2; the 80 indicators about 1 s more. `csc indicators` (CSV) takes 4.08 s (3.99-4.31), 6.9 s CPU: on 2
@@ -266,15 +272,14 @@ average 10-51: wall times were 5-10 times the CPU times, so CPU seconds are the 
   synthetic ones, the shared-strings copy, three workbooks with every kind of cell in every column (dates,
   datetimes, serial numbers, text dates, text digits, booleans, fractions, -0, 1e20, padded text, blanks, formula
   errors) and damaged ones (a truncated file, a sheet cut in half).
-- **fastexcel, measured and not adopted.** fastexcel 0.21 (calamine read straight into Arrow) loads the 11 sheets
-  with every column as text in 2.1 s CPU (1.9-2.4, 3 rounds) against python-calamine's 3.0 (2.8-3.4) with Python
-  cells. But its Arrow columns carry no cell types, and the text it gives is not today's: a text cell "45000" and
-  a number cell 45000 both come out "45000" (in a date column the number is an Excel serial date and the text is
-  reported as not a date), TRUE comes out "true" (today "True"), -0.0 "-0" (today "0"), a date and time
-  "2025-04-01 13:30:00" (today "2025-04-01T13:30:00"). Letting it infer types instead fails on every column with a
-  title above the header (and on the synthetic lists' own columns of text and dates), and a second load to find
-  the header costs nearly a whole parse (the first 30 rows of the largest sheet 0.85 s against 1.02 s for all of
-  it). So it is not identical and the saving (about 1 s CPU of 16) does not pay for a second reader.
+- **fastexcel, measured and not adopted in session 8; adopted in session 12.** Session 8 compared the sheets'
+  parse alone and found fastexcel (calamine underneath) no cheaper; what it saves is the Python value of every cell
+  and turning 2.7 million of them back into columns. Session 12 loads each sheet once as columns of text, finds the
+  header in its top rows, and loads a sheet a second time, typed, only for columns where the cell type decides the
+  value (a number in a date column is a serial date, a text of digits is not; TRUE against the text "true"; -0.0).
+  `read_annex_a` of the 50,000-child workbook fell from 3.31 s of CPU (2.99-3.43) to 2.46 (2.43-3.01), wall 2.21 to
+  1.76 s, peak 382 to 365 MiB (5 rounds in turns, `bench/bench_annex_read.py`). The tables are identical on the bench
+  workbook and the corpus of odd workbooks except numbers past 9 decimal places (docs/readers.md).
 - **Fewer, merged queries: not done.** The 80 queries' own execution is about 0.6 s of CPU and none takes more
   than 0.04 s; merging the readable per-indicator SQL into a few large queries
   would save little and make each indicator's definition (shown on this page) harder to check.
