@@ -64,7 +64,7 @@ def test_cells_and_rows_without_references_are_counted_as_calamine_places_them(t
     # bare row start and row end counting one)
     counted = b'<row r="400000"/>' + b"".join(b"<row>" + unreferenced(60) + b"</row>" for _ in range(100))
     message = refusal(two_sheets(tmp_path / "b.xlsx", (b"</sheetData>", counted + b"</sheetData>"), (b"", b"")))
-    assert message.endswith("spans 400,200 rows by 60 columns, more than 20,000,000 cells")
+    assert message.endswith("spans 400,201 rows by 60 columns, more than 20,000,000 cells")
     # a cell after one with a reference counts on from it
     past_excel = (b"</sheetData>", b'<row r="2"><c r="XFD2"><v>1</v></c><c><v>2</v></c></row></sheetData>')
     message = refusal(two_sheets(tmp_path / "c.xlsx", past_excel, (b"", b"")))
@@ -112,6 +112,40 @@ FAR_CELL = b'<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>'
 def test_no_way_of_writing_a_far_cell_gets_past_the_guard(tmp_path: Path, far: bytes) -> None:
     message = refusal(two_sheets(tmp_path / "a.xlsx", (b"</sheetData>", far + b"</sheetData>"), (b"", b"")))
     assert "beyond Excel's last cell" in message or "more than 20,000,000 cells" in message
+
+
+UNREFERENCED = b'<c t="inlineStr"><is><t>x</t></is></c>'
+
+
+@pytest.mark.parametrize(
+    "far",
+    [
+        # row end tags calamine counts that a walk by regular expressions would not see (a second review)
+        b"<a></x@:row>" * 1_000 + b"<row>" + b"<x@:c/>" * 100 + UNREFERENCED + b"</row>",  # a name of other characters
+        "<a></é:row>".encode() * 1_000 + b'<row><c r="Y1"/>' + UNREFERENCED + b"</row>",
+        b"<a><!--<a b='--></row><!--'>-->" * 1_000 + b'<row><c r="Y1"/>' + UNREFERENCED + b"</row>",  # a comment
+        b"<a><![CDATA[<a b=']]></row><![CDATA['>]]>" * 1_000 + b'<row><c r="Y1"/>' + UNREFERENCED + b"</row>",
+        b"<a><?p <a b='?></row><?p '>?>" * 1_000 + b'<row><c r="Y1"/>' + UNREFERENCED + b"</row>",
+    ],
+)
+def test_markup_a_walk_cannot_follow_is_refused_where_cells_lack_references(tmp_path: Path, far: bytes) -> None:
+    message = refusal(two_sheets(tmp_path / "a.xlsx", (b"</sheetData>", far + b"</sheetData>"), (b"", b"")))
+    assert message.endswith("has cells without references among comments or other markup that cannot be followed")
+
+
+@pytest.mark.parametrize(
+    ("far", "why"),
+    [
+        # every digit of a reference counts, leading zeros too
+        (b'<row r="000000001048576"><c r="GQ1"/>' + UNREFERENCED + b"</row>", "beyond Excel's last cell"),
+        (b"<row r='5'><c r='GR00000001048576'><v>1</v></c></row>", "beyond Excel's last cell"),
+        # <row r="N"/> is a start and an end: the next cell without a reference is in row N + 1 (20,000,006 cells)
+        (b'<row r="769230"/><c r="Y1"/>' + UNREFERENCED, "spans 769,231 rows by 26 columns"),
+    ],
+)
+def test_a_walk_reads_references_as_calamine_does(tmp_path: Path, far: bytes, why: str) -> None:
+    message = refusal(two_sheets(tmp_path / "a.xlsx", (b"</sheetData>", far + b"</sheetData>"), (b"", b"")))
+    assert why in message
 
 
 def test_a_sheet_kept_outside_the_worksheets_folder_is_checked(tmp_path: Path) -> None:

@@ -33,6 +33,9 @@ PREFIXED = re.compile(rb":(?:c|row)[\t\n\r />]")
 TAG = re.compile(rb"""<(/?)([\w.:-]+)((?:[^>"']|"[^"]*"|'[^']*')*)>""")  # quotes may hold a >
 ATTRIBUTE = re.compile(rb"""([\w.:-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 REFERENCE_PART = re.compile(rb"([A-Za-z]*)(\d*)")
+# In a sheet that is walked: markup the walk does not follow (a comment, CDATA, a processing instruction, a tag
+# name of other characters), which could hide a tag from it while calamine still reads it. No writer puts any there.
+UNFOLLOWED = re.compile(rb"<(?:/?[\w.:-]*[^\w.:\s/>-])")
 DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="[A-Za-z]*\d*:?([A-Za-z]+)(\d+)"')
 CHUNK = 4 * 2**20
 _PASSED: set[bytes] = set()  # digests of workbooks that passed
@@ -146,20 +149,31 @@ def _references(attributes: bytes) -> list[tuple[int, int]]:
     for key, double, single in ATTRIBUTE.findall(attributes):
         if key.rsplit(b":", 1)[-1] == b"r":
             letters, digits = REFERENCE_PART.match(double or single).groups()  # type: ignore[union-attr]
-            found.append((column_number(letters.upper()) if letters else 0, int(digits[:8]) if digits else 0))
+            found.append((column_number(letters.upper()) if letters else 0, _number(digits)))
     return found
+
+
+def _number(digits: bytes) -> int:
+    """A reference's row, every digit of it (leading zeros too); past Excel's rows when it is very long."""
+    significant = digits.lstrip(b"0")
+    return int(significant) if len(significant) <= 8 else EXCEL_ROWS + 1 if significant else 0
 
 
 def walked_extent(name: str, part: str, data: bytes) -> tuple[int, int]:
     """At least the last row and column the sheet's cells reach, every tag read as calamine reads it: a cell without
     a reference is the one after the cell before, a row without one the row after, and every row end tag (even one
     closing another element) starts a row. Slow; only for sheets where some tag may not say where it is."""
+    prolog = data.find(b"?>") + 2 if data.lstrip().startswith(b"<?xml") else 0
+    if UNFOLLOWED.search(data, prolog):
+        refuse(name, f"{part} has cells without references among comments or other markup that cannot be followed")
     row = column = last_row = last_column = 0
-    for closing, tag, attributes in TAG.findall(data):
+    for closing, tag, attributes in TAG.findall(data, prolog):
         local = tag.rsplit(b":", 1)[-1]
         if local == b"row":
             numbers = [r for _, r in _references(attributes) if r] if not closing else []
             row = max(numbers) if numbers else row + 1  # a bare <row> and a </row> each count one: only caution
+            if numbers and attributes.rstrip().endswith(b"/"):
+                row += 1  # <row r="N"/> is a start and an end: calamine's next row is N + 1
             column = 0
         elif local == b"c" and not closing:
             references = _references(attributes)
