@@ -99,6 +99,12 @@ FAR_CELL = b'<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>'
         b'<row r="1048576"><c foo=\' r="A1"\' r="XFD1048576"><v>1</v></c></row>',  # an r inside another value
         b'<row r="1048576"><c foo=">" r="XFD1048576"><v>1</v></c></row>',  # a > inside a value
         b'<row r="1048576"><c s="0"r="XFD1048576"><v>1</v></c></row>',  # no space before r
+        # a second r written otherwise (a third review): calamine reads either quote and spaces around =
+        b'<row r="3"><c r="A3" r=\'XFD1048576\'><v>1</v></c></row>',
+        b'<row r="3"><c r="A3" r ="XFD1048576"><v>1</v></c></row>',
+        b'<row r="3"><c r="A3" r= "XFD1048576"><v>1</v></c></row>',
+        b'<row r="3"><c r="A3" r\t="XFD1048576"><v>1</v></c></row>',
+        b'<row r="3"><c r="A3"\x0cr=\'XFD1048576\'><v>1</v></c></row>',
         b"<row r='1048576'><c r='XFD1048576'><v>1</v></c></row>",  # single quotes
         b'<row r = "1048576"><c r = "XFD1048576"><v>1</v></c></row>',  # spaces around =
         b'<row><c r="XFD2"><v>1</v></c></row><row r="A1048576"><c><v>1</v></c></row>',  # a row reference with a letter
@@ -147,7 +153,7 @@ def test_comments_among_cells_without_references_are_read_past(tmp_path: Path) -
     [
         # every digit of a reference counts, leading zeros too
         (b'<row r="000000001048576"><c r="GQ1"/>' + UNREFERENCED + b"</row>", "spans 1,048,576 rows by 200 columns"),
-        (b"<row r='5'><c r='GR00000001048576'><v>1</v></c></row>", "spans 1,048,576 rows by 200 columns"),
+        (b"<row r='5'><c r='GR00000001048576'><v>1</v></c></row>", "beyond Excel's last cell"),
         # <row r="N"/> is a start and an end: the next cell without a reference is in row N + 1 (20,000,006 cells)
         (b'<row r="769230"/><c r="Y1"/>' + UNREFERENCED, "spans 769,231 rows by 26 columns"),
     ],
@@ -181,3 +187,11 @@ def test_a_sheet_not_in_utf8_is_refused_since_its_tags_cannot_be_scanned(tmp_pat
                 )
             new.writestr(part.filename, data)
     assert refusal(utf16).endswith("xl/worksheets/sheet1.xml is not UTF-8 XML")
+
+
+def test_a_sheet_declaring_another_encoding_is_refused(tmp_path: Path) -> None:
+    # lxml would honour it (ISO-2022-JP turns byte pairs into text) while calamine reads the bytes as they are
+    declared = (b'encoding="UTF-8"', b'encoding="ISO-2022-JP"')
+    assert refusal(two_sheets(tmp_path / "a.xlsx", declared, (b"", b""))).endswith(
+        "xl/worksheets/sheet1.xml is not UTF-8 XML (it declares ISO-2022-JP)"
+    )

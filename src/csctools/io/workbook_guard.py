@@ -26,7 +26,9 @@ EXCEL_ROWS, EXCEL_COLUMNS = 1_048_576, 16_384
 PLAIN_ROWS, PLAIN_COLUMNS = 99_999, 26  # what a reference of one letter and up to five digits can reach
 # A reference beyond one letter or five digits: only these are looked at closely (none in most lists). The scan
 # sees any attribute ending in r (sqref, a second r, one with no space before it), which only adds caution.
-LARGE_REFERENCE = re.compile(rb'r="(?:[A-Za-z]{2,}\d+|[A-Za-z]\d{6,})"')  # calamine takes lower case too
+# calamine takes lower case, either quote and spaces around = (a third review): the value is the group.
+LARGE_REFERENCE = re.compile(rb"""r[\t\n\r\f ]*=[\t\n\r\f ]*["']([A-Za-z]{2,}\d+|[A-Za-z]\d{6,})["']""")
+DECLARED_ENCODING = re.compile(rb"""^\s*<\?xml[^>]*encoding\s*=\s*["']([^"']*)["']""")
 # A cell or row tag that does not start with r=" (calamine then counts on from the cell or row before), or one with a
 # prefix (`<x:c`): such a sheet is walked. Two scans, each quicker alone than the two as one expression.
 UNSTATED = re.compile(rb'<(?:c|row)(?:[\t\n\r/>]| [^r]| r[^=]| r=[^"])')
@@ -118,8 +120,11 @@ def check_sheet(name: str, part: str, data: bytes) -> None:
 def _unstated(name: str, part: str, data: bytes) -> bool:
     """Whether a cell or row tag may not say where it is. A sheet not in UTF-8 (no writer makes one, and calamine
     reads none) is refused: the scans could not see its tags."""
+    declared = DECLARED_ENCODING.match(data[:512])
     if data[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in data[:256]:
         refuse(name, f"{part} is not UTF-8 XML")
+    if declared is not None and declared.group(1).lower().replace(b"_", b"-") not in (b"utf-8", b"utf8"):
+        refuse(name, f"{part} is not UTF-8 XML (it declares {declared.group(1).decode('ascii', 'replace')})")
     return UNSTATED.search(data) is not None or PREFIXED.search(data) is not None
 
 
@@ -127,7 +132,7 @@ def _large_references(name: str, part: str, large: list[bytes], rows: int, colum
     """The grid reached by references beyond one letter or five digits (and at least rows x columns)."""
     import polars as pl
 
-    refs = pl.Series(large, dtype=pl.Binary).cast(pl.String).str.slice(3).str.strip_chars_end('"')
+    refs = pl.Series(large, dtype=pl.Binary).cast(pl.String)
     refs = refs.str.to_uppercase().unique()
     if refs.str.len_chars().max() > len("XFD1048576"):  # type: ignore[operator]
         refuse(name, f"a cell reference in {part} is beyond Excel's last cell (XFD1048576)")
@@ -167,7 +172,12 @@ def walked_extent(name: str, part: str, data: bytes) -> tuple[int, int]:
 
     row = column = last_row = last_column = 0
     events = etree.iterparse(
-        io.BytesIO(data), events=("start", "end"), resolve_entities=False, no_network=True, load_dtd=False
+        io.BytesIO(data),
+        events=("start", "end"),
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        encoding="utf-8",  # as calamine reads it, whatever the sheet declares
     )
     try:
         for event, element in events:
