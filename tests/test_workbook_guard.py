@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+import struct
 import zipfile
 from pathlib import Path
 
@@ -195,3 +197,69 @@ def test_a_sheet_declaring_another_encoding_is_refused(tmp_path: Path) -> None:
     assert refusal(two_sheets(tmp_path / "a.xlsx", declared, (b"", b""))).endswith(
         "xl/worksheets/sheet1.xml is not UTF-8 XML (it declares ISO-2022-JP)"
     )
+
+
+class Unseekable(io.RawIOBase):
+    """A stream zipfile cannot seek back in, so it writes a data descriptor after each part (as some writers do)."""
+
+    def __init__(self) -> None:
+        self.data = bytearray()
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, chunk: bytes) -> int:  # type: ignore[override]
+        self.data += chunk
+        return len(chunk)
+
+
+def test_a_zip_with_data_descriptors_passes(tmp_path: Path) -> None:
+    edited = two_sheets(tmp_path / "edited.xlsx", (b"", b""), (b"", b""))
+    stream = Unseekable()
+    with zipfile.ZipFile(edited) as old, zipfile.ZipFile(stream, "w", zipfile.ZIP_DEFLATED) as new:
+        for part in old.infolist():
+            new.writestr(part.filename, old.read(part.filename))
+    rewritten = tmp_path / "descriptors.xlsx"
+    rewritten.write_bytes(bytes(stream.data))
+    with zipfile.ZipFile(rewritten) as check:
+        assert all(part.flag_bits & 0x8 for part in check.infolist())
+    data = read_annex_a(rewritten)
+    assert data.ok and set(data.tables) == {"List1", "List8"}
+
+
+def _end(content: bytes) -> int:
+    return content.rfind(b"PK\x05\x06")
+
+
+@pytest.mark.parametrize("flaw", ["disk", "comment"])
+def test_two_zips_glued_together_are_refused(tmp_path: Path, flaw: str) -> None:
+    # Python reads the last archive; calamine's zip crate, finding a flaw in its end record, the one before (a review)
+    far = two_sheets(tmp_path / "far.xlsx", (b"</sheetData>", FAR_CELL + b"</sheetData>"), (b"", b"")).read_bytes()
+    clean = bytearray(two_sheets(tmp_path / "clean.xlsx", (b"", b""), (b"", b"")).read_bytes())
+    end = _end(bytes(clean))
+    place = end + 4 if flaw == "disk" else end + 20
+    clean[place : place + 2] = struct.pack("<H", 1)
+    (tmp_path / "glued.xlsx").write_bytes(far + bytes(clean))
+    data = read_annex_a(tmp_path / "glued.xlsx")
+    assert [p.kind for p in data.problems] == ["corrupt-workbook"] and not data.tables
+
+
+def test_a_part_the_directory_does_not_list_is_refused(tmp_path: Path) -> None:
+    content = two_sheets(tmp_path / "a.xlsx", (b"", b""), (b"", b"")).read_bytes()
+    _, _, _, _, _, _, offset, _ = struct.unpack("<IHHHHIIH", content[_end(content) : _end(content) + 22])
+    hidden = b"PK\x03\x04" + bytes(40)  # bytes between the parts and the directory
+    end = _end(content)
+    record = bytearray(content[end:])
+    record[16:20] = struct.pack("<I", offset + len(hidden))
+    (tmp_path / "b.xlsx").write_bytes(content[:offset] + hidden + content[offset:end] + bytes(record))
+    message = read_annex_a(tmp_path / "b.xlsx").problems[0].message
+    assert message == "the workbook is damaged (bytes before its zip directory belong to no part)"
+
+
+def test_a_part_flagged_as_encrypted_is_one_line(tmp_path: Path) -> None:
+    content = bytearray(two_sheets(tmp_path / "a.xlsx", (b"", b""), (b"", b"")).read_bytes())
+    directory = content.find(b"PK\x01\x02")
+    content[directory + 8] |= 0x1  # the first part's flags, in the central directory
+    (tmp_path / "b.xlsx").write_bytes(bytes(content))
+    data = read_annex_a(tmp_path / "b.xlsx")
+    assert [p.kind for p in data.problems] == ["password-protected"]

@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import io
 import re
+import struct
 import zipfile
 import zlib
 from typing import Any
@@ -59,8 +60,12 @@ def check_workbook(name: str, content: bytes) -> None:
         raise ReadError(
             Problem(name, "corrupt-workbook", "the workbook is damaged (not a readable zip file)")
         ) from None
+    check_layout(name, content, parts)
     total = 0
     for part in parts:
+        if part.flag_bits & 0x1:
+            why = f"the workbook is encrypted ({part.filename}): save it again in Excel"
+            raise ReadError(Problem(name, "password-protected", why))
         if part.file_size > MAX_PART_BYTES:
             refuse(name, f"its part {part.filename} would inflate to {part.file_size / 2**20:,.0f} MiB")
         total += part.file_size
@@ -80,6 +85,45 @@ def check_workbook(name: str, content: bytes) -> None:
     _PASSED.add(digest)
 
 
+END_RECORD = b"PK\x05\x06"
+LOCAL_HEADER = b"PK\x03\x04"
+DESCRIPTOR_SIZES = (12, 16)  # a data descriptor after a part's data: crc and sizes, with or without its signature
+
+
+def check_layout(name: str, content: bytes, parts: list[zipfile.ZipInfo]) -> None:
+    """The zip is laid out in the one way every reader reads alike: one end record at the very end (no disks, its
+    comment all that follows it), the central directory just before it, and the parts one after another from the
+    first byte, with nothing between them. Python's zipfile and calamine's zip crate choose differently between two
+    archives glued together or a directory that points elsewhere, so the guard could check one workbook and
+    calamine read another (a fourth review)."""
+    end = content.rfind(END_RECORD, max(0, len(content) - 22 - 65_535))
+    if end < 0 or len(content) < end + 22:
+        damaged(name, "no end of the zip's directory")
+    _, disk, directory_disk, here, entries, size, offset, comment = struct.unpack("<IHHHHIIH", content[end : end + 22])
+    if disk or directory_disk or here != entries or end + 22 + comment != len(content):
+        damaged(name, "its zip directory is split over disks or followed by stray bytes")
+    if offset + size != end or entries != len(parts) or content.find(END_RECORD, 0, end) >= 0:
+        damaged(name, "its zip directory is not where its end says, or the file holds more than one")
+    expected, with_descriptor = 0, False  # where the next part must start; whether the one before has a descriptor
+    for part in sorted(parts, key=lambda p: p.header_offset):
+        gap = part.header_offset - expected
+        if gap and not (with_descriptor and gap in DESCRIPTOR_SIZES):
+            damaged(name, f"bytes before {part.filename} belong to no part of the zip")
+        header = content[part.header_offset : part.header_offset + 30]
+        if len(header) < 30 or not header.startswith(LOCAL_HEADER):
+            damaged(name, f"{part.filename} is not where the zip's directory says")
+        name_length, extra_length = struct.unpack("<HH", header[26:30])
+        expected = part.header_offset + 30 + name_length + extra_length + part.compress_size
+        with_descriptor = bool(part.flag_bits & 0x8)
+    gap = offset - expected
+    if gap and not (with_descriptor and gap in DESCRIPTOR_SIZES):
+        damaged(name, "bytes before its zip directory belong to no part")
+
+
+def damaged(name: str, why: str) -> None:
+    raise ReadError(Problem(name, "corrupt-workbook", f"the workbook is damaged ({why})"))
+
+
 def inflate(name: str, archive: zipfile.ZipFile, part: zipfile.ZipInfo) -> bytes:
     """A part's bytes, inflated at most to MAX_PART_BYTES whatever its header says."""
     chunks: list[bytes] = []
@@ -91,7 +135,7 @@ def inflate(name: str, archive: zipfile.ZipFile, part: zipfile.ZipInfo) -> bytes
                 if size > MAX_PART_BYTES:
                     refuse(name, f"its part {part.filename} inflates to more than {MAX_PART_BYTES / 2**20:,.0f} MiB")
                 chunks.append(chunk)
-    except (zipfile.BadZipFile, zlib.error, OSError, ValueError, EOFError, NotImplementedError) as error:
+    except (zipfile.BadZipFile, zlib.error, OSError, ValueError, EOFError, NotImplementedError, RuntimeError) as error:
         raise ReadError(
             Problem(name, "corrupt-workbook", f"the workbook is damaged ({part.filename}: {error})")
         ) from None
