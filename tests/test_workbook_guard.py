@@ -263,3 +263,14 @@ def test_a_part_flagged_as_encrypted_is_one_line(tmp_path: Path) -> None:
     (tmp_path / "b.xlsx").write_bytes(bytes(content))
     data = read_annex_a(tmp_path / "b.xlsx")
     assert [p.kind for p in data.problems] == ["password-protected"]
+
+
+def test_the_end_mark_by_chance_inside_a_part_is_not_a_second_archive(tmp_path: Path) -> None:
+    edited = two_sheets(tmp_path / "edited.xlsx", (b"", b""), (b"", b""))
+    marked = tmp_path / "marked.xlsx"
+    with zipfile.ZipFile(edited) as old, zipfile.ZipFile(marked, "w", zipfile.ZIP_DEFLATED) as new:
+        for part in old.infolist():
+            new.writestr(part.filename, old.read(part.filename))
+        new.writestr("docProps/extra.bin", b"PK\x05\x06" + bytes(18), compress_type=zipfile.ZIP_STORED)
+    data = read_annex_a(marked)
+    assert data.ok and set(data.tables) == {"List1", "List8"}
