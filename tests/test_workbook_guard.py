@@ -274,3 +274,27 @@ def test_the_end_mark_by_chance_inside_a_part_is_not_a_second_archive(tmp_path: 
         new.writestr("docProps/extra.bin", b"PK\x05\x06" + bytes(18), compress_type=zipfile.ZIP_STORED)
     data = read_annex_a(marked)
     assert data.ok and set(data.tables) == {"List1", "List8"}
+
+
+def test_zip64_records_and_other_compression_are_refused(tmp_path: Path) -> None:
+    # Python reads a zip64 end record whenever one is there, calamine's zip crate only when the plain one says so
+    content = two_sheets(tmp_path / "a.xlsx", (b"", b""), (b"", b"")).read_bytes()
+    end = _end(content)
+    _, _, _, here, entries, size, offset, _ = struct.unpack("<IHHHHIIH", content[end : end + 22])
+    record = struct.pack("<IQHHIIQQQQ", 0x06064B50, 44, 45, 45, 0, 0, here, entries, size, offset)
+    locator = struct.pack("<IIQI", 0x07064B50, 0, end, 1)
+    (tmp_path / "z64.xlsx").write_bytes(content[:end] + record + locator + content[end:])
+    assert [p.kind for p in read_annex_a(tmp_path / "z64.xlsx").problems] == ["corrupt-workbook"]
+    with zipfile.ZipFile(tmp_path / "a.xlsx") as old, zipfile.ZipFile(tmp_path / "lzma.xlsx", "w") as new:
+        for part in old.infolist():
+            new.writestr(part.filename, old.read(part.filename), compress_type=zipfile.ZIP_LZMA)
+    message = read_annex_a(tmp_path / "lzma.xlsx").problems[0].message
+    assert message.startswith("the workbook is damaged (") and message.endswith(
+        "is compressed in a way Excel never writes)"
+    )
+
+
+@pytest.mark.parametrize("cells", [b'<row><c r="B"/></row>', b'<row r="3"><c r="A0"/></row><row/>'])
+def test_a_reference_without_a_row_is_no_traceback(tmp_path: Path, cells: bytes) -> None:
+    data = read_annex_a(two_sheets(tmp_path / "a.xlsx", (b"</sheetData>", cells + b"</sheetData>"), (b"", b"")))
+    assert all(p.kind in ("unreadable-sheet", "corrupt-workbook") for p in data.problems if p.severity == "error")

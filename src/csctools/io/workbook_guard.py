@@ -63,6 +63,8 @@ def check_workbook(name: str, content: bytes) -> None:
     check_layout(name, content, parts)
     total = 0
     for part in parts:
+        if part.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+            damaged(name, f"{part.filename} is compressed in a way Excel never writes")
         if part.flag_bits & 0x1:
             why = f"the workbook is encrypted ({part.filename}): save it again in Excel"
             raise ReadError(Problem(name, "password-protected", why))
@@ -102,6 +104,8 @@ def check_layout(name: str, content: bytes, parts: list[zipfile.ZipInfo]) -> Non
     _, disk, directory_disk, here, entries, size, offset, comment = struct.unpack("<IHHHHIIH", content[end : end + 22])
     if disk or directory_disk or here != entries or end + 22 + comment != len(content):
         damaged(name, "its zip directory is split over disks or followed by stray bytes")
+    if b"PK\x06\x06" in content[max(0, end - 4096) : end] or content[max(0, end - 20) : end].startswith(b"PK\x06\x07"):
+        damaged(name, "it uses zip64, which no workbook within the limits needs")
     if offset + size != end or entries != len(parts) or _earlier_archive(content, end):
         damaged(name, "its zip directory is not where its end says, or the file holds more than one")
     expected, with_descriptor = 0, False  # where the next part must start; whether the one before has a descriptor
@@ -208,7 +212,7 @@ def _place(reference: str | None) -> tuple[int, int]:
         return 0, 0
     letters, digits = REFERENCE_PART.match(reference).groups()  # type: ignore[union-attr]
     significant = digits.lstrip("0")
-    row = int(significant) if len(significant) <= 8 else EXCEL_ROWS + 1
+    row = int(significant or "0") if len(significant) <= 8 else EXCEL_ROWS + 1
     return (column_number(letters.upper().encode()) if letters else 0), row
 
 
