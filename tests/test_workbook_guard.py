@@ -298,3 +298,15 @@ def test_zip64_records_and_other_compression_are_refused(tmp_path: Path) -> None
 def test_a_reference_without_a_row_is_no_traceback(tmp_path: Path, cells: bytes) -> None:
     data = read_annex_a(two_sheets(tmp_path / "a.xlsx", (b"</sheetData>", cells + b"</sheetData>"), (b"", b"")))
     assert all(p.kind in ("unreadable-sheet", "corrupt-workbook") for p in data.problems if p.severity == "error")
+
+
+def test_a_part_listed_twice_is_refused(tmp_path: Path) -> None:
+    content = two_sheets(tmp_path / "a.xlsx", (b"", b""), (b"", b"")).read_bytes()
+    end = _end(content)
+    _, _, _, here, entries, _, offset, comment = struct.unpack("<IHHHHIIH", content[end : end + 22])
+    name_length, extra_length, comment_length = struct.unpack("<HHH", content[offset + 28 : offset + 34])
+    first = content[offset : offset + 46 + name_length + extra_length + comment_length]  # its directory entry
+    directory = content[offset:end] + first
+    record = struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, here + 1, entries + 1, len(directory), offset, comment)
+    (tmp_path / "twice.xlsx").write_bytes(content[:offset] + directory + record)
+    assert [p.kind for p in read_annex_a(tmp_path / "twice.xlsx").problems] == ["corrupt-workbook"]
