@@ -310,3 +310,18 @@ def test_a_part_listed_twice_is_refused(tmp_path: Path) -> None:
     record = struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, here + 1, entries + 1, len(directory), offset, comment)
     (tmp_path / "twice.xlsx").write_bytes(content[:offset] + directory + record)
     assert [p.kind for p in read_annex_a(tmp_path / "twice.xlsx").problems] == ["corrupt-workbook"]
+
+
+def test_a_part_with_zip64_sizes_is_refused(tmp_path: Path) -> None:
+    # the zip crate takes a zip64 field's sizes and offset whenever it is long enough, Python only where the plain
+    # ones are 0xFFFFFFFF: the two could read different bytes for one part (a sixth review)
+    edited = two_sheets(tmp_path / "edited.xlsx", (b"", b""), (b"", b""))
+    wide = tmp_path / "zip64.xlsx"
+    with zipfile.ZipFile(edited) as old, zipfile.ZipFile(wide, "w", zipfile.ZIP_DEFLATED) as new:
+        for part in old.infolist():
+            with new.open(part.filename, "w", force_zip64=part.filename.endswith("sheet1.xml")) as stream:
+                stream.write(old.read(part.filename))
+    message = read_annex_a(wide).problems[0].message
+    assert message == (
+        "the workbook is damaged (xl/worksheets/sheet1.xml has zip64 sizes, which no workbook within the limits needs)"
+    )

@@ -117,11 +117,28 @@ def check_layout(name: str, content: bytes, parts: list[zipfile.ZipInfo]) -> Non
         if len(header) < 30 or not header.startswith(LOCAL_HEADER):
             damaged(name, f"{part.filename} is not where the zip's directory says")
         name_length, extra_length = struct.unpack("<HH", header[26:30])
+        local_extra = content[
+            part.header_offset + 30 + name_length : part.header_offset + 30 + name_length + extra_length
+        ]
+        if _zip64_field(part.extra) or _zip64_field(local_extra):
+            damaged(name, f"{part.filename} has zip64 sizes, which no workbook within the limits needs")
         expected = part.header_offset + 30 + name_length + extra_length + part.compress_size
         with_descriptor = bool(part.flag_bits & 0x8)
     gap = offset - expected
     if gap and not (with_descriptor and gap in DESCRIPTOR_SIZES):
         damaged(name, "bytes before its zip directory belong to no part")
+
+
+def _zip64_field(extra: bytes) -> bool:
+    """Whether extra fields hold a zip64 one (id 1): the zip crate takes its sizes and offset when it is 24 bytes or
+    longer, Python only where the plain field is 0xFFFFFFFF, so the two would read different bytes (a review)."""
+    place = 0
+    while place + 4 <= len(extra):
+        field, size = struct.unpack("<HH", extra[place : place + 4])
+        if field == 0x0001:
+            return True
+        place += 4 + size
+    return False
 
 
 def _earlier_archive(content: bytes, end: int) -> bool:
