@@ -75,40 +75,43 @@ def number_cell_text(text: str, serial_date: bool) -> str:
     return "0" if value == 0 else text
 
 
-def _flags(frame: pl.DataFrame, dated: set[int]) -> tuple[list[int], list[int]]:
-    """Columns needing a second load as dates (numbers in date columns, -0 elsewhere) and as booleans (text
-    "true" or "false"), found in one query."""
+def _number_pattern(index: int, dated: set[int]) -> str:
+    return PLAIN_NUMBER if index in dated else NEGATIVE_ZERO
+
+
+def _flags(frame: pl.DataFrame, dated: set[int]) -> tuple[list[int], list[int], list[int]]:
+    """Columns needing a second load as dates (numbers in date columns, -0 elsewhere), as booleans (text "true" or
+    "false"), and columns with dates past 9999, found in one query over the sheet."""
     checks = []
     for i, name in enumerate(frame.columns):
         column = pl.col(name)
-        number = column.str.contains(PLAIN_NUMBER if i in dated else NEGATIVE_ZERO)
-        checks += [number.any().alias(f"n{i}"), column.is_in(BOOLEANS).any().alias(f"b{i}")]
+        checks += [
+            column.str.contains(_number_pattern(i, dated)).any().alias(f"n{i}"),
+            column.is_in(BOOLEANS).any().alias(f"b{i}"),
+            column.str.contains(PAST_YEAR_9999).any().alias(f"f{i}"),
+        ]
     found = frame.select(checks).row(0, named=True) if checks else {}
-    numbers = [i for i in range(frame.width) if found[f"n{i}"]]
-    booleans = [i for i in range(frame.width) if found[f"b{i}"]]
-    return numbers, booleans
+    return tuple([i for i in range(frame.width) if found[f"{kind}{i}"]] for kind in "nbf")  # type: ignore[return-value]
 
 
 def cell_texts(frame: pl.DataFrame, dated: set[int], typed_load: TypedLoad) -> pl.DataFrame:
     """Every column of a sheet (fastexcel's text, in sheet order) as `cell_text` gives its cells; `dated`: the
     indexes of the date columns."""
     frame = frame.select(as_cell_text(pl.col(name)).alias(name) for name in frame.columns)
-    far = frame.select(pl.col(name).str.contains(PAST_YEAR_9999).any() for name in frame.columns)
-    for name in (name for name in frame.columns if far[name].item()):
-        text = frame[name]
-        found = text.str.contains(PAST_YEAR_9999).fill_null(False)
-        frame = frame.with_columns(_replaced(text, found, [serial_number_text(t) for t in text.filter(found)]))
-    numbers, booleans = _flags(frame, dated)
-    if not numbers and not booleans:
+    numbers, booleans, far = _flags(frame, dated)
+    if not numbers and not booleans and not far:
         return frame
     columns = {name: frame[name] for name in frame.columns}
+    for i in far:  # a date past 9999 becomes its serial number, which no later step takes for a date
+        text = columns[frame.columns[i]]
+        found = text.str.contains(PAST_YEAR_9999).fill_null(False)
+        columns[frame.columns[i]] = _replaced(text, found, [serial_number_text(t) for t in text.filter(found)])
     if numbers:
         cells = typed_load(numbers, "date")  # a value for a number (or date) cell, null for text
         for i, typed in zip(numbers, cells.iter_columns(), strict=True):
             name = frame.columns[i]
             text = columns[name]
-            pattern = PLAIN_NUMBER if i in dated else NEGATIVE_ZERO
-            redo = typed.is_not_null() & text.str.contains(pattern).fill_null(False)
+            redo = typed.is_not_null() & text.str.contains(_number_pattern(i, dated)).fill_null(False)
             fixed = [number_cell_text(t, i in dated) for t in text.filter(redo)]
             columns[name] = _replaced(text, redo, fixed)
     for i, typed in zip(booleans, typed_load(booleans, "boolean").iter_columns() if booleans else (), strict=True):

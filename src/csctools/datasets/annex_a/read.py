@@ -99,7 +99,10 @@ class SheetUnreadable(Exception):
 
 
 def first_line(error: BaseException) -> str:
-    """An error's message, one line: fastexcel's go on with a "Context:" of several lines."""
+    """A calamine error's message, one line (fastexcel's go on with a "Context:" of several lines); an interrupt
+    or an exit is raised again, never reported."""
+    if isinstance(error, KeyboardInterrupt | SystemExit):
+        raise error
     lines = str(error).strip().splitlines()
     return lines[0] if lines else type(error).__name__
 
@@ -124,8 +127,6 @@ def refuse_unreadable(name: str, content: bytes) -> None:
 
 
 def _cannot_open(name: str, error: BaseException) -> ReadError:
-    if isinstance(error, KeyboardInterrupt | SystemExit):
-        raise error
     return ReadError(Problem(name, "corrupt-workbook", f"the workbook cannot be opened ({first_line(error)})"))
 
 
@@ -198,7 +199,8 @@ def read_sheet(
             )
     body = sheet.slice(header_index + 1)
     body.columns = [str(i) for i in range(body.width)]
-    dated = {i for i, c in enumerate(canonical) if c in {c.name for c in table.columns if c.type is ColumnType.DATE}}
+    date_columns = {column.name for column in table.columns if column.type is ColumnType.DATE}
+    dated = {i for i, name in enumerate(canonical) if name in date_columns}
     raw = cell_texts(body, dated, lambda columns, dtype: typed_load(columns, dtype).slice(header_index + 1))
     texts = raw.select(clean_text(pl.col(c)).alias(c) for c in raw.columns)  # trimmed, empty as null: one query
     numbers = pl.Series(SOURCE_ROW, range(header_index + 2, header_index + 2 + body.height), dtype=pl.Int64)
@@ -236,8 +238,6 @@ def _load_sheets(content: bytes, names: list[str]) -> Iterator[tuple[str, pl.Dat
             return load_text(opened.book, sheet)
         except CALAMINE_FAILURES as error:  # a damaged sheet is reported, the others still read
             opened.book = None
-            if isinstance(error, KeyboardInterrupt | SystemExit):
-                raise
             return SheetUnreadable(first_line(error))
 
     with ThreadPoolExecutor(max_workers=2) as pool:
@@ -258,8 +258,6 @@ def load_typed(book: fastexcel.ExcelReader, sheet: str, columns: list[int], dtyp
     try:
         frame = book.load_sheet(sheet, header_row=None, skip_rows=0, dtypes=dtype).to_polars()
     except CALAMINE_FAILURES as error:
-        if isinstance(error, KeyboardInterrupt | SystemExit):
-            raise
         raise SheetUnreadable(first_line(error)) from None
     assert isinstance(frame, pl.DataFrame)
     return frame.select(frame.columns[i] for i in columns)
